@@ -1,0 +1,98 @@
+// Consumes domain events from Kafka and applies each one's effect exactly once.
+//
+// Contract: Kafka delivers at least once (a record may come again after a crash or a
+// rebalance); the effect happens exactly once. For every record the consumer, in ONE database
+// transaction, checks `processed_events` for the event id, runs the handler and records the id;
+// only after that commit does it store the offset. A redelivered event finds its id and changes
+// nothing.
+//
+// What happens to a record:
+//   - handler OK                       -> applied, counted `applied`
+//   - id already recorded              -> skipped, counted `duplicate`
+//   - no handler for its ce_type       -> skipped, counted `unknown_type` (a newer producer)
+//   - not a CloudEvent, or the handler returns INVALID_ARGUMENT (payload that cannot be applied)
+//                                      -> copied to parkline.deadletter.v1 with the reason in the
+//                                         `parkline_deadletter_reason` header, counted
+//                                         `deadlettered`; the partition moves on
+//   - any other handler error (database busy ...) -> retried with backoff; the partition waits,
+//                                         because skipping would lose the effect
+// A group that starts without a committed offset reads from the beginning. An offset that is out
+// of range (retention removed events the group had not read) is never skipped quietly: it is
+// logged as an error and counted in parkline_consumer_offset_out_of_range_total, then the
+// consumer resumes from the earliest event still retained.
+//
+// One background thread; On() before Start().
+#ifndef PARKLINE_EVENTS_CONSUMER_H_
+#define PARKLINE_EVENTS_CONSUMER_H_
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "events/envelope.h"
+#include "store/database.h"
+
+namespace RdKafka {
+class EventCb;
+class KafkaConsumer;
+class Message;
+}  // namespace RdKafka
+
+namespace parkline::events {
+
+class KafkaProducer;
+
+struct ConsumerOptions {
+  std::string brokers = "127.0.0.1:9092";
+  // Kafka consumer group; also the name under which processed event ids are recorded.
+  std::string group_id;
+  std::vector<std::string> topics;
+  std::string deadletter_topic = std::string(kDeadLetterTopic);
+  // librdkafka properties applied last.
+  std::map<std::string, std::string> overrides;
+};
+
+// Applies one event inside the consumer's transaction.
+using EventHandler = std::function<absl::Status(store::Transaction&, const Envelope&)>;
+
+class EventConsumer {
+ public:
+  EventConsumer(store::Database& db, ConsumerOptions options);
+  ~EventConsumer();
+
+  // Handles events whose ce_type is `type` (a full protobuf message name).
+  void On(std::string type, EventHandler handler);
+
+  absl::Status Start();
+  // Stops the thread, commits the stored offsets and leaves the group.
+  void Stop();
+
+ private:
+  class Rebalance;
+  void Run();
+  void Handle(RdKafka::Message& message);
+  // Applies one envelope once; returns the outcome label, or an error to retry.
+  absl::StatusOr<std::string> Apply(const Envelope& envelope);
+  absl::Status DeadLetter(RdKafka::Message& message, absl::string_view reason);
+  void StoreOffset(RdKafka::Message& message);
+
+  store::Database& db_;
+  ConsumerOptions options_;
+  std::map<std::string, EventHandler> handlers_;
+  std::unique_ptr<Rebalance> rebalance_;
+  std::unique_ptr<RdKafka::EventCb> logging_;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::unique_ptr<KafkaProducer> deadletters_;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace parkline::events
+
+#endif  // PARKLINE_EVENTS_CONSUMER_H_

@@ -1,0 +1,57 @@
+// The CloudEvents 1.0 envelope of every Parkline event, in Kafka binary content mode (DESIGN §4):
+// the attributes travel as headers (ce_specversion, ce_id, ce_source, ce_type, ce_time,
+// ce_subject, content-type) and the Kafka value is the serialized protobuf message. The Kafka
+// key is the subject (the aggregate id), so one aggregate's events stay in order on one
+// partition. Any CloudEvents consumer, or kcat, can read them.
+//
+// Plain values and pure functions: no Kafka needed to build or check one.
+#ifndef PARKLINE_EVENTS_ENVELOPE_H_
+#define PARKLINE_EVENTS_ENVELOPE_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace google::protobuf {
+class Message;
+}
+
+namespace parkline::events {
+
+inline constexpr absl::string_view kContentType = "application/protobuf";
+inline constexpr absl::string_view kDeadLetterTopic = "parkline.deadletter.v1";
+
+struct Envelope {
+  std::string id;       // ce_id: a random UUID, unique per event
+  std::string source;   // ce_source: "/parkline/<service>"
+  std::string type;     // ce_type: full protobuf name, "parkline.enterprises.v1.EnterpriseAdmitted"
+  std::string subject;  // ce_subject and Kafka key: the aggregate id (USCC, order key ...)
+  absl::Time time;      // ce_time: when the change happened (RFC 3339, UTC)
+  std::string topic;    // "parkline.<domain>.v1"
+  std::string payload;  // the serialized message
+};
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// A new event carrying `message`, with a fresh id.
+Envelope NewEvent(absl::string_view topic, absl::string_view source, absl::string_view subject,
+                  const google::protobuf::Message& message, absl::Time time);
+
+// The Kafka headers of an envelope (binary content mode).
+Headers ToHeaders(const Envelope& envelope);
+
+// Rebuilds an envelope from a Kafka record. INVALID_ARGUMENT names the missing or malformed
+// attribute (such a record goes to the dead-letter topic).
+absl::StatusOr<Envelope> FromRecord(const Headers& headers, absl::string_view topic,
+                                    absl::string_view key, std::string payload);
+
+// A random (version 4) UUID in its 36-character text form.
+std::string NewUuid();
+
+}  // namespace parkline::events
+
+#endif  // PARKLINE_EVENTS_ENVELOPE_H_

@@ -1,0 +1,166 @@
+#include "events/outbox_relay.h"
+
+#include <algorithm>
+
+#include "absl/time/clock.h"
+#include "events/kafka_producer.h"
+#include "events/outbox.h"
+#include "prometheus/counter.h"
+#include "prometheus/gauge.h"
+#include "runtime/log.h"
+#include "runtime/metrics.h"
+
+namespace parkline::events {
+namespace {
+
+struct RelayMetrics {
+  prometheus::Counter& published;
+  prometheus::Counter& errors;
+  prometheus::Gauge& pending;
+};
+
+RelayMetrics& Metrics() {
+  static RelayMetrics* m = [] {
+    auto& registry = runtime::Metrics();
+    return new RelayMetrics{prometheus::BuildCounter()
+                                .Name("parkline_outbox_published_total")
+                                .Help("Outbox events acknowledged by Kafka and marked published.")
+                                .Register(registry)
+                                .Add({}),
+                            prometheus::BuildCounter()
+                                .Name("parkline_outbox_publish_errors_total")
+                                .Help("Outbox events Kafka did not acknowledge (they are retried).")
+                                .Register(registry)
+                                .Add({}),
+                            prometheus::BuildGauge()
+                                .Name("parkline_outbox_pending")
+                                .Help("Outbox events not yet published.")
+                                .Register(registry)
+                                .Add({})};
+  }();
+  return *m;
+}
+
+}  // namespace
+
+OutboxRelay::OutboxRelay(store::Database& db, RelayOptions options)
+    : db_(db), options_(std::move(options)) {}
+
+OutboxRelay::~OutboxRelay() { Stop(absl::ZeroDuration()); }
+
+absl::Status OutboxRelay::Start() {
+  auto producer = KafkaProducer::Create(options_.brokers, options_.producer_overrides);
+  if (!producer.ok()) return producer.status();
+  producer_ = std::move(*producer);
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+void OutboxRelay::Notify() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    notified_ = true;
+  }
+  cv_.notify_one();
+}
+
+void OutboxRelay::Stop(absl::Duration timeout) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!thread_.joinable()) return;
+    stopping_ = true;
+    stop_deadline_ = absl::Now() + timeout;
+  }
+  cv_.notify_one();
+  thread_.join();
+}
+
+absl::StatusOr<int> OutboxRelay::PublishBatch() {
+  std::vector<PendingEvent> batch;
+  absl::Status read = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto pending = ReadPending(tx, options_.batch_size);
+    if (!pending.ok()) return pending.status();
+    batch = std::move(*pending);
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  if (batch.empty()) return 0;
+
+  absl::Status first_error;
+  for (const PendingEvent& event : batch) {
+    absl::Status queued = producer_->Produce(ToRecord(event.envelope), event.seq);
+    if (!queued.ok()) {
+      first_error = queued;
+      break;  // later rows must not overtake this one: they wait for the next pass
+    }
+  }
+  std::vector<int64_t> delivered;
+  for (const Delivery& d : producer_->Flush(options_.delivery_timeout)) {
+    if (d.status.ok()) {
+      delivered.push_back(d.tag);
+    } else {
+      Metrics().errors.Increment();
+      if (first_error.ok()) first_error = d.status;
+    }
+  }
+  if (!delivered.empty()) {
+    absl::Status marked = db_.Transact(
+        [&](store::Transaction& tx) { return MarkPublished(tx, delivered, absl::Now()); });
+    // Unmarked rows are simply sent again: a duplicate, never a loss.
+    if (!marked.ok()) return marked;
+    Metrics().published.Increment(static_cast<double>(delivered.size()));
+  }
+  if (!first_error.ok()) return first_error;
+  return static_cast<int>(delivered.size());
+}
+
+void OutboxRelay::UpdatePendingGauge() {
+  db_.Read([](store::Transaction& tx) -> absl::Status {
+       auto n = CountPending(tx);
+       if (n.ok()) Metrics().pending.Set(static_cast<double>(*n));
+       return n.status();
+     })
+      .IgnoreError();
+}
+
+void OutboxRelay::Run() {
+  absl::Duration backoff = absl::Milliseconds(100);
+  absl::Time next_prune = absl::Now();
+  while (true) {
+    bool stopping;
+    absl::Time deadline;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping = stopping_;
+      deadline = stop_deadline_;
+      notified_ = false;
+    }
+    auto published = PublishBatch();
+    UpdatePendingGauge();
+    bool more = published.ok() && *published == options_.batch_size;
+    if (!published.ok()) {
+      log::Warn("outbox publish failed, will retry",
+                {{"error", std::string(published.status().message())},
+                 {"retry_ms", absl::ToInt64Milliseconds(backoff)}});
+    }
+    if (stopping) {
+      // Drain: keep going while there is work, no error, and time left.
+      if (published.ok() && *published > 0 && absl::Now() < deadline) continue;
+      return;
+    }
+    if (absl::Now() >= next_prune) {
+      db_.Transact([this](store::Transaction& tx) {
+           return PrunePublished(tx, absl::Now() - options_.retention).status();
+         })
+          .IgnoreError();
+      next_prune = absl::Now() + absl::Minutes(10);
+    }
+    if (more) continue;
+    absl::Duration wait = published.ok() ? options_.poll_interval : backoff;
+    backoff = published.ok() ? absl::Milliseconds(100) : std::min(backoff * 2, absl::Seconds(10));
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, absl::ToChronoMilliseconds(wait), [this] { return notified_ || stopping_; });
+  }
+}
+
+}  // namespace parkline::events

@@ -1,0 +1,79 @@
+// Publishes the outbox to Kafka, in the order the events were appended.
+//
+// Contract: at-least-once. A row is marked published only after the broker acknowledged it
+// (delivery report, acks=all); a crash, a broker outage or a stop at any point leaves the row
+// pending and it is sent again later: possibly twice, never lost. Consumers make duplicates
+// harmless (see consumer.h).
+//
+// One background thread. Start, Notify and Stop are thread-safe.
+#ifndef PARKLINE_EVENTS_OUTBOX_RELAY_H_
+#define PARKLINE_EVENTS_OUTBOX_RELAY_H_
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "store/database.h"
+
+namespace parkline::events {
+
+class KafkaProducer;
+
+struct RelayOptions {
+  std::string brokers = "127.0.0.1:9092";
+  // Rows read and published per pass.
+  int batch_size = 500;
+  // How often to look for rows when nobody calls Notify (rows left by a crash, another
+  // process's writes).
+  absl::Duration poll_interval = absl::Milliseconds(200);
+  // How long a pass waits for the broker to acknowledge its batch.
+  absl::Duration delivery_timeout = absl::Seconds(30);
+  // Published rows are kept this long, then pruned.
+  absl::Duration retention = absl::Hours(24 * 7);
+  // librdkafka properties applied last.
+  std::map<std::string, std::string> producer_overrides;
+};
+
+class OutboxRelay {
+ public:
+  OutboxRelay(store::Database& db, RelayOptions options);
+  ~OutboxRelay();
+
+  // Connects the producer and starts the thread.
+  absl::Status Start();
+
+  // A transaction just committed events: publish now rather than at the next poll.
+  void Notify();
+
+  // Publishes what is pending for up to `timeout`, then stops the thread. What is left stays in
+  // the outbox for the next start.
+  void Stop(absl::Duration timeout);
+
+  // One pass, on the caller's thread: publishes up to batch_size pending rows and marks the
+  // acknowledged ones. Returns how many were marked. Used by the thread and by tests.
+  absl::StatusOr<int> PublishBatch();
+
+ private:
+  void Run();
+  void UpdatePendingGauge();
+
+  store::Database& db_;
+  RelayOptions options_;
+  std::unique_ptr<KafkaProducer> producer_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool notified_ = false;     // guarded by mu_
+  bool stopping_ = false;     // guarded by mu_
+  absl::Time stop_deadline_;  // guarded by mu_
+};
+
+}  // namespace parkline::events
+
+#endif  // PARKLINE_EVENTS_OUTBOX_RELAY_H_

@@ -1,0 +1,56 @@
+// The life of a Parkline service process, written once: configuration (flags and PARKLINE_*
+// environment), JSON logs, the metrics endpoint, the database and its migrations, the outbox
+// relay, the gRPC server with health and reflection, consumers, and the stop on SIGTERM/SIGINT:
+// health NOT_SERVING -> drain in-flight RPCs -> stop consumers -> flush the outbox -> exit 0.
+//
+// A service's main() is one call to RunService with what makes the service itself.
+#ifndef PARKLINE_HOST_SERVICE_HOST_H_
+#define PARKLINE_HOST_SERVICE_HOST_H_
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "events/consumer.h"
+#include "events/outbox_relay.h"
+#include "grpcpp/impl/service_type.h"
+#include "runtime/authorizer.h"
+#include "runtime/config.h"
+#include "store/database.h"
+
+namespace parkline::host {
+
+// What the host hands a service while it is being built.
+struct HostContext {
+  const runtime::CommonConfig& config;
+  store::Database& db;
+  // Notify it after a transaction that appended events.
+  events::OutboxRelay& relay;
+  const runtime::Authorizer& authorizer;
+};
+
+// What a service consists of. The host owns it all and stops it in order.
+struct ServiceParts {
+  std::vector<std::unique_ptr<grpc::Service>> grpc_services;
+  std::vector<std::unique_ptr<events::EventConsumer>> consumers;
+  // Objects the services point to (domain logic, repositories): destroyed last.
+  std::vector<std::shared_ptr<void>> keep_alive;
+};
+
+struct ServiceDefinition {
+  runtime::ServiceDefaults defaults;
+  std::string usage;
+  // Applies the service's own migrations (the events tables are applied by the host).
+  std::function<absl::Status(store::Database&)> migrate;
+  std::function<absl::StatusOr<ServiceParts>(HostContext&)> build;
+};
+
+// Runs the service until SIGTERM or SIGINT. Returns the process exit code: 0 after a clean stop,
+// 2 for a configuration error, 1 when the service could not start.
+int RunService(int argc, char** argv, const ServiceDefinition& definition);
+
+}  // namespace parkline::host
+
+#endif  // PARKLINE_HOST_SERVICE_HOST_H_

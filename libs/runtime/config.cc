@@ -1,0 +1,103 @@
+#include "runtime/config.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+ABSL_FLAG(std::string, grpc_address, "", "host:port of the gRPC server (default 0.0.0.0:<port>)");
+ABSL_FLAG(std::string, metrics_address, "", "host:port of the Prometheus /metrics endpoint");
+ABSL_FLAG(std::string, database_url, "",
+          "sqlite:///path.db or postgresql://... (default sqlite:///var/lib/parkline/<svc>.db)");
+ABSL_FLAG(std::string, kafka_brokers, "127.0.0.1:9092", "Kafka bootstrap servers");
+ABSL_FLAG(int, drain_seconds, 2, "seconds in-flight RPCs may finish after SIGTERM (0..60)");
+ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
+
+namespace parkline::runtime {
+
+std::string EnvName(absl::string_view flag_name) {
+  return absl::StrCat("PARKLINE_", absl::AsciiStrToUpper(flag_name));
+}
+
+absl::Status ApplyEnvironment(const std::function<const char*(const char*)>& getenv) {
+  for (auto& [name, flag] : absl::GetAllFlags()) {
+    std::string env = EnvName(name);
+    const char* value = getenv(env.c_str());
+    if (value == nullptr) continue;
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      return absl::InvalidArgumentError(absl::StrCat(env, "='", value, "': ", error));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage) {
+  absl::SetProgramUsageMessage(usage);
+  absl::Status env = ApplyEnvironment([](const char* name) { return std::getenv(name); });
+  if (!env.ok()) {
+    std::fprintf(stderr, "configuration error: %s\n", std::string(env.message()).c_str());
+    std::exit(2);
+  }
+  return absl::ParseCommandLine(argc, argv);
+}
+
+absl::Status ValidateHostPort(absl::string_view setting, absl::string_view value) {
+  size_t colon = value.rfind(':');
+  int port = -1;
+  if (colon == absl::string_view::npos || colon == 0 ||
+      !absl::SimpleAtoi(value.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(setting, "='", value, "': must be host:port with a port 0..65535"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults) {
+  CommonConfig config;
+  config.service = defaults.name;
+  config.grpc_address = absl::GetFlag(FLAGS_grpc_address);
+  if (config.grpc_address.empty()) {
+    config.grpc_address = absl::StrCat("0.0.0.0:", defaults.grpc_port);
+  }
+  config.metrics_address = absl::GetFlag(FLAGS_metrics_address);
+  if (config.metrics_address.empty()) {
+    config.metrics_address = absl::StrCat("0.0.0.0:", defaults.metrics_port);
+  }
+  config.database_url = absl::GetFlag(FLAGS_database_url);
+  if (config.database_url.empty()) {
+    config.database_url = absl::StrCat("sqlite:///var/lib/parkline/", defaults.name, ".db");
+  }
+  config.kafka_brokers = absl::GetFlag(FLAGS_kafka_brokers);
+  int drain = absl::GetFlag(FLAGS_drain_seconds);
+  std::string level = absl::GetFlag(FLAGS_log_level);
+
+  if (auto s = ValidateHostPort("grpc_address", config.grpc_address); !s.ok()) return s;
+  if (auto s = ValidateHostPort("metrics_address", config.metrics_address); !s.ok()) return s;
+  if (config.database_url.rfind("sqlite://", 0) != 0 &&
+      config.database_url.rfind("postgresql://", 0) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "database_url='", config.database_url, "': must start with sqlite:// or postgresql://"));
+  }
+  if (config.kafka_brokers.empty()) {
+    return absl::InvalidArgumentError("kafka_brokers: must name at least one host:port");
+  }
+  if (drain < 0 || drain > 60) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("drain_seconds=", drain, ": must be 0..60 seconds"));
+  }
+  config.drain = absl::Seconds(drain);
+  if (!log::ParseLevel(level, &config.log_level)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("log_level='", level, "': must be debug, info, warn or error"));
+  }
+  return config;
+}
+
+}  // namespace parkline::runtime

@@ -1,0 +1,65 @@
+// Service configuration. Every Parkline service reads the same common settings from flags, each
+// with a PARKLINE_<FLAG_NAME> environment fallback (the command line wins over the environment,
+// the environment over the default), validated once at start with a message that names the
+// setting and the rule.
+#ifndef PARKLINE_RUNTIME_CONFIG_H_
+#define PARKLINE_RUNTIME_CONFIG_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "runtime/log.h"
+
+namespace parkline::runtime {
+
+// What differs between services before any flag is read.
+struct ServiceDefaults {
+  std::string name;  // "enterprises": the log's `service`, the CloudEvents source, file names
+  int grpc_port = 0;
+  int metrics_port = 0;
+};
+
+// The settings every service has. Filled once in main by LoadCommonConfig.
+struct CommonConfig {
+  std::string service;
+  // --grpc_address / PARKLINE_GRPC_ADDRESS: host:port of the gRPC server.
+  // Default 0.0.0.0:<the service's port>.
+  std::string grpc_address;
+  // --metrics_address / PARKLINE_METRICS_ADDRESS: host:port serving /metrics (Prometheus).
+  std::string metrics_address;
+  // --database_url / PARKLINE_DATABASE_URL: sqlite:///path/to/file.db (embedded default,
+  // sqlite:///var/lib/parkline/<service>.db) or postgresql://... .
+  std::string database_url;
+  // --kafka_brokers / PARKLINE_KAFKA_BROKERS: bootstrap servers, default 127.0.0.1:9092.
+  std::string kafka_brokers;
+  // --drain_seconds / PARKLINE_DRAIN_SECONDS: how long in-flight RPCs may finish after SIGTERM
+  // (0..60, default 2).
+  absl::Duration drain;
+  // --log_level / PARKLINE_LOG_LEVEL: debug, info (default), warn, error.
+  log::Level log_level = log::Level::kInfo;
+};
+
+// "grpc_address" -> "PARKLINE_GRPC_ADDRESS".
+std::string EnvName(absl::string_view flag_name);
+
+// Sets every registered flag whose PARKLINE_* variable `getenv` returns, before the command line
+// is parsed (so that the command line still wins). Errors name the variable and the flag's rule.
+absl::Status ApplyEnvironment(const std::function<const char*(const char*)>& getenv);
+
+// Applies the environment, then parses argv; prints the error and exits 2 on a bad setting.
+std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage);
+
+// Reads the common flags (after ParseFlags) and validates them.
+absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults);
+
+// host:port with a port 0..65535 (0 asks the system for a free port; tests use it).
+absl::Status ValidateHostPort(absl::string_view setting, absl::string_view value);
+
+}  // namespace parkline::runtime
+
+#endif  // PARKLINE_RUNTIME_CONFIG_H_

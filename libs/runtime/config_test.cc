@@ -1,0 +1,98 @@
+#include "runtime/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+
+ABSL_DECLARE_FLAG(std::string, grpc_address);
+ABSL_DECLARE_FLAG(int, drain_seconds);
+ABSL_DECLARE_FLAG(std::string, log_level);
+ABSL_DECLARE_FLAG(std::string, database_url);
+
+namespace parkline::runtime {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  absl::FlagSaver saver_;  // every test leaves the flags as it found them
+};
+
+std::function<const char*(const char*)> Env(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const char* name) -> const char* {
+    auto it = vars.find(name);
+    return it == vars.end() ? nullptr : it->second.c_str();
+  };
+}
+
+TEST_F(ConfigTest, EnvNameIsPrefixedUpperCase) {
+  EXPECT_EQ(EnvName("grpc_address"), "PARKLINE_GRPC_ADDRESS");
+}
+
+TEST_F(ConfigTest, DefaultsComeFromTheService) {
+  auto config = LoadCommonConfig({"enterprises", 50051, 9451});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->grpc_address, "0.0.0.0:50051");
+  EXPECT_EQ(config->metrics_address, "0.0.0.0:9451");
+  EXPECT_EQ(config->database_url, "sqlite:///var/lib/parkline/enterprises.db");
+  EXPECT_EQ(config->drain, absl::Seconds(2));
+}
+
+TEST_F(ConfigTest, EnvironmentSetsFlags) {
+  ASSERT_TRUE(ApplyEnvironment(Env({{"PARKLINE_GRPC_ADDRESS", "127.0.0.1:6000"},
+                                    {"PARKLINE_DRAIN_SECONDS", "7"}}))
+                  .ok());
+  auto config = LoadCommonConfig({"enterprises", 50051, 9451});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->grpc_address, "127.0.0.1:6000");
+  EXPECT_EQ(config->drain, absl::Seconds(7));
+}
+
+TEST_F(ConfigTest, CommandLineWinsOverEnvironment) {
+  // ParseFlags applies the environment first; a flag set afterwards (the command line) wins.
+  ASSERT_TRUE(ApplyEnvironment(Env({{"PARKLINE_GRPC_ADDRESS", "127.0.0.1:6000"}})).ok());
+  absl::SetFlag(&FLAGS_grpc_address, "127.0.0.1:7000");
+  EXPECT_EQ(LoadCommonConfig({"x", 1, 2})->grpc_address, "127.0.0.1:7000");
+}
+
+TEST_F(ConfigTest, MalformedEnvironmentValueNamesTheVariable) {
+  absl::Status status = ApplyEnvironment(Env({{"PARKLINE_DRAIN_SECONDS", "soon"}}));
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("PARKLINE_DRAIN_SECONDS='soon'"), std::string::npos) << status;
+}
+
+TEST_F(ConfigTest, RejectsOutOfRangeSettingsWithTheirName) {
+  absl::SetFlag(&FLAGS_drain_seconds, 61);
+  auto config = LoadCommonConfig({"x", 1, 2});
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("drain_seconds=61"), std::string::npos);
+
+  absl::SetFlag(&FLAGS_drain_seconds, 2);
+  absl::SetFlag(&FLAGS_log_level, "loud");
+  EXPECT_NE(LoadCommonConfig({"x", 1, 2}).status().message().find("log_level='loud'"),
+            std::string::npos);
+
+  absl::SetFlag(&FLAGS_log_level, "info");
+  absl::SetFlag(&FLAGS_database_url, "mysql://db");
+  EXPECT_NE(LoadCommonConfig({"x", 1, 2}).status().message().find("database_url"),
+            std::string::npos);
+
+  absl::SetFlag(&FLAGS_database_url, "");
+  absl::SetFlag(&FLAGS_grpc_address, "localhost");
+  EXPECT_NE(LoadCommonConfig({"x", 1, 2}).status().message().find("grpc_address='localhost'"),
+            std::string::npos);
+}
+
+TEST_F(ConfigTest, HostPortRules) {
+  EXPECT_TRUE(ValidateHostPort("a", "0.0.0.0:0").ok());
+  EXPECT_TRUE(ValidateHostPort("a", "[::1]:50051").ok());
+  EXPECT_FALSE(ValidateHostPort("a", ":50051").ok());
+  EXPECT_FALSE(ValidateHostPort("a", "host:65536").ok());
+  EXPECT_FALSE(ValidateHostPort("a", "host:http").ok());
+}
+
+}  // namespace
+}  // namespace parkline::runtime

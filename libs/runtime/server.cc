@@ -1,0 +1,55 @@
+#include "runtime/server.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "runtime/log.h"
+#include "runtime/rpc_metrics.h"
+
+namespace parkline::runtime {
+
+absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
+    ServerOptions options, std::vector<grpc::Service*> services) {
+  // Both are process-wide switches that must be set before the builder is created.
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  std::unique_ptr<GrpcServer> server(new GrpcServer());
+  server->options_ = options;
+  grpc::ServerBuilder builder;
+  auto credentials = options.credentials ? options.credentials : grpc::InsecureServerCredentials();
+  builder.AddListeningPort(options.address, credentials, &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(NewRpcMetricsInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  server->server_ = builder.BuildAndStart();
+  if (!server->server_ || server->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", options.address));
+  }
+  auto* health = server->server_->GetHealthCheckService();
+  health->SetServingStatus(true);
+  log::Info("grpc server started",
+            {{"address", options.address}, {"port", static_cast<int64_t>(server->port_)}});
+  return server;
+}
+
+void GrpcServer::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  log::Info("grpc server draining", {{"drain_ms", absl::ToInt64Milliseconds(options_.drain)}});
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain));
+  server_->Wait();
+}
+
+GrpcServer::~GrpcServer() { Stop(); }
+
+}  // namespace parkline::runtime

@@ -1,0 +1,92 @@
+// The store: a small database interface that every service writes through, with backends chosen
+// by URL. `sqlite:///path/file.db` is the embedded default (WAL, synchronous=FULL, busy timeout);
+// `postgresql://...` is the production backend (a later piece of work fits it in behind this
+// same interface).
+//
+// SQL is written once for both: positional parameters are `$1, $2 ...`, timestamps are INTEGER
+// microseconds since the epoch (UTC), and the few type names that differ are written as tokens
+// that the backend expands (see Dialect). Statements are prepared once per connection and cached.
+//
+// Thread-safety: Database is thread-safe; a Transaction belongs to the thread that runs the
+// function it was handed to.
+#ifndef PARKLINE_STORE_DATABASE_H_
+#define PARKLINE_STORE_DATABASE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace parkline::store {
+
+// Bytes that are stored as a BLOB (bytea), not as text.
+struct Blob {
+  std::string bytes;
+};
+
+// NULL, INTEGER, TEXT or BLOB.
+using Value = std::variant<std::monostate, int64_t, std::string, Blob>;
+using Params = std::vector<Value>;
+
+// One result row. Getters take a zero-based column index; a getter of the wrong type returns the
+// type's empty value (0 or ""), so callers read columns as their schema declares them.
+class Row {
+ public:
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+  size_t size() const { return values_.size(); }
+  bool IsNull(size_t i) const { return std::holds_alternative<std::monostate>(values_.at(i)); }
+  int64_t Int(size_t i) const;
+  // TEXT or BLOB contents.
+  const std::string& Text(size_t i) const;
+
+ private:
+  std::vector<Value> values_;
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  // Runs one statement and returns its rows (none for most writes).
+  virtual absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
+                                                 const Params& params = {}) = 0;
+  // Runs one statement and returns how many rows it changed.
+  virtual absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params = {}) = 0;
+  // Runs several statements separated by ';' (migrations), after Dialect token expansion.
+  virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
+};
+
+// Errors: ALREADY_EXISTS for a unique or primary key violation, FAILED_PRECONDITION for any other
+// constraint, UNAVAILABLE when the database stayed busy, INTERNAL for the rest.
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  // Opens the database that `url` names, creating it (and its folder) when it does not exist.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(absl::string_view url);
+
+  // Runs `fn` in one read-write transaction: commits when it returns OK, rolls back otherwise
+  // and returns its error. When the database reports a conflict the whole function runs again
+  // (up to a few times), so `fn` must have no effect outside the transaction.
+  virtual absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn) = 0;
+
+  // Like Transact for reads only: a consistent snapshot, never blocks writers.
+  virtual absl::Status Read(const std::function<absl::Status(Transaction&)>& fn) = 0;
+
+  // "sqlite" or "postgresql".
+  virtual absl::string_view backend() const = 0;
+};
+
+// Expands the dialect tokens of a schema script:
+//   {{id}}    an auto-increment 64-bit primary key column type
+//   {{blob}}  a binary column type
+std::string ExpandDialect(absl::string_view sql, absl::string_view backend);
+
+}  // namespace parkline::store
+
+#endif  // PARKLINE_STORE_DATABASE_H_

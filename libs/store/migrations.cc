@@ -1,0 +1,46 @@
+#include "store/migrations.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace parkline::store {
+
+absl::Status ApplyMigrations(Database& db, absl::string_view component,
+                             const std::vector<Migration>& migrations) {
+  absl::Status created = db.Transact([](Transaction& tx) {
+    return tx.ExecuteScript(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " component TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
+        " applied_at INTEGER NOT NULL, PRIMARY KEY (component, version))");
+  });
+  if (!created.ok()) return created;
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    const Migration& m = migrations[i];
+    if (m.version != static_cast<int>(i) + 1) {
+      return absl::InternalError(absl::StrCat(component, " migration #", i, " has version ",
+                                              m.version, ", expected ", i + 1));
+    }
+    absl::Status applied = db.Transact([&](Transaction& tx) -> absl::Status {
+      // Checked inside the transaction, so that two processes starting at once apply it once.
+      auto done = tx.Query("SELECT 1 FROM schema_migrations WHERE component = $1 AND version = $2",
+                           {std::string(component), int64_t{m.version}});
+      if (!done.ok()) return done.status();
+      if (!done->empty()) return absl::OkStatus();
+      if (auto s = tx.ExecuteScript(m.sql); !s.ok()) {
+        return absl::Status(s.code(), absl::StrCat(component, " migration ", m.version, " (",
+                                                   m.name, "): ", s.message()));
+      }
+      return tx
+          .Execute(
+              "INSERT INTO schema_migrations (component, version, name, applied_at) "
+              "VALUES ($1, $2, $3, $4)",
+              {std::string(component), int64_t{m.version}, std::string(m.name),
+               absl::ToUnixMicros(absl::Now())})
+          .status();
+    });
+    if (!applied.ok()) return applied;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace parkline::store

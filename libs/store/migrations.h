@@ -1,0 +1,28 @@
+// Numbered schema migrations, applied at start-up. Each component (a service, or a library with
+// tables of its own such as the outbox) keeps its list; each migration runs in its own
+// transaction together with its row in `schema_migrations`, so a crash leaves the schema at a
+// whole version. Migrations never change once released: a change is a new number.
+#ifndef PARKLINE_STORE_MIGRATIONS_H_
+#define PARKLINE_STORE_MIGRATIONS_H_
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "store/database.h"
+
+namespace parkline::store {
+
+struct Migration {
+  int version;             // 1, 2, 3 ... in order, no gaps
+  absl::string_view name;  // what it does, for the log and the table
+  absl::string_view sql;   // one or more statements; may use the dialect tokens of database.h
+};
+
+// Applies the migrations of `component` whose version is above the recorded one.
+absl::Status ApplyMigrations(Database& db, absl::string_view component,
+                             const std::vector<Migration>& migrations);
+
+}  // namespace parkline::store
+
+#endif  // PARKLINE_STORE_MIGRATIONS_H_

@@ -1,0 +1,263 @@
+#include "store/sqlite_database.h"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+
+namespace parkline::store {
+namespace {
+
+constexpr int kPoolSize = 4;
+constexpr int kBusyTimeoutMs = 10000;
+constexpr int kConflictRetries = 5;
+
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
+  std::string message = absl::StrCat(what, ": ", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  int primary = rc & 0xff;
+  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
+    return absl::AlreadyExistsError(message);
+  }
+  if (primary == SQLITE_CONSTRAINT) return absl::FailedPreconditionError(message);
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return absl::UnavailableError(message);
+  return absl::InternalError(message);
+}
+
+// One connection and its prepared statements. Used by one thread at a time (the pool's lease).
+class Connection {
+ public:
+  ~Connection() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& path) {
+    auto conn = std::make_unique<Connection>();
+    int rc =
+        sqlite3_open_v2(path.c_str(), &conn->db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(conn->db_, rc, absl::StrCat("open ", path));
+    sqlite3_extended_result_codes(conn->db_, 1);
+    sqlite3_busy_timeout(conn->db_, kBusyTimeoutMs);
+    for (const char* pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+      if (auto s = conn->Exec(pragma); !s.ok()) return s;
+    }
+    return conn;
+  }
+
+  absl::Status Exec(absl::string_view sql) {
+    char* error = nullptr;
+    int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error);
+    if (rc == SQLITE_OK) return absl::OkStatus();
+    std::string text = error ? error : "";
+    sqlite3_free(error);
+    return SqliteError(db_, rc, absl::StrCat("exec: ", text));
+  }
+
+  absl::StatusOr<sqlite3_stmt*> Prepare(absl::string_view sql) {
+    std::string key(sql);
+    auto it = statements_.find(key);
+    if (it != statements_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, absl::StrCat("prepare '", sql, "'"));
+    statements_.emplace(std::move(key), stmt);
+    return stmt;
+  }
+
+  sqlite3* db() { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+class SqliteTransaction : public Transaction {
+ public:
+  explicit SqliteTransaction(Connection& conn) : conn_(conn) {}
+
+  absl::StatusOr<std::vector<Row>> Query(absl::string_view sql, const Params& params) override {
+    std::vector<Row> rows;
+    auto status = Run(sql, params, &rows);
+    if (!status.ok()) return status;
+    return rows;
+  }
+
+  absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params) override {
+    auto status = Run(sql, params, nullptr);
+    if (!status.ok()) return status;
+    return static_cast<int64_t>(sqlite3_changes(conn_.db()));
+  }
+
+  absl::Status ExecuteScript(absl::string_view sql) override {
+    return conn_.Exec(ExpandDialect(sql, "sqlite"));
+  }
+
+ private:
+  absl::Status Bind(sqlite3_stmt* stmt, const Params& params) {
+    for (size_t i = 0; i < params.size(); ++i) {
+      // "$N" names parameter N wherever it stands, as PostgreSQL reads it.
+      std::string name = absl::StrCat("$", i + 1);
+      int index = sqlite3_bind_parameter_index(stmt, name.c_str());
+      if (index == 0) continue;  // a parameter the statement does not use
+      const Value& v = params[i];
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<std::monostate>(v)) {
+        rc = sqlite3_bind_null(stmt, index);
+      } else if (std::holds_alternative<int64_t>(v)) {
+        rc = sqlite3_bind_int64(stmt, index, std::get<int64_t>(v));
+      } else if (std::holds_alternative<std::string>(v)) {
+        const auto& s = std::get<std::string>(v);
+        rc = sqlite3_bind_text64(stmt, index, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8);
+      } else {
+        const auto& b = std::get<Blob>(v).bytes;
+        rc = sqlite3_bind_blob64(stmt, index, b.data(), b.size(), SQLITE_STATIC);
+      }
+      if (rc != SQLITE_OK) return SqliteError(conn_.db(), rc, "bind");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Run(absl::string_view sql, const Params& params, std::vector<Row>* rows) {
+    auto prepared = conn_.Prepare(sql);
+    if (!prepared.ok()) return prepared.status();
+    sqlite3_stmt* stmt = *prepared;
+    struct Reset {
+      sqlite3_stmt* s;
+      ~Reset() {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+      }
+    } reset{stmt};
+    if (auto s = Bind(stmt, params); !s.ok()) return s;
+    while (true) {
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) return absl::OkStatus();
+      if (rc != SQLITE_ROW) return SqliteError(conn_.db(), rc, absl::StrCat("step '", sql, "'"));
+      if (rows == nullptr) continue;
+      int columns = sqlite3_column_count(stmt);
+      std::vector<Value> values;
+      values.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_NULL:
+            values.emplace_back(std::monostate{});
+            break;
+          case SQLITE_INTEGER:
+            values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c)));
+            break;
+          case SQLITE_BLOB: {
+            const void* data = sqlite3_column_blob(stmt, c);
+            int size = sqlite3_column_bytes(stmt, c);
+            values.emplace_back(Blob{std::string(static_cast<const char*>(data), size)});
+            break;
+          }
+          default: {
+            const unsigned char* text = sqlite3_column_text(stmt, c);
+            int size = sqlite3_column_bytes(stmt, c);
+            values.emplace_back(std::string(reinterpret_cast<const char*>(text), size));
+          }
+        }
+      }
+      rows->emplace_back(std::move(values));
+    }
+  }
+
+  Connection& conn_;
+};
+
+class SqliteDatabase : public Database {
+ public:
+  explicit SqliteDatabase(std::vector<std::unique_ptr<Connection>> pool) {
+    for (auto& c : pool) idle_.push_back(c.get());
+    owned_ = std::move(pool);
+  }
+
+  absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn) override {
+    return Run("BEGIN IMMEDIATE", fn);
+  }
+
+  absl::Status Read(const std::function<absl::Status(Transaction&)>& fn) override {
+    return Run("BEGIN DEFERRED", fn);
+  }
+
+  absl::string_view backend() const override { return "sqlite"; }
+
+ private:
+  absl::Status Run(const char* begin, const std::function<absl::Status(Transaction&)>& fn) {
+    Connection* conn = Acquire();
+    absl::Status result;
+    for (int attempt = 0; attempt < kConflictRetries; ++attempt) {
+      result = RunOnce(*conn, begin, fn);
+      if (!absl::IsUnavailable(result)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
+    }
+    Release(conn);
+    return result;
+  }
+
+  static absl::Status RunOnce(Connection& conn, const char* begin,
+                              const std::function<absl::Status(Transaction&)>& fn) {
+    if (auto s = conn.Exec(begin); !s.ok()) return s;
+    SqliteTransaction tx(conn);
+    absl::Status status = fn(tx);
+    if (status.ok()) {
+      status = conn.Exec("COMMIT");
+      if (status.ok()) return status;
+    }
+    // After a failed COMMIT SQLite may have rolled back already; ROLLBACK then fails harmlessly.
+    conn.Exec("ROLLBACK").IgnoreError();
+    return status;
+  }
+
+  Connection* Acquire() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return !idle_.empty(); });
+    Connection* c = idle_.back();
+    idle_.pop_back();
+    return c;
+  }
+
+  void Release(Connection* c) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      idle_.push_back(c);
+    }
+    cv_.notify_one();
+  }
+
+  std::vector<std::unique_ptr<Connection>> owned_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Connection*> idle_;  // guarded by mu_
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path) {
+  std::filesystem::path file(path);
+  if (file.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    if (ec) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot create ", file.parent_path().string(), ": ", ec.message()));
+    }
+  }
+  std::vector<std::unique_ptr<Connection>> pool;
+  for (int i = 0; i < kPoolSize; ++i) {
+    auto conn = Connection::Open(path);
+    if (!conn.ok()) return conn.status();
+    pool.push_back(std::move(*conn));
+  }
+  return std::unique_ptr<Database>(new SqliteDatabase(std::move(pool)));
+}
+
+}  // namespace parkline::store

@@ -1,0 +1,391 @@
+#include "enterprises/enterprise_registry.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "enterprises/enterprise_repository.h"
+#include "enterprises/enterprise_rules.h"
+#include "errors/violations.h"
+#include "events/envelope.h"
+#include "events/outbox.h"
+#include "google/protobuf/util/time_util.h"
+#include "parkline/enterprises/v1/events.pb.h"
+
+namespace parkline::enterprises {
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+
+absl::Status Publish(store::Transaction& tx, absl::string_view subject,
+                     const google::protobuf::Message& event) {
+  return events::AppendToOutbox(tx, events::NewEvent(kTopic, kSource, subject, event, absl::Now()));
+}
+
+absl::StatusOr<int> PageSize(const common::v1::PageRequest& page) {
+  if (page.page_size() < 0 || page.page_size() > kMaxPageSize) {
+    errors::Violations v;
+    v.Add("page.page_size", "RANGE", absl::StrCat("must be 0..", kMaxPageSize));
+    return v.ToStatus();
+  }
+  return page.page_size() == 0 ? kDefaultPageSize : page.page_size();
+}
+
+absl::StatusOr<std::string> PageAfter(const common::v1::PageRequest& page) {
+  std::string after;
+  if (!page.page_token().empty() && !absl::WebSafeBase64Unescape(page.page_token(), &after)) {
+    errors::Violations v;
+    v.Add("page.page_token", "PAGE_TOKEN", "is not a token this service returned");
+    return v.ToStatus();
+  }
+  return after;
+}
+
+std::string PageToken(const std::string& last) { return absl::WebSafeBase64Escape(last); }
+
+absl::Status NotFound(const std::string& uscc) {
+  return absl::NotFoundError(absl::StrCat("enterprise ", uscc, " is not registered"));
+}
+
+void Touch(v1::Enterprise& e) {
+  e.set_version(e.version() + 1);
+  *e.mutable_update_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+}
+
+// Unit and customs-code rules that need the database.
+absl::Status CheckAgainstRegistry(EnterpriseRepository& repo, const v1::Enterprise& e,
+                                  absl::string_view field) {
+  auto occupants = repo.Occupants(e.unit_ids());
+  if (!occupants.ok()) return occupants.status();
+  errors::Violations v;
+  CheckUnitClaims(
+      e,
+      [&](const std::string& id) -> std::optional<std::string> {
+        auto it = occupants->find(id);
+        if (it == occupants->end()) return std::nullopt;
+        return it->second;
+      },
+      field, v);
+  auto holder = repo.CustomsCodeHolder(e.customs_code(), e.uscc());
+  if (!holder.ok()) return holder.status();
+  if (!holder->empty()) {
+    v.Add(absl::StrCat(field, ".customs_code"), "CUSTOMS_CODE_TAKEN",
+          absl::StrCat("customs code ", e.customs_code(), " is registered to ", *holder));
+  }
+  return v.ToStatus();
+}
+
+}  // namespace
+
+EnterpriseRegistry::EnterpriseRegistry(store::Database& db, std::function<void()> events_committed)
+    : db_(db), events_committed_(std::move(events_committed)) {}
+
+absl::Status EnterpriseRegistry::Write(
+    const std::function<absl::Status(store::Transaction&, bool&)>& fn) {
+  bool appended = false;
+  absl::Status status = db_.Transact([&](store::Transaction& tx) {
+    appended = false;
+    return fn(tx, appended);
+  });
+  if (status.ok() && appended && events_committed_) events_committed_();
+  return status;
+}
+
+absl::StatusOr<v1::Unit> EnterpriseRegistry::DefineUnit(const v1::Unit& requested) {
+  errors::Violations v;
+  CheckUnit(requested, "unit", v);
+  if (!v.empty()) return v.ToStatus();
+  int64_t area = *ParseArea(requested.leasable_area_m2());
+  v1::Unit result;
+  absl::Status status = Write([&](store::Transaction& tx, bool& appended) -> absl::Status {
+    EnterpriseRepository repo(tx);
+    auto existing = repo.FindUnit(requested.unit_id());
+    if (!existing.ok()) return existing.status();
+    v1::Unit unit = requested;
+    unit.set_leasable_area_m2(FormatArea(area));  // canonical form: "1250" -> "1250.00"
+    unit.set_occupant_uscc(*existing ? (*existing)->occupant_uscc() : "");
+    if (*existing && (*existing)->SerializeAsString() == unit.SerializeAsString()) {
+      result = **existing;
+      return absl::OkStatus();
+    }
+    if (auto s = repo.SaveUnit(unit, area); !s.ok()) return s;
+    v1::UnitDefined event;
+    *event.mutable_unit() = unit;
+    appended = true;
+    result = unit;
+    return Publish(tx, unit.unit_id(), event);
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<v1::ListUnitsResponse> EnterpriseRegistry::ListUnits(
+    const v1::ListUnitsRequest& request) {
+  auto size = PageSize(request.page());
+  if (!size.ok()) return size.status();
+  auto after = PageAfter(request.page());
+  if (!after.ok()) return after.status();
+  v1::ListUnitsResponse response;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    EnterpriseRepository repo(tx);
+    auto units = repo.ListUnits(*after, *size + 1);
+    if (!units.ok()) return units.status();
+    auto total = repo.TotalAreaCentiM2();
+    if (!total.ok()) return total.status();
+    response.Clear();
+    for (int i = 0; i < static_cast<int>(units->size()) && i < *size; ++i) {
+      *response.add_units() = (*units)[i];
+    }
+    if (static_cast<int>(units->size()) > *size) {
+      response.set_next_page_token(PageToken(response.units().rbegin()->unit_id()));
+    }
+    response.set_total_leasable_area_m2(FormatArea(*total));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Admit(const v1::Enterprise& requested) {
+  errors::Violations v;
+  CheckEnterprise(requested, "enterprise", v);
+  if (!v.empty()) return v.ToStatus();
+  v1::Enterprise wanted = requested;
+  Normalize(wanted);
+  v1::Enterprise result;
+  absl::Status status = Write([&](store::Transaction& tx, bool& appended) -> absl::Status {
+    EnterpriseRepository repo(tx);
+    auto existing = repo.FindEnterprise(wanted.uscc());
+    if (!existing.ok()) return existing.status();
+    if (*existing && (*existing)->status() == v1::ENTERPRISE_STATUS_RESIDENT) {
+      if (SameRegistration(**existing, wanted)) {
+        result = **existing;  // a retry of the same admission
+        return absl::OkStatus();
+      }
+      return absl::AlreadyExistsError(
+          absl::StrCat("enterprise ", wanted.uscc(),
+                       " is already resident with different data; use UpdateEnterprise"));
+    }
+    if (auto s = CheckAgainstRegistry(repo, wanted, "enterprise"); !s.ok()) return s;
+    v1::Enterprise admitted = wanted;
+    admitted.set_status(v1::ENTERPRISE_STATUS_RESIDENT);
+    admitted.clear_move_out_date();
+    admitted.set_version(*existing ? (*existing)->version() : 0);  // a re-admission continues
+    Touch(admitted);
+    if (auto s = repo.SaveEnterprise(admitted); !s.ok()) return s;
+    v1::EnterpriseAdmitted event;
+    *event.mutable_enterprise() = admitted;
+    appended = true;
+    result = admitted;
+    return Publish(tx, admitted.uscc(), event);
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Update(
+    const v1::UpdateEnterpriseRequest& request) {
+  errors::Violations v;
+  CheckUscc(request.enterprise().uscc(), "enterprise.uscc", v);
+  CheckUpdateMask(request.update_mask(), v);
+  if (!v.empty()) return v.ToStatus();
+  v1::Enterprise result;
+  absl::Status status = Write([&](store::Transaction& tx, bool& appended) -> absl::Status {
+    EnterpriseRepository repo(tx);
+    auto current = repo.FindEnterprise(request.enterprise().uscc());
+    if (!current.ok()) return current.status();
+    if (!*current) return NotFound(request.enterprise().uscc());
+    if ((*current)->status() != v1::ENTERPRISE_STATUS_RESIDENT) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("enterprise ", (*current)->uscc(), " has departed; admit it again first"));
+    }
+    v1::Enterprise next = ApplyUpdate(**current, request.enterprise(), request.update_mask());
+    errors::Violations after;
+    CheckEnterprise(next, "enterprise", after);
+    if (!after.empty()) return after.ToStatus();
+    if (SameRegistration(**current, next)) {
+      result = **current;  // nothing changes: a retry, or a no-op
+      return absl::OkStatus();
+    }
+    if (auto s = CheckAgainstRegistry(repo, next, "enterprise"); !s.ok()) return s;
+    Touch(next);
+    if (auto s = repo.SaveEnterprise(next); !s.ok()) return s;
+    v1::EnterpriseUpdated event;
+    *event.mutable_enterprise() = next;
+    *event.mutable_previous() = **current;
+    appended = true;
+    result = next;
+    return Publish(tx, next.uscc(), event);
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Depart(
+    const v1::DepartEnterpriseRequest& request) {
+  errors::Violations v;
+  CheckUscc(request.uscc(), "uscc", v);
+  CheckDate(request.move_out_date(), "move_out_date", true, v);
+  if (!v.empty()) return v.ToStatus();
+  v1::Enterprise result;
+  absl::Status status = Write([&](store::Transaction& tx, bool& appended) -> absl::Status {
+    EnterpriseRepository repo(tx);
+    auto current = repo.FindEnterprise(request.uscc());
+    if (!current.ok()) return current.status();
+    if (!*current) return NotFound(request.uscc());
+    const v1::Enterprise& e = **current;
+    std::string out_date = FormatDate(request.move_out_date());
+    if (e.status() == v1::ENTERPRISE_STATUS_DEPARTED) {
+      if (FormatDate(e.move_out_date()) == out_date) {
+        result = e;
+        return absl::OkStatus();
+      }
+      return absl::FailedPreconditionError(absl::StrCat(
+          "enterprise ", e.uscc(), " already departed on ", FormatDate(e.move_out_date())));
+    }
+    if (out_date < FormatDate(e.move_in_date())) {
+      errors::Violations order;
+      order.Add(
+          "move_out_date", "AFTER_MOVE_IN",
+          absl::StrCat(out_date, " is before the move-in date ", FormatDate(e.move_in_date())));
+      return order.ToStatus();
+    }
+    v1::Enterprise departed = e;
+    departed.set_status(v1::ENTERPRISE_STATUS_DEPARTED);
+    *departed.mutable_move_out_date() = request.move_out_date();
+    departed.clear_unit_ids();
+    Touch(departed);
+    if (auto s = repo.SaveEnterprise(departed); !s.ok()) return s;
+    v1::EnterpriseDeparted event;
+    *event.mutable_enterprise() = departed;
+    *event.mutable_freed_unit_ids() = e.unit_ids();
+    appended = true;
+    result = departed;
+    return Publish(tx, departed.uscc(), event);
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Get(const std::string& uscc) {
+  errors::Violations v;
+  CheckUscc(uscc, "uscc", v);
+  if (!v.empty()) return v.ToStatus();
+  std::optional<v1::Enterprise> found;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto e = EnterpriseRepository(tx).FindEnterprise(uscc);
+    if (!e.ok()) return e.status();
+    found = std::move(*e);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!found) return NotFound(uscc);
+  return *found;
+}
+
+absl::StatusOr<v1::ListEnterprisesResponse> EnterpriseRegistry::List(
+    const v1::ListEnterprisesRequest& request) {
+  errors::Violations v;
+  if (!v1::EnterpriseRole_IsValid(request.role())) v.Add("role", "ENUM", "unknown role");
+  if (!v1::EnterpriseStatus_IsValid(request.status())) v.Add("status", "ENUM", "unknown status");
+  if (!v.empty()) return v.ToStatus();
+  auto size = PageSize(request.page());
+  if (!size.ok()) return size.status();
+  auto after = PageAfter(request.page());
+  if (!after.ok()) return after.status();
+  v1::ListEnterprisesResponse response;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto list = EnterpriseRepository(tx).ListEnterprises(request.role(), request.status(), *after,
+                                                         *size + 1);
+    if (!list.ok()) return list.status();
+    response.Clear();
+    for (int i = 0; i < static_cast<int>(list->size()) && i < *size; ++i) {
+      *response.add_enterprises() = (*list)[i];
+    }
+    if (static_cast<int>(list->size()) > *size) {
+      response.set_next_page_token(PageToken(response.enterprises().rbegin()->uscc()));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::IpAsset> EnterpriseRegistry::RecordIpAsset(const v1::IpAsset& asset) {
+  errors::Violations v;
+  CheckIpAsset(asset, "asset", v);
+  if (!v.empty()) return v.ToStatus();
+  absl::Status status = Write([&](store::Transaction& tx, bool& appended) -> absl::Status {
+    EnterpriseRepository repo(tx);
+    auto owner = repo.FindEnterprise(asset.uscc());
+    if (!owner.ok()) return owner.status();
+    if (!*owner) return NotFound(asset.uscc());
+    auto existing = repo.FindIpAsset(asset.kind(), asset.registration_no());
+    if (!existing.ok()) return existing.status();
+    if (*existing) {
+      if ((*existing)->SerializeAsString() == asset.SerializeAsString()) return absl::OkStatus();
+      return absl::AlreadyExistsError(absl::StrCat(
+          v1::IpAssetKind_Name(asset.kind()), " ", asset.registration_no(),
+          " is already recorded with different data (holder ", (*existing)->uscc(), ")"));
+    }
+    if ((*owner)->status() != v1::ENTERPRISE_STATUS_RESIDENT) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("enterprise ", asset.uscc(), " has departed"));
+    }
+    if (auto s = repo.InsertIpAsset(asset); !s.ok()) return s;
+    v1::IpAssetRecorded event;
+    *event.mutable_asset() = asset;
+    appended = true;
+    return Publish(tx, asset.uscc(), event);
+  });
+  if (!status.ok()) return status;
+  return asset;
+}
+
+absl::StatusOr<v1::ListIpAssetsResponse> EnterpriseRegistry::ListIpAssets(const std::string& uscc) {
+  errors::Violations v;
+  CheckUscc(uscc, "uscc", v);
+  if (!v.empty()) return v.ToStatus();
+  v1::ListIpAssetsResponse response;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    EnterpriseRepository repo(tx);
+    auto owner = repo.FindEnterprise(uscc);
+    if (!owner.ok()) return owner.status();
+    if (!*owner) return NotFound(uscc);
+    auto assets = repo.ListIpAssets(uscc);
+    if (!assets.ok()) return assets.status();
+    response.Clear();
+    for (auto& a : *assets) *response.add_assets() = std::move(a);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::TalentFigures> EnterpriseRegistry::RecordTalent(
+    const v1::TalentFigures& talent) {
+  errors::Violations v;
+  CheckTalent(talent, "talent", v);
+  if (!v.empty()) return v.ToStatus();
+  absl::Status status = Write([&](store::Transaction& tx, bool& appended) -> absl::Status {
+    EnterpriseRepository repo(tx);
+    auto owner = repo.FindEnterprise(talent.uscc());
+    if (!owner.ok()) return owner.status();
+    if (!*owner) return NotFound(talent.uscc());
+    auto existing = repo.FindTalent(talent.uscc(), talent.year());
+    if (!existing.ok()) return existing.status();
+    if (*existing && (*existing)->SerializeAsString() == talent.SerializeAsString()) {
+      return absl::OkStatus();
+    }
+    if (auto s = repo.SaveTalent(talent); !s.ok()) return s;
+    v1::TalentRecorded event;
+    *event.mutable_talent() = talent;
+    appended = true;
+    return Publish(tx, talent.uscc(), event);
+  });
+  if (!status.ok()) return status;
+  return talent;
+}
+
+}  // namespace parkline::enterprises

@@ -1,0 +1,26 @@
+// parkline-enterprises: the park's registry of resident enterprises, units, IP and talent.
+#include "enterprises/enterprise_registry.h"
+#include "enterprises/enterprise_service.h"
+#include "enterprises/schema.h"
+#include "host/service_host.h"
+
+int main(int argc, char** argv) {
+  using namespace parkline;
+  host::ServiceDefinition definition;
+  definition.defaults = {"enterprises", 50051, 9451};
+  definition.usage =
+      "parkline-enterprises: the park's registry of resident enterprises, units, IP and talent.\n"
+      "Every flag has a PARKLINE_<FLAG> environment fallback.";
+  definition.migrate = enterprises::ApplySchema;
+  definition.build = [](host::HostContext& ctx) -> absl::StatusOr<host::ServiceParts> {
+    host::ServiceParts parts;
+    events::OutboxRelay* relay = &ctx.relay;
+    auto registry =
+        std::make_shared<enterprises::EnterpriseRegistry>(ctx.db, [relay] { relay->Notify(); });
+    parts.grpc_services.push_back(
+        std::make_unique<enterprises::EnterpriseService>(*registry, ctx.authorizer));
+    parts.keep_alive.push_back(registry);
+    return parts;
+  };
+  return host::RunService(argc, argv, definition);
+}

@@ -1,0 +1,302 @@
+// The enterprises service as a user meets it: the real binary started as a process against the
+// real local Kafka broker, driven over gRPC; its events read back from the topic; its metrics
+// read over HTTP; stopped with SIGTERM, and killed outright.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "errors/violations.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "parkline/enterprises/v1/enterprises.grpc.pb.h"
+#include "runtime/grpc_status.h"
+#include "tests/support/test_env.h"
+
+namespace parkline {
+namespace {
+
+namespace v1 = enterprises::v1;
+constexpr char kTopic[] = "parkline.enterprises.v1";
+
+class EnterprisesProcess {
+ public:
+  EnterprisesProcess(const std::string& dir, int grpc_port, int metrics_port)
+      : grpc_port_(grpc_port), metrics_port_(metrics_port) {
+    process_ = std::make_unique<testing::ChildProcess>(
+        ENTERPRISES_BINARY, std::vector<std::string>{},
+        std::map<std::string, std::string>{
+            {"PARKLINE_DATABASE_URL", "sqlite://" + dir + "/enterprises.db"},
+            {"PARKLINE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", grpc_port)},
+            {"PARKLINE_METRICS_ADDRESS", absl::StrCat("127.0.0.1:", metrics_port)},
+            {"PARKLINE_KAFKA_BROKERS", testing::KafkaBrokers()}},
+        dir + "/enterprises.log");
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = v1::EnterpriseService::NewStub(channel_);
+    health_ = grpc::health::v1::Health::NewStub(channel_);
+  }
+
+  // SERVING, or the last status seen after `timeout`.
+  grpc::health::v1::HealthCheckResponse::ServingStatus WaitServing(absl::Duration timeout) {
+    absl::Time deadline = absl::Now() + timeout;
+    auto status = grpc::health::v1::HealthCheckResponse::UNKNOWN;
+    while (absl::Now() < deadline) {
+      grpc::ClientContext ctx;
+      ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+      grpc::health::v1::HealthCheckRequest request;
+      grpc::health::v1::HealthCheckResponse response;
+      if (health_->Check(&ctx, request, &response).ok()) {
+        status = response.status();
+        if (status == grpc::health::v1::HealthCheckResponse::SERVING) break;
+      }
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return status;
+  }
+
+  template <typename Request, typename Response, typename Method>
+  absl::Status Call(Method method, const Request& request, Response* response) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    return runtime::FromGrpcStatus(((*stub_).*method)(&ctx, request, response));
+  }
+
+  // The services the server lists through reflection.
+  std::set<std::string> ReflectedServices() {
+    auto stub = grpc::reflection::v1alpha::ServerReflection::NewStub(channel_);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    auto stream = stub->ServerReflectionInfo(&ctx);
+    grpc::reflection::v1alpha::ServerReflectionRequest request;
+    request.set_list_services("");
+    stream->Write(request);
+    stream->WritesDone();
+    std::set<std::string> names;
+    grpc::reflection::v1alpha::ServerReflectionResponse response;
+    while (stream->Read(&response)) {
+      for (const auto& s : response.list_services_response().service()) names.insert(s.name());
+    }
+    stream->Finish().IgnoreError();
+    return names;
+  }
+
+  testing::ChildProcess& process() { return *process_; }
+  int metrics_port() const { return metrics_port_; }
+
+ private:
+  int grpc_port_;
+  int metrics_port_;
+  std::unique_ptr<testing::ChildProcess> process_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::EnterpriseService::Stub> stub_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+};
+
+v1::Enterprise NewEnterprise(const std::string& uscc, const std::string& unit) {
+  v1::Enterprise e;
+  e.set_uscc(uscc);
+  e.set_name("E2E Trading " + uscc);
+  e.add_roles(v1::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE);
+  if (!unit.empty()) e.add_unit_ids(unit);
+  e.mutable_move_in_date()->set_year(2025);
+  e.mutable_move_in_date()->set_month(1);
+  e.mutable_move_in_date()->set_day(2);
+  return e;
+}
+
+// The records keyed by one of `keys`, until `want` of them have been read.
+std::vector<testing::ConsumedRecord> ReadKeys(const std::set<std::string>& keys, size_t want) {
+  return testing::ReadTopic(
+      kTopic, absl::Seconds(30),
+      [&](const testing::ConsumedRecord& r) { return keys.count(r.key) > 0; },
+      [want](const auto& kept) { return kept.size() >= want; });
+}
+
+class EnterprisesE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(testing::CreateTopic(kTopic, 3).ok()); }
+
+  std::unique_ptr<EnterprisesProcess> Start() {
+    auto p =
+        std::make_unique<EnterprisesProcess>(dir_.path(), testing::FreePort(), testing::FreePort());
+    EXPECT_EQ(p->WaitServing(absl::Seconds(30)), grpc::health::v1::HealthCheckResponse::SERVING);
+    return p;
+  }
+
+  // Admits `count` enterprises from two client threads until told to stop; returns the USCCs
+  // whose admission the service accepted (returned OK).
+  std::set<std::string> AdmitUntil(EnterprisesProcess& p, int count,
+                                   const std::function<void(int accepted)>& after_each) {
+    std::mutex mu;
+    std::set<std::string> accepted;
+    std::atomic<int> next{0};
+    auto worker = [&] {
+      for (int i = next++; i < count; i = next++) {
+        v1::AdmitEnterpriseRequest request;
+        *request.mutable_enterprise() = NewEnterprise(testing::RandomUscc(), "");
+        v1::Enterprise response;
+        if (p.Call(&v1::EnterpriseService::Stub::AdmitEnterprise, request, &response).ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          accepted.insert(response.uscc());
+          after_each(static_cast<int>(accepted.size()));
+        }
+      }
+    };
+    std::thread a(worker), b(worker);
+    a.join();
+    b.join();
+    return accepted;
+  }
+
+  void ExpectEventsFor(const std::set<std::string>& usccs) {
+    std::set<std::string> seen;  // a relay crash may repeat an event: count keys, not records
+    testing::ReadTopic(
+        kTopic, absl::Seconds(30),
+        [&](const testing::ConsumedRecord& r) {
+          if (usccs.count(r.key) > 0) seen.insert(r.key);
+          return false;
+        },
+        [&](const auto&) { return seen.size() >= usccs.size(); });
+    for (const std::string& uscc : usccs)
+      EXPECT_EQ(seen.count(uscc), 1u) << "no event for " << uscc;
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(EnterprisesE2eTest, RegistryOverGrpcPublishesCloudEventsAndCountsRpcs) {
+  auto p = Start();
+  auto services = p->ReflectedServices();
+  EXPECT_EQ(services.count("parkline.enterprises.v1.EnterpriseService"), 1u);
+  EXPECT_EQ(services.count("grpc.health.v1.Health"), 1u);
+  std::string uscc = testing::RandomUscc();
+  std::string unit_id = "E2E-" + uscc.substr(8, 8);
+
+  v1::DefineUnitRequest define;
+  define.mutable_unit()->set_unit_id(unit_id);
+  define.mutable_unit()->set_building("E2E");
+  define.mutable_unit()->set_floor(2);
+  define.mutable_unit()->set_leasable_area_m2("300");
+  define.mutable_unit()->set_purpose(v1::UNIT_PURPOSE_WAREHOUSE);
+  v1::Unit unit;
+  ASSERT_TRUE(p->Call(&v1::EnterpriseService::Stub::DefineUnit, define, &unit).ok());
+  EXPECT_EQ(unit.leasable_area_m2(), "300.00");
+
+  v1::AdmitEnterpriseRequest admit;
+  *admit.mutable_enterprise() = NewEnterprise(uscc, unit_id);
+  v1::Enterprise admitted;
+  ASSERT_TRUE(p->Call(&v1::EnterpriseService::Stub::AdmitEnterprise, admit, &admitted).ok());
+  EXPECT_EQ(admitted.status(), v1::ENTERPRISE_STATUS_RESIDENT);
+  v1::Enterprise again;  // a client retry
+  ASSERT_TRUE(p->Call(&v1::EnterpriseService::Stub::AdmitEnterprise, admit, &again).ok());
+  EXPECT_EQ(again.version(), admitted.version());
+
+  v1::UpdateEnterpriseRequest update;
+  update.mutable_enterprise()->set_uscc(uscc);
+  update.mutable_enterprise()->set_name("E2E Trading, renamed");
+  update.mutable_update_mask()->add_paths("name");
+  v1::Enterprise updated;
+  ASSERT_TRUE(p->Call(&v1::EnterpriseService::Stub::UpdateEnterprise, update, &updated).ok());
+  EXPECT_EQ(updated.name(), "E2E Trading, renamed");
+
+  v1::DepartEnterpriseRequest depart;
+  depart.set_uscc(uscc);
+  depart.mutable_move_out_date()->set_year(2026);
+  depart.mutable_move_out_date()->set_month(6);
+  depart.mutable_move_out_date()->set_day(30);
+  v1::Enterprise departed;
+  ASSERT_TRUE(p->Call(&v1::EnterpriseService::Stub::DepartEnterprise, depart, &departed).ok());
+  EXPECT_EQ(departed.status(), v1::ENTERPRISE_STATUS_DEPARTED);
+
+  // Bad input: every broken field named in standard BadRequest details, nothing stored.
+  v1::AdmitEnterpriseRequest bad;
+  *bad.mutable_enterprise() = NewEnterprise("91350100M000100Y44", "NO-SUCH-UNIT");
+  bad.mutable_enterprise()->clear_roles();
+  v1::Enterprise ignored;
+  absl::Status rejected = p->Call(&v1::EnterpriseService::Stub::AdmitEnterprise, bad, &ignored);
+  EXPECT_EQ(rejected.code(), absl::StatusCode::kInvalidArgument);
+  std::set<std::string> fields;
+  for (const auto& v : errors::ViolationsOf(rejected)) fields.insert(v.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"enterprise.uscc", "enterprise.roles"})) << rejected;
+
+  v1::GetEnterpriseRequest get;
+  get.set_uscc(testing::RandomUscc());
+  EXPECT_EQ(p->Call(&v1::EnterpriseService::Stub::GetEnterprise, get, &ignored).code(),
+            absl::StatusCode::kNotFound);
+
+  // The three changes, in order, as CloudEvents keyed by the USCC.
+  std::set<std::string> keys = {uscc};
+  auto records = ReadKeys(keys, 3);
+  ASSERT_EQ(records.size(), 3u);
+  std::vector<std::string> types;
+  for (const auto& r : records) {
+    types.push_back(testing::Header(r, "ce_type"));
+    EXPECT_EQ(testing::Header(r, "ce_specversion"), "1.0");
+    EXPECT_EQ(testing::Header(r, "ce_source"), "/parkline/enterprises");
+    EXPECT_EQ(testing::Header(r, "ce_subject"), uscc);
+    EXPECT_EQ(testing::Header(r, "content-type"), "application/protobuf");
+    EXPECT_EQ(testing::Header(r, "ce_id").size(), 36u);
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"parkline.enterprises.v1.EnterpriseAdmitted",
+                                             "parkline.enterprises.v1.EnterpriseUpdated",
+                                             "parkline.enterprises.v1.EnterpriseDeparted"}));
+
+  std::string metrics = testing::HttpGet(p->metrics_port(), "/metrics");
+  EXPECT_NE(
+      metrics.find("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"AdmitEnterprise\","
+                   "grpc_service=\"parkline.enterprises.v1.EnterpriseService\"} 2"),
+      std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("grpc_code=\"InvalidArgument\",grpc_method=\"AdmitEnterprise\""),
+            std::string::npos);
+  EXPECT_NE(metrics.find("grpc_server_handling_seconds_bucket"), std::string::npos);
+  EXPECT_NE(metrics.find("parkline_outbox_published_total"), std::string::npos);
+
+  p->process().Signal(SIGTERM);
+  EXPECT_EQ(p->process().Wait(absl::Seconds(5)), 0);
+}
+
+TEST_F(EnterprisesE2eTest, SigtermDuringWritesExitsZeroWithinFiveSecondsAndLosesNothing) {
+  auto p = Start();
+  absl::Time signalled;
+  std::optional<int> exit_code;
+  std::thread stopper;
+  auto accepted = AdmitUntil(*p, 400, [&](int n) {
+    if (n == 100) {
+      signalled = absl::Now();
+      stopper = std::thread([&] {
+        p->process().Signal(SIGTERM);
+        exit_code = p->process().Wait(absl::Seconds(5));
+      });
+    }
+  });
+  if (stopper.joinable()) stopper.join();
+  ASSERT_GE(accepted.size(), 100u);
+  EXPECT_EQ(exit_code, 0) << "did not exit with 0 within 5 s of SIGTERM";
+  ExpectEventsFor(accepted);
+}
+
+TEST_F(EnterprisesE2eTest, KilledMidStreamPublishesEverythingAcceptedAfterRestart) {
+  std::set<std::string> accepted;
+  {
+    auto p = Start();
+    accepted = AdmitUntil(*p, 300, [&](int n) {
+      if (n == 150) p->process().Signal(SIGKILL);
+    });
+    p->process().Wait(absl::Seconds(5));
+  }
+  ASSERT_GE(accepted.size(), 150u);
+  auto restarted = Start();  // same database: the relay finds what the killed one left
+  ExpectEventsFor(accepted);
+  restarted->process().Signal(SIGTERM);
+  EXPECT_EQ(restarted->process().Wait(absl::Seconds(5)), 0);
+}
+
+}  // namespace
+}  // namespace parkline

@@ -1,0 +1,161 @@
+// The idempotent consumer against the real local Kafka broker: every event applied once, even
+// when Kafka delivers it again; undecodable records dead-lettered without blocking the partition.
+#include "events/consumer.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "events/kafka_producer.h"
+#include "events/schema.h"
+#include "google/rpc/error_details.pb.h"
+#include "store/migrations.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::events {
+namespace {
+
+constexpr char kType[] = "google.rpc.BadRequest";
+
+class ConsumerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = store::Database::Open("sqlite://" + dir_.path() + "/consumer.db");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    ASSERT_TRUE(ApplyEventsSchema(*db_).ok());
+    ASSERT_TRUE(store::ApplyMigrations(
+                    *db_, "test",
+                    {{1, "effects", "CREATE TABLE effects (seq INTEGER NOT NULL, event_id TEXT)"}})
+                    .ok());
+    topic_ = testing::UniqueTopic("consumer");
+    deadletter_ = testing::UniqueTopic("deadletter");
+    ASSERT_TRUE(testing::CreateTopic(topic_, 3).ok());
+    ASSERT_TRUE(testing::CreateTopic(deadletter_, 1).ok());
+    auto producer = KafkaProducer::Create(testing::KafkaBrokers());
+    ASSERT_TRUE(producer.ok());
+    producer_ = std::move(*producer);
+  }
+
+  Envelope Event(int seq) {
+    google::rpc::BadRequest message;
+    message.add_field_violations()->set_field(std::to_string(seq));
+    return NewEvent(topic_, "/parkline/test", absl::StrCat("key-", seq % 5), message, absl::Now());
+  }
+
+  void Send(const std::vector<Record>& records) {
+    for (size_t i = 0; i < records.size(); ++i) ASSERT_TRUE(producer_->Produce(records[i], i).ok());
+    for (const Delivery& d : producer_->Flush(absl::Seconds(20))) ASSERT_TRUE(d.status.ok());
+  }
+
+  std::unique_ptr<EventConsumer> NewConsumer() {
+    ConsumerOptions options;
+    options.brokers = testing::KafkaBrokers();
+    options.group_id = group_;
+    options.topics = {topic_};
+    options.deadletter_topic = deadletter_;
+    auto consumer = std::make_unique<EventConsumer>(*db_, options);
+    consumer->On(kType, [](store::Transaction& tx, const Envelope& e) -> absl::Status {
+      google::rpc::BadRequest message;
+      if (!message.ParseFromString(e.payload) || message.field_violations_size() != 1) {
+        return absl::InvalidArgumentError("payload is not a BadRequest with one violation");
+      }
+      return tx
+          .Execute("INSERT INTO effects (seq, event_id) VALUES ($1, $2)",
+                   {int64_t{std::stoi(message.field_violations(0).field())}, e.id})
+          .status();
+    });
+    return consumer;
+  }
+
+  int64_t Query(const std::string& sql) {
+    int64_t n = -1;
+    db_->Read([&](store::Transaction& tx) -> absl::Status {
+         auto rows = tx.Query(sql);
+         if (rows.ok()) n = rows->front().Int(0);
+         return rows.status();
+       })
+        .IgnoreError();
+    return n;
+  }
+
+  void WaitForEffects(int64_t n) {
+    absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (Query("SELECT COUNT(*) FROM effects") < n && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<KafkaProducer> producer_;
+  std::string topic_;
+  std::string deadletter_;
+  std::string group_ = "test-" + NewUuid();
+};
+
+TEST_F(ConsumerTest, AppliesEachEventOnceAndDeadLettersWhatItCannotRead) {
+  std::vector<Record> records;
+  std::vector<Envelope> events;
+  for (int i = 0; i < 50; ++i) events.push_back(Event(i));
+  for (const Envelope& e : events) records.push_back(ToRecord(e));
+  // Kafka delivering the first ten again, as after a producer retry or a relay crash.
+  for (int i = 0; i < 10; ++i) records.push_back(ToRecord(events[i]));
+  // Not a CloudEvent at all.
+  records.push_back(Record{topic_, "key-0", "garbage", {}});
+  // A CloudEvent whose payload the handler cannot apply.
+  Envelope broken = Event(999);
+  broken.payload = "\xff\xff";
+  records.push_back(ToRecord(broken));
+  // A type this consumer does not know (a newer producer): skipped, not dead-lettered.
+  Envelope unknown = Event(1000);
+  unknown.type = "parkline.test.v1.SomethingNew";
+  records.push_back(ToRecord(unknown));
+  // Records after the bad ones: the partition must not be blocked.
+  for (int i = 50; i < 55; ++i) {
+    events.push_back(Event(i));
+    records.push_back(ToRecord(events.back()));
+  }
+  Send(records);
+
+  auto consumer = NewConsumer();
+  ASSERT_TRUE(consumer->Start().ok());
+  WaitForEffects(55);
+  auto deadletters = testing::ReadTopic(deadletter_, 2, absl::Seconds(30));
+  absl::SleepFor(absl::Seconds(1));  // time for any wrong second application to show
+  consumer->Stop();
+
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 55);
+  EXPECT_EQ(Query("SELECT COUNT(DISTINCT event_id) FROM effects"), 55);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM processed_events"), 55);
+  ASSERT_EQ(deadletters.size(), 2u);
+  for (const auto& r : deadletters) {
+    EXPECT_FALSE(testing::Header(r, "parkline_deadletter_reason").empty());
+    EXPECT_EQ(testing::Header(r, "parkline_original_topic"), topic_);
+  }
+}
+
+TEST_F(ConsumerTest, ARestartedConsumerResumesWithoutReapplying) {
+  std::vector<Record> first;
+  for (int i = 0; i < 20; ++i) first.push_back(ToRecord(Event(i)));
+  Send(first);
+  {
+    auto consumer = NewConsumer();
+    ASSERT_TRUE(consumer->Start().ok());
+    WaitForEffects(20);
+    consumer->Stop();
+  }
+  std::vector<Record> second;
+  for (int i = 20; i < 30; ++i) second.push_back(ToRecord(Event(i)));
+  Send(second);
+  auto consumer = NewConsumer();
+  ASSERT_TRUE(consumer->Start().ok());
+  WaitForEffects(30);
+  absl::SleepFor(absl::Seconds(1));
+  consumer->Stop();
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 30);
+  EXPECT_EQ(Query("SELECT COUNT(DISTINCT seq) FROM effects"), 30);
+}
+
+}  // namespace
+}  // namespace parkline::events

@@ -1,0 +1,262 @@
+// The registry's use cases against a real SQLite database: what is stored, what goes to the
+// outbox, and that a rejected request changes nothing.
+#include "enterprises/enterprise_registry.h"
+
+#include <gtest/gtest.h>
+
+#include "enterprises/schema.h"
+#include "errors/violations.h"
+#include "events/outbox.h"
+#include "events/schema.h"
+#include "parkline/enterprises/v1/events.pb.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::enterprises {
+namespace {
+
+constexpr char kUscc[] = "91350100M000100Y43";
+constexpr char kOther[] = "91440300708461136T";
+
+common::v1::Date Day(int y, int m, int d) {
+  common::v1::Date date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  return date;
+}
+
+class RegistryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = store::Database::Open("sqlite://" + dir_.path() + "/enterprises.db");
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(*db);
+    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
+    ASSERT_TRUE(ApplySchema(*db_).ok());
+    registry_ = std::make_unique<EnterpriseRegistry>(*db_, [this] { notified_++; });
+    for (const char* id : {"A1-0101", "A1-0102", "A1-0103"}) {
+      v1::Unit unit;
+      unit.set_unit_id(id);
+      unit.set_building("A1");
+      unit.set_floor(1);
+      unit.set_leasable_area_m2("120.5");
+      unit.set_purpose(v1::UNIT_PURPOSE_OFFICE);
+      ASSERT_TRUE(registry_->DefineUnit(unit).ok());
+    }
+  }
+
+  v1::Enterprise Enterprise(const std::string& uscc, const std::string& unit) {
+    v1::Enterprise e;
+    e.set_uscc(uscc);
+    e.set_name("Park Trading " + uscc.substr(10));
+    e.add_roles(v1::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE);
+    e.add_unit_ids(unit);
+    *e.mutable_move_in_date() = Day(2024, 3, 1);
+    return e;
+  }
+
+  std::vector<events::PendingEvent> Outbox() {
+    std::vector<events::PendingEvent> out;
+    db_->Read([&](store::Transaction& tx) -> absl::Status {
+         auto pending = events::ReadPending(tx, 1000);
+         if (pending.ok()) out = std::move(*pending);
+         return pending.status();
+       })
+        .IgnoreError();
+    return out;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<EnterpriseRegistry> registry_;
+  int notified_ = 0;
+};
+
+TEST_F(RegistryTest, UnitsAreDefinedWithCanonicalAreaAndOneEventEach) {
+  auto units = registry_->ListUnits({});
+  ASSERT_TRUE(units.ok());
+  ASSERT_EQ(units->units_size(), 3);
+  EXPECT_EQ(units->units(0).leasable_area_m2(), "120.50");
+  EXPECT_EQ(units->total_leasable_area_m2(), "361.50");
+  EXPECT_EQ(Outbox().size(), 3u);
+  // Defining the same unit again is a no-op.
+  v1::Unit same = units->units(0);
+  ASSERT_TRUE(registry_->DefineUnit(same).ok());
+  EXPECT_EQ(Outbox().size(), 3u);
+}
+
+TEST_F(RegistryTest, AdmissionIsStoredWithItsEventAndIsIdempotent) {
+  auto admitted = registry_->Admit(Enterprise(kUscc, "A1-0101"));
+  ASSERT_TRUE(admitted.ok()) << admitted.status();
+  EXPECT_EQ(admitted->status(), v1::ENTERPRISE_STATUS_RESIDENT);
+  EXPECT_EQ(admitted->version(), 1);
+  auto again = registry_->Admit(Enterprise(kUscc, "A1-0101"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->SerializeAsString(), admitted->SerializeAsString());
+
+  auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 4u);  // three units, one admission
+  EXPECT_EQ(outbox.back().envelope.type, "parkline.enterprises.v1.EnterpriseAdmitted");
+  EXPECT_EQ(outbox.back().envelope.subject, kUscc);
+  v1::EnterpriseAdmitted event;
+  ASSERT_TRUE(event.ParseFromString(outbox.back().envelope.payload));
+  EXPECT_EQ(event.enterprise().unit_ids(0), "A1-0101");
+  EXPECT_EQ(registry_->Get(kUscc)->unit_ids_size(), 1);
+}
+
+TEST_F(RegistryTest, SecondAdmissionWithDifferentDataIsAlreadyExists) {
+  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+  v1::Enterprise changed = Enterprise(kUscc, "A1-0101");
+  changed.set_name("Another name");
+  EXPECT_EQ(registry_->Admit(changed).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(registry_->Get(kUscc)->name(), Enterprise(kUscc, "A1-0101").name());
+}
+
+TEST_F(RegistryTest, InvalidAdmissionNamesEveryFieldAndChangesNothing) {
+  ASSERT_TRUE(registry_->Admit(Enterprise(kOther, "A1-0102")).ok());
+  size_t outbox_before = Outbox().size();
+  v1::Enterprise e = Enterprise(kUscc, "A1-0102");  // occupied by kOther
+  e.add_unit_ids("Z9-9999");                        // not defined
+  auto result = registry_->Admit(e);
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  auto violations = errors::ViolationsOf(result.status());
+  ASSERT_EQ(violations.size(), 2u) << result.status();
+  EXPECT_EQ(violations[0].reason, "UNIT_OCCUPIED");
+  EXPECT_EQ(violations[1].reason, "UNKNOWN_UNIT");
+  EXPECT_EQ(registry_->Get(kUscc).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Outbox().size(), outbox_before);
+}
+
+TEST_F(RegistryTest, CustomsCodeBelongsToOneEnterprise) {
+  v1::Enterprise a = Enterprise(kOther, "A1-0102");
+  a.set_customs_code("4403960001");
+  ASSERT_TRUE(registry_->Admit(a).ok());
+  v1::Enterprise b = Enterprise(kUscc, "A1-0101");
+  b.set_customs_code("4403960001");
+  auto result = registry_->Admit(b);
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(errors::ViolationsOf(result.status())[0].reason, "CUSTOMS_CODE_TAKEN");
+}
+
+TEST_F(RegistryTest, UpdateChangesMaskedFieldsAndCarriesThePreviousState) {
+  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+  v1::UpdateEnterpriseRequest request;
+  request.mutable_enterprise()->set_uscc(kUscc);
+  request.mutable_enterprise()->add_unit_ids("A1-0101");
+  request.mutable_enterprise()->add_unit_ids("A1-0103");
+  request.mutable_update_mask()->add_paths("unit_ids");
+  auto updated = registry_->Update(request);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->unit_ids_size(), 2);
+  EXPECT_EQ(updated->version(), 2);
+  size_t outbox = Outbox().size();
+  ASSERT_TRUE(registry_->Update(request).ok());  // same request again: no change, no event
+  EXPECT_EQ(Outbox().size(), outbox);
+  v1::EnterpriseUpdated event;
+  ASSERT_TRUE(event.ParseFromString(Outbox().back().envelope.payload));
+  EXPECT_EQ(event.previous().unit_ids_size(), 1);
+  EXPECT_EQ(event.enterprise().unit_ids_size(), 2);
+
+  request.mutable_enterprise()->set_uscc(kOther);
+  EXPECT_EQ(registry_->Update(request).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(RegistryTest, DepartureFreesUnitsAndIsIdempotent) {
+  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+  v1::DepartEnterpriseRequest depart;
+  depart.set_uscc(kUscc);
+  *depart.mutable_move_out_date() = Day(2025, 6, 30);
+  auto departed = registry_->Depart(depart);
+  ASSERT_TRUE(departed.ok()) << departed.status();
+  EXPECT_EQ(departed->status(), v1::ENTERPRISE_STATUS_DEPARTED);
+  EXPECT_EQ(departed->unit_ids_size(), 0);
+  ASSERT_TRUE(registry_->Depart(depart).ok());
+  *depart.mutable_move_out_date() = Day(2025, 7, 1);
+  EXPECT_EQ(registry_->Depart(depart).status().code(), absl::StatusCode::kFailedPrecondition);
+  // The unit is free for another enterprise.
+  EXPECT_TRUE(registry_->Admit(Enterprise(kOther, "A1-0101")).ok());
+  v1::EnterpriseDeparted event;
+  for (const auto& p : Outbox()) {
+    if (p.envelope.type == "parkline.enterprises.v1.EnterpriseDeparted") {
+      ASSERT_TRUE(event.ParseFromString(p.envelope.payload));
+    }
+  }
+  ASSERT_EQ(event.freed_unit_ids_size(), 1);
+  EXPECT_EQ(event.freed_unit_ids(0), "A1-0101");
+}
+
+TEST_F(RegistryTest, DepartureBeforeMoveInIsRejected) {
+  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+  v1::DepartEnterpriseRequest depart;
+  depart.set_uscc(kUscc);
+  *depart.mutable_move_out_date() = Day(2023, 1, 1);
+  EXPECT_EQ(registry_->Depart(depart).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RegistryTest, IpAssetsAndTalentAreRecordedOnce) {
+  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+  v1::IpAsset asset;
+  asset.set_uscc(kUscc);
+  asset.set_kind(v1::IP_ASSET_KIND_TRADEMARK);
+  asset.set_registration_no("TM-12345678");
+  asset.set_title("Parkline");
+  *asset.mutable_granted_date() = Day(2023, 5, 20);
+  ASSERT_TRUE(registry_->RecordIpAsset(asset).ok());
+  ASSERT_TRUE(registry_->RecordIpAsset(asset).ok());
+  asset.set_title("Other");
+  EXPECT_EQ(registry_->RecordIpAsset(asset).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(registry_->ListIpAssets(kUscc)->assets_size(), 1);
+
+  v1::TalentFigures talent;
+  talent.set_uscc(kUscc);
+  talent.set_year(2025);
+  talent.set_employees(40);
+  talent.set_cross_border_staff(25);
+  talent.set_trained_staff(10);
+  size_t before = Outbox().size();
+  ASSERT_TRUE(registry_->RecordTalent(talent).ok());
+  ASSERT_TRUE(registry_->RecordTalent(talent).ok());
+  EXPECT_EQ(Outbox().size(), before + 1);
+  talent.set_uscc(kOther);
+  EXPECT_EQ(registry_->RecordTalent(talent).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(RegistryTest, ListFiltersByRoleAndStatusAndPages) {
+  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+  v1::Enterprise logistics = Enterprise(kOther, "A1-0102");
+  logistics.clear_roles();
+  logistics.add_roles(v1::ENTERPRISE_ROLE_LOGISTICS);
+  ASSERT_TRUE(registry_->Admit(logistics).ok());
+
+  v1::ListEnterprisesRequest request;
+  request.set_role(v1::ENTERPRISE_ROLE_LOGISTICS);
+  auto only = registry_->List(request);
+  ASSERT_TRUE(only.ok());
+  ASSERT_EQ(only->enterprises_size(), 1);
+  EXPECT_EQ(only->enterprises(0).uscc(), kOther);
+
+  v1::ListEnterprisesRequest paged;
+  paged.mutable_page()->set_page_size(1);
+  auto first = registry_->List(paged);
+  ASSERT_EQ(first->enterprises_size(), 1);
+  ASSERT_FALSE(first->next_page_token().empty());
+  paged.mutable_page()->set_page_token(first->next_page_token());
+  auto second = registry_->List(paged);
+  ASSERT_EQ(second->enterprises_size(), 1);
+  EXPECT_NE(second->enterprises(0).uscc(), first->enterprises(0).uscc());
+  EXPECT_TRUE(second->next_page_token().empty());
+
+  paged.mutable_page()->set_page_token("!!");
+  EXPECT_EQ(registry_->List(paged).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RegistryTest, CommittedEventsWakeTheRelay) {
+  int before = notified_;
+  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+  EXPECT_EQ(notified_, before + 1);
+  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());  // no event, no wake-up
+  EXPECT_EQ(notified_, before + 1);
+}
+
+}  // namespace
+}  // namespace parkline::enterprises

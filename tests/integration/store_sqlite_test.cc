@@ -1,0 +1,147 @@
+// The store against a real SQLite file: migrations, transactions, parameters, constraint errors,
+// concurrent writers.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "store/database.h"
+#include "store/migrations.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::store {
+namespace {
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = Database::Open("sqlite://" + dir_.path() + "/sub/dir/test.db");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+  }
+
+  int64_t Count(const std::string& table) {
+    int64_t n = -1;
+    EXPECT_TRUE(db_->Read([&](Transaction& tx) -> absl::Status {
+                     auto rows = tx.Query("SELECT COUNT(*) FROM " + table);
+                     if (!rows.ok()) return rows.status();
+                     n = rows->front().Int(0);
+                     return absl::OkStatus();
+                   })
+                    .ok());
+    return n;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Database> db_;
+};
+
+const std::vector<Migration> kMigrations = {
+    {1, "items", "CREATE TABLE items (id {{id}}, name TEXT NOT NULL UNIQUE, data {{blob}})"},
+    {2, "items.qty",
+     "ALTER TABLE items ADD COLUMN qty INTEGER NOT NULL DEFAULT 0 CHECK (qty >= 0)"},
+};
+
+TEST_F(SqliteStoreTest, MigrationsApplyOnceAndAreRecorded) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());  // a restart: nothing to do
+  EXPECT_EQ(Count("schema_migrations"), 2);
+  // A later release adds migration 3 only.
+  auto more = kMigrations;
+  more.push_back({3, "index", "CREATE INDEX items_qty ON items (qty)"});
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", more).ok());
+  EXPECT_EQ(Count("schema_migrations"), 3);
+}
+
+TEST_F(SqliteStoreTest, AFailingMigrationLeavesTheSchemaAtTheLastWholeVersion) {
+  std::vector<Migration> broken = {kMigrations[0],
+                                   {2, "broken", "CREATE TABLE t2 (a INTEGER); SELECT nonsense("}};
+  absl::Status s = ApplyMigrations(*db_, "test", broken);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("migration 2 (broken)"), std::string::npos) << s;
+  EXPECT_EQ(Count("schema_migrations"), 1);
+  // t2 was created inside the failed migration's transaction and rolled back with it.
+  EXPECT_FALSE(
+      db_->Read([](Transaction& tx) { return tx.Query("SELECT * FROM t2").status(); }).ok());
+}
+
+TEST_F(SqliteStoreTest, MigrationVersionsMustBeContiguous) {
+  std::vector<Migration> gap = {{1, "a", "SELECT 1"}, {3, "c", "SELECT 1"}};
+  EXPECT_EQ(ApplyMigrations(*db_, "gap", gap).code(), absl::StatusCode::kInternal);
+}
+
+TEST_F(SqliteStoreTest, ErrorRollsBackTheWholeTransaction) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  absl::Status s = db_->Transact([](Transaction& tx) -> absl::Status {
+    auto r = tx.Execute("INSERT INTO items (name) VALUES ($1)", {std::string("a")});
+    if (!r.ok()) return r.status();
+    return absl::FailedPreconditionError("changed my mind");
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Count("items"), 0);
+}
+
+TEST_F(SqliteStoreTest, ConstraintViolationsAreClearErrors) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  auto insert = [&](const std::string& name, int64_t qty) {
+    return db_->Transact([&](Transaction& tx) {
+      return tx.Execute("INSERT INTO items (name, qty) VALUES ($1, $2)", {name, qty}).status();
+    });
+  };
+  ASSERT_TRUE(insert("a", 1).ok());
+  EXPECT_EQ(insert("a", 1).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(insert("b", -1).code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqliteStoreTest, ParametersAreBoundByNumberWhateverTheirOrder) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  std::string blob("\0\1\2", 3);
+  ASSERT_TRUE(db_->Transact([&](Transaction& tx) {
+                   return tx
+                       .Execute("INSERT INTO items (qty, name, data) VALUES ($2, $1, $3)",
+                                {std::string("x"), int64_t{7}, Blob{blob}})
+                       .status();
+                 })
+                  .ok());
+  ASSERT_TRUE(db_->Read([&](Transaction& tx) -> absl::Status {
+                   auto rows = tx.Query("SELECT name, qty, data, NULL FROM items WHERE qty = $1",
+                                        {int64_t{7}});
+                   if (!rows.ok()) return rows.status();
+                   EXPECT_EQ(rows->size(), 1u);
+                   EXPECT_EQ(rows->front().Text(0), "x");
+                   EXPECT_EQ(rows->front().Int(1), 7);
+                   EXPECT_EQ(rows->front().Text(2), blob);
+                   EXPECT_TRUE(rows->front().IsNull(3));
+                   return absl::OkStatus();
+                 })
+                  .ok());
+}
+
+TEST_F(SqliteStoreTest, ConcurrentWritersAllLand) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  constexpr int kThreads = 4, kEach = 100;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        absl::Status s = db_->Transact([&](Transaction& tx) {
+          return tx
+              .Execute("INSERT INTO items (name) VALUES ($1)",
+                       {std::to_string(t) + "-" + std::to_string(i)})
+              .status();
+        });
+        if (!s.ok()) failures++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(Count("items"), kThreads * kEach);
+}
+
+TEST_F(SqliteStoreTest, UnknownUrlSchemeIsRejected) {
+  EXPECT_EQ(Database::Open("mysql://x").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace parkline::store

@@ -1,0 +1,223 @@
+#include "tests/support/test_env.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafkacpp.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "events/envelope.h"
+#include "ids/ids.h"
+
+namespace parkline::testing {
+
+std::string KafkaBrokers() {
+  const char* env = std::getenv("PARKLINE_KAFKA_BROKERS");
+  return env && *env ? env : "127.0.0.1:9092";
+}
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "parkline-test-XXXXXX").string();
+  path_ = mkdtemp(tmpl.data());
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+absl::Status CreateTopic(const std::string& name, int partitions) {
+  char error[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", KafkaBrokers().c_str(), error, sizeof(error));
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof(error));
+  if (rk == nullptr) return absl::UnavailableError(error);
+  rd_kafka_NewTopic_t* topic =
+      rd_kafka_NewTopic_new(name.c_str(), partitions, 1, error, sizeof(error));
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
+  rd_kafka_CreateTopics(rk, &topic, 1, nullptr, queue);
+  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 30000);
+  absl::Status status = absl::OkStatus();
+  if (event == nullptr) {
+    status = absl::DeadlineExceededError("CreateTopics: no answer from the broker");
+  } else {
+    size_t count = 0;
+    const rd_kafka_topic_result_t** results =
+        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count);
+    for (size_t i = 0; i < count; ++i) {
+      rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+        status = absl::UnavailableError(
+            absl::StrCat("CreateTopics ", name, ": ", rd_kafka_err2str(err)));
+      }
+    }
+    rd_kafka_event_destroy(event);
+  }
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_NewTopic_destroy(topic);
+  rd_kafka_destroy(rk);
+  return status;
+}
+
+std::string UniqueTopic(const std::string& prefix) {
+  return absl::StrCat("test.", prefix, ".", events::NewUuid().substr(0, 8));
+}
+
+std::vector<ConsumedRecord> ReadTopic(const std::string& topic, size_t want,
+                                      absl::Duration timeout) {
+  return ReadTopic(
+      topic, timeout, [](const ConsumedRecord&) { return true; },
+      [want](const std::vector<ConsumedRecord>& kept) { return kept.size() >= want; });
+}
+
+std::vector<ConsumedRecord> ReadTopic(
+    const std::string& topic, absl::Duration timeout,
+    const std::function<bool(const ConsumedRecord&)>& keep,
+    const std::function<bool(const std::vector<ConsumedRecord>&)>& done) {
+  std::string error;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", KafkaBrokers(), error);
+  conf->set("group.id", absl::StrCat("test-reader-", events::NewUuid()), error);
+  conf->set("auto.offset.reset", "earliest", error);
+  conf->set("enable.auto.commit", "false", error);
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+      RdKafka::KafkaConsumer::create(conf.get(), error));
+  consumer->subscribe({topic});
+  std::vector<ConsumedRecord> out;
+  absl::Time deadline = absl::Now() + timeout;
+  while (!done(out) && absl::Now() < deadline) {
+    std::unique_ptr<RdKafka::Message> m(consumer->consume(200));
+    if (m->err() != RdKafka::ERR_NO_ERROR) continue;
+    ConsumedRecord r;
+    r.key = m->key() ? *m->key() : "";
+    r.value.assign(static_cast<const char*>(m->payload()), m->len());
+    r.partition = m->partition();
+    r.offset = m->offset();
+    if (RdKafka::Headers* h = m->headers()) {
+      for (const auto& header : h->get_all()) {
+        r.headers.emplace_back(header.key(), std::string(static_cast<const char*>(header.value()),
+                                                         header.value_size()));
+      }
+    }
+    if (keep(r)) out.push_back(std::move(r));
+  }
+  consumer->close();
+  return out;
+}
+
+std::string Header(const ConsumedRecord& record, const std::string& name) {
+  for (const auto& [k, v] : record.headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+ChildProcess::ChildProcess(const std::string& program, const std::vector<std::string>& args,
+                           const std::map<std::string, std::string>& env,
+                           const std::string& log_path) {
+  pid_ = fork();
+  if (pid_ == 0) {
+    int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    // The child must see SIGTERM even if the test process blocks it.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(program.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(program.c_str(), argv.data());
+    _exit(127);
+  }
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0 && !reaped_) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+void ChildProcess::Signal(int signal) {
+  if (pid_ > 0 && !reaped_) kill(pid_, signal);
+}
+
+std::optional<int> ChildProcess::Wait(absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    int status = 0;
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      reaped_ = true;
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+      return -1;
+    }
+    if (absl::Now() >= deadline) return std::nullopt;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+}
+
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return "";
+  }
+  std::string request =
+      absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  if (write(fd, request.data(), request.size()) < 0) {
+    close(fd);
+    return "";
+  }
+  std::string response;
+  char buffer[65536];
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof(buffer))) > 0) response.append(buffer, n);
+  close(fd);
+  size_t body = response.find("\r\n\r\n");
+  return body == std::string::npos ? "" : response.substr(body + 4);
+}
+
+std::string RandomUscc() {
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  // 91 = enterprise registered with market regulation; 110000 = Beijing; then 9 random.
+  std::string code = "91110000";
+  while (code.size() < 17) code.push_back(kAlphabet[rng() % 31]);
+  code.push_back(ids::UsccCheckCharacter(code));
+  return code;
+}
+
+}  // namespace parkline::testing

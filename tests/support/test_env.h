@@ -1,0 +1,88 @@
+// Helpers for integration and end-to-end tests: the real local Kafka broker (started by
+// tools/kafka/kafka.sh; PARKLINE_KAFKA_BROKERS, default 127.0.0.1:9092), temporary folders,
+// free ports, child processes and a minimal HTTP GET for /metrics.
+#ifndef PARKLINE_TESTS_SUPPORT_TEST_ENV_H_
+#define PARKLINE_TESTS_SUPPORT_TEST_ENV_H_
+
+#include <sys/types.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "events/envelope.h"
+
+namespace parkline::testing {
+
+std::string KafkaBrokers();
+
+// A fresh, empty folder under the system's temporary directory, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A TCP port on 127.0.0.1 that nothing listens on right now.
+int FreePort();
+
+// Creates a topic on the broker (no error when it exists).
+absl::Status CreateTopic(const std::string& name, int partitions);
+
+// A unique topic name for one test: "test.<prefix>.<random>".
+std::string UniqueTopic(const std::string& prefix);
+
+struct ConsumedRecord {
+  std::string key;
+  std::string value;
+  events::Headers headers;
+  int32_t partition;
+  int64_t offset;
+};
+
+// Reads `topic` from the beginning, keeping the records `keep` accepts, until `done` says so
+// or `timeout` passes; returns the kept records.
+std::vector<ConsumedRecord> ReadTopic(
+    const std::string& topic, absl::Duration timeout,
+    const std::function<bool(const ConsumedRecord&)>& keep,
+    const std::function<bool(const std::vector<ConsumedRecord>&)>& done);
+
+// The first `want` records of `topic` (fewer if `timeout` passes first).
+std::vector<ConsumedRecord> ReadTopic(const std::string& topic, size_t want,
+                                      absl::Duration timeout);
+
+std::string Header(const ConsumedRecord& record, const std::string& name);
+
+// A child process (fork + exec) with its output appended to a log file.
+class ChildProcess {
+ public:
+  ChildProcess(const std::string& program, const std::vector<std::string>& args,
+               const std::map<std::string, std::string>& env, const std::string& log_path);
+  ~ChildProcess();
+  pid_t pid() const { return pid_; }
+  void Signal(int signal);
+  // The exit status (or 128 + signal) once it has ended within `timeout`.
+  std::optional<int> Wait(absl::Duration timeout);
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+};
+
+// GET http://127.0.0.1:<port><path>; the body, or "" on error.
+std::string HttpGet(int port, const std::string& path);
+
+// A valid USCC that no other test run uses (random organisation code, correct check character).
+std::string RandomUscc();
+
+}  // namespace parkline::testing
+
+#endif  // PARKLINE_TESTS_SUPPORT_TEST_ENV_H_

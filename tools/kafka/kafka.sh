@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# A real single-node Apache Kafka (KRaft: broker and controller in one JVM) for development and
+# for every integration and end-to-end test. The jars come from Maven Central through
+# tools/kafka/pom.xml; nothing else is downloaded.
+#
+#   tools/kafka/kafka.sh fetch   copy Kafka and its dependencies into $KAFKA_HOME/lib
+#   tools/kafka/kafka.sh start   format storage (first time), start in the background, wait until
+#                                it answers, create the topics in topics.txt
+#   tools/kafka/kafka.sh stop    stop it cleanly (SIGTERM, then wait)
+#   tools/kafka/kafka.sh status  exit 0 when it is running and answers
+#   tools/kafka/kafka.sh topic NAME PARTITIONS   create one more topic (idempotent)
+#
+# Environment: PARKLINE_HOME (default <repo>/.parkline), KAFKA_PORT (9092),
+# KAFKA_CONTROLLER_PORT (9093).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+home=${PARKLINE_HOME:-$repo/.parkline}
+kafka_home=$home/kafka
+lib=$kafka_home/lib
+data=$kafka_home/data
+logs=$kafka_home/logs
+pidfile=$kafka_home/broker.pid
+port=${KAFKA_PORT:-9092}
+cport=${KAFKA_CONTROLLER_PORT:-9093}
+bootstrap=127.0.0.1:$port
+
+say() { echo "kafka: $*" >&2; }
+
+java_cp() { echo "$lib/*"; }
+
+fetch() {
+  if [ -f "$lib/.complete" ] && cmp -s "$here/pom.xml" "$lib/.complete"; then return 0; fi
+  command -v mvn >/dev/null || { say "mvn not found (apt-get install maven)"; exit 1; }
+  say "fetching Apache Kafka from Maven Central into $lib"
+  rm -rf "$lib"
+  mkdir -p "$lib"
+  mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$lib" -DincludeScope=runtime
+  cp "$here/pom.xml" "$lib/.complete"
+}
+
+running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+
+topics_cmd() {
+  java -Xmx256m -cp "$(java_cp)" -Dlog4j2.configurationFile="$here/log4j2.yaml" \
+    -Dkafka.logs.dir="$logs" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" "$@"
+}
+
+answers() { topics_cmd --list >/dev/null 2>&1; }
+
+write_config() {
+  mkdir -p "$data" "$logs"
+  cat >"$kafka_home/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$cport
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$data
+num.partitions=3
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=168
+PROPS
+}
+
+create_topic() {
+  topics_cmd --create --if-not-exists --topic "$1" --partitions "$2" --replication-factor 1 >/dev/null
+}
+
+start() {
+  if running && answers; then say "already running on $bootstrap"; return 0; fi
+  fetch
+  write_config
+  if [ ! -f "$data/meta.properties" ]; then
+    local cluster_id
+    cluster_id=$(java -cp "$(java_cp)" kafka.tools.StorageTool random-uuid)
+    java -cp "$(java_cp)" -Dlog4j2.configurationFile="$here/log4j2.yaml" -Dkafka.logs.dir="$logs" \
+      kafka.tools.StorageTool format -t "$cluster_id" -c "$kafka_home/server.properties" >/dev/null
+  fi
+  say "starting on $bootstrap (logs: $logs)"
+  nohup java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$here/log4j2.yaml" -Dkafka.logs.dir="$logs" \
+    -cp "$(java_cp)" kafka.Kafka "$kafka_home/server.properties" \
+    >"$logs/stdout.log" 2>&1 </dev/null &
+  echo $! >"$pidfile"
+  for _ in $(seq 1 120); do
+    if answers; then break; fi
+    running || { say "broker exited; see $logs"; tail -n 30 "$logs/stdout.log" "$logs/broker.log" >&2 || true; exit 1; }
+    sleep 1
+  done
+  answers || { say "broker did not answer within 120 s"; exit 1; }
+  grep -v '^#' "$here/topics.txt" | while read -r name partitions; do
+    [ -n "$name" ] && create_topic "$name" "$partitions"
+  done
+  say "ready on $bootstrap"
+}
+
+stop() {
+  running || { rm -f "$pidfile"; return 0; }
+  local pid
+  pid=$(cat "$pidfile")
+  kill -TERM "$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  if kill -0 "$pid" 2>/dev/null; then say "did not stop in 60 s, killing"; kill -KILL "$pid"; fi
+  rm -f "$pidfile"
+  say "stopped"
+}
+
+case "${1:-}" in
+  fetch) fetch ;;
+  start) start ;;
+  stop) stop ;;
+  status) running && answers ;;
+  topic) create_topic "$2" "$3" ;;
+  *) echo "usage: $0 fetch|start|stop|status|topic NAME PARTITIONS" >&2; exit 2 ;;
+esac

@@ -1,0 +1,195 @@
+// parkctl: a small command-line client for a running park.
+//
+//   parkctl health ADDRESS              grpc.health.v1 status of the server at ADDRESS
+//   parkctl demo ENTERPRISES_ADDRESS    loads the demo park (19 units, 18 enterprises, IP, talent);
+//                                       idempotent, so it can run after every start
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "ids/ids.h"
+#include "parkline/enterprises/v1/enterprises.grpc.pb.h"
+
+namespace {
+
+namespace v1 = parkline::enterprises::v1;
+
+std::shared_ptr<grpc::Channel> Connect(const std::string& address) {
+  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+}
+
+int Health(const std::string& address) {
+  auto stub = grpc::health::v1::Health::NewStub(Connect(address));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(3)));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = stub->Check(&ctx, request, &response);
+  if (!status.ok()) {
+    std::printf("%s: %s\n", address.c_str(), status.error_message().c_str());
+    return 1;
+  }
+  std::printf("%s: %s\n", address.c_str(),
+              grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status()).c_str());
+  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING ? 0 : 1;
+}
+
+// Demo USCCs: "91330100PL" + 7 digits + the GB 32100 check character.
+std::string DemoUscc(int n) {
+  std::string first17 = absl::StrFormat("91330100PL%07d", n);
+  return first17 + parkline::ids::UsccCheckCharacter(first17);
+}
+
+template <typename Call>
+bool Try(const char* what, Call call) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  grpc::Status status = call(&ctx);
+  if (!status.ok()) {
+    std::fprintf(stderr, "%s: %s\n", what, status.error_message().c_str());
+    return false;
+  }
+  return true;
+}
+
+struct DemoEnterprise {
+  const char* name;
+  std::vector<v1::EnterpriseRole> roles;
+  const char* unit;
+};
+
+int Demo(const std::string& address) {
+  auto stub = v1::EnterpriseService::NewStub(Connect(address));
+  struct UnitSpec {
+    const char* id;
+    const char* building;
+    int floor;
+    const char* area;
+    v1::UnitPurpose purpose;
+  };
+  std::vector<UnitSpec> units;
+  static const char* kIds[] = {"A1-0201", "A1-0202", "A1-0203", "A1-0204", "A1-0301", "A1-0302",
+                               "A1-0303", "A1-0304", "A2-0101", "A2-0102", "A2-0201", "A2-0202"};
+  for (const char* id : kIds) {
+    units.push_back({id, std::string(id).substr(0, 2) == "A1" ? "A1" : "A2", id[4] - '0', "186.50",
+                     v1::UNIT_PURPOSE_OFFICE});
+  }
+  for (const UnitSpec& u :
+       std::vector<UnitSpec>{{"W1-01", "W1", 1, "2400", v1::UNIT_PURPOSE_WAREHOUSE},
+                             {"W1-02", "W1", 1, "2400", v1::UNIT_PURPOSE_WAREHOUSE},
+                             {"W1-03", "W1", 1, "1800", v1::UNIT_PURPOSE_WAREHOUSE},
+                             {"B1-01", "B1", 1, "5000", v1::UNIT_PURPOSE_BONDED_WAREHOUSE},
+                             {"B1-02", "B1", 1, "5000", v1::UNIT_PURPOSE_BONDED_WAREHOUSE},
+                             {"S1-01", "S1", 1, "650", v1::UNIT_PURPOSE_SHOWROOM},
+                             {"P1-01", "P1", 1, "900", v1::UNIT_PURPOSE_PUBLIC}}) {
+    units.push_back(u);
+  }
+  int ok = 0;
+  for (const UnitSpec& u : units) {
+    v1::DefineUnitRequest request;
+    request.mutable_unit()->set_unit_id(u.id);
+    request.mutable_unit()->set_building(u.building);
+    request.mutable_unit()->set_floor(u.floor);
+    request.mutable_unit()->set_leasable_area_m2(u.area);
+    request.mutable_unit()->set_purpose(u.purpose);
+    v1::Unit response;
+    ok += Try("DefineUnit",
+              [&](grpc::ClientContext* c) { return stub->DefineUnit(c, request, &response); });
+  }
+  using R = v1::EnterpriseRole;
+  std::vector<DemoEnterprise> enterprises = {
+      {"Hangzhou Silk Road Platform Co.", {R::ENTERPRISE_ROLE_ECOMMERCE_PLATFORM}, "A1-0201"},
+      {"Westlake Global Trading Co.", {R::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE}, "A1-0202"},
+      {"Qiantang Home Goods Export Co.", {R::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE}, "A1-0203"},
+      {"Zhejiang Tea Online Co.", {R::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE}, "A1-0204"},
+      {"Binjiang Electronics Cross-border Co.",
+       {R::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE},
+       "A1-0301"},
+      {"Xiaoshan Apparel Direct Co.", {R::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE}, "A1-0302"},
+      {"Yuhang Toys Worldwide Co.", {R::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE}, "A1-0303"},
+      {"Grand Canal Beauty Import Co.", {R::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE}, "A1-0304"},
+      {"Linping Maternal Goods Import Co.", {R::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE}, "A2-0101"},
+      {"Fuyang Sports Export Co.", {R::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE}, "A2-0102"},
+      {"Tonglu Pet Supplies Co.", {R::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE}, "A2-0201"},
+      {"Jiande Health Foods Co.", {R::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE}, "A2-0202"},
+      {"Park Express Logistics Co.",
+       {R::ENTERPRISE_ROLE_LOGISTICS, R::ENTERPRISE_ROLE_WAREHOUSE_OPERATOR},
+       "W1-01"},
+      {"Eastport Supply Chain Co.", {R::ENTERPRISE_ROLE_LOGISTICS}, "W1-02"},
+      {"Bonded Hub Warehousing Co.", {R::ENTERPRISE_ROLE_WAREHOUSE_OPERATOR}, "B1-01"},
+      {"Zhejiang Customs Brokerage Co.", {R::ENTERPRISE_ROLE_CUSTOMS_BROKER}, ""},
+      {"Park Pay Payment Services Co.", {R::ENTERPRISE_ROLE_PAYMENT}, ""},
+      {"Cross-border Services Center Co.", {R::ENTERPRISE_ROLE_SERVICE_PROVIDER}, "S1-01"},
+  };
+  int year = absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year();
+  for (size_t i = 0; i < enterprises.size(); ++i) {
+    const DemoEnterprise& d = enterprises[i];
+    v1::AdmitEnterpriseRequest request;
+    v1::Enterprise* e = request.mutable_enterprise();
+    e->set_uscc(DemoUscc(static_cast<int>(i) + 1));
+    e->set_customs_code(absl::StrFormat("33019600%02d", static_cast<int>(i) + 1));
+    e->set_name(d.name);
+    for (R role : d.roles) e->add_roles(role);
+    if (*d.unit) e->add_unit_ids(d.unit);
+    e->mutable_move_in_date()->set_year(2023 + static_cast<int>(i % 3));
+    e->mutable_move_in_date()->set_month(1 + static_cast<int>(i % 12));
+    e->mutable_move_in_date()->set_day(1);
+    v1::Enterprise response;
+    ok += Try("AdmitEnterprise",
+              [&](grpc::ClientContext* c) { return stub->AdmitEnterprise(c, request, &response); });
+
+    v1::RecordTalentRequest talent;
+    talent.mutable_talent()->set_uscc(e->uscc());
+    talent.mutable_talent()->set_year(year);
+    talent.mutable_talent()->set_employees(20 + 7 * static_cast<int>(i));
+    talent.mutable_talent()->set_cross_border_staff(10 + 5 * static_cast<int>(i));
+    talent.mutable_talent()->set_trained_staff(5 + 2 * static_cast<int>(i));
+    v1::TalentFigures talent_response;
+    ok += Try("RecordTalent", [&](grpc::ClientContext* c) {
+      return stub->RecordTalent(c, talent, &talent_response);
+    });
+
+    if (i % 3 == 0) {
+      v1::RecordIpAssetRequest asset;
+      asset.mutable_asset()->set_uscc(e->uscc());
+      asset.mutable_asset()->set_kind(i % 2 ? v1::IP_ASSET_KIND_PATENT
+                                            : v1::IP_ASSET_KIND_TRADEMARK);
+      asset.mutable_asset()->set_registration_no(absl::StrFormat("DEMO-%06d", static_cast<int>(i)));
+      asset.mutable_asset()->set_title(std::string(d.name) + " brand");
+      asset.mutable_asset()->mutable_granted_date()->set_year(2022);
+      asset.mutable_asset()->mutable_granted_date()->set_month(6);
+      asset.mutable_asset()->mutable_granted_date()->set_day(1);
+      v1::IpAsset asset_response;
+      ok += Try("RecordIpAsset", [&](grpc::ClientContext* c) {
+        return stub->RecordIpAsset(c, asset, &asset_response);
+      });
+    }
+  }
+  std::printf("demo park loaded: %zu units, %zu enterprises (%d calls accepted)\n", units.size(),
+              enterprises.size(), ok);
+  return 0;
+}
+
+void Usage() {
+  std::fprintf(stderr,
+               "usage: parkctl health ADDRESS\n"
+               "       parkctl demo ENTERPRISES_ADDRESS\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    Usage();
+    return 2;
+  }
+  if (std::strcmp(argv[1], "health") == 0) return Health(argv[2]);
+  if (std::strcmp(argv[1], "demo") == 0) return Demo(argv[2]);
+  Usage();
+  return 2;
+}
