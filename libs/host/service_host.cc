@@ -4,6 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "auth/credentials.h"
+#include "auth/grpc_authorizer.h"
+#include "auth/tls.h"
 #include "events/schema.h"
 #include "runtime/log.h"
 #include "runtime/metrics.h"
@@ -22,7 +25,7 @@ int Fail(absl::string_view what, const absl::Status& status) {
 
 int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   // Before any thread exists, so that every thread inherits the mask.
-  runtime::BlockTerminationSignals();
+  runtime::BlockServiceSignals();
   runtime::ParseFlags(argc, argv, definition.usage);
   auto config = runtime::LoadCommonConfig(definition.defaults);
   if (!config.ok()) {
@@ -45,7 +48,18 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   events::OutboxRelay relay(**db, relay_options);
   if (auto s = relay.Start(); !s.ok()) return Fail("cannot start the outbox relay", s);
 
-  runtime::AllowAll authorizer;
+  auth::TlsFiles tls{config->tls_cert, config->tls_key, config->tls_client_ca};
+  auto credentials = auth::ServerCredentials(tls);
+  if (!credentials.ok()) return Fail("bad transport security settings", credentials.status());
+  if (auth::TransportMode(tls) == "plaintext") {
+    log::Warn("gRPC is plaintext: for local development only; set tls_cert and tls_key");
+  }
+  auth::CredentialStore callers(config->tokens_file);
+  if (auto s = callers.Load(); !s.ok()) return Fail("cannot read the callers", s);
+  if (config->tokens_file.empty()) {
+    log::Warn("no tokens_file: every RPC will be refused as UNAUTHENTICATED");
+  }
+  auth::GrpcAuthorizer authorizer(callers, definition.policy());
   HostContext context{*config, **db, relay, authorizer};
   auto parts = definition.build(context);
   if (!parts.ok()) return Fail("cannot build the service", parts.status());
@@ -56,6 +70,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   runtime::ServerOptions server_options;
   server_options.address = config->grpc_address;
   server_options.drain = config->drain;
+  server_options.credentials = *credentials;
   std::vector<grpc::Service*> services;
   for (auto& s : parts->grpc_services) services.push_back(s.get());
   auto server = runtime::GrpcServer::Start(server_options, services);
@@ -63,9 +78,16 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
 
   log::Info("ready", {{"grpc_port", static_cast<int64_t>((*server)->port())},
                       {"metrics_port", static_cast<int64_t>((*metrics)->port())},
-                      {"database", (*db)->backend().data()}});
+                      {"database", std::string((*db)->backend())},
+                      {"transport", auth::TransportMode(tls)},
+                      {"callers", static_cast<int64_t>(callers.size())}});
 
-  int signal = runtime::WaitForTerminationSignal();
+  int signal = 0;
+  while (!runtime::IsTermination(signal)) {
+    // The tokens file is re-read when it changes (checked every second) or on SIGHUP.
+    signal = runtime::WaitForSignal(absl::Seconds(1));
+    if (!runtime::IsTermination(signal)) callers.ReloadIfChanged();
+  }
   absl::Time started = absl::Now();
   log::Info("stopping", {{"signal", static_cast<int64_t>(signal)}});
   (*server)->Stop();  // NOT_SERVING, drain, down: nothing new is accepted from here

@@ -1,7 +1,9 @@
 // The life of a Parkline service process, written once: configuration (flags and PARKLINE_*
 // environment), JSON logs, the metrics endpoint, the database and its migrations, the outbox
-// relay, the gRPC server with health and reflection, consumers, and the stop on SIGTERM/SIGINT:
-// health NOT_SERVING -> drain in-flight RPCs -> stop consumers -> flush the outbox -> exit 0.
+// relay, transport security and the authorization of every RPC, the gRPC server with health and
+// reflection, consumers; SIGHUP (or an edit of the tokens file) reloads the callers; and the
+// stop on SIGTERM/SIGINT: health NOT_SERVING -> drain in-flight RPCs -> stop consumers -> flush
+// the outbox -> exit 0.
 //
 // A service's main() is one call to RunService with what makes the service itself.
 #ifndef PARKLINE_HOST_SERVICE_HOST_H_
@@ -13,10 +15,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "auth/access_policy.h"
+#include "auth/authorizer.h"
 #include "events/consumer.h"
 #include "events/outbox_relay.h"
 #include "grpcpp/impl/service_type.h"
-#include "runtime/authorizer.h"
 #include "runtime/config.h"
 #include "store/database.h"
 
@@ -28,7 +31,8 @@ struct HostContext {
   store::Database& db;
   // Notify it after a transaction that appended events.
   events::OutboxRelay& relay;
-  const runtime::Authorizer& authorizer;
+  // Checks every RPC against the service's policy (ServiceDefinition::policy).
+  const auth::Authorizer& authorizer;
 };
 
 // What a service consists of. The host owns it all and stops it in order.
@@ -42,6 +46,8 @@ struct ServiceParts {
 struct ServiceDefinition {
   runtime::ServiceDefaults defaults;
   std::string usage;
+  // Who may call which RPC: the service's whole policy in one table.
+  std::function<const auth::AccessPolicy&()> policy;
   // Applies the service's own migrations (the events tables are applied by the host).
   std::function<absl::Status(store::Database&)> migrate;
   std::function<absl::StatusOr<ServiceParts>(HostContext&)> build;

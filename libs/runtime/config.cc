@@ -18,6 +18,10 @@ ABSL_FLAG(std::string, database_url, "",
 ABSL_FLAG(std::string, kafka_brokers, "127.0.0.1:9092", "Kafka bootstrap servers");
 ABSL_FLAG(int, drain_seconds, 2, "seconds in-flight RPCs may finish after SIGTERM (0..60)");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
+ABSL_FLAG(std::string, tls_cert, "", "server certificate chain (PEM); TLS when set with tls_key");
+ABSL_FLAG(std::string, tls_key, "", "server private key (PEM)");
+ABSL_FLAG(std::string, tls_client_ca, "", "CA (PEM) that must sign client certificates (mTLS)");
+ABSL_FLAG(std::string, tokens_file, "", "callers: hashed bearer tokens and certificate subjects");
 
 namespace parkline::runtime {
 
@@ -93,6 +97,16 @@ absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults) {
         absl::StrCat("drain_seconds=", drain, ": must be 0..60 seconds"));
   }
   config.drain = absl::Seconds(drain);
+  config.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  config.tls_key = absl::GetFlag(FLAGS_tls_key);
+  config.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  config.tokens_file = absl::GetFlag(FLAGS_tokens_file);
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return absl::InvalidArgumentError("tls_cert and tls_key: give both or neither");
+  }
+  if (!config.tls_client_ca.empty() && config.tls_cert.empty()) {
+    return absl::InvalidArgumentError("tls_client_ca: needs tls_cert and tls_key");
+  }
   if (!log::ParseLevel(level, &config.log_level)) {
     return absl::InvalidArgumentError(
         absl::StrCat("log_level='", level, "': must be debug, info, warn or error"));

@@ -42,6 +42,17 @@ struct CommonConfig {
   absl::Duration drain;
   // --log_level / PARKLINE_LOG_LEVEL: debug, info (default), warn, error.
   log::Level log_level = log::Level::kInfo;
+  // --tls_cert, --tls_key / PARKLINE_TLS_CERT, PARKLINE_TLS_KEY: PEM files; gRPC over TLS when
+  // both are given, plaintext (logged as a warning) when neither is.
+  std::string tls_cert;
+  std::string tls_key;
+  // --tls_client_ca / PARKLINE_TLS_CLIENT_CA: PEM CA; when given, callers must present a client
+  // certificate it signed (mutual TLS).
+  std::string tls_client_ca;
+  // --tokens_file / PARKLINE_TOKENS_FILE: the callers (hashed bearer tokens, certificate
+  // subjects) with their roles; re-read when it changes or on SIGHUP. Without it, every RPC is
+  // refused as UNAUTHENTICATED.
+  std::string tokens_file;
 };
 
 // "grpc_address" -> "PARKLINE_GRPC_ADDRESS".

@@ -6,27 +6,27 @@
 namespace parkline::runtime {
 namespace {
 
-sigset_t TerminationSignals() {
+sigset_t HandledSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
   return set;
 }
 
 }  // namespace
 
-void BlockTerminationSignals() {
-  sigset_t set = TerminationSignals();
+void BlockServiceSignals() {
+  sigset_t set = HandledSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-int WaitForTerminationSignal() {
-  sigset_t set = TerminationSignals();
-  int signal = 0;
-  while (sigwait(&set, &signal) != 0) {
-  }
-  return signal;
+int WaitForSignal(absl::Duration timeout) {
+  sigset_t set = HandledSignals();
+  timespec wait = absl::ToTimespec(timeout);
+  int signal = sigtimedwait(&set, nullptr, &wait);
+  return signal > 0 ? signal : 0;
 }
 
 }  // namespace parkline::runtime

@@ -1,6 +1,6 @@
 #include "enterprises/enterprise_service.h"
 
-#include "runtime/handler.h"
+#include "auth/handler.h"
 
 namespace parkline::enterprises {
 namespace {
@@ -15,69 +15,79 @@ absl::Status Deliver(absl::StatusOr<T> result, T* response) {
   return absl::OkStatus();
 }
 
+// The enterprise an RPC's request is about: what an enterprise caller must own.
+auth::Resource Of(const std::string& uscc) { return auth::Resource{uscc, ""}; }
+const auth::Resource kParkWide;
+
 }  // namespace
 
-#define PARKLINE_RPC(name, body) \
-  runtime::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, [&] { return body; })
+#define PARKLINE_RPC(name, resource, body) \
+  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] { return body; })
 
 grpc::Status EnterpriseService::DefineUnit(grpc::ServerContext* ctx,
                                            const v1::DefineUnitRequest* request,
                                            v1::Unit* response) {
-  return PARKLINE_RPC(DefineUnit, Deliver(registry_.DefineUnit(request->unit()), response));
+  return PARKLINE_RPC(DefineUnit, kParkWide,
+                      Deliver(registry_.DefineUnit(request->unit()), response));
 }
 
 grpc::Status EnterpriseService::ListUnits(grpc::ServerContext* ctx,
                                           const v1::ListUnitsRequest* request,
                                           v1::ListUnitsResponse* response) {
-  return PARKLINE_RPC(ListUnits, Deliver(registry_.ListUnits(*request), response));
+  return PARKLINE_RPC(ListUnits, kParkWide, Deliver(registry_.ListUnits(*request), response));
 }
 
 grpc::Status EnterpriseService::AdmitEnterprise(grpc::ServerContext* ctx,
                                                 const v1::AdmitEnterpriseRequest* request,
                                                 v1::Enterprise* response) {
-  return PARKLINE_RPC(AdmitEnterprise, Deliver(registry_.Admit(request->enterprise()), response));
+  return PARKLINE_RPC(AdmitEnterprise, kParkWide,
+                      Deliver(registry_.Admit(request->enterprise()), response));
 }
 
 grpc::Status EnterpriseService::UpdateEnterprise(grpc::ServerContext* ctx,
                                                  const v1::UpdateEnterpriseRequest* request,
                                                  v1::Enterprise* response) {
-  return PARKLINE_RPC(UpdateEnterprise, Deliver(registry_.Update(*request), response));
+  return PARKLINE_RPC(UpdateEnterprise, kParkWide, Deliver(registry_.Update(*request), response));
 }
 
 grpc::Status EnterpriseService::DepartEnterprise(grpc::ServerContext* ctx,
                                                  const v1::DepartEnterpriseRequest* request,
                                                  v1::Enterprise* response) {
-  return PARKLINE_RPC(DepartEnterprise, Deliver(registry_.Depart(*request), response));
+  return PARKLINE_RPC(DepartEnterprise, kParkWide, Deliver(registry_.Depart(*request), response));
 }
 
 grpc::Status EnterpriseService::GetEnterprise(grpc::ServerContext* ctx,
                                               const v1::GetEnterpriseRequest* request,
                                               v1::Enterprise* response) {
-  return PARKLINE_RPC(GetEnterprise, Deliver(registry_.Get(request->uscc()), response));
+  return PARKLINE_RPC(GetEnterprise, Of(request->uscc()),
+                      Deliver(registry_.Get(request->uscc()), response));
 }
 
 grpc::Status EnterpriseService::ListEnterprises(grpc::ServerContext* ctx,
                                                 const v1::ListEnterprisesRequest* request,
                                                 v1::ListEnterprisesResponse* response) {
-  return PARKLINE_RPC(ListEnterprises, Deliver(registry_.List(*request), response));
+  return PARKLINE_RPC(ListEnterprises, kParkWide, Deliver(registry_.List(*request), response));
 }
 
 grpc::Status EnterpriseService::RecordIpAsset(grpc::ServerContext* ctx,
                                               const v1::RecordIpAssetRequest* request,
                                               v1::IpAsset* response) {
-  return PARKLINE_RPC(RecordIpAsset, Deliver(registry_.RecordIpAsset(request->asset()), response));
+  return PARKLINE_RPC(RecordIpAsset, Of(request->asset().uscc()),
+                      Deliver(registry_.RecordIpAsset(request->asset()), response));
 }
 
 grpc::Status EnterpriseService::ListIpAssets(grpc::ServerContext* ctx,
                                              const v1::ListIpAssetsRequest* request,
                                              v1::ListIpAssetsResponse* response) {
-  return PARKLINE_RPC(ListIpAssets, Deliver(registry_.ListIpAssets(request->uscc()), response));
+  return PARKLINE_RPC(ListIpAssets, Of(request->uscc()),
+                      Deliver(registry_.ListIpAssets(request->uscc()), response));
 }
 
 grpc::Status EnterpriseService::RecordTalent(grpc::ServerContext* ctx,
                                              const v1::RecordTalentRequest* request,
                                              v1::TalentFigures* response) {
-  return PARKLINE_RPC(RecordTalent, Deliver(registry_.RecordTalent(request->talent()), response));
+  return PARKLINE_RPC(RecordTalent, Of(request->talent().uscc()),
+                      Deliver(registry_.RecordTalent(request->talent()), response));
 }
 
 #undef PARKLINE_RPC

@@ -1,17 +1,18 @@
-// The gRPC face of the registry: each RPC authorizes, calls EnterpriseRegistry and converts the
-// result. No rules live here.
+// The gRPC face of the registry: each RPC authorizes (naming the enterprise the request is
+// about, for the row-level rules), calls EnterpriseRegistry and converts the result. No rules
+// live here.
 #ifndef PARKLINE_ENTERPRISES_ENTERPRISE_SERVICE_H_
 #define PARKLINE_ENTERPRISES_ENTERPRISE_SERVICE_H_
 
+#include "auth/authorizer.h"
 #include "enterprises/enterprise_registry.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
-#include "runtime/authorizer.h"
 
 namespace parkline::enterprises {
 
 class EnterpriseService final : public v1::EnterpriseService::Service {
  public:
-  EnterpriseService(EnterpriseRegistry& registry, const runtime::Authorizer& authorizer)
+  EnterpriseService(EnterpriseRegistry& registry, const auth::Authorizer& authorizer)
       : registry_(registry), authorizer_(authorizer) {}
 
   grpc::Status DefineUnit(grpc::ServerContext* ctx, const v1::DefineUnitRequest* request,
@@ -39,7 +40,7 @@ class EnterpriseService final : public v1::EnterpriseService::Service {
 
  private:
   EnterpriseRegistry& registry_;
-  const runtime::Authorizer& authorizer_;
+  const auth::Authorizer& authorizer_;
 };
 
 }  // namespace parkline::enterprises

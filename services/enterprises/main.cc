@@ -1,4 +1,5 @@
 // parkline-enterprises: the park's registry of resident enterprises, units, IP and talent.
+#include "enterprises/access_policy.h"
 #include "enterprises/enterprise_registry.h"
 #include "enterprises/enterprise_service.h"
 #include "enterprises/schema.h"
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   definition.usage =
       "parkline-enterprises: the park's registry of resident enterprises, units, IP and talent.\n"
       "Every flag has a PARKLINE_<FLAG> environment fallback.";
+  definition.policy = enterprises::AccessPolicy;
   definition.migrate = enterprises::ApplySchema;
   definition.build = [](host::HostContext& ctx) -> absl::StatusOr<host::ServiceParts> {
     host::ServiceParts parts;

@@ -5,15 +5,18 @@
 #include <signal.h>
 
 #include <atomic>
+#include <fstream>
 #include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "auth/credentials.h"
 #include "errors/violations.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
 #include "runtime/grpc_status.h"
 #include "tests/support/test_env.h"
@@ -24,20 +27,51 @@ namespace {
 namespace v1 = enterprises::v1;
 constexpr char kTopic[] = "parkline.enterprises.v1";
 
+constexpr char kAdminToken[] = "e2e-park-admin-token";
+
+// How a test client reaches the service.
+struct ClientOptions {
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  std::string token = kAdminToken;  // sent as "authorization: Bearer <token>" unless empty
+};
+
+// The callers file every test starts with: one park-admin token.
+std::string AdminTokensFile() {
+  return absl::StrCat(R"({"tokens":[{"sha256":")", auth::Sha256Hex(kAdminToken),
+                      R"(","principal":"e2e-admin","roles":["park-admin"]}]})");
+}
+
 class EnterprisesProcess {
  public:
-  EnterprisesProcess(const std::string& dir, int grpc_port, int metrics_port)
-      : grpc_port_(grpc_port), metrics_port_(metrics_port) {
+  EnterprisesProcess(const std::string& dir, int grpc_port, int metrics_port,
+                     std::map<std::string, std::string> extra_env = {}, ClientOptions client = {})
+      : grpc_port_(grpc_port), metrics_port_(metrics_port), token_(client.token) {
+    if (!std::ifstream(dir + "/tokens.json"))
+      std::ofstream(dir + "/tokens.json") << AdminTokensFile();
+    std::map<std::string, std::string> env = {
+        {"PARKLINE_DATABASE_URL", "sqlite://" + dir + "/enterprises.db"},
+        {"PARKLINE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", grpc_port)},
+        {"PARKLINE_METRICS_ADDRESS", absl::StrCat("127.0.0.1:", metrics_port)},
+        {"PARKLINE_KAFKA_BROKERS", testing::KafkaBrokers()},
+        {"PARKLINE_TOKENS_FILE", dir + "/tokens.json"}};
+    for (auto& [k, v] : extra_env) env[k] = v;
     process_ = std::make_unique<testing::ChildProcess>(
-        ENTERPRISES_BINARY, std::vector<std::string>{},
-        std::map<std::string, std::string>{
-            {"PARKLINE_DATABASE_URL", "sqlite://" + dir + "/enterprises.db"},
-            {"PARKLINE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", grpc_port)},
-            {"PARKLINE_METRICS_ADDRESS", absl::StrCat("127.0.0.1:", metrics_port)},
-            {"PARKLINE_KAFKA_BROKERS", testing::KafkaBrokers()}},
-        dir + "/enterprises.log");
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
-                                   grpc::InsecureChannelCredentials());
+        ENTERPRISES_BINARY, std::vector<std::string>{}, env, dir + "/enterprises.log");
+    Connect(client);
+  }
+
+  // Points this object's stubs at the service with other client credentials and token.
+  void Connect(const ClientOptions& client) {
+    grpc::ChannelArguments args;
+    args.SetSslTargetNameOverride("localhost");
+    // The process is still starting when the first call goes out: retry the connection quickly
+    // rather than with gRPC's default one-second-and-growing backoff.
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 250);
+    channel_ =
+        grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", grpc_port_), client.credentials, args);
+    token_ = client.token;
     stub_ = v1::EnterpriseService::NewStub(channel_);
     health_ = grpc::health::v1::Health::NewStub(channel_);
   }
@@ -49,6 +83,7 @@ class EnterprisesProcess {
     while (absl::Now() < deadline) {
       grpc::ClientContext ctx;
       ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+      ctx.set_wait_for_ready(true);
       grpc::health::v1::HealthCheckRequest request;
       grpc::health::v1::HealthCheckResponse response;
       if (health_->Check(&ctx, request, &response).ok()) {
@@ -64,6 +99,7 @@ class EnterprisesProcess {
   absl::Status Call(Method method, const Request& request, Response* response) {
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    if (!token_.empty()) ctx.AddMetadata("authorization", "Bearer " + token_);
     return runtime::FromGrpcStatus(((*stub_).*method)(&ctx, request, response));
   }
 
@@ -92,6 +128,7 @@ class EnterprisesProcess {
  private:
   int grpc_port_;
   int metrics_port_;
+  std::string token_;
   std::unique_ptr<testing::ChildProcess> process_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::EnterpriseService::Stub> stub_;
@@ -122,9 +159,10 @@ class EnterprisesE2eTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(testing::CreateTopic(kTopic, 3).ok()); }
 
-  std::unique_ptr<EnterprisesProcess> Start() {
-    auto p =
-        std::make_unique<EnterprisesProcess>(dir_.path(), testing::FreePort(), testing::FreePort());
+  std::unique_ptr<EnterprisesProcess> Start(std::map<std::string, std::string> env = {},
+                                            ClientOptions client = {}) {
+    auto p = std::make_unique<EnterprisesProcess>(dir_.path(), testing::FreePort(),
+                                                  testing::FreePort(), env, client);
     EXPECT_EQ(p->WaitServing(absl::Seconds(30)), grpc::health::v1::HealthCheckResponse::SERVING);
     return p;
   }
@@ -296,6 +334,107 @@ TEST_F(EnterprisesE2eTest, KilledMidStreamPublishesEverythingAcceptedAfterRestar
   ExpectEventsFor(accepted);
   restarted->process().Signal(SIGTERM);
   EXPECT_EQ(restarted->process().Wait(absl::Seconds(5)), 0);
+}
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::shared_ptr<grpc::ChannelCredentials> Tls(const std::string& dir, const std::string& client) {
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = Read(dir + "/ca.crt");
+  if (!client.empty()) {
+    options.pem_private_key = Read(dir + "/" + client + ".key");
+    options.pem_cert_chain = Read(dir + "/" + client + ".crt");
+  }
+  return grpc::SslCredentials(options);
+}
+
+TEST_F(EnterprisesE2eTest, MutualTlsIdentifiesCallersByCertificateOrTokenAndReloadsCallers) {
+  // A certificate authority made now, for this test only.
+  ASSERT_EQ(std::system(absl::StrCat(MAKE_TEST_CA, " ", dir_.path()).c_str()), 0);
+  const std::string d = dir_.path();
+  std::ofstream(d + "/tokens.json")
+      << absl::StrCat(R"({"tokens":[{"sha256":")", auth::Sha256Hex("analyst-token"),
+                      R"(","principal":"bi","roles":["analyst"]}],)",
+                      R"("certificates":[{"subject":"CN=park-staff-client,O=Parkline Test",)",
+                      R"("principal":"front-desk","roles":["park-staff"]}]})");
+  std::map<std::string, std::string> tls_env = {{"PARKLINE_TLS_CERT", d + "/server.crt"},
+                                                {"PARKLINE_TLS_KEY", d + "/server.key"},
+                                                {"PARKLINE_TLS_CLIENT_CA", d + "/ca.crt"}};
+  auto p = Start(tls_env, ClientOptions{Tls(d, "client"), ""});
+
+  // The client certificate alone identifies a park-staff caller.
+  v1::GetEnterpriseRequest get;
+  get.set_uscc(testing::RandomUscc());
+  v1::Enterprise ignored;
+  EXPECT_EQ(p->Call(&v1::EnterpriseService::Stub::GetEnterprise, get, &ignored).code(),
+            absl::StatusCode::kNotFound);
+
+  // A bearer token wins over the certificate: the analyst may list units but not define one.
+  p->Connect(ClientOptions{Tls(d, "client"), "analyst-token"});
+  v1::ListUnitsResponse units;
+  EXPECT_TRUE(
+      p->Call(&v1::EnterpriseService::Stub::ListUnits, v1::ListUnitsRequest(), &units).ok());
+  v1::DefineUnitRequest define;
+  define.mutable_unit()->set_unit_id("TLS-1");
+  v1::Unit unit;
+  EXPECT_EQ(p->Call(&v1::EnterpriseService::Stub::DefineUnit, define, &unit).code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // No client certificate, a certificate from a CA the server does not trust, or plaintext:
+  // the connection itself is refused.
+  for (const ClientOptions& refused :
+       {ClientOptions{Tls(d, ""), "analyst-token"}, ClientOptions{Tls(d, "other"), "analyst-token"},
+        ClientOptions{grpc::InsecureChannelCredentials(), "analyst-token"}}) {
+    p->Connect(refused);
+    EXPECT_EQ(
+        p->Call(&v1::EnterpriseService::Stub::ListUnits, v1::ListUnitsRequest(), &units).code(),
+        absl::StatusCode::kUnavailable);
+  }
+
+  // A new caller added to the file is accepted without a restart.
+  p->Connect(ClientOptions{Tls(d, "client"), "new-admin-token"});
+  EXPECT_EQ(p->Call(&v1::EnterpriseService::Stub::DefineUnit, define, &unit).code(),
+            absl::StatusCode::kUnauthenticated);
+  std::ofstream(d + "/tokens.json")
+      << absl::StrCat(R"({"tokens":[{"sha256":")", auth::Sha256Hex("new-admin-token"),
+                      R"(","principal":"ops","roles":["park-admin"]}]})");
+  absl::Status status;
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  do {
+    absl::SleepFor(absl::Milliseconds(200));
+    status = p->Call(&v1::EnterpriseService::Stub::ListUnits, v1::ListUnitsRequest(), &units);
+  } while (!status.ok() && absl::Now() < deadline);
+  EXPECT_TRUE(status.ok()) << status;
+
+  // Refusals are counted; the token never reaches the log.
+  std::string metrics = testing::HttpGet(p->metrics_port(), "/metrics");
+  EXPECT_NE(metrics.find("parkline_auth_denied_total{grpc_code=\"PermissionDenied\",grpc_method="
+                         "\"/parkline.enterprises.v1.EnterpriseService/DefineUnit\"} 1"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("parkline_auth_denied_total{grpc_code=\"Unauthenticated\""),
+            std::string::npos);
+  p->process().Signal(SIGTERM);
+  EXPECT_EQ(p->process().Wait(absl::Seconds(5)), 0);
+  std::string log = Read(d + "/enterprises.log");
+  EXPECT_NE(log.find("\"transport\":\"mtls\""), std::string::npos);
+  EXPECT_NE(log.find("rpc refused"), std::string::npos);
+  for (const char* secret : {"analyst-token", "new-admin-token"}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << secret << " appears in the log";
+  }
+}
+
+TEST_F(EnterprisesE2eTest, HealthIsOpenButEveryRpcNeedsACaller) {
+  auto p = Start(
+      {}, ClientOptions{grpc::InsecureChannelCredentials(), ""});  // WaitServing: no token needed
+  v1::ListUnitsResponse units;
+  EXPECT_EQ(p->Call(&v1::EnterpriseService::Stub::ListUnits, v1::ListUnitsRequest(), &units).code(),
+            absl::StatusCode::kUnauthenticated);
+  p->process().Signal(SIGTERM);
+  EXPECT_EQ(p->process().Wait(absl::Seconds(5)), 0);
 }
 
 }  // namespace

@@ -36,8 +36,12 @@ fetch() {
   say "fetching Apache Kafka from Maven Central into $lib"
   rm -rf "$lib"
   mkdir -p "$lib"
-  mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$lib" -DincludeScope=runtime
+  if ! mvn -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$lib" -DincludeScope=runtime >"$kafka_home/fetch.log" 2>&1; then
+    tail -n 30 "$kafka_home/fetch.log" >&2
+    say "fetch failed; see $kafka_home/fetch.log"
+    exit 1
+  fi
   cp "$here/pom.xml" "$lib/.complete"
 }
 

@@ -3,13 +3,27 @@
 //   parkctl health ADDRESS              grpc.health.v1 status of the server at ADDRESS
 //   parkctl demo ENTERPRISES_ADDRESS    loads the demo park (19 units, 18 enterprises, IP, talent);
 //                                       idempotent, so it can run after every start
+//   parkctl token                       makes a new bearer token and prints it with the SHA-256
+//                                       that goes into the tokens file
+//   parkctl dev-tokens DIR              development callers, one per role: DIR/tokens.json (hashes,
+//                                       for the services) and DIR/dev-tokens.txt (the tokens, for
+//                                       you); kept when they exist
+//
+// Calls carry "authorization: Bearer $PARKLINE_TOKEN" when that is set. With PARKLINE_TLS_CA (and
+// optionally PARKLINE_TLS_CLIENT_CERT and PARKLINE_TLS_CLIENT_KEY) they go over TLS.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "auth/credentials.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "ids/ids.h"
@@ -19,8 +33,91 @@ namespace {
 
 namespace v1 = parkline::enterprises::v1;
 
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? value : "";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::shared_ptr<grpc::Channel> Connect(const std::string& address) {
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  if (Env("PARKLINE_TLS_CA").empty()) {
+    return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  }
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = ReadFile(Env("PARKLINE_TLS_CA"));
+  if (!Env("PARKLINE_TLS_CLIENT_CERT").empty()) {
+    tls.pem_cert_chain = ReadFile(Env("PARKLINE_TLS_CLIENT_CERT"));
+    tls.pem_private_key = ReadFile(Env("PARKLINE_TLS_CLIENT_KEY"));
+  }
+  return grpc::CreateChannel(address, grpc::SslCredentials(tls));
+}
+
+void Authorize(grpc::ClientContext* ctx) {
+  std::string token = Env("PARKLINE_TOKEN");
+  if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+}
+
+std::string NewToken() {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::random_device random;
+  std::uniform_int_distribution<int> pick(0, 61);
+  std::string token = "plk_";
+  for (int i = 0; i < 40; ++i) token.push_back(kAlphabet[pick(random)]);
+  return token;
+}
+
+int Token() {
+  std::string token = NewToken();
+  std::printf("token  %s\nsha256 %s\n", token.c_str(), parkline::auth::Sha256Hex(token).c_str());
+  return 0;
+}
+
+std::string DemoUscc(int n);
+
+int DevTokens(const std::string& dir) {
+  std::string tokens_path = dir + "/tokens.json";
+  std::string list_path = dir + "/dev-tokens.txt";
+  if (!std::ifstream(tokens_path) || !std::ifstream(list_path)) {
+    // The enterprise caller speaks for the demo park's second enterprise; the carrier for the
+    // demo logistics company.
+    struct Caller {
+      const char* role;
+      std::string binding;
+    };
+    std::vector<Caller> callers = {
+        {"park-admin", ""},
+        {"park-staff", ""},
+        {"enterprise", absl::StrCat(R"(, "uscc": ")", DemoUscc(2), R"(")")},
+        {"customs-gateway", ""},
+        {"carrier", R"(, "carrier_code": "PARKEXP")"},
+        {"analyst", ""},
+    };
+    std::string json = "{\n  \"tokens\": [\n";
+    std::string list;
+    for (size_t i = 0; i < callers.size(); ++i) {
+      std::string token = NewToken();
+      absl::StrAppend(&json, "    {\"sha256\": \"", parkline::auth::Sha256Hex(token),
+                      "\", \"principal\": \"dev-", callers[i].role, "\", \"roles\": [\"",
+                      callers[i].role, "\"]", callers[i].binding, "}",
+                      i + 1 < callers.size() ? ",\n" : "\n");
+      absl::StrAppend(&list, absl::StrFormat("%-16s %s\n", callers[i].role, token));
+    }
+    json += "  ]\n}\n";
+    std::ofstream(tokens_path) << json;
+    std::ofstream(list_path) << list;
+    // The list holds usable secrets: for its owner's eyes only.
+    std::filesystem::permissions(
+        list_path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  }
+  std::fputs(ReadFile(list_path).c_str(), stdout);
+  return 0;
 }
 
 int Health(const std::string& address) {
@@ -49,6 +146,7 @@ template <typename Call>
 bool Try(const char* what, Call call) {
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  Authorize(&ctx);
   grpc::Status status = call(&ctx);
   if (!status.ok()) {
     std::fprintf(stderr, "%s: %s\n", what, status.error_message().c_str());
@@ -178,12 +276,16 @@ int Demo(const std::string& address) {
 void Usage() {
   std::fprintf(stderr,
                "usage: parkctl health ADDRESS\n"
-               "       parkctl demo ENTERPRISES_ADDRESS\n");
+               "       parkctl demo ENTERPRISES_ADDRESS\n"
+               "       parkctl token\n"
+               "       parkctl dev-tokens DIR\n");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::strcmp(argv[1], "token") == 0) return Token();
+  if (argc == 3 && std::strcmp(argv[1], "dev-tokens") == 0) return DevTokens(argv[2]);
   if (argc != 3) {
     Usage();
     return 2;

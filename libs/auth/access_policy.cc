@@ -1,0 +1,41 @@
+#include "auth/access_policy.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace parkline::auth {
+namespace {
+
+bool OwnsResource(const Principal& p, Role role, const Resource& r) {
+  switch (role) {
+    case Role::kEnterprise:
+      return !p.uscc.empty() && r.uscc == p.uscc && r.carrier_code.empty();
+    case Role::kCarrier:
+      return !p.carrier_code.empty() && r.carrier_code == p.carrier_code && r.uscc.empty();
+    default:
+      return false;  // the park's own roles are not bound to a party
+  }
+}
+
+}  // namespace
+
+absl::Status AccessPolicy::Check(const Principal& principal, absl::string_view full_method,
+                                 const Resource& resource) const {
+  absl::string_view method = full_method.substr(full_method.rfind('/') + 1);
+  auto denied = [&] {
+    return absl::PermissionDeniedError(
+        absl::StrCat("caller '", principal.name, "' may not call ", method));
+  };
+  auto rule = rules_.find(std::string(method));
+  if (full_method != absl::StrCat("/", service_, "/", method) || rule == rules_.end()) {
+    return denied();
+  }
+  for (Role role : principal.roles) {
+    if (rule->second.any.count(role) > 0) return absl::OkStatus();
+    if (rule->second.own_only.count(role) > 0 && OwnsResource(principal, role, resource)) {
+      return absl::OkStatus();
+    }
+  }
+  return denied();
+}
+
+}  // namespace parkline::auth

@@ -1,0 +1,30 @@
+// The authorization check every RPC passes before its handler runs (see handler.h), behind an
+// interface so that tests and tools can put in their own.
+//
+// Implementations must be thread-safe: gRPC calls Authorize from many threads at once.
+#ifndef PARKLINE_AUTH_AUTHORIZER_H_
+#define PARKLINE_AUTH_AUTHORIZER_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "auth/principal.h"
+
+namespace grpc {
+class ServerContext;
+}
+
+namespace parkline::auth {
+
+class Authorizer {
+ public:
+  virtual ~Authorizer() = default;
+  // OK to let the call through; UNAUTHENTICATED (no or unknown credentials) or
+  // PERMISSION_DENIED (a known caller without the right) otherwise. `method` is the full gRPC
+  // method name, "/parkline.enterprises.v1.EnterpriseService/AdmitEnterprise".
+  virtual absl::Status Authorize(const grpc::ServerContext& context, absl::string_view method,
+                                 const Resource& resource) const = 0;
+};
+
+}  // namespace parkline::auth
+
+#endif  // PARKLINE_AUTH_AUTHORIZER_H_

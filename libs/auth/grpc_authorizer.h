@@ -1,0 +1,38 @@
+// The authorizer the services run: finds the caller from a bearer token in the `authorization`
+// metadata ("Bearer <token>") or, failing that, from the subject of a verified TLS client
+// certificate, then applies the service's AccessPolicy.
+//
+// No credentials, or credentials nobody issued -> UNAUTHENTICATED; a known caller without the
+// right -> PERMISSION_DENIED. Each refusal is counted in parkline_auth_denied_total and logged
+// with the method and the principal's name, never with the token.
+#ifndef PARKLINE_AUTH_GRPC_AUTHORIZER_H_
+#define PARKLINE_AUTH_GRPC_AUTHORIZER_H_
+
+#include <optional>
+
+#include "auth/access_policy.h"
+#include "auth/authorizer.h"
+#include "auth/credentials.h"
+
+namespace parkline::auth {
+
+class GrpcAuthorizer : public Authorizer {
+ public:
+  // Neither is owned; both must outlive the authorizer.
+  GrpcAuthorizer(const CredentialStore& store, const AccessPolicy& policy)
+      : store_(store), policy_(policy) {}
+
+  absl::Status Authorize(const grpc::ServerContext& context, absl::string_view method,
+                         const Resource& resource) const override;
+
+  // The caller, or UNAUTHENTICATED. Exposed for handlers that filter by party.
+  absl::StatusOr<Principal> Identify(const grpc::ServerContext& context) const;
+
+ private:
+  const CredentialStore& store_;
+  const AccessPolicy& policy_;
+};
+
+}  // namespace parkline::auth
+
+#endif  // PARKLINE_AUTH_GRPC_AUTHORIZER_H_

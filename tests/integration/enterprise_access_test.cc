@@ -1,0 +1,265 @@
+// Every RPC of the enterprises service against every role, over a real gRPC server: who may call
+// what, on whose data; and that refusals are UNAUTHENTICATED or PERMISSION_DENIED without
+// revealing whether the object exists.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "auth/credentials.h"
+#include "auth/grpc_authorizer.h"
+#include "enterprises/access_policy.h"
+#include "enterprises/enterprise_registry.h"
+#include "enterprises/enterprise_service.h"
+#include "enterprises/schema.h"
+#include "events/schema.h"
+#include "grpcpp/create_channel.h"
+#include "runtime/server.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::enterprises {
+namespace {
+
+constexpr char kOwn[] = "91350100M000100Y43";     // the enterprise caller's own USCC
+constexpr char kOther[] = "91440300708461136T";   // another resident enterprise
+constexpr char kNobody[] = "91110000600037341L";  // not registered at all
+
+const std::vector<std::string> kRoles = {"park-admin",      "park-staff", "enterprise",
+                                         "customs-gateway", "carrier",    "analyst"};
+
+// The expected policy, written out independently of access_policy.cc.
+struct Expected {
+  std::set<std::string> any;
+  std::set<std::string> own_only;
+};
+const std::map<std::string, Expected> kExpected = {
+    {"DefineUnit", {{"park-admin", "park-staff"}, {}}},
+    {"ListUnits", {{"park-admin", "park-staff", "analyst"}, {}}},
+    {"AdmitEnterprise", {{"park-admin", "park-staff"}, {}}},
+    {"UpdateEnterprise", {{"park-admin", "park-staff"}, {}}},
+    {"DepartEnterprise", {{"park-admin", "park-staff"}, {}}},
+    {"GetEnterprise", {{"park-admin", "park-staff"}, {"enterprise"}}},
+    {"ListEnterprises", {{"park-admin", "park-staff"}, {}}},
+    {"RecordIpAsset", {{"park-admin", "park-staff"}, {"enterprise"}}},
+    {"ListIpAssets", {{"park-admin", "park-staff"}, {"enterprise"}}},
+    {"RecordTalent", {{"park-admin", "park-staff"}, {"enterprise"}}},
+};
+
+using Stub = v1::EnterpriseService::Stub;
+// Calls one RPC about enterprise `uscc` with the given metadata; returns the status.
+using Call = std::function<grpc::Status(Stub&, grpc::ClientContext*, const std::string& uscc)>;
+
+common::v1::Date Day() {
+  common::v1::Date d;
+  d.set_year(2025);
+  d.set_month(1);
+  d.set_day(1);
+  return d;
+}
+
+const std::map<std::string, Call>& Calls() {
+  static const auto* calls = new std::map<std::string, Call>{
+      {"DefineUnit",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::DefineUnitRequest r;
+         r.mutable_unit()->set_unit_id("T-1");
+         r.mutable_unit()->set_building("T");
+         r.mutable_unit()->set_leasable_area_m2("10");
+         r.mutable_unit()->set_purpose(v1::UNIT_PURPOSE_OFFICE);
+         v1::Unit out;
+         return s.DefineUnit(c, r, &out);
+       }},
+      {"ListUnits",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::ListUnitsResponse out;
+         return s.ListUnits(c, {}, &out);
+       }},
+      {"AdmitEnterprise",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::AdmitEnterpriseRequest r;
+         r.mutable_enterprise()->set_uscc(uscc);
+         r.mutable_enterprise()->set_name("x");
+         r.mutable_enterprise()->add_roles(v1::ENTERPRISE_ROLE_LOGISTICS);
+         *r.mutable_enterprise()->mutable_move_in_date() = Day();
+         v1::Enterprise out;
+         return s.AdmitEnterprise(c, r, &out);
+       }},
+      {"UpdateEnterprise",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::UpdateEnterpriseRequest r;
+         r.mutable_enterprise()->set_uscc(uscc);
+         r.mutable_enterprise()->set_name("renamed");
+         r.mutable_update_mask()->add_paths("name");
+         v1::Enterprise out;
+         return s.UpdateEnterprise(c, r, &out);
+       }},
+      {"DepartEnterprise",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::DepartEnterpriseRequest r;
+         r.set_uscc(uscc);
+         *r.mutable_move_out_date() = Day();
+         r.mutable_move_out_date()->set_year(2099);
+         v1::Enterprise out;
+         return s.DepartEnterprise(c, r, &out);
+       }},
+      {"GetEnterprise",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::GetEnterpriseRequest r;
+         r.set_uscc(uscc);
+         v1::Enterprise out;
+         return s.GetEnterprise(c, r, &out);
+       }},
+      {"ListEnterprises",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::ListEnterprisesResponse out;
+         return s.ListEnterprises(c, {}, &out);
+       }},
+      {"RecordIpAsset",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::RecordIpAssetRequest r;
+         r.mutable_asset()->set_uscc(uscc);
+         r.mutable_asset()->set_kind(v1::IP_ASSET_KIND_PATENT);
+         r.mutable_asset()->set_registration_no("ZL-" + uscc);
+         r.mutable_asset()->set_title("t");
+         *r.mutable_asset()->mutable_granted_date() = Day();
+         v1::IpAsset out;
+         return s.RecordIpAsset(c, r, &out);
+       }},
+      {"ListIpAssets",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::ListIpAssetsRequest r;
+         r.set_uscc(uscc);
+         v1::ListIpAssetsResponse out;
+         return s.ListIpAssets(c, r, &out);
+       }},
+      {"RecordTalent",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::RecordTalentRequest r;
+         r.mutable_talent()->set_uscc(uscc);
+         r.mutable_talent()->set_year(2025);
+         r.mutable_talent()->set_employees(3);
+         v1::TalentFigures out;
+         return s.RecordTalent(c, r, &out);
+       }},
+  };
+  return *calls;
+}
+
+class EnterpriseAccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = store::Database::Open("sqlite://" + dir_.path() + "/e.db");
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(*db);
+    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
+    ASSERT_TRUE(ApplySchema(*db_).ok());
+    registry_ = std::make_unique<EnterpriseRegistry>(*db_, nullptr);
+    for (const char* uscc : {kOwn, kOther}) {
+      v1::Enterprise e;
+      e.set_uscc(uscc);
+      e.set_name(std::string("Resident ") + uscc);
+      e.add_roles(v1::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE);
+      *e.mutable_move_in_date() = Day();
+      ASSERT_TRUE(registry_->Admit(e).ok());
+    }
+    std::string tokens = R"({"tokens":[)";
+    for (size_t i = 0; i < kRoles.size(); ++i) {
+      absl::StrAppend(&tokens, i ? "," : "", R"({"sha256":")", auth::Sha256Hex(Token(kRoles[i])),
+                      R"(","principal":")", kRoles[i], R"(-caller","roles":[")", kRoles[i],
+                      R"("],"uscc":")", kOwn, R"(","carrier_code":"SF"})");
+    }
+    tokens += "]}";
+    std::ofstream(dir_.path() + "/tokens.json") << tokens;
+    store_ = std::make_unique<auth::CredentialStore>(dir_.path() + "/tokens.json");
+    ASSERT_TRUE(store_->Load().ok());
+    authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*store_, AccessPolicy());
+    service_ = std::make_unique<EnterpriseService>(*registry_, *authorizer_);
+    runtime::ServerOptions options;
+    options.address = "127.0.0.1:0";
+    auto server = runtime::GrpcServer::Start(options, {service_.get()});
+    ASSERT_TRUE(server.ok());
+    server_ = std::move(*server);
+    stub_ = v1::EnterpriseService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+  }
+
+  static std::string Token(const std::string& role) { return "dev-token-of-" + role; }
+
+  grpc::Status Invoke(const std::string& method, const std::string& authorization,
+                      const std::string& uscc) {
+    grpc::ClientContext ctx;
+    if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
+    return Calls().at(method)(*stub_, &ctx, uscc);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<EnterpriseRegistry> registry_;
+  std::unique_ptr<auth::CredentialStore> store_;
+  std::unique_ptr<auth::GrpcAuthorizer> authorizer_;
+  std::unique_ptr<EnterpriseService> service_;
+  std::unique_ptr<runtime::GrpcServer> server_;
+  std::unique_ptr<Stub> stub_;
+};
+
+TEST_F(EnterpriseAccessTest, TheTableCoversEveryRpcOfTheService) {
+  const auto* service =
+      v1::Enterprise::descriptor()->file()->FindServiceByName("EnterpriseService");
+  ASSERT_EQ(static_cast<size_t>(service->method_count()), kExpected.size());
+  for (int i = 0; i < service->method_count(); ++i) {
+    EXPECT_EQ(kExpected.count(service->method(i)->name()), 1u) << service->method(i)->name();
+    EXPECT_EQ(Calls().count(service->method(i)->name()), 1u) << service->method(i)->name();
+  }
+}
+
+TEST_F(EnterpriseAccessTest, EveryRpcTimesEveryRole) {
+  for (const auto& [method, expected] : kExpected) {
+    for (const std::string& role : kRoles) {
+      for (const char* target : {kOwn, kOther}) {
+        bool allowed = expected.any.count(role) > 0 ||
+                       (expected.own_only.count(role) > 0 && std::string(target) == kOwn);
+        grpc::Status status = Invoke(method, "Bearer " + Token(role), target);
+        SCOPED_TRACE(
+            absl::StrCat(method, " as ", role, " on ", target, ": ", status.error_message()));
+        if (allowed) {
+          EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+          EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+        } else {
+          EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+        }
+      }
+    }
+  }
+}
+
+TEST_F(EnterpriseAccessTest, NoOrUnknownCredentialsAreUnauthenticatedOnEveryRpc) {
+  for (const auto& [method, call] : Calls()) {
+    for (const std::string& authorization :
+         {std::string(), std::string("Bearer not-a-token"), std::string("Basic abc"),
+          "Bearer " + Token("park-admin") + "x"}) {
+      EXPECT_EQ(Invoke(method, authorization, kOwn).error_code(), grpc::StatusCode::UNAUTHENTICATED)
+          << method << " with '" << authorization << "'";
+    }
+  }
+}
+
+TEST_F(EnterpriseAccessTest, ARefusalDoesNotRevealWhetherTheEnterpriseExists) {
+  grpc::Status existing = Invoke("GetEnterprise", "Bearer " + Token("enterprise"), kOther);
+  grpc::Status missing = Invoke("GetEnterprise", "Bearer " + Token("enterprise"), kNobody);
+  EXPECT_EQ(existing.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(missing.error_code(), existing.error_code());
+  EXPECT_EQ(missing.error_message(), existing.error_message());
+  // A caller with the right learns it is missing, as before.
+  EXPECT_EQ(Invoke("GetEnterprise", "Bearer " + Token("park-staff"), kNobody).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(EnterpriseAccessTest, TheBearerSchemeIsCaseInsensitive) {
+  EXPECT_TRUE(Invoke("ListUnits", "bearer " + Token("analyst"), kOwn).ok());
+}
+
+}  // namespace
+}  // namespace parkline::enterprises
