@@ -17,11 +17,6 @@ namespace {
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 
-absl::Status Publish(store::Transaction& tx, absl::string_view subject,
-                     const google::protobuf::Message& event) {
-  return events::AppendToOutbox(tx, events::NewEvent(kTopic, kSource, subject, event, absl::Now()));
-}
-
 absl::StatusOr<int> PageSize(const common::v1::PageRequest& page) {
   if (page.page_size() < 0 || page.page_size() > kMaxPageSize) {
     errors::Violations v;
@@ -41,7 +36,16 @@ absl::StatusOr<std::string> PageAfter(const common::v1::PageRequest& page) {
   return after;
 }
 
-std::string PageToken(const std::string& last) { return absl::WebSafeBase64Escape(last); }
+// Moves up to `size` of `fetched` (read with one extra row to learn whether more follow) into
+// `out`; returns the next page's token, or "" on the last page.
+template <typename T, typename KeyOf>
+std::string TakePage(std::vector<T>& fetched, int size, google::protobuf::RepeatedPtrField<T>* out,
+                     KeyOf key_of) {
+  bool more = static_cast<int>(fetched.size()) > size;
+  if (more) fetched.resize(size);
+  for (T& item : fetched) *out->Add() = std::move(item);
+  return more ? absl::WebSafeBase64Escape(key_of(out->Get(out->size() - 1))) : "";
+}
 
 absl::Status NotFound(const std::string& uscc) {
   return absl::NotFoundError(absl::StrCat("enterprise ", uscc, " is not registered"));
@@ -81,12 +85,20 @@ absl::Status CheckAgainstRegistry(EnterpriseRepository& repo, const v1::Enterpri
 EnterpriseRegistry::EnterpriseRegistry(store::Database& db, std::function<void()> events_committed)
     : db_(db), events_committed_(std::move(events_committed)) {}
 
+absl::Status EventSink::Publish(absl::string_view subject, const google::protobuf::Message& event) {
+  appended_ = true;
+  return events::AppendToOutbox(tx_,
+                                events::NewEvent(kTopic, kSource, subject, event, absl::Now()));
+}
+
 absl::Status EnterpriseRegistry::Write(
-    const std::function<absl::Status(store::Transaction&, bool&)>& fn) {
+    const std::function<absl::Status(store::Transaction&, EventSink&)>& fn) {
   bool appended = false;
   absl::Status status = db_.Transact([&](store::Transaction& tx) {
-    appended = false;
-    return fn(tx, appended);
+    EventSink sink(tx);
+    absl::Status s = fn(tx, sink);
+    appended = sink.appended();
+    return s;
   });
   if (status.ok() && appended && events_committed_) events_committed_();
   return status;
@@ -98,7 +110,7 @@ absl::StatusOr<v1::Unit> EnterpriseRegistry::DefineUnit(const v1::Unit& requeste
   if (!v.empty()) return v.ToStatus();
   int64_t area = *ParseArea(requested.leasable_area_m2());
   v1::Unit result;
-  absl::Status status = Write([&](store::Transaction& tx, bool& appended) -> absl::Status {
+  absl::Status status = Write([&](store::Transaction& tx, EventSink& sink) -> absl::Status {
     EnterpriseRepository repo(tx);
     auto existing = repo.FindUnit(requested.unit_id());
     if (!existing.ok()) return existing.status();
@@ -112,9 +124,8 @@ absl::StatusOr<v1::Unit> EnterpriseRegistry::DefineUnit(const v1::Unit& requeste
     if (auto s = repo.SaveUnit(unit, area); !s.ok()) return s;
     v1::UnitDefined event;
     *event.mutable_unit() = unit;
-    appended = true;
     result = unit;
-    return Publish(tx, unit.unit_id(), event);
+    return sink.Publish(unit.unit_id(), event);
   });
   if (!status.ok()) return status;
   return result;
@@ -134,12 +145,8 @@ absl::StatusOr<v1::ListUnitsResponse> EnterpriseRegistry::ListUnits(
     auto total = repo.TotalAreaCentiM2();
     if (!total.ok()) return total.status();
     response.Clear();
-    for (int i = 0; i < static_cast<int>(units->size()) && i < *size; ++i) {
-      *response.add_units() = (*units)[i];
-    }
-    if (static_cast<int>(units->size()) > *size) {
-      response.set_next_page_token(PageToken(response.units().rbegin()->unit_id()));
-    }
+    response.set_next_page_token(TakePage(*units, *size, response.mutable_units(),
+                                          [](const v1::Unit& u) { return u.unit_id(); }));
     response.set_total_leasable_area_m2(FormatArea(*total));
     return absl::OkStatus();
   });
@@ -154,7 +161,7 @@ absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Admit(const v1::Enterprise& r
   v1::Enterprise wanted = requested;
   Normalize(wanted);
   v1::Enterprise result;
-  absl::Status status = Write([&](store::Transaction& tx, bool& appended) -> absl::Status {
+  absl::Status status = Write([&](store::Transaction& tx, EventSink& sink) -> absl::Status {
     EnterpriseRepository repo(tx);
     auto existing = repo.FindEnterprise(wanted.uscc());
     if (!existing.ok()) return existing.status();
@@ -176,9 +183,8 @@ absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Admit(const v1::Enterprise& r
     if (auto s = repo.SaveEnterprise(admitted); !s.ok()) return s;
     v1::EnterpriseAdmitted event;
     *event.mutable_enterprise() = admitted;
-    appended = true;
     result = admitted;
-    return Publish(tx, admitted.uscc(), event);
+    return sink.Publish(admitted.uscc(), event);
   });
   if (!status.ok()) return status;
   return result;
@@ -191,7 +197,7 @@ absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Update(
   CheckUpdateMask(request.update_mask(), v);
   if (!v.empty()) return v.ToStatus();
   v1::Enterprise result;
-  absl::Status status = Write([&](store::Transaction& tx, bool& appended) -> absl::Status {
+  absl::Status status = Write([&](store::Transaction& tx, EventSink& sink) -> absl::Status {
     EnterpriseRepository repo(tx);
     auto current = repo.FindEnterprise(request.enterprise().uscc());
     if (!current.ok()) return current.status();
@@ -214,9 +220,8 @@ absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Update(
     v1::EnterpriseUpdated event;
     *event.mutable_enterprise() = next;
     *event.mutable_previous() = **current;
-    appended = true;
     result = next;
-    return Publish(tx, next.uscc(), event);
+    return sink.Publish(next.uscc(), event);
   });
   if (!status.ok()) return status;
   return result;
@@ -229,7 +234,7 @@ absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Depart(
   CheckDate(request.move_out_date(), "move_out_date", true, v);
   if (!v.empty()) return v.ToStatus();
   v1::Enterprise result;
-  absl::Status status = Write([&](store::Transaction& tx, bool& appended) -> absl::Status {
+  absl::Status status = Write([&](store::Transaction& tx, EventSink& sink) -> absl::Status {
     EnterpriseRepository repo(tx);
     auto current = repo.FindEnterprise(request.uscc());
     if (!current.ok()) return current.status();
@@ -260,9 +265,8 @@ absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Depart(
     v1::EnterpriseDeparted event;
     *event.mutable_enterprise() = departed;
     *event.mutable_freed_unit_ids() = e.unit_ids();
-    appended = true;
     result = departed;
-    return Publish(tx, departed.uscc(), event);
+    return sink.Publish(departed.uscc(), event);
   });
   if (!status.ok()) return status;
   return result;
@@ -300,12 +304,8 @@ absl::StatusOr<v1::ListEnterprisesResponse> EnterpriseRegistry::List(
                                                          *size + 1);
     if (!list.ok()) return list.status();
     response.Clear();
-    for (int i = 0; i < static_cast<int>(list->size()) && i < *size; ++i) {
-      *response.add_enterprises() = (*list)[i];
-    }
-    if (static_cast<int>(list->size()) > *size) {
-      response.set_next_page_token(PageToken(response.enterprises().rbegin()->uscc()));
-    }
+    response.set_next_page_token(TakePage(*list, *size, response.mutable_enterprises(),
+                                          [](const v1::Enterprise& e) { return e.uscc(); }));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -316,7 +316,7 @@ absl::StatusOr<v1::IpAsset> EnterpriseRegistry::RecordIpAsset(const v1::IpAsset&
   errors::Violations v;
   CheckIpAsset(asset, "asset", v);
   if (!v.empty()) return v.ToStatus();
-  absl::Status status = Write([&](store::Transaction& tx, bool& appended) -> absl::Status {
+  absl::Status status = Write([&](store::Transaction& tx, EventSink& sink) -> absl::Status {
     EnterpriseRepository repo(tx);
     auto owner = repo.FindEnterprise(asset.uscc());
     if (!owner.ok()) return owner.status();
@@ -336,8 +336,7 @@ absl::StatusOr<v1::IpAsset> EnterpriseRegistry::RecordIpAsset(const v1::IpAsset&
     if (auto s = repo.InsertIpAsset(asset); !s.ok()) return s;
     v1::IpAssetRecorded event;
     *event.mutable_asset() = asset;
-    appended = true;
-    return Publish(tx, asset.uscc(), event);
+    return sink.Publish(asset.uscc(), event);
   });
   if (!status.ok()) return status;
   return asset;
@@ -368,7 +367,7 @@ absl::StatusOr<v1::TalentFigures> EnterpriseRegistry::RecordTalent(
   errors::Violations v;
   CheckTalent(talent, "talent", v);
   if (!v.empty()) return v.ToStatus();
-  absl::Status status = Write([&](store::Transaction& tx, bool& appended) -> absl::Status {
+  absl::Status status = Write([&](store::Transaction& tx, EventSink& sink) -> absl::Status {
     EnterpriseRepository repo(tx);
     auto owner = repo.FindEnterprise(talent.uscc());
     if (!owner.ok()) return owner.status();
@@ -381,8 +380,7 @@ absl::StatusOr<v1::TalentFigures> EnterpriseRegistry::RecordTalent(
     if (auto s = repo.SaveTalent(talent); !s.ok()) return s;
     v1::TalentRecorded event;
     *event.mutable_talent() = talent;
-    appended = true;
-    return Publish(tx, talent.uscc(), event);
+    return sink.Publish(talent.uscc(), event);
   });
   if (!status.ok()) return status;
   return talent;

@@ -20,6 +20,18 @@ namespace v1 = ::parkline::enterprises::v1;
 inline constexpr char kTopic[] = "parkline.enterprises.v1";
 inline constexpr char kSource[] = "/parkline/enterprises";
 
+// Appends a write's events to the outbox inside its transaction, and remembers that it did.
+class EventSink {
+ public:
+  explicit EventSink(store::Transaction& tx) : tx_(tx) {}
+  absl::Status Publish(absl::string_view subject, const google::protobuf::Message& event);
+  bool appended() const { return appended_; }
+
+ private:
+  store::Transaction& tx_;
+  bool appended_ = false;
+};
+
 class EnterpriseRegistry {
  public:
   // `events_committed` runs after a transaction that appended events (wakes the relay).
@@ -40,7 +52,7 @@ class EnterpriseRegistry {
 
  private:
   // Runs `fn` in a transaction; calls events_committed_ when it appended events and committed.
-  absl::Status Write(const std::function<absl::Status(store::Transaction&, bool& appended)>& fn);
+  absl::Status Write(const std::function<absl::Status(store::Transaction&, EventSink&)>& fn);
 
   store::Database& db_;
   std::function<void()> events_committed_;

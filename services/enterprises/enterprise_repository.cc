@@ -20,18 +20,11 @@ std::string EncodeRoles(const v1::Enterprise& e) {
   return out;
 }
 
-int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
+constexpr char kUnitColumns[] =
+    "SELECT u.unit_id, u.building, u.floor, u.area_centi_m2, u.purpose, o.uscc FROM units u "
+    "LEFT JOIN occupancy o ON o.unit_id = u.unit_id ";
 
-}  // namespace
-
-absl::StatusOr<std::optional<v1::Unit>> EnterpriseRepository::FindUnit(const std::string& id) {
-  auto rows = tx_.Query(
-      "SELECT u.unit_id, u.building, u.floor, u.area_centi_m2, u.purpose, o.uscc FROM units u "
-      "LEFT JOIN occupancy o ON o.unit_id = u.unit_id WHERE u.unit_id = $1",
-      {id});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return std::optional<v1::Unit>();
-  const store::Row& r = rows->front();
+v1::Unit UnitFromRow(const store::Row& r) {
   v1::Unit unit;
   unit.set_unit_id(r.Text(0));
   unit.set_building(r.Text(1));
@@ -39,7 +32,18 @@ absl::StatusOr<std::optional<v1::Unit>> EnterpriseRepository::FindUnit(const std
   unit.set_leasable_area_m2(FormatArea(r.Int(3)));
   unit.set_purpose(static_cast<v1::UnitPurpose>(r.Int(4)));
   unit.set_occupant_uscc(r.Text(5));
-  return std::optional<v1::Unit>(std::move(unit));
+  return unit;
+}
+
+int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
+
+}  // namespace
+
+absl::StatusOr<std::optional<v1::Unit>> EnterpriseRepository::FindUnit(const std::string& id) {
+  auto rows = tx_.Query(absl::StrCat(kUnitColumns, "WHERE u.unit_id = $1"), {id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<v1::Unit>();
+  return std::optional<v1::Unit>(UnitFromRow(rows->front()));
 }
 
 absl::Status EnterpriseRepository::SaveUnit(const v1::Unit& unit, int64_t area) {
@@ -57,23 +61,12 @@ absl::Status EnterpriseRepository::SaveUnit(const v1::Unit& unit, int64_t area) 
 
 absl::StatusOr<std::vector<v1::Unit>> EnterpriseRepository::ListUnits(const std::string& after,
                                                                       int limit) {
-  auto rows = tx_.Query(
-      "SELECT u.unit_id, u.building, u.floor, u.area_centi_m2, u.purpose, o.uscc FROM units u "
-      "LEFT JOIN occupancy o ON o.unit_id = u.unit_id WHERE u.unit_id > $1 "
-      "ORDER BY u.unit_id LIMIT $2",
-      {after, int64_t{limit}});
+  auto rows =
+      tx_.Query(absl::StrCat(kUnitColumns, "WHERE u.unit_id > $1 ORDER BY u.unit_id LIMIT $2"),
+                {after, int64_t{limit}});
   if (!rows.ok()) return rows.status();
   std::vector<v1::Unit> out;
-  for (const store::Row& r : *rows) {
-    v1::Unit unit;
-    unit.set_unit_id(r.Text(0));
-    unit.set_building(r.Text(1));
-    unit.set_floor(static_cast<int32_t>(r.Int(2)));
-    unit.set_leasable_area_m2(FormatArea(r.Int(3)));
-    unit.set_purpose(static_cast<v1::UnitPurpose>(r.Int(4)));
-    unit.set_occupant_uscc(r.Text(5));
-    out.push_back(std::move(unit));
-  }
+  for (const store::Row& r : *rows) out.push_back(UnitFromRow(r));
   return out;
 }
 
