@@ -123,6 +123,14 @@ void OutboxRelay::UpdatePendingGauge() {
       .IgnoreError();
 }
 
+bool OutboxRelay::Lead() {
+  if (lease_ && lease_->held()) return true;
+  auto lease = db_.TryLease("parkline.outbox-relay");
+  lease_ = lease.ok() ? std::move(*lease) : nullptr;
+  if (lease_) log::Info("outbox relay is the publisher for this database");
+  return lease_ != nullptr;
+}
+
 void OutboxRelay::Run() {
   absl::Duration backoff = absl::Milliseconds(100);
   absl::Time next_prune = absl::Now();
@@ -135,7 +143,8 @@ void OutboxRelay::Run() {
       deadline = stop_deadline_;
       notified_ = false;
     }
-    auto published = PublishBatch();
+    // Another replica publishing is no error: this one waits and takes over if it dies.
+    absl::StatusOr<int> published = Lead() ? PublishBatch() : absl::StatusOr<int>(0);
     UpdatePendingGauge();
     bool more = published.ok() && *published == options_.batch_size;
     if (!published.ok()) {

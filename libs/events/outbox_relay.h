@@ -5,6 +5,10 @@
 // pending and it is sent again later: possibly twice, never lost. Consumers make duplicates
 // harmless (see consumer.h).
 //
+// One relay per database: with several replicas of a service on one PostgreSQL database, only
+// the replica holding the database lease "parkline.outbox-relay" publishes, so that one key's
+// events never race each other through two producers; when it dies its lease passes on.
+//
 // One background thread. Start, Notify and Stop are thread-safe.
 #ifndef PARKLINE_EVENTS_OUTBOX_RELAY_H_
 #define PARKLINE_EVENTS_OUTBOX_RELAY_H_
@@ -61,11 +65,14 @@ class OutboxRelay {
 
  private:
   void Run();
+  // True when this process holds (or just took) the relay lease.
+  bool Lead();
   void UpdatePendingGauge();
 
   store::Database& db_;
   RelayOptions options_;
   std::unique_ptr<KafkaProducer> producer_;
+  std::unique_ptr<store::Database::Lease> lease_;  // the relay thread's only
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable cv_;

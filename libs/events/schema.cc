@@ -14,10 +14,10 @@ CREATE TABLE outbox (
   subject TEXT NOT NULL,
   type TEXT NOT NULL,
   source TEXT NOT NULL,
-  event_time INTEGER NOT NULL,
+  event_time BIGINT NOT NULL,
   payload {{blob}} NOT NULL,
-  created_at INTEGER NOT NULL,
-  published_at INTEGER
+  created_at BIGINT NOT NULL,
+  published_at BIGINT
 );
 CREATE INDEX outbox_pending ON outbox (seq) WHERE published_at IS NULL;
 CREATE INDEX outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL;
@@ -25,7 +25,7 @@ CREATE TABLE processed_events (
   consumer TEXT NOT NULL,
   event_id TEXT NOT NULL,
   topic TEXT NOT NULL,
-  processed_at INTEGER NOT NULL,
+  processed_at BIGINT NOT NULL,
   PRIMARY KEY (consumer, event_id)
 );
 )sql"}};

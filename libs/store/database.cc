@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "store/postgres_database.h"
 #include "store/sqlite_database.h"
 
 namespace parkline::store {
@@ -24,8 +25,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(absl::string_view url) 
   if (url.substr(0, kSqlite.size()) == kSqlite) {
     return OpenSqlite(std::string(url.substr(kSqlite.size())));
   }
-  if (url.substr(0, 13) == "postgresql://") {
-    return absl::UnimplementedError("the postgresql backend is not built into this release");
+  if (url.substr(0, 13) == "postgresql://" || url.substr(0, 11) == "postgres://") {
+    return OpenPostgres(std::string(url));
   }
   return absl::InvalidArgumentError(
       absl::StrCat("database url '", url, "': must start with sqlite:// or postgresql://"));

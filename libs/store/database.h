@@ -80,6 +80,22 @@ class Database {
 
   // "sqlite" or "postgresql".
   virtual absl::string_view backend() const = 0;
+
+  // A statement that, run first in a transaction, makes that transaction exclusive among every
+  // process sharing the database (migrations use it so that replicas starting together apply
+  // each migration once). Empty when transactions are already exclusive (SQLite's writers).
+  virtual std::string ExclusiveLockSql() const = 0;
+
+  // Held while some work must run in one process only (the outbox relay): OK while this process
+  // holds it. Released when destroyed or when the process dies.
+  class Lease {
+   public:
+    virtual ~Lease() = default;
+    // False once the lease was lost (its connection broke); the holder must stop and try again.
+    virtual bool held() = 0;
+  };
+  // Tries to take the lease `name` without waiting: nullptr when another process holds it.
+  virtual absl::StatusOr<std::unique_ptr<Lease>> TryLease(absl::string_view name) = 0;
 };
 
 // Expands the dialect tokens of a schema script:

@@ -7,11 +7,18 @@ namespace parkline::store {
 
 absl::Status ApplyMigrations(Database& db, absl::string_view component,
                              const std::vector<Migration>& migrations) {
-  absl::Status created = db.Transact([](Transaction& tx) {
+  // Every step runs under the database's exclusive lock: replicas starting at once apply each
+  // migration exactly once, one after the other.
+  const std::string lock = db.ExclusiveLockSql();
+  auto exclusive = [&lock](Transaction& tx) {
+    return lock.empty() ? absl::OkStatus() : tx.Query(lock).status();
+  };
+  absl::Status created = db.Transact([&](Transaction& tx) {
+    if (auto s = exclusive(tx); !s.ok()) return s;
     return tx.ExecuteScript(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " component TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
-        " applied_at INTEGER NOT NULL, PRIMARY KEY (component, version))");
+        " component TEXT NOT NULL, version BIGINT NOT NULL, name TEXT NOT NULL,"
+        " applied_at BIGINT NOT NULL, PRIMARY KEY (component, version))");
   });
   if (!created.ok()) return created;
   for (size_t i = 0; i < migrations.size(); ++i) {
@@ -22,6 +29,7 @@ absl::Status ApplyMigrations(Database& db, absl::string_view component,
     }
     absl::Status applied = db.Transact([&](Transaction& tx) -> absl::Status {
       // Checked inside the transaction, so that two processes starting at once apply it once.
+      if (auto s = exclusive(tx); !s.ok()) return s;
       auto done = tx.Query("SELECT 1 FROM schema_migrations WHERE component = $1 AND version = $2",
                            {std::string(component), int64_t{m.version}});
       if (!done.ok()) return done.status();

@@ -190,6 +190,18 @@ class SqliteDatabase : public Database {
 
   absl::string_view backend() const override { return "sqlite"; }
 
+  // BEGIN IMMEDIATE already excludes every other writer of the file.
+  std::string ExclusiveLockSql() const override { return ""; }
+
+  // One database file belongs to one process (the embedded backend), so the lease is always
+  // this process's.
+  absl::StatusOr<std::unique_ptr<Lease>> TryLease(absl::string_view) override {
+    struct Local : Lease {
+      bool held() override { return true; }
+    };
+    return std::unique_ptr<Lease>(new Local());
+  }
+
  private:
   absl::Status Run(const char* begin, const std::function<absl::Status(Transaction&)>& fn) {
     Connection* conn = Acquire();

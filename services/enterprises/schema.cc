@@ -11,21 +11,21 @@ absl::Status ApplySchema(store::Database& db) {
 CREATE TABLE units (
   unit_id TEXT PRIMARY KEY,
   building TEXT NOT NULL,
-  floor INTEGER NOT NULL,
-  area_centi_m2 INTEGER NOT NULL CHECK (area_centi_m2 > 0),
-  purpose INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  floor BIGINT NOT NULL,
+  area_centi_m2 BIGINT NOT NULL CHECK (area_centi_m2 > 0),
+  purpose BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
 );
 CREATE TABLE enterprises (
   uscc TEXT PRIMARY KEY,
   customs_code TEXT NOT NULL,
   name TEXT NOT NULL,
   roles TEXT NOT NULL,            -- ",2,3," so that a role filter is one LIKE
-  status INTEGER NOT NULL,
+  status BIGINT NOT NULL,
   move_in_date TEXT NOT NULL,     -- YYYY-MM-DD
   move_out_date TEXT,
-  version INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  version BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
 );
 CREATE INDEX enterprises_customs_code ON enterprises (customs_code) WHERE customs_code <> '';
 -- One row per occupied unit: the primary key makes double occupancy impossible.
@@ -35,7 +35,7 @@ CREATE TABLE occupancy (
 );
 CREATE INDEX occupancy_uscc ON occupancy (uscc);
 CREATE TABLE ip_assets (
-  kind INTEGER NOT NULL,
+  kind BIGINT NOT NULL,
   registration_no TEXT NOT NULL,
   uscc TEXT NOT NULL REFERENCES enterprises (uscc),
   title TEXT NOT NULL,
@@ -45,10 +45,10 @@ CREATE TABLE ip_assets (
 CREATE INDEX ip_assets_uscc ON ip_assets (uscc);
 CREATE TABLE talent (
   uscc TEXT NOT NULL REFERENCES enterprises (uscc),
-  year INTEGER NOT NULL,
-  employees INTEGER NOT NULL,
-  cross_border_staff INTEGER NOT NULL,
-  trained_staff INTEGER NOT NULL,
+  year BIGINT NOT NULL,
+  employees BIGINT NOT NULL,
+  cross_border_staff BIGINT NOT NULL,
+  trained_staff BIGINT NOT NULL,
   PRIMARY KEY (uscc, year)
 );
 )sql"}};

@@ -17,16 +17,17 @@ namespace {
 
 constexpr char kType[] = "google.rpc.BadRequest";
 
-class ConsumerTest : public ::testing::Test {
+class ConsumerTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto db = store::Database::Open("sqlite://" + dir_.path() + "/consumer.db");
+    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
+    auto db = store::Database::Open(database_.url());
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
     ASSERT_TRUE(ApplyEventsSchema(*db_).ok());
     ASSERT_TRUE(store::ApplyMigrations(
                     *db_, "test",
-                    {{1, "effects", "CREATE TABLE effects (seq INTEGER NOT NULL, event_id TEXT)"}})
+                    {{1, "effects", "CREATE TABLE effects (seq BIGINT NOT NULL, event_id TEXT)"}})
                     .ok());
     topic_ = testing::UniqueTopic("consumer");
     deadletter_ = testing::UniqueTopic("deadletter");
@@ -86,7 +87,7 @@ class ConsumerTest : public ::testing::Test {
     }
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase database_{GetParam()};
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<KafkaProducer> producer_;
   std::string topic_;
@@ -94,7 +95,7 @@ class ConsumerTest : public ::testing::Test {
   std::string group_ = "test-" + NewUuid();
 };
 
-TEST_F(ConsumerTest, AppliesEachEventOnceAndDeadLettersWhatItCannotRead) {
+TEST_P(ConsumerTest, AppliesEachEventOnceAndDeadLettersWhatItCannotRead) {
   std::vector<Record> records;
   std::vector<Envelope> events;
   for (int i = 0; i < 50; ++i) events.push_back(Event(i));
@@ -135,7 +136,7 @@ TEST_F(ConsumerTest, AppliesEachEventOnceAndDeadLettersWhatItCannotRead) {
   }
 }
 
-TEST_F(ConsumerTest, ARestartedConsumerResumesWithoutReapplying) {
+TEST_P(ConsumerTest, ARestartedConsumerResumesWithoutReapplying) {
   std::vector<Record> first;
   for (int i = 0; i < 20; ++i) first.push_back(ToRecord(Event(i)));
   Send(first);
@@ -156,6 +157,32 @@ TEST_F(ConsumerTest, ARestartedConsumerResumesWithoutReapplying) {
   EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 30);
   EXPECT_EQ(Query("SELECT COUNT(DISTINCT seq) FROM effects"), 30);
 }
+
+TEST_P(ConsumerTest, TwoMembersOfOneGroupApplyEachEventOnce) {
+  std::vector<Record> records;
+  std::vector<Envelope> events;
+  for (int i = 0; i < 200; ++i) events.push_back(Event(i));
+  for (const Envelope& e : events) records.push_back(ToRecord(e));
+  for (int i = 0; i < 200; i += 3) records.push_back(ToRecord(events[i]));  // redelivered copies
+  auto one = NewConsumer();
+  auto two = NewConsumer();
+  ASSERT_TRUE(one->Start().ok());
+  ASSERT_TRUE(two->Start().ok());
+  Send(records);
+  WaitForEffects(200);
+  one->Stop();  // a rebalance hands its partitions to the other member mid-stream
+  std::vector<Record> more;
+  for (int i = 200; i < 250; ++i) more.push_back(ToRecord(Event(i)));
+  Send(more);
+  WaitForEffects(250);
+  absl::SleepFor(absl::Seconds(1));
+  two->Stop();
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 250);
+  EXPECT_EQ(Query("SELECT COUNT(DISTINCT seq) FROM effects"), 250);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ConsumerTest, ::testing::ValuesIn(testing::StoreBackends()),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace parkline::events

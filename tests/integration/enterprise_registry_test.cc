@@ -1,5 +1,6 @@
-// The registry's use cases against a real SQLite database: what is stored, what goes to the
-// outbox, and that a rejected request changes nothing.
+// The registry's use cases against a real database, on every backend (SQLite, and PostgreSQL
+// when the test server is up): what is stored, what goes to the outbox, and that a rejected
+// request changes nothing.
 #include "enterprises/enterprise_registry.h"
 
 #include <gtest/gtest.h>
@@ -25,10 +26,11 @@ common::v1::Date Day(int y, int m, int d) {
   return date;
 }
 
-class RegistryTest : public ::testing::Test {
+class RegistryTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto db = store::Database::Open("sqlite://" + dir_.path() + "/enterprises.db");
+    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
+    auto db = store::Database::Open(database_.url());
     ASSERT_TRUE(db.ok());
     db_ = std::move(*db);
     ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
@@ -66,13 +68,16 @@ class RegistryTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase database_{GetParam()};
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<EnterpriseRegistry> registry_;
   int notified_ = 0;
 };
 
-TEST_F(RegistryTest, UnitsAreDefinedWithCanonicalAreaAndOneEventEach) {
+INSTANTIATE_TEST_SUITE_P(Backends, RegistryTest, ::testing::ValuesIn(testing::StoreBackends()),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(RegistryTest, UnitsAreDefinedWithCanonicalAreaAndOneEventEach) {
   auto units = registry_->ListUnits({});
   ASSERT_TRUE(units.ok());
   ASSERT_EQ(units->units_size(), 3);
@@ -85,7 +90,7 @@ TEST_F(RegistryTest, UnitsAreDefinedWithCanonicalAreaAndOneEventEach) {
   EXPECT_EQ(Outbox().size(), 3u);
 }
 
-TEST_F(RegistryTest, AdmissionIsStoredWithItsEventAndIsIdempotent) {
+TEST_P(RegistryTest, AdmissionIsStoredWithItsEventAndIsIdempotent) {
   auto admitted = registry_->Admit(Enterprise(kUscc, "A1-0101"));
   ASSERT_TRUE(admitted.ok()) << admitted.status();
   EXPECT_EQ(admitted->status(), v1::ENTERPRISE_STATUS_RESIDENT);
@@ -104,7 +109,7 @@ TEST_F(RegistryTest, AdmissionIsStoredWithItsEventAndIsIdempotent) {
   EXPECT_EQ(registry_->Get(kUscc)->unit_ids_size(), 1);
 }
 
-TEST_F(RegistryTest, SecondAdmissionWithDifferentDataIsAlreadyExists) {
+TEST_P(RegistryTest, SecondAdmissionWithDifferentDataIsAlreadyExists) {
   ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   v1::Enterprise changed = Enterprise(kUscc, "A1-0101");
   changed.set_name("Another name");
@@ -112,7 +117,7 @@ TEST_F(RegistryTest, SecondAdmissionWithDifferentDataIsAlreadyExists) {
   EXPECT_EQ(registry_->Get(kUscc)->name(), Enterprise(kUscc, "A1-0101").name());
 }
 
-TEST_F(RegistryTest, InvalidAdmissionNamesEveryFieldAndChangesNothing) {
+TEST_P(RegistryTest, InvalidAdmissionNamesEveryFieldAndChangesNothing) {
   ASSERT_TRUE(registry_->Admit(Enterprise(kOther, "A1-0102")).ok());
   size_t outbox_before = Outbox().size();
   v1::Enterprise e = Enterprise(kUscc, "A1-0102");  // occupied by kOther
@@ -127,7 +132,7 @@ TEST_F(RegistryTest, InvalidAdmissionNamesEveryFieldAndChangesNothing) {
   EXPECT_EQ(Outbox().size(), outbox_before);
 }
 
-TEST_F(RegistryTest, CustomsCodeBelongsToOneEnterprise) {
+TEST_P(RegistryTest, CustomsCodeBelongsToOneEnterprise) {
   v1::Enterprise a = Enterprise(kOther, "A1-0102");
   a.set_customs_code("4403960001");
   ASSERT_TRUE(registry_->Admit(a).ok());
@@ -138,7 +143,7 @@ TEST_F(RegistryTest, CustomsCodeBelongsToOneEnterprise) {
   EXPECT_EQ(errors::ViolationsOf(result.status())[0].reason, "CUSTOMS_CODE_TAKEN");
 }
 
-TEST_F(RegistryTest, UpdateChangesMaskedFieldsAndCarriesThePreviousState) {
+TEST_P(RegistryTest, UpdateChangesMaskedFieldsAndCarriesThePreviousState) {
   ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   v1::UpdateEnterpriseRequest request;
   request.mutable_enterprise()->set_uscc(kUscc);
@@ -161,7 +166,7 @@ TEST_F(RegistryTest, UpdateChangesMaskedFieldsAndCarriesThePreviousState) {
   EXPECT_EQ(registry_->Update(request).status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_F(RegistryTest, DepartureFreesUnitsAndIsIdempotent) {
+TEST_P(RegistryTest, DepartureFreesUnitsAndIsIdempotent) {
   ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   v1::DepartEnterpriseRequest depart;
   depart.set_uscc(kUscc);
@@ -185,7 +190,7 @@ TEST_F(RegistryTest, DepartureFreesUnitsAndIsIdempotent) {
   EXPECT_EQ(event.freed_unit_ids(0), "A1-0101");
 }
 
-TEST_F(RegistryTest, DepartureBeforeMoveInIsRejected) {
+TEST_P(RegistryTest, DepartureBeforeMoveInIsRejected) {
   ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   v1::DepartEnterpriseRequest depart;
   depart.set_uscc(kUscc);
@@ -193,7 +198,7 @@ TEST_F(RegistryTest, DepartureBeforeMoveInIsRejected) {
   EXPECT_EQ(registry_->Depart(depart).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(RegistryTest, IpAssetsAndTalentAreRecordedOnce) {
+TEST_P(RegistryTest, IpAssetsAndTalentAreRecordedOnce) {
   ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   v1::IpAsset asset;
   asset.set_uscc(kUscc);
@@ -221,7 +226,7 @@ TEST_F(RegistryTest, IpAssetsAndTalentAreRecordedOnce) {
   EXPECT_EQ(registry_->RecordTalent(talent).status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_F(RegistryTest, ListFiltersByRoleAndStatusAndPages) {
+TEST_P(RegistryTest, ListFiltersByRoleAndStatusAndPages) {
   ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   v1::Enterprise logistics = Enterprise(kOther, "A1-0102");
   logistics.clear_roles();
@@ -250,7 +255,7 @@ TEST_F(RegistryTest, ListFiltersByRoleAndStatusAndPages) {
   EXPECT_EQ(registry_->List(paged).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(RegistryTest, CommittedEventsWakeTheRelay) {
+TEST_P(RegistryTest, CommittedEventsWakeTheRelay) {
   int before = notified_;
   ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   EXPECT_EQ(notified_, before + 1);

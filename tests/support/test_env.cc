@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 #include <netinet/in.h>
@@ -35,6 +36,48 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+namespace {
+
+std::string PostgresUrl() {
+  const char* env = std::getenv("PARKLINE_TEST_POSTGRES_URL");
+  return env ? env : "";
+}
+
+// Runs one statement on the test server's maintenance database.
+void PostgresAdmin(const std::string& sql) {
+  PGconn* conn = PQconnectdb(PostgresUrl().c_str());
+  PQclear(PQexec(conn, sql.c_str()));
+  PQfinish(conn);
+}
+
+// The test server's URL with its database name replaced by `name`.
+std::string WithDatabase(const std::string& url, const std::string& name) {
+  size_t slash = url.find('/', url.find("://") + 3);
+  size_t query = url.find('?', slash);
+  std::string rest = query == std::string::npos ? "" : url.substr(query);
+  return url.substr(0, slash) + "/" + name + rest;
+}
+
+}  // namespace
+
+std::vector<std::string> StoreBackends() { return {"sqlite", "postgresql"}; }
+
+TestDatabase::TestDatabase(const std::string& backend) {
+  if (backend == "sqlite") {
+    dir_ = std::make_unique<TempDir>();
+    url_ = "sqlite://" + dir_->path() + "/test.db";
+    return;
+  }
+  if (PostgresUrl().empty()) return;
+  name_ = "test_" + events::NewUuid().substr(0, 8);
+  PostgresAdmin("CREATE DATABASE " + name_);
+  url_ = WithDatabase(PostgresUrl(), name_);
+}
+
+TestDatabase::~TestDatabase() {
+  if (!name_.empty()) PostgresAdmin("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
 }
 
 int FreePort() {

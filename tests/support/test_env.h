@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,26 @@ class TempDir {
 
  private:
   std::string path_;
+};
+
+// The store backends the tests run on: "sqlite" and "postgresql". PostgreSQL needs
+// PARKLINE_TEST_POSTGRES_URL to name a server (tools/dev test starts one and sets it); without it
+// those cases skip, saying so.
+std::vector<std::string> StoreBackends();
+
+// A new, empty database of `backend` for one test, dropped by the destructor: a file in a
+// temporary folder for SQLite, a database of its own on the test server for PostgreSQL. Its url()
+// is empty when the backend is not available here (the test should GTEST_SKIP).
+class TestDatabase {
+ public:
+  explicit TestDatabase(const std::string& backend);
+  ~TestDatabase();
+  const std::string& url() const { return url_; }
+
+ private:
+  std::unique_ptr<TempDir> dir_;
+  std::string name_;  // PostgreSQL database name
+  std::string url_;
 };
 
 // A TCP port on 127.0.0.1 that nothing listens on right now.

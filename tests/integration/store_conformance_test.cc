@@ -1,5 +1,6 @@
-// The store against a real SQLite file: migrations, transactions, parameters, constraint errors,
-// concurrent writers.
+// The store's conformance suite, run on every backend (SQLite always; PostgreSQL when the test
+// server is up): migrations, transactions, parameters, constraint errors, concurrent writers.
+// The same SQL, the same answers.
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -11,10 +12,11 @@
 namespace parkline::store {
 namespace {
 
-class SqliteStoreTest : public ::testing::Test {
+class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto db = Database::Open("sqlite://" + dir_.path() + "/sub/dir/test.db");
+    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
+    auto db = Database::Open(database_.url());
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
   }
@@ -31,17 +33,16 @@ class SqliteStoreTest : public ::testing::Test {
     return n;
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase database_{GetParam()};
   std::unique_ptr<Database> db_;
 };
 
 const std::vector<Migration> kMigrations = {
     {1, "items", "CREATE TABLE items (id {{id}}, name TEXT NOT NULL UNIQUE, data {{blob}})"},
-    {2, "items.qty",
-     "ALTER TABLE items ADD COLUMN qty INTEGER NOT NULL DEFAULT 0 CHECK (qty >= 0)"},
+    {2, "items.qty", "ALTER TABLE items ADD COLUMN qty BIGINT NOT NULL DEFAULT 0 CHECK (qty >= 0)"},
 };
 
-TEST_F(SqliteStoreTest, MigrationsApplyOnceAndAreRecorded) {
+TEST_P(StoreTest, MigrationsApplyOnceAndAreRecorded) {
   ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
   ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());  // a restart: nothing to do
   EXPECT_EQ(Count("schema_migrations"), 2);
@@ -52,9 +53,9 @@ TEST_F(SqliteStoreTest, MigrationsApplyOnceAndAreRecorded) {
   EXPECT_EQ(Count("schema_migrations"), 3);
 }
 
-TEST_F(SqliteStoreTest, AFailingMigrationLeavesTheSchemaAtTheLastWholeVersion) {
+TEST_P(StoreTest, AFailingMigrationLeavesTheSchemaAtTheLastWholeVersion) {
   std::vector<Migration> broken = {kMigrations[0],
-                                   {2, "broken", "CREATE TABLE t2 (a INTEGER); SELECT nonsense("}};
+                                   {2, "broken", "CREATE TABLE t2 (a BIGINT); SELECT nonsense("}};
   absl::Status s = ApplyMigrations(*db_, "test", broken);
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("migration 2 (broken)"), std::string::npos) << s;
@@ -64,12 +65,12 @@ TEST_F(SqliteStoreTest, AFailingMigrationLeavesTheSchemaAtTheLastWholeVersion) {
       db_->Read([](Transaction& tx) { return tx.Query("SELECT * FROM t2").status(); }).ok());
 }
 
-TEST_F(SqliteStoreTest, MigrationVersionsMustBeContiguous) {
+TEST_P(StoreTest, MigrationVersionsMustBeContiguous) {
   std::vector<Migration> gap = {{1, "a", "SELECT 1"}, {3, "c", "SELECT 1"}};
   EXPECT_EQ(ApplyMigrations(*db_, "gap", gap).code(), absl::StatusCode::kInternal);
 }
 
-TEST_F(SqliteStoreTest, ErrorRollsBackTheWholeTransaction) {
+TEST_P(StoreTest, ErrorRollsBackTheWholeTransaction) {
   ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
   absl::Status s = db_->Transact([](Transaction& tx) -> absl::Status {
     auto r = tx.Execute("INSERT INTO items (name) VALUES ($1)", {std::string("a")});
@@ -80,7 +81,7 @@ TEST_F(SqliteStoreTest, ErrorRollsBackTheWholeTransaction) {
   EXPECT_EQ(Count("items"), 0);
 }
 
-TEST_F(SqliteStoreTest, ConstraintViolationsAreClearErrors) {
+TEST_P(StoreTest, ConstraintViolationsAreClearErrors) {
   ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
   auto insert = [&](const std::string& name, int64_t qty) {
     return db_->Transact([&](Transaction& tx) {
@@ -92,7 +93,7 @@ TEST_F(SqliteStoreTest, ConstraintViolationsAreClearErrors) {
   EXPECT_EQ(insert("b", -1).code(), absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(SqliteStoreTest, ParametersAreBoundByNumberWhateverTheirOrder) {
+TEST_P(StoreTest, ParametersAreBoundByNumberWhateverTheirOrder) {
   ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
   std::string blob("\0\1\2", 3);
   ASSERT_TRUE(db_->Transact([&](Transaction& tx) {
@@ -116,7 +117,7 @@ TEST_F(SqliteStoreTest, ParametersAreBoundByNumberWhateverTheirOrder) {
                   .ok());
 }
 
-TEST_F(SqliteStoreTest, ConcurrentWritersAllLand) {
+TEST_P(StoreTest, ConcurrentWritersAllLand) {
   ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
   constexpr int kThreads = 4, kEach = 100;
   std::vector<std::thread> threads;
@@ -139,8 +140,22 @@ TEST_F(SqliteStoreTest, ConcurrentWritersAllLand) {
   EXPECT_EQ(Count("items"), kThreads * kEach);
 }
 
-TEST_F(SqliteStoreTest, UnknownUrlSchemeIsRejected) {
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::StoreBackends()),
+                         [](const auto& info) { return info.param; });
+
+TEST(Store, UnknownUrlSchemeIsRejected) {
   EXPECT_EQ(Database::Open("mysql://x").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(Store, SqliteCreatesTheFoldersOfItsFile) {
+  testing::TempDir dir;
+  EXPECT_TRUE(Database::Open("sqlite://" + dir.path() + "/sub/dir/x.db").ok());
+}
+
+TEST(Store, UnreachablePostgresIsUnavailable) {
+  auto db = Database::Open("postgresql://nobody@127.0.0.1:" + std::to_string(testing::FreePort()) +
+                           "/none?connect_timeout=2");
+  EXPECT_EQ(db.status().code(), absl::StatusCode::kUnavailable) << db.status();
 }
 
 }  // namespace

@@ -1,0 +1,287 @@
+#include "store/postgres_database.h"
+
+#include <libpq-fe.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace parkline::store {
+namespace {
+
+constexpr int kPoolSize = 4;
+constexpr int kConflictRetries = 8;
+
+// Type OIDs from pg_type.h (stable across PostgreSQL versions).
+constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23,
+              kNumericOid = 1700;
+
+absl::Status ResultError(PGconn* conn, PGresult* result, absl::string_view what) {
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  std::string sqlstate = state ? state : "";
+  std::string message =
+      absl::StrCat(what, ": ", result ? PQresultErrorMessage(result) : PQerrorMessage(conn));
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (sqlstate == "23505") return absl::AlreadyExistsError(message);
+  if (sqlstate.rfind("23", 0) == 0) return absl::FailedPreconditionError(message);
+  // serialization_failure, deadlock_detected, and connection trouble: worth another try.
+  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate.rfind("08", 0) == 0 ||
+      PQstatus(conn) != CONNECTION_OK) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+Value ToValue(PGresult* result, int row, int column) {
+  if (PQgetisnull(result, row, column)) return std::monostate{};
+  const char* text = PQgetvalue(result, row, column);
+  int length = PQgetlength(result, row, column);
+  Oid type = PQftype(result, column);
+  int64_t number = 0;
+  switch (type) {
+    case kInt2Oid:
+    case kInt4Oid:
+    case kInt8Oid:
+      if (absl::SimpleAtoi(absl::string_view(text, length), &number)) return number;
+      break;
+    case kNumericOid:  // SUM() of integers is numeric; integral values read as int64
+      if (absl::SimpleAtoi(absl::string_view(text, length), &number)) return number;
+      break;
+    case kBoolOid:
+      return int64_t{text[0] == 't' ? 1 : 0};
+    case kByteaOid: {
+      size_t size = 0;
+      unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &size);
+      Blob blob{std::string(reinterpret_cast<char*>(bytes), size)};
+      PQfreemem(bytes);
+      return blob;
+    }
+  }
+  return std::string(text, length);
+}
+
+class Connection {
+ public:
+  explicit Connection(std::string url) : url_(std::move(url)) {}
+  ~Connection() {
+    if (conn_) PQfinish(conn_);
+  }
+
+  // Connects, or reconnects a broken connection.
+  absl::Status Ensure() {
+    if (conn_ && PQstatus(conn_) == CONNECTION_OK) return absl::OkStatus();
+    if (conn_) PQfinish(conn_);
+    conn_ = PQconnectdb(url_.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      std::string message = PQerrorMessage(conn_);
+      PQfinish(conn_);
+      conn_ = nullptr;
+      return absl::UnavailableError(absl::StrCat("postgresql connect: ", message));
+    }
+    // Notices (e.g. "relation already exists, skipping") are not errors: keep them out of logs.
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
+    return absl::OkStatus();
+  }
+
+  absl::Status Exec(absl::string_view sql) {
+    PGresult* result = PQexec(conn_, std::string(sql).c_str());
+    ExecStatusType status = PQresultStatus(result);
+    absl::Status out = (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+                           ? absl::OkStatus()
+                           : ResultError(conn_, result, "exec");
+    PQclear(result);
+    return out;
+  }
+
+  // Runs one statement with $N parameters; fills `rows` when given.
+  absl::StatusOr<int64_t> Run(absl::string_view sql, const Params& params, std::vector<Row>* rows) {
+    std::vector<Oid> types(params.size(), 0);
+    std::vector<std::string> texts(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    std::vector<int> lengths(params.size(), 0);
+    std::vector<int> formats(params.size(), 0);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Value& v = params[i];
+      if (std::holds_alternative<std::monostate>(v)) continue;  // NULL
+      if (std::holds_alternative<int64_t>(v)) {
+        types[i] = kInt8Oid;
+        texts[i] = std::to_string(std::get<int64_t>(v));
+      } else if (std::holds_alternative<std::string>(v)) {
+        texts[i] = std::get<std::string>(v);
+      } else {
+        types[i] = kByteaOid;
+        formats[i] = 1;  // binary: bytes as they are
+        texts[i] = std::get<Blob>(v).bytes;
+      }
+      values[i] = texts[i].data();
+      lengths[i] = static_cast<int>(texts[i].size());
+    }
+    PGresult* result =
+        PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(params.size()), types.data(),
+                     values.data(), lengths.data(), formats.data(), 0);
+    ExecStatusType status = PQresultStatus(result);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      absl::Status error = ResultError(conn_, result, absl::StrCat("'", sql, "'"));
+      PQclear(result);
+      return error;
+    }
+    if (rows != nullptr) {
+      int n = PQntuples(result), columns = PQnfields(result);
+      for (int r = 0; r < n; ++r) {
+        std::vector<Value> row;
+        row.reserve(columns);
+        for (int c = 0; c < columns; ++c) row.push_back(ToValue(result, r, c));
+        rows->emplace_back(std::move(row));
+      }
+    }
+    int64_t changed = 0;
+    absl::SimpleAtoi(PQcmdTuples(result), &changed);
+    PQclear(result);
+    return changed;
+  }
+
+  bool ok() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+
+ private:
+  std::string url_;
+  PGconn* conn_ = nullptr;
+};
+
+class PostgresTransaction : public Transaction {
+ public:
+  explicit PostgresTransaction(Connection& conn) : conn_(conn) {}
+
+  absl::StatusOr<std::vector<Row>> Query(absl::string_view sql, const Params& params) override {
+    std::vector<Row> rows;
+    auto result = conn_.Run(sql, params, &rows);
+    if (!result.ok()) return result.status();
+    return rows;
+  }
+
+  absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params) override {
+    return conn_.Run(sql, params, nullptr);
+  }
+
+  absl::Status ExecuteScript(absl::string_view sql) override {
+    return conn_.Exec(ExpandDialect(sql, "postgresql"));
+  }
+
+ private:
+  Connection& conn_;
+};
+
+// A session-level advisory lock on a connection of its own: PostgreSQL releases it when the
+// session ends, so a process that dies hands the lease over by dying.
+class AdvisoryLease : public Database::Lease {
+ public:
+  explicit AdvisoryLease(std::unique_ptr<Connection> conn) : conn_(std::move(conn)) {}
+  bool held() override { return conn_->ok() && conn_->Exec("SELECT 1").ok(); }
+
+ private:
+  std::unique_ptr<Connection> conn_;
+};
+
+class PostgresDatabase : public Database {
+ public:
+  explicit PostgresDatabase(std::string url) : url_(std::move(url)) {
+    for (int i = 0; i < kPoolSize; ++i) {
+      owned_.push_back(std::make_unique<Connection>(url_));
+      idle_.push_back(owned_.back().get());
+    }
+  }
+
+  absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn) override {
+    return Run("BEGIN ISOLATION LEVEL SERIALIZABLE", fn);
+  }
+
+  absl::Status Read(const std::function<absl::Status(Transaction&)>& fn) override {
+    return Run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn);
+  }
+
+  absl::string_view backend() const override { return "postgresql"; }
+
+  std::string ExclusiveLockSql() const override {
+    return "SELECT pg_advisory_xact_lock(hashtext('parkline.exclusive'))";
+  }
+
+  absl::StatusOr<std::unique_ptr<Lease>> TryLease(absl::string_view name) override {
+    auto conn = std::make_unique<Connection>(url_);
+    if (auto s = conn->Ensure(); !s.ok()) return s;
+    std::vector<Row> rows;
+    auto taken = conn->Run("SELECT pg_try_advisory_lock(hashtext($1))", {std::string(name)}, &rows);
+    if (!taken.ok()) return taken.status();
+    if (rows.empty() || rows.front().Int(0) != 1) return std::unique_ptr<Lease>();
+    return std::unique_ptr<Lease>(new AdvisoryLease(std::move(conn)));
+  }
+
+  absl::Status Connect() {
+    Connection* conn = Acquire();
+    absl::Status status = conn->Ensure();
+    Release(conn);
+    return status;
+  }
+
+ private:
+  absl::Status Run(const char* begin, const std::function<absl::Status(Transaction&)>& fn) {
+    Connection* conn = Acquire();
+    absl::Status result;
+    for (int attempt = 0; attempt < kConflictRetries; ++attempt) {
+      result = RunOnce(*conn, begin, fn);
+      if (!absl::IsUnavailable(result)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 << std::min(attempt, 6)));
+    }
+    Release(conn);
+    return result;
+  }
+
+  static absl::Status RunOnce(Connection& conn, const char* begin,
+                              const std::function<absl::Status(Transaction&)>& fn) {
+    if (auto s = conn.Ensure(); !s.ok()) return s;
+    if (auto s = conn.Exec(begin); !s.ok()) return s;
+    PostgresTransaction tx(conn);
+    absl::Status status = fn(tx);
+    if (status.ok()) {
+      status = conn.Exec("COMMIT");
+      if (status.ok()) return status;
+    }
+    conn.Exec("ROLLBACK").IgnoreError();
+    return status;
+  }
+
+  Connection* Acquire() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return !idle_.empty(); });
+    Connection* c = idle_.back();
+    idle_.pop_back();
+    return c;
+  }
+
+  void Release(Connection* c) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      idle_.push_back(c);
+    }
+    cv_.notify_one();
+  }
+
+  std::string url_;
+  std::vector<std::unique_ptr<Connection>> owned_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Connection*> idle_;  // guarded by mu_
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> OpenPostgres(const std::string& url) {
+  auto db = std::make_unique<PostgresDatabase>(url);
+  if (auto s = db->Connect(); !s.ok()) return s;
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace parkline::store
