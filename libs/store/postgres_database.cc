@@ -2,13 +2,10 @@
 
 #include <libpq-fe.h>
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "store/connection_pool.h"
 
 namespace parkline::store {
 namespace {
@@ -186,14 +183,15 @@ class AdvisoryLease : public Database::Lease {
   std::unique_ptr<Connection> conn_;
 };
 
+std::vector<std::unique_ptr<Connection>> NewConnections(const std::string& url) {
+  std::vector<std::unique_ptr<Connection>> out;
+  for (int i = 0; i < kPoolSize; ++i) out.push_back(std::make_unique<Connection>(url));
+  return out;
+}
+
 class PostgresDatabase : public Database {
  public:
-  explicit PostgresDatabase(std::string url) : url_(std::move(url)) {
-    for (int i = 0; i < kPoolSize; ++i) {
-      owned_.push_back(std::make_unique<Connection>(url_));
-      idle_.push_back(owned_.back().get());
-    }
-  }
+  explicit PostgresDatabase(std::string url) : url_(std::move(url)), pool_(NewConnections(url_)) {}
 
   absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn) override {
     return Run("BEGIN ISOLATION LEVEL SERIALIZABLE", fn);
@@ -220,60 +218,21 @@ class PostgresDatabase : public Database {
   }
 
   absl::Status Connect() {
-    Connection* conn = Acquire();
-    absl::Status status = conn->Ensure();
-    Release(conn);
-    return status;
+    return pool_.With([](Connection& conn) { return conn.Ensure(); });
   }
 
  private:
   absl::Status Run(const char* begin, const std::function<absl::Status(Transaction&)>& fn) {
-    Connection* conn = Acquire();
-    absl::Status result;
-    for (int attempt = 0; attempt < kConflictRetries; ++attempt) {
-      result = RunOnce(*conn, begin, fn);
-      if (!absl::IsUnavailable(result)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5 << std::min(attempt, 6)));
-    }
-    Release(conn);
-    return result;
-  }
-
-  static absl::Status RunOnce(Connection& conn, const char* begin,
-                              const std::function<absl::Status(Transaction&)>& fn) {
-    if (auto s = conn.Ensure(); !s.ok()) return s;
-    if (auto s = conn.Exec(begin); !s.ok()) return s;
-    PostgresTransaction tx(conn);
-    absl::Status status = fn(tx);
-    if (status.ok()) {
-      status = conn.Exec("COMMIT");
-      if (status.ok()) return status;
-    }
-    conn.Exec("ROLLBACK").IgnoreError();
-    return status;
-  }
-
-  Connection* Acquire() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return !idle_.empty(); });
-    Connection* c = idle_.back();
-    idle_.pop_back();
-    return c;
-  }
-
-  void Release(Connection* c) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      idle_.push_back(c);
-    }
-    cv_.notify_one();
+    return pool_.With([&](Connection& conn) {
+      return internal::RetryWhileUnavailable(kConflictRetries, [&] {
+        if (auto s = conn.Ensure(); !s.ok()) return s;
+        return internal::RunTransactionOnce<PostgresTransaction>(conn, begin, fn);
+      });
+    });
   }
 
   std::string url_;
-  std::vector<std::unique_ptr<Connection>> owned_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<Connection*> idle_;  // guarded by mu_
+  internal::ConnectionPool<Connection> pool_;
 };
 
 }  // namespace

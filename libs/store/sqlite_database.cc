@@ -2,13 +2,11 @@
 
 #include <sqlite3.h>
 
-#include <condition_variable>
 #include <filesystem>
-#include <mutex>
-#include <thread>
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
+#include "store/connection_pool.h"
 
 namespace parkline::store {
 namespace {
@@ -175,10 +173,7 @@ class SqliteTransaction : public Transaction {
 
 class SqliteDatabase : public Database {
  public:
-  explicit SqliteDatabase(std::vector<std::unique_ptr<Connection>> pool) {
-    for (auto& c : pool) idle_.push_back(c.get());
-    owned_ = std::move(pool);
-  }
+  explicit SqliteDatabase(std::vector<std::unique_ptr<Connection>> pool) : pool_(std::move(pool)) {}
 
   absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn) override {
     return Run("BEGIN IMMEDIATE", fn);
@@ -204,51 +199,14 @@ class SqliteDatabase : public Database {
 
  private:
   absl::Status Run(const char* begin, const std::function<absl::Status(Transaction&)>& fn) {
-    Connection* conn = Acquire();
-    absl::Status result;
-    for (int attempt = 0; attempt < kConflictRetries; ++attempt) {
-      result = RunOnce(*conn, begin, fn);
-      if (!absl::IsUnavailable(result)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
-    }
-    Release(conn);
-    return result;
+    return pool_.With([&](Connection& conn) {
+      return internal::RetryWhileUnavailable(kConflictRetries, [&] {
+        return internal::RunTransactionOnce<SqliteTransaction>(conn, begin, fn);
+      });
+    });
   }
 
-  static absl::Status RunOnce(Connection& conn, const char* begin,
-                              const std::function<absl::Status(Transaction&)>& fn) {
-    if (auto s = conn.Exec(begin); !s.ok()) return s;
-    SqliteTransaction tx(conn);
-    absl::Status status = fn(tx);
-    if (status.ok()) {
-      status = conn.Exec("COMMIT");
-      if (status.ok()) return status;
-    }
-    // After a failed COMMIT SQLite may have rolled back already; ROLLBACK then fails harmlessly.
-    conn.Exec("ROLLBACK").IgnoreError();
-    return status;
-  }
-
-  Connection* Acquire() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return !idle_.empty(); });
-    Connection* c = idle_.back();
-    idle_.pop_back();
-    return c;
-  }
-
-  void Release(Connection* c) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      idle_.push_back(c);
-    }
-    cv_.notify_one();
-  }
-
-  std::vector<std::unique_ptr<Connection>> owned_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<Connection*> idle_;  // guarded by mu_
+  internal::ConnectionPool<Connection> pool_;
 };
 
 }  // namespace
