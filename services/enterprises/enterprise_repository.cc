@@ -1,5 +1,7 @@
 #include "enterprises/enterprise_repository.h"
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -90,17 +92,10 @@ absl::StatusOr<std::map<std::string, std::string>> EnterpriseRepository::Occupan
   return out;
 }
 
-absl::StatusOr<std::vector<std::string>> EnterpriseRepository::UnitsOf(const std::string& uscc) {
-  auto rows = tx_.Query("SELECT unit_id FROM occupancy WHERE uscc = $1 ORDER BY unit_id", {uscc});
-  if (!rows.ok()) return rows.status();
-  std::vector<std::string> out;
-  for (const store::Row& r : *rows) out.push_back(r.Text(0));
-  return out;
-}
-
 absl::StatusOr<std::vector<v1::Enterprise>> EnterpriseRepository::ReadEnterprises(
     std::vector<store::Row> rows) {
   std::vector<v1::Enterprise> out;
+  std::map<std::string, size_t> index;  // uscc -> position in out
   for (const store::Row& r : rows) {
     v1::Enterprise e;
     e.set_uscc(r.Text(0));
@@ -114,10 +109,19 @@ absl::StatusOr<std::vector<v1::Enterprise>> EnterpriseRepository::ReadEnterprise
     if (!r.IsNull(6)) *e.mutable_move_out_date() = ParseDate(r.Text(6));
     e.set_version(r.Int(7));
     *e.mutable_update_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(r.Int(8));
-    auto units = UnitsOf(e.uscc());
-    if (!units.ok()) return units.status();
-    for (std::string& id : *units) e.add_unit_ids(std::move(id));
+    index[e.uscc()] = out.size();
     out.push_back(std::move(e));
+  }
+  if (out.empty()) return out;
+  // The units of the whole page in one query rather than one per enterprise: every occupancy row
+  // between the smallest and largest USCC read, skipping enterprises a filter left out.
+  auto units = tx_.Query(
+      "SELECT uscc, unit_id FROM occupancy WHERE uscc >= $1 AND uscc <= $2 ORDER BY uscc, unit_id",
+      {index.begin()->first, index.rbegin()->first});
+  if (!units.ok()) return units.status();
+  for (const store::Row& r : *units) {
+    auto it = index.find(r.Text(0));
+    if (it != index.end()) out[it->second].add_unit_ids(r.Text(1));
   }
   return out;
 }

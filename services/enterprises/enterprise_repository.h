@@ -49,7 +49,7 @@ class EnterpriseRepository {
   absl::Status SaveTalent(const v1::TalentFigures& talent);
 
  private:
-  absl::StatusOr<std::vector<std::string>> UnitsOf(const std::string& uscc);
+  // Enterprises from rows of kEnterpriseColumns, with their units.
   absl::StatusOr<std::vector<v1::Enterprise>> ReadEnterprises(std::vector<store::Row> rows);
 
   store::Transaction& tx_;

@@ -239,6 +239,9 @@ TEST_P(RegistryTest, ListFiltersByRoleAndStatusAndPages) {
   ASSERT_TRUE(only.ok());
   ASSERT_EQ(only->enterprises_size(), 1);
   EXPECT_EQ(only->enterprises(0).uscc(), kOther);
+  // A listed enterprise carries its units, and only its own.
+  ASSERT_EQ(only->enterprises(0).unit_ids_size(), 1);
+  EXPECT_EQ(only->enterprises(0).unit_ids(0), "A1-0102");
 
   v1::ListEnterprisesRequest paged;
   paged.mutable_page()->set_page_size(1);
