@@ -1,15 +1,23 @@
 #include "auth/access_policy.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace parkline::auth {
 namespace {
 
+bool IsParty(const std::string& code, const Resource& r) {
+  return !code.empty() && std::find(r.parties.begin(), r.parties.end(), code) != r.parties.end();
+}
+
 bool OwnsResource(const Principal& p, Role role, const Resource& r) {
   switch (role) {
     case Role::kEnterprise:
+      if (IsParty(p.uscc, r) || IsParty(p.customs_code, r)) return true;
       return !p.uscc.empty() && r.uscc == p.uscc && r.carrier_code.empty();
     case Role::kCarrier:
+      if (IsParty(p.carrier_code, r)) return true;
       return !p.carrier_code.empty() && r.carrier_code == p.carrier_code && r.uscc.empty();
     default:
       return false;  // the park's own roles are not bound to a party

@@ -17,6 +17,13 @@ Principal Make(std::string name, std::set<Role> roles, std::string uscc = "",
   return Principal{std::move(name), std::move(roles), std::move(uscc), "", std::move(carrier)};
 }
 
+Resource Res(std::string uscc, std::string carrier) {
+  Resource r;
+  r.uscc = std::move(uscc);
+  r.carrier_code = std::move(carrier);
+  return r;
+}
+
 const AccessPolicy& Policy() {
   static const AccessPolicy* policy = new AccessPolicy(
       "pkg.Svc", {{"Write", {{Role::kParkAdmin}, {}}},
@@ -25,27 +32,43 @@ const AccessPolicy& Policy() {
 }
 
 TEST(AccessPolicy, RolesInAnyMayCallOnAnyResource) {
-  EXPECT_TRUE(Policy().Check(Make("ops", {Role::kParkAdmin}), "/pkg.Svc/Write", {kUscc, ""}).ok());
-  EXPECT_TRUE(Policy().Check(Make("s", {Role::kParkStaff}), "/pkg.Svc/ReadOwn", {kUscc, ""}).ok());
+  EXPECT_TRUE(
+      Policy().Check(Make("ops", {Role::kParkAdmin}), "/pkg.Svc/Write", Res(kUscc, "")).ok());
+  EXPECT_TRUE(
+      Policy().Check(Make("s", {Role::kParkStaff}), "/pkg.Svc/ReadOwn", Res(kUscc, "")).ok());
 }
 
 TEST(AccessPolicy, OtherRolesAreDeniedWithoutNamingTheResource) {
-  absl::Status s =
-      Policy().Check(Make("erp", {Role::kEnterprise}, kUscc), "/pkg.Svc/Write", {kOtherUscc, ""});
+  absl::Status s = Policy().Check(Make("erp", {Role::kEnterprise}, kUscc), "/pkg.Svc/Write",
+                                  Res(kOtherUscc, ""));
   EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(s.message(), "caller 'erp' may not call Write");
 }
 
 TEST(AccessPolicy, OwnOnlyRolesReachOnlyTheirOwnParty) {
   Principal erp = Make("erp", {Role::kEnterprise}, kUscc);
-  EXPECT_TRUE(Policy().Check(erp, "/pkg.Svc/ReadOwn", {kUscc, ""}).ok());
-  EXPECT_EQ(Policy().Check(erp, "/pkg.Svc/ReadOwn", {kOtherUscc, ""}).code(),
+  EXPECT_TRUE(Policy().Check(erp, "/pkg.Svc/ReadOwn", Res(kUscc, "")).ok());
+  EXPECT_EQ(Policy().Check(erp, "/pkg.Svc/ReadOwn", Res(kOtherUscc, "")).code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(Policy().Check(erp, "/pkg.Svc/ReadOwn", {}).code(),
             absl::StatusCode::kPermissionDenied);  // park-wide: not its own
   Principal carrier = Make("sf", {Role::kCarrier}, "", "SF");
-  EXPECT_TRUE(Policy().Check(carrier, "/pkg.Svc/ReadOwn", {"", "SF"}).ok());
-  EXPECT_FALSE(Policy().Check(carrier, "/pkg.Svc/ReadOwn", {"", "EMS"}).ok());
+  EXPECT_TRUE(Policy().Check(carrier, "/pkg.Svc/ReadOwn", Res("", "SF")).ok());
+  EXPECT_FALSE(Policy().Check(carrier, "/pkg.Svc/ReadOwn", Res("", "EMS")).ok());
+}
+
+TEST(AccessPolicy, AnEnterpriseOwnsADocumentItIsAPartyTo) {
+  Principal erp = Make("erp", {Role::kEnterprise}, kUscc);
+  erp.customs_code = "3501960001";
+  Resource document;
+  document.parties = {"1105910159", "3501960001"};  // it is a party by its customs code
+  EXPECT_TRUE(Policy().Check(erp, "/pkg.Svc/ReadOwn", document).ok());
+  document.parties = {"1105910159", "1101110323"};
+  EXPECT_EQ(Policy().Check(erp, "/pkg.Svc/ReadOwn", document).code(),
+            absl::StatusCode::kPermissionDenied);
+  Principal carrier = Make("sf", {Role::kCarrier}, "", "SF");
+  document.parties = {"SF"};
+  EXPECT_TRUE(Policy().Check(carrier, "/pkg.Svc/ReadOwn", document).ok());
 }
 
 TEST(AccessPolicy, UnlistedMethodsAndOtherServicesAreDeniedToAll) {

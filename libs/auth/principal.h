@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 
@@ -37,6 +38,10 @@ struct Principal {
 struct Resource {
   std::string uscc;
   std::string carrier_code;
+  // The enterprise codes (USCC or customs code) of every party to a document: platform,
+  // e-commerce enterprise, payment and logistics enterprise. An enterprise or carrier caller owns
+  // the resource when one of its codes is among them.
+  std::vector<std::string> parties;
 };
 
 }  // namespace parkline::auth

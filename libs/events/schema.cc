@@ -1,12 +1,14 @@
 #include "events/schema.h"
 
+#include "events/envelope.h"
 #include "store/migrations.h"
 
 namespace parkline::events {
 
 absl::Status ApplyEventsSchema(store::Database& db) {
-  static const std::vector<store::Migration> kMigrations = {{1, "outbox and processed_events",
-                                                             R"sql(
+  static const std::vector<store::Migration> kMigrations = {
+      {1, "outbox and processed_events",
+       R"sql(
 CREATE TABLE outbox (
   seq {{id}},
   event_id TEXT NOT NULL UNIQUE,
@@ -28,8 +30,30 @@ CREATE TABLE processed_events (
   processed_at BIGINT NOT NULL,
   PRIMARY KEY (consumer, event_id)
 );
-)sql"}};
-  return store::ApplyMigrations(db, "events", kMigrations);
+)sql"},
+      {2, "database instance id", "CREATE TABLE database_instance (id TEXT PRIMARY KEY)"}};
+  if (auto s = store::ApplyMigrations(db, "events", kMigrations); !s.ok()) return s;
+  return db.Transact([](store::Transaction& tx) {
+    return tx
+        .Execute(
+            "INSERT INTO database_instance (id) SELECT CAST($1 AS TEXT) WHERE NOT EXISTS "
+            "(SELECT 1 FROM database_instance)",
+            {NewUuid()})
+        .status();
+  });
+}
+
+absl::StatusOr<std::string> DatabaseInstanceId(store::Database& db) {
+  std::string id;
+  absl::Status status = db.Read([&id](store::Transaction& tx) -> absl::Status {
+    auto rows = tx.Query("SELECT id FROM database_instance");
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return absl::FailedPreconditionError("the events schema is not applied");
+    id = rows->front().Text(0);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return id;
 }
 
 }  // namespace parkline::events

@@ -42,6 +42,8 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   if (!db.ok()) return Fail("cannot open the database", db.status());
   if (auto s = events::ApplyEventsSchema(**db); !s.ok()) return Fail("migration failed", s);
   if (auto s = definition.migrate(**db); !s.ok()) return Fail("migration failed", s);
+  auto instance = events::DatabaseInstanceId(**db);
+  if (!instance.ok()) return Fail("cannot read the database instance id", instance.status());
 
   events::RelayOptions relay_options;
   relay_options.brokers = config->kafka_brokers;
@@ -60,7 +62,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
     log::Warn("no tokens_file: every RPC will be refused as UNAUTHENTICATED");
   }
   auth::GrpcAuthorizer authorizer(callers, definition.policy());
-  HostContext context{*config, **db, relay, authorizer};
+  HostContext context{*config, **db, relay, authorizer, *instance};
   auto parts = definition.build(context);
   if (!parts.ok()) return Fail("cannot build the service", parts.status());
   for (auto& consumer : parts->consumers) {

@@ -33,6 +33,8 @@ struct HostContext {
   events::OutboxRelay& relay;
   // Checks every RPC against the service's policy (ServiceDefinition::policy).
   const auth::Authorizer& authorizer;
+  // The database's instance id (events::DatabaseInstanceId): name consumer groups with it.
+  const std::string& database_instance;
 };
 
 // What a service consists of. The host owns it all and stops it in order.

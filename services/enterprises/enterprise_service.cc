@@ -16,7 +16,11 @@ absl::Status Deliver(absl::StatusOr<T> result, T* response) {
 }
 
 // The enterprise an RPC's request is about: what an enterprise caller must own.
-auth::Resource Of(const std::string& uscc) { return auth::Resource{uscc, ""}; }
+auth::Resource Of(const std::string& uscc) {
+  auth::Resource resource;
+  resource.uscc = uscc;
+  return resource;
+}
 const auth::Resource kParkWide;
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "grpcpp/security/credentials.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
 #include "runtime/grpc_status.h"
+#include "tests/support/service_process.h"
 #include "tests/support/test_env.h"
 
 namespace parkline {
@@ -27,113 +28,8 @@ namespace {
 namespace v1 = enterprises::v1;
 constexpr char kTopic[] = "parkline.enterprises.v1";
 
-constexpr char kAdminToken[] = "e2e-park-admin-token";
-
-// How a test client reaches the service.
-struct ClientOptions {
-  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
-  std::string token = kAdminToken;  // sent as "authorization: Bearer <token>" unless empty
-};
-
-// The callers file every test starts with: one park-admin token.
-std::string AdminTokensFile() {
-  return absl::StrCat(R"({"tokens":[{"sha256":")", auth::Sha256Hex(kAdminToken),
-                      R"(","principal":"e2e-admin","roles":["park-admin"]}]})");
-}
-
-class EnterprisesProcess {
- public:
-  EnterprisesProcess(const std::string& dir, int grpc_port, int metrics_port,
-                     std::map<std::string, std::string> extra_env = {}, ClientOptions client = {})
-      : grpc_port_(grpc_port), metrics_port_(metrics_port), token_(client.token) {
-    if (!std::ifstream(dir + "/tokens.json"))
-      std::ofstream(dir + "/tokens.json") << AdminTokensFile();
-    std::map<std::string, std::string> env = {
-        {"PARKLINE_DATABASE_URL", "sqlite://" + dir + "/enterprises.db"},
-        {"PARKLINE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", grpc_port)},
-        {"PARKLINE_METRICS_ADDRESS", absl::StrCat("127.0.0.1:", metrics_port)},
-        {"PARKLINE_KAFKA_BROKERS", testing::KafkaBrokers()},
-        {"PARKLINE_TOKENS_FILE", dir + "/tokens.json"}};
-    for (auto& [k, v] : extra_env) env[k] = v;
-    process_ = std::make_unique<testing::ChildProcess>(
-        ENTERPRISES_BINARY, std::vector<std::string>{}, env, dir + "/enterprises.log");
-    Connect(client);
-  }
-
-  // Points this object's stubs at the service with other client credentials and token.
-  void Connect(const ClientOptions& client) {
-    grpc::ChannelArguments args;
-    args.SetSslTargetNameOverride("localhost");
-    // The process is still starting when the first call goes out: retry the connection quickly
-    // rather than with gRPC's default one-second-and-growing backoff.
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 250);
-    channel_ =
-        grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", grpc_port_), client.credentials, args);
-    token_ = client.token;
-    stub_ = v1::EnterpriseService::NewStub(channel_);
-    health_ = grpc::health::v1::Health::NewStub(channel_);
-  }
-
-  // SERVING, or the last status seen after `timeout`.
-  grpc::health::v1::HealthCheckResponse::ServingStatus WaitServing(absl::Duration timeout) {
-    absl::Time deadline = absl::Now() + timeout;
-    auto status = grpc::health::v1::HealthCheckResponse::UNKNOWN;
-    while (absl::Now() < deadline) {
-      grpc::ClientContext ctx;
-      ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
-      ctx.set_wait_for_ready(true);
-      grpc::health::v1::HealthCheckRequest request;
-      grpc::health::v1::HealthCheckResponse response;
-      if (health_->Check(&ctx, request, &response).ok()) {
-        status = response.status();
-        if (status == grpc::health::v1::HealthCheckResponse::SERVING) break;
-      }
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return status;
-  }
-
-  template <typename Request, typename Response, typename Method>
-  absl::Status Call(Method method, const Request& request, Response* response) {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    if (!token_.empty()) ctx.AddMetadata("authorization", "Bearer " + token_);
-    return runtime::FromGrpcStatus(((*stub_).*method)(&ctx, request, response));
-  }
-
-  // The services the server lists through reflection.
-  std::set<std::string> ReflectedServices() {
-    auto stub = grpc::reflection::v1alpha::ServerReflection::NewStub(channel_);
-    grpc::ClientContext ctx;
-    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-    auto stream = stub->ServerReflectionInfo(&ctx);
-    grpc::reflection::v1alpha::ServerReflectionRequest request;
-    request.set_list_services("");
-    stream->Write(request);
-    stream->WritesDone();
-    std::set<std::string> names;
-    grpc::reflection::v1alpha::ServerReflectionResponse response;
-    while (stream->Read(&response)) {
-      for (const auto& s : response.list_services_response().service()) names.insert(s.name());
-    }
-    stream->Finish().IgnoreError();
-    return names;
-  }
-
-  testing::ChildProcess& process() { return *process_; }
-  int metrics_port() const { return metrics_port_; }
-
- private:
-  int grpc_port_;
-  int metrics_port_;
-  std::string token_;
-  std::unique_ptr<testing::ChildProcess> process_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::EnterpriseService::Stub> stub_;
-  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
-};
+using testing::ClientOptions;
+using EnterprisesProcess = testing::ServiceUnderTest<v1::EnterpriseService>;
 
 v1::Enterprise NewEnterprise(const std::string& uscc, const std::string& unit) {
   v1::Enterprise e;
@@ -161,8 +57,8 @@ class EnterprisesE2eTest : public ::testing::Test {
 
   std::unique_ptr<EnterprisesProcess> Start(std::map<std::string, std::string> env = {},
                                             ClientOptions client = {}) {
-    auto p = std::make_unique<EnterprisesProcess>(dir_.path(), testing::FreePort(),
-                                                  testing::FreePort(), env, client);
+    auto p = std::make_unique<EnterprisesProcess>(ENTERPRISES_BINARY, "enterprises", dir_.path(),
+                                                  env, client);
     EXPECT_EQ(p->WaitServing(absl::Seconds(30)), grpc::health::v1::HealthCheckResponse::SERVING);
     return p;
   }

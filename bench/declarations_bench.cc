@@ -1,0 +1,557 @@
+// Declarations submission against a bare gRPC echo server, measured in the same run with the
+// same client: the real enterprises and declarations binaries as processes on the local Kafka
+// broker, the declarations service on SQLite and then on PostgreSQL (when
+// PARKLINE_TEST_POSTGRES_URL names a server; skipped otherwise). The four parties of the orders
+// are admitted in the registry and applied to each new declarations database's resident
+// projection before that process starts (see SeedResidents for why not through Kafka).
+//
+//   build/bench/declarations_bench [seconds_per_level=5]
+//
+// Every level runs C client threads (C = 1, 16, 64), each a blocking loop of unary calls over one
+// channel that all threads share (one HTTP/2 connection, as one ERP client would hold), for the
+// given seconds or kMaxRequests calls, whichever ends first, after a warm-up. Each SubmitOrder
+// carries a distinct order (MakeImportSet(base + i)); each echo carries the serialized order of
+// the same set, so both sides build and send the same bytes. Building a request is not timed in
+// the latency, but it is in the throughput, on both sides alike.
+//
+// Prints per level: documents (or echoes) per second, p50 and p99 latency, and the ratio to the
+// echo at the same concurrency; then whether the target (at least 0.6x the echo at concurrency 64)
+// is met. A benchmark, not a test: it exits 0 whenever it could measure.
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "declarations/declaration_desk.h"
+#include "declarations/schema.h"
+#include "events/envelope.h"
+#include "events/schema.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/server_builder.h"
+#include "parkline/bench/v1/echo.grpc.pb.h"
+#include "parkline/declarations/v1/declarations.grpc.pb.h"
+#include "parkline/enterprises/v1/enterprises.grpc.pb.h"
+#include "parkline/enterprises/v1/events.pb.h"
+#include "runtime/grpc_status.h"
+#include "samples/import_sets.h"
+#include "store/database.h"
+#include "tests/support/service_process.h"
+#include "tests/support/test_env.h"
+
+using namespace parkline;
+
+namespace {
+
+namespace bv1 = bench::v1;
+namespace dv1 = declarations::v1;
+namespace ev1 = enterprises::v1;
+using Declarations = testing::ServiceUnderTest<dv1::DeclarationService>;
+using Enterprises = testing::ServiceUnderTest<ev1::EnterpriseService>;
+
+constexpr int kConcurrencies[] = {1, 16, 64};
+constexpr int64_t kMaxRequests = 2'000'000;  // per level, beside the time bound
+constexpr double kTarget = 0.6;              // x echo at concurrency 64
+
+// The yardstick: a sync gRPC service that copies its request back.
+class EchoService final : public bv1::Echo::Service {
+  grpc::Status Echo(grpc::ServerContext*, const bv1::EchoMessage* request,
+                    bv1::EchoMessage* response) override {
+    *response = *request;
+    return grpc::Status::OK;
+  }
+};
+
+// One client thread's view of a target: Prepare(n) builds request n (not timed), Send() sends it.
+class Client {
+ public:
+  virtual ~Client() = default;
+  virtual void Prepare(int n) = 0;
+  virtual absl::Status Send() = 0;
+};
+using ClientFactory = std::function<std::unique_ptr<Client>()>;
+
+// A context as ServiceUnderTest::Call makes it: a deadline and the bearer token.
+void PrepareContext(grpc::ClientContext& ctx) {
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  ctx.AddMetadata("authorization", absl::StrCat("Bearer ", testing::kAdminToken));
+}
+
+class EchoClient final : public Client {
+ public:
+  explicit EchoClient(std::shared_ptr<grpc::Channel> channel)
+      : stub_(bv1::Echo::NewStub(channel)) {}
+  void Prepare(int n) override {
+    request_.set_payload(samples::MakeImportSet(n).order.SerializeAsString());
+  }
+  absl::Status Send() override {
+    grpc::ClientContext ctx;
+    PrepareContext(ctx);
+    bv1::EchoMessage response;
+    return runtime::FromGrpcStatus(stub_->Echo(&ctx, request_, &response));
+  }
+
+ private:
+  std::unique_ptr<bv1::Echo::Stub> stub_;
+  bv1::EchoMessage request_;
+};
+
+class OrderClient final : public Client {
+ public:
+  OrderClient(std::shared_ptr<grpc::Channel> channel, samples::ImportCodes codes)
+      : stub_(dv1::DeclarationService::NewStub(channel)), codes_(std::move(codes)) {}
+  void Prepare(int n) override {
+    *request_.mutable_order() = samples::MakeImportSet(n, codes_).order;
+  }
+  absl::Status Send() override {
+    grpc::ClientContext ctx;
+    PrepareContext(ctx);
+    dv1::DocumentReceipt receipt;
+    absl::Status status = runtime::FromGrpcStatus(stub_->SubmitOrder(&ctx, request_, &receipt));
+    if (status.ok() && receipt.outcome() != dv1::DOCUMENT_OUTCOME_ACCEPTED) {
+      return absl::InternalError(absl::StrCat("outcome ", receipt.outcome(), ", not ACCEPTED"));
+    }
+    return status;
+  }
+
+ private:
+  std::unique_ptr<dv1::DeclarationService::Stub> stub_;
+  samples::ImportCodes codes_;
+  dv1::SubmitOrderRequest request_;
+};
+
+struct LevelResult {
+  int concurrency = 0;
+  int64_t ok = 0;
+  int64_t errors = 0;
+  std::string first_error;
+  double per_second = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+  // Where the time went, in % of one core over the level (this machine has several): the whole
+  // host busy and in iowait, this process (clients, and the echo server), the service process,
+  // and the rest (PostgreSQL, Kafka, whatever else runs here). -1 when not measured.
+  double host_cpu = -1, iowait = -1, bench_cpu = -1, service_cpu = -1;
+  // PostgreSQL only: the database's committed and rolled back transactions over the level
+  // (pg_stat_database, which a busy backend flushes about once a second).
+  int64_t pg_commits = -1, pg_rollbacks = -1;
+};
+
+// CPU and transaction counters at one moment (see LevelResult).
+struct Usage {
+  absl::Time at;
+  double host_busy_s = 0, host_iowait_s = 0, bench_s = 0, service_s = -1;
+  int64_t pg_commits = -1, pg_rollbacks = -1;
+};
+
+// What to watch besides this process and the host: the service's process, its PostgreSQL
+// database.
+struct Watch {
+  pid_t service_pid = 0;
+  store::Database* postgres = nullptr;
+};
+
+// utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15).
+double ProcessCpuSeconds(const std::string& pid) {
+  std::ifstream in("/proc/" + pid + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(paren + 2));  // from field 3, the state
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) ticks += std::atof(field.c_str());
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+Usage Sample(const Watch& watch) {
+  Usage u;
+  u.at = absl::Now();
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+  double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+  u.host_busy_s = (user + nice + system + irq + softirq + steal) / hz;
+  u.host_iowait_s = iowait / hz;
+  u.bench_s = ProcessCpuSeconds("self");
+  if (watch.service_pid > 0) u.service_s = ProcessCpuSeconds(std::to_string(watch.service_pid));
+  if (watch.postgres != nullptr) {
+    watch.postgres
+        ->Read([&](store::Transaction& tx) -> absl::Status {
+          auto rows = tx.Query(
+              "SELECT xact_commit, xact_rollback FROM pg_stat_database "
+              "WHERE datname = current_database()");
+          if (!rows.ok() || rows->empty()) return absl::OkStatus();
+          u.pg_commits = (*rows)[0].Int(0);
+          u.pg_rollbacks = (*rows)[0].Int(1);
+          return absl::OkStatus();
+        })
+        .IgnoreError();
+  }
+  return u;
+}
+
+void AddUsage(LevelResult& r, const Usage& before, const Usage& after) {
+  double wall = absl::ToDoubleSeconds(after.at - before.at);
+  auto percent = [&](double seconds) { return 100 * seconds / wall; };
+  r.host_cpu = percent(after.host_busy_s - before.host_busy_s);
+  r.iowait = percent(after.host_iowait_s - before.host_iowait_s);
+  r.bench_cpu = percent(after.bench_s - before.bench_s);
+  if (before.service_s >= 0) r.service_cpu = percent(after.service_s - before.service_s);
+  if (before.pg_commits >= 0 && after.pg_commits >= 0) {
+    r.pg_commits = after.pg_commits - before.pg_commits;
+    r.pg_rollbacks = after.pg_rollbacks - before.pg_rollbacks;
+  }
+}
+
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  size_t i = static_cast<size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
+  return sorted[std::min(i, sorted.size() - 1)];
+}
+
+// Runs `concurrency` blocking client threads for `duration` (or kMaxRequests calls); request
+// numbers come from `next`, so that no two calls of one target ever send the same document.
+LevelResult Drive(const ClientFactory& factory, int concurrency, absl::Duration duration,
+                  std::atomic<int>& next) {
+  struct PerThread {
+    std::vector<double> latencies_ms;
+    int64_t errors = 0;
+    std::string first_error;
+  };
+  std::vector<PerThread> results(concurrency);
+  std::atomic<int64_t> issued{0};
+  std::vector<std::thread> threads;
+  absl::Time start = absl::Now();
+  absl::Time deadline = start + duration;
+  for (int t = 0; t < concurrency; ++t) {
+    threads.emplace_back([&, t] {
+      std::unique_ptr<Client> client = factory();
+      PerThread& mine = results[t];
+      mine.latencies_ms.reserve(4096);
+      while (issued++ < kMaxRequests && absl::Now() < deadline) {
+        client->Prepare(next++);
+        absl::Time t0 = absl::Now();
+        absl::Status status = client->Send();
+        double ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
+        if (status.ok()) {
+          mine.latencies_ms.push_back(ms);
+        } else if (mine.errors++ == 0) {
+          mine.first_error = status.ToString();
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  absl::Duration elapsed = absl::Now() - start;
+
+  LevelResult r;
+  r.concurrency = concurrency;
+  std::vector<double> all;
+  for (auto& mine : results) {
+    all.insert(all.end(), mine.latencies_ms.begin(), mine.latencies_ms.end());
+    r.errors += mine.errors;
+    if (r.first_error.empty()) r.first_error = mine.first_error;
+  }
+  std::sort(all.begin(), all.end());
+  r.ok = static_cast<int64_t>(all.size());
+  r.per_second = static_cast<double>(r.ok) / absl::ToDoubleSeconds(elapsed);
+  r.p50_ms = Percentile(all, 0.50);
+  r.p99_ms = Percentile(all, 0.99);
+  return r;
+}
+
+// A warm-up (connections, server threads, caches), then every concurrency level.
+std::vector<LevelResult> Measure(const ClientFactory& factory, absl::Duration per_level,
+                                 std::atomic<int>& next, const Watch& watch = {}) {
+  Drive(factory, 16, absl::Seconds(1), next);
+  std::vector<LevelResult> levels;
+  for (int c : kConcurrencies) {
+    Usage before = Sample(watch);
+    LevelResult r = Drive(factory, c, per_level, next);
+    AddUsage(r, before, Sample(watch));
+    levels.push_back(r);
+  }
+  return levels;
+}
+
+std::shared_ptr<grpc::Channel> Channel(int port) {
+  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+}
+
+// Ten random digits: customs codes of this run only.
+std::string RunCode(std::mt19937_64& rng) { return absl::StrCat(1000000000 + rng() % 8999999999); }
+
+// Admits the four enterprises of a document set in the registry; returns them as admitted.
+absl::StatusOr<std::vector<ev1::Enterprise>> AdmitParties(Enterprises& enterprises,
+                                                          const samples::ImportCodes& codes) {
+  const std::vector<std::pair<std::string, ev1::EnterpriseRole>> parties = {
+      {codes.platform, ev1::ENTERPRISE_ROLE_ECOMMERCE_PLATFORM},
+      {codes.enterprise, ev1::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE},
+      {codes.payment, ev1::ENTERPRISE_ROLE_PAYMENT},
+      {codes.logistics, ev1::ENTERPRISE_ROLE_LOGISTICS}};
+  std::vector<ev1::Enterprise> admitted;
+  for (const auto& [code, role] : parties) {
+    ev1::AdmitEnterpriseRequest admit;
+    admit.mutable_enterprise()->set_uscc(testing::RandomUscc());
+    admit.mutable_enterprise()->set_customs_code(code);
+    admit.mutable_enterprise()->set_name("Bench " + code);
+    admit.mutable_enterprise()->add_roles(role);
+    admit.mutable_enterprise()->mutable_move_in_date()->set_year(2024);
+    admit.mutable_enterprise()->mutable_move_in_date()->set_month(1);
+    admit.mutable_enterprise()->mutable_move_in_date()->set_day(1);
+    ev1::Enterprise out;
+    absl::Status s = enterprises.Call(&ev1::EnterpriseService::Stub::AdmitEnterprise, admit, &out);
+    if (!s.ok()) return s;
+    admitted.push_back(out);
+  }
+  return admitted;
+}
+
+// Applies the registry's EnterpriseAdmitted events of `admitted` to the resident projection of
+// the declarations database at `url`, through the service's own handler, before the service
+// starts. Why not wait for them through Kafka: the residents consumer group id is fixed
+// ("parkline-declarations-residents"), so every other declarations process on the same broker (a
+// developer's tools/dev up, an e2e test running meanwhile) takes a share of the registry topic's
+// partitions, and this process would never see the parties whose USCC hashes there.
+absl::Status SeedResidents(const std::string& url, const std::vector<ev1::Enterprise>& admitted) {
+  auto db = store::Database::Open(url);
+  if (!db.ok()) return db.status();
+  if (auto s = events::ApplyEventsSchema(**db); !s.ok()) return s;
+  if (auto s = declarations::ApplySchema(**db); !s.ok()) return s;
+  return (*db)->Transact([&](store::Transaction& tx) -> absl::Status {
+    for (const ev1::Enterprise& e : admitted) {
+      ev1::EnterpriseAdmitted event;
+      *event.mutable_enterprise() = e;
+      auto envelope = events::NewEvent("parkline.enterprises.v1", "/parkline/enterprises", e.uscc(),
+                                       event, absl::Now());
+      if (auto s = declarations::DeclarationDesk::ApplyEnterpriseEvent(tx, envelope); !s.ok()) {
+        return s;
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+// Sends order `n` until the declarations service accepts it (INVALID_ARGUMENT NOT_RESIDENT until
+// the parties are resident there).
+absl::Status WaitResident(Declarations& declarations, const samples::ImportCodes& codes, int n) {
+  dv1::SubmitOrderRequest request;
+  *request.mutable_order() = samples::MakeImportSet(n, codes).order;
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  absl::Status status;
+  do {
+    dv1::DocumentReceipt out;
+    status = declarations.Call(&dv1::DeclarationService::Stub::SubmitOrder, request, &out);
+    if (absl::IsInvalidArgument(status)) absl::SleepFor(absl::Milliseconds(100));
+  } while (absl::IsInvalidArgument(status) && absl::Now() < deadline);
+  return status;
+}
+
+void PrintLogTail(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  size_t from = lines.size() > 10 ? lines.size() - 10 : 0;
+  std::fprintf(stderr, "last lines of %s:\n", path.c_str());
+  for (size_t i = from; i < lines.size(); ++i) std::fprintf(stderr, "  %s\n", lines[i].c_str());
+}
+
+// Admits fresh parties, seeds them into a new declarations database at `database_url`, starts a
+// declarations process on it and measures. nullopt when it could not get that far (said on
+// stderr).
+std::optional<std::vector<LevelResult>> MeasureDeclarations(
+    Enterprises& enterprises, const std::string& database_url, const std::string& dir,
+    const std::string& name, absl::Duration per_level, std::mt19937_64& rng) {
+  samples::ImportCodes codes{RunCode(rng), RunCode(rng), RunCode(rng), RunCode(rng)};
+  auto admitted = AdmitParties(enterprises, codes);
+  if (!admitted.ok()) {
+    std::fprintf(stderr, "%s: admitting the parties: %s\n", name.c_str(),
+                 admitted.status().ToString().c_str());
+    return std::nullopt;
+  }
+  if (absl::Status s = SeedResidents(database_url, *admitted); !s.ok()) {
+    std::fprintf(stderr, "%s: seeding the residents: %s\n", name.c_str(), s.ToString().c_str());
+    return std::nullopt;
+  }
+  Declarations declarations(
+      DECLARATIONS_BINARY, name, dir,
+      {{"PARKLINE_DATABASE_URL", database_url}, {"PARKLINE_LOG_LEVEL", "warn"}});
+  if (declarations.WaitServing(absl::Seconds(30)) !=
+      grpc::health::v1::HealthCheckResponse::SERVING) {
+    std::fprintf(stderr, "%s: the declarations service did not become SERVING\n", name.c_str());
+    PrintLogTail(dir + "/" + name + ".log");
+    return std::nullopt;
+  }
+  std::atomic<int> next{static_cast<int>(rng() % 80'000'000)};
+  if (absl::Status s = WaitResident(declarations, codes, next++); !s.ok()) {
+    std::fprintf(stderr, "%s: the first order was refused: %s\n", name.c_str(),
+                 s.ToString().c_str());
+    PrintLogTail(dir + "/" + name + ".log");
+    return std::nullopt;
+  }
+
+  // PostgreSQL's own counters, read through a connection of this process.
+  std::unique_ptr<store::Database> stats;
+  if (absl::StartsWith(database_url, "postgresql")) {
+    if (auto db = store::Database::Open(database_url); db.ok()) stats = std::move(*db);
+  }
+  Watch watch{declarations.process().pid(), stats.get()};
+  auto channel = Channel(declarations.grpc_port());
+  auto levels = Measure([&] { return std::make_unique<OrderClient>(channel, codes); }, per_level,
+                        next, watch);
+  // Stop it now (its consumer leaves the group at once, so the next one gets every partition).
+  declarations.process().Signal(SIGTERM);
+  declarations.process().Wait(absl::Seconds(10));
+  return levels;
+}
+
+void PrintRows(const std::string& backend, const std::vector<LevelResult>& levels,
+               const std::map<int, double>& echo_rate) {
+  for (const LevelResult& r : levels) {
+    double echo = echo_rate.count(r.concurrency) ? echo_rate.at(r.concurrency) : 0;
+    std::printf("%-10s %11d %9lld %7lld %11.0f %8.2f %8.2f %8.2f\n", backend.c_str(), r.concurrency,
+                static_cast<long long>(r.ok), static_cast<long long>(r.errors), r.per_second,
+                r.p50_ms, r.p99_ms, echo > 0 ? r.per_second / echo : 0.0);
+    if (r.errors > 0) std::printf("           first error: %s\n", r.first_error.c_str());
+  }
+}
+
+// Where the time went: CPU in % of one core (this host has several), and on PostgreSQL the
+// documents per committed transaction.
+void PrintUsage(const std::vector<std::pair<std::string, std::vector<LevelResult>>>& rows) {
+  std::printf(
+      "\nwhere the time went (%% of one core; %ld cores here; other = host - bench - service)\n",
+      sysconf(_SC_NPROCESSORS_ONLN));
+  std::printf("%-10s %11s %7s %7s %7s %8s %7s %9s %9s %11s\n", "backend", "concurrency", "host",
+              "iowait", "bench", "service", "other", "pg xacts", "pg rollbk", "docs/pg xact");
+  for (const auto& [backend, levels] : rows) {
+    for (const LevelResult& r : levels) {
+      double service = std::max(0.0, r.service_cpu);
+      std::string service_text =
+          r.service_cpu >= 0 ? absl::StrFormat("%.0f%%", r.service_cpu) : std::string("in bench");
+      std::string pg = "-", rollbacks = "-", per_xact = "-";
+      if (r.pg_commits >= 0) {
+        pg = absl::StrCat(r.pg_commits);
+        rollbacks = absl::StrCat(r.pg_rollbacks);
+        if (r.pg_commits > 0) {
+          per_xact = absl::StrFormat("%.1f", static_cast<double>(r.ok) / r.pg_commits);
+        }
+      }
+      std::printf("%-10s %11d %6.0f%% %6.0f%% %6.0f%% %8s %6.0f%% %9s %9s %11s\n", backend.c_str(),
+                  r.concurrency, r.host_cpu, r.iowait, r.bench_cpu, service_text.c_str(),
+                  r.host_cpu - r.bench_cpu - service, pg.c_str(), rollbacks.c_str(),
+                  per_xact.c_str());
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  double seconds = argc > 1 ? std::atof(argv[1]) : 5;
+  if (seconds <= 0 || seconds > 60) seconds = 5;
+  absl::Duration per_level = absl::Seconds(seconds);
+  absl::Time run_start = absl::Now();
+  std::mt19937_64 rng{std::random_device{}()};
+
+  // The echo server, in this process.
+  EchoService echo_service;
+  int echo_port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &echo_port);
+  builder.RegisterService(&echo_service);
+  std::unique_ptr<grpc::Server> echo_server = builder.BuildAndStart();
+  if (echo_server == nullptr || echo_port == 0) {
+    std::fprintf(stderr, "echo server did not start\n");
+    return 1;
+  }
+
+  // The registry and its topic; the declarations processes follow, one backend at a time.
+  for (const char* topic : {"parkline.enterprises.v1", "parkline.declarations.v1"}) {
+    if (absl::Status s = testing::CreateTopic(topic, 3); !s.ok()) {
+      std::fprintf(stderr, "broker: %s\n", s.ToString().c_str());
+      return 1;
+    }
+  }
+  testing::TempDir dir;
+  Enterprises enterprises(ENTERPRISES_BINARY, "enterprises", dir.path(),
+                          {{"PARKLINE_LOG_LEVEL", "warn"}});
+  if (enterprises.WaitServing(absl::Seconds(30)) !=
+      grpc::health::v1::HealthCheckResponse::SERVING) {
+    std::fprintf(stderr, "the enterprises service did not become SERVING\n");
+    PrintLogTail(dir.path() + "/enterprises.log");
+    return 1;
+  }
+
+  std::printf(
+      "declarations_bench: %.1f s per level after a 1 s warm-up; blocking client threads sharing "
+      "one channel per target; %zu-byte orders\n",
+      seconds, samples::MakeImportSet(1).order.ByteSizeLong());
+  std::fflush(stdout);
+
+  std::atomic<int> echo_next{1};
+  auto echo_channel = Channel(echo_port);
+  auto echo_levels =
+      Measure([&] { return std::make_unique<EchoClient>(echo_channel); }, per_level, echo_next);
+  std::map<int, double> echo_rate;
+  for (const LevelResult& r : echo_levels) echo_rate[r.concurrency] = r.per_second;
+
+  std::vector<std::pair<std::string, std::vector<LevelResult>>> rows;
+  rows.emplace_back("echo", echo_levels);
+  std::vector<std::string> skipped;
+  testing::TestDatabase sqlite("sqlite");
+  if (auto levels = MeasureDeclarations(enterprises, sqlite.url(), dir.path(), "decl-sqlite",
+                                        per_level, rng)) {
+    rows.emplace_back("sqlite", *levels);
+  } else {
+    skipped.push_back("sqlite: failed to start or become resident (see above)");
+  }
+  testing::TestDatabase postgres("postgresql");
+  if (postgres.url().empty()) {
+    skipped.push_back("postgresql: skipped, PARKLINE_TEST_POSTGRES_URL is not set");
+  } else if (auto levels = MeasureDeclarations(enterprises, postgres.url(), dir.path(),
+                                               "decl-postgresql", per_level, rng)) {
+    rows.emplace_back("postgresql", *levels);
+  } else {
+    skipped.push_back("postgresql: failed to start or become resident (see above)");
+  }
+  echo_server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+
+  std::printf("\n%-10s %11s %9s %7s %11s %8s %8s %8s\n", "backend", "concurrency", "requests",
+              "errors", "docs/s", "p50 ms", "p99 ms", "x echo");
+  for (const auto& [backend, levels] : rows) PrintRows(backend, levels, echo_rate);
+  for (const std::string& s : skipped) std::printf("%s\n", s.c_str());
+  PrintUsage(rows);
+  std::printf("\ntarget: at least %.1fx the echo's throughput at concurrency 64\n", kTarget);
+  for (const auto& [backend, levels] : rows) {
+    if (backend == "echo") continue;
+    const LevelResult& r = levels.back();
+    double ratio = echo_rate[64] > 0 ? r.per_second / echo_rate[64] : 0;
+    std::printf("  %-10s %.2fx: %s\n", backend.c_str(), ratio, ratio >= kTarget ? "met" : "missed");
+  }
+  std::printf("run took %.1f s\n", absl::ToDoubleSeconds(absl::Now() - run_start));
+  return 0;
+}

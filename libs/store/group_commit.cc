@@ -1,0 +1,130 @@
+#include "store/group_commit.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace parkline::store {
+namespace {
+
+using Fn = std::function<absl::Status(Transaction&)>;
+
+// One name for every function's savepoint: each is released (or rolled back to and released)
+// before the next one is taken, so they never nest. A function may take savepoints of its own.
+constexpr absl::string_view kSavepoint = "SAVEPOINT parkline_group_item";
+constexpr absl::string_view kRelease = "RELEASE SAVEPOINT parkline_group_item";
+constexpr absl::string_view kRollbackTo = "ROLLBACK TO SAVEPOINT parkline_group_item";
+
+absl::Status Exec(Transaction& tx, absl::string_view sql) { return tx.Execute(sql).status(); }
+
+// One attempt of a shared transaction: every function in its own savepoint. Fills `own` with each
+// function's own result (OK, or the error whose changes were undone). Returns an error, which
+// fails the whole attempt, only when the transaction itself cannot go on; UNAVAILABLE makes
+// Database::Transact run the attempt again, so `own` starts afresh here every time. `culprit` is
+// the index of the function whose own UNAVAILABLE ended the attempt, or fns.size().
+absl::Status RunEach(Transaction& tx, const std::vector<const Fn*>& fns,
+                     std::vector<absl::Status>& own, size_t& culprit) {
+  std::fill(own.begin(), own.end(), absl::OkStatus());
+  culprit = fns.size();
+  for (size_t i = 0; i < fns.size(); ++i) {
+    if (auto s = Exec(tx, kSavepoint); !s.ok()) return s;
+    absl::Status result = (*fns[i])(tx);
+    if (absl::IsUnavailable(result)) {
+      // A conflict (PostgreSQL's serialization failure dooms the whole transaction) or a broken
+      // connection: the whole transaction runs again, as it would for this function alone.
+      own[i] = result;
+      culprit = i;
+      return result;
+    }
+    if (result.ok()) {
+      result = Exec(tx, kRelease);
+      if (result.ok()) continue;
+      if (absl::IsUnavailable(result)) return result;
+      // PostgreSQL refuses to release after a failed statement that the function ignored: its
+      // changes go, like those of a function that failed.
+    }
+    if (auto s = Exec(tx, kRollbackTo); !s.ok()) return s;
+    if (auto s = Exec(tx, kRelease); !s.ok()) return s;
+    own[i] = result;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+GroupCommitter::GroupCommitter(Database& db, Options options)
+    : db_(db),
+      max_batch_(static_cast<size_t>(std::max(1, options.max_batch))),
+      writer_([this] { Run(); }) {}
+
+GroupCommitter::~GroupCommitter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  writer_.join();
+}
+
+absl::Status GroupCommitter::Transact(const Fn& fn) {
+  Request request{&fn, {}};
+  std::future<absl::Status> result = request.done.get_future();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(std::move(request));
+    // Notified under the lock: once it is released, the writer may run this request and the
+    // committer may be destroyed before this thread touches it again.
+    wake_.notify_one();
+  }
+  return result.get();
+}
+
+size_t GroupCommitter::pending() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.size();
+}
+
+void GroupCommitter::Run() {
+  while (true) {
+    std::vector<Request> batch;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is done
+      // Whatever waits, up to max_batch_: requests that arrive while this batch commits form
+      // the next one.
+      size_t n = std::min(queue_.size(), max_batch_);
+      batch.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    Commit(std::move(batch));
+  }
+}
+
+void GroupCommitter::Commit(std::vector<Request> batch) {
+  while (!batch.empty()) {
+    std::vector<const Fn*> fns;
+    fns.reserve(batch.size());
+    for (const Request& r : batch) fns.push_back(r.fn);
+    std::vector<absl::Status> own(batch.size());
+    size_t culprit = batch.size();
+    absl::Status committed =
+        db_.Transact([&](Transaction& tx) { return RunEach(tx, fns, own, culprit); });
+    if (committed.ok()) batches_.fetch_add(1);
+    if (!committed.ok() && culprit < batch.size()) {
+      // Retries ran out on one function's own UNAVAILABLE: it gets that, the others try again
+      // without it.
+      batch[culprit].done.set_value(own[culprit]);
+      batch.erase(batch.begin() + static_cast<std::ptrdiff_t>(culprit));
+      continue;
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i].done.set_value(own[i].ok() ? committed : own[i]);
+    }
+    return;
+  }
+}
+
+}  // namespace parkline::store

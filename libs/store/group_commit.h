@@ -1,0 +1,95 @@
+// Group commit: many threads' write functions share one transaction, so that a service can make
+// every accepted request durable (committed; fsync'ed on SQLite with synchronous=FULL) before it
+// replies, without paying one commit per request. While one transaction commits, the requests
+// that arrive meanwhile wait in a queue and go together into the next one: there is no artificial
+// delay, a lone request commits at once.
+//
+// Each function runs inside its own SAVEPOINT of the shared transaction, so an error (a unique
+// violation, a rule the function checks) undoes that function's changes only and is returned to
+// its caller alone; the others commit. This also keeps a PostgreSQL transaction usable after a
+// failed statement.
+//
+// Thread-safety: GroupCommitter is thread-safe. Its functions run one after the other on its one
+// writer thread, so they must not call Transact themselves (that would wait for itself).
+#ifndef PARKLINE_STORE_GROUP_COMMIT_H_
+#define PARKLINE_STORE_GROUP_COMMIT_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "store/database.h"
+
+namespace parkline::store {
+
+class GroupCommitter {
+ public:
+  struct Options {
+    // The most functions that share one transaction; the rest wait for the next one. Values
+    // below 1 count as 1.
+    int max_batch = 64;
+  };
+
+  // `db` must outlive the committer. (Two constructors rather than `Options options = {}`: a
+  // nested struct's default member initializers cannot be used in a default argument of the
+  // enclosing class.)
+  explicit GroupCommitter(Database& db) : GroupCommitter(db, Options()) {}
+  GroupCommitter(Database& db, Options options);
+  // Runs every function already queued, then joins the writer thread. Callers that entered
+  // Transact before get their results; nobody may call Transact once destruction began.
+  ~GroupCommitter();
+
+  GroupCommitter(const GroupCommitter&) = delete;
+  GroupCommitter& operator=(const GroupCommitter&) = delete;
+
+  // Runs `fn` inside a shared transaction, isolated from the other functions by a SAVEPOINT.
+  //
+  // When `fn` returns an error, only its own changes are rolled back and that error is returned
+  // to this caller alone. When it returns OK, Transact returns once the transaction holding its
+  // changes committed (durable), or with the error of that commit.
+  //
+  // As with Database::Transact, UNAVAILABLE (busy, a serialization conflict, a broken
+  // connection) runs the whole transaction again, so `fn` may run more than once: it must have
+  // no effect outside the transaction and must reset any output it fills. A function that keeps
+  // returning UNAVAILABLE gets it back, and the others of its transaction run again without it.
+  // `fn` runs on the committer's thread and must not throw.
+  absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn);
+
+  // How many shared transactions committed so far (for tests and metrics).
+  int64_t batches() const { return batches_.load(); }
+  // How many functions wait for a transaction right now, not counting the ones running.
+  size_t pending() const;
+
+ private:
+  // Owned by the writer thread once queued: the caller keeps only the future, so it may return
+  // (and its stack go) as soon as the result is set.
+  struct Request {
+    const std::function<absl::Status(Transaction&)>* fn;
+    std::promise<absl::Status> done;
+  };
+
+  void Run();
+  // Runs `batch` in as few transactions as it takes and hands every caller its result.
+  void Commit(std::vector<Request> batch);
+
+  Database& db_;
+  const size_t max_batch_;
+  std::atomic<int64_t> batches_{0};
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;  // work arrived, or stopping
+  std::deque<Request> queue_;     // guarded by mu_
+  bool stopping_ = false;         // guarded by mu_
+  std::thread writer_;            // last: starts once everything above exists
+};
+
+}  // namespace parkline::store
+
+#endif  // PARKLINE_STORE_GROUP_COMMIT_H_

@@ -1,0 +1,31 @@
+#include "declarations/access_policy.h"
+
+namespace parkline::declarations {
+
+// Enterprises send their own documents: a caller must be a party to each (platform, e-commerce
+// enterprise, payment or logistics enterprise, by USCC or customs code); a carrier sends its own
+// waybills. Park staff and the customs gateway read declarations; an enterprise reads those it is
+// a party to. A buyer's remaining quota is for the park and for the enterprises selling to that
+// buyer. Analysts see declarations only as the statistics service's aggregates.
+const auth::AccessPolicy& AccessPolicy() {
+  using auth::Role;
+  constexpr Role kAdmin = Role::kParkAdmin, kStaff = Role::kParkStaff,
+                 kEnterprise = Role::kEnterprise, kCarrier = Role::kCarrier,
+                 kGateway = Role::kCustomsGateway;
+  static const auth::AccessPolicy* policy = new auth::AccessPolicy(
+      "parkline.declarations.v1.DeclarationService",
+      {
+          // method             any role may call               own documents only
+          {"SubmitOrder", {{kAdmin}, {kEnterprise}}},
+          {"SubmitPayment", {{kAdmin}, {kEnterprise}}},
+          {"SubmitReceipt", {{kAdmin}, {kEnterprise}}},
+          {"SubmitWaybill", {{kAdmin}, {kEnterprise, kCarrier}}},
+          {"SubmitMessage", {{kAdmin}, {kEnterprise, kCarrier}}},
+          {"GetDeclaration", {{kAdmin, kStaff, kGateway}, {kEnterprise}}},
+          {"ListDeclarations", {{kAdmin, kStaff, kGateway}, {kEnterprise}}},
+          {"GetBuyerQuota", {{kAdmin, kStaff, kEnterprise}, {}}},
+      });
+  return *policy;
+}
+
+}  // namespace parkline::declarations

@@ -1,0 +1,564 @@
+#include "declarations/declaration_desk.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "auth/credentials.h"
+#include "declarations/declaration_matcher.h"
+#include "declarations/declaration_repository.h"
+#include "declarations/document_rules.h"
+#include "errors/violations.h"
+#include "events/outbox.h"
+#include "google/protobuf/util/time_util.h"
+#include "parkline/declarations/v1/events.pb.h"
+#include "parkline/enterprises/v1/events.pb.h"
+
+namespace parkline::declarations {
+
+// One document on its way in, reduced to what storing and matching need.
+struct DeclarationDesk::Incoming {
+  v1::DocumentKind kind;
+  std::string field;    // "order", "messages.orders[1]" ...: where violations point
+  std::string doc_key;  // see schema.cc
+  std::string order_no;
+  std::string ebp_code;  // empty for waybills, which do not carry it
+  std::string guid;
+  v1::AppType app_type;
+  std::string payload;  // canonical: serialized with app_type cleared, so resends compare equal
+  // Enterprise codes that must belong to residents: (field path, code).
+  std::vector<std::pair<std::string, std::string>> codes;
+  v1::Direction direction;
+  std::string business_mode;
+  std::string sender;  // the enterprise code the event names
+};
+
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+
+template <typename Doc>
+std::string Canonical(Doc doc) {
+  doc.set_app_type(v1::APP_TYPE_UNSPECIFIED);
+  return doc.SerializeAsString();
+}
+
+DeclarationDesk::Incoming FromOrder(const v1::Order& o, std::string field) {
+  DeclarationDesk::Incoming in{v1::DOCUMENT_KIND_ORDER,
+                               std::move(field),
+                               OrderKey(o.ebp_code(), o.order_no()),
+                               o.order_no(),
+                               o.ebp_code(),
+                               o.guid(),
+                               o.app_type(),
+                               Canonical(o),
+                               {},
+                               o.direction(),
+                               BusinessModeOf(o),
+                               o.ebc_code()};
+  in.codes = {{in.field + ".ebp_code", o.ebp_code()}, {in.field + ".ebc_code", o.ebc_code()}};
+  if (o.direction() == v1::DIRECTION_IMPORT)
+    in.codes.push_back({in.field + ".pay_code", o.pay_code()});
+  return in;
+}
+
+DeclarationDesk::Incoming FromPayment(const v1::Payment& p, std::string field) {
+  DeclarationDesk::Incoming in{v1::DOCUMENT_KIND_PAYMENT,
+                               std::move(field),
+                               OrderKey(p.ebp_code(), p.order_no()),
+                               p.order_no(),
+                               p.ebp_code(),
+                               p.guid(),
+                               p.app_type(),
+                               Canonical(p),
+                               {},
+                               v1::DIRECTION_IMPORT,
+                               "",
+                               p.pay_code()};
+  in.codes = {{in.field + ".pay_code", p.pay_code()}, {in.field + ".ebp_code", p.ebp_code()}};
+  return in;
+}
+
+DeclarationDesk::Incoming FromReceipt(const v1::Receipt& r, std::string field) {
+  DeclarationDesk::Incoming in{v1::DOCUMENT_KIND_RECEIPT,
+                               std::move(field),
+                               OrderKey(r.ebp_code(), r.order_no()),
+                               r.order_no(),
+                               r.ebp_code(),
+                               r.guid(),
+                               r.app_type(),
+                               Canonical(r),
+                               {},
+                               v1::DIRECTION_EXPORT,
+                               "",
+                               r.ebc_code()};
+  in.codes = {{in.field + ".ebc_code", r.ebc_code()}, {in.field + ".pay_code", r.pay_code()}};
+  return in;
+}
+
+DeclarationDesk::Incoming FromWaybill(const v1::Waybill& w, std::string field) {
+  DeclarationDesk::Incoming in{v1::DOCUMENT_KIND_WAYBILL,
+                               std::move(field),
+                               absl::StrCat(w.logistics_code(), "/", w.logistics_no()),
+                               w.order_no(),
+                               "",
+                               w.guid(),
+                               w.app_type(),
+                               Canonical(w),
+                               {},
+                               w.direction(),
+                               "",
+                               w.logistics_code()};
+  in.codes = {{in.field + ".logistics_code", w.logistics_code()}};
+  return in;
+}
+
+absl::Status Publish(store::Transaction& tx, absl::string_view subject,
+                     const google::protobuf::Message& event) {
+  return events::AppendToOutbox(tx, events::NewEvent(kTopic, kSource, subject, event, absl::Now()));
+}
+
+// The documents and declaration of one order, as the transaction sees them.
+class OrderFile {
+ public:
+  OrderFile(DeclarationRepository& repo, store::Transaction& tx, const QuotaLimits& limits)
+      : repo_(repo), tx_(tx), limits_(limits) {}
+
+  // Matches the order `ebp_code`/`order_no` again after one of its documents changed; stores the
+  // declaration, reserves or releases the quota and publishes when its outcome changed. Sets
+  // `published` when it appended an event.
+  absl::Status Rematch(const std::string& ebp_code, const std::string& order_no, bool& published) {
+    std::string key = OrderKey(ebp_code, order_no);
+    auto previous = repo_.FindDeclaration(key);
+    if (!previous.ok()) return previous.status();
+    if (*previous && (*previous)->status() == v1::DECLARATION_STATUS_MATCHED) {
+      return absl::OkStatus();  // final: changes to a matched set are refused before this
+    }
+    DocumentSet set;
+    auto order = Load<v1::Order>(v1::DOCUMENT_KIND_ORDER, key);
+    if (!order.ok()) return order.status();
+    if (!*order) return absl::OkStatus();  // waiting for the order; nothing to declare yet
+    set.order = std::move(*order);
+    auto payment = Load<v1::Payment>(v1::DOCUMENT_KIND_PAYMENT, key);
+    if (!payment.ok()) return payment.status();
+    set.payment = std::move(*payment);
+    auto receipt = Load<v1::Receipt>(v1::DOCUMENT_KIND_RECEIPT, key);
+    if (!receipt.ok()) return receipt.status();
+    set.receipt = std::move(*receipt);
+    auto waybills = repo_.LiveDocumentsFor(v1::DOCUMENT_KIND_WAYBILL, order_no);
+    if (!waybills.ok()) return waybills.status();
+    if (!waybills->empty()) {
+      v1::Waybill w;
+      w.ParseFromString(waybills->front());
+      set.waybill = std::move(w);
+    }
+    std::string buyer = auth::Sha256Hex(set.order->buyer_id_number());
+    int64_t used = 0;
+    bool import = set.order->direction() == v1::DIRECTION_IMPORT;
+    auto year = QuotaYear(set.order->app_time());
+    if (import && year.ok()) {
+      auto u = repo_.QuotaUsed(buyer, *year, key);
+      if (!u.ok()) return u.status();
+      used = *u;
+    }
+    v1::Declaration d = Match(set, limits_, used);
+    if (*previous) {
+      v1::Declaration old = **previous;
+      old.clear_update_time();
+      if (old.SerializeAsString() == d.SerializeAsString()) return absl::OkStatus();
+    }
+    int64_t now = absl::ToUnixMicros(absl::Now());
+    *d.mutable_update_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(now);
+    if (auto s = repo_.SaveDeclaration(d, now); !s.ok()) return s;
+    if (d.status() == v1::DECLARATION_STATUS_MATCHED) {
+      if (import && year.ok()) {
+        auto value = QuotaValue(*set.order);
+        if (!value.ok()) return value.status();
+        if (auto s = repo_.Reserve(key, buyer, *year, *value); !s.ok()) return s;
+      }
+      v1::DeclarationMatched event;
+      *event.mutable_declaration() = d;
+      published = true;
+      return Publish(tx_, key, event);
+    }
+    if (d.status() == v1::DECLARATION_STATUS_REJECTED) {
+      v1::DeclarationRejected event;
+      *event.mutable_declaration() = d;
+      published = true;
+      return Publish(tx_, key, event);
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  template <typename Doc>
+  absl::StatusOr<std::optional<Doc>> Load(v1::DocumentKind kind, const std::string& key) {
+    auto stored = repo_.FindDocument(kind, key);
+    if (!stored.ok()) return stored.status();
+    if (!*stored || (*stored)->withdrawn) return std::optional<Doc>();
+    Doc doc;
+    if (!doc.ParseFromString((*stored)->payload)) {
+      return absl::DataLossError(absl::StrCat("stored document ", key, " is unreadable"));
+    }
+    return std::optional<Doc>(std::move(doc));
+  }
+
+  DeclarationRepository& repo_;
+  store::Transaction& tx_;
+  const QuotaLimits& limits_;
+};
+
+// The orders (ebp_code, order_no) a document belongs to: its own for an order, payment or
+// receipt; for a waybill, every live order carrying its order number.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> OrdersOf(
+    DeclarationRepository& repo, const DeclarationDesk::Incoming& in) {
+  if (in.kind != v1::DOCUMENT_KIND_WAYBILL) {
+    return std::vector<std::pair<std::string, std::string>>{{in.ebp_code, in.order_no}};
+  }
+  auto orders = repo.LiveDocumentsFor(v1::DOCUMENT_KIND_ORDER, in.order_no);
+  if (!orders.ok()) return orders.status();
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& payload : *orders) {
+    v1::Order o;
+    if (o.ParseFromString(payload)) out.push_back({o.ebp_code(), o.order_no()});
+  }
+  return out;
+}
+
+}  // namespace
+
+DeclarationDesk::DeclarationDesk(store::Database& db, store::GroupCommitter& writer,
+                                 std::function<void()> events_committed, QuotaLimits limits)
+    : db_(db), writer_(writer), events_committed_(std::move(events_committed)), limits_(limits) {}
+
+absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
+    const std::vector<Incoming>& documents) {
+  std::vector<v1::DocumentReceipt> receipts;
+  bool published = false;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    receipts.clear();
+    published = false;
+    DeclarationRepository repo(tx);
+    OrderFile file(repo, tx, limits_);
+    errors::Violations residents;
+    for (const Incoming& in : documents) {
+      for (const auto& [field, code] : in.codes) {
+        if (code.empty() || code == "无") continue;  // CEB403/303 allow "无" for a platform abroad
+        auto resident = repo.IsResident(code);
+        if (!resident.ok()) return resident.status();
+        if (!*resident) {
+          residents.Add(field, "NOT_RESIDENT",
+                        absl::StrCat("enterprise ", code, " is not resident in the park"));
+        }
+      }
+    }
+    if (!residents.empty()) return residents.ToStatus();
+
+    for (const Incoming& in : documents) {
+      auto existing = repo.FindDocument(in.kind, in.doc_key);
+      if (!existing.ok()) return existing.status();
+      auto orders = OrdersOf(repo, in);
+      if (!orders.ok()) return orders.status();
+      // Whether a declaration this document belongs to is already matched (then it is final).
+      bool matched = false;
+      for (const auto& [ebp, order_no] : *orders) {
+        auto d = repo.FindDeclaration(OrderKey(ebp, order_no));
+        if (!d.ok()) return d.status();
+        if (*d && (*d)->status() == v1::DECLARATION_STATUS_MATCHED) matched = true;
+      }
+      std::string what = absl::StrCat(v1::DocumentKind_Name(in.kind), " ", in.doc_key);
+      bool live = *existing && !(*existing)->withdrawn;
+      v1::DocumentOutcome outcome = v1::DOCUMENT_OUTCOME_UNSPECIFIED;
+      switch (in.app_type) {
+        case v1::APP_TYPE_NEW:
+          if (live && (*existing)->payload == in.payload) {
+            outcome = v1::DOCUMENT_OUTCOME_DUPLICATE;
+          } else if (live) {
+            return absl::AlreadyExistsError(absl::StrCat(
+                what, " was received with other content; send appType 2 to change it"));
+          } else {
+            outcome = v1::DOCUMENT_OUTCOME_ACCEPTED;
+          }
+          break;
+        case v1::APP_TYPE_CHANGE:
+          if (!live) return absl::FailedPreconditionError(absl::StrCat("no ", what, " to change"));
+          if ((*existing)->payload == in.payload) {
+            outcome = v1::DOCUMENT_OUTCOME_DUPLICATE;
+          } else if (matched) {
+            return absl::FailedPreconditionError(
+                absl::StrCat(what, " belongs to a matched declaration and cannot change"));
+          } else {
+            outcome = v1::DOCUMENT_OUTCOME_CHANGED;
+          }
+          break;
+        case v1::APP_TYPE_WITHDRAW:
+          if (!*existing) {
+            return absl::FailedPreconditionError(absl::StrCat("no ", what, " to withdraw"));
+          }
+          if ((*existing)->withdrawn) {
+            outcome = v1::DOCUMENT_OUTCOME_DUPLICATE;
+          } else if (matched && in.kind != v1::DOCUMENT_KIND_ORDER) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                what, " belongs to a matched declaration; withdraw the order instead"));
+          } else {
+            outcome = v1::DOCUMENT_OUTCOME_WITHDRAWN;
+          }
+          break;
+        default:
+          return absl::InvalidArgumentError(absl::StrCat(in.field, ".app_type: must be 1, 2 or 3"));
+      }
+      if (outcome != v1::DOCUMENT_OUTCOME_DUPLICATE) {
+        bool withdraw = outcome == v1::DOCUMENT_OUTCOME_WITHDRAWN;
+        std::string payload = withdraw ? (*existing)->payload : in.payload;
+        if (auto s =
+                repo.SaveDocument(in.kind, in.doc_key, in.order_no, in.guid, payload, withdraw);
+            !s.ok()) {
+          return s;
+        }
+        v1::DocumentReceived received;
+        received.set_kind(in.kind);
+        received.set_order_key(orders->empty() ? absl::StrCat("/", in.order_no)
+                                               : OrderKey(orders->front().first, in.order_no));
+        received.set_direction(in.direction);
+        received.set_business_mode(in.business_mode);
+        received.set_enterprise_code(in.sender);
+        received.set_guid(in.guid);
+        if (!withdraw) {
+          published = true;
+          if (auto s = Publish(tx, received.order_key(), received); !s.ok()) return s;
+        }
+        if (withdraw && in.kind == v1::DOCUMENT_KIND_ORDER) {
+          // Withdrawing an order ends its declaration and gives the buyer's quota back.
+          auto d = repo.FindDeclaration(in.doc_key);
+          if (!d.ok()) return d.status();
+          if (*d) {
+            v1::Declaration withdrawn = **d;
+            withdrawn.set_status(v1::DECLARATION_STATUS_WITHDRAWN);
+            int64_t now = absl::ToUnixMicros(absl::Now());
+            *withdrawn.mutable_update_time() =
+                google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(now);
+            if (auto s = repo.SaveDeclaration(withdrawn, now); !s.ok()) return s;
+            if (auto s = repo.Release(in.doc_key); !s.ok()) return s;
+            v1::DeclarationWithdrawn event;
+            *event.mutable_declaration() = withdrawn;
+            published = true;
+            if (auto s = Publish(tx, in.doc_key, event); !s.ok()) return s;
+          }
+        } else {
+          // The order set may have become complete (or changed): match it again.
+          auto now_orders = OrdersOf(repo, in);
+          if (!now_orders.ok()) return now_orders.status();
+          for (const auto& [ebp, order_no] : *now_orders) {
+            if (auto s = file.Rematch(ebp, order_no, published); !s.ok()) return s;
+          }
+        }
+      }
+      v1::DocumentReceipt receipt;
+      receipt.set_kind(in.kind);
+      receipt.set_guid(in.guid);
+      receipt.set_outcome(outcome);
+      auto final_orders = OrdersOf(repo, in);
+      if (!final_orders.ok()) return final_orders.status();
+      std::string key =
+          final_orders->empty()
+              ? (in.kind == v1::DOCUMENT_KIND_WAYBILL ? absl::StrCat("/", in.order_no) : in.doc_key)
+              : OrderKey(final_orders->front().first, in.order_no);
+      receipt.set_order_key(key);
+      auto d = repo.FindDeclaration(key);
+      if (!d.ok()) return d.status();
+      receipt.set_declaration_status(*d ? (*d)->status() : v1::DECLARATION_STATUS_WAITING);
+      receipts.push_back(std::move(receipt));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (published && events_committed_) events_committed_();
+  return receipts;
+}
+
+absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitOrder(const v1::Order& order) {
+  errors::Violations v;
+  CheckOrder(order, "order", v);
+  if (!v.empty()) return v.ToStatus();
+  auto r = Store({FromOrder(order, "order")});
+  if (!r.ok()) return r.status();
+  return r->front();
+}
+
+absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitPayment(const v1::Payment& payment) {
+  errors::Violations v;
+  CheckPayment(payment, "payment", v);
+  if (!v.empty()) return v.ToStatus();
+  auto r = Store({FromPayment(payment, "payment")});
+  if (!r.ok()) return r.status();
+  return r->front();
+}
+
+absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitReceipt(const v1::Receipt& receipt) {
+  errors::Violations v;
+  CheckReceipt(receipt, "receipt", v);
+  if (!v.empty()) return v.ToStatus();
+  auto r = Store({FromReceipt(receipt, "receipt")});
+  if (!r.ok()) return r.status();
+  return r->front();
+}
+
+absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitWaybill(const v1::Waybill& waybill) {
+  errors::Violations v;
+  CheckWaybill(waybill, "waybill", v);
+  if (!v.empty()) return v.ToStatus();
+  auto r = Store({FromWaybill(waybill, "waybill")});
+  if (!r.ok()) return r.status();
+  return r->front();
+}
+
+absl::StatusOr<v1::SubmitMessageResponse> DeclarationDesk::SubmitMessage(
+    const v1::CebMessage& ceb, const std::string& business_mode) {
+  const v1::CebMessage* message = &ceb;
+  errors::Violations v;
+  std::vector<Incoming> documents;
+  for (int i = 0; i < message->orders_size(); ++i) {
+    v1::Order order = message->orders(i);
+    order.set_business_mode(business_mode);
+    std::string field = absl::StrCat("orders[", i, "]");
+    CheckOrder(order, field, v);
+    documents.push_back(FromOrder(order, field));
+  }
+  for (int i = 0; i < message->payments_size(); ++i) {
+    std::string field = absl::StrCat("payments[", i, "]");
+    CheckPayment(message->payments(i), field, v);
+    documents.push_back(FromPayment(message->payments(i), field));
+  }
+  for (int i = 0; i < message->receipts_size(); ++i) {
+    std::string field = absl::StrCat("receipts[", i, "]");
+    CheckReceipt(message->receipts(i), field, v);
+    documents.push_back(FromReceipt(message->receipts(i), field));
+  }
+  for (int i = 0; i < message->waybills_size(); ++i) {
+    std::string field = absl::StrCat("waybills[", i, "]");
+    CheckWaybill(message->waybills(i), field, v);
+    documents.push_back(FromWaybill(message->waybills(i), field));
+  }
+  if (documents.empty()) {
+    v.Add("xml", "NO_DOCUMENTS",
+          absl::StrCat(message->message_type(),
+                       " carries no order, payment, receipt or waybill this service accepts"));
+  }
+  if (!v.empty()) return v.ToStatus();
+  auto receipts = Store(documents);
+  if (!receipts.ok()) return receipts.status();
+  v1::SubmitMessageResponse response;
+  response.set_message_type(message->message_type());
+  for (auto& r : *receipts) *response.add_documents() = std::move(r);
+  return response;
+}
+
+absl::StatusOr<v1::Declaration> DeclarationDesk::Get(const std::string& order_key) {
+  std::optional<v1::Declaration> found;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto d = DeclarationRepository(tx).FindDeclaration(order_key);
+    if (!d.ok()) return d.status();
+    found = std::move(*d);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!found) return absl::NotFoundError(absl::StrCat("no declaration ", order_key));
+  return *found;
+}
+
+absl::StatusOr<v1::ListDeclarationsResponse> DeclarationDesk::List(
+    const v1::ListDeclarationsRequest& request) {
+  errors::Violations v;
+  int size = request.page().page_size() == 0 ? kDefaultPageSize : request.page().page_size();
+  if (size < 0 || size > kMaxPageSize) v.Add("page.page_size", "RANGE", "must be 0..500");
+  std::string after;
+  if (!request.page().page_token().empty() &&
+      !absl::WebSafeBase64Unescape(request.page().page_token(), &after)) {
+    v.Add("page.page_token", "PAGE_TOKEN", "is not a token this service returned");
+  }
+  DeclarationFilter filter;
+  filter.enterprise_code = request.enterprise_code();
+  filter.status = request.status();
+  filter.business_mode = request.business_mode();
+  filter.direction = request.direction();
+  // Periods are calendar days in the park's time zone.
+  absl::TimeZone park;
+  absl::LoadTimeZone("Asia/Shanghai", &park);
+  auto day = [&](const common::v1::Date& d, const char* field, int add) -> int64_t {
+    absl::CivilDay civil(d.year(), d.month(), d.day());
+    if (civil.year() != d.year() || civil.month() != d.month() || civil.day() != d.day()) {
+      v.Add(field, "DATE", "is not a calendar date");
+      return 0;
+    }
+    return absl::ToUnixMicros(absl::FromCivil(civil + add, park));
+  };
+  if (request.has_from()) filter.from_micros = day(request.from(), "from", 0);
+  if (request.has_to()) filter.to_micros = day(request.to(), "to", 1);
+  if (!v.empty()) return v.ToStatus();
+  v1::ListDeclarationsResponse response;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto list = DeclarationRepository(tx).ListDeclarations(filter, after, size + 1);
+    if (!list.ok()) return list.status();
+    response.Clear();
+    bool more = static_cast<int>(list->size()) > size;
+    if (more) list->resize(size);
+    for (auto& d : *list) *response.add_declarations() = std::move(d);
+    if (more) {
+      response.set_next_page_token(
+          absl::WebSafeBase64Escape(response.declarations(size - 1).order_key()));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::BuyerQuota> DeclarationDesk::Quota(const v1::GetBuyerQuotaRequest& request) {
+  errors::Violations v;
+  if (request.buyer_id_number().empty()) v.Add("buyer_id_number", "REQUIRED", "is required");
+  if (request.year() < 2000 || request.year() > 2100) v.Add("year", "RANGE", "must be 2000..2100");
+  if (!v.empty()) return v.ToStatus();
+  int64_t used = 0;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto u = DeclarationRepository(tx).QuotaUsed(auth::Sha256Hex(request.buyer_id_number()),
+                                                 request.year(), "");
+    if (!u.ok()) return u.status();
+    used = *u;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  v1::BuyerQuota quota;
+  quota.set_year(request.year());
+  quota.set_used(FormatAmount(used));
+  quota.set_remaining(FormatAmount(std::max<int64_t>(0, limits_.per_year - used)));
+  quota.set_annual_limit(FormatAmount(limits_.per_year));
+  quota.set_per_transaction_limit(FormatAmount(limits_.per_transaction));
+  return quota;
+}
+
+absl::Status DeclarationDesk::ApplyEnterpriseEvent(store::Transaction& tx,
+                                                   const events::Envelope& event) {
+  namespace ev = ::parkline::enterprises::v1;
+  DeclarationRepository repo(tx);
+  auto codes_of = [](const ev::Enterprise& e) {
+    return std::vector<std::string>{e.uscc(), e.customs_code()};
+  };
+  if (event.type == "parkline.enterprises.v1.EnterpriseAdmitted") {
+    ev::EnterpriseAdmitted m;
+    if (!m.ParseFromString(event.payload)) return absl::InvalidArgumentError("undecodable payload");
+    return repo.SetResidentCodes(m.enterprise().uscc(), codes_of(m.enterprise()));
+  }
+  if (event.type == "parkline.enterprises.v1.EnterpriseUpdated") {
+    ev::EnterpriseUpdated m;
+    if (!m.ParseFromString(event.payload)) return absl::InvalidArgumentError("undecodable payload");
+    return repo.SetResidentCodes(m.enterprise().uscc(), codes_of(m.enterprise()));
+  }
+  if (event.type == "parkline.enterprises.v1.EnterpriseDeparted") {
+    ev::EnterpriseDeparted m;
+    if (!m.ParseFromString(event.payload)) return absl::InvalidArgumentError("undecodable payload");
+    return repo.SetResidentCodes(m.enterprise().uscc(), {});
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace parkline::declarations

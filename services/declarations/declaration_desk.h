@@ -1,0 +1,66 @@
+// The declarations service's use cases: documents in, checked, stored once, matched into
+// declarations; and the projection of resident enterprises it checks codes against.
+//
+// Each submission is validated first (document_rules.h; nothing is stored when a rule breaks),
+// then in ONE transaction: the enterprise codes are checked against the residents, the appType
+// decides what happens (1 new: a resend of the same document is a duplicate, other content is
+// ALREADY_EXISTS; 2 change: only while not matched; 3 withdraw), the document is stored, the
+// order's documents are matched again (declaration_matcher.h), the buyer's quota is reserved on a
+// match and released on a withdrawal, and the events go to the outbox.
+//
+// Thread-safe (all state is in the database).
+#ifndef PARKLINE_DECLARATIONS_DECLARATION_DESK_H_
+#define PARKLINE_DECLARATIONS_DECLARATION_DESK_H_
+
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "declarations/quota_ledger.h"
+#include "events/envelope.h"
+#include "parkline/declarations/v1/declarations.pb.h"
+#include "store/database.h"
+#include "store/group_commit.h"
+
+namespace parkline::declarations {
+
+inline constexpr char kTopic[] = "parkline.declarations.v1";
+inline constexpr char kSource[] = "/parkline/declarations";
+
+class DeclarationDesk {
+ public:
+  // Writes go through `writer` (shared commits); `events_committed` wakes the outbox relay.
+  DeclarationDesk(store::Database& db, store::GroupCommitter& writer,
+                  std::function<void()> events_committed, QuotaLimits limits = {});
+
+  absl::StatusOr<v1::DocumentReceipt> SubmitOrder(const v1::Order& order);
+  absl::StatusOr<v1::DocumentReceipt> SubmitPayment(const v1::Payment& payment);
+  absl::StatusOr<v1::DocumentReceipt> SubmitReceipt(const v1::Receipt& receipt);
+  absl::StatusOr<v1::DocumentReceipt> SubmitWaybill(const v1::Waybill& waybill);
+  // The documents of one official message (read with ceb::ReadCebMessage): all checked first,
+  // stored together or not at all. `business_mode` applies to its orders.
+  absl::StatusOr<v1::SubmitMessageResponse> SubmitMessage(const v1::CebMessage& message,
+                                                          const std::string& business_mode);
+
+  absl::StatusOr<v1::Declaration> Get(const std::string& order_key);
+  absl::StatusOr<v1::ListDeclarationsResponse> List(const v1::ListDeclarationsRequest& request);
+  absl::StatusOr<v1::BuyerQuota> Quota(const v1::GetBuyerQuotaRequest& request);
+
+  // Applies an event of parkline.enterprises.v1 to the resident-codes projection (consumer
+  // handler; runs in the consumer's transaction).
+  static absl::Status ApplyEnterpriseEvent(store::Transaction& tx, const events::Envelope& event);
+
+  // A submitted document on its way in (declaration_desk.cc).
+  struct Incoming;
+
+ private:
+  absl::StatusOr<std::vector<v1::DocumentReceipt>> Store(const std::vector<Incoming>& documents);
+
+  store::Database& db_;
+  store::GroupCommitter& writer_;
+  std::function<void()> events_committed_;
+  QuotaLimits limits_;
+};
+
+}  // namespace parkline::declarations
+
+#endif  // PARKLINE_DECLARATIONS_DECLARATION_DESK_H_

@@ -1,0 +1,145 @@
+#include "declarations/declaration_repository.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace parkline::declarations {
+namespace {
+
+int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
+
+}  // namespace
+
+absl::StatusOr<std::optional<StoredDocument>> DeclarationRepository::FindDocument(
+    v1::DocumentKind kind, const std::string& doc_key) {
+  auto rows = tx_.Query("SELECT payload, withdrawn FROM documents WHERE kind = $1 AND doc_key = $2",
+                        {int64_t{kind}, doc_key});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<StoredDocument>();
+  return std::optional<StoredDocument>(
+      StoredDocument{rows->front().Text(0), rows->front().Int(1) != 0});
+}
+
+absl::Status DeclarationRepository::SaveDocument(v1::DocumentKind kind, const std::string& doc_key,
+                                                 const std::string& order_no,
+                                                 const std::string& guid,
+                                                 const std::string& payload, bool withdrawn) {
+  return tx_
+      .Execute(
+          "INSERT INTO documents (kind, doc_key, order_no, guid, payload, withdrawn, received_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kind, doc_key) DO UPDATE SET "
+          "order_no = excluded.order_no, guid = excluded.guid, payload = excluded.payload, "
+          "withdrawn = excluded.withdrawn, received_at = excluded.received_at",
+          {int64_t{kind}, doc_key, order_no, guid, store::Blob{payload}, int64_t{withdrawn ? 1 : 0},
+           NowMicros()})
+      .status();
+}
+
+absl::StatusOr<std::vector<std::string>> DeclarationRepository::LiveDocumentsFor(
+    v1::DocumentKind kind, const std::string& order_no) {
+  auto rows = tx_.Query(
+      "SELECT payload FROM documents WHERE kind = $1 AND order_no = $2 AND withdrawn = 0 "
+      "ORDER BY received_at, doc_key",
+      {int64_t{kind}, order_no});
+  if (!rows.ok()) return rows.status();
+  std::vector<std::string> out;
+  for (const store::Row& r : *rows) out.push_back(r.Text(0));
+  return out;
+}
+
+absl::StatusOr<std::optional<v1::Declaration>> DeclarationRepository::FindDeclaration(
+    const std::string& order_key) {
+  auto rows = tx_.Query("SELECT payload FROM declarations WHERE order_key = $1", {order_key});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<v1::Declaration>();
+  v1::Declaration d;
+  if (!d.ParseFromString(rows->front().Text(0))) {
+    return absl::DataLossError(absl::StrCat("declaration ", order_key, " is unreadable"));
+  }
+  return std::optional<v1::Declaration>(std::move(d));
+}
+
+absl::Status DeclarationRepository::SaveDeclaration(const v1::Declaration& d,
+                                                    int64_t updated_micros) {
+  return tx_
+      .Execute(
+          "INSERT INTO declarations (order_key, status, direction, business_mode, ebp_code, "
+          "ebc_code, pay_code, logistics_code, payload, updated_at) VALUES ($1, $2, $3, $4, $5, "
+          "$6, $7, $8, $9, $10) ON CONFLICT (order_key) DO UPDATE SET status = excluded.status, "
+          "direction = excluded.direction, business_mode = excluded.business_mode, "
+          "ebp_code = excluded.ebp_code, ebc_code = excluded.ebc_code, "
+          "pay_code = excluded.pay_code, logistics_code = excluded.logistics_code, "
+          "payload = excluded.payload, updated_at = excluded.updated_at",
+          {d.order_key(), int64_t{d.status()}, int64_t{d.direction()}, d.business_mode(),
+           d.ebp_code(), d.ebc_code(), d.pay_code(), d.logistics_code(),
+           store::Blob{d.SerializeAsString()}, updated_micros})
+      .status();
+}
+
+absl::StatusOr<std::vector<v1::Declaration>> DeclarationRepository::ListDeclarations(
+    const DeclarationFilter& f, const std::string& after_key, int limit) {
+  auto rows = tx_.Query(
+      "SELECT payload FROM declarations WHERE order_key > $1 "
+      "AND ($2 = '' OR ebp_code = $2 OR ebc_code = $2 OR pay_code = $2 OR logistics_code = $2) "
+      "AND ($3 = 0 OR status = $3) AND ($4 = '' OR business_mode = $4) "
+      "AND ($5 = 0 OR direction = $5) AND updated_at >= $6 AND updated_at < $7 "
+      "ORDER BY order_key LIMIT $8",
+      {after_key, f.enterprise_code, int64_t{f.status}, f.business_mode, int64_t{f.direction},
+       f.from_micros, f.to_micros, int64_t{limit}});
+  if (!rows.ok()) return rows.status();
+  std::vector<v1::Declaration> out;
+  for (const store::Row& r : *rows) {
+    v1::Declaration d;
+    if (!d.ParseFromString(r.Text(0))) return absl::DataLossError("a declaration is unreadable");
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> DeclarationRepository::QuotaUsed(const std::string& buyer, int year,
+                                                         const std::string& except_order_key) {
+  auto rows = tx_.Query(
+      "SELECT COALESCE(SUM(amount), 0) FROM quota_reservations WHERE buyer = $1 AND year = $2 "
+      "AND order_key <> $3",
+      {buyer, int64_t{year}, except_order_key});
+  if (!rows.ok()) return rows.status();
+  return rows->front().Int(0);
+}
+
+absl::Status DeclarationRepository::Reserve(const std::string& order_key, const std::string& buyer,
+                                            int year, int64_t amount) {
+  return tx_
+      .Execute(
+          "INSERT INTO quota_reservations (order_key, buyer, year, amount) VALUES ($1, $2, $3, "
+          "$4) ON CONFLICT (order_key) DO UPDATE SET buyer = excluded.buyer, "
+          "year = excluded.year, amount = excluded.amount",
+          {order_key, buyer, int64_t{year}, amount})
+      .status();
+}
+
+absl::Status DeclarationRepository::Release(const std::string& order_key) {
+  return tx_.Execute("DELETE FROM quota_reservations WHERE order_key = $1", {order_key}).status();
+}
+
+absl::StatusOr<bool> DeclarationRepository::IsResident(const std::string& code) {
+  auto rows = tx_.Query("SELECT 1 FROM resident_codes WHERE code = $1", {code});
+  if (!rows.ok()) return rows.status();
+  return !rows->empty();
+}
+
+absl::Status DeclarationRepository::SetResidentCodes(const std::string& uscc,
+                                                     const std::vector<std::string>& codes) {
+  auto cleared = tx_.Execute("DELETE FROM resident_codes WHERE uscc = $1", {uscc});
+  if (!cleared.ok()) return cleared.status();
+  for (const std::string& code : codes) {
+    if (code.empty()) continue;
+    auto added = tx_.Execute(
+        "INSERT INTO resident_codes (code, uscc) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET "
+        "uscc = excluded.uscc",
+        {code, uscc});
+    if (!added.ok()) return added.status();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace parkline::declarations

@@ -1,0 +1,69 @@
+// SQL for the declarations service's tables, inside a caller's transaction. No rules here
+// (document_rules.h, declaration_matcher.h) and no events (declaration_desk.h).
+#ifndef PARKLINE_DECLARATIONS_DECLARATION_REPOSITORY_H_
+#define PARKLINE_DECLARATIONS_DECLARATION_REPOSITORY_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "parkline/declarations/v1/declarations.pb.h"
+#include "store/database.h"
+
+namespace parkline::declarations {
+
+namespace v1 = ::parkline::declarations::v1;
+
+struct StoredDocument {
+  std::string payload;  // the document's serialized protobuf
+  bool withdrawn = false;
+};
+
+struct DeclarationFilter {
+  std::string enterprise_code;
+  v1::DeclarationStatus status = v1::DECLARATION_STATUS_UNSPECIFIED;
+  std::string business_mode;
+  v1::Direction direction = v1::DIRECTION_UNSPECIFIED;
+  int64_t from_micros = 0;        // updated_at >= from (0: no bound)
+  int64_t to_micros = INT64_MAX;  // updated_at < to
+};
+
+class DeclarationRepository {
+ public:
+  explicit DeclarationRepository(store::Transaction& tx) : tx_(tx) {}
+
+  absl::StatusOr<std::optional<StoredDocument>> FindDocument(v1::DocumentKind kind,
+                                                             const std::string& doc_key);
+  absl::Status SaveDocument(v1::DocumentKind kind, const std::string& doc_key,
+                            const std::string& order_no, const std::string& guid,
+                            const std::string& payload, bool withdrawn);
+  // The payloads of the live (not withdrawn) documents of `kind` carrying `order_no`, oldest
+  // first.
+  absl::StatusOr<std::vector<std::string>> LiveDocumentsFor(v1::DocumentKind kind,
+                                                            const std::string& order_no);
+
+  absl::StatusOr<std::optional<v1::Declaration>> FindDeclaration(const std::string& order_key);
+  absl::Status SaveDeclaration(const v1::Declaration& declaration, int64_t updated_micros);
+  absl::StatusOr<std::vector<v1::Declaration>> ListDeclarations(const DeclarationFilter& filter,
+                                                                const std::string& after_key,
+                                                                int limit);
+
+  // What `buyer` (hashed identity) has reserved in `year`, leaving out `except_order_key`.
+  absl::StatusOr<int64_t> QuotaUsed(const std::string& buyer, int year,
+                                    const std::string& except_order_key);
+  absl::Status Reserve(const std::string& order_key, const std::string& buyer, int year,
+                       int64_t amount);
+  absl::Status Release(const std::string& order_key);
+
+  absl::StatusOr<bool> IsResident(const std::string& code);
+  // Replaces the codes of enterprise `uscc` (none: it is no longer resident).
+  absl::Status SetResidentCodes(const std::string& uscc, const std::vector<std::string>& codes);
+
+ private:
+  store::Transaction& tx_;
+};
+
+}  // namespace parkline::declarations
+
+#endif  // PARKLINE_DECLARATIONS_DECLARATION_REPOSITORY_H_

@@ -1,0 +1,131 @@
+#include "declarations/declaration_service.h"
+
+#include <algorithm>
+
+#include "auth/handler.h"
+#include "ceb/ceb_reader.h"
+
+namespace parkline::declarations {
+namespace {
+
+constexpr char kPrefix[] = "/parkline.declarations.v1.DeclarationService/";
+
+template <typename T>
+absl::Status Deliver(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return result.status();
+  *response = std::move(*result);
+  return absl::OkStatus();
+}
+
+auth::Resource Parties(std::vector<std::string> codes) {
+  auth::Resource resource;
+  codes.erase(std::remove(codes.begin(), codes.end(), std::string()), codes.end());
+  resource.parties = std::move(codes);
+  return resource;
+}
+
+std::vector<std::string> PartiesOf(const v1::Order& o) {
+  return {o.ebp_code(), o.ebc_code(), o.pay_code()};
+}
+std::vector<std::string> PartiesOf(const v1::Payment& p) { return {p.pay_code(), p.ebp_code()}; }
+std::vector<std::string> PartiesOf(const v1::Receipt& r) {
+  return {r.ebc_code(), r.pay_code(), r.ebp_code()};
+}
+std::vector<std::string> PartiesOf(const v1::Waybill& w) {
+  return {w.logistics_code(), w.ebc_code()};
+}
+
+// The codes that are a party to every document of the message: a caller must own each document
+// it sends, so a bundle of its own and someone else's documents is refused.
+auth::Resource CommonParties(const v1::CebMessage& m) {
+  std::vector<std::vector<std::string>> all;
+  for (const auto& d : m.orders()) all.push_back(PartiesOf(d));
+  for (const auto& d : m.payments()) all.push_back(PartiesOf(d));
+  for (const auto& d : m.receipts()) all.push_back(PartiesOf(d));
+  for (const auto& d : m.waybills()) all.push_back(PartiesOf(d));
+  if (all.empty()) return {};
+  std::vector<std::string> common = all.front();
+  for (const auto& parties : all) {
+    common.erase(std::remove_if(common.begin(), common.end(),
+                                [&](const std::string& code) {
+                                  return std::find(parties.begin(), parties.end(), code) ==
+                                         parties.end();
+                                }),
+                 common.end());
+  }
+  return Parties(std::move(common));
+}
+
+// An order key is "<ebp_code>/<order_no>": its platform is a party.
+auth::Resource PartiesOfKey(const std::string& order_key) {
+  return Parties({order_key.substr(0, order_key.find('/'))});
+}
+
+}  // namespace
+
+#define PARKLINE_RPC(name, resource, body) \
+  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] { return body; })
+
+grpc::Status DeclarationService::SubmitOrder(grpc::ServerContext* ctx,
+                                             const v1::SubmitOrderRequest* request,
+                                             v1::DocumentReceipt* response) {
+  return PARKLINE_RPC(SubmitOrder, Parties(PartiesOf(request->order())),
+                      Deliver(desk_.SubmitOrder(request->order()), response));
+}
+
+grpc::Status DeclarationService::SubmitPayment(grpc::ServerContext* ctx,
+                                               const v1::SubmitPaymentRequest* request,
+                                               v1::DocumentReceipt* response) {
+  return PARKLINE_RPC(SubmitPayment, Parties(PartiesOf(request->payment())),
+                      Deliver(desk_.SubmitPayment(request->payment()), response));
+}
+
+grpc::Status DeclarationService::SubmitReceipt(grpc::ServerContext* ctx,
+                                               const v1::SubmitReceiptRequest* request,
+                                               v1::DocumentReceipt* response) {
+  return PARKLINE_RPC(SubmitReceipt, Parties(PartiesOf(request->receipt())),
+                      Deliver(desk_.SubmitReceipt(request->receipt()), response));
+}
+
+grpc::Status DeclarationService::SubmitWaybill(grpc::ServerContext* ctx,
+                                               const v1::SubmitWaybillRequest* request,
+                                               v1::DocumentReceipt* response) {
+  return PARKLINE_RPC(SubmitWaybill, Parties(PartiesOf(request->waybill())),
+                      Deliver(desk_.SubmitWaybill(request->waybill()), response));
+}
+
+grpc::Status DeclarationService::SubmitMessage(grpc::ServerContext* ctx,
+                                               const v1::SubmitMessageRequest* request,
+                                               v1::SubmitMessageResponse* response) {
+  // Read once, here: the parties decide who may send it, and the desk stores what was read.
+  auto message = ceb::ReadCebMessage(request->xml());
+  auth::Resource resource = message.ok() ? CommonParties(*message) : auth::Resource{};
+  return PARKLINE_RPC(
+      SubmitMessage, resource,
+      message.ok() ? Deliver(desk_.SubmitMessage(*message, request->business_mode()), response)
+                   : message.status());
+}
+
+grpc::Status DeclarationService::GetDeclaration(grpc::ServerContext* ctx,
+                                                const v1::GetDeclarationRequest* request,
+                                                v1::Declaration* response) {
+  return PARKLINE_RPC(GetDeclaration, PartiesOfKey(request->order_key()),
+                      Deliver(desk_.Get(request->order_key()), response));
+}
+
+grpc::Status DeclarationService::ListDeclarations(grpc::ServerContext* ctx,
+                                                  const v1::ListDeclarationsRequest* request,
+                                                  v1::ListDeclarationsResponse* response) {
+  return PARKLINE_RPC(ListDeclarations, Parties({request->enterprise_code()}),
+                      Deliver(desk_.List(*request), response));
+}
+
+grpc::Status DeclarationService::GetBuyerQuota(grpc::ServerContext* ctx,
+                                               const v1::GetBuyerQuotaRequest* request,
+                                               v1::BuyerQuota* response) {
+  return PARKLINE_RPC(GetBuyerQuota, auth::Resource{}, Deliver(desk_.Quota(*request), response));
+}
+
+#undef PARKLINE_RPC
+
+}  // namespace parkline::declarations

@@ -1,0 +1,42 @@
+// The gRPC face of the declarations desk: each RPC names the parties its request is about (for
+// the row-level rules), authorizes, calls DeclarationDesk and converts the result.
+#ifndef PARKLINE_DECLARATIONS_DECLARATION_SERVICE_H_
+#define PARKLINE_DECLARATIONS_DECLARATION_SERVICE_H_
+
+#include "auth/authorizer.h"
+#include "declarations/declaration_desk.h"
+#include "parkline/declarations/v1/declarations.grpc.pb.h"
+
+namespace parkline::declarations {
+
+class DeclarationService final : public v1::DeclarationService::Service {
+ public:
+  DeclarationService(DeclarationDesk& desk, const auth::Authorizer& authorizer)
+      : desk_(desk), authorizer_(authorizer) {}
+
+  grpc::Status SubmitOrder(grpc::ServerContext* ctx, const v1::SubmitOrderRequest* request,
+                           v1::DocumentReceipt* response) override;
+  grpc::Status SubmitPayment(grpc::ServerContext* ctx, const v1::SubmitPaymentRequest* request,
+                             v1::DocumentReceipt* response) override;
+  grpc::Status SubmitReceipt(grpc::ServerContext* ctx, const v1::SubmitReceiptRequest* request,
+                             v1::DocumentReceipt* response) override;
+  grpc::Status SubmitWaybill(grpc::ServerContext* ctx, const v1::SubmitWaybillRequest* request,
+                             v1::DocumentReceipt* response) override;
+  grpc::Status SubmitMessage(grpc::ServerContext* ctx, const v1::SubmitMessageRequest* request,
+                             v1::SubmitMessageResponse* response) override;
+  grpc::Status GetDeclaration(grpc::ServerContext* ctx, const v1::GetDeclarationRequest* request,
+                              v1::Declaration* response) override;
+  grpc::Status ListDeclarations(grpc::ServerContext* ctx,
+                                const v1::ListDeclarationsRequest* request,
+                                v1::ListDeclarationsResponse* response) override;
+  grpc::Status GetBuyerQuota(grpc::ServerContext* ctx, const v1::GetBuyerQuotaRequest* request,
+                             v1::BuyerQuota* response) override;
+
+ private:
+  DeclarationDesk& desk_;
+  const auth::Authorizer& authorizer_;
+};
+
+}  // namespace parkline::declarations
+
+#endif  // PARKLINE_DECLARATIONS_DECLARATION_SERVICE_H_

@@ -1,0 +1,44 @@
+// parkline-declarations: orders, payments and waybills received once, checked, and matched into
+// declarations (GB/T 39678-2020 6.1, 6.2.3).
+#include "declarations/access_policy.h"
+#include "declarations/declaration_desk.h"
+#include "declarations/declaration_service.h"
+#include "declarations/schema.h"
+#include "host/service_host.h"
+
+int main(int argc, char** argv) {
+  using namespace parkline;
+  host::ServiceDefinition definition;
+  definition.defaults = {"declarations", 50052, 9452};
+  definition.usage =
+      "parkline-declarations: cross-border documents received once, checked and matched.\n"
+      "Every flag has a PARKLINE_<FLAG> environment fallback.";
+  definition.policy = declarations::AccessPolicy;
+  definition.migrate = declarations::ApplySchema;
+  definition.build = [](host::HostContext& ctx) -> absl::StatusOr<host::ServiceParts> {
+    host::ServiceParts parts;
+    events::OutboxRelay* relay = &ctx.relay;
+    auto writer = std::make_shared<store::GroupCommitter>(ctx.db);
+    auto desk = std::make_shared<declarations::DeclarationDesk>(ctx.db, *writer,
+                                                                [relay] { relay->Notify(); });
+    parts.grpc_services.push_back(
+        std::make_unique<declarations::DeclarationService>(*desk, ctx.authorizer));
+    // Which enterprises are resident: a local projection of the registry's events.
+    events::ConsumerOptions residents;
+    residents.brokers = ctx.config.kafka_brokers;
+    residents.group_id = "parkline-declarations-residents." + ctx.database_instance;
+    residents.topics = {"parkline.enterprises.v1"};
+    auto consumer = std::make_unique<events::EventConsumer>(ctx.db, residents);
+    for (const char* type :
+         {"parkline.enterprises.v1.EnterpriseAdmitted", "parkline.enterprises.v1.EnterpriseUpdated",
+          "parkline.enterprises.v1.EnterpriseDeparted"}) {
+      consumer->On(type, declarations::DeclarationDesk::ApplyEnterpriseEvent);
+    }
+    parts.consumers.push_back(std::move(consumer));
+    // Destroyed last, in reverse: the desk before the writer it uses.
+    parts.keep_alive.push_back(writer);
+    parts.keep_alive.push_back(desk);
+    return parts;
+  };
+  return host::RunService(argc, argv, definition);
+}

@@ -1,0 +1,171 @@
+// The declarations service as the park runs it: the enterprises and declarations binaries as
+// processes on the real local Kafka broker. Enterprises admitted in the registry become known to
+// declarations through their events; then the three documents of many orders arrive shuffled,
+// from several clients, with resends, and exactly one DeclarationMatched per order reaches the
+// topic.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "declarations/declaration_matcher.h"
+#include "parkline/declarations/v1/declarations.grpc.pb.h"
+#include "parkline/enterprises/v1/enterprises.grpc.pb.h"
+#include "samples/import_sets.h"
+#include "tests/support/service_process.h"
+
+namespace parkline {
+namespace {
+
+namespace dv1 = declarations::v1;
+namespace ev1 = enterprises::v1;
+using Declarations = testing::ServiceUnderTest<dv1::DeclarationService>;
+using Enterprises = testing::ServiceUnderTest<ev1::EnterpriseService>;
+
+class DeclarationsE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* topic : {"parkline.enterprises.v1", "parkline.declarations.v1"}) {
+      ASSERT_TRUE(testing::CreateTopic(topic, 3).ok());
+    }
+    enterprises_ = std::make_unique<Enterprises>(ENTERPRISES_BINARY, "enterprises", dir_.path());
+    declarations_ =
+        std::make_unique<Declarations>(DECLARATIONS_BINARY, "declarations", dir_.path());
+    ASSERT_EQ(enterprises_->WaitServing(absl::Seconds(30)),
+              grpc::health::v1::HealthCheckResponse::SERVING);
+    ASSERT_EQ(declarations_->WaitServing(absl::Seconds(30)),
+              grpc::health::v1::HealthCheckResponse::SERVING);
+  }
+
+  // Admits the four enterprises of a document set (codes chosen for this run) in the registry.
+  void AdmitParties(const samples::ImportCodes& codes) {
+    const std::vector<std::pair<std::string, ev1::EnterpriseRole>> parties = {
+        {codes.platform, ev1::ENTERPRISE_ROLE_ECOMMERCE_PLATFORM},
+        {codes.enterprise, ev1::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE},
+        {codes.payment, ev1::ENTERPRISE_ROLE_PAYMENT},
+        {codes.logistics, ev1::ENTERPRISE_ROLE_LOGISTICS}};
+    for (const auto& [code, role] : parties) {
+      ev1::AdmitEnterpriseRequest admit;
+      admit.mutable_enterprise()->set_uscc(testing::RandomUscc());
+      admit.mutable_enterprise()->set_customs_code(code);
+      admit.mutable_enterprise()->set_name("E2E " + code);
+      admit.mutable_enterprise()->add_roles(role);
+      admit.mutable_enterprise()->mutable_move_in_date()->set_year(2024);
+      admit.mutable_enterprise()->mutable_move_in_date()->set_month(1);
+      admit.mutable_enterprise()->mutable_move_in_date()->set_day(1);
+      ev1::Enterprise out;
+      ASSERT_TRUE(
+          enterprises_->Call(&ev1::EnterpriseService::Stub::AdmitEnterprise, admit, &out).ok());
+    }
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Enterprises> enterprises_;
+  std::unique_ptr<Declarations> declarations_;
+};
+
+// Ten random digits: customs codes and order numbers of this run only.
+std::string RunCode(std::mt19937_64& rng) { return absl::StrCat(1000000000 + rng() % 8999999999); }
+
+TEST_F(DeclarationsE2eTest, ShuffledDocumentsWithResendsMakeExactlyOneDeclarationPerOrder) {
+  std::mt19937_64 rng{std::random_device{}()};
+  samples::ImportCodes codes{RunCode(rng), RunCode(rng), RunCode(rng), RunCode(rng)};
+  AdmitParties(codes);
+  constexpr int kOrders = 60;
+  int base = static_cast<int>(rng() % 90000000);
+
+  // Every document once, a third of them twice, in random order.
+  struct Send {
+    int kind;  // 0 order, 1 payment, 2 waybill
+    int n;
+  };
+  std::vector<Send> sends;
+  for (int i = 0; i < kOrders; ++i) {
+    for (int kind = 0; kind < 3; ++kind) {
+      sends.push_back({kind, base + i});
+      if ((i + kind) % 3 == 0) sends.push_back({kind, base + i});
+    }
+  }
+  std::shuffle(sends.begin(), sends.end(), rng);
+
+  // The registry's events reach declarations asynchronously: until they do, the parties are not
+  // yet resident and a document is refused (INVALID_ARGUMENT, NOT_RESIDENT) and sent again.
+  std::atomic<size_t> next{0};
+  std::atomic<int> failures{0};
+  auto client = [&] {
+    for (size_t i = next++; i < sends.size(); i = next++) {
+      auto set = samples::MakeImportSet(sends[i].n, codes);
+      absl::Status status;
+      absl::Time deadline = absl::Now() + absl::Seconds(30);
+      do {
+        dv1::DocumentReceipt out;
+        if (sends[i].kind == 0) {
+          dv1::SubmitOrderRequest r;
+          *r.mutable_order() = set.order;
+          status = declarations_->Call(&dv1::DeclarationService::Stub::SubmitOrder, r, &out);
+        } else if (sends[i].kind == 1) {
+          dv1::SubmitPaymentRequest r;
+          *r.mutable_payment() = set.payment;
+          status = declarations_->Call(&dv1::DeclarationService::Stub::SubmitPayment, r, &out);
+        } else {
+          dv1::SubmitWaybillRequest r;
+          *r.mutable_waybill() = set.waybill;
+          status = declarations_->Call(&dv1::DeclarationService::Stub::SubmitWaybill, r, &out);
+        }
+        if (absl::IsInvalidArgument(status)) absl::SleepFor(absl::Milliseconds(100));
+      } while (absl::IsInvalidArgument(status) && absl::Now() < deadline);
+      if (!status.ok()) {
+        failures++;
+        ADD_FAILURE() << status;
+      }
+    }
+  };
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) clients.emplace_back(client);
+  for (auto& t : clients) t.join();
+  ASSERT_EQ(failures, 0);
+
+  std::set<std::string> keys;
+  for (int i = 0; i < kOrders; ++i) {
+    keys.insert(declarations::OrderKey(codes.platform,
+                                       samples::MakeImportSet(base + i, codes).order.order_no()));
+  }
+  std::map<std::string, int> matched;
+  absl::Time all_seen = absl::InfiniteFuture();
+  testing::ReadTopic(
+      "parkline.declarations.v1", absl::Seconds(60),
+      [&](const testing::ConsumedRecord& r) {
+        if (keys.count(r.key) > 0 &&
+            testing::Header(r, "ce_type") == "parkline.declarations.v1.DeclarationMatched") {
+          matched[r.key]++;
+        }
+        return false;
+      },
+      [&](const auto&) {
+        // Read on for two seconds after the last order matched: a second DeclarationMatched of
+        // any order would show by then.
+
+        if (matched.size() >= keys.size() && all_seen == absl::InfiniteFuture()) {
+          all_seen = absl::Now();
+        }
+        return absl::Now() >= all_seen + absl::Seconds(2);
+      });
+  for (const std::string& key : keys) EXPECT_EQ(matched[key], 1) << key;
+
+  dv1::GetDeclarationRequest get;
+  get.set_order_key(*keys.begin());
+  dv1::Declaration d;
+  ASSERT_TRUE(declarations_->Call(&dv1::DeclarationService::Stub::GetDeclaration, get, &d).ok());
+  EXPECT_EQ(d.status(), dv1::DECLARATION_STATUS_MATCHED);
+
+  declarations_->process().Signal(SIGTERM);
+  EXPECT_EQ(declarations_->process().Wait(absl::Seconds(5)), 0);
+}
+
+}  // namespace
+}  // namespace parkline

@@ -1,0 +1,218 @@
+// Every RPC of the declarations service against every role, over a real gRPC server: who may
+// call what, about whose documents. An enterprise or carrier reaches only documents it is a party
+// to; refusals are PERMISSION_DENIED, decided from the request alone.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "auth/credentials.h"
+#include "auth/grpc_authorizer.h"
+#include "declarations/access_policy.h"
+#include "declarations/declaration_desk.h"
+#include "declarations/declaration_service.h"
+#include "declarations/schema.h"
+#include "events/schema.h"
+#include "grpcpp/create_channel.h"
+#include "runtime/server.h"
+#include "samples/import_sets.h"
+#include "store/group_commit.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::declarations {
+namespace {
+
+constexpr char kOwn[] = "3301960001";    // the enterprise's customs code, and the carrier's code
+constexpr char kOther[] = "4401960009";  // somebody else's
+
+const std::vector<std::string> kRoles = {"park-admin",      "park-staff", "enterprise",
+                                         "customs-gateway", "carrier",    "analyst"};
+
+// The expected policy, written out independently of access_policy.cc.
+struct Expected {
+  std::set<std::string> any;
+  std::set<std::string> own_only;
+};
+const std::map<std::string, Expected> kExpected = {
+    {"SubmitOrder", {{"park-admin"}, {"enterprise"}}},
+    {"SubmitPayment", {{"park-admin"}, {"enterprise"}}},
+    {"SubmitReceipt", {{"park-admin"}, {"enterprise"}}},
+    {"SubmitWaybill", {{"park-admin"}, {"enterprise", "carrier"}}},
+    {"SubmitMessage", {{"park-admin"}, {"enterprise", "carrier"}}},
+    {"GetDeclaration", {{"park-admin", "park-staff", "customs-gateway"}, {"enterprise"}}},
+    {"ListDeclarations", {{"park-admin", "park-staff", "customs-gateway"}, {"enterprise"}}},
+    {"GetBuyerQuota", {{"park-admin", "park-staff", "enterprise"}, {}}},
+};
+
+using Stub = v1::DeclarationService::Stub;
+using Call = std::function<grpc::Status(Stub&, grpc::ClientContext*, const std::string& code)>;
+
+// A set whose every party is `code`.
+samples::ImportSet SetOf(const std::string& code) {
+  return samples::MakeImportSet(1, samples::ImportCodes{code, code, code, code});
+}
+
+const std::map<std::string, Call>& Calls() {
+  static const auto* calls = new std::map<std::string, Call>{
+      {"SubmitOrder",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::SubmitOrderRequest r;
+         *r.mutable_order() = SetOf(code).order;
+         v1::DocumentReceipt out;
+         return s.SubmitOrder(c, r, &out);
+       }},
+      {"SubmitPayment",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::SubmitPaymentRequest r;
+         *r.mutable_payment() = SetOf(code).payment;
+         v1::DocumentReceipt out;
+         return s.SubmitPayment(c, r, &out);
+       }},
+      {"SubmitReceipt",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::SubmitReceiptRequest r;
+         r.mutable_receipt()->set_ebc_code(code);
+         r.mutable_receipt()->set_pay_code(code);
+         v1::DocumentReceipt out;
+         return s.SubmitReceipt(c, r, &out);
+       }},
+      {"SubmitWaybill",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::SubmitWaybillRequest r;
+         *r.mutable_waybill() = SetOf(code).waybill;
+         v1::DocumentReceipt out;
+         return s.SubmitWaybill(c, r, &out);
+       }},
+      {"SubmitMessage",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         // A one-waybill CEB511: its only party is the logistics enterprise.
+         v1::SubmitMessageRequest r;
+         r.set_xml(absl::StrCat(
+             R"(<ceb:CEB511Message guid="G" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb">)",
+             "<ceb:Logistics><ceb:LogisticsHead><ceb:logisticsCode>", code,
+             "</ceb:logisticsCode><ceb:orderNo>ORD-1</ceb:orderNo></ceb:LogisticsHead>",
+             "</ceb:Logistics></ceb:CEB511Message>"));
+         v1::SubmitMessageResponse out;
+         return s.SubmitMessage(c, r, &out);
+       }},
+      {"GetDeclaration",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::GetDeclarationRequest r;
+         r.set_order_key(code + "/ORD-1");
+         v1::Declaration out;
+         return s.GetDeclaration(c, r, &out);
+       }},
+      {"ListDeclarations",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::ListDeclarationsRequest r;
+         r.set_enterprise_code(code);
+         v1::ListDeclarationsResponse out;
+         return s.ListDeclarations(c, r, &out);
+       }},
+      {"GetBuyerQuota",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::GetBuyerQuotaRequest r;
+         r.set_buyer_id_number(samples::ResidentIdFor(1));
+         r.set_year(2025);
+         v1::BuyerQuota out;
+         return s.GetBuyerQuota(c, r, &out);
+       }},
+  };
+  return *calls;
+}
+
+class DeclarationAccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = store::Database::Open("sqlite://" + dir_.path() + "/d.db");
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(*db);
+    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
+    ASSERT_TRUE(ApplySchema(*db_).ok());
+    writer_ = std::make_unique<store::GroupCommitter>(*db_);
+    desk_ = std::make_unique<DeclarationDesk>(*db_, *writer_, nullptr);
+    std::string tokens = R"({"tokens":[)";
+    for (size_t i = 0; i < kRoles.size(); ++i) {
+      absl::StrAppend(&tokens, i ? "," : "", R"({"sha256":")", auth::Sha256Hex(Token(kRoles[i])),
+                      R"(","principal":")", kRoles[i], R"(-caller","roles":[")", kRoles[i],
+                      R"("],"uscc":"91350100M000100Y43","customs_code":")", kOwn,
+                      R"(","carrier_code":")", kOwn, R"("})");
+    }
+    tokens += "]}";
+    std::ofstream(dir_.path() + "/tokens.json") << tokens;
+    store_ = std::make_unique<auth::CredentialStore>(dir_.path() + "/tokens.json");
+    ASSERT_TRUE(store_->Load().ok());
+    authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*store_, AccessPolicy());
+    service_ = std::make_unique<DeclarationService>(*desk_, *authorizer_);
+    runtime::ServerOptions options;
+    options.address = "127.0.0.1:0";
+    auto server = runtime::GrpcServer::Start(options, {service_.get()});
+    ASSERT_TRUE(server.ok());
+    server_ = std::move(*server);
+    stub_ = v1::DeclarationService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+  }
+
+  static std::string Token(const std::string& role) { return "decl-token-of-" + role; }
+
+  grpc::Status Invoke(const std::string& method, const std::string& authorization,
+                      const std::string& code) {
+    grpc::ClientContext ctx;
+    if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
+    return Calls().at(method)(*stub_, &ctx, code);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<store::GroupCommitter> writer_;
+  std::unique_ptr<DeclarationDesk> desk_;
+  std::unique_ptr<auth::CredentialStore> store_;
+  std::unique_ptr<auth::GrpcAuthorizer> authorizer_;
+  std::unique_ptr<DeclarationService> service_;
+  std::unique_ptr<runtime::GrpcServer> server_;
+  std::unique_ptr<Stub> stub_;
+};
+
+TEST_F(DeclarationAccessTest, TheTableCoversEveryRpcOfTheService) {
+  const auto* service =
+      v1::Declaration::descriptor()->file()->FindServiceByName("DeclarationService");
+  ASSERT_NE(service, nullptr);
+  ASSERT_EQ(static_cast<size_t>(service->method_count()), kExpected.size());
+  for (int i = 0; i < service->method_count(); ++i) {
+    EXPECT_EQ(kExpected.count(service->method(i)->name()), 1u) << service->method(i)->name();
+    EXPECT_EQ(Calls().count(service->method(i)->name()), 1u) << service->method(i)->name();
+  }
+}
+
+TEST_F(DeclarationAccessTest, EveryRpcTimesEveryRole) {
+  for (const auto& [method, expected] : kExpected) {
+    for (const std::string& role : kRoles) {
+      for (const char* code : {kOwn, kOther}) {
+        bool allowed = expected.any.count(role) > 0 ||
+                       (expected.own_only.count(role) > 0 && std::string(code) == kOwn);
+        grpc::Status status = Invoke(method, "Bearer " + Token(role), code);
+        SCOPED_TRACE(
+            absl::StrCat(method, " as ", role, " about ", code, ": ", status.error_message()));
+        if (allowed) {
+          EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+          EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+        } else {
+          EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+        }
+      }
+    }
+  }
+}
+
+TEST_F(DeclarationAccessTest, NoCredentialsAreUnauthenticatedOnEveryRpc) {
+  for (const auto& [method, call] : Calls()) {
+    EXPECT_EQ(Invoke(method, "", kOwn).error_code(), grpc::StatusCode::UNAUTHENTICATED) << method;
+    EXPECT_EQ(Invoke(method, "Bearer nope", kOwn).error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << method;
+  }
+}
+
+}  // namespace
+}  // namespace parkline::declarations

@@ -1,0 +1,229 @@
+// The declarations desk against a real database, on every backend: documents in any order become
+// one declaration, resends are idempotent, appType 2 and 3 behave, the buyer's quota is reserved
+// and released, codes must belong to resident enterprises, and every effect has its event.
+#include "declarations/declaration_desk.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "ceb/ceb_reader.h"
+#include "declarations/declaration_repository.h"
+#include "declarations/schema.h"
+#include "errors/violations.h"
+#include "events/outbox.h"
+#include "events/schema.h"
+#include "parkline/declarations/v1/events.pb.h"
+#include "parkline/enterprises/v1/events.pb.h"
+#include "samples/import_sets.h"
+#include "store/group_commit.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::declarations {
+namespace {
+
+class DeskTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
+    auto db = store::Database::Open(database_.url());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
+    ASSERT_TRUE(ApplySchema(*db_).ok());
+    writer_ = std::make_unique<store::GroupCommitter>(*db_);
+    desk_ = std::make_unique<DeclarationDesk>(*db_, *writer_, nullptr);
+    for (const char* code : {"3301960001", "3301960002", "3301960003", "3301960004"}) {
+      MakeResident(code);
+    }
+  }
+
+  void MakeResident(const std::string& customs_code) {
+    enterprises::v1::EnterpriseAdmitted admitted;
+    admitted.mutable_enterprise()->set_uscc("USCC-" + customs_code);
+    admitted.mutable_enterprise()->set_customs_code(customs_code);
+    events::Envelope e;
+    e.type = "parkline.enterprises.v1.EnterpriseAdmitted";
+    e.payload = admitted.SerializeAsString();
+    ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) {
+                     return DeclarationDesk::ApplyEnterpriseEvent(tx, e);
+                   })
+                    .ok());
+  }
+
+  // The types of the events in the outbox, in order.
+  std::vector<std::string> Events() {
+    std::vector<std::string> out;
+    db_->Read([&](store::Transaction& tx) -> absl::Status {
+         auto pending = events::ReadPending(tx, 10000);
+         if (!pending.ok()) return pending.status();
+         for (const auto& p : *pending) out.push_back(p.envelope.type.substr(25));
+         return absl::OkStatus();
+       })
+        .IgnoreError();
+    return out;
+  }
+
+  int Count(const std::vector<std::string>& events, const std::string& type) {
+    return static_cast<int>(std::count(events.begin(), events.end(), type));
+  }
+
+  testing::TestDatabase database_{GetParam()};
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<store::GroupCommitter> writer_;
+  std::unique_ptr<DeclarationDesk> desk_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, DeskTest, ::testing::ValuesIn(testing::StoreBackends()),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(DeskTest, ThreeDocumentsInAnyOrderMakeOneDeclaration) {
+  auto s = samples::MakeImportSet(1);
+  auto w = desk_->SubmitWaybill(s.waybill);
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->declaration_status(), v1::DECLARATION_STATUS_WAITING);
+  EXPECT_EQ(w->order_key(), "/ORD-00000001");
+  ASSERT_TRUE(desk_->SubmitPayment(s.payment).ok());
+  auto o = desk_->SubmitOrder(s.order);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->outcome(), v1::DOCUMENT_OUTCOME_ACCEPTED);
+  EXPECT_EQ(o->declaration_status(), v1::DECLARATION_STATUS_MATCHED);
+  auto d = desk_->Get("3301960001/ORD-00000001");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->status(), v1::DECLARATION_STATUS_MATCHED);
+  auto events = Events();
+  EXPECT_EQ(Count(events, "DocumentReceived"), 3);
+  EXPECT_EQ(Count(events, "DeclarationMatched"), 1);
+
+  // Every document again: duplicates, nothing new.
+  for (auto r : {desk_->SubmitOrder(s.order), desk_->SubmitPayment(s.payment),
+                 desk_->SubmitWaybill(s.waybill)}) {
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->outcome(), v1::DOCUMENT_OUTCOME_DUPLICATE);
+    EXPECT_EQ(r->declaration_status(), v1::DECLARATION_STATUS_MATCHED);
+  }
+  EXPECT_EQ(Events().size(), events.size());
+}
+
+TEST_P(DeskTest, ResendWithOtherContentIsAlreadyExistsAndChangesFollowTheRules) {
+  auto s = samples::MakeImportSet(2);
+  ASSERT_TRUE(desk_->SubmitOrder(s.order).ok());
+  v1::Order other = s.order;
+  other.set_buyer_reg_no("someone-else");
+  EXPECT_EQ(desk_->SubmitOrder(other).status().code(), absl::StatusCode::kAlreadyExists);
+  // appType 2 changes an unmatched order.
+  other.set_app_type(v1::APP_TYPE_CHANGE);
+  auto changed = desk_->SubmitOrder(other);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->outcome(), v1::DOCUMENT_OUTCOME_CHANGED);
+  // Once matched, no more changes.
+  ASSERT_TRUE(desk_->SubmitPayment(s.payment).ok());
+  ASSERT_TRUE(desk_->SubmitWaybill(s.waybill).ok());
+  other.set_buyer_reg_no("third");
+  EXPECT_EQ(desk_->SubmitOrder(other).status().code(), absl::StatusCode::kFailedPrecondition);
+  v1::Waybill change = s.waybill;
+  change.set_app_type(v1::APP_TYPE_CHANGE);
+  change.set_weight("2.00");
+  EXPECT_EQ(desk_->SubmitWaybill(change).status().code(), absl::StatusCode::kFailedPrecondition);
+  // A change of nothing.
+  auto lone = samples::MakeImportSet(3);
+  lone.payment.set_app_type(v1::APP_TYPE_CHANGE);
+  EXPECT_EQ(desk_->SubmitPayment(lone.payment).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_P(DeskTest, DisagreeingDocumentsAreRejectedWithEveryMismatchAndMayBeCorrected) {
+  auto s = samples::MakeImportSet(4);
+  s.payment.set_amount_paid("190.49");
+  ASSERT_TRUE(desk_->SubmitOrder(s.order).ok());
+  ASSERT_TRUE(desk_->SubmitWaybill(s.waybill).ok());
+  auto p = desk_->SubmitPayment(s.payment);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->declaration_status(), v1::DECLARATION_STATUS_REJECTED);
+  auto d = desk_->Get(p->order_key());
+  ASSERT_TRUE(d.ok());
+  ASSERT_GE(d->mismatches_size(), 1);
+  EXPECT_EQ(Count(Events(), "DeclarationRejected"), 1);
+  // The payment enterprise corrects its document: the set matches.
+  s.payment.set_amount_paid("190.50");
+  s.payment.set_app_type(v1::APP_TYPE_CHANGE);
+  auto fixed = desk_->SubmitPayment(s.payment);
+  ASSERT_TRUE(fixed.ok()) << fixed.status();
+  EXPECT_EQ(fixed->declaration_status(), v1::DECLARATION_STATUS_MATCHED);
+}
+
+TEST_P(DeskTest, TheBuyersQuotaIsReservedAtMatchAndReleasedOnWithdrawal) {
+  auto s = samples::MakeImportSet(5);
+  for (auto r : {desk_->SubmitOrder(s.order), desk_->SubmitPayment(s.payment),
+                 desk_->SubmitWaybill(s.waybill)}) {
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  v1::GetBuyerQuotaRequest q;
+  q.set_buyer_id_number(s.order.buyer_id_number());
+  q.set_year(2025);
+  auto quota = desk_->Quota(q);
+  ASSERT_TRUE(quota.ok());
+  EXPECT_EQ(quota->used(), "190.50");
+  EXPECT_EQ(quota->remaining(), "25809.50");
+  q.set_year(2026);  // another calendar year is untouched
+  EXPECT_EQ(desk_->Quota(q)->used(), "0.00");
+  q.set_year(2025);
+
+  v1::Order withdraw = s.order;
+  withdraw.set_app_type(v1::APP_TYPE_WITHDRAW);
+  auto w = desk_->SubmitOrder(withdraw);
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->outcome(), v1::DOCUMENT_OUTCOME_WITHDRAWN);
+  EXPECT_EQ(w->declaration_status(), v1::DECLARATION_STATUS_WITHDRAWN);
+  EXPECT_EQ(desk_->Quota(q)->used(), "0.00");
+  EXPECT_EQ(Count(Events(), "DeclarationWithdrawn"), 1);
+  EXPECT_EQ(desk_->SubmitOrder(withdraw)->outcome(), v1::DOCUMENT_OUTCOME_DUPLICATE);
+}
+
+TEST_P(DeskTest, CodesMustBelongToResidentEnterprisesAndNothingIsStoredOtherwise) {
+  samples::ImportCodes codes;
+  codes.enterprise = "9999999999";
+  auto s = samples::MakeImportSet(6, codes);
+  auto r = desk_->SubmitOrder(s.order);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  auto v = errors::ViolationsOf(r.status());
+  ASSERT_EQ(v.size(), 1u) << r.status();
+  EXPECT_EQ(v[0].field, "order.ebc_code");
+  EXPECT_EQ(v[0].reason, "NOT_RESIDENT");
+  EXPECT_TRUE(Events().empty());
+  // Once the registry admits it (an event), the same order is accepted.
+  MakeResident("9999999999");
+  EXPECT_TRUE(desk_->SubmitOrder(s.order).ok());
+}
+
+TEST_P(DeskTest, BrokenDocumentsNameEveryRuleAndStoreNothing) {
+  auto s = samples::MakeImportSet(7);
+  s.order.set_actural_paid("190.00");
+  s.order.set_buyer_id_number("110105198001010011");
+  auto r = desk_->SubmitOrder(s.order);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_GE(errors::ViolationsOf(r.status()).size(), 2u) << r.status();
+  EXPECT_TRUE(Events().empty());
+}
+
+TEST_P(DeskTest, AnOfficialMessageIsReadAndItsDocumentsCheckedAllOrNothing) {
+  // Customs' own CEB311 sample: it parses, and the park's checks find what is wrong with it
+  // (its second goods line says 200 x 10 = 12000, and its codes are not resident here).
+  std::ifstream in(std::string(CEB_REFERENCE_DIR) + "/samples/import/CEB311Message.xml");
+  std::stringstream xml;
+  xml << in.rdbuf();
+  auto message = ceb::ReadCebMessage(xml.str());
+  ASSERT_TRUE(message.ok()) << message.status();
+  auto r = desk_->SubmitMessage(*message, "9610");
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  bool line_rule = false;
+  for (const auto& v : errors::ViolationsOf(r.status())) {
+    if (v.field.find("orders[0].goods[1]") == 0) line_rule = true;
+  }
+  EXPECT_TRUE(line_rule) << r.status();
+  EXPECT_TRUE(Events().empty());
+}
+
+}  // namespace
+}  // namespace parkline::declarations

@@ -1,0 +1,317 @@
+// GroupCommitter on every backend (SQLite always; PostgreSQL when the test server is up): many
+// callers share commits, a failing function is undone alone, a retried transaction starts every
+// function afresh, results are committed before Transact returns, the destructor finishes the
+// queue. To put chosen functions into one transaction, in a chosen order, a Gate holds the
+// writer thread while the callers queue up.
+#include "store/group_commit.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <thread>
+
+#include "store/database.h"
+#include "store/migrations.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::store {
+namespace {
+
+using namespace std::chrono_literals;
+using Fn = std::function<absl::Status(Transaction&)>;
+
+const std::vector<Migration> kMigrations = {
+    {1, "items", "CREATE TABLE items (id {{id}}, name TEXT NOT NULL UNIQUE)"},
+};
+
+absl::Status Insert(Transaction& tx, const std::string& name) {
+  return tx.Execute("INSERT INTO items (name) VALUES ($1)", {name}).status();
+}
+
+// Polls `done` for up to ten seconds (tests only: the committer itself never polls).
+bool WaitUntil(const std::function<bool()>& done) {
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
+// A caller whose function inserts "gate" and holds the committer's writer thread until Open():
+// callers started meanwhile queue up and share the next transaction, in the order they started.
+class Gate {
+ public:
+  explicit Gate(GroupCommitter& committer) {
+    result_ = std::async(std::launch::async, [this, &committer] {
+      return committer.Transact([this](Transaction& tx) {
+        entered_ = true;
+        while (!open_) std::this_thread::sleep_for(1ms);
+        std::this_thread::sleep_for(hold_after_open_.load());
+        return Insert(tx, "gate");
+      });
+    });
+    EXPECT_TRUE(WaitUntil([this] { return entered_.load(); }));
+  }
+  ~Gate() { open_ = true; }  // a test that failed early must not hang
+
+  // Lets the gate's function finish after `hold` more.
+  void Open(std::chrono::milliseconds hold = 0ms) {
+    hold_after_open_ = hold;
+    open_ = true;
+  }
+  absl::Status Result() { return result_.get(); }
+
+ private:
+  std::atomic<bool> entered_{false}, open_{false};
+  std::atomic<std::chrono::milliseconds> hold_after_open_{0ms};
+  std::future<absl::Status> result_;  // last: its destructor waits for the caller
+};
+
+// Starts a caller of `committer` and waits until its function is queued (behind a Gate).
+std::future<absl::Status> Enqueue(GroupCommitter& committer, Fn fn) {
+  size_t before = committer.pending();
+  auto result = std::async(std::launch::async,
+                           [&committer, fn = std::move(fn)] { return committer.Transact(fn); });
+  EXPECT_TRUE(WaitUntil([&] { return committer.pending() == before + 1; }));
+  return result;
+}
+
+Fn Inserting(const std::string& name) {
+  return [name](Transaction& tx) { return Insert(tx, name); };
+}
+
+class GroupCommitTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
+    auto db = Database::Open(database_.url());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  }
+
+  // Read through `db` (by default the test's own handle).
+  int64_t Count(const std::string& where = "", const Params& params = {}, Database* db = nullptr) {
+    int64_t n = -1;
+    absl::Status s = (db ? db : db_.get())->Read([&](Transaction& tx) -> absl::Status {
+      auto rows = tx.Query("SELECT COUNT(*) FROM items" + where, params);
+      if (!rows.ok()) return rows.status();
+      n = rows->front().Int(0);
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    return n;
+  }
+  bool Has(const std::string& name, Database* db = nullptr) {
+    return Count(" WHERE name = $1", {name}, db) == 1;
+  }
+
+  testing::TestDatabase database_{GetParam()};
+  std::unique_ptr<Database> db_;
+};
+
+TEST_P(GroupCommitTest, ConcurrentCallersAllLandInFewerTransactions) {
+  constexpr int kThreads = 16, kEach = 50;
+  GroupCommitter committer(*db_);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        absl::Status s = committer.Transact(Inserting(std::to_string(t) + "-" + std::to_string(i)));
+        if (!s.ok()) {
+          ADD_FAILURE() << s;
+          failures++;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(Count(), kThreads * kEach);
+  EXPECT_GE(committer.batches(), 1);
+  EXPECT_LT(committer.batches(), kThreads * kEach);
+  RecordProperty("items", kThreads * kEach);
+  RecordProperty("transactions", static_cast<int>(committer.batches()));
+}
+
+TEST_P(GroupCommitTest, AFailingFunctionIsUndoneAloneAndGetsItsOwnError) {
+  GroupCommitter committer(*db_);
+  Gate gate(committer);
+  // One shared transaction, in this order: the failures sit between functions that succeed.
+  auto a = Enqueue(committer, Inserting("a"));
+  auto duplicate = Enqueue(committer, [](Transaction& tx) {
+    if (auto s = Insert(tx, "duplicate's own"); !s.ok()) return s;
+    return Insert(tx, "gate");  // a unique violation
+  });
+  auto refused = Enqueue(committer, [](Transaction& tx) {
+    if (auto s = Insert(tx, "refused"); !s.ok()) return s;
+    return absl::FailedPreconditionError("changed my mind");
+  });
+  auto b = Enqueue(committer, Inserting("b"));
+  gate.Open();
+
+  EXPECT_TRUE(gate.Result().ok());
+  EXPECT_TRUE(a.get().ok());
+  EXPECT_EQ(duplicate.get().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(refused.get().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(b.get().ok());          // on PostgreSQL, the unique violation did not abort the rest
+  EXPECT_EQ(committer.batches(), 2);  // the gate's, then one shared by the four
+  EXPECT_TRUE(Has("a"));
+  EXPECT_TRUE(Has("b"));
+  EXPECT_FALSE(Has("duplicate's own"));
+  EXPECT_FALSE(Has("refused"));
+  EXPECT_EQ(Count(), 3);
+}
+
+TEST_P(GroupCommitTest, ARetriedTransactionRunsEveryFunctionAfresh) {
+  GroupCommitter committer(*db_);
+  Gate gate(committer);
+  // First attempt: `flaky` fails on its own, then `conflicted` asks for a retry. Second attempt:
+  // both succeed, and `flaky`'s error from the first attempt must be forgotten.
+  int flaky_runs = 0, conflicted_runs = 0;  // written by the writer thread only
+  auto flaky = Enqueue(committer, [&](Transaction& tx) -> absl::Status {
+    if (++flaky_runs == 1) {
+      if (auto s = Insert(tx, "first attempt"); !s.ok()) return s;
+      return absl::FailedPreconditionError("not yet");
+    }
+    return Insert(tx, "flaky");
+  });
+  auto conflicted = Enqueue(committer, [&](Transaction& tx) -> absl::Status {
+    if (++conflicted_runs == 1) return absl::UnavailableError("serialization conflict");
+    return Insert(tx, "conflicted");
+  });
+  gate.Open();
+
+  EXPECT_TRUE(gate.Result().ok());
+  EXPECT_TRUE(flaky.get().ok());
+  EXPECT_TRUE(conflicted.get().ok());
+  EXPECT_EQ(flaky_runs, 2);
+  EXPECT_EQ(conflicted_runs, 2);
+  EXPECT_EQ(committer.batches(), 2);
+  EXPECT_TRUE(Has("flaky"));
+  EXPECT_TRUE(Has("conflicted"));
+  EXPECT_FALSE(Has("first attempt"));
+}
+
+TEST_P(GroupCommitTest, AFunctionThatStaysUnavailableFailsAlone) {
+  GroupCommitter committer(*db_);
+  Gate gate(committer);
+  auto a = Enqueue(committer, Inserting("a"));
+  auto stuck = Enqueue(committer, [](Transaction& tx) -> absl::Status {
+    if (auto s = Insert(tx, "stuck"); !s.ok()) return s;
+    return absl::UnavailableError("always busy");
+  });
+  auto b = Enqueue(committer, Inserting("b"));
+  gate.Open();
+
+  EXPECT_TRUE(gate.Result().ok());
+  EXPECT_TRUE(a.get().ok());
+  EXPECT_EQ(stuck.get().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(b.get().ok());
+  EXPECT_TRUE(Has("a"));
+  EXPECT_TRUE(Has("b"));
+  EXPECT_FALSE(Has("stuck"));
+}
+
+TEST_P(GroupCommitTest, MaxBatchBoundsATransaction) {
+  GroupCommitter::Options options;
+  options.max_batch = 2;
+  GroupCommitter committer(*db_, options);
+  Gate gate(committer);
+  std::vector<std::future<absl::Status>> results;
+  for (int i = 0; i < 5; ++i) results.push_back(Enqueue(committer, Inserting(std::to_string(i))));
+  gate.Open();
+  EXPECT_TRUE(gate.Result().ok());
+  for (auto& r : results) EXPECT_TRUE(r.get().ok());
+  EXPECT_EQ(committer.batches(), 1 + 3);  // the gate's, then 2 + 2 + 1
+  EXPECT_EQ(Count(), 6);
+}
+
+TEST_P(GroupCommitTest, ChangesAreCommittedWhenTransactReturns) {
+  // Another handle with connections of its own: what it reads is committed, not merely written.
+  auto reader = Database::Open(database_.url());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  constexpr int kThreads = 8, kEach = 25;
+  GroupCommitter committer(*db_);
+  std::atomic<int> failures{0}, unseen{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string name = std::to_string(t) + "-" + std::to_string(i);
+        if (!committer.Transact(Inserting(name)).ok()) {
+          failures++;
+        } else if (!Has(name, reader->get())) {
+          unseen++;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(unseen, 0);
+}
+
+TEST_P(GroupCommitTest, DestructorFinishesTheQueuedWork) {
+  auto committer = std::make_unique<GroupCommitter>(*db_);
+  std::vector<std::future<absl::Status>> results;
+  {
+    Gate gate(*committer);
+    for (int i = 0; i < 10; ++i)
+      results.push_back(Enqueue(*committer, Inserting(std::to_string(i))));
+    // The gate's function returns a while after the destructor began, the ten still queued.
+    gate.Open(/*hold=*/100ms);
+    committer.reset();
+    // Committed before the destructor returned (the callers themselves may wake a little later).
+    EXPECT_EQ(Count(), 11);
+    EXPECT_TRUE(gate.Result().ok());
+  }
+  for (auto& r : results) EXPECT_TRUE(r.get().ok());
+}
+
+// Not an assertion: a figure for the notes. 16 callers x 200 single-row inserts, one
+// transaction each through Database::Transact, then through one GroupCommitter.
+TEST_P(GroupCommitTest, ThroughputAgainstOneTransactionPerRequest) {
+  constexpr int kThreads = 16, kEach = 200;
+  auto measure = [&](const std::string& prefix, const std::function<absl::Status(const Fn&)>& run) {
+    std::atomic<int> failures{0};
+    auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kEach; ++i) {
+          if (!run(Inserting(prefix + std::to_string(t) + "-" + std::to_string(i))).ok()) {
+            failures++;
+          }
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(failures, 0);
+    return kThreads * kEach / took.count();
+  };
+  double direct = measure("direct ", [&](const Fn& fn) { return db_->Transact(fn); });
+  GroupCommitter committer(*db_);
+  double grouped = measure("grouped ", [&](const Fn& fn) { return committer.Transact(fn); });
+  EXPECT_EQ(Count(), 2 * kThreads * kEach);
+  std::printf(
+      "[%s] %d threads x %d inserts: Database::Transact %.0f items/s, GroupCommitter "
+      "%.0f items/s (%lld transactions)\n",
+      GetParam().c_str(), kThreads, kEach, direct, grouped,
+      static_cast<long long>(committer.batches()));
+  RecordProperty("direct_items_per_s", static_cast<int>(direct));
+  RecordProperty("grouped_items_per_s", static_cast<int>(grouped));
+  RecordProperty("grouped_transactions", static_cast<int>(committer.batches()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, GroupCommitTest, ::testing::ValuesIn(testing::StoreBackends()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace parkline::store
