@@ -22,8 +22,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -151,6 +153,9 @@ struct LevelResult {
   // host busy and in iowait, this process (clients, and the echo server), the service process,
   // and the rest (PostgreSQL, Kafka, whatever else runs here). -1 when not measured.
   double host_cpu = -1, iowait = -1, bench_cpu = -1, service_cpu = -1;
+  // The busiest thread of the service process (its one group-commit writer, when that is the
+  // bottleneck) and the busiest PostgreSQL process (the writer's backend), same unit.
+  double service_top_thread = -1, postgres_top_process = -1;
   // PostgreSQL only: the database's committed and rolled back transactions over the level
   // (pg_stat_database, which a busy backend flushes about once a second).
   int64_t pg_commits = -1, pg_rollbacks = -1;
@@ -160,6 +165,8 @@ struct LevelResult {
 struct Usage {
   absl::Time at;
   double host_busy_s = 0, host_iowait_s = 0, bench_s = 0, service_s = -1;
+  std::map<std::string, double> service_threads;  // tid -> CPU seconds
+  std::map<std::string, double> postgres;         // pid -> CPU seconds
   int64_t pg_commits = -1, pg_rollbacks = -1;
 };
 
@@ -170,9 +177,10 @@ struct Watch {
   store::Database* postgres = nullptr;
 };
 
-// utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15).
-double ProcessCpuSeconds(const std::string& pid) {
-  std::ifstream in("/proc/" + pid + "/stat");
+// utime + stime of a process or thread, in seconds (<proc>/stat fields 14 and 15, where <proc>
+// is /proc/<pid> or /proc/<pid>/task/<tid>).
+double CpuSeconds(const std::string& proc) {
+  std::ifstream in(proc + "/stat");
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   size_t paren = stat.rfind(')');
   if (paren == std::string::npos) return 0;
@@ -183,6 +191,39 @@ double ProcessCpuSeconds(const std::string& pid) {
     if (i >= 14) ticks += std::atof(field.c_str());
   }
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double ProcessCpuSeconds(const std::string& pid) { return CpuSeconds("/proc/" + pid); }
+
+// CPU seconds of each entry of `folder` (/proc, or /proc/<pid>/task) that `keep` accepts.
+std::map<std::string, double> CpuOfEach(const std::string& folder,
+                                        const std::function<bool(const std::string&)>& keep) {
+  std::map<std::string, double> out;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    std::string name = entry.path().filename().string();
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+    if (keep(entry.path().string())) out[name] = CpuSeconds(entry.path().string());
+  }
+  return out;
+}
+
+bool IsPostgres(const std::string& proc) {
+  std::ifstream in(proc + "/comm");
+  std::string comm;
+  std::getline(in, comm);
+  return comm == "postgres";
+}
+
+// The largest CPU increase of one entry between two samples, in % of `wall` seconds.
+double TopIncrease(const std::map<std::string, double>& before,
+                   const std::map<std::string, double>& after, double wall) {
+  double top = 0;
+  for (const auto& [id, seconds] : after) {
+    auto was = before.find(id);
+    top = std::max(top, seconds - (was == before.end() ? 0 : was->second));
+  }
+  return 100 * top / wall;
 }
 
 Usage Sample(const Watch& watch) {
@@ -196,8 +237,14 @@ Usage Sample(const Watch& watch) {
   u.host_busy_s = (user + nice + system + irq + softirq + steal) / hz;
   u.host_iowait_s = iowait / hz;
   u.bench_s = ProcessCpuSeconds("self");
-  if (watch.service_pid > 0) u.service_s = ProcessCpuSeconds(std::to_string(watch.service_pid));
+  if (watch.service_pid > 0) {
+    std::string pid = std::to_string(watch.service_pid);
+    u.service_s = ProcessCpuSeconds(pid);
+    u.service_threads =
+        CpuOfEach("/proc/" + pid + "/task", [](const std::string&) { return true; });
+  }
   if (watch.postgres != nullptr) {
+    u.postgres = CpuOfEach("/proc", IsPostgres);
     watch.postgres
         ->Read([&](store::Transaction& tx) -> absl::Status {
           auto rows = tx.Query(
@@ -219,7 +266,13 @@ void AddUsage(LevelResult& r, const Usage& before, const Usage& after) {
   r.host_cpu = percent(after.host_busy_s - before.host_busy_s);
   r.iowait = percent(after.host_iowait_s - before.host_iowait_s);
   r.bench_cpu = percent(after.bench_s - before.bench_s);
-  if (before.service_s >= 0) r.service_cpu = percent(after.service_s - before.service_s);
+  if (before.service_s >= 0) {
+    r.service_cpu = percent(after.service_s - before.service_s);
+    r.service_top_thread = TopIncrease(before.service_threads, after.service_threads, wall);
+  }
+  if (!after.postgres.empty()) {
+    r.postgres_top_process = TopIncrease(before.postgres, after.postgres, wall);
+  }
   if (before.pg_commits >= 0 && after.pg_commits >= 0) {
     r.pg_commits = after.pg_commits - before.pg_commits;
     r.pg_rollbacks = after.pg_rollbacks - before.pg_rollbacks;
@@ -439,19 +492,19 @@ void PrintRows(const std::string& backend, const std::vector<LevelResult>& level
   }
 }
 
-// Where the time went: CPU in % of one core (this host has several), and on PostgreSQL the
-// documents per committed transaction.
+// Where the time went: CPU in % of one core (this host has several), the busiest thread of the
+// service and the busiest PostgreSQL process, and on PostgreSQL the documents per transaction.
 void PrintUsage(const std::vector<std::pair<std::string, std::vector<LevelResult>>>& rows) {
   std::printf(
-      "\nwhere the time went (%% of one core; %ld cores here; other = host - bench - service)\n",
+      "\nwhere the time went (%% of one core, %ld cores here; other = host - bench - service; "
+      "svc top = the service's busiest thread; pg top = the busiest PostgreSQL process)\n",
       sysconf(_SC_NPROCESSORS_ONLN));
-  std::printf("%-10s %11s %7s %7s %7s %8s %7s %9s %9s %11s\n", "backend", "concurrency", "host",
-              "iowait", "bench", "service", "other", "pg xacts", "pg rollbk", "docs/pg xact");
+  std::printf("%-10s %11s %6s %6s %6s %8s %6s %7s %7s %8s %9s %9s\n", "backend", "concurrency",
+              "host", "iowait", "bench", "service", "other", "svc top", "pg top", "pg xacts",
+              "pg rollbk", "docs/xact");
+  auto percent = [](double v) { return v >= 0 ? absl::StrFormat("%.0f%%", v) : std::string("-"); };
   for (const auto& [backend, levels] : rows) {
     for (const LevelResult& r : levels) {
-      double service = std::max(0.0, r.service_cpu);
-      std::string service_text =
-          r.service_cpu >= 0 ? absl::StrFormat("%.0f%%", r.service_cpu) : std::string("in bench");
       std::string pg = "-", rollbacks = "-", per_xact = "-";
       if (r.pg_commits >= 0) {
         pg = absl::StrCat(r.pg_commits);
@@ -460,10 +513,13 @@ void PrintUsage(const std::vector<std::pair<std::string, std::vector<LevelResult
           per_xact = absl::StrFormat("%.1f", static_cast<double>(r.ok) / r.pg_commits);
         }
       }
-      std::printf("%-10s %11d %6.0f%% %6.0f%% %6.0f%% %8s %6.0f%% %9s %9s %11s\n", backend.c_str(),
-                  r.concurrency, r.host_cpu, r.iowait, r.bench_cpu, service_text.c_str(),
-                  r.host_cpu - r.bench_cpu - service, pg.c_str(), rollbacks.c_str(),
-                  per_xact.c_str());
+      std::printf(
+          "%-10s %11d %6s %6s %6s %8s %6s %7s %7s %8s %9s %9s\n", backend.c_str(), r.concurrency,
+          percent(r.host_cpu).c_str(), percent(r.iowait).c_str(), percent(r.bench_cpu).c_str(),
+          r.service_cpu >= 0 ? percent(r.service_cpu).c_str() : "in bench",
+          percent(std::max(0.0, r.host_cpu - r.bench_cpu - std::max(0.0, r.service_cpu))).c_str(),
+          percent(r.service_top_thread).c_str(), percent(r.postgres_top_process).c_str(),
+          pg.c_str(), rollbacks.c_str(), per_xact.c_str());
     }
   }
 }

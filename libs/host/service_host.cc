@@ -96,6 +96,9 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   for (auto& consumer : parts->consumers) consumer->Stop();
   // Whatever the drained RPCs committed goes out now; anything left is published at next start.
   relay.Stop(absl::Seconds(2));
+  // What the service built goes in the reverse order of its making, so that nothing outlives
+  // what it uses.
+  while (!parts->keep_alive.empty()) parts->keep_alive.pop_back();
   log::Info("stopped", {{"took_ms", absl::ToInt64Milliseconds(absl::Now() - started)}});
   return 0;
 }

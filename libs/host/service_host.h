@@ -41,7 +41,8 @@ struct HostContext {
 struct ServiceParts {
   std::vector<std::unique_ptr<grpc::Service>> grpc_services;
   std::vector<std::unique_ptr<events::EventConsumer>> consumers;
-  // Objects the services point to (domain logic, repositories): destroyed last.
+  // Objects the services point to (domain logic, background tasks), destroyed after the server
+  // and the consumers stopped, last one first.
   std::vector<std::shared_ptr<void>> keep_alive;
 };
 

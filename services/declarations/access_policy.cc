@@ -12,19 +12,22 @@ const auth::AccessPolicy& AccessPolicy() {
   constexpr Role kAdmin = Role::kParkAdmin, kStaff = Role::kParkStaff,
                  kEnterprise = Role::kEnterprise, kCarrier = Role::kCarrier,
                  kGateway = Role::kCustomsGateway;
+  // clang-format off
   static const auth::AccessPolicy* policy = new auth::AccessPolicy(
       "parkline.declarations.v1.DeclarationService",
       {
-          // method             any role may call               own documents only
-          {"SubmitOrder", {{kAdmin}, {kEnterprise}}},
-          {"SubmitPayment", {{kAdmin}, {kEnterprise}}},
-          {"SubmitReceipt", {{kAdmin}, {kEnterprise}}},
-          {"SubmitWaybill", {{kAdmin}, {kEnterprise, kCarrier}}},
-          {"SubmitMessage", {{kAdmin}, {kEnterprise, kCarrier}}},
-          {"GetDeclaration", {{kAdmin, kStaff, kGateway}, {kEnterprise}}},
-          {"ListDeclarations", {{kAdmin, kStaff, kGateway}, {kEnterprise}}},
-          {"GetBuyerQuota", {{kAdmin, kStaff, kEnterprise}, {}}},
+          // method                any role may call           own documents only
+          {"SubmitOrder",          {{kAdmin},                   {kEnterprise}}},
+          {"SubmitPayment",        {{kAdmin},                   {kEnterprise}}},
+          {"SubmitReceipt",        {{kAdmin},                   {kEnterprise}}},
+          {"SubmitWaybill",        {{kAdmin},                   {kEnterprise, kCarrier}}},
+          {"SubmitMessage",        {{kAdmin},                   {kEnterprise, kCarrier}}},
+          {"GetDeclaration",       {{kAdmin, kStaff, kGateway}, {kEnterprise}}},
+          {"ListDeclarations",     {{kAdmin, kStaff, kGateway}, {kEnterprise}}},
+          {"GetBuyerQuota",        {{kAdmin, kStaff, kEnterprise}, {}}},
+          {"ListWaitingDocuments", {{kAdmin, kStaff, kGateway},    {}}},
       });
+  // clang-format on
   return *policy;
 }
 

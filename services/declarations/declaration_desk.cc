@@ -1,6 +1,7 @@
 #include "declarations/declaration_desk.h"
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "auth/credentials.h"
@@ -534,6 +535,77 @@ absl::StatusOr<v1::BuyerQuota> DeclarationDesk::Quota(const v1::GetBuyerQuotaReq
   quota.set_annual_limit(FormatAmount(limits_.per_year));
   quota.set_per_transaction_limit(FormatAmount(limits_.per_transaction));
   return quota;
+}
+
+absl::StatusOr<v1::ListWaitingDocumentsResponse> DeclarationDesk::ListWaiting(
+    const v1::ListWaitingDocumentsRequest& request) {
+  errors::Violations v;
+  int size = request.page().page_size() == 0 ? kDefaultPageSize : request.page().page_size();
+  if (size < 0 || size > kMaxPageSize) v.Add("page.page_size", "RANGE", "must be 0..500");
+  if (request.older_than_seconds() < 0) {
+    v.Add("older_than_seconds", "NON_NEGATIVE", "must not be negative");
+  }
+  // The token is "<received_at micros>/<doc_key>" of the last document of the previous page.
+  int64_t after_micros = -1;
+  std::string after_key;
+  if (!request.page().page_token().empty()) {
+    std::string token;
+    size_t slash = std::string::npos;
+    if (absl::WebSafeBase64Unescape(request.page().page_token(), &token)) slash = token.find('/');
+    if (slash == std::string::npos || !absl::SimpleAtoi(token.substr(0, slash), &after_micros)) {
+      v.Add("page.page_token", "PAGE_TOKEN", "is not a token this service returned");
+    } else {
+      after_key = token.substr(slash + 1);
+    }
+  }
+  if (!v.empty()) return v.ToStatus();
+  int64_t before =
+      absl::ToUnixMicros(absl::Now() - absl::Seconds(request.older_than_seconds())) + 1;
+  v1::ListWaitingDocumentsResponse response;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto rows = DeclarationRepository(tx).Waiting(before, after_micros, after_key, size + 1);
+    if (!rows.ok()) return rows.status();
+    response.Clear();
+    bool more = static_cast<int>(rows->size()) > size;
+    if (more) rows->resize(size);
+    for (const auto& row : *rows) *response.add_documents() = row.document;
+    if (more) {
+      response.set_next_page_token(absl::WebSafeBase64Escape(
+          absl::StrCat(rows->back().received_micros, "/", rows->back().document.document_key())));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<int> DeclarationDesk::ExpireWaiting(absl::Duration waiting, absl::Time now) {
+  int expired = 0;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    expired = 0;
+    DeclarationRepository repo(tx);
+    int64_t now_micros = absl::ToUnixMicros(now);
+    auto rows = repo.Waiting(absl::ToUnixMicros(now - waiting), -1, "", kMaxPageSize);
+    if (!rows.ok()) return rows.status();
+    for (const auto& row : *rows) {
+      if (auto s = repo.Expire(row.document.kind(), row.document.document_key(), now_micros);
+          !s.ok()) {
+        return s;
+      }
+      v1::DocumentExpired event;
+      event.set_kind(row.document.kind());
+      event.set_order_no(row.document.order_no());
+      event.set_document_key(row.document.document_key());
+      event.set_guid(row.document.guid());
+      event.set_waited_seconds((now_micros - row.received_micros) / 1000000);
+      if (auto s = Publish(tx, row.document.document_key(), event); !s.ok()) return s;
+      ++expired;
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (expired > 0 && events_committed_) events_committed_();
+  return expired;
 }
 
 absl::Status DeclarationDesk::ApplyEnterpriseEvent(store::Transaction& tx,

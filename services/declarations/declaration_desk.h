@@ -15,6 +15,7 @@
 #include <functional>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "declarations/quota_ledger.h"
 #include "events/envelope.h"
 #include "parkline/declarations/v1/declarations.pb.h"
@@ -44,6 +45,12 @@ class DeclarationDesk {
   absl::StatusOr<v1::Declaration> Get(const std::string& order_key);
   absl::StatusOr<v1::ListDeclarationsResponse> List(const v1::ListDeclarationsRequest& request);
   absl::StatusOr<v1::BuyerQuota> Quota(const v1::GetBuyerQuotaRequest& request);
+  absl::StatusOr<v1::ListWaitingDocumentsResponse> ListWaiting(
+      const v1::ListWaitingDocumentsRequest& request);
+
+  // Expires the documents that have waited longer than `waiting` at `now` for partners that never
+  // came (DocumentExpired each); returns how many. Run periodically by the service.
+  absl::StatusOr<int> ExpireWaiting(absl::Duration waiting, absl::Time now);
 
   // Applies an event of parkline.enterprises.v1 to the resident-codes projection (consumer
   // handler; runs in the consumer's transaction).

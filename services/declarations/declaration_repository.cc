@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace parkline::declarations {
 namespace {
@@ -12,12 +13,14 @@ int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
 
 absl::StatusOr<std::optional<StoredDocument>> DeclarationRepository::FindDocument(
     v1::DocumentKind kind, const std::string& doc_key) {
-  auto rows = tx_.Query("SELECT payload, withdrawn FROM documents WHERE kind = $1 AND doc_key = $2",
-                        {int64_t{kind}, doc_key});
+  auto rows = tx_.Query(
+      "SELECT payload, withdrawn, expired_at FROM documents WHERE kind = $1 AND doc_key = $2",
+      {int64_t{kind}, doc_key});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::optional<StoredDocument>();
+  // An expired document counts as withdrawn: it takes no part in matching until sent again.
   return std::optional<StoredDocument>(
-      StoredDocument{rows->front().Text(0), rows->front().Int(1) != 0});
+      StoredDocument{rows->front().Text(0), rows->front().Int(1) != 0 || !rows->front().IsNull(2)});
 }
 
 absl::Status DeclarationRepository::SaveDocument(v1::DocumentKind kind, const std::string& doc_key,
@@ -29,7 +32,7 @@ absl::Status DeclarationRepository::SaveDocument(v1::DocumentKind kind, const st
           "INSERT INTO documents (kind, doc_key, order_no, guid, payload, withdrawn, received_at) "
           "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kind, doc_key) DO UPDATE SET "
           "order_no = excluded.order_no, guid = excluded.guid, payload = excluded.payload, "
-          "withdrawn = excluded.withdrawn, received_at = excluded.received_at",
+          "withdrawn = excluded.withdrawn, received_at = excluded.received_at, expired_at = NULL",
           {int64_t{kind}, doc_key, order_no, guid, store::Blob{payload}, int64_t{withdrawn ? 1 : 0},
            NowMicros()})
       .status();
@@ -39,12 +42,49 @@ absl::StatusOr<std::vector<std::string>> DeclarationRepository::LiveDocumentsFor
     v1::DocumentKind kind, const std::string& order_no) {
   auto rows = tx_.Query(
       "SELECT payload FROM documents WHERE kind = $1 AND order_no = $2 AND withdrawn = 0 "
+      "AND expired_at IS NULL "
       "ORDER BY received_at, doc_key",
       {int64_t{kind}, order_no});
   if (!rows.ok()) return rows.status();
   std::vector<std::string> out;
   for (const store::Row& r : *rows) out.push_back(r.Text(0));
   return out;
+}
+
+absl::StatusOr<std::vector<DeclarationRepository::WaitingRow>> DeclarationRepository::Waiting(
+    int64_t before_micros, int64_t after_micros, const std::string& after_key, int limit) {
+  // A waybill belongs to every order with its order number: it waits while none is matched.
+  auto rows = tx_.Query(
+      "SELECT d.kind, d.doc_key, d.order_no, d.guid, d.received_at FROM documents d "
+      "WHERE d.withdrawn = 0 AND d.expired_at IS NULL AND d.received_at < $1 "
+      "AND (d.received_at > $2 OR (d.received_at = $2 AND d.doc_key > $3)) "
+      "AND NOT EXISTS (SELECT 1 FROM declarations x WHERE x.status = $4 AND "
+      "(x.order_key = d.doc_key OR (d.kind = $5 AND x.order_key LIKE '%/' || d.order_no))) "
+      "ORDER BY d.received_at, d.doc_key LIMIT $6",
+      {before_micros, after_micros, after_key, int64_t{v1::DECLARATION_STATUS_MATCHED},
+       int64_t{v1::DOCUMENT_KIND_WAYBILL}, int64_t{limit}});
+  if (!rows.ok()) return rows.status();
+  std::vector<WaitingRow> out;
+  for (const store::Row& r : *rows) {
+    WaitingRow w;
+    w.document.set_kind(static_cast<v1::DocumentKind>(r.Int(0)));
+    w.document.set_document_key(r.Text(1));
+    w.document.set_order_no(r.Text(2));
+    w.document.set_guid(r.Text(3));
+    w.received_micros = r.Int(4);
+    *w.document.mutable_received_time() =
+        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(w.received_micros);
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+absl::Status DeclarationRepository::Expire(v1::DocumentKind kind, const std::string& doc_key,
+                                           int64_t at_micros) {
+  return tx_
+      .Execute("UPDATE documents SET expired_at = $1 WHERE kind = $2 AND doc_key = $3",
+               {at_micros, int64_t{kind}, doc_key})
+      .status();
 }
 
 absl::StatusOr<std::optional<v1::Declaration>> DeclarationRepository::FindDeclaration(

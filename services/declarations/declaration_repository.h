@@ -43,6 +43,16 @@ class DeclarationRepository {
   absl::StatusOr<std::vector<std::string>> LiveDocumentsFor(v1::DocumentKind kind,
                                                             const std::string& order_no);
 
+  // Live documents received before `before_micros` whose order is not matched, oldest first,
+  // after (received_at, kind, doc_key) = `after`.
+  struct WaitingRow {
+    v1::WaitingDocument document;
+    int64_t received_micros;
+  };
+  absl::StatusOr<std::vector<WaitingRow>> Waiting(int64_t before_micros, int64_t after_micros,
+                                                  const std::string& after_key, int limit);
+  absl::Status Expire(v1::DocumentKind kind, const std::string& doc_key, int64_t at_micros);
+
   absl::StatusOr<std::optional<v1::Declaration>> FindDeclaration(const std::string& order_key);
   absl::Status SaveDeclaration(const v1::Declaration& declaration, int64_t updated_micros);
   absl::StatusOr<std::vector<v1::Declaration>> ListDeclarations(const DeclarationFilter& filter,

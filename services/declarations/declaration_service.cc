@@ -126,6 +126,13 @@ grpc::Status DeclarationService::GetBuyerQuota(grpc::ServerContext* ctx,
   return PARKLINE_RPC(GetBuyerQuota, auth::Resource{}, Deliver(desk_.Quota(*request), response));
 }
 
+grpc::Status DeclarationService::ListWaitingDocuments(
+    grpc::ServerContext* ctx, const v1::ListWaitingDocumentsRequest* request,
+    v1::ListWaitingDocumentsResponse* response) {
+  return PARKLINE_RPC(ListWaitingDocuments, auth::Resource{},
+                      Deliver(desk_.ListWaiting(*request), response));
+}
+
 #undef PARKLINE_RPC
 
 }  // namespace parkline::declarations

@@ -31,6 +31,9 @@ class DeclarationService final : public v1::DeclarationService::Service {
                                 v1::ListDeclarationsResponse* response) override;
   grpc::Status GetBuyerQuota(grpc::ServerContext* ctx, const v1::GetBuyerQuotaRequest* request,
                              v1::BuyerQuota* response) override;
+  grpc::Status ListWaitingDocuments(grpc::ServerContext* ctx,
+                                    const v1::ListWaitingDocumentsRequest* request,
+                                    v1::ListWaitingDocumentsResponse* response) override;
 
  private:
   DeclarationDesk& desk_;

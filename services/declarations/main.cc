@@ -1,10 +1,15 @@
 // parkline-declarations: orders, payments and waybills received once, checked, and matched into
 // declarations (GB/T 39678-2020 6.1, 6.2.3).
+#include "absl/flags/flag.h"
 #include "declarations/access_policy.h"
 #include "declarations/declaration_desk.h"
 #include "declarations/declaration_service.h"
 #include "declarations/schema.h"
 #include "host/service_host.h"
+#include "runtime/ticker.h"
+
+ABSL_FLAG(int, waiting_hours, 72,
+          "hours a document may wait for its partners before it expires (1..720)");
 
 int main(int argc, char** argv) {
   using namespace parkline;
@@ -16,6 +21,10 @@ int main(int argc, char** argv) {
   definition.policy = declarations::AccessPolicy;
   definition.migrate = declarations::ApplySchema;
   definition.build = [](host::HostContext& ctx) -> absl::StatusOr<host::ServiceParts> {
+    int waiting_hours = absl::GetFlag(FLAGS_waiting_hours);
+    if (waiting_hours < 1 || waiting_hours > 720) {
+      return absl::InvalidArgumentError("waiting_hours: must be 1..720");
+    }
     host::ServiceParts parts;
     events::OutboxRelay* relay = &ctx.relay;
     auto writer = std::make_shared<store::GroupCommitter>(ctx.db);
@@ -35,9 +44,14 @@ int main(int argc, char** argv) {
       consumer->On(type, declarations::DeclarationDesk::ApplyEnterpriseEvent);
     }
     parts.consumers.push_back(std::move(consumer));
-    // Destroyed last, in reverse: the desk before the writer it uses.
+    // Documents whose partners never came expire (checked every minute).
+    auto expiry = std::make_shared<runtime::Ticker>(absl::Minutes(1), [desk, waiting_hours] {
+      desk->ExpireWaiting(absl::Hours(waiting_hours), absl::Now()).IgnoreError();
+    });
+    // Destroyed in reverse order: the ticker, then the desk, then the writer it uses.
     parts.keep_alive.push_back(writer);
     parts.keep_alive.push_back(desk);
+    parts.keep_alive.push_back(expiry);
     return parts;
   };
   return host::RunService(argc, argv, definition);

@@ -49,7 +49,9 @@ CREATE TABLE resident_codes (
   uscc TEXT NOT NULL
 );
 CREATE INDEX resident_codes_uscc ON resident_codes (uscc);
-)sql"}};
+)sql"},
+      {2, "documents expire after waiting too long",
+       "ALTER TABLE documents ADD COLUMN expired_at BIGINT"}};
   return store::ApplyMigrations(db, "declarations", kMigrations);
 }
 

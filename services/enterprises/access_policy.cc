@@ -10,21 +10,23 @@ const auth::AccessPolicy& AccessPolicy() {
   using auth::Role;
   constexpr Role kAdmin = Role::kParkAdmin, kStaff = Role::kParkStaff,
                  kEnterprise = Role::kEnterprise, kAnalyst = Role::kAnalyst;
-  static const auth::AccessPolicy* policy =
-      new auth::AccessPolicy("parkline.enterprises.v1.EnterpriseService",
-                             {
-                                 // method             any role may call        own records only
-                                 {"DefineUnit", {{kAdmin, kStaff}, {}}},
-                                 {"ListUnits", {{kAdmin, kStaff, kAnalyst}, {}}},
-                                 {"AdmitEnterprise", {{kAdmin, kStaff}, {}}},
-                                 {"UpdateEnterprise", {{kAdmin, kStaff}, {}}},
-                                 {"DepartEnterprise", {{kAdmin, kStaff}, {}}},
-                                 {"GetEnterprise", {{kAdmin, kStaff}, {kEnterprise}}},
-                                 {"ListEnterprises", {{kAdmin, kStaff}, {}}},
-                                 {"RecordIpAsset", {{kAdmin, kStaff}, {kEnterprise}}},
-                                 {"ListIpAssets", {{kAdmin, kStaff}, {kEnterprise}}},
-                                 {"RecordTalent", {{kAdmin, kStaff}, {kEnterprise}}},
-                             });
+  // clang-format off
+  static const auth::AccessPolicy* policy = new auth::AccessPolicy(
+      "parkline.enterprises.v1.EnterpriseService",
+      {
+          // method            any role may call           own records only
+          {"DefineUnit",       {{kAdmin, kStaff},           {}}},
+          {"ListUnits",        {{kAdmin, kStaff, kAnalyst}, {}}},
+          {"AdmitEnterprise",  {{kAdmin, kStaff},           {}}},
+          {"UpdateEnterprise", {{kAdmin, kStaff},           {}}},
+          {"DepartEnterprise", {{kAdmin, kStaff},           {}}},
+          {"GetEnterprise",    {{kAdmin, kStaff},           {kEnterprise}}},
+          {"ListEnterprises",  {{kAdmin, kStaff},           {}}},
+          {"RecordIpAsset",    {{kAdmin, kStaff},           {kEnterprise}}},
+          {"ListIpAssets",     {{kAdmin, kStaff},           {kEnterprise}}},
+          {"RecordTalent",     {{kAdmin, kStaff},           {kEnterprise}}},
+      });
+  // clang-format on
   return *policy;
 }
 

@@ -44,6 +44,7 @@ const std::map<std::string, Expected> kExpected = {
     {"GetDeclaration", {{"park-admin", "park-staff", "customs-gateway"}, {"enterprise"}}},
     {"ListDeclarations", {{"park-admin", "park-staff", "customs-gateway"}, {"enterprise"}}},
     {"GetBuyerQuota", {{"park-admin", "park-staff", "enterprise"}, {}}},
+    {"ListWaitingDocuments", {{"park-admin", "park-staff", "customs-gateway"}, {}}},
 };
 
 using Stub = v1::DeclarationService::Stub;
@@ -118,6 +119,11 @@ const std::map<std::string, Call>& Calls() {
          r.set_year(2025);
          v1::BuyerQuota out;
          return s.GetBuyerQuota(c, r, &out);
+       }},
+      {"ListWaitingDocuments",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::ListWaitingDocumentsResponse out;
+         return s.ListWaitingDocuments(c, {}, &out);
        }},
   };
   return *calls;

@@ -207,6 +207,49 @@ TEST_P(DeskTest, BrokenDocumentsNameEveryRuleAndStoreNothing) {
   EXPECT_TRUE(Events().empty());
 }
 
+TEST_P(DeskTest, DocumentsWaitingTooLongExpireAndLeaveTheWaitingList) {
+  auto lone = samples::MakeImportSet(8);
+  ASSERT_TRUE(desk_->SubmitWaybill(lone.waybill).ok());
+  ASSERT_TRUE(desk_->SubmitPayment(lone.payment).ok());
+  auto done = samples::MakeImportSet(9);
+  for (auto r : {desk_->SubmitOrder(done.order), desk_->SubmitPayment(done.payment),
+                 desk_->SubmitWaybill(done.waybill)}) {
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  auto waiting = desk_->ListWaiting({});
+  ASSERT_TRUE(waiting.ok()) << waiting.status();
+  ASSERT_EQ(waiting->documents_size(), 2);  // the lone set's two documents; the matched set none
+  EXPECT_EQ(waiting->documents(0).kind(), v1::DOCUMENT_KIND_WAYBILL);
+  // Paging walks the same list one by one.
+  v1::ListWaitingDocumentsRequest page;
+  page.mutable_page()->set_page_size(1);
+  auto first = desk_->ListWaiting(page);
+  ASSERT_EQ(first->documents_size(), 1);
+  page.mutable_page()->set_page_token(first->next_page_token());
+  auto second = desk_->ListWaiting(page);
+  ASSERT_EQ(second->documents_size(), 1);
+  EXPECT_EQ(second->documents(0).kind(), v1::DOCUMENT_KIND_PAYMENT);
+  EXPECT_TRUE(second->next_page_token().empty());
+
+  // Not yet too old: nothing expires.
+  EXPECT_EQ(*desk_->ExpireWaiting(absl::Hours(72), absl::Now()), 0);
+  // Three days later the two lone documents expire; the matched set's stay.
+  EXPECT_EQ(*desk_->ExpireWaiting(absl::Hours(72), absl::Now() + absl::Hours(73)), 2);
+  EXPECT_EQ(Count(Events(), "DocumentExpired"), 2);
+  EXPECT_EQ(desk_->ListWaiting({})->documents_size(), 0);
+  // Expired documents take no part in matching: the order alone waits, and the set matches once
+  // the payment and waybill are sent again.
+  auto order = desk_->SubmitOrder(lone.order);
+  ASSERT_TRUE(order.ok());
+  EXPECT_EQ(order->declaration_status(), v1::DECLARATION_STATUS_WAITING);
+  auto payment = desk_->SubmitPayment(lone.payment);
+  ASSERT_TRUE(payment.ok()) << payment.status();
+  EXPECT_EQ(payment->outcome(), v1::DOCUMENT_OUTCOME_ACCEPTED);
+  auto waybill = desk_->SubmitWaybill(lone.waybill);
+  ASSERT_TRUE(waybill.ok());
+  EXPECT_EQ(waybill->declaration_status(), v1::DECLARATION_STATUS_MATCHED);
+}
+
 TEST_P(DeskTest, AnOfficialMessageIsReadAndItsDocumentsCheckedAllOrNothing) {
   // Customs' own CEB311 sample: it parses, and the park's checks find what is wrong with it
   // (its second goods line says 200 x 10 = 12000, and its codes are not resident here).
