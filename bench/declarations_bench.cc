@@ -36,6 +36,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -156,8 +157,11 @@ struct LevelResult {
   // The busiest thread of the service process (its one group-commit writer, when that is the
   // bottleneck) and the busiest PostgreSQL process (the writer's backend), same unit.
   double service_top_thread = -1, postgres_top_process = -1;
+  // Every PostgreSQL process of the cluster together (other databases' work included).
+  double postgres_cpu = -1;
   // PostgreSQL only: the database's committed and rolled back transactions over the level
-  // (pg_stat_database, which a busy backend flushes about once a second).
+  // (pg_stat_database, which a busy backend flushes about once a second). Every transaction of
+  // the service counts, not only the group commits: the relay's and the lease's probes too.
   int64_t pg_commits = -1, pg_rollbacks = -1;
 };
 
@@ -215,15 +219,18 @@ bool IsPostgres(const std::string& proc) {
   return comm == "postgres";
 }
 
-// The largest CPU increase of one entry between two samples, in % of `wall` seconds.
-double TopIncrease(const std::map<std::string, double>& before,
-                   const std::map<std::string, double>& after, double wall) {
-  double top = 0;
+// The largest CPU increase of one entry between two samples, and the sum of them, in % of
+// `wall` seconds.
+std::pair<double, double> Increases(const std::map<std::string, double>& before,
+                                    const std::map<std::string, double>& after, double wall) {
+  double top = 0, sum = 0;
   for (const auto& [id, seconds] : after) {
     auto was = before.find(id);
-    top = std::max(top, seconds - (was == before.end() ? 0 : was->second));
+    double increase = seconds - (was == before.end() ? 0 : was->second);
+    top = std::max(top, increase);
+    sum += increase;
   }
-  return 100 * top / wall;
+  return {100 * top / wall, 100 * sum / wall};
 }
 
 Usage Sample(const Watch& watch) {
@@ -268,10 +275,11 @@ void AddUsage(LevelResult& r, const Usage& before, const Usage& after) {
   r.bench_cpu = percent(after.bench_s - before.bench_s);
   if (before.service_s >= 0) {
     r.service_cpu = percent(after.service_s - before.service_s);
-    r.service_top_thread = TopIncrease(before.service_threads, after.service_threads, wall);
+    r.service_top_thread = Increases(before.service_threads, after.service_threads, wall).first;
   }
   if (!after.postgres.empty()) {
-    r.postgres_top_process = TopIncrease(before.postgres, after.postgres, wall);
+    std::tie(r.postgres_top_process, r.postgres_cpu) =
+        Increases(before.postgres, after.postgres, wall);
   }
   if (before.pg_commits >= 0 && after.pg_commits >= 0) {
     r.pg_commits = after.pg_commits - before.pg_commits;
@@ -493,33 +501,32 @@ void PrintRows(const std::string& backend, const std::vector<LevelResult>& level
 }
 
 // Where the time went: CPU in % of one core (this host has several), the busiest thread of the
-// service and the busiest PostgreSQL process, and on PostgreSQL the documents per transaction.
+// service and PostgreSQL, and PostgreSQL's transactions.
 void PrintUsage(const std::vector<std::pair<std::string, std::vector<LevelResult>>>& rows) {
   std::printf(
-      "\nwhere the time went (%% of one core, %ld cores here; other = host - bench - service; "
-      "svc top = the service's busiest thread; pg top = the busiest PostgreSQL process)\n",
+      "\nwhere the time went, CPU in %% of one core (%ld cores here): host = all busy; bench = "
+      "this "
+      "process (clients, echo server); service = the declarations process, svc top = its busiest "
+      "thread; pg = every PostgreSQL process, pg top = the busiest; other = host - bench - service "
+      "- pg; pg xacts/rollbk = the database's transactions (all of them: group commits, relay "
+      "and lease probes)\n",
       sysconf(_SC_NPROCESSORS_ONLN));
-  std::printf("%-10s %11s %6s %6s %6s %8s %6s %7s %7s %8s %9s %9s\n", "backend", "concurrency",
-              "host", "iowait", "bench", "service", "other", "svc top", "pg top", "pg xacts",
-              "pg rollbk", "docs/xact");
+  std::printf("%-10s %11s %6s %6s %6s %8s %7s %6s %6s %6s %8s %9s\n", "backend", "concurrency",
+              "host", "iowait", "bench", "service", "svc top", "pg", "pg top", "other", "pg xacts",
+              "pg rollbk");
   auto percent = [](double v) { return v >= 0 ? absl::StrFormat("%.0f%%", v) : std::string("-"); };
   for (const auto& [backend, levels] : rows) {
     for (const LevelResult& r : levels) {
-      std::string pg = "-", rollbacks = "-", per_xact = "-";
-      if (r.pg_commits >= 0) {
-        pg = absl::StrCat(r.pg_commits);
-        rollbacks = absl::StrCat(r.pg_rollbacks);
-        if (r.pg_commits > 0) {
-          per_xact = absl::StrFormat("%.1f", static_cast<double>(r.ok) / r.pg_commits);
-        }
-      }
-      std::printf(
-          "%-10s %11d %6s %6s %6s %8s %6s %7s %7s %8s %9s %9s\n", backend.c_str(), r.concurrency,
-          percent(r.host_cpu).c_str(), percent(r.iowait).c_str(), percent(r.bench_cpu).c_str(),
-          r.service_cpu >= 0 ? percent(r.service_cpu).c_str() : "in bench",
-          percent(std::max(0.0, r.host_cpu - r.bench_cpu - std::max(0.0, r.service_cpu))).c_str(),
-          percent(r.service_top_thread).c_str(), percent(r.postgres_top_process).c_str(),
-          pg.c_str(), rollbacks.c_str(), per_xact.c_str());
+      double other =
+          r.host_cpu - r.bench_cpu - std::max(0.0, r.service_cpu) - std::max(0.0, r.postgres_cpu);
+      std::printf("%-10s %11d %6s %6s %6s %8s %7s %6s %6s %6s %8s %9s\n", backend.c_str(),
+                  r.concurrency, percent(r.host_cpu).c_str(), percent(r.iowait).c_str(),
+                  percent(r.bench_cpu).c_str(),
+                  r.service_cpu >= 0 ? percent(r.service_cpu).c_str() : "in bench",
+                  percent(r.service_top_thread).c_str(), percent(r.postgres_cpu).c_str(),
+                  percent(r.postgres_top_process).c_str(), percent(std::max(0.0, other)).c_str(),
+                  r.pg_commits >= 0 ? absl::StrCat(r.pg_commits).c_str() : "-",
+                  r.pg_rollbacks >= 0 ? absl::StrCat(r.pg_rollbacks).c_str() : "-");
     }
   }
 }
