@@ -15,8 +15,10 @@
 // the latency, but it is in the throughput, on both sides alike.
 //
 // Prints per level: documents (or echoes) per second, p50 and p99 latency, and the ratio to the
-// echo at the same concurrency; then whether the target (at least 0.6x the echo at concurrency 64)
-// is met. A benchmark, not a test: it exits 0 whenever it could measure.
+// echo at the same concurrency; then where the CPU went during each level (/proc: host, this
+// process, the service and its busiest thread, PostgreSQL, the rest of the machine) and
+// PostgreSQL's transaction counts; then whether the target (at least 0.6x the echo at
+// concurrency 64) is met. A benchmark, not a test: it exits 0 whenever it could measure.
 #include <signal.h>
 #include <unistd.h>
 
@@ -150,15 +152,13 @@ struct LevelResult {
   double per_second = 0;
   double p50_ms = 0;
   double p99_ms = 0;
-  // Where the time went, in % of one core over the level (this machine has several): the whole
-  // host busy and in iowait, this process (clients, and the echo server), the service process,
-  // and the rest (PostgreSQL, Kafka, whatever else runs here). -1 when not measured.
+  // Where the time went, in % of one core over the level (this machine may have several): the
+  // whole host busy and in iowait, this process (clients, and the echo server), the service
+  // process and its busiest thread (the group-commit writer, when that is the bottleneck), every
+  // PostgreSQL process of the cluster together (other databases' work included) and the busiest
+  // one (the writer's backend, when that is the bottleneck). -1 when not measured.
   double host_cpu = -1, iowait = -1, bench_cpu = -1, service_cpu = -1;
-  // The busiest thread of the service process (its one group-commit writer, when that is the
-  // bottleneck) and the busiest PostgreSQL process (the writer's backend), same unit.
-  double service_top_thread = -1, postgres_top_process = -1;
-  // Every PostgreSQL process of the cluster together (other databases' work included).
-  double postgres_cpu = -1;
+  double service_top_thread = -1, postgres_cpu = -1, postgres_top_process = -1;
   // PostgreSQL only: the database's committed and rolled back transactions over the level
   // (pg_stat_database, which a busy backend flushes about once a second). Every transaction of
   // the service counts, not only the group commits: the relay's and the lease's probes too.
@@ -250,8 +250,8 @@ Usage Sample(const Watch& watch) {
     u.service_threads =
         CpuOfEach("/proc/" + pid + "/task", [](const std::string&) { return true; });
   }
+  u.postgres = CpuOfEach("/proc", IsPostgres);  // on every backend: it may run for others
   if (watch.postgres != nullptr) {
-    u.postgres = CpuOfEach("/proc", IsPostgres);
     watch.postgres
         ->Read([&](store::Transaction& tx) -> absl::Status {
           auto rows = tx.Query(

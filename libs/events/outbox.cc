@@ -1,5 +1,7 @@
 #include "events/outbox.h"
 
+#include <algorithm>
+
 #include "absl/time/clock.h"
 
 namespace parkline::events {
@@ -39,10 +41,20 @@ absl::StatusOr<std::vector<PendingEvent>> ReadPending(store::Transaction& tx, in
 
 absl::Status MarkPublished(store::Transaction& tx, const std::vector<int64_t>& seqs,
                            absl::Time when) {
-  for (int64_t seq : seqs) {
-    auto updated = tx.Execute("UPDATE outbox SET published_at = $1 WHERE seq = $2",
-                              {absl::ToUnixMicros(when), seq});
+  if (seqs.empty()) return absl::OkStatus();
+  std::vector<int64_t> sorted = seqs;
+  std::sort(sorted.begin(), sorted.end());
+  // The usual case, a whole batch delivered, is one contiguous run of seqs: one statement.
+  // Otherwise one statement per run.
+  size_t start = 0;
+  for (size_t i = 1; i <= sorted.size(); ++i) {
+    if (i < sorted.size() && sorted[i] == sorted[i - 1] + 1) continue;
+    auto updated = tx.Execute(
+        "UPDATE outbox SET published_at = $1 WHERE seq >= $2 AND seq <= $3 "
+        "AND published_at IS NULL",
+        {absl::ToUnixMicros(when), sorted[start], sorted[i - 1]});
     if (!updated.ok()) return updated.status();
+    start = i;
   }
   return absl::OkStatus();
 }

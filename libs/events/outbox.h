@@ -24,7 +24,7 @@ struct PendingEvent {
 // Up to `limit` unpublished events in the order they were appended.
 absl::StatusOr<std::vector<PendingEvent>> ReadPending(store::Transaction& tx, int limit);
 
-// Marks events published (by seq).
+// Marks events published (by seq); a contiguous run of seqs takes one statement.
 absl::Status MarkPublished(store::Transaction& tx, const std::vector<int64_t>& seqs,
                            absl::Time when);
 

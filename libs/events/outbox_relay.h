@@ -73,6 +73,7 @@ class OutboxRelay {
   RelayOptions options_;
   std::unique_ptr<KafkaProducer> producer_;
   std::unique_ptr<store::Database::Lease> lease_;  // the relay thread's only
+  absl::Time lease_checked_;                       // the relay thread's only
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable cv_;
