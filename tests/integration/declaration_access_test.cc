@@ -19,6 +19,7 @@
 #include "runtime/server.h"
 #include "samples/import_sets.h"
 #include "store/group_commit.h"
+#include "tests/support/access_matrix.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::declarations {
@@ -27,15 +28,8 @@ namespace {
 constexpr char kOwn[] = "3301960001";    // the enterprise's customs code, and the carrier's code
 constexpr char kOther[] = "4401960009";  // somebody else's
 
-const std::vector<std::string> kRoles = {"park-admin",      "park-staff", "enterprise",
-                                         "customs-gateway", "carrier",    "analyst"};
-
 // The expected policy, written out independently of access_policy.cc.
-struct Expected {
-  std::set<std::string> any;
-  std::set<std::string> own_only;
-};
-const std::map<std::string, Expected> kExpected = {
+const testing::AccessTable kExpected = {
     {"SubmitOrder", {{"park-admin"}, {"enterprise"}}},
     {"SubmitPayment", {{"park-admin"}, {"enterprise"}}},
     {"SubmitReceipt", {{"park-admin"}, {"enterprise"}}},
@@ -139,15 +133,8 @@ class DeclarationAccessTest : public ::testing::Test {
     ASSERT_TRUE(ApplySchema(*db_).ok());
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<DeclarationDesk>(*db_, *writer_, nullptr);
-    std::string tokens = R"({"tokens":[)";
-    for (size_t i = 0; i < kRoles.size(); ++i) {
-      absl::StrAppend(&tokens, i ? "," : "", R"({"sha256":")", auth::Sha256Hex(Token(kRoles[i])),
-                      R"(","principal":")", kRoles[i], R"(-caller","roles":[")", kRoles[i],
-                      R"("],"uscc":"91350100M000100Y43","customs_code":")", kOwn,
-                      R"(","carrier_code":")", kOwn, R"("})");
-    }
-    tokens += "]}";
-    std::ofstream(dir_.path() + "/tokens.json") << tokens;
+    std::ofstream(dir_.path() + "/tokens.json")
+        << testing::RoleTokensFile("91350100M000100Y43", kOwn, kOwn);
     store_ = std::make_unique<auth::CredentialStore>(dir_.path() + "/tokens.json");
     ASSERT_TRUE(store_->Load().ok());
     authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*store_, AccessPolicy());
@@ -161,13 +148,13 @@ class DeclarationAccessTest : public ::testing::Test {
         absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
   }
 
-  static std::string Token(const std::string& role) { return "decl-token-of-" + role; }
-
-  grpc::Status Invoke(const std::string& method, const std::string& authorization,
-                      const std::string& code) {
-    grpc::ClientContext ctx;
-    if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
-    return Calls().at(method)(*stub_, &ctx, code);
+  testing::Invoke Invoker() {
+    return [this](const std::string& method, const std::string& authorization,
+                  const std::string& code) {
+      grpc::ClientContext ctx;
+      if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
+      return Calls().at(method)(*stub_, &ctx, code);
+    };
   }
 
   testing::TempDir dir_;
@@ -182,42 +169,19 @@ class DeclarationAccessTest : public ::testing::Test {
 };
 
 TEST_F(DeclarationAccessTest, TheTableCoversEveryRpcOfTheService) {
-  const auto* service =
-      v1::Declaration::descriptor()->file()->FindServiceByName("DeclarationService");
-  ASSERT_NE(service, nullptr);
-  ASSERT_EQ(static_cast<size_t>(service->method_count()), kExpected.size());
-  for (int i = 0; i < service->method_count(); ++i) {
-    EXPECT_EQ(kExpected.count(service->method(i)->name()), 1u) << service->method(i)->name();
-    EXPECT_EQ(Calls().count(service->method(i)->name()), 1u) << service->method(i)->name();
-  }
+  std::set<std::string> calls;
+  for (const auto& [name, call] : Calls()) calls.insert(name);
+  testing::ExpectTableCoversService(
+      v1::Declaration::descriptor()->file()->FindServiceByName("DeclarationService"), kExpected,
+      calls);
 }
 
 TEST_F(DeclarationAccessTest, EveryRpcTimesEveryRole) {
-  for (const auto& [method, expected] : kExpected) {
-    for (const std::string& role : kRoles) {
-      for (const char* code : {kOwn, kOther}) {
-        bool allowed = expected.any.count(role) > 0 ||
-                       (expected.own_only.count(role) > 0 && std::string(code) == kOwn);
-        grpc::Status status = Invoke(method, "Bearer " + Token(role), code);
-        SCOPED_TRACE(
-            absl::StrCat(method, " as ", role, " about ", code, ": ", status.error_message()));
-        if (allowed) {
-          EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-          EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-        } else {
-          EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-        }
-      }
-    }
-  }
+  testing::ExpectEveryRpcTimesEveryRole(kExpected, kOwn, kOther, Invoker());
 }
 
 TEST_F(DeclarationAccessTest, NoCredentialsAreUnauthenticatedOnEveryRpc) {
-  for (const auto& [method, call] : Calls()) {
-    EXPECT_EQ(Invoke(method, "", kOwn).error_code(), grpc::StatusCode::UNAUTHENTICATED) << method;
-    EXPECT_EQ(Invoke(method, "Bearer nope", kOwn).error_code(), grpc::StatusCode::UNAUTHENTICATED)
-        << method;
-  }
+  testing::ExpectUnauthenticatedWithoutCredentials(kExpected, kOwn, Invoker());
 }
 
 }  // namespace

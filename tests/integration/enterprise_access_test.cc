@@ -18,6 +18,7 @@
 #include "events/schema.h"
 #include "grpcpp/create_channel.h"
 #include "runtime/server.h"
+#include "tests/support/access_matrix.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::enterprises {
@@ -27,15 +28,8 @@ constexpr char kOwn[] = "91350100M000100Y43";     // the enterprise caller's own
 constexpr char kOther[] = "91440300708461136T";   // another resident enterprise
 constexpr char kNobody[] = "91110000600037341L";  // not registered at all
 
-const std::vector<std::string> kRoles = {"park-admin",      "park-staff", "enterprise",
-                                         "customs-gateway", "carrier",    "analyst"};
-
 // The expected policy, written out independently of access_policy.cc.
-struct Expected {
-  std::set<std::string> any;
-  std::set<std::string> own_only;
-};
-const std::map<std::string, Expected> kExpected = {
+const testing::AccessTable kExpected = {
     {"DefineUnit", {{"park-admin", "park-staff"}, {}}},
     {"ListUnits", {{"park-admin", "park-staff", "analyst"}, {}}},
     {"AdmitEnterprise", {{"park-admin", "park-staff"}, {}}},
@@ -165,14 +159,7 @@ class EnterpriseAccessTest : public ::testing::Test {
       *e.mutable_move_in_date() = Day();
       ASSERT_TRUE(registry_->Admit(e).ok());
     }
-    std::string tokens = R"({"tokens":[)";
-    for (size_t i = 0; i < kRoles.size(); ++i) {
-      absl::StrAppend(&tokens, i ? "," : "", R"({"sha256":")", auth::Sha256Hex(Token(kRoles[i])),
-                      R"(","principal":")", kRoles[i], R"(-caller","roles":[")", kRoles[i],
-                      R"("],"uscc":")", kOwn, R"(","carrier_code":"SF"})");
-    }
-    tokens += "]}";
-    std::ofstream(dir_.path() + "/tokens.json") << tokens;
+    std::ofstream(dir_.path() + "/tokens.json") << testing::RoleTokensFile(kOwn, "", "SF");
     store_ = std::make_unique<auth::CredentialStore>(dir_.path() + "/tokens.json");
     ASSERT_TRUE(store_->Load().ok());
     authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*store_, AccessPolicy());
@@ -186,13 +173,23 @@ class EnterpriseAccessTest : public ::testing::Test {
         absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
   }
 
-  static std::string Token(const std::string& role) { return "dev-token-of-" + role; }
-
   grpc::Status Invoke(const std::string& method, const std::string& authorization,
                       const std::string& uscc) {
     grpc::ClientContext ctx;
     if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
     return Calls().at(method)(*stub_, &ctx, uscc);
+  }
+
+  testing::Invoke Invoker() {
+    return [this](const std::string& m, const std::string& a, const std::string& t) {
+      return Invoke(m, a, t);
+    };
+  }
+
+  static std::set<std::string> CallNames() {
+    std::set<std::string> names;
+    for (const auto& [name, call] : Calls()) names.insert(name);
+    return names;
   }
 
   testing::TempDir dir_;
@@ -206,59 +203,35 @@ class EnterpriseAccessTest : public ::testing::Test {
 };
 
 TEST_F(EnterpriseAccessTest, TheTableCoversEveryRpcOfTheService) {
-  const auto* service =
-      v1::Enterprise::descriptor()->file()->FindServiceByName("EnterpriseService");
-  ASSERT_EQ(static_cast<size_t>(service->method_count()), kExpected.size());
-  for (int i = 0; i < service->method_count(); ++i) {
-    EXPECT_EQ(kExpected.count(service->method(i)->name()), 1u) << service->method(i)->name();
-    EXPECT_EQ(Calls().count(service->method(i)->name()), 1u) << service->method(i)->name();
-  }
+  testing::ExpectTableCoversService(
+      v1::Enterprise::descriptor()->file()->FindServiceByName("EnterpriseService"), kExpected,
+      CallNames());
 }
 
 TEST_F(EnterpriseAccessTest, EveryRpcTimesEveryRole) {
-  for (const auto& [method, expected] : kExpected) {
-    for (const std::string& role : kRoles) {
-      for (const char* target : {kOwn, kOther}) {
-        bool allowed = expected.any.count(role) > 0 ||
-                       (expected.own_only.count(role) > 0 && std::string(target) == kOwn);
-        grpc::Status status = Invoke(method, "Bearer " + Token(role), target);
-        SCOPED_TRACE(
-            absl::StrCat(method, " as ", role, " on ", target, ": ", status.error_message()));
-        if (allowed) {
-          EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-          EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-        } else {
-          EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-        }
-      }
-    }
-  }
+  testing::ExpectEveryRpcTimesEveryRole(kExpected, kOwn, kOther, Invoker());
 }
 
 TEST_F(EnterpriseAccessTest, NoOrUnknownCredentialsAreUnauthenticatedOnEveryRpc) {
-  for (const auto& [method, call] : Calls()) {
-    for (const std::string& authorization :
-         {std::string(), std::string("Bearer not-a-token"), std::string("Basic abc"),
-          "Bearer " + Token("park-admin") + "x"}) {
-      EXPECT_EQ(Invoke(method, authorization, kOwn).error_code(), grpc::StatusCode::UNAUTHENTICATED)
-          << method << " with '" << authorization << "'";
-    }
-  }
+  testing::ExpectUnauthenticatedWithoutCredentials(kExpected, kOwn, Invoker());
 }
 
 TEST_F(EnterpriseAccessTest, ARefusalDoesNotRevealWhetherTheEnterpriseExists) {
-  grpc::Status existing = Invoke("GetEnterprise", "Bearer " + Token("enterprise"), kOther);
-  grpc::Status missing = Invoke("GetEnterprise", "Bearer " + Token("enterprise"), kNobody);
+  grpc::Status existing =
+      Invoke("GetEnterprise", "Bearer " + testing::RoleToken("enterprise"), kOther);
+  grpc::Status missing =
+      Invoke("GetEnterprise", "Bearer " + testing::RoleToken("enterprise"), kNobody);
   EXPECT_EQ(existing.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(missing.error_code(), existing.error_code());
   EXPECT_EQ(missing.error_message(), existing.error_message());
   // A caller with the right learns it is missing, as before.
-  EXPECT_EQ(Invoke("GetEnterprise", "Bearer " + Token("park-staff"), kNobody).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      Invoke("GetEnterprise", "Bearer " + testing::RoleToken("park-staff"), kNobody).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(EnterpriseAccessTest, TheBearerSchemeIsCaseInsensitive) {
-  EXPECT_TRUE(Invoke("ListUnits", "bearer " + Token("analyst"), kOwn).ok());
+  EXPECT_TRUE(Invoke("ListUnits", "bearer " + testing::RoleToken("analyst"), kOwn).ok());
 }
 
 }  // namespace

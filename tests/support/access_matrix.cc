@@ -1,0 +1,75 @@
+#include "tests/support/access_matrix.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "auth/credentials.h"
+
+namespace parkline::testing {
+
+const std::vector<std::string>& AllRoles() {
+  static const auto* roles = new std::vector<std::string>{
+      "park-admin", "park-staff", "enterprise", "customs-gateway", "carrier", "analyst"};
+  return *roles;
+}
+
+std::string RoleToken(const std::string& role) { return "test-token-of-" + role; }
+
+std::string RoleTokensFile(const std::string& uscc, const std::string& customs_code,
+                           const std::string& carrier_code) {
+  std::string tokens = R"({"tokens":[)";
+  for (size_t i = 0; i < AllRoles().size(); ++i) {
+    const std::string& role = AllRoles()[i];
+    absl::StrAppend(&tokens, i ? "," : "", R"({"sha256":")", auth::Sha256Hex(RoleToken(role)),
+                    R"(","principal":")", role, R"(-caller","roles":[")", role, R"("],"uscc":")",
+                    uscc, R"(","customs_code":")", customs_code, R"(","carrier_code":")",
+                    carrier_code, R"("})");
+  }
+  return tokens + "]}";
+}
+
+void ExpectTableCoversService(const google::protobuf::ServiceDescriptor* service,
+                              const AccessTable& table, const std::set<std::string>& calls) {
+  ASSERT_NE(service, nullptr);
+  ASSERT_EQ(static_cast<size_t>(service->method_count()), table.size());
+  for (int i = 0; i < service->method_count(); ++i) {
+    EXPECT_EQ(table.count(service->method(i)->name()), 1u) << service->method(i)->name();
+    EXPECT_EQ(calls.count(service->method(i)->name()), 1u) << service->method(i)->name();
+  }
+}
+
+void ExpectEveryRpcTimesEveryRole(const AccessTable& table, const std::string& own,
+                                  const std::string& other, const Invoke& invoke) {
+  for (const auto& [method, expected] : table) {
+    for (const std::string& role : AllRoles()) {
+      for (const std::string& target : {own, other}) {
+        bool allowed =
+            expected.any.count(role) > 0 || (expected.own_only.count(role) > 0 && target == own);
+        grpc::Status status = invoke(method, "Bearer " + RoleToken(role), target);
+        SCOPED_TRACE(
+            absl::StrCat(method, " as ", role, " about ", target, ": ", status.error_message()));
+        if (allowed) {
+          EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+          EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+        } else {
+          EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+        }
+      }
+    }
+  }
+}
+
+void ExpectUnauthenticatedWithoutCredentials(const AccessTable& table, const std::string& target,
+                                             const Invoke& invoke) {
+  for (const auto& [method, expected] : table) {
+    for (const std::string& authorization :
+         {std::string(), std::string("Bearer not-a-token"), std::string("Basic abc"),
+          "Bearer " + RoleToken("park-admin") + "x"}) {
+      EXPECT_EQ(invoke(method, authorization, target).error_code(),
+                grpc::StatusCode::UNAUTHENTICATED)
+          << method << " with '" << authorization << "'";
+    }
+  }
+}
+
+}  // namespace parkline::testing
