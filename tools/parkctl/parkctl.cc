@@ -5,6 +5,8 @@
 //                                       loads the demo park (19 units, 18 enterprises, IP, talent,
 //                                       and with the second address 20 matched import
 //                                       declarations); idempotent, so it can run after every start
+//   parkctl overview STATISTICS_ADDRESS the park's indicators now: current values, today, month
+//                                       and year to date, the service score (5.5.4)
 //   parkctl token                       makes a new bearer token and prints it with the SHA-256
 //                                       that goes into the tokens file
 //   parkctl dev-tokens DIR              development callers, one per role: DIR/tokens.json (hashes,
@@ -18,10 +20,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -31,6 +35,7 @@
 #include "ids/ids.h"
 #include "parkline/declarations/v1/declarations.grpc.pb.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
+#include "parkline/statistics/v1/statistics.grpc.pb.h"
 #include "samples/import_sets.h"
 
 namespace {
@@ -315,10 +320,50 @@ int DemoDeclarations(const std::string& address) {
   return 0;
 }
 
+std::string LabelsOf(const parkline::statistics::v1::IndicatorValue& v) {
+  std::map<std::string, std::string> sorted(v.labels().begin(), v.labels().end());
+  std::string out;
+  for (const auto& [k, value] : sorted)
+    absl::StrAppend(&out, out.empty() ? "" : ",", k, "=", value);
+  return out.empty() ? "" : "{" + out + "}";
+}
+
+int Overview(const std::string& address) {
+  namespace sv1 = parkline::statistics::v1;
+  auto stub = sv1::StatisticsService::NewStub(Connect(address));
+  grpc::ClientContext ctx;
+  Authorize(&ctx);
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  sv1::Overview overview;
+  grpc::Status status = stub->GetOverview(&ctx, sv1::GetOverviewRequest(), &overview);
+  if (!status.ok()) {
+    std::fprintf(stderr, "overview: %s\n", status.error_message().c_str());
+    return 1;
+  }
+  std::printf("Park indicators on %04d-%02d-%02d (%s)\n", overview.today().year(),
+              overview.today().month(), overview.today().day(), overview.time_zone().c_str());
+  for (const auto& v : overview.current()) {
+    std::printf("  %-52s %16s %s\n", (v.indicator() + LabelsOf(v)).c_str(), v.value().c_str(),
+                v.unit().c_str());
+  }
+  for (const auto& totals : overview.totals()) {
+    if (totals.name() == "today") continue;
+    std::printf("%s\n", totals.name().c_str());
+    for (const auto& v : totals.values()) {
+      if (absl::EndsWith(v.indicator(), "_bucket")) continue;
+      std::printf("  %-52s %16s %s\n", (v.indicator() + LabelsOf(v)).c_str(), v.value().c_str(),
+                  v.unit().c_str());
+    }
+  }
+  std::printf("service score (year to date): %s of 100\n", overview.score().score().c_str());
+  return 0;
+}
+
 void Usage() {
   std::fprintf(stderr,
                "usage: parkctl health ADDRESS\n"
                "       parkctl demo ENTERPRISES_ADDRESS [DECLARATIONS_ADDRESS]\n"
+               "       parkctl overview STATISTICS_ADDRESS\n"
                "       parkctl token\n"
                "       parkctl dev-tokens DIR\n");
 }
@@ -338,6 +383,7 @@ int main(int argc, char** argv) {
   }
   if (std::strcmp(argv[1], "health") == 0) return Health(argv[2]);
   if (std::strcmp(argv[1], "demo") == 0) return Demo(argv[2]);
+  if (std::strcmp(argv[1], "overview") == 0) return Overview(argv[2]);
   Usage();
   return 2;
 }
