@@ -1,10 +1,13 @@
 #include "events/outbox_relay.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "absl/time/clock.h"
 #include "events/kafka_producer.h"
 #include "events/outbox.h"
+#include "events/topic_tail.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 #include "runtime/log.h"
@@ -116,6 +119,41 @@ absl::StatusOr<int> OutboxRelay::PublishBatch() {
   return static_cast<int>(delivered.size());
 }
 
+absl::StatusOr<int> OutboxRelay::Reconcile() {
+  std::vector<PendingEvent> pending;
+  absl::Status read = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto rows = ReadPending(tx, options_.batch_size * 2);
+    if (!rows.ok()) return rows.status();
+    pending = std::move(*rows);
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  std::map<std::string, std::set<std::string>> on_kafka;  // topic -> ids seen at its tail
+  for (const PendingEvent& e : pending)
+    on_kafka.try_emplace(options_.topic_prefix + e.envelope.topic);
+  for (auto& [topic, ids] : on_kafka) {
+    auto seen =
+        RecentEventIds(options_.brokers, topic, options_.batch_size * 2, options_.delivery_timeout);
+    if (!seen.ok()) return seen.status();
+    ids = std::move(*seen);
+  }
+  std::vector<int64_t> already;
+  for (const PendingEvent& e : pending) {
+    if (on_kafka[options_.topic_prefix + e.envelope.topic].count(e.envelope.id) > 0) {
+      already.push_back(e.seq);
+    }
+  }
+  if (already.empty()) return 0;
+  absl::Status marked =
+      db_.Transact([&](store::Transaction& tx) { return MarkPublished(tx, already, absl::Now()); });
+  if (!marked.ok()) return marked;
+  log::Warn(
+      "outbox rows were already on Kafka (a publisher stopped before marking them): "
+      "marked, not sent again",
+      {{"rows", static_cast<int64_t>(already.size())}});
+  return static_cast<int>(already.size());
+}
+
 void OutboxRelay::UpdatePendingGauge() {
   db_.Read([](store::Transaction& tx) -> absl::Status {
        auto n = CountPending(tx);
@@ -134,7 +172,10 @@ bool OutboxRelay::Lead() {
   if (lease_ && lease_->held()) return true;
   auto lease = db_.TryLease("parkline.outbox-relay");
   lease_ = lease.ok() ? std::move(*lease) : nullptr;
-  if (lease_) log::Info("outbox relay is the publisher for this database");
+  if (lease_) {
+    log::Info("outbox relay is the publisher for this database");
+    reconcile_ = true;  // the one before may have sent rows it did not mark
+  }
   return lease_ != nullptr;
 }
 
@@ -152,7 +193,14 @@ void OutboxRelay::Run() {
       notified_ = false;
     }
     // Another replica publishing is no error: this one waits and takes over if it dies.
-    absl::StatusOr<int> published = Lead() ? PublishBatch() : absl::StatusOr<int>(0);
+    absl::StatusOr<int> published = 0;
+    if (Lead()) {
+      absl::StatusOr<int> reconciled = reconcile_ ? Reconcile() : absl::StatusOr<int>(0);
+      if (reconciled.ok()) reconcile_ = false;
+      published = reconciled.ok() ? PublishBatch() : reconciled.status();
+      // After a failed delivery some rows may have landed anyway.
+      if (!published.ok()) reconcile_ = true;
+    }
     // The gauge is a scrape-time figure: a count a second is plenty, not one per batch.
     if (absl::Now() >= next_gauge) {
       UpdatePendingGauge();

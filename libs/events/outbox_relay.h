@@ -65,6 +65,12 @@ class OutboxRelay {
   // acknowledged ones. Returns how many were marked. Used by the thread and by tests.
   absl::StatusOr<int> PublishBatch();
 
+  // Before publishing after a takeover or an error: pending rows that are already on Kafka (a
+  // publisher died between the broker's acknowledgement and marking them, or a delivery timed
+  // out yet landed) are marked published instead of being sent twice. Reads back the last
+  // 2 x batch_size records of each partition the pending rows go to. Returns how many it marked.
+  absl::StatusOr<int> Reconcile();
+
  private:
   void Run();
   // True when this process holds (or just took) the relay lease.
@@ -76,6 +82,7 @@ class OutboxRelay {
   std::unique_ptr<KafkaProducer> producer_;
   std::unique_ptr<store::Database::Lease> lease_;  // the relay thread's only
   absl::Time lease_checked_;                       // the relay thread's only
+  bool reconcile_ = true;                          // the relay thread's only
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "events/kafka_producer.h"
 #include "events/outbox.h"
 #include "events/schema.h"
 #include "google/rpc/error_details.pb.h"
@@ -138,6 +139,48 @@ TEST_F(OutboxRelayTest, KilledHalfWayThenRestartedLosesNothing) {
   restarted.Stop(absl::Seconds(5));
   EXPECT_EQ(Published(), kEvents);
   ExpectAllOnTopicInOrder(ids);
+}
+
+// A relay that died between the broker's acknowledgement and marking its rows left them on Kafka
+// and pending: the next publisher finds them at the tail of the topic and does not send them again.
+TEST_F(OutboxRelayTest, RowsAPublisherSentButDidNotMarkAreNotSentAgain) {
+  auto ids = AppendEvents(10);
+  std::vector<PendingEvent> sent;
+  ASSERT_TRUE(db_->Read([&](store::Transaction& tx) -> absl::Status {
+                   auto rows = ReadPending(tx, 6);
+                   if (rows.ok()) sent = std::move(*rows);
+                   return rows.status();
+                 })
+                  .ok());
+  auto producer = KafkaProducer::Create(testing::KafkaBrokers());
+  ASSERT_TRUE(producer.ok());
+  for (const PendingEvent& e : sent)
+    ASSERT_TRUE((*producer)->Produce(ToRecord(e.envelope), e.seq).ok());
+  for (const Delivery& d : (*producer)->Flush(absl::Seconds(20))) ASSERT_TRUE(d.status.ok());
+
+  RelayOptions options;
+  options.brokers = testing::KafkaBrokers();
+  OutboxRelay relay(*db_, options);
+  ASSERT_TRUE(relay.Start().ok());
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (Published() < 10 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+  relay.Stop(absl::Seconds(5));
+  EXPECT_EQ(Published(), 10);
+  // Nothing left for a later pass to find.
+  auto again = relay.Reconcile();
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, 0);
+
+  std::map<std::string, int> copies;
+  testing::ReadTopic(
+      topic_, absl::Seconds(30),
+      [&](const testing::ConsumedRecord& r) {
+        copies[testing::Header(r, "ce_id")]++;
+        return false;
+      },
+      [&](const auto&) { return copies.size() >= ids.size(); });
+  absl::SleepFor(absl::Milliseconds(500));
+  for (const std::string& id : ids) EXPECT_EQ(copies[id], 1) << id;
 }
 
 TEST_F(OutboxRelayTest, BrokerUnreachableKeepsRowsPendingAndReportsTheError) {
