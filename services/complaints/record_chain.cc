@@ -35,7 +35,10 @@ std::string CanonicalEntry(const std::string& complaint_id, const v1::RecordEntr
   Field(out, entry.note());
   std::map<std::string, std::string> sorted(entry.details().begin(), entry.details().end());
   Field(out, absl::StrCat(sorted.size()));
-  for (const auto& [key, value] : sorted) Field(out, absl::StrCat(key, "=", value));
+  for (const auto& [key, value] : sorted) {
+    Field(out, key);
+    Field(out, value);
+  }
   return out;
 }
 

@@ -7,8 +7,8 @@
 // The canonical form is a fixed sequence of length-prefixed fields (never a protobuf encoding,
 // which does not promise one byte sequence for one message, least of all with maps):
 //   "parkline.complaints.record.v1\n" then for each of complaint_id, sequence, action,
-//   from_status, to_status, actor, time (unix microseconds), note, and every detail sorted by
-//   key as "key=value": "<byte length>:<bytes>\n".
+//   from_status, to_status, actor, time (unix microseconds), note, the number of details, and
+//   each detail's key and value (sorted by key): "<byte length>:<bytes>\n".
 //
 // Pure functions; thread-safe.
 #ifndef PARKLINE_COMPLAINTS_RECORD_CHAIN_H_
