@@ -33,8 +33,9 @@ absl::Status ComplaintDeadline::Configure(absl::string_view spec) {
           absl::StrCat("deadlines: '", entry, "' is not <category>=<ack days>/<resolve days>"));
     }
     if (t.acknowledge_days < 1 || t.resolve_days > 60 || t.acknowledge_days > t.resolve_days) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "deadlines: '", entry, "': days must be 1..60, acknowledgement no later than resolution"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("deadlines: '", entry,
+                       "': days must be 1..60, acknowledgement no later than resolution"));
     }
     next[*category] = t;
   }

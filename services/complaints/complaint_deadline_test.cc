@@ -45,8 +45,8 @@ TEST_F(ComplaintDeadlineTest, FiledBeforeTheSpringFestival) {
 
 TEST_F(ComplaintDeadlineTest, FiledOnAHolidayCountsFromTheNextWorkingDay) {
   Deadlines d = deadline_->For(v1::CATEGORY_CLEARANCE, At(2026, 10, 3, 15));
-  EXPECT_EQ(d.acknowledge_by, At(2026, 10, 9));                         // end of Thu 8th
-  EXPECT_EQ(d.resolve_by, At(2026, 10, 14));  // 8, 9, 10 (make-up Sat), 12, 13
+  EXPECT_EQ(d.acknowledge_by, At(2026, 10, 9));  // end of Thu 8th
+  EXPECT_EQ(d.resolve_by, At(2026, 10, 14));     // 8, 9, 10 (make-up Sat), 12, 13
 }
 
 TEST_F(ComplaintDeadlineTest, TheParkDayCountsNotTheUtcDay) {

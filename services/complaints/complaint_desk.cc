@@ -48,7 +48,9 @@ google::protobuf::Timestamp Ts(absl::Time t) {
 absl::Time TimeOf(const google::protobuf::Timestamp& t) {
   return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
 }
-std::string Rfc3339(absl::Time t) { return absl::FormatTime(absl::RFC3339_full, t, absl::UTCTimeZone()); }
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime(absl::RFC3339_full, t, absl::UTCTimeZone());
+}
 
 prometheus::Family<prometheus::Counter>& Filed() {
   static auto& f = prometheus::BuildCounter()
@@ -118,8 +120,7 @@ v1::Complaint ForViewer(v1::Complaint c, v1::ContactDetails contact, const Viewe
 
 // Whether a non-staff viewer (an enterprise naming itself as `party`) is a party to `c`.
 bool IsParty(const v1::Complaint& c, const std::string& party) {
-  return !party.empty() &&
-         (c.complainant().uscc() == party || c.forwarded_to_uscc() == party);
+  return !party.empty() && (c.complainant().uscc() == party || c.forwarded_to_uscc() == party);
 }
 
 std::string NewId(absl::string_view prefix, absl::Time now) {
@@ -207,9 +208,9 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::File(const v1::FileComplaintRequest
       if (!stored.ok()) return stored.status();
       if (!*stored) return absl::InternalError("complaint vanished during its read");
       if ((*stored)->request_digest != digest) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            "request_id: ", request.request_id(), " filed complaint ", **existing,
-            " with other content"));
+        return absl::AlreadyExistsError(absl::StrCat("request_id: ", request.request_id(),
+                                                     " filed complaint ", **existing,
+                                                     " with other content"));
       }
       result = std::move(**stored);
       return absl::OkStatus();
@@ -218,15 +219,14 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::File(const v1::FileComplaintRequest
     if (auto s = repo.Append(c.complaint_id(), entry); !s.ok()) return s;
     created = true;
     result = fresh;
-    return events::AppendToOutbox(
-        tx, events::NewEvent(kTopic, kSource, c.complaint_id(), filed, now));
+    return events::AppendToOutbox(tx,
+                                  events::NewEvent(kTopic, kSource, c.complaint_id(), filed, now));
   });
   if (!status.ok()) return status;
   if (created) {
     if (events_committed_) events_committed_();
     Filed()
-        .Add({{"category", CategoryName(c.category())},
-              {"channel", v1::Channel_Name(c.channel())}})
+        .Add({{"category", CategoryName(c.category())}, {"channel", v1::Channel_Name(c.channel())}})
         .Increment();
     log::Info("complaint filed", {{"complaint_id", c.complaint_id()},
                                   {"category", CategoryName(c.category())},
@@ -246,7 +246,8 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::Apply(
     ComplaintRepository repo(tx);
     auto found = repo.Find(complaint_id);
     if (!found.ok()) return found.status();
-    if (!*found) return absl::NotFoundError(absl::StrCat("complaint_id: no complaint ", complaint_id));
+    if (!*found)
+      return absl::NotFoundError(absl::StrCat("complaint_id: no complaint ", complaint_id));
     Change c{std::move(**found), now, {}, {}, false};
     v1::ComplaintStatus from = c.stored.complaint.status();
     if (auto s = change(c); !s.ok()) return s;
@@ -296,7 +297,8 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::Step(Action action, const StepReque
   }
   if (action == Action::kRespond) {
     if (request.response.empty()) v.Add("response", "REQUIRED", "the answer to the complainant");
-    if (request.response.size() > kMaxDescription) v.Add("response", "TOO_LONG", "at most 8000 bytes");
+    if (request.response.size() > kMaxDescription)
+      v.Add("response", "TOO_LONG", "at most 8000 bytes");
   }
   if (action == Action::kClose) CheckSatisfaction(request.satisfaction, v);
   if (!v.empty()) return v.ToStatus();
@@ -318,7 +320,7 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::Step(Action action, const StepReque
       case Action::kAssign:
       case Action::kEscalate: {
         bool escalate = action == Action::kEscalate;
-        complaint.set_department(escalate             ? routing_.supervising()
+        complaint.set_department(escalate ? routing_.supervising()
                                  : request.department.empty()
                                      ? routing_.DepartmentFor(complaint.category())
                                      : request.department);
@@ -542,8 +544,8 @@ absl::StatusOr<v1::ListComplaintsResponse> ComplaintDesk::List(
   }
   if (static_cast<int>(rows.size()) > size) {
     const v1::Complaint& last = rows[size - 1].complaint;
-    response.set_next_page_token(TokenAfter(
-        TimeUtil::TimestampToMicroseconds(last.filed_time()), last.complaint_id()));
+    response.set_next_page_token(
+        TokenAfter(TimeUtil::TimestampToMicroseconds(last.filed_time()), last.complaint_id()));
   }
   return response;
 }
@@ -555,8 +557,7 @@ absl::StatusOr<v1::VerifyRecordResponse> ComplaintDesk::Verify(
     auto record = repo.Record(s.complaint.complaint_id());
     if (!record.ok()) return record.status();
     response.set_complaints_checked(response.complaints_checked() + 1);
-    response.set_entries_checked(response.entries_checked() +
-                                 static_cast<int64_t>(record->size()));
+    response.set_entries_checked(response.entries_checked() + static_cast<int64_t>(record->size()));
     auto broken = VerifyChain(s.complaint.complaint_id(), *record, s.head);
     if (broken) *response.add_breaks() = std::move(*broken);
     return absl::OkStatus();
@@ -631,8 +632,8 @@ absl::StatusOr<v1::ExportComplaintsResponse> ComplaintDesk::Export(
     }
     if (static_cast<int>(page->size()) > size) {
       const v1::Complaint& last = (*page)[size - 1].complaint;
-      response.set_next_page_token(TokenAfter(
-          TimeUtil::TimestampToMicroseconds(last.filed_time()), last.complaint_id()));
+      response.set_next_page_token(
+          TokenAfter(TimeUtil::TimestampToMicroseconds(last.filed_time()), last.complaint_id()));
     }
     return absl::OkStatus();
   });
@@ -658,8 +659,8 @@ absl::StatusOr<v1::Feedback> ComplaintDesk::RecordFeedback(const v1::RecordFeedb
     if (!existing.ok()) return existing.status();
     if (*existing) {
       if ((*existing)->second != digest) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            "request_id: ", request.request_id(), " recorded other feedback"));
+        return absl::AlreadyExistsError(
+            absl::StrCat("request_id: ", request.request_id(), " recorded other feedback"));
       }
       result = (*existing)->first;
       return absl::OkStatus();
@@ -688,8 +689,8 @@ absl::StatusOr<v1::ListFeedbackResponse> ComplaintDesk::ListFeedback(
     }
     if (static_cast<int>(page->size()) > size) {
       const v1::Feedback& last = (*page)[size - 1];
-      response.set_next_page_token(TokenAfter(
-          TimeUtil::TimestampToMicroseconds(last.recorded_time()), last.feedback_id()));
+      response.set_next_page_token(
+          TokenAfter(TimeUtil::TimestampToMicroseconds(last.recorded_time()), last.feedback_id()));
     }
     return absl::OkStatus();
   });

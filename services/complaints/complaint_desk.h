@@ -73,8 +73,7 @@ class ComplaintDesk : public SupervisedComplaints {
   absl::StatusOr<v1::ListFeedbackResponse> ListFeedback(const v1::ListFeedbackRequest& request);
 
   // SupervisedComplaints: the supervision job's view.
-  absl::StatusOr<std::vector<std::pair<std::string, DeadlineWatch>>> DueAt(
-      absl::Time now) override;
+  absl::StatusOr<std::vector<std::pair<std::string, DeadlineWatch>>> DueAt(absl::Time now) override;
   absl::StatusOr<bool> MarkOverdue(const std::string& complaint_id, v1::DeadlineKind kind,
                                    absl::Time now) override;
 

@@ -37,9 +37,9 @@ std::string DetailsJson(const v1::RecordEntry& e) {
 
 absl::StatusOr<std::optional<StoredComplaint>> ComplaintRepository::Find(
     const std::string& complaint_id) {
-  auto rows = tx_.Query(absl::StrCat("SELECT ", kComplaintColumns,
-                                     " FROM complaints WHERE complaint_id = $1"),
-                        {complaint_id});
+  auto rows = tx_.Query(
+      absl::StrCat("SELECT ", kComplaintColumns, " FROM complaints WHERE complaint_id = $1"),
+      {complaint_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::optional<StoredComplaint>();
   auto s = FromRow(rows->front());
@@ -49,8 +49,7 @@ absl::StatusOr<std::optional<StoredComplaint>> ComplaintRepository::Find(
 
 absl::StatusOr<std::optional<std::string>> ComplaintRepository::FindByRequest(
     const std::string& request_id) {
-  auto rows =
-      tx_.Query("SELECT complaint_id FROM complaints WHERE request_id = $1", {request_id});
+  auto rows = tx_.Query("SELECT complaint_id FROM complaints WHERE request_id = $1", {request_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::optional<std::string>();
   return std::optional<std::string>(rows->front().Text(0));
@@ -96,9 +95,8 @@ absl::Status ComplaintRepository::Append(const std::string& complaint_id,
           "INSERT INTO complaint_record (complaint_id, sequence, action, from_status, to_status, "
           "actor, at_micros, note, details, previous_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, "
           "$7, $8, $9, $10, $11)",
-          {complaint_id, e.sequence(), e.action(), int64_t{e.from_status()},
-           int64_t{e.to_status()}, e.actor(), Micros(e.time()), e.note(), DetailsJson(e),
-           e.previous_hash(), e.hash()})
+          {complaint_id, e.sequence(), e.action(), int64_t{e.from_status()}, int64_t{e.to_status()},
+           e.actor(), Micros(e.time()), e.note(), DetailsJson(e), e.previous_hash(), e.hash()})
       .status();
 }
 
@@ -136,8 +134,10 @@ absl::StatusOr<std::vector<v1::RecordEntry>> ComplaintRepository::Record(
   return out;
 }
 
-absl::StatusOr<std::vector<StoredComplaint>> ComplaintRepository::Page(
-    const ComplaintFilter& f, int64_t after_micros, const std::string& after_id, int limit) {
+absl::StatusOr<std::vector<StoredComplaint>> ComplaintRepository::Page(const ComplaintFilter& f,
+                                                                       int64_t after_micros,
+                                                                       const std::string& after_id,
+                                                                       int limit) {
   auto rows = tx_.Query(
       absl::StrCat(
           "SELECT ", kComplaintColumns,
@@ -182,8 +182,8 @@ absl::StatusOr<std::vector<std::pair<std::string, DeadlineWatch>>> ComplaintRepo
 
 absl::StatusOr<std::optional<std::pair<v1::Feedback, std::string>>>
 ComplaintRepository::FindFeedbackByRequest(const std::string& request_id) {
-  auto rows = tx_.Query("SELECT payload, request_digest FROM feedback WHERE request_id = $1",
-                        {request_id});
+  auto rows =
+      tx_.Query("SELECT payload, request_digest FROM feedback WHERE request_id = $1", {request_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::optional<std::pair<v1::Feedback, std::string>>();
   v1::Feedback f;

@@ -62,7 +62,8 @@ void CheckFiling(const v1::FileComplaintRequest& r, errors::Violations& v) {
       v.Add("target.kind", "PARTY_KIND", "must be PARK_OPERATOR or RESIDENT_ENTERPRISE");
   }
   if (r.category() == v1::CATEGORY_UNSPECIFIED || !v1::Category_IsValid(r.category())) {
-    v.Add("category", "UNKNOWN_CATEGORY", "must be one of the categories of complaints_types.proto");
+    v.Add("category", "UNKNOWN_CATEGORY",
+          "must be one of the categories of complaints_types.proto");
   }
   if (r.channel() == v1::CHANNEL_UNSPECIFIED || !v1::Channel_IsValid(r.channel())) {
     v.Add("channel", "UNKNOWN_CHANNEL", "must be one of the published channels");
@@ -81,7 +82,8 @@ void CheckFiling(const v1::FileComplaintRequest& r, errors::Violations& v) {
 }
 
 void CheckNote(const std::string& note, errors::Violations& v) {
-  if (note.size() > kMaxNote) v.Add("note", "TOO_LONG", absl::StrCat("at most ", kMaxNote, " bytes"));
+  if (note.size() > kMaxNote)
+    v.Add("note", "TOO_LONG", absl::StrCat("at most ", kMaxNote, " bytes"));
 }
 
 void CheckSatisfaction(int satisfaction, errors::Violations& v) {
@@ -97,8 +99,8 @@ void CheckDeadlineOverride(const v1::OverrideDeadlineRequest& r, absl::Time now,
   }
   if (!r.has_deadline()) {
     v.Add("deadline", "REQUIRED", "the new deadline");
-  } else if (absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(
-                 r.deadline())) <= now) {
+  } else if (absl::FromUnixMicros(
+                 google::protobuf::util::TimeUtil::TimestampToMicroseconds(r.deadline())) <= now) {
     v.Add("deadline", "IN_THE_PAST", "a committed deadline must lie in the future");
   }
   if (r.note().empty()) v.Add("note", "REQUIRED", "why the deadline changes");
@@ -127,7 +129,8 @@ void CheckFeedback(const v1::RecordFeedbackRequest& r, absl::Time now, errors::V
     v.Add("feedback.satisfaction_centi", "RANGE", "satisfaction 1.00..5.00 as 100..500");
   }
   if (f.respondents() < 1) v.Add("feedback.respondents", "RANGE", "at least 1");
-  if (f.summary().size() > kMaxDescription) v.Add("feedback.summary", "TOO_LONG", "at most 8000 bytes");
+  if (f.summary().size() > kMaxDescription)
+    v.Add("feedback.summary", "TOO_LONG", "at most 8000 bytes");
 }
 
 }  // namespace parkline::complaints

@@ -21,8 +21,7 @@ void CheckSatisfaction(int satisfaction, errors::Violations& v);
 // A deadline override must name its kind and lie after `now`.
 void CheckDeadlineOverride(const v1::OverrideDeadlineRequest& request, absl::Time now,
                            errors::Violations& v);
-void CheckFeedback(const v1::RecordFeedbackRequest& request, absl::Time now,
-                   errors::Violations& v);
+void CheckFeedback(const v1::RecordFeedbackRequest& request, absl::Time now, errors::Violations& v);
 
 }  // namespace parkline::complaints
 

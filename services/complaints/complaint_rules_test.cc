@@ -46,11 +46,10 @@ TEST(ComplaintRulesTest, EveryBrokenRuleIsNamed) {
   r.set_category(static_cast<v1::Category>(42));
   errors::Violations v;
   CheckFiling(r, v);
-  EXPECT_EQ(Fields(v),
-            (std::set<std::string>{"request_id:REQUIRED", "complainant.uscc:USCC",
-                                   "complainant.contact:REQUIRED", "target.kind:PARTY_KIND",
-                                   "category:UNKNOWN_CATEGORY", "channel:UNKNOWN_CHANNEL",
-                                   "description:REQUIRED"}));
+  EXPECT_EQ(Fields(v), (std::set<std::string>{"request_id:REQUIRED", "complainant.uscc:USCC",
+                                              "complainant.contact:REQUIRED",
+                                              "target.kind:PARTY_KIND", "category:UNKNOWN_CATEGORY",
+                                              "channel:UNKNOWN_CHANNEL", "description:REQUIRED"}));
 }
 
 TEST(ComplaintRulesTest, AnEnterpriseTargetNeedsAValidUsccNotItsOwn) {

@@ -40,12 +40,12 @@ absl::Status AsViewer(const auth::Authorizer& authorizer, grpc::ServerContext* c
 
 }  // namespace
 
-#define PARKLINE_RPC(name, resource, body)                                                   \
-  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] {          \
-    return AsViewer(authorizer_, ctx, [&](const Viewer& viewer) -> absl::Status { \
-      (void)viewer;                                                                         \
-      return body;                                                                          \
-    });                                                                                     \
+#define PARKLINE_RPC(name, resource, body)                                          \
+  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] { \
+    return AsViewer(authorizer_, ctx, [&](const Viewer& viewer) -> absl::Status {   \
+      (void)viewer;                                                                 \
+      return body;                                                                  \
+    });                                                                             \
   })
 
 grpc::Status ComplaintService::FileComplaint(grpc::ServerContext* ctx,
@@ -69,9 +69,8 @@ grpc::Status ComplaintService::ListComplaints(grpc::ServerContext* ctx,
                       Deliver(desk_.List(*request, viewer), response));
 }
 
-grpc::Status ComplaintService::StepRpc(grpc::ServerContext* ctx, const char* method,
-                                       Action action, const StepRequest& step,
-                                       v1::Complaint* response) {
+grpc::Status ComplaintService::StepRpc(grpc::ServerContext* ctx, const char* method, Action action,
+                                       const StepRequest& step, v1::Complaint* response) {
   return auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + method, auth::Resource{}, [&] {
     return AsViewer(authorizer_, ctx, [&](const Viewer& viewer) {
       return Deliver(desk_.Step(action, step, viewer), response);

@@ -23,8 +23,7 @@ class ComplaintService final : public v1::ComplaintService::Service {
                               v1::ListComplaintsResponse* response) override;
   grpc::Status AcknowledgeComplaint(grpc::ServerContext* ctx, const v1::TransitionRequest* request,
                                     v1::Complaint* response) override;
-  grpc::Status AssignComplaint(grpc::ServerContext* ctx,
-                               const v1::AssignComplaintRequest* request,
+  grpc::Status AssignComplaint(grpc::ServerContext* ctx, const v1::AssignComplaintRequest* request,
                                v1::Complaint* response) override;
   grpc::Status StartInvestigation(grpc::ServerContext* ctx, const v1::TransitionRequest* request,
                                   v1::Complaint* response) override;

@@ -40,9 +40,10 @@ const std::map<std::pair<S, Action>, S>& Transitions() {
 }  // namespace
 
 const std::vector<Action>& AllActions() {
-  static const auto* all = new std::vector<Action>{
-      Action::kAcknowledge, Action::kAssign, Action::kStartInvestigation, Action::kRespond,
-      Action::kClose,       Action::kReopen, Action::kEscalate};
+  static const auto* all =
+      new std::vector<Action>{Action::kAcknowledge, Action::kAssign, Action::kStartInvestigation,
+                              Action::kRespond,     Action::kClose,  Action::kReopen,
+                              Action::kEscalate};
   return *all;
 }
 
@@ -69,9 +70,8 @@ std::string ActionName(Action action) {
 absl::StatusOr<v1::ComplaintStatus> NextStatus(v1::ComplaintStatus from, Action action) {
   auto it = Transitions().find({from, action});
   if (it == Transitions().end()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("status: a complaint in ", v1::ComplaintStatus_Name(from), " cannot ",
-                     ActionName(action)));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "status: a complaint in ", v1::ComplaintStatus_Name(from), " cannot ", ActionName(action)));
   }
   return it->second;
 }

@@ -26,7 +26,8 @@ ABSL_FLAG(std::string, supervising_department, "supervision-office",
           "the department overdue complaints are escalated to (督办)");
 ABSL_FLAG(std::string, departments, "",
           "further departments complaints may be assigned to by hand, \"a,b,...\"");
-ABSL_FLAG(int, supervision_seconds, 60, "how often the supervision job looks for overdue "
+ABSL_FLAG(int, supervision_seconds, 60,
+          "how often the supervision job looks for overdue "
           "complaints (1..3600)");
 
 int main(int argc, char** argv) {

@@ -55,8 +55,8 @@ absl::Status RoutingRules::Configure(absl::string_view routes, absl::string_view
     next_extra.insert(std::string(d));
   }
   if (!supervising.empty() && !IsDepartmentName(supervising)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "supervising_department: '", supervising, "' is not a department name (a-z, 0-9, -)"));
+    return absl::InvalidArgumentError(absl::StrCat("supervising_department: '", supervising,
+                                                   "' is not a department name (a-z, 0-9, -)"));
   }
   routes_ = std::move(next_routes);
   extra_ = std::move(next_extra);

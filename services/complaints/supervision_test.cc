@@ -29,8 +29,8 @@ class FakeComplaints : public SupervisedComplaints {
                                    absl::Time now) override {
     DeadlineWatch& w = watches.at(id);
     if (PassedDeadline(w, now) != kind) return false;
-    (kind == v1::DEADLINE_KIND_ACKNOWLEDGEMENT ? w.acknowledgement_overdue
-                                               : w.resolution_overdue) = true;
+    (kind == v1::DEADLINE_KIND_ACKNOWLEDGEMENT ? w.acknowledgement_overdue : w.resolution_overdue) =
+        true;
     if (NextStatus(w.status, Action::kEscalate).ok()) w.status = v1::COMPLAINT_STATUS_ESCALATED;
     marks.push_back({id, kind});
     return true;

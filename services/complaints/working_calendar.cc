@@ -37,7 +37,8 @@ absl::StatusOr<WorkingCalendar> WorkingCalendar::FromJson(absl::string_view json
     for (const char* list : {"holidays", "working_days"}) {
       if (!year.contains(list)) continue;
       if (!year[list].is_array()) {
-        return absl::InvalidArgumentError(absl::StrCat("calendar: ", key, ".", list, " is not a list"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("calendar: ", key, ".", list, " is not a list"));
       }
       bool holiday = std::string(list) == "holidays";
       for (const auto& entry : year[list]) {
@@ -48,8 +49,8 @@ absl::StatusOr<WorkingCalendar> WorkingCalendar::FromJson(absl::string_view json
           return absl::InvalidArgumentError(absl::StrCat(where, " is not a date of ", key));
         }
         if (!holiday && !IsWeekend(day)) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(where, " is a weekday; make-up working days replace a Saturday or Sunday"));
+          return absl::InvalidArgumentError(absl::StrCat(
+              where, " is a weekday; make-up working days replace a Saturday or Sunday"));
         }
         auto& mine = holiday ? calendar.holidays_ : calendar.working_days_;
         const auto& other = holiday ? calendar.working_days_ : calendar.holidays_;

@@ -93,8 +93,7 @@ TEST(ComplaintCalendarTest, BadFilesAreRefusedNamingTheDate) {
   EXPECT_NE(weekday.status().message().find("2026-03-09"), std::string::npos);
   EXPECT_NE(weekday.status().message().find("weekday"), std::string::npos);
 
-  auto wrong_year =
-      WorkingCalendar::FromJson(R"({"years":{"2026":{"holidays":["2027-01-01"]}}})");
+  auto wrong_year = WorkingCalendar::FromJson(R"({"years":{"2026":{"holidays":["2027-01-01"]}}})");
   ASSERT_FALSE(wrong_year.ok());
   EXPECT_NE(wrong_year.status().message().find("2027-01-01"), std::string::npos);
 

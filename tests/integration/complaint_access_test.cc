@@ -173,12 +173,13 @@ class ComplaintAccessTest : public ::testing::Test {
     ASSERT_TRUE(ApplySchema(*db_).ok());
     absl::TimeZone park;
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park));
-    deadlines_ = std::make_unique<ComplaintDeadline>(*WorkingCalendar::FromJson(kBuiltInCalendar),
-                                                     park);
+    deadlines_ =
+        std::make_unique<ComplaintDeadline>(*WorkingCalendar::FromJson(kBuiltInCalendar), park);
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
-    desk_ = std::make_unique<ComplaintDesk>(*db_, *writer_, nullptr, *deadlines_, routing_,
-                                            nullptr);
-    std::ofstream(dir_.path() + "/tokens.json") << testing::RoleTokensFile(kOwn, "3301960001", "SF");
+    desk_ =
+        std::make_unique<ComplaintDesk>(*db_, *writer_, nullptr, *deadlines_, routing_, nullptr);
+    std::ofstream(dir_.path() + "/tokens.json")
+        << testing::RoleTokensFile(kOwn, "3301960001", "SF");
     store_ = std::make_unique<auth::CredentialStore>(dir_.path() + "/tokens.json");
     ASSERT_TRUE(store_->Load().ok());
     authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*store_, AccessPolicy());
@@ -218,8 +219,7 @@ TEST_F(ComplaintAccessTest, TheTableCoversEveryRpcOfTheService) {
   std::set<std::string> calls;
   for (const auto& [name, call] : Calls()) calls.insert(name);
   testing::ExpectTableCoversService(
-      v1::Complaint::descriptor()->file()->FindServiceByName("ComplaintService"), kExpected,
-      calls);
+      v1::Complaint::descriptor()->file()->FindServiceByName("ComplaintService"), kExpected, calls);
 }
 
 TEST_F(ComplaintAccessTest, EveryRpcTimesEveryRole) {

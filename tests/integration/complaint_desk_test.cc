@@ -90,7 +90,8 @@ class ComplaintDeskTest : public ::testing::TestWithParam<std::string> {
                      if (!p.ok()) return p.status();
                      out = std::move(*p);
                      return absl::OkStatus();
-                   }).ok());
+                   })
+                    .ok());
     return out;
   }
 
@@ -136,8 +137,8 @@ TEST_P(ComplaintDeskTest, FiledOnceAndDrivenToClosedWithItsEventsAndRecord) {
   EXPECT_EQ(TimeUtil::TimestampToMicroseconds(c.resolve_by()),
             absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(2026, 3, 17), park_)));
 
-  for (Action a : {Action::kAcknowledge, Action::kAssign, Action::kStartInvestigation,
-                   Action::kRespond}) {
+  for (Action a :
+       {Action::kAcknowledge, Action::kAssign, Action::kStartInvestigation, Action::kRespond}) {
     now_ += absl::Hours(2);
     ASSERT_TRUE(Do(a, c.complaint_id()).ok()) << ActionName(a);
   }
@@ -313,9 +314,8 @@ TEST_P(ComplaintDeskTest, ATamperedRowInTheDatabaseIsFoundWhereItBreaks) {
   EXPECT_EQ(all->breaks(0).complaint_id(), c.complaint_id());
 
   // Deleting the newest entry of the other complaint shows against its head.
-  ASSERT_TRUE(Sql("DELETE FROM complaint_record WHERE complaint_id = $1",
-                  {untouched.complaint_id()})
-                  .ok());
+  ASSERT_TRUE(
+      Sql("DELETE FROM complaint_record WHERE complaint_id = $1", {untouched.complaint_id()}).ok());
   all = desk_->Verify(v1::VerifyRecordRequest());
   ASSERT_EQ(all->breaks_size(), 2);
 }
@@ -359,8 +359,8 @@ TEST_P(ComplaintDeskTest, ContactDetailsAreForTheHandlerAlone) {
 
 TEST_P(ComplaintDeskTest, ReopenedComplaintsGetANewResolutionDeadline) {
   v1::Complaint c = FileOne("req-reopen");
-  for (Action a : {Action::kAcknowledge, Action::kAssign, Action::kStartInvestigation,
-                   Action::kRespond}) {
+  for (Action a :
+       {Action::kAcknowledge, Action::kAssign, Action::kStartInvestigation, Action::kRespond}) {
     ASSERT_TRUE(Do(a, c.complaint_id()).ok());
   }
   now_ = absl::FromCivil(absl::CivilMinute(2026, 3, 20, 9, 0), park_);  // Friday
