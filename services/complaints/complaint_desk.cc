@@ -18,6 +18,7 @@
 #include "events/outbox.h"
 #include "google/protobuf/util/time_util.h"
 #include "parkline/complaints/v1/events.pb.h"
+#include "parkline/enterprises/v1/events.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 #include "runtime/log.h"
@@ -215,6 +216,28 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::File(const v1::FileComplaintRequest
       result = std::move(**stored);
       return absl::OkStatus();
     }
+    errors::Violations residents;
+    auto must_be_resident = [&](const char* field, v1::PartyKind kind,
+                                const std::string& uscc) -> absl::Status {
+      if (kind != v1::PARTY_KIND_RESIDENT_ENTERPRISE) return absl::OkStatus();
+      auto resident = repo.IsResident(uscc);
+      if (!resident.ok()) return resident.status();
+      if (!*resident) {
+        residents.Add(field, "NOT_RESIDENT",
+                      absl::StrCat("enterprise ", uscc, " is not resident in the park"));
+      }
+      return absl::OkStatus();
+    };
+    if (auto s = must_be_resident("complainant.uscc", request.complainant().kind(),
+                                  request.complainant().uscc());
+        !s.ok()) {
+      return s;
+    }
+    if (auto s = must_be_resident("target.uscc", request.target().kind(), request.target().uscc());
+        !s.ok()) {
+      return s;
+    }
+    if (!residents.empty()) return residents.ToStatus();
     if (auto s = repo.Insert(fresh); !s.ok()) return s;
     if (auto s = repo.Append(c.complaint_id(), entry); !s.ok()) return s;
     created = true;
@@ -426,6 +449,28 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::OverrideDeadline(
   });
   if (!result.ok()) return result;
   return ForViewer(*result, result->complainant().contact(), viewer);
+}
+
+absl::Status ComplaintDesk::ApplyEnterpriseEvent(store::Transaction& tx,
+                                                 const events::Envelope& event) {
+  namespace ev = ::parkline::enterprises::v1;
+  ComplaintRepository repo(tx);
+  auto apply = [&](auto message, bool resident) -> absl::Status {
+    if (!message.ParseFromString(event.payload)) {
+      return absl::InvalidArgumentError("undecodable payload");
+    }
+    return repo.SetResident(message.enterprise().uscc(), resident);
+  };
+  if (event.type == "parkline.enterprises.v1.EnterpriseAdmitted") {
+    return apply(ev::EnterpriseAdmitted(), true);
+  }
+  if (event.type == "parkline.enterprises.v1.EnterpriseUpdated") {
+    return apply(ev::EnterpriseUpdated(), true);
+  }
+  if (event.type == "parkline.enterprises.v1.EnterpriseDeparted") {
+    return apply(ev::EnterpriseDeparted(), false);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, DeadlineWatch>>> ComplaintDesk::DueAt(

@@ -3,8 +3,10 @@
 // park's service-quality feedback recorded.
 //
 // Each write validates first (complaint_rules.h; nothing is stored when a rule breaks), then in
-// ONE transaction reads the complaint, applies the workflow (complaint_workflow.h), appends the
-// record entry, updates the complaint and appends its event to the outbox.
+// ONE transaction checks that a resident-enterprise complainant or target is resident (a
+// projection of parkline.enterprises.v1; NOT_RESIDENT until the registry's event arrived), reads
+// the complaint, applies the workflow (complaint_workflow.h), appends the record entry, updates the
+// complaint and appends its event to the outbox.
 //
 // The complainant's contact details are stored apart and returned only to the complaint's
 // handler (contact_privacy.h); an enterprise sees only the complaints it filed or that were
@@ -26,6 +28,7 @@
 #include "complaints/contact_privacy.h"
 #include "complaints/routing_rules.h"
 #include "complaints/supervision.h"
+#include "events/envelope.h"
 #include "parkline/complaints/v1/complaints.pb.h"
 #include "store/database.h"
 #include "store/group_commit.h"
@@ -71,6 +74,10 @@ class ComplaintDesk : public SupervisedComplaints {
   absl::StatusOr<v1::Feedback> RecordFeedback(const v1::RecordFeedbackRequest& request,
                                               const Viewer& viewer);
   absl::StatusOr<v1::ListFeedbackResponse> ListFeedback(const v1::ListFeedbackRequest& request);
+
+  // Applies an event of parkline.enterprises.v1 to the resident-enterprises projection (consumer
+  // handler; runs in the consumer's transaction).
+  static absl::Status ApplyEnterpriseEvent(store::Transaction& tx, const events::Envelope& event);
 
   // SupervisedComplaints: the supervision job's view.
   absl::StatusOr<std::vector<std::pair<std::string, DeadlineWatch>>> DueAt(absl::Time now) override;

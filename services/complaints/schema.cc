@@ -58,6 +58,14 @@ CREATE TABLE feedback (
   payload {{blob}} NOT NULL
 );
 CREATE INDEX feedback_recorded ON feedback (recorded_at, feedback_id);
+)sql"},
+      {2, "resident enterprises projected from parkline.enterprises.v1",
+       R"sql(
+-- The USCCs of the enterprises resident in the park now: a complaint names only these as a
+-- resident-enterprise complainant or target.
+CREATE TABLE resident_enterprises (
+  uscc TEXT PRIMARY KEY
+);
 )sql"}};
   return store::ApplyMigrations(db, "complaints", kMigrations);
 }

@@ -15,6 +15,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "parkline/complaints/v1/complaints.grpc.pb.h"
 #include "parkline/complaints/v1/events.pb.h"
+#include "parkline/enterprises/v1/enterprises.grpc.pb.h"
 #include "store/database.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_env.h"
@@ -28,16 +29,26 @@ using Stub = v1::ComplaintService::Stub;
 constexpr char kTopic[] = "parkline.complaints.v1";
 constexpr char kStaffToken[] = "e2e-staff-zhao-token";
 constexpr char kPhone[] = "+86-571-8888-0002";
+constexpr char kComplainantToken[] = "e2e-enterprise-complainant-token";
+constexpr char kTargetToken[] = "e2e-enterprise-target-token";
+
+std::string Caller(const std::string& token, const std::string& name, const std::string& role,
+                   const std::string& uscc) {
+  return absl::StrCat(R"({"sha256":")", auth::Sha256Hex(token), R"(","principal":")", name,
+                      R"(","roles":[")", role, R"("],"uscc":")", uscc, R"("})");
+}
 
 class ComplaintsE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(testing::CreateTopic(kTopic, 3).ok());
-    // The admin of the test harness, and a second member of staff who does not handle anything.
+    // The admin of the test harness, a second member of staff who does not handle anything, and
+    // two resident enterprises of this run.
     std::ofstream(dir_.path() + "/tokens.json") << absl::StrCat(
-        R"({"tokens":[{"sha256":")", auth::Sha256Hex(testing::kAdminToken),
-        R"(","principal":"e2e-admin","roles":["park-admin"]},{"sha256":")",
-        auth::Sha256Hex(kStaffToken), R"(","principal":"staff-zhao","roles":["park-staff"]}]})");
+        R"({"tokens":[)", Caller(testing::kAdminToken, "e2e-admin", "park-admin", ""), ",",
+        Caller(kStaffToken, "staff-zhao", "park-staff", ""), ",",
+        Caller(kComplainantToken, "complainant-co", "enterprise", complainant_), ",",
+        Caller(kTargetToken, "target-co", "enterprise", target_), "]}");
     Start();
   }
 
@@ -77,6 +88,8 @@ class ComplaintsE2eTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  const std::string complainant_ = testing::RandomUscc();
+  const std::string target_ = testing::RandomUscc();
   std::unique_ptr<Complaints> service_;
 };
 
@@ -210,6 +223,80 @@ TEST_F(ComplaintsE2eTest, ARowTamperedWithInTheDatabaseIsFoundByTheVerifyRpc) {
   EXPECT_EQ(report.breaks(0).complaint_id(), c.complaint_id());
   EXPECT_EQ(report.breaks(0).sequence(), 2);
   Stop();
+}
+
+TEST_F(ComplaintsE2eTest, AComplaintAboutAResidentEnterpriseIsForwardedToIt) {
+  namespace ev1 = enterprises::v1;
+  testing::ServiceUnderTest<ev1::EnterpriseService> registry(ENTERPRISES_BINARY, "enterprises",
+                                                             dir_.path());
+  ASSERT_EQ(registry.WaitServing(absl::Seconds(30)),
+            grpc::health::v1::HealthCheckResponse::SERVING);
+  for (const std::string& uscc : {complainant_, target_}) {
+    ev1::AdmitEnterpriseRequest admit;
+    admit.mutable_enterprise()->set_uscc(uscc);
+    admit.mutable_enterprise()->set_name("E2E " + uscc);
+    admit.mutable_enterprise()->add_roles(ev1::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE);
+    admit.mutable_enterprise()->mutable_move_in_date()->set_year(2025);
+    admit.mutable_enterprise()->mutable_move_in_date()->set_month(3);
+    admit.mutable_enterprise()->mutable_move_in_date()->set_day(1);
+    ev1::Enterprise admitted;
+    ASSERT_TRUE(
+        registry.Call(&ev1::EnterpriseService::Stub::AdmitEnterprise, admit, &admitted).ok());
+  }
+
+  // The complainant enterprise files; both parties must be resident, which the complaints service
+  // learns from the registry's events (NOT_RESIDENT until then).
+  service_->Connect({grpc::InsecureChannelCredentials(), kComplainantToken});
+  v1::FileComplaintRequest file;
+  file.set_request_id("e2e-forward-" + events::NewUuid());
+  file.mutable_complainant()->set_kind(v1::PARTY_KIND_RESIDENT_ENTERPRISE);
+  file.mutable_complainant()->set_uscc(complainant_);
+  file.mutable_complainant()->mutable_contact()->set_email("quality@complainant.example");
+  file.mutable_target()->set_kind(v1::PARTY_KIND_RESIDENT_ENTERPRISE);
+  file.mutable_target()->set_uscc(target_);
+  file.set_category(v1::CATEGORY_PROPERTY);
+  file.set_channel(v1::CHANNEL_WEB);
+  file.set_description("Our neighbour's pallets block the shared fire exit.");
+  v1::Complaint c;
+  absl::Status filed;
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  do {
+    filed = service_->Call(&Stub::FileComplaint, file, &c);
+    if (absl::IsInvalidArgument(filed)) absl::SleepFor(absl::Milliseconds(200));
+  } while (absl::IsInvalidArgument(filed) && absl::Now() < deadline);
+  ASSERT_TRUE(filed.ok()) << filed;
+
+  service_->Connect({});
+  v1::TransitionRequest t;
+  t.set_complaint_id(c.complaint_id());
+  v1::Complaint out;
+  ASSERT_TRUE(service_->Call(&Stub::AcknowledgeComplaint, t, &out).ok());
+  v1::AssignComplaintRequest assign;
+  assign.set_complaint_id(c.complaint_id());
+  ASSERT_TRUE(service_->Call(&Stub::AssignComplaint, assign, &out).ok());
+  EXPECT_EQ(out.forwarded_to_uscc(), target_);
+  EXPECT_EQ(out.department(), "property-management");
+
+  // The target sees the complaint forwarded to it, without who complained.
+  service_->Connect({grpc::InsecureChannelCredentials(), kTargetToken});
+  v1::GetComplaintRequest get;
+  get.set_complaint_id(c.complaint_id());
+  get.set_party_uscc(target_);
+  ASSERT_TRUE(service_->Call(&Stub::GetComplaint, get, &out).ok());
+  EXPECT_TRUE(out.complainant().uscc().empty());
+  EXPECT_FALSE(out.complainant().has_contact());
+  // The complainant cannot ask in the target's name.
+  service_->Connect({grpc::InsecureChannelCredentials(), kComplainantToken});
+  EXPECT_TRUE(absl::IsPermissionDenied(service_->Call(&Stub::GetComplaint, get, &out)));
+
+  auto records = EventsOf(c.complaint_id(), 2);
+  ASSERT_EQ(records.size(), 2u);
+  v1::ComplaintAssigned assigned;
+  ASSERT_TRUE(assigned.ParseFromString(records[1].value));
+  EXPECT_EQ(assigned.forwarded_to_uscc(), target_);
+  Stop();
+  registry.process().Signal(SIGTERM);
+  EXPECT_EQ(registry.process().Wait(absl::Seconds(10)), 0);
 }
 
 }  // namespace

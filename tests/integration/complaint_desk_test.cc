@@ -16,6 +16,7 @@
 #include "events/schema.h"
 #include "google/protobuf/util/time_util.h"
 #include "parkline/complaints/v1/events.pb.h"
+#include "parkline/enterprises/v1/events.pb.h"
 #include "store/group_commit.h"
 #include "tests/support/test_env.h"
 
@@ -49,6 +50,21 @@ class ComplaintDeskTest : public ::testing::TestWithParam<std::string> {
     now_ = absl::FromCivil(absl::CivilMinute(2026, 3, 9, 10, 0), park_);
     desk_ = std::make_unique<ComplaintDesk>(*db_, *writer_, nullptr, *deadlines_, routing_,
                                             [this] { return now_; });
+    Registry("EnterpriseAdmitted", kComplainantUscc);
+    Registry("EnterpriseAdmitted", kTargetUscc);
+  }
+
+  // An event of the enterprise registry, applied as the service's consumer applies it.
+  void Registry(const std::string& type, const std::string& uscc) {
+    enterprises::v1::EnterpriseAdmitted message;  // the three events share field 1, enterprise
+    message.mutable_enterprise()->set_uscc(uscc);
+    events::Envelope e;
+    e.type = "parkline.enterprises.v1." + type;
+    e.payload = message.SerializeAsString();
+    ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) {
+                     return ComplaintDesk::ApplyEnterpriseEvent(tx, e);
+                   })
+                    .ok());
   }
 
   v1::FileComplaintRequest Filing(const std::string& request_id) {
@@ -194,6 +210,19 @@ TEST_P(ComplaintDeskTest, ARetriedFilingIsTheSameComplaintAndOtherContentIsRefus
   auto other = Filing("req-retry");
   other.set_description("something else");
   EXPECT_TRUE(absl::IsAlreadyExists(desk_->File(other, Staff("hotline")).status()));
+}
+
+TEST_P(ComplaintDeskTest, EnterprisesMustBeResidentAsTheRegistrySays) {
+  Registry("EnterpriseDeparted", kTargetUscc);
+  auto refused = desk_->File(Filing("req-departed"), Staff("hotline"));
+  ASSERT_TRUE(absl::IsInvalidArgument(refused.status())) << refused.status();
+  auto violations = errors::ViolationsOf(refused.status());
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "target.uscc");
+  EXPECT_EQ(violations[0].reason, "NOT_RESIDENT");
+  EXPECT_TRUE(Pending().empty());
+  Registry("EnterpriseAdmitted", kTargetUscc);
+  EXPECT_TRUE(desk_->File(Filing("req-departed"), Staff("hotline")).ok());
 }
 
 TEST_P(ComplaintDeskTest, BadInputIsNamedAndChangesNothing) {
