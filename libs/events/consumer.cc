@@ -72,6 +72,23 @@ void EventConsumer::On(std::string type, EventHandler handler) {
   handlers_[std::move(type)] = std::move(handler);
 }
 
+void EventConsumer::OnBatch(std::vector<std::string> types, BatchHandler handler, int max_batch) {
+  batch_types_.insert(types.begin(), types.end());
+  batch_handler_ = std::move(handler);
+  max_batch_ = std::max(1, max_batch);
+}
+
+std::string EventConsumer::Prefixed(absl::string_view topic) const {
+  return absl::StrCat(options_.topic_prefix, topic);
+}
+
+void EventConsumer::Count(absl::string_view outcome, int n) {
+  if (n <= 0) return;
+  EventsCounter()
+      .Add({{"consumer", options_.group_id}, {"outcome", std::string(outcome)}})
+      .Increment(n);
+}
+
 absl::Status EventConsumer::Start() {
   rebalance_ = std::make_unique<Rebalance>();
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
@@ -83,6 +100,10 @@ absl::Status EventConsumer::Start() {
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "error"},
       {"client.id", "parkline"},
+      // A member that died (kill -9, a lost node) holds its partitions until its session
+      // expires: 10 s instead of Kafka's 45 s, so that a restarted replica resumes quickly.
+      {"session.timeout.ms", "10000"},
+      {"heartbeat.interval.ms", "3000"},
   };
   for (const auto& [k, v] : options_.overrides) settings[k] = v;
   std::string error;
@@ -101,7 +122,9 @@ absl::Status EventConsumer::Start() {
   auto producer = KafkaProducer::Create(options_.brokers);
   if (!producer.ok()) return producer.status();
   deadletters_ = std::move(*producer);
-  RdKafka::ErrorCode err = consumer_->subscribe(options_.topics);
+  std::vector<std::string> topics;
+  for (const std::string& topic : options_.topics) topics.push_back(Prefixed(topic));
+  RdKafka::ErrorCode err = consumer_->subscribe(topics);
   if (err != RdKafka::ERR_NO_ERROR) {
     return absl::UnavailableError(absl::StrCat("subscribe: ", RdKafka::err2str(err)));
   }
@@ -109,7 +132,7 @@ absl::Status EventConsumer::Start() {
   for (const char* outcome : {"applied", "duplicate", "unknown_type", "deadlettered"}) {
     EventsCounter().Add({{"consumer", options_.group_id}, {"outcome", outcome}});
   }
-  for (const std::string& topic : options_.topics) {
+  for (const std::string& topic : topics) {
     OutOfRangeCounter().Add({{"consumer", options_.group_id}, {"topic", topic}});
   }
   thread_ = std::thread([this] { Run(); });
@@ -124,11 +147,25 @@ void EventConsumer::Stop() {
 }
 
 void EventConsumer::Run() {
+  std::vector<std::unique_ptr<RdKafka::Message>> batch;
   while (!stopping_) {
-    std::unique_ptr<RdKafka::Message> message(consumer_->consume(200));
+    // In batch mode, take what is already waiting without blocking, up to max_batch_.
+    std::unique_ptr<RdKafka::Message> message(consumer_->consume(batch.empty() ? 200 : 0));
+    if (batch_handler_ && message->err() != RdKafka::ERR_NO_ERROR && !batch.empty()) {
+      HandleBatch(batch);
+      batch.clear();
+    }
     switch (message->err()) {
       case RdKafka::ERR_NO_ERROR:
-        Handle(*message);
+        if (batch_handler_) {
+          batch.push_back(std::move(message));
+          if (static_cast<int>(batch.size()) >= max_batch_) {
+            HandleBatch(batch);
+            batch.clear();
+          }
+        } else {
+          Handle(*message);
+        }
         break;
       case RdKafka::ERR__TIMED_OUT:
       case RdKafka::ERR__PARTITION_EOF:
@@ -157,7 +194,9 @@ void EventConsumer::Run() {
 void EventConsumer::Handle(RdKafka::Message& message) {
   std::string key = message.key() ? *message.key() : "";
   std::string payload(static_cast<const char*>(message.payload()), message.len());
-  auto envelope = FromRecord(HeadersOf(message), message.topic_name(), key, std::move(payload));
+  auto envelope =
+      FromRecord(HeadersOf(message), message.topic_name().substr(options_.topic_prefix.size()), key,
+                 std::move(payload));
   absl::Duration backoff = absl::Milliseconds(100);
   while (!stopping_) {
     absl::StatusOr<std::string> outcome =
@@ -205,9 +244,125 @@ absl::StatusOr<std::string> EventConsumer::Apply(const Envelope& envelope) {
   return outcome;
 }
 
+void EventConsumer::HandleBatch(std::vector<std::unique_ptr<RdKafka::Message>>& messages) {
+  // Records that are not events of ours are settled first, one by one, as in Handle().
+  std::vector<Envelope> events;
+  std::vector<RdKafka::Message*> sources;
+  for (auto& message : messages) {
+    std::string key = message->key() ? *message->key() : "";
+    std::string payload(static_cast<const char*>(message->payload()), message->len());
+    auto envelope =
+        FromRecord(HeadersOf(*message), message->topic_name().substr(options_.topic_prefix.size()),
+                   key, std::move(payload));
+    if (envelope.ok() && batch_types_.count(envelope->type) > 0) {
+      events.push_back(std::move(*envelope));
+      sources.push_back(message.get());
+    } else if (envelope.ok()) {
+      Count("unknown_type");
+    } else {
+      // Not a CloudEvent: dead-lettered now; its offset is stored with the batch's, after the
+      // events before it are committed.
+      absl::Duration wait = absl::Milliseconds(100);
+      while (!stopping_) {
+        absl::Status sent = DeadLetter(*message, envelope.status().message());
+        if (sent.ok()) break;
+        absl::SleepFor(wait);
+        wait = std::min(wait * 2, absl::Seconds(10));
+      }
+      Count("deadlettered");
+    }
+  }
+  absl::Duration backoff = absl::Milliseconds(100);
+  while (!stopping_ && !events.empty()) {
+    absl::StatusOr<int> duplicates = ApplyBatch(events);
+    if (duplicates.ok()) {
+      Count("duplicate", *duplicates);
+      Count("applied", static_cast<int>(events.size()) - *duplicates);
+      break;
+    }
+    if (absl::IsInvalidArgument(duplicates.status())) {
+      // Some event cannot be applied: one at a time, so that only that one is dead-lettered.
+      for (size_t i = 0; i < events.size() && !stopping_; ++i) {
+        absl::StatusOr<int> one = ApplyBatch({events[i]});
+        while (!stopping_ && !one.ok() && !absl::IsInvalidArgument(one.status())) {
+          absl::SleepFor(backoff);
+          one = ApplyBatch({events[i]});
+        }
+        if (one.ok()) {
+          Count(*one > 0 ? "duplicate" : "applied");
+        } else if (absl::Status sent = DeadLetter(*sources[i], one.status().message()); sent.ok()) {
+          Count("deadlettered");
+        } else {
+          return;  // not settled: the offsets stay, the records come again
+        }
+      }
+      break;
+    }
+    log::Warn("event batch not applied, will retry",
+              {{"consumer", options_.group_id},
+               {"events", static_cast<int64_t>(events.size())},
+               {"error", std::string(duplicates.status().message())}});
+    absl::SleepFor(backoff);
+    backoff = std::min(backoff * 2, absl::Seconds(10));
+  }
+  if (stopping_) return;  // what was not committed comes again after the restart
+  for (auto& message : messages) StoreOffset(*message);
+}
+
+absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<Envelope>& batch) {
+  int duplicates = 0;
+  absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
+    duplicates = 0;
+    // Which ids were applied before (in chunks, to keep statements small and cacheable).
+    constexpr size_t kChunk = 100;
+    std::set<std::string> seen;
+    for (size_t begin = 0; begin < batch.size(); begin += kChunk) {
+      size_t end = std::min(batch.size(), begin + kChunk);
+      std::string sql =
+          "SELECT event_id FROM processed_events WHERE consumer = $1 AND event_id IN (";
+      store::Params params = {options_.group_id};
+      for (size_t i = begin; i < end; ++i) {
+        absl::StrAppend(&sql, i == begin ? "" : ", ", "$", params.size() + 1);
+        params.push_back(batch[i].id);
+      }
+      sql += ")";
+      auto rows = tx.Query(sql, params);
+      if (!rows.ok()) return rows.status();
+      for (const store::Row& row : *rows) seen.insert(row.Text(0));
+    }
+    std::vector<Envelope> fresh;
+    for (const Envelope& e : batch) {
+      if (!seen.insert(e.id).second) {
+        duplicates++;  // applied before, or twice in this batch
+        continue;
+      }
+      fresh.push_back(e);
+    }
+    if (fresh.empty()) return absl::OkStatus();
+    if (auto s = batch_handler_(tx, fresh); !s.ok()) return s;
+    const int64_t now = absl::ToUnixMicros(absl::Now());
+    for (size_t begin = 0; begin < fresh.size(); begin += kChunk) {
+      size_t end = std::min(fresh.size(), begin + kChunk);
+      std::string sql =
+          "INSERT INTO processed_events (consumer, event_id, topic, processed_at) VALUES ";
+      store::Params params = {options_.group_id, now};
+      for (size_t i = begin; i < end; ++i) {
+        absl::StrAppend(&sql, i == begin ? "" : ", ", "($1, $", params.size() + 1, ", $",
+                        params.size() + 2, ", $2)");
+        params.push_back(fresh[i].id);
+        params.push_back(fresh[i].topic);
+      }
+      if (auto s = tx.Execute(sql, params); !s.ok()) return s.status();
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return duplicates;
+}
+
 absl::Status EventConsumer::DeadLetter(RdKafka::Message& message, absl::string_view reason) {
   Record record;
-  record.topic = options_.deadletter_topic;
+  record.topic = Prefixed(options_.deadletter_topic);
   record.key = message.key() ? *message.key() : "";
   record.value.assign(static_cast<const char*>(message.payload()), message.len());
   record.headers = HeadersOf(message);

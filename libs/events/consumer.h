@@ -21,7 +21,13 @@
 // logged as an error and counted in parkline_consumer_offset_out_of_range_total, then the
 // consumer resumes from the earliest event still retained.
 //
-// One background thread; On() before Start().
+// Batch mode (OnBatch, for high-volume consumers such as statistics): up to max_batch records
+// that are already waiting are applied together, in one transaction that also records their
+// ids; the handler sees only the events not applied before, in the order they were read. When the
+// batch handler says INVALID_ARGUMENT, the batch is applied again one event at a time so that
+// only the bad event is dead-lettered.
+//
+// One background thread; On() or OnBatch() before Start().
 #ifndef PARKLINE_EVENTS_CONSUMER_H_
 #define PARKLINE_EVENTS_CONSUMER_H_
 
@@ -29,6 +35,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,6 +60,9 @@ struct ConsumerOptions {
   // Kafka consumer group; also the name under which processed event ids are recorded.
   std::string group_id;
   std::vector<std::string> topics;
+  // Prepended to every topic above and to the dead-letter topic (CommonConfig::topic_prefix).
+  // Handlers see envelopes with the topic name without it.
+  std::string topic_prefix;
   std::string deadletter_topic = std::string(kDeadLetterTopic);
   // librdkafka properties applied last.
   std::map<std::string, std::string> overrides;
@@ -60,6 +70,9 @@ struct ConsumerOptions {
 
 // Applies one event inside the consumer's transaction.
 using EventHandler = std::function<absl::Status(store::Transaction&, const Envelope&)>;
+// Applies several events inside one transaction.
+using BatchHandler =
+    std::function<absl::Status(store::Transaction&, const std::vector<Envelope>& events)>;
 
 class EventConsumer {
  public:
@@ -69,6 +82,13 @@ class EventConsumer {
   // Handles events whose ce_type is `type` (a full protobuf message name).
   void On(std::string type, EventHandler handler);
 
+  // Handles every event whose ce_type is in `types` through `handler`, up to `max_batch` at a
+  // time. Not combined with On().
+  void OnBatch(std::vector<std::string> types, BatchHandler handler, int max_batch = 2000);
+
+  // The host sets the process's topic prefix before Start().
+  void SetTopicPrefix(std::string prefix) { options_.topic_prefix = std::move(prefix); }
+
   absl::Status Start();
   // Stops the thread, commits the stored offsets and leaves the group.
   void Stop();
@@ -77,14 +97,23 @@ class EventConsumer {
   class Rebalance;
   void Run();
   void Handle(RdKafka::Message& message);
+  void HandleBatch(std::vector<std::unique_ptr<RdKafka::Message>>& messages);
   // Applies one envelope once; returns the outcome label, or an error to retry.
   absl::StatusOr<std::string> Apply(const Envelope& envelope);
+  // Applies the events of `batch` not applied before in one transaction; returns how many were
+  // duplicates, or the error (INVALID_ARGUMENT: some event cannot be applied).
+  absl::StatusOr<int> ApplyBatch(const std::vector<Envelope>& batch);
+  void Count(absl::string_view outcome, int n = 1);
+  std::string Prefixed(absl::string_view topic) const;
   absl::Status DeadLetter(RdKafka::Message& message, absl::string_view reason);
   void StoreOffset(RdKafka::Message& message);
 
   store::Database& db_;
   ConsumerOptions options_;
   std::map<std::string, EventHandler> handlers_;
+  std::set<std::string> batch_types_;
+  BatchHandler batch_handler_;
+  int max_batch_ = 1;
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::EventCb> logging_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;

@@ -88,7 +88,9 @@ absl::StatusOr<int> OutboxRelay::PublishBatch() {
 
   absl::Status first_error;
   for (const PendingEvent& event : batch) {
-    absl::Status queued = producer_->Produce(ToRecord(event.envelope), event.seq);
+    Record record = ToRecord(event.envelope);
+    record.topic.insert(0, options_.topic_prefix);
+    absl::Status queued = producer_->Produce(record, event.seq);
     if (!queued.ok()) {
       first_error = queued;
       break;  // later rows must not overtake this one: they wait for the next pass

@@ -31,6 +31,8 @@ class KafkaProducer;
 
 struct RelayOptions {
   std::string brokers = "127.0.0.1:9092";
+  // Prepended to the topic each row names (CommonConfig::topic_prefix).
+  std::string topic_prefix;
   // Rows read and published per pass.
   int batch_size = 500;
   // How often to look for rows when nobody calls Notify (rows left by a crash, another

@@ -47,6 +47,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
 
   events::RelayOptions relay_options;
   relay_options.brokers = config->kafka_brokers;
+  relay_options.topic_prefix = config->topic_prefix;
   events::OutboxRelay relay(**db, relay_options);
   if (auto s = relay.Start(); !s.ok()) return Fail("cannot start the outbox relay", s);
 
@@ -66,6 +67,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   auto parts = definition.build(context);
   if (!parts.ok()) return Fail("cannot build the service", parts.status());
   for (auto& consumer : parts->consumers) {
+    consumer->SetTopicPrefix(config->topic_prefix);
     if (auto s = consumer->Start(); !s.ok()) return Fail("cannot start a consumer", s);
   }
 

@@ -16,6 +16,10 @@ ABSL_FLAG(std::string, metrics_address, "", "host:port of the Prometheus /metric
 ABSL_FLAG(std::string, database_url, "",
           "sqlite:///path.db or postgresql://... (default sqlite:///var/lib/parkline/<svc>.db)");
 ABSL_FLAG(std::string, kafka_brokers, "127.0.0.1:9092", "Kafka bootstrap servers");
+ABSL_FLAG(
+    std::string, topic_prefix, "",
+    "prepended to every Kafka topic name (e.g. \"park2.\"): several parks, or isolated tests, "
+    "on one broker");
 ABSL_FLAG(int, drain_seconds, 2, "seconds in-flight RPCs may finish after SIGTERM (0..60)");
 ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
 ABSL_FLAG(std::string, tls_cert, "", "server certificate chain (PEM); TLS when set with tls_key");
@@ -79,6 +83,7 @@ absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults) {
     config.database_url = absl::StrCat("sqlite:///var/lib/parkline/", defaults.name, ".db");
   }
   config.kafka_brokers = absl::GetFlag(FLAGS_kafka_brokers);
+  config.topic_prefix = absl::GetFlag(FLAGS_topic_prefix);
   int drain = absl::GetFlag(FLAGS_drain_seconds);
   std::string level = absl::GetFlag(FLAGS_log_level);
 
@@ -91,6 +96,12 @@ absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults) {
   }
   if (config.kafka_brokers.empty()) {
     return absl::InvalidArgumentError("kafka_brokers: must name at least one host:port");
+  }
+  for (char c : config.topic_prefix) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
+      return absl::InvalidArgumentError(absl::StrCat("topic_prefix='", config.topic_prefix,
+                                                     "': only letters, digits, '.', '_' and '-'"));
+    }
   }
   if (drain < 0 || drain > 60) {
     return absl::InvalidArgumentError(

@@ -37,6 +37,9 @@ struct CommonConfig {
   std::string database_url;
   // --kafka_brokers / PARKLINE_KAFKA_BROKERS: bootstrap servers, default 127.0.0.1:9092.
   std::string kafka_brokers;
+  // --topic_prefix / PARKLINE_TOPIC_PREFIX: prepended to every topic this service publishes to
+  // and reads from (default empty), so that two parks or isolated tests share one broker.
+  std::string topic_prefix;
   // --drain_seconds / PARKLINE_DRAIN_SECONDS: how long in-flight RPCs may finish after SIGTERM
   // (0..60, default 2).
   absl::Duration drain;

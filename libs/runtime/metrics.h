@@ -19,7 +19,11 @@ namespace parkline::runtime {
 // The process-wide registry. Thread-safe.
 prometheus::Registry& Metrics();
 
-// Serves Metrics() at http://<address>/metrics until destroyed.
+// Adds metrics that are computed when scraped (e.g. figures read from a store) to what the
+// endpoint serves, for as long as `collectable` lives.
+void AddCollectable(std::weak_ptr<prometheus::Collectable> collectable);
+
+// Serves Metrics() and the added collectables at http://<address>/metrics until destroyed.
 class MetricsEndpoint {
  public:
   static absl::StatusOr<std::unique_ptr<MetricsEndpoint>> Start(const std::string& address);

@@ -49,25 +49,42 @@ class ConsumerTest : public ::testing::TestWithParam<std::string> {
     for (const Delivery& d : producer_->Flush(absl::Seconds(20))) ASSERT_TRUE(d.status.ok());
   }
 
-  std::unique_ptr<EventConsumer> NewConsumer() {
+  static absl::Status ApplyOne(store::Transaction& tx, const Envelope& e) {
+    google::rpc::BadRequest message;
+    if (!message.ParseFromString(e.payload) || message.field_violations_size() != 1) {
+      return absl::InvalidArgumentError("payload is not a BadRequest with one violation");
+    }
+    return tx
+        .Execute("INSERT INTO effects (seq, event_id) VALUES ($1, $2)",
+                 {int64_t{std::stoi(message.field_violations(0).field())}, e.id})
+        .status();
+  }
+
+  // One event per transaction (On), or many (OnBatch, as the statistics aggregator reads).
+  std::unique_ptr<EventConsumer> NewConsumer(bool batch = false) {
     ConsumerOptions options;
     options.brokers = testing::KafkaBrokers();
     options.group_id = group_;
     options.topics = {topic_};
     options.deadletter_topic = deadletter_;
     auto consumer = std::make_unique<EventConsumer>(*db_, options);
-    consumer->On(kType, [](store::Transaction& tx, const Envelope& e) -> absl::Status {
-      google::rpc::BadRequest message;
-      if (!message.ParseFromString(e.payload) || message.field_violations_size() != 1) {
-        return absl::InvalidArgumentError("payload is not a BadRequest with one violation");
-      }
-      return tx
-          .Execute("INSERT INTO effects (seq, event_id) VALUES ($1, $2)",
-                   {int64_t{std::stoi(message.field_violations(0).field())}, e.id})
-          .status();
-    });
+    if (batch) {
+      consumer->OnBatch(
+          {kType},
+          [](store::Transaction& tx, const std::vector<Envelope>& events) -> absl::Status {
+            for (const Envelope& e : events) {
+              if (auto s = ApplyOne(tx, e); !s.ok()) return s;
+            }
+            return absl::OkStatus();
+          },
+          16);
+    } else {
+      consumer->On(kType, ApplyOne);
+    }
     return consumer;
   }
+
+  void ExpectEachEventAppliedOnceAndOnlyBadRecordsDeadLettered(bool batch);
 
   int64_t Query(const std::string& sql) {
     int64_t n = -1;
@@ -95,7 +112,7 @@ class ConsumerTest : public ::testing::TestWithParam<std::string> {
   std::string group_ = "test-" + NewUuid();
 };
 
-TEST_P(ConsumerTest, AppliesEachEventOnceAndDeadLettersWhatItCannotRead) {
+void ConsumerTest::ExpectEachEventAppliedOnceAndOnlyBadRecordsDeadLettered(bool batch) {
   std::vector<Record> records;
   std::vector<Envelope> events;
   for (int i = 0; i < 50; ++i) events.push_back(Event(i));
@@ -119,7 +136,7 @@ TEST_P(ConsumerTest, AppliesEachEventOnceAndDeadLettersWhatItCannotRead) {
   }
   Send(records);
 
-  auto consumer = NewConsumer();
+  auto consumer = NewConsumer(batch);
   ASSERT_TRUE(consumer->Start().ok());
   WaitForEffects(55);
   auto deadletters = testing::ReadTopic(deadletter_, 2, absl::Seconds(30));
@@ -134,6 +151,16 @@ TEST_P(ConsumerTest, AppliesEachEventOnceAndDeadLettersWhatItCannotRead) {
     EXPECT_FALSE(testing::Header(r, "parkline_deadletter_reason").empty());
     EXPECT_EQ(testing::Header(r, "parkline_original_topic"), topic_);
   }
+}
+
+TEST_P(ConsumerTest, AppliesEachEventOnceAndDeadLettersWhatItCannotRead) {
+  ExpectEachEventAppliedOnceAndOnlyBadRecordsDeadLettered(false);
+}
+
+// In batch mode a batch holds duplicates of its own events and of earlier batches, and a bad
+// event makes the batch fall back to one event at a time: the same outcome as above.
+TEST_P(ConsumerTest, InBatchesAppliesEachEventOnceAndDeadLettersOnlyTheBadOnes) {
+  ExpectEachEventAppliedOnceAndOnlyBadRecordsDeadLettered(true);
 }
 
 TEST_P(ConsumerTest, ARestartedConsumerResumesWithoutReapplying) {

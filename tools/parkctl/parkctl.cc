@@ -8,6 +8,8 @@
 //   parkctl demo-complaints COMPLAINTS_ADDRESS
 //                                       files six demo complaints and takes them along the
 //                                       workflow (three closed); idempotent
+//   parkctl overview STATISTICS_ADDRESS the park's indicators now: current values, today, month
+//                                       and year to date, the service score (5.5.4)
 //   parkctl token                       makes a new bearer token and prints it with the SHA-256
 //                                       that goes into the tokens file
 //   parkctl dev-tokens DIR              development callers, one per role: DIR/tokens.json (hashes,
@@ -22,11 +24,13 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -37,6 +41,7 @@
 #include "parkline/complaints/v1/complaints.grpc.pb.h"
 #include "parkline/declarations/v1/declarations.grpc.pb.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
+#include "parkline/statistics/v1/statistics.grpc.pb.h"
 #include "samples/import_sets.h"
 
 namespace {
@@ -392,11 +397,51 @@ int DemoComplaints(const std::string& address) {
   return filed == static_cast<int>(demos.size()) ? 0 : 1;
 }
 
+std::string LabelsOf(const parkline::statistics::v1::IndicatorValue& v) {
+  std::map<std::string, std::string> sorted(v.labels().begin(), v.labels().end());
+  std::string out;
+  for (const auto& [k, value] : sorted)
+    absl::StrAppend(&out, out.empty() ? "" : ",", k, "=", value);
+  return out.empty() ? "" : "{" + out + "}";
+}
+
+int Overview(const std::string& address) {
+  namespace sv1 = parkline::statistics::v1;
+  auto stub = sv1::StatisticsService::NewStub(Connect(address));
+  grpc::ClientContext ctx;
+  Authorize(&ctx);
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  sv1::Overview overview;
+  grpc::Status status = stub->GetOverview(&ctx, sv1::GetOverviewRequest(), &overview);
+  if (!status.ok()) {
+    std::fprintf(stderr, "overview: %s\n", status.error_message().c_str());
+    return 1;
+  }
+  std::printf("Park indicators on %04d-%02d-%02d (%s)\n", overview.today().year(),
+              overview.today().month(), overview.today().day(), overview.time_zone().c_str());
+  for (const auto& v : overview.current()) {
+    std::printf("  %-52s %16s %s\n", (v.indicator() + LabelsOf(v)).c_str(), v.value().c_str(),
+                v.unit().c_str());
+  }
+  for (const auto& totals : overview.totals()) {
+    if (totals.name() == "today") continue;
+    std::printf("%s\n", totals.name().c_str());
+    for (const auto& v : totals.values()) {
+      if (absl::EndsWith(v.indicator(), "_bucket")) continue;
+      std::printf("  %-52s %16s %s\n", (v.indicator() + LabelsOf(v)).c_str(), v.value().c_str(),
+                  v.unit().c_str());
+    }
+  }
+  std::printf("service score (year to date): %s of 100\n", overview.score().score().c_str());
+  return 0;
+}
+
 void Usage() {
   std::fprintf(stderr,
                "usage: parkctl health ADDRESS\n"
                "       parkctl demo ENTERPRISES_ADDRESS [DECLARATIONS_ADDRESS]\n"
                "       parkctl demo-complaints COMPLAINTS_ADDRESS\n"
+               "       parkctl overview STATISTICS_ADDRESS\n"
                "       parkctl token\n"
                "       parkctl dev-tokens DIR\n");
 }
@@ -417,6 +462,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(argv[1], "health") == 0) return Health(argv[2]);
   if (std::strcmp(argv[1], "demo") == 0) return Demo(argv[2]);
   if (std::strcmp(argv[1], "demo-complaints") == 0) return DemoComplaints(argv[2]);
+  if (std::strcmp(argv[1], "overview") == 0) return Overview(argv[2]);
   Usage();
   return 2;
 }

@@ -1,0 +1,30 @@
+// Applies batches of domain events to the statistics' store: the batch handler of the
+// aggregator's consumer. The consumer records every event id in the same transaction, so each
+// event counts exactly once however often Kafka delivers it.
+#ifndef PARKLINE_STATISTICS_AGGREGATOR_H_
+#define PARKLINE_STATISTICS_AGGREGATOR_H_
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "events/envelope.h"
+#include "store/database.h"
+
+namespace parkline::statistics {
+
+class Aggregator {
+ public:
+  explicit Aggregator(absl::TimeZone zone) : zone_(zone) {}
+
+  // INVALID_ARGUMENT when an event's payload cannot be read (the consumer then dead-letters
+  // that event alone).
+  absl::Status Apply(store::Transaction& tx, const std::vector<events::Envelope>& batch) const;
+
+ private:
+  absl::TimeZone zone_;
+};
+
+}  // namespace parkline::statistics
+
+#endif  // PARKLINE_STATISTICS_AGGREGATOR_H_

@@ -1,0 +1,28 @@
+// The indicators on the metrics port: computed from the store when Prometheus scrapes, so that
+// /metrics always agrees with the gRPC figures (and survives restarts without double counting).
+// Only low-cardinality labels: never an enterprise or a buyer.
+#ifndef PARKLINE_STATISTICS_INDICATOR_METRICS_H_
+#define PARKLINE_STATISTICS_INDICATOR_METRICS_H_
+
+#include <vector>
+
+#include "prometheus/collectable.h"
+#include "statistics/indicator_queries.h"
+
+namespace parkline::statistics {
+
+class IndicatorMetrics : public prometheus::Collectable {
+ public:
+  explicit IndicatorMetrics(IndicatorQueries& queries) : queries_(queries) {}
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  IndicatorQueries& queries_;
+};
+
+// The metric families for a set of figures (exposed for tests).
+std::vector<prometheus::MetricFamily> ToMetricFamilies(const IndicatorQueries::Everything& all);
+
+}  // namespace parkline::statistics
+
+#endif  // PARKLINE_STATISTICS_INDICATOR_METRICS_H_

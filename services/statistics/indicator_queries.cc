@@ -1,0 +1,376 @@
+#include "statistics/indicator_queries.h"
+
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "auth/credentials.h"
+#include "decimal/fixed_point.h"
+#include "google/protobuf/util/time_util.h"
+#include "nlohmann/json.hpp"
+#include "statistics/indicators.h"
+#include "statistics/periods.h"
+#include "statistics/statistics_store.h"
+
+namespace parkline::statistics {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+void Fill(const std::string& indicator, const Labels& labels, int64_t scaled,
+          v1::IndicatorValue* out) {
+  out->set_indicator(indicator);
+  for (const auto& [k, v] : labels) (*out->mutable_labels())[k] = v;
+  out->set_value(FormatValue(indicator, scaled));
+  const Indicator* i = FindIndicator(indicator);
+  out->set_unit(i != nullptr ? i->unit : "count");
+}
+
+void FillTotals(const Totals& totals, google::protobuf::RepeatedPtrField<v1::IndicatorValue>* out) {
+  for (const auto& [key, value] : totals) {
+    Fill(key.first, ParseLabels(key.second), value, out->Add());
+  }
+}
+
+v1::ServiceScore ToProto(const Score& score, const DayRange& period) {
+  v1::ServiceScore out;
+  out.set_score(decimal::FormatFixed(score.scaled, 2));
+  *out.mutable_period() = ToPeriod(period);
+  for (const ScoreComponent& c : score.components) {
+    v1::ScoreComponent* p = out.add_components();
+    p->set_name(c.name);
+    p->set_clause(c.clause);
+    p->set_weight(c.weight);
+    if (c.value) p->set_value(decimal::FormatFixed(*c.value, 4));
+  }
+  return out;
+}
+
+v1::Verdict ToProto(Verdict v) {
+  switch (v) {
+    case Verdict::kMet:
+      return v1::VERDICT_MET;
+    case Verdict::kNotMet:
+      return v1::VERDICT_NOT_MET;
+    default:
+      return v1::VERDICT_NOT_EVALUATED;
+  }
+}
+
+template <typename T>
+absl::StatusOr<T> ReadWith(store::Database& db,
+                           const std::function<absl::StatusOr<T>(store::Transaction&)>& fn) {
+  absl::StatusOr<T> result = absl::InternalError("not read");
+  absl::Status s = db.Read([&](store::Transaction& tx) -> absl::Status {
+    result = fn(tx);
+    return result.status();
+  });
+  if (!s.ok()) return s;
+  return result;
+}
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string FormatValue(const std::string& indicator, int64_t scaled) {
+  const Indicator* i = FindIndicator(indicator);
+  return decimal::FormatFixed(scaled, i != nullptr ? i->scale : 0);
+}
+
+absl::CivilDay IndicatorQueries::TodayInPark() const { return absl::ToCivilDay(clock_(), zone_); }
+
+absl::StatusOr<v1::Overview> IndicatorQueries::Overview() {
+  absl::CivilDay today = TodayInPark();
+  const std::vector<std::pair<std::string, DayRange>> periods = {
+      {"today", Today(today)},
+      {"month_to_date", MonthToDate(today)},
+      {"year_to_date", YearToDate(today)}};
+  v1::Overview out;
+  absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto snapshot = LoadSnapshot(tx);
+    if (!snapshot.ok()) return snapshot.status();
+    std::vector<Figure> current = CurrentFigures(*snapshot);
+    for (const Figure& f : current) Fill(f.indicator, f.labels, f.scaled, out.add_current());
+    for (const auto& [name, range] : periods) {
+      auto totals = LoadTotals(tx, range.from_text(), range.to_text());
+      if (!totals.ok()) return totals.status();
+      v1::PeriodTotals* p = out.add_totals();
+      p->set_name(name);
+      *p->mutable_period() = ToPeriod(range);
+      FillTotals(*totals, p->mutable_values());
+      if (name == "year_to_date") {
+        *out.mutable_score() = ToProto(ServiceScore(current, *totals), range);
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  *out.mutable_as_of() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(clock_()));
+  out.mutable_today()->set_year(static_cast<int32_t>(today.year()));
+  out.mutable_today()->set_month(today.month());
+  out.mutable_today()->set_day(today.day());
+  out.set_time_zone(zone_.name());
+  return out;
+}
+
+absl::StatusOr<v1::TimeSeries> IndicatorQueries::TimeSeries(
+    const v1::GetTimeSeriesRequest& request) {
+  const Indicator* indicator = FindIndicator(request.indicator());
+  if (indicator == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("indicator: '", request.indicator(),
+                                                   "' is not an indicator (see the README)"));
+  }
+  if (indicator->kind != IndicatorKind::kCounter) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("indicator: '", request.indicator(),
+                     "' is a current value, not counted per day; GetOverview gives it"));
+  }
+  if (!v1::Granularity_IsValid(request.granularity())) {
+    return absl::InvalidArgumentError("granularity: must be DAY, MONTH or YEAR");
+  }
+  absl::CivilDay today = TodayInPark();
+  auto range = ResolvePeriod(request.period(), "period", {today - 29, today});
+  if (!range.ok()) return range.status();
+  auto daily = ReadWith<std::vector<DailyValue>>(db_, [&](store::Transaction& tx) {
+    return LoadDaily(tx, request.indicator(), range->from_text(), range->to_text());
+  });
+  if (!daily.ok()) return daily.status();
+
+  std::map<std::string, std::map<std::string, int64_t>> by_labels;  // labels -> bucket -> sum
+  for (const DailyValue& d : *daily) {
+    Labels labels = ParseLabels(d.labels);
+    bool match = true;
+    for (const auto& [k, v] : request.label_filter()) {
+      auto found = labels.find(k);
+      if (found == labels.end() || found->second != v) match = false;
+    }
+    if (match) by_labels[d.labels][BucketOf(d.day, request.granularity())] += d.value;
+  }
+  v1::TimeSeries out;
+  out.set_indicator(indicator->name);
+  out.set_unit(indicator->unit);
+  out.set_granularity(request.granularity() == v1::GRANULARITY_UNSPECIFIED ? v1::GRANULARITY_DAY
+                                                                           : request.granularity());
+  std::vector<std::string> buckets = Buckets(*range, request.granularity());
+  for (const auto& [labels, values] : by_labels) {
+    v1::Series* series = out.add_series();
+    for (const auto& [k, v] : ParseLabels(labels)) (*series->mutable_labels())[k] = v;
+    int64_t total = 0;
+    for (const std::string& bucket : buckets) {
+      auto found = values.find(bucket);
+      int64_t value = found == values.end() ? 0 : found->second;
+      total += value;
+      v1::Point* point = series->add_points();
+      point->set_bucket(bucket);
+      point->set_value(FormatValue(indicator->name, value));
+    }
+    series->set_total(FormatValue(indicator->name, total));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::EnterpriseFigures> IndicatorQueries::EnterpriseFigures(
+    const v1::GetEnterpriseFiguresRequest& request) {
+  if (request.uscc().empty()) return absl::InvalidArgumentError("uscc: required");
+  absl::CivilDay today = TodayInPark();
+  auto range = ResolvePeriod(request.period(), "period", YearToDate(today));
+  if (!range.ok()) return range.status();
+  v1::EnterpriseFigures out;
+  absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto snapshot = LoadSnapshot(tx);
+    if (!snapshot.ok()) return snapshot.status();
+    const EnterpriseRecord* found = nullptr;
+    for (const EnterpriseRecord& e : snapshot->enterprises) {
+      if (e.uscc == request.uscc()) found = &e;
+    }
+    if (found == nullptr) {
+      return absl::NotFoundError(
+          absl::StrCat("uscc: no enterprise ", request.uscc(), " is known to the statistics"));
+    }
+    out.set_uscc(found->uscc);
+    out.set_name(found->name);
+    out.set_customs_code(found->customs_code);
+    for (const std::string& role : found->roles) out.add_roles(role);
+    out.set_resident(found->resident);
+    if (!found->customs_code.empty()) {
+      auto totals =
+          LoadEnterpriseTotals(tx, found->customs_code, range->from_text(), range->to_text());
+      if (!totals.ok()) return totals.status();
+      FillTotals(*totals, out.mutable_values());
+    }
+    std::map<std::string, int64_t> by_kind;
+    for (const IpAssetRecord& a : snapshot->ip_assets) {
+      if (a.uscc == found->uscc) by_kind[a.kind]++;
+    }
+    for (const auto& [kind, n] : by_kind) Fill("ip_assets", {{"kind", kind}}, n, out.add_values());
+    const TalentRecord* latest = nullptr;
+    for (const TalentRecord& t : snapshot->talent) {
+      if (t.uscc == found->uscc && (latest == nullptr || latest->year < t.year)) latest = &t;
+    }
+    if (latest != nullptr) {
+      Fill("talent", {{"category", "employees"}}, latest->employees, out.add_values());
+      Fill("talent", {{"category", "cross_border_staff"}}, latest->cross_border_staff,
+           out.add_values());
+      Fill("talent", {{"category", "trained_staff"}}, latest->trained_staff, out.add_values());
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<v1::ListTopEnterprisesResponse> IndicatorQueries::TopEnterprises(
+    const v1::ListTopEnterprisesRequest& request) {
+  if (request.limit() < 0 || request.limit() > 100) {
+    return absl::InvalidArgumentError("limit: must be 0..100 (0 means 10)");
+  }
+  int limit = request.limit() == 0 ? 10 : request.limit();
+  auto range = ResolvePeriod(request.period(), "period", YearToDate(TodayInPark()));
+  if (!range.ok()) return range.status();
+  v1::ListTopEnterprisesResponse out;
+  absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto top =
+        LoadTopEnterprises(tx, "trade_value_cny", range->from_text(), range->to_text(), limit);
+    if (!top.ok()) return top.status();
+    auto snapshot = LoadSnapshot(tx);
+    if (!snapshot.ok()) return snapshot.status();
+    for (const EnterpriseValue& v : *top) {
+      v1::TopEnterprise* e = out.add_enterprises();
+      e->set_customs_code(v.enterprise);
+      e->set_trade_value_cny(FormatValue("trade_value_cny", v.value));
+      for (const EnterpriseRecord& r : snapshot->enterprises) {
+        if (r.customs_code == v.enterprise) {
+          e->set_uscc(r.uscc);
+          e->set_name(r.name);
+        }
+      }
+      auto totals = LoadEnterpriseTotals(tx, v.enterprise, range->from_text(), range->to_text());
+      if (!totals.ok()) return totals.status();
+      e->set_declarations(Sum(*totals, "declarations_matched"));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<v1::ExportPeriodResponse> IndicatorQueries::Export(
+    const v1::ExportPeriodRequest& request) {
+  if (!v1::ExportFormat_IsValid(request.format())) {
+    return absl::InvalidArgumentError("format: must be CSV or JSON");
+  }
+  if (!request.has_period()) return absl::InvalidArgumentError("period: required");
+  auto range = ResolvePeriod(request.period(), "period", {});
+  if (!range.ok()) return range.status();
+  auto daily = ReadWith<std::vector<DailyValue>>(db_, [&](store::Transaction& tx) {
+    return LoadDaily(tx, "", range->from_text(), range->to_text());
+  });
+  if (!daily.ok()) return daily.status();
+  v1::ExportPeriodResponse out;
+  std::string content;
+  if (request.format() == v1::EXPORT_FORMAT_JSON) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const DailyValue& d : *daily) {
+      const Indicator* i = FindIndicator(d.indicator);
+      nlohmann::json labels = nlohmann::json::object();
+      for (const auto& [k, v] : ParseLabels(d.labels)) labels[k] = v;
+      rows.push_back({{"day", d.day},
+                      {"indicator", d.indicator},
+                      {"labels", labels},
+                      {"value", FormatValue(d.indicator, d.value)},
+                      {"unit", i != nullptr ? i->unit : "count"},
+                      {"clause", i != nullptr ? i->clause : ""}});
+    }
+    nlohmann::json doc = {{"park_time_zone", zone_.name()},
+                          {"from", range->from_text()},
+                          {"to", range->to_text()},
+                          {"rows", rows}};
+    content = doc.dump(1);
+    out.set_content_type("application/json");
+  } else {
+    content = "day,indicator,labels,value,unit,clause\n";
+    for (const DailyValue& d : *daily) {
+      const Indicator* i = FindIndicator(d.indicator);
+      absl::StrAppend(&content, d.day, ",", d.indicator, ",", CsvField(d.labels), ",",
+                      FormatValue(d.indicator, d.value), ",", i != nullptr ? i->unit : "count", ",",
+                      i != nullptr ? i->clause : "", "\n");
+    }
+    out.set_content_type("text/csv");
+  }
+  out.set_sha256(auth::Sha256Hex(content));
+  out.set_rows(static_cast<int64_t>(daily->size()));
+  out.set_content(std::move(content));
+  return out;
+}
+
+absl::StatusOr<v1::Conformance> IndicatorQueries::Conformance(
+    const v1::GetConformanceRequest& request) {
+  auto range = ResolvePeriod(request.period(), "period", YearToDate(TodayInPark()));
+  if (!range.ok()) return range.status();
+  v1::Conformance out;
+  absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto snapshot = LoadSnapshot(tx);
+    if (!snapshot.ok()) return snapshot.status();
+    auto totals = LoadTotals(tx, range->from_text(), range->to_text());
+    if (!totals.ok()) return totals.status();
+    for (const ClauseVerdict& v : statistics::Conformance(CurrentFigures(*snapshot), *totals)) {
+      v1::ClauseVerdict* p = out.add_clauses();
+      p->set_clause(v.clause);
+      p->set_requirement(v.requirement);
+      p->set_verdict(ToProto(v.verdict));
+      p->set_explanation(v.explanation);
+      for (const Figure& f : v.evidence) Fill(f.indicator, f.labels, f.scaled, p->add_evidence());
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<v1::ServiceScore> IndicatorQueries::Score(
+    const v1::GetServiceScoreRequest& request) {
+  auto range = ResolvePeriod(request.period(), "period", YearToDate(TodayInPark()));
+  if (!range.ok()) return range.status();
+  v1::ServiceScore out;
+  absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto snapshot = LoadSnapshot(tx);
+    if (!snapshot.ok()) return snapshot.status();
+    auto totals = LoadTotals(tx, range->from_text(), range->to_text());
+    if (!totals.ok()) return totals.status();
+    out = ToProto(ServiceScore(CurrentFigures(*snapshot), *totals), *range);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<IndicatorQueries::Everything> IndicatorQueries::ForMetrics() {
+  Everything out;
+  DayRange ytd = YearToDate(TodayInPark());
+  absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto snapshot = LoadSnapshot(tx);
+    if (!snapshot.ok()) return snapshot.status();
+    out.current = CurrentFigures(*snapshot);
+    auto all = LoadTotals(tx, "", "");
+    if (!all.ok()) return all.status();
+    out.all_time = std::move(*all);
+    auto year = LoadTotals(tx, ytd.from_text(), ytd.to_text());
+    if (!year.ok()) return year.status();
+    out.score = ServiceScore(out.current, *year);
+    out.conformance = statistics::Conformance(out.current, *year);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace parkline::statistics

@@ -1,0 +1,56 @@
+// The read side of the statistics: every RPC's answer, computed from the store with the pure
+// rules of figures.h and periods.h.
+#ifndef PARKLINE_STATISTICS_INDICATOR_QUERIES_H_
+#define PARKLINE_STATISTICS_INDICATOR_QUERIES_H_
+
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "parkline/statistics/v1/statistics.pb.h"
+#include "statistics/figures.h"
+#include "store/database.h"
+
+namespace parkline::statistics {
+
+class IndicatorQueries {
+ public:
+  IndicatorQueries(store::Database& db, absl::TimeZone zone,
+                   std::function<absl::Time()> clock = absl::Now)
+      : db_(db), zone_(zone), clock_(std::move(clock)) {}
+
+  absl::StatusOr<v1::Overview> Overview();
+  absl::StatusOr<v1::TimeSeries> TimeSeries(const v1::GetTimeSeriesRequest& request);
+  absl::StatusOr<v1::EnterpriseFigures> EnterpriseFigures(
+      const v1::GetEnterpriseFiguresRequest& request);
+  absl::StatusOr<v1::ListTopEnterprisesResponse> TopEnterprises(
+      const v1::ListTopEnterprisesRequest& request);
+  absl::StatusOr<v1::ExportPeriodResponse> Export(const v1::ExportPeriodRequest& request);
+  absl::StatusOr<v1::Conformance> Conformance(const v1::GetConformanceRequest& request);
+  absl::StatusOr<v1::ServiceScore> Score(const v1::GetServiceScoreRequest& request);
+
+  // For the metrics endpoint: current figures, every day's totals and the year-to-date score.
+  struct Everything {
+    std::vector<Figure> current;
+    Totals all_time;
+    statistics::Score score;
+    std::vector<ClauseVerdict> conformance;
+  };
+  absl::StatusOr<Everything> ForMetrics();
+
+  const absl::TimeZone& zone() const { return zone_; }
+
+ private:
+  absl::CivilDay TodayInPark() const;
+
+  store::Database& db_;
+  absl::TimeZone zone_;
+  std::function<absl::Time()> clock_;
+};
+
+// "1250.50000" for a figure in its indicator's scale.
+std::string FormatValue(const std::string& indicator, int64_t scaled);
+
+}  // namespace parkline::statistics
+
+#endif  // PARKLINE_STATISTICS_INDICATOR_QUERIES_H_

@@ -1,0 +1,141 @@
+#include "statistics/indicators.h"
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace parkline::statistics {
+
+std::string LabelsText(const Labels& labels) {
+  return absl::StrJoin(labels, ",", absl::PairFormatter("="));
+}
+
+Labels ParseLabels(absl::string_view text) {
+  Labels labels;
+  if (text.empty()) return labels;
+  for (absl::string_view pair : absl::StrSplit(text, ',')) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    labels.insert(std::move(kv));
+  }
+  return labels;
+}
+
+const std::vector<Indicator>& Catalog() {
+  using K = IndicatorKind;
+  static const auto* catalog = new std::vector<Indicator>{
+      // Enterprises (5.3.1, 5.5.4 入驻率 / 企业数量 / 企业类型分布 / 知识产权 / 人才情况)
+      {"enterprises", K::kGauge, "count", 0, "5.5.4",
+       "Resident enterprises by role (an enterprise with several roles counts once per role)."},
+      {"enterprises_resident", K::kGauge, "count", 0, "5.5.4", "Resident enterprises."},
+      {"cross_border_enterprises_resident", K::kGauge, "count", 0, "5.3.1",
+       "Resident cross-border e-commerce enterprises (platforms and e-commerce enterprises)."},
+      {"units", K::kGauge, "count", 0, "5.5.4", "Leasable units of the park, by state."},
+      {"leasable_area_m2", K::kGauge, "m2", 2, "5.5.4", "Leasable area of the park, by state."},
+      {"occupancy_ratio", K::kGauge, "ratio", 4, "5.5.4",
+       "Occupancy rate: occupied / total, of leasable area or of units (basis)."},
+      {"ip_assets", K::kGauge, "count", 0, "5.5.4",
+       "Intellectual-property assets of resident enterprises, by kind."},
+      {"talent", K::kGauge, "count", 0, "5.5.4",
+       "Talent of resident enterprises (latest year each reported), by category."},
+      {"enterprises_admitted", K::kCounter, "count", 0, "5.5.4", "Enterprises admitted."},
+      {"enterprises_departed", K::kCounter, "count", 0, "5.5.4", "Enterprises departed."},
+      // Trade, all business modes (5.5.4 全口径统计, 6.1, 6.2.3)
+      {"documents_received", K::kCounter, "count", 0, "5.5.4",
+       "Cross-border documents accepted (orders, payments, receipts, waybills), by kind, mode "
+       "and direction."},
+      {"declarations_matched", K::kCounter, "count", 0, "5.5.4",
+       "Declarations matched (three documents consistent), by mode and direction."},
+      {"declarations_rejected", K::kCounter, "count", 0, "5.5.4",
+       "Declarations rejected by the park's checks, by mode and direction."},
+      {"declarations_withdrawn", K::kCounter, "count", 0, "5.5.4",
+       "Declarations withdrawn by their senders, by mode and direction."},
+      {"trade_value_cny", K::kCounter, "CNY", 5, "5.5.4",
+       "Goods value of matched declarations in CNY, by mode and direction."},
+      // Clearance (6.2, 6.3)
+      {"clearance_submitted", K::kCounter, "count", 0, "6.2",
+       "Inventories sent to customs, by mode and direction."},
+      {"clearance_released", K::kCounter, "count", 0, "6.2",
+       "Cases released by customs, by mode and direction."},
+      {"clearance_rejected", K::kCounter, "count", 0, "6.2",
+       "Cases rejected or returned by customs, by mode and direction."},
+      {"clearance_inspected", K::kCounter, "count", 0, "6.2",
+       "Cases that entered inspection or detention, by mode and direction."},
+      {"tax_estimated_cny", K::kCounter, "CNY", 5, "6.3",
+       "Comprehensive tax estimated on import inventories sent to customs, by mode."},
+      // Logistics (6.5.4)
+      {"shipments", K::kGauge, "count", 0, "6.5.4", "Shipments by current status."},
+      {"shipments_created", K::kCounter, "count", 0, "6.5.4", "Shipments created."},
+      {"shipments_delivered", K::kCounter, "count", 0, "6.5.4", "Shipments delivered."},
+      {"shipment_exceptions", K::kCounter, "count", 0, "6.5.4",
+       "Shipments that entered an exception or a failed delivery, by status and reason."},
+      // Complaints (7.2, 7.3)
+      {"complaints_filed", K::kCounter, "count", 0, "7.3",
+       "Complaints filed, by category and channel."},
+      {"complaints_resolved", K::kCounter, "count", 0, "7.3", "Complaints resolved, by category."},
+      {"complaints_resolved_on_time", K::kCounter, "count", 0, "7.3",
+       "Complaints resolved within the committed time, by category."},
+      {"complaints_overdue", K::kCounter, "count", 0, "7.3",
+       "Committed deadlines missed (escalated), by category and deadline."},
+      {"complaints_closed", K::kCounter, "count", 0, "7.2", "Complaints closed, by category."},
+      {"complaint_satisfaction_sum", K::kCounter, "count", 0, "7.2",
+       "Sum of the satisfaction (1..5) given at closing, by category."},
+      {"complaint_satisfaction_count", K::kCounter, "count", 0, "7.2",
+       "Closings with a satisfaction given, by category."},
+      // Evaluation (5.5.4 运行和服务评价体系)
+      {"service_score", K::kGauge, "score", 2, "5.5.4",
+       "The park's service-evaluation score 0..100, year to date (formula in the README)."},
+      {"conformance", K::kGauge, "count", 0, "5.3.1",
+       "1 when the clause is met by the current figures, 0 when not, by clause."},
+  };
+  return *catalog;
+}
+
+const Indicator* FindIndicator(absl::string_view name) {
+  for (const Indicator& i : Catalog()) {
+    if (i.name == name) return &i;
+  }
+  static const auto* derived = [] {
+    auto* v = new std::vector<Indicator>;
+    for (const Histogram& h : Histograms()) {
+      v->push_back({h.name + "_bucket", IndicatorKind::kCounter, "count", 0, h.clause, h.help});
+      v->push_back({h.name + "_sum", IndicatorKind::kCounter, "seconds", 0, h.clause, h.help});
+      v->push_back({h.name + "_count", IndicatorKind::kCounter, "count", 0, h.clause, h.help});
+    }
+    return v;
+  }();
+  for (const Indicator& i : *derived) {
+    if (i.name == name) return &i;
+  }
+  return nullptr;
+}
+
+const std::vector<Histogram>& Histograms() {
+  constexpr long long kHour = 3600, kDay = 24 * kHour;
+  static const auto* histograms = new std::vector<Histogram>{
+      {"clearance_release_seconds",
+       "6.2",
+       "Time from sending the inventory to customs' release, by mode and direction.",
+       {60, 300, 900, kHour, 4 * kHour, kDay, 3 * kDay, 7 * kDay}},
+      {"shipment_transit_seconds",
+       "6.5.4",
+       "Time from pick-up to delivery.",
+       {6 * kHour, kDay, 2 * kDay, 3 * kDay, 5 * kDay, 7 * kDay, 14 * kDay, 30 * kDay}},
+      {"complaint_handling_seconds",
+       "7.3",
+       "Time from filing to resolution, by category.",
+       {kHour, 8 * kHour, kDay, 3 * kDay, 7 * kDay, 15 * kDay, 30 * kDay}},
+  };
+  return *histograms;
+}
+
+std::string BucketOf(const Histogram& histogram, long long seconds) {
+  for (long long bound : histogram.bounds) {
+    if (seconds <= bound) return std::to_string(bound);
+  }
+  return "+Inf";
+}
+
+bool IsCrossBorderEcommerceRole(absl::string_view role) {
+  return role == "ecommerce_platform" || role == "ecommerce_enterprise";
+}
+
+}  // namespace parkline::statistics

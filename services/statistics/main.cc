@@ -1,0 +1,68 @@
+// parkline-statistics: the park's statistics system (GB/T 39678-2020 5.5.4). Counts every
+// domain's events exactly once into indicators, serves them over gRPC and on /metrics.
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "host/service_host.h"
+#include "runtime/metrics.h"
+#include "statistics/access_policy.h"
+#include "statistics/aggregator.h"
+#include "statistics/event_effects.h"
+#include "statistics/indicator_metrics.h"
+#include "statistics/indicator_queries.h"
+#include "statistics/schema.h"
+#include "statistics/statistics_service.h"
+
+ABSL_FLAG(std::string, time_zone, "Asia/Shanghai",
+          "the park's time zone (IANA name): which calendar day an event counts on");
+ABSL_FLAG(int, max_batch, 2000, "events applied per transaction, at most (1..10000)");
+
+int main(int argc, char** argv) {
+  using namespace parkline;
+  host::ServiceDefinition definition;
+  definition.defaults = {"statistics", 50056, 9456};
+  definition.usage =
+      "parkline-statistics: the park's indicators (5.5.4) from every domain's events.\n"
+      "Every flag has a PARKLINE_<FLAG> environment fallback.";
+  definition.policy = statistics::AccessPolicy;
+  definition.migrate = statistics::ApplySchema;
+  definition.build = [](host::HostContext& ctx) -> absl::StatusOr<host::ServiceParts> {
+    absl::TimeZone zone;
+    std::string zone_name = absl::GetFlag(FLAGS_time_zone);
+    if (!absl::LoadTimeZone(zone_name, &zone)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "time_zone: '", zone_name, "' is not a known IANA time zone (is tzdata installed?)"));
+    }
+    int max_batch = absl::GetFlag(FLAGS_max_batch);
+    if (max_batch < 1 || max_batch > 10000) {
+      return absl::InvalidArgumentError("max_batch: must be 1..10000");
+    }
+    host::ServiceParts parts;
+    auto queries = std::make_shared<statistics::IndicatorQueries>(ctx.db, zone);
+    auto metrics = std::make_shared<statistics::IndicatorMetrics>(*queries);
+    runtime::AddCollectable(metrics);
+    parts.grpc_services.push_back(
+        std::make_unique<statistics::StatisticsService>(*queries, ctx.authorizer));
+
+    events::ConsumerOptions options;
+    options.brokers = ctx.config.kafka_brokers;
+    // Offsets belong to the database that holds the effects: a fresh database (a rebuild)
+    // starts a fresh group at the beginning of every topic.
+    options.group_id = "parkline-statistics." + ctx.database_instance;
+    options.topics = {"parkline.enterprises.v1", "parkline.declarations.v1",
+                      "parkline.clearance.v1", "parkline.logistics.v1", "parkline.complaints.v1"};
+    auto consumer = std::make_unique<events::EventConsumer>(ctx.db, options);
+    auto aggregator = std::make_shared<statistics::Aggregator>(zone);
+    consumer->OnBatch(
+        statistics::HandledTypes(),
+        [aggregator](store::Transaction& tx, const std::vector<events::Envelope>& batch) {
+          return aggregator->Apply(tx, batch);
+        },
+        max_batch);
+    parts.consumers.push_back(std::move(consumer));
+    parts.keep_alive.push_back(queries);
+    parts.keep_alive.push_back(metrics);
+    parts.keep_alive.push_back(aggregator);
+    return parts;
+  };
+  return host::RunService(argc, argv, definition);
+}

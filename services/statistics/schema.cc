@@ -1,0 +1,64 @@
+#include "statistics/schema.h"
+
+#include "store/migrations.h"
+
+namespace parkline::statistics {
+
+absl::Status ApplySchema(store::Database& db) {
+  static const std::vector<store::Migration> kMigrations = {
+      {1, "daily counters and the projections of enterprises, units, IP, talent, shipments",
+       R"sql(
+-- Counted indicators per calendar day (park time zone), values in the indicator's scale.
+CREATE TABLE stat_counter (
+  indicator TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  day TEXT NOT NULL,
+  value BIGINT NOT NULL,
+  PRIMARY KEY (indicator, labels, day)
+);
+CREATE INDEX stat_counter_day ON stat_counter (day);
+-- The same, per enterprise (its customs code), for the enterprise's figures and the top list.
+CREATE TABLE stat_enterprise_counter (
+  enterprise TEXT NOT NULL,
+  indicator TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  day TEXT NOT NULL,
+  value BIGINT NOT NULL,
+  PRIMARY KEY (enterprise, indicator, labels, day)
+);
+CREATE INDEX stat_enterprise_counter_day ON stat_enterprise_counter (indicator, day);
+CREATE TABLE stat_enterprise (
+  uscc TEXT PRIMARY KEY,
+  customs_code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  unit_ids TEXT NOT NULL,
+  resident BIGINT NOT NULL
+);
+CREATE TABLE stat_unit (
+  unit_id TEXT PRIMARY KEY,
+  area_centi_m2 BIGINT NOT NULL
+);
+CREATE TABLE stat_ip_asset (
+  kind TEXT NOT NULL,
+  registration_no TEXT NOT NULL,
+  uscc TEXT NOT NULL,
+  PRIMARY KEY (kind, registration_no)
+);
+CREATE TABLE stat_talent (
+  uscc TEXT NOT NULL,
+  year BIGINT NOT NULL,
+  employees BIGINT NOT NULL,
+  cross_border_staff BIGINT NOT NULL,
+  trained_staff BIGINT NOT NULL,
+  PRIMARY KEY (uscc, year)
+);
+CREATE TABLE stat_shipment (
+  shipment TEXT PRIMARY KEY,
+  status TEXT NOT NULL
+);
+)sql"}};
+  return store::ApplyMigrations(db, "statistics", kMigrations);
+}
+
+}  // namespace parkline::statistics

@@ -1,0 +1,227 @@
+// The statistics' rules without a database or a broker: which day an event counts on, what each
+// event adds, the current figures, the score, the conformance verdicts, periods and /metrics.
+#include <gtest/gtest.h>
+
+#include "parkline/clearance/v1/events.pb.h"
+#include "parkline/declarations/v1/events.pb.h"
+#include "parkline/enterprises/v1/events.pb.h"
+#include "prometheus/metric_family.h"
+#include "statistics/event_effects.h"
+#include "statistics/figures.h"
+#include "statistics/indicator_metrics.h"
+#include "statistics/periods.h"
+
+namespace parkline::statistics {
+namespace {
+
+namespace decl = parkline::declarations::v1;
+namespace ent = parkline::enterprises::v1;
+namespace clr = parkline::clearance::v1;
+
+absl::TimeZone Shanghai() {
+  absl::TimeZone zone;
+  EXPECT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &zone));
+  return zone;
+}
+
+absl::Time At(const std::string& rfc3339) {
+  absl::Time t;
+  std::string error;
+  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &error)) << error;
+  return t;
+}
+
+Effects EffectsOf(const std::string& type, const google::protobuf::Message& m, absl::Time when) {
+  Effects out;
+  std::string payload = m.SerializeAsString();
+  EXPECT_TRUE(AddEffects({type, when, payload}, Shanghai(), &out).ok());
+  return out;
+}
+
+decl::DeclarationMatched Matched(const std::string& value, const std::string& mode) {
+  decl::DeclarationMatched m;
+  m.mutable_declaration()->set_value_cny(value);
+  m.mutable_declaration()->set_business_mode(mode);
+  m.mutable_declaration()->set_direction(decl::DIRECTION_IMPORT);
+  m.mutable_declaration()->set_ebc_code("3301960ABC");
+  return m;
+}
+
+TEST(EventEffectsTest, TheParkTimeZoneDecidesTheDay) {
+  // 16:30 UTC on the 26th is 00:30 on the 27th in Shanghai.
+  Effects e = EffectsOf("parkline.declarations.v1.DeclarationMatched", Matched("1.00000", "9610"),
+                        At("2026-11-26T16:30:00Z"));
+  ASSERT_FALSE(e.counters.empty());
+  EXPECT_EQ(e.counters[0].day, "2026-11-27");
+}
+
+TEST(EventEffectsTest,
+     AMatchedDeclarationCountsOnceAndAddsItsExactValueParkWideAndForItsEnterprise) {
+  Effects e = EffectsOf("parkline.declarations.v1.DeclarationMatched",
+                        Matched("1234.56789", "1210"), At("2026-03-01T02:00:00Z"));
+  int64_t park_value = 0, enterprise_value = 0, park_count = 0;
+  for (const CounterDelta& d : e.counters) {
+    EXPECT_EQ(d.labels, (Labels{{"mode", "1210"}, {"direction", "import"}}));
+    if (d.indicator == "trade_value_cny")
+      (d.enterprise.empty() ? park_value : enterprise_value) += d.delta;
+    if (d.indicator == "declarations_matched" && d.enterprise.empty()) park_count += d.delta;
+  }
+  EXPECT_EQ(park_value, 123456789);  // scale 5: exact
+  EXPECT_EQ(enterprise_value, 123456789);
+  EXPECT_EQ(park_count, 1);
+}
+
+TEST(EventEffectsTest, UnknownTypesAddNothingAndUnreadablePayloadsAreInvalid) {
+  Effects out;
+  EXPECT_TRUE(
+      AddEffects({"parkline.future.v1.Something", absl::Now(), "x"}, Shanghai(), &out).ok());
+  EXPECT_TRUE(out.counters.empty());
+  absl::Status bad =
+      AddEffects({"parkline.declarations.v1.DeclarationMatched", absl::Now(), "\xff\xff\xff"},
+                 Shanghai(), &out);
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  decl::DeclarationMatched m = Matched("12.3.4", "9610");
+  bad = AddEffects(
+      {"parkline.declarations.v1.DeclarationMatched", absl::Now(), m.SerializeAsString()},
+      Shanghai(), &out);
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(EventEffectsTest, ACaseCountsAsInspectedOnceHoweverManyHoldReceiptsItGets) {
+  clr::ClearanceStatusChanged first;
+  first.set_status(clr::CASE_STATUS_INSPECTION);
+  first.set_previous_status(clr::CASE_STATUS_ACCEPTED);
+  clr::ClearanceStatusChanged second;
+  second.set_status(clr::CASE_STATUS_DETAINED);
+  second.set_previous_status(clr::CASE_STATUS_INSPECTION);
+  Effects a = EffectsOf("parkline.clearance.v1.ClearanceStatusChanged", first, absl::Now());
+  Effects b = EffectsOf("parkline.clearance.v1.ClearanceStatusChanged", second, absl::Now());
+  EXPECT_EQ(a.counters.size(), 1u);
+  EXPECT_TRUE(b.counters.empty());
+}
+
+TEST(EventEffectsTest, ReleaseTimeIsObservedInTheHistogram) {
+  clr::ClearanceReleased m;
+  m.mutable_facts()->mutable_submit_time()->set_seconds(1'800'000'000);
+  m.mutable_release_time()->set_seconds(1'800'000'000 + 1200);  // 20 minutes
+  Effects e = EffectsOf("parkline.clearance.v1.ClearanceReleased", m, absl::Now());
+  bool bucket = false;
+  for (const CounterDelta& d : e.counters) {
+    if (d.indicator == "clearance_release_seconds_bucket") {
+      EXPECT_EQ(d.labels.at("le"), "3600");
+      bucket = true;
+    }
+    if (d.indicator == "clearance_release_seconds_sum") {
+      EXPECT_EQ(d.delta, 1200);
+    }
+  }
+  EXPECT_TRUE(bucket);
+}
+
+Snapshot Park() {
+  Snapshot s;
+  s.units = {{"A-1", 10000}, {"A-2", 30000}, {"B-1", 60000}};  // 100 + 300 + 600 m²
+  s.enterprises = {
+      {"U1", "C1", "Platform", {"ecommerce_platform", "payment"}, {"A-1"}, true},
+      {"U2", "C2", "Seller", {"ecommerce_enterprise"}, {"A-2"}, true},
+      {"U3", "C3", "Gone", {"ecommerce_enterprise"}, {"B-1"}, false},
+      {"U4", "C4", "Carrier", {"logistics"}, {}, true},
+  };
+  s.ip_assets = {{"patent", "P1", "U1"}, {"trademark", "T1", "U2"}, {"patent", "P2", "U3"}};
+  s.talent = {{"U1", 2025, 10, 5, 2}, {"U1", 2026, 12, 6, 3}, {"U3", 2026, 99, 99, 99}};
+  return s;
+}
+
+TEST(FiguresTest, CurrentFiguresCountResidentsOnlyAndOccupancyExactly) {
+  std::vector<Figure> f = CurrentFigures(Park());
+  EXPECT_EQ(Current(f, "enterprises_resident"), 3);
+  EXPECT_EQ(Current(f, "cross_border_enterprises_resident"), 2);
+  EXPECT_EQ(Current(f, "enterprises", {{"role", "ecommerce_enterprise"}}), 1);
+  EXPECT_EQ(Current(f, "enterprises", {{"role", "payment"}}), 1);
+  EXPECT_EQ(Current(f, "occupancy_ratio", {{"basis", "area"}}), 4000);   // 400 / 1000 m²
+  EXPECT_EQ(Current(f, "occupancy_ratio", {{"basis", "units"}}), 6667);  // 2 / 3, half up
+  EXPECT_EQ(Current(f, "leasable_area_m2", {{"state", "vacant"}}), 60000);
+  EXPECT_EQ(Current(f, "ip_assets", {{"kind", "patent"}}), 1);       // the departed one's is not
+  EXPECT_EQ(Current(f, "talent", {{"category", "employees"}}), 12);  // latest year only
+}
+
+TEST(FiguresTest, TheScoreWeighsOnlyComponentsWithData) {
+  std::vector<Figure> current = CurrentFigures(Park());
+  Totals period = {{{"declarations_matched", "direction=import,mode=9610"}, 3},
+                   {{"declarations_rejected", "direction=import,mode=9610"}, 1}};
+  Score s = ServiceScore(current, period);
+  // scale 2/15 = 0.1333 (w20), occupancy 0.4 (w20), declarations 0.75 (w20); others no data.
+  // (20*1333 + 20*4000 + 20*7500) / 60 = 4278
+  EXPECT_EQ(s.scaled, 4278);
+  int with_data = 0;
+  for (const auto& c : s.components) with_data += c.value.has_value();
+  EXPECT_EQ(with_data, 3);
+}
+
+TEST(FiguresTest, Clause531IsMetFromFifteenCrossBorderEnterprises) {
+  Snapshot s;
+  for (int i = 0; i < 15; ++i) {
+    s.enterprises.push_back({"U" + std::to_string(i), "", "", {"ecommerce_enterprise"}, {}, i > 0});
+  }
+  auto verdicts = Conformance(CurrentFigures(s), {});
+  ASSERT_EQ(verdicts[0].clause, "5.3.1");
+  EXPECT_EQ(verdicts[0].verdict, Verdict::kNotMet);  // 14 resident
+  s.enterprises[0].resident = true;
+  verdicts = Conformance(CurrentFigures(s), {});
+  EXPECT_EQ(verdicts[0].verdict, Verdict::kMet);
+  EXPECT_EQ(verdicts[2].clause, "7.3");
+  EXPECT_EQ(verdicts[2].verdict, Verdict::kNotEvaluated);
+}
+
+TEST(PeriodsTest, BucketsAndBadPeriodsNameTheField) {
+  DayRange range{absl::CivilDay(2025, 12, 30), absl::CivilDay(2026, 1, 2)};
+  EXPECT_EQ(Buckets(range, v1::GRANULARITY_DAY).size(), 4u);
+  EXPECT_EQ(Buckets(range, v1::GRANULARITY_MONTH),
+            (std::vector<std::string>{"2025-12", "2026-01"}));
+  EXPECT_EQ(Buckets(range, v1::GRANULARITY_YEAR), (std::vector<std::string>{"2025", "2026"}));
+  v1::Period p;
+  p.mutable_from()->set_year(2026);
+  p.mutable_from()->set_month(2);
+  p.mutable_from()->set_day(30);
+  p.mutable_to()->set_year(2026);
+  p.mutable_to()->set_month(3);
+  p.mutable_to()->set_day(1);
+  auto bad = ResolvePeriod(p, "period", range);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("period.from"), absl::string_view::npos);
+  p.mutable_from()->set_day(28);
+  p.mutable_to()->set_month(1);
+  EXPECT_NE(ResolvePeriod(p, "period", range).status().message().find("after"),
+            absl::string_view::npos);
+}
+
+TEST(MetricsTest, HistogramsAreCumulativeAndCountersCarryTheirClause) {
+  IndicatorQueries::Everything all;
+  all.all_time = {{{"clearance_release_seconds_bucket", "direction=import,le=60,mode=9610"}, 2},
+                  {{"clearance_release_seconds_bucket", "direction=import,le=3600,mode=9610"}, 3},
+                  {{"clearance_release_seconds_bucket", "direction=import,le=+Inf,mode=9610"}, 1},
+                  {{"clearance_release_seconds_sum", "direction=import,mode=9610"}, 90000},
+                  {{"clearance_release_seconds_count", "direction=import,mode=9610"}, 6},
+                  {{"trade_value_cny", "direction=import,mode=9610"}, 150000}};
+  bool histogram = false, counter = false;
+  for (const auto& f : ToMetricFamilies(all)) {
+    if (f.name == "parkline_clearance_release_seconds") {
+      histogram = true;
+      ASSERT_EQ(f.metric.size(), 1u);
+      const auto& buckets = f.metric[0].histogram.bucket;
+      EXPECT_EQ(buckets.front().cumulative_count, 2u);
+      EXPECT_EQ(buckets.back().cumulative_count, 6u);
+      EXPECT_EQ(f.metric[0].histogram.sample_count, 6u);
+    }
+    if (f.name == "parkline_trade_value_cny_total") {
+      counter = true;
+      EXPECT_DOUBLE_EQ(f.metric[0].counter.value, 1.5);
+      EXPECT_NE(f.help.find("5.5.4"), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(histogram);
+  EXPECT_TRUE(counter);
+}
+
+}  // namespace
+}  // namespace parkline::statistics

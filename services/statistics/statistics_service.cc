@@ -1,0 +1,73 @@
+#include "statistics/statistics_service.h"
+
+#include "auth/handler.h"
+
+namespace parkline::statistics {
+namespace {
+
+constexpr char kPrefix[] = "/parkline.statistics.v1.StatisticsService/";
+
+template <typename T>
+absl::Status Deliver(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return result.status();
+  *response = std::move(*result);
+  return absl::OkStatus();
+}
+
+auth::Resource Of(const std::string& uscc) {
+  auth::Resource resource;
+  resource.uscc = uscc;
+  return resource;
+}
+const auth::Resource kParkWide;
+
+}  // namespace
+
+#define PARKLINE_RPC(name, resource, body) \
+  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] { return body; })
+
+grpc::Status StatisticsService::GetOverview(grpc::ServerContext* ctx,
+                                            const v1::GetOverviewRequest* request,
+                                            v1::Overview* response) {
+  return PARKLINE_RPC(GetOverview, kParkWide, Deliver(queries_.Overview(), response));
+}
+
+grpc::Status StatisticsService::GetTimeSeries(grpc::ServerContext* ctx,
+                                              const v1::GetTimeSeriesRequest* request,
+                                              v1::TimeSeries* response) {
+  return PARKLINE_RPC(GetTimeSeries, kParkWide, Deliver(queries_.TimeSeries(*request), response));
+}
+
+grpc::Status StatisticsService::GetEnterpriseFigures(grpc::ServerContext* ctx,
+                                                     const v1::GetEnterpriseFiguresRequest* request,
+                                                     v1::EnterpriseFigures* response) {
+  return PARKLINE_RPC(GetEnterpriseFigures, Of(request->uscc()),
+                      Deliver(queries_.EnterpriseFigures(*request), response));
+}
+
+grpc::Status StatisticsService::ListTopEnterprises(grpc::ServerContext* ctx,
+                                                   const v1::ListTopEnterprisesRequest* request,
+                                                   v1::ListTopEnterprisesResponse* response) {
+  return PARKLINE_RPC(ListTopEnterprises, kParkWide,
+                      Deliver(queries_.TopEnterprises(*request), response));
+}
+
+grpc::Status StatisticsService::ExportPeriod(grpc::ServerContext* ctx,
+                                             const v1::ExportPeriodRequest* request,
+                                             v1::ExportPeriodResponse* response) {
+  return PARKLINE_RPC(ExportPeriod, kParkWide, Deliver(queries_.Export(*request), response));
+}
+
+grpc::Status StatisticsService::GetConformance(grpc::ServerContext* ctx,
+                                               const v1::GetConformanceRequest* request,
+                                               v1::Conformance* response) {
+  return PARKLINE_RPC(GetConformance, kParkWide, Deliver(queries_.Conformance(*request), response));
+}
+
+grpc::Status StatisticsService::GetServiceScore(grpc::ServerContext* ctx,
+                                                const v1::GetServiceScoreRequest* request,
+                                                v1::ServiceScore* response) {
+  return PARKLINE_RPC(GetServiceScore, kParkWide, Deliver(queries_.Score(*request), response));
+}
+
+}  // namespace parkline::statistics

@@ -1,0 +1,186 @@
+#include "statistics/statistics_store.h"
+
+#include <map>
+#include <tuple>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace parkline::statistics {
+namespace {
+
+std::vector<std::string> SplitList(const std::string& text) {
+  if (text.empty()) return {};
+  return absl::StrSplit(text, ',');
+}
+
+// Both bounds or none: "every day" is spelled as the widest range.
+std::pair<std::string, std::string> Range(const std::string& from, const std::string& to) {
+  return {from.empty() ? "0000-00-00" : from, to.empty() ? "9999-99-99" : to};
+}
+
+}  // namespace
+
+absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects) {
+  // (enterprise, indicator, labels, day) -> delta: a batch of thousands of events becomes a few
+  // writes.
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, int64_t> merged;
+  for (const CounterDelta& d : effects.counters) {
+    merged[{d.enterprise, d.indicator, LabelsText(d.labels), d.day}] += d.delta;
+  }
+  for (const auto& [key, delta] : merged) {
+    const auto& [enterprise, indicator, labels, day] = key;
+    absl::StatusOr<int64_t> written =
+        enterprise.empty()
+            ? tx.Execute(
+                  "INSERT INTO stat_counter (indicator, labels, day, value) VALUES ($1, $2, $3, "
+                  "$4) "
+                  "ON CONFLICT (indicator, labels, day) DO UPDATE SET value = stat_counter.value + "
+                  "excluded.value",
+                  {indicator, labels, day, delta})
+            : tx.Execute(
+                  "INSERT INTO stat_enterprise_counter (enterprise, indicator, labels, day, value) "
+                  "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (enterprise, indicator, labels, day) DO "
+                  "UPDATE SET value = stat_enterprise_counter.value + excluded.value",
+                  {enterprise, indicator, labels, day, delta});
+    if (!written.ok()) return written.status();
+  }
+  for (const EnterpriseRecord& e : effects.enterprises) {
+    auto s = tx.Execute(
+        "INSERT INTO stat_enterprise (uscc, customs_code, name, roles, unit_ids, resident) VALUES "
+        "($1, $2, $3, $4, $5, $6) ON CONFLICT (uscc) DO UPDATE SET customs_code = "
+        "excluded.customs_code, name = excluded.name, roles = excluded.roles, unit_ids = "
+        "excluded.unit_ids, resident = excluded.resident",
+        {e.uscc, e.customs_code, e.name, absl::StrJoin(e.roles, ","),
+         absl::StrJoin(e.unit_ids, ","), int64_t{e.resident ? 1 : 0}});
+    if (!s.ok()) return s.status();
+  }
+  for (const UnitRecord& u : effects.units) {
+    auto s = tx.Execute(
+        "INSERT INTO stat_unit (unit_id, area_centi_m2) VALUES ($1, $2) ON CONFLICT (unit_id) DO "
+        "UPDATE SET area_centi_m2 = excluded.area_centi_m2",
+        {u.unit_id, u.area_centi_m2});
+    if (!s.ok()) return s.status();
+  }
+  for (const IpAssetRecord& a : effects.ip_assets) {
+    auto s = tx.Execute(
+        "INSERT INTO stat_ip_asset (kind, registration_no, uscc) VALUES ($1, $2, $3) ON CONFLICT "
+        "(kind, registration_no) DO UPDATE SET uscc = excluded.uscc",
+        {a.kind, a.registration_no, a.uscc});
+    if (!s.ok()) return s.status();
+  }
+  for (const TalentRecord& t : effects.talent) {
+    auto s = tx.Execute(
+        "INSERT INTO stat_talent (uscc, year, employees, cross_border_staff, trained_staff) VALUES "
+        "($1, $2, $3, $4, $5) ON CONFLICT (uscc, year) DO UPDATE SET employees = "
+        "excluded.employees, cross_border_staff = excluded.cross_border_staff, trained_staff = "
+        "excluded.trained_staff",
+        {t.uscc, int64_t{t.year}, t.employees, t.cross_border_staff, t.trained_staff});
+    if (!s.ok()) return s.status();
+  }
+  // A shipment's events arrive in order (one key, one partition): the last one wins.
+  std::map<std::string, std::string> shipments;
+  for (const ShipmentRecord& s : effects.shipments) shipments[s.shipment] = s.status;
+  for (const auto& [shipment, status] : shipments) {
+    auto s = tx.Execute(
+        "INSERT INTO stat_shipment (shipment, status) VALUES ($1, $2) ON CONFLICT (shipment) DO "
+        "UPDATE SET status = excluded.status",
+        {shipment, status});
+    if (!s.ok()) return s.status();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
+  Snapshot s;
+  auto enterprises =
+      tx.Query("SELECT uscc, customs_code, name, roles, unit_ids, resident FROM stat_enterprise");
+  if (!enterprises.ok()) return enterprises.status();
+  for (const store::Row& r : *enterprises) {
+    s.enterprises.push_back({r.Text(0), r.Text(1), r.Text(2), SplitList(r.Text(3)),
+                             SplitList(r.Text(4)), r.Int(5) != 0});
+  }
+  auto units = tx.Query("SELECT unit_id, area_centi_m2 FROM stat_unit");
+  if (!units.ok()) return units.status();
+  for (const store::Row& r : *units) s.units.push_back({r.Text(0), r.Int(1)});
+  auto assets = tx.Query("SELECT kind, registration_no, uscc FROM stat_ip_asset");
+  if (!assets.ok()) return assets.status();
+  for (const store::Row& r : *assets) s.ip_assets.push_back({r.Text(0), r.Text(1), r.Text(2)});
+  auto talent =
+      tx.Query("SELECT uscc, year, employees, cross_border_staff, trained_staff FROM stat_talent");
+  if (!talent.ok()) return talent.status();
+  for (const store::Row& r : *talent) {
+    s.talent.push_back({r.Text(0), static_cast<int>(r.Int(1)), r.Int(2), r.Int(3), r.Int(4)});
+  }
+  auto shipments =
+      tx.Query("SELECT status, CAST(COUNT(*) AS BIGINT) FROM stat_shipment GROUP BY status");
+  if (!shipments.ok()) return shipments.status();
+  for (const store::Row& r : *shipments) s.shipments_by_status[r.Text(0)] = r.Int(1);
+  return s;
+}
+
+absl::StatusOr<Totals> LoadTotals(store::Transaction& tx, const std::string& from_day,
+                                  const std::string& to_day) {
+  auto [from, to] = Range(from_day, to_day);
+  auto rows = tx.Query(
+      "SELECT indicator, labels, CAST(SUM(value) AS BIGINT) FROM stat_counter WHERE day >= $1 "
+      "AND day <= $2 GROUP BY indicator, labels",
+      {from, to});
+  if (!rows.ok()) return rows.status();
+  Totals totals;
+  for (const store::Row& r : *rows) totals[{r.Text(0), r.Text(1)}] = r.Int(2);
+  return totals;
+}
+
+absl::StatusOr<Totals> LoadEnterpriseTotals(store::Transaction& tx, const std::string& enterprise,
+                                            const std::string& from_day,
+                                            const std::string& to_day) {
+  auto [from, to] = Range(from_day, to_day);
+  auto rows = tx.Query(
+      "SELECT indicator, labels, CAST(SUM(value) AS BIGINT) FROM stat_enterprise_counter WHERE "
+      "enterprise = $1 AND day >= $2 AND day <= $3 GROUP BY indicator, labels",
+      {enterprise, from, to});
+  if (!rows.ok()) return rows.status();
+  Totals totals;
+  for (const store::Row& r : *rows) totals[{r.Text(0), r.Text(1)}] = r.Int(2);
+  return totals;
+}
+
+absl::StatusOr<std::vector<DailyValue>> LoadDaily(store::Transaction& tx,
+                                                  const std::string& indicator,
+                                                  const std::string& from_day,
+                                                  const std::string& to_day) {
+  auto [from, to] = Range(from_day, to_day);
+  auto rows = indicator.empty()
+                  ? tx.Query(
+                        "SELECT day, indicator, labels, value FROM stat_counter WHERE day >= $1 "
+                        "AND day <= $2 ORDER BY day, indicator, labels",
+                        {from, to})
+                  : tx.Query(
+                        "SELECT day, indicator, labels, value FROM stat_counter WHERE indicator = "
+                        "$1 AND day >= $2 AND day <= $3 ORDER BY day, indicator, labels",
+                        {indicator, from, to});
+  if (!rows.ok()) return rows.status();
+  std::vector<DailyValue> out;
+  for (const store::Row& r : *rows) out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
+  return out;
+}
+
+absl::StatusOr<std::vector<EnterpriseValue>> LoadTopEnterprises(store::Transaction& tx,
+                                                                const std::string& indicator,
+                                                                const std::string& from_day,
+                                                                const std::string& to_day,
+                                                                int limit) {
+  auto [from, to] = Range(from_day, to_day);
+  auto rows = tx.Query(
+      "SELECT enterprise, CAST(SUM(value) AS BIGINT) AS total FROM stat_enterprise_counter WHERE "
+      "indicator = $1 AND day >= $2 AND day <= $3 GROUP BY enterprise ORDER BY total DESC, "
+      "enterprise LIMIT $4",
+      {indicator, from, to, int64_t{limit}});
+  if (!rows.ok()) return rows.status();
+  std::vector<EnterpriseValue> out;
+  for (const store::Row& r : *rows) out.push_back({r.Text(0), r.Int(1)});
+  return out;
+}
+
+}  // namespace parkline::statistics

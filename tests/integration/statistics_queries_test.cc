@@ -1,0 +1,322 @@
+// The statistics' store and queries on both backends (SQLite, PostgreSQL): events applied by the
+// aggregator in batches, then every query's answer checked against numbers counted by hand; and
+// every RPC of the service against every role.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "auth/credentials.h"
+#include "auth/grpc_authorizer.h"
+#include "events/envelope.h"
+#include "events/schema.h"
+#include "grpcpp/create_channel.h"
+#include "parkline/declarations/v1/events.pb.h"
+#include "parkline/enterprises/v1/events.pb.h"
+#include "runtime/server.h"
+#include "statistics/access_policy.h"
+#include "statistics/aggregator.h"
+#include "statistics/indicator_queries.h"
+#include "statistics/schema.h"
+#include "statistics/statistics_service.h"
+#include "tests/support/access_matrix.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::statistics {
+namespace {
+
+namespace decl = parkline::declarations::v1;
+namespace ent = parkline::enterprises::v1;
+
+absl::TimeZone Shanghai() {
+  absl::TimeZone zone;
+  absl::LoadTimeZone("Asia/Shanghai", &zone);
+  return zone;
+}
+
+// Noon in Shanghai on 2026-<month>-<day>.
+absl::Time Noon(int month, int day) {
+  return absl::FromCivil(absl::CivilSecond(2026, month, day, 12, 0, 0), Shanghai());
+}
+
+common::v1::Date Date(int year, int month, int day) {
+  common::v1::Date d;
+  d.set_year(year);
+  d.set_month(month);
+  d.set_day(day);
+  return d;
+}
+
+v1::Period Period(int m1, int d1, int m2, int d2) {
+  v1::Period p;
+  *p.mutable_from() = Date(2026, m1, d1);
+  *p.mutable_to() = Date(2026, m2, d2);
+  return p;
+}
+
+events::Envelope Matched(const std::string& ebc, const std::string& mode, const std::string& value,
+                         absl::Time when) {
+  decl::DeclarationMatched m;
+  m.mutable_declaration()->set_ebc_code(ebc);
+  m.mutable_declaration()->set_business_mode(mode);
+  m.mutable_declaration()->set_direction(decl::DIRECTION_IMPORT);
+  m.mutable_declaration()->set_value_cny(value);
+  return events::NewEvent("parkline.declarations.v1", "/t", "k", m, when);
+}
+
+events::Envelope Admitted(const std::string& uscc, const std::string& customs_code,
+                          ent::EnterpriseRole role, const std::string& unit, absl::Time when) {
+  ent::EnterpriseAdmitted m;
+  m.mutable_enterprise()->set_uscc(uscc);
+  m.mutable_enterprise()->set_customs_code(customs_code);
+  m.mutable_enterprise()->set_name("Name " + uscc);
+  m.mutable_enterprise()->add_roles(role);
+  if (!unit.empty()) m.mutable_enterprise()->add_unit_ids(unit);
+  return events::NewEvent("parkline.enterprises.v1", "/t", uscc, m, when);
+}
+
+events::Envelope Unit(const std::string& id, const std::string& area) {
+  ent::UnitDefined m;
+  m.mutable_unit()->set_unit_id(id);
+  m.mutable_unit()->set_leasable_area_m2(area);
+  return events::NewEvent("parkline.enterprises.v1", "/t", id, m, Noon(1, 1));
+}
+
+class StatisticsQueriesTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
+    auto db = store::Database::Open(database_.url());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
+    ASSERT_TRUE(ApplySchema(*db_).ok());
+    queries_ = std::make_unique<IndicatorQueries>(*db_, Shanghai(), [] { return Noon(3, 15); });
+  }
+
+  void Apply(const std::vector<events::Envelope>& batch) {
+    Aggregator aggregator(Shanghai());
+    ASSERT_TRUE(
+        db_->Transact([&](store::Transaction& tx) { return aggregator.Apply(tx, batch); }).ok());
+  }
+
+  testing::TestDatabase database_{GetParam()};
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<IndicatorQueries> queries_;
+};
+
+TEST_P(StatisticsQueriesTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
+  Apply({Unit("U-1", "300.00"), Unit("U-2", "100.50"),
+         Admitted("USCC-A", "CODE-A", ent::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE, "U-1", Noon(1, 5)),
+         Admitted("USCC-B", "CODE-B", ent::ENTERPRISE_ROLE_ECOMMERCE_PLATFORM, "", Noon(2, 5))});
+  // Two batches, so that the upserts add to rows already there.
+  Apply({Matched("CODE-A", "9610", "100.10000", Noon(2, 28)),
+         Matched("CODE-A", "9610", "0.00001", Noon(3, 1)),
+         Matched("CODE-B", "1210", "50.00000", Noon(3, 1))});
+  Apply({Matched("CODE-A", "9610", "200.00000", Noon(3, 15)),
+         Matched("CODE-B", "9610", "1.00000", Noon(3, 15))});
+
+  v1::GetTimeSeriesRequest request;
+  request.set_indicator("trade_value_cny");
+  *request.mutable_period() = Period(2, 27, 3, 15);
+  request.set_granularity(v1::GRANULARITY_MONTH);
+  (*request.mutable_label_filter())["mode"] = "9610";
+  auto series = queries_->TimeSeries(request);
+  ASSERT_TRUE(series.ok()) << series.status();
+  ASSERT_EQ(series->series_size(), 1);
+  ASSERT_EQ(series->series(0).points_size(), 2);
+  EXPECT_EQ(series->series(0).points(0).bucket(), "2026-02");
+  EXPECT_EQ(series->series(0).points(0).value(), "100.10000");
+  EXPECT_EQ(series->series(0).points(1).value(), "201.00001");
+  EXPECT_EQ(series->series(0).total(), "301.10001");
+
+  auto overview = queries_->Overview();
+  ASSERT_TRUE(overview.ok()) << overview.status();
+  std::map<std::string, std::string> month;
+  for (const auto& totals : overview->totals()) {
+    if (totals.name() != "month_to_date") continue;
+    for (const auto& v : totals.values()) {
+      if (v.indicator() == "declarations_matched") month[v.labels().at("mode")] = v.value();
+    }
+  }
+  EXPECT_EQ(month["9610"], "3");
+  EXPECT_EQ(month["1210"], "1");
+  std::string area_ratio;
+  for (const auto& v : overview->current()) {
+    if (v.indicator() == "occupancy_ratio" && v.labels().at("basis") == "area") {
+      area_ratio = v.value();
+    }
+  }
+  EXPECT_EQ(area_ratio, "0.7491");  // 300.00 / 400.50
+
+  v1::ListTopEnterprisesRequest top_request;
+  *top_request.mutable_period() = Period(1, 1, 3, 31);
+  auto top = queries_->TopEnterprises(top_request);
+  ASSERT_TRUE(top.ok()) << top.status();
+  ASSERT_EQ(top->enterprises_size(), 2);
+  EXPECT_EQ(top->enterprises(0).uscc(), "USCC-A");
+  EXPECT_EQ(top->enterprises(0).trade_value_cny(), "300.10001");
+  EXPECT_EQ(top->enterprises(0).declarations(), 3);
+  EXPECT_EQ(top->enterprises(1).trade_value_cny(), "51.00000");
+
+  v1::ExportPeriodRequest export_request;
+  *export_request.mutable_period() = Period(3, 1, 3, 1);
+  auto csv = queries_->Export(export_request);
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  EXPECT_EQ(csv->content(),
+            "day,indicator,labels,value,unit,clause\n"
+            "2026-03-01,declarations_matched,\"direction=import,mode=1210\",1,count,5.5.4\n"
+            "2026-03-01,declarations_matched,\"direction=import,mode=9610\",1,count,5.5.4\n"
+            "2026-03-01,trade_value_cny,\"direction=import,mode=1210\",50.00000,CNY,5.5.4\n"
+            "2026-03-01,trade_value_cny,\"direction=import,mode=9610\",0.00001,CNY,5.5.4\n");
+  EXPECT_EQ(csv->sha256(), auth::Sha256Hex(csv->content()));
+}
+
+TEST_P(StatisticsQueriesTest, BadQueriesNameTheFieldAndTheRule) {
+  v1::GetTimeSeriesRequest request;
+  request.set_indicator("no_such_thing");
+  EXPECT_EQ(queries_->TimeSeries(request).status().code(), absl::StatusCode::kInvalidArgument);
+  request.set_indicator("occupancy_ratio");
+  auto gauge = queries_->TimeSeries(request);
+  EXPECT_EQ(gauge.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(gauge.status().message().find("current value"), absl::string_view::npos);
+  request.set_indicator("declarations_matched");
+  *request.mutable_period() = Period(3, 2, 3, 1);
+  auto backwards = queries_->TimeSeries(request);
+  EXPECT_NE(backwards.status().message().find("period: from 2026-03-02 is after"),
+            absl::string_view::npos);
+  v1::GetEnterpriseFiguresRequest figures;
+  figures.set_uscc("NOBODY");
+  EXPECT_EQ(queries_->EnterpriseFigures(figures).status().code(), absl::StatusCode::kNotFound);
+  v1::ExportPeriodRequest no_period;
+  EXPECT_NE(queries_->Export(no_period).status().message().find("period: required"),
+            absl::string_view::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StatisticsQueriesTest,
+                         ::testing::ValuesIn(testing::StoreBackends()),
+                         [](const auto& info) { return info.param; });
+
+// --- who may call what ----------------------------------------------------------------------
+
+constexpr char kOwn[] = "91350100M000100Y43";
+constexpr char kOther[] = "91440300708461136T";
+
+const testing::AccessTable kExpected = {
+    {"GetOverview", {{"park-admin", "park-staff", "analyst"}, {}}},
+    {"GetTimeSeries", {{"park-admin", "park-staff", "analyst"}, {}}},
+    {"GetEnterpriseFigures", {{"park-admin", "park-staff", "analyst"}, {"enterprise"}}},
+    {"ListTopEnterprises", {{"park-admin", "park-staff", "analyst"}, {}}},
+    {"ExportPeriod", {{"park-admin", "park-staff", "analyst"}, {}}},
+    {"GetConformance", {{"park-admin", "park-staff", "analyst"}, {}}},
+    {"GetServiceScore", {{"park-admin", "park-staff", "analyst"}, {}}},
+};
+
+using Stub = v1::StatisticsService::Stub;
+using Call = std::function<grpc::Status(Stub&, grpc::ClientContext*, const std::string& uscc)>;
+
+const std::map<std::string, Call>& Calls() {
+  static const auto* calls = new std::map<std::string, Call>{
+      {"GetOverview",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::Overview out;
+         return s.GetOverview(c, {}, &out);
+       }},
+      {"GetTimeSeries",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::GetTimeSeriesRequest r;
+         r.set_indicator("declarations_matched");
+         v1::TimeSeries out;
+         return s.GetTimeSeries(c, r, &out);
+       }},
+      {"GetEnterpriseFigures",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::GetEnterpriseFiguresRequest r;
+         r.set_uscc(uscc);
+         v1::EnterpriseFigures out;
+         return s.GetEnterpriseFigures(c, r, &out);
+       }},
+      {"ListTopEnterprises",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::ListTopEnterprisesResponse out;
+         return s.ListTopEnterprises(c, {}, &out);
+       }},
+      {"ExportPeriod",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::ExportPeriodRequest r;
+         *r.mutable_period() = Period(1, 1, 1, 2);
+         v1::ExportPeriodResponse out;
+         return s.ExportPeriod(c, r, &out);
+       }},
+      {"GetConformance",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::Conformance out;
+         return s.GetConformance(c, {}, &out);
+       }},
+      {"GetServiceScore",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::ServiceScore out;
+         return s.GetServiceScore(c, {}, &out);
+       }},
+  };
+  return *calls;
+}
+
+class StatisticsAccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = store::Database::Open("sqlite://" + dir_.path() + "/s.db");
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(*db);
+    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
+    ASSERT_TRUE(ApplySchema(*db_).ok());
+    queries_ = std::make_unique<IndicatorQueries>(*db_, Shanghai());
+    std::ofstream(dir_.path() + "/tokens.json") << testing::RoleTokensFile(kOwn, "", "SF");
+    store_ = std::make_unique<auth::CredentialStore>(dir_.path() + "/tokens.json");
+    ASSERT_TRUE(store_->Load().ok());
+    authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*store_, AccessPolicy());
+    service_ = std::make_unique<StatisticsService>(*queries_, *authorizer_);
+    runtime::ServerOptions options;
+    options.address = "127.0.0.1:0";
+    auto server = runtime::GrpcServer::Start(options, {service_.get()});
+    ASSERT_TRUE(server.ok());
+    server_ = std::move(*server);
+    stub_ = v1::StatisticsService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+  }
+
+  testing::Invoke Invoker() {
+    return [this](const std::string& m, const std::string& a, const std::string& t) {
+      grpc::ClientContext ctx;
+      if (!a.empty()) ctx.AddMetadata("authorization", a);
+      return Calls().at(m)(*stub_, &ctx, t);
+    };
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<IndicatorQueries> queries_;
+  std::unique_ptr<auth::CredentialStore> store_;
+  std::unique_ptr<auth::GrpcAuthorizer> authorizer_;
+  std::unique_ptr<StatisticsService> service_;
+  std::unique_ptr<runtime::GrpcServer> server_;
+  std::unique_ptr<Stub> stub_;
+};
+
+TEST_F(StatisticsAccessTest, TheTableCoversEveryRpcOfTheService) {
+  std::set<std::string> names;
+  for (const auto& [name, call] : Calls()) names.insert(name);
+  testing::ExpectTableCoversService(
+      v1::Overview::descriptor()->file()->FindServiceByName("StatisticsService"), kExpected, names);
+}
+
+TEST_F(StatisticsAccessTest, EveryRpcTimesEveryRole) {
+  testing::ExpectEveryRpcTimesEveryRole(kExpected, kOwn, kOther, Invoker());
+}
+
+TEST_F(StatisticsAccessTest, NoOrUnknownCredentialsAreUnauthenticatedOnEveryRpc) {
+  testing::ExpectUnauthenticatedWithoutCredentials(kExpected, kOwn, Invoker());
+}
+
+}  // namespace
+}  // namespace parkline::statistics
