@@ -30,6 +30,10 @@ ABSL_FLAG(int, supervision_seconds, 60,
           "how often the supervision job looks for overdue "
           "complaints (1..3600)");
 
+ABSL_FLAG(int, verify_record_hours, 24,
+          "how often the whole record's hash chains are verified in the background, setting "
+          "parkline_complaints_record_breaks (0: only when VerifyRecord is called; 0..720)");
+
 int main(int argc, char** argv) {
   using namespace parkline;
   host::ServiceDefinition definition;
@@ -44,6 +48,10 @@ int main(int argc, char** argv) {
     int every = absl::GetFlag(FLAGS_supervision_seconds);
     if (every < 1 || every > 3600) {
       return absl::InvalidArgumentError("supervision_seconds: must be 1..3600");
+    }
+    int verify_hours = absl::GetFlag(FLAGS_verify_record_hours);
+    if (verify_hours < 0 || verify_hours > 720) {
+      return absl::InvalidArgumentError("verify_record_hours: must be 0..720");
     }
     std::string file = absl::GetFlag(FLAGS_calendar_file);
     auto calendar = file.empty()
@@ -101,13 +109,25 @@ int main(int argc, char** argv) {
         log::Error("supervision failed", {{"error", std::string(marked.status().message())}});
       }
     });
-    // Destroyed in reverse order: the ticker first, the rules the desk reads last.
+    // A broken chain should not wait for someone to ask: the gauge it sets is what alerts read.
+    std::shared_ptr<runtime::Ticker> verification;
+    if (verify_hours > 0) {
+      verification = std::make_shared<runtime::Ticker>(absl::Hours(verify_hours), [desk] {
+        auto report = desk->Verify(complaints::v1::VerifyRecordRequest());
+        if (!report.ok()) {
+          log::Error("record verification failed",
+                     {{"error", std::string(report.status().message())}});
+        }
+      });
+    }
+    // Destroyed in reverse order: the tickers first, the rules the desk reads last.
     parts.keep_alive.push_back(deadlines);
     parts.keep_alive.push_back(routing);
     parts.keep_alive.push_back(writer);
     parts.keep_alive.push_back(desk);
     parts.keep_alive.push_back(job);
     parts.keep_alive.push_back(supervision);
+    if (verification) parts.keep_alive.push_back(verification);
     return parts;
   };
   return host::RunService(argc, argv, definition);
