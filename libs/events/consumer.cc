@@ -223,9 +223,12 @@ absl::StatusOr<std::string> EventConsumer::Apply(const Envelope& envelope) {
   auto handler = handlers_.find(envelope.type);
   if (handler == handlers_.end()) return std::string("unknown_type");
   std::string outcome = "applied";
+  const int64_t time = absl::ToUnixMicros(envelope.time);
   absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
-    auto seen = tx.Query("SELECT 1 FROM processed_events WHERE consumer = $1 AND event_id = $2",
-                         {options_.group_id, envelope.id});
+    auto seen = tx.Query(
+        "SELECT 1 FROM consumed_events WHERE consumer = $1 AND event_time IN ($2, 0) AND "
+        "event_id = $3",
+        {options_.group_id, time, envelope.id});
     if (!seen.ok()) return seen.status();
     if (!seen->empty()) {
       outcome = "duplicate";
@@ -235,9 +238,9 @@ absl::StatusOr<std::string> EventConsumer::Apply(const Envelope& envelope) {
     if (auto s = handler->second(tx, envelope); !s.ok()) return s;
     return tx
         .Execute(
-            "INSERT INTO processed_events (consumer, event_id, topic, processed_at) "
-            "VALUES ($1, $2, $3, $4)",
-            {options_.group_id, envelope.id, envelope.topic, absl::ToUnixMicros(absl::Now())})
+            "INSERT INTO consumed_events (consumer, event_time, event_id, topic, processed_at) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            {options_.group_id, time, envelope.id, envelope.topic, absl::ToUnixMicros(absl::Now())})
         .status();
   });
   if (!status.ok()) return status;
@@ -318,14 +321,18 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<Envelope>& batch
     std::set<std::string> seen;
     for (size_t begin = 0; begin < batch.size(); begin += kChunk) {
       size_t end = std::min(batch.size(), begin + kChunk);
-      std::string sql =
-          "SELECT event_id FROM processed_events WHERE consumer = $1 AND event_id IN (";
+      // A join on the whole key: both SQLite and PostgreSQL look each pair up in the index.
+      std::string sql = "SELECT c.event_id FROM (VALUES ";
       store::Params params = {options_.group_id};
       for (size_t i = begin; i < end; ++i) {
-        absl::StrAppend(&sql, i == begin ? "" : ", ", "$", params.size() + 1);
+        absl::StrAppend(&sql, i == begin ? "" : ", ", "(CAST($", params.size() + 1,
+                        " AS BIGINT), $", params.size() + 2, "), (0, $", params.size() + 2, ")");
+        params.push_back(absl::ToUnixMicros(batch[i].time));
         params.push_back(batch[i].id);
       }
-      sql += ")";
+      sql +=
+          ") AS v JOIN consumed_events AS c ON c.consumer = $1 AND c.event_time = v.column1 AND "
+          "c.event_id = v.column2";
       auto rows = tx.Query(sql, params);
       if (!rows.ok()) return rows.status();
       for (const store::Row& row : *rows) seen.insert(row.Text(0));
@@ -344,11 +351,13 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<Envelope>& batch
     for (size_t begin = 0; begin < fresh.size(); begin += kChunk) {
       size_t end = std::min(fresh.size(), begin + kChunk);
       std::string sql =
-          "INSERT INTO processed_events (consumer, event_id, topic, processed_at) VALUES ";
+          "INSERT INTO consumed_events (consumer, event_time, event_id, topic, processed_at) "
+          "VALUES ";
       store::Params params = {options_.group_id, now};
       for (size_t i = begin; i < end; ++i) {
         absl::StrAppend(&sql, i == begin ? "" : ", ", "($1, $", params.size() + 1, ", $",
-                        params.size() + 2, ", $2)");
+                        params.size() + 2, ", $", params.size() + 3, ", $2)");
+        params.push_back(absl::ToUnixMicros(fresh[i].time));
         params.push_back(fresh[i].id);
         params.push_back(fresh[i].topic);
       }

@@ -2,7 +2,7 @@
 //
 // Contract: Kafka delivers at least once (a record may come again after a crash or a
 // rebalance); the effect happens exactly once. For every record the consumer, in ONE database
-// transaction, checks `processed_events` for the event id, runs the handler and records the id;
+// transaction, checks `consumed_events` for the event id, runs the handler and records the id;
 // only after that commit does it store the offset. A redelivered event finds its id and changes
 // nothing.
 //

@@ -31,7 +31,25 @@ CREATE TABLE processed_events (
   PRIMARY KEY (consumer, event_id)
 );
 )sql"},
-      {2, "database instance id", "CREATE TABLE database_instance (id TEXT PRIMARY KEY)"}};
+      {2, "database instance id", "CREATE TABLE database_instance (id TEXT PRIMARY KEY)"},
+      // Ids are random: keyed by id alone, every batch of a busy consumer wrote into pages all
+      // over the index. Keyed by the event's time first, a stream (which arrives in time order)
+      // appends at the end. A copy of an event has the same time, so it is still found. Rows
+      // from before this migration keep event_time 0 and are looked up there too.
+      {3, "processed events keyed by event time",
+       R"sql(
+CREATE TABLE consumed_events (
+  consumer TEXT NOT NULL,
+  event_time BIGINT NOT NULL,
+  event_id TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  processed_at BIGINT NOT NULL,
+  PRIMARY KEY (consumer, event_time, event_id)
+);
+INSERT INTO consumed_events (consumer, event_time, event_id, topic, processed_at)
+  SELECT consumer, 0, event_id, topic, processed_at FROM processed_events;
+DROP TABLE processed_events;
+)sql"}};
   if (auto s = store::ApplyMigrations(db, "events", kMigrations); !s.ok()) return s;
   return db.Transact([](store::Transaction& tx) {
     return tx

@@ -1,6 +1,6 @@
 // The tables of the events library, applied into each service's own database beside its
 // domain tables: `outbox` (events waiting to be published, written in the same transaction as
-// the state change) and `processed_events` (ids of events a consumer has applied, written in
+// the state change) and `consumed_events` (ids of events a consumer has applied, written in
 // the same transaction as the effect).
 #ifndef PARKLINE_EVENTS_SCHEMA_H_
 #define PARKLINE_EVENTS_SCHEMA_H_

@@ -4,7 +4,9 @@
 
 #include <filesystem>
 #include <unordered_map>
+#include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "store/connection_pool.h"
 
@@ -30,7 +32,7 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
 class Connection {
  public:
   ~Connection() {
-    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    for (auto& [sql, prepared] : statements_) sqlite3_finalize(prepared.stmt);
     sqlite3_close_v2(db_);
   }
 
@@ -58,23 +60,38 @@ class Connection {
     return SqliteError(db_, rc, absl::StrCat("exec: ", text));
   }
 
-  absl::StatusOr<sqlite3_stmt*> Prepare(absl::string_view sql) {
+  // A prepared statement and where each "$N" parameter sits in it (SQLite numbers named
+  // parameters by first appearance), found once: looking names up at every bind costs a scan of
+  // every name, which dominated statements with hundreds of parameters.
+  struct Prepared {
+    sqlite3_stmt* stmt = nullptr;
+    std::vector<int> index_of;  // [N-1] -> SQLite's index of "$N", 0 when unused
+  };
+
+  absl::StatusOr<const Prepared*> Prepare(absl::string_view sql) {
     std::string key(sql);
     auto it = statements_.find(key);
-    if (it != statements_.end()) return it->second;
-    sqlite3_stmt* stmt = nullptr;
+    if (it != statements_.end()) return &it->second;
+    Prepared prepared;
     int rc = sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()),
-                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+                                SQLITE_PREPARE_PERSISTENT, &prepared.stmt, nullptr);
     if (rc != SQLITE_OK) return SqliteError(db_, rc, absl::StrCat("prepare '", sql, "'"));
-    statements_.emplace(std::move(key), stmt);
-    return stmt;
+    for (int j = 1; j <= sqlite3_bind_parameter_count(prepared.stmt); ++j) {
+      const char* name = sqlite3_bind_parameter_name(prepared.stmt, j);
+      int n = 0;
+      if (name != nullptr && name[0] == '$' && absl::SimpleAtoi(name + 1, &n) && n > 0) {
+        if (prepared.index_of.size() < static_cast<size_t>(n)) prepared.index_of.resize(n, 0);
+        prepared.index_of[n - 1] = j;
+      }
+    }
+    return &statements_.emplace(std::move(key), std::move(prepared)).first->second;
   }
 
   sqlite3* db() { return db_; }
 
  private:
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  std::unordered_map<std::string, Prepared> statements_;
 };
 
 class SqliteTransaction : public Transaction {
@@ -99,11 +116,11 @@ class SqliteTransaction : public Transaction {
   }
 
  private:
-  absl::Status Bind(sqlite3_stmt* stmt, const Params& params) {
+  absl::Status Bind(const Connection::Prepared& prepared, const Params& params) {
+    sqlite3_stmt* stmt = prepared.stmt;
     for (size_t i = 0; i < params.size(); ++i) {
       // "$N" names parameter N wherever it stands, as PostgreSQL reads it.
-      std::string name = absl::StrCat("$", i + 1);
-      int index = sqlite3_bind_parameter_index(stmt, name.c_str());
+      int index = i < prepared.index_of.size() ? prepared.index_of[i] : 0;
       if (index == 0) continue;  // a parameter the statement does not use
       const Value& v = params[i];
       int rc = SQLITE_OK;
@@ -126,7 +143,7 @@ class SqliteTransaction : public Transaction {
   absl::Status Run(absl::string_view sql, const Params& params, std::vector<Row>* rows) {
     auto prepared = conn_.Prepare(sql);
     if (!prepared.ok()) return prepared.status();
-    sqlite3_stmt* stmt = *prepared;
+    sqlite3_stmt* stmt = (*prepared)->stmt;
     struct Reset {
       sqlite3_stmt* s;
       ~Reset() {
@@ -134,7 +151,7 @@ class SqliteTransaction : public Transaction {
         sqlite3_clear_bindings(s);
       }
     } reset{stmt};
-    if (auto s = Bind(stmt, params); !s.ok()) return s;
+    if (auto s = Bind(**prepared, params); !s.ok()) return s;
     while (true) {
       int rc = sqlite3_step(stmt);
       if (rc == SQLITE_DONE) return absl::OkStatus();

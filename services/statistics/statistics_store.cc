@@ -3,6 +3,7 @@
 #include <map>
 #include <tuple>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
@@ -28,22 +29,44 @@ absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects) {
   for (const CounterDelta& d : effects.counters) {
     merged[{d.enterprise, d.indicator, LabelsText(d.labels), d.day}] += d.delta;
   }
+  // Many rows per statement: one round trip per hundred counters, not one per counter.
+  constexpr size_t kRows = 100;
+  std::vector<
+      std::pair<const std::tuple<std::string, std::string, std::string, std::string>*, int64_t>>
+      park, enterprise;
   for (const auto& [key, delta] : merged) {
-    const auto& [enterprise, indicator, labels, day] = key;
-    absl::StatusOr<int64_t> written =
-        enterprise.empty()
-            ? tx.Execute(
-                  "INSERT INTO stat_counter (indicator, labels, day, value) VALUES ($1, $2, $3, "
-                  "$4) "
-                  "ON CONFLICT (indicator, labels, day) DO UPDATE SET value = stat_counter.value + "
-                  "excluded.value",
-                  {indicator, labels, day, delta})
-            : tx.Execute(
-                  "INSERT INTO stat_enterprise_counter (enterprise, indicator, labels, day, value) "
-                  "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (enterprise, indicator, labels, day) DO "
-                  "UPDATE SET value = stat_enterprise_counter.value + excluded.value",
-                  {enterprise, indicator, labels, day, delta});
-    if (!written.ok()) return written.status();
+    (std::get<0>(key).empty() ? park : enterprise).push_back({&key, delta});
+  }
+  for (size_t begin = 0; begin < park.size(); begin += kRows) {
+    std::string sql = "INSERT INTO stat_counter (indicator, labels, day, value) VALUES ";
+    store::Params params;
+    for (size_t i = begin; i < std::min(park.size(), begin + kRows); ++i) {
+      const auto& [unused, indicator, labels, day] = *park[i].first;
+      size_t n = params.size();
+      absl::StrAppend(&sql, i == begin ? "" : ", ", "($", n + 1, ", $", n + 2, ", $", n + 3, ", $",
+                      n + 4, ")");
+      params.insert(params.end(), {indicator, labels, day, park[i].second});
+    }
+    sql +=
+        " ON CONFLICT (indicator, labels, day) DO UPDATE SET value = stat_counter.value + "
+        "excluded.value";
+    if (auto s = tx.Execute(sql, params); !s.ok()) return s.status();
+  }
+  for (size_t begin = 0; begin < enterprise.size(); begin += kRows) {
+    std::string sql =
+        "INSERT INTO stat_enterprise_counter (enterprise, indicator, labels, day, value) VALUES ";
+    store::Params params;
+    for (size_t i = begin; i < std::min(enterprise.size(), begin + kRows); ++i) {
+      const auto& [code, indicator, labels, day] = *enterprise[i].first;
+      size_t n = params.size();
+      absl::StrAppend(&sql, i == begin ? "" : ", ", "($", n + 1, ", $", n + 2, ", $", n + 3, ", $",
+                      n + 4, ", $", n + 5, ")");
+      params.insert(params.end(), {code, indicator, labels, day, enterprise[i].second});
+    }
+    sql +=
+        " ON CONFLICT (enterprise, indicator, labels, day) DO UPDATE SET value = "
+        "stat_enterprise_counter.value + excluded.value";
+    if (auto s = tx.Execute(sql, params); !s.ok()) return s.status();
   }
   for (const EnterpriseRecord& e : effects.enterprises) {
     auto s = tx.Execute(

@@ -145,7 +145,7 @@ void ConsumerTest::ExpectEachEventAppliedOnceAndOnlyBadRecordsDeadLettered(bool 
 
   EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 55);
   EXPECT_EQ(Query("SELECT COUNT(DISTINCT event_id) FROM effects"), 55);
-  EXPECT_EQ(Query("SELECT COUNT(*) FROM processed_events"), 55);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM consumed_events"), 55);
   ASSERT_EQ(deadletters.size(), 2u);
   for (const auto& r : deadletters) {
     EXPECT_FALSE(testing::Header(r, "parkline_deadletter_reason").empty());
