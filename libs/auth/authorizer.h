@@ -6,6 +6,7 @@
 #define PARKLINE_AUTH_AUTHORIZER_H_
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "auth/principal.h"
 
@@ -23,6 +24,12 @@ class Authorizer {
   // method name, "/parkline.enterprises.v1.EnterpriseService/AdmitEnterprise".
   virtual absl::Status Authorize(const grpc::ServerContext& context, absl::string_view method,
                                  const Resource& resource) const = 0;
+  // The caller, for handlers whose answer depends on who asks (a complaint shows the
+  // complainant's contact details to its handler only). UNIMPLEMENTED unless overridden.
+  virtual absl::StatusOr<Principal> Identify(const grpc::ServerContext& context) const {
+    (void)context;
+    return absl::UnimplementedError("this authorizer does not identify callers");
+  }
 };
 
 }  // namespace parkline::auth

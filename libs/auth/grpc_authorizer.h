@@ -26,7 +26,7 @@ class GrpcAuthorizer : public Authorizer {
                          const Resource& resource) const override;
 
   // The caller, or UNAUTHENTICATED. Exposed for handlers that filter by party.
-  absl::StatusOr<Principal> Identify(const grpc::ServerContext& context) const;
+  absl::StatusOr<Principal> Identify(const grpc::ServerContext& context) const override;
 
  private:
   const CredentialStore& store_;

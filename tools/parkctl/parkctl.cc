@@ -5,6 +5,9 @@
 //                                       loads the demo park (19 units, 18 enterprises, IP, talent,
 //                                       and with the second address 20 matched import
 //                                       declarations); idempotent, so it can run after every start
+//   parkctl demo-complaints COMPLAINTS_ADDRESS
+//                                       files six demo complaints and takes them along the
+//                                       workflow (three closed); idempotent
 //   parkctl overview STATISTICS_ADDRESS the park's indicators now: current values, today, month
 //                                       and year to date, the service score (5.5.4)
 //   parkctl token                       makes a new bearer token and prints it with the SHA-256
@@ -20,10 +23,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -33,6 +38,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "ids/ids.h"
+#include "parkline/complaints/v1/complaints.grpc.pb.h"
 #include "parkline/declarations/v1/declarations.grpc.pb.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
 #include "parkline/statistics/v1/statistics.grpc.pb.h"
@@ -320,6 +326,77 @@ int DemoDeclarations(const std::string& address) {
   return 0;
 }
 
+// Six complaints on different channels and categories: three closed with the complainant's
+// satisfaction, one answered, one assigned, one just received. A step already taken by an earlier
+// run is FAILED_PRECONDITION and is skipped.
+int DemoComplaints(const std::string& address) {
+  namespace cv1 = parkline::complaints::v1;
+  auto stub = cv1::ComplaintService::NewStub(Connect(address));
+  struct Demo {
+    cv1::Category category;
+    cv1::Channel channel;
+    const char* description;
+    int steps;  // how far along the workflow: 0 received ... 5 closed
+  };
+  const std::vector<Demo> demos = {
+      {cv1::CATEGORY_FACILITIES, cv1::CHANNEL_PHONE, "The lift in building 3 is out of order.", 5},
+      {cv1::CATEGORY_LOGISTICS, cv1::CHANNEL_WEB, "Parcels left in the rain at loading bay 2.", 5},
+      {cv1::CATEGORY_FEES, cv1::CHANNEL_WECHAT, "The water bill counts March twice.", 5},
+      {cv1::CATEGORY_CLEARANCE, cv1::CHANNEL_VISIT, "Customs inspection slots are booked out.", 4},
+      {cv1::CATEGORY_PROPERTY, cv1::CHANNEL_QUESTIONNAIRE, "Cleaning of the shared kitchen.", 2},
+      {cv1::CATEGORY_SERVICE_ATTITUDE, cv1::CHANNEL_PHONE, "Rude answer at the front desk.", 0},
+  };
+  auto step = [&](const char* what, const std::function<grpc::Status(grpc::ClientContext*)>& call) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    Authorize(&ctx);
+    grpc::Status s = call(&ctx);
+    if (!s.ok() && s.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+      std::fprintf(stderr, "%s: %s\n", what, s.error_message().c_str());
+    }
+  };
+  int filed = 0;
+  for (size_t i = 0; i < demos.size(); ++i) {
+    const Demo& d = demos[i];
+    cv1::FileComplaintRequest file;
+    file.set_request_id(absl::StrCat("demo-complaint-", i + 1));
+    file.mutable_complainant()->set_kind(cv1::PARTY_KIND_PUBLIC);
+    file.mutable_complainant()->mutable_contact()->set_phone(absl::StrCat("+86-571-0000-000", i));
+    file.mutable_target()->set_kind(cv1::PARTY_KIND_PARK_OPERATOR);
+    file.set_category(d.category);
+    file.set_channel(d.channel);
+    file.set_description(d.description);
+    cv1::Complaint c;
+    if (!Try("FileComplaint",
+             [&](grpc::ClientContext* ctx) { return stub->FileComplaint(ctx, file, &c); })) {
+      continue;
+    }
+    ++filed;
+    cv1::TransitionRequest t;
+    t.set_complaint_id(c.complaint_id());
+    cv1::Complaint out;
+    if (d.steps >= 1)
+      step("Acknowledge", [&](auto* x) { return stub->AcknowledgeComplaint(x, t, &out); });
+    cv1::AssignComplaintRequest assign;
+    assign.set_complaint_id(c.complaint_id());
+    if (d.steps >= 2)
+      step("Assign", [&](auto* x) { return stub->AssignComplaint(x, assign, &out); });
+    if (d.steps >= 3)
+      step("Investigate", [&](auto* x) { return stub->StartInvestigation(x, t, &out); });
+    cv1::RespondRequest respond;
+    respond.set_complaint_id(c.complaint_id());
+    respond.set_response("Fixed; thank you for telling us.");
+    if (d.steps >= 4)
+      step("Respond", [&](auto* x) { return stub->RespondToComplaint(x, respond, &out); });
+    cv1::CloseComplaintRequest close;
+    close.set_complaint_id(c.complaint_id());
+    close.set_satisfaction(5 - static_cast<int>(i));
+    if (d.steps >= 5) step("Close", [&](auto* x) { return stub->CloseComplaint(x, close, &out); });
+  }
+  std::printf("demo complaints: %d of %zu filed\n", filed, demos.size());
+  return filed == static_cast<int>(demos.size()) ? 0 : 1;
+}
+
 std::string LabelsOf(const parkline::statistics::v1::IndicatorValue& v) {
   std::map<std::string, std::string> sorted(v.labels().begin(), v.labels().end());
   std::string out;
@@ -363,6 +440,7 @@ void Usage() {
   std::fprintf(stderr,
                "usage: parkctl health ADDRESS\n"
                "       parkctl demo ENTERPRISES_ADDRESS [DECLARATIONS_ADDRESS]\n"
+               "       parkctl demo-complaints COMPLAINTS_ADDRESS\n"
                "       parkctl overview STATISTICS_ADDRESS\n"
                "       parkctl token\n"
                "       parkctl dev-tokens DIR\n");
@@ -383,6 +461,7 @@ int main(int argc, char** argv) {
   }
   if (std::strcmp(argv[1], "health") == 0) return Health(argv[2]);
   if (std::strcmp(argv[1], "demo") == 0) return Demo(argv[2]);
+  if (std::strcmp(argv[1], "demo-complaints") == 0) return DemoComplaints(argv[2]);
   if (std::strcmp(argv[1], "overview") == 0) return Overview(argv[2]);
   Usage();
   return 2;

@@ -1,0 +1,28 @@
+// What a complaint request must satisfy before anything is stored: every broken rule is collected
+// (errors::Violations) and named by field, so that the caller learns all of them at once.
+//
+// Pure functions; thread-safe.
+#ifndef PARKLINE_COMPLAINTS_COMPLAINT_RULES_H_
+#define PARKLINE_COMPLAINTS_COMPLAINT_RULES_H_
+
+#include "absl/time/time.h"
+#include "errors/violations.h"
+#include "parkline/complaints/v1/complaints.pb.h"
+
+namespace parkline::complaints {
+
+inline constexpr size_t kMaxDescription = 8000;
+inline constexpr size_t kMaxNote = 2000;
+
+void CheckFiling(const v1::FileComplaintRequest& request, errors::Violations& v);
+void CheckNote(const std::string& note, errors::Violations& v);
+// 0 (none given) or 1..5.
+void CheckSatisfaction(int satisfaction, errors::Violations& v);
+// A deadline override must name its kind and lie after `now`.
+void CheckDeadlineOverride(const v1::OverrideDeadlineRequest& request, absl::Time now,
+                           errors::Violations& v);
+void CheckFeedback(const v1::RecordFeedbackRequest& request, absl::Time now, errors::Violations& v);
+
+}  // namespace parkline::complaints
+
+#endif  // PARKLINE_COMPLAINTS_COMPLAINT_RULES_H_

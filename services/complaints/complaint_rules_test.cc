@@ -1,0 +1,137 @@
+// The request rules, the routing rules and who sees contact details: every broken rule is named
+// by field; departments come from the category unless configured; only the handler on the park
+// staff sees the complainant's contact details.
+#include "complaints/complaint_rules.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "complaints/contact_privacy.h"
+#include "complaints/routing_rules.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace parkline::complaints {
+namespace {
+
+std::set<std::string> Fields(const errors::Violations& v) {
+  std::set<std::string> out;
+  for (const auto& x : v.list()) out.insert(x.field + ":" + x.reason);
+  return out;
+}
+
+v1::FileComplaintRequest Valid() {
+  v1::FileComplaintRequest r;
+  r.set_request_id("req-1");
+  r.mutable_complainant()->set_kind(v1::PARTY_KIND_PUBLIC);
+  r.mutable_complainant()->mutable_contact()->set_phone("+86 571 0000 0000");
+  r.mutable_target()->set_kind(v1::PARTY_KIND_PARK_OPERATOR);
+  r.set_category(v1::CATEGORY_FACILITIES);
+  r.set_channel(v1::CHANNEL_PHONE);
+  r.set_description("The lift in building 3 has been out of order for a week.");
+  return r;
+}
+
+TEST(ComplaintRulesTest, AValidFilingPasses) {
+  errors::Violations v;
+  CheckFiling(Valid(), v);
+  EXPECT_TRUE(v.empty()) << v.ToStatus();
+}
+
+TEST(ComplaintRulesTest, EveryBrokenRuleIsNamed) {
+  v1::FileComplaintRequest r;
+  r.mutable_complainant()->set_kind(v1::PARTY_KIND_RESIDENT_ENTERPRISE);
+  r.mutable_complainant()->set_uscc("91350100M000100Y4X");
+  r.mutable_target()->set_kind(v1::PARTY_KIND_PUBLIC);
+  r.set_category(static_cast<v1::Category>(42));
+  errors::Violations v;
+  CheckFiling(r, v);
+  EXPECT_EQ(Fields(v), (std::set<std::string>{"request_id:REQUIRED", "complainant.uscc:USCC",
+                                              "complainant.contact:REQUIRED",
+                                              "target.kind:PARTY_KIND", "category:UNKNOWN_CATEGORY",
+                                              "channel:UNKNOWN_CHANNEL", "description:REQUIRED"}));
+}
+
+TEST(ComplaintRulesTest, AnEnterpriseTargetNeedsAValidUsccNotItsOwn) {
+  v1::FileComplaintRequest r = Valid();
+  r.mutable_target()->set_kind(v1::PARTY_KIND_RESIDENT_ENTERPRISE);
+  errors::Violations missing;
+  CheckFiling(r, missing);
+  EXPECT_EQ(Fields(missing), (std::set<std::string>{"target.uscc:REQUIRED"}));
+  r.mutable_complainant()->set_kind(v1::PARTY_KIND_RESIDENT_ENTERPRISE);
+  r.mutable_complainant()->set_uscc("91350100M000100Y43");
+  r.mutable_target()->set_uscc("91350100M000100Y43");
+  errors::Violations self;
+  CheckFiling(r, self);
+  EXPECT_EQ(Fields(self), (std::set<std::string>{"target.uscc:SELF"}));
+}
+
+TEST(ComplaintRulesTest, SatisfactionIsOneToFiveOrNone) {
+  for (int s : {0, 1, 5}) {
+    errors::Violations v;
+    CheckSatisfaction(s, v);
+    EXPECT_TRUE(v.empty()) << s;
+  }
+  for (int s : {-1, 6, 10}) {
+    errors::Violations v;
+    CheckSatisfaction(s, v);
+    EXPECT_EQ(Fields(v), (std::set<std::string>{"satisfaction:RANGE"})) << s;
+  }
+}
+
+TEST(ComplaintRulesTest, ADeadlineOverrideInThePastIsRefused) {
+  absl::Time now = absl::FromUnixSeconds(1780000000);
+  v1::OverrideDeadlineRequest r;
+  r.set_complaint_id("CMP-1");
+  r.set_kind(v1::DEADLINE_KIND_RESOLUTION);
+  r.set_note("the supplier needs a spare part");
+  *r.mutable_deadline() = google::protobuf::util::TimeUtil::SecondsToTimestamp(1780000000 - 60);
+  errors::Violations past;
+  CheckDeadlineOverride(r, now, past);
+  EXPECT_EQ(Fields(past), (std::set<std::string>{"deadline:IN_THE_PAST"}));
+  *r.mutable_deadline() = google::protobuf::util::TimeUtil::SecondsToTimestamp(1780000000 + 60);
+  errors::Violations future;
+  CheckDeadlineOverride(r, now, future);
+  EXPECT_TRUE(future.empty());
+}
+
+TEST(ComplaintRoutingTest, DefaultsRouteByCategory) {
+  RoutingRules rules;
+  EXPECT_EQ(rules.DepartmentFor(v1::CATEGORY_CLEARANCE), "customs-affairs");
+  EXPECT_EQ(rules.DepartmentFor(v1::CATEGORY_FEES), "finance");
+  EXPECT_EQ(rules.supervising(), "supervision-office");
+  EXPECT_TRUE(rules.IsDepartment("supervision-office"));
+  EXPECT_FALSE(rules.IsDepartment("marketing"));
+}
+
+TEST(ComplaintRoutingTest, RoutesAreConfigurableAndBadOnesChangeNothing) {
+  RoutingRules rules;
+  ASSERT_TRUE(rules.Configure("fees=front-desk", "duban", "legal,it").ok());
+  EXPECT_EQ(rules.DepartmentFor(v1::CATEGORY_FEES), "front-desk");
+  EXPECT_EQ(rules.supervising(), "duban");
+  EXPECT_TRUE(rules.IsDepartment("legal"));
+  EXPECT_TRUE(rules.IsDepartment("front-desk"));
+  for (auto [routes, extra] : {std::pair<const char*, const char*>{"parking=x", ""},
+                               {"fees=Front Desk", ""},
+                               {"fees", ""},
+                               {"", "ok,NOT OK"}}) {
+    EXPECT_TRUE(absl::IsInvalidArgument(rules.Configure(routes, "", extra))) << routes << extra;
+  }
+  EXPECT_EQ(rules.DepartmentFor(v1::CATEGORY_FEES), "front-desk");
+}
+
+TEST(ComplaintPrivacyTest, OnlyTheHandlerOnTheParkStaffSeesContactDetails) {
+  auth::Principal staff{"staff-li", {auth::Role::kParkStaff}, "", "", ""};
+  auth::Principal admin{"admin-wang", {auth::Role::kParkAdmin}, "", "", ""};
+  auth::Principal enterprise{"staff-li", {auth::Role::kEnterprise}, "91350100M000100Y43", "", ""};
+  EXPECT_TRUE(MaySeeContact(ViewerOf(staff), "staff-li"));
+  EXPECT_FALSE(MaySeeContact(ViewerOf(staff), "staff-zhao"));
+  EXPECT_FALSE(MaySeeContact(ViewerOf(staff), ""));
+  EXPECT_TRUE(MaySeeContact(ViewerOf(admin), "admin-wang"));
+  EXPECT_FALSE(MaySeeContact(ViewerOf(admin), "staff-li"));
+  EXPECT_FALSE(MaySeeContact(ViewerOf(enterprise), "staff-li"))
+      << "an enterprise principal is not park staff, whatever its name";
+}
+
+}  // namespace
+}  // namespace parkline::complaints

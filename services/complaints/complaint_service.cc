@@ -1,0 +1,170 @@
+#include "complaints/complaint_service.h"
+
+#include <string>
+
+#include "auth/handler.h"
+
+namespace parkline::complaints {
+namespace {
+
+constexpr char kPrefix[] = "/parkline.complaints.v1.ComplaintService/";
+
+template <typename T>
+absl::Status Deliver(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return result.status();
+  *response = std::move(*result);
+  return absl::OkStatus();
+}
+
+auth::Resource Enterprise(const std::string& uscc) {
+  auth::Resource r;
+  r.uscc = uscc;
+  return r;
+}
+
+template <typename Request>
+StepRequest StepOf(const Request& request) {
+  StepRequest step;
+  step.complaint_id = request.complaint_id();
+  step.note = request.note();
+  return step;
+}
+
+// Runs `body` with the caller as a Viewer (authorization has passed by then).
+template <typename Body>
+absl::Status AsViewer(const auth::Authorizer& authorizer, grpc::ServerContext* ctx, Body&& body) {
+  auto principal = authorizer.Identify(*ctx);
+  if (!principal.ok()) return principal.status();
+  return body(ViewerOf(*principal));
+}
+
+}  // namespace
+
+#define PARKLINE_RPC(name, resource, body)                                          \
+  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] { \
+    return AsViewer(authorizer_, ctx, [&](const Viewer& viewer) -> absl::Status {   \
+      (void)viewer;                                                                 \
+      return body;                                                                  \
+    });                                                                             \
+  })
+
+grpc::Status ComplaintService::FileComplaint(grpc::ServerContext* ctx,
+                                             const v1::FileComplaintRequest* request,
+                                             v1::Complaint* response) {
+  return PARKLINE_RPC(FileComplaint, Enterprise(request->complainant().uscc()),
+                      Deliver(desk_.File(*request, viewer), response));
+}
+
+grpc::Status ComplaintService::GetComplaint(grpc::ServerContext* ctx,
+                                            const v1::GetComplaintRequest* request,
+                                            v1::Complaint* response) {
+  return PARKLINE_RPC(GetComplaint, Enterprise(request->party_uscc()),
+                      Deliver(desk_.Get(*request, viewer), response));
+}
+
+grpc::Status ComplaintService::ListComplaints(grpc::ServerContext* ctx,
+                                              const v1::ListComplaintsRequest* request,
+                                              v1::ListComplaintsResponse* response) {
+  return PARKLINE_RPC(ListComplaints, Enterprise(request->party_uscc()),
+                      Deliver(desk_.List(*request, viewer), response));
+}
+
+grpc::Status ComplaintService::StepRpc(grpc::ServerContext* ctx, const char* method, Action action,
+                                       const StepRequest& step, v1::Complaint* response) {
+  return auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + method, auth::Resource{}, [&] {
+    return AsViewer(authorizer_, ctx, [&](const Viewer& viewer) {
+      return Deliver(desk_.Step(action, step, viewer), response);
+    });
+  });
+}
+
+grpc::Status ComplaintService::AcknowledgeComplaint(grpc::ServerContext* ctx,
+                                                    const v1::TransitionRequest* request,
+                                                    v1::Complaint* response) {
+  StepRequest step = StepOf(*request);
+  return StepRpc(ctx, "AcknowledgeComplaint", Action::kAcknowledge, step, response);
+}
+
+grpc::Status ComplaintService::AssignComplaint(grpc::ServerContext* ctx,
+                                               const v1::AssignComplaintRequest* request,
+                                               v1::Complaint* response) {
+  StepRequest step = StepOf(*request);
+  step.department = request->department();
+  step.handler = request->handler();
+  return StepRpc(ctx, "AssignComplaint", Action::kAssign, step, response);
+}
+
+grpc::Status ComplaintService::StartInvestigation(grpc::ServerContext* ctx,
+                                                  const v1::TransitionRequest* request,
+                                                  v1::Complaint* response) {
+  StepRequest step = StepOf(*request);
+  return StepRpc(ctx, "StartInvestigation", Action::kStartInvestigation, step, response);
+}
+
+grpc::Status ComplaintService::RespondToComplaint(grpc::ServerContext* ctx,
+                                                  const v1::RespondRequest* request,
+                                                  v1::Complaint* response) {
+  StepRequest step = StepOf(*request);
+  step.response = request->response();
+  return StepRpc(ctx, "RespondToComplaint", Action::kRespond, step, response);
+}
+
+grpc::Status ComplaintService::CloseComplaint(grpc::ServerContext* ctx,
+                                              const v1::CloseComplaintRequest* request,
+                                              v1::Complaint* response) {
+  StepRequest step = StepOf(*request);
+  step.satisfaction = request->satisfaction();
+  return StepRpc(ctx, "CloseComplaint", Action::kClose, step, response);
+}
+
+grpc::Status ComplaintService::ReopenComplaint(grpc::ServerContext* ctx,
+                                               const v1::TransitionRequest* request,
+                                               v1::Complaint* response) {
+  StepRequest step = StepOf(*request);
+  return StepRpc(ctx, "ReopenComplaint", Action::kReopen, step, response);
+}
+
+grpc::Status ComplaintService::EscalateComplaint(grpc::ServerContext* ctx,
+                                                 const v1::TransitionRequest* request,
+                                                 v1::Complaint* response) {
+  StepRequest step = StepOf(*request);
+  return StepRpc(ctx, "EscalateComplaint", Action::kEscalate, step, response);
+}
+
+grpc::Status ComplaintService::OverrideDeadline(grpc::ServerContext* ctx,
+                                                const v1::OverrideDeadlineRequest* request,
+                                                v1::Complaint* response) {
+  return PARKLINE_RPC(OverrideDeadline, auth::Resource{},
+                      Deliver(desk_.OverrideDeadline(*request, viewer), response));
+}
+
+grpc::Status ComplaintService::VerifyRecord(grpc::ServerContext* ctx,
+                                            const v1::VerifyRecordRequest* request,
+                                            v1::VerifyRecordResponse* response) {
+  return PARKLINE_RPC(VerifyRecord, auth::Resource{}, Deliver(desk_.Verify(*request), response));
+}
+
+grpc::Status ComplaintService::ExportComplaints(grpc::ServerContext* ctx,
+                                                const v1::ExportComplaintsRequest* request,
+                                                v1::ExportComplaintsResponse* response) {
+  return PARKLINE_RPC(ExportComplaints, auth::Resource{},
+                      Deliver(desk_.Export(*request), response));
+}
+
+grpc::Status ComplaintService::RecordFeedback(grpc::ServerContext* ctx,
+                                              const v1::RecordFeedbackRequest* request,
+                                              v1::Feedback* response) {
+  return PARKLINE_RPC(RecordFeedback, auth::Resource{},
+                      Deliver(desk_.RecordFeedback(*request, viewer), response));
+}
+
+grpc::Status ComplaintService::ListFeedback(grpc::ServerContext* ctx,
+                                            const v1::ListFeedbackRequest* request,
+                                            v1::ListFeedbackResponse* response) {
+  return PARKLINE_RPC(ListFeedback, auth::Resource{},
+                      Deliver(desk_.ListFeedback(*request), response));
+}
+
+#undef PARKLINE_RPC
+
+}  // namespace parkline::complaints

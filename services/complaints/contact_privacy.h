@@ -1,0 +1,28 @@
+// Who may see a complainant's contact details (7.3, privacy): only a park staff member (role
+// park-staff or park-admin) who is the complaint's handler. Everyone else, the complainant's own
+// enterprise and the enterprise complained about included, gets the complaint without them;
+// events, logs and the archive export never carry them.
+#ifndef PARKLINE_COMPLAINTS_CONTACT_PRIVACY_H_
+#define PARKLINE_COMPLAINTS_CONTACT_PRIVACY_H_
+
+#include <set>
+#include <string>
+
+#include "auth/principal.h"
+
+namespace parkline::complaints {
+
+// The caller as the complaints service needs to know it.
+struct Viewer {
+  std::string name;
+  bool park_staff = false;  // park-staff or park-admin
+  std::string uscc;         // for an enterprise caller
+};
+
+Viewer ViewerOf(const auth::Principal& principal);
+
+bool MaySeeContact(const Viewer& viewer, const std::string& handler);
+
+}  // namespace parkline::complaints
+
+#endif  // PARKLINE_COMPLAINTS_CONTACT_PRIVACY_H_

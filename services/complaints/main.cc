@@ -1,0 +1,134 @@
+// parkline-complaints: complaints with a responsible department, committed deadlines in working
+// days, supervision and a tamper-evident record; service-quality feedback (GB/T 39678-2020 7.1.3,
+// 7.2, 7.3).
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "complaints/access_policy.h"
+#include "complaints/calendar_data.h"
+#include "complaints/complaint_desk.h"
+#include "complaints/complaint_service.h"
+#include "complaints/schema.h"
+#include "host/service_host.h"
+#include "runtime/log.h"
+#include "runtime/ticker.h"
+
+ABSL_FLAG(std::string, calendar_file, "",
+          "working-day calendar JSON (holidays and make-up working days per year); empty: the "
+          "calendar built into the binary (services/complaints/data/calendar-cn.json)");
+ABSL_FLAG(std::string, deadlines, "",
+          "committed targets in working days overriding the defaults, "
+          "\"<category>=<acknowledge>/<resolve>,...\" (e.g. \"facilities=1/2,fees=2/15\")");
+ABSL_FLAG(std::string, routes, "",
+          "responsible department per category overriding the defaults, "
+          "\"<category>=<department>,...\"");
+ABSL_FLAG(std::string, supervising_department, "supervision-office",
+          "the department overdue complaints are escalated to (督办)");
+ABSL_FLAG(std::string, departments, "",
+          "further departments complaints may be assigned to by hand, \"a,b,...\"");
+ABSL_FLAG(int, supervision_seconds, 60,
+          "how often the supervision job looks for overdue "
+          "complaints (1..3600)");
+
+ABSL_FLAG(int, verify_record_hours, 24,
+          "how often the whole record's hash chains are verified in the background, setting "
+          "parkline_complaints_record_breaks (0: only when VerifyRecord is called; 0..720)");
+
+int main(int argc, char** argv) {
+  using namespace parkline;
+  host::ServiceDefinition definition;
+  definition.defaults = {"complaints", 50055, 9455};
+  definition.usage =
+      "parkline-complaints: complaints handled within committed working-day deadlines, "
+      "supervised, with a tamper-evident record.\n"
+      "Every flag has a PARKLINE_<FLAG> environment fallback.";
+  definition.policy = complaints::AccessPolicy;
+  definition.migrate = complaints::ApplySchema;
+  definition.build = [](host::HostContext& ctx) -> absl::StatusOr<host::ServiceParts> {
+    int every = absl::GetFlag(FLAGS_supervision_seconds);
+    if (every < 1 || every > 3600) {
+      return absl::InvalidArgumentError("supervision_seconds: must be 1..3600");
+    }
+    int verify_hours = absl::GetFlag(FLAGS_verify_record_hours);
+    if (verify_hours < 0 || verify_hours > 720) {
+      return absl::InvalidArgumentError("verify_record_hours: must be 0..720");
+    }
+    std::string file = absl::GetFlag(FLAGS_calendar_file);
+    auto calendar = file.empty()
+                        ? complaints::WorkingCalendar::FromJson(complaints::kBuiltInCalendar)
+                        : complaints::WorkingCalendar::Load(file);
+    if (!calendar.ok()) return calendar.status();
+    absl::TimeZone park;
+    if (!absl::LoadTimeZone("Asia/Shanghai", &park)) {
+      return absl::FailedPreconditionError("the time zone Asia/Shanghai is not installed");
+    }
+    // The committed deadlines are only as good as the calendar: say so when it runs short.
+    int year = absl::ToCivilYear(absl::Now(), park).year();
+    for (int y : {year, year + 1}) {
+      if (!calendar->Covers(y)) {
+        log::Warn("the working-day calendar lacks a year; only weekends are rest days",
+                  {{"year", absl::StrCat(y)}});
+      } else if (!calendar->IsOfficial(y)) {
+        log::Warn("the working-day calendar's year is provisional, not the official arrangement",
+                  {{"year", absl::StrCat(y)}});
+      }
+    }
+    auto deadlines = std::make_shared<complaints::ComplaintDeadline>(*calendar, park);
+    if (auto s = deadlines->Configure(absl::GetFlag(FLAGS_deadlines)); !s.ok()) return s;
+    auto routing = std::make_shared<complaints::RoutingRules>();
+    if (auto s = routing->Configure(absl::GetFlag(FLAGS_routes),
+                                    absl::GetFlag(FLAGS_supervising_department),
+                                    absl::GetFlag(FLAGS_departments));
+        !s.ok()) {
+      return s;
+    }
+    host::ServiceParts parts;
+    events::OutboxRelay* relay = &ctx.relay;
+    auto writer = std::make_shared<store::GroupCommitter>(ctx.db);
+    auto desk = std::make_shared<complaints::ComplaintDesk>(
+        ctx.db, *writer, [relay] { relay->Notify(); }, *deadlines, *routing,
+        [] { return absl::Now(); });
+    parts.grpc_services.push_back(
+        std::make_unique<complaints::ComplaintService>(*desk, ctx.authorizer));
+    // Which enterprises are resident: a local projection of the registry's events.
+    events::ConsumerOptions residents;
+    residents.brokers = ctx.config.kafka_brokers;
+    residents.group_id = "parkline-complaints-residents." + ctx.database_instance;
+    residents.topics = {"parkline.enterprises.v1"};
+    auto consumer = std::make_unique<events::EventConsumer>(ctx.db, residents);
+    for (const char* type :
+         {"parkline.enterprises.v1.EnterpriseAdmitted", "parkline.enterprises.v1.EnterpriseUpdated",
+          "parkline.enterprises.v1.EnterpriseDeparted"}) {
+      consumer->On(type, complaints::ComplaintDesk::ApplyEnterpriseEvent);
+    }
+    parts.consumers.push_back(std::move(consumer));
+    auto job = std::make_shared<complaints::SupervisionJob>(*desk, [] { return absl::Now(); });
+    auto supervision = std::make_shared<runtime::Ticker>(absl::Seconds(every), [job] {
+      auto marked = job->RunOnce();
+      if (!marked.ok()) {
+        log::Error("supervision failed", {{"error", std::string(marked.status().message())}});
+      }
+    });
+    // A broken chain should not wait for someone to ask: the gauge it sets is what alerts read.
+    std::shared_ptr<runtime::Ticker> verification;
+    if (verify_hours > 0) {
+      verification = std::make_shared<runtime::Ticker>(absl::Hours(verify_hours), [desk] {
+        auto report = desk->Verify(complaints::v1::VerifyRecordRequest());
+        if (!report.ok()) {
+          log::Error("record verification failed",
+                     {{"error", std::string(report.status().message())}});
+        }
+      });
+    }
+    // Destroyed in reverse order: the tickers first, the rules the desk reads last.
+    parts.keep_alive.push_back(deadlines);
+    parts.keep_alive.push_back(routing);
+    parts.keep_alive.push_back(writer);
+    parts.keep_alive.push_back(desk);
+    parts.keep_alive.push_back(job);
+    parts.keep_alive.push_back(supervision);
+    if (verification) parts.keep_alive.push_back(verification);
+    return parts;
+  };
+  return host::RunService(argc, argv, definition);
+}

@@ -1,0 +1,486 @@
+// The complaint desk against a real database, on every backend: a complaint filed once and
+// driven to CLOSED with its events in the outbox and on the real Kafka broker; bad input refused
+// by name with nothing changed; the supervision job on a controllable clock; a row tampered with
+// in the database found by verification; contact details for the handler alone; the export.
+#include "complaints/complaint_desk.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "complaints/calendar_data.h"
+#include "complaints/schema.h"
+#include "errors/violations.h"
+#include "events/outbox.h"
+#include "events/outbox_relay.h"
+#include "events/schema.h"
+#include "google/protobuf/util/time_util.h"
+#include "parkline/complaints/v1/events.pb.h"
+#include "parkline/enterprises/v1/events.pb.h"
+#include "store/group_commit.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::complaints {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr char kPhone[] = "+86-571-8888-0001";
+constexpr char kComplainantUscc[] = "91350100M000100Y43";
+constexpr char kTargetUscc[] = "91110000100000000R";  // another enterprise, valid check char
+
+Viewer Staff(const std::string& name) { return Viewer{name, true, ""}; }
+Viewer Enterprise(const std::string& uscc) { return Viewer{"enterprise-" + uscc, false, uscc}; }
+
+class ComplaintDeskTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
+    auto db = store::Database::Open(database_.url());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
+    ASSERT_TRUE(ApplySchema(*db_).ok());
+    ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park_));
+    auto calendar = WorkingCalendar::FromJson(kBuiltInCalendar);
+    ASSERT_TRUE(calendar.ok());
+    deadlines_ = std::make_unique<ComplaintDeadline>(*calendar, park_);
+    writer_ = std::make_unique<store::GroupCommitter>(*db_);
+    // Monday 9 March 2026, 10:00 in the park.
+    now_ = absl::FromCivil(absl::CivilMinute(2026, 3, 9, 10, 0), park_);
+    desk_ = std::make_unique<ComplaintDesk>(*db_, *writer_, nullptr, *deadlines_, routing_,
+                                            [this] { return now_; });
+    Registry("EnterpriseAdmitted", kComplainantUscc);
+    Registry("EnterpriseAdmitted", kTargetUscc);
+  }
+
+  // An event of the enterprise registry, applied as the service's consumer applies it.
+  void Registry(const std::string& type, const std::string& uscc) {
+    enterprises::v1::EnterpriseAdmitted message;  // the three events share field 1, enterprise
+    message.mutable_enterprise()->set_uscc(uscc);
+    events::Envelope e;
+    e.type = "parkline.enterprises.v1." + type;
+    e.payload = message.SerializeAsString();
+    ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) {
+                     return ComplaintDesk::ApplyEnterpriseEvent(tx, e);
+                   })
+                    .ok());
+  }
+
+  v1::FileComplaintRequest Filing(const std::string& request_id) {
+    v1::FileComplaintRequest r;
+    r.set_request_id(request_id);
+    r.mutable_complainant()->set_kind(v1::PARTY_KIND_RESIDENT_ENTERPRISE);
+    r.mutable_complainant()->set_uscc(kComplainantUscc);
+    r.mutable_complainant()->mutable_contact()->set_person_name("Chen Jing");
+    r.mutable_complainant()->mutable_contact()->set_phone(kPhone);
+    r.mutable_target()->set_kind(v1::PARTY_KIND_RESIDENT_ENTERPRISE);
+    r.mutable_target()->set_uscc(kTargetUscc);
+    r.set_category(v1::CATEGORY_LOGISTICS);
+    r.set_channel(v1::CHANNEL_WEB);
+    r.set_description("Parcels left in the rain at the shared loading bay.");
+    r.add_attachment_refs("docs://complaints/photo-1.jpg");
+    return r;
+  }
+
+  v1::Complaint FileOne(const std::string& request_id) {
+    auto c = desk_->File(Filing(request_id), Staff("hotline"));
+    EXPECT_TRUE(c.ok()) << c.status();
+    return c.ok() ? *c : v1::Complaint();
+  }
+
+  absl::StatusOr<v1::Complaint> Do(Action action, const std::string& id,
+                                   const std::string& who = "staff-li") {
+    StepRequest step;
+    step.complaint_id = id;
+    step.note = ActionName(action) + " note";
+    step.response = "We moved the loading bay under the canopy.";
+    step.satisfaction = 4;
+    return desk_->Step(action, step, Staff(who));
+  }
+
+  std::vector<events::PendingEvent> Pending() {
+    std::vector<events::PendingEvent> out;
+    EXPECT_TRUE(db_->Read([&](store::Transaction& tx) -> absl::Status {
+                     auto p = events::ReadPending(tx, 10000);
+                     if (!p.ok()) return p.status();
+                     out = std::move(*p);
+                     return absl::OkStatus();
+                   })
+                    .ok());
+    return out;
+  }
+
+  std::vector<std::string> TypesFor(const std::string& id) {
+    std::vector<std::string> out;
+    for (const auto& p : Pending()) {
+      if (p.envelope.subject == id) out.push_back(p.envelope.type.substr(23));
+    }
+    return out;
+  }
+
+  int64_t RecordLength(const std::string& id) {
+    v1::GetComplaintRequest get;
+    get.set_complaint_id(id);
+    auto c = desk_->Get(get, Staff("auditor"));
+    EXPECT_TRUE(c.ok());
+    return c.ok() ? c->history_size() : -1;
+  }
+
+  absl::Status Sql(const std::string& sql, const store::Params& params) {
+    return db_->Transact([&](store::Transaction& tx) { return tx.Execute(sql, params).status(); });
+  }
+
+  testing::TestDatabase database_{GetParam()};
+  std::unique_ptr<store::Database> db_;
+  absl::TimeZone park_;
+  std::unique_ptr<ComplaintDeadline> deadlines_;
+  RoutingRules routing_;
+  std::unique_ptr<store::GroupCommitter> writer_;
+  absl::Time now_;
+  std::unique_ptr<ComplaintDesk> desk_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, ComplaintDeskTest, ::testing::ValuesIn(testing::StoreBackends()),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(ComplaintDeskTest, FiledOnceAndDrivenToClosedWithItsEventsAndRecord) {
+  v1::Complaint c = FileOne("req-life");
+  EXPECT_EQ(c.status(), v1::COMPLAINT_STATUS_RECEIVED);
+  // Logistics: acknowledge in 1, resolve in 5 working days, the filing day not counted.
+  EXPECT_EQ(TimeUtil::TimestampToMicroseconds(c.acknowledge_by()),
+            absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(2026, 3, 11), park_)));
+  EXPECT_EQ(TimeUtil::TimestampToMicroseconds(c.resolve_by()),
+            absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(2026, 3, 17), park_)));
+
+  for (Action a :
+       {Action::kAcknowledge, Action::kAssign, Action::kStartInvestigation, Action::kRespond}) {
+    now_ += absl::Hours(2);
+    ASSERT_TRUE(Do(a, c.complaint_id()).ok()) << ActionName(a);
+  }
+  now_ += absl::Hours(1);
+  auto closed = Do(Action::kClose, c.complaint_id());
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(closed->status(), v1::COMPLAINT_STATUS_CLOSED);
+  EXPECT_EQ(closed->department(), "logistics-services");
+  EXPECT_EQ(closed->forwarded_to_uscc(), kTargetUscc) << "7.3.3: forwarded to the enterprise";
+  EXPECT_EQ(closed->handler(), "staff-li");
+  EXPECT_EQ(closed->satisfaction(), 4);
+
+  EXPECT_EQ(TypesFor(c.complaint_id()),
+            (std::vector<std::string>{"ComplaintFiled", "ComplaintAssigned", "ComplaintResolved",
+                                      "ComplaintClosed"}));
+  for (const auto& p : Pending()) {
+    if (p.envelope.subject != c.complaint_id()) continue;
+    EXPECT_EQ(p.envelope.topic, "parkline.complaints.v1");
+    EXPECT_EQ(p.envelope.payload.find(kPhone), std::string::npos) << "contact details in an event";
+    EXPECT_EQ(p.envelope.payload.find("Chen Jing"), std::string::npos);
+    if (p.envelope.type == "parkline.complaints.v1.ComplaintResolved") {
+      v1::ComplaintResolved r;
+      ASSERT_TRUE(r.ParseFromString(p.envelope.payload));
+      EXPECT_TRUE(r.on_time());
+      EXPECT_EQ(r.handling_seconds(), 8 * 3600);
+    }
+  }
+
+  v1::GetComplaintRequest get;
+  get.set_complaint_id(c.complaint_id());
+  auto full = desk_->Get(get, Staff("staff-li"));
+  ASSERT_TRUE(full.ok());
+  ASSERT_EQ(full->history_size(), 6);
+  EXPECT_EQ(full->history(0).action(), "FILE");
+  EXPECT_EQ(full->history(0).actor(), "hotline");
+  EXPECT_EQ(full->history(5).action(), "CLOSE");
+  EXPECT_EQ(full->history(5).to_status(), v1::COMPLAINT_STATUS_CLOSED);
+  EXPECT_EQ(full->history(2).details().at("department"), "logistics-services");
+
+  v1::VerifyRecordRequest verify;
+  verify.set_complaint_id(c.complaint_id());
+  auto report = desk_->Verify(verify);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->intact());
+  EXPECT_EQ(report->entries_checked(), 6);
+}
+
+TEST_P(ComplaintDeskTest, ARetriedFilingIsTheSameComplaintAndOtherContentIsRefused) {
+  v1::Complaint first = FileOne("req-retry");
+  v1::Complaint again = FileOne("req-retry");
+  EXPECT_EQ(again.complaint_id(), first.complaint_id());
+  EXPECT_EQ(TypesFor(first.complaint_id()).size(), 1u);
+  auto other = Filing("req-retry");
+  other.set_description("something else");
+  EXPECT_TRUE(absl::IsAlreadyExists(desk_->File(other, Staff("hotline")).status()));
+}
+
+TEST_P(ComplaintDeskTest, EnterprisesMustBeResidentAsTheRegistrySays) {
+  Registry("EnterpriseDeparted", kTargetUscc);
+  auto refused = desk_->File(Filing("req-departed"), Staff("hotline"));
+  ASSERT_TRUE(absl::IsInvalidArgument(refused.status())) << refused.status();
+  auto violations = errors::ViolationsOf(refused.status());
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "target.uscc");
+  EXPECT_EQ(violations[0].reason, "NOT_RESIDENT");
+  EXPECT_TRUE(Pending().empty());
+  Registry("EnterpriseAdmitted", kTargetUscc);
+  EXPECT_TRUE(desk_->File(Filing("req-departed"), Staff("hotline")).ok());
+}
+
+TEST_P(ComplaintDeskTest, BadInputIsNamedAndChangesNothing) {
+  v1::Complaint c = FileOne("req-bad");
+  size_t events = Pending().size();
+  // Impossible transitions.
+  for (Action a : {Action::kAssign, Action::kRespond, Action::kClose, Action::kReopen,
+                   Action::kStartInvestigation}) {
+    auto r = Do(a, c.complaint_id());
+    EXPECT_TRUE(absl::IsFailedPrecondition(r.status())) << ActionName(a) << " " << r.status();
+  }
+  ASSERT_TRUE(Do(Action::kAcknowledge, c.complaint_id()).ok());
+  events = Pending().size();
+  int64_t length = RecordLength(c.complaint_id());
+
+  StepRequest unknown;
+  unknown.complaint_id = c.complaint_id();
+  unknown.department = "marketing";
+  auto r = desk_->Step(Action::kAssign, unknown, Staff("staff-li"));
+  ASSERT_TRUE(absl::IsInvalidArgument(r.status()));
+  EXPECT_EQ(errors::ViolationsOf(r.status()).at(0).field, "department");
+  EXPECT_EQ(errors::ViolationsOf(r.status()).at(0).reason, "UNKNOWN_DEPARTMENT");
+
+  StepRequest unhappy;
+  unhappy.complaint_id = c.complaint_id();
+  unhappy.satisfaction = 7;
+  r = desk_->Step(Action::kClose, unhappy, Staff("staff-li"));
+  ASSERT_TRUE(absl::IsInvalidArgument(r.status()));
+  EXPECT_EQ(errors::ViolationsOf(r.status()).at(0).field, "satisfaction");
+
+  v1::OverrideDeadlineRequest past;
+  past.set_complaint_id(c.complaint_id());
+  past.set_kind(v1::DEADLINE_KIND_RESOLUTION);
+  past.set_note("moved");
+  *past.mutable_deadline() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now_) - 1);
+  auto o = desk_->OverrideDeadline(past, Staff("staff-li"));
+  ASSERT_TRUE(absl::IsInvalidArgument(o.status()));
+  EXPECT_EQ(errors::ViolationsOf(o.status()).at(0).reason, "IN_THE_PAST");
+
+  auto bad = Filing("req-bad-2");
+  bad.set_category(static_cast<v1::Category>(99));
+  auto f = desk_->File(bad, Staff("hotline"));
+  ASSERT_TRUE(absl::IsInvalidArgument(f.status()));
+  EXPECT_EQ(errors::ViolationsOf(f.status()).at(0).reason, "UNKNOWN_CATEGORY");
+
+  EXPECT_TRUE(absl::IsNotFound(Do(Action::kAcknowledge, "CMP-nope").status()));
+  EXPECT_EQ(Pending().size(), events);
+  EXPECT_EQ(RecordLength(c.complaint_id()), length);
+
+  // A valid override moves the deadline and is recorded.
+  *past.mutable_deadline() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now_ + absl::Hours(24 * 20)));
+  ASSERT_TRUE(desk_->OverrideDeadline(past, Staff("staff-li")).ok());
+  EXPECT_EQ(RecordLength(c.complaint_id()), length + 1);
+}
+
+TEST_P(ComplaintDeskTest, SupervisionMarksPassedDeadlinesOnceAndEscalates) {
+  v1::Complaint late = FileOne("req-late");
+  v1::Complaint prompt = FileOne("req-prompt");
+  ASSERT_TRUE(Do(Action::kAcknowledge, prompt.complaint_id()).ok());
+  SupervisionJob job(*desk_, [this] { return now_; });
+
+  now_ = absl::FromCivil(absl::CivilMinute(2026, 3, 10, 23, 59), park_);  // before the deadline
+  EXPECT_EQ(*job.RunOnce(), 0);
+  now_ = absl::FromCivil(absl::CivilMinute(2026, 3, 11, 0, 1), park_);  // just after
+  EXPECT_EQ(*job.RunOnce(), 1);
+  EXPECT_EQ(*job.RunOnce(), 0);
+
+  v1::GetComplaintRequest get;
+  get.set_complaint_id(late.complaint_id());
+  auto c = desk_->Get(get, Staff("auditor"));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->status(), v1::COMPLAINT_STATUS_ESCALATED);
+  EXPECT_EQ(c->department(), "supervision-office");
+  EXPECT_TRUE(c->acknowledgement_overdue());
+  EXPECT_EQ(c->history(c->history_size() - 1).actor(), "supervision");
+  EXPECT_EQ(TypesFor(late.complaint_id()),
+            (std::vector<std::string>{"ComplaintFiled", "ComplaintOverdue"}));
+  for (const auto& p : Pending()) {
+    if (p.envelope.type != "parkline.complaints.v1.ComplaintOverdue") continue;
+    v1::ComplaintOverdue o;
+    ASSERT_TRUE(o.ParseFromString(p.envelope.payload));
+    EXPECT_EQ(o.deadline_kind(), v1::DEADLINE_KIND_ACKNOWLEDGEMENT);
+    EXPECT_EQ(o.escalated_to(), "supervision-office");
+  }
+
+  // After the resolution deadline (end of Mon 16 March) both are overdue for resolution.
+  now_ = absl::FromCivil(absl::CivilMinute(2026, 3, 17, 9, 0), park_);
+  EXPECT_EQ(*job.RunOnce(), 2);
+  EXPECT_EQ(TypesFor(prompt.complaint_id()),
+            (std::vector<std::string>{"ComplaintFiled", "ComplaintOverdue"}));
+  v1::VerifyRecordRequest all;
+  EXPECT_TRUE(desk_->Verify(all)->intact());
+}
+
+TEST_P(ComplaintDeskTest, ATamperedRowInTheDatabaseIsFoundWhereItBreaks) {
+  v1::Complaint c = FileOne("req-tamper");
+  v1::Complaint untouched = FileOne("req-untouched");
+  for (Action a : {Action::kAcknowledge, Action::kAssign, Action::kStartInvestigation}) {
+    ASSERT_TRUE(Do(a, c.complaint_id()).ok());
+  }
+  ASSERT_TRUE(Sql("UPDATE complaint_record SET note = $1 WHERE complaint_id = $2 AND sequence = 3",
+                  {std::string("assigned to nobody"), c.complaint_id()})
+                  .ok());
+  v1::VerifyRecordRequest one;
+  one.set_complaint_id(c.complaint_id());
+  auto report = desk_->Verify(one);
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->intact());
+  ASSERT_EQ(report->breaks_size(), 1);
+  EXPECT_EQ(report->breaks(0).sequence(), 3);
+
+  auto all = desk_->Verify(v1::VerifyRecordRequest());
+  ASSERT_TRUE(all.ok());
+  EXPECT_FALSE(all->intact());
+  EXPECT_EQ(all->complaints_checked(), 2);
+  ASSERT_EQ(all->breaks_size(), 1);
+  EXPECT_EQ(all->breaks(0).complaint_id(), c.complaint_id());
+
+  // Deleting the newest entry of the other complaint shows against its head.
+  ASSERT_TRUE(
+      Sql("DELETE FROM complaint_record WHERE complaint_id = $1", {untouched.complaint_id()}).ok());
+  all = desk_->Verify(v1::VerifyRecordRequest());
+  ASSERT_EQ(all->breaks_size(), 2);
+}
+
+TEST_P(ComplaintDeskTest, ContactDetailsAreForTheHandlerAlone) {
+  v1::Complaint filed = FileOne("req-private");
+  EXPECT_FALSE(filed.complainant().has_contact()) << "nobody handles it yet";
+  auto acked = Do(Action::kAcknowledge, filed.complaint_id(), "staff-li");
+  ASSERT_TRUE(acked.ok());
+  EXPECT_EQ(acked->complainant().contact().phone(), kPhone);
+
+  v1::GetComplaintRequest get;
+  get.set_complaint_id(filed.complaint_id());
+  EXPECT_EQ(desk_->Get(get, Staff("staff-li"))->complainant().contact().phone(), kPhone);
+  EXPECT_FALSE(desk_->Get(get, Staff("staff-zhao"))->complainant().has_contact());
+
+  // The complainant enterprise sees its complaint (without contact details); the target only
+  // once it was forwarded, and without the complainant's identity; anyone else gets NOT_FOUND.
+  get.set_party_uscc(kComplainantUscc);
+  auto own = desk_->Get(get, Enterprise(kComplainantUscc));
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_FALSE(own->complainant().has_contact());
+  EXPECT_EQ(own->complainant().uscc(), kComplainantUscc);
+  get.set_party_uscc(kTargetUscc);
+  EXPECT_TRUE(absl::IsNotFound(desk_->Get(get, Enterprise(kTargetUscc)).status()));
+  ASSERT_TRUE(Do(Action::kAssign, filed.complaint_id()).ok());
+  auto target = desk_->Get(get, Enterprise(kTargetUscc));
+  ASSERT_TRUE(target.ok()) << target.status();
+  EXPECT_TRUE(target->complainant().uscc().empty());
+  EXPECT_FALSE(target->complainant().has_contact());
+  get.set_party_uscc("91330100MA27XXXX0X");
+  EXPECT_TRUE(absl::IsNotFound(desk_->Get(get, Enterprise("91330100MA27XXXX0X")).status()));
+
+  v1::ListComplaintsRequest list;
+  list.set_party_uscc(kTargetUscc);
+  auto listed = desk_->List(list, Enterprise(kTargetUscc));
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->complaints_size(), 1);
+  EXPECT_FALSE(listed->complaints(0).complainant().has_contact());
+}
+
+TEST_P(ComplaintDeskTest, ReopenedComplaintsGetANewResolutionDeadline) {
+  v1::Complaint c = FileOne("req-reopen");
+  for (Action a :
+       {Action::kAcknowledge, Action::kAssign, Action::kStartInvestigation, Action::kRespond}) {
+    ASSERT_TRUE(Do(a, c.complaint_id()).ok());
+  }
+  now_ = absl::FromCivil(absl::CivilMinute(2026, 3, 20, 9, 0), park_);  // Friday
+  auto reopened = Do(Action::kReopen, c.complaint_id());
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(reopened->status(), v1::COMPLAINT_STATUS_REOPENED);
+  EXPECT_EQ(TimeUtil::TimestampToMicroseconds(reopened->resolve_by()),
+            absl::ToUnixMicros(absl::FromCivil(absl::CivilDay(2026, 3, 28), park_)));
+  EXPECT_TRUE(Do(Action::kStartInvestigation, c.complaint_id()).ok());
+  EXPECT_TRUE(Do(Action::kRespond, c.complaint_id()).ok());
+  EXPECT_EQ(TypesFor(c.complaint_id()),
+            (std::vector<std::string>{"ComplaintFiled", "ComplaintAssigned", "ComplaintResolved",
+                                      "ComplaintResolved"}));
+}
+
+TEST_P(ComplaintDeskTest, ThePeriodExportCarriesTheHistoryAndNoContactDetails) {
+  v1::Complaint march = FileOne("req-march");
+  ASSERT_TRUE(Do(Action::kAcknowledge, march.complaint_id()).ok());
+  now_ = absl::FromCivil(absl::CivilMinute(2026, 4, 1, 0, 30), park_);
+  v1::Complaint april = FileOne("req-april");
+  v1::ExportComplaintsRequest r;
+  r.mutable_from()->set_year(2026);
+  r.mutable_from()->set_month(3);
+  r.mutable_from()->set_day(1);
+  r.mutable_to()->set_year(2026);
+  r.mutable_to()->set_month(3);
+  r.mutable_to()->set_day(31);
+  auto out = desk_->Export(r);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->complaints_size(), 1);
+  EXPECT_EQ(out->complaints(0).complaint_id(), march.complaint_id());
+  EXPECT_EQ(out->complaints(0).history_size(), 2);
+  EXPECT_FALSE(out->complaints(0).complainant().has_contact());
+  r.mutable_to()->set_month(2);
+  EXPECT_TRUE(absl::IsInvalidArgument(desk_->Export(r).status()));
+}
+
+TEST_P(ComplaintDeskTest, FeedbackIsRecordedOnceWithItsSource) {
+  v1::RecordFeedbackRequest r;
+  r.set_request_id("survey-2026-q1");
+  r.mutable_feedback()->set_source(v1::FEEDBACK_SOURCE_THIRD_PARTY);
+  r.mutable_feedback()->set_source_name("Zhejiang Quality Survey Institute");
+  r.mutable_feedback()->mutable_survey_date()->set_year(2026);
+  r.mutable_feedback()->mutable_survey_date()->set_month(3);
+  r.mutable_feedback()->mutable_survey_date()->set_day(5);
+  r.mutable_feedback()->set_satisfaction_centi(436);
+  r.mutable_feedback()->set_respondents(52);
+  auto first = desk_->RecordFeedback(r, Staff("staff-li"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto again = desk_->RecordFeedback(r, Staff("staff-li"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->feedback_id(), first->feedback_id());
+  r.mutable_feedback()->set_satisfaction_centi(600);
+  EXPECT_TRUE(absl::IsInvalidArgument(desk_->RecordFeedback(r, Staff("staff-li")).status()));
+  auto list = desk_->ListFeedback(v1::ListFeedbackRequest());
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->feedback_size(), 1);
+  EXPECT_EQ(list->feedback(0).source(), v1::FEEDBACK_SOURCE_THIRD_PARTY);
+}
+
+TEST_P(ComplaintDeskTest, TheEventsReachTheRealBrokerInOrder) {
+  ASSERT_TRUE(testing::CreateTopic(kTopic, 3).ok());
+  v1::Complaint c = FileOne(absl::StrCat("req-kafka-", events::NewUuid()));
+  for (Action a : {Action::kAcknowledge, Action::kAssign, Action::kStartInvestigation,
+                   Action::kRespond, Action::kClose}) {
+    ASSERT_TRUE(Do(a, c.complaint_id()).ok());
+  }
+  events::RelayOptions options;
+  options.brokers = testing::KafkaBrokers();
+  events::OutboxRelay relay(*db_, options);
+  ASSERT_TRUE(relay.Start().ok());
+  relay.Notify();
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (!Pending().empty() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+  relay.Stop(absl::Seconds(5));
+  ASSERT_TRUE(Pending().empty()) << "the relay did not publish the outbox";
+  auto records = testing::ReadTopic(
+      kTopic, absl::Seconds(60),
+      [&](const testing::ConsumedRecord& r) { return r.key == c.complaint_id(); },
+      [](const std::vector<testing::ConsumedRecord>& kept) { return kept.size() >= 4; });
+  std::vector<std::string> types;
+  for (const auto& r : records) {
+    types.push_back(testing::Header(r, "ce_type"));
+    EXPECT_EQ(testing::Header(r, "ce_source"), "/parkline/complaints");
+    EXPECT_EQ(r.value.find(kPhone), std::string::npos);
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"parkline.complaints.v1.ComplaintFiled",
+                                             "parkline.complaints.v1.ComplaintAssigned",
+                                             "parkline.complaints.v1.ComplaintResolved",
+                                             "parkline.complaints.v1.ComplaintClosed"}));
+}
+
+}  // namespace
+}  // namespace parkline::complaints
