@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "events/envelope.h"
 #include "events/kafka_producer.h"
+#include "parkline/complaints/v1/complaints.grpc.pb.h"
 #include "parkline/declarations/v1/declarations.grpc.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
@@ -31,6 +32,8 @@ namespace sv1 = statistics::v1;
 using Declarations = testing::ServiceUnderTest<dv1::DeclarationService>;
 using Enterprises = testing::ServiceUnderTest<ev1::EnterpriseService>;
 using Statistics = testing::ServiceUnderTest<sv1::StatisticsService>;
+namespace cv1 = complaints::v1;
+using Complaints = testing::ServiceUnderTest<cv1::ComplaintService>;
 
 constexpr const char* kDomains[] = {"parkline.enterprises.v1", "parkline.declarations.v1",
                                     "parkline.clearance.v1",   "parkline.logistics.v1",
@@ -500,6 +503,70 @@ TEST_F(StatisticsE2eTest, KilledMidStreamAndRebuiltFromScratchTheFiguresAreExact
     s->process().Signal(SIGTERM);
     EXPECT_EQ(s->process().Wait(absl::Seconds(5)), 0);
   }
+}
+
+// A complaint filed, handled and closed in the complaints binary shows in the statistics: filed
+// by category and channel, resolved within the committed time, closed with its satisfaction, and
+// clause 7.3 met.
+TEST_F(StatisticsE2eTest, AClosedComplaintIsCountedWithItsSatisfactionAndClause73) {
+  Complaints complaints(COMPLAINTS_BINARY, "complaints", dir_.path(), Env());
+  ASSERT_EQ(complaints.WaitServing(absl::Seconds(30)),
+            grpc::health::v1::HealthCheckResponse::SERVING);
+  auto stats = StartStatistics("statistics");
+  cv1::FileComplaintRequest file;
+  file.set_request_id(events::NewUuid());
+  file.mutable_complainant()->set_kind(cv1::PARTY_KIND_PUBLIC);
+  file.mutable_complainant()->mutable_contact()->set_person_name("Wang Fang");
+  file.mutable_complainant()->mutable_contact()->set_phone("+86-571-8888-0003");
+  file.mutable_target()->set_kind(cv1::PARTY_KIND_PARK_OPERATOR);
+  file.set_category(cv1::CATEGORY_LOGISTICS);
+  file.set_channel(cv1::CHANNEL_WECHAT);
+  file.set_description("Parcels wait two days at the park's sorting centre.");
+  cv1::Complaint c;
+  ASSERT_TRUE(complaints.Call(&cv1::ComplaintService::Stub::FileComplaint, file, &c).ok());
+  cv1::TransitionRequest step;
+  step.set_complaint_id(c.complaint_id());
+  step.set_note("noted");
+  cv1::AssignComplaintRequest assign;
+  assign.set_complaint_id(c.complaint_id());
+  cv1::RespondRequest respond;
+  respond.set_complaint_id(c.complaint_id());
+  respond.set_response("A second sorting shift starts on Monday.");
+  cv1::CloseComplaintRequest close;
+  close.set_complaint_id(c.complaint_id());
+  close.set_satisfaction(4);
+  cv1::Complaint out;
+  ASSERT_TRUE(complaints.Call(&cv1::ComplaintService::Stub::AcknowledgeComplaint, step, &out).ok());
+  ASSERT_TRUE(complaints.Call(&cv1::ComplaintService::Stub::AssignComplaint, assign, &out).ok());
+  ASSERT_TRUE(complaints.Call(&cv1::ComplaintService::Stub::StartInvestigation, step, &out).ok());
+  ASSERT_TRUE(
+      complaints.Call(&cv1::ComplaintService::Stub::RespondToComplaint, respond, &out).ok());
+  ASSERT_TRUE(complaints.Call(&cv1::ComplaintService::Stub::CloseComplaint, close, &out).ok());
+
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), Shanghai());
+  ASSERT_TRUE(WaitFor([&] {
+    return Total(*stats, "complaints_closed", today - 1, today + 1) == "1";
+  })) << "statistics did not count the complaint";
+  EXPECT_EQ(Total(*stats, "complaints_filed", today - 1, today + 1,
+                  {{"category", "logistics"}, {"channel", "wechat"}}),
+            "1");
+  EXPECT_EQ(Total(*stats, "complaints_resolved_on_time", today - 1, today + 1), "1");
+  EXPECT_EQ(Total(*stats, "complaint_satisfaction_sum", today - 1, today + 1), "4");
+  sv1::GetConformanceRequest request;
+  *request.mutable_period()->mutable_from() = DateOf(today - 1);
+  *request.mutable_period()->mutable_to() = DateOf(today + 1);
+  sv1::Conformance conformance;
+  ASSERT_TRUE(
+      stats->Call(&sv1::StatisticsService::Stub::GetConformance, request, &conformance).ok());
+  bool seen = false;
+  for (const auto& clause : conformance.clauses()) {
+    if (clause.clause() != "7.3") continue;
+    seen = true;
+    EXPECT_EQ(clause.verdict(), sv1::VERDICT_MET) << clause.explanation();
+  }
+  EXPECT_TRUE(seen);
+  std::string metrics = testing::HttpGet(stats->metrics_port(), "/metrics");
+  EXPECT_NE(metrics.find("parkline_complaints_on_time_ratio 1"), std::string::npos) << metrics;
 }
 
 }  // namespace
