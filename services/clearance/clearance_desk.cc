@@ -46,13 +46,20 @@ absl::StatusOr<int64_t> ParseReturnTime(const std::string& text, const std::stri
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": \"", text, "\" is not yyyyMMddHHmmssSSS (17 digits)"));
   }
-  absl::Time t;
-  std::string error;
-  if (!absl::ParseTime("%Y%m%d%H%M%S", text.substr(0, 14), Park(), &t, &error)) {
+  // Field by field: absl's %Y would read every digit as the year.
+  auto part = [&](size_t at, size_t len) {
+    int v = 0;
+    absl::SimpleAtoi(text.substr(at, len), &v);
+    return v;
+  };
+  int y = part(0, 4), mo = part(4, 2), d = part(6, 2), h = part(8, 2), mi = part(10, 2),
+      se = part(12, 2), millis = part(14, 3);
+  absl::CivilSecond civil(y, mo, d, h, mi, se);
+  if (civil.year() != y || civil.month() != mo || civil.day() != d || civil.hour() != h ||
+      civil.minute() != mi || civil.second() != se) {
     return absl::InvalidArgumentError(absl::StrCat(field, ": \"", text, "\" is not a time"));
   }
-  int millis = 0;
-  absl::SimpleAtoi(text.substr(14), &millis);
+  absl::Time t = absl::FromCivil(civil, Park());
   return absl::ToUnixMicros(t) + int64_t{millis} * 1000;
 }
 
@@ -279,7 +286,9 @@ absl::StatusOr<v1::ListCasesResponse> ClearanceDesk::List(const v1::ListCasesReq
     bool more = static_cast<int>(list->size()) > size;
     if (more) list->resize(size);
     for (auto& c : *list) *response.add_cases() = std::move(c);
-    if (more) response.set_next_page_token(absl::WebSafeBase64Escape(list->back().case_id()));
+    if (more) {
+      response.set_next_page_token(absl::WebSafeBase64Escape(response.cases(size - 1).case_id()));
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
