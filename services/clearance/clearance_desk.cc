@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "auth/credentials.h"
 #include "clearance/case_repository.h"
+#include "clearance/clearance_metrics.h"
 #include "clearance/inventory_message.h"
 #include "clearance/receipt_state_machine.h"
 #include "decimal/fixed_point.h"
@@ -369,8 +370,10 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
   });
   if (!status.ok()) return status;
   if (events_committed_) events_committed_();
+  CountSubmitted(outgoing.message_type);
   if (gateway_ != nullptr) {
     if (auto s = gateway_->Send(outgoing); !s.ok()) {
+      CountGatewayError();
       log::Warn("inventory not sent; the gateway can fetch it",
                 {{"case_id", result.case_id()}, {"error", s.ToString()}});
     }
@@ -519,8 +522,12 @@ absl::StatusOr<v1::ReceiptResult> ClearanceDesk::RecordReceipt(const v1::Customs
     result = *r;
     return absl::OkStatus();
   });
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    CountReceipt("refused");
+    return status;
+  }
   if (published && events_committed_) events_committed_();
+  CountReceipt(result.outcome() == v1::RECEIPT_OUTCOME_DUPLICATE ? "duplicate" : "applied");
   return result;
 }
 
@@ -539,8 +546,14 @@ absl::StatusOr<v1::SubmitReceiptMessageResponse> ClearanceDesk::RecordReceipts(
     }
     return absl::OkStatus();
   });
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    CountReceipt("refused");
+    return status;
+  }
   if (published && events_committed_) events_committed_();
+  for (const auto& r : response.results()) {
+    CountReceipt(r.outcome() == v1::RECEIPT_OUTCOME_DUPLICATE ? "duplicate" : "applied");
+  }
   return response;
 }
 

@@ -4,6 +4,7 @@
 
 #include "auth/handler.h"
 #include "ceb/receipt_reader.h"
+#include "clearance/clearance_metrics.h"
 #include "clearance/guidance.h"
 
 namespace parkline::clearance {
@@ -79,7 +80,10 @@ grpc::Status ClearanceService::SubmitReceiptMessage(grpc::ServerContext* ctx,
                                                     v1::SubmitReceiptMessageResponse* response) {
   return PARKLINE_RPC(SubmitReceiptMessage, auth::Resource{}, [&]() -> absl::Status {
     auto message = ceb::ReadInventoryReturns(request->xml());
-    if (!message.ok()) return message.status();
+    if (!message.ok()) {
+      CountReceipt("refused");
+      return message.status();
+    }
     return Deliver(desk_.RecordReceipts(*message), response);
   }());
 }

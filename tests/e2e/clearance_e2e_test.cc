@@ -257,6 +257,16 @@ TEST_F(ClearanceE2eTest, FromThreeDocumentsToAReleasedCaseAndARejectedOneGivesTh
           .code(),
       absl::StatusCode::kInvalidArgument);
 
+  // Six receipts applied (2, 120, 399, 800 and 2, 100); two refused (unknown case, bad XML).
+  std::string metrics = testing::HttpGet(clearance_->metrics_port(), "/metrics");
+  EXPECT_NE(metrics.find("parkline_clearance_receipts_total{outcome=\"applied\"} 6"),
+            std::string::npos)
+      << metrics.substr(0, 2000);
+  EXPECT_NE(metrics.find("parkline_clearance_receipts_total{outcome=\"refused\"} 2"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("parkline_clearance_submitted_total{message_type=\"CEB621\"} 2"),
+            std::string::npos);
+
   clearance_->process().Signal(SIGTERM);
   EXPECT_EQ(clearance_->process().Wait(absl::Seconds(10)), 0);
 }
