@@ -135,9 +135,11 @@ std::string CaseIdFor(const std::string& open_key) {
                       h.substr(16, 4), "-", h.substr(20, 12));
 }
 
-ClearanceDesk::ClearanceDesk(store::Database& db, const MessageSigner& signer, DeskOptions options,
+ClearanceDesk::ClearanceDesk(store::Database& db, store::GroupCommitter& writer,
+                             const MessageSigner& signer, DeskOptions options,
                              std::function<void()> events_committed)
     : db_(db),
+      writer_(writer),
       signer_(signer),
       options_(std::move(options)),
       events_committed_(std::move(events_committed)) {}
@@ -189,7 +191,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest&
   *c.mutable_update_time() = Ts(now);
 
   v1::ClearanceCase result;
-  absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
     CaseRepository repo(tx);
     auto existing = repo.FindByOpenKey(open_key);
     if (!existing.ok()) return existing.status();
@@ -299,7 +301,7 @@ absl::StatusOr<v1::ListCasesResponse> ClearanceDesk::List(const v1::ListCasesReq
 absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequest& request) {
   v1::ClearanceCase result;
   OutgoingMessage outgoing;
-  absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
     CaseRepository repo(tx);
     auto found = repo.Find(request.case_id());
     if (!found.ok()) return found.status();
@@ -515,7 +517,7 @@ absl::StatusOr<v1::ReceiptResult> ClearanceDesk::ApplyReceipt(store::Transaction
 absl::StatusOr<v1::ReceiptResult> ClearanceDesk::RecordReceipt(const v1::CustomsReceipt& receipt) {
   v1::ReceiptResult result;
   bool published = false;
-  absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
     published = false;
     auto r = ApplyReceipt(tx, receipt, "receipt", published);
     if (!r.ok()) return r.status();
@@ -535,7 +537,7 @@ absl::StatusOr<v1::SubmitReceiptMessageResponse> ClearanceDesk::RecordReceipts(
     const ceb::InventoryReturns& message) {
   v1::SubmitReceiptMessageResponse response;
   bool published = false;
-  absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
     published = false;
     response.Clear();
     response.set_message_type(message.message_type);
@@ -582,7 +584,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::RecordTaxBill(
   }
   if (!v.empty()) return v.ToStatus();
   v1::ClearanceCase result;
-  absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
     CaseRepository repo(tx);
     auto found = repo.Find(request.case_id());
     if (!found.ok()) return found.status();

@@ -22,6 +22,7 @@
 #include "events/envelope.h"
 #include "parkline/clearance/v1/clearance.pb.h"
 #include "store/database.h"
+#include "store/group_commit.h"
 
 namespace parkline::clearance {
 
@@ -40,9 +41,11 @@ std::string CaseIdFor(const std::string& open_key);
 
 class ClearanceDesk {
  public:
-  // `gateway` may be null until set_gateway (the simulator needs the desk to deliver to).
-  ClearanceDesk(store::Database& db, const MessageSigner& signer, DeskOptions options,
-                std::function<void()> events_committed);
+  // Writes go through `writer` (shared commits: concurrent requests share one transaction, a
+  // savepoint each); reads through `db`. `events_committed` wakes the outbox relay. The gateway
+  // is set afterwards (the simulator needs the desk to deliver to).
+  ClearanceDesk(store::Database& db, store::GroupCommitter& writer, const MessageSigner& signer,
+                DeskOptions options, std::function<void()> events_committed);
 
   void set_gateway(CustomsGateway* gateway) { gateway_ = gateway; }
 
@@ -75,6 +78,7 @@ class ClearanceDesk {
                                                  const std::string& field, bool& published);
 
   store::Database& db_;
+  store::GroupCommitter& writer_;
   const MessageSigner& signer_;
   DeskOptions options_;
   std::function<void()> events_committed_;

@@ -8,6 +8,7 @@
 #include "clearance/guidance.h"
 #include "clearance/schema.h"
 #include "host/service_host.h"
+#include "store/group_commit.h"
 
 ABSL_FLAG(std::string, customs_gateway, "simulator",
           "how inventories reach customs: 'simulator' (answers by itself, for development) or "
@@ -65,7 +66,8 @@ int main(int argc, char** argv) {
     events::OutboxRelay* relay = &ctx.relay;
     auto guidance = std::make_shared<clearance::v1::GuidanceBook>(std::move(*book));
     auto signer = std::make_shared<clearance::UnsignedSigner>();
-    auto desk = std::make_shared<clearance::ClearanceDesk>(ctx.db, *signer, options,
+    auto writer = std::make_shared<store::GroupCommitter>(ctx.db);
+    auto desk = std::make_shared<clearance::ClearanceDesk>(ctx.db, *writer, *signer, options,
                                                            [relay] { relay->Notify(); });
     std::shared_ptr<clearance::CustomsGateway> customs;
     if (gateway == "simulator") {
@@ -90,9 +92,11 @@ int main(int argc, char** argv) {
                    return desk->ApplyDeclarationEvent(tx, event);
                  });
     parts.consumers.push_back(std::move(consumer));
-    // Destroyed in reverse order: the gateway (its thread delivers to the desk) before the desk.
+    // Destroyed in reverse order: the gateway (its thread delivers to the desk), then the desk,
+    // then the writer it uses.
     parts.keep_alive.push_back(guidance);
     parts.keep_alive.push_back(signer);
+    parts.keep_alive.push_back(writer);
     parts.keep_alive.push_back(desk);
     parts.keep_alive.push_back(customs);
     return parts;

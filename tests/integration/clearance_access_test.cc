@@ -19,6 +19,7 @@
 #include "events/schema.h"
 #include "grpcpp/create_channel.h"
 #include "runtime/server.h"
+#include "store/group_commit.h"
 #include "tests/support/access_matrix.h"
 #include "tests/support/test_env.h"
 
@@ -135,7 +136,8 @@ class ClearanceAccessTest : public ::testing::Test {
     db_ = std::move(*db);
     ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
     ASSERT_TRUE(ApplySchema(*db_).ok());
-    desk_ = std::make_unique<ClearanceDesk>(*db_, signer_, DeskOptions{}, nullptr);
+    writer_ = std::make_unique<store::GroupCommitter>(*db_);
+    desk_ = std::make_unique<ClearanceDesk>(*db_, *writer_, signer_, DeskOptions{}, nullptr);
     auto book = LoadGuidanceBook();
     ASSERT_TRUE(book.ok());
     book_ = *book;
@@ -165,6 +167,7 @@ class ClearanceAccessTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<store::Database> db_;
+  std::unique_ptr<store::GroupCommitter> writer_;
   UnsignedSigner signer_;
   std::unique_ptr<ClearanceDesk> desk_;
   v1::GuidanceBook book_;

@@ -21,6 +21,7 @@
 #include "events/schema.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
+#include "store/group_commit.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::clearance {
@@ -47,7 +48,8 @@ class ClearanceDeskTest : public ::testing::TestWithParam<std::string> {
     db_ = std::move(*db);
     ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
     ASSERT_TRUE(ApplySchema(*db_).ok());
-    desk_ = std::make_unique<ClearanceDesk>(*db_, signer_, DeskOptions{}, nullptr);
+    writer_ = std::make_unique<store::GroupCommitter>(*db_);
+    desk_ = std::make_unique<ClearanceDesk>(*db_, *writer_, signer_, DeskOptions{}, nullptr);
     desk_->set_gateway(&gateway_);
   }
 
@@ -111,6 +113,7 @@ class ClearanceDeskTest : public ::testing::TestWithParam<std::string> {
 
   testing::TestDatabase database_{GetParam()};
   std::unique_ptr<store::Database> db_;
+  std::unique_ptr<store::GroupCommitter> writer_;
   UnsignedSigner signer_;
   RecordingGateway gateway_;
   std::unique_ptr<ClearanceDesk> desk_;
