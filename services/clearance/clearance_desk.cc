@@ -196,6 +196,8 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest&
     auto existing = repo.FindByOpenKey(open_key);
     if (!existing.ok()) return existing.status();
     if (*existing) {
+      // A retry of the same request returns the case. Once submitted, the stored inventory is
+      // the completed one, so only mode, direction and tax can still be compared.
       const v1::ClearanceCase& e = **existing;
       if (e.business_mode() != c.business_mode() || e.direction() != c.direction() ||
           e.estimated_tax_cny() != c.estimated_tax_cny() ||

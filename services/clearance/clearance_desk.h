@@ -6,6 +6,10 @@
 // the case id): ClearanceSubmitted when the inventory is sent, ClearanceStatusChanged per receipt
 // applied, ClearanceReleased when a case reaches 800, ClearanceRejected when it ends in 100, 700
 // or an error code. Opening a case publishes nothing (the events contract has no such event).
+// A receipt that arrives late lands in its returnTime place and has its ClearanceStatusChanged;
+// ClearanceReleased and ClearanceRejected are published once, when the case first reaches them
+// (so a 500 arriving after the release marks the case inspected but publishes no second
+// ClearanceReleased).
 //
 // Thread-safe (all state is in the database).
 #ifndef PARKLINE_CLEARANCE_CLEARANCE_DESK_H_
