@@ -274,6 +274,15 @@ TEST_P(ClearanceDeskTest, ARejectionPublishesClearanceRejectedWithTheOrderKey) {
   Submit(other, 5);
   EXPECT_EQ(Apply(other, "-621005", 1), v1::CASE_STATUS_ERROR);
   EXPECT_EQ(Count("ClearanceRejected"), 2);
+  // And one whose goods customs returns (退运) after inspection.
+  std::string returned = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "1210", 11);
+  Submit(returned, 11);
+  for (auto [code, second] : {std::pair{"2", 1}, {"120", 2}, {"399", 3}, {"500", 4}}) {
+    Apply(returned, code, second);
+  }
+  EXPECT_EQ(Apply(returned, "700", 5), v1::CASE_STATUS_RETURNED);
+  EXPECT_EQ(Count("ClearanceRejected"), 3);
+  EXPECT_EQ(Count("ClearanceReleased"), 0);
 }
 
 TEST_P(ClearanceDeskTest, AReceiptMessageIsAppliedWhollyOrNotAtAll) {
@@ -392,6 +401,12 @@ TEST_P(ClearanceDeskTest, TaxBillsForImportAndRefundEligibleExportCases) {
   };
   EXPECT_EQ(desk_->RefundEligible({}, requirements)->cases_size(), 0);
   Submit(exp, 10);
+  auto message = desk_->Message(exp, "");
+  ASSERT_TRUE(message.ok());
+  EXPECT_EQ(message->message_type(), "CEB603");
+  EXPECT_TRUE(ceb::ValidateAgainstXsd(message->xml(),
+                                      std::string(CEB_REFERENCE_DIR) + "/xsd/ceb-export.xsd")
+                  .ok());
   for (auto [code, second] : {std::pair{"2", 1}, {"120", 2}, {"399", 3}, {"800", 4}}) {
     Apply(exp, code, second);
   }
