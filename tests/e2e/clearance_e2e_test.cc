@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <deque>
+#include <fstream>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -40,6 +42,19 @@ clearance::SimulatorOptions Simulator() {
   return o;
 }
 
+// The last lines of a file.
+std::string Tail(const std::string& path) {
+  std::ifstream in(path);
+  std::deque<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
+    if (lines.size() > 30) lines.pop_front();
+  }
+  std::string out;
+  for (const auto& line : lines) out += line + "\n";
+  return out;
+}
+
 std::string RunCode(std::mt19937_64& rng) { return absl::StrCat(1000000000 + rng() % 8999999999); }
 
 class ClearanceE2eTest : public ::testing::Test {
@@ -61,9 +76,15 @@ class ClearanceE2eTest : public ::testing::Test {
             {"PARKLINE_SIMULATOR_INSPECTION_PERCENT", absl::StrCat(sim.inspection_percent)},
             {"PARKLINE_SIMULATOR_REJECTION_PERCENT", absl::StrCat(sim.rejection_percent)},
             {"PARKLINE_SIMULATOR_SEED", absl::StrCat(kSeed)}});
-    for (testing::ServiceProcess* s : std::initializer_list<testing::ServiceProcess*>{
-             enterprises_.get(), declarations_.get(), clearance_.get()}) {
-      ASSERT_EQ(s->WaitServing(absl::Seconds(30)), grpc::health::v1::HealthCheckResponse::SERVING);
+    const std::vector<std::pair<std::string, testing::ServiceProcess*>> services = {
+        {"enterprises", enterprises_.get()},
+        {"declarations", declarations_.get()},
+        {"clearance", clearance_.get()}};
+    for (const auto& [name, s] : services) {
+      // When a service does not come up, its log says why (the folder goes with the test).
+      ASSERT_EQ(s->WaitServing(absl::Seconds(30)), grpc::health::v1::HealthCheckResponse::SERVING)
+          << name << " log:\n"
+          << Tail(dir_.path() + "/" + name + ".log");
     }
   }
 
