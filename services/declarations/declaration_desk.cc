@@ -11,6 +11,7 @@
 #include "errors/violations.h"
 #include "events/outbox.h"
 #include "google/protobuf/util/time_util.h"
+#include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
 
@@ -631,6 +632,18 @@ absl::Status DeclarationDesk::ApplyEnterpriseEvent(store::Transaction& tx,
     return repo.SetResidentCodes(m.enterprise().uscc(), {});
   }
   return absl::OkStatus();
+}
+
+absl::Status DeclarationDesk::ApplyClearanceEvent(store::Transaction& tx,
+                                                  const events::Envelope& event) {
+  if (event.type != "parkline.clearance.v1.ClearanceRejected") return absl::OkStatus();
+  ::parkline::clearance::v1::ClearanceRejected rejected;
+  if (!rejected.ParseFromString(event.payload)) {
+    return absl::InvalidArgumentError("undecodable payload");
+  }
+  // A case opened over gRPC without a declaration reserved nothing here.
+  if (rejected.facts().order_key().empty()) return absl::OkStatus();
+  return DeclarationRepository(tx).Release(rejected.facts().order_key());
 }
 
 }  // namespace parkline::declarations

@@ -56,6 +56,11 @@ class DeclarationDesk {
   // handler; runs in the consumer's transaction).
   static absl::Status ApplyEnterpriseEvent(store::Transaction& tx, const events::Envelope& event);
 
+  // Applies an event of parkline.clearance.v1 (consumer handler): a ClearanceRejected (customs
+  // rejected or returned the goods, or the inventory failed) gives the buyer's quota reservation
+  // of its order back, as a withdrawal does. Idempotent; other types change nothing.
+  static absl::Status ApplyClearanceEvent(store::Transaction& tx, const events::Envelope& event);
+
   // A submitted document on its way in (declaration_desk.cc).
   struct Incoming;
 

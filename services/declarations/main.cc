@@ -44,6 +44,15 @@ int main(int argc, char** argv) {
       consumer->On(type, declarations::DeclarationDesk::ApplyEnterpriseEvent);
     }
     parts.consumers.push_back(std::move(consumer));
+    // A case customs rejected or returned gives the buyer's quota back.
+    events::ConsumerOptions clearance;
+    clearance.brokers = ctx.config.kafka_brokers;
+    clearance.group_id = "parkline-declarations-clearance." + ctx.database_instance;
+    clearance.topics = {"parkline.clearance.v1"};
+    auto clearance_consumer = std::make_unique<events::EventConsumer>(ctx.db, clearance);
+    clearance_consumer->On("parkline.clearance.v1.ClearanceRejected",
+                           declarations::DeclarationDesk::ApplyClearanceEvent);
+    parts.consumers.push_back(std::move(clearance_consumer));
     // Documents whose partners never came expire (checked every minute).
     auto expiry = std::make_shared<runtime::Ticker>(absl::Minutes(1), [desk, waiting_hours] {
       desk->ExpireWaiting(absl::Hours(waiting_hours), absl::Now()).IgnoreError();

@@ -14,6 +14,7 @@
 #include "errors/violations.h"
 #include "events/outbox.h"
 #include "events/schema.h"
+#include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
 #include "samples/import_sets.h"
@@ -179,6 +180,52 @@ TEST_P(DeskTest, TheBuyersQuotaIsReservedAtMatchAndReleasedOnWithdrawal) {
   EXPECT_EQ(desk_->Quota(q)->used(), "0.00");
   EXPECT_EQ(Count(Events(), "DeclarationWithdrawn"), 1);
   EXPECT_EQ(desk_->SubmitOrder(withdraw)->outcome(), v1::DOCUMENT_OUTCOME_DUPLICATE);
+}
+
+TEST_P(DeskTest, AClearanceRejectedGivesTheBuyersQuotaBackOnce) {
+  auto s = samples::MakeImportSet(15);
+  for (auto r : {desk_->SubmitOrder(s.order), desk_->SubmitPayment(s.payment),
+                 desk_->SubmitWaybill(s.waybill)}) {
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  v1::GetBuyerQuotaRequest q;
+  q.set_buyer_id_number(s.order.buyer_id_number());
+  q.set_year(2025);
+  ASSERT_EQ(desk_->Quota(q)->used(), "190.50");
+  auto apply = [&](const std::string& type, const google::protobuf::Message& m) {
+    events::Envelope e;
+    e.type = type;
+    e.payload = m.SerializeAsString();
+    return db_->Transact(
+        [&](store::Transaction& tx) { return DeclarationDesk::ApplyClearanceEvent(tx, e); });
+  };
+  // A release of the goods keeps the reservation: the import happened.
+  clearance::v1::ClearanceReleased released;
+  released.mutable_facts()->set_order_key("3301960001/" + s.order.order_no());
+  ASSERT_TRUE(apply("parkline.clearance.v1.ClearanceReleased", released).ok());
+  EXPECT_EQ(desk_->Quota(q)->used(), "190.50");
+  // Another order's rejection leaves this buyer's reservation alone.
+  clearance::v1::ClearanceRejected other;
+  other.mutable_facts()->set_order_key("3301960001/SOMEONE-ELSE");
+  ASSERT_TRUE(apply("parkline.clearance.v1.ClearanceRejected", other).ok());
+  EXPECT_EQ(desk_->Quota(q)->used(), "190.50");
+  // Rejected (or returned): released, and a redelivery changes nothing more.
+  clearance::v1::ClearanceRejected rejected;
+  rejected.mutable_facts()->set_order_key("3301960001/" + s.order.order_no());
+  rejected.set_return_status(100);
+  ASSERT_TRUE(apply("parkline.clearance.v1.ClearanceRejected", rejected).ok());
+  EXPECT_EQ(desk_->Quota(q)->used(), "0.00");
+  ASSERT_TRUE(apply("parkline.clearance.v1.ClearanceRejected", rejected).ok());
+  EXPECT_EQ(desk_->Quota(q)->used(), "0.00");
+  // A payload that is not a ClearanceRejected is refused (the consumer dead-letters it).
+  events::Envelope bad;
+  bad.type = "parkline.clearance.v1.ClearanceRejected";
+  bad.payload = "\xff\xff";
+  EXPECT_EQ(db_->Transact([&](store::Transaction& tx) {
+                 return DeclarationDesk::ApplyClearanceEvent(tx, bad);
+               })
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_P(DeskTest, CodesMustBelongToResidentEnterprisesAndNothingIsStoredOtherwise) {

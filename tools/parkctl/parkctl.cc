@@ -1,10 +1,12 @@
 // parkctl: a small command-line client for a running park.
 //
 //   parkctl health ADDRESS              grpc.health.v1 status of the server at ADDRESS
-//   parkctl demo ENTERPRISES_ADDRESS [DECLARATIONS_ADDRESS]
+//   parkctl demo ENTERPRISES_ADDRESS [DECLARATIONS_ADDRESS [CLEARANCE_ADDRESS]]
 //                                       loads the demo park (19 units, 18 enterprises, IP, talent,
 //                                       and with the second address 20 matched import
-//                                       declarations); idempotent, so it can run after every start
+//                                       declarations; with the third, their clearance cases
+//                                       completed and submitted to customs); idempotent, so it
+//                                       can run after every start
 //   parkctl demo-complaints COMPLAINTS_ADDRESS
 //                                       files six demo complaints and takes them along the
 //                                       workflow (three closed); idempotent
@@ -35,9 +37,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "auth/credentials.h"
+#include "clearance/sample_cases.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "ids/ids.h"
+#include "parkline/clearance/v1/clearance.grpc.pb.h"
 #include "parkline/complaints/v1/complaints.grpc.pb.h"
 #include "parkline/declarations/v1/declarations.grpc.pb.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
@@ -436,14 +440,49 @@ int Overview(const std::string& address) {
   return 0;
 }
 
+// The clearance cases the demo declarations opened (through Kafka, so they may take a moment):
+// each completed by its agent and submitted; the clearance service's customs simulator answers.
+int DemoClearance(const std::string& address) {
+  namespace cv1 = parkline::clearance::v1;
+  auto stub = cv1::ClearanceService::NewStub(Connect(address));
+  int submitted = 0, seen = 0;
+  for (int attempt = 0; attempt < 50 && seen < 20; ++attempt) {
+    cv1::ListCasesRequest list;
+    list.set_enterprise_code("3301960002");
+    list.mutable_page()->set_page_size(100);
+    cv1::ListCasesResponse cases;
+    if (!Try("ListCases",
+             [&](grpc::ClientContext* c) { return stub->ListCases(c, list, &cases); })) {
+      return 1;
+    }
+    seen = cases.cases_size();
+    for (const auto& c : cases.cases()) {
+      if (c.has_submit_time()) continue;
+      cv1::SubmitCaseRequest submit;
+      submit.set_case_id(c.case_id());
+      *submit.mutable_inventory() =
+          parkline::clearance::CompleteDraft(c.inventory(), c.direction(), submitted + 1);
+      cv1::ClearanceCase out;
+      submitted += Try("SubmitCase", [&](grpc::ClientContext* ctx) {
+        return stub->SubmitCase(ctx, submit, &out);
+      });
+    }
+    if (seen < 20) absl::SleepFor(absl::Milliseconds(200));
+  }
+  std::printf("demo clearance: %d cases, %d submitted now (customs simulator answers)\n", seen,
+              submitted);
+  return 0;
+}
+
 void Usage() {
-  std::fprintf(stderr,
-               "usage: parkctl health ADDRESS\n"
-               "       parkctl demo ENTERPRISES_ADDRESS [DECLARATIONS_ADDRESS]\n"
-               "       parkctl demo-complaints COMPLAINTS_ADDRESS\n"
-               "       parkctl overview STATISTICS_ADDRESS\n"
-               "       parkctl token\n"
-               "       parkctl dev-tokens DIR\n");
+  std::fprintf(
+      stderr,
+      "usage: parkctl health ADDRESS\n"
+      "       parkctl demo ENTERPRISES_ADDRESS [DECLARATIONS_ADDRESS [CLEARANCE_ADDRESS]]\n"
+      "       parkctl demo-complaints COMPLAINTS_ADDRESS\n"
+      "       parkctl overview STATISTICS_ADDRESS\n"
+      "       parkctl token\n"
+      "       parkctl dev-tokens DIR\n");
 }
 
 }  // namespace
@@ -454,6 +493,11 @@ int main(int argc, char** argv) {
   if (argc == 4 && std::strcmp(argv[1], "demo") == 0) {
     int rc = Demo(argv[2]);
     return rc != 0 ? rc : DemoDeclarations(argv[3]);
+  }
+  if (argc == 5 && std::strcmp(argv[1], "demo") == 0) {
+    int rc = Demo(argv[2]);
+    if (rc == 0) rc = DemoDeclarations(argv[3]);
+    return rc != 0 ? rc : DemoClearance(argv[4]);
   }
   if (argc != 3) {
     Usage();

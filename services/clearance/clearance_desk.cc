@@ -1,0 +1,649 @@
+#include "clearance/clearance_desk.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+#include "auth/credentials.h"
+#include "clearance/case_repository.h"
+#include "clearance/clearance_metrics.h"
+#include "clearance/inventory_message.h"
+#include "clearance/receipt_state_machine.h"
+#include "decimal/fixed_point.h"
+#include "errors/violations.h"
+#include "events/outbox.h"
+#include "google/protobuf/util/time_util.h"
+#include "parkline/clearance/v1/events.pb.h"
+#include "parkline/declarations/v1/events.pb.h"
+#include "runtime/log.h"
+
+namespace parkline::clearance {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+
+absl::TimeZone Park() {
+  absl::TimeZone tz;
+  if (!absl::LoadTimeZone("Asia/Shanghai", &tz)) tz = absl::FixedTimeZone(8 * 3600);
+  return tz;
+}
+
+google::protobuf::Timestamp Ts(absl::Time t) {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+
+// yyyyMMddHHmmssSSS in the park's time zone (customs' clock) -> microseconds since the epoch.
+absl::StatusOr<int64_t> ParseReturnTime(const std::string& text, const std::string& field) {
+  if (text.size() != 17 || !std::all_of(text.begin(), text.end(),
+                                        [](unsigned char c) { return absl::ascii_isdigit(c); })) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": \"", text, "\" is not yyyyMMddHHmmssSSS (17 digits)"));
+  }
+  // Field by field: absl's %Y would read every digit as the year.
+  auto part = [&](size_t at, size_t len) {
+    int v = 0;
+    absl::SimpleAtoi(text.substr(at, len), &v);
+    return v;
+  };
+  int y = part(0, 4), mo = part(4, 2), d = part(6, 2), h = part(8, 2), mi = part(10, 2),
+      se = part(12, 2), millis = part(14, 3);
+  absl::CivilSecond civil(y, mo, d, h, mi, se);
+  if (civil.year() != y || civil.month() != mo || civil.day() != d || civil.hour() != h ||
+      civil.minute() != mi || civil.second() != se) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": \"", text, "\" is not a time"));
+  }
+  absl::Time t = absl::FromCivil(civil, Park());
+  return absl::ToUnixMicros(t) + int64_t{millis} * 1000;
+}
+
+v1::CaseFacts Facts(const v1::ClearanceCase& c) {
+  v1::CaseFacts f;
+  f.set_case_id(c.case_id());
+  f.set_order_key(c.order_key());
+  f.set_business_mode(c.business_mode());
+  f.set_direction(c.direction());
+  f.set_ebc_code(c.inventory().ebc_code());
+  f.set_agent_code(c.inventory().agent_code());
+  f.set_value_cny(c.value_cny());
+  f.set_estimated_tax_cny(c.estimated_tax_cny());
+  if (c.has_submit_time()) *f.mutable_submit_time() = c.submit_time();
+  return f;
+}
+
+absl::Status Publish(store::Transaction& tx, const v1::ClearanceCase& c,
+                     const google::protobuf::Message& event, absl::Time time) {
+  return events::AppendToOutbox(tx, events::NewEvent(kTopic, kSource, c.case_id(), event, time));
+}
+
+bool IsParty(const v1::ClearanceCase& c, const std::string& code) {
+  const v1::Inventory& i = c.inventory();
+  return code == i.ebp_code() || code == i.ebc_code() || code == i.agent_code() ||
+         code == i.logistics_code();
+}
+
+// The sum of the lines' totalPrice, exact (N19,5).
+absl::StatusOr<std::string> ValueOf(const v1::Inventory& inventory) {
+  int64_t sum = 0;
+  for (const auto& line : inventory.lines()) {
+    auto v = decimal::ParseFixed(line.total_price().empty() ? "0" : line.total_price(), 5);
+    if (!v.ok()) return v.status();
+    sum += *v;
+  }
+  return decimal::FormatFixed(sum, 5);
+}
+
+std::string Amount(const std::string& text) {
+  auto v = decimal::ParseFixed(text, 5);
+  return v.ok() ? decimal::FormatFixed(*v, 5) : text;
+}
+
+// Only these pairs exist (guidance.textproto): 9710 and 9810 are export only, 1239 import only.
+bool IsProcedure(const std::string& mode, dv1::Direction direction) {
+  if (direction == dv1::DIRECTION_IMPORT) return mode == "9610" || mode == "1210" || mode == "1239";
+  if (direction == dv1::DIRECTION_EXPORT)
+    return mode == "9610" || mode == "1210" || mode == "9710" || mode == "9810";
+  return false;
+}
+
+int PageSize(const common::v1::PageRequest& page, errors::Violations& v) {
+  int size = page.page_size() == 0 ? kDefaultPageSize : page.page_size();
+  if (size < 0 || size > kMaxPageSize) v.Add("page.page_size", "RANGE", "must be 0..500");
+  return size;
+}
+
+std::string PageAfter(const common::v1::PageRequest& page, errors::Violations& v) {
+  std::string after;
+  if (!page.page_token().empty() && !absl::WebSafeBase64Unescape(page.page_token(), &after)) {
+    v.Add("page.page_token", "PAGE_TOKEN", "is not a token this service returned");
+  }
+  return after;
+}
+
+}  // namespace
+
+std::string CaseIdFor(const std::string& open_key) {
+  std::string h = absl::AsciiStrToUpper(auth::Sha256Hex(open_key));
+  return absl::StrCat(h.substr(0, 8), "-", h.substr(8, 4), "-", h.substr(12, 4), "-",
+                      h.substr(16, 4), "-", h.substr(20, 12));
+}
+
+ClearanceDesk::ClearanceDesk(store::Database& db, store::GroupCommitter& writer,
+                             const MessageSigner& signer, DeskOptions options,
+                             std::function<void()> events_committed)
+    : db_(db),
+      writer_(writer),
+      signer_(signer),
+      options_(std::move(options)),
+      events_committed_(std::move(events_committed)) {}
+
+absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest& request) {
+  errors::Violations v;
+  const v1::Inventory& inv = request.inventory();
+  if (!IsBusinessMode(request.business_mode())) {
+    v.Add("business_mode", "BUSINESS_MODE", "must be 9610, 9710, 9810, 1210 or 1239");
+  } else if (!IsProcedure(request.business_mode(), request.direction())) {
+    v.Add("direction", "PROCEDURE",
+          absl::StrCat("business mode ", request.business_mode(), " has no ",
+                       dv1::Direction_Name(request.direction()), " procedure"));
+  }
+  for (auto [value, name] : {std::pair{&inv.ebc_code(), "inventory.ebc_code"},
+                             {&inv.cop_no(), "inventory.cop_no"},
+                             {&inv.order_no(), "inventory.order_no"}}) {
+    if (value->empty()) v.Add(name, "REQUIRED", "is required");
+  }
+  CheckInventory(request.direction(), inv, "inventory", v);
+  if (!request.estimated_tax_cny().empty()) {
+    auto tax = decimal::ParseFixed(request.estimated_tax_cny(), 5);
+    if (!tax.ok() || *tax < 0) {
+      v.Add("estimated_tax_cny", "DECIMAL",
+            "must be a non-negative decimal, at most 5 fraction digits");
+    }
+  }
+  auto value = ValueOf(inv);
+  if (!v.empty()) return v.ToStatus();
+  if (!value.ok()) return value.status();
+
+  std::string open_key = absl::StrCat("inventory:", inv.ebc_code(), "/", inv.cop_no());
+  v1::ClearanceCase c;
+  c.set_case_id(CaseIdFor(open_key));
+  c.set_business_mode(request.business_mode());
+  c.set_direction(request.direction());
+  c.set_status(v1::CASE_STATUS_CREATED);
+  *c.mutable_inventory() = inv;
+  c.set_value_cny(*value);
+  if (request.direction() == dv1::DIRECTION_IMPORT && !request.estimated_tax_cny().empty()) {
+    c.set_estimated_tax_cny(Amount(request.estimated_tax_cny()));
+  }
+  if (request.direction() == dv1::DIRECTION_IMPORT) {
+    c.mutable_tax_bill()->set_status(v1::TAX_BILL_STATUS_NOT_ISSUED);
+  }
+  for (auto& m : MissingFields(request.direction(), inv)) c.add_missing(m);
+  absl::Time now = absl::Now();
+  *c.mutable_open_time() = Ts(now);
+  *c.mutable_update_time() = Ts(now);
+
+  v1::ClearanceCase result;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    CaseRepository repo(tx);
+    auto existing = repo.FindByOpenKey(open_key);
+    if (!existing.ok()) return existing.status();
+    if (*existing) {
+      // A retry of the same request returns the case. Once submitted, the stored inventory is
+      // the completed one, so only mode, direction and tax can still be compared.
+      const v1::ClearanceCase& e = **existing;
+      if (e.business_mode() != c.business_mode() || e.direction() != c.direction() ||
+          e.estimated_tax_cny() != c.estimated_tax_cny() ||
+          (e.status() == v1::CASE_STATUS_CREATED && !e.has_submit_time() &&
+           e.inventory().SerializeAsString() != inv.SerializeAsString())) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "inventory ", inv.ebc_code(), "/", inv.cop_no(), " was opened with other content"));
+      }
+      result = e;
+      return absl::OkStatus();
+    }
+    result = c;
+    return repo.Insert(open_key, c);
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::Status ClearanceDesk::ApplyDeclarationEvent(store::Transaction& tx,
+                                                  const events::Envelope& event) {
+  if (event.type != "parkline.declarations.v1.DeclarationMatched") return absl::OkStatus();
+  dv1::DeclarationMatched matched;
+  if (!matched.ParseFromString(event.payload)) {
+    return absl::InvalidArgumentError("undecodable DeclarationMatched");
+  }
+  const dv1::Declaration& d = matched.declaration();
+  if (d.order_key().empty() ||
+      (d.direction() != dv1::DIRECTION_IMPORT && d.direction() != dv1::DIRECTION_EXPORT)) {
+    return absl::InvalidArgumentError("DeclarationMatched without order key or direction");
+  }
+  std::string open_key = absl::StrCat("declaration:", d.order_key());
+  CaseRepository repo(tx);
+  auto existing = repo.FindByOpenKey(open_key);
+  if (!existing.ok()) return existing.status();
+  if (*existing) return absl::OkStatus();
+  v1::ClearanceCase c;
+  c.set_case_id(CaseIdFor(open_key));
+  c.set_order_key(d.order_key());
+  c.set_business_mode(d.business_mode().empty() ? "9610" : d.business_mode());
+  c.set_direction(d.direction());
+  c.set_status(v1::CASE_STATUS_CREATED);
+  *c.mutable_inventory() = DraftFromDeclaration(d, options_.defaults);
+  // The enterprise's inventory number: derived from the case id, 20 characters (CEB621 copNo).
+  c.mutable_inventory()->set_cop_no(
+      absl::StrCat("PL", absl::StrReplaceAll(c.case_id(), {{"-", ""}}).substr(0, 18)));
+  c.set_value_cny(Amount(d.value_cny()));
+  if (d.direction() == dv1::DIRECTION_IMPORT) {
+    c.set_estimated_tax_cny(Amount(d.estimated_tax()));
+    c.mutable_tax_bill()->set_status(v1::TAX_BILL_STATUS_NOT_ISSUED);
+  }
+  for (auto& m : MissingFields(d.direction(), c.inventory())) c.add_missing(m);
+  absl::Time now = absl::Now();
+  *c.mutable_open_time() = Ts(now);
+  *c.mutable_update_time() = Ts(now);
+  log::Info("case opened from declaration",
+            {{"case_id", c.case_id()}, {"order_key", d.order_key()}});
+  return repo.Insert(open_key, c);
+}
+
+absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Get(const std::string& case_id,
+                                                     const std::string& party) {
+  std::optional<v1::ClearanceCase> found;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto c = CaseRepository(tx).Find(case_id);
+    if (!c.ok()) return c.status();
+    found = std::move(*c);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!found || (!party.empty() && !IsParty(*found, party))) {
+    return absl::NotFoundError(absl::StrCat("case_id: no case ", case_id));
+  }
+  return *found;
+}
+
+absl::StatusOr<v1::ListCasesResponse> ClearanceDesk::List(const v1::ListCasesRequest& request) {
+  errors::Violations v;
+  int size = PageSize(request.page(), v);
+  std::string after = PageAfter(request.page(), v);
+  if (!v.empty()) return v.ToStatus();
+  CaseFilter filter;
+  filter.enterprise_code = request.enterprise_code();
+  filter.status = request.status();
+  filter.business_mode = request.business_mode();
+  filter.direction = request.direction();
+  v1::ListCasesResponse response;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto list = CaseRepository(tx).List(filter, after, size + 1);
+    if (!list.ok()) return list.status();
+    response.Clear();
+    bool more = static_cast<int>(list->size()) > size;
+    if (more) list->resize(size);
+    for (auto& c : *list) *response.add_cases() = std::move(c);
+    if (more) {
+      response.set_next_page_token(absl::WebSafeBase64Escape(response.cases(size - 1).case_id()));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequest& request) {
+  v1::ClearanceCase result;
+  OutgoingMessage outgoing;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    CaseRepository repo(tx);
+    auto found = repo.Find(request.case_id());
+    if (!found.ok()) return found.status();
+    if (!*found ||
+        (!request.enterprise_code().empty() && !IsParty(**found, request.enterprise_code()))) {
+      return absl::NotFoundError(absl::StrCat("case_id: no case ", request.case_id()));
+    }
+    v1::ClearanceCase c = **found;
+    if (c.has_submit_time()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("case ", c.case_id(), " was submitted already"));
+    }
+    if (request.has_inventory()) {
+      const v1::Inventory& in = request.inventory();
+      errors::Violations v;
+      for (auto [now, was, name] :
+           {std::tuple{&in.order_no(), &c.inventory().order_no(), "order_no"},
+            {&in.ebp_code(), &c.inventory().ebp_code(), "ebp_code"},
+            {&in.ebc_code(), &c.inventory().ebc_code(), "ebc_code"},
+            {&in.cop_no(), &c.inventory().cop_no(), "cop_no"}}) {
+        if (*now != *was) {
+          v.Add(absl::StrCat("inventory.", name), "UNCHANGEABLE",
+                absl::StrCat("must stay \"", *was, "\""));
+        }
+      }
+      CheckInventory(c.direction(), in, "inventory", v);
+      if (!v.empty()) return v.ToStatus();
+      *c.mutable_inventory() = in;
+      auto value = ValueOf(in);
+      if (!value.ok()) return value.status();
+      if (c.order_key().empty()) c.set_value_cny(*value);
+    }
+    c.clear_missing();
+    auto missing = MissingFields(c.direction(), c.inventory());
+    if (!missing.empty()) {
+      errors::Violations v;
+      for (const auto& m : missing) v.Add(m, "REQUIRED", "is required before submission");
+      absl::Status incomplete = v.ToStatus();
+      return absl::FailedPreconditionError(
+          absl::StrCat("the inventory is incomplete: ", incomplete.message()));
+    }
+    absl::Time now = absl::Now();
+    InventoryMessageInput input;
+    input.guid = c.case_id();
+    input.business_mode = c.business_mode();
+    input.direction = c.direction();
+    input.inventory = c.inventory();
+    input.app_time = now;
+    input.app_status = signer_.signs() ? 2 : 1;
+    input.cop_code = c.inventory().agent_code();
+    input.cop_name =
+        c.inventory().agent_name().empty() ? c.inventory().ebc_name() : c.inventory().agent_name();
+    input.dxp_id = options_.dxp_id;
+    auto xml = WriteInventoryMessage(input);
+    if (!xml.ok()) return xml.status();
+    auto signed_xml = signer_.Sign(*xml);
+    if (!signed_xml.ok()) return signed_xml.status();
+    *c.mutable_submit_time() = Ts(now);
+    *c.mutable_update_time() = Ts(now);
+    if (auto s = repo.Update(c); !s.ok()) return s;
+    if (auto s = repo.SaveMessage(c.case_id(), *signed_xml); !s.ok()) return s;
+    v1::ClearanceSubmitted event;
+    *event.mutable_facts() = Facts(c);
+    if (auto s = Publish(tx, c, event, now); !s.ok()) return s;
+    outgoing = {c.case_id(), InventoryMessageType(c.direction()), *signed_xml, now};
+    result = c;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (events_committed_) events_committed_();
+  CountSubmitted(outgoing.message_type);
+  if (gateway_ != nullptr) {
+    if (auto s = gateway_->Send(outgoing); !s.ok()) {
+      CountGatewayError();
+      log::Warn("inventory not sent; the gateway can fetch it",
+                {{"case_id", result.case_id()}, {"error", s.ToString()}});
+    }
+  }
+  return result;
+}
+
+absl::StatusOr<v1::InventoryMessage> ClearanceDesk::Message(const std::string& case_id,
+                                                            const std::string& party) {
+  auto c = Get(case_id, party);
+  if (!c.ok()) return c.status();
+  std::optional<std::string> xml;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto m = CaseRepository(tx).FindMessage(case_id);
+    if (!m.ok()) return m.status();
+    xml = std::move(*m);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!xml) {
+    return absl::FailedPreconditionError(absl::StrCat("case ", case_id, " is not submitted yet"));
+  }
+  v1::InventoryMessage out;
+  out.set_case_id(case_id);
+  out.set_message_type(InventoryMessageType(c->direction()));
+  out.set_xml(std::move(*xml));
+  return out;
+}
+
+absl::StatusOr<v1::ReceiptResult> ClearanceDesk::ApplyReceipt(store::Transaction& tx,
+                                                              const v1::CustomsReceipt& r,
+                                                              const std::string& field,
+                                                              bool& published) {
+  if (r.guid().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".guid: is required"));
+  }
+  auto code = ParseReturnStatus(r.return_status());
+  if (!code.ok())
+    return absl::InvalidArgumentError(absl::StrCat(field, ".", code.status().message()));
+  if (auto to = StatusOfCode(*code); !to.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".", to.status().message()));
+  }
+  auto micros = ParseReturnTime(r.return_time(), field + ".return_time");
+  if (!micros.ok()) return micros.status();
+
+  CaseRepository repo(tx);
+  auto found = repo.Find(r.guid());
+  if (!found.ok()) return found.status();
+  if (!*found) return absl::NotFoundError(absl::StrCat(field, ".guid: no case ", r.guid()));
+  v1::ClearanceCase c = **found;
+  v1::ReceiptResult result;
+  result.set_case_id(c.case_id());
+  if (!c.has_submit_time()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, ": case ", c.case_id(), " has not been submitted to customs"));
+  }
+  std::vector<ReceiptCode> codes;
+  std::map<std::pair<int64_t, int32_t>, std::string> infos;
+  for (const v1::ReceiptEntry& e : c.receipts()) {
+    int64_t t = TimeUtil::TimestampToMicroseconds(e.return_time());
+    codes.push_back({e.return_status(), t});
+    infos[{t, e.return_status()}] = e.return_info();
+  }
+  ReceiptCode incoming{*code, *micros};
+  if (std::find(codes.begin(), codes.end(), incoming) != codes.end()) {
+    result.set_outcome(v1::RECEIPT_OUTCOME_DUPLICATE);
+    result.set_status(c.status());
+    return result;
+  }
+  codes.push_back(incoming);
+  infos[{*micros, *code}] = r.return_info();
+  auto replay = ReplayReceipts(codes);
+  if (!replay.ok()) {
+    return absl::Status(replay.status().code(), absl::StrCat(field, ": case ", c.case_id(), ": ",
+                                                             replay.status().message()));
+  }
+  v1::CaseStatus previous = c.status();
+  c.clear_receipts();
+  const ReplayStep* mine = nullptr;
+  for (const ReplayStep& step : replay->steps) {
+    v1::ReceiptEntry* e = c.add_receipts();
+    e->set_return_status(step.receipt.return_status);
+    *e->mutable_return_time() = TimeUtil::MicrosecondsToTimestamp(step.receipt.return_micros);
+    e->set_return_info(infos[{step.receipt.return_micros, step.receipt.return_status}]);
+    e->set_status(step.after);
+    if (step.receipt == incoming) mine = &step;
+  }
+  c.set_status(replay->status);
+  c.set_return_status(replay->steps.back().receipt.return_status);
+  c.set_inspected(replay->inspected);
+  if (!r.pre_no().empty()) c.set_pre_no(r.pre_no());
+  if (!r.invt_no().empty()) c.set_invt_no(r.invt_no());
+  absl::Time now = absl::Now();
+  absl::Time when = absl::FromUnixMicros(*micros);
+  *c.mutable_update_time() = Ts(now);
+  bool released =
+      replay->status == v1::CASE_STATUS_RELEASED || replay->status == v1::CASE_STATUS_CLOSED;
+  if (released && !c.has_release_time()) {
+    for (const ReplayStep& step : replay->steps) {
+      if (step.after == v1::CASE_STATUS_RELEASED) {
+        *c.mutable_release_time() = TimeUtil::MicrosecondsToTimestamp(step.receipt.return_micros);
+      }
+    }
+  }
+  if (auto s = repo.Update(c); !s.ok()) return s;
+
+  v1::ClearanceStatusChanged changed;
+  *changed.mutable_facts() = Facts(c);
+  changed.set_return_status(*code);
+  changed.set_status(mine->after);
+  changed.set_previous_status(mine->before);
+  *changed.mutable_return_time() = Ts(when);
+  changed.set_return_info(r.return_info());
+  if (auto s = Publish(tx, c, changed, when); !s.ok()) return s;
+  if (c.has_release_time() && !(*found)->has_release_time()) {
+    v1::ClearanceReleased event;
+    *event.mutable_facts() = Facts(c);
+    *event.mutable_release_time() = c.release_time();
+    event.set_inspected(c.inspected());
+    if (auto s = Publish(tx, c, event, when); !s.ok()) return s;
+  }
+  bool ended = c.status() == v1::CASE_STATUS_REJECTED || c.status() == v1::CASE_STATUS_RETURNED ||
+               c.status() == v1::CASE_STATUS_ERROR;
+  if (ended && !IsFinal(previous)) {
+    v1::ClearanceRejected event;
+    *event.mutable_facts() = Facts(c);
+    event.set_return_status(c.return_status());
+    event.set_status(c.status());
+    *event.mutable_return_time() = Ts(when);
+    event.set_return_info(r.return_info());
+    if (auto s = Publish(tx, c, event, when); !s.ok()) return s;
+  }
+  published = true;
+  result.set_outcome(v1::RECEIPT_OUTCOME_APPLIED);
+  result.set_status(c.status());
+  return result;
+}
+
+absl::StatusOr<v1::ReceiptResult> ClearanceDesk::RecordReceipt(const v1::CustomsReceipt& receipt) {
+  v1::ReceiptResult result;
+  bool published = false;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    published = false;
+    auto r = ApplyReceipt(tx, receipt, "receipt", published);
+    if (!r.ok()) return r.status();
+    result = *r;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) {
+    CountReceipt("refused");
+    return status;
+  }
+  if (published && events_committed_) events_committed_();
+  CountReceipt(result.outcome() == v1::RECEIPT_OUTCOME_DUPLICATE ? "duplicate" : "applied");
+  return result;
+}
+
+absl::StatusOr<v1::SubmitReceiptMessageResponse> ClearanceDesk::RecordReceipts(
+    const ceb::InventoryReturns& message) {
+  v1::SubmitReceiptMessageResponse response;
+  bool published = false;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    published = false;
+    response.Clear();
+    response.set_message_type(message.message_type);
+    for (size_t i = 0; i < message.receipts.size(); ++i) {
+      auto r = ApplyReceipt(tx, message.receipts[i], absl::StrCat("receipts[", i, "]"), published);
+      if (!r.ok()) return r.status();
+      *response.add_results() = *r;
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) {
+    CountReceipt("refused");
+    return status;
+  }
+  if (published && events_committed_) events_committed_();
+  for (const auto& r : response.results()) {
+    CountReceipt(r.outcome() == v1::RECEIPT_OUTCOME_DUPLICATE ? "duplicate" : "applied");
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ClearanceCase> ClearanceDesk::RecordTaxBill(
+    const v1::RecordTaxBillRequest& request) {
+  errors::Violations v;
+  if (request.tax_no().empty()) v.Add("tax_no", "REQUIRED", "is required");
+  if (request.tax_no().size() > 50) v.Add("tax_no", "TOO_LONG", "at most 50 characters");
+  v1::TaxBillStatus bill_status = v1::TAX_BILL_STATUS_UNSPECIFIED;
+  if (request.status() == "1") bill_status = v1::TAX_BILL_STATUS_GENERATED;
+  if (request.status() == "2") bill_status = v1::TAX_BILL_STATUS_SUMMARIZED;
+  if (request.status() == "3") bill_status = v1::TAX_BILL_STATUS_VOID;
+  if (bill_status == v1::TAX_BILL_STATUS_UNSPECIFIED) {
+    v.Add("status", "ENUM", "must be 1 (generated), 2 (summarized) or 3 (void)");
+  }
+  int64_t total = 0;
+  for (auto [value, name] : {std::pair{&request.customs_tax(), "customs_tax"},
+                             {&request.value_added_tax(), "value_added_tax"},
+                             {&request.consumption_tax(), "consumption_tax"}}) {
+    auto amount = decimal::ParseFixed(value->empty() ? "0" : *value, 5);
+    if (!amount.ok() || *amount < 0) {
+      v.Add(name, "DECIMAL", "must be a non-negative decimal, at most 5 fraction digits");
+    } else {
+      total += *amount;
+    }
+  }
+  if (!v.empty()) return v.ToStatus();
+  v1::ClearanceCase result;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    CaseRepository repo(tx);
+    auto found = repo.Find(request.case_id());
+    if (!found.ok()) return found.status();
+    if (!*found) return absl::NotFoundError(absl::StrCat("case_id: no case ", request.case_id()));
+    v1::ClearanceCase c = **found;
+    if (c.direction() != dv1::DIRECTION_IMPORT) {
+      return absl::FailedPreconditionError("tax bills are for import cases only");
+    }
+    v1::TaxBill* bill = c.mutable_tax_bill();
+    bill->set_status(bill_status);
+    bill->set_tax_no(request.tax_no());
+    bill->set_customs_tax(Amount(request.customs_tax().empty() ? "0" : request.customs_tax()));
+    bill->set_value_added_tax(
+        Amount(request.value_added_tax().empty() ? "0" : request.value_added_tax()));
+    bill->set_consumption_tax(
+        Amount(request.consumption_tax().empty() ? "0" : request.consumption_tax()));
+    bill->set_total(decimal::FormatFixed(total, 5));
+    *c.mutable_update_time() = Ts(absl::Now());
+    if (auto s = repo.Update(c); !s.ok()) return s;
+    result = c;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<v1::ListRefundEligibleResponse> ClearanceDesk::RefundEligible(
+    const v1::ListRefundEligibleRequest& request,
+    const std::function<std::vector<std::string>(const std::string&)>& requirements) {
+  errors::Violations v;
+  int size = PageSize(request.page(), v);
+  std::string after = PageAfter(request.page(), v);
+  if (!v.empty()) return v.ToStatus();
+  CaseFilter filter;
+  filter.enterprise_code = request.enterprise_code();
+  filter.statuses = {v1::CASE_STATUS_RELEASED, v1::CASE_STATUS_CLOSED};
+  filter.direction = dv1::DIRECTION_EXPORT;
+  v1::ListRefundEligibleResponse response;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto list = CaseRepository(tx).List(filter, after, size + 1);
+    if (!list.ok()) return list.status();
+    response.Clear();
+    bool more = static_cast<int>(list->size()) > size;
+    if (more) list->resize(size);
+    for (auto& c : *list) {
+      v1::RefundEligibleCase* out = response.add_cases();
+      for (auto& r : requirements(c.business_mode())) out->add_requirements(r);
+      *out->mutable_clearance_case() = std::move(c);
+    }
+    if (more) {
+      response.set_next_page_token(
+          absl::WebSafeBase64Escape(response.cases(size - 1).clearance_case().case_id()));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+}  // namespace parkline::clearance

@@ -1,0 +1,94 @@
+// The clearance service's use cases: cases opened from matched declarations or over gRPC, the
+// inventory completed, written, signed and sent, customs' receipts applied
+// (receipt_state_machine.h), tax bills recorded, refund-eligible export cases listed.
+//
+// Every change is one transaction with its events in the outbox (topic parkline.clearance.v1, key
+// the case id): ClearanceSubmitted when the inventory is sent, ClearanceStatusChanged per receipt
+// applied, ClearanceReleased when a case reaches 800, ClearanceRejected when it ends in 100, 700
+// or an error code. Opening a case publishes nothing (the events contract has no such event).
+// A receipt that arrives late lands in its returnTime place and has its ClearanceStatusChanged;
+// ClearanceReleased and ClearanceRejected are published once, when the case first reaches them
+// (so a 500 arriving after the release marks the case inspected but publishes no second
+// ClearanceReleased).
+//
+// Thread-safe (all state is in the database).
+#ifndef PARKLINE_CLEARANCE_CLEARANCE_DESK_H_
+#define PARKLINE_CLEARANCE_CLEARANCE_DESK_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "ceb/receipt_reader.h"
+#include "clearance/customs_gateway.h"
+#include "clearance/inventory_rules.h"
+#include "clearance/message_signer.h"
+#include "events/envelope.h"
+#include "parkline/clearance/v1/clearance.pb.h"
+#include "store/database.h"
+#include "store/group_commit.h"
+
+namespace parkline::clearance {
+
+inline constexpr char kTopic[] = "parkline.clearance.v1";
+inline constexpr char kSource[] = "/parkline/clearance";
+
+struct DeskOptions {
+  InventoryDefaults defaults;
+  // BaseTransfer of the messages the park sends, when the agent has no name of its own.
+  std::string dxp_id = "DXPENT0000000001";
+};
+
+// The case id for an idempotency key: the SHA-256 of the key as an uppercase UUID-shaped guid
+// (36 characters, as the inventory's guid must be).
+std::string CaseIdFor(const std::string& open_key);
+
+class ClearanceDesk {
+ public:
+  // Writes go through `writer` (shared commits: concurrent requests share one transaction, a
+  // savepoint each); reads through `db`. `events_committed` wakes the outbox relay. The gateway
+  // is set afterwards (the simulator needs the desk to deliver to).
+  ClearanceDesk(store::Database& db, store::GroupCommitter& writer, const MessageSigner& signer,
+                DeskOptions options, std::function<void()> events_committed);
+
+  void set_gateway(CustomsGateway* gateway) { gateway_ = gateway; }
+
+  absl::StatusOr<v1::ClearanceCase> Open(const v1::OpenCaseRequest& request);
+  // Opens the case of a parkline.declarations.v1.DeclarationMatched (consumer handler; runs in
+  // the consumer's transaction). Idempotent by order key.
+  absl::Status ApplyDeclarationEvent(store::Transaction& tx, const events::Envelope& event);
+
+  // `party` non-empty: NOT_FOUND unless it is a party to the case.
+  absl::StatusOr<v1::ClearanceCase> Get(const std::string& case_id, const std::string& party);
+  absl::StatusOr<v1::ListCasesResponse> List(const v1::ListCasesRequest& request);
+  absl::StatusOr<v1::ClearanceCase> Submit(const v1::SubmitCaseRequest& request);
+  absl::StatusOr<v1::InventoryMessage> Message(const std::string& case_id,
+                                               const std::string& party);
+
+  absl::StatusOr<v1::ReceiptResult> RecordReceipt(const v1::CustomsReceipt& receipt);
+  // Every receipt of the message applied in one transaction, or none.
+  absl::StatusOr<v1::SubmitReceiptMessageResponse> RecordReceipts(
+      const ceb::InventoryReturns& message);
+  absl::StatusOr<v1::ClearanceCase> RecordTaxBill(const v1::RecordTaxBillRequest& request);
+  // Released (or closed) export cases, with what the refund claim needs (`requirements` gives
+  // them per business mode).
+  absl::StatusOr<v1::ListRefundEligibleResponse> RefundEligible(
+      const v1::ListRefundEligibleRequest& request,
+      const std::function<std::vector<std::string>(const std::string& mode)>& requirements);
+
+ private:
+  absl::StatusOr<v1::ReceiptResult> ApplyReceipt(store::Transaction& tx,
+                                                 const v1::CustomsReceipt& receipt,
+                                                 const std::string& field, bool& published);
+
+  store::Database& db_;
+  store::GroupCommitter& writer_;
+  const MessageSigner& signer_;
+  DeskOptions options_;
+  std::function<void()> events_committed_;
+  CustomsGateway* gateway_ = nullptr;
+};
+
+}  // namespace parkline::clearance
+
+#endif  // PARKLINE_CLEARANCE_CLEARANCE_DESK_H_

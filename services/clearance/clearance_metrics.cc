@@ -1,0 +1,34 @@
+#include "clearance/clearance_metrics.h"
+
+#include "prometheus/counter.h"
+#include "runtime/metrics.h"
+
+namespace parkline::clearance {
+namespace {
+
+prometheus::Family<prometheus::Counter>& Family(const char* name, const char* help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(runtime::Metrics());
+}
+
+}  // namespace
+
+void CountReceipt(const std::string& outcome) {
+  static auto& family = Family("parkline_clearance_receipts_total",
+                               "Customs receipts recorded, by outcome (applied, duplicate, "
+                               "refused: impossible transition, unknown code or case).");
+  family.Add({{"outcome", outcome}}).Increment();
+}
+
+void CountSubmitted(const std::string& message_type) {
+  static auto& family =
+      Family("parkline_clearance_submitted_total", "Inventories sent to customs, by message type.");
+  family.Add({{"message_type", message_type}}).Increment();
+}
+
+void CountGatewayError() {
+  static auto& family = Family("parkline_clearance_gateway_errors_total",
+                               "Inventories the customs gateway failed to send.");
+  family.Add({}).Increment();
+}
+
+}  // namespace parkline::clearance

@@ -1,0 +1,50 @@
+// The gRPC face of the clearance desk: each RPC names the parties its request is about (for the
+// row-level rules), authorizes, calls ClearanceDesk and converts the result.
+#ifndef PARKLINE_CLEARANCE_CLEARANCE_SERVICE_H_
+#define PARKLINE_CLEARANCE_CLEARANCE_SERVICE_H_
+
+#include "auth/authorizer.h"
+#include "clearance/clearance_desk.h"
+#include "parkline/clearance/v1/clearance.grpc.pb.h"
+
+namespace parkline::clearance {
+
+class ClearanceService final : public v1::ClearanceService::Service {
+ public:
+  ClearanceService(ClearanceDesk& desk, const v1::GuidanceBook& guidance,
+                   const auth::Authorizer& authorizer)
+      : desk_(desk), guidance_(guidance), authorizer_(authorizer) {}
+
+  grpc::Status OpenCase(grpc::ServerContext* ctx, const v1::OpenCaseRequest* request,
+                        v1::ClearanceCase* response) override;
+  grpc::Status GetCase(grpc::ServerContext* ctx, const v1::GetCaseRequest* request,
+                       v1::ClearanceCase* response) override;
+  grpc::Status ListCases(grpc::ServerContext* ctx, const v1::ListCasesRequest* request,
+                         v1::ListCasesResponse* response) override;
+  grpc::Status SubmitCase(grpc::ServerContext* ctx, const v1::SubmitCaseRequest* request,
+                          v1::ClearanceCase* response) override;
+  grpc::Status GetInventoryMessage(grpc::ServerContext* ctx,
+                                   const v1::GetInventoryMessageRequest* request,
+                                   v1::InventoryMessage* response) override;
+  grpc::Status RecordReceipt(grpc::ServerContext* ctx, const v1::RecordReceiptRequest* request,
+                             v1::ReceiptResult* response) override;
+  grpc::Status SubmitReceiptMessage(grpc::ServerContext* ctx,
+                                    const v1::SubmitReceiptMessageRequest* request,
+                                    v1::SubmitReceiptMessageResponse* response) override;
+  grpc::Status RecordTaxBill(grpc::ServerContext* ctx, const v1::RecordTaxBillRequest* request,
+                             v1::ClearanceCase* response) override;
+  grpc::Status GetGuidance(grpc::ServerContext* ctx, const v1::GetGuidanceRequest* request,
+                           v1::Guidance* response) override;
+  grpc::Status ListRefundEligible(grpc::ServerContext* ctx,
+                                  const v1::ListRefundEligibleRequest* request,
+                                  v1::ListRefundEligibleResponse* response) override;
+
+ private:
+  ClearanceDesk& desk_;
+  const v1::GuidanceBook& guidance_;
+  const auth::Authorizer& authorizer_;
+};
+
+}  // namespace parkline::clearance
+
+#endif  // PARKLINE_CLEARANCE_CLEARANCE_SERVICE_H_

@@ -1,0 +1,485 @@
+// The clearance desk against a real database, on every backend: a matched declaration opens a
+// case, the completed inventory is written, signed, stored and validates against the official
+// XSD; receipts move the case (in returnTime order, duplicates ignored, impossible ones refused
+// with nothing changed); every change has its events; tax bills and refund-eligible cases. And
+// the consumer on the real broker: a DeclarationMatched on Kafka opens exactly one case.
+#include "clearance/clearance_desk.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "ceb/receipt_reader.h"
+#include "ceb/xsd_validator.h"
+#include "clearance/sample_cases.h"
+#include "clearance/schema.h"
+#include "errors/violations.h"
+#include "events/consumer.h"
+#include "events/kafka_producer.h"
+#include "events/outbox.h"
+#include "events/schema.h"
+#include "parkline/clearance/v1/events.pb.h"
+#include "parkline/declarations/v1/events.pb.h"
+#include "store/group_commit.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::clearance {
+namespace {
+
+namespace dv1 = ::parkline::declarations::v1;
+
+// Records what the desk sent, instead of customs.
+class RecordingGateway : public CustomsGateway {
+ public:
+  absl::Status Send(const OutgoingMessage& m) override {
+    sent.push_back(m);
+    return absl::OkStatus();
+  }
+  std::vector<OutgoingMessage> sent;
+};
+
+class ClearanceDeskTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
+    auto db = store::Database::Open(database_.url());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
+    ASSERT_TRUE(ApplySchema(*db_).ok());
+    writer_ = std::make_unique<store::GroupCommitter>(*db_);
+    desk_ = std::make_unique<ClearanceDesk>(*db_, *writer_, signer_, DeskOptions{}, nullptr);
+    desk_->set_gateway(&gateway_);
+  }
+
+  // Opens the case of declaration `n` as the consumer would; returns its id.
+  std::string OpenFromDeclaration(dv1::Direction direction, const std::string& mode, int n) {
+    dv1::DeclarationMatched matched;
+    *matched.mutable_declaration() = SampleDeclaration(direction, mode, n);
+    events::Envelope e = events::NewEvent("parkline.declarations.v1", "/parkline/declarations",
+                                          matched.declaration().order_key(), matched, absl::Now());
+    EXPECT_TRUE(
+        db_->Transact([&](store::Transaction& tx) { return desk_->ApplyDeclarationEvent(tx, e); })
+            .ok());
+    return CaseIdFor("declaration:" + matched.declaration().order_key());
+  }
+
+  // Completes and submits the case.
+  v1::ClearanceCase Submit(const std::string& case_id, int n) {
+    auto c = desk_->Get(case_id, "");
+    EXPECT_TRUE(c.ok()) << c.status();
+    v1::SubmitCaseRequest submit;
+    submit.set_case_id(case_id);
+    *submit.mutable_inventory() = CompleteDraft(c->inventory(), c->direction(), n);
+    auto submitted = desk_->Submit(submit);
+    EXPECT_TRUE(submitted.ok()) << submitted.status();
+    return *submitted;
+  }
+
+  static v1::CustomsReceipt Receipt(const std::string& case_id, const std::string& code,
+                                    int second) {
+    v1::CustomsReceipt r;
+    r.set_guid(case_id);
+    r.set_return_status(code);
+    r.set_return_time(absl::StrCat("202503011200", second < 10 ? "0" : "", second, "000"));
+    r.set_return_info(absl::StrCat("receipt ", code));
+    return r;
+  }
+
+  v1::CaseStatus Apply(const std::string& case_id, const std::string& code, int second) {
+    auto r = desk_->RecordReceipt(Receipt(case_id, code, second));
+    EXPECT_TRUE(r.ok()) << code << ": " << r.status();
+    return r.ok() ? r->status() : v1::CASE_STATUS_UNSPECIFIED;
+  }
+
+  // The outbox, as (type without package, subject) pairs.
+  std::vector<events::Envelope> Outbox() {
+    std::vector<events::Envelope> out;
+    db_->Read([&](store::Transaction& tx) -> absl::Status {
+         auto pending = events::ReadPending(tx, 10000);
+         if (!pending.ok()) return pending.status();
+         for (auto& p : *pending) out.push_back(p.envelope);
+         return absl::OkStatus();
+       })
+        .IgnoreError();
+    return out;
+  }
+  int Count(const std::string& type) {
+    int n = 0;
+    for (const auto& e : Outbox()) n += e.type == "parkline.clearance.v1." + type;
+    return n;
+  }
+
+  testing::TestDatabase database_{GetParam()};
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<store::GroupCommitter> writer_;
+  UnsignedSigner signer_;
+  RecordingGateway gateway_;
+  std::unique_ptr<ClearanceDesk> desk_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, ClearanceDeskTest, ::testing::ValuesIn(testing::StoreBackends()),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(ClearanceDeskTest, AMatchedDeclarationOpensACaseWhoseInventoryGoesToCustomsAndIsReleased) {
+  std::string id = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 1);
+  // The same event again (another delivery): still one case.
+  OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 1);
+  auto c = desk_->Get(id, "");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->status(), v1::CASE_STATUS_CREATED);
+  EXPECT_EQ(c->order_key(), "3301960001/ORD-1");
+  EXPECT_EQ(c->estimated_tax_cny(), "16.38000");
+  EXPECT_EQ(c->value_cny(), "180.00000");
+  EXPECT_EQ(c->tax_bill().status(), v1::TAX_BILL_STATUS_NOT_ISSUED);
+  EXPECT_EQ(c->inventory().cop_no().size(), 20u);
+  EXPECT_GT(c->missing_size(), 0);
+  ASSERT_EQ(desk_->List({})->cases_size(), 1);
+
+  // The draft lacks the buyer and the HS codes: refused, naming them, nothing sent.
+  v1::SubmitCaseRequest draft;
+  draft.set_case_id(id);
+  auto refused = desk_->Submit(draft);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("inventory.buyer_id_number"), std::string::npos);
+  EXPECT_NE(refused.status().message().find("inventory.lines[0].gcode"), std::string::npos);
+  EXPECT_TRUE(gateway_.sent.empty());
+  EXPECT_EQ(Count("ClearanceSubmitted"), 0);
+
+  v1::ClearanceCase submitted = Submit(id, 1);
+  EXPECT_TRUE(submitted.has_submit_time());
+  EXPECT_EQ(submitted.missing_size(), 0);
+  ASSERT_EQ(gateway_.sent.size(), 1u);
+  EXPECT_EQ(gateway_.sent[0].message_type, "CEB621");
+  auto message = desk_->Message(id, "");
+  ASSERT_TRUE(message.ok()) << message.status();
+  EXPECT_EQ(message->xml(), gateway_.sent[0].xml);
+  EXPECT_TRUE(ceb::ValidateAgainstXsd(message->xml(),
+                                      std::string(CEB_REFERENCE_DIR) + "/xsd/ceb-import.xsd")
+                  .ok())
+      << ceb::ValidateAgainstXsd(message->xml(),
+                                 std::string(CEB_REFERENCE_DIR) + "/xsd/ceb-import.xsd");
+  // Submitting twice is refused.
+  EXPECT_EQ(desk_->Submit(draft).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Count("ClearanceSubmitted"), 1);
+
+  EXPECT_EQ(Apply(id, "2", 1), v1::CASE_STATUS_DECLARING);
+  EXPECT_EQ(Apply(id, "120", 2), v1::CASE_STATUS_ACCEPTED);
+  EXPECT_EQ(Apply(id, "399", 3), v1::CASE_STATUS_CONCLUDED);
+  EXPECT_EQ(Apply(id, "800", 4), v1::CASE_STATUS_RELEASED);
+  c = desk_->Get(id, "");
+  EXPECT_EQ(c->status(), v1::CASE_STATUS_RELEASED);
+  EXPECT_EQ(c->return_status(), 800);
+  EXPECT_EQ(c->receipts_size(), 4);
+  EXPECT_TRUE(c->has_release_time());
+  EXPECT_FALSE(c->inspected());
+  EXPECT_EQ(Count("ClearanceStatusChanged"), 4);
+  EXPECT_EQ(Count("ClearanceReleased"), 1);
+  EXPECT_EQ(Count("ClearanceRejected"), 0);
+  for (const auto& e : Outbox()) {
+    EXPECT_EQ(e.subject, id);
+    EXPECT_EQ(e.topic, "parkline.clearance.v1");
+  }
+  // The released event carries the facts statistics needs.
+  for (const auto& e : Outbox()) {
+    if (e.type != "parkline.clearance.v1.ClearanceReleased") continue;
+    v1::ClearanceReleased released;
+    ASSERT_TRUE(released.ParseFromString(e.payload));
+    EXPECT_EQ(released.facts().business_mode(), "9610");
+    EXPECT_EQ(released.facts().direction(), dv1::DIRECTION_IMPORT);
+    EXPECT_EQ(released.facts().estimated_tax_cny(), "16.38000");
+    EXPECT_TRUE(released.facts().has_submit_time());
+  }
+}
+
+TEST_P(ClearanceDeskTest, ReceiptsOutOfOrderAreOrderedByReturnTimeAndDuplicatesChangeNothing) {
+  std::string id = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "1210", 2);
+  Submit(id, 2);
+  EXPECT_EQ(Apply(id, "2", 1), v1::CASE_STATUS_DECLARING);
+  EXPECT_EQ(Apply(id, "399", 3), v1::CASE_STATUS_CONCLUDED);
+  // 120 was sent before 399 and arrives after it: recorded in its place, the case stays.
+  EXPECT_EQ(Apply(id, "120", 2), v1::CASE_STATUS_CONCLUDED);
+  auto c = desk_->Get(id, "");
+  ASSERT_EQ(c->receipts_size(), 3);
+  EXPECT_EQ(c->receipts(1).return_status(), 120);
+  EXPECT_EQ(c->receipts(1).status(), v1::CASE_STATUS_ACCEPTED);
+  size_t events = Outbox().size();
+  auto dup = desk_->RecordReceipt(Receipt(id, "120", 2));
+  ASSERT_TRUE(dup.ok());
+  EXPECT_EQ(dup->outcome(), v1::RECEIPT_OUTCOME_DUPLICATE);
+  EXPECT_EQ(Outbox().size(), events);
+  EXPECT_EQ(desk_->Get(id, "")->receipts_size(), 3);
+  // Inspection, then release: inspected.
+  EXPECT_EQ(Apply(id, "500", 4), v1::CASE_STATUS_INSPECTION);
+  EXPECT_EQ(Apply(id, "800", 5), v1::CASE_STATUS_RELEASED);
+  EXPECT_TRUE(desk_->Get(id, "")->inspected());
+}
+
+TEST_P(ClearanceDeskTest, BadReceiptsAreRefusedAndChangeNothing) {
+  std::string id = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 3);
+  // Not yet submitted: customs cannot answer.
+  EXPECT_EQ(desk_->RecordReceipt(Receipt(id, "2", 1)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  Submit(id, 3);
+  Apply(id, "2", 1);
+  Apply(id, "120", 2);
+  Apply(id, "399", 3);
+  Apply(id, "800", 4);
+  size_t events = Outbox().size();
+  struct Bad {
+    v1::CustomsReceipt receipt;
+    absl::StatusCode code;
+  };
+  std::vector<Bad> bad = {
+      {Receipt(id, "120", 5), absl::StatusCode::kFailedPrecondition},  // impossible transition
+      {Receipt(id, "100", 5), absl::StatusCode::kFailedPrecondition},
+      {Receipt(id, "777", 5), absl::StatusCode::kInvalidArgument},  // unknown code
+      {Receipt(id, "abc", 5), absl::StatusCode::kInvalidArgument},
+      {Receipt("00000000-0000-0000-0000-000000000000", "899", 5), absl::StatusCode::kNotFound},
+  };
+  v1::CustomsReceipt bad_time = Receipt(id, "899", 5);
+  bad_time.set_return_time("2025-03-01 12:00");
+  bad.push_back({bad_time, absl::StatusCode::kInvalidArgument});
+  v1::CustomsReceipt no_guid = Receipt(id, "899", 5);
+  no_guid.clear_guid();
+  bad.push_back({no_guid, absl::StatusCode::kInvalidArgument});
+  for (const auto& b : bad) {
+    auto r = desk_->RecordReceipt(b.receipt);
+    EXPECT_EQ(r.status().code(), b.code) << b.receipt.ShortDebugString() << " " << r.status();
+  }
+  EXPECT_EQ(Outbox().size(), events);
+  auto c = desk_->Get(id, "");
+  EXPECT_EQ(c->status(), v1::CASE_STATUS_RELEASED);
+  EXPECT_EQ(c->receipts_size(), 4);
+  EXPECT_EQ(Apply(id, "899", 6), v1::CASE_STATUS_CLOSED);
+}
+
+TEST_P(ClearanceDeskTest, ARejectionPublishesClearanceRejectedWithTheOrderKey) {
+  std::string id = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 4);
+  Submit(id, 4);
+  Apply(id, "2", 1);
+  EXPECT_EQ(Apply(id, "100", 2), v1::CASE_STATUS_REJECTED);
+  EXPECT_EQ(Count("ClearanceRejected"), 1);
+  for (const auto& e : Outbox()) {
+    if (e.type != "parkline.clearance.v1.ClearanceRejected") continue;
+    v1::ClearanceRejected rejected;
+    ASSERT_TRUE(rejected.ParseFromString(e.payload));
+    EXPECT_EQ(rejected.facts().order_key(), "3301960001/ORD-4");
+    EXPECT_EQ(rejected.return_status(), 100);
+    EXPECT_EQ(rejected.status(), v1::CASE_STATUS_REJECTED);
+  }
+  // A case ending in an error code is rejected too.
+  std::string other = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 5);
+  Submit(other, 5);
+  EXPECT_EQ(Apply(other, "-621005", 1), v1::CASE_STATUS_ERROR);
+  EXPECT_EQ(Count("ClearanceRejected"), 2);
+  // And one whose goods customs returns (退运) after inspection.
+  std::string returned = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "1210", 11);
+  Submit(returned, 11);
+  for (auto [code, second] : {std::pair{"2", 1}, {"120", 2}, {"399", 3}, {"500", 4}}) {
+    Apply(returned, code, second);
+  }
+  EXPECT_EQ(Apply(returned, "700", 5), v1::CASE_STATUS_RETURNED);
+  EXPECT_EQ(Count("ClearanceRejected"), 3);
+  EXPECT_EQ(Count("ClearanceReleased"), 0);
+}
+
+TEST_P(ClearanceDeskTest, AReceiptMessageIsAppliedWhollyOrNotAtAll) {
+  std::string id = OpenFromDeclaration(dv1::DIRECTION_EXPORT, "9610", 6);
+  Submit(id, 6);
+  auto returns = [&](const std::vector<std::pair<std::string, int>>& codes) {
+    std::string xml =
+        R"(<ceb:CEB604Message guid="3A0C5D5E-0000-4000-8000-000000000001" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb">)";
+    for (const auto& [code, second] : codes) {
+      v1::CustomsReceipt r = Receipt(id, code, second);
+      absl::StrAppend(&xml, "<ceb:InventoryReturn><ceb:guid>", id,
+                      "</ceb:guid><ceb:agentCode>3301960002</ceb:agentCode><ceb:copNo>C</ceb:copNo>"
+                      "<ceb:preNo>P20250301000000001</ceb:preNo><ceb:invtNo>I1</ceb:invtNo>"
+                      "<ceb:ebcCode>3301960002</ceb:ebcCode><ceb:ebpCode>3301960001</ceb:ebpCode>"
+                      "<ceb:orderNo>ORD-6</ceb:orderNo><ceb:statisticsFlag>B</ceb:statisticsFlag>"
+                      "<ceb:returnStatus>",
+                      code, "</ceb:returnStatus><ceb:returnTime>", r.return_time(),
+                      "</ceb:returnTime><ceb:returnInfo>ok</ceb:returnInfo></ceb:InventoryReturn>");
+    }
+    return xml + "</ceb:CEB604Message>";
+  };
+  std::string good = returns({{"2", 1}, {"120", 2}, {"399", 3}});
+  EXPECT_TRUE(
+      ceb::ValidateAgainstXsd(good, std::string(CEB_REFERENCE_DIR) + "/xsd/ceb-export.xsd").ok());
+  // 100 after 399 is impossible: the whole message is refused, the first two are not applied.
+  auto refused = ceb::ReadInventoryReturns(returns({{"2", 1}, {"120", 2}, {"399", 3}, {"100", 4}}));
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  auto r = desk_->RecordReceipts(*refused);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("receipts[3]"), std::string::npos) << r.status();
+  EXPECT_EQ(desk_->Get(id, "")->receipts_size(), 0);
+  // In a DxpMsg, the good ones apply.
+  auto wrapped = ceb::ReadInventoryReturns(
+      absl::StrCat(R"(<dxp:DxpMsg xmlns:dxp="http://www.chinaport.gov.cn/dxp"><dxp:Data>)",
+                   absl::Base64Escape(good), "</dxp:Data></dxp:DxpMsg>"));
+  ASSERT_TRUE(wrapped.ok()) << wrapped.status();
+  auto applied = desk_->RecordReceipts(*wrapped);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ(applied->message_type(), "CEB604");
+  ASSERT_EQ(applied->results_size(), 3);
+  EXPECT_EQ(applied->results(2).status(), v1::CASE_STATUS_CONCLUDED);
+  EXPECT_EQ(desk_->Get(id, "")->invt_no(), "I1");
+}
+
+TEST_P(ClearanceDeskTest, OpeningOverGrpcIsIdempotentAndChecked) {
+  auto d = SampleDeclaration(dv1::DIRECTION_EXPORT, "9710", 7);
+  v1::OpenCaseRequest open;
+  open.set_business_mode("9710");
+  open.set_direction(dv1::DIRECTION_EXPORT);
+  *open.mutable_inventory() = CompleteDraft(DraftFromDeclaration(d, {}), dv1::DIRECTION_EXPORT, 7);
+  open.mutable_inventory()->set_cop_no("COP-7");
+  auto first = desk_->Open(open);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->missing_size(), 0);
+  EXPECT_EQ(first->value_cny(), "180.00000");
+  EXPECT_TRUE(first->order_key().empty());
+  auto again = desk_->Open(open);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->case_id(), first->case_id());
+  open.mutable_inventory()->set_note("other content");
+  EXPECT_EQ(desk_->Open(open).status().code(), absl::StatusCode::kAlreadyExists);
+
+  v1::OpenCaseRequest bad = open;
+  bad.set_direction(dv1::DIRECTION_IMPORT);  // 9710 is export only
+  bad.mutable_inventory()->clear_cop_no();
+  bad.mutable_inventory()->set_customs_code("12");
+  auto refused = desk_->Open(bad);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  std::set<std::string> fields;
+  for (const auto& v : errors::ViolationsOf(refused.status())) fields.insert(v.field);
+  EXPECT_EQ(fields,
+            (std::set<std::string>{"direction", "inventory.cop_no", "inventory.customs_code"}));
+  EXPECT_EQ(desk_->List({})->cases_size(), 1);
+}
+
+TEST_P(ClearanceDeskTest, ACaseIsVisibleOnlyToItsParties) {
+  std::string id = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 8);
+  EXPECT_TRUE(desk_->Get(id, "3301960002").ok());
+  EXPECT_TRUE(desk_->Get(id, "3301960004").ok());
+  EXPECT_EQ(desk_->Get(id, "4401960009").status().code(), absl::StatusCode::kNotFound);
+  v1::SubmitCaseRequest submit;
+  submit.set_case_id(id);
+  submit.set_enterprise_code("4401960009");
+  EXPECT_EQ(desk_->Submit(submit).status().code(), absl::StatusCode::kNotFound);
+  v1::ListCasesRequest list;
+  list.set_enterprise_code("4401960009");
+  EXPECT_EQ(desk_->List(list)->cases_size(), 0);
+  list.set_enterprise_code("3301960001");
+  EXPECT_EQ(desk_->List(list)->cases_size(), 1);
+}
+
+TEST_P(ClearanceDeskTest, TaxBillsForImportAndRefundEligibleExportCases) {
+  std::string imp = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 9);
+  v1::RecordTaxBillRequest bill;
+  bill.set_case_id(imp);
+  bill.set_tax_no("TAX-9");
+  bill.set_status("1");
+  bill.set_value_added_tax("12.74");
+  bill.set_consumption_tax("3.64");
+  auto c = desk_->RecordTaxBill(bill);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->tax_bill().status(), v1::TAX_BILL_STATUS_GENERATED);
+  EXPECT_EQ(c->tax_bill().total(), "16.38000");
+  EXPECT_EQ(c->estimated_tax_cny(), "16.38000");
+  bill.set_status("9");
+  bill.set_customs_tax("-1");
+  EXPECT_EQ(errors::ViolationsOf(desk_->RecordTaxBill(bill).status()).size(), 2u);
+
+  std::string exp = OpenFromDeclaration(dv1::DIRECTION_EXPORT, "9610", 10);
+  bill.set_case_id(exp);
+  bill.set_status("1");
+  bill.set_customs_tax("0");
+  EXPECT_EQ(desk_->RecordTaxBill(bill).status().code(), absl::StatusCode::kFailedPrecondition);
+  auto requirements = [](const std::string& mode) {
+    return std::vector<std::string>{"needs for " + mode};
+  };
+  EXPECT_EQ(desk_->RefundEligible({}, requirements)->cases_size(), 0);
+  Submit(exp, 10);
+  auto message = desk_->Message(exp, "");
+  ASSERT_TRUE(message.ok());
+  EXPECT_EQ(message->message_type(), "CEB603");
+  EXPECT_TRUE(ceb::ValidateAgainstXsd(message->xml(),
+                                      std::string(CEB_REFERENCE_DIR) + "/xsd/ceb-export.xsd")
+                  .ok());
+  for (auto [code, second] : {std::pair{"2", 1}, {"120", 2}, {"399", 3}, {"800", 4}}) {
+    Apply(exp, code, second);
+  }
+  auto eligible = desk_->RefundEligible({}, requirements);
+  ASSERT_TRUE(eligible.ok());
+  ASSERT_EQ(eligible->cases_size(), 1);
+  EXPECT_EQ(eligible->cases(0).clearance_case().case_id(), exp);
+  EXPECT_EQ(eligible->cases(0).requirements(0), "needs for 9610");
+}
+
+TEST_P(ClearanceDeskTest, ListsPage) {
+  for (int n = 20; n < 25; ++n) OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", n);
+  v1::ListCasesRequest list;
+  list.mutable_page()->set_page_size(2);
+  std::set<std::string> seen;
+  for (int pages = 0; pages < 5; ++pages) {
+    auto page = desk_->List(list);
+    ASSERT_TRUE(page.ok());
+    for (const auto& c : page->cases()) seen.insert(c.case_id());
+    if (page->next_page_token().empty()) break;
+    list.mutable_page()->set_page_token(page->next_page_token());
+  }
+  EXPECT_EQ(seen.size(), 5u);
+  list.mutable_page()->set_page_token("!!");
+  EXPECT_EQ(desk_->List(list).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// The consumer on the real broker: DeclarationMatched events (one sent twice, one of another
+// type) open one case per declaration.
+TEST_P(ClearanceDeskTest, DeclarationMatchedOnKafkaOpensOneCasePerDeclaration) {
+  std::string topic = testing::UniqueTopic("clearance-declarations");
+  ASSERT_TRUE(testing::CreateTopic(topic, 3).ok());
+  auto producer = events::KafkaProducer::Create(testing::KafkaBrokers());
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  std::vector<events::Envelope> sent;
+  for (int n = 30; n < 33; ++n) {
+    dv1::DeclarationMatched m;
+    *m.mutable_declaration() = SampleDeclaration(dv1::DIRECTION_IMPORT, "9610", n);
+    sent.push_back(events::NewEvent(topic, "/parkline/declarations", m.declaration().order_key(), m,
+                                    absl::Now()));
+  }
+  sent.push_back(sent[0]);  // redelivered
+  dv1::DeclarationRejected rejected;
+  *rejected.mutable_declaration() = SampleDeclaration(dv1::DIRECTION_IMPORT, "9610", 99);
+  sent.push_back(events::NewEvent(topic, "/parkline/declarations", "x", rejected, absl::Now()));
+  for (size_t i = 0; i < sent.size(); ++i) {
+    ASSERT_TRUE((*producer)->Produce(events::ToRecord(sent[i]), i).ok());
+  }
+  for (const auto& d : (*producer)->Flush(absl::Seconds(20))) ASSERT_TRUE(d.status.ok());
+
+  events::ConsumerOptions options;
+  options.brokers = testing::KafkaBrokers();
+  options.group_id = testing::UniqueTopic("clearance-group");
+  options.topics = {topic};
+  events::EventConsumer consumer(*db_, options);
+  consumer.On("parkline.declarations.v1.DeclarationMatched",
+              [this](store::Transaction& tx, const events::Envelope& e) {
+                return desk_->ApplyDeclarationEvent(tx, e);
+              });
+  ASSERT_TRUE(consumer.Start().ok());
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (absl::Now() < deadline && desk_->List({})->cases_size() < 3) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  absl::SleepFor(absl::Seconds(1));  // a second case for the redelivered event would show by now
+  consumer.Stop();
+  auto cases = desk_->List({});
+  ASSERT_EQ(cases->cases_size(), 3);
+  std::set<std::string> keys;
+  for (const auto& c : cases->cases()) keys.insert(c.order_key());
+  EXPECT_EQ(keys,
+            (std::set<std::string>{"3301960001/ORD-30", "3301960001/ORD-31", "3301960001/ORD-32"}));
+}
+
+}  // namespace
+}  // namespace parkline::clearance
