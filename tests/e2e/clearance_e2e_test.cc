@@ -4,6 +4,7 @@
 // become a matched declaration, which opens a clearance case; the agent completes and submits the
 // inventory over gRPC; customs answers 2, 120, 399, 800 and the case is released, with its events
 // on parkline.clearance.v1. A case customs rejects gives the buyer's quota back in declarations.
+// The statistics binary counts both cases.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -18,6 +19,7 @@
 #include "parkline/clearance/v1/clearance.grpc.pb.h"
 #include "parkline/declarations/v1/declarations.grpc.pb.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
+#include "parkline/statistics/v1/statistics.grpc.pb.h"
 #include "samples/import_sets.h"
 #include "tests/support/service_process.h"
 
@@ -30,6 +32,8 @@ namespace ev1 = enterprises::v1;
 using Clearance = testing::ServiceUnderTest<cv1::ClearanceService>;
 using Declarations = testing::ServiceUnderTest<dv1::DeclarationService>;
 using Enterprises = testing::ServiceUnderTest<ev1::EnterpriseService>;
+namespace sv1 = statistics::v1;
+using Statistics = testing::ServiceUnderTest<sv1::StatisticsService>;
 
 constexpr uint64_t kSeed = 20251127;
 
@@ -60,13 +64,18 @@ std::string RunCode(std::mt19937_64& rng) { return absl::StrCat(1000000000 + rng
 class ClearanceE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // Topics of this test's own, so that the statistics count exactly this test's events.
     for (const char* topic :
-         {"parkline.enterprises.v1", "parkline.declarations.v1", "parkline.clearance.v1"}) {
-      ASSERT_TRUE(testing::CreateTopic(topic, 3).ok());
+         {"parkline.enterprises.v1", "parkline.declarations.v1", "parkline.clearance.v1",
+          "parkline.logistics.v1", "parkline.complaints.v1", "parkline.deadletter.v1"}) {
+      ASSERT_TRUE(testing::CreateTopic(prefix_ + topic, 3).ok());
     }
-    enterprises_ = std::make_unique<Enterprises>(ENTERPRISES_BINARY, "enterprises", dir_.path());
+    const std::map<std::string, std::string> env = {{"PARKLINE_TOPIC_PREFIX", prefix_}};
+    enterprises_ =
+        std::make_unique<Enterprises>(ENTERPRISES_BINARY, "enterprises", dir_.path(), env);
     declarations_ =
-        std::make_unique<Declarations>(DECLARATIONS_BINARY, "declarations", dir_.path());
+        std::make_unique<Declarations>(DECLARATIONS_BINARY, "declarations", dir_.path(), env);
+    statistics_ = std::make_unique<Statistics>(STATISTICS_BINARY, "statistics", dir_.path(), env);
     clearance::SimulatorOptions sim = Simulator();
     clearance_ = std::make_unique<Clearance>(
         CLEARANCE_BINARY, "clearance", dir_.path(),
@@ -75,11 +84,13 @@ class ClearanceE2eTest : public ::testing::Test {
             {"PARKLINE_SIMULATOR_STEP_MS", "200"},
             {"PARKLINE_SIMULATOR_INSPECTION_PERCENT", absl::StrCat(sim.inspection_percent)},
             {"PARKLINE_SIMULATOR_REJECTION_PERCENT", absl::StrCat(sim.rejection_percent)},
-            {"PARKLINE_SIMULATOR_SEED", absl::StrCat(kSeed)}});
+            {"PARKLINE_SIMULATOR_SEED", absl::StrCat(kSeed)},
+            {"PARKLINE_TOPIC_PREFIX", prefix_}});
     const std::vector<std::pair<std::string, testing::ServiceProcess*>> services = {
         {"enterprises", enterprises_.get()},
         {"declarations", declarations_.get()},
-        {"clearance", clearance_.get()}};
+        {"clearance", clearance_.get()},
+        {"statistics", statistics_.get()}};
     for (const auto& [name, s] : services) {
       // When a service does not come up, its log says why (the folder goes with the test).
       ASSERT_EQ(s->WaitServing(absl::Seconds(30)), grpc::health::v1::HealthCheckResponse::SERVING)
@@ -161,9 +172,11 @@ class ClearanceE2eTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  const std::string prefix_ = absl::StrCat("e2e", std::random_device{}(), ".");
   std::unique_ptr<Enterprises> enterprises_;
   std::unique_ptr<Declarations> declarations_;
   std::unique_ptr<Clearance> clearance_;
+  std::unique_ptr<Statistics> statistics_;
 };
 
 TEST_F(ClearanceE2eTest, FromThreeDocumentsToAReleasedCaseAndARejectedOneGivesTheQuotaBack) {
@@ -243,7 +256,7 @@ TEST_F(ClearanceE2eTest, FromThreeDocumentsToAReleasedCaseAndARejectedOneGivesTh
   // The events on the topic, keyed by the case id.
   std::map<std::string, int> types;
   testing::ReadTopic(
-      "parkline.clearance.v1", absl::Seconds(30),
+      prefix_ + "parkline.clearance.v1", absl::Seconds(30),
       [&](const testing::ConsumedRecord& r) {
         if (r.key == released.case_id()) types[testing::Header(r, "ce_type").substr(22)]++;
         return false;
@@ -287,6 +300,32 @@ TEST_F(ClearanceE2eTest, FromThreeDocumentsToAReleasedCaseAndARejectedOneGivesTh
             std::string::npos);
   EXPECT_NE(metrics.find("parkline_clearance_submitted_total{message_type=\"CEB621\"} 2"),
             std::string::npos);
+
+  // The statistics count both cases: two inventories sent, one released, one rejected.
+  auto total = [&](const std::string& indicator) {
+    sv1::GetTimeSeriesRequest request;
+    request.set_indicator(indicator);
+    request.set_granularity(sv1::GRANULARITY_YEAR);
+    (*request.mutable_label_filter())["mode"] = "9610";
+    sv1::TimeSeries series;  // the default period: the last 30 days
+    EXPECT_TRUE(
+        statistics_->Call(&sv1::StatisticsService::Stub::GetTimeSeries, request, &series).ok());
+    return series.series().empty() ? std::string() : series.series(0).total();
+  };
+  deadline = absl::Now() + absl::Seconds(30);
+  while ((total("clearance_released") != "1" || total("clearance_rejected") != "1") &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_EQ(total("declarations_matched"), "2");
+  EXPECT_EQ(total("clearance_submitted"), "2");
+  EXPECT_EQ(total("clearance_released"), "1");
+  EXPECT_EQ(total("clearance_rejected"), "1");
+  EXPECT_EQ(total("clearance_release_seconds_count"), "1");
+  std::string indicators = testing::HttpGet(statistics_->metrics_port(), "/metrics");
+  EXPECT_NE(
+      indicators.find("parkline_clearance_released_total{direction=\"import\",mode=\"9610\"} 1"),
+      std::string::npos);
 
   clearance_->process().Signal(SIGTERM);
   EXPECT_EQ(clearance_->process().Wait(absl::Seconds(10)), 0);
