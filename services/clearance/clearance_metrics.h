@@ -11,7 +11,7 @@ namespace parkline::clearance {
 // parkline_clearance_receipts_total{outcome="applied|duplicate|refused"}; refused counts a
 // receipt message refused whole (malformed XML, one bad receipt) once.
 void CountReceipt(const std::string& outcome);
-// parkline_clearance_submitted_total{message_type="CEB621|CEB603"}
+// parkline_clearance_inventories_sent_total{message_type="CEB621|CEB603"}
 void CountSubmitted(const std::string& message_type);
 // parkline_clearance_gateway_errors_total: sends the gateway failed (the message stays fetchable)
 void CountGatewayError();

@@ -55,14 +55,14 @@ std::string Rfc3339(absl::Time t) {
 
 prometheus::Family<prometheus::Counter>& Filed() {
   static auto& f = prometheus::BuildCounter()
-                       .Name("parkline_complaints_filed_total")
+                       .Name("parkline_complaint_filings_total")
                        .Help("Complaints filed, by category and channel.")
                        .Register(runtime::Metrics());
   return f;
 }
 prometheus::Family<prometheus::Counter>& Overdue() {
   static auto& f = prometheus::BuildCounter()
-                       .Name("parkline_complaints_overdue_total")
+                       .Name("parkline_complaint_escalations_total")
                        .Help("Committed deadlines that passed (supervision, 督办), by kind.")
                        .Register(runtime::Metrics());
   return f;

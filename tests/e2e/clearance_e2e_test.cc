@@ -298,7 +298,7 @@ TEST_F(ClearanceE2eTest, FromThreeDocumentsToAReleasedCaseAndARejectedOneGivesTh
       << metrics.substr(0, 2000);
   EXPECT_NE(metrics.find("parkline_clearance_receipts_total{outcome=\"refused\"} 2"),
             std::string::npos);
-  EXPECT_NE(metrics.find("parkline_clearance_submitted_total{message_type=\"CEB621\"} 2"),
+  EXPECT_NE(metrics.find("parkline_clearance_inventories_sent_total{message_type=\"CEB621\"} 2"),
             std::string::npos);
 
   // The statistics count both cases: two inventories sent, one released, one rejected.

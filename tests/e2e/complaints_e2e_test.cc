@@ -158,7 +158,7 @@ TEST_F(ComplaintsE2eTest, FromFilingToClosedOverGrpcWithItsEventsOnTheTopic) {
   EXPECT_EQ(closed.satisfaction(), 5);
   EXPECT_EQ(closed.category(), v1::CATEGORY_FACILITIES);
   EXPECT_NE(testing::HttpGet(service_->metrics_port(), "/metrics")
-                .find("parkline_complaints_filed_total"),
+                .find("parkline_complaint_filings_total"),
             std::string::npos);
   Stop();
   std::ifstream log(dir_.path() + "/complaints.log");
