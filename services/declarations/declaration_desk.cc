@@ -31,7 +31,8 @@ struct DeclarationDesk::Incoming {
   std::vector<std::pair<std::string, std::string>> codes;
   v1::Direction direction;
   std::string business_mode;
-  std::string sender;  // the enterprise code the event names
+  std::string sender;        // the enterprise code the event names
+  std::string logistics_no;  // waybills: the waybill number, which logistics keys shipments by
 };
 
 namespace {
@@ -112,6 +113,7 @@ DeclarationDesk::Incoming FromWaybill(const v1::Waybill& w, std::string field) {
                                "",
                                w.logistics_code()};
   in.codes = {{in.field + ".logistics_code", w.logistics_code()}};
+  in.logistics_no = w.logistics_no();
   return in;
 }
 
@@ -325,6 +327,7 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
         received.set_business_mode(in.business_mode);
         received.set_enterprise_code(in.sender);
         received.set_guid(in.guid);
+        received.set_logistics_no(in.logistics_no);
         if (!withdraw) {
           published = true;
           if (auto s = Publish(tx, received.order_key(), received); !s.ok()) return s;

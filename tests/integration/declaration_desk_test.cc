@@ -107,6 +107,32 @@ TEST_P(DeskTest, ThreeDocumentsInAnyOrderMakeOneDeclaration) {
   EXPECT_EQ(Events().size(), events.size());
 }
 
+// Logistics keys a shipment by (logistics enterprise, waybill number) and creates it from the
+// waybill's DocumentReceived: the event must name both.
+TEST_P(DeskTest, AWaybillsDocumentReceivedNamesItsWaybillNumber) {
+  auto s = samples::MakeImportSet(9);
+  ASSERT_TRUE(desk_->SubmitWaybill(s.waybill).ok());
+  ASSERT_TRUE(desk_->SubmitOrder(s.order).ok());
+  std::vector<v1::DocumentReceived> received;
+  db_->Read([&](store::Transaction& tx) -> absl::Status {
+       auto pending = events::ReadPending(tx, 100);
+       if (!pending.ok()) return pending.status();
+       for (const auto& p : *pending) {
+         if (p.envelope.type != "parkline.declarations.v1.DocumentReceived") continue;
+         received.emplace_back().ParseFromString(p.envelope.payload);
+       }
+       return absl::OkStatus();
+     })
+      .IgnoreError();
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_EQ(received[0].kind(), v1::DOCUMENT_KIND_WAYBILL);
+  EXPECT_EQ(received[0].enterprise_code(), s.waybill.logistics_code());
+  EXPECT_EQ(received[0].logistics_no(), s.waybill.logistics_no());
+  EXPECT_FALSE(received[0].logistics_no().empty());
+  EXPECT_EQ(received[1].kind(), v1::DOCUMENT_KIND_ORDER);
+  EXPECT_EQ(received[1].logistics_no(), "");
+}
+
 TEST_P(DeskTest, ResendWithOtherContentIsAlreadyExistsAndChangesFollowTheRules) {
   auto s = samples::MakeImportSet(2);
   ASSERT_TRUE(desk_->SubmitOrder(s.order).ok());
