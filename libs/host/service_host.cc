@@ -94,6 +94,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   }
   absl::Time started = absl::Now();
   log::Info("stopping", {{"signal", static_cast<int64_t>(signal)}});
+  for (auto& stopping : parts->on_stopping) stopping();
   (*server)->Stop();  // NOT_SERVING, drain, down: nothing new is accepted from here
   for (auto& consumer : parts->consumers) consumer->Stop();
   // Whatever the drained RPCs committed goes out now; anything left is published at next start.

@@ -44,6 +44,9 @@ struct ServiceParts {
   // Objects the services point to (domain logic, background tasks), destroyed after the server
   // and the consumers stopped, last one first.
   std::vector<std::shared_ptr<void>> keep_alive;
+  // Run at SIGTERM before the server drains: end what would otherwise hold the drain to its
+  // deadline (long-lived server streams, such as a watch).
+  std::vector<std::function<void()>> on_stopping;
 };
 
 struct ServiceDefinition {
