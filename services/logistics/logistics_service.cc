@@ -1,0 +1,155 @@
+#include "logistics/logistics_service.h"
+
+#include <set>
+
+#include "absl/time/clock.h"
+#include "auth/handler.h"
+#include "logistics/status_model.h"
+#include "logistics/waybill_status_message.h"
+#include "prometheus/gauge.h"
+#include "runtime/metrics.h"
+
+namespace parkline::logistics {
+namespace {
+
+constexpr char kPrefix[] = "/parkline.logistics.v1.LogisticsService/";
+
+template <typename T>
+absl::Status Deliver(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return result.status();
+  *response = std::move(*result);
+  return absl::OkStatus();
+}
+
+auth::Resource OfCarrier(const std::string& carrier_code) {
+  auth::Resource r;
+  r.carrier_code = carrier_code;
+  return r;
+}
+
+// A shipment is its carrier's, and (when the caller names the order) the order's platform's.
+auth::Resource OfShipment(const v1::GetShipmentRequest& request) {
+  auth::Resource r = OfCarrier(request.key().carrier_code());
+  const std::string& order_key = request.order_key();
+  if (!order_key.empty()) r.parties.push_back(order_key.substr(0, order_key.find('/')));
+  return r;
+}
+
+prometheus::Gauge& WatchersGauge() {
+  static auto& gauge = prometheus::BuildGauge()
+                           .Name("parkline_logistics_watchers")
+                           .Help("WatchShipment streams open now.")
+                           .Register(runtime::Metrics())
+                           .Add({});
+  return gauge;
+}
+
+}  // namespace
+
+#define PARKLINE_RPC(name, resource, body) \
+  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] { return body; })
+
+grpc::Status LogisticsService::RegisterShipment(grpc::ServerContext* ctx,
+                                                const v1::RegisterShipmentRequest* request,
+                                                v1::Shipment* response) {
+  return PARKLINE_RPC(RegisterShipment, OfCarrier(request->key().carrier_code()),
+                      Deliver(tracker_.Register(*request, absl::Now()), response));
+}
+
+grpc::Status LogisticsService::ReportTrackingEvents(grpc::ServerContext* ctx,
+                                                    const v1::ReportTrackingEventsRequest* request,
+                                                    v1::ReportTrackingEventsResponse* response) {
+  return PARKLINE_RPC(ReportTrackingEvents, OfCarrier(request->carrier_code()),
+                      Deliver(tracker_.Report(*request, absl::Now()), response));
+}
+
+grpc::Status LogisticsService::SubmitWaybillStatus(grpc::ServerContext* ctx,
+                                                   const v1::SubmitWaybillStatusRequest* request,
+                                                   v1::ReportTrackingEventsResponse* response) {
+  // Read once, here: the carrier it names decides who may send it.
+  auto batch = ReadWaybillStatusMessage(request->xml());
+  auth::Resource resource = batch.ok() ? OfCarrier(batch->carrier_code()) : auth::Resource{};
+  return PARKLINE_RPC(
+      SubmitWaybillStatus, resource,
+      batch.ok() ? Deliver(tracker_.Report(*batch, absl::Now()), response) : batch.status());
+}
+
+grpc::Status LogisticsService::GetShipment(grpc::ServerContext* ctx,
+                                           const v1::GetShipmentRequest* request,
+                                           v1::Shipment* response) {
+  return PARKLINE_RPC(GetShipment, OfShipment(*request), Deliver(tracker_.Get(*request), response));
+}
+
+grpc::Status LogisticsService::GetTimeline(grpc::ServerContext* ctx,
+                                           const v1::GetShipmentRequest* request,
+                                           v1::GetTimelineResponse* response) {
+  return PARKLINE_RPC(GetTimeline, OfShipment(*request),
+                      Deliver(tracker_.Timeline(*request), response));
+}
+
+grpc::Status LogisticsService::ListShipments(grpc::ServerContext* ctx,
+                                             const v1::ListShipmentsRequest* request,
+                                             v1::ListShipmentsResponse* response) {
+  auth::Resource resource = OfCarrier(request->carrier_code());
+  if (!request->enterprise_code().empty()) resource.parties.push_back(request->enterprise_code());
+  return PARKLINE_RPC(ListShipments, resource, Deliver(tracker_.List(*request), response));
+}
+
+grpc::Status LogisticsService::GetCoverageReport(grpc::ServerContext* ctx,
+                                                 const v1::CoverageReportRequest* request,
+                                                 v1::CoverageReport* response) {
+  return PARKLINE_RPC(GetCoverageReport, auth::Resource{},
+                      Deliver(tracker_.Coverage(*request), response));
+}
+
+grpc::Status LogisticsService::WatchShipment(
+    grpc::ServerContext* ctx, const v1::GetShipmentRequest* request,
+    grpc::ServerWriter<v1::WatchShipmentResponse>* writer) {
+  return PARKLINE_RPC(WatchShipment, OfShipment(*request), Watch(ctx, *request, writer));
+}
+
+#undef PARKLINE_RPC
+
+absl::Status LogisticsService::Watch(grpc::ServerContext* ctx,
+                                     const v1::GetShipmentRequest& request,
+                                     grpc::ServerWriter<v1::WatchShipmentResponse>* writer) {
+  WatchHub& hub = tracker_.hub();
+  // Subscribe before the first read, so that nothing stored in between is missed.
+  WatchHub::Subscription subscription(hub, ShipmentKeyText(request.key()));
+  WatchersGauge().Increment();
+  struct Decrement {
+    ~Decrement() { WatchersGauge().Decrement(); }
+  } decrement;
+
+  auto first = tracker_.Timeline(request);
+  if (!first.ok()) return first.status();
+  // Entries already sent, by seq: storage order is not commit order when writers run side by
+  // side, so "seq above the last sent" could skip one that committed late.
+  std::set<int64_t> sent;
+  for (const auto& e : first->entries()) sent.insert(e.seq());
+  v1::WatchShipmentResponse message;
+  *message.mutable_shipment() = first->shipment();
+  *message.mutable_entries() = first->entries();
+  v1::ShipmentStatus sent_status = first->shipment().status();
+  if (!writer->Write(message)) return absl::CancelledError("the watcher went away");
+  while (!IsTerminal(sent_status)) {
+    subscription.Wait(watch_poll_);
+    if (ctx->IsCancelled()) return absl::CancelledError("the watcher cancelled");
+    if (hub.stopping()) {
+      return absl::UnavailableError("the server is stopping; watch again to go on");
+    }
+    auto now = tracker_.Since(request, 0);
+    if (!now.ok()) return now.status();
+    v1::WatchShipmentResponse next;
+    *next.mutable_shipment() = now->shipment();
+    for (const auto& e : now->entries()) {
+      if (sent.insert(e.seq()).second) *next.add_entries() = e;
+    }
+    if (next.entries().empty() && next.shipment().status() == sent_status) continue;
+    sent_status = next.shipment().status();
+    if (!writer->Write(next)) return absl::CancelledError("the watcher went away");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace parkline::logistics

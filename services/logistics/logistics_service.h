@@ -1,0 +1,54 @@
+// The gRPC face of the shipment tracker: each RPC names the parties its request is about (for
+// the row-level rules), authorizes, calls ShipmentTracker and converts the result. WatchShipment
+// is a server stream on the synchronous server: it sends the timeline, then waits on the watch
+// hub (woken when this process stores entries for the shipment, or every poll interval to see
+// what other replicas stored) and sends what is new, until the shipment reaches its end, the
+// client cancels or the hub shuts down (SIGTERM).
+#ifndef PARKLINE_LOGISTICS_LOGISTICS_SERVICE_H_
+#define PARKLINE_LOGISTICS_LOGISTICS_SERVICE_H_
+
+#include "absl/time/time.h"
+#include "auth/authorizer.h"
+#include "logistics/shipment_tracker.h"
+#include "parkline/logistics/v1/logistics.grpc.pb.h"
+
+namespace parkline::logistics {
+
+class LogisticsService final : public v1::LogisticsService::Service {
+ public:
+  LogisticsService(ShipmentTracker& tracker, const auth::Authorizer& authorizer,
+                   absl::Duration watch_poll = absl::Seconds(1))
+      : tracker_(tracker), authorizer_(authorizer), watch_poll_(watch_poll) {}
+
+  grpc::Status RegisterShipment(grpc::ServerContext* ctx,
+                                const v1::RegisterShipmentRequest* request,
+                                v1::Shipment* response) override;
+  grpc::Status ReportTrackingEvents(grpc::ServerContext* ctx,
+                                    const v1::ReportTrackingEventsRequest* request,
+                                    v1::ReportTrackingEventsResponse* response) override;
+  grpc::Status SubmitWaybillStatus(grpc::ServerContext* ctx,
+                                   const v1::SubmitWaybillStatusRequest* request,
+                                   v1::ReportTrackingEventsResponse* response) override;
+  grpc::Status GetShipment(grpc::ServerContext* ctx, const v1::GetShipmentRequest* request,
+                           v1::Shipment* response) override;
+  grpc::Status GetTimeline(grpc::ServerContext* ctx, const v1::GetShipmentRequest* request,
+                           v1::GetTimelineResponse* response) override;
+  grpc::Status ListShipments(grpc::ServerContext* ctx, const v1::ListShipmentsRequest* request,
+                             v1::ListShipmentsResponse* response) override;
+  grpc::Status WatchShipment(grpc::ServerContext* ctx, const v1::GetShipmentRequest* request,
+                             grpc::ServerWriter<v1::WatchShipmentResponse>* writer) override;
+  grpc::Status GetCoverageReport(grpc::ServerContext* ctx, const v1::CoverageReportRequest* request,
+                                 v1::CoverageReport* response) override;
+
+ private:
+  absl::Status Watch(grpc::ServerContext* ctx, const v1::GetShipmentRequest& request,
+                     grpc::ServerWriter<v1::WatchShipmentResponse>* writer);
+
+  ShipmentTracker& tracker_;
+  const auth::Authorizer& authorizer_;
+  absl::Duration watch_poll_;
+};
+
+}  // namespace parkline::logistics
+
+#endif  // PARKLINE_LOGISTICS_LOGISTICS_SERVICE_H_

@@ -1,0 +1,65 @@
+#include "logistics/waybill_status_message.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "ceb/safe_xml.h"
+#include "errors/violations.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace parkline::logistics {
+namespace {
+
+using namespace parkline::ceb::internal;
+constexpr absl::string_view kCebNamespace = "http://www.chinaport.gov.cn/ceb";
+constexpr size_t kMaxBytes = 4 * 1024 * 1024;  // 100 statuses are a few tens of kilobytes
+
+std::string Child(const xmlNode* parent, absl::string_view name) {
+  const xmlNode* node = FindChild(parent, kCebNamespace, name);
+  return node == nullptr ? "" : TrimmedText(node);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ReportTrackingEventsRequest> ReadWaybillStatusMessage(absl::string_view xml) {
+  auto doc = ParseUntrustedXml(xml, "CEB513 message", kMaxBytes);
+  if (!doc.ok()) return doc.status();
+  const xmlNode* root = xmlDocGetRootElement(doc->get());
+  if (!IsElement(root, kCebNamespace, "CEB513Message")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("xml: the root is not a CEB513Message in namespace ", kCebNamespace));
+  }
+  v1::ReportTrackingEventsRequest request;
+  errors::Violations v;
+  absl::TimeZone beijing = absl::FixedTimeZone(8 * 3600);
+  int index = 0;
+  for (const xmlNode* node = root->children; node != nullptr; node = node->next) {
+    if (!IsElement(node, kCebNamespace, "LogisticsStatus")) continue;
+    std::string field = absl::StrCat("xml.LogisticsStatus[", index++, "]");
+    std::string carrier = Child(node, "logisticsCode");
+    if (request.carrier_code().empty()) request.set_carrier_code(carrier);
+    if (carrier != request.carrier_code()) {
+      v.Add(field + ".logisticsCode", "ONE_CARRIER",
+            absl::StrCat("is ", carrier, "; the message's first status is of ",
+                         request.carrier_code()));
+    }
+    v1::TrackingEvent* e = request.add_events();
+    e->set_waybill_no(Child(node, "logisticsNo"));
+    e->set_event_code(Child(node, "logisticsStatus"));
+    e->set_description(Child(node, "note"));
+    e->set_utc_offset_minutes(480);
+    std::string time = Child(node, "logisticsTime");
+    absl::Time when;
+    std::string error;
+    if (time.size() != 14 || !absl::ParseTime("%Y%m%d%H%M%S", time, beijing, &when, &error)) {
+      v.Add(field + ".logisticsTime", "FORMAT", "must be YYYYMMDDhhmmss");
+    } else {
+      *e->mutable_event_time() =
+          google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(when));
+    }
+  }
+  if (index == 0) v.Add("xml", "REQUIRED", "the message carries no LogisticsStatus");
+  if (!v.empty()) return v.ToStatus();
+  return request;
+}
+
+}  // namespace parkline::logistics

@@ -1,0 +1,188 @@
+// Every RPC of the logistics service against every role, over a real gRPC server: who may call
+// what, about whose shipments. A carrier reaches only its own carrier code's shipments, an
+// enterprise only those of declarations it is the platform of; refusals are PERMISSION_DENIED,
+// decided from the request alone.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "auth/credentials.h"
+#include "auth/grpc_authorizer.h"
+#include "events/schema.h"
+#include "grpcpp/create_channel.h"
+#include "logistics/access_policy.h"
+#include "logistics/logistics_service.h"
+#include "logistics/schema.h"
+#include "runtime/server.h"
+#include "tests/support/access_matrix.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::logistics {
+namespace {
+
+constexpr char kOwn[] = "3301960001";    // the enterprise's customs code, and the carrier's code
+constexpr char kOther[] = "4401960009";  // somebody else's
+
+// The expected policy, written out independently of access_policy.cc.
+const testing::AccessTable kExpected = {
+    {"RegisterShipment", {{"park-admin"}, {"carrier"}}},
+    {"ReportTrackingEvents", {{"park-admin"}, {"carrier"}}},
+    {"SubmitWaybillStatus", {{"park-admin"}, {"carrier"}}},
+    {"GetShipment", {{"park-admin", "park-staff", "customs-gateway"}, {"carrier", "enterprise"}}},
+    {"GetTimeline", {{"park-admin", "park-staff", "customs-gateway"}, {"carrier", "enterprise"}}},
+    {"WatchShipment", {{"park-admin", "park-staff", "customs-gateway"}, {"carrier", "enterprise"}}},
+    {"ListShipments", {{"park-admin", "park-staff", "customs-gateway"}, {"carrier", "enterprise"}}},
+    {"GetCoverageReport", {{"park-admin", "park-staff"}, {}}},
+};
+
+using Stub = v1::LogisticsService::Stub;
+using Call = std::function<grpc::Status(Stub&, grpc::ClientContext*, const std::string& code)>;
+
+v1::GetShipmentRequest ShipmentOf(const std::string& code) {
+  v1::GetShipmentRequest r;
+  r.mutable_key()->set_carrier_code(code);
+  r.mutable_key()->set_waybill_no("WB-1");
+  r.set_order_key(code + "/ORD-1");
+  return r;
+}
+
+const std::map<std::string, Call>& Calls() {
+  static const auto* calls = new std::map<std::string, Call>{
+      {"RegisterShipment",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::RegisterShipmentRequest r;
+         *r.mutable_key() = ShipmentOf(code).key();
+         v1::Shipment out;
+         return s.RegisterShipment(c, r, &out);
+       }},
+      {"ReportTrackingEvents",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::ReportTrackingEventsRequest r;
+         r.set_carrier_code(code);
+         r.add_events()->set_waybill_no("WB-1");
+         v1::ReportTrackingEventsResponse out;
+         return s.ReportTrackingEvents(c, r, &out);
+       }},
+      {"SubmitWaybillStatus",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::SubmitWaybillStatusRequest r;
+         r.set_xml(absl::StrCat(
+             R"(<ceb:CEB513Message guid="G" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb">)",
+             "<ceb:LogisticsStatus><ceb:logisticsCode>", code,
+             "</ceb:logisticsCode><ceb:logisticsNo>WB-1</ceb:logisticsNo>",
+             "<ceb:logisticsStatus>S</ceb:logisticsStatus>",
+             "<ceb:logisticsTime>20250101120000</ceb:logisticsTime></ceb:LogisticsStatus>",
+             "</ceb:CEB513Message>"));
+         v1::ReportTrackingEventsResponse out;
+         return s.SubmitWaybillStatus(c, r, &out);
+       }},
+      {"GetShipment",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::Shipment out;
+         return s.GetShipment(c, ShipmentOf(code), &out);
+       }},
+      {"GetTimeline",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::GetTimelineResponse out;
+         return s.GetTimeline(c, ShipmentOf(code), &out);
+       }},
+      {"WatchShipment",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         auto reader = s.WatchShipment(c, ShipmentOf(code));
+         v1::WatchShipmentResponse out;
+         while (reader->Read(&out)) {
+         }
+         return reader->Finish();
+       }},
+      {"ListShipments",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::ListShipmentsRequest r;
+         r.set_carrier_code(code);
+         r.set_enterprise_code(code);
+         v1::ListShipmentsResponse out;
+         return s.ListShipments(c, r, &out);
+       }},
+      {"GetCoverageReport",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::CoverageReportRequest r;
+         for (auto* d : {r.mutable_from(), r.mutable_to()}) {
+           d->set_year(2026);
+           d->set_month(11);
+           d->set_day(1);
+         }
+         v1::CoverageReport out;
+         return s.GetCoverageReport(c, r, &out);
+       }},
+  };
+  return *calls;
+}
+
+class LogisticsAccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = store::Database::Open("sqlite://" + dir_.path() + "/l.db");
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(*db);
+    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
+    ASSERT_TRUE(ApplySchema(*db_).ok());
+    auto mapping = StatusMapping::Load("");
+    ASSERT_TRUE(mapping.ok());
+    mapping_ = std::make_unique<StatusMapping>(std::move(*mapping));
+    tracker_ = std::make_unique<ShipmentTracker>(*db_, *mapping_, hub_, nullptr);
+    std::ofstream(dir_.path() + "/tokens.json")
+        << testing::RoleTokensFile("91350100M000100Y43", kOwn, kOwn);
+    store_ = std::make_unique<auth::CredentialStore>(dir_.path() + "/tokens.json");
+    ASSERT_TRUE(store_->Load().ok());
+    authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*store_, AccessPolicy());
+    service_ = std::make_unique<LogisticsService>(*tracker_, *authorizer_);
+    runtime::ServerOptions options;
+    options.address = "127.0.0.1:0";
+    auto server = runtime::GrpcServer::Start(options, {service_.get()});
+    ASSERT_TRUE(server.ok());
+    server_ = std::move(*server);
+    stub_ = v1::LogisticsService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+  }
+
+  testing::Invoke Invoker() {
+    return [this](const std::string& method, const std::string& authorization,
+                  const std::string& code) {
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+      if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
+      return Calls().at(method)(*stub_, &ctx, code);
+    };
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<StatusMapping> mapping_;
+  WatchHub hub_;
+  std::unique_ptr<ShipmentTracker> tracker_;
+  std::unique_ptr<auth::CredentialStore> store_;
+  std::unique_ptr<auth::GrpcAuthorizer> authorizer_;
+  std::unique_ptr<LogisticsService> service_;
+  std::unique_ptr<runtime::GrpcServer> server_;
+  std::unique_ptr<Stub> stub_;
+};
+
+TEST_F(LogisticsAccessTest, TheTableCoversEveryRpcOfTheService) {
+  std::set<std::string> calls;
+  for (const auto& [name, call] : Calls()) calls.insert(name);
+  testing::ExpectTableCoversService(
+      v1::Shipment::descriptor()->file()->FindServiceByName("LogisticsService"), kExpected, calls);
+}
+
+TEST_F(LogisticsAccessTest, EveryRpcTimesEveryRole) {
+  testing::ExpectEveryRpcTimesEveryRole(kExpected, kOwn, kOther, Invoker());
+}
+
+TEST_F(LogisticsAccessTest, NoCredentialsAreUnauthenticatedOnEveryRpc) {
+  testing::ExpectUnauthenticatedWithoutCredentials(kExpected, kOwn, Invoker());
+}
+
+}  // namespace
+}  // namespace parkline::logistics

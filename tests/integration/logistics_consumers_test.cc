@@ -1,0 +1,385 @@
+// The logistics consumers against the real local Kafka broker and a real database (every
+// backend): a waybill's DocumentReceived makes a shipment, customs milestones published by
+// clearance join its timeline, each event applied once though Kafka delivers it twice; and a
+// watch over gRPC receives the entries stored while it watches, then ends at delivery, on client
+// cancel, or at once when the hub shuts down.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "auth/authorizer.h"
+#include "events/consumer.h"
+#include "events/kafka_producer.h"
+#include "events/schema.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpcpp/create_channel.h"
+#include "logistics/customs_milestones.h"
+#include "logistics/logistics_service.h"
+#include "logistics/schema.h"
+#include "logistics/shipment_tracker.h"
+#include "parkline/clearance/v1/events.pb.h"
+#include "parkline/declarations/v1/events.pb.h"
+#include "runtime/server.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::logistics {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+namespace dv1 = parkline::declarations::v1;
+namespace cv1 = parkline::clearance::v1;
+
+// Lets every call through: the access rules have a test of their own.
+class AllowAll : public auth::Authorizer {
+ public:
+  absl::Status Authorize(const grpc::ServerContext&, absl::string_view,
+                         const auth::Resource&) const override {
+    return absl::OkStatus();
+  }
+};
+
+google::protobuf::Timestamp Stamp(absl::Time t) {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+
+class LogisticsConsumersTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
+    auto db = store::Database::Open(database_.url());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
+    ASSERT_TRUE(ApplySchema(*db_).ok());
+    auto mapping = StatusMapping::Load("");
+    ASSERT_TRUE(mapping.ok());
+    mapping_ = std::make_unique<StatusMapping>(std::move(*mapping));
+    tracker_ = std::make_unique<ShipmentTracker>(*db_, *mapping_, hub_, nullptr);
+    declarations_topic_ = testing::UniqueTopic("declarations");
+    clearance_topic_ = testing::UniqueTopic("clearance");
+    deadletter_ = testing::UniqueTopic("deadletter");
+    for (const auto& t : {declarations_topic_, clearance_topic_, deadletter_}) {
+      ASSERT_TRUE(testing::CreateTopic(t, 2).ok());
+    }
+    auto producer = events::KafkaProducer::Create(testing::KafkaBrokers());
+    ASSERT_TRUE(producer.ok());
+    producer_ = std::move(*producer);
+  }
+
+  void TearDown() override {
+    for (auto& c : consumers_) c->Stop();
+  }
+
+  void StartConsumers() {
+    std::string group = absl::StrCat("test-logistics-", events::NewUuid());
+    events::ConsumerOptions d;
+    d.brokers = testing::KafkaBrokers();
+    d.group_id = group + "-waybills";
+    d.topics = {declarations_topic_};
+    d.deadletter_topic = deadletter_;
+    auto declarations = std::make_unique<events::EventConsumer>(*db_, d);
+    for (const char* type : {"parkline.declarations.v1.DocumentReceived",
+                             "parkline.declarations.v1.DeclarationMatched"}) {
+      declarations->On(type, [this](store::Transaction& tx, const events::Envelope& e) {
+        return tracker_->ApplyDeclarationEvent(tx, e);
+      });
+    }
+    events::ConsumerOptions c = d;
+    c.group_id = group + "-customs";
+    c.topics = {clearance_topic_};
+    auto clearance = std::make_unique<events::EventConsumer>(*db_, c);
+    for (const char* type : kClearanceTypes) {
+      clearance->On(type, [this](store::Transaction& tx, const events::Envelope& e) {
+        return tracker_->ApplyClearanceEvent(tx, e);
+      });
+    }
+    for (auto* consumer : {declarations.get(), clearance.get()})
+      ASSERT_TRUE(consumer->Start().ok());
+    consumers_.push_back(std::move(declarations));
+    consumers_.push_back(std::move(clearance));
+  }
+
+  // Publishes events as their producers would; each one twice, as Kafka may deliver it.
+  void Publish(const std::vector<events::Envelope>& envelopes) {
+    int64_t tag = 0;
+    for (const auto& e : envelopes) {
+      for (int copy = 0; copy < 2; ++copy) {
+        ASSERT_TRUE(producer_->Produce(events::ToRecord(e), tag++).ok());
+      }
+    }
+    for (const auto& d : producer_->Flush(absl::Seconds(20))) ASSERT_TRUE(d.status.ok());
+  }
+
+  events::Envelope Waybill(const std::string& waybill_no, const std::string& order_key) {
+    dv1::DocumentReceived r;
+    r.set_kind(dv1::DOCUMENT_KIND_WAYBILL);
+    r.set_order_key(order_key);
+    r.set_direction(dv1::DIRECTION_IMPORT);
+    r.set_business_mode("9610");
+    r.set_enterprise_code("3301960004");
+    r.set_logistics_no(waybill_no);
+    return events::NewEvent(declarations_topic_, "/parkline/declarations", order_key, r,
+                            absl::Now() - absl::Hours(30));
+  }
+
+  events::Envelope Customs(const std::string& order_key, cv1::CaseStatus status, int code,
+                           absl::Time when) {
+    cv1::ClearanceStatusChanged changed;
+    changed.mutable_facts()->set_case_id("CASE-" + order_key);
+    changed.mutable_facts()->set_order_key(order_key);
+    changed.mutable_facts()->set_direction(dv1::DIRECTION_IMPORT);
+    changed.set_status(status);
+    changed.set_return_status(code);
+    *changed.mutable_return_time() = Stamp(when);
+    return events::NewEvent(clearance_topic_, "/parkline/clearance", "CASE-" + order_key, changed,
+                            when);
+  }
+
+  v1::GetTimelineResponse Timeline(const std::string& waybill) {
+    v1::GetShipmentRequest r;
+    r.mutable_key()->set_carrier_code("3301960004");
+    r.mutable_key()->set_waybill_no(waybill);
+    auto t = tracker_->Timeline(r);
+    return t.ok() ? *t : v1::GetTimelineResponse();
+  }
+
+  // Waits until `done` holds for the shipment's timeline.
+  bool WaitFor(const std::string& waybill,
+               const std::function<bool(const v1::GetTimelineResponse&)>& done) {
+    absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (absl::Now() < deadline) {
+      if (done(Timeline(waybill))) return true;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return false;
+  }
+
+  testing::TestDatabase database_{GetParam()};
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<StatusMapping> mapping_;
+  WatchHub hub_;
+  std::unique_ptr<ShipmentTracker> tracker_;
+  std::string declarations_topic_, clearance_topic_, deadletter_;
+  std::unique_ptr<events::KafkaProducer> producer_;
+  std::vector<std::unique_ptr<events::EventConsumer>> consumers_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, LogisticsConsumersTest,
+                         ::testing::ValuesIn(testing::StoreBackends()),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(LogisticsConsumersTest, WaybillsAndCustomsMilestonesArriveOnceThroughKafka) {
+  StartConsumers();
+  absl::Time now = absl::Now();
+  Publish({Waybill("KF0001", "3301960001/ORD-K1"), Waybill("KF0002", "3301960001/ORD-K2")});
+  Publish({Customs("3301960001/ORD-K1", cv1::CASE_STATUS_DECLARING, 2, now - absl::Hours(3)),
+           Customs("3301960001/ORD-K1", cv1::CASE_STATUS_INSPECTION, 500, now - absl::Hours(2)),
+           Customs("3301960001/ORD-K1", cv1::CASE_STATUS_RELEASED, 800, now - absl::Hours(1)),
+           Customs("3301960001/ORD-K1", cv1::CASE_STATUS_ACCEPTED, 120, now - absl::Hours(2))});
+  ASSERT_TRUE(WaitFor("KF0001", [](const v1::GetTimelineResponse& t) {
+    return t.shipment().reason() == v1::STATUS_REASON_CUSTOMS_RELEASED;
+  })) << Timeline("KF0001").DebugString();
+  ASSERT_TRUE(WaitFor("KF0002", [](const v1::GetTimelineResponse& t) {
+    return t.shipment().key().waybill_no() == "KF0002";
+  }));
+  // Let any redelivery land, then count: three milestones (120 is none), each once.
+  absl::SleepFor(absl::Seconds(1));
+  v1::GetTimelineResponse t = Timeline("KF0001");
+  ASSERT_EQ(t.entries_size(), 3) << t.DebugString();
+  for (const auto& e : t.entries()) EXPECT_EQ(e.source(), v1::EVENT_SOURCE_CUSTOMS);
+  EXPECT_EQ(t.entries(1).reason(), v1::STATUS_REASON_CUSTOMS_HELD);
+  EXPECT_EQ(t.shipment().status(), v1::SHIPMENT_STATUS_IMPORT_CUSTOMS);
+  EXPECT_TRUE(Timeline("KF0002").entries().empty());
+}
+
+class LogisticsWatchTest : public LogisticsConsumersTest {
+ protected:
+  void StartServer() {
+    service_ = std::make_unique<LogisticsService>(*tracker_, authorizer_, absl::Milliseconds(200));
+    runtime::ServerOptions options;
+    options.address = "127.0.0.1:0";
+    options.drain = absl::Seconds(10);
+    auto server = runtime::GrpcServer::Start(options, {service_.get()});
+    ASSERT_TRUE(server.ok());
+    server_ = std::move(*server);
+    stub_ = v1::LogisticsService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+  }
+
+  void Register(const std::string& waybill) {
+    v1::RegisterShipmentRequest r;
+    r.mutable_key()->set_carrier_code("3301960004");
+    r.mutable_key()->set_waybill_no(waybill);
+    r.set_order_key("3301960001/ORD-" + waybill);
+    ASSERT_TRUE(tracker_->Register(r, absl::Now() - absl::Hours(30)).ok());
+  }
+
+  void Report(const std::string& waybill, const std::string& code, absl::Duration ago) {
+    v1::ReportTrackingEventsRequest r;
+    r.set_carrier_code("3301960004");
+    v1::TrackingEvent* e = r.add_events();
+    e->set_waybill_no(waybill);
+    e->set_event_code(code);
+    *e->mutable_event_time() = Stamp(absl::Now() - ago);
+    auto stored = tracker_->Report(r, absl::Now());
+    ASSERT_TRUE(stored.ok()) << stored.status();
+  }
+
+  // Reads a watch on its own thread, keeping every message.
+  struct Watcher {
+    grpc::ClientContext ctx;
+    std::unique_ptr<grpc::ClientReader<v1::WatchShipmentResponse>> reader;
+    absl::Mutex mu;
+    std::vector<v1::WatchShipmentResponse> messages;
+    grpc::Status status;
+    bool done = false;
+    std::thread thread;
+
+    int entries() {
+      absl::MutexLock lock(&mu);
+      int n = 0;
+      for (const auto& m : messages) n += m.entries_size();
+      return n;
+    }
+    bool WaitUntil(const std::function<bool()>& cond, absl::Duration timeout) {
+      absl::Time deadline = absl::Now() + timeout;
+      while (absl::Now() < deadline) {
+        if (cond()) return true;
+        absl::SleepFor(absl::Milliseconds(20));
+      }
+      return cond();
+    }
+    ~Watcher() {
+      if (thread.joinable()) thread.join();
+    }
+  };
+
+  std::unique_ptr<Watcher> Watch(const std::string& waybill) {
+    auto w = std::make_unique<Watcher>();
+    v1::GetShipmentRequest r;
+    r.mutable_key()->set_carrier_code("3301960004");
+    r.mutable_key()->set_waybill_no(waybill);
+    w->reader = stub_->WatchShipment(&w->ctx, r);
+    Watcher* raw = w.get();
+    w->thread = std::thread([raw] {
+      v1::WatchShipmentResponse m;
+      while (raw->reader->Read(&m)) {
+        absl::MutexLock lock(&raw->mu);
+        raw->messages.push_back(m);
+      }
+      grpc::Status s = raw->reader->Finish();
+      absl::MutexLock lock(&raw->mu);
+      raw->status = s;
+      raw->done = true;
+    });
+    return w;
+  }
+
+  AllowAll authorizer_;
+  std::unique_ptr<LogisticsService> service_;
+  std::unique_ptr<runtime::GrpcServer> server_;
+  std::unique_ptr<v1::LogisticsService::Stub> stub_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, LogisticsWatchTest,
+                         ::testing::ValuesIn(testing::StoreBackends()),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(LogisticsWatchTest, AWatcherGetsTheTimelineThenEachNewEntryUntilDelivery) {
+  StartConsumers();
+  StartServer();
+  Register("WF0001");
+  Report("WF0001", "揽收", absl::Hours(20));
+  auto w = Watch("WF0001");
+  ASSERT_TRUE(w->WaitUntil([&] { return w->entries() == 1; }, absl::Seconds(10)));
+  {
+    absl::MutexLock lock(&w->mu);
+    EXPECT_EQ(w->messages.front().shipment().status(), v1::SHIPMENT_STATUS_PICKED_UP);
+  }
+  // Stored in this process: the hub wakes the watch.
+  Report("WF0001", "在途", absl::Hours(10));
+  ASSERT_TRUE(w->WaitUntil([&] { return w->entries() == 2; }, absl::Seconds(10)));
+  // Published by clearance while it watches, applied by the consumer.
+  Publish({Customs("3301960001/ORD-WF0001", cv1::CASE_STATUS_RELEASED, 800,
+                   absl::Now() - absl::Hours(5))});
+  ASSERT_TRUE(w->WaitUntil([&] { return w->entries() == 3; }, absl::Seconds(60)));
+  {
+    absl::MutexLock lock(&w->mu);
+    EXPECT_EQ(w->messages.back().entries(0).source(), v1::EVENT_SOURCE_CUSTOMS);
+  }
+  Report("WF0001", "签收", absl::Hours(1));
+  ASSERT_TRUE(w->WaitUntil(
+      [&] {
+        absl::MutexLock lock(&w->mu);
+        return w->done;
+      },
+      absl::Seconds(10)));
+  absl::MutexLock lock(&w->mu);
+  EXPECT_TRUE(w->status.ok()) << w->status.error_message();
+  EXPECT_EQ(w->messages.back().shipment().status(), v1::SHIPMENT_STATUS_DELIVERED);
+}
+
+TEST_P(LogisticsWatchTest, EntriesStoredByAnotherReplicaArriveByPolling) {
+  StartServer();
+  Register("WF0002");
+  auto w = Watch("WF0002");
+  ASSERT_TRUE(w->WaitUntil([&] { return !w->messages.empty(); }, absl::Seconds(10)));
+  // Another replica: its own tracker and hub on the same database; ours is never woken.
+  WatchHub other_hub;
+  ShipmentTracker other(*db_, *mapping_, other_hub, nullptr);
+  v1::ReportTrackingEventsRequest r;
+  r.set_carrier_code("3301960004");
+  v1::TrackingEvent* e = r.add_events();
+  e->set_waybill_no("WF0002");
+  e->set_event_code("EMA");
+  *e->mutable_event_time() = Stamp(absl::Now() - absl::Hours(1));
+  ASSERT_TRUE(other.Report(r, absl::Now()).ok());
+  EXPECT_TRUE(w->WaitUntil([&] { return w->entries() == 1; }, absl::Seconds(5)));
+  w->ctx.TryCancel();
+  ASSERT_TRUE(w->WaitUntil(
+      [&] {
+        absl::MutexLock lock(&w->mu);
+        return w->done;
+      },
+      absl::Seconds(5)));
+  absl::MutexLock lock(&w->mu);
+  EXPECT_EQ(w->status.error_code(), grpc::StatusCode::CANCELLED);
+}
+
+TEST_P(LogisticsWatchTest, ShutdownEndsWatchesAtOnceWithoutHoldingTheDrain) {
+  StartServer();
+  Register("WF0003");
+  auto w = Watch("WF0003");
+  ASSERT_TRUE(w->WaitUntil([&] { return !w->messages.empty(); }, absl::Seconds(10)));
+  EXPECT_EQ(hub_.watchers(), 1);
+  absl::Time start = absl::Now();
+  hub_.Shutdown();  // what the host does at SIGTERM, before the server drains
+  server_->Stop();  // drain is 10 s: a watch still open would hold it that long
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  ASSERT_TRUE(w->WaitUntil(
+      [&] {
+        absl::MutexLock lock(&w->mu);
+        return w->done;
+      },
+      absl::Seconds(5)));
+  absl::MutexLock lock(&w->mu);
+  EXPECT_EQ(w->status.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_P(LogisticsWatchTest, WatchingAnUnknownShipmentIsNotFound) {
+  StartServer();
+  auto w = Watch("NOPE");
+  ASSERT_TRUE(w->WaitUntil(
+      [&] {
+        absl::MutexLock lock(&w->mu);
+        return w->done;
+      },
+      absl::Seconds(5)));
+  absl::MutexLock lock(&w->mu);
+  EXPECT_EQ(w->status.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace parkline::logistics
