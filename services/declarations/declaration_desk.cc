@@ -58,7 +58,8 @@ DeclarationDesk::Incoming FromOrder(const v1::Order& o, std::string field) {
                                {},
                                o.direction(),
                                BusinessModeOf(o),
-                               o.ebc_code()};
+                               o.ebc_code(),
+                               ""};
   in.codes = {{in.field + ".ebp_code", o.ebp_code()}, {in.field + ".ebc_code", o.ebc_code()}};
   if (o.direction() == v1::DIRECTION_IMPORT)
     in.codes.push_back({in.field + ".pay_code", o.pay_code()});
@@ -77,7 +78,8 @@ DeclarationDesk::Incoming FromPayment(const v1::Payment& p, std::string field) {
                                {},
                                v1::DIRECTION_IMPORT,
                                "",
-                               p.pay_code()};
+                               p.pay_code(),
+                               ""};
   in.codes = {{in.field + ".pay_code", p.pay_code()}, {in.field + ".ebp_code", p.ebp_code()}};
   return in;
 }
@@ -94,7 +96,8 @@ DeclarationDesk::Incoming FromReceipt(const v1::Receipt& r, std::string field) {
                                {},
                                v1::DIRECTION_EXPORT,
                                "",
-                               r.ebc_code()};
+                               r.ebc_code(),
+                               ""};
   in.codes = {{in.field + ".ebc_code", r.ebc_code()}, {in.field + ".pay_code", r.pay_code()}};
   return in;
 }
@@ -111,9 +114,9 @@ DeclarationDesk::Incoming FromWaybill(const v1::Waybill& w, std::string field) {
                                {},
                                w.direction(),
                                "",
-                               w.logistics_code()};
+                               w.logistics_code(),
+                               w.logistics_no()};
   in.codes = {{in.field + ".logistics_code", w.logistics_code()}};
-  in.logistics_no = w.logistics_no();
   return in;
 }
 

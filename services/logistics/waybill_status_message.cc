@@ -1,6 +1,11 @@
 #include "logistics/waybill_status_message.h"
 
+#include <algorithm>
+#include <optional>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "ceb/safe_xml.h"
 #include "errors/violations.h"
@@ -18,6 +23,21 @@ std::string Child(const xmlNode* parent, absl::string_view name) {
   return node == nullptr ? "" : TrimmedText(node);
 }
 
+// YYYYMMDDhhmmss on customs' clock (UTC+8). Read by position: absl's %Y would take every digit.
+std::optional<absl::Time> BeijingTime(const std::string& text) {
+  if (text.size() != 14 || !std::all_of(text.begin(), text.end(), absl::ascii_isdigit)) {
+    return std::nullopt;
+  }
+  auto part = [&](size_t at, size_t n) { return std::stoi(text.substr(at, n)); };
+  absl::CivilSecond civil(part(0, 4), part(4, 2), part(6, 2), part(8, 2), part(10, 2), part(12, 2));
+  if (civil.year() != part(0, 4) || civil.month() != part(4, 2) || civil.day() != part(6, 2) ||
+      civil.hour() != part(8, 2) || civil.minute() != part(10, 2) ||
+      civil.second() != part(12, 2)) {
+    return std::nullopt;  // normalized: it was no real date or time
+  }
+  return absl::FromCivil(civil, absl::FixedTimeZone(8 * 3600));
+}
+
 }  // namespace
 
 absl::StatusOr<v1::ReportTrackingEventsRequest> ReadWaybillStatusMessage(absl::string_view xml) {
@@ -30,7 +50,6 @@ absl::StatusOr<v1::ReportTrackingEventsRequest> ReadWaybillStatusMessage(absl::s
   }
   v1::ReportTrackingEventsRequest request;
   errors::Violations v;
-  absl::TimeZone beijing = absl::FixedTimeZone(8 * 3600);
   int index = 0;
   for (const xmlNode* node = root->children; node != nullptr; node = node->next) {
     if (!IsElement(node, kCebNamespace, "LogisticsStatus")) continue;
@@ -47,14 +66,12 @@ absl::StatusOr<v1::ReportTrackingEventsRequest> ReadWaybillStatusMessage(absl::s
     e->set_event_code(Child(node, "logisticsStatus"));
     e->set_description(Child(node, "note"));
     e->set_utc_offset_minutes(480);
-    std::string time = Child(node, "logisticsTime");
-    absl::Time when;
-    std::string error;
-    if (time.size() != 14 || !absl::ParseTime("%Y%m%d%H%M%S", time, beijing, &when, &error)) {
-      v.Add(field + ".logisticsTime", "FORMAT", "must be YYYYMMDDhhmmss");
+    auto when = BeijingTime(Child(node, "logisticsTime"));
+    if (!when) {
+      v.Add(field + ".logisticsTime", "FORMAT", "must be a time as YYYYMMDDhhmmss");
     } else {
       *e->mutable_event_time() =
-          google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(when));
+          google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(*when));
     }
   }
   if (index == 0) v.Add("xml", "REQUIRED", "the message carries no LogisticsStatus");
