@@ -5,6 +5,7 @@
 // CEB513 sample, and every effect with its event in the outbox.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -458,6 +459,38 @@ TEST_P(LogisticsTrackerTest, AnEnterpriseNamingAnotherOrderFindsNothing) {
   *r.mutable_key() = Key("NONE");
   r.clear_order_key();
   EXPECT_EQ(tracker_->Get(r).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_P(LogisticsTrackerTest, AFullBatchIsStoredInOneCall) {
+  for (int s = 0; s < 50; ++s) Register("BT" + std::to_string(s));
+  std::vector<v1::TrackingEvent> events;
+  const char* codes[] = {"EMA", "EMB", "EMC", "EMD", "EDB", "EDC", "EDD", "EDE", "EDG", "EMI"};
+  for (int s = 0; s < 50; ++s) {
+    for (int i = 0; i < 10; ++i) {
+      events.push_back(Event("BT" + std::to_string(s), codes[i], kNow - absl::Hours(40 - i)));
+    }
+  }
+  absl::Time start = absl::Now();
+  auto r = tracker_->Report(Batch(events), kNow);
+  absl::Duration took = absl::Now() - start;
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->stored(), 500);
+  std::printf("%s: 500 events for 50 shipments in one batch: %lld ms\n", GetParam().c_str(),
+              static_cast<long long>(absl::ToInt64Milliseconds(took)));
+  RecordProperty("batch_500_ms", std::to_string(absl::ToInt64Milliseconds(took)));
+  EXPECT_EQ(Get("BT7").status(), v1::SHIPMENT_STATUS_DELIVERED);
+  // Again: every one a duplicate, nothing published.
+  size_t before = Outbox().size();
+  r = tracker_->Report(Batch(events), kNow);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->duplicates(), 500);
+  EXPECT_EQ(Outbox().size(), before);
+  // One more than the limit: refused whole.
+  TrackerOptions small;
+  small.limits.max_batch = 499;
+  ShipmentTracker limited(*db_, *mapping_, hub_, nullptr, small);
+  EXPECT_EQ(limited.Report(Batch(events), kNow).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_P(LogisticsTrackerTest, TheOfficialCeb513SampleIsAcceptedOnce) {
