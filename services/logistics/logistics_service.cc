@@ -1,5 +1,6 @@
 #include "logistics/logistics_service.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/time/clock.h"
@@ -132,12 +133,17 @@ absl::Status LogisticsService::Watch(grpc::ServerContext* ctx,
   *message.mutable_entries() = first->entries();
   v1::ShipmentStatus sent_status = first->shipment().status();
   if (!writer->Write(message)) return absl::CancelledError("the watcher went away");
+  absl::Time next_poll = absl::Now() + watch_poll_;
   while (!IsTerminal(sent_status)) {
-    subscription.Wait(watch_poll_);
+    // The synchronous server has no callback for a client's cancel: look at least this often.
+    constexpr absl::Duration kCancelCheck = absl::Milliseconds(250);
+    bool notified = subscription.Wait(std::min(kCancelCheck, next_poll - absl::Now()));
     if (ctx->IsCancelled()) return absl::CancelledError("the watcher cancelled");
     if (hub.stopping()) {
       return absl::UnavailableError("the server is stopping; watch again to go on");
     }
+    if (!notified && absl::Now() < next_poll) continue;
+    next_poll = absl::Now() + watch_poll_;
     auto now = tracker_.Since(request, 0);
     if (!now.ok()) return now.status();
     v1::WatchShipmentResponse next;

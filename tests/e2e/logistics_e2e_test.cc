@@ -99,19 +99,24 @@ bool WaitUntil(const std::function<bool()>& cond, absl::Duration timeout) {
 class LogisticsE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* topic : {"parkline.enterprises.v1", "parkline.declarations.v1",
-                              "parkline.clearance.v1", "parkline.logistics.v1"}) {
-      ASSERT_TRUE(testing::CreateTopic(topic, 3).ok());
+    // Topics of this run only: a new consumer group reads its topics from the beginning, and the
+    // shared broker's own topics hold every earlier run's events.
+    prefix_ = absl::StrCat("e2e", std::random_device{}(), ".");
+    for (const char* topic :
+         {"parkline.enterprises.v1", "parkline.declarations.v1", "parkline.clearance.v1",
+          "parkline.logistics.v1", "parkline.deadletter.v1"}) {
+      ASSERT_TRUE(testing::CreateTopic(prefix_ + topic, 3).ok());
     }
-    enterprises_ = std::make_unique<Enterprises>(ENTERPRISES_BINARY, "enterprises", dir_.path());
+    std::map<std::string, std::string> env = {{"PARKLINE_TOPIC_PREFIX", prefix_}};
+    enterprises_ =
+        std::make_unique<Enterprises>(ENTERPRISES_BINARY, "enterprises", dir_.path(), env);
     declarations_ =
-        std::make_unique<Declarations>(DECLARATIONS_BINARY, "declarations", dir_.path());
+        std::make_unique<Declarations>(DECLARATIONS_BINARY, "declarations", dir_.path(), env);
     // A short poll so that the fallback is exercised quickly too; a long drain, so that a watch
     // holding it would show.
-    logistics_ = std::make_unique<Logistics>(
-        LOGISTICS_BINARY, "logistics", dir_.path(),
-        std::map<std::string, std::string>{{"PARKLINE_WATCH_POLL_MS", "200"},
-                                           {"PARKLINE_DRAIN_SECONDS", "10"}});
+    env["PARKLINE_WATCH_POLL_MS"] = "200";
+    env["PARKLINE_DRAIN_SECONDS"] = "10";
+    logistics_ = std::make_unique<Logistics>(LOGISTICS_BINARY, "logistics", dir_.path(), env);
     for (testing::ServiceProcess* p : std::initializer_list<testing::ServiceProcess*>{
              enterprises_.get(), declarations_.get(), logistics_.get()}) {
       ASSERT_EQ(p->WaitServing(absl::Seconds(30)), grpc::health::v1::HealthCheckResponse::SERVING);
@@ -178,8 +183,8 @@ class LogisticsE2eTest : public ::testing::Test {
     changed.set_return_status(code);
     changed.set_status(status);
     *changed.mutable_return_time() = Stamp(when);
-    auto e = events::NewEvent("parkline.clearance.v1", "/parkline/clearance", "CASE-" + order_key,
-                              changed, absl::Now());
+    auto e = events::NewEvent(prefix_ + "parkline.clearance.v1", "/parkline/clearance",
+                              "CASE-" + order_key, changed, absl::Now());
     ASSERT_TRUE(producer_->Produce(events::ToRecord(e), 1).ok());
     for (const auto& d : producer_->Flush(absl::Seconds(20))) ASSERT_TRUE(d.status.ok());
   }
@@ -213,6 +218,7 @@ class LogisticsE2eTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  std::string prefix_;
   std::unique_ptr<Enterprises> enterprises_;
   std::unique_ptr<Declarations> declarations_;
   std::unique_ptr<Logistics> logistics_;
@@ -287,7 +293,7 @@ TEST_F(LogisticsE2eTest, FromAWaybillToADeliveredShipmentWatchedOverGrpc) {
   // The events on parkline.logistics.v1, for this shipment.
   std::string subject = absl::StrCat(codes.logistics, "/", set.waybill.logistics_no());
   auto records = testing::ReadTopic(
-      "parkline.logistics.v1", absl::Seconds(60),
+      prefix_ + "parkline.logistics.v1", absl::Seconds(60),
       [&](const testing::ConsumedRecord& r) { return r.key == subject; },
       [](const std::vector<testing::ConsumedRecord>& kept) {
         for (const auto& r : kept) {

@@ -339,7 +339,17 @@ TEST_P(LogisticsWatchTest, TheNotifierWakesAWatchLongBeforeItsPoll) {
   std::printf("watch latency, in-process notifier, worst of 5: %lld ms\n",
               static_cast<long long>(absl::ToInt64Milliseconds(worst)));
   EXPECT_LT(worst, absl::Seconds(10));  // the poll is 30 s: only the notifier is this quick
+  // A client's cancel is seen long before the next poll too.
+  absl::Time cancelled = absl::Now();
   w->ctx.TryCancel();
+  ASSERT_TRUE(w->WaitUntil(
+      [&] {
+        absl::MutexLock lock(&w->mu);
+        return w->done;
+      },
+      absl::Seconds(10)));
+  EXPECT_TRUE(w->WaitUntil([&] { return hub_.watchers() == 0; }, absl::Seconds(5)))
+      << "the server-side watch still runs " << absl::Now() - cancelled << " after the cancel";
 }
 
 TEST_P(LogisticsWatchTest, EntriesStoredByAnotherReplicaArriveByPolling) {
