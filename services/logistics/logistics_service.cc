@@ -134,6 +134,9 @@ absl::Status LogisticsService::Watch(grpc::ServerContext* ctx,
   v1::ShipmentStatus sent_status = first->shipment().status();
   if (!writer->Write(message)) return absl::CancelledError("the watcher went away");
   absl::Time next_poll = absl::Now() + watch_poll_;
+  // A consumer wakes the hub before its transaction commits (EventConsumer has no hook after
+  // it): a wake-up that finds nothing new is followed by quick looks, 50, 100, 200 ms later.
+  absl::Duration recheck = absl::ZeroDuration();
   while (!IsTerminal(sent_status)) {
     // The synchronous server has no callback for a client's cancel: look at least this often.
     constexpr absl::Duration kCancelCheck = absl::Milliseconds(250);
@@ -143,7 +146,7 @@ absl::Status LogisticsService::Watch(grpc::ServerContext* ctx,
       return absl::UnavailableError("the server is stopping; watch again to go on");
     }
     if (!notified && absl::Now() < next_poll) continue;
-    next_poll = absl::Now() + watch_poll_;
+    if (notified) recheck = absl::Milliseconds(50);
     auto now = tracker_.Since(request, 0);
     if (!now.ok()) return now.status();
     v1::WatchShipmentResponse next;
@@ -151,7 +154,15 @@ absl::Status LogisticsService::Watch(grpc::ServerContext* ctx,
     for (const auto& e : now->entries()) {
       if (sent.insert(e.seq()).second) *next.add_entries() = e;
     }
-    if (next.entries().empty() && next.shipment().status() == sent_status) continue;
+    bool nothing_new = next.entries().empty() && next.shipment().status() == sent_status;
+    if (nothing_new && recheck > absl::ZeroDuration() && recheck <= absl::Milliseconds(200)) {
+      next_poll = absl::Now() + recheck;
+      recheck *= 2;
+      continue;
+    }
+    recheck = absl::ZeroDuration();
+    next_poll = absl::Now() + watch_poll_;
+    if (nothing_new) continue;
     sent_status = next.shipment().status();
     if (!writer->Write(next)) return absl::CancelledError("the watcher went away");
   }

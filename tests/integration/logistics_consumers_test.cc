@@ -352,6 +352,20 @@ TEST_P(LogisticsWatchTest, TheNotifierWakesAWatchLongBeforeItsPoll) {
       << "the server-side watch still runs " << absl::Now() - cancelled << " after the cancel";
 }
 
+// The consumer wakes the hub inside its transaction, before the commit; the watch looks again
+// shortly after, so the entry arrives long before the (30 s) poll.
+TEST_P(LogisticsWatchTest, EntriesAppliedByAConsumerWakeTheWatchBeforeItsPoll) {
+  StartConsumers();
+  StartServer(absl::Seconds(30));
+  Register("WF0005");
+  auto w = Watch("WF0005");
+  ASSERT_TRUE(w->WaitUntil([&] { return !w->messages.empty(); }, absl::Seconds(10)));
+  Publish({Customs("3301960001/ORD-WF0005", cv1::CASE_STATUS_RELEASED, 800,
+                   absl::Now() - absl::Hours(1))});
+  EXPECT_TRUE(w->WaitUntil([&] { return w->entries() == 1; }, absl::Seconds(20)));
+  w->ctx.TryCancel();
+}
+
 TEST_P(LogisticsWatchTest, EntriesStoredByAnotherReplicaArriveByPolling) {
   StartServer();
   Register("WF0002");
