@@ -5,6 +5,10 @@
 #include "logistics/status_mapping.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace parkline::logistics {
 namespace {
@@ -123,6 +127,21 @@ TEST(LogisticsStatusMapping, ACarriersOwnTableGoesFirstAndOthersKeepTheShared) {
   EXPECT_FALSE(m->Normalize("SF", "EMA", kImport).mapped);
   EXPECT_EQ(m->Normalize("YTO", "3", kImport).status, v1::SHIPMENT_STATUS_DELIVERED);
   EXPECT_EQ(m->Normalize("YTO", "50", kImport).mapped, false);
+}
+
+TEST(LogisticsStatusMapping, AFolderAddsACarriersTableWithoutARebuild) {
+  std::string dir = ::testing::TempDir() + "/logistics-mapping-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/zto.csv") << "code,status,reason,description\nZ1,PICKED_UP,,揽件\n";
+  std::ofstream(dir + "/carriers.csv") << "carrier_code,tables\nZTO,zto;cn_express\n";
+  auto m = StatusMapping::Load(dir);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->Normalize("ZTO", "Z1", kImport).status, v1::SHIPMENT_STATUS_PICKED_UP);
+  EXPECT_EQ(m->Normalize("ZTO", "派件", kImport).status, v1::SHIPMENT_STATUS_OUT_FOR_DELIVERY);
+  EXPECT_EQ(m->Normalize("SF", "EMA", kImport).status, v1::SHIPMENT_STATUS_PICKED_UP);
+  EXPECT_FALSE(m->Normalize("SF", "Z1", kImport).mapped);
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(StatusMapping::Load(dir).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(LogisticsStatusMapping, BrokenTablesAreRefusedWithFileAndLine) {
