@@ -60,8 +60,9 @@ absl::StatusOr<std::optional<CustomsMilestone>> MilestoneOf(const events::Envelo
   if (event.type == "parkline.clearance.v1.ClearanceSubmitted") {
     auto e = Parse<cv1::ClearanceSubmitted>(event);
     if (!e.ok()) return e.status();
-    m = Make(e->facts(), v1::STATUS_REASON_CUSTOMS_DECLARED, "2", e->facts().submit_time(),
-             "declared to customs");
+    // Not a receipt code: the park sent the inventory; customs' own "2" follows as a receipt.
+    m = Make(e->facts(), v1::STATUS_REASON_CUSTOMS_DECLARED, "SUBMITTED", e->facts().submit_time(),
+             "inventory sent to customs");
   } else if (event.type == "parkline.clearance.v1.ClearanceStatusChanged") {
     auto e = Parse<cv1::ClearanceStatusChanged>(event);
     if (!e.ok()) return e.status();

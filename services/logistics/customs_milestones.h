@@ -1,10 +1,10 @@
 // Customs milestones for the timeline, from the clearance service's events
-// (parkline.clearance.v1): declared (ClearanceSubmitted, receipt 2), held (inspection 500,
-// detention 501..599), released (800) and rejected (100, 700, negative codes). Each becomes an
-// IMPORT_CUSTOMS or EXPORT_CUSTOMS entry (by the case's direction) marked EVENT_SOURCE_CUSTOMS,
-// for the shipment that carries the case's declaration (its order_key). Receipts that are not
-// milestones (120 accepted, 300 manual review, 399 concluded, 899 closed) add nothing.
-// Pure; thread-safe.
+// (parkline.clearance.v1): declared (ClearanceSubmitted, raw code SUBMITTED; receipt 2), held
+// (inspection 500, detention 501..599), released (800) and rejected (100, 700, negative codes).
+// Each becomes an IMPORT_CUSTOMS or EXPORT_CUSTOMS entry (by the case's direction) marked
+// EVENT_SOURCE_CUSTOMS, for the shipment that carries the case's declaration (its order_key).
+// Receipts that are not milestones (120 accepted, 300 manual review, 399 concluded, 899 closed)
+// add nothing. Pure; thread-safe.
 #ifndef PARKLINE_LOGISTICS_CUSTOMS_MILESTONES_H_
 #define PARKLINE_LOGISTICS_CUSTOMS_MILESTONES_H_
 

@@ -13,9 +13,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "clearance/clearance_desk.h"
+#include "clearance/sample_cases.h"
 #include "events/envelope.h"
 #include "events/kafka_producer.h"
 #include "google/protobuf/util/time_util.h"
+#include "parkline/clearance/v1/clearance.grpc.pb.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/declarations.grpc.pb.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
@@ -29,7 +32,7 @@ namespace {
 namespace dv1 = declarations::v1;
 namespace ev1 = enterprises::v1;
 namespace lv1 = logistics::v1;
-namespace cv1 = clearance::v1;
+namespace cv1 = ::parkline::clearance::v1;
 using google::protobuf::util::TimeUtil;
 using Declarations = testing::ServiceUnderTest<dv1::DeclarationService>;
 using Enterprises = testing::ServiceUnderTest<ev1::EnterpriseService>;
@@ -312,6 +315,85 @@ TEST_F(LogisticsE2eTest, FromAWaybillToADeliveredShipmentWatchedOverGrpc) {
   lv1::ShipmentDelivered delivered;
   ASSERT_TRUE(delivered.ParseFromString(records.back().value));
   EXPECT_EQ(delivered.transit_seconds(), 6 * 3600);
+}
+
+// The real clearance service (its customs simulator releasing every case) instead of events
+// published by hand: its milestones join the shipment's timeline, and with the carrier's trail
+// the shipment counts as complete in the coverage report (8.2.5.3).
+TEST_F(LogisticsE2eTest, CustomsMilestonesFromTheClearanceServiceCompleteTheCoverage) {
+  testing::ServiceUnderTest<cv1::ClearanceService> customs_service(
+      CLEARANCE_BINARY, "clearance", dir_.path(),
+      {{"PARKLINE_TOPIC_PREFIX", prefix_},
+       {"PARKLINE_CUSTOMS_GATEWAY", "simulator"},
+       {"PARKLINE_SIMULATOR_STEP_MS", "200"},
+       {"PARKLINE_SIMULATOR_INSPECTION_PERCENT", "0"},
+       {"PARKLINE_SIMULATOR_REJECTION_PERCENT", "0"}});
+  ASSERT_EQ(customs_service.WaitServing(absl::Seconds(30)),
+            grpc::health::v1::HealthCheckResponse::SERVING);
+  std::mt19937_64 rng{std::random_device{}()};
+  samples::ImportCodes codes{RunCode(rng), RunCode(rng), RunCode(rng), RunCode(rng)};
+  AdmitParties(codes);
+  int n = static_cast<int>(rng() % 90000000);
+  auto set = samples::MakeImportSet(n, codes);
+  absl::Time picked_up = absl::Now() - absl::Hours(2);
+  Declare(set);
+  std::string order_key = absl::StrCat(codes.platform, "/", set.order.order_no());
+  lv1::GetShipmentRequest get;
+  get.mutable_key()->set_carrier_code(codes.logistics);
+  get.mutable_key()->set_waybill_no(set.waybill.logistics_no());
+  ASSERT_EQ(AwaitShipment(get, order_key).order_key(), order_key);
+  ASSERT_TRUE(Report(codes.logistics, set.waybill.logistics_no(), "揽收", picked_up).ok());
+
+  // The matched declaration opened a case; the agent submits it, customs (simulated) releases.
+  cv1::GetCaseRequest get_case;
+  get_case.set_case_id(clearance::CaseIdFor("declaration:" + order_key));
+  cv1::ClearanceCase c;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return customs_service.Call(&cv1::ClearanceService::Stub::GetCase, get_case, &c).ok();
+      },
+      absl::Seconds(60)));
+  cv1::SubmitCaseRequest submit;
+  submit.set_case_id(c.case_id());
+  *submit.mutable_inventory() = clearance::CompleteDraft(c.inventory(), c.direction(), n);
+  cv1::ClearanceCase submitted;
+  ASSERT_TRUE(
+      customs_service.Call(&cv1::ClearanceService::Stub::SubmitCase, submit, &submitted).ok());
+
+  lv1::GetTimelineResponse timeline;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return logistics_->Call(&lv1::LogisticsService::Stub::GetTimeline, get, &timeline).ok() &&
+               timeline.shipment().reason() == lv1::STATUS_REASON_CUSTOMS_RELEASED;
+      },
+      absl::Seconds(60)))
+      << timeline.DebugString();
+  std::vector<std::string> customs;
+  for (const auto& e : timeline.entries()) {
+    if (e.source() == lv1::EVENT_SOURCE_CUSTOMS) customs.push_back(e.raw_code());
+  }
+  // Submitted, then receipts 2 and 800 (120 and 399 are no milestones); the status change to
+  // 800 and ClearanceReleased make one entry.
+  EXPECT_EQ(customs, (std::vector<std::string>{"SUBMITTED", "2", "800"})) << timeline.DebugString();
+
+  absl::Time now = absl::Now();
+  ASSERT_TRUE(
+      Report(codes.logistics, set.waybill.logistics_no(), "在途", now - absl::Minutes(1)).ok());
+  ASSERT_TRUE(Report(codes.logistics, set.waybill.logistics_no(), "签收", now).ok());
+  lv1::CoverageReportRequest report_request;
+  absl::CivilDay today = absl::ToCivilDay(now, absl::FixedTimeZone(8 * 3600));
+  for (auto* d : {report_request.mutable_from(), report_request.mutable_to()}) {
+    d->set_year(static_cast<int>(today.year()));
+    d->set_month(today.month());
+    d->set_day(today.day());
+  }
+  lv1::CoverageReport report;
+  ASSERT_TRUE(
+      logistics_->Call(&lv1::LogisticsService::Stub::GetCoverageReport, report_request, &report)
+          .ok());
+  EXPECT_EQ(report.released(), 1);
+  EXPECT_EQ(report.complete(), 1);
+  EXPECT_EQ(report.complete_ratio(), "1.0000");
 }
 
 TEST_F(LogisticsE2eTest, SigtermEndsAnOpenWatchAndExitsAtOnce) {
