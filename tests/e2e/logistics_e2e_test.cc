@@ -23,6 +23,7 @@
 #include "parkline/declarations/v1/declarations.grpc.pb.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
 #include "parkline/logistics/v1/logistics.grpc.pb.h"
+#include "parkline/statistics/v1/statistics.grpc.pb.h"
 #include "samples/import_sets.h"
 #include "tests/support/service_process.h"
 
@@ -36,6 +37,7 @@ namespace cv1 = ::parkline::clearance::v1;
 using google::protobuf::util::TimeUtil;
 using Declarations = testing::ServiceUnderTest<dv1::DeclarationService>;
 using Enterprises = testing::ServiceUnderTest<ev1::EnterpriseService>;
+namespace sv1 = statistics::v1;
 
 // The logistics process, with the channel for its server stream.
 class Logistics : public testing::ServiceUnderTest<lv1::LogisticsService> {
@@ -107,7 +109,7 @@ class LogisticsE2eTest : public ::testing::Test {
     prefix_ = absl::StrCat("e2e", std::random_device{}(), ".");
     for (const char* topic :
          {"parkline.enterprises.v1", "parkline.declarations.v1", "parkline.clearance.v1",
-          "parkline.logistics.v1", "parkline.deadletter.v1"}) {
+          "parkline.logistics.v1", "parkline.complaints.v1", "parkline.deadletter.v1"}) {
       ASSERT_TRUE(testing::CreateTopic(prefix_ + topic, 3).ok());
     }
     std::map<std::string, std::string> env = {{"PARKLINE_TOPIC_PREFIX", prefix_}};
@@ -231,6 +233,11 @@ class LogisticsE2eTest : public ::testing::Test {
 std::string RunCode(std::mt19937_64& rng) { return absl::StrCat(1000000000 + rng() % 8999999999); }
 
 TEST_F(LogisticsE2eTest, FromAWaybillToADeliveredShipmentWatchedOverGrpc) {
+  // The statistics binary on the same topics: the delivered shipment shows there too.
+  testing::ServiceUnderTest<sv1::StatisticsService> statistics(
+      STATISTICS_BINARY, "statistics", dir_.path(), {{"PARKLINE_TOPIC_PREFIX", prefix_}});
+  ASSERT_EQ(statistics.WaitServing(absl::Seconds(30)),
+            grpc::health::v1::HealthCheckResponse::SERVING);
   std::mt19937_64 rng{std::random_device{}()};
   samples::ImportCodes codes{RunCode(rng), RunCode(rng), RunCode(rng), RunCode(rng)};
   AdmitParties(codes);
@@ -315,6 +322,25 @@ TEST_F(LogisticsE2eTest, FromAWaybillToADeliveredShipmentWatchedOverGrpc) {
   lv1::ShipmentDelivered delivered;
   ASSERT_TRUE(delivered.ParseFromString(records.back().value));
   EXPECT_EQ(delivered.transit_seconds(), 6 * 3600);
+
+  // Statistics: one shipment created and delivered, six hours in transit, now delivered.
+  auto total = [&](const std::string& indicator) {
+    sv1::GetTimeSeriesRequest request;
+    request.set_indicator(indicator);
+    request.set_granularity(sv1::GRANULARITY_YEAR);
+    sv1::TimeSeries series;
+    EXPECT_TRUE(
+        statistics.Call(&sv1::StatisticsService::Stub::GetTimeSeries, request, &series).ok());
+    return series.series().empty() ? std::string() : series.series(0).total();
+  };
+  ASSERT_TRUE(WaitUntil([&] { return total("shipments_delivered") == "1"; }, absl::Seconds(30)))
+      << "statistics did not count the delivery";
+  EXPECT_EQ(total("shipments_created"), "1");
+  EXPECT_EQ(total("shipment_transit_seconds_sum"), std::to_string(6 * 3600));
+  std::string metrics = testing::HttpGet(statistics.metrics_port(), "/metrics");
+  EXPECT_NE(metrics.find("parkline_shipments{status=\"delivered\"} 1"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("parkline_shipment_transit_seconds_count 1"), std::string::npos);
 }
 
 // The real clearance service (its customs simulator releasing every case) instead of events
