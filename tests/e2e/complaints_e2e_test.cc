@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -26,7 +27,6 @@ namespace {
 namespace v1 = complaints::v1;
 using Complaints = testing::ServiceUnderTest<v1::ComplaintService>;
 using Stub = v1::ComplaintService::Stub;
-constexpr char kTopic[] = "parkline.complaints.v1";
 constexpr char kStaffToken[] = "e2e-staff-zhao-token";
 constexpr char kPhone[] = "+86-571-8888-0002";
 constexpr char kComplainantToken[] = "e2e-enterprise-complainant-token";
@@ -41,7 +41,12 @@ std::string Caller(const std::string& token, const std::string& name, const std:
 class ComplaintsE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(testing::CreateTopic(kTopic, 3).ok());
+    // Topics of this test's own (PARKLINE_TOPIC_PREFIX): no event reaches a developer's park on
+    // the same broker, and the complaints service's residents consumer reads only this run's.
+    for (const char* topic :
+         {"parkline.complaints.v1", "parkline.enterprises.v1", "parkline.deadletter.v1"}) {
+      ASSERT_TRUE(testing::CreateTopic(prefix_ + topic, 3).ok());
+    }
     // The admin of the test harness, a second member of staff who does not handle anything, and
     // two resident enterprises of this run.
     std::ofstream(dir_.path() + "/tokens.json") << absl::StrCat(
@@ -55,7 +60,8 @@ class ComplaintsE2eTest : public ::testing::Test {
   void Start() {
     service_ = std::make_unique<Complaints>(
         COMPLAINTS_BINARY, "complaints", dir_.path(),
-        std::map<std::string, std::string>{{"PARKLINE_SUPERVISION_SECONDS", "1"}});
+        std::map<std::string, std::string>{{"PARKLINE_SUPERVISION_SECONDS", "1"},
+                                           {"PARKLINE_TOPIC_PREFIX", prefix_}});
     ASSERT_EQ(service_->WaitServing(absl::Seconds(30)),
               grpc::health::v1::HealthCheckResponse::SERVING);
   }
@@ -83,11 +89,13 @@ class ComplaintsE2eTest : public ::testing::Test {
 
   std::vector<testing::ConsumedRecord> EventsOf(const std::string& id, size_t want) {
     return testing::ReadTopic(
-        kTopic, absl::Seconds(60), [&](const testing::ConsumedRecord& r) { return r.key == id; },
+        prefix_ + "parkline.complaints.v1", absl::Seconds(60),
+        [&](const testing::ConsumedRecord& r) { return r.key == id; },
         [want](const auto& kept) { return kept.size() >= want; });
   }
 
   testing::TempDir dir_;
+  const std::string prefix_ = absl::StrCat("e2e", std::random_device{}(), ".");
   const std::string complainant_ = testing::RandomUscc();
   const std::string target_ = testing::RandomUscc();
   std::unique_ptr<Complaints> service_;
@@ -227,8 +235,8 @@ TEST_F(ComplaintsE2eTest, ARowTamperedWithInTheDatabaseIsFoundByTheVerifyRpc) {
 
 TEST_F(ComplaintsE2eTest, AComplaintAboutAResidentEnterpriseIsForwardedToIt) {
   namespace ev1 = enterprises::v1;
-  testing::ServiceUnderTest<ev1::EnterpriseService> registry(ENTERPRISES_BINARY, "enterprises",
-                                                             dir_.path());
+  testing::ServiceUnderTest<ev1::EnterpriseService> registry(
+      ENTERPRISES_BINARY, "enterprises", dir_.path(), {{"PARKLINE_TOPIC_PREFIX", prefix_}});
   ASSERT_EQ(registry.WaitServing(absl::Seconds(30)),
             grpc::health::v1::HealthCheckResponse::SERVING);
   for (const std::string& uscc : {complainant_, target_}) {

@@ -30,12 +30,17 @@ using Enterprises = testing::ServiceUnderTest<ev1::EnterpriseService>;
 class DeclarationsE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* topic : {"parkline.enterprises.v1", "parkline.declarations.v1"}) {
-      ASSERT_TRUE(testing::CreateTopic(topic, 3).ok());
+    // Topics of this test's own (PARKLINE_TOPIC_PREFIX): no event reaches a developer's park on
+    // the same broker, and the residents consumer reads only this run's registry.
+    for (const char* topic : {"parkline.enterprises.v1", "parkline.declarations.v1",
+                              "parkline.clearance.v1", "parkline.deadletter.v1"}) {
+      ASSERT_TRUE(testing::CreateTopic(prefix_ + topic, 3).ok());
     }
-    enterprises_ = std::make_unique<Enterprises>(ENTERPRISES_BINARY, "enterprises", dir_.path());
+    const std::map<std::string, std::string> env = {{"PARKLINE_TOPIC_PREFIX", prefix_}};
+    enterprises_ =
+        std::make_unique<Enterprises>(ENTERPRISES_BINARY, "enterprises", dir_.path(), env);
     declarations_ =
-        std::make_unique<Declarations>(DECLARATIONS_BINARY, "declarations", dir_.path());
+        std::make_unique<Declarations>(DECLARATIONS_BINARY, "declarations", dir_.path(), env);
     ASSERT_EQ(enterprises_->WaitServing(absl::Seconds(30)),
               grpc::health::v1::HealthCheckResponse::SERVING);
     ASSERT_EQ(declarations_->WaitServing(absl::Seconds(30)),
@@ -65,6 +70,7 @@ class DeclarationsE2eTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  const std::string prefix_ = absl::StrCat("e2e", std::random_device{}(), ".");
   std::unique_ptr<Enterprises> enterprises_;
   std::unique_ptr<Declarations> declarations_;
 };
@@ -138,7 +144,7 @@ TEST_F(DeclarationsE2eTest, ShuffledDocumentsWithResendsMakeExactlyOneDeclaratio
   std::map<std::string, int> matched;
   absl::Time all_seen = absl::InfiniteFuture();
   testing::ReadTopic(
-      "parkline.declarations.v1", absl::Seconds(60),
+      prefix_ + "parkline.declarations.v1", absl::Seconds(60),
       [&](const testing::ConsumedRecord& r) {
         if (keys.count(r.key) > 0 &&
             testing::Header(r, "ce_type") == "parkline.declarations.v1.DeclarationMatched") {

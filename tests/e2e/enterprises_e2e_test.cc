@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -26,7 +27,6 @@ namespace parkline {
 namespace {
 
 namespace v1 = enterprises::v1;
-constexpr char kTopic[] = "parkline.enterprises.v1";
 
 using testing::ClientOptions;
 using EnterprisesProcess = testing::ServiceUnderTest<v1::EnterpriseService>;
@@ -43,20 +43,23 @@ v1::Enterprise NewEnterprise(const std::string& uscc, const std::string& unit) {
   return e;
 }
 
-// The records keyed by one of `keys`, until `want` of them have been read.
-std::vector<testing::ConsumedRecord> ReadKeys(const std::set<std::string>& keys, size_t want) {
-  return testing::ReadTopic(
-      kTopic, absl::Seconds(30),
-      [&](const testing::ConsumedRecord& r) { return keys.count(r.key) > 0; },
-      [want](const auto& kept) { return kept.size() >= want; });
-}
-
 class EnterprisesE2eTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_TRUE(testing::CreateTopic(kTopic, 3).ok()); }
+  // A topic of this test's own (PARKLINE_TOPIC_PREFIX), so that no test's events reach a
+  // developer's park on the same broker, and each test reads only its own.
+  void SetUp() override { ASSERT_TRUE(testing::CreateTopic(topic_, 3).ok()); }
+
+  // The records keyed by one of `keys`, until `want` of them have been read.
+  std::vector<testing::ConsumedRecord> ReadKeys(const std::set<std::string>& keys, size_t want) {
+    return testing::ReadTopic(
+        topic_, absl::Seconds(30),
+        [&](const testing::ConsumedRecord& r) { return keys.count(r.key) > 0; },
+        [want](const auto& kept) { return kept.size() >= want; });
+  }
 
   std::unique_ptr<EnterprisesProcess> Start(std::map<std::string, std::string> env = {},
                                             ClientOptions client = {}) {
+    env["PARKLINE_TOPIC_PREFIX"] = prefix_;
     auto p = std::make_unique<EnterprisesProcess>(ENTERPRISES_BINARY, "enterprises", dir_.path(),
                                                   env, client);
     EXPECT_EQ(p->WaitServing(absl::Seconds(30)), grpc::health::v1::HealthCheckResponse::SERVING);
@@ -91,7 +94,7 @@ class EnterprisesE2eTest : public ::testing::Test {
   void ExpectEventsFor(const std::set<std::string>& usccs) {
     std::set<std::string> seen;  // a relay crash may repeat an event: count keys, not records
     testing::ReadTopic(
-        kTopic, absl::Seconds(30),
+        topic_, absl::Seconds(30),
         [&](const testing::ConsumedRecord& r) {
           if (usccs.count(r.key) > 0) seen.insert(r.key);
           return false;
@@ -102,6 +105,8 @@ class EnterprisesE2eTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  const std::string prefix_ = absl::StrCat("e2e", std::random_device{}(), ".");
+  const std::string topic_ = prefix_ + "parkline.enterprises.v1";
 };
 
 TEST_F(EnterprisesE2eTest, RegistryOverGrpcPublishesCloudEventsAndCountsRpcs) {
@@ -380,7 +385,7 @@ TEST_F(EnterprisesE2eTest, TwoReplicasOnOnePostgresDatabaseOneKilledMidStreamLos
   // survivor finds at the tail of the topic and does not send again.
   std::map<std::string, int> copies;
   testing::ReadTopic(
-      kTopic, absl::Seconds(60),
+      topic_, absl::Seconds(60),
       [&](const testing::ConsumedRecord& r) {
         if (stored_usccs.count(r.key) > 0) copies[r.key]++;
         return false;

@@ -451,7 +451,9 @@ TEST_P(ComplaintDeskTest, FeedbackIsRecordedOnceWithItsSource) {
 }
 
 TEST_P(ComplaintDeskTest, TheEventsReachTheRealBrokerInOrder) {
-  ASSERT_TRUE(testing::CreateTopic(kTopic, 3).ok());
+  // A topic of this test's own, through the relay's topic prefix.
+  const std::string prefix = testing::UniqueTopic("complaints") + ".";
+  ASSERT_TRUE(testing::CreateTopic(prefix + kTopic, 3).ok());
   v1::Complaint c = FileOne(absl::StrCat("req-kafka-", events::NewUuid()));
   for (Action a : {Action::kAcknowledge, Action::kAssign, Action::kStartInvestigation,
                    Action::kRespond, Action::kClose}) {
@@ -459,6 +461,7 @@ TEST_P(ComplaintDeskTest, TheEventsReachTheRealBrokerInOrder) {
   }
   events::RelayOptions options;
   options.brokers = testing::KafkaBrokers();
+  options.topic_prefix = prefix;
   events::OutboxRelay relay(*db_, options);
   ASSERT_TRUE(relay.Start().ok());
   relay.Notify();
@@ -467,7 +470,7 @@ TEST_P(ComplaintDeskTest, TheEventsReachTheRealBrokerInOrder) {
   relay.Stop(absl::Seconds(5));
   ASSERT_TRUE(Pending().empty()) << "the relay did not publish the outbox";
   auto records = testing::ReadTopic(
-      kTopic, absl::Seconds(60),
+      prefix + kTopic, absl::Seconds(60),
       [&](const testing::ConsumedRecord& r) { return r.key == c.complaint_id(); },
       [](const std::vector<testing::ConsumedRecord>& kept) { return kept.size() >= 4; });
   std::vector<std::string> types;
