@@ -5,8 +5,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "decimal/fixed_point.h"
 #include "google/protobuf/util/time_util.h"
 #include "parkline/clearance/v1/events.pb.h"

@@ -28,6 +28,17 @@ std::optional<int64_t> Ratio(int64_t numerator, int64_t denominator) {
   return static_cast<int64_t>((scaled * 2 + denominator) / (absl::int128(denominator) * 2));
 }
 
+std::vector<Figure> PeriodRates(const Totals& period) {
+  std::vector<Figure> out;
+  for (const Rate& rate : Rates()) {
+    int64_t numerator = 0, denominator = 0;
+    for (const std::string& i : rate.numerator) numerator += Sum(period, i);
+    for (const std::string& i : rate.denominator) denominator += Sum(period, i);
+    if (auto r = Ratio(numerator, denominator)) out.push_back({rate.name, {}, *r});
+  }
+  return out;
+}
+
 std::vector<Figure> CurrentFigures(const Snapshot& s) {
   std::vector<Figure> out;
   std::map<std::string, int64_t> by_role;

@@ -37,6 +37,9 @@ using Totals = std::map<std::pair<std::string, std::string>, int64_t>;
 // The sum of an indicator over every label set whose labels include `filter`.
 int64_t Sum(const Totals& totals, const std::string& indicator, const Labels& filter = {});
 
+// Every rate of Rates() that has a non-zero denominator in `period`, park-wide.
+std::vector<Figure> PeriodRates(const Totals& period);
+
 // Current values: residents by role, occupancy, IP, talent, shipments by status.
 std::vector<Figure> CurrentFigures(const Snapshot& snapshot);
 // The value of a current figure (0 when absent).

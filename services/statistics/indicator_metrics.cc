@@ -79,17 +79,14 @@ std::vector<prometheus::MetricFamily> ToMetricFamilies(const IndicatorQueries::E
            prometheus::MetricType::Counter)
         .metric.push_back(m);
   }
-  {
-    int64_t resolved = Sum(all.all_time, "complaints_resolved");
-    if (resolved > 0) {
-      prometheus::ClientMetric m;
-      m.gauge.value = static_cast<double>(Sum(all.all_time, "complaints_resolved_on_time")) /
-                      static_cast<double>(resolved);
-      family("parkline_complaints_on_time_ratio",
-             "Share of complaints resolved within the committed time, since the park began", "7.3",
-             prometheus::MetricType::Gauge)
-          .metric.push_back(m);
-    }
+  // Rates since the park began (the gRPC API gives them for any period).
+  for (const Figure& f : PeriodRates(all.all_time)) {
+    const Indicator* i = FindIndicator(f.indicator);
+    prometheus::ClientMetric m;
+    m.gauge.value = Scaled(f.indicator, f.scaled);
+    family("parkline_" + f.indicator, i->help + " Since the park began.", i->clause,
+           prometheus::MetricType::Gauge)
+        .metric.push_back(m);
   }
   // Histograms: stored per bucket, exposed cumulative.
   for (const Histogram& h : Histograms()) {

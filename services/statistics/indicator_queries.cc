@@ -107,6 +107,9 @@ absl::StatusOr<v1::Overview> IndicatorQueries::Overview() {
       p->set_name(name);
       *p->mutable_period() = ToPeriod(range);
       FillTotals(*totals, p->mutable_values());
+      for (const Figure& f : PeriodRates(*totals)) {
+        Fill(f.indicator, f.labels, f.scaled, p->add_values());
+      }
       if (name == "year_to_date") {
         *out.mutable_score() = ToProto(ServiceScore(current, *totals), range);
       }
@@ -129,6 +132,7 @@ absl::StatusOr<v1::TimeSeries> IndicatorQueries::TimeSeries(
     return absl::InvalidArgumentError(absl::StrCat("indicator: '", request.indicator(),
                                                    "' is not an indicator (see the README)"));
   }
+  if (indicator->kind == IndicatorKind::kRate) return RateSeries(*indicator, request);
   if (indicator->kind != IndicatorKind::kCounter) {
     return absl::InvalidArgumentError(
         absl::StrCat("indicator: '", request.indicator(),
@@ -174,6 +178,60 @@ absl::StatusOr<v1::TimeSeries> IndicatorQueries::TimeSeries(
       point->set_value(FormatValue(indicator->name, value));
     }
     series->set_total(FormatValue(indicator->name, total));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::TimeSeries> IndicatorQueries::RateSeries(
+    const Indicator& indicator, const v1::GetTimeSeriesRequest& request) {
+  const Rate* rate = FindRate(indicator.name);
+  if (!v1::Granularity_IsValid(request.granularity())) {
+    return absl::InvalidArgumentError("granularity: must be DAY, MONTH or YEAR");
+  }
+  absl::CivilDay today = TodayInPark();
+  auto range = ResolvePeriod(request.period(), "period", {today - 29, today});
+  if (!range.ok()) return range.status();
+  std::map<std::string, int64_t> numerator, denominator;  // bucket -> sum
+  absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    for (const auto& [parts, sums] : {std::make_pair(&rate->numerator, &numerator),
+                                      std::make_pair(&rate->denominator, &denominator)}) {
+      for (const std::string& name : *parts) {
+        auto daily = LoadDaily(tx, name, range->from_text(), range->to_text());
+        if (!daily.ok()) return daily.status();
+        for (const DailyValue& d : *daily) {
+          Labels labels = ParseLabels(d.labels);
+          bool match = true;
+          for (const auto& [k, v] : request.label_filter()) {
+            auto found = labels.find(k);
+            if (found == labels.end() || found->second != v) match = false;
+          }
+          if (match) (*sums)[BucketOf(d.day, request.granularity())] += d.value;
+        }
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  v1::TimeSeries out;
+  out.set_indicator(indicator.name);
+  out.set_unit(indicator.unit);
+  out.set_granularity(request.granularity() == v1::GRANULARITY_UNSPECIFIED ? v1::GRANULARITY_DAY
+                                                                           : request.granularity());
+  // One series, over every label set that matches the filter; a bucket without a denominator
+  // has no value ("").
+  v1::Series* series = out.add_series();
+  for (const auto& [k, v] : request.label_filter()) (*series->mutable_labels())[k] = v;
+  int64_t all_numerator = 0, all_denominator = 0;
+  for (const std::string& bucket : Buckets(*range, request.granularity())) {
+    v1::Point* point = series->add_points();
+    point->set_bucket(bucket);
+    int64_t n = numerator[bucket], d = denominator[bucket];
+    all_numerator += n;
+    all_denominator += d;
+    if (auto r = Ratio(n, d)) point->set_value(FormatValue(indicator.name, *r));
+  }
+  if (auto r = Ratio(all_numerator, all_denominator)) {
+    series->set_total(FormatValue(indicator.name, *r));
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "parkline/statistics/v1/statistics.pb.h"
 #include "statistics/figures.h"
+#include "statistics/indicators.h"
 #include "store/database.h"
 
 namespace parkline::statistics {
@@ -42,6 +43,8 @@ class IndicatorQueries {
 
  private:
   absl::CivilDay TodayInPark() const;
+  absl::StatusOr<v1::TimeSeries> RateSeries(const Indicator& indicator,
+                                            const v1::GetTimeSeriesRequest& request);
 
   store::Database& db_;
   absl::TimeZone zone_;

@@ -81,6 +81,21 @@ const std::vector<Indicator>& Catalog() {
       {"complaint_satisfaction_count", K::kCounter, "count", 0, "7.2",
        "Closings with a satisfaction given, by category."},
       // Evaluation (5.5.4 运行和服务评价体系)
+      // Rates over a period, from the counters above.
+      {"declaration_match_rate", K::kRate, "ratio", 4, "6.2.3",
+       "Declarations matched / (matched + rejected) by the park's checks."},
+      {"clearance_release_rate", K::kRate, "ratio", 4, "6.2",
+       "Cases released / (released + rejected or returned) by customs."},
+      {"clearance_rejection_rate", K::kRate, "ratio", 4, "6.2",
+       "Cases rejected or returned / (released + rejected or returned) by customs."},
+      {"clearance_inspection_rate", K::kRate, "ratio", 4, "6.2",
+       "Cases that entered inspection or detention / inventories sent."},
+      {"shipment_exception_rate", K::kRate, "ratio", 4, "6.5.4",
+       "Shipments with an exception or failed delivery / shipments created."},
+      {"complaints_on_time_ratio", K::kRate, "ratio", 4, "7.3",
+       "Complaints resolved within the committed time / complaints resolved."},
+      {"complaint_satisfaction_mean", K::kRate, "score", 4, "7.2",
+       "Mean satisfaction (1..5) given at closing."},
       {"service_score", K::kGauge, "score", 2, "5.5.4",
        "The park's service-evaluation score 0..100, year to date (formula in the README)."},
       {"conformance", K::kGauge, "count", 0, "5.3.1",
@@ -104,6 +119,34 @@ const Indicator* FindIndicator(absl::string_view name) {
   }();
   for (const Indicator& i : *derived) {
     if (i.name == name) return &i;
+  }
+  return nullptr;
+}
+
+const std::vector<Rate>& Rates() {
+  static const auto* rates = new std::vector<Rate>{
+      {"declaration_match_rate",
+       {"declarations_matched"},
+       {"declarations_matched", "declarations_rejected"}},
+      {"clearance_release_rate",
+       {"clearance_released"},
+       {"clearance_released", "clearance_rejected"}},
+      {"clearance_rejection_rate",
+       {"clearance_rejected"},
+       {"clearance_released", "clearance_rejected"}},
+      {"clearance_inspection_rate", {"clearance_inspected"}, {"clearance_submitted"}},
+      {"shipment_exception_rate", {"shipment_exceptions"}, {"shipments_created"}},
+      {"complaints_on_time_ratio", {"complaints_resolved_on_time"}, {"complaints_resolved"}},
+      {"complaint_satisfaction_mean",
+       {"complaint_satisfaction_sum"},
+       {"complaint_satisfaction_count"}},
+  };
+  return *rates;
+}
+
+const Rate* FindRate(absl::string_view name) {
+  for (const Rate& r : Rates()) {
+    if (r.name == name) return &r;
   }
   return nullptr;
 }

@@ -22,6 +22,7 @@ Labels ParseLabels(absl::string_view text);
 enum class IndicatorKind {
   kCounter,  // counted per day from events; summed over any period
   kGauge,    // a current value computed from the projections (residents, occupancy ...)
+  kRate,     // a ratio of counted indicators over a period (see Rates())
 };
 
 struct Indicator {
@@ -48,6 +49,16 @@ struct Histogram {
 const std::vector<Histogram>& Histograms();
 // The bucket label value ("3600" or "+Inf") for an observation.
 std::string BucketOf(const Histogram& histogram, long long seconds);
+
+// A rate over a period: the sum of `numerator` over the sum of `denominator` (indicators counted
+// per day), e.g. release rate = released / (released + rejected). Scale 4 ("0.8125").
+struct Rate {
+  std::string name;
+  std::vector<std::string> numerator;
+  std::vector<std::string> denominator;
+};
+const std::vector<Rate>& Rates();
+const Rate* FindRate(absl::string_view name);
 
 // Clause 5.3.1 counts these roles as cross-border e-commerce enterprises; the other roles are
 // the park's related operating service organisations (3.1).

@@ -173,6 +173,20 @@ TEST(FiguresTest, Clause531IsMetFromFifteenCrossBorderEnterprises) {
   EXPECT_EQ(verdicts[2].verdict, Verdict::kNotEvaluated);
 }
 
+TEST(FiguresTest, RatesAreRatiosOfThePeriodsCountersAndAbsentWithoutADenominator) {
+  Totals period = {{{"clearance_released", "direction=import,mode=9610"}, 6},
+                   {{"clearance_released", "direction=export,mode=9710"}, 1},
+                   {{"clearance_rejected", "direction=import,mode=9610"}, 1},
+                   {{"clearance_submitted", "direction=import,mode=9610"}, 8},
+                   {{"clearance_inspected", "direction=import,mode=9610"}, 1}};
+  std::map<std::string, int64_t> rates;
+  for (const Figure& f : PeriodRates(period)) rates[f.indicator] = f.scaled;
+  EXPECT_EQ(rates["clearance_release_rate"], 8750);    // 7 / 8
+  EXPECT_EQ(rates["clearance_rejection_rate"], 1250);  // 1 / 8
+  EXPECT_EQ(rates["clearance_inspection_rate"], 1250);
+  EXPECT_EQ(rates.count("shipment_exception_rate"), 0u);  // nothing created: no rate, not 0
+}
+
 TEST(PeriodsTest, BucketsAndBadPeriodsNameTheField) {
   DayRange range{absl::CivilDay(2025, 12, 30), absl::CivilDay(2026, 1, 2)};
   EXPECT_EQ(Buckets(range, v1::GRANULARITY_DAY).size(), 4u);

@@ -130,6 +130,16 @@ TEST_P(StatisticsQueriesTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
   EXPECT_EQ(series->series(0).points(1).value(), "201.00001");
   EXPECT_EQ(series->series(0).total(), "301.10001");
 
+  // A rate per bucket: matched / (matched + rejected); nothing was rejected.
+  v1::GetTimeSeriesRequest rate_request = request;
+  rate_request.set_indicator("declaration_match_rate");
+  rate_request.clear_label_filter();
+  auto rate = queries_->TimeSeries(rate_request);
+  ASSERT_TRUE(rate.ok()) << rate.status();
+  ASSERT_EQ(rate->series_size(), 1);
+  EXPECT_EQ(rate->series(0).points(0).value(), "1.0000");
+  EXPECT_EQ(rate->series(0).total(), "1.0000");
+
   auto overview = queries_->Overview();
   ASSERT_TRUE(overview.ok()) << overview.status();
   std::map<std::string, std::string> month;
