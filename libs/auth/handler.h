@@ -6,6 +6,8 @@
 
 #include <utility>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "auth/authorizer.h"
 #include "grpcpp/server_context.h"
@@ -19,6 +21,14 @@ grpc::Status HandleUnary(const Authorizer& authorizer, grpc::ServerContext* cont
   absl::Status allowed = authorizer.Authorize(*context, method, resource);
   if (!allowed.ok()) return runtime::ToGrpcStatus(allowed);
   return runtime::ToGrpcStatus(std::forward<Body>(body)());
+}
+
+// Stores a use case's result in the RPC's response; the error, if any, goes back as the body's.
+template <typename T>
+absl::Status Deliver(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return result.status();
+  *response = std::move(*result);
+  return absl::OkStatus();
 }
 
 }  // namespace parkline::auth

@@ -9,12 +9,7 @@ namespace {
 
 constexpr char kPrefix[] = "/parkline.complaints.v1.ComplaintService/";
 
-template <typename T>
-absl::Status Deliver(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return result.status();
-  *response = std::move(*result);
-  return absl::OkStatus();
-}
+using auth::Deliver;
 
 auth::Resource Enterprise(const std::string& uscc) {
   auth::Resource r;

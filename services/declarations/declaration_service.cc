@@ -10,12 +10,7 @@ namespace {
 
 constexpr char kPrefix[] = "/parkline.declarations.v1.DeclarationService/";
 
-template <typename T>
-absl::Status Deliver(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return result.status();
-  *response = std::move(*result);
-  return absl::OkStatus();
-}
+using auth::Deliver;
 
 auth::Resource Parties(std::vector<std::string> codes) {
   auth::Resource resource;

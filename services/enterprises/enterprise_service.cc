@@ -7,13 +7,7 @@ namespace {
 
 constexpr char kPrefix[] = "/parkline.enterprises.v1.EnterpriseService/";
 
-// Stores a use case's result in the response.
-template <typename T>
-absl::Status Deliver(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return result.status();
-  *response = std::move(*result);
-  return absl::OkStatus();
-}
+using auth::Deliver;
 
 // The enterprise an RPC's request is about: what an enterprise caller must own.
 auth::Resource Of(const std::string& uscc) {

@@ -15,12 +15,7 @@ namespace {
 
 constexpr char kPrefix[] = "/parkline.logistics.v1.LogisticsService/";
 
-template <typename T>
-absl::Status Deliver(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return result.status();
-  *response = std::move(*result);
-  return absl::OkStatus();
-}
+using auth::Deliver;
 
 auth::Resource OfCarrier(const std::string& carrier_code) {
   auth::Resource r;

@@ -7,12 +7,7 @@ namespace {
 
 constexpr char kPrefix[] = "/parkline.statistics.v1.StatisticsService/";
 
-template <typename T>
-absl::Status Deliver(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return result.status();
-  *response = std::move(*result);
-  return absl::OkStatus();
-}
+using auth::Deliver;
 
 auth::Resource Of(const std::string& uscc) {
   auth::Resource resource;

@@ -21,6 +21,7 @@
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
 #include "parkline/statistics/v1/statistics.grpc.pb.h"
 #include "samples/import_sets.h"
+#include "tests/support/import_parties.h"
 #include "tests/support/service_process.h"
 
 namespace parkline {
@@ -99,25 +100,9 @@ class ClearanceE2eTest : public ::testing::Test {
     }
   }
 
+  // The four parties of a document set, admitted in the registry (codes chosen for this run).
   void Admit(const samples::ImportCodes& codes) {
-    const std::vector<std::pair<std::string, ev1::EnterpriseRole>> parties = {
-        {codes.platform, ev1::ENTERPRISE_ROLE_ECOMMERCE_PLATFORM},
-        {codes.enterprise, ev1::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE},
-        {codes.payment, ev1::ENTERPRISE_ROLE_PAYMENT},
-        {codes.logistics, ev1::ENTERPRISE_ROLE_LOGISTICS}};
-    for (const auto& [code, role] : parties) {
-      ev1::AdmitEnterpriseRequest admit;
-      admit.mutable_enterprise()->set_uscc(testing::RandomUscc());
-      admit.mutable_enterprise()->set_customs_code(code);
-      admit.mutable_enterprise()->set_name("E2E " + code);
-      admit.mutable_enterprise()->add_roles(role);
-      admit.mutable_enterprise()->mutable_move_in_date()->set_year(2024);
-      admit.mutable_enterprise()->mutable_move_in_date()->set_month(1);
-      admit.mutable_enterprise()->mutable_move_in_date()->set_day(1);
-      ev1::Enterprise out;
-      ASSERT_TRUE(
-          enterprises_->Call(&ev1::EnterpriseService::Stub::AdmitEnterprise, admit, &out).ok());
-    }
+    ASSERT_TRUE(testing::AdmitImportParties(*enterprises_, codes).ok());
   }
 
   // Sends the three documents of set `n`, retrying while the parties are not yet resident.
