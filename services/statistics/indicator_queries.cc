@@ -370,45 +370,45 @@ absl::StatusOr<v1::ExportPeriodResponse> IndicatorQueries::Export(
   return out;
 }
 
-absl::StatusOr<v1::Conformance> IndicatorQueries::Conformance(
-    const v1::GetConformanceRequest& request) {
-  auto range = ResolvePeriod(request.period(), "period", YearToDate(TodayInPark()));
+absl::StatusOr<IndicatorQueries::Figures> IndicatorQueries::CurrentAndPeriod(
+    const v1::Period& period) {
+  auto range = ResolvePeriod(period, "period", YearToDate(TodayInPark()));
   if (!range.ok()) return range.status();
-  v1::Conformance out;
+  Figures out{*range, {}, {}};
   absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
     auto snapshot = LoadSnapshot(tx);
     if (!snapshot.ok()) return snapshot.status();
+    out.current = CurrentFigures(*snapshot);
     auto totals = LoadTotals(tx, range->from_text(), range->to_text());
     if (!totals.ok()) return totals.status();
-    for (const ClauseVerdict& v : statistics::Conformance(CurrentFigures(*snapshot), *totals)) {
-      v1::ClauseVerdict* p = out.add_clauses();
-      p->set_clause(v.clause);
-      p->set_requirement(v.requirement);
-      p->set_verdict(ToProto(v.verdict));
-      p->set_explanation(v.explanation);
-      for (const Figure& f : v.evidence) Fill(f.indicator, f.labels, f.scaled, p->add_evidence());
-    }
+    out.period = std::move(*totals);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
   return out;
 }
 
+absl::StatusOr<v1::Conformance> IndicatorQueries::Conformance(
+    const v1::GetConformanceRequest& request) {
+  auto figures = CurrentAndPeriod(request.period());
+  if (!figures.ok()) return figures.status();
+  v1::Conformance out;
+  for (const ClauseVerdict& v : statistics::Conformance(figures->current, figures->period)) {
+    v1::ClauseVerdict* p = out.add_clauses();
+    p->set_clause(v.clause);
+    p->set_requirement(v.requirement);
+    p->set_verdict(ToProto(v.verdict));
+    p->set_explanation(v.explanation);
+    for (const Figure& f : v.evidence) Fill(f.indicator, f.labels, f.scaled, p->add_evidence());
+  }
+  return out;
+}
+
 absl::StatusOr<v1::ServiceScore> IndicatorQueries::Score(
     const v1::GetServiceScoreRequest& request) {
-  auto range = ResolvePeriod(request.period(), "period", YearToDate(TodayInPark()));
-  if (!range.ok()) return range.status();
-  v1::ServiceScore out;
-  absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto snapshot = LoadSnapshot(tx);
-    if (!snapshot.ok()) return snapshot.status();
-    auto totals = LoadTotals(tx, range->from_text(), range->to_text());
-    if (!totals.ok()) return totals.status();
-    out = ToProto(ServiceScore(CurrentFigures(*snapshot), *totals), *range);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
+  auto figures = CurrentAndPeriod(request.period());
+  if (!figures.ok()) return figures.status();
+  return ToProto(ServiceScore(figures->current, figures->period), figures->range);
 }
 
 absl::StatusOr<IndicatorQueries::Everything> IndicatorQueries::ForMetrics() {

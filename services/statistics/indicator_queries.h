@@ -10,6 +10,7 @@
 #include "parkline/statistics/v1/statistics.pb.h"
 #include "statistics/figures.h"
 #include "statistics/indicators.h"
+#include "statistics/periods.h"
 #include "store/database.h"
 
 namespace parkline::statistics {
@@ -43,6 +44,14 @@ class IndicatorQueries {
 
  private:
   absl::CivilDay TodayInPark() const;
+  // The current figures and the counter totals of a period (default: year to date), read in one
+  // snapshot.
+  struct Figures {
+    DayRange range;
+    std::vector<Figure> current;
+    Totals period;
+  };
+  absl::StatusOr<Figures> CurrentAndPeriod(const v1::Period& period);
   absl::StatusOr<v1::TimeSeries> RateSeries(const Indicator& indicator,
                                             const v1::GetTimeSeriesRequest& request);
 
