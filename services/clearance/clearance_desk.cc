@@ -218,6 +218,9 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest&
 
 absl::Status ClearanceDesk::ApplyDeclarationEvent(store::Transaction& tx,
                                                   const events::Envelope& event) {
+  if (event.type == "parkline.declarations.v1.DeclarationWithdrawn") {
+    return ApplyWithdrawal(tx, event);
+  }
   if (event.type != "parkline.declarations.v1.DeclarationMatched") return absl::OkStatus();
   dv1::DeclarationMatched matched;
   if (!matched.ParseFromString(event.payload)) {
@@ -255,6 +258,29 @@ absl::Status ClearanceDesk::ApplyDeclarationEvent(store::Transaction& tx,
   log::Info("case opened from declaration",
             {{"case_id", c.case_id()}, {"order_key", d.order_key()}});
   return repo.Insert(open_key, c);
+}
+
+absl::Status ClearanceDesk::ApplyWithdrawal(store::Transaction& tx, const events::Envelope& event) {
+  dv1::DeclarationWithdrawn withdrawn;
+  if (!withdrawn.ParseFromString(event.payload) || withdrawn.declaration().order_key().empty()) {
+    return absl::InvalidArgumentError("undecodable DeclarationWithdrawn");
+  }
+  const std::string& order_key = withdrawn.declaration().order_key();
+  CaseRepository repo(tx);
+  auto existing = repo.FindByOpenKey(absl::StrCat("declaration:", order_key));
+  if (!existing.ok()) return existing.status();
+  if (!*existing) return absl::OkStatus();  // withdrawn before it matched: no case
+  v1::ClearanceCase c = **existing;
+  if (c.has_submit_time() || c.status() != v1::CASE_STATUS_CREATED) {
+    // Customs has the inventory: withdrawing it is the declarant's business with customs.
+    log::Warn("declaration withdrawn after its inventory was sent to customs",
+              {{"case_id", c.case_id()}, {"order_key", order_key}});
+    return absl::OkStatus();
+  }
+  c.set_status(v1::CASE_STATUS_WITHDRAWN);
+  *c.mutable_update_time() = Ts(absl::Now());
+  log::Info("case withdrawn with its declaration", {{"case_id", c.case_id()}});
+  return repo.Update(c);
 }
 
 absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Get(const std::string& case_id,
@@ -312,6 +338,10 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
       return absl::NotFoundError(absl::StrCat("case_id: no case ", request.case_id()));
     }
     v1::ClearanceCase c = **found;
+    if (c.status() == v1::CASE_STATUS_WITHDRAWN) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("case ", c.case_id(), ": its declaration was withdrawn"));
+    }
     if (c.has_submit_time()) {
       return absl::FailedPreconditionError(
           absl::StrCat("case ", c.case_id(), " was submitted already"));

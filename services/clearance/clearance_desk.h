@@ -54,8 +54,9 @@ class ClearanceDesk {
   void set_gateway(CustomsGateway* gateway) { gateway_ = gateway; }
 
   absl::StatusOr<v1::ClearanceCase> Open(const v1::OpenCaseRequest& request);
-  // Opens the case of a parkline.declarations.v1.DeclarationMatched (consumer handler; runs in
-  // the consumer's transaction). Idempotent by order key.
+  // Opens the case of a parkline.declarations.v1.DeclarationMatched, and withdraws a case not
+  // yet sent to customs on DeclarationWithdrawn (consumer handler; runs in the consumer's
+  // transaction). Idempotent by order key.
   absl::Status ApplyDeclarationEvent(store::Transaction& tx, const events::Envelope& event);
 
   // `party` non-empty: NOT_FOUND unless it is a party to the case.
@@ -77,6 +78,7 @@ class ClearanceDesk {
       const std::function<std::vector<std::string>(const std::string& mode)>& requirements);
 
  private:
+  absl::Status ApplyWithdrawal(store::Transaction& tx, const events::Envelope& event);
   absl::StatusOr<v1::ReceiptResult> ApplyReceipt(store::Transaction& tx,
                                                  const v1::CustomsReceipt& receipt,
                                                  const std::string& field, bool& published);

@@ -20,8 +20,8 @@ void CountReceipt(const std::string& outcome) {
 }
 
 void CountSubmitted(const std::string& message_type) {
-  static auto& family =
-      Family("parkline_clearance_inventories_sent_total", "Inventories sent to customs, by message type.");
+  static auto& family = Family("parkline_clearance_inventories_sent_total",
+                               "Inventories sent to customs, by message type.");
   family.Add({{"message_type", message_type}}).Increment();
 }
 

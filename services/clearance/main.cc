@@ -87,10 +87,12 @@ int main(int argc, char** argv) {
     declarations.group_id = "parkline-clearance-declarations." + ctx.database_instance;
     declarations.topics = {"parkline.declarations.v1"};
     auto consumer = std::make_unique<events::EventConsumer>(ctx.db, declarations);
-    consumer->On("parkline.declarations.v1.DeclarationMatched",
-                 [desk](store::Transaction& tx, const events::Envelope& event) {
-                   return desk->ApplyDeclarationEvent(tx, event);
-                 });
+    for (const char* type : {"parkline.declarations.v1.DeclarationMatched",
+                             "parkline.declarations.v1.DeclarationWithdrawn"}) {
+      consumer->On(type, [desk](store::Transaction& tx, const events::Envelope& event) {
+        return desk->ApplyDeclarationEvent(tx, event);
+      });
+    }
     parts.consumers.push_back(std::move(consumer));
     // Destroyed in reverse order: the gateway (its thread delivers to the desk), then the desk,
     // then the writer it uses.

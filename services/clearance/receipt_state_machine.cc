@@ -107,7 +107,8 @@ absl::StatusOr<int32_t> ParseReturnStatus(absl::string_view text) {
 
 bool IsFinal(v1::CaseStatus status) {
   return status == v1::CASE_STATUS_CLOSED || status == v1::CASE_STATUS_REJECTED ||
-         status == v1::CASE_STATUS_RETURNED || status == v1::CASE_STATUS_ERROR;
+         status == v1::CASE_STATUS_RETURNED || status == v1::CASE_STATUS_ERROR ||
+         status == v1::CASE_STATUS_WITHDRAWN;
 }
 
 absl::Status CheckTransition(v1::CaseStatus from, int32_t code) {

@@ -327,6 +327,35 @@ TEST_P(ClearanceDeskTest, AReceiptMessageIsAppliedWhollyOrNotAtAll) {
   EXPECT_EQ(desk_->Get(id, "")->invt_no(), "I1");
 }
 
+// A declaration withdrawn before its inventory went to customs withdraws the case, which can no
+// longer be submitted; one withdrawn after submission leaves the case with customs.
+TEST_P(ClearanceDeskTest, AWithdrawnDeclarationWithdrawsItsCaseUntilItIsSubmitted) {
+  auto withdraw = [&](int n) {
+    dv1::DeclarationWithdrawn withdrawn;
+    *withdrawn.mutable_declaration() = SampleDeclaration(dv1::DIRECTION_IMPORT, "9610", n);
+    events::Envelope e =
+        events::NewEvent("parkline.declarations.v1", "/parkline/declarations",
+                         withdrawn.declaration().order_key(), withdrawn, absl::Now());
+    return db_->Transact(
+        [&](store::Transaction& tx) { return desk_->ApplyDeclarationEvent(tx, e); });
+  };
+  std::string draft = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 71);
+  std::string sent = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 72);
+  Submit(sent, 72);
+  ASSERT_TRUE(withdraw(71).ok());
+  ASSERT_TRUE(withdraw(72).ok());
+  ASSERT_TRUE(withdraw(73).ok()) << "a declaration without a case is no error";
+  EXPECT_EQ(desk_->Get(draft, "")->status(), v1::CASE_STATUS_WITHDRAWN);
+  EXPECT_NE(desk_->Get(sent, "")->status(), v1::CASE_STATUS_WITHDRAWN);
+  EXPECT_TRUE(desk_->Get(sent, "")->has_submit_time());
+  v1::SubmitCaseRequest submit;
+  submit.set_case_id(draft);
+  EXPECT_EQ(desk_->Submit(submit).status().code(), absl::StatusCode::kFailedPrecondition);
+  // Nothing was sent for the withdrawn case, and no receipt applies to it.
+  EXPECT_EQ(Count("ClearanceSubmitted"), 1);
+  EXPECT_FALSE(desk_->RecordReceipt(Receipt(draft, "2", 1)).ok());
+}
+
 TEST_P(ClearanceDeskTest, OpeningOverGrpcIsIdempotentAndChecked) {
   auto d = SampleDeclaration(dv1::DIRECTION_EXPORT, "9710", 7);
   v1::OpenCaseRequest open;
