@@ -178,29 +178,15 @@ class ComplaintAccessTest : public ::testing::Test {
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ =
         std::make_unique<ComplaintDesk>(*db_, *writer_, nullptr, *deadlines_, routing_, nullptr);
-    std::ofstream(dir_.path() + "/tokens.json")
-        << testing::RoleTokensFile(kOwn, "3301960001", "SF");
-    store_ = std::make_unique<auth::CredentialStore>(dir_.path() + "/tokens.json");
-    ASSERT_TRUE(store_->Load().ok());
-    authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*store_, AccessPolicy());
-    service_ = std::make_unique<ComplaintService>(*desk_, *authorizer_);
-    runtime::ServerOptions options;
-    options.address = "127.0.0.1:0";
-    auto server = runtime::GrpcServer::Start(options, {service_.get()});
-    ASSERT_TRUE(server.ok());
+    auto server = testing::PolicyServer::Start(
+        dir_.path(), AccessPolicy(), kOwn, "3301960001", "SF",
+        [&](const auth::Authorizer& a) { return std::make_unique<ComplaintService>(*desk_, a); });
+    ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    stub_ = v1::ComplaintService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+    stub_ = v1::ComplaintService::NewStub(server_->channel());
   }
 
-  testing::Invoke Invoker() {
-    return [this](const std::string& method, const std::string& authorization,
-                  const std::string& uscc) {
-      grpc::ClientContext ctx;
-      if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
-      return Calls().at(method)(*stub_, &ctx, uscc);
-    };
-  }
+  testing::Invoke Invoker() { return testing::InvokerOf(*stub_, Calls()); }
 
   testing::TempDir dir_;
   std::unique_ptr<store::Database> db_;
@@ -208,10 +194,7 @@ class ComplaintAccessTest : public ::testing::Test {
   RoutingRules routing_;
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<ComplaintDesk> desk_;
-  std::unique_ptr<auth::CredentialStore> store_;
-  std::unique_ptr<auth::GrpcAuthorizer> authorizer_;
-  std::unique_ptr<ComplaintService> service_;
-  std::unique_ptr<runtime::GrpcServer> server_;
+  std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
 };
 

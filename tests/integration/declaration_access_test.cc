@@ -133,38 +133,21 @@ class DeclarationAccessTest : public ::testing::Test {
     ASSERT_TRUE(ApplySchema(*db_).ok());
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<DeclarationDesk>(*db_, *writer_, nullptr);
-    std::ofstream(dir_.path() + "/tokens.json")
-        << testing::RoleTokensFile("91350100M000100Y43", kOwn, kOwn);
-    store_ = std::make_unique<auth::CredentialStore>(dir_.path() + "/tokens.json");
-    ASSERT_TRUE(store_->Load().ok());
-    authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*store_, AccessPolicy());
-    service_ = std::make_unique<DeclarationService>(*desk_, *authorizer_);
-    runtime::ServerOptions options;
-    options.address = "127.0.0.1:0";
-    auto server = runtime::GrpcServer::Start(options, {service_.get()});
-    ASSERT_TRUE(server.ok());
+    auto server = testing::PolicyServer::Start(
+        dir_.path(), AccessPolicy(), "91350100M000100Y43", kOwn, kOwn,
+        [&](const auth::Authorizer& a) { return std::make_unique<DeclarationService>(*desk_, a); });
+    ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    stub_ = v1::DeclarationService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+    stub_ = v1::DeclarationService::NewStub(server_->channel());
   }
 
-  testing::Invoke Invoker() {
-    return [this](const std::string& method, const std::string& authorization,
-                  const std::string& code) {
-      grpc::ClientContext ctx;
-      if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
-      return Calls().at(method)(*stub_, &ctx, code);
-    };
-  }
+  testing::Invoke Invoker() { return testing::InvokerOf(*stub_, Calls()); }
 
   testing::TempDir dir_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<DeclarationDesk> desk_;
-  std::unique_ptr<auth::CredentialStore> store_;
-  std::unique_ptr<auth::GrpcAuthorizer> authorizer_;
-  std::unique_ptr<DeclarationService> service_;
-  std::unique_ptr<runtime::GrpcServer> server_;
+  std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
 };
 

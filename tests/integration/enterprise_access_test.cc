@@ -159,31 +159,20 @@ class EnterpriseAccessTest : public ::testing::Test {
       *e.mutable_move_in_date() = Day();
       ASSERT_TRUE(registry_->Admit(e).ok());
     }
-    std::ofstream(dir_.path() + "/tokens.json") << testing::RoleTokensFile(kOwn, "", "SF");
-    store_ = std::make_unique<auth::CredentialStore>(dir_.path() + "/tokens.json");
-    ASSERT_TRUE(store_->Load().ok());
-    authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*store_, AccessPolicy());
-    service_ = std::make_unique<EnterpriseService>(*registry_, *authorizer_);
-    runtime::ServerOptions options;
-    options.address = "127.0.0.1:0";
-    auto server = runtime::GrpcServer::Start(options, {service_.get()});
-    ASSERT_TRUE(server.ok());
+    auto server = testing::PolicyServer::Start(
+        dir_.path(), AccessPolicy(), kOwn, "", "SF", [&](const auth::Authorizer& a) {
+          return std::make_unique<EnterpriseService>(*registry_, a);
+        });
+    ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    stub_ = v1::EnterpriseService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+    stub_ = v1::EnterpriseService::NewStub(server_->channel());
   }
+
+  testing::Invoke Invoker() { return testing::InvokerOf(*stub_, Calls()); }
 
   grpc::Status Invoke(const std::string& method, const std::string& authorization,
                       const std::string& uscc) {
-    grpc::ClientContext ctx;
-    if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
-    return Calls().at(method)(*stub_, &ctx, uscc);
-  }
-
-  testing::Invoke Invoker() {
-    return [this](const std::string& m, const std::string& a, const std::string& t) {
-      return Invoke(m, a, t);
-    };
+    return Invoker()(method, authorization, uscc);
   }
 
   static std::set<std::string> CallNames() {
@@ -195,10 +184,7 @@ class EnterpriseAccessTest : public ::testing::Test {
   testing::TempDir dir_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<EnterpriseRegistry> registry_;
-  std::unique_ptr<auth::CredentialStore> store_;
-  std::unique_ptr<auth::GrpcAuthorizer> authorizer_;
-  std::unique_ptr<EnterpriseService> service_;
-  std::unique_ptr<runtime::GrpcServer> server_;
+  std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
 };
 

@@ -132,40 +132,24 @@ class LogisticsAccessTest : public ::testing::Test {
     ASSERT_TRUE(mapping.ok());
     mapping_ = std::make_unique<StatusMapping>(std::move(*mapping));
     tracker_ = std::make_unique<ShipmentTracker>(*db_, *mapping_, hub_, nullptr);
-    std::ofstream(dir_.path() + "/tokens.json")
-        << testing::RoleTokensFile("91350100M000100Y43", kOwn, kOwn);
-    store_ = std::make_unique<auth::CredentialStore>(dir_.path() + "/tokens.json");
-    ASSERT_TRUE(store_->Load().ok());
-    authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*store_, AccessPolicy());
-    service_ = std::make_unique<LogisticsService>(*tracker_, *authorizer_);
-    runtime::ServerOptions options;
-    options.address = "127.0.0.1:0";
-    auto server = runtime::GrpcServer::Start(options, {service_.get()});
-    ASSERT_TRUE(server.ok());
+    auto server =
+        testing::PolicyServer::Start(dir_.path(), AccessPolicy(), "91350100M000100Y43", kOwn, kOwn,
+                                     [&](const auth::Authorizer& a) {
+                                       return std::make_unique<LogisticsService>(*tracker_, a);
+                                     });
+    ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    stub_ = v1::LogisticsService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+    stub_ = v1::LogisticsService::NewStub(server_->channel());
   }
 
-  testing::Invoke Invoker() {
-    return [this](const std::string& method, const std::string& authorization,
-                  const std::string& code) {
-      grpc::ClientContext ctx;
-      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-      if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
-      return Calls().at(method)(*stub_, &ctx, code);
-    };
-  }
+  testing::Invoke Invoker() { return testing::InvokerOf(*stub_, Calls()); }
 
   testing::TempDir dir_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<StatusMapping> mapping_;
   WatchHub hub_;
   std::unique_ptr<ShipmentTracker> tracker_;
-  std::unique_ptr<auth::CredentialStore> store_;
-  std::unique_ptr<auth::GrpcAuthorizer> authorizer_;
-  std::unique_ptr<LogisticsService> service_;
-  std::unique_ptr<runtime::GrpcServer> server_;
+  std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
 };
 

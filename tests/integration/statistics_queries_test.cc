@@ -281,35 +281,21 @@ class StatisticsAccessTest : public ::testing::Test {
     ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
     ASSERT_TRUE(ApplySchema(*db_).ok());
     queries_ = std::make_unique<IndicatorQueries>(*db_, Shanghai());
-    std::ofstream(dir_.path() + "/tokens.json") << testing::RoleTokensFile(kOwn, "", "SF");
-    store_ = std::make_unique<auth::CredentialStore>(dir_.path() + "/tokens.json");
-    ASSERT_TRUE(store_->Load().ok());
-    authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*store_, AccessPolicy());
-    service_ = std::make_unique<StatisticsService>(*queries_, *authorizer_);
-    runtime::ServerOptions options;
-    options.address = "127.0.0.1:0";
-    auto server = runtime::GrpcServer::Start(options, {service_.get()});
-    ASSERT_TRUE(server.ok());
+    auto server = testing::PolicyServer::Start(
+        dir_.path(), AccessPolicy(), kOwn, "", "SF", [&](const auth::Authorizer& a) {
+          return std::make_unique<StatisticsService>(*queries_, a);
+        });
+    ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    stub_ = v1::StatisticsService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+    stub_ = v1::StatisticsService::NewStub(server_->channel());
   }
 
-  testing::Invoke Invoker() {
-    return [this](const std::string& m, const std::string& a, const std::string& t) {
-      grpc::ClientContext ctx;
-      if (!a.empty()) ctx.AddMetadata("authorization", a);
-      return Calls().at(m)(*stub_, &ctx, t);
-    };
-  }
+  testing::Invoke Invoker() { return testing::InvokerOf(*stub_, Calls()); }
 
   testing::TempDir dir_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<IndicatorQueries> queries_;
-  std::unique_ptr<auth::CredentialStore> store_;
-  std::unique_ptr<auth::GrpcAuthorizer> authorizer_;
-  std::unique_ptr<StatisticsService> service_;
-  std::unique_ptr<runtime::GrpcServer> server_;
+  std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
 };
 

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "absl/strings/str_cat.h"
 #include "auth/credentials.h"
+#include "grpcpp/create_channel.h"
 
 namespace parkline::testing {
 
@@ -71,5 +74,27 @@ void ExpectUnauthenticatedWithoutCredentials(const AccessTable& table, const std
     }
   }
 }
+
+absl::StatusOr<std::unique_ptr<PolicyServer>> PolicyServer::Start(
+    const std::string& dir, const auth::AccessPolicy& policy, const std::string& uscc,
+    const std::string& customs_code, const std::string& carrier_code, const MakeService& make) {
+  std::unique_ptr<PolicyServer> p(new PolicyServer());
+  std::ofstream(dir + "/tokens.json") << RoleTokensFile(uscc, customs_code, carrier_code);
+  p->callers_ = std::make_unique<auth::CredentialStore>(dir + "/tokens.json");
+  if (auto s = p->callers_->Load(); !s.ok()) return s;
+  p->authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*p->callers_, policy);
+  p->service_ = make(*p->authorizer_);
+  runtime::ServerOptions options;
+  options.address = "127.0.0.1:0";
+  auto server = runtime::GrpcServer::Start(options, {p->service_.get()});
+  if (!server.ok()) return server.status();
+  p->server_ = std::move(*server);
+  p->channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", p->server_->port()),
+                                    grpc::InsecureChannelCredentials());
+  return p;
+}
+
+// The server stops before the service and the authorizer it uses go.
+PolicyServer::~PolicyServer() { server_.reset(); }
 
 }  // namespace parkline::testing

@@ -11,8 +11,16 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "auth/access_policy.h"
+#include "auth/credentials.h"
+#include "auth/grpc_authorizer.h"
 #include "google/protobuf/descriptor.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/impl/service_type.h"
 #include "grpcpp/support/status.h"
+#include "runtime/server.h"
 
 namespace parkline::testing {
 
@@ -48,6 +56,43 @@ void ExpectEveryRpcTimesEveryRole(const AccessTable& table, const std::string& o
 // Without credentials, with an unknown or malformed one: UNAUTHENTICATED on every RPC.
 void ExpectUnauthenticatedWithoutCredentials(const AccessTable& table, const std::string& target,
                                              const Invoke& invoke);
+
+// The serving half of a table test: the callers of RoleTokensFile(uscc, customs_code,
+// carrier_code) in dir/tokens.json, an authorizer with the service's `policy`, and the service
+// `make` builds around that authorizer, on a loopback port.
+class PolicyServer {
+ public:
+  using MakeService = std::function<std::unique_ptr<grpc::Service>(const auth::Authorizer&)>;
+  static absl::StatusOr<std::unique_ptr<PolicyServer>> Start(
+      const std::string& dir, const auth::AccessPolicy& policy, const std::string& uscc,
+      const std::string& customs_code, const std::string& carrier_code, const MakeService& make);
+  ~PolicyServer();
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+
+ private:
+  PolicyServer() = default;
+  std::unique_ptr<auth::CredentialStore> callers_;
+  std::unique_ptr<auth::GrpcAuthorizer> authorizer_;
+  std::unique_ptr<grpc::Service> service_;
+  std::unique_ptr<runtime::GrpcServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// How a table test calls one RPC of `Stub` about party `target`.
+template <typename Stub>
+using StubCall =
+    std::function<grpc::Status(Stub&, grpc::ClientContext*, const std::string& target)>;
+
+// The Invoke of a table of calls: each call gets a context carrying `authorization`.
+template <typename Stub>
+Invoke InvokerOf(Stub& stub, const std::map<std::string, StubCall<Stub>>& calls) {
+  return [&stub, &calls](const std::string& method, const std::string& authorization,
+                         const std::string& target) {
+    grpc::ClientContext ctx;
+    if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
+    return calls.at(method)(stub, &ctx, target);
+  };
+}
 
 }  // namespace parkline::testing
 
