@@ -114,6 +114,7 @@ class EventConsumer {
   std::set<std::string> batch_types_;
   BatchHandler batch_handler_;
   int max_batch_ = 1;
+  bool legacy_ids_ = false;  // rows recorded before event times were (time 0); set by Start()
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::EventCb> logging_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
