@@ -57,6 +57,17 @@ CREATE TABLE stat_shipment (
   shipment TEXT PRIMARY KEY,
   status TEXT NOT NULL
 );
+)sql"},
+      // Every scrape and every overview counted shipments by status over every shipment ever
+      // tracked; the counts are now kept as shipments change status.
+      {2, "shipments counted by status as they change",
+       R"sql(
+CREATE TABLE stat_shipment_count (
+  status TEXT PRIMARY KEY,
+  n BIGINT NOT NULL
+);
+INSERT INTO stat_shipment_count (status, n)
+  SELECT status, CAST(COUNT(*) AS BIGINT) FROM stat_shipment GROUP BY status;
 )sql"}};
   return store::ApplyMigrations(db, "statistics", kMigrations);
 }

@@ -101,14 +101,42 @@ absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects) {
         {t.uscc, int64_t{t.year}, t.employees, t.cross_border_staff, t.trained_staff});
     if (!s.ok()) return s.status();
   }
-  // A shipment's events arrive in order (one key, one partition): the last one wins.
+  // A shipment's events arrive in order (one key, one partition): the last one wins. The counts
+  // by status move with each change, so that reading them never scans every shipment.
   std::map<std::string, std::string> shipments;
   for (const ShipmentRecord& s : effects.shipments) shipments[s.shipment] = s.status;
+  std::map<std::string, std::string> previous;
+  std::vector<std::string> keys;
+  for (const auto& [shipment, status] : shipments) keys.push_back(shipment);
+  for (size_t begin = 0; begin < keys.size(); begin += kRows) {
+    std::string sql = "SELECT shipment, status FROM stat_shipment WHERE shipment IN (";
+    store::Params params;
+    for (size_t i = begin; i < std::min(keys.size(), begin + kRows); ++i) {
+      absl::StrAppend(&sql, i == begin ? "" : ", ", "$", params.size() + 1);
+      params.push_back(keys[i]);
+    }
+    auto rows = tx.Query(sql + ")", params);
+    if (!rows.ok()) return rows.status();
+    for (const store::Row& r : *rows) previous[r.Text(0)] = r.Text(1);
+  }
+  std::map<std::string, int64_t> moved;  // status -> change of its count
   for (const auto& [shipment, status] : shipments) {
+    auto was = previous.find(shipment);
+    if (was != previous.end() && was->second == status) continue;
+    if (was != previous.end()) moved[was->second]--;
+    moved[status]++;
     auto s = tx.Execute(
         "INSERT INTO stat_shipment (shipment, status) VALUES ($1, $2) ON CONFLICT (shipment) DO "
         "UPDATE SET status = excluded.status",
         {shipment, status});
+    if (!s.ok()) return s.status();
+  }
+  for (const auto& [status, n] : moved) {
+    if (n == 0) continue;
+    auto s = tx.Execute(
+        "INSERT INTO stat_shipment_count (status, n) VALUES ($1, $2) ON CONFLICT (status) DO "
+        "UPDATE SET n = stat_shipment_count.n + excluded.n",
+        {status, n});
     if (!s.ok()) return s.status();
   }
   return absl::OkStatus();
@@ -135,8 +163,7 @@ absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
   for (const store::Row& r : *talent) {
     s.talent.push_back({r.Text(0), static_cast<int>(r.Int(1)), r.Int(2), r.Int(3), r.Int(4)});
   }
-  auto shipments =
-      tx.Query("SELECT status, CAST(COUNT(*) AS BIGINT) FROM stat_shipment GROUP BY status");
+  auto shipments = tx.Query("SELECT status, n FROM stat_shipment_count WHERE n <> 0");
   if (!shipments.ok()) return shipments.status();
   for (const store::Row& r : *shipments) s.shipments_by_status[r.Text(0)] = r.Int(1);
   return s;

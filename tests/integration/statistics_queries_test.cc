@@ -13,6 +13,7 @@
 #include "grpcpp/create_channel.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
+#include "parkline/logistics/v1/events.pb.h"
 #include "runtime/server.h"
 #include "statistics/access_policy.h"
 #include "statistics/aggregator.h"
@@ -180,6 +181,37 @@ TEST_P(StatisticsQueriesTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
             "2026-03-01,trade_value_cny,\"direction=import,mode=1210\",50.00000,CNY,5.5.4\n"
             "2026-03-01,trade_value_cny,\"direction=import,mode=9610\",0.00001,CNY,5.5.4\n");
   EXPECT_EQ(csv->sha256(), auth::Sha256Hex(csv->content()));
+}
+
+// Shipments by current status: each shipment counts once, under its latest status, across
+// batches and within one.
+TEST_P(StatisticsQueriesTest, ShipmentsAreCountedOnceUnderTheirCurrentStatus) {
+  namespace lv1 = parkline::logistics::v1;
+  auto created = [](const std::string& waybill) {
+    lv1::ShipmentCreated m;
+    m.mutable_key()->set_carrier_code("SF");
+    m.mutable_key()->set_waybill_no(waybill);
+    return events::NewEvent("parkline.logistics.v1", "/t", "SF/" + waybill, m, Noon(3, 1));
+  };
+  auto moved = [](const std::string& waybill, lv1::ShipmentStatus status) {
+    lv1::ShipmentStatusChanged m;
+    m.mutable_key()->set_carrier_code("SF");
+    m.mutable_key()->set_waybill_no(waybill);
+    m.set_status(status);
+    return events::NewEvent("parkline.logistics.v1", "/t", "SF/" + waybill, m, Noon(3, 2));
+  };
+  Apply(
+      {created("W1"), created("W2"), created("W3"), moved("W1", lv1::SHIPMENT_STATUS_IN_TRANSIT)});
+  Apply({moved("W1", lv1::SHIPMENT_STATUS_DELIVERED), moved("W2", lv1::SHIPMENT_STATUS_IN_TRANSIT),
+         moved("W2", lv1::SHIPMENT_STATUS_IN_TRANSIT)});
+  auto overview = queries_->Overview();
+  ASSERT_TRUE(overview.ok()) << overview.status();
+  std::map<std::string, std::string> by_status;
+  for (const auto& v : overview->current()) {
+    if (v.indicator() == "shipments") by_status[v.labels().at("status")] = v.value();
+  }
+  EXPECT_EQ(by_status, (std::map<std::string, std::string>{
+                           {"delivered", "1"}, {"in_transit", "1"}, {"info_received", "1"}}));
 }
 
 TEST_P(StatisticsQueriesTest, BadQueriesNameTheFieldAndTheRule) {
