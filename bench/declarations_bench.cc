@@ -58,6 +58,7 @@
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
 #include "runtime/grpc_status.h"
+#include "runtime/server_threads.h"
 #include "samples/import_sets.h"
 #include "store/database.h"
 #include "tests/support/service_process.h"
@@ -534,6 +535,7 @@ void PrintUsage(const std::vector<std::pair<std::string, std::vector<LevelResult
 }  // namespace
 
 int main(int argc, char** argv) {
+  runtime::DisableMutexDeadlockDetection();  // as the services do: equal terms for the echo
   double seconds = argc > 1 ? std::atof(argv[1]) : 5;
   if (seconds <= 0 || seconds > 60) seconds = 5;
   absl::Duration per_level = absl::Seconds(seconds);
@@ -546,6 +548,7 @@ int main(int argc, char** argv) {
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &echo_port);
   builder.RegisterService(&echo_service);
+  runtime::ConfigureSyncServer(builder);  // the services' thread settings: equal terms
   std::unique_ptr<grpc::Server> echo_server = builder.BuildAndStart();
   if (echo_server == nullptr || echo_port == 0) {
     std::fprintf(stderr, "echo server did not start\n");

@@ -26,6 +26,7 @@ int Fail(absl::string_view what, const absl::Status& status) {
 int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   // Before any thread exists, so that every thread inherits the mask.
   runtime::BlockServiceSignals();
+  runtime::DisableMutexDeadlockDetection();
   runtime::ParseFlags(argc, argv, definition.usage);
   auto config = runtime::LoadCommonConfig(definition.defaults);
   if (!config.ok()) {

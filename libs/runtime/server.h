@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
+#include "runtime/server_threads.h"
 
 namespace parkline::runtime {
 
