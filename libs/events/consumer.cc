@@ -2,6 +2,8 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "events/kafka_logging.h"
@@ -32,6 +34,19 @@ prometheus::Family<prometheus::Counter>& OutOfRangeCounter() {
                             .Register(runtime::Metrics());
   return family;
 }
+
+prometheus::Family<prometheus::Counter>& ForgottenCounter() {
+  static auto& family = prometheus::BuildCounter()
+                            .Name("parkline_consumer_ids_forgotten_total")
+                            .Help(
+                                "Ids of applied events a consumer deleted after its id "
+                                "retention; a record older than that would apply again.")
+                            .Register(runtime::Metrics());
+  return family;
+}
+
+// Ids deleted per transaction, so that a long backlog of old ids never holds the writer long.
+constexpr int64_t kForgetSlice = 5000;
 
 Headers HeadersOf(RdKafka::Message& message) {
   Headers out;
@@ -143,6 +158,7 @@ absl::Status EventConsumer::Start() {
   for (const char* outcome : {"applied", "duplicate", "unknown_type", "deadlettered"}) {
     EventsCounter().Add({{"consumer", options_.group_id}, {"outcome", outcome}});
   }
+  ForgottenCounter().Add({{"consumer", options_.group_id}});
   for (const std::string& topic : topics) {
     OutOfRangeCounter().Add({{"consumer", options_.group_id}, {"topic", topic}});
   }
@@ -157,9 +173,57 @@ void EventConsumer::Stop() {
   consumer_->close();  // commits the stored offsets
 }
 
+void EventConsumer::ForgetOldIds() {
+  if (options_.id_retention <= absl::ZeroDuration()) return;
+  const int64_t cutoff = absl::ToUnixMicros(absl::Now() - options_.id_retention);
+  int64_t forgotten = 0;
+  // Slices of the key (consumer, event_time, ...) in event-time order, each ending at the event
+  // time of its kForgetSlice-th id: a range read and a range delete, no scan of the ids that
+  // stay, and every slice moves on even when all its ids stay (late events applied recently).
+  int64_t from = std::numeric_limits<int64_t>::min();
+  bool more = true;
+  while (more && !stopping_) {
+    // Set only by the attempt that commits (Transact may run the function again).
+    int64_t deleted = 0, next = from;
+    absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
+      auto bound = tx.Query(
+          "SELECT event_time FROM consumed_events WHERE consumer = $1 AND event_time >= $2 AND "
+          "event_time < $3 ORDER BY event_time LIMIT 1 OFFSET $4",
+          {options_.group_id, from, cutoff, kForgetSlice});
+      if (!bound.ok()) return bound.status();
+      more = !bound->empty();
+      const int64_t below = more ? bound->front().Int(0) + 1 : cutoff;
+      auto n = tx.Execute(
+          "DELETE FROM consumed_events WHERE consumer = $1 AND event_time >= $2 AND event_time < "
+          "$3 AND processed_at < $4",
+          {options_.group_id, from, below, cutoff});
+      if (!n.ok()) return n.status();
+      deleted = *n;
+      next = below;
+      return absl::OkStatus();
+    });
+    if (!status.ok()) {
+      log::Warn("old event ids not deleted, will try again",
+                {{"consumer", options_.group_id}, {"error", std::string(status.message())}});
+      break;
+    }
+    forgotten += deleted;
+    from = next;
+  }
+  if (forgotten > 0) {
+    ForgottenCounter().Add({{"consumer", options_.group_id}}).Increment(forgotten);
+    log::Info("old event ids deleted", {{"consumer", options_.group_id}, {"ids", forgotten}});
+  }
+}
+
 void EventConsumer::Run() {
   std::vector<std::unique_ptr<RdKafka::Message>> batch;
+  absl::Time forget_at = absl::Now();
   while (!stopping_) {
+    if (batch.empty() && absl::Now() >= forget_at) {
+      ForgetOldIds();
+      forget_at = absl::Now() + absl::Hours(1);
+    }
     // In batch mode, take what is already waiting without blocking, up to max_batch_.
     std::unique_ptr<RdKafka::Message> message(consumer_->consume(batch.empty() ? 200 : 0));
     if (batch_handler_ && message->err() != RdKafka::ERR_NO_ERROR && !batch.empty()) {
@@ -351,19 +415,26 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<Envelope>& batch
       if (!rows.ok()) return rows.status();
       for (const store::Row& row : *rows) seen.insert(row.Text(0));
     }
-    std::vector<Envelope> fresh;
-    for (const Envelope& e : batch) {
-      if (!seen.insert(e.id).second) {
+    std::vector<bool> keep(batch.size(), true);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (!seen.insert(batch[i].id).second) {
         duplicates++;  // applied before, or twice in this batch
-        continue;
+        keep[i] = false;
       }
-      fresh.push_back(e);
     }
-    if (fresh.empty()) return absl::OkStatus();
-    if (auto s = batch_handler_(tx, fresh); !s.ok()) return s;
+    // The common case, no duplicate, hands the batch over as it is, without copying it.
+    std::vector<Envelope> fresh;
+    if (duplicates > 0) {
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (keep[i]) fresh.push_back(batch[i]);
+      }
+    }
+    const std::vector<Envelope>& apply = duplicates > 0 ? fresh : batch;
+    if (apply.empty()) return absl::OkStatus();
+    if (auto s = batch_handler_(tx, apply); !s.ok()) return s;
     const int64_t now = absl::ToUnixMicros(absl::Now());
-    for (size_t begin = 0; begin < fresh.size(); begin += kChunk) {
-      size_t end = std::min(fresh.size(), begin + kChunk);
+    for (size_t begin = 0; begin < apply.size(); begin += kChunk) {
+      size_t end = std::min(apply.size(), begin + kChunk);
       std::string sql =
           "INSERT INTO consumed_events (consumer, event_time, event_id, topic, processed_at) "
           "VALUES ";
@@ -371,9 +442,9 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<Envelope>& batch
       for (size_t i = begin; i < end; ++i) {
         absl::StrAppend(&sql, i == begin ? "" : ", ", "($1, $", params.size() + 1, ", $",
                         params.size() + 2, ", $", params.size() + 3, ", $2)");
-        params.push_back(absl::ToUnixMicros(fresh[i].time));
-        params.push_back(fresh[i].id);
-        params.push_back(fresh[i].topic);
+        params.push_back(absl::ToUnixMicros(apply[i].time));
+        params.push_back(apply[i].id);
+        params.push_back(apply[i].topic);
       }
       if (auto s = tx.Execute(sql, params); !s.ok()) return s.status();
     }

@@ -27,6 +27,9 @@
 // batch handler says INVALID_ARGUMENT, the batch is applied again one event at a time so that
 // only the bad event is dead-lettered.
 //
+// Applied event ids are kept for ConsumerOptions::id_retention (30 days), longer than any
+// redelivery; parkline_consumer_ids_forgotten_total counts the ids deleted.
+//
 // One background thread; On() or OnBatch() before Start().
 #ifndef PARKLINE_EVENTS_CONSUMER_H_
 #define PARKLINE_EVENTS_CONSUMER_H_
@@ -66,6 +69,15 @@ struct ConsumerOptions {
   std::string deadletter_topic = std::string(kDeadLetterTopic);
   // librdkafka properties applied last.
   std::map<std::string, std::string> overrides;
+  // How long the ids of applied events are kept, counted from when they were applied (and
+  // from their event time: a late event's id is kept as long). A record comes again only
+  // between its effect and the commit of its offset (seconds), after a crash or a rebalance
+  // (from the last committed offset), as a publisher's duplicate (the relay reads the topic's
+  // tail back, so at once or never), or when an operator resets the group's offsets: keep ids
+  // longer than the topics retain events (7 days here), so that even a replay of everything
+  // retained changes nothing. Zero keeps them forever. Older ids are deleted by the consumer
+  // at start and every hour.
+  absl::Duration id_retention = absl::Hours(24 * 30);
 };
 
 // Applies one event inside the consumer's transaction.
@@ -107,6 +119,8 @@ class EventConsumer {
   std::string Prefixed(absl::string_view topic) const;
   absl::Status DeadLetter(RdKafka::Message& message, absl::string_view reason);
   void StoreOffset(RdKafka::Message& message);
+  // Deletes this consumer's ids older than options_.id_retention, a slice at a time.
+  void ForgetOldIds();
 
   store::Database& db_;
   ConsumerOptions options_;

@@ -208,6 +208,49 @@ TEST_P(ConsumerTest, TwoMembersOfOneGroupApplyEachEventOnce) {
   EXPECT_EQ(Query("SELECT COUNT(DISTINCT seq) FROM effects"), 250);
 }
 
+// Ids are kept for the retention, counted both from when they were applied and from their event
+// time; older ones are deleted at start, in slices, and only this consumer's.
+TEST_P(ConsumerTest, IdsOlderThanTheRetentionAreForgottenAndNoOthers) {
+  const int64_t now = absl::ToUnixMicros(absl::Now());
+  const int64_t day = int64_t{86400} * 1000 * 1000;
+  constexpr int kOld = 12000;  // more than two slices
+  ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) -> absl::Status {
+                   auto add = [&](const std::string& consumer, int64_t time, const std::string& id,
+                                  int64_t processed) {
+                     return tx
+                         .Execute(
+                             "INSERT INTO consumed_events (consumer, event_time, event_id, "
+                             "topic, processed_at) VALUES ($1, $2, $3, 't', $4)",
+                             {consumer, time, id, processed})
+                         .status();
+                   };
+                   for (int i = 0; i < kOld; ++i) {
+                     // Old events applied long ago, some sharing an event time.
+                     if (auto s = add(group_, now - 40 * day + i / 3, absl::StrCat("old-", i),
+                                      now - 40 * day);
+                         !s.ok()) {
+                       return s;
+                     }
+                   }
+                   if (auto s = add(group_, now - 40 * day, "late", now - day); !s.ok()) return s;
+                   if (auto s = add(group_, now - day, "recent", now - day); !s.ok()) return s;
+                   return add("another-consumer", now - 40 * day, "theirs", now - 40 * day);
+                 })
+                  .ok());
+
+  auto consumer = NewConsumer();
+  ASSERT_TRUE(consumer->Start().ok());
+  const std::string mine = "SELECT COUNT(*) FROM consumed_events WHERE consumer = '" + group_ + "'";
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (Query(mine) > 2 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+  consumer->Stop();
+
+  EXPECT_EQ(Query(mine), 2);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM consumed_events WHERE event_id IN ('late', 'recent', "
+                  "'theirs')"),
+            3);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ConsumerTest, ::testing::ValuesIn(testing::StoreBackends()),
                          [](const auto& info) { return info.param; });
 
