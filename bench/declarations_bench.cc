@@ -445,8 +445,9 @@ void PrintLogTail(const std::string& path) {
 // declarations process on it and measures. nullopt when it could not get that far (said on
 // stderr).
 std::optional<std::vector<LevelResult>> MeasureDeclarations(
-    Enterprises& enterprises, const std::string& database_url, const std::string& dir,
-    const std::string& name, absl::Duration per_level, std::mt19937_64& rng) {
+    Enterprises& enterprises, const std::string& prefix, const std::string& database_url,
+    const std::string& dir, const std::string& name, absl::Duration per_level,
+    std::mt19937_64& rng) {
   samples::ImportCodes codes{RunCode(rng), RunCode(rng), RunCode(rng), RunCode(rng)};
   auto admitted = AdmitParties(enterprises, codes);
   if (!admitted.ok()) {
@@ -458,9 +459,10 @@ std::optional<std::vector<LevelResult>> MeasureDeclarations(
     std::fprintf(stderr, "%s: seeding the residents: %s\n", name.c_str(), s.ToString().c_str());
     return std::nullopt;
   }
-  Declarations declarations(
-      DECLARATIONS_BINARY, name, dir,
-      {{"PARKLINE_DATABASE_URL", database_url}, {"PARKLINE_LOG_LEVEL", "warn"}});
+  Declarations declarations(DECLARATIONS_BINARY, name, dir,
+                            {{"PARKLINE_DATABASE_URL", database_url},
+                             {"PARKLINE_LOG_LEVEL", "warn"},
+                             {"PARKLINE_TOPIC_PREFIX", prefix}});
   if (declarations.WaitServing(absl::Seconds(30)) !=
       grpc::health::v1::HealthCheckResponse::SERVING) {
     std::fprintf(stderr, "%s: the declarations service did not become SERVING\n", name.c_str());
@@ -556,15 +558,19 @@ int main(int argc, char** argv) {
   }
 
   // The registry and its topic; the declarations processes follow, one backend at a time.
-  for (const char* topic : {"parkline.enterprises.v1", "parkline.declarations.v1"}) {
-    if (absl::Status s = testing::CreateTopic(topic, 3); !s.ok()) {
+  // Topics of this run's own (PARKLINE_TOPIC_PREFIX): nothing the benchmark admits or submits
+  // reaches a developer's park on the same broker.
+  const std::string prefix = testing::UniqueTopic("bench") + ".";
+  for (const char* topic : {"parkline.enterprises.v1", "parkline.declarations.v1",
+                            "parkline.clearance.v1", "parkline.deadletter.v1"}) {
+    if (absl::Status s = testing::CreateTopic(prefix + topic, 3); !s.ok()) {
       std::fprintf(stderr, "broker: %s\n", s.ToString().c_str());
       return 1;
     }
   }
   testing::TempDir dir;
   Enterprises enterprises(ENTERPRISES_BINARY, "enterprises", dir.path(),
-                          {{"PARKLINE_LOG_LEVEL", "warn"}});
+                          {{"PARKLINE_LOG_LEVEL", "warn"}, {"PARKLINE_TOPIC_PREFIX", prefix}});
   if (enterprises.WaitServing(absl::Seconds(30)) !=
       grpc::health::v1::HealthCheckResponse::SERVING) {
     std::fprintf(stderr, "the enterprises service did not become SERVING\n");
@@ -589,8 +595,8 @@ int main(int argc, char** argv) {
   rows.emplace_back("echo", echo_levels);
   std::vector<std::string> skipped;
   testing::TestDatabase sqlite("sqlite");
-  if (auto levels = MeasureDeclarations(enterprises, sqlite.url(), dir.path(), "decl-sqlite",
-                                        per_level, rng)) {
+  if (auto levels = MeasureDeclarations(enterprises, prefix, sqlite.url(), dir.path(),
+                                        "decl-sqlite", per_level, rng)) {
     rows.emplace_back("sqlite", *levels);
   } else {
     skipped.push_back("sqlite: failed to start or become resident (see above)");
@@ -598,7 +604,7 @@ int main(int argc, char** argv) {
   testing::TestDatabase postgres("postgresql");
   if (postgres.url().empty()) {
     skipped.push_back("postgresql: skipped, PARKLINE_TEST_POSTGRES_URL is not set");
-  } else if (auto levels = MeasureDeclarations(enterprises, postgres.url(), dir.path(),
+  } else if (auto levels = MeasureDeclarations(enterprises, prefix, postgres.url(), dir.path(),
                                                "decl-postgresql", per_level, rng)) {
     rows.emplace_back("postgresql", *levels);
   } else {
