@@ -2,7 +2,10 @@
 
 #include <libpq-fe.h>
 
+#include <unordered_map>
+
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "store/connection_pool.h"
@@ -12,6 +15,8 @@ namespace {
 
 constexpr int kPoolSize = 4;
 constexpr int kConflictRetries = 8;
+// Statements prepared per connection at most (Connection::Prepared).
+constexpr size_t kMaxPrepared = 1000;
 
 // Type OIDs from pg_type.h (stable across PostgreSQL versions).
 constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23,
@@ -26,8 +31,12 @@ absl::Status ResultError(PGconn* conn, PGresult* result, absl::string_view what)
   if (sqlstate == "23505") return absl::AlreadyExistsError(message);
   if (sqlstate.rfind("23", 0) == 0) return absl::FailedPreconditionError(message);
   // serialization_failure, deadlock_detected, and connection trouble: worth another try.
+  // 0A000 and 26000: a prepared statement that a schema change invalidated ("cached plan must
+  // not change result type") or that the session no longer has; Connection::Run prepares it
+  // again on the next attempt.
   if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate.rfind("08", 0) == 0 ||
-      PQstatus(conn) != CONNECTION_OK) {
+      sqlstate == "26000" || PQstatus(conn) != CONNECTION_OK ||
+      (sqlstate == "0A000" && absl::StrContains(message, "cached plan"))) {
     return absl::UnavailableError(message);
   }
   return absl::InternalError(message);
@@ -72,6 +81,7 @@ class Connection {
   absl::Status Ensure() {
     if (conn_ && PQstatus(conn_) == CONNECTION_OK) return absl::OkStatus();
     if (conn_) PQfinish(conn_);
+    prepared_.clear();  // a new session has none
     conn_ = PQconnectdb(url_.c_str());
     if (PQstatus(conn_) != CONNECTION_OK) {
       std::string message = PQerrorMessage(conn_);
@@ -118,12 +128,17 @@ class Connection {
       values[i] = texts[i].data();
       lengths[i] = static_cast<int>(texts[i].size());
     }
-    PGresult* result =
-        PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(params.size()), types.data(),
-                     values.data(), lengths.data(), formats.data(), 0);
+    auto name = Prepared(sql, types);
+    if (!name.ok()) return name.status();
+    PGresult* result = PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()),
+                                      values.data(), lengths.data(), formats.data(), 0);
     ExecStatusType status = PQresultStatus(result);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       absl::Status error = ResultError(conn_, result, absl::StrCat("'", sql, "'"));
+      const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+      if (state != nullptr && (std::string(state) == "0A000" || std::string(state) == "26000")) {
+        prepared_.clear();  // prepared again, under new names, when the transaction runs again
+      }
       PQclear(result);
       return error;
     }
@@ -145,8 +160,34 @@ class Connection {
   bool ok() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
 
  private:
+  // The name of `sql` prepared on this session with these parameter types, preparing it the
+  // first time. Every statement is prepared once per connection, as SQLite's are: PQexecParams
+  // parsed and planned each one again, which cost more than running it.
+  absl::StatusOr<std::string> Prepared(absl::string_view sql, const std::vector<Oid>& types) {
+    std::string key(sql);
+    key.push_back('\0');
+    for (Oid type : types) absl::StrAppend(&key, type, ",");
+    auto it = prepared_.find(key);
+    if (it != prepared_.end()) return it->second;
+    // Statements built per call (IN lists of every length) could add up without end: past the
+    // bound they run unprepared (the empty name: PostgreSQL's unnamed statement).
+    if (prepared_.size() >= kMaxPrepared) key.clear();
+    std::string name = key.empty() ? "" : absl::StrCat("parkline_", ++statements_);
+    PGresult* result = PQprepare(conn_, name.c_str(), std::string(sql).c_str(),
+                                 static_cast<int>(types.size()), types.data());
+    absl::Status status = PQresultStatus(result) == PGRES_COMMAND_OK
+                              ? absl::OkStatus()
+                              : ResultError(conn_, result, absl::StrCat("prepare '", sql, "'"));
+    PQclear(result);
+    if (!status.ok()) return status;
+    if (!key.empty()) prepared_.emplace(std::move(key), name);
+    return name;
+  }
+
   std::string url_;
   PGconn* conn_ = nullptr;
+  std::unordered_map<std::string, std::string> prepared_;  // sql and types -> name
+  int64_t statements_ = 0;
 };
 
 class PostgresTransaction : public Transaction {

@@ -3,6 +3,7 @@
 // The same SQL, the same answers.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "store/database.h"
@@ -33,8 +34,11 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     return n;
   }
 
+  std::string NewName() { return "item-" + std::to_string(next_name_++); }
+
   testing::TestDatabase database_{GetParam()};
   std::unique_ptr<Database> db_;
+  std::atomic<int> next_name_{0};
 };
 
 const std::vector<Migration> kMigrations = {
@@ -138,6 +142,33 @@ TEST_P(StoreTest, ConcurrentWritersAllLand) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(Count("items"), kThreads * kEach);
+}
+
+// Statements are prepared once per connection; a schema change made meanwhile (another replica
+// migrating during a rolling upgrade) must not break them: the statement is prepared again.
+TEST_P(StoreTest, AStatementRunBeforeASchemaChangeStillRunsAfterIt) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", {kMigrations[0]}).ok());
+  auto columns = [&]() -> int64_t {
+    int64_t n = -1;
+    absl::Status s = db_->Transact([&](Transaction& tx) -> absl::Status {
+      if (auto added = tx.Execute("INSERT INTO items (name) VALUES ($1)", {NewName()});
+          !added.ok()) {
+        return added.status();
+      }
+      auto rows = tx.Query("SELECT * FROM items WHERE name <> $1", {std::string("none")});
+      if (!rows.ok()) return rows.status();
+      n = static_cast<int64_t>(rows->front().size());
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    return n;
+  };
+  // Every connection of the pool prepares it before the change.
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) threads.emplace_back([&] { EXPECT_EQ(columns(), 3); });
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());  // adds items.qty
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(columns(), 4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(testing::StoreBackends()),
