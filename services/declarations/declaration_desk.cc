@@ -142,6 +142,11 @@ class OrderFile {
       return absl::OkStatus();  // final: changes to a matched set are refused before this
     }
     DocumentSet set;
+    if (auto s = repo_.PrefetchDocuments(
+            {v1::DOCUMENT_KIND_ORDER, v1::DOCUMENT_KIND_PAYMENT, v1::DOCUMENT_KIND_RECEIPT}, key);
+        !s.ok()) {
+      return s;
+    }
     auto order = Load<v1::Order>(v1::DOCUMENT_KIND_ORDER, key);
     if (!order.ok()) return order.status();
     if (!*order) return absl::OkStatus();  // waiting for the order; nothing to declare yet
@@ -247,13 +252,20 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
     published = false;
     DeclarationRepository repo(tx);
     OrderFile file(repo, tx, limits_);
+    // CEB403/303 allow "无" for a platform abroad.
+    auto checked = [](const std::string& code) { return !code.empty() && code != "无"; };
+    std::set<std::string> codes;
+    for (const Incoming& in : documents) {
+      for (const auto& [field, code] : in.codes) {
+        if (checked(code)) codes.insert(code);
+      }
+    }
+    auto resident = repo.ResidentAmong(codes);
+    if (!resident.ok()) return resident.status();
     errors::Violations residents;
     for (const Incoming& in : documents) {
       for (const auto& [field, code] : in.codes) {
-        if (code.empty() || code == "无") continue;  // CEB403/303 allow "无" for a platform abroad
-        auto resident = repo.IsResident(code);
-        if (!resident.ok()) return resident.status();
-        if (!*resident) {
+        if (checked(code) && resident->count(code) == 0) {
           residents.Add(field, "NOT_RESIDENT",
                         absl::StrCat("enterprise ", code, " is not resident in the park"));
         }

@@ -13,29 +13,54 @@ int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
 
 absl::StatusOr<std::optional<StoredDocument>> DeclarationRepository::FindDocument(
     v1::DocumentKind kind, const std::string& doc_key) {
-  auto rows = tx_.Query(
-      "SELECT payload, withdrawn, expired_at FROM documents WHERE kind = $1 AND doc_key = $2",
-      {int64_t{kind}, doc_key});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return std::optional<StoredDocument>();
-  // An expired document counts as withdrawn: it takes no part in matching until sent again.
-  return std::optional<StoredDocument>(
-      StoredDocument{rows->front().Text(0), rows->front().Int(1) != 0 || !rows->front().IsNull(2)});
+  auto known = documents_.find({kind, doc_key});
+  if (known != documents_.end()) return known->second;
+  if (auto s = PrefetchDocuments({kind}, doc_key); !s.ok()) return s;
+  return documents_[{kind, doc_key}];
+}
+
+absl::Status DeclarationRepository::PrefetchDocuments(const std::vector<v1::DocumentKind>& kinds,
+                                                      const std::string& doc_key) {
+  std::string sql =
+      "SELECT kind, payload, withdrawn, expired_at FROM documents WHERE doc_key = $1 AND kind IN (";
+  store::Params params = {doc_key};
+  for (v1::DocumentKind kind : kinds) {
+    if (documents_.count({kind, doc_key}) > 0) continue;
+    absl::StrAppend(&sql, params.size() > 1 ? ", " : "", "$", params.size() + 1);
+    params.push_back(int64_t{kind});
+    documents_[{kind, doc_key}] = std::nullopt;  // unless the query finds it
+  }
+  if (params.size() == 1) return absl::OkStatus();
+  auto rows = tx_.Query(sql + ")", params);
+  if (!rows.ok()) {
+    for (v1::DocumentKind kind : kinds) documents_.erase({kind, doc_key});
+    return rows.status();
+  }
+  for (const store::Row& r : *rows) {
+    // An expired document counts as withdrawn: it takes no part in matching until sent again.
+    documents_[{static_cast<v1::DocumentKind>(r.Int(0)), doc_key}] =
+        StoredDocument{r.Text(1), r.Int(2) != 0 || !r.IsNull(3)};
+  }
+  return absl::OkStatus();
 }
 
 absl::Status DeclarationRepository::SaveDocument(v1::DocumentKind kind, const std::string& doc_key,
                                                  const std::string& order_no,
                                                  const std::string& guid,
                                                  const std::string& payload, bool withdrawn) {
-  return tx_
-      .Execute(
-          "INSERT INTO documents (kind, doc_key, order_no, guid, payload, withdrawn, received_at) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kind, doc_key) DO UPDATE SET "
-          "order_no = excluded.order_no, guid = excluded.guid, payload = excluded.payload, "
-          "withdrawn = excluded.withdrawn, received_at = excluded.received_at, expired_at = NULL",
-          {int64_t{kind}, doc_key, order_no, guid, store::Blob{payload}, int64_t{withdrawn ? 1 : 0},
-           NowMicros()})
-      .status();
+  auto saved = tx_.Execute(
+      "INSERT INTO documents (kind, doc_key, order_no, guid, payload, withdrawn, received_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kind, doc_key) DO UPDATE SET "
+      "order_no = excluded.order_no, guid = excluded.guid, payload = excluded.payload, "
+      "withdrawn = excluded.withdrawn, received_at = excluded.received_at, expired_at = NULL",
+      {int64_t{kind}, doc_key, order_no, guid, store::Blob{payload}, int64_t{withdrawn ? 1 : 0},
+       NowMicros()});
+  if (!saved.ok()) {
+    documents_.erase({kind, doc_key});
+    return saved.status();
+  }
+  documents_[{kind, doc_key}] = StoredDocument{payload, withdrawn};
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<std::string>> DeclarationRepository::LiveDocumentsFor(
@@ -81,6 +106,7 @@ absl::StatusOr<std::vector<DeclarationRepository::WaitingRow>> DeclarationReposi
 
 absl::Status DeclarationRepository::Expire(v1::DocumentKind kind, const std::string& doc_key,
                                            int64_t at_micros) {
+  documents_.erase({kind, doc_key});  // read again when asked
   return tx_
       .Execute("UPDATE documents SET expired_at = $1 WHERE kind = $2 AND doc_key = $3",
                {at_micros, int64_t{kind}, doc_key})
@@ -89,31 +115,41 @@ absl::Status DeclarationRepository::Expire(v1::DocumentKind kind, const std::str
 
 absl::StatusOr<std::optional<v1::Declaration>> DeclarationRepository::FindDeclaration(
     const std::string& order_key) {
+  auto known = declarations_.find(order_key);
+  if (known != declarations_.end()) return known->second;
   auto rows = tx_.Query("SELECT payload FROM declarations WHERE order_key = $1", {order_key});
   if (!rows.ok()) return rows.status();
-  if (rows->empty()) return std::optional<v1::Declaration>();
-  v1::Declaration d;
-  if (!d.ParseFromString(rows->front().Text(0))) {
-    return absl::DataLossError(absl::StrCat("declaration ", order_key, " is unreadable"));
+  std::optional<v1::Declaration> found;
+  if (!rows->empty()) {
+    v1::Declaration d;
+    if (!d.ParseFromString(rows->front().Text(0))) {
+      return absl::DataLossError(absl::StrCat("declaration ", order_key, " is unreadable"));
+    }
+    found = std::move(d);
   }
-  return std::optional<v1::Declaration>(std::move(d));
+  declarations_[order_key] = found;
+  return found;
 }
 
 absl::Status DeclarationRepository::SaveDeclaration(const v1::Declaration& d,
                                                     int64_t updated_micros) {
-  return tx_
-      .Execute(
-          "INSERT INTO declarations (order_key, status, direction, business_mode, ebp_code, "
-          "ebc_code, pay_code, logistics_code, payload, updated_at) VALUES ($1, $2, $3, $4, $5, "
-          "$6, $7, $8, $9, $10) ON CONFLICT (order_key) DO UPDATE SET status = excluded.status, "
-          "direction = excluded.direction, business_mode = excluded.business_mode, "
-          "ebp_code = excluded.ebp_code, ebc_code = excluded.ebc_code, "
-          "pay_code = excluded.pay_code, logistics_code = excluded.logistics_code, "
-          "payload = excluded.payload, updated_at = excluded.updated_at",
-          {d.order_key(), int64_t{d.status()}, int64_t{d.direction()}, d.business_mode(),
-           d.ebp_code(), d.ebc_code(), d.pay_code(), d.logistics_code(),
-           store::Blob{d.SerializeAsString()}, updated_micros})
-      .status();
+  auto saved = tx_.Execute(
+      "INSERT INTO declarations (order_key, status, direction, business_mode, ebp_code, "
+      "ebc_code, pay_code, logistics_code, payload, updated_at) VALUES ($1, $2, $3, $4, $5, "
+      "$6, $7, $8, $9, $10) ON CONFLICT (order_key) DO UPDATE SET status = excluded.status, "
+      "direction = excluded.direction, business_mode = excluded.business_mode, "
+      "ebp_code = excluded.ebp_code, ebc_code = excluded.ebc_code, "
+      "pay_code = excluded.pay_code, logistics_code = excluded.logistics_code, "
+      "payload = excluded.payload, updated_at = excluded.updated_at",
+      {d.order_key(), int64_t{d.status()}, int64_t{d.direction()}, d.business_mode(), d.ebp_code(),
+       d.ebc_code(), d.pay_code(), d.logistics_code(), store::Blob{d.SerializeAsString()},
+       updated_micros});
+  if (!saved.ok()) {
+    declarations_.erase(d.order_key());
+    return saved.status();
+  }
+  declarations_[d.order_key()] = d;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<v1::Declaration>> DeclarationRepository::ListDeclarations(
@@ -165,6 +201,22 @@ absl::StatusOr<bool> DeclarationRepository::IsResident(const std::string& code) 
   auto rows = tx_.Query("SELECT 1 FROM resident_codes WHERE code = $1", {code});
   if (!rows.ok()) return rows.status();
   return !rows->empty();
+}
+
+absl::StatusOr<std::set<std::string>> DeclarationRepository::ResidentAmong(
+    const std::set<std::string>& codes) {
+  std::set<std::string> out;
+  if (codes.empty()) return out;
+  std::string sql = "SELECT code FROM resident_codes WHERE code IN (";
+  store::Params params;
+  for (const std::string& code : codes) {
+    absl::StrAppend(&sql, params.empty() ? "" : ", ", "$", params.size() + 1);
+    params.push_back(code);
+  }
+  auto rows = tx_.Query(sql + ")", params);
+  if (!rows.ok()) return rows.status();
+  for (const store::Row& r : *rows) out.insert(r.Text(0));
+  return out;
 }
 
 absl::Status DeclarationRepository::SetResidentCodes(const std::string& uscc,
