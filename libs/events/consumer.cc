@@ -173,16 +173,19 @@ void EventConsumer::Stop() {
   consumer_->close();  // commits the stored offsets
 }
 
-void EventConsumer::ForgetOldIds() {
-  if (options_.id_retention <= absl::ZeroDuration()) return;
+bool EventConsumer::ForgetOldIds() {
+  if (options_.id_retention <= absl::ZeroDuration()) return false;
   const int64_t cutoff = absl::ToUnixMicros(absl::Now() - options_.id_retention);
+  // A long backlog (the first start after an upgrade) is deleted a little at a time, so that the
+  // consumer keeps consuming (and keeps its place in the group).
+  const absl::Time until = absl::Now() + absl::Seconds(1);
   int64_t forgotten = 0;
   // Slices of the key (consumer, event_time, ...) in event-time order, each ending at the event
   // time of its kForgetSlice-th id: a range read and a range delete, no scan of the ids that
   // stay, and every slice moves on even when all its ids stay (late events applied recently).
   int64_t from = std::numeric_limits<int64_t>::min();
   bool more = true;
-  while (more && !stopping_) {
+  while (more && !stopping_ && absl::Now() < until) {
     // Set only by the attempt that commits (Transact may run the function again).
     int64_t deleted = 0, next = from;
     absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
@@ -214,6 +217,7 @@ void EventConsumer::ForgetOldIds() {
     ForgottenCounter().Add({{"consumer", options_.group_id}}).Increment(forgotten);
     log::Info("old event ids deleted", {{"consumer", options_.group_id}, {"ids", forgotten}});
   }
+  return more;
 }
 
 void EventConsumer::Run() {
@@ -221,8 +225,7 @@ void EventConsumer::Run() {
   absl::Time forget_at = absl::Now();
   while (!stopping_) {
     if (batch.empty() && absl::Now() >= forget_at) {
-      ForgetOldIds();
-      forget_at = absl::Now() + absl::Hours(1);
+      forget_at = absl::Now() + (ForgetOldIds() ? absl::Seconds(5) : absl::Hours(1));
     }
     // In batch mode, take what is already waiting without blocking, up to max_batch_.
     std::unique_ptr<RdKafka::Message> message(consumer_->consume(batch.empty() ? 200 : 0));

@@ -119,8 +119,9 @@ class EventConsumer {
   std::string Prefixed(absl::string_view topic) const;
   absl::Status DeadLetter(RdKafka::Message& message, absl::string_view reason);
   void StoreOffset(RdKafka::Message& message);
-  // Deletes this consumer's ids older than options_.id_retention, a slice at a time.
-  void ForgetOldIds();
+  // Deletes this consumer's ids older than options_.id_retention, a slice at a time for about a
+  // second; true when some may remain.
+  bool ForgetOldIds();
 
   store::Database& db_;
   ConsumerOptions options_;
