@@ -76,6 +76,28 @@ prometheus::Gauge& RecordBreaks() {
   return g;
 }
 
+prometheus::Family<prometheus::Counter>& Retried() {
+  static auto& f = prometheus::BuildCounter()
+                       .Name("parkline_complaint_step_retries_total")
+                       .Help(
+                           "Workflow steps recognised as retries of a step already applied "
+                           "(answered from the record, nothing changed), by action.")
+                       .Register(runtime::Metrics());
+  return f;
+}
+
+// Whether `attempt` retries a step already applied: the step holding its request_id, or without
+// one the complaint's last entry (at `head`), as step_retry.h says.
+absl::StatusOr<StepVerdict> JudgeAttempt(ComplaintRepository& repo, const StepAttempt& attempt,
+                                         const ChainHead& head) {
+  std::optional<AppliedStep> keyed, last;
+  auto found = attempt.request_id.empty() ? repo.StepAt(attempt.complaint_id, head.sequence)
+                                          : repo.StepByRequest(attempt.request_id);
+  if (!found.ok()) return found.status();
+  (attempt.request_id.empty() ? last : keyed) = std::move(*found);
+  return JudgeStep(attempt, keyed, last);
+}
+
 // A page token is the (time, id) of the last item of the page before.
 struct Cursor {
   int64_t micros = INT64_MIN;
@@ -258,35 +280,58 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::File(const v1::FileComplaintRequest
   return ForViewer(result.complaint, result.contact, viewer);
 }
 
-absl::StatusOr<v1::Complaint> ComplaintDesk::Apply(
-    const std::string& complaint_id, const std::function<absl::Status(Change&)>& change) {
+absl::StatusOr<ComplaintDesk::Outcome> ComplaintDesk::Apply(
+    const std::string& complaint_id, const StepAttempt* attempt,
+    const std::function<absl::Status(Change&)>& change) {
   absl::Time now = clock_();
-  v1::Complaint result;
+  Outcome outcome;
   v1::ContactDetails contact;
   bool published = false;
   absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
     published = false;
+    outcome.retried = false;
     ComplaintRepository repo(tx);
     auto found = repo.Find(complaint_id);
     if (!found.ok()) return found.status();
     if (!*found)
       return absl::NotFoundError(absl::StrCat("complaint_id: no complaint ", complaint_id));
     Change c{std::move(**found), now, {}, {}, false};
+    if (attempt) {
+      auto verdict = JudgeAttempt(repo, *attempt, c.stored.head);
+      if (!verdict.ok()) return verdict.status();
+      if (*verdict == StepVerdict::kRetry) {
+        outcome.complaint = c.stored.complaint;
+        contact = c.stored.contact;
+        outcome.retried = true;
+        return absl::OkStatus();
+      }
+    }
     v1::ComplaintStatus from = c.stored.complaint.status();
     if (auto s = change(c); !s.ok()) return s;
-    result = c.stored.complaint;
+    outcome.complaint = c.stored.complaint;
     contact = c.stored.contact;
     if (c.skip) return absl::OkStatus();
     c.entry.set_from_status(from);
     c.entry.set_to_status(c.stored.complaint.status());
     *c.entry.mutable_time() = Ts(c.now);
+    if (attempt && !attempt->request_id.empty()) {
+      (*c.entry.mutable_details())["request_id"] = attempt->request_id;
+    }
     v1::RecordEntry head;
     head.set_sequence(c.stored.head.sequence);
     head.set_hash(c.stored.head.hash);
     Seal(complaint_id, &head, c.entry);
     *c.stored.complaint.mutable_update_time() = Ts(c.now);
-    if (auto s = repo.Append(complaint_id, c.entry); !s.ok()) return s;
+    // The complaint's row first, the entry after: when another replica changed the same complaint
+    // since this transaction read it, PostgreSQL refuses the UPDATE as a serialization failure
+    // (UNAVAILABLE: the transaction runs again and sees that change, a retried step included),
+    // where inserting the entry first would fail on its primary key as ALREADY_EXISTS.
     if (auto s = repo.Update(c.stored.complaint, {c.entry.sequence(), c.entry.hash()}); !s.ok()) {
+      return s;
+    }
+    if (auto s = attempt ? repo.Append(complaint_id, c.entry, attempt->request_id, attempt->digest)
+                         : repo.Append(complaint_id, c.entry);
+        !s.ok()) {
       return s;
     }
     for (const auto& event : c.events) {
@@ -297,19 +342,27 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::Apply(
       }
       published = true;
     }
-    result = c.stored.complaint;
+    outcome.complaint = c.stored.complaint;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   if (published && events_committed_) events_committed_();
-  result.mutable_complainant()->mutable_contact()->Swap(&contact);
-  return result;
+  if (outcome.retried) {
+    Retried().Add({{"action", attempt->action}}).Increment();
+    log::Info("complaint step retried", {{"complaint_id", complaint_id},
+                                         {"action", attempt->action},
+                                         {"request_id", attempt->request_id},
+                                         {"actor", attempt->actor}});
+  }
+  outcome.complaint.mutable_complainant()->mutable_contact()->Swap(&contact);
+  return outcome;
 }
 
 absl::StatusOr<v1::Complaint> ComplaintDesk::Step(Action action, const StepRequest& request,
                                                   const Viewer& viewer) {
   errors::Violations v;
   if (request.complaint_id.empty()) v.Add("complaint_id", "REQUIRED", "which complaint");
+  CheckStepRequestId(request.request_id, v);
   CheckNote(request.note, v);
   if (action == Action::kAssign) {
     if (!request.department.empty() && !routing_.IsDepartment(request.department)) {
@@ -326,7 +379,9 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::Step(Action action, const StepReque
   if (action == Action::kClose) CheckSatisfaction(request.satisfaction, v);
   if (!v.empty()) return v.ToStatus();
 
-  auto result = Apply(request.complaint_id, [&](Change& c) -> absl::Status {
+  StepAttempt attempt{request.complaint_id, ActionName(action), viewer.name, request.request_id,
+                      StepDigest(action, request)};
+  auto result = Apply(request.complaint_id, &attempt, [&](Change& c) -> absl::Status {
     v1::Complaint& complaint = c.stored.complaint;
     auto next = NextStatus(complaint.status(), action);
     if (!next.ok()) return next.status();
@@ -409,22 +464,36 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::Step(Action action, const StepReque
     }
     return absl::OkStatus();
   });
-  if (!result.ok()) return result;
-  log::Info("complaint step", {{"complaint_id", request.complaint_id},
-                               {"action", ActionName(action)},
-                               {"status", v1::ComplaintStatus_Name(result->status())},
-                               {"actor", viewer.name}});
-  return ForViewer(*result, result->complainant().contact(), viewer);
+  if (!result.ok()) return result.status();
+  const v1::Complaint& complaint = result->complaint;
+  if (!result->retried) {
+    log::Info("complaint step", {{"complaint_id", request.complaint_id},
+                                 {"action", ActionName(action)},
+                                 {"status", v1::ComplaintStatus_Name(complaint.status())},
+                                 {"actor", viewer.name}});
+  }
+  return ForViewer(complaint, complaint.complainant().contact(), viewer);
 }
 
 absl::StatusOr<v1::Complaint> ComplaintDesk::OverrideDeadline(
     const v1::OverrideDeadlineRequest& request, const Viewer& viewer) {
   errors::Violations v;
   if (request.complaint_id().empty()) v.Add("complaint_id", "REQUIRED", "which complaint");
-  CheckDeadlineOverride(request, clock_(), v);
-  if (!v.empty()) return v.ToStatus();
+  CheckStepRequestId(request.request_id(), v);
+  CheckDeadlineOverrideForm(request, v);
+  if (!v.empty()) {
+    CheckDeadlineAfter(request, clock_(), v);  // every broken rule at once
+    return v.ToStatus();
+  }
   absl::Time deadline = TimeOf(request.deadline());
-  auto result = Apply(request.complaint_id(), [&](Change& c) -> absl::Status {
+  StepAttempt attempt{request.complaint_id(), "OVERRIDE_DEADLINE", viewer.name,
+                      request.request_id(), DeadlineOverrideDigest(request)};
+  auto result = Apply(request.complaint_id(), &attempt, [&](Change& c) -> absl::Status {
+    // Checked once the override is known not to be a retry: the retry of an override already
+    // applied is answered even when the deadline it set has passed since.
+    errors::Violations passed;
+    CheckDeadlineAfter(request, c.now, passed);
+    if (!passed.empty()) return passed.ToStatus();
     v1::Complaint& complaint = c.stored.complaint;
     bool ack = request.kind() == v1::DEADLINE_KIND_ACKNOWLEDGEMENT;
     if (ack ? complaint.status() != v1::COMPLAINT_STATUS_RECEIVED
@@ -447,8 +516,9 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::OverrideDeadline(
     (*c.entry.mutable_details())["deadline"] = Rfc3339(deadline);
     return absl::OkStatus();
   });
-  if (!result.ok()) return result;
-  return ForViewer(*result, result->complainant().contact(), viewer);
+  if (!result.ok()) return result.status();
+  const v1::Complaint& complaint = result->complaint;
+  return ForViewer(complaint, complaint.complainant().contact(), viewer);
 }
 
 absl::Status ComplaintDesk::ApplyEnterpriseEvent(store::Transaction& tx,
@@ -489,7 +559,7 @@ absl::StatusOr<std::vector<std::pair<std::string, DeadlineWatch>>> ComplaintDesk
 absl::StatusOr<bool> ComplaintDesk::MarkOverdue(const std::string& complaint_id,
                                                 v1::DeadlineKind kind, absl::Time now) {
   bool marked = false;
-  auto result = Apply(complaint_id, [&](Change& c) -> absl::Status {
+  auto result = Apply(complaint_id, nullptr, [&](Change& c) -> absl::Status {
     marked = false;
     c.now = now;
     v1::Complaint& complaint = c.stored.complaint;
@@ -530,7 +600,7 @@ absl::StatusOr<bool> ComplaintDesk::MarkOverdue(const std::string& complaint_id,
     Overdue().Add({{"kind", v1::DeadlineKind_Name(kind)}}).Increment();
     log::Warn("complaint overdue", {{"complaint_id", complaint_id},
                                     {"kind", v1::DeadlineKind_Name(kind)},
-                                    {"escalated_to", result->department()}});
+                                    {"escalated_to", result->complaint.department()}});
   }
   return marked;
 }

@@ -8,6 +8,12 @@
 // the complaint, applies the workflow (complaint_workflow.h), appends the record entry, updates the
 // complaint and appends its event to the outbox.
 //
+// Every write is safe to retry. A filing is recognised by its request_id. A workflow step or a
+// deadline override that was already applied is recognised in the same transaction, before the
+// workflow is asked (step_retry.h): it returns the complaint as it is now and appends nothing to
+// the record or the outbox. Because the check and the step share one transaction, two copies of
+// one step racing (in one group commit, or on two replicas) apply it once.
+//
 // The complainant's contact details are stored apart and returned only to the complaint's
 // handler (contact_privacy.h); an enterprise sees only the complaints it filed or that were
 // forwarded to it, and a complaint it may not see is NOT_FOUND, exactly as one that does not
@@ -27,6 +33,7 @@
 #include "complaints/complaint_workflow.h"
 #include "complaints/contact_privacy.h"
 #include "complaints/routing_rules.h"
+#include "complaints/step_retry.h"
 #include "complaints/supervision.h"
 #include "events/envelope.h"
 #include "parkline/complaints/v1/complaints.pb.h"
@@ -38,16 +45,6 @@ namespace parkline::complaints {
 inline constexpr char kTopic[] = "parkline.complaints.v1";
 inline constexpr char kSource[] = "/parkline/complaints";
 inline constexpr char kSupervisionActor[] = "supervision";
-
-// What a workflow step carries besides the action.
-struct StepRequest {
-  std::string complaint_id;
-  std::string note;
-  std::string department;  // ASSIGN
-  std::string handler;     // ASSIGN
-  std::string response;    // RESPOND
-  int satisfaction = 0;    // CLOSE
-};
 
 class ComplaintDesk : public SupervisedComplaints {
  public:
@@ -86,10 +83,16 @@ class ComplaintDesk : public SupervisedComplaints {
 
  private:
   // Runs `change` on the stored complaint in one transaction; `change` fills the record entry
-  // and the events; the desk seals the entry, stores everything and wakes the relay.
+  // and the events; the desk seals the entry, stores everything and wakes the relay. A client's
+  // step names itself in `attempt` (nullptr for supervision): when it is a retry of a step
+  // already applied, `change` does not run and nothing is written.
   struct Change;
-  absl::StatusOr<v1::Complaint> Apply(const std::string& complaint_id,
-                                      const std::function<absl::Status(Change&)>& change);
+  struct Outcome {
+    v1::Complaint complaint;  // with the contact details
+    bool retried = false;
+  };
+  absl::StatusOr<Outcome> Apply(const std::string& complaint_id, const StepAttempt* attempt,
+                                const std::function<absl::Status(Change&)>& change);
 
   store::Database& db_;
   store::GroupCommitter& writer_;

@@ -27,6 +27,16 @@ absl::StatusOr<StoredComplaint> FromRow(const store::Row& r) {
   return s;
 }
 
+constexpr char kStepColumns[] = "complaint_id, sequence, action, actor, request_id, request_digest";
+
+absl::StatusOr<std::optional<AppliedStep>> OneStep(absl::StatusOr<std::vector<store::Row>> rows) {
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<AppliedStep>();
+  const store::Row& r = rows->front();
+  return std::optional<AppliedStep>(
+      AppliedStep{r.Text(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)});
+}
+
 std::string DetailsJson(const v1::RecordEntry& e) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [k, v] : e.details()) j[k] = v;
@@ -88,16 +98,37 @@ absl::Status ComplaintRepository::Update(const v1::Complaint& c, const ChainHead
   return absl::OkStatus();
 }
 
-absl::Status ComplaintRepository::Append(const std::string& complaint_id,
-                                         const v1::RecordEntry& e) {
+absl::Status ComplaintRepository::Append(const std::string& complaint_id, const v1::RecordEntry& e,
+                                         const std::string& request_id,
+                                         const std::string& request_digest) {
   return tx_
       .Execute(
           "INSERT INTO complaint_record (complaint_id, sequence, action, from_status, to_status, "
-          "actor, at_micros, note, details, previous_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, "
-          "$7, $8, $9, $10, $11)",
+          "actor, at_micros, note, details, previous_hash, hash, request_id, request_digest) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
           {complaint_id, e.sequence(), e.action(), int64_t{e.from_status()}, int64_t{e.to_status()},
-           e.actor(), Micros(e.time()), e.note(), DetailsJson(e), e.previous_hash(), e.hash()})
+           e.actor(), Micros(e.time()), e.note(), DetailsJson(e), e.previous_hash(), e.hash(),
+           request_id, request_digest})
       .status();
+}
+
+absl::StatusOr<std::optional<AppliedStep>> ComplaintRepository::StepByRequest(
+    const std::string& request_id) {
+  // "request_id <> ''" repeats the partial index's condition: without it neither SQLite nor a
+  // generic PostgreSQL plan may use complaint_record_request, and every keyed step would scan
+  // the whole record.
+  return OneStep(tx_.Query(absl::StrCat("SELECT ", kStepColumns,
+                                        " FROM complaint_record WHERE request_id = $1 AND "
+                                        "request_id <> ''"),
+                           {request_id}));
+}
+
+absl::StatusOr<std::optional<AppliedStep>> ComplaintRepository::StepAt(
+    const std::string& complaint_id, int64_t sequence) {
+  return OneStep(tx_.Query(absl::StrCat("SELECT ", kStepColumns,
+                                        " FROM complaint_record WHERE complaint_id = $1 AND "
+                                        "sequence = $2"),
+                           {complaint_id, sequence}));
 }
 
 absl::StatusOr<std::vector<v1::RecordEntry>> ComplaintRepository::Record(

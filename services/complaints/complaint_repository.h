@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "complaints/record_chain.h"
+#include "complaints/step_retry.h"
 #include "complaints/supervision.h"
 #include "parkline/complaints/v1/complaints.pb.h"
 #include "store/database.h"
@@ -41,8 +42,15 @@ class ComplaintRepository {
   absl::Status Insert(const StoredComplaint& stored);
   absl::Status Update(const v1::Complaint& complaint, const ChainHead& head);
 
-  absl::Status Append(const std::string& complaint_id, const v1::RecordEntry& entry);
+  // Appends a sealed entry; a client's step also keeps its request_id (may be empty) and the
+  // digest of its content (step_retry.h), for recognising its retry.
+  absl::Status Append(const std::string& complaint_id, const v1::RecordEntry& entry,
+                      const std::string& request_id = "", const std::string& request_digest = "");
   absl::StatusOr<std::vector<v1::RecordEntry>> Record(const std::string& complaint_id);
+  // The step whose entry holds `request_id` (of any complaint), and the step of one entry.
+  absl::StatusOr<std::optional<AppliedStep>> StepByRequest(const std::string& request_id);
+  absl::StatusOr<std::optional<AppliedStep>> StepAt(const std::string& complaint_id,
+                                                    int64_t sequence);
 
   // Complaints after (filed_micros, complaint_id) in filing order, at most `limit`.
   absl::StatusOr<std::vector<StoredComplaint>> Page(const ComplaintFilter& filter,

@@ -20,7 +20,7 @@ void CheckUsccField(const std::string& field, const std::string& uscc, errors::V
 }  // namespace
 
 void CheckFiling(const v1::FileComplaintRequest& r, errors::Violations& v) {
-  if (r.request_id().empty() || r.request_id().size() > 128) {
+  if (r.request_id().empty() || r.request_id().size() > kMaxRequestId) {
     v.Add("request_id", "REQUIRED", "a client-chosen key of 1..128 characters");
   }
   switch (r.complainant().kind()) {
@@ -86,6 +86,13 @@ void CheckNote(const std::string& note, errors::Violations& v) {
     v.Add("note", "TOO_LONG", absl::StrCat("at most ", kMaxNote, " bytes"));
 }
 
+void CheckStepRequestId(const std::string& request_id, errors::Violations& v) {
+  if (request_id.size() > kMaxRequestId) {
+    v.Add("request_id", "TOO_LONG",
+          "an optional client-chosen key of at most 128 bytes, to retry the step safely");
+  }
+}
+
 void CheckSatisfaction(int satisfaction, errors::Violations& v) {
   if (satisfaction < 0 || satisfaction > 5) {
     v.Add("satisfaction", "RANGE", "must be 1..5 (or 0 when the complainant gave none)");
@@ -94,17 +101,26 @@ void CheckSatisfaction(int satisfaction, errors::Violations& v) {
 
 void CheckDeadlineOverride(const v1::OverrideDeadlineRequest& r, absl::Time now,
                            errors::Violations& v) {
+  CheckDeadlineOverrideForm(r, v);
+  CheckDeadlineAfter(r, now, v);
+}
+
+void CheckDeadlineOverrideForm(const v1::OverrideDeadlineRequest& r, errors::Violations& v) {
   if (r.kind() != v1::DEADLINE_KIND_ACKNOWLEDGEMENT && r.kind() != v1::DEADLINE_KIND_RESOLUTION) {
     v.Add("kind", "DEADLINE_KIND", "must be ACKNOWLEDGEMENT or RESOLUTION");
   }
-  if (!r.has_deadline()) {
-    v.Add("deadline", "REQUIRED", "the new deadline");
-  } else if (absl::FromUnixMicros(
-                 google::protobuf::util::TimeUtil::TimestampToMicroseconds(r.deadline())) <= now) {
-    v.Add("deadline", "IN_THE_PAST", "a committed deadline must lie in the future");
-  }
+  if (!r.has_deadline()) v.Add("deadline", "REQUIRED", "the new deadline");
   if (r.note().empty()) v.Add("note", "REQUIRED", "why the deadline changes");
   CheckNote(r.note(), v);
+}
+
+void CheckDeadlineAfter(const v1::OverrideDeadlineRequest& r, absl::Time now,
+                        errors::Violations& v) {
+  if (r.has_deadline() &&
+      absl::FromUnixMicros(
+          google::protobuf::util::TimeUtil::TimestampToMicroseconds(r.deadline())) <= now) {
+    v.Add("deadline", "IN_THE_PAST", "a committed deadline must lie in the future");
+  }
 }
 
 void CheckFeedback(const v1::RecordFeedbackRequest& r, absl::Time now, errors::Violations& v) {

@@ -13,14 +13,22 @@ namespace parkline::complaints {
 
 inline constexpr size_t kMaxDescription = 8000;
 inline constexpr size_t kMaxNote = 2000;
+inline constexpr size_t kMaxRequestId = 128;
 
 void CheckFiling(const v1::FileComplaintRequest& request, errors::Violations& v);
 void CheckNote(const std::string& note, errors::Violations& v);
+// A workflow step's request_id is optional (step_retry.h); when given, at most 128 bytes.
+void CheckStepRequestId(const std::string& request_id, errors::Violations& v);
 // 0 (none given) or 1..5.
 void CheckSatisfaction(int satisfaction, errors::Violations& v);
-// A deadline override must name its kind and lie after `now`.
+// A deadline override must name its kind and lie after `now`: both of the checks below.
 void CheckDeadlineOverride(const v1::OverrideDeadlineRequest& request, absl::Time now,
                            errors::Violations& v);
+// What an override must say whatever the time: its kind, the deadline, a note.
+void CheckDeadlineOverrideForm(const v1::OverrideDeadlineRequest& request, errors::Violations& v);
+// A committed deadline must lie after `now` (nothing to say when the request has none).
+void CheckDeadlineAfter(const v1::OverrideDeadlineRequest& request, absl::Time now,
+                        errors::Violations& v);
 void CheckFeedback(const v1::RecordFeedbackRequest& request, absl::Time now, errors::Violations& v);
 
 }  // namespace parkline::complaints

@@ -95,6 +95,29 @@ TEST(ComplaintRulesTest, ADeadlineOverrideInThePastIsRefused) {
   EXPECT_TRUE(future.empty());
 }
 
+TEST(ComplaintRulesTest, AnOverridesFormAndItsTimeAreCheckedApart) {
+  // The desk checks the form first and the time once it knows the override is not a retry.
+  absl::Time now = absl::FromUnixSeconds(1780000000);
+  v1::OverrideDeadlineRequest r;
+  *r.mutable_deadline() = google::protobuf::util::TimeUtil::SecondsToTimestamp(1780000000 - 60);
+  errors::Violations form;
+  CheckDeadlineOverrideForm(r, form);
+  EXPECT_EQ(Fields(form), (std::set<std::string>{"kind:DEADLINE_KIND", "note:REQUIRED"}));
+  errors::Violations time;
+  CheckDeadlineAfter(r, now, time);
+  EXPECT_EQ(Fields(time), (std::set<std::string>{"deadline:IN_THE_PAST"}));
+  errors::Violations both;
+  CheckDeadlineOverride(r, now, both);
+  EXPECT_EQ(Fields(both),
+            (std::set<std::string>{"kind:DEADLINE_KIND", "note:REQUIRED", "deadline:IN_THE_PAST"}));
+  r.clear_deadline();
+  errors::Violations none;
+  CheckDeadlineAfter(r, now, none);
+  EXPECT_TRUE(none.empty());
+  CheckDeadlineOverrideForm(r, none);
+  EXPECT_EQ(Fields(none).count("deadline:REQUIRED"), 1u);
+}
+
 TEST(ComplaintRoutingTest, DefaultsRouteByCategory) {
   RoutingRules rules;
   EXPECT_EQ(rules.DepartmentFor(v1::CATEGORY_CLEARANCE), "customs-affairs");

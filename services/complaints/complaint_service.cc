@@ -21,6 +21,7 @@ template <typename Request>
 StepRequest StepOf(const Request& request) {
   StepRequest step;
   step.complaint_id = request.complaint_id();
+  step.request_id = request.request_id();
   step.note = request.note();
   return step;
 }

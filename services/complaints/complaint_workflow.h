@@ -38,6 +38,19 @@ const std::vector<Action>& AllActions();
 // "ACKNOWLEDGE", "ASSIGN", ... : the action as the record names it.
 std::string ActionName(Action action);
 
+// What a workflow step carries besides the action (the gRPC adapter fills it from the RPC's
+// request).
+struct StepRequest {
+  std::string complaint_id;
+  // The client's idempotency key, optional (step_retry.h says how a retry is recognised).
+  std::string request_id;
+  std::string note;
+  std::string department;  // ASSIGN
+  std::string handler;     // ASSIGN
+  std::string response;    // RESPOND
+  int satisfaction = 0;    // CLOSE
+};
+
 // The status `action` leads to from `from`, or FAILED_PRECONDITION.
 absl::StatusOr<v1::ComplaintStatus> NextStatus(v1::ComplaintStatus from, Action action);
 

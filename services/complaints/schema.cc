@@ -66,6 +66,17 @@ CREATE INDEX feedback_recorded ON feedback (recorded_at, feedback_id);
 CREATE TABLE resident_enterprises (
   uscc TEXT PRIMARY KEY
 );
+)sql"},
+      {3, "workflow steps recognised when retried: request_id and digest on the record",
+       R"sql(
+-- A retried workflow step is answered from the record (step_retry.h): each entry a client's step
+-- produced keeps the client's request_id ('' when none was given; also in the entry's details, so
+-- under its hash) and the digest of what the step asked for ('' for supervision, the filing and
+-- the entries written before this migration). A request_id names one step in the whole store.
+ALTER TABLE complaint_record ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaint_record ADD COLUMN request_digest TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX complaint_record_request ON complaint_record (request_id)
+  WHERE request_id <> '';
 )sql"}};
   return store::ApplyMigrations(db, "complaints", kMigrations);
 }

@@ -2,7 +2,8 @@
 // Kafka broker, driven over gRPC from filing to CLOSED; its events read back from the topic; the
 // supervision job inside the process escalating a complaint whose deadline passed; the handler
 // alone seeing contact details; a row tampered with in the stopped service's database found by
-// the VerifyRecord RPC after a restart; SIGTERM answered with exit code 0.
+// the VerifyRecord RPC after a restart; workflow steps retried over gRPC answered once and
+// published once; SIGTERM answered with exit code 0.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -230,6 +231,65 @@ TEST_F(ComplaintsE2eTest, ARowTamperedWithInTheDatabaseIsFoundByTheVerifyRpc) {
   ASSERT_EQ(report.breaks_size(), 1);
   EXPECT_EQ(report.breaks(0).complaint_id(), c.complaint_id());
   EXPECT_EQ(report.breaks(0).sequence(), 2);
+  Stop();
+}
+
+TEST_F(ComplaintsE2eTest, StepsRetriedOverGrpcAreAnsweredAndPublishedOnce) {
+  v1::Complaint c = File("e2e-retry-" + events::NewUuid());
+  const std::string run = events::NewUuid();
+  v1::TransitionRequest ack;
+  ack.set_complaint_id(c.complaint_id());
+  ack.set_request_id("ack-" + run);
+  v1::AssignComplaintRequest assign;
+  assign.set_complaint_id(c.complaint_id());
+  assign.set_request_id("assign-" + run);
+  v1::Complaint acked, assigned, out;
+  ASSERT_TRUE(service_->Call(&Stub::AcknowledgeComplaint, ack, &acked).ok());
+  ASSERT_TRUE(service_->Call(&Stub::AssignComplaint, assign, &assigned).ok());
+  // Both replies "lost": the client sends both steps again, as it would after a timeout.
+  absl::Status retried = service_->Call(&Stub::AcknowledgeComplaint, ack, &out);
+  ASSERT_TRUE(retried.ok()) << retried;
+  EXPECT_EQ(out.status(), v1::COMPLAINT_STATUS_ASSIGNED) << "the complaint as it is now";
+  retried = service_->Call(&Stub::AssignComplaint, assign, &out);
+  ASSERT_TRUE(retried.ok()) << retried;
+  EXPECT_EQ(out.SerializeAsString(), assigned.SerializeAsString());
+  // The key of the acknowledgement, sent with another step, is refused by name.
+  v1::TransitionRequest start = ack;
+  absl::Status reused = service_->Call(&Stub::StartInvestigation, start, &out);
+  EXPECT_TRUE(absl::IsAlreadyExists(reused)) << reused;
+  EXPECT_EQ(std::string(reused.message()).rfind("request_id: ", 0), 0u) << reused;
+
+  v1::GetComplaintRequest get;
+  get.set_complaint_id(c.complaint_id());
+  ASSERT_TRUE(service_->Call(&Stub::GetComplaint, get, &out).ok());
+  ASSERT_EQ(out.history_size(), 3);
+  EXPECT_EQ(out.history(1).details().at("request_id"), "ack-" + run);
+  EXPECT_EQ(out.history(2).details().at("request_id"), "assign-" + run);
+
+  // A last step whose event closes the stream: before it, one event per applied step.
+  start.set_request_id("start-" + run);
+  ASSERT_TRUE(service_->Call(&Stub::StartInvestigation, start, &out).ok());
+  v1::RespondRequest respond;
+  respond.set_complaint_id(c.complaint_id());
+  respond.set_request_id("respond-" + run);
+  respond.set_response("The barrier's controller was replaced.");
+  ASSERT_TRUE(service_->Call(&Stub::RespondToComplaint, respond, &out).ok());
+  ASSERT_TRUE(service_->Call(&Stub::RespondToComplaint, respond, &out).ok());
+  auto records = testing::ReadTopic(
+      prefix_ + "parkline.complaints.v1", absl::Seconds(60),
+      [&](const testing::ConsumedRecord& r) { return r.key == c.complaint_id(); },
+      [](const std::vector<testing::ConsumedRecord>& kept) {
+        return !kept.empty() && testing::Header(kept.back(), "ce_type") ==
+                                    "parkline.complaints.v1.ComplaintResolved";
+      });
+  std::vector<std::string> types;
+  for (const auto& r : records) types.push_back(testing::Header(r, "ce_type"));
+  EXPECT_EQ(types, (std::vector<std::string>{"parkline.complaints.v1.ComplaintFiled",
+                                             "parkline.complaints.v1.ComplaintAssigned",
+                                             "parkline.complaints.v1.ComplaintResolved"}));
+  EXPECT_NE(testing::HttpGet(service_->metrics_port(), "/metrics")
+                .find("parkline_complaint_step_retries_total{action=\"ASSIGN\"}"),
+            std::string::npos);
   Stop();
 }
 

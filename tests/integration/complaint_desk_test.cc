@@ -1,10 +1,15 @@
 // The complaint desk against a real database, on every backend: a complaint filed once and
 // driven to CLOSED with its events in the outbox and on the real Kafka broker; bad input refused
-// by name with nothing changed; the supervision job on a controllable clock; a row tampered with
-// in the database found by verification; contact details for the handler alone; the export.
+// by name with nothing changed; every workflow step retried (with its request_id, or as an exact
+// repeat of the last step) answered without a new record entry or event, also when copies race
+// through the group commit and two desks; a request_id reused for another step refused with
+// nothing changed; the supervision job on a controllable clock; a row tampered with in the
+// database found by verification; contact details for the handler alone; the export.
 #include "complaints/complaint_desk.h"
 
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -14,6 +19,7 @@
 #include "events/outbox.h"
 #include "events/outbox_relay.h"
 #include "events/schema.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "parkline/complaints/v1/events.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
@@ -23,6 +29,7 @@
 namespace parkline::complaints {
 namespace {
 
+using google::protobuf::util::MessageDifferencer;
 using google::protobuf::util::TimeUtil;
 
 constexpr char kPhone[] = "+86-571-8888-0001";
@@ -97,6 +104,71 @@ class ComplaintDeskTest : public ::testing::TestWithParam<std::string> {
     step.response = "We moved the loading bay under the canopy.";
     step.satisfaction = 4;
     return desk_->Step(action, step, Staff(who));
+  }
+
+  // Do() with the client's idempotency key.
+  absl::StatusOr<v1::Complaint> Keyed(Action action, const std::string& id,
+                                      const std::string& request_id,
+                                      const std::string& who = "staff-li") {
+    StepRequest step;
+    step.complaint_id = id;
+    step.request_id = request_id;
+    step.note = ActionName(action) + " note";
+    step.response = "We moved the loading bay under the canopy.";
+    step.satisfaction = 4;
+    return desk_->Step(action, step, Staff(who));
+  }
+
+  v1::OverrideDeadlineRequest Override(const std::string& id, const std::string& request_id,
+                                       absl::Time deadline) {
+    v1::OverrideDeadlineRequest r;
+    r.set_complaint_id(id);
+    r.set_request_id(request_id);
+    r.set_kind(v1::DEADLINE_KIND_RESOLUTION);
+    r.set_note("the contractor needs a spare part");
+    *r.mutable_deadline() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(deadline));
+    return r;
+  }
+
+  // The complaint with its full history, as the handler sees it.
+  v1::Complaint Snapshot(const std::string& id) {
+    v1::GetComplaintRequest get;
+    get.set_complaint_id(id);
+    auto c = desk_->Get(get, Staff("staff-li"));
+    EXPECT_TRUE(c.ok()) << c.status();
+    return c.ok() ? *c : v1::Complaint();
+  }
+
+  // Everything a retry must leave alone: the complaint and its record (compared in full), the
+  // outbox, and the record's chain.
+  struct State {
+    v1::Complaint complaint;
+    size_t events;
+  };
+  State Now(const std::string& id) { return State{Snapshot(id), Pending().size()}; }
+  void ExpectUnchanged(const State& before, const std::string& id) {
+    State after = Now(id);
+    EXPECT_TRUE(MessageDifferencer::Equals(before.complaint, after.complaint))
+        << "before: " << before.complaint.ShortDebugString()
+        << "\nafter: " << after.complaint.ShortDebugString();
+    EXPECT_EQ(after.events, before.events) << "an event was appended to the outbox";
+    v1::VerifyRecordRequest verify;
+    verify.set_complaint_id(id);
+    auto report = desk_->Verify(verify);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_TRUE(report->intact());
+  }
+  // Whether a retry's answer is OK with the complaint as it is now (Get adds the history).
+  ::testing::AssertionResult AnsweredAsItIs(const absl::StatusOr<v1::Complaint>& answer,
+                                            const std::string& id) {
+    if (!answer.ok()) return ::testing::AssertionFailure() << answer.status();
+    v1::Complaint now = Snapshot(id);
+    now.clear_history();
+    if (!MessageDifferencer::Equals(*answer, now)) {
+      return ::testing::AssertionFailure()
+             << "answer: " << answer->ShortDebugString() << "\nnow: " << now.ShortDebugString();
+    }
+    return ::testing::AssertionSuccess();
   }
 
   std::vector<events::PendingEvent> Pending() {
@@ -210,6 +282,245 @@ TEST_P(ComplaintDeskTest, ARetriedFilingIsTheSameComplaintAndOtherContentIsRefus
   auto other = Filing("req-retry");
   other.set_description("something else");
   EXPECT_TRUE(absl::IsAlreadyExists(desk_->File(other, Staff("hotline")).status()));
+}
+
+TEST_P(ComplaintDeskTest, EveryStepRetriedWithItsKeyIsAnsweredFromTheRecordAndChangesNothing) {
+  v1::Complaint c = FileOne("req-retry-steps");
+  const std::string id = c.complaint_id();
+  // Every kind of step, each with a key of its own, each retried at once; then all of them
+  // again once the complaint is CLOSED.
+  struct Step {
+    std::string key;
+    std::function<absl::StatusOr<v1::Complaint>()> send;
+    v1::ComplaintStatus leads_to;
+  };
+  auto step = [&](Action action, const std::string& key, v1::ComplaintStatus to) {
+    return Step{key, [=] { return Keyed(action, id, key); }, to};
+  };
+  const absl::Time deadline = now_ + absl::Hours(24 * 20);
+  const std::vector<Step> steps = {
+      step(Action::kAcknowledge, "k-ack", v1::COMPLAINT_STATUS_ACKNOWLEDGED),
+      step(Action::kAssign, "k-assign", v1::COMPLAINT_STATUS_ASSIGNED),
+      Step{"k-override",
+           [=] {
+             return desk_->OverrideDeadline(Override(id, "k-override", deadline),
+                                            Staff("staff-li"));
+           },
+           v1::COMPLAINT_STATUS_ASSIGNED},
+      step(Action::kStartInvestigation, "k-start", v1::COMPLAINT_STATUS_INVESTIGATING),
+      step(Action::kEscalate, "k-escalate", v1::COMPLAINT_STATUS_ESCALATED),
+      step(Action::kRespond, "k-respond", v1::COMPLAINT_STATUS_RESPONDED),
+      step(Action::kReopen, "k-reopen", v1::COMPLAINT_STATUS_REOPENED),
+      step(Action::kStartInvestigation, "k-start-2", v1::COMPLAINT_STATUS_INVESTIGATING),
+      step(Action::kRespond, "k-respond-2", v1::COMPLAINT_STATUS_RESPONDED),
+      step(Action::kClose, "k-close", v1::COMPLAINT_STATUS_CLOSED),
+  };
+  int64_t entries = 1;
+  for (const Step& s : steps) {
+    SCOPED_TRACE(s.key);
+    now_ += absl::Hours(1);
+    auto applied = s.send();
+    ASSERT_TRUE(applied.ok()) << applied.status();
+    EXPECT_EQ(applied->status(), s.leads_to);
+    ++entries;
+    State before = Now(id);
+    ASSERT_EQ(before.complaint.history_size(), entries);
+    EXPECT_EQ(before.complaint.history(entries - 1).details().at("request_id"), s.key)
+        << "the entry keeps its key, under its hash";
+    now_ += absl::Minutes(5);  // the client's timeout
+    auto retried = s.send();
+    ASSERT_TRUE(AnsweredAsItIs(retried, id));
+    EXPECT_TRUE(MessageDifferencer::Equals(*retried, *applied)) << "nothing moved in between";
+    ExpectUnchanged(before, id);
+  }
+  // Much later, every step retried again: each answers with the CLOSED complaint.
+  now_ += absl::Hours(24 * 30);  // the overridden deadline has passed too
+  State closed = Now(id);
+  for (const Step& s : steps) {
+    SCOPED_TRACE(s.key);
+    auto retried = s.send();
+    ASSERT_TRUE(AnsweredAsItIs(retried, id));
+    EXPECT_EQ(retried->status(), v1::COMPLAINT_STATUS_CLOSED);
+  }
+  ExpectUnchanged(closed, id);
+  // Exactly one event per applied step that publishes one.
+  EXPECT_EQ(TypesFor(id), (std::vector<std::string>{"ComplaintFiled", "ComplaintAssigned",
+                                                    "ComplaintAssigned", "ComplaintResolved",
+                                                    "ComplaintResolved", "ComplaintClosed"}));
+}
+
+TEST_P(ComplaintDeskTest, AKeyReusedForAnotherStepIsRefusedAndChangesNothing) {
+  v1::Complaint c = FileOne("req-reused");
+  v1::Complaint other = FileOne("req-reused-other");
+  ASSERT_TRUE(Keyed(Action::kAcknowledge, c.complaint_id(), "k-ack").ok());
+  ASSERT_TRUE(Keyed(Action::kAcknowledge, other.complaint_id(), "k-ack-other").ok());
+  StepRequest assign;
+  assign.complaint_id = c.complaint_id();
+  assign.request_id = "k-assign";
+  assign.department = "facilities-management";
+  assign.note = "the bay is a facility";
+  ASSERT_TRUE(desk_->Step(Action::kAssign, assign, Staff("staff-li")).ok());
+  State before = Now(c.complaint_id());
+  State other_before = Now(other.complaint_id());
+
+  auto expect_refused = [&](const absl::StatusOr<v1::Complaint>& r, const char* what) {
+    SCOPED_TRACE(what);
+    ASSERT_TRUE(absl::IsAlreadyExists(r.status())) << r.status();
+    EXPECT_EQ(r.status().message().rfind("request_id: 'k-assign' already applied ASSIGN", 0), 0u)
+        << r.status();
+    ExpectUnchanged(before, c.complaint_id());
+    ExpectUnchanged(other_before, other.complaint_id());
+  };
+  StepRequest changed = assign;
+  changed.department = "logistics-services";
+  expect_refused(desk_->Step(Action::kAssign, changed, Staff("staff-li")), "other department");
+  changed = assign;
+  changed.note = "another note";
+  expect_refused(desk_->Step(Action::kAssign, changed, Staff("staff-li")), "other note");
+  expect_refused(desk_->Step(Action::kAssign, assign, Staff("staff-zhao")), "another caller");
+  expect_refused(Keyed(Action::kStartInvestigation, c.complaint_id(), "k-assign"),
+                 "another step, allowed by the workflow");
+  changed = assign;
+  changed.complaint_id = other.complaint_id();
+  expect_refused(desk_->Step(Action::kAssign, changed, Staff("staff-li")), "another complaint");
+  auto o = desk_->OverrideDeadline(Override(c.complaint_id(), "k-assign", now_ + absl::Hours(48)),
+                                   Staff("staff-li"));
+  expect_refused(o, "a deadline override");
+
+  // The key still retries its own step, and a fresh key applies the new one.
+  EXPECT_TRUE(
+      AnsweredAsItIs(desk_->Step(Action::kAssign, assign, Staff("staff-li")), c.complaint_id()));
+  ExpectUnchanged(before, c.complaint_id());
+  auto start = Keyed(Action::kStartInvestigation, c.complaint_id(), "k-start");
+  ASSERT_TRUE(start.ok()) << start.status();
+  EXPECT_EQ(start->status(), v1::COMPLAINT_STATUS_INVESTIGATING);
+  // A step that was refused stored nothing: its key is judged afresh once the step is possible.
+  EXPECT_TRUE(
+      absl::IsFailedPrecondition(Keyed(Action::kClose, c.complaint_id(), "k-close").status()));
+  ASSERT_TRUE(Keyed(Action::kRespond, c.complaint_id(), "k-respond").ok());
+  EXPECT_TRUE(Keyed(Action::kClose, c.complaint_id(), "k-close").ok());
+  EXPECT_EQ(RecordLength(c.complaint_id()), 6);
+
+  StepRequest long_key = assign;
+  long_key.request_id = std::string(129, 'k');
+  auto too_long = desk_->Step(Action::kAssign, long_key, Staff("staff-li"));
+  ASSERT_TRUE(absl::IsInvalidArgument(too_long.status()));
+  EXPECT_EQ(errors::ViolationsOf(too_long.status()).at(0).field, "request_id");
+}
+
+TEST_P(ComplaintDeskTest, WithoutAKeyAnExactRepeatOfTheLastStepIsARetry) {
+  v1::Complaint c = FileOne("req-repeat");
+  const std::string id = c.complaint_id();
+  ASSERT_TRUE(Do(Action::kAcknowledge, id).ok());
+  State acked = Now(id);
+  now_ += absl::Minutes(1);
+  EXPECT_TRUE(AnsweredAsItIs(Do(Action::kAcknowledge, id), id));  // was FAILED_PRECONDITION
+  ExpectUnchanged(acked, id);
+
+  // ASSIGN may follow itself: repeated as it was, it is the same step, not a second one.
+  ASSERT_TRUE(Do(Action::kAssign, id).ok());
+  State assigned = Now(id);
+  now_ += absl::Minutes(1);
+  EXPECT_TRUE(AnsweredAsItIs(Do(Action::kAssign, id), id));
+  ExpectUnchanged(assigned, id);
+  EXPECT_EQ(TypesFor(id), (std::vector<std::string>{"ComplaintFiled", "ComplaintAssigned"}));
+
+  // By another caller, or with other content, it is a new step.
+  ASSERT_TRUE(Do(Action::kAssign, id, "staff-zhao").ok());
+  EXPECT_EQ(RecordLength(id), 4);
+  StepRequest elsewhere;
+  elsewhere.complaint_id = id;
+  elsewhere.department = "facilities-management";
+  ASSERT_TRUE(desk_->Step(Action::kAssign, elsewhere, Staff("staff-zhao")).ok());
+  EXPECT_EQ(RecordLength(id), 5);
+  // Once another step came in between, a keyless repeat is judged as new, as before.
+  ASSERT_TRUE(Do(Action::kStartInvestigation, id).ok());
+  ASSERT_TRUE(Do(Action::kRespond, id).ok());
+  State responded = Now(id);
+  EXPECT_TRUE(absl::IsFailedPrecondition(Do(Action::kStartInvestigation, id).status()));
+  ExpectUnchanged(responded, id);
+  EXPECT_EQ(TypesFor(id),
+            (std::vector<std::string>{"ComplaintFiled", "ComplaintAssigned", "ComplaintAssigned",
+                                      "ComplaintAssigned", "ComplaintResolved"}));
+
+  // A deadline override repeated as it was is the same override.
+  v1::Complaint d = FileOne("req-repeat-override");
+  auto once = Override(d.complaint_id(), "", now_ + absl::Hours(72));
+  ASSERT_TRUE(desk_->OverrideDeadline(once, Staff("staff-li")).ok());
+  State overridden = Now(d.complaint_id());
+  EXPECT_TRUE(AnsweredAsItIs(desk_->OverrideDeadline(once, Staff("staff-li")), d.complaint_id()));
+  ExpectUnchanged(overridden, d.complaint_id());
+}
+
+TEST_P(ComplaintDeskTest, ARetriedOverrideIsAnsweredEvenOnceItsDeadlinePassed) {
+  v1::Complaint c = FileOne("req-override-late");
+  auto soon = Override(c.complaint_id(), "k-soon", now_ + absl::Hours(1));
+  ASSERT_TRUE(desk_->OverrideDeadline(soon, Staff("staff-li")).ok());
+  State before = Now(c.complaint_id());
+  now_ += absl::Hours(2);
+  EXPECT_TRUE(AnsweredAsItIs(desk_->OverrideDeadline(soon, Staff("staff-li")), c.complaint_id()));
+  ExpectUnchanged(before, c.complaint_id());
+  // A new override to a passed deadline is still refused, naming the field; nothing changes.
+  soon.set_request_id("k-soon-2");
+  auto past = desk_->OverrideDeadline(soon, Staff("staff-li"));
+  ASSERT_TRUE(absl::IsInvalidArgument(past.status())) << past.status();
+  EXPECT_EQ(errors::ViolationsOf(past.status()).at(0).field, "deadline");
+  EXPECT_EQ(errors::ViolationsOf(past.status()).at(0).reason, "IN_THE_PAST");
+  ExpectUnchanged(before, c.complaint_id());
+  // With another broken rule too, both are named at once.
+  soon.clear_note();
+  auto both = desk_->OverrideDeadline(soon, Staff("staff-li"));
+  ASSERT_TRUE(absl::IsInvalidArgument(both.status()));
+  EXPECT_EQ(errors::ViolationsOf(both.status()).size(), 2u);
+}
+
+TEST_P(ComplaintDeskTest, CopiesOfOneStepRacingThroughGroupCommitAndTwoDesksApplyOnce) {
+  // A second desk on the same database, with its own connection and group commit: another
+  // replica of the service.
+  auto db2 = store::Database::Open(database_.url());
+  ASSERT_TRUE(db2.ok()) << db2.status();
+  store::GroupCommitter writer2(**db2);
+  ComplaintDesk desk2(**db2, writer2, nullptr, *deadlines_, routing_, [this] { return now_; });
+
+  v1::Complaint c = FileOne("req-race");
+  const std::string id = c.complaint_id();
+  ASSERT_TRUE(Do(Action::kAcknowledge, id).ok());
+  constexpr int kCopies = 12;
+  // Each round: every copy of the step at once, half through each desk; every copy answers OK
+  // with the step applied once.
+  auto race = [&](Action action, const std::string& request_id) {
+    SCOPED_TRACE(ActionName(action) + " " + request_id);
+    StepRequest step;
+    step.complaint_id = id;
+    step.request_id = request_id;
+    step.note = "sent by the park's ERP";
+    step.response = "fixed";
+    step.satisfaction = 5;
+    std::vector<absl::Status> results(kCopies);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kCopies; ++i) {
+      threads.emplace_back([&, i] {
+        ComplaintDesk& desk = i % 2 == 0 ? *desk_ : desk2;
+        results[i] = desk.Step(action, step, Staff("park-erp")).status();
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (const absl::Status& r : results) EXPECT_TRUE(r.ok()) << r;
+  };
+  race(Action::kAssign, "k-race-assign");
+  race(Action::kStartInvestigation, "");  // an exact repeat, without a key
+  race(Action::kRespond, "k-race-respond");
+  race(Action::kClose, "k-race-close");
+  v1::Complaint now = Snapshot(id);
+  EXPECT_EQ(now.status(), v1::COMPLAINT_STATUS_CLOSED);
+  std::vector<std::string> actions;
+  for (const auto& e : now.history()) actions.push_back(e.action());
+  EXPECT_EQ(actions, (std::vector<std::string>{"FILE", "ACKNOWLEDGE", "ASSIGN",
+                                               "START_INVESTIGATION", "RESPOND", "CLOSE"}));
+  EXPECT_EQ(TypesFor(id), (std::vector<std::string>{"ComplaintFiled", "ComplaintAssigned",
+                                                    "ComplaintResolved", "ComplaintClosed"}));
+  v1::VerifyRecordRequest verify;
+  EXPECT_TRUE(desk_->Verify(verify)->intact());
 }
 
 TEST_P(ComplaintDeskTest, EnterprisesMustBeResidentAsTheRegistrySays) {
@@ -483,6 +794,60 @@ TEST_P(ComplaintDeskTest, TheEventsReachTheRealBrokerInOrder) {
                                              "parkline.complaints.v1.ComplaintAssigned",
                                              "parkline.complaints.v1.ComplaintResolved",
                                              "parkline.complaints.v1.ComplaintClosed"}));
+}
+
+TEST_P(ComplaintDeskTest, RetriedStepsLeaveOneEventPerAppliedStepOnTheBroker) {
+  // One partition of a topic of this test's own: everything reaches it in outbox order, so the
+  // sentinel complaint filed last says when everything before it was read.
+  const std::string prefix = testing::UniqueTopic("complaints-retry") + ".";
+  ASSERT_TRUE(testing::CreateTopic(prefix + kTopic, 1).ok());
+  events::RelayOptions options;
+  options.brokers = testing::KafkaBrokers();
+  options.topic_prefix = prefix;
+  events::OutboxRelay relay(*db_, options);
+  ASSERT_TRUE(relay.Start().ok());
+  auto published = [&] {
+    relay.Notify();
+    absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (!Pending().empty() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+    return Pending().empty();
+  };
+
+  v1::Complaint c = FileOne(absl::StrCat("req-kafka-retry-", events::NewUuid()));
+  const std::string run = events::NewUuid();
+  for (Action a : {Action::kAcknowledge, Action::kAssign, Action::kStartInvestigation,
+                   Action::kRespond, Action::kClose}) {
+    const std::string key = absl::StrCat(ActionName(a), "-", run);
+    ASSERT_TRUE(Keyed(a, c.complaint_id(), key).ok()) << ActionName(a);
+    ASSERT_TRUE(published()) << "the relay did not publish the outbox";
+    // Retried after the step's event went out, with its key and as a keyless exact repeat.
+    EXPECT_TRUE(Keyed(a, c.complaint_id(), key).ok()) << ActionName(a);
+    EXPECT_TRUE(Keyed(a, c.complaint_id(), key).ok()) << ActionName(a);
+    EXPECT_TRUE(Do(a, c.complaint_id()).ok()) << ActionName(a);
+  }
+  // A key reused for another step publishes nothing either.
+  EXPECT_TRUE(absl::IsAlreadyExists(
+      Keyed(Action::kReopen, c.complaint_id(), absl::StrCat("CLOSE-", run)).status()));
+  v1::Complaint sentinel = FileOne(absl::StrCat("req-kafka-sentinel-", events::NewUuid()));
+  ASSERT_TRUE(published());
+  relay.Stop(absl::Seconds(5));
+
+  auto records = testing::ReadTopic(
+      prefix + kTopic, absl::Seconds(60),
+      [&](const testing::ConsumedRecord& r) {
+        return r.key == c.complaint_id() || r.key == sentinel.complaint_id();
+      },
+      [&](const std::vector<testing::ConsumedRecord>& kept) {
+        return !kept.empty() && kept.back().key == sentinel.complaint_id();
+      });
+  ASSERT_FALSE(records.empty());
+  ASSERT_EQ(records.back().key, sentinel.complaint_id()) << "the sentinel was not read";
+  std::vector<std::string> types;
+  for (const auto& r : records) {
+    if (r.key == c.complaint_id()) types.push_back(testing::Header(r, "ce_type").substr(23));
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"ComplaintFiled", "ComplaintAssigned",
+                                             "ComplaintResolved", "ComplaintClosed"}));
 }
 
 }  // namespace

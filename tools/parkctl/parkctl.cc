@@ -334,8 +334,9 @@ int DemoDeclarations(const std::string& address) {
 }
 
 // Six complaints on different channels and categories: three closed with the complainant's
-// satisfaction, one answered, one assigned, one just received. A step already taken by an earlier
-// run is FAILED_PRECONDITION and is skipped.
+// satisfaction, one answered, one assigned, one just received. Every filing and step carries a
+// request_id of its own, so a second run retries them: OK, and nothing changes. (A step an older
+// run took without a key is FAILED_PRECONDITION now, and is skipped.)
 int DemoComplaints(const std::string& address) {
   namespace cv1 = parkline::complaints::v1;
   auto stub = cv1::ComplaintService::NewStub(Connect(address));
@@ -379,24 +380,32 @@ int DemoComplaints(const std::string& address) {
       continue;
     }
     ++filed;
-    cv1::TransitionRequest t;
-    t.set_complaint_id(c.complaint_id());
+    auto key = [&](const char* what) { return absl::StrCat(file.request_id(), "-", what); };
+    cv1::TransitionRequest ack;
+    ack.set_complaint_id(c.complaint_id());
+    ack.set_request_id(key("acknowledge"));
     cv1::Complaint out;
     if (d.steps >= 1)
-      step("Acknowledge", [&](auto* x) { return stub->AcknowledgeComplaint(x, t, &out); });
+      step("Acknowledge", [&](auto* x) { return stub->AcknowledgeComplaint(x, ack, &out); });
     cv1::AssignComplaintRequest assign;
     assign.set_complaint_id(c.complaint_id());
+    assign.set_request_id(key("assign"));
     if (d.steps >= 2)
       step("Assign", [&](auto* x) { return stub->AssignComplaint(x, assign, &out); });
+    cv1::TransitionRequest investigate;
+    investigate.set_complaint_id(c.complaint_id());
+    investigate.set_request_id(key("investigate"));
     if (d.steps >= 3)
-      step("Investigate", [&](auto* x) { return stub->StartInvestigation(x, t, &out); });
+      step("Investigate", [&](auto* x) { return stub->StartInvestigation(x, investigate, &out); });
     cv1::RespondRequest respond;
     respond.set_complaint_id(c.complaint_id());
+    respond.set_request_id(key("respond"));
     respond.set_response("Fixed; thank you for telling us.");
     if (d.steps >= 4)
       step("Respond", [&](auto* x) { return stub->RespondToComplaint(x, respond, &out); });
     cv1::CloseComplaintRequest close;
     close.set_complaint_id(c.complaint_id());
+    close.set_request_id(key("close"));
     close.set_satisfaction(5 - static_cast<int>(i));
     if (d.steps >= 5) step("Close", [&](auto* x) { return stub->CloseComplaint(x, close, &out); });
   }
