@@ -10,12 +10,12 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/types/span.h"
+#include "ceb/dxp_envelope.h"
 #include "ceb/safe_xml.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
@@ -33,8 +33,8 @@ using ::parkline::declarations::v1::CebMessage;
 using ::parkline::declarations::v1::Direction;
 using ::parkline::declarations::v1::Order;
 
-constexpr absl::string_view kCebNamespace = "http://www.chinaport.gov.cn/ceb";
-constexpr absl::string_view kDxpNamespace = "http://www.chinaport.gov.cn/dxp";
+using internal::kCebNamespace;
+using internal::kDxpNamespace;
 
 // One XML element read into one proto field. Only the elements listed here are read, so a sender
 // cannot set the park's own fields (vat_rate, business_mode ...) by adding elements of that name.
@@ -392,20 +392,15 @@ std::optional<std::string> CebMessageType(const xmlNode* root) {
   return std::string(name);
 }
 
-std::string Describe(const xmlNode* element) {
-  if (element->ns == nullptr) return absl::StrCat("<", View(element->name), "> (no namespace)");
-  return absl::StrCat("<", View(element->name), "> in namespace ", View(element->ns->href));
-}
-
 // Reads the CEB message whose root element is `root`. `what` names the document in errors;
 // `expected` says what its root may be.
 absl::StatusOr<CebMessage> ReadMessage(const xmlNode* root, absl::string_view what,
                                        absl::string_view expected) {
   std::optional<std::string> type = CebMessageType(root);
   if (!type.has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat(what,
-                                                   " is not a CEB message: the root element is ",
-                                                   Describe(root), "; expected ", expected));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " is not a CEB message: the root element is ",
+                     internal::DescribeElement(root), "; expected ", expected));
   }
   CebMessage message;
   message.set_message_type(*type);
@@ -421,54 +416,17 @@ absl::StatusOr<CebMessage> ReadMessage(const xmlNode* root, absl::string_view wh
   return message;
 }
 
-// dxp-terminal.xsd types <Data> as xs:base64Binary: the CEB message travels as base64 text, so
-// an element inside <Data> is refused rather than guessed at.
-absl::StatusOr<CebMessage> ReadEnvelope(const xmlNode* dxp_msg) {
-  const xmlNode* data = FindChild(dxp_msg, kDxpNamespace, "Data");
-  if (data == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("DxpMsg has no <Data> element in namespace ", kDxpNamespace));
-  }
-  for (const xmlNode* child = data->children; child != nullptr; child = child->next) {
-    if (child->type == XML_ELEMENT_NODE) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("DxpMsg <Data> holds the element ", Describe(child),
-                       "; Data is xs:base64Binary, so the CEB message must be base64 text"));
-    }
-  }
-  std::string encoded = TrimmedText(data);
-  // Base64 in XML is usually wrapped into lines.
-  encoded.erase(std::remove_if(encoded.begin(), encoded.end(),
-                               [](unsigned char c) { return absl::ascii_isspace(c); }),
-                encoded.end());
-  if (encoded.empty()) return absl::InvalidArgumentError("DxpMsg <Data> is empty");
-  std::string decoded;
-  if (!absl::Base64Unescape(encoded, &decoded)) {
-    return absl::InvalidArgumentError("DxpMsg <Data> is not valid base64");
-  }
-  constexpr absl::string_view kWhat = "DxpMsg <Data>";
-  absl::StatusOr<internal::XmlDocPtr> doc =
-      internal::ParseUntrustedXml(decoded, kWhat, kMaxCebMessageBytes);
-  if (!doc.ok()) return doc.status();
-  return ReadMessage(xmlDocGetRootElement(doc->get()), kWhat,
-                     absl::StrCat("<CEBnnnMessage> in namespace ", kCebNamespace));
-}
-
 }  // namespace
 
 absl::StatusOr<CebMessage> ReadCebMessage(absl::string_view xml) {
-  absl::StatusOr<internal::XmlDocPtr> doc =
-      internal::ParseUntrustedXml(xml, "the input", kMaxCebMessageBytes);
+  absl::StatusOr<internal::CebDocument> doc =
+      internal::OpenCebDocument(xml, "the input", kMaxCebMessageBytes);
   if (!doc.ok()) return doc.status();
-  const xmlNode* root = xmlDocGetRootElement(doc->get());
-  // A DxpMsgSv (transfer node envelope, dxp-transfer.xsd) carries the terminal DxpMsg inside.
-  if (IsElement(root, kDxpNamespace, "DxpMsgSv")) {
-    const xmlNode* inner = FindChild(root, kDxpNamespace, "DxpMsg");
-    if (inner == nullptr) return absl::InvalidArgumentError("DxpMsgSv holds no DxpMsg");
-    root = inner;
+  if (doc->from_envelope) {
+    return ReadMessage(doc->root(), internal::kDxpData,
+                       absl::StrCat("<CEBnnnMessage> in namespace ", kCebNamespace));
   }
-  if (IsElement(root, kDxpNamespace, "DxpMsg")) return ReadEnvelope(root);
-  return ReadMessage(root, "the input",
+  return ReadMessage(doc->root(), "the input",
                      absl::StrCat("<CEBnnnMessage> in namespace ", kCebNamespace,
                                   ", or a DxpMsg envelope in namespace ", kDxpNamespace));
 }

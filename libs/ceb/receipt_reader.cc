@@ -2,12 +2,9 @@
 
 #include <libxml/tree.h>
 
-#include <algorithm>
-
-#include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "ceb/ceb_reader.h"
+#include "ceb/dxp_envelope.h"
 #include "ceb/safe_xml.h"
 
 namespace parkline::ceb {
@@ -18,8 +15,7 @@ using internal::IsElement;
 using internal::TrimmedText;
 using internal::View;
 
-constexpr absl::string_view kCeb = "http://www.chinaport.gov.cn/ceb";
-constexpr absl::string_view kDxp = "http://www.chinaport.gov.cn/dxp";
+constexpr absl::string_view kCeb = internal::kCebNamespace;
 
 std::string Child(const xmlNode* parent, const char* name) {
   const xmlNode* node = FindChild(parent, kCeb, name);
@@ -68,28 +64,9 @@ absl::StatusOr<InventoryReturns> ReadRoot(const xmlNode* root) {
 }  // namespace
 
 absl::StatusOr<InventoryReturns> ReadInventoryReturns(absl::string_view xml) {
-  auto doc = internal::ParseUntrustedXml(xml, "xml", kMaxCebMessageBytes);
+  auto doc = internal::OpenCebDocument(xml, "xml", kMaxCebMessageBytes);
   if (!doc.ok()) return doc.status();
-  const xmlNode* root = xmlDocGetRootElement(doc->get());
-  if (IsElement(root, kDxp, "DxpMsgSv")) {
-    root = FindChild(root, kDxp, "DxpMsg");
-    if (root == nullptr) return absl::InvalidArgumentError("xml: DxpMsgSv holds no DxpMsg");
-  }
-  if (!IsElement(root, kDxp, "DxpMsg")) return ReadRoot(root);
-  // The envelope's <Data> is xs:base64Binary holding the CEB message.
-  const xmlNode* data = FindChild(root, kDxp, "Data");
-  if (data == nullptr) return absl::InvalidArgumentError("xml: DxpMsg has no <Data>");
-  std::string encoded = TrimmedText(data);
-  encoded.erase(std::remove_if(encoded.begin(), encoded.end(),
-                               [](unsigned char c) { return absl::ascii_isspace(c); }),
-                encoded.end());
-  std::string decoded;
-  if (encoded.empty() || !absl::Base64Unescape(encoded, &decoded)) {
-    return absl::InvalidArgumentError("xml: DxpMsg <Data> is empty or not base64");
-  }
-  auto inner = internal::ParseUntrustedXml(decoded, "DxpMsg <Data>", kMaxCebMessageBytes);
-  if (!inner.ok()) return inner.status();
-  return ReadRoot(xmlDocGetRootElement(inner->get()));
+  return ReadRoot(doc->root());
 }
 
 }  // namespace parkline::ceb

@@ -143,4 +143,9 @@ std::string Attribute(const xmlNode* node, const char* name) {
   return text;
 }
 
+std::string DescribeElement(const xmlNode* element) {
+  if (element->ns == nullptr) return absl::StrCat("<", View(element->name), "> (no namespace)");
+  return absl::StrCat("<", View(element->name), "> in namespace ", View(element->ns->href));
+}
+
 }  // namespace parkline::ceb::internal

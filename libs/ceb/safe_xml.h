@@ -49,6 +49,10 @@ std::string TrimmedText(const xmlNode* node);
 // An attribute without namespace ("guid", "version"), or "" when absent.
 std::string Attribute(const xmlNode* node, const char* name);
 
+// An element as error messages name it: "<CEB311Message> in namespace http://...", or
+// "<x> (no namespace)".
+std::string DescribeElement(const xmlNode* element);
+
 }  // namespace parkline::ceb::internal
 
 #endif  // PARKLINE_CEB_SAFE_XML_H_

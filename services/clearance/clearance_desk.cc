@@ -144,7 +144,8 @@ ClearanceDesk::ClearanceDesk(store::Database& db, store::GroupCommitter& writer,
       options_(std::move(options)),
       events_committed_(std::move(events_committed)) {}
 
-absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest& request) {
+absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest& request,
+                                                      const Viewer& viewer) {
   errors::Violations v;
   const v1::Inventory& inv = request.inventory();
   if (!IsBusinessMode(request.business_mode())) {
@@ -213,7 +214,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest&
     return repo.Insert(open_key, c);
   });
   if (!status.ok()) return status;
-  return result;
+  return CaseFor(viewer, std::move(result));
 }
 
 absl::Status ClearanceDesk::ApplyDeclarationEvent(store::Transaction& tx,
@@ -284,7 +285,15 @@ absl::Status ClearanceDesk::ApplyWithdrawal(store::Transaction& tx, const events
 }
 
 absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Get(const std::string& case_id,
-                                                     const std::string& party) {
+                                                     const std::string& party,
+                                                     const Viewer& viewer) {
+  auto found = Find(case_id, party);
+  if (!found.ok()) return found.status();
+  return CaseFor(viewer, std::move(*found));
+}
+
+absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Find(const std::string& case_id,
+                                                      const std::string& party) {
   std::optional<v1::ClearanceCase> found;
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
     auto c = CaseRepository(tx).Find(case_id);
@@ -299,7 +308,8 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Get(const std::string& case_id,
   return *found;
 }
 
-absl::StatusOr<v1::ListCasesResponse> ClearanceDesk::List(const v1::ListCasesRequest& request) {
+absl::StatusOr<v1::ListCasesResponse> ClearanceDesk::List(const v1::ListCasesRequest& request,
+                                                          const Viewer& viewer) {
   errors::Violations v;
   int size = PageSize(request.page(), v);
   std::string after = PageAfter(request.page(), v);
@@ -316,7 +326,7 @@ absl::StatusOr<v1::ListCasesResponse> ClearanceDesk::List(const v1::ListCasesReq
     response.Clear();
     bool more = static_cast<int>(list->size()) > size;
     if (more) list->resize(size);
-    for (auto& c : *list) *response.add_cases() = std::move(c);
+    for (auto& c : *list) *response.add_cases() = CaseFor(viewer, std::move(c));
     if (more) {
       response.set_next_page_token(absl::WebSafeBase64Escape(response.cases(size - 1).case_id()));
     }
@@ -326,7 +336,8 @@ absl::StatusOr<v1::ListCasesResponse> ClearanceDesk::List(const v1::ListCasesReq
   return response;
 }
 
-absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequest& request) {
+absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequest& request,
+                                                        const Viewer& viewer) {
   v1::ClearanceCase result;
   OutgoingMessage outgoing;
   absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
@@ -412,12 +423,13 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
                 {{"case_id", result.case_id()}, {"error", s.ToString()}});
     }
   }
-  return result;
+  return CaseFor(viewer, std::move(result));
 }
 
 absl::StatusOr<v1::InventoryMessage> ClearanceDesk::Message(const std::string& case_id,
-                                                            const std::string& party) {
-  auto c = Get(case_id, party);
+                                                            const std::string& party,
+                                                            const Viewer& viewer) {
+  auto c = Find(case_id, party);
   if (!c.ok()) return c.status();
   std::optional<std::string> xml;
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
@@ -434,7 +446,7 @@ absl::StatusOr<v1::InventoryMessage> ClearanceDesk::Message(const std::string& c
   out.set_case_id(case_id);
   out.set_message_type(InventoryMessageType(c->direction()));
   out.set_xml(std::move(*xml));
-  return out;
+  return MessageFor(viewer, c->inventory(), std::move(out));
 }
 
 absl::StatusOr<v1::ReceiptResult> ClearanceDesk::ApplyReceipt(store::Transaction& tx,
@@ -592,7 +604,7 @@ absl::StatusOr<v1::SubmitReceiptMessageResponse> ClearanceDesk::RecordReceipts(
 }
 
 absl::StatusOr<v1::ClearanceCase> ClearanceDesk::RecordTaxBill(
-    const v1::RecordTaxBillRequest& request) {
+    const v1::RecordTaxBillRequest& request, const Viewer& viewer) {
   errors::Violations v;
   if (request.tax_no().empty()) v.Add("tax_no", "REQUIRED", "is required");
   if (request.tax_no().size() > 50) v.Add("tax_no", "TOO_LONG", "at most 50 characters");
@@ -640,12 +652,13 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::RecordTaxBill(
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return result;
+  return CaseFor(viewer, std::move(result));
 }
 
 absl::StatusOr<v1::ListRefundEligibleResponse> ClearanceDesk::RefundEligible(
     const v1::ListRefundEligibleRequest& request,
-    const std::function<std::vector<std::string>(const std::string&)>& requirements) {
+    const std::function<std::vector<std::string>(const std::string&)>& requirements,
+    const Viewer& viewer) {
   errors::Violations v;
   int size = PageSize(request.page(), v);
   std::string after = PageAfter(request.page(), v);
@@ -664,7 +677,7 @@ absl::StatusOr<v1::ListRefundEligibleResponse> ClearanceDesk::RefundEligible(
     for (auto& c : *list) {
       v1::RefundEligibleCase* out = response.add_cases();
       for (auto& r : requirements(c.business_mode())) out->add_requirements(r);
-      *out->mutable_clearance_case() = std::move(c);
+      *out->mutable_clearance_case() = CaseFor(viewer, std::move(c));
     }
     if (more) {
       response.set_next_page_token(

@@ -20,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "ceb/receipt_reader.h"
+#include "clearance/buyer_privacy.h"
 #include "clearance/customs_gateway.h"
 #include "clearance/inventory_rules.h"
 #include "clearance/message_signer.h"
@@ -53,31 +54,43 @@ class ClearanceDesk {
 
   void set_gateway(CustomsGateway* gateway) { gateway_ = gateway; }
 
-  absl::StatusOr<v1::ClearanceCase> Open(const v1::OpenCaseRequest& request);
+  // Every case and inventory message the desk returns is shaped for the `viewer` asking
+  // (buyer_privacy.h): the buyer's identity in full for customs and the declarant, masked for
+  // everyone else.
+  absl::StatusOr<v1::ClearanceCase> Open(const v1::OpenCaseRequest& request, const Viewer& viewer);
   // Opens the case of a parkline.declarations.v1.DeclarationMatched, and withdraws a case not
   // yet sent to customs on DeclarationWithdrawn (consumer handler; runs in the consumer's
   // transaction). Idempotent by order key.
   absl::Status ApplyDeclarationEvent(store::Transaction& tx, const events::Envelope& event);
 
   // `party` non-empty: NOT_FOUND unless it is a party to the case.
-  absl::StatusOr<v1::ClearanceCase> Get(const std::string& case_id, const std::string& party);
-  absl::StatusOr<v1::ListCasesResponse> List(const v1::ListCasesRequest& request);
-  absl::StatusOr<v1::ClearanceCase> Submit(const v1::SubmitCaseRequest& request);
-  absl::StatusOr<v1::InventoryMessage> Message(const std::string& case_id,
-                                               const std::string& party);
+  absl::StatusOr<v1::ClearanceCase> Get(const std::string& case_id, const std::string& party,
+                                        const Viewer& viewer);
+  absl::StatusOr<v1::ListCasesResponse> List(const v1::ListCasesRequest& request,
+                                             const Viewer& viewer);
+  // A completed inventory holding a masked identity (what a viewer who may not see it was
+  // shown) is INVALID_ARGUMENT (MASKED): it never replaces the identity.
+  absl::StatusOr<v1::ClearanceCase> Submit(const v1::SubmitCaseRequest& request,
+                                           const Viewer& viewer);
+  absl::StatusOr<v1::InventoryMessage> Message(const std::string& case_id, const std::string& party,
+                                               const Viewer& viewer);
 
   absl::StatusOr<v1::ReceiptResult> RecordReceipt(const v1::CustomsReceipt& receipt);
   // Every receipt of the message applied in one transaction, or none.
   absl::StatusOr<v1::SubmitReceiptMessageResponse> RecordReceipts(
       const ceb::InventoryReturns& message);
-  absl::StatusOr<v1::ClearanceCase> RecordTaxBill(const v1::RecordTaxBillRequest& request);
+  absl::StatusOr<v1::ClearanceCase> RecordTaxBill(const v1::RecordTaxBillRequest& request,
+                                                  const Viewer& viewer);
   // Released (or closed) export cases, with what the refund claim needs (`requirements` gives
   // them per business mode).
   absl::StatusOr<v1::ListRefundEligibleResponse> RefundEligible(
       const v1::ListRefundEligibleRequest& request,
-      const std::function<std::vector<std::string>(const std::string& mode)>& requirements);
+      const std::function<std::vector<std::string>(const std::string& mode)>& requirements,
+      const Viewer& viewer);
 
  private:
+  // The case as stored (the identity in full); NOT_FOUND as Get.
+  absl::StatusOr<v1::ClearanceCase> Find(const std::string& case_id, const std::string& party);
   absl::Status ApplyWithdrawal(store::Transaction& tx, const events::Envelope& event);
   absl::StatusOr<v1::ReceiptResult> ApplyReceipt(store::Transaction& tx,
                                                  const v1::CustomsReceipt& receipt,

@@ -1,5 +1,7 @@
 // The gRPC face of the clearance desk: each RPC names the parties its request is about (for the
-// row-level rules), authorizes, calls ClearanceDesk and converts the result.
+// row-level rules), authorizes, calls ClearanceDesk and converts the result. An RPC that returns
+// cases also identifies the caller (Authorizer::Identify) as the Viewer the desk shapes them for
+// (buyer_privacy.h); an authorizer that cannot identify callers fails those RPCs.
 #ifndef PARKLINE_CLEARANCE_CLEARANCE_SERVICE_H_
 #define PARKLINE_CLEARANCE_CLEARANCE_SERVICE_H_
 

@@ -1,9 +1,11 @@
 #include "clearance/inventory_rules.h"
 
 #include <functional>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "clearance/buyer_privacy.h"
 #include "decimal/fixed_point.h"
 
 namespace parkline::clearance {
@@ -161,6 +163,17 @@ void CheckInventory(dv1::Direction direction, const v1::Inventory& inv, const st
   CheckLength(inv.traf_mode(), 1, false, f + "traf_mode", v);
   CheckLength(inv.wrap_type(), 1, false, f + "wrap_type", v);
   CheckLength(inv.buyer_id_type(), 1, false, f + "buyer_id_type", v);
+  for (auto [value, name] : {std::pair{&inv.buyer_name(), "buyer_name"},
+                             {&inv.buyer_id_number(), "buyer_id_number"},
+                             {&inv.buyer_telephone(), "buyer_telephone"},
+                             {&inv.consignee_address(), "consignee_address"}}) {
+    if (value->find(kMaskCharacter) != std::string::npos) {
+      v.Add(f + name, "MASKED",
+            "holds '*': it is the masked form shown to callers who may not see the buyer's "
+            "identity; give the identity in full, or leave the inventory unset to submit the "
+            "stored one");
+    }
+  }
   CheckLength(inv.statistics_flag(), 1, false, f + "statistics_flag", v);
   if (!inv.statistics_flag().empty() && inv.statistics_flag() != "A" &&
       inv.statistics_flag() != "B") {

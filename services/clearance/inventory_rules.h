@@ -39,7 +39,8 @@ v1::Inventory DraftFromDeclaration(const dv1::Declaration& d, const InventoryDef
 std::vector<std::string> MissingFields(dv1::Direction direction, const v1::Inventory& inventory);
 
 // Format rules for what is present (lengths and patterns of the XSD, decimals N19,5), added to
-// `v` under `field`.
+// `v` under `field`. A buyer identity field holding the mask character (buyer_privacy.h) is
+// MASKED: what a viewer who may not see the identity was shown, never an identity.
 void CheckInventory(dv1::Direction direction, const v1::Inventory& inventory,
                     const std::string& field, errors::Violations& v);
 

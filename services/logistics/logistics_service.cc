@@ -62,9 +62,16 @@ grpc::Status LogisticsService::ReportTrackingEvents(grpc::ServerContext* ctx,
 grpc::Status LogisticsService::SubmitWaybillStatus(grpc::ServerContext* ctx,
                                                    const v1::SubmitWaybillStatusRequest* request,
                                                    v1::ReportTrackingEventsResponse* response) {
-  // Read once, here: the carrier it names decides who may send it.
+  // Read once, here: the carrier it names decides who may send it. A message that cannot be read
+  // names no carrier and touches nobody's shipments, so a carrier (who may send its own) is told
+  // what is wrong with it rather than refused; a caller who may send none is still refused.
   auto batch = ReadWaybillStatusMessage(request->xml());
-  auth::Resource resource = batch.ok() ? OfCarrier(batch->carrier_code()) : auth::Resource{};
+  auth::Resource resource;
+  if (batch.ok()) {
+    resource = OfCarrier(batch->carrier_code());
+  } else if (auto caller = authorizer_.Identify(*ctx); caller.ok()) {
+    resource = OfCarrier(caller->carrier_code);
+  }
   return PARKLINE_RPC(
       SubmitWaybillStatus, resource,
       batch.ok() ? Deliver(tracker_.Report(*batch, absl::Now()), response) : batch.status());

@@ -2,6 +2,7 @@
 // in the future beyond the tolerance or long before the shipment existed, bad UTC offsets; every
 // broken rule is named. The same event reported twice has one dedup key, whatever its text.
 // Also the customs milestones made of clearance events, the coverage report and the watch hub.
+// (The CEB513 reader has its own tests: waybill_status_message_test.cc.)
 #include "logistics/tracking_rules.h"
 
 #include <gtest/gtest.h>
@@ -13,7 +14,6 @@
 #include "logistics/coverage.h"
 #include "logistics/customs_milestones.h"
 #include "logistics/watch_hub.h"
-#include "logistics/waybill_status_message.h"
 #include "parkline/clearance/v1/events.pb.h"
 
 namespace parkline::logistics {
@@ -240,42 +240,6 @@ TEST(LogisticsWatchHub, AWatcherWakesOnItsKeyOnlyAndAtShutdown) {
     EXPECT_EQ(hub.watchers(), 2);
   }
   EXPECT_EQ(hub.watchers(), 1);
-}
-
-std::string Ceb513(const std::vector<std::pair<std::string, std::string>>& statuses) {
-  std::string xml =
-      R"(<ceb:CEB513Message guid="G" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb">)";
-  for (const auto& [carrier, time] : statuses) {
-    xml += "<ceb:LogisticsStatus><ceb:logisticsCode>" + carrier +
-           "</ceb:logisticsCode><ceb:logisticsNo>L1</ceb:logisticsNo>"
-           "<ceb:logisticsStatus>S</ceb:logisticsStatus><ceb:logisticsTime>" +
-           time + "</ceb:logisticsTime></ceb:LogisticsStatus>";
-  }
-  return xml + "</ceb:CEB513Message>";
-}
-
-TEST(LogisticsWaybillStatusMessage, ReadsEachStatusAsAnEventOnBeijingTime) {
-  auto batch = ReadWaybillStatusMessage(Ceb513({{"1101180326", "20251231235959"}}));
-  ASSERT_TRUE(batch.ok()) << batch.status();
-  EXPECT_EQ(batch->carrier_code(), "1101180326");
-  ASSERT_EQ(batch->events_size(), 1);
-  EXPECT_EQ(batch->events(0).event_code(), "S");
-  EXPECT_EQ(batch->events(0).utc_offset_minutes(), 480);
-  EXPECT_EQ(TimeUtil::ToString(batch->events(0).event_time()), "2025-12-31T15:59:59Z");
-}
-
-TEST(LogisticsWaybillStatusMessage, RefusesImpossibleTimesAndMixedCarriers) {
-  auto bad = ReadWaybillStatusMessage(Ceb513({{"1101180326", "20250230120000"},
-                                              {"1101180326", "2025123112"},
-                                              {"9999999999", "20250101120000"}}));
-  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
-  auto v = errors::ViolationsOf(bad.status());
-  ASSERT_EQ(v.size(), 3u) << bad.status();
-  EXPECT_EQ(v[0].field, "xml.LogisticsStatus[0].logisticsTime");
-  EXPECT_EQ(v[1].field, "xml.LogisticsStatus[1].logisticsTime");
-  EXPECT_EQ(v[2].field, "xml.LogisticsStatus[2].logisticsCode");
-  EXPECT_EQ(ReadWaybillStatusMessage(Ceb513({})).status().code(),
-            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

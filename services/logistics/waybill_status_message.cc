@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "ceb/dxp_envelope.h"
 #include "ceb/safe_xml.h"
 #include "errors/violations.h"
 #include "google/protobuf/util/time_util.h"
@@ -15,7 +16,6 @@ namespace parkline::logistics {
 namespace {
 
 using namespace parkline::ceb::internal;
-constexpr absl::string_view kCebNamespace = "http://www.chinaport.gov.cn/ceb";
 constexpr size_t kMaxBytes = 4 * 1024 * 1024;  // 100 statuses are a few tens of kilobytes
 
 std::string Child(const xmlNode* parent, absl::string_view name) {
@@ -41,12 +41,22 @@ std::optional<absl::Time> BeijingTime(const std::string& text) {
 }  // namespace
 
 absl::StatusOr<v1::ReportTrackingEventsRequest> ReadWaybillStatusMessage(absl::string_view xml) {
-  auto doc = ParseUntrustedXml(xml, "CEB513 message", kMaxBytes);
-  if (!doc.ok()) return doc.status();
-  const xmlNode* root = xmlDocGetRootElement(doc->get());
+  auto doc = OpenCebDocument(xml, "the message", kMaxBytes);
+  if (!doc.ok()) {
+    if (doc.status().code() != absl::StatusCode::kInvalidArgument) return doc.status();
+    errors::Violations v;
+    v.Add("xml", "UNREADABLE", doc.status().message());
+    return v.ToStatus();
+  }
+  const xmlNode* root = doc->root();
   if (!IsElement(root, kCebNamespace, "CEB513Message")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("xml: the root is not a CEB513Message in namespace ", kCebNamespace));
+    errors::Violations v;
+    v.Add("xml", "MESSAGE_TYPE",
+          absl::StrCat(doc->from_envelope ? absl::StrCat(kDxpData, " holds ")
+                                          : std::string("the root element is "),
+                       DescribeElement(root), "; a waybill status message is a CEB513Message in ",
+                       "namespace ", kCebNamespace, ", bare or base64 in a DxpMsg envelope"));
+    return v.ToStatus();
   }
   v1::ReportTrackingEventsRequest request;
   errors::Violations v;

@@ -29,6 +29,10 @@ namespace {
 
 namespace dv1 = ::parkline::declarations::v1;
 
+// These tests are about the use cases, so they read as customs, who sees the buyer's identity in
+// full; what each caller sees of it is clearance_privacy_test's.
+const Viewer kCustoms = CustomsViewer();
+
 // Records what the desk sent, instead of customs.
 class RecordingGateway : public CustomsGateway {
  public:
@@ -67,12 +71,12 @@ class ClearanceDeskTest : public ::testing::TestWithParam<std::string> {
 
   // Completes and submits the case.
   v1::ClearanceCase Submit(const std::string& case_id, int n) {
-    auto c = desk_->Get(case_id, "");
+    auto c = desk_->Get(case_id, "", kCustoms);
     EXPECT_TRUE(c.ok()) << c.status();
     v1::SubmitCaseRequest submit;
     submit.set_case_id(case_id);
     *submit.mutable_inventory() = CompleteDraft(c->inventory(), c->direction(), n);
-    auto submitted = desk_->Submit(submit);
+    auto submitted = desk_->Submit(submit, kCustoms);
     EXPECT_TRUE(submitted.ok()) << submitted.status();
     return *submitted;
   }
@@ -126,7 +130,7 @@ TEST_P(ClearanceDeskTest, AMatchedDeclarationOpensACaseWhoseInventoryGoesToCusto
   std::string id = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 1);
   // The same event again (another delivery): still one case.
   OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 1);
-  auto c = desk_->Get(id, "");
+  auto c = desk_->Get(id, "", kCustoms);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->status(), v1::CASE_STATUS_CREATED);
   EXPECT_EQ(c->order_key(), "3301960001/ORD-1");
@@ -135,12 +139,12 @@ TEST_P(ClearanceDeskTest, AMatchedDeclarationOpensACaseWhoseInventoryGoesToCusto
   EXPECT_EQ(c->tax_bill().status(), v1::TAX_BILL_STATUS_NOT_ISSUED);
   EXPECT_EQ(c->inventory().cop_no().size(), 20u);
   EXPECT_GT(c->missing_size(), 0);
-  ASSERT_EQ(desk_->List({})->cases_size(), 1);
+  ASSERT_EQ(desk_->List({}, kCustoms)->cases_size(), 1);
 
   // The draft lacks the buyer and the HS codes: refused, naming them, nothing sent.
   v1::SubmitCaseRequest draft;
   draft.set_case_id(id);
-  auto refused = desk_->Submit(draft);
+  auto refused = desk_->Submit(draft, kCustoms);
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(refused.status().message().find("inventory.buyer_id_number"), std::string::npos);
   EXPECT_NE(refused.status().message().find("inventory.lines[0].gcode"), std::string::npos);
@@ -152,7 +156,7 @@ TEST_P(ClearanceDeskTest, AMatchedDeclarationOpensACaseWhoseInventoryGoesToCusto
   EXPECT_EQ(submitted.missing_size(), 0);
   ASSERT_EQ(gateway_.sent.size(), 1u);
   EXPECT_EQ(gateway_.sent[0].message_type, "CEB621");
-  auto message = desk_->Message(id, "");
+  auto message = desk_->Message(id, "", kCustoms);
   ASSERT_TRUE(message.ok()) << message.status();
   EXPECT_EQ(message->xml(), gateway_.sent[0].xml);
   EXPECT_TRUE(ceb::ValidateAgainstXsd(message->xml(),
@@ -161,14 +165,14 @@ TEST_P(ClearanceDeskTest, AMatchedDeclarationOpensACaseWhoseInventoryGoesToCusto
       << ceb::ValidateAgainstXsd(message->xml(),
                                  std::string(CEB_REFERENCE_DIR) + "/xsd/ceb-import.xsd");
   // Submitting twice is refused.
-  EXPECT_EQ(desk_->Submit(draft).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(desk_->Submit(draft, kCustoms).status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Count("ClearanceSubmitted"), 1);
 
   EXPECT_EQ(Apply(id, "2", 1), v1::CASE_STATUS_DECLARING);
   EXPECT_EQ(Apply(id, "120", 2), v1::CASE_STATUS_ACCEPTED);
   EXPECT_EQ(Apply(id, "399", 3), v1::CASE_STATUS_CONCLUDED);
   EXPECT_EQ(Apply(id, "800", 4), v1::CASE_STATUS_RELEASED);
-  c = desk_->Get(id, "");
+  c = desk_->Get(id, "", kCustoms);
   EXPECT_EQ(c->status(), v1::CASE_STATUS_RELEASED);
   EXPECT_EQ(c->return_status(), 800);
   EXPECT_EQ(c->receipts_size(), 4);
@@ -200,7 +204,7 @@ TEST_P(ClearanceDeskTest, ReceiptsOutOfOrderAreOrderedByReturnTimeAndDuplicatesC
   EXPECT_EQ(Apply(id, "399", 3), v1::CASE_STATUS_CONCLUDED);
   // 120 was sent before 399 and arrives after it: recorded in its place, the case stays.
   EXPECT_EQ(Apply(id, "120", 2), v1::CASE_STATUS_CONCLUDED);
-  auto c = desk_->Get(id, "");
+  auto c = desk_->Get(id, "", kCustoms);
   ASSERT_EQ(c->receipts_size(), 3);
   EXPECT_EQ(c->receipts(1).return_status(), 120);
   EXPECT_EQ(c->receipts(1).status(), v1::CASE_STATUS_ACCEPTED);
@@ -209,11 +213,11 @@ TEST_P(ClearanceDeskTest, ReceiptsOutOfOrderAreOrderedByReturnTimeAndDuplicatesC
   ASSERT_TRUE(dup.ok());
   EXPECT_EQ(dup->outcome(), v1::RECEIPT_OUTCOME_DUPLICATE);
   EXPECT_EQ(Outbox().size(), events);
-  EXPECT_EQ(desk_->Get(id, "")->receipts_size(), 3);
+  EXPECT_EQ(desk_->Get(id, "", kCustoms)->receipts_size(), 3);
   // Inspection, then release: inspected.
   EXPECT_EQ(Apply(id, "500", 4), v1::CASE_STATUS_INSPECTION);
   EXPECT_EQ(Apply(id, "800", 5), v1::CASE_STATUS_RELEASED);
-  EXPECT_TRUE(desk_->Get(id, "")->inspected());
+  EXPECT_TRUE(desk_->Get(id, "", kCustoms)->inspected());
 }
 
 TEST_P(ClearanceDeskTest, BadReceiptsAreRefusedAndChangeNothing) {
@@ -249,7 +253,7 @@ TEST_P(ClearanceDeskTest, BadReceiptsAreRefusedAndChangeNothing) {
     EXPECT_EQ(r.status().code(), b.code) << b.receipt.ShortDebugString() << " " << r.status();
   }
   EXPECT_EQ(Outbox().size(), events);
-  auto c = desk_->Get(id, "");
+  auto c = desk_->Get(id, "", kCustoms);
   EXPECT_EQ(c->status(), v1::CASE_STATUS_RELEASED);
   EXPECT_EQ(c->receipts_size(), 4);
   EXPECT_EQ(Apply(id, "899", 6), v1::CASE_STATUS_CLOSED);
@@ -313,7 +317,7 @@ TEST_P(ClearanceDeskTest, AReceiptMessageIsAppliedWhollyOrNotAtAll) {
   auto r = desk_->RecordReceipts(*refused);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(r.status().message().find("receipts[3]"), std::string::npos) << r.status();
-  EXPECT_EQ(desk_->Get(id, "")->receipts_size(), 0);
+  EXPECT_EQ(desk_->Get(id, "", kCustoms)->receipts_size(), 0);
   // In a DxpMsg, the good ones apply.
   auto wrapped = ceb::ReadInventoryReturns(
       absl::StrCat(R"(<dxp:DxpMsg xmlns:dxp="http://www.chinaport.gov.cn/dxp"><dxp:Data>)",
@@ -324,7 +328,7 @@ TEST_P(ClearanceDeskTest, AReceiptMessageIsAppliedWhollyOrNotAtAll) {
   EXPECT_EQ(applied->message_type(), "CEB604");
   ASSERT_EQ(applied->results_size(), 3);
   EXPECT_EQ(applied->results(2).status(), v1::CASE_STATUS_CONCLUDED);
-  EXPECT_EQ(desk_->Get(id, "")->invt_no(), "I1");
+  EXPECT_EQ(desk_->Get(id, "", kCustoms)->invt_no(), "I1");
 }
 
 // A declaration withdrawn before its inventory went to customs withdraws the case, which can no
@@ -345,12 +349,12 @@ TEST_P(ClearanceDeskTest, AWithdrawnDeclarationWithdrawsItsCaseUntilItIsSubmitte
   ASSERT_TRUE(withdraw(71).ok());
   ASSERT_TRUE(withdraw(72).ok());
   ASSERT_TRUE(withdraw(73).ok()) << "a declaration without a case is no error";
-  EXPECT_EQ(desk_->Get(draft, "")->status(), v1::CASE_STATUS_WITHDRAWN);
-  EXPECT_NE(desk_->Get(sent, "")->status(), v1::CASE_STATUS_WITHDRAWN);
-  EXPECT_TRUE(desk_->Get(sent, "")->has_submit_time());
+  EXPECT_EQ(desk_->Get(draft, "", kCustoms)->status(), v1::CASE_STATUS_WITHDRAWN);
+  EXPECT_NE(desk_->Get(sent, "", kCustoms)->status(), v1::CASE_STATUS_WITHDRAWN);
+  EXPECT_TRUE(desk_->Get(sent, "", kCustoms)->has_submit_time());
   v1::SubmitCaseRequest submit;
   submit.set_case_id(draft);
-  EXPECT_EQ(desk_->Submit(submit).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(desk_->Submit(submit, kCustoms).status().code(), absl::StatusCode::kFailedPrecondition);
   // Nothing was sent for the withdrawn case, and no receipt applies to it.
   EXPECT_EQ(Count("ClearanceSubmitted"), 1);
   EXPECT_FALSE(desk_->RecordReceipt(Receipt(draft, "2", 1)).ok());
@@ -363,44 +367,44 @@ TEST_P(ClearanceDeskTest, OpeningOverGrpcIsIdempotentAndChecked) {
   open.set_direction(dv1::DIRECTION_EXPORT);
   *open.mutable_inventory() = CompleteDraft(DraftFromDeclaration(d, {}), dv1::DIRECTION_EXPORT, 7);
   open.mutable_inventory()->set_cop_no("COP-7");
-  auto first = desk_->Open(open);
+  auto first = desk_->Open(open, kCustoms);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->missing_size(), 0);
   EXPECT_EQ(first->value_cny(), "180.00000");
   EXPECT_TRUE(first->order_key().empty());
-  auto again = desk_->Open(open);
+  auto again = desk_->Open(open, kCustoms);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->case_id(), first->case_id());
   open.mutable_inventory()->set_note("other content");
-  EXPECT_EQ(desk_->Open(open).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(desk_->Open(open, kCustoms).status().code(), absl::StatusCode::kAlreadyExists);
 
   v1::OpenCaseRequest bad = open;
   bad.set_direction(dv1::DIRECTION_IMPORT);  // 9710 is export only
   bad.mutable_inventory()->clear_cop_no();
   bad.mutable_inventory()->set_customs_code("12");
-  auto refused = desk_->Open(bad);
+  auto refused = desk_->Open(bad, kCustoms);
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   std::set<std::string> fields;
   for (const auto& v : errors::ViolationsOf(refused.status())) fields.insert(v.field);
   EXPECT_EQ(fields,
             (std::set<std::string>{"direction", "inventory.cop_no", "inventory.customs_code"}));
-  EXPECT_EQ(desk_->List({})->cases_size(), 1);
+  EXPECT_EQ(desk_->List({}, kCustoms)->cases_size(), 1);
 }
 
 TEST_P(ClearanceDeskTest, ACaseIsVisibleOnlyToItsParties) {
   std::string id = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 8);
-  EXPECT_TRUE(desk_->Get(id, "3301960002").ok());
-  EXPECT_TRUE(desk_->Get(id, "3301960004").ok());
-  EXPECT_EQ(desk_->Get(id, "4401960009").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(desk_->Get(id, "3301960002", kCustoms).ok());
+  EXPECT_TRUE(desk_->Get(id, "3301960004", kCustoms).ok());
+  EXPECT_EQ(desk_->Get(id, "4401960009", kCustoms).status().code(), absl::StatusCode::kNotFound);
   v1::SubmitCaseRequest submit;
   submit.set_case_id(id);
   submit.set_enterprise_code("4401960009");
-  EXPECT_EQ(desk_->Submit(submit).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(desk_->Submit(submit, kCustoms).status().code(), absl::StatusCode::kNotFound);
   v1::ListCasesRequest list;
   list.set_enterprise_code("4401960009");
-  EXPECT_EQ(desk_->List(list)->cases_size(), 0);
+  EXPECT_EQ(desk_->List(list, kCustoms)->cases_size(), 0);
   list.set_enterprise_code("3301960001");
-  EXPECT_EQ(desk_->List(list)->cases_size(), 1);
+  EXPECT_EQ(desk_->List(list, kCustoms)->cases_size(), 1);
 }
 
 TEST_P(ClearanceDeskTest, TaxBillsForImportAndRefundEligibleExportCases) {
@@ -411,26 +415,27 @@ TEST_P(ClearanceDeskTest, TaxBillsForImportAndRefundEligibleExportCases) {
   bill.set_status("1");
   bill.set_value_added_tax("12.74");
   bill.set_consumption_tax("3.64");
-  auto c = desk_->RecordTaxBill(bill);
+  auto c = desk_->RecordTaxBill(bill, kCustoms);
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->tax_bill().status(), v1::TAX_BILL_STATUS_GENERATED);
   EXPECT_EQ(c->tax_bill().total(), "16.38000");
   EXPECT_EQ(c->estimated_tax_cny(), "16.38000");
   bill.set_status("9");
   bill.set_customs_tax("-1");
-  EXPECT_EQ(errors::ViolationsOf(desk_->RecordTaxBill(bill).status()).size(), 2u);
+  EXPECT_EQ(errors::ViolationsOf(desk_->RecordTaxBill(bill, kCustoms).status()).size(), 2u);
 
   std::string exp = OpenFromDeclaration(dv1::DIRECTION_EXPORT, "9610", 10);
   bill.set_case_id(exp);
   bill.set_status("1");
   bill.set_customs_tax("0");
-  EXPECT_EQ(desk_->RecordTaxBill(bill).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(desk_->RecordTaxBill(bill, kCustoms).status().code(),
+            absl::StatusCode::kFailedPrecondition);
   auto requirements = [](const std::string& mode) {
     return std::vector<std::string>{"needs for " + mode};
   };
-  EXPECT_EQ(desk_->RefundEligible({}, requirements)->cases_size(), 0);
+  EXPECT_EQ(desk_->RefundEligible({}, requirements, kCustoms)->cases_size(), 0);
   Submit(exp, 10);
-  auto message = desk_->Message(exp, "");
+  auto message = desk_->Message(exp, "", kCustoms);
   ASSERT_TRUE(message.ok());
   EXPECT_EQ(message->message_type(), "CEB603");
   EXPECT_TRUE(ceb::ValidateAgainstXsd(message->xml(),
@@ -439,7 +444,7 @@ TEST_P(ClearanceDeskTest, TaxBillsForImportAndRefundEligibleExportCases) {
   for (auto [code, second] : {std::pair{"2", 1}, {"120", 2}, {"399", 3}, {"800", 4}}) {
     Apply(exp, code, second);
   }
-  auto eligible = desk_->RefundEligible({}, requirements);
+  auto eligible = desk_->RefundEligible({}, requirements, kCustoms);
   ASSERT_TRUE(eligible.ok());
   ASSERT_EQ(eligible->cases_size(), 1);
   EXPECT_EQ(eligible->cases(0).clearance_case().case_id(), exp);
@@ -452,7 +457,7 @@ TEST_P(ClearanceDeskTest, ListsPage) {
   list.mutable_page()->set_page_size(2);
   std::set<std::string> seen;
   for (int pages = 0; pages < 5; ++pages) {
-    auto page = desk_->List(list);
+    auto page = desk_->List(list, kCustoms);
     ASSERT_TRUE(page.ok());
     for (const auto& c : page->cases()) seen.insert(c.case_id());
     if (page->next_page_token().empty()) break;
@@ -460,7 +465,7 @@ TEST_P(ClearanceDeskTest, ListsPage) {
   }
   EXPECT_EQ(seen.size(), 5u);
   list.mutable_page()->set_page_token("!!");
-  EXPECT_EQ(desk_->List(list).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(desk_->List(list, kCustoms).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 // The consumer on the real broker: DeclarationMatched events (one sent twice, one of another
@@ -497,12 +502,12 @@ TEST_P(ClearanceDeskTest, DeclarationMatchedOnKafkaOpensOneCasePerDeclaration) {
               });
   ASSERT_TRUE(consumer.Start().ok());
   absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (absl::Now() < deadline && desk_->List({})->cases_size() < 3) {
+  while (absl::Now() < deadline && desk_->List({}, kCustoms)->cases_size() < 3) {
     absl::SleepFor(absl::Milliseconds(100));
   }
   absl::SleepFor(absl::Seconds(1));  // a second case for the redelivered event would show by now
   consumer.Stop();
-  auto cases = desk_->List({});
+  auto cases = desk_->List({}, kCustoms);
   ASSERT_EQ(cases->cases_size(), 3);
   std::set<std::string> keys;
   for (const auto& c : cases->cases()) keys.insert(c.order_key());

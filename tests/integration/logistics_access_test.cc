@@ -8,14 +8,18 @@
 #include <functional>
 #include <map>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "auth/credentials.h"
 #include "auth/grpc_authorizer.h"
+#include "errors/violations.h"
 #include "events/schema.h"
 #include "grpcpp/create_channel.h"
 #include "logistics/access_policy.h"
 #include "logistics/logistics_service.h"
 #include "logistics/schema.h"
+#include "runtime/grpc_status.h"
 #include "runtime/server.h"
 #include "tests/support/access_matrix.h"
 #include "tests/support/test_env.h"
@@ -166,6 +170,68 @@ TEST_F(LogisticsAccessTest, EveryRpcTimesEveryRole) {
 
 TEST_F(LogisticsAccessTest, NoCredentialsAreUnauthenticatedOnEveryRpc) {
   testing::ExpectUnauthenticatedWithoutCredentials(kExpected, kOwn, Invoker());
+}
+
+// One RPC takes the CEB513 bare or in a DxpMsg. A message that cannot be read names no carrier:
+// a carrier is told what is wrong with it (INVALID_ARGUMENT with the violation), a caller who
+// may send no waybill status at all is still refused.
+TEST_F(LogisticsAccessTest, WaybillStatusBareOrInADxpMsgAndWhatIsWrongWithIt) {
+  v1::RegisterShipmentRequest shipment;
+  *shipment.mutable_key() = ShipmentOf(kOwn).key();
+  ASSERT_TRUE(tracker_->Register(shipment, absl::Now()).ok());
+  const std::string ceb513 = absl::StrCat(
+      R"(<ceb:CEB513Message guid="G" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb">)",
+      "<ceb:LogisticsStatus><ceb:logisticsCode>", kOwn,
+      "</ceb:logisticsCode><ceb:logisticsNo>WB-1</ceb:logisticsNo>",
+      "<ceb:logisticsStatus>S</ceb:logisticsStatus><ceb:logisticsTime>",
+      absl::FormatTime("%Y%m%d%H%M%S", absl::Now() - absl::Minutes(5),
+                       absl::FixedTimeZone(8 * 3600)),
+      "</ceb:logisticsTime></ceb:LogisticsStatus></ceb:CEB513Message>");
+  auto dxp = [](const std::string& data) {
+    return absl::StrCat(R"(<dxp:DxpMsg ver="1.0" xmlns:dxp="http://www.chinaport.gov.cn/dxp">)",
+                        "<dxp:Data>", data, "</dxp:Data></dxp:DxpMsg>");
+  };
+  auto submit = [&](const std::string& role, const std::string& xml,
+                    v1::ReportTrackingEventsResponse* out) {
+    grpc::ClientContext ctx;
+    if (!role.empty()) ctx.AddMetadata("authorization", "Bearer " + testing::RoleToken(role));
+    v1::SubmitWaybillStatusRequest r;
+    r.set_xml(xml);
+    return stub_->SubmitWaybillStatus(&ctx, r, out);
+  };
+
+  v1::ReportTrackingEventsResponse out;
+  grpc::Status s = submit("carrier", dxp(absl::Base64Escape(ceb513)), &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(out.stored(), 1);
+  s = submit("carrier", ceb513, &out);  // the same status bare
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(out.stored(), 0);
+  EXPECT_EQ(out.duplicates(), 1);
+
+  const std::string ceb311 = absl::Base64Escape(
+      R"(<ceb:CEB311Message guid="G" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb"/>)");
+  const std::vector<std::pair<std::string, std::string>> unreadable = {
+      {dxp("@@@"), "UNREADABLE: DxpMsg <Data> is not valid base64"},
+      {dxp(""), "UNREADABLE: DxpMsg <Data> is empty"},
+      {dxp(ceb311), "MESSAGE_TYPE: DxpMsg <Data> holds <CEB311Message>"},
+      {"<ceb513/>", "MESSAGE_TYPE: the root element is <ceb513> (no namespace)"},
+  };
+  for (const auto& [xml, expected] : unreadable) {
+    for (const std::string role : {"carrier", "park-admin"}) {
+      s = submit(role, xml, &out);
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << role << " " << xml;
+      auto v = errors::ViolationsOf(runtime::FromGrpcStatus(s));
+      ASSERT_EQ(v.size(), 1u) << s.error_message();
+      EXPECT_EQ(v[0].field, "xml");
+      EXPECT_EQ(absl::StrCat(v[0].reason, ": ", v[0].description).substr(0, expected.size()),
+                expected);
+    }
+    for (const std::string role : {"enterprise", "park-staff", "customs-gateway", "analyst"}) {
+      EXPECT_EQ(submit(role, xml, &out).error_code(), grpc::StatusCode::PERMISSION_DENIED) << role;
+    }
+    EXPECT_EQ(submit("", xml, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
 }
 
 }  // namespace

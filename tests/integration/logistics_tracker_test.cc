@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "errors/violations.h"
 #include "events/outbox.h"
 #include "events/schema.h"
@@ -493,7 +495,28 @@ TEST_P(LogisticsTrackerTest, AFullBatchIsStoredInOneCall) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST_P(LogisticsTrackerTest, TheOfficialCeb513SampleIsAcceptedOnce) {
+// The official sample base64 in a DxpMsg transport envelope (dxp-terminal.xsd), in lines of 76
+// characters as MIME writers do; `transfer` adds the DxpMsgSv a transfer node puts around it.
+std::string InDxpMsg(const std::string& message, bool transfer) {
+  std::string encoded = absl::Base64Escape(message);
+  std::string lines;
+  for (size_t i = 0; i < encoded.size(); i += 76) {
+    absl::StrAppend(&lines, encoded.substr(i, 76), "\n");
+  }
+  std::string dxp_msg = absl::StrCat(
+      R"(<dxp:DxpMsg ver="1.0" xmlns:dxp="http://www.chinaport.gov.cn/dxp"><dxp:TransInfo>)",
+      "<dxp:CopMsgId>4CDE1CFD-EDED-46B1-946C-B8022E42FC94</dxp:CopMsgId>",
+      "<dxp:SenderId>DXPLGS0000000001</dxp:SenderId>",
+      "<dxp:ReceiverIds><dxp:ReceiverId>DXPEDCCEB0000002</dxp:ReceiverId></dxp:ReceiverIds>",
+      "<dxp:CreatTime>2015-03-15T15:35:55</dxp:CreatTime><dxp:MsgType>CEB513Message</dxp:MsgType>",
+      "</dxp:TransInfo><dxp:Data>", lines, "</dxp:Data></dxp:DxpMsg>");
+  if (!transfer) return absl::StrCat(R"(<?xml version="1.0" encoding="UTF-8"?>)", "\n", dxp_msg);
+  return absl::StrCat(R"(<dxp:DxpMsgSv ver="1.0" xmlns:dxp="http://www.chinaport.gov.cn/dxp">)",
+                      R"(<dxp:SvNo Ver="1.0"><dxp:Sender>DXPLGS0000000001</dxp:Sender></dxp:SvNo>)",
+                      dxp_msg, "</dxp:DxpMsgSv>");
+}
+
+TEST_P(LogisticsTrackerTest, TheOfficialCeb513SampleIsAcceptedOnceBareOrInADxpMsg) {
   std::ifstream in(std::string(CEB_REFERENCE_DIR) + "/samples/import/CEB513Message.xml");
   ASSERT_TRUE(in.good()) << "the CEB reference is missing";
   std::stringstream xml;
@@ -505,6 +528,13 @@ TEST_P(LogisticsTrackerTest, TheOfficialCeb513SampleIsAcceptedOnce) {
   EXPECT_EQ(batch->events(0).waybill_no(), "L201603081138007");
   // 20150308164611 Beijing time.
   EXPECT_EQ(TimeUtil::ToString(batch->events(0).event_time()), "2015-03-08T08:46:11Z");
+  // The same sample in the envelope, and in the transfer node's envelope around it, reads the
+  // same.
+  for (bool transfer : {false, true}) {
+    auto wrapped = ReadWaybillStatusMessage(InDxpMsg(xml.str(), transfer));
+    ASSERT_TRUE(wrapped.ok()) << wrapped.status();
+    EXPECT_EQ(wrapped->SerializeAsString(), batch->SerializeAsString());
+  }
 
   // The shipment came from its waybill (CEB511) in March 2015.
   dv1::DocumentReceived waybill;
@@ -513,13 +543,23 @@ TEST_P(LogisticsTrackerTest, TheOfficialCeb513SampleIsAcceptedOnce) {
   waybill.set_logistics_no("L201603081138007");
   ASSERT_TRUE(
       Apply(true, Envelope("DocumentReceived", waybill, absl::FromUnixSeconds(1425800000))).ok());
-  auto r = tracker_->Report(*batch, absl::FromUnixSeconds(1426400000));
+  auto r = tracker_->Report(*ReadWaybillStatusMessage(InDxpMsg(xml.str(), false)),
+                            absl::FromUnixSeconds(1426400000));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->stored(), 1);  // ten identical statuses: one event
   EXPECT_EQ(r->duplicates(), 9);
   v1::GetShipmentRequest g;
   *g.mutable_key() = Key("L201603081138007", "1101180326");
   EXPECT_EQ(tracker_->Get(g)->status(), v1::SHIPMENT_STATUS_PICKED_UP);
+  // The bare message after the wrapped one: the same events, nothing new.
+  size_t before = Outbox().size();
+  int entries = tracker_->Timeline(g)->entries_size();
+  r = tracker_->Report(*batch, absl::FromUnixSeconds(1426400000));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->stored(), 0);
+  EXPECT_EQ(r->duplicates(), 10);
+  EXPECT_EQ(Outbox().size(), before);
+  EXPECT_EQ(tracker_->Timeline(g)->entries_size(), entries);
 
   EXPECT_EQ(ReadWaybillStatusMessage("<x/>").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ReadWaybillStatusMessage("<!DOCTYPE x><x/>").status().code(),

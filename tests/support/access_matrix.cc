@@ -18,17 +18,30 @@ const std::vector<std::string>& AllRoles() {
 
 std::string RoleToken(const std::string& role) { return "test-token-of-" + role; }
 
-std::string RoleTokensFile(const std::string& uscc, const std::string& customs_code,
-                           const std::string& carrier_code) {
+std::string CallersFile(const std::vector<TestCaller>& callers) {
   std::string tokens = R"({"tokens":[)";
-  for (size_t i = 0; i < AllRoles().size(); ++i) {
-    const std::string& role = AllRoles()[i];
-    absl::StrAppend(&tokens, i ? "," : "", R"({"sha256":")", auth::Sha256Hex(RoleToken(role)),
-                    R"(","principal":")", role, R"(-caller","roles":[")", role, R"("],"uscc":")",
-                    uscc, R"(","customs_code":")", customs_code, R"(","carrier_code":")",
-                    carrier_code, R"("})");
+  for (size_t i = 0; i < callers.size(); ++i) {
+    const TestCaller& c = callers[i];
+    absl::StrAppend(&tokens, i ? "," : "", R"({"sha256":")", auth::Sha256Hex(c.token),
+                    R"(","principal":")", c.name, R"(","roles":[")", c.role, R"("],"uscc":")",
+                    c.uscc, R"(","customs_code":")", c.customs_code, R"(","carrier_code":")",
+                    c.carrier_code, R"("})");
   }
   return tokens + "]}";
+}
+
+std::vector<TestCaller> RoleCallers(const std::string& uscc, const std::string& customs_code,
+                                    const std::string& carrier_code) {
+  std::vector<TestCaller> callers;
+  for (const std::string& role : AllRoles()) {
+    callers.push_back({RoleToken(role), role + "-caller", role, uscc, customs_code, carrier_code});
+  }
+  return callers;
+}
+
+std::string RoleTokensFile(const std::string& uscc, const std::string& customs_code,
+                           const std::string& carrier_code) {
+  return CallersFile(RoleCallers(uscc, customs_code, carrier_code));
 }
 
 void ExpectTableCoversService(const google::protobuf::ServiceDescriptor* service,
@@ -78,8 +91,14 @@ void ExpectUnauthenticatedWithoutCredentials(const AccessTable& table, const std
 absl::StatusOr<std::unique_ptr<PolicyServer>> PolicyServer::Start(
     const std::string& dir, const auth::AccessPolicy& policy, const std::string& uscc,
     const std::string& customs_code, const std::string& carrier_code, const MakeService& make) {
+  return Start(dir, policy, RoleCallers(uscc, customs_code, carrier_code), make);
+}
+
+absl::StatusOr<std::unique_ptr<PolicyServer>> PolicyServer::Start(
+    const std::string& dir, const auth::AccessPolicy& policy,
+    const std::vector<TestCaller>& callers, const MakeService& make) {
   std::unique_ptr<PolicyServer> p(new PolicyServer());
-  std::ofstream(dir + "/tokens.json") << RoleTokensFile(uscc, customs_code, carrier_code);
+  std::ofstream(dir + "/tokens.json") << CallersFile(callers);
   p->callers_ = std::make_unique<auth::CredentialStore>(dir + "/tokens.json");
   if (auto s = p->callers_->Load(); !s.ok()) return s;
   p->authorizer_ = std::make_unique<auth::GrpcAuthorizer>(*p->callers_, policy);

@@ -30,8 +30,26 @@ const std::vector<std::string>& AllRoles();
 // The bearer token of the test caller holding `role`.
 std::string RoleToken(const std::string& role);
 
-// A callers file with one caller per role, each bound to `uscc`, `customs_code` and
-// `carrier_code` (so that the enterprise and carrier callers have a party of their own).
+// One caller of a callers file (auth/credentials.h): the bearer token it sends, its principal
+// name, its role and the party it is bound to.
+struct TestCaller {
+  std::string token;
+  std::string name;
+  std::string role;
+  std::string uscc;
+  std::string customs_code;
+  std::string carrier_code;
+};
+
+// A callers file with these callers (only the tokens' SHA-256 in it, as in production).
+std::string CallersFile(const std::vector<TestCaller>& callers);
+
+// One caller per role, each bound to `uscc`, `customs_code` and `carrier_code` (so that the
+// enterprise and carrier callers have a party of their own), with RoleToken(role).
+std::vector<TestCaller> RoleCallers(const std::string& uscc, const std::string& customs_code,
+                                    const std::string& carrier_code);
+
+// CallersFile(RoleCallers(uscc, customs_code, carrier_code)).
 std::string RoleTokensFile(const std::string& uscc, const std::string& customs_code,
                            const std::string& carrier_code);
 
@@ -66,6 +84,12 @@ class PolicyServer {
   static absl::StatusOr<std::unique_ptr<PolicyServer>> Start(
       const std::string& dir, const auth::AccessPolicy& policy, const std::string& uscc,
       const std::string& customs_code, const std::string& carrier_code, const MakeService& make);
+  // The same with callers of the test's own: several enterprises of one role, say, for a test
+  // of what each party of a case sees.
+  static absl::StatusOr<std::unique_ptr<PolicyServer>> Start(const std::string& dir,
+                                                             const auth::AccessPolicy& policy,
+                                                             const std::vector<TestCaller>& callers,
+                                                             const MakeService& make);
   ~PolicyServer();
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
 
