@@ -92,9 +92,17 @@ grpc::Status DeclarationService::SubmitWaybill(grpc::ServerContext* ctx,
 grpc::Status DeclarationService::SubmitMessage(grpc::ServerContext* ctx,
                                                const v1::SubmitMessageRequest* request,
                                                v1::SubmitMessageResponse* response) {
-  // Read once, here: the parties decide who may send it, and the desk stores what was read.
+  // Read once, here: the parties decide who may send it, and the desk stores what was read. A
+  // message that cannot be read names no party and touches nobody's documents, so an enterprise
+  // (which may send its own) is told what is wrong with it rather than refused; a caller who may
+  // send none is still refused.
   auto message = ceb::ReadCebMessage(request->xml());
-  auth::Resource resource = message.ok() ? CommonParties(*message) : auth::Resource{};
+  auth::Resource resource;
+  if (message.ok()) {
+    resource = CommonParties(*message);
+  } else if (auto caller = authorizer_.Identify(*ctx); caller.ok()) {
+    resource = Parties({caller->uscc, caller->customs_code, caller->carrier_code});
+  }
   return PARKLINE_RPC(
       SubmitMessage, resource,
       message.ok() ? Deliver(desk_.SubmitMessage(*message, request->business_mode()), response)

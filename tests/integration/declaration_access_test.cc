@@ -167,5 +167,27 @@ TEST_F(DeclarationAccessTest, NoCredentialsAreUnauthenticatedOnEveryRpc) {
   testing::ExpectUnauthenticatedWithoutCredentials(kExpected, kOwn, Invoker());
 }
 
+// A message that cannot be read names no party: whoever may send messages of its own is told what
+// is wrong with it (INVALID_ARGUMENT naming the xml field), not refused; the others still are.
+TEST_F(DeclarationAccessTest, AnUnreadableMessageIsExplainedToWhoeverMaySendOne) {
+  for (const std::string& role : testing::AllRoles()) {
+    const testing::ExpectedAccess& access = kExpected.at("SubmitMessage");
+    bool may_send = access.any.count(role) > 0 || access.own_only.count(role) > 0;
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + testing::RoleToken(role));
+    v1::SubmitMessageRequest request;
+    request.set_xml("<ceb:CEB311Message");
+    v1::SubmitMessageResponse response;
+    grpc::Status status = stub_->SubmitMessage(&ctx, request, &response);
+    EXPECT_EQ(status.error_code(),
+              may_send ? grpc::StatusCode::INVALID_ARGUMENT : grpc::StatusCode::PERMISSION_DENIED)
+        << role << ": " << status.error_message();
+    if (may_send) {
+      EXPECT_NE(status.error_message().find("XML"), std::string::npos)
+          << role << ": " << status.error_message();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace parkline::declarations
