@@ -166,11 +166,9 @@ const std::map<std::string, Call>& Calls() {
 class ComplaintAccessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = store::Database::Open("sqlite://" + dir_.path() + "/c.db");
-    ASSERT_TRUE(db.ok());
+    auto db = testing::OpenServiceDatabase("sqlite://" + dir_.path() + "/c.db", ApplySchema);
+    ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
-    ASSERT_TRUE(ApplySchema(*db_).ok());
     absl::TimeZone park;
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park));
     deadlines_ =

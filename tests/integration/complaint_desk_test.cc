@@ -43,11 +43,9 @@ class ComplaintDeskTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
-    auto db = store::Database::Open(database_.url());
+    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
-    ASSERT_TRUE(ApplySchema(*db_).ok());
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park_));
     auto calendar = WorkingCalendar::FromJson(kBuiltInCalendar);
     ASSERT_TRUE(calendar.ok());

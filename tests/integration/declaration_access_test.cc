@@ -126,11 +126,9 @@ const std::map<std::string, Call>& Calls() {
 class DeclarationAccessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = store::Database::Open("sqlite://" + dir_.path() + "/d.db");
-    ASSERT_TRUE(db.ok());
+    auto db = testing::OpenServiceDatabase("sqlite://" + dir_.path() + "/d.db", ApplySchema);
+    ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
-    ASSERT_TRUE(ApplySchema(*db_).ok());
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<DeclarationDesk>(*db_, *writer_, nullptr);
     auto server = testing::PolicyServer::Start(

@@ -28,11 +28,9 @@ class DeskTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
-    auto db = store::Database::Open(database_.url());
+    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
-    ASSERT_TRUE(ApplySchema(*db_).ok());
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<DeclarationDesk>(*db_, *writer_, nullptr);
     for (const char* code : {"3301960001", "3301960002", "3301960003", "3301960004"}) {

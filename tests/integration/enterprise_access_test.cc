@@ -145,11 +145,9 @@ const std::map<std::string, Call>& Calls() {
 class EnterpriseAccessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = store::Database::Open("sqlite://" + dir_.path() + "/e.db");
-    ASSERT_TRUE(db.ok());
+    auto db = testing::OpenServiceDatabase("sqlite://" + dir_.path() + "/e.db", ApplySchema);
+    ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
-    ASSERT_TRUE(ApplySchema(*db_).ok());
     registry_ = std::make_unique<EnterpriseRegistry>(*db_, nullptr);
     for (const char* uscc : {kOwn, kOther}) {
       v1::Enterprise e;

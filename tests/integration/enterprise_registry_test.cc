@@ -30,11 +30,9 @@ class RegistryTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
-    auto db = store::Database::Open(database_.url());
-    ASSERT_TRUE(db.ok());
+    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
+    ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
-    ASSERT_TRUE(ApplySchema(*db_).ok());
     registry_ = std::make_unique<EnterpriseRegistry>(*db_, [this] { notified_++; });
     for (const char* id : {"A1-0101", "A1-0102", "A1-0103"}) {
       v1::Unit unit;

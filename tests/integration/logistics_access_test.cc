@@ -127,11 +127,9 @@ const std::map<std::string, Call>& Calls() {
 class LogisticsAccessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = store::Database::Open("sqlite://" + dir_.path() + "/l.db");
-    ASSERT_TRUE(db.ok());
+    auto db = testing::OpenServiceDatabase("sqlite://" + dir_.path() + "/l.db", ApplySchema);
+    ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
-    ASSERT_TRUE(ApplySchema(*db_).ok());
     auto mapping = StatusMapping::Load("");
     ASSERT_TRUE(mapping.ok());
     mapping_ = std::make_unique<StatusMapping>(std::move(*mapping));

@@ -87,11 +87,9 @@ class StatisticsQueriesTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
-    auto db = store::Database::Open(database_.url());
+    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
-    ASSERT_TRUE(ApplySchema(*db_).ok());
     queries_ = std::make_unique<IndicatorQueries>(*db_, Shanghai(), [] { return Noon(3, 15); });
   }
 
@@ -307,11 +305,9 @@ const std::map<std::string, Call>& Calls() {
 class StatisticsAccessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = store::Database::Open("sqlite://" + dir_.path() + "/s.db");
-    ASSERT_TRUE(db.ok());
+    auto db = testing::OpenServiceDatabase("sqlite://" + dir_.path() + "/s.db", ApplySchema);
+    ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    ASSERT_TRUE(events::ApplyEventsSchema(*db_).ok());
-    ASSERT_TRUE(ApplySchema(*db_).ok());
     queries_ = std::make_unique<IndicatorQueries>(*db_, Shanghai());
     auto server = testing::PolicyServer::Start(
         dir_.path(), AccessPolicy(), kOwn, "", "SF", [&](const auth::Authorizer& a) {

@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "events/envelope.h"
+#include "events/schema.h"
 #include "ids/ids.h"
 
 namespace parkline::testing {
@@ -261,6 +262,15 @@ std::string RandomUscc() {
   while (code.size() < 17) code.push_back(kAlphabet[rng() % 31]);
   code.push_back(ids::UsccCheckCharacter(code));
   return code;
+}
+
+absl::StatusOr<std::unique_ptr<store::Database>> OpenServiceDatabase(
+    const std::string& url, const std::function<absl::Status(store::Database&)>& apply_schema) {
+  auto db = store::Database::Open(url);
+  if (!db.ok()) return db.status();
+  if (auto s = events::ApplyEventsSchema(**db); !s.ok()) return s;
+  if (auto s = apply_schema(**db); !s.ok()) return s;
+  return db;
 }
 
 }  // namespace parkline::testing

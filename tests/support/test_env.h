@@ -14,8 +14,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "events/envelope.h"
+#include "store/database.h"
 
 namespace parkline::testing {
 
@@ -51,6 +53,11 @@ class TestDatabase {
   std::string name_;  // PostgreSQL database name
   std::string url_;
 };
+
+// Opens the database at `url` with the events schema (outbox, consumed events) and a service's
+// own, as the service's main does.
+absl::StatusOr<std::unique_ptr<store::Database>> OpenServiceDatabase(
+    const std::string& url, const std::function<absl::Status(store::Database&)>& apply_schema);
 
 // A TCP port on 127.0.0.1 that nothing listens on right now.
 int FreePort();
