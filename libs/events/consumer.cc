@@ -183,7 +183,7 @@ bool EventConsumer::ForgetOldIds() {
   // Slices of the key (consumer, event_time, ...) in event-time order, each ending at the event
   // time of its kForgetSlice-th id: a range read and a range delete, no scan of the ids that
   // stay, and every slice moves on even when all its ids stay (late events applied recently).
-  int64_t from = std::numeric_limits<int64_t>::min();
+  int64_t from = forget_from_;
   bool more = true;
   while (more && !stopping_ && absl::Now() < until) {
     // Set only by the attempt that commits (Transact may run the function again).
@@ -217,6 +217,9 @@ bool EventConsumer::ForgetOldIds() {
     ForgottenCounter().Add({{"consumer", options_.group_id}}).Increment(forgotten);
     log::Info("old event ids deleted", {{"consumer", options_.group_id}, {"ids", forgotten}});
   }
+  // The next call goes on where this one stopped: ids that stay (a rebuild's replay of old
+  // events, all applied recently) are read past once, not again at every call.
+  forget_from_ = more ? from : std::numeric_limits<int64_t>::min();
   return more;
 }
 

@@ -36,6 +36,7 @@
 
 #include <atomic>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -129,6 +130,8 @@ class EventConsumer {
   std::set<std::string> batch_types_;
   BatchHandler batch_handler_;
   int max_batch_ = 1;
+  // Where the next ForgetOldIds goes on (event time), after one stopped half way.
+  int64_t forget_from_ = std::numeric_limits<int64_t>::min();
   bool legacy_ids_ = false;  // rows recorded before event times were (time 0); set by Start()
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::EventCb> logging_;
