@@ -137,7 +137,7 @@ absl::StatusOr<absl::Duration> Aggregate(const std::string& url, const std::stri
   std::atomic<int64_t> first_batch_us{0};
   consumer.OnBatch(
       statistics::HandledTypes(),
-      [&](store::Transaction& tx, const std::vector<events::Envelope>& batch) {
+      [&](store::Transaction& tx, const std::vector<events::EventView>& batch) {
         ++batches;
         int64_t unset = 0;
         first_batch_us.compare_exchange_strong(unset, absl::ToUnixMicros(absl::Now()));

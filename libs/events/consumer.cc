@@ -1,5 +1,6 @@
 #include "events/consumer.h"
 
+#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <limits>
@@ -58,16 +59,37 @@ Headers HeadersOf(RdKafka::Message& message) {
   return out;
 }
 
+// The headers in place, without copying them (batch mode reads millions).
+void ViewHeaders(RdKafka::Message& message, HeaderViews& out) {
+  out.clear();
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(message.c_ptr(), &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return;
+  }
+  const char* name;
+  const void* value;
+  size_t size;
+  for (size_t i = 0;
+       rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+       ++i) {
+    out.emplace_back(name, value ? absl::string_view(static_cast<const char*>(value), size)
+                                 : absl::string_view());
+  }
+}
+
 }  // namespace
 
 // Starts partitions that have no committed offset at the beginning; everything else at its
-// committed offset. (auto.offset.reset is "error", so that only a real out-of-range shows up.)
+// committed offset, or in batch mode at its position in the database.
+// (auto.offset.reset is "error", so that only a real out-of-range shows up.)
 class EventConsumer::Rebalance : public RdKafka::RebalanceCb {
  public:
+  explicit Rebalance(EventConsumer& owner) : owner_(owner) {}
   void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
                     std::vector<RdKafka::TopicPartition*>& partitions) override {
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
       consumer->committed(partitions, 10000);
+      if (owner_.batch_handler_) owner_.ResumeAtPositions(partitions);
       for (RdKafka::TopicPartition* tp : partitions) {
         if (tp->offset() < 0) tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
       }
@@ -76,6 +98,23 @@ class EventConsumer::Rebalance : public RdKafka::RebalanceCb {
       consumer->unassign();
     }
   }
+
+ private:
+  EventConsumer& owner_;
+};
+
+struct EventConsumer::Batch {
+  std::vector<std::unique_ptr<RdKafka::Message>> messages;
+  // The events of ours, read in place from `messages`, and where each was read.
+  std::vector<EventView> events;
+  std::vector<Located> at;
+  std::vector<RdKafka::Message*> sources;
+  // Records that are not CloudEvents, with the reason; and how many had a type not ours.
+  std::vector<std::pair<RdKafka::Message*, std::string>> unreadable;
+  int unknown_types = 0;
+  // Every record's offsets, so that the positions move past all of them.
+  Extent extent;
+  std::vector<const rd_kafka_topic_t*> handles;  // per span: finds a record's span cheaply
 };
 
 EventConsumer::EventConsumer(store::Database& db, ConsumerOptions options)
@@ -113,10 +152,15 @@ absl::Status EventConsumer::Start() {
                  {options_.group_id});
     if (!rows.ok()) return rows.status();
     legacy_ids_ = !rows->empty();
+    if (!batch_handler_) return absl::OkStatus();
+    rows =
+        tx.Query("SELECT 1 FROM consumed_events WHERE consumer = $1 LIMIT 1", {options_.group_id});
+    if (!rows.ok()) return rows.status();
+    recorded_ids_ = !rows->empty();
     return absl::OkStatus();
   });
   if (!read.ok()) return read;
-  rebalance_ = std::make_unique<Rebalance>();
+  rebalance_ = std::make_unique<Rebalance>(*this);
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::map<std::string, std::string> settings = {
       {"bootstrap.servers", options_.brokers},
@@ -163,13 +207,16 @@ absl::Status EventConsumer::Start() {
     OutOfRangeCounter().Add({{"consumer", options_.group_id}, {"topic", topic}});
   }
   thread_ = std::thread([this] { Run(); });
+  if (batch_handler_) apply_thread_ = std::thread([this] { ApplyLoop(); });
   return absl::OkStatus();
 }
 
 void EventConsumer::Stop() {
   if (!thread_.joinable()) return;
   stopping_ = true;
+  handoff_cv_.notify_all();
   thread_.join();
+  if (apply_thread_.joinable()) apply_thread_.join();
   consumer_->close();  // commits the stored offsets
 }
 
@@ -180,6 +227,21 @@ bool EventConsumer::ForgetOldIds() {
   // consumer keeps consuming (and keeps its place in the group).
   const absl::Time until = absl::Now() + absl::Seconds(1);
   int64_t forgotten = 0;
+  if (batch_handler_) {
+    int64_t held = 0;
+    absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
+      auto n = ForgetRanges(tx, options_.group_id, cutoff);
+      if (!n.ok()) return n.status();
+      held = *n;
+      return absl::OkStatus();
+    });
+    if (status.ok()) {
+      forgotten += held;
+    } else {
+      log::Warn("old consumed ranges not deleted, will try again",
+                {{"consumer", options_.group_id}, {"error", std::string(status.message())}});
+    }
+  }
   // Slices of the key (consumer, event_time, ...) in event-time order, each ending at the event
   // time of its kForgetSlice-th id: a range read and a range delete, no scan of the ids that
   // stay, and every slice moves on even when all its ids stay (late events applied recently).
@@ -224,26 +286,25 @@ bool EventConsumer::ForgetOldIds() {
 }
 
 void EventConsumer::Run() {
-  std::vector<std::unique_ptr<RdKafka::Message>> batch;
+  auto batch = std::make_unique<Batch>();
   absl::Time forget_at = absl::Now();
   while (!stopping_) {
-    if (batch.empty() && absl::Now() >= forget_at) {
+    const bool collecting = !batch->messages.empty();
+    if (!collecting && absl::Now() >= forget_at) {
       forget_at = absl::Now() + (ForgetOldIds() ? absl::Seconds(5) : absl::Hours(1));
     }
-    // In batch mode, take what is already waiting without blocking, up to max_batch_.
-    std::unique_ptr<RdKafka::Message> message(consumer_->consume(batch.empty() ? 200 : 0));
-    if (batch_handler_ && message->err() != RdKafka::ERR_NO_ERROR && !batch.empty()) {
-      HandleBatch(batch);
-      batch.clear();
+    // In batch mode, take what is already waiting without blocking, up to max_batch_; while
+    // the apply thread is still busy, wait a little for more.
+    std::unique_ptr<RdKafka::Message> message(consumer_->consume(!collecting ? 200 : 0));
+    if (batch_handler_ && message->err() != RdKafka::ERR_NO_ERROR && collecting &&
+        !HandOver(batch, false)) {
+      absl::SleepFor(absl::Milliseconds(1));
     }
     switch (message->err()) {
       case RdKafka::ERR_NO_ERROR:
         if (batch_handler_) {
-          batch.push_back(std::move(message));
-          if (static_cast<int>(batch.size()) >= max_batch_) {
-            HandleBatch(batch);
-            batch.clear();
-          }
+          AddRecord(*batch, std::move(message));
+          if (static_cast<int>(batch->messages.size()) >= max_batch_) HandOver(batch, true);
         } else {
           Handle(*message);
         }
@@ -328,37 +389,88 @@ absl::StatusOr<std::string> EventConsumer::Apply(const Envelope& envelope) {
   return outcome;
 }
 
-void EventConsumer::HandleBatch(std::vector<std::unique_ptr<RdKafka::Message>>& messages) {
-  // Records that are not events of ours are settled first, one by one, as in Handle().
-  std::vector<Envelope> events;
-  std::vector<RdKafka::Message*> sources;
-  for (auto& message : messages) {
-    std::string key = message->key() ? *message->key() : "";
-    std::string payload(static_cast<const char*>(message->payload()), message->len());
-    auto envelope =
-        FromRecord(HeadersOf(*message), message->topic_name().substr(options_.topic_prefix.size()),
-                   key, std::move(payload));
-    if (envelope.ok() && batch_types_.count(envelope->type) > 0) {
-      events.push_back(std::move(*envelope));
-      sources.push_back(message.get());
-    } else if (envelope.ok()) {
-      Count("unknown_type");
-    } else {
-      // Not a CloudEvent: dead-lettered now; its offset is stored with the batch's, after the
-      // events before it are committed.
-      absl::Duration wait = absl::Milliseconds(100);
-      while (!stopping_) {
-        absl::Status sent = DeadLetter(*message, envelope.status().message());
-        if (sent.ok()) break;
-        absl::SleepFor(wait);
-        wait = std::min(wait * 2, absl::Seconds(10));
-      }
-      Count("deadlettered");
-    }
+void EventConsumer::AddRecord(Batch& batch, std::unique_ptr<RdKafka::Message> message) {
+  const rd_kafka_message_t* raw = message->c_ptr();
+  size_t span = 0;
+  while (span < batch.extent.size() && (batch.handles[span] != raw->rkt ||
+                                        batch.extent[span].partition.partition != raw->partition)) {
+    ++span;
   }
+  absl::string_view topic = rd_kafka_topic_name(raw->rkt);
+  if (span == batch.extent.size()) {
+    batch.extent.push_back({{std::string(topic), raw->partition}, raw->offset, raw->offset + 1});
+    batch.handles.push_back(raw->rkt);
+  }
+  Span& range = batch.extent[span];
+  range.first = std::min(range.first, raw->offset);
+  range.next = std::max(range.next, raw->offset + 1);
+  absl::string_view key;
+  if (raw->key != nullptr)
+    key = absl::string_view(static_cast<const char*>(raw->key), raw->key_len);
+  ViewHeaders(*message, headers_);
+  auto event = ViewRecord(
+      headers_, topic.substr(std::min(options_.topic_prefix.size(), topic.size())), key,
+      absl::string_view(static_cast<const char*>(raw->payload), raw->payload ? raw->len : 0));
+  if (event.ok() && batch_types_.contains(event->type)) {
+    batch.events.push_back(*event);
+    batch.at.push_back({span, raw->offset});
+    batch.sources.push_back(message.get());
+  } else if (event.ok()) {
+    batch.unknown_types++;
+  } else {
+    batch.unreadable.emplace_back(message.get(), std::string(event.status().message()));
+  }
+  batch.messages.push_back(std::move(message));
+}
+
+bool EventConsumer::HandOver(std::unique_ptr<Batch>& batch, bool wait) {
+  std::unique_lock<std::mutex> lock(handoff_mu_);
+  if (!wait && handed_ != nullptr) return false;
+  handoff_cv_.wait(lock, [this] { return handed_ == nullptr || stopping_; });
+  if (stopping_) return true;  // not settled: comes again after the restart
+  handed_ = std::move(batch);
+  batch = std::make_unique<Batch>();
+  handoff_cv_.notify_all();
+  return true;
+}
+
+void EventConsumer::ApplyLoop() {
+  while (true) {
+    std::unique_ptr<Batch> batch;
+    {
+      std::unique_lock<std::mutex> lock(handoff_mu_);
+      handoff_cv_.wait(lock, [this] { return handed_ != nullptr || stopping_; });
+      if (stopping_) return;
+      batch = std::move(handed_);
+    }
+    // The slot is free again: the consuming thread reads the next batch while this one is
+    // settled. One apply thread settles them in the order they were read.
+    handoff_cv_.notify_all();
+    Settle(*batch);
+  }
+}
+
+void EventConsumer::Settle(Batch& batch) {
+  // Records that are not CloudEvents are dead-lettered first; their offsets move with the
+  // batch's positions, after the events before them are committed.
+  for (auto& [message, reason] : batch.unreadable) {
+    absl::Duration wait = absl::Milliseconds(100);
+    while (!stopping_) {
+      absl::Status sent = DeadLetter(*message, reason);
+      if (sent.ok()) break;
+      absl::SleepFor(wait);
+      wait = std::min(wait * 2, absl::Seconds(10));
+    }
+    Count("deadlettered");
+  }
+  Count("unknown_type", batch.unknown_types);
+  std::vector<EventView>& events = batch.events;
+  std::vector<Located>& at = batch.at;
+  const std::vector<RdKafka::Message*>& sources = batch.sources;
+  const Extent& extent = batch.extent;
   absl::Duration backoff = absl::Milliseconds(100);
-  while (!stopping_ && !events.empty()) {
-    absl::StatusOr<int> duplicates = ApplyBatch(events);
+  while (!stopping_) {
+    absl::StatusOr<int> duplicates = ApplyBatch(events, at, extent);
     if (duplicates.ok()) {
       Count("duplicate", *duplicates);
       Count("applied", static_cast<int>(events.size()) - *duplicates);
@@ -367,20 +479,25 @@ void EventConsumer::HandleBatch(std::vector<std::unique_ptr<RdKafka::Message>>& 
     if (absl::IsInvalidArgument(duplicates.status())) {
       // Some event cannot be applied: one at a time, so that only that one is dead-lettered.
       for (size_t i = 0; i < events.size() && !stopping_; ++i) {
-        absl::StatusOr<int> one = ApplyBatch({events[i]});
+        const Extent one_extent = {{extent[at[i].span].partition, at[i].offset, at[i].offset + 1}};
+        const std::vector<Located> one_at = {{0, at[i].offset}};
+        absl::StatusOr<int> one = ApplyBatch({events[i]}, one_at, one_extent);
         while (!stopping_ && !one.ok() && !absl::IsInvalidArgument(one.status())) {
           absl::SleepFor(backoff);
-          one = ApplyBatch({events[i]});
+          one = ApplyBatch({events[i]}, one_at, one_extent);
         }
         if (one.ok()) {
           Count(*one > 0 ? "duplicate" : "applied");
         } else if (absl::Status sent = DeadLetter(*sources[i], one.status().message()); sent.ok()) {
           Count("deadlettered");
         } else {
-          return;  // not settled: the offsets stay, the records come again
+          return;  // not settled: the positions stay, the records come again
         }
       }
-      break;
+      // The positions move past what is left: dead-lettered events, other types.
+      events.clear();
+      at.clear();
+      continue;
     }
     log::Warn("event batch not applied, will retry",
               {{"consumer", options_.group_id},
@@ -390,73 +507,123 @@ void EventConsumer::HandleBatch(std::vector<std::unique_ptr<RdKafka::Message>>& 
     backoff = std::min(backoff * 2, absl::Seconds(10));
   }
   if (stopping_) return;  // what was not committed comes again after the restart
-  for (auto& message : messages) StoreOffset(*message);
+  StoreOffsets(extent);
 }
 
-absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<Envelope>& batch) {
+absl::StatusOr<std::set<std::string>> EventConsumer::RecordedIds(
+    store::Transaction& tx, const std::vector<const EventView*>& events) {
+  std::set<std::string> seen;
+  // In chunks, to keep statements small and cacheable.
+  constexpr size_t kChunk = 100;
+  for (size_t begin = 0; begin < events.size(); begin += kChunk) {
+    size_t end = std::min(events.size(), begin + kChunk);
+    // The pairs, each looked up by the whole key. CROSS JOIN keeps the VALUES list the outer
+    // loop in SQLite, whose planner otherwise may scan the consumer's every row instead (it
+    // did, at 100 pairs); PostgreSQL plans it as any inner join.
+    std::string sql = "SELECT c.event_id FROM (VALUES ";
+    store::Params params = {options_.group_id};
+    for (size_t i = begin; i < end; ++i) {
+      absl::StrAppend(&sql, i == begin ? "" : ", ", "(CAST($", params.size() + 1, " AS BIGINT), $",
+                      params.size() + 2, ")");
+      if (legacy_ids_) absl::StrAppend(&sql, ", (0, $", params.size() + 2, ")");
+      params.push_back(absl::ToUnixMicros(events[i]->time));
+      params.push_back(std::string(events[i]->id));
+    }
+    sql +=
+        ") AS v CROSS JOIN consumed_events AS c WHERE c.consumer = $1 AND c.event_time = "
+        "v.column1 AND c.event_id = v.column2";
+    auto rows = tx.Query(sql, params);
+    if (!rows.ok()) return rows.status();
+    for (const store::Row& row : *rows) seen.insert(row.Text(0));
+  }
+  return seen;
+}
+
+absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<EventView>& batch,
+                                              const std::vector<Located>& at,
+                                              const Extent& extent) {
   int duplicates = 0;
+  // Per span: the ids the committed attempt applied there (Transact may run it again).
+  std::vector<std::vector<absl::string_view>> applied(extent.size());
+  std::vector<Window*> windows;
+  for (const Span& span : extent) windows.push_back(&windows_[span.partition]);
   absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
     duplicates = 0;
-    // Which ids were applied before (in chunks, to keep statements small and cacheable).
-    constexpr size_t kChunk = 100;
-    std::set<std::string> seen;
-    for (size_t begin = 0; begin < batch.size(); begin += kChunk) {
-      size_t end = std::min(batch.size(), begin + kChunk);
-      // The pairs, each looked up by the whole key. CROSS JOIN keeps the VALUES list the outer
-      // loop in SQLite, whose planner otherwise may scan the consumer's every row instead (it
-      // did, at 100 pairs); PostgreSQL plans it as any inner join.
-      std::string sql = "SELECT c.event_id FROM (VALUES ";
-      store::Params params = {options_.group_id};
-      for (size_t i = begin; i < end; ++i) {
-        absl::StrAppend(&sql, i == begin ? "" : ", ", "(CAST($", params.size() + 1,
-                        " AS BIGINT), $", params.size() + 2, ")");
-        if (legacy_ids_) absl::StrAppend(&sql, ", (0, $", params.size() + 2, ")");
-        params.push_back(absl::ToUnixMicros(batch[i].time));
-        params.push_back(batch[i].id);
+    for (auto& ids : applied) ids.clear();
+    // Where this consumer stands in each partition, read in this transaction: a replica that
+    // settled the same records meanwhile has moved it (see applied_ranges.h).
+    std::vector<int64_t> positions;
+    for (size_t s = 0; s < extent.size(); ++s) {
+      auto position = ReadPosition(tx, options_.group_id, extent[s].partition);
+      if (!position.ok()) return position.status();
+      positions.push_back(*position);
+      Window& window = *windows[s];
+      if (window.position != *position) {
+        // Not where this process left it: a restart, or another replica had the partition.
+        auto ids = ReadRecentIds(tx, options_.group_id, extent[s].partition,
+                                 options_.recent_ids_per_partition);
+        if (!ids.ok()) return ids.status();
+        window.ids = std::make_unique<RecentIds>(options_.recent_ids_per_partition);
+        for (const std::string& id : *ids) window.ids->Add(id);
+        window.position = *position;
       }
-      sql +=
-          ") AS v CROSS JOIN consumed_events AS c WHERE c.consumer = $1 AND c.event_time = "
-          "v.column1 AND c.event_id = v.column2";
-      auto rows = tx.Query(sql, params);
-      if (!rows.ok()) return rows.status();
-      for (const store::Row& row : *rows) seen.insert(row.Text(0));
+    }
+    // Events of a partition without a position yet may have been applied by this consumer
+    // before it kept ranges: those are looked up by id.
+    std::set<std::string> recorded;
+    if (recorded_ids_) {
+      std::vector<const EventView*> unpositioned;
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (positions[at[i].span] < 0) unpositioned.push_back(&batch[i]);
+      }
+      auto ids = RecordedIds(tx, unpositioned);
+      if (!ids.ok()) return ids.status();
+      recorded = std::move(*ids);
     }
     std::vector<bool> keep(batch.size(), true);
+    absl::flat_hash_set<absl::string_view> in_batch;
+    in_batch.reserve(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (!seen.insert(batch[i].id).second) {
-        duplicates++;  // applied before, or twice in this batch
+      const size_t s = at[i].span;
+      if (at[i].offset < positions[s] || windows[s]->ids->Contains(batch[i].id) ||
+          (!recorded.empty() && recorded.count(std::string(batch[i].id)) > 0) ||
+          !in_batch.insert(batch[i].id).second) {
+        duplicates++;  // settled before, a publisher's copy, or twice in this batch
         keep[i] = false;
+      } else {
+        applied[s].push_back(batch[i].id);
       }
     }
     // The common case, no duplicate, hands the batch over as it is, without copying it.
-    std::vector<Envelope> fresh;
+    std::vector<EventView> fresh;
     if (duplicates > 0) {
       for (size_t i = 0; i < batch.size(); ++i) {
         if (keep[i]) fresh.push_back(batch[i]);
       }
     }
-    const std::vector<Envelope>& apply = duplicates > 0 ? fresh : batch;
-    if (apply.empty()) return absl::OkStatus();
-    if (auto s = batch_handler_(tx, apply); !s.ok()) return s;
+    const std::vector<EventView>& apply = duplicates > 0 ? fresh : batch;
+    if (!apply.empty()) {
+      if (auto s = batch_handler_(tx, apply); !s.ok()) return s;
+    }
     const int64_t now = absl::ToUnixMicros(absl::Now());
-    for (size_t begin = 0; begin < apply.size(); begin += kChunk) {
-      size_t end = std::min(apply.size(), begin + kChunk);
-      std::string sql =
-          "INSERT INTO consumed_events (consumer, event_time, event_id, topic, processed_at) "
-          "VALUES ";
-      store::Params params = {options_.group_id, now};
-      for (size_t i = begin; i < end; ++i) {
-        absl::StrAppend(&sql, i == begin ? "" : ", ", "($1, $", params.size() + 1, ", $",
-                        params.size() + 2, ", $", params.size() + 3, ", $2)");
-        params.push_back(absl::ToUnixMicros(apply[i].time));
-        params.push_back(apply[i].id);
-        params.push_back(apply[i].topic);
+    for (size_t s = 0; s < extent.size(); ++s) {
+      const int64_t first = std::max(extent[s].first, positions[s]);
+      if (extent[s].next <= first) continue;  // every record of it settled before
+      if (auto r = RecordRange(tx, options_.group_id, extent[s].partition, first, extent[s].next,
+                               applied[s], now);
+          !r.ok()) {
+        return r;
       }
-      if (auto s = tx.Execute(sql, params); !s.ok()) return s.status();
     }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  for (size_t s = 0; s < extent.size(); ++s) {
+    Window& window = *windows[s];
+    if (extent[s].next <= window.position) continue;
+    for (absl::string_view id : applied[s]) window.ids->Add(id);
+    window.position = extent[s].next;
+  }
   return duplicates;
 }
 
@@ -480,6 +647,34 @@ absl::Status EventConsumer::DeadLetter(RdKafka::Message& message, absl::string_v
                                     {"offset", static_cast<int64_t>(message.offset())},
                                     {"reason", std::string(reason)}});
   return absl::OkStatus();
+}
+
+void EventConsumer::StoreOffsets(const Extent& extent) {
+  std::vector<std::unique_ptr<RdKafka::TopicPartition>> owned;
+  std::vector<RdKafka::TopicPartition*> offsets;
+  for (const Span& span : extent) {
+    owned.emplace_back(
+        RdKafka::TopicPartition::create(span.partition.topic, span.partition.partition, span.next));
+    offsets.push_back(owned.back().get());
+  }
+  consumer_->offsets_store(offsets);
+}
+
+void EventConsumer::ResumeAtPositions(std::vector<RdKafka::TopicPartition*>& partitions) {
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    for (RdKafka::TopicPartition* tp : partitions) {
+      auto position = ReadPosition(tx, options_.group_id, {tp->topic(), tp->partition()});
+      if (!position.ok()) return position.status();
+      if (*position >= 0) tp->set_offset(*position);
+    }
+    return absl::OkStatus();
+  });
+  // Kafka's committed offsets never pass the positions (they are stored after the commit), so
+  // starting there only reads again what the transactions will skip.
+  if (!status.ok()) {
+    log::Warn("positions not read; resuming at the committed offsets",
+              {{"consumer", options_.group_id}, {"error", std::string(status.message())}});
+  }
 }
 
 void EventConsumer::StoreOffset(RdKafka::Message& message) {

@@ -22,30 +22,41 @@
 // consumer resumes from the earliest event still retained.
 //
 // Batch mode (OnBatch, for high-volume consumers such as statistics): up to max_batch records
-// that are already waiting are applied together, in one transaction that also records their
-// ids; the handler sees only the events not applied before, in the order they were read. When the
-// batch handler says INVALID_ARGUMENT, the batch is applied again one event at a time so that
-// only the bad event is dead-lettered.
+// that are already waiting are applied together, in one transaction. Instead of a row per
+// event id, that transaction reads and advances the consumer's position in each partition it
+// read and stores the ids it applied there (applied_ranges.h): a record below the position is
+// skipped, and so is an id among the partition's recently applied ones (a publisher's
+// duplicate). Assigned partitions resume at the position stored in the database, whatever
+// Kafka's committed offsets say (they are still committed, for lag monitoring). The handler sees
+// only the events not applied before, in the order they were read. When the batch handler says
+// INVALID_ARGUMENT, the batch is applied again one event at a time so that only the bad event is
+// dead-lettered.
 //
-// Applied event ids are kept for ConsumerOptions::id_retention (30 days), longer than any
-// redelivery; parkline_consumer_ids_forgotten_total counts the ids deleted.
+// Applied event ids (and a batch consumer's ranges, except each partition's newest) are kept for
+// ConsumerOptions::id_retention (30 days), longer than any redelivery;
+// parkline_consumer_ids_forgotten_total counts the ids deleted.
 //
 // One background thread; On() or OnBatch() before Start().
 #ifndef PARKLINE_EVENTS_CONSUMER_H_
 #define PARKLINE_EVENTS_CONSUMER_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "events/applied_ranges.h"
 #include "events/envelope.h"
 #include "store/database.h"
 
@@ -53,6 +64,7 @@ namespace RdKafka {
 class EventCb;
 class KafkaConsumer;
 class Message;
+class TopicPartition;
 }  // namespace RdKafka
 
 namespace parkline::events {
@@ -79,13 +91,17 @@ struct ConsumerOptions {
   // retained changes nothing. Zero keeps them forever. Older ids are deleted by the consumer
   // at start and every hour.
   absl::Duration id_retention = absl::Hours(24 * 30);
+  // Batch mode: how many of the last applied ids per partition are remembered to recognise a
+  // publisher's duplicate. The relay reads back at most 2 x its batch (1,000 records) before it
+  // publishes again; this is ten times that.
+  size_t recent_ids_per_partition = 10000;
 };
 
 // Applies one event inside the consumer's transaction.
 using EventHandler = std::function<absl::Status(store::Transaction&, const Envelope&)>;
 // Applies several events inside one transaction.
 using BatchHandler =
-    std::function<absl::Status(store::Transaction&, const std::vector<Envelope>& events)>;
+    std::function<absl::Status(store::Transaction&, const std::vector<EventView>& events)>;
 
 class EventConsumer {
  public:
@@ -110,16 +126,46 @@ class EventConsumer {
   class Rebalance;
   void Run();
   void Handle(RdKafka::Message& message);
-  void HandleBatch(std::vector<std::unique_ptr<RdKafka::Message>>& messages);
+  // Batch mode runs in two threads: the consuming thread reads records in place into a Batch
+  // (AddRecord) and hands it over; the apply thread settles it (Settle) while the next one is
+  // read.
+  struct Batch;
+  void AddRecord(Batch& batch, std::unique_ptr<RdKafka::Message> message);
+  // False while the apply thread still holds the batch before (when `wait` is false).
+  bool HandOver(std::unique_ptr<Batch>& batch, bool wait);
+  void ApplyLoop();
+  void Settle(Batch& batch);
+  // The records of one batch in one partition: offsets [first, next).
+  struct Span {
+    PartitionId partition;
+    int64_t first;
+    int64_t next;
+  };
+  using Extent = std::vector<Span>;
+  // Where an event of a batch was read: its partition's Span in the Extent, and its offset.
+  struct Located {
+    size_t span;
+    int64_t offset;
+  };
   // Applies one envelope once; returns the outcome label, or an error to retry.
   absl::StatusOr<std::string> Apply(const Envelope& envelope);
-  // Applies the events of `batch` not applied before in one transaction; returns how many were
-  // duplicates, or the error (INVALID_ARGUMENT: some event cannot be applied).
-  absl::StatusOr<int> ApplyBatch(const std::vector<Envelope>& batch);
+  // In one transaction: applies the events of `batch` (read at `at`) that are neither below the
+  // position of their partition nor among its recent ids, and moves the positions over
+  // `extent`. Returns how many events were duplicates, or the error (INVALID_ARGUMENT: some
+  // event cannot be applied).
+  absl::StatusOr<int> ApplyBatch(const std::vector<EventView>& batch,
+                                 const std::vector<Located>& at, const Extent& extent);
+  // The ids of `events` recorded in consumed_events (a batch consumer's ids from before it kept
+  // ranges, looked up until its partition has a position).
+  absl::StatusOr<std::set<std::string>> RecordedIds(store::Transaction& tx,
+                                                    const std::vector<const EventView*>& events);
+  // Sets each assigned partition's offset to its position in the database, where it has one.
+  void ResumeAtPositions(std::vector<RdKafka::TopicPartition*>& partitions);
   void Count(absl::string_view outcome, int n = 1);
   std::string Prefixed(absl::string_view topic) const;
   absl::Status DeadLetter(RdKafka::Message& message, absl::string_view reason);
   void StoreOffset(RdKafka::Message& message);
+  void StoreOffsets(const Extent& extent);
   // Deletes this consumer's ids older than options_.id_retention, a slice at a time for about a
   // second; true when some may remain.
   bool ForgetOldIds();
@@ -127,12 +173,25 @@ class EventConsumer {
   store::Database& db_;
   ConsumerOptions options_;
   std::map<std::string, EventHandler> handlers_;
-  std::set<std::string> batch_types_;
+  absl::flat_hash_set<std::string> batch_types_;
   BatchHandler batch_handler_;
   int max_batch_ = 1;
   // Where the next ForgetOldIds goes on (event time), after one stopped half way.
   int64_t forget_from_ = std::numeric_limits<int64_t>::min();
   bool legacy_ids_ = false;  // rows recorded before event times were (time 0); set by Start()
+  // Batch mode: this consumer has ids in consumed_events (from before it kept ranges).
+  bool recorded_ids_ = false;
+  // Batch mode: per partition, the recently applied ids and the position they reach.
+  struct Window {
+    int64_t position = -2;  // -2: not loaded
+    std::unique_ptr<RecentIds> ids;
+  };
+  std::map<PartitionId, Window> windows_;
+  HeaderViews headers_;  // reused for every record read
+  std::mutex handoff_mu_;
+  std::condition_variable handoff_cv_;
+  std::unique_ptr<Batch> handed_;  // guarded by handoff_mu_
+  std::thread apply_thread_;
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::EventCb> logging_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;

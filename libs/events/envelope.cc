@@ -41,42 +41,126 @@ Headers ToHeaders(const Envelope& e) {
           {"content-type", std::string(kContentType)}};
 }
 
+namespace {
+
+// Days from 1970-01-01 to the civil date (H. Hinnant's days_from_civil).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+bool Digits(absl::string_view text, size_t at, size_t n, int64_t* out) {
+  int64_t v = 0;
+  for (size_t i = at; i < at + n; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    v = v * 10 + (text[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+// "YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z"; false for anything else (read by absl instead).
+bool ParseUtcTime(absl::string_view t, absl::Time* out) {
+  if (t.size() < 20 || t.back() != 'Z' || t[4] != '-' || t[7] != '-' || t[10] != 'T' ||
+      t[13] != ':' || t[16] != ':') {
+    return false;
+  }
+  int64_t year, month, day, hour, minute, second;
+  if (!Digits(t, 0, 4, &year) || !Digits(t, 5, 2, &month) || !Digits(t, 8, 2, &day) ||
+      !Digits(t, 11, 2, &hour) || !Digits(t, 14, 2, &minute) || !Digits(t, 17, 2, &second)) {
+    return false;
+  }
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] || hour > 23 || minute > 59 ||
+      second > 59) {
+    return false;
+  }
+  if (month == 2 && day == 29 && !(year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))) {
+    return false;
+  }
+  int64_t nanos = 0;
+  const size_t fraction = t.size() - 20;  // characters between the seconds and 'Z'
+  if (fraction > 0) {
+    if (t[19] != '.' || fraction < 2 || fraction > 10) return false;
+    if (!Digits(t, 20, fraction - 1, &nanos)) return false;
+    for (size_t i = fraction - 1; i < 9; ++i) nanos *= 10;
+  }
+  const int64_t seconds =
+      DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  *out = absl::FromUnixSeconds(seconds) + absl::Nanoseconds(nanos);
+  return true;
+}
+
+}  // namespace
+
+bool ParseEventTime(absl::string_view text, absl::Time* out, std::string* error) {
+  if (ParseUtcTime(text, out)) return true;
+  return absl::ParseTime(absl::RFC3339_full, text, out, error);
+}
+
 absl::StatusOr<Envelope> FromRecord(const Headers& headers, absl::string_view topic,
                                     absl::string_view key, std::string payload) {
-  auto find = [&headers](absl::string_view name) -> const std::string* {
+  HeaderViews views;
+  views.reserve(headers.size());
+  for (const auto& [k, v] : headers) views.emplace_back(k, v);
+  return FromRecord(views, topic, key, std::move(payload));
+}
+
+absl::StatusOr<Envelope> FromRecord(const HeaderViews& headers, absl::string_view topic,
+                                    absl::string_view key, std::string payload) {
+  auto view = ViewRecord(headers, topic, key, payload);
+  if (!view.ok()) return view.status();
+  Envelope e;
+  e.id = std::string(view->id);
+  e.source = std::string(view->source);
+  e.type = std::string(view->type);
+  e.subject = std::string(view->subject);
+  e.time = view->time;
+  e.topic = std::string(topic);
+  e.payload = std::move(payload);
+  return e;
+}
+
+absl::StatusOr<EventView> ViewRecord(const HeaderViews& headers, absl::string_view topic,
+                                     absl::string_view key, absl::string_view payload) {
+  auto find = [&headers](absl::string_view name) -> const absl::string_view* {
     for (const auto& [k, v] : headers) {
       if (k == name) return &v;
     }
     return nullptr;
   };
-  const std::string* spec = find("ce_specversion");
+  const absl::string_view* spec = find("ce_specversion");
   if (spec == nullptr || *spec != "1.0") {
     return absl::InvalidArgumentError("ce_specversion: missing or not 1.0");
   }
-  Envelope e;
+  EventView e;
   for (auto [name, field] : {std::pair{"ce_id", &e.id}, std::pair{"ce_source", &e.source},
                              std::pair{"ce_type", &e.type}}) {
-    const std::string* v = find(name);
+    const absl::string_view* v = find(name);
     if (v == nullptr || v->empty()) {
       return absl::InvalidArgumentError(absl::StrCat(name, ": required attribute missing"));
     }
     *field = *v;
   }
-  const std::string* content_type = find("content-type");
+  const absl::string_view* content_type = find("content-type");
   if (content_type != nullptr && *content_type != kContentType) {
     return absl::InvalidArgumentError(
         absl::StrCat("content-type: '", *content_type, "', expected ", kContentType));
   }
-  const std::string* subject = find("ce_subject");
-  e.subject = subject ? *subject : std::string(key);
-  const std::string* time = find("ce_time");
+  const absl::string_view* subject = find("ce_subject");
+  e.subject = subject ? *subject : key;
+  const absl::string_view* time = find("ce_time");
   std::string error;
-  if (time == nullptr || !absl::ParseTime(absl::RFC3339_full, *time, &e.time, &error)) {
+  if (time == nullptr || !ParseEventTime(*time, &e.time, &error)) {
     return absl::InvalidArgumentError(
         absl::StrCat("ce_time: missing or not RFC 3339", error.empty() ? "" : ": ", error));
   }
-  e.topic = std::string(topic);
-  e.payload = std::move(payload);
+  e.topic = topic;
+  e.payload = payload;
   return e;
 }
 

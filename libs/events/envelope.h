@@ -35,7 +35,26 @@ struct Envelope {
   std::string payload;  // the serialized message
 };
 
+// An event read in place from a consumed record, without copying it (batch consumers read
+// millions): valid as long as the record.
+struct EventView {
+  absl::string_view id;
+  absl::string_view source;
+  absl::string_view type;
+  absl::string_view subject;
+  absl::Time time;
+  absl::string_view topic;
+  absl::string_view payload;
+};
+
+// A view of `envelope`, valid as long as it.
+inline EventView ViewOf(const Envelope& e) {
+  return {e.id, e.source, e.type, e.subject, e.time, e.topic, e.payload};
+}
+
 using Headers = std::vector<std::pair<std::string, std::string>>;
+// Headers read in place from a consumed record.
+using HeaderViews = std::vector<std::pair<absl::string_view, absl::string_view>>;
 
 // A new event carrying `message`, with a fresh id.
 Envelope NewEvent(absl::string_view topic, absl::string_view source, absl::string_view subject,
@@ -48,6 +67,15 @@ Headers ToHeaders(const Envelope& envelope);
 // attribute (such a record goes to the dead-letter topic).
 absl::StatusOr<Envelope> FromRecord(const Headers& headers, absl::string_view topic,
                                     absl::string_view key, std::string payload);
+absl::StatusOr<Envelope> FromRecord(const HeaderViews& headers, absl::string_view topic,
+                                    absl::string_view key, std::string payload);
+// The same, in place.
+absl::StatusOr<EventView> ViewRecord(const HeaderViews& headers, absl::string_view topic,
+                                     absl::string_view key, absl::string_view payload);
+
+// Reads an RFC 3339 time (ce_time). The form ToHeaders writes, "2023-11-14T22:13:20.123456Z",
+// is read directly, because a consumer reads one per event; any other form through absl.
+bool ParseEventTime(absl::string_view text, absl::Time* out, std::string* error);
 
 // A random (version 4) UUID in its 36-character text form.
 std::string NewUuid();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <random>
 #include <set>
 
 #include "google/rpc/error_details.pb.h"
@@ -52,7 +53,7 @@ TEST(Envelope, RoundTripsThroughARecord) {
 TEST(Envelope, RejectsRecordsThatAreNotCloudEvents) {
   Envelope e = Sample();
   Headers headers = ToHeaders(e);
-  EXPECT_FALSE(FromRecord({}, "t", "k", "").ok());
+  EXPECT_FALSE(FromRecord(Headers{}, "t", "k", "").ok());
   for (const char* drop : {"ce_id", "ce_type", "ce_source", "ce_time"}) {
     Headers without;
     for (const auto& h : headers) {
@@ -67,6 +68,36 @@ TEST(Envelope, RejectsRecordsThatAreNotCloudEvents) {
     if (h.first == "ce_time") h.second = "yesterday";
   }
   EXPECT_FALSE(FromRecord(bad_time, "t", "k", "").ok());
+}
+
+// The direct reader of ToHeaders' form must agree with absl's RFC 3339 parser, and leave every
+// other form (offsets, leap seconds, impossible dates) to it.
+TEST(Envelope, EventTimesAreReadAsAbslReadsThem) {
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 2000; ++i) {
+    absl::Time t = absl::FromUnixMicros(static_cast<int64_t>(rng() % 8000000000000000ULL) -
+                                        2000000000000000LL);
+    std::string text = absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
+    absl::Time fast;
+    ASSERT_TRUE(ParseEventTime(text, &fast, nullptr)) << text;
+    EXPECT_EQ(fast, t) << text;
+  }
+  for (const char* text :
+       {"2024-02-29T00:00:00Z", "2023-11-14T22:13:20.1Z", "2023-11-14T22:13:20.123456789Z",
+        "2023-11-14T22:13:20+08:00", "2023-11-14T22:13:20.5-01:30", "1969-12-31T23:59:59.999Z"}) {
+    absl::Time fast, slow;
+    std::string error;
+    ASSERT_TRUE(ParseEventTime(text, &fast, &error)) << text << error;
+    ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, text, &slow, &error)) << text;
+    EXPECT_EQ(fast, slow) << text;
+  }
+  for (const char* text :
+       {"2023-02-29T00:00:00Z", "2023-13-01T00:00:00Z", "2023-11-14T24:00:00Z",
+        "2023-11-14T22:13:20.Z", "2023-11-14 22:13:20Z", "2023-11-14T22:13:2xZ"}) {
+    absl::Time t;
+    std::string error;
+    EXPECT_FALSE(ParseEventTime(text, &t, &error)) << text;
+  }
 }
 
 TEST(Envelope, UuidsAreVersion4AndUnique) {

@@ -49,6 +49,22 @@ CREATE TABLE consumed_events (
 INSERT INTO consumed_events (consumer, event_time, event_id, topic, processed_at)
   SELECT consumer, 0, event_id, topic, processed_at FROM processed_events;
 DROP TABLE processed_events;
+)sql"},
+      // Batch consumers (statistics) keep their position per partition with their effects
+      // instead of a row per event id: see applied_ranges.h.
+      {4, "consumed ranges of batch consumers",
+       R"sql(
+CREATE TABLE consumed_ranges (
+  consumer TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  kafka_partition BIGINT NOT NULL,
+  first_offset BIGINT NOT NULL,
+  next_offset BIGINT NOT NULL,
+  applied BIGINT NOT NULL,
+  event_ids {{blob}} NOT NULL,
+  applied_at BIGINT NOT NULL,
+  PRIMARY KEY (consumer, topic, kafka_partition, first_offset)
+);
 )sql"}};
   if (auto s = store::ApplyMigrations(db, "events", kMigrations); !s.ok()) return s;
   return db.Transact([](store::Transaction& tx) {

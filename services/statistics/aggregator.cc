@@ -7,9 +7,9 @@
 namespace parkline::statistics {
 
 absl::Status Aggregator::Apply(store::Transaction& tx,
-                               const std::vector<events::Envelope>& batch) const {
+                               const std::vector<events::EventView>& batch) const {
   Effects effects;
-  for (const events::Envelope& e : batch) {
+  for (const events::EventView& e : batch) {
     absl::Status s = AddEffects({e.type, e.time, e.payload}, zone_, &effects);
     if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("event ", e.id, ": ", s.message()));
   }

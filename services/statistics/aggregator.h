@@ -19,7 +19,7 @@ class Aggregator {
 
   // INVALID_ARGUMENT when an event's payload cannot be read (the consumer then dead-letters
   // that event alone).
-  absl::Status Apply(store::Transaction& tx, const std::vector<events::Envelope>& batch) const;
+  absl::Status Apply(store::Transaction& tx, const std::vector<events::EventView>& batch) const;
 
  private:
   absl::TimeZone zone_;

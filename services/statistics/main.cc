@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     auto aggregator = std::make_shared<statistics::Aggregator>(zone);
     consumer->OnBatch(
         statistics::HandledTypes(),
-        [aggregator](store::Transaction& tx, const std::vector<events::Envelope>& batch) {
+        [aggregator](store::Transaction& tx, const std::vector<events::EventView>& batch) {
           return aggregator->Apply(tx, batch);
         },
         max_batch);

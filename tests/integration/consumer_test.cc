@@ -9,6 +9,8 @@
 #include "events/kafka_producer.h"
 #include "events/schema.h"
 #include "google/rpc/error_details.pb.h"
+#include "prometheus/metric_family.h"
+#include "runtime/metrics.h"
 #include "store/migrations.h"
 #include "tests/support/test_env.h"
 
@@ -50,30 +52,39 @@ class ConsumerTest : public ::testing::TestWithParam<std::string> {
   }
 
   static absl::Status ApplyOne(store::Transaction& tx, const Envelope& e) {
+    return ApplyView(tx, ViewOf(e));
+  }
+
+  static absl::Status ApplyView(store::Transaction& tx, const EventView& e) {
     google::rpc::BadRequest message;
-    if (!message.ParseFromString(e.payload) || message.field_violations_size() != 1) {
+    if (!message.ParseFromArray(e.payload.data(), static_cast<int>(e.payload.size())) ||
+        message.field_violations_size() != 1) {
       return absl::InvalidArgumentError("payload is not a BadRequest with one violation");
     }
     return tx
         .Execute("INSERT INTO effects (seq, event_id) VALUES ($1, $2)",
-                 {int64_t{std::stoi(message.field_violations(0).field())}, e.id})
+                 {int64_t{std::stoi(message.field_violations(0).field())}, std::string(e.id)})
         .status();
   }
 
   // One event per transaction (On), or many (OnBatch, as the statistics aggregator reads).
-  std::unique_ptr<EventConsumer> NewConsumer(bool batch = false) {
+  std::unique_ptr<EventConsumer> NewConsumer(bool batch = false,
+                                             std::map<std::string, std::string> overrides = {},
+                                             size_t recent_ids = 10000) {
     ConsumerOptions options;
     options.brokers = testing::KafkaBrokers();
     options.group_id = group_;
     options.topics = {topic_};
     options.deadletter_topic = deadletter_;
+    options.overrides = std::move(overrides);
+    options.recent_ids_per_partition = recent_ids;
     auto consumer = std::make_unique<EventConsumer>(*db_, options);
     if (batch) {
       consumer->OnBatch(
           {kType},
-          [](store::Transaction& tx, const std::vector<Envelope>& events) -> absl::Status {
-            for (const Envelope& e : events) {
-              if (auto s = ApplyOne(tx, e); !s.ok()) return s;
+          [](store::Transaction& tx, const std::vector<EventView>& events) -> absl::Status {
+            for (const EventView& e : events) {
+              if (auto s = ApplyView(tx, e); !s.ok()) return s;
             }
             return absl::OkStatus();
           },
@@ -85,6 +96,23 @@ class ConsumerTest : public ::testing::TestWithParam<std::string> {
   }
 
   void ExpectEachEventAppliedOnceAndOnlyBadRecordsDeadLettered(bool batch);
+  void ExpectTwoMembersToApplyEachEventOnce(bool batch);
+
+  // This consumer's events with `outcome`, from the process's metrics.
+  int64_t Outcomes(const std::string& outcome) {
+    for (const auto& family : runtime::Metrics().Collect()) {
+      if (family.name != "parkline_consumer_events_total") continue;
+      for (const auto& metric : family.metric) {
+        bool mine = false, same = false;
+        for (const auto& label : metric.label) {
+          mine |= label.name == "consumer" && label.value == group_;
+          same |= label.name == "outcome" && label.value == outcome;
+        }
+        if (mine && same) return static_cast<int64_t>(metric.counter.value);
+      }
+    }
+    return 0;
+  }
 
   int64_t Query(const std::string& sql) {
     int64_t n = -1;
@@ -145,7 +173,10 @@ void ConsumerTest::ExpectEachEventAppliedOnceAndOnlyBadRecordsDeadLettered(bool 
 
   EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 55);
   EXPECT_EQ(Query("SELECT COUNT(DISTINCT event_id) FROM effects"), 55);
-  EXPECT_EQ(Query("SELECT COUNT(*) FROM consumed_events"), 55);
+  // One at a time, each id is recorded in a row; in batches, with the range it was read in.
+  EXPECT_EQ(Query(batch ? "SELECT SUM(applied) FROM consumed_ranges"
+                        : "SELECT COUNT(*) FROM consumed_events"),
+            55);
   ASSERT_EQ(deadletters.size(), 2u);
   for (const auto& r : deadletters) {
     EXPECT_FALSE(testing::Header(r, "parkline_deadletter_reason").empty());
@@ -185,14 +216,14 @@ TEST_P(ConsumerTest, ARestartedConsumerResumesWithoutReapplying) {
   EXPECT_EQ(Query("SELECT COUNT(DISTINCT seq) FROM effects"), 30);
 }
 
-TEST_P(ConsumerTest, TwoMembersOfOneGroupApplyEachEventOnce) {
+void ConsumerTest::ExpectTwoMembersToApplyEachEventOnce(bool batch) {
   std::vector<Record> records;
   std::vector<Envelope> events;
   for (int i = 0; i < 200; ++i) events.push_back(Event(i));
   for (const Envelope& e : events) records.push_back(ToRecord(e));
   for (int i = 0; i < 200; i += 3) records.push_back(ToRecord(events[i]));  // redelivered copies
-  auto one = NewConsumer();
-  auto two = NewConsumer();
+  auto one = NewConsumer(batch);
+  auto two = NewConsumer(batch);
   ASSERT_TRUE(one->Start().ok());
   ASSERT_TRUE(two->Start().ok());
   Send(records);
@@ -206,6 +237,160 @@ TEST_P(ConsumerTest, TwoMembersOfOneGroupApplyEachEventOnce) {
   two->Stop();
   EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 250);
   EXPECT_EQ(Query("SELECT COUNT(DISTINCT seq) FROM effects"), 250);
+}
+
+TEST_P(ConsumerTest, TwoMembersOfOneGroupApplyEachEventOnce) {
+  ExpectTwoMembersToApplyEachEventOnce(false);
+}
+
+// The positions are read and moved in the transaction that applies the effects, so that the
+// member that takes over a partition cannot apply again what the other one just applied.
+TEST_P(ConsumerTest, InBatchesTwoMembersOfOneGroupApplyEachEventOnce) {
+  ExpectTwoMembersToApplyEachEventOnce(true);
+}
+
+// Two readers of every record (two Kafka groups, one consumer in the database), remembering
+// only the last id of each partition: the positions alone keep each event applied once.
+TEST_P(ConsumerTest, InBatchesTwoReadersOfEveryRecordApplyEachEventOnce) {
+  auto one = NewConsumer(true, {{"group.id", group_ + "-one"}}, 1);
+  auto two = NewConsumer(true, {{"group.id", group_ + "-two"}}, 1);
+  ASSERT_TRUE(one->Start().ok());
+  ASSERT_TRUE(two->Start().ok());
+  for (int round = 0; round < 4; ++round) {
+    std::vector<Record> records;
+    for (int i = round * 50; i < (round + 1) * 50; ++i) records.push_back(ToRecord(Event(i)));
+    Send(records);
+  }
+  WaitForEffects(200);
+  absl::SleepFor(absl::Seconds(2));
+  one->Stop();
+  two->Stop();
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 200);
+  EXPECT_EQ(Query("SELECT COUNT(DISTINCT seq) FROM effects"), 200);
+}
+
+// Kafka never commits here: a batch consumer resumes at the positions in its database, without
+// reading again what it applied.
+TEST_P(ConsumerTest, InBatchesAConsumerResumesAtItsPositionsNotAtKafkasOffsets) {
+  const std::map<std::string, std::string> no_commits = {{"enable.auto.commit", "false"}};
+  std::vector<Record> first;
+  for (int i = 0; i < 20; ++i) first.push_back(ToRecord(Event(i)));
+  Send(first);
+  {
+    auto consumer = NewConsumer(true, no_commits);
+    ASSERT_TRUE(consumer->Start().ok());
+    WaitForEffects(20);
+    consumer->Stop();
+  }
+  std::vector<Record> second;
+  for (int i = 20; i < 30; ++i) second.push_back(ToRecord(Event(i)));
+  Send(second);
+  auto consumer = NewConsumer(true, no_commits);
+  ASSERT_TRUE(consumer->Start().ok());
+  WaitForEffects(30);
+  absl::SleepFor(absl::Seconds(1));
+  consumer->Stop();
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 30);
+  EXPECT_EQ(Query("SELECT COUNT(DISTINCT seq) FROM effects"), 30);
+  EXPECT_EQ(Outcomes("duplicate"), 0) << "the first 20 were read again";
+  EXPECT_EQ(Outcomes("applied"), 30);
+}
+
+// A publisher's copy is the same event at a new offset: after a restart the consumer still
+// knows the ids it applied last, from its database.
+TEST_P(ConsumerTest, InBatchesAPublishersCopyIsRecognisedAfterARestart) {
+  std::vector<Envelope> events;
+  std::vector<Record> first;
+  for (int i = 0; i < 20; ++i) {
+    events.push_back(Event(i));
+    first.push_back(ToRecord(events.back()));
+  }
+  Send(first);
+  {
+    auto consumer = NewConsumer(true);
+    ASSERT_TRUE(consumer->Start().ok());
+    WaitForEffects(20);
+    consumer->Stop();
+  }
+  std::vector<Record> again;
+  for (int i = 0; i < 10; ++i) again.push_back(ToRecord(events[i]));
+  for (int i = 20; i < 25; ++i) again.push_back(ToRecord(Event(i)));
+  Send(again);
+  auto consumer = NewConsumer(true);
+  ASSERT_TRUE(consumer->Start().ok());
+  WaitForEffects(25);
+  absl::SleepFor(absl::Seconds(1));
+  consumer->Stop();
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 25);
+  EXPECT_EQ(Query("SELECT COUNT(DISTINCT seq) FROM effects"), 25);
+}
+
+// A consumer upgraded from recording a row per id: until a partition has a position, its events
+// are looked up among those rows (they may come again from Kafka's last committed offset).
+TEST_P(ConsumerTest, InBatchesIdsRecordedOneByOneBeforeAreStillRecognised) {
+  std::vector<Envelope> events;
+  std::vector<Record> records;
+  for (int i = 0; i < 20; ++i) {
+    events.push_back(Event(i));
+    records.push_back(ToRecord(events.back()));
+  }
+  ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) -> absl::Status {
+                   for (int i = 0; i < 10; ++i) {
+                     auto s = tx.Execute(
+                         "INSERT INTO consumed_events (consumer, event_time, event_id, topic, "
+                         "processed_at) VALUES ($1, $2, $3, $4, $5)",
+                         {group_, absl::ToUnixMicros(events[i].time), events[i].id, topic_,
+                          absl::ToUnixMicros(absl::Now())});
+                     if (!s.ok()) return s.status();
+                   }
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  Send(records);
+  auto consumer = NewConsumer(true);
+  ASSERT_TRUE(consumer->Start().ok());
+  WaitForEffects(10);
+  absl::SleepFor(absl::Seconds(1));
+  consumer->Stop();
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 10);
+  EXPECT_EQ(Query("SELECT MIN(seq) FROM effects"), 10);
+}
+
+// Old ranges go with the ids' retention, except each partition's newest: it is the position.
+TEST_P(ConsumerTest, InBatchesOldRangesAreForgottenButNotThePositions) {
+  const int64_t now = absl::ToUnixMicros(absl::Now());
+  const int64_t day = int64_t{86400} * 1000 * 1000;
+  ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) -> absl::Status {
+                   struct Row {
+                     std::string consumer;
+                     int partition;
+                     int64_t first, next, applied_at;
+                   };
+                   for (const Row& r : std::vector<Row>{{group_, 0, 0, 10, now - 40 * day},
+                                                        {group_, 0, 10, 20, now - 40 * day},
+                                                        {group_, 0, 20, 30, now - 35 * day},
+                                                        {group_, 1, 0, 5, now - 40 * day},
+                                                        {group_, 2, 0, 5, now - day},
+                                                        {group_, 2, 5, 9, now},
+                                                        {"another-consumer", 0, 0, 5, 0},
+                                                        {"another-consumer", 0, 5, 7, 0}}) {
+                     auto s = RecordRange(tx, r.consumer, {topic_, r.partition}, r.first, r.next,
+                                          {"a", "b"}, r.applied_at);
+                     if (!s.ok()) return s;
+                   }
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  auto consumer = NewConsumer(true);
+  ASSERT_TRUE(consumer->Start().ok());
+  const std::string mine = "SELECT COUNT(*) FROM consumed_ranges WHERE consumer = '" + group_ + "'";
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (Query(mine) > 4 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+  consumer->Stop();
+  EXPECT_EQ(Query(mine), 4);  // partition 0's newest, partition 1's only, partition 2's two
+  EXPECT_EQ(Query(mine + " AND kafka_partition = 0 AND first_offset = 20"), 1);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM consumed_ranges WHERE consumer = 'another-consumer'"), 2);
+  EXPECT_EQ(Outcomes("applied"), 0);
 }
 
 // Ids are kept for the retention, counted both from when they were applied and from their event

@@ -95,8 +95,10 @@ class StatisticsQueriesTest : public ::testing::TestWithParam<std::string> {
 
   void Apply(const std::vector<events::Envelope>& batch) {
     Aggregator aggregator(Shanghai());
+    std::vector<events::EventView> views;
+    for (const events::Envelope& e : batch) views.push_back(events::ViewOf(e));
     ASSERT_TRUE(
-        db_->Transact([&](store::Transaction& tx) { return aggregator.Apply(tx, batch); }).ok());
+        db_->Transact([&](store::Transaction& tx) { return aggregator.Apply(tx, views); }).ok());
   }
 
   testing::TestDatabase database_{GetParam()};

@@ -1,0 +1,130 @@
+#include "events/applied_ranges.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace parkline::events {
+
+RecentIds::RecentIds(size_t capacity) : ring_(std::max<size_t>(1, capacity)) {
+  index_.reserve(ring_.size());
+}
+
+void RecentIds::Add(absl::string_view id) {
+  if (index_.contains(id)) return;
+  std::string& slot = ring_[next_];
+  if (!slot.empty()) index_.erase(slot);
+  slot.assign(id.data(), id.size());
+  index_.insert(slot);
+  next_ = (next_ + 1) % ring_.size();
+}
+
+std::string EncodeIds(const std::vector<absl::string_view>& ids) {
+  std::string out;
+  size_t total = 0;
+  for (absl::string_view id : ids) total += id.size() + 2;
+  out.reserve(total);
+  for (absl::string_view id : ids) {
+    uint64_t n = id.size();
+    do {
+      uint8_t byte = n & 0x7F;
+      n >>= 7;
+      out.push_back(static_cast<char>(n ? byte | 0x80 : byte));
+    } while (n);
+    out.append(id.data(), id.size());
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> DecodeIds(absl::string_view bytes) {
+  std::vector<std::string> ids;
+  size_t i = 0;
+  while (i < bytes.size()) {
+    uint64_t n = 0;
+    int shift = 0;
+    while (true) {
+      if (i >= bytes.size() || shift > 28) {
+        return absl::InvalidArgumentError("event_ids: truncated length");
+      }
+      uint8_t byte = static_cast<uint8_t>(bytes[i++]);
+      n |= static_cast<uint64_t>(byte & 0x7F) << shift;
+      shift += 7;
+      if (!(byte & 0x80)) break;
+    }
+    if (n > bytes.size() - i) return absl::InvalidArgumentError("event_ids: truncated id");
+    ids.emplace_back(bytes.substr(i, n));
+    i += n;
+  }
+  return ids;
+}
+
+absl::StatusOr<int64_t> ReadPosition(store::Transaction& tx, absl::string_view consumer,
+                                     const PartitionId& partition) {
+  auto rows = tx.Query(
+      "SELECT next_offset FROM consumed_ranges WHERE consumer = $1 AND topic = $2 AND "
+      "kafka_partition = $3 ORDER BY first_offset DESC LIMIT 1",
+      {std::string(consumer), partition.topic, int64_t{partition.partition}});
+  if (!rows.ok()) return rows.status();
+  return rows->empty() ? -1 : rows->front().Int(0);
+}
+
+absl::Status RecordRange(store::Transaction& tx, absl::string_view consumer,
+                         const PartitionId& partition, int64_t first, int64_t next,
+                         const std::vector<absl::string_view>& ids, int64_t applied_at) {
+  return tx
+      .Execute(
+          "INSERT INTO consumed_ranges (consumer, topic, kafka_partition, first_offset, "
+          "next_offset, applied, event_ids, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          {std::string(consumer), partition.topic, int64_t{partition.partition}, first, next,
+           static_cast<int64_t>(ids.size()), store::Blob{EncodeIds(ids)}, applied_at})
+      .status();
+}
+
+absl::StatusOr<std::vector<std::string>> ReadRecentIds(store::Transaction& tx,
+                                                       absl::string_view consumer,
+                                                       const PartitionId& partition,
+                                                       size_t at_least) {
+  std::vector<std::vector<std::string>> newest_first;
+  size_t total = 0;
+  int64_t below = std::numeric_limits<int64_t>::max();
+  // A few rows at a time: a partition's ranges hold anything from one id to a whole batch.
+  while (total < at_least) {
+    auto rows = tx.Query(
+        "SELECT first_offset, event_ids FROM consumed_ranges WHERE consumer = $1 AND topic = $2 "
+        "AND kafka_partition = $3 AND first_offset < $4 ORDER BY first_offset DESC LIMIT 16",
+        {std::string(consumer), partition.topic, int64_t{partition.partition}, below});
+    if (!rows.ok()) return rows.status();
+    for (const store::Row& row : *rows) {
+      auto ids = DecodeIds(row.Text(1));
+      if (!ids.ok()) return ids.status();
+      total += ids->size();
+      newest_first.push_back(std::move(*ids));
+      below = row.Int(0);
+    }
+    if (rows->size() < 16) break;
+  }
+  std::vector<std::string> out;
+  out.reserve(total);
+  for (auto range = newest_first.rbegin(); range != newest_first.rend(); ++range) {
+    for (std::string& id : *range) out.push_back(std::move(id));
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> ForgetRanges(store::Transaction& tx, absl::string_view consumer,
+                                     int64_t cutoff) {
+  // Each partition's newest range is its position: it stays, however old.
+  const std::string old_ranges =
+      "consumer = $1 AND applied_at < $2 AND first_offset < (SELECT MAX(r.first_offset) FROM "
+      "consumed_ranges AS r WHERE r.consumer = consumed_ranges.consumer AND r.topic = "
+      "consumed_ranges.topic AND r.kafka_partition = consumed_ranges.kafka_partition)";
+  auto held = tx.Query(
+      "SELECT CAST(COALESCE(SUM(applied), 0) AS BIGINT) FROM consumed_ranges WHERE " + old_ranges,
+      {std::string(consumer), cutoff});
+  if (!held.ok()) return held.status();
+  auto deleted = tx.Execute("DELETE FROM consumed_ranges WHERE " + old_ranges,
+                            {std::string(consumer), cutoff});
+  if (!deleted.ok()) return deleted.status();
+  return held->front().Int(0);
+}
+
+}  // namespace parkline::events

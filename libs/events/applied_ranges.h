@@ -1,0 +1,95 @@
+// Where a batch consumer stands in each Kafka partition, kept in its own database with the
+// effects (EventConsumer's batch mode).
+//
+// Every batch transaction appends, per partition it read, one row of `consumed_ranges`: the
+// offsets [first_offset, next_offset) it settled and the ids of the events it applied there. The
+// newest row of a partition is the consumer's position in it. A record below the position was
+// settled before and is skipped, without a lookup per id; because the position is read and
+// advanced in the transaction that applies the effects, two replicas that briefly both read a
+// partition (a rebalance) cannot both apply a record: the second one's transaction finds the
+// position moved (SQLite has one writer; PostgreSQL's SERIALIZABLE aborts one of the two) and
+// skips.
+//
+// Offsets cannot tell a publisher's duplicate (the same event at a new offset) from a new
+// event: RecentIds remembers the ids applied in the last stretch of each partition, which the
+// ids stored in the rows rebuild after a restart. A duplicate always lands in the same
+// partition as its original (same key) and close behind it, because the outbox relay reads the
+// partition's tail back before it publishes again (outbox_relay.h).
+#ifndef PARKLINE_EVENTS_APPLIED_RANGES_H_
+#define PARKLINE_EVENTS_APPLIED_RANGES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "store/database.h"
+
+namespace parkline::events {
+
+struct PartitionId {
+  std::string topic;  // the Kafka topic, with its prefix
+  int32_t partition = 0;
+
+  bool operator==(const PartitionId& o) const {
+    return partition == o.partition && topic == o.topic;
+  }
+  bool operator<(const PartitionId& o) const {
+    return topic != o.topic ? topic < o.topic : partition < o.partition;
+  }
+  template <typename H>
+  friend H AbslHashValue(H h, const PartitionId& p) {
+    return H::combine(std::move(h), p.topic, p.partition);
+  }
+};
+
+// The ids of the last `capacity` events applied in one partition, oldest forgotten first.
+class RecentIds {
+ public:
+  explicit RecentIds(size_t capacity);
+  RecentIds(const RecentIds&) = delete;
+  RecentIds& operator=(const RecentIds&) = delete;
+
+  bool Contains(absl::string_view id) const { return index_.contains(id); }
+  void Add(absl::string_view id);
+  size_t size() const { return index_.size(); }
+
+ private:
+  // A ring: the index points into the strings, which stay where they are until overwritten.
+  std::vector<std::string> ring_;
+  size_t next_ = 0;
+  absl::flat_hash_set<absl::string_view> index_;
+};
+
+// Ids as stored in consumed_ranges.event_ids: each one's length (LEB128) then its bytes.
+std::string EncodeIds(const std::vector<absl::string_view>& ids);
+// INVALID_ARGUMENT when the bytes are not such a list.
+absl::StatusOr<std::vector<std::string>> DecodeIds(absl::string_view bytes);
+
+// The consumer's position in `partition`: the offset after the last one it settled, or -1
+// when it never settled one there.
+absl::StatusOr<int64_t> ReadPosition(store::Transaction& tx, absl::string_view consumer,
+                                     const PartitionId& partition);
+
+// Appends [first, next) with the ids applied in it.
+absl::Status RecordRange(store::Transaction& tx, absl::string_view consumer,
+                         const PartitionId& partition, int64_t first, int64_t next,
+                         const std::vector<absl::string_view>& ids, int64_t applied_at);
+
+// The ids applied in `partition`, newest ranges first, until at least `at_least` ids (or every
+// range) are read; returned oldest first.
+absl::StatusOr<std::vector<std::string>> ReadRecentIds(store::Transaction& tx,
+                                                       absl::string_view consumer,
+                                                       const PartitionId& partition,
+                                                       size_t at_least);
+
+// Deletes the consumer's ranges applied before `cutoff` (Unix µs), except each partition's
+// newest (its position). Returns how many ids they held.
+absl::StatusOr<int64_t> ForgetRanges(store::Transaction& tx, absl::string_view consumer,
+                                     int64_t cutoff);
+
+}  // namespace parkline::events
+
+#endif  // PARKLINE_EVENTS_APPLIED_RANGES_H_

@@ -1,0 +1,61 @@
+#include "events/applied_ranges.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace parkline::events {
+namespace {
+
+TEST(RecentIds, RemembersTheLastIdsAndForgetsTheOldestFirst) {
+  RecentIds ids(3);
+  for (const char* id : {"a", "b", "c"}) ids.Add(id);
+  EXPECT_TRUE(ids.Contains("a"));
+  ids.Add("d");
+  EXPECT_FALSE(ids.Contains("a"));
+  EXPECT_TRUE(ids.Contains("b"));
+  EXPECT_TRUE(ids.Contains("d"));
+  EXPECT_EQ(ids.size(), 3u);
+}
+
+TEST(RecentIds, AnIdAddedTwiceTakesOneSlot) {
+  RecentIds ids(2);
+  ids.Add("a");
+  ids.Add("a");
+  ids.Add("b");
+  EXPECT_TRUE(ids.Contains("a"));
+  EXPECT_TRUE(ids.Contains("b"));
+  EXPECT_EQ(ids.size(), 2u);
+}
+
+TEST(RecentIds, SurvivesManyWrapsWithLongIds) {
+  RecentIds ids(100);
+  for (int i = 0; i < 10000; ++i) ids.Add(std::string(40, 'x') + std::to_string(i));
+  EXPECT_EQ(ids.size(), 100u);
+  EXPECT_TRUE(ids.Contains(std::string(40, 'x') + "9999"));
+  EXPECT_TRUE(ids.Contains(std::string(40, 'x') + "9900"));
+  EXPECT_FALSE(ids.Contains(std::string(40, 'x') + "9899"));
+}
+
+TEST(EventIds, RoundTripShortAndLongIds) {
+  std::string long_id(300, 'z');  // a length of two LEB128 bytes
+  std::vector<absl::string_view> ids = {"7f3c0f5e-1b2a-4c3d-8e9f-0a1b2c3d4e5f", long_id, "x"};
+  auto back = DecodeIds(EncodeIds(ids));
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->size(), 3u);
+  EXPECT_EQ((*back)[0], ids[0]);
+  EXPECT_EQ((*back)[1], long_id);
+  EXPECT_EQ((*back)[2], "x");
+  auto none = DecodeIds(EncodeIds({}));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
+TEST(EventIds, TruncatedBytesAreRefused) {
+  std::string bytes = EncodeIds({"abcdef"});
+  EXPECT_FALSE(DecodeIds(bytes.substr(0, 4)).ok());
+  EXPECT_FALSE(DecodeIds("\x80").ok());
+}
+
+}  // namespace
+}  // namespace parkline::events
