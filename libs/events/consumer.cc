@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
+#include <pthread.h>
 
 #include <limits>
 
@@ -286,6 +287,7 @@ bool EventConsumer::ForgetOldIds() {
 }
 
 void EventConsumer::Run() {
+  pthread_setname_np(pthread_self(), "pl-consume");  // for top -H and profiles
   auto batch = std::make_unique<Batch>();
   absl::Time forget_at = absl::Now();
   while (!stopping_) {
@@ -435,6 +437,7 @@ bool EventConsumer::HandOver(std::unique_ptr<Batch>& batch, bool wait) {
 }
 
 void EventConsumer::ApplyLoop() {
+  pthread_setname_np(pthread_self(), "pl-apply");
   while (true) {
     std::unique_ptr<Batch> batch;
     {
