@@ -1,8 +1,10 @@
 #include "statistics/event_effects.h"
 
+#include <algorithm>
+#include <cstring>
 #include <functional>
-#include <map>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -31,11 +33,38 @@ std::string Label(const std::string& enum_name, absl::string_view prefix) {
   return absl::AsciiStrToLower(name);
 }
 
-std::string DirectionLabel(decl::Direction d) {
-  return Label(decl::Direction_Name(d), "DIRECTION_");
+// The labels of an enum's values, computed once instead of per event.
+class EnumLabels {
+ public:
+  EnumLabels(const google::protobuf::EnumDescriptor* descriptor, absl::string_view prefix) {
+    for (int i = 0; i < descriptor->value_count(); ++i) {
+      // The first name of a number, as <Enum>_Name gives.
+      labels_.emplace(descriptor->value(i)->number(), Label(descriptor->value(i)->name(), prefix));
+    }
+  }
+
+  // Empty for a number the enum does not define, as Label(<Enum>_Name(value)) is.
+  const std::string& Of(int value) const {
+    static const auto* empty = new std::string;
+    auto it = labels_.find(value);
+    return it == labels_.end() ? *empty : it->second;
+  }
+
+ private:
+  absl::flat_hash_map<int, std::string> labels_;
+};
+
+const std::string& DirectionLabel(decl::Direction d) {
+  static const auto* labels = new EnumLabels(decl::Direction_descriptor(), "DIRECTION_");
+  return labels->Of(d);
 }
 
-std::string ModeLabel(const std::string& mode) { return mode.empty() ? "9610" : mode; }
+const std::string& DocumentKindLabel(decl::DocumentKind k) {
+  static const auto* labels = new EnumLabels(decl::DocumentKind_descriptor(), "DOCUMENT_KIND_");
+  return labels->Of(k);
+}
+
+absl::string_view ModeLabel(absl::string_view mode) { return mode.empty() ? "9610" : mode; }
 
 absl::Time TimeOr(const google::protobuf::Timestamp& ts, absl::Time fallback) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return fallback;
@@ -46,14 +75,11 @@ class Builder {
  public:
   Builder(const absl::TimeZone& zone, Effects* out) : zone_(zone), out_(out) {}
 
-  void Count(absl::string_view indicator, Labels labels, absl::Time when, int64_t delta = 1,
-             absl::string_view enterprise = "") {
-    std::string day = DayOf(when, zone_);
-    out_->counters.push_back({std::string(indicator), labels, day, delta, ""});
-    if (!enterprise.empty()) {
-      out_->counters.push_back({std::string(indicator), std::move(labels), std::move(day), delta,
-                                std::string(enterprise)});
-    }
+  // Adds `delta` to the park-wide counter and, when `enterprise` is given, to that enterprise's.
+  // `labels` in LabelsText form.
+  void Count(absl::string_view indicator, absl::string_view labels, absl::Time when,
+             int64_t delta = 1, absl::string_view enterprise = "") {
+    out_->counters.Add(indicator, labels, out_->days.DayOf(when, zone_), delta, enterprise);
   }
 
   void Observe(absl::string_view histogram, Labels labels, absl::Time when, int64_t seconds) {
@@ -61,9 +87,9 @@ class Builder {
       if (h.name != histogram) continue;
       Labels bucket = labels;
       bucket["le"] = BucketOf(h, seconds);
-      Count(h.name + "_bucket", std::move(bucket), when);
-      Count(h.name + "_sum", labels, when, seconds);
-      Count(h.name + "_count", std::move(labels), when);
+      Count(h.name + "_bucket", LabelsText(bucket), when);
+      Count(h.name + "_sum", LabelsText(labels), when, seconds);
+      Count(h.name + "_count", LabelsText(labels), when);
     }
   }
 
@@ -87,12 +113,31 @@ EnterpriseRecord RecordOf(const ent::Enterprise& e, bool resident) {
   return r;
 }
 
-Labels Trade(const decl::Declaration& d) {
-  return {{"mode", ModeLabel(d.business_mode())}, {"direction", DirectionLabel(d.direction())}};
+// A LabelsText spelled directly from its pieces (label names in order), into one buffer per
+// thread: trade events are most of the park's volume, and a Labels map, or even a new string,
+// costs more than the rest of such an event. Valid until the next call on this thread.
+absl::string_view Spelled(std::initializer_list<absl::string_view> pieces) {
+  thread_local std::string text;
+  text.clear();
+  for (absl::string_view piece : pieces) text.append(piece.data(), piece.size());
+  return text;
 }
 
-Labels Case(const clr::CaseFacts& f) {
-  return {{"mode", ModeLabel(f.business_mode())}, {"direction", DirectionLabel(f.direction())}};
+// LabelsText({{"mode", ...}, {"direction", ...}}).
+absl::string_view Trade(absl::string_view mode, decl::Direction direction) {
+  return Spelled({"direction=", DirectionLabel(direction), ",mode=", ModeLabel(mode)});
+}
+
+absl::string_view Trade(const decl::Declaration& d) {
+  return Trade(d.business_mode(), d.direction());
+}
+
+absl::string_view Case(const clr::CaseFacts& f) { return Trade(f.business_mode(), f.direction()); }
+
+// The same as a map, for a histogram to add its bucket to.
+Labels CaseLabels(const clr::CaseFacts& f) {
+  return {{"mode", std::string(ModeLabel(f.business_mode()))},
+          {"direction", DirectionLabel(f.direction())}};
 }
 
 absl::StatusOr<int64_t> Cny(const std::string& text) {
@@ -102,66 +147,74 @@ absl::StatusOr<int64_t> Cny(const std::string& text) {
 
 using Apply = std::function<absl::Status(const EventInput&, Builder&)>;
 
+// The event's message, or nullptr when the payload cannot be read. One message per type and
+// thread is parsed into again and again: parsing keeps its top-level strings instead of
+// allocating them for every event. Valid until the next Parse of the type on this thread.
 template <typename M>
-absl::Status Parse(const EventInput& e, M* message) {
-  if (!message->ParseFromArray(e.payload.data(), static_cast<int>(e.payload.size()))) {
-    return absl::InvalidArgumentError(absl::StrCat("payload of ", e.type, " is not readable"));
+const M* Parse(const EventInput& e) {
+  thread_local M message;
+  if (!message.ParseFromArray(e.payload.data(), static_cast<int>(e.payload.size()))) {
+    return nullptr;
   }
-  return absl::OkStatus();
+  return &message;
+}
+
+absl::Status Unreadable(const EventInput& e) {
+  return absl::InvalidArgumentError(absl::StrCat("payload of ", e.type, " is not readable"));
 }
 
 // One entry per event type: how it changes the statistics.
-const std::map<std::string, Apply>& Rules() {
-  static const auto* rules = new std::map<std::string, Apply>{
+const absl::flat_hash_map<std::string, Apply>& Rules() {
+  static const auto* rules = new absl::flat_hash_map<std::string, Apply>{
       // --- enterprises -------------------------------------------------------------------------
       {"parkline.enterprises.v1.UnitDefined",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         ent::UnitDefined m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         auto area = decimal::ParseFixed(m.unit().leasable_area_m2(), 2);
+         const auto* m = Parse<ent::UnitDefined>(e);
+         if (m == nullptr) return Unreadable(e);
+         auto area = decimal::ParseFixed(m->unit().leasable_area_m2(), 2);
          if (!area.ok())
            return absl::InvalidArgumentError("unit.leasable_area_m2 is not a decimal");
-         b.out().units.push_back({m.unit().unit_id(), *area});
+         b.out().units.push_back({m->unit().unit_id(), *area});
          return absl::OkStatus();
        }},
       {"parkline.enterprises.v1.EnterpriseAdmitted",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         ent::EnterpriseAdmitted m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         b.out().enterprises.push_back(RecordOf(m.enterprise(), true));
-         b.Count("enterprises_admitted", {}, e.time);
+         const auto* m = Parse<ent::EnterpriseAdmitted>(e);
+         if (m == nullptr) return Unreadable(e);
+         b.out().enterprises.push_back(RecordOf(m->enterprise(), true));
+         b.Count("enterprises_admitted", "", e.time);
          return absl::OkStatus();
        }},
       {"parkline.enterprises.v1.EnterpriseUpdated",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         ent::EnterpriseUpdated m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         b.out().enterprises.push_back(
-             RecordOf(m.enterprise(), m.enterprise().status() != ent::ENTERPRISE_STATUS_DEPARTED));
+         const auto* m = Parse<ent::EnterpriseUpdated>(e);
+         if (m == nullptr) return Unreadable(e);
+         b.out().enterprises.push_back(RecordOf(
+             m->enterprise(), m->enterprise().status() != ent::ENTERPRISE_STATUS_DEPARTED));
          return absl::OkStatus();
        }},
       {"parkline.enterprises.v1.EnterpriseDeparted",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         ent::EnterpriseDeparted m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         b.out().enterprises.push_back(RecordOf(m.enterprise(), false));
-         b.Count("enterprises_departed", {}, e.time);
+         const auto* m = Parse<ent::EnterpriseDeparted>(e);
+         if (m == nullptr) return Unreadable(e);
+         b.out().enterprises.push_back(RecordOf(m->enterprise(), false));
+         b.Count("enterprises_departed", "", e.time);
          return absl::OkStatus();
        }},
       {"parkline.enterprises.v1.IpAssetRecorded",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         ent::IpAssetRecorded m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
+         const auto* m = Parse<ent::IpAssetRecorded>(e);
+         if (m == nullptr) return Unreadable(e);
          b.out().ip_assets.push_back(
-             {Label(ent::IpAssetKind_Name(m.asset().kind()), "IP_ASSET_KIND_"),
-              m.asset().registration_no(), m.asset().uscc()});
+             {Label(ent::IpAssetKind_Name(m->asset().kind()), "IP_ASSET_KIND_"),
+              m->asset().registration_no(), m->asset().uscc()});
          return absl::OkStatus();
        }},
       {"parkline.enterprises.v1.TalentRecorded",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         ent::TalentRecorded m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         const auto& t = m.talent();
+         const auto* m = Parse<ent::TalentRecorded>(e);
+         if (m == nullptr) return Unreadable(e);
+         const auto& t = m->talent();
          b.out().talent.push_back(
              {t.uscc(), t.year(), t.employees(), t.cross_border_staff(), t.trained_staff()});
          return absl::OkStatus();
@@ -169,177 +222,181 @@ const std::map<std::string, Apply>& Rules() {
       // --- declarations ------------------------------------------------------------------------
       {"parkline.declarations.v1.DocumentReceived",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         decl::DocumentReceived m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
+         const auto* m = Parse<decl::DocumentReceived>(e);
+         if (m == nullptr) return Unreadable(e);
          b.Count("documents_received",
-                 {{"kind", Label(decl::DocumentKind_Name(m.kind()), "DOCUMENT_KIND_")},
-                  {"mode", ModeLabel(m.business_mode())},
-                  {"direction", DirectionLabel(m.direction())}},
-                 e.time, 1, m.enterprise_code());
+                 Spelled({"direction=", DirectionLabel(m->direction()), ",kind=",
+                          DocumentKindLabel(m->kind()), ",mode=", ModeLabel(m->business_mode())}),
+                 e.time, 1, m->enterprise_code());
          return absl::OkStatus();
        }},
       {"parkline.declarations.v1.DeclarationMatched",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         decl::DeclarationMatched m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         const decl::Declaration& d = m.declaration();
+         const auto* m = Parse<decl::DeclarationMatched>(e);
+         if (m == nullptr) return Unreadable(e);
+         const decl::Declaration& d = m->declaration();
          auto value = Cny(d.value_cny());
          if (!value.ok()) return absl::InvalidArgumentError("declaration.value_cny is not N19,5");
-         b.Count("declarations_matched", Trade(d), e.time, 1, d.ebc_code());
-         b.Count("trade_value_cny", Trade(d), e.time, *value, d.ebc_code());
+         absl::string_view labels = Trade(d);
+         b.Count("declarations_matched", labels, e.time, 1, d.ebc_code());
+         b.Count("trade_value_cny", labels, e.time, *value, d.ebc_code());
          return absl::OkStatus();
        }},
       {"parkline.declarations.v1.DeclarationRejected",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         decl::DeclarationRejected m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         b.Count("declarations_rejected", Trade(m.declaration()), e.time, 1,
-                 m.declaration().ebc_code());
+         const auto* m = Parse<decl::DeclarationRejected>(e);
+         if (m == nullptr) return Unreadable(e);
+         b.Count("declarations_rejected", Trade(m->declaration()), e.time, 1,
+                 m->declaration().ebc_code());
          return absl::OkStatus();
        }},
       {"parkline.declarations.v1.DeclarationWithdrawn",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         decl::DeclarationWithdrawn m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         b.Count("declarations_withdrawn", Trade(m.declaration()), e.time, 1,
-                 m.declaration().ebc_code());
+         const auto* m = Parse<decl::DeclarationWithdrawn>(e);
+         if (m == nullptr) return Unreadable(e);
+         b.Count("declarations_withdrawn", Trade(m->declaration()), e.time, 1,
+                 m->declaration().ebc_code());
          return absl::OkStatus();
        }},
       // --- clearance ---------------------------------------------------------------------------
       {"parkline.clearance.v1.ClearanceSubmitted",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         clr::ClearanceSubmitted m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         const auto& f = m.facts();
+         const auto* m = Parse<clr::ClearanceSubmitted>(e);
+         if (m == nullptr) return Unreadable(e);
+         const auto& f = m->facts();
          b.Count("clearance_submitted", Case(f), e.time, 1, f.ebc_code());
          auto tax = Cny(f.estimated_tax_cny());
          if (!tax.ok()) return absl::InvalidArgumentError("facts.estimated_tax_cny is not N19,5");
          if (*tax != 0)
-           b.Count("tax_estimated_cny", {{"mode", ModeLabel(f.business_mode())}}, e.time, *tax);
+           b.Count("tax_estimated_cny", absl::StrCat("mode=", ModeLabel(f.business_mode())), e.time,
+                   *tax);
          return absl::OkStatus();
        }},
       {"parkline.clearance.v1.ClearanceStatusChanged",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         clr::ClearanceStatusChanged m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
+         const auto* m = Parse<clr::ClearanceStatusChanged>(e);
+         if (m == nullptr) return Unreadable(e);
          bool held =
-             m.status() == clr::CASE_STATUS_INSPECTION || m.status() == clr::CASE_STATUS_DETAINED;
-         bool was_held = m.previous_status() == clr::CASE_STATUS_INSPECTION ||
-                         m.previous_status() == clr::CASE_STATUS_DETAINED;
+             m->status() == clr::CASE_STATUS_INSPECTION || m->status() == clr::CASE_STATUS_DETAINED;
+         bool was_held = m->previous_status() == clr::CASE_STATUS_INSPECTION ||
+                         m->previous_status() == clr::CASE_STATUS_DETAINED;
          // A case counts once as inspected, however many hold receipts it gets.
          if (held && !was_held) {
-           b.Count("clearance_inspected", Case(m.facts()), TimeOr(m.return_time(), e.time));
+           b.Count("clearance_inspected", Case(m->facts()), TimeOr(m->return_time(), e.time));
          }
          return absl::OkStatus();
        }},
       {"parkline.clearance.v1.ClearanceReleased",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         clr::ClearanceReleased m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         absl::Time released = TimeOr(m.release_time(), e.time);
-         b.Count("clearance_released", Case(m.facts()), released, 1, m.facts().ebc_code());
-         if (m.facts().has_submit_time()) {
+         const auto* m = Parse<clr::ClearanceReleased>(e);
+         if (m == nullptr) return Unreadable(e);
+         absl::Time released = TimeOr(m->release_time(), e.time);
+         b.Count("clearance_released", Case(m->facts()), released, 1, m->facts().ebc_code());
+         if (m->facts().has_submit_time()) {
            int64_t seconds =
-               absl::ToInt64Seconds(released - TimeOr(m.facts().submit_time(), released));
-           b.Observe("clearance_release_seconds", Case(m.facts()), released,
+               absl::ToInt64Seconds(released - TimeOr(m->facts().submit_time(), released));
+           b.Observe("clearance_release_seconds", CaseLabels(m->facts()), released,
                      std::max<int64_t>(0, seconds));
          }
          return absl::OkStatus();
        }},
       {"parkline.clearance.v1.ClearanceRejected",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         clr::ClearanceRejected m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         b.Count("clearance_rejected", Case(m.facts()), TimeOr(m.return_time(), e.time), 1,
-                 m.facts().ebc_code());
+         const auto* m = Parse<clr::ClearanceRejected>(e);
+         if (m == nullptr) return Unreadable(e);
+         b.Count("clearance_rejected", Case(m->facts()), TimeOr(m->return_time(), e.time), 1,
+                 m->facts().ebc_code());
          return absl::OkStatus();
        }},
       // --- logistics ---------------------------------------------------------------------------
       {"parkline.logistics.v1.ShipmentCreated",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         lgx::ShipmentCreated m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         b.Count("shipments_created", {}, TimeOr(m.create_time(), e.time));
+         const auto* m = Parse<lgx::ShipmentCreated>(e);
+         if (m == nullptr) return Unreadable(e);
+         b.Count("shipments_created", "", TimeOr(m->create_time(), e.time));
          b.out().shipments.push_back(
-             {absl::StrCat(m.key().carrier_code(), "/", m.key().waybill_no()), "info_received"});
+             {absl::StrCat(m->key().carrier_code(), "/", m->key().waybill_no()), "info_received"});
          return absl::OkStatus();
        }},
       {"parkline.logistics.v1.ShipmentStatusChanged",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         lgx::ShipmentStatusChanged m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
+         const auto* m = Parse<lgx::ShipmentStatusChanged>(e);
+         if (m == nullptr) return Unreadable(e);
          b.out().shipments.push_back(
-             {absl::StrCat(m.key().carrier_code(), "/", m.key().waybill_no()),
-              Label(lgx::ShipmentStatus_Name(m.status()), "SHIPMENT_STATUS_")});
+             {absl::StrCat(m->key().carrier_code(), "/", m->key().waybill_no()),
+              Label(lgx::ShipmentStatus_Name(m->status()), "SHIPMENT_STATUS_")});
          return absl::OkStatus();
        }},
       {"parkline.logistics.v1.ShipmentDelivered",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         lgx::ShipmentDelivered m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         absl::Time delivered = TimeOr(m.delivered_time(), e.time);
-         b.Count("shipments_delivered", {}, delivered);
+         const auto* m = Parse<lgx::ShipmentDelivered>(e);
+         if (m == nullptr) return Unreadable(e);
+         absl::Time delivered = TimeOr(m->delivered_time(), e.time);
+         b.Count("shipments_delivered", "", delivered);
          b.out().shipments.push_back(
-             {absl::StrCat(m.key().carrier_code(), "/", m.key().waybill_no()), "delivered"});
-         if (m.has_picked_up_time()) {
-           b.Observe("shipment_transit_seconds", {}, delivered,
-                     std::max<int64_t>(0, m.transit_seconds()));
+             {absl::StrCat(m->key().carrier_code(), "/", m->key().waybill_no()), "delivered"});
+         if (m->has_picked_up_time()) {
+           b.Observe("shipment_transit_seconds", Labels{}, delivered,
+                     std::max<int64_t>(0, m->transit_seconds()));
          }
          return absl::OkStatus();
        }},
       {"parkline.logistics.v1.ShipmentException",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         lgx::ShipmentException m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
+         const auto* m = Parse<lgx::ShipmentException>(e);
+         if (m == nullptr) return Unreadable(e);
          b.Count("shipment_exceptions",
-                 {{"status", Label(lgx::ShipmentStatus_Name(m.status()), "SHIPMENT_STATUS_")},
-                  {"reason", Label(lgx::StatusReason_Name(m.reason()), "STATUS_REASON_")}},
-                 TimeOr(m.event_time(), e.time));
+                 LabelsText(
+                     {{"status", Label(lgx::ShipmentStatus_Name(m->status()), "SHIPMENT_STATUS_")},
+                      {"reason", Label(lgx::StatusReason_Name(m->reason()), "STATUS_REASON_")}}),
+                 TimeOr(m->event_time(), e.time));
          return absl::OkStatus();
        }},
       // --- complaints --------------------------------------------------------------------------
       {"parkline.complaints.v1.ComplaintFiled",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         cmp::ComplaintFiled m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
+         const auto* m = Parse<cmp::ComplaintFiled>(e);
+         if (m == nullptr) return Unreadable(e);
          b.Count("complaints_filed",
-                 {{"category", Label(cmp::Category_Name(m.category()), "CATEGORY_")},
-                  {"channel", Label(cmp::Channel_Name(m.channel()), "CHANNEL_")}},
-                 TimeOr(m.filed_time(), e.time));
+                 LabelsText({{"category", Label(cmp::Category_Name(m->category()), "CATEGORY_")},
+                             {"channel", Label(cmp::Channel_Name(m->channel()), "CHANNEL_")}}),
+                 TimeOr(m->filed_time(), e.time));
          return absl::OkStatus();
        }},
       {"parkline.complaints.v1.ComplaintResolved",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         cmp::ComplaintResolved m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         absl::Time when = TimeOr(m.resolved_time(), e.time);
-         Labels category = {{"category", Label(cmp::Category_Name(m.category()), "CATEGORY_")}};
-         b.Count("complaints_resolved", category, when);
-         if (m.on_time()) b.Count("complaints_resolved_on_time", category, when);
+         const auto* m = Parse<cmp::ComplaintResolved>(e);
+         if (m == nullptr) return Unreadable(e);
+         absl::Time when = TimeOr(m->resolved_time(), e.time);
+         Labels category = {{"category", Label(cmp::Category_Name(m->category()), "CATEGORY_")}};
+         b.Count("complaints_resolved", LabelsText(category), when);
+         if (m->on_time()) b.Count("complaints_resolved_on_time", LabelsText(category), when);
          b.Observe("complaint_handling_seconds", category, when,
-                   std::max<int64_t>(0, m.handling_seconds()));
+                   std::max<int64_t>(0, m->handling_seconds()));
          return absl::OkStatus();
        }},
       {"parkline.complaints.v1.ComplaintOverdue",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         cmp::ComplaintOverdue m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
+         const auto* m = Parse<cmp::ComplaintOverdue>(e);
+         if (m == nullptr) return Unreadable(e);
          b.Count("complaints_overdue",
-                 {{"category", Label(cmp::Category_Name(m.category()), "CATEGORY_")},
-                  {"deadline", Label(cmp::DeadlineKind_Name(m.deadline_kind()), "DEADLINE_KIND_")}},
-                 TimeOr(m.detected_time(), e.time));
+                 LabelsText({{"category", Label(cmp::Category_Name(m->category()), "CATEGORY_")},
+                             {"deadline", Label(cmp::DeadlineKind_Name(m->deadline_kind()),
+                                                "DEADLINE_KIND_")}}),
+                 TimeOr(m->detected_time(), e.time));
          return absl::OkStatus();
        }},
       {"parkline.complaints.v1.ComplaintClosed",
        [](const EventInput& e, Builder& b) -> absl::Status {
-         cmp::ComplaintClosed m;
-         if (auto s = Parse(e, &m); !s.ok()) return s;
-         absl::Time when = TimeOr(m.closed_time(), e.time);
-         Labels category = {{"category", Label(cmp::Category_Name(m.category()), "CATEGORY_")}};
-         b.Count("complaints_closed", category, when);
-         if (m.satisfaction() >= 1 && m.satisfaction() <= 5) {
-           b.Count("complaint_satisfaction_sum", category, when, m.satisfaction());
-           b.Count("complaint_satisfaction_count", category, when);
+         const auto* m = Parse<cmp::ComplaintClosed>(e);
+         if (m == nullptr) return Unreadable(e);
+         absl::Time when = TimeOr(m->closed_time(), e.time);
+         Labels category = {{"category", Label(cmp::Category_Name(m->category()), "CATEGORY_")}};
+         std::string labels = LabelsText(category);
+         b.Count("complaints_closed", labels, when);
+         if (m->satisfaction() >= 1 && m->satisfaction() <= 5) {
+           b.Count("complaint_satisfaction_sum", labels, when, m->satisfaction());
+           b.Count("complaint_satisfaction_count", labels, when);
          }
          return absl::OkStatus();
        }},
@@ -353,20 +410,75 @@ const std::vector<std::string>& HandledTypes() {
   static const auto* types = [] {
     auto* v = new std::vector<std::string>;
     for (const auto& [type, rule] : Rules()) v->push_back(type);
+    std::sort(v->begin(), v->end());
     return v;
   }();
   return *types;
 }
 
 absl::Status AddEffects(const EventInput& event, const absl::TimeZone& zone, Effects* out) {
-  auto rule = Rules().find(std::string(event.type));
+  auto rule = Rules().find(event.type);
   if (rule == Rules().end()) return absl::OkStatus();
   Builder builder(zone, out);
   return rule->second(event, builder);
 }
 
-std::string DayOf(absl::Time t, const absl::TimeZone& zone) {
-  return absl::FormatTime("%Y-%m-%d", t, zone);
+void CounterDeltas::Encode(std::initializer_list<absl::string_view> parts, std::string* key) {
+  size_t size = 0;
+  for (absl::string_view part : parts) size += sizeof(uint32_t) + part.size();
+  key->resize(size);
+  char* out = key->data();
+  for (absl::string_view part : parts) {
+    uint32_t n = static_cast<uint32_t>(part.size());
+    std::memcpy(out, &n, sizeof(n));
+    std::memcpy(out + sizeof(n), part.data(), n);
+    out += sizeof(n) + n;
+  }
+}
+
+void CounterDeltas::Add(absl::string_view indicator, absl::string_view labels,
+                        absl::string_view day, int64_t delta, absl::string_view enterprise) {
+  Encode({indicator, labels, day}, &key_);
+  // Looked up by view: strings are copied only for a new series or enterprise.
+  auto series = series_.find(absl::string_view(key_));
+  if (series == series_.end()) {
+    series = series_.emplace(key_, Series{}).first;
+    series->second.indicator = std::string(indicator);
+    series->second.labels = std::string(labels);
+    series->second.day = std::string(day);
+    ++rows_;
+  }
+  series->second.park += delta;
+  if (enterprise.empty()) return;
+  auto& enterprises = series->second.enterprises;
+  auto it = enterprises.find(enterprise);
+  if (it == enterprises.end()) {
+    it = enterprises.emplace(enterprise, 0).first;
+    ++rows_;
+  }
+  it->second += delta;
+}
+
+std::vector<CounterDelta> CounterDeltas::Rows() const {
+  std::vector<const Series*> series;
+  series.reserve(series_.size());
+  for (const auto& [key, s] : series_) series.push_back(&s);
+  std::sort(series.begin(), series.end(), [](const Series* a, const Series* b) {
+    return std::tie(a->indicator, a->labels, a->day) < std::tie(b->indicator, b->labels, b->day);
+  });
+  std::vector<CounterDelta> rows;
+  rows.reserve(rows_);
+  for (const Series* s : series) {
+    rows.push_back({"", s->indicator, s->labels, s->day, s->park});
+    size_t first = rows.size();
+    for (const auto& [enterprise, delta] : s->enterprises) {
+      rows.push_back({enterprise, s->indicator, s->labels, s->day, delta});
+    }
+    std::sort(rows.begin() + first, rows.end(), [](const CounterDelta& a, const CounterDelta& b) {
+      return a.enterprise < b.enterprise;
+    });
+  }
+  return rows;
 }
 
 }  // namespace parkline::statistics

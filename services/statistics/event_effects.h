@@ -5,23 +5,63 @@
 #define PARKLINE_STATISTICS_EVENT_EFFECTS_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "statistics/day_cache.h"
 #include "statistics/indicators.h"
 
 namespace parkline::statistics {
 
+// One counter row of a batch: of stat_counter when `enterprise` is empty, else of
+// stat_enterprise_counter. Views into the CounterDeltas it was read from.
 struct CounterDelta {
-  std::string indicator;
-  Labels labels;
-  std::string day;    // "YYYY-MM-DD" in the park's time zone
-  int64_t delta = 0;  // in the indicator's scale
-  // The enterprise's customs code for per-enterprise figures; empty for park-wide counters.
-  std::string enterprise;
+  absl::string_view enterprise;  // the enterprise's customs code for per-enterprise figures
+  absl::string_view indicator;
+  absl::string_view labels;  // LabelsText form: "direction=import,mode=9610"
+  absl::string_view day;     // "YYYY-MM-DD" in the park's time zone
+  int64_t delta = 0;         // in the indicator's scale
+};
+
+// The counter deltas of a batch, merged as they are added: the same counter again adds to its
+// delta, so thousands of events become a few hundred rows and nothing is kept per event.
+class CounterDeltas {
+ public:
+  // Adds `delta` to the park-wide counter (indicator, labels, day) and, unless `enterprise` is
+  // empty, to that enterprise's. `labels` in LabelsText form.
+  void Add(absl::string_view indicator, absl::string_view labels, absl::string_view day,
+           int64_t delta, absl::string_view enterprise = "");
+
+  // Every row, ordered by (indicator, labels, day) and in each the park-wide row first, then the
+  // enterprises' by customs code: writers that upsert in this order take their row locks in the
+  // same order. Valid until the next Add.
+  std::vector<CounterDelta> Rows() const;
+
+  size_t size() const { return rows_; }
+  bool empty() const { return rows_ == 0; }
+
+ private:
+  // One (indicator, labels, day): its park-wide delta and its enterprises'.
+  struct Series {
+    std::string indicator;
+    std::string labels;
+    std::string day;
+    int64_t park = 0;
+    absl::flat_hash_map<std::string, int64_t> enterprises;
+  };
+
+  // A series' (indicator, labels, day) as one string, each part its length (4 bytes) and its
+  // bytes: hashed and compared in one go, and unambiguous whatever the bytes.
+  static void Encode(std::initializer_list<absl::string_view> parts, std::string* key);
+
+  absl::flat_hash_map<std::string, Series> series_;
+  std::string key_;  // the key of the last Add, kept for its capacity
+  size_t rows_ = 0;
 };
 
 struct EnterpriseRecord {
@@ -58,12 +98,14 @@ struct ShipmentRecord {
 };
 
 struct Effects {
-  std::vector<CounterDelta> counters;
+  CounterDeltas counters;
   std::vector<EnterpriseRecord> enterprises;
   std::vector<UnitRecord> units;
   std::vector<IpAssetRecord> ip_assets;
   std::vector<TalentRecord> talent;
   std::vector<ShipmentRecord> shipments;
+  // The day of the batch's event times, remembered from one event to the next.
+  DayCache days;
 };
 
 struct EventInput {
@@ -78,9 +120,6 @@ const std::vector<std::string>& HandledTypes();
 // Appends the effects of `event` to `out`. INVALID_ARGUMENT when the payload cannot be read
 // (the consumer dead-letters such an event); an unhandled type adds nothing.
 absl::Status AddEffects(const EventInput& event, const absl::TimeZone& zone, Effects* out);
-
-// "YYYY-MM-DD" of `t` in `zone`.
-std::string DayOf(absl::Time t, const absl::TimeZone& zone);
 
 }  // namespace parkline::statistics
 

@@ -52,7 +52,71 @@ TEST(EventEffectsTest, TheParkTimeZoneDecidesTheDay) {
   Effects e = EffectsOf("parkline.declarations.v1.DeclarationMatched", Matched("1.00000", "9610"),
                         At("2026-11-26T16:30:00Z"));
   ASSERT_FALSE(e.counters.empty());
-  EXPECT_EQ(e.counters[0].day, "2026-11-27");
+  EXPECT_EQ(e.counters.Rows()[0].day, "2026-11-27");
+}
+
+TEST(EventEffectsTest, TheRememberedDayIsTheDayOfEveryTimeEvenAcrossTransitions) {
+  // New York changes its offset twice a year; Shanghai has not since 1991.
+  for (const char* name : {"America/New_York", "Asia/Shanghai"}) {
+    absl::TimeZone zone;
+    ASSERT_TRUE(absl::LoadTimeZone(name, &zone));
+    DayCache days;
+    absl::Time start = At("2025-03-01T00:00:00Z");
+    // Every 7 minutes for a year, with now and then one hours late, and the transitions' own
+    // instants and the second before them.
+    std::vector<absl::Time> times;
+    for (absl::Time t = start; t < start + absl::Hours(24 * 366); t += absl::Minutes(7)) {
+      times.push_back(t);
+      if (times.size() % 97 == 0) times.push_back(t - absl::Hours(30));
+    }
+    absl::TimeZone::CivilTransition transition;
+    for (absl::Time t = start; zone.NextTransition(t, &transition) && t < times.back();) {
+      t = zone.At(transition.to).trans;
+      times.insert(times.end(), {t - absl::Seconds(1), t, t + absl::Nanoseconds(1)});
+    }
+    times.insert(times.end(), {At("1969-12-31T23:59:59.5Z"), absl::FromUnixSeconds(1LL << 62),
+                               absl::InfinitePast(), At("2026-01-01T00:00:00Z")});
+    for (absl::Time t : times) {
+      ASSERT_EQ(days.DayOf(t, zone), DayOf(t, zone)) << name << " " << t;
+    }
+  }
+}
+
+TEST(EventEffectsTest, TheSameCounterTwiceIsOneRowWithBothDeltas) {
+  Effects e;
+  for (const char* time :
+       {"2026-03-01T02:00:00Z", "2026-03-01T03:00:00Z", "2026-03-02T03:00:00Z"}) {
+    std::string payload = Matched("1.00000", "1210").SerializeAsString();
+    ASSERT_TRUE(AddEffects({"parkline.declarations.v1.DeclarationMatched", At(time), payload},
+                           Shanghai(), &e)
+                    .ok());
+  }
+  std::vector<CounterDelta> rows = e.counters.Rows();
+  // Two indicators on two days, park-wide and for the enterprise.
+  ASSERT_EQ(rows.size(), 8u);
+  EXPECT_EQ(rows[0].indicator, "declarations_matched");
+  EXPECT_EQ(rows[0].day, "2026-03-01");
+  EXPECT_EQ(rows[0].enterprise, "");
+  EXPECT_EQ(rows[0].delta, 2);
+  EXPECT_EQ(rows[1].enterprise, "3301960ABC");
+  EXPECT_EQ(rows[1].delta, 2);
+  EXPECT_EQ(rows[2].day, "2026-03-02");
+  EXPECT_EQ(rows[2].delta, 1);
+  EXPECT_EQ(rows[4].indicator, "trade_value_cny");
+  EXPECT_EQ(rows[4].delta, 200000);
+}
+
+TEST(EventEffectsTest, LabelsAreStoredInTheirCanonicalText) {
+  decl::DocumentReceived m;
+  m.set_kind(decl::DOCUMENT_KIND_WAYBILL);
+  m.set_direction(decl::DIRECTION_EXPORT);  // no mode: 9610
+  m.set_enterprise_code("3301960ABC");
+  Effects e = EffectsOf("parkline.declarations.v1.DocumentReceived", m, absl::Now());
+  ASSERT_EQ(e.counters.size(), 2u);
+  for (const CounterDelta& d : e.counters.Rows()) {
+    EXPECT_EQ(d.labels,
+              LabelsText({{"kind", "waybill"}, {"mode", "9610"}, {"direction", "export"}}));
+  }
 }
 
 TEST(EventEffectsTest,
@@ -60,8 +124,8 @@ TEST(EventEffectsTest,
   Effects e = EffectsOf("parkline.declarations.v1.DeclarationMatched",
                         Matched("1234.56789", "1210"), At("2026-03-01T02:00:00Z"));
   int64_t park_value = 0, enterprise_value = 0, park_count = 0;
-  for (const CounterDelta& d : e.counters) {
-    EXPECT_EQ(d.labels, (Labels{{"mode", "1210"}, {"direction", "import"}}));
+  for (const CounterDelta& d : e.counters.Rows()) {
+    EXPECT_EQ(ParseLabels(d.labels), (Labels{{"mode", "1210"}, {"direction", "import"}}));
     if (d.indicator == "trade_value_cny")
       (d.enterprise.empty() ? park_value : enterprise_value) += d.delta;
     if (d.indicator == "declarations_matched" && d.enterprise.empty()) park_count += d.delta;
@@ -106,9 +170,9 @@ TEST(EventEffectsTest, ReleaseTimeIsObservedInTheHistogram) {
   m.mutable_release_time()->set_seconds(1'800'000'000 + 1200);  // 20 minutes
   Effects e = EffectsOf("parkline.clearance.v1.ClearanceReleased", m, absl::Now());
   bool bucket = false;
-  for (const CounterDelta& d : e.counters) {
+  for (const CounterDelta& d : e.counters.Rows()) {
     if (d.indicator == "clearance_release_seconds_bucket") {
-      EXPECT_EQ(d.labels.at("le"), "3600");
+      EXPECT_EQ(ParseLabels(d.labels).at("le"), "3600");
       bucket = true;
     }
     if (d.indicator == "clearance_release_seconds_sum") {

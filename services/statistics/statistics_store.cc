@@ -1,7 +1,6 @@
 #include "statistics/statistics_store.h"
 
 #include <map>
-#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -23,29 +22,23 @@ std::pair<std::string, std::string> Range(const std::string& from, const std::st
 }  // namespace
 
 absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects) {
-  // (enterprise, indicator, labels, day) -> delta: a batch of thousands of events becomes a few
-  // writes.
-  std::map<std::tuple<std::string, std::string, std::string, std::string>, int64_t> merged;
-  for (const CounterDelta& d : effects.counters) {
-    merged[{d.enterprise, d.indicator, LabelsText(d.labels), d.day}] += d.delta;
-  }
+  // AddEffects merged the deltas already: one row per (enterprise, indicator, labels, day).
   // Many rows per statement: one round trip per hundred counters, not one per counter.
   constexpr size_t kRows = 100;
-  std::vector<
-      std::pair<const std::tuple<std::string, std::string, std::string, std::string>*, int64_t>>
-      park, enterprise;
-  for (const auto& [key, delta] : merged) {
-    (std::get<0>(key).empty() ? park : enterprise).push_back({&key, delta});
+  std::vector<CounterDelta> park, enterprise;
+  for (const CounterDelta& row : effects.counters.Rows()) {
+    (row.enterprise.empty() ? park : enterprise).push_back(row);
   }
   for (size_t begin = 0; begin < park.size(); begin += kRows) {
     std::string sql = "INSERT INTO stat_counter (indicator, labels, day, value) VALUES ";
     store::Params params;
     for (size_t i = begin; i < std::min(park.size(), begin + kRows); ++i) {
-      const auto& [unused, indicator, labels, day] = *park[i].first;
+      const CounterDelta& row = park[i];
       size_t n = params.size();
       absl::StrAppend(&sql, i == begin ? "" : ", ", "($", n + 1, ", $", n + 2, ", $", n + 3, ", $",
                       n + 4, ")");
-      params.insert(params.end(), {indicator, labels, day, park[i].second});
+      params.insert(params.end(), {std::string(row.indicator), std::string(row.labels),
+                                   std::string(row.day), row.delta});
     }
     sql +=
         " ON CONFLICT (indicator, labels, day) DO UPDATE SET value = stat_counter.value + "
@@ -57,11 +50,12 @@ absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects) {
         "INSERT INTO stat_enterprise_counter (enterprise, indicator, labels, day, value) VALUES ";
     store::Params params;
     for (size_t i = begin; i < std::min(enterprise.size(), begin + kRows); ++i) {
-      const auto& [code, indicator, labels, day] = *enterprise[i].first;
+      const CounterDelta& row = enterprise[i];
       size_t n = params.size();
       absl::StrAppend(&sql, i == begin ? "" : ", ", "($", n + 1, ", $", n + 2, ", $", n + 3, ", $",
                       n + 4, ", $", n + 5, ")");
-      params.insert(params.end(), {code, indicator, labels, day, enterprise[i].second});
+      params.insert(params.end(), {std::string(row.enterprise), std::string(row.indicator),
+                                   std::string(row.labels), std::string(row.day), row.delta});
     }
     sql +=
         " ON CONFLICT (enterprise, indicator, labels, day) DO UPDATE SET value = "
