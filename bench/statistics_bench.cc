@@ -2,7 +2,7 @@
 // plain librdkafka consumer, in one run, against the real local Kafka broker
 // (tools/kafka/kafka.sh start). Target (issue #5): aggregator >= 0.5 x raw.
 //
-//   build/bench/statistics_bench [events=200000] [max_batch=2000]
+//   build/bench/statistics_bench [events=200000] [max_batch=20000, the service's default]
 //
 // The events are the trade stream that dominates the park's volume: declarations matched and
 // rejected and documents received, in time order over 30 days (1 % late by up to two days), two
@@ -189,7 +189,7 @@ double Rate(int n, absl::Duration d) { return n / absl::ToDoubleSeconds(d); }
 
 int main(int argc, char** argv) {
   int n = argc > 1 ? std::atoi(argv[1]) : 200000;
-  int max_batch = argc > 2 ? std::atoi(argv[2]) : 2000;
+  int max_batch = argc > 2 ? std::atoi(argv[2]) : 20000;
   log::Init("statistics_bench", log::Level::kWarn);
   std::string topic = testing::UniqueTopic("bench-statistics");
   if (auto s = testing::CreateTopic(topic, 6); !s.ok()) {
