@@ -57,25 +57,28 @@ absl::StatusOr<std::vector<std::string>> DecodeIds(absl::string_view bytes) {
   return ids;
 }
 
-absl::StatusOr<int64_t> ReadPosition(store::Transaction& tx, absl::string_view consumer,
-                                     const PartitionId& partition) {
+absl::StatusOr<Position> ReadPosition(store::Transaction& tx, absl::string_view consumer,
+                                      const PartitionId& partition) {
   auto rows = tx.Query(
-      "SELECT next_offset FROM consumed_ranges WHERE consumer = $1 AND topic = $2 AND "
-      "kafka_partition = $3 ORDER BY first_offset DESC LIMIT 1",
+      "SELECT seq, next_offset FROM consumed_ranges WHERE consumer = $1 AND topic = $2 AND "
+      "kafka_partition = $3 ORDER BY seq DESC LIMIT 1",
       {std::string(consumer), partition.topic, int64_t{partition.partition}});
   if (!rows.ok()) return rows.status();
-  return rows->empty() ? -1 : rows->front().Int(0);
+  if (rows->empty()) return Position{};
+  return Position{rows->front().Int(0), rows->front().Int(1)};
 }
 
 absl::Status RecordRange(store::Transaction& tx, absl::string_view consumer,
-                         const PartitionId& partition, int64_t first, int64_t next,
-                         const std::vector<absl::string_view>& ids, int64_t applied_at) {
+                         const PartitionId& partition, const Position& after, int64_t first,
+                         int64_t next, const std::vector<absl::string_view>& ids,
+                         int64_t applied_at) {
   return tx
       .Execute(
-          "INSERT INTO consumed_ranges (consumer, topic, kafka_partition, first_offset, "
-          "next_offset, applied, event_ids, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-          {std::string(consumer), partition.topic, int64_t{partition.partition}, first, next,
-           static_cast<int64_t>(ids.size()), store::Blob{EncodeIds(ids)}, applied_at})
+          "INSERT INTO consumed_ranges (consumer, topic, kafka_partition, seq, first_offset, "
+          "next_offset, applied, event_ids, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+          "$9)",
+          {std::string(consumer), partition.topic, int64_t{partition.partition}, after.seq + 1,
+           first, next, static_cast<int64_t>(ids.size()), store::Blob{EncodeIds(ids)}, applied_at})
       .status();
 }
 
@@ -89,8 +92,8 @@ absl::StatusOr<std::vector<std::string>> ReadRecentIds(store::Transaction& tx,
   // A few rows at a time: a partition's ranges hold anything from one id to a whole batch.
   while (total < at_least) {
     auto rows = tx.Query(
-        "SELECT first_offset, event_ids FROM consumed_ranges WHERE consumer = $1 AND topic = $2 "
-        "AND kafka_partition = $3 AND first_offset < $4 ORDER BY first_offset DESC LIMIT 16",
+        "SELECT seq, event_ids FROM consumed_ranges WHERE consumer = $1 AND topic = $2 "
+        "AND kafka_partition = $3 AND seq < $4 ORDER BY seq DESC LIMIT 16",
         {std::string(consumer), partition.topic, int64_t{partition.partition}, below});
     if (!rows.ok()) return rows.status();
     for (const store::Row& row : *rows) {
@@ -114,7 +117,7 @@ absl::StatusOr<int64_t> ForgetRanges(store::Transaction& tx, absl::string_view c
                                      int64_t cutoff) {
   // Each partition's newest range is its position: it stays, however old.
   const std::string old_ranges =
-      "consumer = $1 AND applied_at < $2 AND first_offset < (SELECT MAX(r.first_offset) FROM "
+      "consumer = $1 AND applied_at < $2 AND seq < (SELECT MAX(r.seq) FROM "
       "consumed_ranges AS r WHERE r.consumer = consumed_ranges.consumer AND r.topic = "
       "consumed_ranges.topic AND r.kafka_partition = consumed_ranges.kafka_partition)";
   auto held = tx.Query(

@@ -2,8 +2,10 @@
 // effects (EventConsumer's batch mode).
 //
 // Every batch transaction appends, per partition it read, one row of `consumed_ranges`: the
-// offsets [first_offset, next_offset) it settled and the ids of the events it applied there. The
-// newest row of a partition is the consumer's position in it. A record below the position was
+// offsets [first_offset, next_offset) it settled and the ids of the events it applied there,
+// numbered 1, 2, 3 ... per partition (`seq`). The newest row of a partition is the consumer's
+// position in it; a rewind (the partition's offsets were reset) is a newer row whose range is
+// empty. A record below the position was
 // settled before and is skipped, without a lookup per id; because the position is read and
 // advanced in the transaction that applies the effects, two replicas that briefly both read a
 // partition (a rebalance) cannot both apply a record: the second one's transaction finds the
@@ -68,15 +70,20 @@ std::string EncodeIds(const std::vector<absl::string_view>& ids);
 // INVALID_ARGUMENT when the bytes are not such a list.
 absl::StatusOr<std::vector<std::string>> DecodeIds(absl::string_view bytes);
 
-// The consumer's position in `partition`: the offset after the last one it settled, or -1
-// when it never settled one there.
-absl::StatusOr<int64_t> ReadPosition(store::Transaction& tx, absl::string_view consumer,
-                                     const PartitionId& partition);
+// Where the consumer stands in a partition: its newest row.
+struct Position {
+  int64_t seq = 0;           // 0: no row yet
+  int64_t next_offset = -1;  // the offset after the last one settled; -1: none yet
+};
+absl::StatusOr<Position> ReadPosition(store::Transaction& tx, absl::string_view consumer,
+                                      const PartitionId& partition);
 
-// Appends [first, next) with the ids applied in it.
+// Appends the row after `after` ([first, next) with the ids applied in it), which becomes the
+// position. ALREADY_EXISTS when another writer appended after `after` first.
 absl::Status RecordRange(store::Transaction& tx, absl::string_view consumer,
-                         const PartitionId& partition, int64_t first, int64_t next,
-                         const std::vector<absl::string_view>& ids, int64_t applied_at);
+                         const PartitionId& partition, const Position& after, int64_t first,
+                         int64_t next, const std::vector<absl::string_view>& ids,
+                         int64_t applied_at);
 
 // The ids applied in `partition`, newest ranges first, until at least `at_least` ids (or every
 // range) are read; returned oldest first.

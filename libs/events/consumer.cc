@@ -89,11 +89,7 @@ class EventConsumer::Rebalance : public RdKafka::RebalanceCb {
   void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
                     std::vector<RdKafka::TopicPartition*>& partitions) override {
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
-      consumer->committed(partitions, 10000);
-      if (owner_.batch_handler_) owner_.ResumeAtPositions(partitions);
-      for (RdKafka::TopicPartition* tp : partitions) {
-        if (tp->offset() < 0) tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
-      }
+      owner_.SetStartOffsets(partitions);
       consumer->assign(partitions);
     } else {
       consumer->unassign();
@@ -318,14 +314,15 @@ void EventConsumer::Run() {
         OutOfRangeCounter()
             .Add({{"consumer", options_.group_id}, {"topic", message->topic_name()}})
             .Increment();
-        log::Error("consumer offset out of range: events were removed before they were read",
-                   {{"consumer", options_.group_id},
-                    {"topic", message->topic_name()},
-                    {"partition", static_cast<int64_t>(message->partition())},
-                    {"error", message->errstr()}});
-        std::unique_ptr<RdKafka::TopicPartition> tp(RdKafka::TopicPartition::create(
-            message->topic_name(), message->partition(), RdKafka::Topic::OFFSET_BEGINNING));
-        consumer_->seek(*tp, 5000);
+        log::Error(
+            "consumer offset out of range: events were removed before they were read, or the "
+            "partition was truncated or recreated",
+            {{"consumer", options_.group_id},
+             {"topic", message->topic_name()},
+             {"partition", static_cast<int64_t>(message->partition())},
+             {"error", message->errstr()}});
+        Restart(message->topic_name(), message->partition(),
+                RestartOffset(message->topic_name(), message->partition()));
         break;
       }
       default:
@@ -548,27 +545,30 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<EventView>& batc
   int duplicates = 0;
   // Per span: the ids the committed attempt applied there (Transact may run it again).
   std::vector<std::vector<absl::string_view>> applied(extent.size());
+  // Per span: the seq of the row the committed attempt appended, or -1.
+  std::vector<int64_t> appended(extent.size(), -1);
   std::vector<Window*> windows;
   for (const Span& span : extent) windows.push_back(&windows_[span.partition]);
   absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
     duplicates = 0;
     for (auto& ids : applied) ids.clear();
+    std::fill(appended.begin(), appended.end(), -1);
     // Where this consumer stands in each partition, read in this transaction: a replica that
     // settled the same records meanwhile has moved it (see applied_ranges.h).
-    std::vector<int64_t> positions;
+    std::vector<Position> positions;
     for (size_t s = 0; s < extent.size(); ++s) {
       auto position = ReadPosition(tx, options_.group_id, extent[s].partition);
       if (!position.ok()) return position.status();
       positions.push_back(*position);
       Window& window = *windows[s];
-      if (window.position != *position) {
+      if (window.seq != position->seq) {
         // Not where this process left it: a restart, or another replica had the partition.
         auto ids = ReadRecentIds(tx, options_.group_id, extent[s].partition,
                                  options_.recent_ids_per_partition);
         if (!ids.ok()) return ids.status();
         window.ids = std::make_unique<RecentIds>(options_.recent_ids_per_partition);
         for (const std::string& id : *ids) window.ids->Add(id);
-        window.position = *position;
+        window.seq = position->seq;
       }
     }
     // Events of a partition without a position yet may have been applied by this consumer
@@ -577,7 +577,7 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<EventView>& batc
     if (recorded_ids_) {
       std::vector<const EventView*> unpositioned;
       for (size_t i = 0; i < batch.size(); ++i) {
-        if (positions[at[i].span] < 0) unpositioned.push_back(&batch[i]);
+        if (positions[at[i].span].seq == 0) unpositioned.push_back(&batch[i]);
       }
       auto ids = RecordedIds(tx, unpositioned);
       if (!ids.ok()) return ids.status();
@@ -588,7 +588,7 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<EventView>& batc
     in_batch.reserve(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
       const size_t s = at[i].span;
-      if (at[i].offset < positions[s] || windows[s]->ids->Contains(batch[i].id) ||
+      if (at[i].offset < positions[s].next_offset || windows[s]->ids->Contains(batch[i].id) ||
           (!recorded.empty() && recorded.count(std::string(batch[i].id)) > 0) ||
           !in_batch.insert(batch[i].id).second) {
         duplicates++;  // settled before, a publisher's copy, or twice in this batch
@@ -610,22 +610,22 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<EventView>& batc
     }
     const int64_t now = absl::ToUnixMicros(absl::Now());
     for (size_t s = 0; s < extent.size(); ++s) {
-      const int64_t first = std::max(extent[s].first, positions[s]);
+      const int64_t first = std::max(extent[s].first, positions[s].next_offset);
       if (extent[s].next <= first) continue;  // every record of it settled before
-      if (auto r = RecordRange(tx, options_.group_id, extent[s].partition, first, extent[s].next,
-                               applied[s], now);
+      if (auto r = RecordRange(tx, options_.group_id, extent[s].partition, positions[s], first,
+                               extent[s].next, applied[s], now);
           !r.ok()) {
         return r;
       }
+      appended[s] = positions[s].seq + 1;
     }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   for (size_t s = 0; s < extent.size(); ++s) {
-    Window& window = *windows[s];
-    if (extent[s].next <= window.position) continue;
-    for (absl::string_view id : applied[s]) window.ids->Add(id);
-    window.position = extent[s].next;
+    if (appended[s] < 0) continue;
+    for (absl::string_view id : applied[s]) windows[s]->ids->Add(id);
+    windows[s]->seq = appended[s];
   }
   return duplicates;
 }
@@ -663,12 +663,21 @@ void EventConsumer::StoreOffsets(const Extent& extent) {
   consumer_->offsets_store(offsets);
 }
 
+void EventConsumer::SetStartOffsets(std::vector<RdKafka::TopicPartition*>& partitions) {
+  if (partitions.empty()) return;
+  consumer_->committed(partitions, 10000);
+  if (batch_handler_) ResumeAtPositions(partitions);
+  for (RdKafka::TopicPartition* tp : partitions) {
+    if (tp->offset() < 0) tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
+  }
+}
+
 void EventConsumer::ResumeAtPositions(std::vector<RdKafka::TopicPartition*>& partitions) {
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
     for (RdKafka::TopicPartition* tp : partitions) {
       auto position = ReadPosition(tx, options_.group_id, {tp->topic(), tp->partition()});
       if (!position.ok()) return position.status();
-      if (*position >= 0) tp->set_offset(*position);
+      if (position->next_offset >= 0) tp->set_offset(position->next_offset);
     }
     return absl::OkStatus();
   });
@@ -677,6 +686,70 @@ void EventConsumer::ResumeAtPositions(std::vector<RdKafka::TopicPartition*>& par
   if (!status.ok()) {
     log::Warn("positions not read; resuming at the committed offsets",
               {{"consumer", options_.group_id}, {"error", std::string(status.message())}});
+  }
+}
+
+int64_t EventConsumer::RestartOffset(const std::string& topic, int32_t partition) {
+  if (!batch_handler_) return RdKafka::Topic::OFFSET_BEGINNING;  // ids tell what was applied
+  int64_t low = 0, high = 0;
+  RdKafka::ErrorCode err = consumer_->query_watermark_offsets(topic, partition, &low, &high, 5000);
+  if (err != RdKafka::ERR_NO_ERROR) return RdKafka::Topic::OFFSET_BEGINNING;
+  // Beyond the end, the position is moved back to the end: the records below it are the ones
+  // applied before the log lost its tail. Moving it back further would apply them again, since
+  // only the last ids are remembered. (A recreated topic's first records are skipped too: the
+  // error says so, and the remedy is a rebuild.) Below the start, the lost records are gone and
+  // the next ones are above the position anyway.
+  bool beyond = false;
+  absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
+    PartitionId id{topic, partition};
+    auto position = ReadPosition(tx, options_.group_id, id);
+    if (!position.ok()) return position.status();
+    beyond = position->next_offset > high;
+    if (!beyond) return absl::OkStatus();
+    return RecordRange(tx, options_.group_id, id, *position, high, high, {},
+                       absl::ToUnixMicros(absl::Now()));
+  });
+  if (!status.ok()) {
+    log::Warn("position not moved back; reading from the beginning",
+              {{"consumer", options_.group_id}, {"error", std::string(status.message())}});
+    return RdKafka::Topic::OFFSET_BEGINNING;
+  }
+  if (beyond) {
+    log::Error("consumer position beyond the end of its partition: moved back to the end",
+               {{"consumer", options_.group_id},
+                {"topic", topic},
+                {"partition", static_cast<int64_t>(partition)},
+                {"end", high}});
+    return high;
+  }
+  return RdKafka::Topic::OFFSET_BEGINNING;
+}
+
+void EventConsumer::Restart(const std::string& topic, int32_t partition, int64_t offset) {
+  // librdkafka stops fetching a partition whose offset was out of range and refuses to seek it
+  // (ERR__STATE): the assignment is given again, the others at their current positions.
+  std::vector<RdKafka::TopicPartition*> parts;
+  RdKafka::ErrorCode err = consumer_->assignment(parts);
+  if (err == RdKafka::ERR_NO_ERROR) err = consumer_->position(parts);
+  if (err == RdKafka::ERR_NO_ERROR) {
+    std::vector<RdKafka::TopicPartition*> unstarted;
+    for (RdKafka::TopicPartition* tp : parts) {
+      if (tp->topic() == topic && tp->partition() == partition) {
+        tp->set_offset(offset);
+      } else if (tp->offset() < 0) {
+        unstarted.push_back(tp);  // not fetched yet: where a new assignment would start
+      }
+    }
+    SetStartOffsets(unstarted);
+    err = consumer_->assign(parts);
+  }
+  RdKafka::TopicPartition::destroy(parts);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    log::Error("consumer could not restart a partition after an offset out of range",
+               {{"consumer", options_.group_id},
+                {"topic", topic},
+                {"partition", static_cast<int64_t>(partition)},
+                {"error", RdKafka::err2str(err)}});
   }
 }
 

@@ -159,8 +159,17 @@ class EventConsumer {
   // ranges, looked up until its partition has a position).
   absl::StatusOr<std::set<std::string>> RecordedIds(store::Transaction& tx,
                                                     const std::vector<const EventView*>& events);
+  // Where assigned partitions start: at their committed offsets (batch mode: their positions in
+  // the database), else at the beginning.
+  void SetStartOffsets(std::vector<RdKafka::TopicPartition*>& partitions);
   // Sets each assigned partition's offset to its position in the database, where it has one.
   void ResumeAtPositions(std::vector<RdKafka::TopicPartition*>& partitions);
+  // A partition's offset was out of range: where to read it again. In batch mode, a position
+  // beyond the partition's end (the log was truncated) moves back to the end, so that the
+  // records written there next are applied.
+  int64_t RestartOffset(const std::string& topic, int32_t partition);
+  // Fetches `partition` again from `offset`.
+  void Restart(const std::string& topic, int32_t partition, int64_t offset);
   void Count(absl::string_view outcome, int n = 1);
   std::string Prefixed(absl::string_view topic) const;
   absl::Status DeadLetter(RdKafka::Message& message, absl::string_view reason);
@@ -183,7 +192,7 @@ class EventConsumer {
   bool recorded_ids_ = false;
   // Batch mode: per partition, the recently applied ids and the position they reach.
   struct Window {
-    int64_t position = -2;  // -2: not loaded
+    int64_t seq = -1;  // the position's row they reach; -1: not loaded
     std::unique_ptr<RecentIds> ids;
   };
   std::map<PartitionId, Window> windows_;

@@ -58,12 +58,13 @@ CREATE TABLE consumed_ranges (
   consumer TEXT NOT NULL,
   topic TEXT NOT NULL,
   kafka_partition BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
   first_offset BIGINT NOT NULL,
   next_offset BIGINT NOT NULL,
   applied BIGINT NOT NULL,
   event_ids {{blob}} NOT NULL,
   applied_at BIGINT NOT NULL,
-  PRIMARY KEY (consumer, topic, kafka_partition, first_offset)
+  PRIMARY KEY (consumer, topic, kafka_partition, seq)
 );
 )sql"}};
   if (auto s = store::ApplyMigrations(db, "events", kMigrations); !s.ok()) return s;

@@ -356,6 +356,42 @@ TEST_P(ConsumerTest, InBatchesIdsRecordedOneByOneBeforeAreStillRecognised) {
   EXPECT_EQ(Query("SELECT MIN(seq) FROM effects"), 10);
 }
 
+// A position beyond the partition's end (its log lost a tail that this consumer had applied) is
+// an error, then moves back to the end: the records written there next are applied, the ones
+// below are not applied again.
+TEST_P(ConsumerTest, InBatchesAPositionBeyondThePartitionsEndMovesBackToIt) {
+  std::vector<Record> before;
+  for (int i = 0; i < 20; ++i) before.push_back(ToRecord(Event(i)));
+  Send(before);
+  ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) -> absl::Status {
+                   for (int32_t p = 0; p < 3; ++p) {
+                     auto s = RecordRange(tx, group_, {topic_, p}, Position{}, 0, 1000, {},
+                                          absl::ToUnixMicros(absl::Now()));
+                     if (!s.ok()) return s;
+                   }
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  auto consumer = NewConsumer(true);
+  ASSERT_TRUE(consumer->Start().ok());
+  const std::string moved_back =
+      "SELECT COUNT(*) FROM consumed_ranges WHERE seq = 2 AND consumer = '" + group_ + "'";
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (Query(moved_back) < 3 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+  ASSERT_EQ(Query(moved_back), 3);
+  std::vector<Record> after;
+  for (int i = 20; i < 30; ++i) after.push_back(ToRecord(Event(i)));
+  Send(after);
+  WaitForEffects(10);
+  absl::SleepFor(absl::Seconds(1));
+  consumer->Stop();
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 10);
+  EXPECT_EQ(Query("SELECT MIN(seq) FROM effects"), 20);
+  EXPECT_EQ(Query("SELECT SUM(next_offset) FROM consumed_ranges WHERE seq = 2 AND consumer = '" +
+                  group_ + "'"),
+            20);  // each moved back to its end: 20 records in all
+}
+
 // Old ranges go with the ids' retention, except each partition's newest: it is the position.
 TEST_P(ConsumerTest, InBatchesOldRangesAreForgottenButNotThePositions) {
   const int64_t now = absl::ToUnixMicros(absl::Now());
@@ -374,7 +410,11 @@ TEST_P(ConsumerTest, InBatchesOldRangesAreForgottenButNotThePositions) {
                                                         {group_, 2, 5, 9, now},
                                                         {"another-consumer", 0, 0, 5, 0},
                                                         {"another-consumer", 0, 5, 7, 0}}) {
-                     auto s = RecordRange(tx, r.consumer, {topic_, r.partition}, r.first, r.next,
+                     // A topic this consumer no longer reads, so that only retention changes it.
+                     PartitionId partition{topic_ + "-before", r.partition};
+                     auto after = ReadPosition(tx, r.consumer, partition);
+                     if (!after.ok()) return after.status();
+                     auto s = RecordRange(tx, r.consumer, partition, *after, r.first, r.next,
                                           {"a", "b"}, r.applied_at);
                      if (!s.ok()) return s;
                    }
@@ -388,7 +428,7 @@ TEST_P(ConsumerTest, InBatchesOldRangesAreForgottenButNotThePositions) {
   while (Query(mine) > 4 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
   consumer->Stop();
   EXPECT_EQ(Query(mine), 4);  // partition 0's newest, partition 1's only, partition 2's two
-  EXPECT_EQ(Query(mine + " AND kafka_partition = 0 AND first_offset = 20"), 1);
+  EXPECT_EQ(Query(mine + " AND kafka_partition = 0 AND first_offset = 20 AND seq = 3"), 1);
   EXPECT_EQ(Query("SELECT COUNT(*) FROM consumed_ranges WHERE consumer = 'another-consumer'"), 2);
   EXPECT_EQ(Outcomes("applied"), 0);
 }
