@@ -95,6 +95,29 @@ class ConsumerTest : public ::testing::TestWithParam<std::string> {
     return consumer;
   }
 
+  // Events `from` .. `to` - 1.
+  std::vector<Envelope> Events(int from, int to) {
+    std::vector<Envelope> out;
+    for (int i = from; i < to; ++i) out.push_back(Event(i));
+    return out;
+  }
+  static std::vector<Record> Records(const std::vector<Envelope>& events) {
+    std::vector<Record> out;
+    for (const Envelope& e : events) out.push_back(ToRecord(e));
+    return out;
+  }
+
+  // Runs a consumer until `n` effects exist, and a second more: time for any wrong second
+  // application to show.
+  void ConsumeUntil(int64_t n, bool batch = false,
+                    std::map<std::string, std::string> overrides = {}) {
+    auto consumer = NewConsumer(batch, std::move(overrides));
+    ASSERT_TRUE(consumer->Start().ok());
+    WaitForEffects(n);
+    absl::SleepFor(absl::Seconds(1));
+    consumer->Stop();
+  }
+
   void ExpectEachEventAppliedOnceAndOnlyBadRecordsDeadLettered(bool batch);
   void ExpectTwoMembersToApplyEachEventOnce(bool batch);
 
@@ -195,23 +218,10 @@ TEST_P(ConsumerTest, InBatchesAppliesEachEventOnceAndDeadLettersOnlyTheBadOnes) 
 }
 
 TEST_P(ConsumerTest, ARestartedConsumerResumesWithoutReapplying) {
-  std::vector<Record> first;
-  for (int i = 0; i < 20; ++i) first.push_back(ToRecord(Event(i)));
-  Send(first);
-  {
-    auto consumer = NewConsumer();
-    ASSERT_TRUE(consumer->Start().ok());
-    WaitForEffects(20);
-    consumer->Stop();
-  }
-  std::vector<Record> second;
-  for (int i = 20; i < 30; ++i) second.push_back(ToRecord(Event(i)));
-  Send(second);
-  auto consumer = NewConsumer();
-  ASSERT_TRUE(consumer->Start().ok());
-  WaitForEffects(30);
-  absl::SleepFor(absl::Seconds(1));
-  consumer->Stop();
+  Send(Records(Events(0, 20)));
+  ConsumeUntil(20);
+  Send(Records(Events(20, 30)));
+  ConsumeUntil(30);
   EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 30);
   EXPECT_EQ(Query("SELECT COUNT(DISTINCT seq) FROM effects"), 30);
 }
@@ -229,9 +239,7 @@ void ConsumerTest::ExpectTwoMembersToApplyEachEventOnce(bool batch) {
   Send(records);
   WaitForEffects(200);
   one->Stop();  // a rebalance hands its partitions to the other member mid-stream
-  std::vector<Record> more;
-  for (int i = 200; i < 250; ++i) more.push_back(ToRecord(Event(i)));
-  Send(more);
+  Send(Records(Events(200, 250)));
   WaitForEffects(250);
   absl::SleepFor(absl::Seconds(1));
   two->Stop();
@@ -257,9 +265,7 @@ TEST_P(ConsumerTest, InBatchesTwoReadersOfEveryRecordApplyEachEventOnce) {
   ASSERT_TRUE(one->Start().ok());
   ASSERT_TRUE(two->Start().ok());
   for (int round = 0; round < 4; ++round) {
-    std::vector<Record> records;
-    for (int i = round * 50; i < (round + 1) * 50; ++i) records.push_back(ToRecord(Event(i)));
-    Send(records);
+    Send(Records(Events(round * 50, (round + 1) * 50)));
   }
   WaitForEffects(200);
   absl::SleepFor(absl::Seconds(2));
@@ -273,23 +279,10 @@ TEST_P(ConsumerTest, InBatchesTwoReadersOfEveryRecordApplyEachEventOnce) {
 // reading again what it applied.
 TEST_P(ConsumerTest, InBatchesAConsumerResumesAtItsPositionsNotAtKafkasOffsets) {
   const std::map<std::string, std::string> no_commits = {{"enable.auto.commit", "false"}};
-  std::vector<Record> first;
-  for (int i = 0; i < 20; ++i) first.push_back(ToRecord(Event(i)));
-  Send(first);
-  {
-    auto consumer = NewConsumer(true, no_commits);
-    ASSERT_TRUE(consumer->Start().ok());
-    WaitForEffects(20);
-    consumer->Stop();
-  }
-  std::vector<Record> second;
-  for (int i = 20; i < 30; ++i) second.push_back(ToRecord(Event(i)));
-  Send(second);
-  auto consumer = NewConsumer(true, no_commits);
-  ASSERT_TRUE(consumer->Start().ok());
-  WaitForEffects(30);
-  absl::SleepFor(absl::Seconds(1));
-  consumer->Stop();
+  Send(Records(Events(0, 20)));
+  ConsumeUntil(20, true, no_commits);
+  Send(Records(Events(20, 30)));
+  ConsumeUntil(30, true, no_commits);
   EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 30);
   EXPECT_EQ(Query("SELECT COUNT(DISTINCT seq) FROM effects"), 30);
   EXPECT_EQ(Outcomes("duplicate"), 0) << "the first 20 were read again";
@@ -299,28 +292,13 @@ TEST_P(ConsumerTest, InBatchesAConsumerResumesAtItsPositionsNotAtKafkasOffsets) 
 // A publisher's copy is the same event at a new offset: after a restart the consumer still
 // knows the ids it applied last, from its database.
 TEST_P(ConsumerTest, InBatchesAPublishersCopyIsRecognisedAfterARestart) {
-  std::vector<Envelope> events;
-  std::vector<Record> first;
-  for (int i = 0; i < 20; ++i) {
-    events.push_back(Event(i));
-    first.push_back(ToRecord(events.back()));
-  }
-  Send(first);
-  {
-    auto consumer = NewConsumer(true);
-    ASSERT_TRUE(consumer->Start().ok());
-    WaitForEffects(20);
-    consumer->Stop();
-  }
-  std::vector<Record> again;
-  for (int i = 0; i < 10; ++i) again.push_back(ToRecord(events[i]));
-  for (int i = 20; i < 25; ++i) again.push_back(ToRecord(Event(i)));
-  Send(again);
-  auto consumer = NewConsumer(true);
-  ASSERT_TRUE(consumer->Start().ok());
-  WaitForEffects(25);
-  absl::SleepFor(absl::Seconds(1));
-  consumer->Stop();
+  std::vector<Envelope> events = Events(0, 20);
+  Send(Records(events));
+  ConsumeUntil(20, true);
+  std::vector<Envelope> again(events.begin(), events.begin() + 10);
+  for (Envelope& e : Events(20, 25)) again.push_back(std::move(e));
+  Send(Records(again));
+  ConsumeUntil(25, true);
   EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 25);
   EXPECT_EQ(Query("SELECT COUNT(DISTINCT seq) FROM effects"), 25);
 }
@@ -328,12 +306,7 @@ TEST_P(ConsumerTest, InBatchesAPublishersCopyIsRecognisedAfterARestart) {
 // A consumer upgraded from recording a row per id: until a partition has a position, its events
 // are looked up among those rows (they may come again from Kafka's last committed offset).
 TEST_P(ConsumerTest, InBatchesIdsRecordedOneByOneBeforeAreStillRecognised) {
-  std::vector<Envelope> events;
-  std::vector<Record> records;
-  for (int i = 0; i < 20; ++i) {
-    events.push_back(Event(i));
-    records.push_back(ToRecord(events.back()));
-  }
+  std::vector<Envelope> events = Events(0, 20);
   ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) -> absl::Status {
                    for (int i = 0; i < 10; ++i) {
                      auto s = tx.Execute(
@@ -346,12 +319,8 @@ TEST_P(ConsumerTest, InBatchesIdsRecordedOneByOneBeforeAreStillRecognised) {
                    return absl::OkStatus();
                  })
                   .ok());
-  Send(records);
-  auto consumer = NewConsumer(true);
-  ASSERT_TRUE(consumer->Start().ok());
-  WaitForEffects(10);
-  absl::SleepFor(absl::Seconds(1));
-  consumer->Stop();
+  Send(Records(events));
+  ConsumeUntil(10, true);
   EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 10);
   EXPECT_EQ(Query("SELECT MIN(seq) FROM effects"), 10);
 }
@@ -360,9 +329,7 @@ TEST_P(ConsumerTest, InBatchesIdsRecordedOneByOneBeforeAreStillRecognised) {
 // an error, then moves back to the end: the records written there next are applied, the ones
 // below are not applied again.
 TEST_P(ConsumerTest, InBatchesAPositionBeyondThePartitionsEndMovesBackToIt) {
-  std::vector<Record> before;
-  for (int i = 0; i < 20; ++i) before.push_back(ToRecord(Event(i)));
-  Send(before);
+  Send(Records(Events(0, 20)));
   ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) -> absl::Status {
                    for (int32_t p = 0; p < 3; ++p) {
                      auto s = RecordRange(tx, group_, {topic_, p}, Position{}, 0, 1000, {},
@@ -379,9 +346,7 @@ TEST_P(ConsumerTest, InBatchesAPositionBeyondThePartitionsEndMovesBackToIt) {
   absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (Query(moved_back) < 3 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
   ASSERT_EQ(Query(moved_back), 3);
-  std::vector<Record> after;
-  for (int i = 20; i < 30; ++i) after.push_back(ToRecord(Event(i)));
-  Send(after);
+  Send(Records(Events(20, 30)));
   WaitForEffects(10);
   absl::SleepFor(absl::Seconds(1));
   consumer->Stop();
