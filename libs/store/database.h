@@ -75,6 +75,15 @@ class Database {
   // (up to a few times), so `fn` must have no effect outside the transaction.
   virtual absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn) = 0;
 
+  // Like Transact, except that the commit does not wait for the disk: a crash of the machine
+  // (not of the process) may lose the last such transactions, whole and in order, never part
+  // of one. Only for state that records where it stands in a log it is derived from (a batch
+  // consumer's effects and positions), so that what is lost is read again from the log. Saves
+  // a flush per transaction (SQLite synchronous=NORMAL in WAL mode; PostgreSQL
+  // synchronous_commit off).
+  virtual absl::Status TransactWithoutFlush(
+      const std::function<absl::Status(Transaction&)>& fn) = 0;
+
   // Like Transact for reads only: a consistent snapshot, never blocks writers.
   virtual absl::Status Read(const std::function<absl::Status(Transaction&)>& fn) = 0;
 

@@ -241,6 +241,10 @@ class PostgresDatabase : public Database {
     return Run("BEGIN ISOLATION LEVEL SERIALIZABLE", fn);
   }
 
+  absl::Status TransactWithoutFlush(const std::function<absl::Status(Transaction&)>& fn) override {
+    return Run("BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL synchronous_commit TO OFF", fn);
+  }
+
   absl::Status Read(const std::function<absl::Status(Transaction&)>& fn) override {
     return Run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn);
   }

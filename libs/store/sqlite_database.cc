@@ -197,8 +197,13 @@ class SqliteDatabase : public Database {
  public:
   explicit SqliteDatabase(std::vector<std::unique_ptr<Connection>> pool) : pool_(std::move(pool)) {}
 
+  // synchronous is a setting of the connection: every write transaction sets its own.
   absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn) override {
-    return Run("BEGIN IMMEDIATE", fn);
+    return Run("PRAGMA synchronous=FULL; BEGIN IMMEDIATE", fn);
+  }
+
+  absl::Status TransactWithoutFlush(const std::function<absl::Status(Transaction&)>& fn) override {
+    return Run("PRAGMA synchronous=NORMAL; BEGIN IMMEDIATE", fn);
   }
 
   absl::Status Read(const std::function<absl::Status(Transaction&)>& fn) override {

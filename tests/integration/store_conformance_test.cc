@@ -85,6 +85,44 @@ TEST_P(StoreTest, ErrorRollsBackTheWholeTransaction) {
   EXPECT_EQ(Count("items"), 0);
 }
 
+// A transaction that need not wait for the disk commits and rolls back as any other, and the
+// ordinary transactions after it on the same connections wait for the disk again.
+TEST_P(StoreTest, ATransactionWithoutFlushLeavesTheOthersFlushed) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  const std::string setting =
+      GetParam() == "sqlite" ? "PRAGMA synchronous" : "SHOW synchronous_commit";
+  auto read_setting = [&](Transaction& tx, std::string* out) -> absl::Status {
+    auto rows = tx.Query(setting);
+    if (!rows.ok()) return rows.status();
+    *out = rows->front().IsNull(0) ? "" : rows->front().Text(0);
+    if (out->empty()) *out = std::to_string(rows->front().Int(0));
+    return absl::OkStatus();
+  };
+  std::string during, after;
+  ASSERT_TRUE(db_->TransactWithoutFlush([&](Transaction& tx) -> absl::Status {
+                   auto r = tx.Execute("INSERT INTO items (name) VALUES ('a')");
+                   if (!r.ok()) return r.status();
+                   return read_setting(tx, &during);
+                 })
+                  .ok());
+  EXPECT_EQ(db_->TransactWithoutFlush([](Transaction& tx) -> absl::Status {
+                 auto r = tx.Execute("INSERT INTO items (name) VALUES ('b')");
+                 if (!r.ok()) return r.status();
+                 return absl::AbortedError("changed my mind");
+               })
+                .code(),
+            absl::StatusCode::kAborted);
+  ASSERT_TRUE(db_->Transact([&](Transaction& tx) { return read_setting(tx, &after); }).ok());
+  EXPECT_EQ(Count("items"), 1);
+  if (GetParam() == "sqlite") {
+    EXPECT_EQ(during, "1");  // NORMAL
+    EXPECT_EQ(after, "2");   // FULL
+  } else {
+    EXPECT_EQ(during, "off");
+    EXPECT_EQ(after, "on");
+  }
+}
+
 TEST_P(StoreTest, ConstraintViolationsAreClearErrors) {
   ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
   auto insert = [&](const std::string& name, int64_t qty) {
