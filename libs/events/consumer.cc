@@ -673,7 +673,11 @@ void EventConsumer::StoreOffsets(const Extent& extent) {
 
 void EventConsumer::SetStartOffsets(std::vector<RdKafka::TopicPartition*>& partitions) {
   if (partitions.empty()) return;
-  consumer_->committed(partitions, 10000);
+  for (RdKafka::TopicPartition* tp : partitions) tp->set_offset(RdKafka::Topic::OFFSET_INVALID);
+  // Kafka's committed offsets are a per-event consumer's place. A batch consumer's only count
+  // from before it kept positions: since, they may pass positions that a machine crash took
+  // back (TransactWithoutFlush), and starting there would skip what was lost.
+  if (!batch_handler_ || recorded_ids_) consumer_->committed(partitions, 10000);
   if (batch_handler_) ResumeAtPositions(partitions);
   for (RdKafka::TopicPartition* tp : partitions) {
     if (tp->offset() < 0) tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
@@ -681,19 +685,25 @@ void EventConsumer::SetStartOffsets(std::vector<RdKafka::TopicPartition*>& parti
 }
 
 void EventConsumer::ResumeAtPositions(std::vector<RdKafka::TopicPartition*>& partitions) {
-  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    for (RdKafka::TopicPartition* tp : partitions) {
-      auto position = ReadPosition(tx, options_.group_id, {tp->topic(), tp->partition()});
-      if (!position.ok()) return position.status();
-      if (position->next_offset >= 0) tp->set_offset(position->next_offset);
-    }
-    return absl::OkStatus();
-  });
-  // Kafka's committed offsets never pass the positions (they are stored after the commit), so
-  // starting there only reads again what the transactions will skip.
-  if (!status.ok()) {
-    log::Warn("positions not read; resuming at the committed offsets",
-              {{"consumer", options_.group_id}, {"error", std::string(status.message())}});
+  absl::Status status;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    if (attempt > 0) absl::SleepFor(absl::Milliseconds(100) * attempt);
+    status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+      for (RdKafka::TopicPartition* tp : partitions) {
+        auto position = ReadPosition(tx, options_.group_id, {tp->topic(), tp->partition()});
+        if (!position.ok()) return position.status();
+        if (position->next_offset >= 0) tp->set_offset(position->next_offset);
+      }
+      return absl::OkStatus();
+    });
+    if (status.ok()) return;
+  }
+  // Reading from the beginning costs time, never an effect: the transactions skip what lies
+  // below the positions.
+  log::Warn("positions not read; reading the partitions from the beginning",
+            {{"consumer", options_.group_id}, {"error", std::string(status.message())}});
+  for (RdKafka::TopicPartition* tp : partitions) {
+    tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
   }
 }
 

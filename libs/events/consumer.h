@@ -19,7 +19,8 @@
 // A group that starts without a committed offset reads from the beginning. An offset that is out
 // of range (retention removed events the group had not read) is never skipped quietly: it is
 // logged as an error and counted in parkline_consumer_offset_out_of_range_total, then the
-// consumer resumes from the earliest event still retained.
+// consumer resumes from the earliest event still retained (batch mode: from the partition's end
+// when its position lies beyond it, see RestartOffset).
 //
 // Batch mode (OnBatch, for high-volume consumers such as statistics): up to max_batch records
 // that are already waiting are applied together, in one transaction. Instead of a row per
@@ -36,7 +37,7 @@
 // ConsumerOptions::id_retention (30 days), longer than any redelivery;
 // parkline_consumer_ids_forgotten_total counts the ids deleted.
 //
-// One background thread; On() or OnBatch() before Start().
+// One background thread (two in batch mode); On() or OnBatch() before Start().
 #ifndef PARKLINE_EVENTS_CONSUMER_H_
 #define PARKLINE_EVENTS_CONSUMER_H_
 
@@ -52,7 +53,6 @@
 #include <thread>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"

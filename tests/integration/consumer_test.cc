@@ -289,6 +289,21 @@ TEST_P(ConsumerTest, InBatchesAConsumerResumesAtItsPositionsNotAtKafkasOffsets) 
   EXPECT_EQ(Outcomes("applied"), 30);
 }
 
+// A batch transaction does not wait for the disk: a machine crash may take back its effects and
+// positions while Kafka keeps the offsets committed after it. The records are applied again.
+TEST_P(ConsumerTest, InBatchesTransactionsLostInACrashAreAppliedAgain) {
+  Send(Records(Events(0, 20)));
+  ConsumeUntil(20, true);  // Kafka's offsets committed at the end of every partition
+  ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) -> absl::Status {
+                   if (auto s = tx.Execute("DELETE FROM effects"); !s.ok()) return s.status();
+                   return tx.Execute("DELETE FROM consumed_ranges").status();
+                 })
+                  .ok());
+  ConsumeUntil(20, true);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 20);
+  EXPECT_EQ(Query("SELECT COUNT(DISTINCT seq) FROM effects"), 20);
+}
+
 // A publisher's copy is the same event at a new offset: after a restart the consumer still
 // knows the ids it applied last, from its database.
 TEST_P(ConsumerTest, InBatchesAPublishersCopyIsRecognisedAfterARestart) {
