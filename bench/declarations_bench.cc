@@ -9,15 +9,17 @@
 //
 // Every level runs C client threads (C = 1, 16, 64), each a blocking loop of unary calls over one
 // channel that all threads share (one HTTP/2 connection, as one ERP client would hold), for the
-// given seconds or kMaxRequests calls, whichever ends first, after a warm-up. Each SubmitOrder
-// carries a distinct order (MakeImportSet(base + i)); each echo carries the serialized order of
-// the same set, so both sides build and send the same bytes. Building a request is not timed in
-// the latency, but it is in the throughput, on both sides alike.
+// given seconds or kMaxRequests calls, whichever ends first, after a warm-up. The echo and the
+// service take turns at each level, in three rounds each (see MeasurePaired), and the ratio is
+// the median of the rounds' ratios. Each SubmitOrder carries a distinct order (MakeImportSet(base
+// + i)); each echo carries the serialized order of the same set, so both sides build and send the
+// same bytes. Building a request is not timed in the latency, but it is in the throughput, on
+// both sides alike.
 //
 // Prints per level: documents (or echoes) per second, p50 and p99 latency, and the ratio to the
-// echo at the same concurrency; then where the CPU went during each level (/proc: host, this
-// process, the service and its busiest thread, PostgreSQL, the rest of the machine) and
-// PostgreSQL's transaction counts; then whether the target (at least 0.6x the echo at
+// echo at the same concurrency, in the same rounds; then where the CPU went during each level
+// (/proc: host, this process, the service and its busiest thread, PostgreSQL, the rest of the
+// machine) and PostgreSQL's transaction counts; then whether the target (at least 0.6x the echo at
 // concurrency 64) is met. A benchmark, not a test: it exits 0 whenever it could measure.
 #include <signal.h>
 #include <unistd.h>
@@ -77,6 +79,7 @@ using Enterprises = testing::ServiceUnderTest<ev1::EnterpriseService>;
 constexpr int kConcurrencies[] = {1, 16, 64};
 constexpr int64_t kMaxRequests = 2'000'000;  // per level, beside the time bound
 constexpr double kTarget = 0.6;              // x echo at concurrency 64
+constexpr int kRounds = 3;                   // paired echo/service rounds per level
 
 // The yardstick: a sync gRPC service that copies its request back.
 class EchoService final : public bv1::Echo::Service {
@@ -164,6 +167,11 @@ struct LevelResult {
   // (pg_stat_database, which a busy backend flushes about once a second). Every transaction of
   // the service counts, not only the group commits: the relay's and the lease's probes too.
   int64_t pg_commits = -1, pg_rollbacks = -1;
+  // The time the level's calls ran (all rounds together).
+  double seconds = 0;
+  // The CPU shares above times the seconds each round measured them, summed over the rounds
+  // (AddWeightedUsage), until FinishWeightedUsage divides them.
+  double weighted_seconds = 0;
 };
 
 // CPU and transaction counters at one moment (see LevelResult).
@@ -288,6 +296,40 @@ void AddUsage(LevelResult& r, const Usage& before, const Usage& after) {
   }
 }
 
+// Adds the CPU shares of one round (`usage`, measured over `seconds`) to `total`.
+void AddWeightedUsage(LevelResult& total, const LevelResult& usage, double seconds) {
+  auto add = [&](double& sum, double share) {
+    if (share < 0) return;  // not measured
+    sum = std::max(sum, 0.0) + share * seconds;
+  };
+  bool first = total.weighted_seconds == 0;
+  if (first) {
+    total.host_cpu = total.iowait = total.bench_cpu = total.service_cpu = -1;
+    total.service_top_thread = total.postgres_cpu = total.postgres_top_process = -1;
+  }
+  add(total.host_cpu, usage.host_cpu);
+  add(total.iowait, usage.iowait);
+  add(total.bench_cpu, usage.bench_cpu);
+  add(total.service_cpu, usage.service_cpu);
+  add(total.service_top_thread, usage.service_top_thread);
+  add(total.postgres_cpu, usage.postgres_cpu);
+  add(total.postgres_top_process, usage.postgres_top_process);
+  if (usage.pg_commits >= 0) {
+    total.pg_commits = std::max<int64_t>(total.pg_commits, 0) + usage.pg_commits;
+    total.pg_rollbacks = std::max<int64_t>(total.pg_rollbacks, 0) + usage.pg_rollbacks;
+  }
+  total.weighted_seconds += seconds;
+}
+
+void FinishWeightedUsage(LevelResult& total) {
+  if (total.weighted_seconds <= 0) return;
+  for (double* share :
+       {&total.host_cpu, &total.iowait, &total.bench_cpu, &total.service_cpu,
+        &total.service_top_thread, &total.postgres_cpu, &total.postgres_top_process}) {
+    if (*share >= 0) *share /= total.weighted_seconds;
+  }
+}
+
 double Percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
   size_t i = static_cast<size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
@@ -296,8 +338,9 @@ double Percentile(const std::vector<double>& sorted, double p) {
 
 // Runs `concurrency` blocking client threads for `duration` (or kMaxRequests calls); request
 // numbers come from `next`, so that no two calls of one target ever send the same document.
+// The latencies of the calls that succeeded go to `latencies` when given.
 LevelResult Drive(const ClientFactory& factory, int concurrency, absl::Duration duration,
-                  std::atomic<int>& next) {
+                  std::atomic<int>& next, std::vector<double>* latencies = nullptr) {
   struct PerThread {
     std::vector<double> latencies_ms;
     int64_t errors = 0;
@@ -339,22 +382,82 @@ LevelResult Drive(const ClientFactory& factory, int concurrency, absl::Duration 
   }
   std::sort(all.begin(), all.end());
   r.ok = static_cast<int64_t>(all.size());
-  r.per_second = static_cast<double>(r.ok) / absl::ToDoubleSeconds(elapsed);
+  r.seconds = absl::ToDoubleSeconds(elapsed);
+  r.per_second = static_cast<double>(r.ok) / r.seconds;
   r.p50_ms = Percentile(all, 0.50);
   r.p99_ms = Percentile(all, 0.99);
+  if (latencies != nullptr) *latencies = std::move(all);
   return r;
 }
 
-// A warm-up (connections, server threads, caches), then every concurrency level.
-std::vector<LevelResult> Measure(const ClientFactory& factory, absl::Duration per_level,
-                                 std::atomic<int>& next, const Watch& watch = {}) {
-  Drive(factory, 16, absl::Seconds(1), next);
-  std::vector<LevelResult> levels;
+// Adds `round` to `total`, which sums the calls, errors and time of every round of a level.
+void Accumulate(LevelResult& total, const LevelResult& round, std::vector<double>& latencies,
+                std::vector<double> round_latencies) {
+  total.concurrency = round.concurrency;
+  total.ok += round.ok;
+  total.errors += round.errors;
+  if (total.first_error.empty()) total.first_error = round.first_error;
+  total.seconds += round.seconds;
+  latencies.insert(latencies.end(), round_latencies.begin(), round_latencies.end());
+}
+
+void Finish(LevelResult& total, std::vector<double>& latencies) {
+  std::sort(latencies.begin(), latencies.end());
+  total.per_second = total.seconds > 0 ? static_cast<double>(total.ok) / total.seconds : 0;
+  total.p50_ms = Percentile(latencies, 0.50);
+  total.p99_ms = Percentile(latencies, 0.99);
+}
+
+double Median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+// The echo and the service at the same concurrency, in kRounds alternating rounds (echo, then
+// service) of `per_level / kRounds` each, so that both meet the same machine: this one's speed
+// drifts by a third from minute to minute, which alone moved a ratio of figures measured a
+// minute apart between 0.23 and 0.43. The ratio is the median of the rounds' ratios.
+struct PairedLevel {
+  LevelResult echo;
+  LevelResult service;
+  double ratio = 0;          // the median of the rounds'
+  double low = 0, high = 0;  // the rounds' lowest and highest
+};
+
+// A warm-up of each (connections, server threads, caches), then every concurrency level.
+std::vector<PairedLevel> MeasurePaired(const ClientFactory& echo, std::atomic<int>& echo_next,
+                                       const ClientFactory& service, std::atomic<int>& next,
+                                       absl::Duration per_level, const Watch& watch) {
+  Drive(echo, 16, absl::Seconds(1), echo_next);
+  Drive(service, 16, absl::Seconds(1), next);
+  std::vector<PairedLevel> levels;
   for (int c : kConcurrencies) {
-    Usage before = Sample(watch);
-    LevelResult r = Drive(factory, c, per_level, next);
-    AddUsage(r, before, Sample(watch));
-    levels.push_back(r);
+    PairedLevel level;
+    std::vector<double> echo_latencies, service_latencies, ratios;
+    for (int round = 0; round < kRounds; ++round) {
+      std::vector<double> latencies;
+      LevelResult e = Drive(echo, c, per_level / kRounds, echo_next, &latencies);
+      Accumulate(level.echo, e, echo_latencies, std::move(latencies));
+      Usage before = Sample(watch);
+      LevelResult r = Drive(service, c, per_level / kRounds, next, &latencies);
+      // CPU shares are averaged over the service's rounds (weighted by their length).
+      LevelResult usage;
+      AddUsage(usage, before, Sample(watch));
+      AddWeightedUsage(level.service, usage, r.seconds);
+      Accumulate(level.service, r, service_latencies, std::move(latencies));
+      if (e.per_second > 0) ratios.push_back(r.per_second / e.per_second);
+    }
+    Finish(level.echo, echo_latencies);
+    Finish(level.service, service_latencies);
+    FinishWeightedUsage(level.service);
+    level.ratio = Median(ratios);
+    if (!ratios.empty()) {
+      level.low = *std::min_element(ratios.begin(), ratios.end());
+      level.high = *std::max_element(ratios.begin(), ratios.end());
+    }
+    levels.push_back(level);
   }
   return levels;
 }
@@ -444,10 +547,10 @@ void PrintLogTail(const std::string& path) {
 // Admits fresh parties, seeds them into a new declarations database at `database_url`, starts a
 // declarations process on it and measures. nullopt when it could not get that far (said on
 // stderr).
-std::optional<std::vector<LevelResult>> MeasureDeclarations(
+std::optional<std::vector<PairedLevel>> MeasureDeclarations(
     Enterprises& enterprises, const std::string& prefix, const std::string& database_url,
     const std::string& dir, const std::string& name, absl::Duration per_level,
-    std::mt19937_64& rng) {
+    const ClientFactory& echo, std::atomic<int>& echo_next, std::mt19937_64& rng) {
   samples::ImportCodes codes{RunCode(rng), RunCode(rng), RunCode(rng), RunCode(rng)};
   auto admitted = AdmitParties(enterprises, codes);
   if (!admitted.ok()) {
@@ -484,28 +587,33 @@ std::optional<std::vector<LevelResult>> MeasureDeclarations(
   }
   Watch watch{declarations.process().pid(), stats.get()};
   auto channel = Channel(declarations.grpc_port());
-  auto levels = Measure([&] { return std::make_unique<OrderClient>(channel, codes); }, per_level,
-                        next, watch);
+  auto levels = MeasurePaired(
+      echo, echo_next, [&] { return std::make_unique<OrderClient>(channel, codes); }, next,
+      per_level, watch);
   // Stop it now (its consumer leaves the group at once, so the next one gets every partition).
   declarations.process().Signal(SIGTERM);
   declarations.process().Wait(absl::Seconds(10));
   return levels;
 }
 
-void PrintRows(const std::string& backend, const std::vector<LevelResult>& levels,
-               const std::map<int, double>& echo_rate) {
-  for (const LevelResult& r : levels) {
-    double echo = echo_rate.count(r.concurrency) ? echo_rate.at(r.concurrency) : 0;
-    std::printf("%-10s %11d %9lld %7lld %11.0f %8.2f %8.2f %8.2f\n", backend.c_str(), r.concurrency,
-                static_cast<long long>(r.ok), static_cast<long long>(r.errors), r.per_second,
-                r.p50_ms, r.p99_ms, echo > 0 ? r.per_second / echo : 0.0);
-    if (r.errors > 0) std::printf("           first error: %s\n", r.first_error.c_str());
+void PrintRow(const std::string& name, const LevelResult& r, const std::string& ratio) {
+  std::printf("%-10s %11d %9lld %7lld %11.0f %8.2f %8.2f %8s\n", name.c_str(), r.concurrency,
+              static_cast<long long>(r.ok), static_cast<long long>(r.errors), r.per_second,
+              r.p50_ms, r.p99_ms, ratio.c_str());
+  if (r.errors > 0) std::printf("           first error: %s\n", r.first_error.c_str());
+}
+
+void PrintRows(const std::string& backend, const std::vector<PairedLevel>& levels) {
+  for (const PairedLevel& level : levels) PrintRow("echo", level.echo, "1.00");
+  for (const PairedLevel& level : levels) {
+    PrintRow(backend, level.service,
+             absl::StrFormat("%.2f  (rounds %.2f-%.2f)", level.ratio, level.low, level.high));
   }
 }
 
 // Where the time went: CPU in % of one core (this host has several), the busiest thread of the
 // service and PostgreSQL, and PostgreSQL's transactions.
-void PrintUsage(const std::vector<std::pair<std::string, std::vector<LevelResult>>>& rows) {
+void PrintUsage(const std::vector<std::pair<std::string, std::vector<PairedLevel>>>& rows) {
   std::printf(
       "\nwhere the time went, CPU in %% of one core (%ld cores here): host = all busy; bench = "
       "this "
@@ -519,7 +627,8 @@ void PrintUsage(const std::vector<std::pair<std::string, std::vector<LevelResult
               "pg rollbk");
   auto percent = [](double v) { return v >= 0 ? absl::StrFormat("%.0f%%", v) : std::string("-"); };
   for (const auto& [backend, levels] : rows) {
-    for (const LevelResult& r : levels) {
+    for (const PairedLevel& level : levels) {
+      const LevelResult& r = level.service;
       double other =
           r.host_cpu - r.bench_cpu - std::max(0.0, r.service_cpu) - std::max(0.0, r.postgres_cpu);
       std::printf("%-10s %11d %6s %6s %6s %8s %7s %6s %6s %6s %8s %9s\n", backend.c_str(),
@@ -579,24 +688,21 @@ int main(int argc, char** argv) {
   }
 
   std::printf(
-      "declarations_bench: %.1f s per level after a 1 s warm-up; blocking client threads sharing "
-      "one channel per target; %zu-byte orders\n",
-      seconds, samples::MakeImportSet(1).order.ByteSizeLong());
+      "declarations_bench: %.1f s per level and target, in %d alternating echo/service rounds, "
+      "after a 1 s warm-up; blocking client threads sharing one channel per target; %zu-byte "
+      "orders\n",
+      seconds, kRounds, samples::MakeImportSet(1).order.ByteSizeLong());
   std::fflush(stdout);
 
   std::atomic<int> echo_next{1};
   auto echo_channel = Channel(echo_port);
-  auto echo_levels =
-      Measure([&] { return std::make_unique<EchoClient>(echo_channel); }, per_level, echo_next);
-  std::map<int, double> echo_rate;
-  for (const LevelResult& r : echo_levels) echo_rate[r.concurrency] = r.per_second;
+  ClientFactory echo = [&] { return std::make_unique<EchoClient>(echo_channel); };
 
-  std::vector<std::pair<std::string, std::vector<LevelResult>>> rows;
-  rows.emplace_back("echo", echo_levels);
+  std::vector<std::pair<std::string, std::vector<PairedLevel>>> rows;
   std::vector<std::string> skipped;
   testing::TestDatabase sqlite("sqlite");
   if (auto levels = MeasureDeclarations(enterprises, prefix, sqlite.url(), dir.path(),
-                                        "decl-sqlite", per_level, rng)) {
+                                        "decl-sqlite", per_level, echo, echo_next, rng)) {
     rows.emplace_back("sqlite", *levels);
   } else {
     skipped.push_back("sqlite: failed to start or become resident (see above)");
@@ -604,8 +710,9 @@ int main(int argc, char** argv) {
   testing::TestDatabase postgres("postgresql");
   if (postgres.url().empty()) {
     skipped.push_back("postgresql: skipped, PARKLINE_TEST_POSTGRES_URL is not set");
-  } else if (auto levels = MeasureDeclarations(enterprises, prefix, postgres.url(), dir.path(),
-                                               "decl-postgresql", per_level, rng)) {
+  } else if (auto levels =
+                 MeasureDeclarations(enterprises, prefix, postgres.url(), dir.path(),
+                                     "decl-postgresql", per_level, echo, echo_next, rng)) {
     rows.emplace_back("postgresql", *levels);
   } else {
     skipped.push_back("postgresql: failed to start or become resident (see above)");
@@ -614,14 +721,12 @@ int main(int argc, char** argv) {
 
   std::printf("\n%-10s %11s %9s %7s %11s %8s %8s %8s\n", "backend", "concurrency", "requests",
               "errors", "docs/s", "p50 ms", "p99 ms", "x echo");
-  for (const auto& [backend, levels] : rows) PrintRows(backend, levels, echo_rate);
+  for (const auto& [backend, levels] : rows) PrintRows(backend, levels);
   for (const std::string& s : skipped) std::printf("%s\n", s.c_str());
   PrintUsage(rows);
   std::printf("\ntarget: at least %.1fx the echo's throughput at concurrency 64\n", kTarget);
   for (const auto& [backend, levels] : rows) {
-    if (backend == "echo") continue;
-    const LevelResult& r = levels.back();
-    double ratio = echo_rate[64] > 0 ? r.per_second / echo_rate[64] : 0;
+    double ratio = levels.back().ratio;
     std::printf("  %-10s %.2fx: %s\n", backend.c_str(), ratio, ratio >= kTarget ? "met" : "missed");
   }
   std::printf("run took %.1f s\n", absl::ToDoubleSeconds(absl::Now() - run_start));

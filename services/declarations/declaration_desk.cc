@@ -164,11 +164,15 @@ class OrderFile {
       w.ParseFromString(waybills->front());
       set.waybill = std::move(w);
     }
-    std::string buyer = auth::Sha256Hex(set.order->buyer_id_number());
-    int64_t used = 0;
     bool import = set.order->direction() == v1::DIRECTION_IMPORT;
     auto year = QuotaYear(set.order->app_time());
-    if (import && year.ok()) {
+    // The buyer's quota counts only for a complete set (Match checks the limits then): an order
+    // still waiting for its partners costs no statement here.
+    bool counts_quota = import && year.ok() && IsComplete(set);
+    std::string buyer;
+    int64_t used = 0;
+    if (counts_quota) {
+      buyer = auth::Sha256Hex(set.order->buyer_id_number());
       auto u = repo_.QuotaUsed(buyer, *year, key);
       if (!u.ok()) return u.status();
       used = *u;
@@ -183,7 +187,7 @@ class OrderFile {
     *d.mutable_update_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(now);
     if (auto s = repo_.SaveDeclaration(d, now); !s.ok()) return s;
     if (d.status() == v1::DECLARATION_STATUS_MATCHED) {
-      if (import && year.ok()) {
+      if (counts_quota) {
         auto value = QuotaValue(*set.order);
         if (!value.ok()) return value.status();
         if (auto s = repo_.Reserve(key, buyer, *year, *value); !s.ok()) return s;
@@ -274,6 +278,16 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
     if (!residents.empty()) return residents.ToStatus();
 
     for (const Incoming& in : documents) {
+      if (in.kind != v1::DOCUMENT_KIND_WAYBILL) {
+        // An order, payment and receipt share their key, and matching reads all three right
+        // after: one statement instead of two.
+        if (auto s = repo.PrefetchDocuments(
+                {v1::DOCUMENT_KIND_ORDER, v1::DOCUMENT_KIND_PAYMENT, v1::DOCUMENT_KIND_RECEIPT},
+                in.doc_key);
+            !s.ok()) {
+          return s;
+        }
+      }
       auto existing = repo.FindDocument(in.kind, in.doc_key);
       if (!existing.ok()) return existing.status();
       auto orders = OrdersOf(repo, in);
