@@ -20,6 +20,18 @@ const std::string& Row::Text(size_t i) const {
   return kEmpty;
 }
 
+absl::StatusOr<std::vector<std::vector<Row>>> Transaction::QueryAll(
+    const std::vector<Statement>& statements) {
+  std::vector<std::vector<Row>> out;
+  out.reserve(statements.size());
+  for (const Statement& statement : statements) {
+    auto rows = Query(statement.sql, statement.params);
+    if (!rows.ok()) return rows.status();
+    out.push_back(std::move(*rows));
+  }
+  return out;
+}
+
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(absl::string_view url) {
   constexpr absl::string_view kSqlite = "sqlite://";
   if (url.substr(0, kSqlite.size()) == kSqlite) {

@@ -49,12 +49,25 @@ class Row {
   std::vector<Value> values_;
 };
 
+// A statement and its parameters, for Transaction::QueryAll.
+struct Statement {
+  std::string sql;
+  Params params;
+};
+
 class Transaction {
  public:
   virtual ~Transaction() = default;
   // Runs one statement and returns its rows (none for most writes).
   virtual absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
                                                  const Params& params = {}) = 0;
+  // Runs `statements` in order, as Query would one after the other, and returns each one's rows.
+  // On PostgreSQL they travel together (libpq's pipeline mode: one round trip instead of one
+  // each), so a caller that knows what it will read can ask for it at once; on SQLite, which has
+  // no round trips, they run in turn. The first error is returned and stops the rest; as after a
+  // failed Query, the transaction (or its innermost savepoint) is then to be rolled back.
+  virtual absl::StatusOr<std::vector<std::vector<Row>>> QueryAll(
+      const std::vector<Statement>& statements);
   // Runs one statement and returns how many rows it changed.
   virtual absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params = {}) = 0;
   // Runs several statements separated by ';' (migrations), after Dialect token expansion.

@@ -17,6 +17,10 @@ constexpr int kPoolSize = 4;
 constexpr int kConflictRetries = 8;
 // Statements prepared per connection at most (Connection::Prepared).
 constexpr size_t kMaxPrepared = 1000;
+// Statements sent in one pipeline at most (QueryAll): few enough that what is sent fits in the
+// socket buffers, so a blocking connection cannot wait on the server while the server waits on
+// it (libpq's pipeline-mode caveat).
+constexpr size_t kMaxPipelined = 32;
 
 // Type OIDs from pg_type.h (stable across PostgreSQL versions).
 constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23,
@@ -110,31 +114,74 @@ class Connection {
 
   // Runs one statement with $N parameters; fills `rows` when given.
   absl::StatusOr<int64_t> Run(absl::string_view sql, const Params& params, std::vector<Row>* rows) {
-    std::vector<Oid> types(params.size(), 0);
-    std::vector<std::string> texts(params.size());
-    std::vector<const char*> values(params.size(), nullptr);
-    std::vector<int> lengths(params.size(), 0);
-    std::vector<int> formats(params.size(), 0);
-    for (size_t i = 0; i < params.size(); ++i) {
-      const Value& v = params[i];
-      if (std::holds_alternative<std::monostate>(v)) continue;  // NULL
-      if (std::holds_alternative<int64_t>(v)) {
-        types[i] = kInt8Oid;
-        texts[i] = std::to_string(std::get<int64_t>(v));
-      } else if (std::holds_alternative<std::string>(v)) {
-        texts[i] = std::get<std::string>(v);
-      } else {
-        types[i] = kByteaOid;
-        formats[i] = 1;  // binary: bytes as they are
-        texts[i] = std::get<Blob>(v).bytes;
-      }
-      values[i] = texts[i].data();
-      lengths[i] = static_cast<int>(texts[i].size());
-    }
-    auto name = Prepared(sql, types);
+    Bound bound(params);
+    auto name = Prepared(sql, bound.types);
     if (!name.ok()) return name.status();
-    PGresult* result = PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()),
-                                      values.data(), lengths.data(), formats.data(), 0);
+    PGresult* result = PQexecPrepared(conn_, name->c_str(), bound.count(), bound.values.data(),
+                                      bound.lengths.data(), bound.formats.data(), 0);
+    absl::Status status = TakeRows(result, sql, rows);
+    if (!status.ok()) {
+      PQclear(result);
+      return status;
+    }
+    int64_t changed = 0;
+    absl::SimpleAtoi(PQcmdTuples(result), &changed);
+    PQclear(result);
+    return changed;
+  }
+
+  // Runs `statements` in libpq's pipeline mode: all of them are sent, then every result read,
+  // in one round trip (per kMaxPipelined). Fills `out` with each one's rows; returns the first
+  // error (PostgreSQL skips the statements after it).
+  absl::Status RunAll(const std::vector<Statement>& statements,
+                      std::vector<std::vector<Row>>& out) {
+    out.assign(statements.size(), {});
+    for (size_t from = 0; from < statements.size(); from += kMaxPipelined) {
+      size_t to = std::min(statements.size(), from + kMaxPipelined);
+      if (auto s = Pipeline(statements, from, to, out); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  bool ok() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+
+ private:
+  // A statement's parameters as libpq takes them: text, except BYTEA in binary.
+  struct Bound {
+    explicit Bound(const Params& params)
+        : types(params.size(), 0),
+          texts(params.size()),
+          values(params.size(), nullptr),
+          lengths(params.size(), 0),
+          formats(params.size(), 0) {
+      for (size_t i = 0; i < params.size(); ++i) {
+        const Value& v = params[i];
+        if (std::holds_alternative<std::monostate>(v)) continue;  // NULL
+        if (std::holds_alternative<int64_t>(v)) {
+          types[i] = kInt8Oid;
+          texts[i] = std::to_string(std::get<int64_t>(v));
+        } else if (std::holds_alternative<std::string>(v)) {
+          texts[i] = std::get<std::string>(v);
+        } else {
+          types[i] = kByteaOid;
+          formats[i] = 1;  // binary: bytes as they are
+          texts[i] = std::get<Blob>(v).bytes;
+        }
+        values[i] = texts[i].data();
+        lengths[i] = static_cast<int>(texts[i].size());
+      }
+    }
+    int count() const { return static_cast<int>(values.size()); }
+
+    std::vector<Oid> types;
+    std::vector<std::string> texts;
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+  };
+
+  // Checks `result` (not cleared here) and appends its rows to `rows` when given.
+  absl::Status TakeRows(PGresult* result, absl::string_view sql, std::vector<Row>* rows) {
     ExecStatusType status = PQresultStatus(result);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       absl::Status error = ResultError(conn_, result, absl::StrCat("'", sql, "'"));
@@ -142,7 +189,6 @@ class Connection {
       if (state != nullptr && (std::string(state) == "0A000" || std::string(state) == "26000")) {
         prepared_.clear();  // prepared again, under new names, when the transaction runs again
       }
-      PQclear(result);
       return error;
     }
     if (rows != nullptr) {
@@ -154,15 +200,74 @@ class Connection {
         rows->emplace_back(std::move(row));
       }
     }
-    int64_t changed = 0;
-    absl::SimpleAtoi(PQcmdTuples(result), &changed);
-    PQclear(result);
-    return changed;
+    return absl::OkStatus();
   }
 
-  bool ok() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+  // One pipeline: statements [from, to).
+  absl::Status Pipeline(const std::vector<Statement>& statements, size_t from, size_t to,
+                        std::vector<std::vector<Row>>& out) {
+    std::vector<Bound> bound;
+    std::vector<std::string> names;
+    bound.reserve(to - from);
+    for (size_t i = from; i < to; ++i) {
+      bound.emplace_back(statements[i].params);
+      // Prepared before the pipeline starts (once per connection): libpq runs nothing else
+      // synchronously in pipeline mode.
+      auto name = Prepared(statements[i].sql, bound.back().types);
+      if (!name.ok()) return name.status();
+      names.push_back(*name);
+    }
+    if (std::find(names.begin(), names.end(), "") != names.end()) {
+      // Past the bound of prepared statements they share the unnamed one, which a pipeline
+      // cannot hold twice: one after the other, then.
+      for (size_t i = from; i < to; ++i) {
+        auto ran = Run(statements[i].sql, statements[i].params, &out[i]);
+        if (!ran.ok()) return ran.status();
+      }
+      return absl::OkStatus();
+    }
+    if (PQenterPipelineMode(conn_) != 1) {
+      return absl::InternalError(absl::StrCat("postgresql pipeline: ", PQerrorMessage(conn_)));
+    }
+    size_t sent = 0;
+    for (size_t k = 0; k < names.size(); ++k, ++sent) {
+      const Bound& b = bound[k];
+      if (PQsendQueryPrepared(conn_, names[k].c_str(), b.count(), b.values.data(), b.lengths.data(),
+                              b.formats.data(), 0) != 1) {
+        break;
+      }
+    }
+    if (sent < names.size() || PQpipelineSync(conn_) != 1) return Broken("send");
+    // Each statement's result, then a null; then the sync point's.
+    absl::Status first;
+    for (size_t k = 0; k < sent; ++k) {
+      PGresult* result = PQgetResult(conn_);
+      if (result == nullptr) return Broken("result");
+      if (PQresultStatus(result) != PGRES_PIPELINE_ABORTED && first.ok()) {
+        first = TakeRows(result, statements[from + k].sql, &out[from + k]);
+      }
+      PQclear(result);
+      while ((result = PQgetResult(conn_)) != nullptr) PQclear(result);
+    }
+    PGresult* sync = PQgetResult(conn_);
+    bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+    PQclear(sync);
+    if (!synced) return Broken("sync point");
+    PQexitPipelineMode(conn_);
+    return first;
+  }
 
- private:
+  // A pipeline that did not run its course leaves the session in a state nothing else here
+  // can use: it is closed, so that Ensure connects afresh when the transaction runs again.
+  absl::Status Broken(absl::string_view step) {
+    absl::Status error = absl::UnavailableError(
+        absl::StrCat("postgresql pipeline ", step, ": ", PQerrorMessage(conn_)));
+    PQfinish(conn_);
+    conn_ = nullptr;
+    prepared_.clear();
+    return error;
+  }
+
   // The name of `sql` prepared on this session with these parameter types, preparing it the
   // first time. Every statement is prepared once per connection, as SQLite's are: PQexecParams
   // parsed and planned each one again, which cost more than running it.
@@ -206,6 +311,13 @@ class PostgresTransaction : public Transaction {
 
   absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params) override {
     return conn_.Run(sql, params, nullptr);
+  }
+
+  absl::StatusOr<std::vector<std::vector<Row>>> QueryAll(
+      const std::vector<Statement>& statements) override {
+    std::vector<std::vector<Row>> out;
+    if (auto s = conn_.RunAll(statements, out); !s.ok()) return s;
+    return out;
   }
 
   absl::Status ExecuteScript(absl::string_view sql) override {

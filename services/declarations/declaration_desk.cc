@@ -241,6 +241,24 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> OrdersOf(
   return out;
 }
 
+// What storing and matching `in` will read, to be read at once: the document itself and, for
+// an order, payment or receipt (which share their key), the other two, the declaration and the
+// order's live waybills; for a waybill, the live orders carrying its order number.
+DeclarationRepository::ReadAhead ReadsOf(const DeclarationDesk::Incoming& in) {
+  DeclarationRepository::ReadAhead reads;
+  reads.doc_key = in.doc_key;
+  reads.order_no = in.order_no;
+  if (in.kind == v1::DOCUMENT_KIND_WAYBILL) {
+    reads.kinds = {v1::DOCUMENT_KIND_WAYBILL};
+    reads.live_kind = v1::DOCUMENT_KIND_ORDER;
+  } else {
+    reads.kinds = {v1::DOCUMENT_KIND_ORDER, v1::DOCUMENT_KIND_PAYMENT, v1::DOCUMENT_KIND_RECEIPT};
+    reads.order_key = in.doc_key;
+    reads.live_kind = v1::DOCUMENT_KIND_WAYBILL;
+  }
+  return reads;
+}
+
 }  // namespace
 
 DeclarationDesk::DeclarationDesk(store::Database& db, store::GroupCommitter& writer,
@@ -264,6 +282,12 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
         if (checked(code)) codes.insert(code);
       }
     }
+    // One round trip for everything a lone document will read (the common case): its codes'
+    // residence, and the document's own reads (below).
+    DeclarationRepository::ReadAhead ahead;
+    if (documents.size() == 1) ahead = ReadsOf(documents.front());
+    ahead.resident_codes = codes;
+    if (auto s = repo.Prefetch(ahead); !s.ok()) return s;
     auto resident = repo.ResidentAmong(codes);
     if (!resident.ok()) return resident.status();
     errors::Violations residents;
@@ -278,16 +302,7 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
     if (!residents.empty()) return residents.ToStatus();
 
     for (const Incoming& in : documents) {
-      if (in.kind != v1::DOCUMENT_KIND_WAYBILL) {
-        // An order, payment and receipt share their key, and matching reads all three right
-        // after: one statement instead of two.
-        if (auto s = repo.PrefetchDocuments(
-                {v1::DOCUMENT_KIND_ORDER, v1::DOCUMENT_KIND_PAYMENT, v1::DOCUMENT_KIND_RECEIPT},
-                in.doc_key);
-            !s.ok()) {
-          return s;
-        }
-      }
+      if (auto s = repo.Prefetch(ReadsOf(in)); !s.ok()) return s;
       auto existing = repo.FindDocument(in.kind, in.doc_key);
       if (!existing.ok()) return existing.status();
       auto orders = OrdersOf(repo, in);

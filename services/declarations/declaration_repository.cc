@@ -1,5 +1,8 @@
 #include "declarations/declaration_repository.h"
 
+#include <functional>
+#include <iterator>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
@@ -21,25 +24,95 @@ absl::StatusOr<std::optional<StoredDocument>> DeclarationRepository::FindDocumen
 
 absl::Status DeclarationRepository::PrefetchDocuments(const std::vector<v1::DocumentKind>& kinds,
                                                       const std::string& doc_key) {
-  std::string sql =
-      "SELECT kind, payload, withdrawn, expired_at FROM documents WHERE doc_key = $1 AND kind IN (";
-  store::Params params = {doc_key};
-  for (v1::DocumentKind kind : kinds) {
-    if (documents_.count({kind, doc_key}) > 0) continue;
-    absl::StrAppend(&sql, params.size() > 1 ? ", " : "", "$", params.size() + 1);
-    params.push_back(int64_t{kind});
-    documents_[{kind, doc_key}] = std::nullopt;  // unless the query finds it
+  ReadAhead reads;
+  reads.kinds = kinds;
+  reads.doc_key = doc_key;
+  return Prefetch(reads);
+}
+
+absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
+  // Each read this repository cannot answer yet: its statement, and what takes its rows.
+  std::vector<store::Statement> statements;
+  std::vector<std::function<absl::Status(const std::vector<store::Row>&)>> takes;
+  std::vector<v1::DocumentKind> kinds;
+  for (v1::DocumentKind kind : reads.kinds) {
+    if (documents_.count({kind, reads.doc_key}) == 0) kinds.push_back(kind);
   }
-  if (params.size() == 1) return absl::OkStatus();
-  auto rows = tx_.Query(sql + ")", params);
-  if (!rows.ok()) {
-    for (v1::DocumentKind kind : kinds) documents_.erase({kind, doc_key});
-    return rows.status();
+  if (!kinds.empty()) {
+    store::Statement read{
+        "SELECT kind, payload, withdrawn, expired_at FROM documents WHERE doc_key = $1 AND "
+        "kind IN (",
+        {reads.doc_key}};
+    for (v1::DocumentKind kind : kinds) {
+      absl::StrAppend(&read.sql, read.params.size() > 1 ? ", " : "", "$", read.params.size() + 1);
+      read.params.push_back(int64_t{kind});
+    }
+    read.sql += ")";
+    statements.push_back(std::move(read));
+    takes.push_back([this, kinds, key = reads.doc_key](const std::vector<store::Row>& rows) {
+      for (v1::DocumentKind kind : kinds) documents_[{kind, key}] = std::nullopt;
+      for (const store::Row& r : rows) {
+        // An expired document counts as withdrawn: it takes no part in matching until sent
+        // again.
+        documents_[{static_cast<v1::DocumentKind>(r.Int(0)), key}] =
+            StoredDocument{r.Text(1), r.Int(2) != 0 || !r.IsNull(3)};
+      }
+      return absl::OkStatus();
+    });
   }
-  for (const store::Row& r : *rows) {
-    // An expired document counts as withdrawn: it takes no part in matching until sent again.
-    documents_[{static_cast<v1::DocumentKind>(r.Int(0)), doc_key}] =
-        StoredDocument{r.Text(1), r.Int(2) != 0 || !r.IsNull(3)};
+  if (!reads.order_key.empty() && declarations_.count(reads.order_key) == 0) {
+    statements.push_back(
+        {"SELECT payload FROM declarations WHERE order_key = $1", {reads.order_key}});
+    takes.push_back([this, key = reads.order_key](const std::vector<store::Row>& rows) {
+      std::optional<v1::Declaration> found;
+      if (!rows.empty()) {
+        v1::Declaration d;
+        if (!d.ParseFromString(rows.front().Text(0))) {
+          return absl::DataLossError(absl::StrCat("declaration ", key, " is unreadable"));
+        }
+        found = std::move(d);
+      }
+      declarations_[key] = std::move(found);
+      return absl::OkStatus();
+    });
+  }
+  if (reads.live_kind != v1::DOCUMENT_KIND_UNSPECIFIED &&
+      live_.count({reads.live_kind, reads.order_no}) == 0) {
+    statements.push_back(
+        {"SELECT payload FROM documents WHERE kind = $1 AND order_no = $2 AND "
+         "withdrawn = 0 AND expired_at IS NULL ORDER BY received_at, doc_key",
+         {int64_t{reads.live_kind}, reads.order_no}});
+    takes.push_back([this, live = std::make_pair(reads.live_kind, reads.order_no)](
+                        const std::vector<store::Row>& rows) {
+      std::vector<std::string>& payloads = live_[live];
+      payloads.clear();
+      for (const store::Row& r : rows) payloads.push_back(r.Text(0));
+      return absl::OkStatus();
+    });
+  }
+  std::vector<std::string> codes;
+  for (const std::string& code : reads.resident_codes) {
+    if (residents_.count(code) == 0) codes.push_back(code);
+  }
+  if (!codes.empty()) {
+    store::Statement read{"SELECT code FROM resident_codes WHERE code IN (", {}};
+    for (const std::string& code : codes) {
+      absl::StrAppend(&read.sql, read.params.empty() ? "" : ", ", "$", read.params.size() + 1);
+      read.params.push_back(code);
+    }
+    read.sql += ")";
+    statements.push_back(std::move(read));
+    takes.push_back([this, codes](const std::vector<store::Row>& rows) {
+      for (const std::string& code : codes) residents_[code] = false;
+      for (const store::Row& r : rows) residents_[r.Text(0)] = true;
+      return absl::OkStatus();
+    });
+  }
+  if (statements.empty()) return absl::OkStatus();
+  auto results = tx_.QueryAll(statements);
+  if (!results.ok()) return results.status();
+  for (size_t i = 0; i < takes.size(); ++i) {
+    if (auto s = takes[i]((*results)[i]); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -60,20 +133,24 @@ absl::Status DeclarationRepository::SaveDocument(v1::DocumentKind kind, const st
     return saved.status();
   }
   documents_[{kind, doc_key}] = StoredDocument{payload, withdrawn};
+  ForgetLive(kind);
   return absl::OkStatus();
+}
+
+void DeclarationRepository::ForgetLive(v1::DocumentKind kind) {
+  // By kind, not by order number: a change may have moved the document to another one.
+  for (auto it = live_.begin(); it != live_.end();) {
+    it = it->first.first == kind ? live_.erase(it) : std::next(it);
+  }
 }
 
 absl::StatusOr<std::vector<std::string>> DeclarationRepository::LiveDocumentsFor(
     v1::DocumentKind kind, const std::string& order_no) {
-  auto rows = tx_.Query(
-      "SELECT payload FROM documents WHERE kind = $1 AND order_no = $2 AND withdrawn = 0 "
-      "AND expired_at IS NULL "
-      "ORDER BY received_at, doc_key",
-      {int64_t{kind}, order_no});
-  if (!rows.ok()) return rows.status();
-  std::vector<std::string> out;
-  for (const store::Row& r : *rows) out.push_back(r.Text(0));
-  return out;
+  ReadAhead reads;
+  reads.live_kind = kind;
+  reads.order_no = order_no;
+  if (auto s = Prefetch(reads); !s.ok()) return s;
+  return live_[{kind, order_no}];
 }
 
 absl::StatusOr<std::vector<DeclarationRepository::WaitingRow>> DeclarationRepository::Waiting(
@@ -107,6 +184,7 @@ absl::StatusOr<std::vector<DeclarationRepository::WaitingRow>> DeclarationReposi
 absl::Status DeclarationRepository::Expire(v1::DocumentKind kind, const std::string& doc_key,
                                            int64_t at_micros) {
   documents_.erase({kind, doc_key});  // read again when asked
+  ForgetLive(kind);
   return tx_
       .Execute("UPDATE documents SET expired_at = $1 WHERE kind = $2 AND doc_key = $3",
                {at_micros, int64_t{kind}, doc_key})
@@ -115,20 +193,10 @@ absl::Status DeclarationRepository::Expire(v1::DocumentKind kind, const std::str
 
 absl::StatusOr<std::optional<v1::Declaration>> DeclarationRepository::FindDeclaration(
     const std::string& order_key) {
-  auto known = declarations_.find(order_key);
-  if (known != declarations_.end()) return known->second;
-  auto rows = tx_.Query("SELECT payload FROM declarations WHERE order_key = $1", {order_key});
-  if (!rows.ok()) return rows.status();
-  std::optional<v1::Declaration> found;
-  if (!rows->empty()) {
-    v1::Declaration d;
-    if (!d.ParseFromString(rows->front().Text(0))) {
-      return absl::DataLossError(absl::StrCat("declaration ", order_key, " is unreadable"));
-    }
-    found = std::move(d);
-  }
-  declarations_[order_key] = found;
-  return found;
+  ReadAhead reads;
+  reads.order_key = order_key;
+  if (auto s = Prefetch(reads); !s.ok()) return s;
+  return declarations_[order_key];
 }
 
 absl::Status DeclarationRepository::SaveDeclaration(const v1::Declaration& d,
@@ -205,22 +273,19 @@ absl::StatusOr<bool> DeclarationRepository::IsResident(const std::string& code) 
 
 absl::StatusOr<std::set<std::string>> DeclarationRepository::ResidentAmong(
     const std::set<std::string>& codes) {
+  ReadAhead reads;
+  reads.resident_codes = codes;
+  if (auto s = Prefetch(reads); !s.ok()) return s;
   std::set<std::string> out;
-  if (codes.empty()) return out;
-  std::string sql = "SELECT code FROM resident_codes WHERE code IN (";
-  store::Params params;
   for (const std::string& code : codes) {
-    absl::StrAppend(&sql, params.empty() ? "" : ", ", "$", params.size() + 1);
-    params.push_back(code);
+    if (residents_[code]) out.insert(code);
   }
-  auto rows = tx_.Query(sql + ")", params);
-  if (!rows.ok()) return rows.status();
-  for (const store::Row& r : *rows) out.insert(r.Text(0));
   return out;
 }
 
 absl::Status DeclarationRepository::SetResidentCodes(const std::string& uscc,
                                                      const std::vector<std::string>& codes) {
+  residents_.clear();  // read again when asked
   auto cleared = tx_.Execute("DELETE FROM resident_codes WHERE uscc = $1", {uscc});
   if (!cleared.ok()) return cleared.status();
   for (const std::string& code : codes) {

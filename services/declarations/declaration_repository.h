@@ -1,10 +1,12 @@
 // SQL for the declarations service's tables, inside a caller's transaction. No rules here
 // (document_rules.h, declaration_matcher.h) and no events (declaration_desk.h).
 //
-// A repository lives for one transaction (one attempt of it) and remembers the documents and
-// declarations it has read or written, so that matching an order reads each row once: every
-// change to those tables in the transaction must go through this repository. (On PostgreSQL each
-// statement is a round trip; a submission took 16 of them, now about 10.)
+// A repository lives for one transaction (one attempt of it) and remembers the documents,
+// declarations and resident codes it has read or written, so that matching an order reads each
+// row once: every change to those tables in the transaction must go through this repository.
+// What a submission will read can be asked for at once (Prefetch). (On PostgreSQL each statement
+// is a round trip of its own unless sent together: a waiting order took 16 of them, then 11, now
+// 6, of which 3 are writes and 2 its savepoint's.)
 #ifndef PARKLINE_DECLARATIONS_DECLARATION_REPOSITORY_H_
 #define PARKLINE_DECLARATIONS_DECLARATION_REPOSITORY_H_
 
@@ -46,6 +48,19 @@ class DeclarationRepository {
   // FindDocument calls that follow need none.
   absl::Status PrefetchDocuments(const std::vector<v1::DocumentKind>& kinds,
                                  const std::string& doc_key);
+
+  // Reads that Prefetch makes together (store::Transaction::QueryAll). Empty parts read nothing.
+  struct ReadAhead {
+    std::set<std::string> resident_codes;  // for ResidentAmong
+    std::vector<v1::DocumentKind> kinds;   // for FindDocument(kind, doc_key)
+    std::string doc_key;
+    std::string order_key;                                       // for FindDeclaration
+    v1::DocumentKind live_kind = v1::DOCUMENT_KIND_UNSPECIFIED;  // for LiveDocumentsFor
+    std::string order_no;
+  };
+  // Reads what `reads` names and this repository does not know yet, in one round trip, so that
+  // the calls it covers that follow need none.
+  absl::Status Prefetch(const ReadAhead& reads);
   absl::Status SaveDocument(v1::DocumentKind kind, const std::string& doc_key,
                             const std::string& order_no, const std::string& guid,
                             const std::string& payload, bool withdrawn);
@@ -88,6 +103,11 @@ class DeclarationRepository {
   // What this transaction knows of a row: nullopt when it does not exist.
   std::map<std::pair<v1::DocumentKind, std::string>, std::optional<StoredDocument>> documents_;
   std::map<std::string, std::optional<v1::Declaration>> declarations_;
+  // LiveDocumentsFor's answers by (kind, order_no), until a document of that kind changes.
+  std::map<std::pair<v1::DocumentKind, std::string>, std::vector<std::string>> live_;
+  std::map<std::string, bool> residents_;  // code -> resident
+
+  void ForgetLive(v1::DocumentKind kind);
 };
 
 }  // namespace parkline::declarations

@@ -1,5 +1,6 @@
 // The store's conformance suite, run on every backend (SQLite always; PostgreSQL when the test
-// server is up): migrations, transactions, parameters, constraint errors, concurrent writers.
+// server is up): migrations, transactions, parameters, constraint errors, statements sent
+// together (QueryAll), concurrent writers.
 // The same SQL, the same answers.
 #include <gtest/gtest.h>
 
@@ -157,6 +158,70 @@ TEST_P(StoreTest, ParametersAreBoundByNumberWhateverTheirOrder) {
                    return absl::OkStatus();
                  })
                   .ok());
+}
+
+// More statements than one PostgreSQL pipeline holds (32), the same text with other values,
+// and reads that follow writes: each statement sees the ones before it.
+TEST_P(StoreTest, QueryAllRunsEveryStatementInOrderAndReturnsEachOnesRows) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  std::string blob("\0\xff", 2);
+  std::vector<Statement> statements;
+  for (int i = 0; i < 20; ++i) {
+    statements.push_back({"INSERT INTO items (name, qty, data) VALUES ($1, $2, $3)",
+                          {"n" + std::to_string(i), int64_t{i}, Blob{blob}}});
+    statements.push_back({"SELECT COUNT(*), MAX(qty) FROM items WHERE qty <= $1", {int64_t{i}}});
+  }
+  statements.push_back({"SELECT name, data FROM items WHERE qty = $1", {int64_t{19}}});
+  std::vector<std::vector<Row>> results;
+  ASSERT_TRUE(db_->Transact([&](Transaction& tx) -> absl::Status {
+                   auto all = tx.QueryAll(statements);
+                   if (!all.ok()) return all.status();
+                   results = std::move(*all);
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  ASSERT_EQ(results.size(), statements.size());
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_TRUE(results[2 * i].empty()) << i;
+    ASSERT_EQ(results[2 * i + 1].size(), 1u) << i;
+    EXPECT_EQ(results[2 * i + 1][0].Int(0), i + 1) << i;
+    EXPECT_EQ(results[2 * i + 1][0].Int(1), i) << i;
+  }
+  ASSERT_EQ(results.back().size(), 1u);
+  EXPECT_EQ(results.back()[0].Text(0), "n19");
+  EXPECT_EQ(results.back()[0].Text(1), blob);
+  EXPECT_EQ(Count("items"), 20);
+}
+
+// A failing statement is the caller's error, the ones after it do not run, and the savepoint
+// around them undoes what ran before it; the transaction then goes on as after a failed Query.
+TEST_P(StoreTest, QueryAllStopsAtTheFirstError) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  const std::string insert = "INSERT INTO items (name) VALUES ($1)";
+  absl::Status failed;
+  ASSERT_TRUE(db_->Transact([&](Transaction& tx) -> absl::Status {
+                   if (auto s = tx.Execute(insert, {std::string("kept")}); !s.ok()) {
+                     return s.status();
+                   }
+                   if (auto s = tx.Execute("SAVEPOINT q"); !s.ok()) return s.status();
+                   failed = tx.QueryAll({{insert, {std::string("undone")}},
+                                         {insert, {std::string("kept")}},
+                                         {insert, {std::string("never")}}})
+                                .status();
+                   if (auto s = tx.Execute("ROLLBACK TO SAVEPOINT q"); !s.ok()) return s.status();
+                   return tx.QueryAll({{insert, {std::string("after")}}}).status();
+                 })
+                  .ok());
+  EXPECT_EQ(failed.code(), absl::StatusCode::kAlreadyExists) << failed;
+  std::vector<std::string> names;
+  ASSERT_TRUE(db_->Read([&](Transaction& tx) -> absl::Status {
+                   auto rows = tx.Query("SELECT name FROM items ORDER BY name");
+                   if (!rows.ok()) return rows.status();
+                   for (const Row& r : *rows) names.push_back(r.Text(0));
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  EXPECT_EQ(names, (std::vector<std::string>{"after", "kept"}));
 }
 
 TEST_P(StoreTest, ConcurrentWritersAllLand) {
