@@ -7,13 +7,11 @@
 namespace parkline::events {
 
 absl::Status AppendToOutbox(store::Transaction& tx, const Envelope& e) {
-  return tx
-      .Execute(
-          "INSERT INTO outbox (event_id, topic, subject, type, source, event_time, payload, "
-          "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-          {e.id, e.topic, e.subject, e.type, e.source, absl::ToUnixMicros(e.time),
-           store::Blob{e.payload}, absl::ToUnixMicros(absl::Now())})
-      .status();
+  return tx.ExecuteLater(
+      "INSERT INTO outbox (event_id, topic, subject, type, source, event_time, payload, "
+      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      {e.id, e.topic, e.subject, e.type, e.source, absl::ToUnixMicros(e.time),
+       store::Blob{e.payload}, absl::ToUnixMicros(absl::Now())});
 }
 
 absl::StatusOr<std::vector<PendingEvent>> ReadPending(store::Transaction& tx, int limit) {

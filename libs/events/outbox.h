@@ -13,7 +13,8 @@
 
 namespace parkline::events {
 
-// Appends `event` to the outbox inside `tx`.
+// Appends `event` to the outbox inside `tx` (a write held back where `tx` holds writes back:
+// Transaction::ExecuteLater).
 absl::Status AppendToOutbox(store::Transaction& tx, const Envelope& event);
 
 struct PendingEvent {

@@ -70,6 +70,14 @@ class Transaction {
       const std::vector<Statement>& statements);
   // Runs one statement and returns how many rows it changed.
   virtual absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params = {}) = 0;
+  // A write whose outcome the caller does not need at once. A transaction may hold it back and
+  // send it with its next statement (the group commit's do, to save PostgreSQL round trips):
+  // its error then comes back from that statement instead, which does not run, and is the
+  // function's error all the same. Runs at once (as Execute) unless the transaction holds
+  // writes back.
+  virtual absl::Status ExecuteLater(absl::string_view sql, const Params& params = {}) {
+    return Execute(sql, params).status();
+  }
   // Runs several statements separated by ';' (migrations), after Dialect token expansion.
   virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
 };

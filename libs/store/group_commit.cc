@@ -16,6 +16,67 @@ constexpr absl::string_view kRollbackTo = "ROLLBACK TO SAVEPOINT parkline_group_
 
 absl::Status Exec(Transaction& tx, absl::string_view sql) { return tx.Execute(sql).status(); }
 
+// What a function sees of the shared transaction: writes it does not need the outcome of
+// (ExecuteLater: its savepoint, its inserts) wait and go with its next statement, so that on
+// PostgreSQL a function that reads and then writes costs two round trips, not one per
+// statement. Nothing waits past the function: its release carries what is left.
+class HeldBack : public Transaction {
+ public:
+  explicit HeldBack(Transaction& tx) : tx_(tx) {}
+
+  absl::StatusOr<std::vector<Row>> Query(absl::string_view sql, const Params& params) override {
+    auto all = QueryAll({{std::string(sql), params}});
+    if (!all.ok()) return all.status();
+    return std::move(all->back());
+  }
+
+  absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params) override {
+    // The count is the caller's: what waits goes first, on its own.
+    if (auto s = Send(); !s.ok()) return s;
+    sent_ = true;
+    return tx_.Execute(sql, params);
+  }
+
+  absl::Status ExecuteLater(absl::string_view sql, const Params& params) override {
+    waiting_.push_back({std::string(sql), params});
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<std::vector<Row>>> QueryAll(
+      const std::vector<Statement>& statements) override {
+    sent_ = true;
+    size_t held = waiting_.size();
+    std::vector<Statement> all = std::move(waiting_);
+    waiting_.clear();
+    all.insert(all.end(), statements.begin(), statements.end());
+    auto results = tx_.QueryAll(all);
+    if (!results.ok()) return results.status();
+    results->erase(results->begin(), results->begin() + static_cast<std::ptrdiff_t>(held));
+    return results;
+  }
+
+  absl::Status ExecuteScript(absl::string_view sql) override {
+    if (auto s = Send(); !s.ok()) return s;
+    sent_ = true;
+    return tx_.ExecuteScript(sql);
+  }
+
+  // Sends what waits; its first error.
+  absl::Status Send() {
+    if (waiting_.empty()) return absl::OkStatus();
+    return QueryAll({}).status();
+  }
+  // Forgets what waits (the function failed: its savepoint is rolled back).
+  void Drop() { waiting_.clear(); }
+  // Whether anything was sent (and so the savepoint, which went first).
+  bool sent() const { return sent_; }
+
+ private:
+  Transaction& tx_;
+  std::vector<Statement> waiting_;
+  bool sent_ = false;
+};
+
 // One attempt of a shared transaction: every function in its own savepoint. Fills `own` with each
 // function's own result (OK, or the error whose changes were undone). Returns an error, which
 // fails the whole attempt, only when the transaction itself cannot go on; UNAVAILABLE makes
@@ -26,8 +87,10 @@ absl::Status RunEach(Transaction& tx, const std::vector<const Fn*>& fns,
   std::fill(own.begin(), own.end(), absl::OkStatus());
   culprit = fns.size();
   for (size_t i = 0; i < fns.size(); ++i) {
-    if (auto s = Exec(tx, kSavepoint); !s.ok()) return s;
-    absl::Status result = (*fns[i])(tx);
+    HeldBack view(tx);
+    // The savepoint goes with the function's first statement.
+    if (auto s = view.ExecuteLater(kSavepoint, {}); !s.ok()) return s;
+    absl::Status result = (*fns[i])(view);
     if (absl::IsUnavailable(result)) {
       // A conflict (PostgreSQL's serialization failure dooms the whole transaction) or a broken
       // connection: the whole transaction runs again, as it would for this function alone.
@@ -36,14 +99,25 @@ absl::Status RunEach(Transaction& tx, const std::vector<const Fn*>& fns,
       return result;
     }
     if (result.ok()) {
-      result = Exec(tx, kRelease);
+      // The release carries the writes that still wait; the first error among them is the
+      // function's, as if it had run them itself.
+      result = view.QueryAll({{std::string(kRelease), {}}}).status();
       if (result.ok()) continue;
-      if (absl::IsUnavailable(result)) return result;
-      // PostgreSQL refuses to release after a failed statement that the function ignored: its
-      // changes go, like those of a function that failed.
+      if (absl::IsUnavailable(result)) {
+        own[i] = result;
+        culprit = i;
+        return result;
+      }
+      // A write that waited failed, or PostgreSQL refused to release after a failed statement
+      // that the function ignored: its changes go, like those of a function that failed.
     }
-    if (auto s = Exec(tx, kRollbackTo); !s.ok()) return s;
-    if (auto s = Exec(tx, kRelease); !s.ok()) return s;
+    // What still waits never ran. Nothing at all ran when even the savepoint still waits.
+    bool ran = view.sent();
+    view.Drop();
+    if (ran) {
+      if (auto s = Exec(tx, kRollbackTo); !s.ok()) return s;
+      if (auto s = Exec(tx, kRelease); !s.ok()) return s;
+    }
     own[i] = result;
   }
   return absl::OkStatus();

@@ -9,6 +9,11 @@
 // its caller alone; the others commit. This also keeps a PostgreSQL transaction usable after a
 // failed statement.
 //
+// A function's transaction holds writes back (Transaction::ExecuteLater): its savepoint and such
+// writes go with its next statement, and what is left with its release, in one round trip each
+// on PostgreSQL. A held-back write that fails is the function's error, even when the function
+// returned OK.
+//
 // Thread-safety: GroupCommitter is thread-safe. Its functions run one after the other on its one
 // writer thread, so they must not call Transact themselves (that would wait for itself).
 #ifndef PARKLINE_STORE_GROUP_COMMIT_H_

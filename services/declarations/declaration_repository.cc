@@ -121,7 +121,7 @@ absl::Status DeclarationRepository::SaveDocument(v1::DocumentKind kind, const st
                                                  const std::string& order_no,
                                                  const std::string& guid,
                                                  const std::string& payload, bool withdrawn) {
-  auto saved = tx_.Execute(
+  absl::Status saved = tx_.ExecuteLater(
       "INSERT INTO documents (kind, doc_key, order_no, guid, payload, withdrawn, received_at) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kind, doc_key) DO UPDATE SET "
       "order_no = excluded.order_no, guid = excluded.guid, payload = excluded.payload, "
@@ -130,7 +130,7 @@ absl::Status DeclarationRepository::SaveDocument(v1::DocumentKind kind, const st
        NowMicros()});
   if (!saved.ok()) {
     documents_.erase({kind, doc_key});
-    return saved.status();
+    return saved;
   }
   documents_[{kind, doc_key}] = StoredDocument{payload, withdrawn};
   ForgetLive(kind);
@@ -185,10 +185,8 @@ absl::Status DeclarationRepository::Expire(v1::DocumentKind kind, const std::str
                                            int64_t at_micros) {
   documents_.erase({kind, doc_key});  // read again when asked
   ForgetLive(kind);
-  return tx_
-      .Execute("UPDATE documents SET expired_at = $1 WHERE kind = $2 AND doc_key = $3",
-               {at_micros, int64_t{kind}, doc_key})
-      .status();
+  return tx_.ExecuteLater("UPDATE documents SET expired_at = $1 WHERE kind = $2 AND doc_key = $3",
+                          {at_micros, int64_t{kind}, doc_key});
 }
 
 absl::StatusOr<std::optional<v1::Declaration>> DeclarationRepository::FindDeclaration(
@@ -201,7 +199,7 @@ absl::StatusOr<std::optional<v1::Declaration>> DeclarationRepository::FindDeclar
 
 absl::Status DeclarationRepository::SaveDeclaration(const v1::Declaration& d,
                                                     int64_t updated_micros) {
-  auto saved = tx_.Execute(
+  absl::Status saved = tx_.ExecuteLater(
       "INSERT INTO declarations (order_key, status, direction, business_mode, ebp_code, "
       "ebc_code, pay_code, logistics_code, payload, updated_at) VALUES ($1, $2, $3, $4, $5, "
       "$6, $7, $8, $9, $10) ON CONFLICT (order_key) DO UPDATE SET status = excluded.status, "
@@ -214,7 +212,7 @@ absl::Status DeclarationRepository::SaveDeclaration(const v1::Declaration& d,
        updated_micros});
   if (!saved.ok()) {
     declarations_.erase(d.order_key());
-    return saved.status();
+    return saved;
   }
   declarations_[d.order_key()] = d;
   return absl::OkStatus();
@@ -252,17 +250,15 @@ absl::StatusOr<int64_t> DeclarationRepository::QuotaUsed(const std::string& buye
 
 absl::Status DeclarationRepository::Reserve(const std::string& order_key, const std::string& buyer,
                                             int year, int64_t amount) {
-  return tx_
-      .Execute(
-          "INSERT INTO quota_reservations (order_key, buyer, year, amount) VALUES ($1, $2, $3, "
-          "$4) ON CONFLICT (order_key) DO UPDATE SET buyer = excluded.buyer, "
-          "year = excluded.year, amount = excluded.amount",
-          {order_key, buyer, int64_t{year}, amount})
-      .status();
+  return tx_.ExecuteLater(
+      "INSERT INTO quota_reservations (order_key, buyer, year, amount) VALUES ($1, $2, $3, "
+      "$4) ON CONFLICT (order_key) DO UPDATE SET buyer = excluded.buyer, "
+      "year = excluded.year, amount = excluded.amount",
+      {order_key, buyer, int64_t{year}, amount});
 }
 
 absl::Status DeclarationRepository::Release(const std::string& order_key) {
-  return tx_.Execute("DELETE FROM quota_reservations WHERE order_key = $1", {order_key}).status();
+  return tx_.ExecuteLater("DELETE FROM quota_reservations WHERE order_key = $1", {order_key});
 }
 
 absl::StatusOr<bool> DeclarationRepository::IsResident(const std::string& code) {

@@ -4,9 +4,10 @@
 // A repository lives for one transaction (one attempt of it) and remembers the documents,
 // declarations and resident codes it has read or written, so that matching an order reads each
 // row once: every change to those tables in the transaction must go through this repository.
-// What a submission will read can be asked for at once (Prefetch). (On PostgreSQL each statement
-// is a round trip of its own unless sent together: a waiting order took 16 of them, then 11, now
-// 6, of which 3 are writes and 2 its savepoint's.)
+// What a submission will read can be asked for at once (Prefetch), and its writes use
+// Transaction::ExecuteLater. (On PostgreSQL each statement is a round trip of its own unless sent
+// together: a waiting order took 16 of them, then 11; in the group commit now 2, its savepoint
+// with its reads and its writes with its release.)
 #ifndef PARKLINE_DECLARATIONS_DECLARATION_REPOSITORY_H_
 #define PARKLINE_DECLARATIONS_DECLARATION_REPOSITORY_H_
 

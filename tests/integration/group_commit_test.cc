@@ -168,6 +168,56 @@ TEST_P(GroupCommitTest, AFailingFunctionIsUndoneAloneAndGetsItsOwnError) {
   EXPECT_EQ(Count(), 3);
 }
 
+// Writes held back (ExecuteLater) travel with the function's next statement or its release: a
+// read sees them, and one that fails is its function's error and undone with it alone, even
+// when the function itself returned OK.
+TEST_P(GroupCommitTest, WritesHeldBackAreSeenInOrderAndFailAsTheirFunctions) {
+  GroupCommitter committer(*db_);
+  Gate gate(committer);
+  int64_t seen = -1;
+  auto reads = Enqueue(committer, [&seen](Transaction& tx) -> absl::Status {
+    if (auto s = tx.ExecuteLater("INSERT INTO items (name) VALUES ($1)", {std::string("r")});
+        !s.ok()) {
+      return s;
+    }
+    auto rows = tx.Query("SELECT COUNT(*) FROM items WHERE name = $1", {std::string("r")});
+    if (!rows.ok()) return rows.status();
+    seen = rows->front().Int(0);
+    return tx.ExecuteLater("INSERT INTO items (name) VALUES ($1)", {std::string("r2")});
+  });
+  auto duplicate = Enqueue(committer, [](Transaction& tx) -> absl::Status {
+    if (auto s = tx.ExecuteLater("INSERT INTO items (name) VALUES ($1)", {std::string("own")});
+        !s.ok()) {
+      return s;
+    }
+    // A unique violation that only the release finds out.
+    return tx.ExecuteLater("INSERT INTO items (name) VALUES ($1)", {std::string("gate")});
+  });
+  auto refused = Enqueue(committer, [](Transaction& tx) -> absl::Status {
+    if (auto s = tx.ExecuteLater("INSERT INTO items (name) VALUES ($1)", {std::string("no")});
+        !s.ok()) {
+      return s;
+    }
+    return absl::FailedPreconditionError("changed my mind before anything was sent");
+  });
+  auto b = Enqueue(committer, Inserting("b"));
+  gate.Open();
+
+  EXPECT_TRUE(gate.Result().ok());
+  EXPECT_TRUE(reads.get().ok());
+  EXPECT_EQ(seen, 1);
+  EXPECT_EQ(duplicate.get().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(refused.get().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(b.get().ok());
+  EXPECT_EQ(committer.batches(), 2);
+  EXPECT_TRUE(Has("r"));
+  EXPECT_TRUE(Has("r2"));  // sent with the release
+  EXPECT_FALSE(Has("own"));
+  EXPECT_FALSE(Has("no"));
+  EXPECT_TRUE(Has("b"));
+  EXPECT_EQ(Count(), 4);
+}
+
 TEST_P(GroupCommitTest, ARetriedTransactionRunsEveryFunctionAfresh) {
   GroupCommitter committer(*db_);
   Gate gate(committer);
