@@ -25,6 +25,10 @@ class HeldBack : public Transaction {
   explicit HeldBack(Transaction& tx) : tx_(tx) {}
 
   absl::StatusOr<std::vector<Row>> Query(absl::string_view sql, const Params& params) override {
+    if (waiting_.empty()) {
+      sent_ = true;
+      return tx_.Query(sql, params);
+    }
     auto all = QueryAll({{std::string(sql), params}});
     if (!all.ok()) return all.status();
     return std::move(all->back());
@@ -45,6 +49,7 @@ class HeldBack : public Transaction {
   absl::StatusOr<std::vector<std::vector<Row>>> QueryAll(
       const std::vector<Statement>& statements) override {
     sent_ = true;
+    if (waiting_.empty()) return tx_.QueryAll(statements);
     size_t held = waiting_.size();
     std::vector<Statement> all = std::move(waiting_);
     waiting_.clear();

@@ -224,6 +224,42 @@ TEST_P(StoreTest, QueryAllStopsAtTheFirstError) {
   EXPECT_EQ(names, (std::vector<std::string>{"after", "kept"}));
 }
 
+// Writes run SERIALIZABLE and reads on one snapshot (PostgreSQL; SQLite's writers are
+// serial); a transaction that runs nothing, or whose first statement fails, leaves the
+// connection ready for the next; the first statement's changes belong to the transaction.
+TEST_P(StoreTest, TransactionsRunAtTheirIsolationLevelFromTheFirstStatement) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  EXPECT_TRUE(db_->Transact([](Transaction&) { return absl::OkStatus(); }).ok());
+  EXPECT_EQ(
+      db_->Transact([](Transaction& tx) { return tx.Execute("SELECT nonsense(").status(); }).code(),
+      absl::StatusCode::kInternal);
+  if (db_->backend() == "postgresql") {
+    auto isolation = [&](bool write) {
+      std::string level;
+      auto read = [&](Transaction& tx) -> absl::Status {
+        auto rows = tx.Query("SHOW transaction_isolation");
+        if (!rows.ok()) return rows.status();
+        level = rows->front().Text(0);
+        return absl::OkStatus();
+      };
+      EXPECT_TRUE((write ? db_->Transact(read) : db_->Read(read)).ok());
+      return level;
+    };
+    EXPECT_EQ(isolation(true), "serializable");
+    EXPECT_EQ(isolation(false), "repeatable read");
+  }
+  // Its first statement's changes are the transaction's: undone with it.
+  EXPECT_FALSE(db_->Transact([](Transaction& tx) -> absl::Status {
+                    if (auto s = tx.Execute("INSERT INTO items (name) VALUES ('undone')");
+                        !s.ok()) {
+                      return s.status();
+                    }
+                    return absl::AbortedError("no");
+                  })
+                   .ok());
+  EXPECT_EQ(Count("items"), 0);
+}
+
 TEST_P(StoreTest, ConcurrentWritersAllLand) {
   ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
   constexpr int kThreads = 4, kEach = 100;
