@@ -66,7 +66,12 @@ CREATE TABLE consumed_ranges (
   applied_at BIGINT NOT NULL,
   PRIMARY KEY (consumer, topic, kafka_partition, seq)
 );
-)sql"}};
+)sql"},
+      // A range's ids are text that barely compresses, but PostgreSQL tries (pglz, on every
+      // value past 2 kB) before it stores the value as it was: a quarter of the database's CPU
+      // under the statistics' ingest.
+      {5, "consumed ranges' ids stored uncompressed",
+       "{{postgresql:ALTER TABLE consumed_ranges ALTER COLUMN event_ids SET STORAGE EXTERNAL}}"}};
   if (auto s = store::ApplyMigrations(db, "events", kMigrations); !s.ok()) return s;
   return db.Transact([](store::Transaction& tx) {
     return tx

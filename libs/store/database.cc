@@ -45,6 +45,19 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(absl::string_view url) 
 }
 
 std::string ExpandDialect(absl::string_view sql, absl::string_view backend) {
+  constexpr absl::string_view kOnly = "{{postgresql:";
+  std::string kept;
+  for (size_t at = sql.find(kOnly); at != absl::string_view::npos; at = sql.find(kOnly)) {
+    size_t end = sql.find("}}", at);
+    if (end == absl::string_view::npos) break;  // not a token: left as it is
+    absl::StrAppend(&kept, sql.substr(0, at));
+    if (backend == "postgresql") {
+      absl::StrAppend(&kept, sql.substr(at + kOnly.size(), end - at - kOnly.size()));
+    }
+    sql.remove_prefix(end + 2);
+  }
+  absl::StrAppend(&kept, sql);
+  sql = kept;
   if (backend == "postgresql") {
     return absl::StrReplaceAll(
         sql,

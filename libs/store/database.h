@@ -131,6 +131,8 @@ class Database {
 // Expands the dialect tokens of a schema script:
 //   {{id}}    an auto-increment 64-bit primary key column type
 //   {{blob}}  a binary column type
+//   {{postgresql:STATEMENT}}  STATEMENT on PostgreSQL, nothing on SQLite (storage settings
+//             that SQLite has no word for)
 std::string ExpandDialect(absl::string_view sql, absl::string_view backend);
 
 }  // namespace parkline::store

@@ -260,6 +260,38 @@ TEST_P(StoreTest, TransactionsRunAtTheirIsolationLevelFromTheFirstStatement) {
   EXPECT_EQ(Count("items"), 0);
 }
 
+TEST(DialectTest, PostgresqlOnlyStatementsAreLeftOutOnSqlite) {
+  const std::string script =
+      "CREATE TABLE t (b {{blob}});{{postgresql:ALTER TABLE t ALTER COLUMN b SET STORAGE "
+      "EXTERNAL}} SELECT 1";
+  EXPECT_EQ(ExpandDialect(script, "sqlite"), "CREATE TABLE t (b BLOB); SELECT 1");
+  EXPECT_EQ(ExpandDialect(script, "postgresql"),
+            "CREATE TABLE t (b BYTEA);ALTER TABLE t ALTER COLUMN b SET STORAGE EXTERNAL SELECT 1");
+  EXPECT_EQ(ExpandDialect("{{postgresql:unclosed", "sqlite"), "{{postgresql:unclosed");
+}
+
+// A migration whose every statement is PostgreSQL's alone is recorded on SQLite too.
+TEST_P(StoreTest, AMigrationOfPostgresqlOnlyStatementsAppliesOnEveryBackend) {
+  std::vector<Migration> migrations = {
+      kMigrations[0],
+      {2, "uncompressed",
+       "{{postgresql:ALTER TABLE items ALTER COLUMN data SET STORAGE EXTERNAL}}"}};
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", migrations).ok());
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", migrations).ok());
+  if (db_->backend() != "postgresql") return;
+  std::string storage;
+  ASSERT_TRUE(db_->Read([&](Transaction& tx) -> absl::Status {
+                   auto rows = tx.Query(
+                       "SELECT attstorage::text FROM pg_attribute WHERE attrelid = "
+                       "'items'::regclass AND attname = 'data'");
+                   if (!rows.ok()) return rows.status();
+                   storage = rows->front().Text(0);
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  EXPECT_EQ(storage, "e");
+}
+
 TEST_P(StoreTest, ConcurrentWritersAllLand) {
   ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
   constexpr int kThreads = 4, kEach = 100;
