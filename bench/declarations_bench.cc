@@ -49,6 +49,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/rounds.h"
 #include "declarations/declaration_desk.h"
 #include "declarations/schema.h"
 #include "events/envelope.h"
@@ -302,11 +303,6 @@ void AddWeightedUsage(LevelResult& total, const LevelResult& usage, double secon
     if (share < 0) return;  // not measured
     sum = std::max(sum, 0.0) + share * seconds;
   };
-  bool first = total.weighted_seconds == 0;
-  if (first) {
-    total.host_cpu = total.iowait = total.bench_cpu = total.service_cpu = -1;
-    total.service_top_thread = total.postgres_cpu = total.postgres_top_process = -1;
-  }
   add(total.host_cpu, usage.host_cpu);
   add(total.iowait, usage.iowait);
   add(total.bench_cpu, usage.bench_cpu);
@@ -408,13 +404,6 @@ void Finish(LevelResult& total, std::vector<double>& latencies) {
   total.p99_ms = Percentile(latencies, 0.99);
 }
 
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 // The echo and the service at the same concurrency, in kRounds alternating rounds (echo, then
 // service) of `per_level / kRounds` each, so that both meet the same machine: this one's speed
 // drifts by a third from minute to minute, which alone moved a ratio of figures measured a
@@ -422,8 +411,7 @@ double Median(std::vector<double> values) {
 struct PairedLevel {
   LevelResult echo;
   LevelResult service;
-  double ratio = 0;          // the median of the rounds'
-  double low = 0, high = 0;  // the rounds' lowest and highest
+  bench::Spread ratio;  // the rounds' ratios
 };
 
 // A warm-up of each (connections, server threads, caches), then every concurrency level.
@@ -452,11 +440,7 @@ std::vector<PairedLevel> MeasurePaired(const ClientFactory& echo, std::atomic<in
     Finish(level.echo, echo_latencies);
     Finish(level.service, service_latencies);
     FinishWeightedUsage(level.service);
-    level.ratio = Median(ratios);
-    if (!ratios.empty()) {
-      level.low = *std::min_element(ratios.begin(), ratios.end());
-      level.high = *std::max_element(ratios.begin(), ratios.end());
-    }
+    level.ratio = bench::Summarize(ratios);
     levels.push_back(level);
   }
   return levels;
@@ -607,7 +591,8 @@ void PrintRows(const std::string& backend, const std::vector<PairedLevel>& level
   for (const PairedLevel& level : levels) PrintRow("echo", level.echo, "1.00");
   for (const PairedLevel& level : levels) {
     PrintRow(backend, level.service,
-             absl::StrFormat("%.2f  (rounds %.2f-%.2f)", level.ratio, level.low, level.high));
+             absl::StrFormat("%.2f  (rounds %.2f-%.2f)", level.ratio.median, level.ratio.low,
+                             level.ratio.high));
   }
 }
 
@@ -726,7 +711,7 @@ int main(int argc, char** argv) {
   PrintUsage(rows);
   std::printf("\ntarget: at least %.1fx the echo's throughput at concurrency 64\n", kTarget);
   for (const auto& [backend, levels] : rows) {
-    double ratio = levels.back().ratio;
+    double ratio = levels.back().ratio.median;
     std::printf("  %-10s %.2fx: %s\n", backend.c_str(), ratio, ratio >= kTarget ? "met" : "missed");
   }
   std::printf("run took %.1f s\n", absl::ToDoubleSeconds(absl::Now() - run_start));

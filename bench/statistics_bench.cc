@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "bench/rounds.h"
 #include "events/consumer.h"
 #include "events/kafka_producer.h"
 #include "events/schema.h"
@@ -185,12 +186,6 @@ absl::Duration EffectsOnly(const std::vector<events::Envelope>& stream, int max_
 
 double Rate(int n, absl::Duration d) { return n / absl::ToDoubleSeconds(d); }
 
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  size_t k = values.size();
-  return k % 2 == 1 ? values[k / 2] : (values[k / 2 - 1] + values[k / 2]) / 2;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -256,13 +251,12 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   std::printf("  raw librdkafka consume     %9.0f events/s  (median of %d rounds)\n",
-              Median(raw_rates), kRounds);
+              bench::Summarize(raw_rates).median, kRounds);
   for (size_t b = 0; b < names.size(); ++b) {
+    bench::Spread ratio = bench::Summarize(ratios[b]);
     std::printf(
         "  aggregator on %-11s  %9.0f events/s  (%.2f x raw, rounds %.2f-%.2f; target >= 0.5)\n",
-        names[b].c_str(), Median(rates[b]), Median(ratios[b]),
-        *std::min_element(ratios[b].begin(), ratios[b].end()),
-        *std::max_element(ratios[b].begin(), ratios[b].end()));
+        names[b].c_str(), bench::Summarize(rates[b]).median, ratio.median, ratio.low, ratio.high);
   }
   return 0;
 }

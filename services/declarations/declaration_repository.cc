@@ -261,12 +261,6 @@ absl::Status DeclarationRepository::Release(const std::string& order_key) {
   return tx_.ExecuteLater("DELETE FROM quota_reservations WHERE order_key = $1", {order_key});
 }
 
-absl::StatusOr<bool> DeclarationRepository::IsResident(const std::string& code) {
-  auto rows = tx_.Query("SELECT 1 FROM resident_codes WHERE code = $1", {code});
-  if (!rows.ok()) return rows.status();
-  return !rows->empty();
-}
-
 absl::StatusOr<std::set<std::string>> DeclarationRepository::ResidentAmong(
     const std::set<std::string>& codes) {
   ReadAhead reads;

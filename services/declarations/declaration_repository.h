@@ -93,7 +93,6 @@ class DeclarationRepository {
                        int64_t amount);
   absl::Status Release(const std::string& order_key);
 
-  absl::StatusOr<bool> IsResident(const std::string& code);
   // Which of `codes` belong to resident enterprises (one statement).
   absl::StatusOr<std::set<std::string>> ResidentAmong(const std::set<std::string>& codes);
   // Replaces the codes of enterprise `uscc` (none: it is no longer resident).
