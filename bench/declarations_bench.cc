@@ -49,6 +49,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/cpu.h"
 #include "bench/rounds.h"
 #include "declarations/declaration_desk.h"
 #include "declarations/schema.h"
@@ -191,43 +192,9 @@ struct Watch {
   store::Database* postgres = nullptr;
 };
 
-// utime + stime of a process or thread, in seconds (<proc>/stat fields 14 and 15, where <proc>
-// is /proc/<pid> or /proc/<pid>/task/<tid>).
-double CpuSeconds(const std::string& proc) {
-  std::ifstream in(proc + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  size_t paren = stat.rfind(')');
-  if (paren == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(paren + 2));  // from field 3, the state
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i >= 14) ticks += std::atof(field.c_str());
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
+double ProcessCpuSeconds(const std::string& pid) { return bench::CpuSeconds("/proc/" + pid); }
 
-double ProcessCpuSeconds(const std::string& pid) { return CpuSeconds("/proc/" + pid); }
-
-// CPU seconds of each entry of `folder` (/proc, or /proc/<pid>/task) that `keep` accepts.
-std::map<std::string, double> CpuOfEach(const std::string& folder,
-                                        const std::function<bool(const std::string&)>& keep) {
-  std::map<std::string, double> out;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
-    std::string name = entry.path().filename().string();
-    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-    if (keep(entry.path().string())) out[name] = CpuSeconds(entry.path().string());
-  }
-  return out;
-}
-
-bool IsPostgres(const std::string& proc) {
-  std::ifstream in(proc + "/comm");
-  std::string comm;
-  std::getline(in, comm);
-  return comm == "postgres";
-}
+bool IsPostgres(const std::string& proc) { return bench::CommandName(proc) == "postgres"; }
 
 // The largest CPU increase of one entry between two samples, and the sum of them, in % of
 // `wall` seconds.
@@ -246,21 +213,17 @@ std::pair<double, double> Increases(const std::map<std::string, double>& before,
 Usage Sample(const Watch& watch) {
   Usage u;
   u.at = absl::Now();
-  std::ifstream in("/proc/stat");
-  std::string cpu;
-  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
-  in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
-  double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
-  u.host_busy_s = (user + nice + system + irq + softirq + steal) / hz;
-  u.host_iowait_s = iowait / hz;
+  bench::HostSeconds host = bench::HostCpu();
+  u.host_busy_s = host.busy;
+  u.host_iowait_s = host.iowait;
   u.bench_s = ProcessCpuSeconds("self");
   if (watch.service_pid > 0) {
     std::string pid = std::to_string(watch.service_pid);
     u.service_s = ProcessCpuSeconds(pid);
     u.service_threads =
-        CpuOfEach("/proc/" + pid + "/task", [](const std::string&) { return true; });
+        bench::CpuOfEach("/proc/" + pid + "/task", [](const std::string&) { return true; });
   }
-  u.postgres = CpuOfEach("/proc", IsPostgres);  // on every backend: it may run for others
+  u.postgres = bench::CpuOfEach("/proc", IsPostgres);  // on every backend: it may run for others
   if (watch.postgres != nullptr) {
     watch.postgres
         ->Read([&](store::Transaction& tx) -> absl::Status {

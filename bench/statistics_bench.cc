@@ -18,12 +18,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <functional>
+#include <map>
 #include <memory>
 #include <random>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "bench/cpu.h"
 #include "bench/rounds.h"
 #include "events/consumer.h"
 #include "events/kafka_producer.h"
@@ -84,8 +87,48 @@ std::vector<events::Envelope> TradeStream(const std::string& topic, int n) {
   return out;
 }
 
+// CPU seconds while a consumer ran: the whole host, this process, and (per event, in
+// µs) its threads grouped by name: pl-apply and pl-consume are EventConsumer's, rdk:broker*
+// librdkafka's fetching, and the Kafka broker's JVM serves the fetches.
+struct CpuUse {
+  double host = 0, process = 0, kafka = 0;
+  std::map<std::string, double> threads;  // by thread name
+};
+
+bool IsKafkaBroker(const std::string& proc) { return bench::CommandName(proc) == "java"; }
+
+CpuUse SampleCpu() {
+  CpuUse u;
+  u.host = bench::HostCpu().busy;
+  u.process = bench::CpuSeconds("/proc/self");
+  for (const auto& [pid, seconds] : bench::CpuOfEach("/proc", IsKafkaBroker)) u.kafka += seconds;
+  // Threads are grouped by name; one that ended before the sample is missing from it, which
+  // only the raw consumer (no thread of interest) would notice.
+  for (const auto& [tid, seconds] :
+       bench::CpuOfEach("/proc/self/task", [](const std::string&) { return true; })) {
+    std::string name = bench::CommandName("/proc/self/task/" + tid);
+    if (name.rfind("rdk:broker", 0) == 0) name = "rdk:broker";
+    u.threads[name] += seconds;
+  }
+  return u;
+}
+
+// `after` - `before`, per event, in µs.
+CpuUse PerEvent(const CpuUse& before, const CpuUse& after, int n) {
+  auto us = [n](double seconds) { return seconds * 1e6 / n; };
+  CpuUse d;
+  d.host = us(after.host - before.host);
+  d.process = us(after.process - before.process);
+  d.kafka = us(after.kafka - before.kafka);
+  for (const auto& [name, seconds] : after.threads) {
+    auto was = before.threads.find(name);
+    d.threads[name] = us(seconds - (was == before.threads.end() ? 0 : was->second));
+  }
+  return d;
+}
+
 // A plain librdkafka consumer reading the topic from the beginning: the ceiling.
-absl::Duration RawConsume(const std::string& topic, int n) {
+absl::Duration RawConsume(const std::string& topic, int n, CpuUse* cpu) {
   std::string error;
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   conf->set("bootstrap.servers", testing::KafkaBrokers(), error);
@@ -97,12 +140,17 @@ absl::Duration RawConsume(const std::string& topic, int n) {
   consumer->subscribe({topic});
   int seen = 0;
   absl::Time start;
+  CpuUse before;
   while (seen < n) {
     std::unique_ptr<RdKafka::Message> m(consumer->consume(1000));
     if (m->err() != RdKafka::ERR_NO_ERROR) continue;
-    if (seen++ == 0) start = absl::Now();
+    if (seen++ == 0) {
+      before = SampleCpu();
+      start = absl::Now();
+    }
   }
   absl::Duration took = absl::Now() - start;
+  *cpu = PerEvent(before, SampleCpu(), n);
   consumer->close();
   return took;
 }
@@ -124,7 +172,7 @@ int64_t Processed(const std::string& group) {
 
 // The aggregator from the beginning of the topic until every event is applied.
 absl::StatusOr<absl::Duration> Aggregate(const std::string& url, const std::string& topic, int n,
-                                         int max_batch, int64_t* transactions) {
+                                         int max_batch, int64_t* transactions, CpuUse* cpu) {
   auto db = store::Database::Open(url);
   if (!db.ok()) return db.status();
   if (auto s = events::ApplyEventsSchema(**db); !s.ok()) return s;
@@ -139,10 +187,11 @@ absl::StatusOr<absl::Duration> Aggregate(const std::string& url, const std::stri
   events::EventConsumer consumer(**db, options);
   int64_t batches = 0;
   std::atomic<int64_t> first_batch_us{0};
+  CpuUse before;
   consumer.OnBatch(
       statistics::HandledTypes(),
       [&](store::Transaction& tx, const std::vector<events::EventView>& batch) {
-        ++batches;
+        if (batches++ == 0) before = SampleCpu();  // before first_batch_us is published
         int64_t unset = 0;
         first_batch_us.compare_exchange_strong(unset, absl::ToUnixMicros(absl::Now()));
         return aggregator.Apply(tx, batch);
@@ -153,6 +202,7 @@ absl::StatusOr<absl::Duration> Aggregate(const std::string& url, const std::stri
   // ingest.
   while (Processed(options.group_id) < n) absl::SleepFor(absl::Milliseconds(5));
   absl::Duration took = absl::Now() - absl::FromUnixMicros(first_batch_us.load());
+  *cpu = PerEvent(before, SampleCpu(), n);
   consumer.Stop();
   *transactions = batches;
   return took;
@@ -227,8 +277,11 @@ int main(int argc, char** argv) {
   if (!pgs.front()->url().empty()) names.push_back("postgresql");
   std::vector<double> raw_rates;
   std::vector<std::vector<double>> rates(names.size()), ratios(names.size());
+  // Per consumer (the raw one first, then each backend's aggregator), per round.
+  std::vector<std::vector<CpuUse>> usage(names.size() + 1);
   for (int round = 0; round < kRounds; ++round) {
-    absl::Duration raw = RawConsume(topic, n);
+    usage[0].emplace_back();
+    absl::Duration raw = RawConsume(topic, n, &usage[0].back());
     raw_rates.push_back(Rate(n, raw));
     std::printf("  round %d: raw librdkafka consume %9.0f events/s", round + 1, Rate(n, raw));
     for (size_t b = 0; b < names.size(); ++b) {
@@ -236,7 +289,8 @@ int main(int argc, char** argv) {
                             ? absl::StrCat("sqlite://", dir.path(), "/statistics-", round, ".db")
                             : pgs[round]->url();
       int64_t transactions = 0;
-      auto took = Aggregate(url, topic, n, max_batch, &transactions);
+      usage[b + 1].emplace_back();
+      auto took = Aggregate(url, topic, n, max_batch, &transactions, &usage[b + 1].back());
       if (!took.ok()) {
         std::fprintf(stderr, "\n%s: %s\n", names[b].c_str(),
                      std::string(took.status().message()).c_str());
@@ -257,6 +311,35 @@ int main(int argc, char** argv) {
     std::printf(
         "  aggregator on %-11s  %9.0f events/s  (%.2f x raw, rounds %.2f-%.2f; target >= 0.5)\n",
         names[b].c_str(), bench::Summarize(rates[b]).median, ratio.median, ratio.low, ratio.high);
+  }
+  // Where the CPU went: the budget of 2 cores at 0.5 x the raw rate is what the rows compare to.
+  auto median = [](const std::vector<CpuUse>& rounds,
+                   const std::function<double(const CpuUse&)>& f) {
+    std::vector<double> values;
+    for (const CpuUse& u : rounds) values.push_back(f(u));
+    return bench::Summarize(values).median;
+  };
+  auto thread = [](const char* name) {
+    return [name](const CpuUse& u) {
+      auto it = u.threads.find(name);
+      return it == u.threads.end() ? 0.0 : it->second;
+    };
+  };
+  std::printf(
+      "\n  CPU per event in us (medians of the rounds): host = all busy cores; kafka = the "
+      "broker's "
+      "JVM;\n  process = this one; apply, consume = EventConsumer's threads; fetch = "
+      "librdkafka's broker threads\n");
+  std::printf("  %-26s %6s %6s %8s %6s %8s %6s\n", "", "host", "kafka", "process", "apply",
+              "consume", "fetch");
+  for (size_t c = 0; c < usage.size(); ++c) {
+    std::string name = c == 0 ? "raw librdkafka consume" : "aggregator on " + names[c - 1];
+    std::printf("  %-26s %6.2f %6.2f %8.2f %6.2f %8.2f %6.2f\n", name.c_str(),
+                median(usage[c], [](const CpuUse& u) { return u.host; }),
+                median(usage[c], [](const CpuUse& u) { return u.kafka; }),
+                median(usage[c], [](const CpuUse& u) { return u.process; }),
+                median(usage[c], thread("pl-apply")), median(usage[c], thread("pl-consume")),
+                median(usage[c], thread("rdk:broker")));
   }
   return 0;
 }

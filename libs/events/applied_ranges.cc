@@ -9,12 +9,13 @@ RecentIds::RecentIds(size_t capacity) : ring_(std::max<size_t>(1, capacity)) {
   index_.reserve(ring_.size());
 }
 
-void RecentIds::Add(absl::string_view id) {
+void RecentIds::Add(const HashedId& id) {
   if (index_.contains(id)) return;
-  std::string& slot = ring_[next_];
-  if (!slot.empty()) index_.erase(slot);
-  slot.assign(id.data(), id.size());
-  index_.insert(slot);
+  Slot& slot = ring_[next_];
+  if (!slot.id.empty()) index_.erase(HashedId(slot.id, slot.hash));
+  slot.id.assign(id.id.data(), id.id.size());
+  slot.hash = id.hash;
+  index_.insert(HashedId(slot.id, slot.hash));
   next_ = (next_ + 1) % ring_.size();
 }
 

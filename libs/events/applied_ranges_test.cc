@@ -37,6 +37,16 @@ TEST(RecentIds, SurvivesManyWrapsWithLongIds) {
   EXPECT_FALSE(ids.Contains(std::string(40, 'x') + "9899"));
 }
 
+TEST(RecentIds, AnIdIsFoundByItsTextWhateverItsHashWasComputedFrom) {
+  RecentIds ids(4);
+  std::string id = "7f3c0f5e-1b2a-4c3d-8e9f-0a1b2c3d4e5f";
+  ids.Add(HashedId(id, HashedId::Of(id)));
+  std::string copy = id;  // another buffer: found by its text, not by its address
+  EXPECT_TRUE(ids.Contains(copy));
+  EXPECT_TRUE(ids.Contains(HashedId(copy)));
+  EXPECT_FALSE(ids.Contains("7f3c0f5e-1b2a-4c3d-8e9f-0a1b2c3d4e50"));
+}
+
 TEST(EventIds, RoundTripShortAndLongIds) {
   std::string long_id(300, 'z');  // a length of two LEB128 bytes
   std::vector<absl::string_view> ids = {"7f3c0f5e-1b2a-4c3d-8e9f-0a1b2c3d4e5f", long_id, "x"};

@@ -151,9 +151,10 @@ class EventConsumer {
   absl::StatusOr<std::string> Apply(const Envelope& envelope);
   // In one transaction: applies the events of `batch` (read at `at`) that are neither below the
   // position of their partition nor among its recent ids, and moves the positions over
-  // `extent`. Returns how many events were duplicates, or the error (INVALID_ARGUMENT: some
-  // event cannot be applied).
+  // `extent`. `id_hashes` are the events' HashedId::Of. Returns how many events were duplicates, or
+  // the error (INVALID_ARGUMENT: some event cannot be applied).
   absl::StatusOr<int> ApplyBatch(const std::vector<EventView>& batch,
+                                 const std::vector<size_t>& id_hashes,
                                  const std::vector<Located>& at, const Extent& extent);
   // The ids of `events` recorded in consumed_events (a batch consumer's ids from before it kept
   // ranges, looked up until its partition has a position).
@@ -200,6 +201,7 @@ class EventConsumer {
   std::mutex handoff_mu_;
   std::condition_variable handoff_cv_;
   std::unique_ptr<Batch> handed_;  // guarded by handoff_mu_
+  std::unique_ptr<Batch> spent_;   // settled, for the consuming thread to reuse; handoff_mu_
   std::thread apply_thread_;
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::EventCb> logging_;
