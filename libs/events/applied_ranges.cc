@@ -19,19 +19,71 @@ void RecentIds::Add(const HashedId& id) {
   next_ = (next_ + 1) % ring_.size();
 }
 
+namespace {
+
+// The id format NewUuid writes, 36 characters: lowercase hex in groups of 8-4-4-4-12.
+constexpr size_t kUuidText = 36;
+constexpr size_t kUuidBytes = 16;
+constexpr bool IsUuidHyphen(size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;  // uppercase too: it would not come back as it was
+}
+
+// The 16 bytes of a UUID in NewUuid's form; false for any other id.
+bool PackUuid(absl::string_view id, char* out) {
+  if (id.size() != kUuidText) return false;
+  size_t n = 0;
+  for (size_t i = 0; i < kUuidText; i += 2) {
+    if (IsUuidHyphen(i)) {
+      if (id[i] != '-') return false;
+      ++i;
+    }
+    int high = HexValue(id[i]), low = HexValue(id[i + 1]);
+    if (high < 0 || low < 0) return false;
+    out[n++] = static_cast<char>(high << 4 | low);
+  }
+  return true;
+}
+
+void UnpackUuid(const char* bytes, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->resize(kUuidText);
+  size_t at = 0;
+  for (size_t i = 0; i < kUuidBytes; ++i) {
+    if (IsUuidHyphen(at)) (*out)[at++] = '-';
+    const uint8_t b = static_cast<uint8_t>(bytes[i]);
+    (*out)[at++] = kHex[b >> 4];
+    (*out)[at++] = kHex[b & 0xF];
+  }
+}
+
+void AppendLength(uint64_t n, std::string* out) {
+  do {
+    uint8_t byte = n & 0x7F;
+    n >>= 7;
+    out->push_back(static_cast<char>(n ? byte | 0x80 : byte));
+  } while (n);
+}
+
+}  // namespace
+
 std::string EncodeIds(const std::vector<absl::string_view>& ids) {
   std::string out;
-  size_t total = 0;
-  for (absl::string_view id : ids) total += id.size() + 2;
-  out.reserve(total);
+  out.reserve(ids.size() * (kUuidBytes + 1));
+  char packed[kUuidBytes];
   for (absl::string_view id : ids) {
-    uint64_t n = id.size();
-    do {
-      uint8_t byte = n & 0x7F;
-      n >>= 7;
-      out.push_back(static_cast<char>(n ? byte | 0x80 : byte));
-    } while (n);
-    out.append(id.data(), id.size());
+    if (PackUuid(id, packed)) {
+      out.push_back(kPackedUuid);
+      out.append(packed, kUuidBytes);
+    } else if (id.empty()) {
+      out.append("\x80\x00", 2);  // zero in two bytes: a lone 0 byte is kPackedUuid
+    } else {
+      AppendLength(id.size(), &out);
+      out.append(id.data(), id.size());
+    }
   }
   return out;
 }
@@ -40,6 +92,15 @@ absl::StatusOr<std::vector<std::string>> DecodeIds(absl::string_view bytes) {
   std::vector<std::string> ids;
   size_t i = 0;
   while (i < bytes.size()) {
+    if (bytes[i] == kPackedUuid) {
+      if (bytes.size() - i - 1 < kUuidBytes) {
+        return absl::InvalidArgumentError("event_ids: truncated uuid");
+      }
+      ids.emplace_back();
+      UnpackUuid(bytes.data() + i + 1, &ids.back());
+      i += 1 + kUuidBytes;
+      continue;
+    }
     uint64_t n = 0;
     int shift = 0;
     while (true) {

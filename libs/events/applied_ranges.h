@@ -92,7 +92,11 @@ class RecentIds {
   HashedIdSet index_;
 };
 
-// Ids as stored in consumed_ranges.event_ids: each one's length (LEB128) then its bytes.
+// Ids as stored in consumed_ranges.event_ids: an id in NewUuid's form as kPackedUuid then its 16
+// bytes (17 bytes instead of 37: the ids were most of what a batch transaction wrote), any other
+// id as its length (LEB128) then its bytes. Rows written before UUIDs were packed read the same:
+// their lengths never began with a lone 0 byte.
+constexpr char kPackedUuid = 0;
 std::string EncodeIds(const std::vector<absl::string_view>& ids);
 // INVALID_ARGUMENT when the bytes are not such a list.
 absl::StatusOr<std::vector<std::string>> DecodeIds(absl::string_view bytes);

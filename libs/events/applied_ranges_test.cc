@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "events/envelope.h"
+
 namespace parkline::events {
 namespace {
 
@@ -61,10 +63,32 @@ TEST(EventIds, RoundTripShortAndLongIds) {
   EXPECT_TRUE(none->empty());
 }
 
+TEST(EventIds, UuidsAreStoredIn17BytesAndComeBackAsTheyWere) {
+  std::string uuid = NewUuid();
+  std::string upper = "7F3C0F5E-1B2A-4C3D-8E9F-0A1B2C3D4E5F";  // not NewUuid's form: kept as text
+  std::string almost = "7f3c0f5e-1b2a-4c3d-8e9f-0a1b2c3d4e5";  // 35 characters
+  EXPECT_EQ(EncodeIds({uuid}).size(), 17u);
+  EXPECT_EQ(EncodeIds({upper}).size(), 37u);
+  std::vector<absl::string_view> ids = {uuid, upper, almost, "", "x"};
+  auto back = DecodeIds(EncodeIds(ids));
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ((*back)[i], ids[i]) << i;
+}
+
+TEST(EventIds, RowsWrittenBeforeUuidsWerePackedStillRead) {
+  std::string uuid = "7f3c0f5e-1b2a-4c3d-8e9f-0a1b2c3d4e5f";
+  std::string old = std::string(1, 36) + uuid + std::string(1, 1) + "x";  // length, bytes
+  auto back = DecodeIds(old);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, (std::vector<std::string>{uuid, "x"}));
+}
+
 TEST(EventIds, TruncatedBytesAreRefused) {
   std::string bytes = EncodeIds({"abcdef"});
   EXPECT_FALSE(DecodeIds(bytes.substr(0, 4)).ok());
   EXPECT_FALSE(DecodeIds("\x80").ok());
+  EXPECT_FALSE(DecodeIds(EncodeIds({NewUuid()}).substr(0, 16)).ok());
 }
 
 }  // namespace
