@@ -279,6 +279,7 @@ void EventConsumer::Stop() {
   // Records still held keep references into the client, which would not close.
   handed_.reset();
   spent_.reset();
+  spare_.reset();
   consumer_->close();  // commits the stored offsets
 }
 
@@ -358,6 +359,7 @@ void EventConsumer::Run() {
     }
     // In batch mode, take what is already waiting without blocking, up to max_batch_; while
     // the apply thread is still busy, wait a little for more.
+    if (spent_waiting_.load(std::memory_order_relaxed)) Reclaim();
     std::unique_ptr<RdKafka::Message> message(consumer_->consume(!collecting ? 200 : 0));
     if (batch_handler_ && message->err() != RdKafka::ERR_NO_ERROR && collecting &&
         !HandOver(batch, false)) {
@@ -505,17 +507,26 @@ bool EventConsumer::HandOver(std::unique_ptr<Batch>& batch, bool wait) {
   if (stopping_) return true;  // not settled: comes again after the restart
   handed_ = std::move(batch);
   handoff_cv_.notify_all();
-  // The batch settled before comes back to be emptied here: its records were allocated by this
-  // thread, and glibc frees a block fastest in the thread that allocated it (freed in the apply
-  // thread, a batch's records took a third of that thread's time in statistics_bench).
-  batch = std::move(spent_);
   lock.unlock();
-  if (batch == nullptr) {
-    batch = std::make_unique<Batch>();
-  } else {
-    batch->Clear();
-  }
+  if (spare_ == nullptr) Reclaim();
+  batch = spare_ != nullptr ? std::move(spare_) : std::make_unique<Batch>();
   return true;
+}
+
+void EventConsumer::Reclaim() {
+  std::unique_ptr<Batch> spent;
+  {
+    std::lock_guard<std::mutex> lock(handoff_mu_);
+    spent = std::move(spent_);
+    spent_waiting_ = false;
+  }
+  if (spent == nullptr) return;
+  // Emptied here, as soon as it is settled: its records were allocated by this thread, and
+  // glibc frees a block fastest in the thread that allocated it (freed in the apply thread, a
+  // batch's records took a third of that thread's time in statistics_bench). Emptied at once,
+  // not when the next batch is full, so that at most three batches of records are held.
+  spent->Clear();
+  if (spare_ == nullptr) spare_ = std::move(spent);
 }
 
 void EventConsumer::ApplyLoop() {
@@ -533,7 +544,8 @@ void EventConsumer::ApplyLoop() {
     handoff_cv_.notify_all();
     Settle(*batch);
     std::lock_guard<std::mutex> lock(handoff_mu_);
-    spent_ = std::move(batch);  // an older one not taken back yet is freed here
+    spent_ = std::move(batch);  // for the consuming thread to empty (Reclaim)
+    spent_waiting_ = true;
   }
 }
 

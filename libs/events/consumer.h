@@ -133,6 +133,8 @@ class EventConsumer {
   void AddRecord(Batch& batch, std::unique_ptr<RdKafka::Message> message);
   // False while the apply thread still holds the batch before (when `wait` is false).
   bool HandOver(std::unique_ptr<Batch>& batch, bool wait);
+  // Takes the batch the apply thread settled, empties it and keeps it as the next to fill.
+  void Reclaim();
   void ApplyLoop();
   void Settle(Batch& batch);
   // The records of one batch in one partition: offsets [first, next).
@@ -201,7 +203,9 @@ class EventConsumer {
   std::mutex handoff_mu_;
   std::condition_variable handoff_cv_;
   std::unique_ptr<Batch> handed_;  // guarded by handoff_mu_
-  std::unique_ptr<Batch> spent_;   // settled, for the consuming thread to reuse; handoff_mu_
+  std::unique_ptr<Batch> spent_;   // settled, for the consuming thread to empty; handoff_mu_
+  std::atomic<bool> spent_waiting_{false};  // spent_ is set: a cheap test for the reading loop
+  std::unique_ptr<Batch> spare_;            // emptied, the next to fill; the consuming thread's
   std::thread apply_thread_;
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::EventCb> logging_;
