@@ -9,6 +9,11 @@
 #   tools/kafka/kafka.sh stop    stop it cleanly (SIGTERM, then wait)
 #   tools/kafka/kafka.sh status  exit 0 when it is running and answers
 #   tools/kafka/kafka.sh topic NAME PARTITIONS   create one more topic (idempotent)
+#   tools/kafka/kafka.sh prune   delete the topics tests and benchmarks made (test.*, e2e<N>.*):
+#                                every run makes its own, and a broker that keeps them all ends
+#                                up with more open files (one log per partition) than it may
+#                                have ("Too many open files", then it stops answering).
+#                                tools/dev test runs it first.
 #
 # Environment: PARKLINE_HOME (default <repo>/.parkline), KAFKA_PORT (9092),
 # KAFKA_CONTROLLER_PORT (9093).
@@ -79,6 +84,17 @@ log.retention.hours=168
 PROPS
 }
 
+# Topics of tests (testing::UniqueTopic: "test.<name>.<random>") and of e2e runs (a
+# PARKLINE_TOPIC_PREFIX of "e2e<random>."); the park's own topics are parkline.*.
+prune() {
+  local before
+  before=$(partitions)
+  topics_cmd --delete --if-exists --topic 'test\..*|e2e[0-9]+\..*' >/dev/null
+  say "deleted the test topics ($before partition folders before; Kafka removes them within a minute)"
+}
+
+partitions() { find "$data" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l; }
+
 create_topic() {
   topics_cmd --create --if-not-exists --topic "$1" --partitions "$2" --replication-factor 1 >/dev/null
 }
@@ -108,6 +124,11 @@ start() {
   grep -v '^#' "$here/topics.txt" | while read -r name partitions; do
     [ -n "$name" ] && create_topic "$name" "$partitions"
   done
+  local n
+  n=$(partitions)
+  if [ "$n" -gt 5000 ]; then
+    say "$n partitions on this broker, each an open log: tools/kafka/kafka.sh prune deletes the test topics"
+  fi
   say "ready on $bootstrap"
 }
 
@@ -128,5 +149,6 @@ case "${1:-}" in
   stop) stop ;;
   status) running && answers ;;
   topic) create_topic "$2" "$3" ;;
-  *) echo "usage: $0 fetch|start|stop|status|topic NAME PARTITIONS" >&2; exit 2 ;;
+  prune) prune ;;
+  *) echo "usage: $0 fetch|start|stop|status|prune|topic NAME PARTITIONS" >&2; exit 2 ;;
 esac
