@@ -87,21 +87,21 @@ std::vector<events::Envelope> TradeStream(const std::string& topic, int n) {
   return out;
 }
 
-// CPU seconds while a consumer ran: the whole host, this process, and (per event, in
-// µs) its threads grouped by name: pl-apply and pl-consume are EventConsumer's, rdk:broker*
-// librdkafka's fetching, and the Kafka broker's JVM serves the fetches.
+// CPU while a consumer ran: the whole host, the Kafka broker (every java process: on a
+// development machine, the broker's JVM), this process, and its threads grouped by name:
+// pl-apply and pl-consume are EventConsumer's, rdk:broker* librdkafka's fetching.
 struct CpuUse {
   double host = 0, process = 0, kafka = 0;
   std::map<std::string, double> threads;  // by thread name
 };
 
-bool IsKafkaBroker(const std::string& proc) { return bench::CommandName(proc) == "java"; }
+bool IsJava(const std::string& proc) { return bench::CommandName(proc) == "java"; }
 
 CpuUse SampleCpu() {
   CpuUse u;
   u.host = bench::HostCpu().busy;
   u.process = bench::CpuSeconds("/proc/self");
-  for (const auto& [pid, seconds] : bench::CpuOfEach("/proc", IsKafkaBroker)) u.kafka += seconds;
+  for (const auto& [pid, seconds] : bench::CpuOfEach("/proc", IsJava)) u.kafka += seconds;
   // Threads are grouped by name; one that ended before the sample is missing from it, which
   // only the raw consumer (no thread of interest) would notice.
   for (const auto& [tid, seconds] :
