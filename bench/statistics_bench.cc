@@ -326,10 +326,9 @@ int main(int argc, char** argv) {
     };
   };
   std::printf(
-      "\n  CPU per event in us (medians of the rounds): host = all busy cores; kafka = the "
-      "broker's "
-      "JVM;\n  process = this one; apply, consume = EventConsumer's threads; fetch = "
-      "librdkafka's broker threads\n");
+      "\n  CPU per event in us (medians of the rounds): host = all busy cores; kafka = every "
+      "java process\n  (the broker); process = this one; apply, consume = EventConsumer's "
+      "threads; fetch = librdkafka's broker threads\n");
   std::printf("  %-26s %6s %6s %8s %6s %8s %6s\n", "", "host", "kafka", "process", "apply",
               "consume", "fetch");
   for (size_t c = 0; c < usage.size(); ++c) {
