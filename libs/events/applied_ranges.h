@@ -93,9 +93,9 @@ class RecentIds {
 };
 
 // Ids as stored in consumed_ranges.event_ids: an id in NewUuid's form as kPackedUuid then its 16
-// bytes (17 bytes instead of 37: the ids were most of what a batch transaction wrote), any other
-// id as its length (LEB128) then its bytes. Rows written before UUIDs were packed read the same:
-// their lengths never began with a lone 0 byte.
+// bytes (17 bytes instead of 37: the ids are most of the ranges, kept 30 days; ingest CPU did not
+// change), any other id as its length (LEB128) then its bytes. Rows written before UUIDs were
+// packed read the same: their lengths never began with a lone 0 byte.
 constexpr char kPackedUuid = 0;
 std::string EncodeIds(const std::vector<absl::string_view>& ids);
 // INVALID_ARGUMENT when the bytes are not such a list.
