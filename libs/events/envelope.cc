@@ -1,19 +1,30 @@
 #include "events/envelope.h"
 
+#include <algorithm>
+#include <atomic>
 #include <random>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/message.h"
 
 namespace parkline::events {
 
 std::string NewUuid() {
+  // The 48-bit millisecond and a 12-bit sequence within it (RFC 9562 6.2, method 3), shared by
+  // the process's threads: its ids are strictly increasing. Past 4,096 ids in one millisecond the
+  // sequence runs into the next one, which only moves the clock ahead a little.
+  static std::atomic<uint64_t> last{0};
+  uint64_t now = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())) << 12;
+  uint64_t prev = last.load(std::memory_order_relaxed);
+  uint64_t next;
+  do {
+    next = std::max(now, prev + 1);
+  } while (!last.compare_exchange_weak(prev, next, std::memory_order_relaxed));
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t hi = rng();
-  uint64_t lo = rng();
-  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+  uint64_t hi = (next >> 12) << 16 | 0x7000 | (next & 0x0FFF);            // version 7
+  uint64_t lo = (rng() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 9562 variant
   return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32, (hi >> 16) & 0xFFFF, hi & 0xFFFF,
                          lo >> 48, lo & 0xFFFFFFFFFFFFULL);
 }

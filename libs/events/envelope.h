@@ -77,7 +77,12 @@ absl::StatusOr<EventView> ViewRecord(const HeaderViews& headers, absl::string_vi
 // is read directly, because a consumer reads one per event; any other form through absl.
 bool ParseEventTime(absl::string_view text, absl::Time* out, std::string* error);
 
-// A random (version 4) UUID in its 36-character text form.
+// A time-ordered (version 7) UUID in its 36-character text form: the creation time to the
+// millisecond, then 62 random bits. A process's ids are strictly increasing, so that the indexes
+// keyed by them (the outbox's, a consumer's processed ids) grow at one end: random (version 4)
+// ids put every insert on a page of its own, which at 15 documents per group commit made a
+// third of the declarations service's page writes. Only the last 16 hex digits are random:
+// take those when a short random text is wanted.
 std::string NewUuid();
 
 }  // namespace parkline::events

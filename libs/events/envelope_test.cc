@@ -5,7 +5,11 @@
 #include <map>
 #include <random>
 #include <set>
+#include <string>
+#include <thread>
+#include <vector>
 
+#include "absl/time/clock.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace parkline::events {
@@ -100,16 +104,51 @@ TEST(Envelope, EventTimesAreReadAsAbslReadsThem) {
   }
 }
 
-TEST(Envelope, UuidsAreVersion4AndUnique) {
-  std::set<std::string> seen;
-  for (int i = 0; i < 1000; ++i) {
-    std::string id = NewUuid();
+TEST(Envelope, UuidsAreVersion7CarryTheirTimeAndIncrease) {
+  int64_t before = absl::ToUnixMillis(absl::Now());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10000; ++i) ids.push_back(NewUuid());  // more than 4,096 in a millisecond
+  int64_t after = absl::ToUnixMillis(absl::Now());
+  std::set<std::string> tails;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string& id = ids[i];
     ASSERT_EQ(id.size(), 36u);
-    EXPECT_EQ(id[14], '4');
+    EXPECT_EQ(id[14], '7') << id;
     EXPECT_TRUE(id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b') << id;
-    seen.insert(id);
+    if (i > 0) {
+      EXPECT_LT(ids[i - 1], id);  // text order is time order
+    }
+    tails.insert(id.substr(20));
   }
-  EXPECT_EQ(seen.size(), 1000u);
+  // The first carries the time it was made at; a run past 4,096 a millisecond may borrow a few
+  // milliseconds ahead, never more than its length allows.
+  int64_t first_ms = std::stoll(ids.front().substr(0, 8) + ids.front().substr(9, 4), nullptr, 16);
+  int64_t last_ms = std::stoll(ids.back().substr(0, 8) + ids.back().substr(9, 4), nullptr, 16);
+  EXPECT_GE(first_ms, before);
+  EXPECT_LE(first_ms, after);
+  EXPECT_LE(last_ms, after + 10000 / 4096 + 1);
+  EXPECT_EQ(tails.size(), ids.size());  // the random part alone is unique
+}
+
+TEST(Envelope, UuidsOfManyThreadsAreUnique) {
+  std::vector<std::vector<std::string>> made(4);
+  std::vector<std::thread> threads;
+  for (auto& ids : made) {
+    threads.emplace_back([&ids] {
+      for (int i = 0; i < 5000; ++i) ids.push_back(NewUuid());
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> seen;
+  for (const auto& ids : made) {
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (i > 0) {
+        EXPECT_LT(ids[i - 1], ids[i]);
+      }
+      seen.insert(ids[i]);
+    }
+  }
+  EXPECT_EQ(seen.size(), 20000u);
 }
 
 }  // namespace

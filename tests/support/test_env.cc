@@ -72,7 +72,7 @@ TestDatabase::TestDatabase(const std::string& backend) {
     return;
   }
   if (PostgresUrl().empty()) return;
-  name_ = "test_" + events::NewUuid().substr(0, 8);
+  name_ = "test_" + events::NewUuid().substr(28);
   PostgresAdmin("CREATE DATABASE " + name_);
   url_ = WithDatabase(PostgresUrl(), name_);
 }
@@ -128,7 +128,7 @@ absl::Status CreateTopic(const std::string& name, int partitions) {
 }
 
 std::string UniqueTopic(const std::string& prefix) {
-  return absl::StrCat("test.", prefix, ".", events::NewUuid().substr(0, 8));
+  return absl::StrCat("test.", prefix, ".", events::NewUuid().substr(28));
 }
 
 std::vector<ConsumedRecord> ReadTopic(const std::string& topic, size_t want,
