@@ -19,8 +19,10 @@
 // Prints per level: documents (or echoes) per second, p50 and p99 latency, and the ratio to the
 // echo at the same concurrency, in the same rounds; then where the CPU went during each level
 // (/proc: host, this process, the service and its busiest thread, PostgreSQL, the rest of the
-// machine) and PostgreSQL's transaction counts; then whether the target (at least 0.6x the echo at
-// concurrency 64) is met. A benchmark, not a test: it exits 0 whenever it could measure.
+// machine) and PostgreSQL's transactions; then whether the target (at least 0.6x the echo at
+// concurrency 64) is met. After the backends, the same for the floor (FloorService): the order's
+// checks and a group commit that writes nothing, what any durable SubmitOrder pays here before it
+// stores anything. A benchmark, not a test: it exits 0 whenever it could measure.
 #include <signal.h>
 #include <unistd.h>
 
@@ -48,7 +50,9 @@
 #include "bench/cpu.h"
 #include "bench/rounds.h"
 #include "declarations/declaration_desk.h"
+#include "declarations/document_rules.h"
 #include "declarations/schema.h"
+#include "errors/violations.h"
 #include "events/envelope.h"
 #include "events/schema.h"
 #include "grpcpp/create_channel.h"
@@ -61,6 +65,7 @@
 #include "runtime/server_threads.h"
 #include "samples/import_sets.h"
 #include "store/database.h"
+#include "store/group_commit.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_env.h"
 
@@ -86,6 +91,35 @@ class EchoService final : public bv1::Echo::Service {
     *response = *request;
     return grpc::Status::OK;
   }
+};
+
+// The floor under any durable SubmitOrder on this machine: what the service does before it
+// stores anything, and nothing after. The order's checks as the service runs them (CheckOrder),
+// its payload serialized as the desk stores it, then a hand-off to a group-commit writer (the
+// service's GroupCommitter on SQLite) whose function writes nothing, so that its transaction
+// commits without touching the disk; then the reply. Not in it: the bearer token's check,
+// storage, matching, the outbox and the relay. It runs in this process, beside the echo, on the
+// same server settings.
+class FloorService final : public dv1::DeclarationService::Service {
+ public:
+  explicit FloorService(store::GroupCommitter& writer) : writer_(writer) {}
+
+  grpc::Status SubmitOrder(grpc::ServerContext*, const dv1::SubmitOrderRequest* request,
+                           dv1::DocumentReceipt* receipt) override {
+    errors::Violations violations;
+    declarations::CheckOrder(request->order(), "order", violations);
+    if (!violations.empty()) return runtime::ToGrpcStatus(violations.ToStatus());
+    std::string payload = request->order().SerializeAsString();
+    absl::Status stored = writer_.Transact([&](store::Transaction&) {
+      return payload.empty() ? absl::InternalError("empty order") : absl::OkStatus();
+    });
+    if (!stored.ok()) return runtime::ToGrpcStatus(stored);
+    receipt->set_outcome(dv1::DOCUMENT_OUTCOME_ACCEPTED);
+    return grpc::Status::OK;
+  }
+
+ private:
+  store::GroupCommitter& writer_;
 };
 
 // One client thread's view of a target: Prepare(n) builds request n (not timed), Send() sends it.
@@ -661,13 +695,48 @@ int main(int argc, char** argv) {
   } else {
     skipped.push_back("postgresql: failed to start or become resident (see above)");
   }
+  // The floor (FloorService), in this process too, paired with the echo like the backends.
+  std::vector<PairedLevel> floor_levels;
+  {
+    testing::TestDatabase floor_db("sqlite");
+    auto db = store::Database::Open(floor_db.url());
+    if (!db.ok()) {
+      skipped.push_back("floor: " + db.status().ToString());
+    } else {
+      store::GroupCommitter writer(**db);
+      FloorService floor_service(writer);
+      int floor_port = 0;
+      grpc::ServerBuilder floor_builder;
+      floor_builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &floor_port);
+      floor_builder.RegisterService(&floor_service);
+      runtime::ConfigureSyncServer(floor_builder);
+      std::unique_ptr<grpc::Server> floor_server = floor_builder.BuildAndStart();
+      if (floor_server == nullptr || floor_port == 0) {
+        skipped.push_back("floor: its server did not start");
+      } else {
+        auto channel = Channel(floor_port);
+        samples::ImportCodes codes{RunCode(rng), RunCode(rng), RunCode(rng), RunCode(rng)};
+        std::atomic<int> floor_next{1};
+        floor_levels = MeasurePaired(
+            echo, echo_next, [&] { return std::make_unique<OrderClient>(channel, codes); },
+            floor_next, per_level, Watch{});
+        floor_server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+      }
+    }
+  }
   echo_server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
 
   std::printf("\n%-10s %11s %9s %7s %11s %8s %8s %8s\n", "backend", "concurrency", "requests",
               "errors", "docs/s", "p50 ms", "p99 ms", "x echo");
   for (const auto& [backend, levels] : rows) PrintRows(backend, levels);
+  if (!floor_levels.empty()) PrintRows("floor", floor_levels);
   for (const std::string& s : skipped) std::printf("%s\n", s.c_str());
-  PrintUsage(rows);
+  std::printf(
+      "floor = checks, then a group commit that writes nothing, in this process (FloorService): "
+      "what any durable SubmitOrder pays here before it stores anything\n");
+  auto with_floor = rows;
+  if (!floor_levels.empty()) with_floor.emplace_back("floor", floor_levels);
+  PrintUsage(with_floor);
   std::printf("\ntarget: at least %.1fx the echo's throughput at concurrency 64\n", kTarget);
   for (const auto& [backend, levels] : rows) {
     double ratio = levels.back().ratio.median;
