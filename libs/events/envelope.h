@@ -81,7 +81,7 @@ bool ParseEventTime(absl::string_view text, absl::Time* out, std::string* error)
 // millisecond, then 62 random bits. A process's ids are strictly increasing, so that the indexes
 // keyed by them (the outbox's, a consumer's processed ids) grow at one end: random (version 4)
 // ids put every insert on a page of its own, which at 15 documents per group commit made a
-// third of the declarations service's page writes. Only the last 16 hex digits are random:
+// quarter of the declarations service's page writes. Only the last 16 hex digits are random:
 // take those when a short random text is wanted.
 std::string NewUuid();
 
