@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/time/clock.h"
+
 namespace parkline::store {
 namespace {
 
@@ -133,6 +135,7 @@ absl::Status RunEach(Transaction& tx, const std::vector<const Fn*>& fns,
 GroupCommitter::GroupCommitter(Database& db, Options options)
     : db_(db),
       max_batch_(static_cast<size_t>(std::max(1, options.max_batch))),
+      committed_(std::move(options.committed)),
       writer_([this] { Run(); }) {}
 
 GroupCommitter::~GroupCommitter() {
@@ -189,8 +192,10 @@ void GroupCommitter::Commit(std::vector<Request> batch) {
     for (const Request& r : batch) fns.push_back(r.fn);
     std::vector<absl::Status> own(batch.size());
     size_t culprit = batch.size();
+    absl::Time start = absl::Now();
     absl::Status committed =
         db_.Transact([&](Transaction& tx) { return RunEach(tx, fns, own, culprit); });
+    absl::Duration took = absl::Now() - start;
     if (committed.ok()) batches_.fetch_add(1);
     if (!committed.ok() && culprit < batch.size()) {
       // Retries ran out on one function's own UNAVAILABLE: it gets that, the others try again
@@ -202,6 +207,7 @@ void GroupCommitter::Commit(std::vector<Request> batch) {
     for (size_t i = 0; i < batch.size(); ++i) {
       batch[i].done.set_value(own[i].ok() ? committed : own[i]);
     }
+    if (committed.ok() && committed_) committed_(batch.size(), took);
     return;
   }
 }

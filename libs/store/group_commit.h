@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "store/database.h"
 
 namespace parkline::store {
@@ -40,6 +41,10 @@ class GroupCommitter {
     // The most functions that share one transaction; the rest wait for the next one. Values
     // below 1 count as 1.
     int max_batch = 64;
+    // Called on the writer thread after each shared transaction committed, with how many
+    // functions it carried and how long it took, retries and the commit (the fsync) included:
+    // for metrics. Must not block or call Transact.
+    std::function<void(size_t functions, absl::Duration took)> committed;
   };
 
   // `db` must outlive the committer. (Two constructors rather than `Options options = {}`: a
@@ -86,6 +91,7 @@ class GroupCommitter {
 
   Database& db_;
   const size_t max_batch_;
+  const std::function<void(size_t, absl::Duration)> committed_;
   std::atomic<int64_t> batches_{0};
 
   mutable std::mutex mu_;

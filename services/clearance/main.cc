@@ -7,6 +7,7 @@
 #include "clearance/customs_simulator.h"
 #include "clearance/guidance.h"
 #include "clearance/schema.h"
+#include "host/group_commit_metrics.h"
 #include "host/service_host.h"
 #include "store/group_commit.h"
 
@@ -66,7 +67,7 @@ int main(int argc, char** argv) {
     events::OutboxRelay* relay = &ctx.relay;
     auto guidance = std::make_shared<clearance::v1::GuidanceBook>(std::move(*book));
     auto signer = std::make_shared<clearance::UnsignedSigner>();
-    auto writer = std::make_shared<store::GroupCommitter>(ctx.db);
+    auto writer = host::NewGroupCommitter(ctx.db);
     auto desk = std::make_shared<clearance::ClearanceDesk>(ctx.db, *writer, *signer, options,
                                                            [relay] { relay->Notify(); });
     std::shared_ptr<clearance::CustomsGateway> customs;

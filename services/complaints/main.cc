@@ -9,6 +9,7 @@
 #include "complaints/complaint_desk.h"
 #include "complaints/complaint_service.h"
 #include "complaints/schema.h"
+#include "host/group_commit_metrics.h"
 #include "host/service_host.h"
 #include "runtime/log.h"
 #include "runtime/ticker.h"
@@ -84,7 +85,7 @@ int main(int argc, char** argv) {
     }
     host::ServiceParts parts;
     events::OutboxRelay* relay = &ctx.relay;
-    auto writer = std::make_shared<store::GroupCommitter>(ctx.db);
+    auto writer = host::NewGroupCommitter(ctx.db);
     auto desk = std::make_shared<complaints::ComplaintDesk>(
         ctx.db, *writer, [relay] { relay->Notify(); }, *deadlines, *routing,
         [] { return absl::Now(); });

@@ -5,6 +5,7 @@
 #include "declarations/declaration_desk.h"
 #include "declarations/declaration_service.h"
 #include "declarations/schema.h"
+#include "host/group_commit_metrics.h"
 #include "host/service_host.h"
 #include "runtime/ticker.h"
 
@@ -27,7 +28,7 @@ int main(int argc, char** argv) {
     }
     host::ServiceParts parts;
     events::OutboxRelay* relay = &ctx.relay;
-    auto writer = std::make_shared<store::GroupCommitter>(ctx.db);
+    auto writer = host::NewGroupCommitter(ctx.db);
     auto desk = std::make_shared<declarations::DeclarationDesk>(ctx.db, *writer,
                                                                 [relay] { relay->Notify(); });
     parts.grpc_services.push_back(

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <map>
 #include <random>
+#include <string>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -19,6 +20,7 @@
 #include "samples/import_sets.h"
 #include "tests/support/import_parties.h"
 #include "tests/support/service_process.h"
+#include "tests/support/test_env.h"
 
 namespace parkline {
 namespace {
@@ -152,6 +154,22 @@ TEST_F(DeclarationsE2eTest, ShuffledDocumentsWithResendsMakeExactlyOneDeclaratio
   dv1::Declaration d;
   ASSERT_TRUE(declarations_->Call(&dv1::DeclarationService::Stub::GetDeclaration, get, &d).ok());
   EXPECT_EQ(d.status(), dv1::DECLARATION_STATUS_MATCHED);
+
+  // Every document sent went through the group commit, which /metrics shows: requests per shared
+  // transaction (the sum is every request, the count every transaction), and the transactions'
+  // times, one per transaction.
+  std::string metrics = testing::HttpGet(declarations_->metrics_port(), "/metrics");
+  auto value = [&metrics](const std::string& name) {
+    size_t at = metrics.find("\n" + name + " ");
+    if (at == std::string::npos) return -1.0;
+    return std::stod(metrics.substr(at + name.size() + 2));
+  };
+  double requests = value("parkline_group_commit_batch_size_sum");
+  double transactions = value("parkline_group_commit_batch_size_count");
+  EXPECT_GE(requests, static_cast<double>(sends.size())) << metrics.substr(0, 3000);
+  EXPECT_GE(transactions, 1);
+  EXPECT_LE(transactions, requests);
+  EXPECT_EQ(value("parkline_group_commit_seconds_count"), transactions);
 
   declarations_->process().Signal(SIGTERM);
   EXPECT_EQ(declarations_->process().Wait(absl::Seconds(5)), 0);

@@ -11,7 +11,10 @@
 #include <chrono>
 #include <cstdio>
 #include <future>
+#include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "store/database.h"
 #include "store/migrations.h"
@@ -166,6 +169,40 @@ TEST_P(GroupCommitTest, AFailingFunctionIsUndoneAloneAndGetsItsOwnError) {
   EXPECT_FALSE(Has("duplicate's own"));
   EXPECT_FALSE(Has("refused"));
   EXPECT_EQ(Count(), 3);
+}
+
+// The observer (Options::committed, which feeds a service's /metrics) hears of each committed
+// transaction once it committed, with every function it carried: the ones that failed alone too.
+TEST_P(GroupCommitTest, TheObserverHearsOfEachCommitWithItsFunctions) {
+  std::mutex mu;
+  std::vector<std::pair<size_t, absl::Duration>> heard;
+  GroupCommitter::Options options;
+  options.committed = [&](size_t functions, absl::Duration took) {
+    std::lock_guard<std::mutex> lock(mu);
+    // Committed: a read from another connection sees the transaction's rows already.
+    EXPECT_EQ(Count(), functions == 1 ? 1 : 3);
+    heard.push_back({functions, took});
+  };
+  GroupCommitter committer(*db_, options);
+  Gate gate(committer);
+  auto a = Enqueue(committer, Inserting("a"));
+  auto refused = Enqueue(committer, [](Transaction& tx) {
+    if (auto s = Insert(tx, "refused"); !s.ok()) return s;
+    return absl::FailedPreconditionError("changed my mind");
+  });
+  auto b = Enqueue(committer, Inserting("b"));
+  gate.Open(5ms);
+  EXPECT_TRUE(gate.Result().ok());
+  EXPECT_TRUE(a.get().ok());
+  EXPECT_FALSE(refused.get().ok());
+  EXPECT_TRUE(b.get().ok());
+
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(heard.size(), 2u);
+  EXPECT_EQ(heard[0].first, 1u);                      // the gate's
+  EXPECT_GE(heard[0].second, absl::Milliseconds(5));  // it held the writer 5 ms after opening
+  EXPECT_EQ(heard[1].first, 3u);  // the three queued behind it, the refused one too
+  EXPECT_GT(heard[1].second, absl::ZeroDuration());
 }
 
 // Writes held back (ExecuteLater) travel with the function's next statement or its release: a
