@@ -1,5 +1,7 @@
 #include "host/group_commit_metrics.h"
 
+#include <utility>
+
 #include "prometheus/histogram.h"
 #include "runtime/metrics.h"
 
