@@ -87,10 +87,7 @@ void Bench(const std::string& backend, int cases, int threads) {
   Timings open = Run(cases, threads, [&](int i) {
     dv1::DeclarationMatched m;
     *m.mutable_declaration() = clearance::SampleDeclaration(dv1::DIRECTION_IMPORT, "9610", i);
-    auto e = events::NewEvent("t", "/s", m.declaration().order_key(), m, absl::Now());
-    if (!(*db)
-             ->Transact([&](store::Transaction& tx) { return desk.ApplyDeclarationEvent(tx, e); })
-             .ok()) {
+    if (!(*db)->Transact([&](store::Transaction& tx) { return desk.ApplyMatched(tx, m); }).ok()) {
       failures++;
     }
     ids[i] = clearance::CaseIdFor("declaration:" + m.declaration().order_key());

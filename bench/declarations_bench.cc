@@ -61,6 +61,7 @@
 #include "parkline/declarations/v1/declarations.grpc.pb.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
+#include "residents/residents.h"
 #include "runtime/grpc_status.h"
 #include "runtime/server_threads.h"
 #include "samples/import_sets.h"
@@ -487,11 +488,7 @@ absl::Status SeedResidents(const std::string& url, const std::vector<ev1::Enterp
     for (const ev1::Enterprise& e : admitted) {
       ev1::EnterpriseAdmitted event;
       *event.mutable_enterprise() = e;
-      auto envelope = events::NewEvent("parkline.enterprises.v1", "/parkline/enterprises", e.uscc(),
-                                       event, absl::Now());
-      if (auto s = declarations::DeclarationDesk::ApplyEnterpriseEvent(tx, envelope); !s.ok()) {
-        return s;
-      }
+      if (auto s = residents::OnAdmitted(tx, event); !s.ok()) return s;
     }
     return absl::OkStatus();
   });

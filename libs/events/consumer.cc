@@ -4,6 +4,7 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <cstring>
 #include <deque>
 #include <limits>
@@ -176,11 +177,28 @@ EventConsumer::EventConsumer(store::Database& db, ConsumerOptions options)
 
 EventConsumer::~EventConsumer() { Stop(); }
 
+absl::Status Undecodable(const Envelope& event) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("payload of ", event.type, " does not decode as that message"));
+}
+
 void EventConsumer::On(std::string type, EventHandler handler) {
   handlers_[std::move(type)] = std::move(handler);
 }
 
+void EventConsumer::Subscribe(std::string topic) {
+  auto& topics = options_.topics;
+  if (std::find(topics.begin(), topics.end(), topic) == topics.end()) {
+    topics.push_back(std::move(topic));
+  }
+}
+
 void EventConsumer::OnBatch(std::vector<std::string> types, BatchHandler handler, int max_batch) {
+  for (const std::string& type : types) {
+    // "parkline.clearance.v1.ClearanceRejected" is published to "parkline.clearance.v1".
+    size_t dot = type.rfind('.');
+    if (dot != std::string::npos) Subscribe(type.substr(0, dot));
+  }
   batch_types_.insert(types.begin(), types.end());
   batch_handler_ = std::move(handler);
   max_batch_ = std::max(1, max_batch);

@@ -51,6 +51,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -103,16 +104,57 @@ using EventHandler = std::function<absl::Status(store::Transaction&, const Envel
 using BatchHandler =
     std::function<absl::Status(store::Transaction&, const std::vector<EventView>& events)>;
 
+// INVALID_ARGUMENT for an event whose payload is not a message of its ce_type: such an event is
+// dead-lettered.
+absl::Status Undecodable(const Envelope& event);
+
 class EventConsumer {
  public:
   EventConsumer(store::Database& db, ConsumerOptions options);
   ~EventConsumer();
 
-  // Handles events whose ce_type is `type` (a full protobuf message name).
+  // Handles the events of message type M (a generated protobuf class) with
+  // `handler(tx, const M& message, const Envelope& event)`, or `handler(tx, const M& message)`
+  // when the envelope's attributes do not matter to it. The ce_type is M's full name and the
+  // consumer subscribes to M's topic, its proto package ("parkline.enterprises.v1"): a domain
+  // publishes the event types of its package to the topic of that name (DESIGN §4), so that
+  // neither name is ever typed by hand. A payload that does not parse as M is dead-lettered.
+  template <typename M, typename Handler>
+  void On(Handler handler) {
+    const std::string& type = M::descriptor()->full_name();
+    Subscribe(M::descriptor()->file()->package());
+    On(type,
+       [handler = std::move(handler)](store::Transaction& tx,
+                                      const Envelope& event) -> absl::Status {
+         M message;
+         if (!message.ParseFromString(event.payload)) return Undecodable(event);
+         if constexpr (std::is_invocable_v<Handler&, store::Transaction&, const M&>) {
+           return handler(tx, static_cast<const M&>(message));
+         } else {
+           return handler(tx, static_cast<const M&>(message), event);
+         }
+       });
+  }
+
+  // Events of type M that this consumer reads past on purpose: counted `applied` with no effect,
+  // not `unknown_type`, which is kept for types newer than the consumer.
+  template <typename M>
+  void Ignore() {
+    Subscribe(M::descriptor()->file()->package());
+    On(M::descriptor()->full_name(),
+       [](store::Transaction&, const Envelope&) { return absl::OkStatus(); });
+  }
+
+  // Handles events whose ce_type is `type` (a full protobuf message name); the topic must be
+  // subscribed (ConsumerOptions::topics or Subscribe). On<M> is the typed form.
   void On(std::string type, EventHandler handler);
 
+  // Reads `topic` too (once, however often it is named). Before Start().
+  void Subscribe(std::string topic);
+
   // Handles every event whose ce_type is in `types` through `handler`, up to `max_batch` at a
-  // time. Not combined with On().
+  // time, and subscribes to the topic of each type (its package, as On<M>). Not combined with
+  // On().
   void OnBatch(std::vector<std::string> types, BatchHandler handler, int max_batch = 2000);
 
   // The host sets the process's topic prefix before Start().

@@ -23,6 +23,16 @@ int Fail(absl::string_view what, const absl::Status& status) {
 
 }  // namespace
 
+events::EventConsumer& AddConsumer(const HostContext& ctx, ServiceParts& parts,
+                                   absl::string_view purpose) {
+  events::ConsumerOptions options;
+  options.brokers = ctx.config.kafka_brokers;
+  options.group_id = absl::StrCat("parkline-", ctx.config.service, purpose.empty() ? "" : "-",
+                                  purpose, ".", ctx.database_instance);
+  parts.consumers.push_back(std::make_unique<events::EventConsumer>(ctx.db, std::move(options)));
+  return *parts.consumers.back();
+}
+
 int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   // Before any thread exists, so that every thread inherits the mask.
   runtime::BlockServiceSignals();

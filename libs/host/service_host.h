@@ -49,6 +49,15 @@ struct ServiceParts {
   std::vector<std::function<void()>> on_stopping;
 };
 
+// A new consumer among `parts`' consumers, reading from the service's brokers, for the events
+// its caller then names with On<M>() (which subscribes to their topics). Its group, and the name
+// its applied events are recorded under, is "parkline-<service>-<purpose>.<database instance>"
+// ("parkline-<service>.<database instance>" for an empty purpose): offsets belong to the
+// database that holds the effects, so a fresh database starts a fresh group at the beginning of
+// every topic. The host sets the topic prefix and starts it.
+events::EventConsumer& AddConsumer(const HostContext& ctx, ServiceParts& parts,
+                                   absl::string_view purpose);
+
 struct ServiceDefinition {
   runtime::ServiceDefaults defaults;
   std::string usage;

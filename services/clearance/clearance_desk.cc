@@ -217,16 +217,8 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest&
   return CaseFor(viewer, std::move(result));
 }
 
-absl::Status ClearanceDesk::ApplyDeclarationEvent(store::Transaction& tx,
-                                                  const events::Envelope& event) {
-  if (event.type == "parkline.declarations.v1.DeclarationWithdrawn") {
-    return ApplyWithdrawal(tx, event);
-  }
-  if (event.type != "parkline.declarations.v1.DeclarationMatched") return absl::OkStatus();
-  dv1::DeclarationMatched matched;
-  if (!matched.ParseFromString(event.payload)) {
-    return absl::InvalidArgumentError("undecodable DeclarationMatched");
-  }
+absl::Status ClearanceDesk::ApplyMatched(store::Transaction& tx,
+                                         const dv1::DeclarationMatched& matched) {
   const dv1::Declaration& d = matched.declaration();
   if (d.order_key().empty() ||
       (d.direction() != dv1::DIRECTION_IMPORT && d.direction() != dv1::DIRECTION_EXPORT)) {
@@ -261,10 +253,10 @@ absl::Status ClearanceDesk::ApplyDeclarationEvent(store::Transaction& tx,
   return repo.Insert(open_key, c);
 }
 
-absl::Status ClearanceDesk::ApplyWithdrawal(store::Transaction& tx, const events::Envelope& event) {
-  dv1::DeclarationWithdrawn withdrawn;
-  if (!withdrawn.ParseFromString(event.payload) || withdrawn.declaration().order_key().empty()) {
-    return absl::InvalidArgumentError("undecodable DeclarationWithdrawn");
+absl::Status ClearanceDesk::ApplyWithdrawn(store::Transaction& tx,
+                                           const dv1::DeclarationWithdrawn& withdrawn) {
+  if (withdrawn.declaration().order_key().empty()) {
+    return absl::InvalidArgumentError("DeclarationWithdrawn without order key");
   }
   const std::string& order_key = withdrawn.declaration().order_key();
   CaseRepository repo(tx);
@@ -687,6 +679,17 @@ absl::StatusOr<v1::ListRefundEligibleResponse> ClearanceDesk::RefundEligible(
   });
   if (!status.ok()) return status;
   return response;
+}
+
+void FollowDeclarations(events::EventConsumer& consumer, ClearanceDesk& desk) {
+  consumer.On<dv1::DeclarationMatched>(
+      [&desk](store::Transaction& tx, const dv1::DeclarationMatched& m) {
+        return desk.ApplyMatched(tx, m);
+      });
+  consumer.On<dv1::DeclarationWithdrawn>(
+      [&desk](store::Transaction& tx, const dv1::DeclarationWithdrawn& m) {
+        return desk.ApplyWithdrawn(tx, m);
+      });
 }
 
 }  // namespace parkline::clearance

@@ -24,8 +24,9 @@
 #include "clearance/customs_gateway.h"
 #include "clearance/inventory_rules.h"
 #include "clearance/message_signer.h"
-#include "events/envelope.h"
+#include "events/consumer.h"
 #include "parkline/clearance/v1/clearance.pb.h"
+#include "parkline/declarations/v1/events.pb.h"
 #include "store/database.h"
 #include "store/group_commit.h"
 
@@ -58,10 +59,13 @@ class ClearanceDesk {
   // (buyer_privacy.h): the buyer's identity in full for customs and the declarant, masked for
   // everyone else.
   absl::StatusOr<v1::ClearanceCase> Open(const v1::OpenCaseRequest& request, const Viewer& viewer);
-  // Opens the case of a parkline.declarations.v1.DeclarationMatched, and withdraws a case not
-  // yet sent to customs on DeclarationWithdrawn (consumer handler; runs in the consumer's
-  // transaction). Idempotent by order key.
-  absl::Status ApplyDeclarationEvent(store::Transaction& tx, const events::Envelope& event);
+  // Consumer handlers of parkline.declarations.v1, run in the consumer's transaction and
+  // idempotent by order key: a matched declaration opens its case; a withdrawn one withdraws its
+  // case while the inventory has not gone to customs.
+  absl::Status ApplyMatched(store::Transaction& tx,
+                            const declarations::v1::DeclarationMatched& matched);
+  absl::Status ApplyWithdrawn(store::Transaction& tx,
+                              const declarations::v1::DeclarationWithdrawn& withdrawn);
 
   // `party` non-empty: NOT_FOUND unless it is a party to the case.
   absl::StatusOr<v1::ClearanceCase> Get(const std::string& case_id, const std::string& party,
@@ -91,7 +95,6 @@ class ClearanceDesk {
  private:
   // The case as stored (the identity in full); NOT_FOUND as Get.
   absl::StatusOr<v1::ClearanceCase> Find(const std::string& case_id, const std::string& party);
-  absl::Status ApplyWithdrawal(store::Transaction& tx, const events::Envelope& event);
   absl::StatusOr<v1::ReceiptResult> ApplyReceipt(store::Transaction& tx,
                                                  const v1::CustomsReceipt& receipt,
                                                  const std::string& field, bool& published);
@@ -103,6 +106,10 @@ class ClearanceDesk {
   std::function<void()> events_committed_;
   CustomsGateway* gateway_ = nullptr;
 };
+
+// Registers the desk's handlers of parkline.declarations.v1 on `consumer` (ApplyMatched,
+// ApplyWithdrawn).
+void FollowDeclarations(events::EventConsumer& consumer, ClearanceDesk& desk);
 
 }  // namespace parkline::clearance
 

@@ -82,19 +82,8 @@ int main(int argc, char** argv) {
     desk->set_gateway(customs.get());
     parts.grpc_services.push_back(
         std::make_unique<clearance::ClearanceService>(*desk, *guidance, ctx.authorizer));
-    // A matched declaration opens a case.
-    events::ConsumerOptions declarations;
-    declarations.brokers = ctx.config.kafka_brokers;
-    declarations.group_id = "parkline-clearance-declarations." + ctx.database_instance;
-    declarations.topics = {"parkline.declarations.v1"};
-    auto consumer = std::make_unique<events::EventConsumer>(ctx.db, declarations);
-    for (const char* type : {"parkline.declarations.v1.DeclarationMatched",
-                             "parkline.declarations.v1.DeclarationWithdrawn"}) {
-      consumer->On(type, [desk](store::Transaction& tx, const events::Envelope& event) {
-        return desk->ApplyDeclarationEvent(tx, event);
-      });
-    }
-    parts.consumers.push_back(std::move(consumer));
+    // A matched declaration opens a case; a withdrawn one withdraws it.
+    clearance::FollowDeclarations(host::AddConsumer(ctx, parts, "declarations"), *desk);
     // Destroyed in reverse order: the gateway (its thread delivers to the desk), then the desk,
     // then the writer it uses.
     parts.keep_alive.push_back(guidance);

@@ -18,9 +18,9 @@
 #include "events/outbox.h"
 #include "google/protobuf/util/time_util.h"
 #include "parkline/complaints/v1/events.pb.h"
-#include "parkline/enterprises/v1/events.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
+#include "residents/residents.h"
 #include "runtime/log.h"
 #include "runtime/metrics.h"
 
@@ -238,14 +238,14 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::File(const v1::FileComplaintRequest
       result = std::move(**stored);
       return absl::OkStatus();
     }
-    errors::Violations residents;
+    errors::Violations strangers;
     auto must_be_resident = [&](const char* field, v1::PartyKind kind,
                                 const std::string& uscc) -> absl::Status {
       if (kind != v1::PARTY_KIND_RESIDENT_ENTERPRISE) return absl::OkStatus();
-      auto resident = repo.IsResident(uscc);
+      auto resident = residents::IsResident(tx, uscc);
       if (!resident.ok()) return resident.status();
       if (!*resident) {
-        residents.Add(field, "NOT_RESIDENT",
+        strangers.Add(field, "NOT_RESIDENT",
                       absl::StrCat("enterprise ", uscc, " is not resident in the park"));
       }
       return absl::OkStatus();
@@ -259,7 +259,7 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::File(const v1::FileComplaintRequest
         !s.ok()) {
       return s;
     }
-    if (!residents.empty()) return residents.ToStatus();
+    if (!strangers.empty()) return strangers.ToStatus();
     if (auto s = repo.Insert(fresh); !s.ok()) return s;
     if (auto s = repo.Append(c.complaint_id(), entry); !s.ok()) return s;
     created = true;
@@ -519,28 +519,6 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::OverrideDeadline(
   if (!result.ok()) return result.status();
   const v1::Complaint& complaint = result->complaint;
   return ForViewer(complaint, complaint.complainant().contact(), viewer);
-}
-
-absl::Status ComplaintDesk::ApplyEnterpriseEvent(store::Transaction& tx,
-                                                 const events::Envelope& event) {
-  namespace ev = ::parkline::enterprises::v1;
-  ComplaintRepository repo(tx);
-  auto apply = [&](auto message, bool resident) -> absl::Status {
-    if (!message.ParseFromString(event.payload)) {
-      return absl::InvalidArgumentError("undecodable payload");
-    }
-    return repo.SetResident(message.enterprise().uscc(), resident);
-  };
-  if (event.type == "parkline.enterprises.v1.EnterpriseAdmitted") {
-    return apply(ev::EnterpriseAdmitted(), true);
-  }
-  if (event.type == "parkline.enterprises.v1.EnterpriseUpdated") {
-    return apply(ev::EnterpriseUpdated(), true);
-  }
-  if (event.type == "parkline.enterprises.v1.EnterpriseDeparted") {
-    return apply(ev::EnterpriseDeparted(), false);
-  }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, DeadlineWatch>>> ComplaintDesk::DueAt(

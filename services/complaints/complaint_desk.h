@@ -72,10 +72,6 @@ class ComplaintDesk : public SupervisedComplaints {
                                               const Viewer& viewer);
   absl::StatusOr<v1::ListFeedbackResponse> ListFeedback(const v1::ListFeedbackRequest& request);
 
-  // Applies an event of parkline.enterprises.v1 to the resident-enterprises projection (consumer
-  // handler; runs in the consumer's transaction).
-  static absl::Status ApplyEnterpriseEvent(store::Transaction& tx, const events::Envelope& event);
-
   // SupervisedComplaints: the supervision job's view.
   absl::StatusOr<std::vector<std::pair<std::string, DeadlineWatch>>> DueAt(absl::Time now) override;
   absl::StatusOr<bool> MarkOverdue(const std::string& complaint_id, v1::DeadlineKind kind,

@@ -211,22 +211,6 @@ absl::StatusOr<std::vector<std::pair<std::string, DeadlineWatch>>> ComplaintRepo
   return out;
 }
 
-absl::StatusOr<bool> ComplaintRepository::IsResident(const std::string& uscc) {
-  auto rows = tx_.Query("SELECT 1 FROM resident_enterprises WHERE uscc = $1", {uscc});
-  if (!rows.ok()) return rows.status();
-  return !rows->empty();
-}
-
-absl::Status ComplaintRepository::SetResident(const std::string& uscc, bool resident) {
-  if (!resident) {
-    return tx_.Execute("DELETE FROM resident_enterprises WHERE uscc = $1", {uscc}).status();
-  }
-  return tx_
-      .Execute("INSERT INTO resident_enterprises (uscc) VALUES ($1) ON CONFLICT (uscc) DO NOTHING",
-               {uscc})
-      .status();
-}
-
 absl::StatusOr<std::optional<std::pair<v1::Feedback, std::string>>>
 ComplaintRepository::FindFeedbackByRequest(const std::string& request_id) {
   auto rows =

@@ -60,9 +60,6 @@ class ComplaintRepository {
   absl::StatusOr<std::vector<std::pair<std::string, DeadlineWatch>>> Due(int64_t now_micros,
                                                                          int limit);
 
-  absl::StatusOr<bool> IsResident(const std::string& uscc);
-  absl::Status SetResident(const std::string& uscc, bool resident);
-
   absl::StatusOr<std::optional<std::pair<v1::Feedback, std::string>>> FindFeedbackByRequest(
       const std::string& request_id);
   absl::Status InsertFeedback(const v1::Feedback& feedback, const std::string& digest);

@@ -11,6 +11,7 @@
 #include "complaints/schema.h"
 #include "host/group_commit_metrics.h"
 #include "host/service_host.h"
+#include "residents/residents.h"
 #include "runtime/log.h"
 #include "runtime/ticker.h"
 
@@ -92,17 +93,7 @@ int main(int argc, char** argv) {
     parts.grpc_services.push_back(
         std::make_unique<complaints::ComplaintService>(*desk, ctx.authorizer));
     // Which enterprises are resident: a local projection of the registry's events.
-    events::ConsumerOptions residents;
-    residents.brokers = ctx.config.kafka_brokers;
-    residents.group_id = "parkline-complaints-residents." + ctx.database_instance;
-    residents.topics = {"parkline.enterprises.v1"};
-    auto consumer = std::make_unique<events::EventConsumer>(ctx.db, residents);
-    for (const char* type :
-         {"parkline.enterprises.v1.EnterpriseAdmitted", "parkline.enterprises.v1.EnterpriseUpdated",
-          "parkline.enterprises.v1.EnterpriseDeparted"}) {
-      consumer->On(type, complaints::ComplaintDesk::ApplyEnterpriseEvent);
-    }
-    parts.consumers.push_back(std::move(consumer));
+    residents::Follow(host::AddConsumer(ctx, parts, "residents"));
     auto job = std::make_shared<complaints::SupervisionJob>(*desk, [] { return absl::Now(); });
     auto supervision = std::make_shared<runtime::Ticker>(absl::Seconds(every), [job] {
       auto marked = job->RunOnce();

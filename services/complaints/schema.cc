@@ -1,5 +1,6 @@
 #include "complaints/schema.h"
 
+#include "residents/residents.h"
 #include "store/migrations.h"
 
 namespace parkline::complaints {
@@ -77,7 +78,19 @@ ALTER TABLE complaint_record ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE complaint_record ADD COLUMN request_digest TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX complaint_record_request ON complaint_record (request_id)
   WHERE request_id <> '';
+)sql"},
+      {4, "resident enterprises kept by the shared projection (libs/residents)",
+       R"sql(
+-- The projection of parkline.enterprises.v1 is the residents library's table now, the same as
+-- the declarations service's (a resident found by its USCC or its customs code). The USCCs known
+-- so far move there; the registry's next events add the customs codes.
+-- (WHERE true: SQLite reads ON CONFLICT after a bare FROM as a join's constraint.)
+INSERT INTO resident_codes (code, uscc) SELECT uscc, uscc FROM resident_enterprises WHERE true
+  ON CONFLICT (code) DO NOTHING;
+DROP TABLE resident_enterprises;
 )sql"}};
+  // Before migration 4, which moves the older projection into the library's table.
+  if (auto s = residents::ApplySchema(db); !s.ok()) return s;
   return store::ApplyMigrations(db, "complaints", kMigrations);
 }
 

@@ -11,9 +11,7 @@
 #include "errors/violations.h"
 #include "events/outbox.h"
 #include "google/protobuf/util/time_util.h"
-#include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
-#include "parkline/enterprises/v1/events.pb.h"
 
 namespace parkline::declarations {
 
@@ -656,38 +654,8 @@ absl::StatusOr<int> DeclarationDesk::ExpireWaiting(absl::Duration waiting, absl:
   return expired;
 }
 
-absl::Status DeclarationDesk::ApplyEnterpriseEvent(store::Transaction& tx,
-                                                   const events::Envelope& event) {
-  namespace ev = ::parkline::enterprises::v1;
-  DeclarationRepository repo(tx);
-  auto codes_of = [](const ev::Enterprise& e) {
-    return std::vector<std::string>{e.uscc(), e.customs_code()};
-  };
-  if (event.type == "parkline.enterprises.v1.EnterpriseAdmitted") {
-    ev::EnterpriseAdmitted m;
-    if (!m.ParseFromString(event.payload)) return absl::InvalidArgumentError("undecodable payload");
-    return repo.SetResidentCodes(m.enterprise().uscc(), codes_of(m.enterprise()));
-  }
-  if (event.type == "parkline.enterprises.v1.EnterpriseUpdated") {
-    ev::EnterpriseUpdated m;
-    if (!m.ParseFromString(event.payload)) return absl::InvalidArgumentError("undecodable payload");
-    return repo.SetResidentCodes(m.enterprise().uscc(), codes_of(m.enterprise()));
-  }
-  if (event.type == "parkline.enterprises.v1.EnterpriseDeparted") {
-    ev::EnterpriseDeparted m;
-    if (!m.ParseFromString(event.payload)) return absl::InvalidArgumentError("undecodable payload");
-    return repo.SetResidentCodes(m.enterprise().uscc(), {});
-  }
-  return absl::OkStatus();
-}
-
-absl::Status DeclarationDesk::ApplyClearanceEvent(store::Transaction& tx,
-                                                  const events::Envelope& event) {
-  if (event.type != "parkline.clearance.v1.ClearanceRejected") return absl::OkStatus();
-  ::parkline::clearance::v1::ClearanceRejected rejected;
-  if (!rejected.ParseFromString(event.payload)) {
-    return absl::InvalidArgumentError("undecodable payload");
-  }
+absl::Status DeclarationDesk::ApplyClearanceRejected(
+    store::Transaction& tx, const clearance::v1::ClearanceRejected& rejected) {
   // A case opened over gRPC without a declaration reserved nothing here.
   if (rejected.facts().order_key().empty()) return absl::OkStatus();
   return DeclarationRepository(tx).Release(rejected.facts().order_key());

@@ -17,7 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "declarations/quota_ledger.h"
-#include "events/envelope.h"
+#include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/declarations.pb.h"
 #include "store/database.h"
 #include "store/group_commit.h"
@@ -52,14 +52,11 @@ class DeclarationDesk {
   // came (DocumentExpired each); returns how many. Run periodically by the service.
   absl::StatusOr<int> ExpireWaiting(absl::Duration waiting, absl::Time now);
 
-  // Applies an event of parkline.enterprises.v1 to the resident-codes projection (consumer
-  // handler; runs in the consumer's transaction).
-  static absl::Status ApplyEnterpriseEvent(store::Transaction& tx, const events::Envelope& event);
-
-  // Applies an event of parkline.clearance.v1 (consumer handler): a ClearanceRejected (customs
-  // rejected or returned the goods, or the inventory failed) gives the buyer's quota reservation
-  // of its order back, as a withdrawal does. Idempotent; other types change nothing.
-  static absl::Status ApplyClearanceEvent(store::Transaction& tx, const events::Envelope& event);
+  // A ClearanceRejected (customs rejected or returned the goods, or the inventory failed) gives
+  // the buyer's quota reservation of its order back, as a withdrawal does (consumer handler; runs
+  // in the consumer's transaction). Idempotent.
+  static absl::Status ApplyClearanceRejected(store::Transaction& tx,
+                                             const clearance::v1::ClearanceRejected& rejected);
 
   // A submitted document on its way in (declaration_desk.cc).
   struct Incoming;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "residents/residents.h"
 
 namespace parkline::declarations {
 namespace {
@@ -45,7 +46,9 @@ absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
         {reads.doc_key}};
     for (v1::DocumentKind kind : kinds) {
       absl::StrAppend(&read.sql, read.params.size() > 1 ? ", " : "", "$", read.params.size() + 1);
-      read.params.push_back(int64_t{kind});
+      // In place: a moved temporary variant here makes GCC 12 warn, falsely, of an uninitialized
+      // string.
+      read.params.emplace_back(std::in_place_type<int64_t>, kind);
     }
     read.sql += ")";
     statements.push_back(std::move(read));
@@ -95,13 +98,7 @@ absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
     if (residents_.count(code) == 0) codes.push_back(code);
   }
   if (!codes.empty()) {
-    store::Statement read{"SELECT code FROM resident_codes WHERE code IN (", {}};
-    for (const std::string& code : codes) {
-      absl::StrAppend(&read.sql, read.params.empty() ? "" : ", ", "$", read.params.size() + 1);
-      read.params.push_back(code);
-    }
-    read.sql += ")";
-    statements.push_back(std::move(read));
+    statements.push_back(residents::SelectResident(codes));
     takes.push_back([this, codes](const std::vector<store::Row>& rows) {
       for (const std::string& code : codes) residents_[code] = false;
       for (const store::Row& r : rows) residents_[r.Text(0)] = true;
@@ -271,22 +268,6 @@ absl::StatusOr<std::set<std::string>> DeclarationRepository::ResidentAmong(
     if (residents_[code]) out.insert(code);
   }
   return out;
-}
-
-absl::Status DeclarationRepository::SetResidentCodes(const std::string& uscc,
-                                                     const std::vector<std::string>& codes) {
-  residents_.clear();  // read again when asked
-  auto cleared = tx_.Execute("DELETE FROM resident_codes WHERE uscc = $1", {uscc});
-  if (!cleared.ok()) return cleared.status();
-  for (const std::string& code : codes) {
-    if (code.empty()) continue;
-    auto added = tx_.Execute(
-        "INSERT INTO resident_codes (code, uscc) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET "
-        "uscc = excluded.uscc",
-        {code, uscc});
-    if (!added.ok()) return added.status();
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace parkline::declarations

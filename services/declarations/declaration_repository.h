@@ -95,8 +95,6 @@ class DeclarationRepository {
 
   // Which of `codes` belong to resident enterprises (one statement).
   absl::StatusOr<std::set<std::string>> ResidentAmong(const std::set<std::string>& codes);
-  // Replaces the codes of enterprise `uscc` (none: it is no longer resident).
-  absl::Status SetResidentCodes(const std::string& uscc, const std::vector<std::string>& codes);
 
  private:
   store::Transaction& tx_;

@@ -7,6 +7,7 @@
 #include "declarations/schema.h"
 #include "host/group_commit_metrics.h"
 #include "host/service_host.h"
+#include "residents/residents.h"
 #include "runtime/ticker.h"
 
 ABSL_FLAG(int, waiting_hours, 72,
@@ -34,26 +35,11 @@ int main(int argc, char** argv) {
     parts.grpc_services.push_back(
         std::make_unique<declarations::DeclarationService>(*desk, ctx.authorizer));
     // Which enterprises are resident: a local projection of the registry's events.
-    events::ConsumerOptions residents;
-    residents.brokers = ctx.config.kafka_brokers;
-    residents.group_id = "parkline-declarations-residents." + ctx.database_instance;
-    residents.topics = {"parkline.enterprises.v1"};
-    auto consumer = std::make_unique<events::EventConsumer>(ctx.db, residents);
-    for (const char* type :
-         {"parkline.enterprises.v1.EnterpriseAdmitted", "parkline.enterprises.v1.EnterpriseUpdated",
-          "parkline.enterprises.v1.EnterpriseDeparted"}) {
-      consumer->On(type, declarations::DeclarationDesk::ApplyEnterpriseEvent);
-    }
-    parts.consumers.push_back(std::move(consumer));
+    residents::Follow(host::AddConsumer(ctx, parts, "residents"));
     // A case customs rejected or returned gives the buyer's quota back.
-    events::ConsumerOptions clearance;
-    clearance.brokers = ctx.config.kafka_brokers;
-    clearance.group_id = "parkline-declarations-clearance." + ctx.database_instance;
-    clearance.topics = {"parkline.clearance.v1"};
-    auto clearance_consumer = std::make_unique<events::EventConsumer>(ctx.db, clearance);
-    clearance_consumer->On("parkline.clearance.v1.ClearanceRejected",
-                           declarations::DeclarationDesk::ApplyClearanceEvent);
-    parts.consumers.push_back(std::move(clearance_consumer));
+    host::AddConsumer(ctx, parts, "clearance")
+        .On<clearance::v1::ClearanceRejected>(
+            declarations::DeclarationDesk::ApplyClearanceRejected);
     // Documents whose partners never came expire (checked every minute).
     auto expiry = std::make_shared<runtime::Ticker>(absl::Minutes(1), [desk, waiting_hours] {
       desk->ExpireWaiting(absl::Hours(waiting_hours), absl::Now()).IgnoreError();

@@ -1,5 +1,6 @@
 #include "declarations/schema.h"
 
+#include "residents/residents.h"
 #include "store/migrations.h"
 
 namespace parkline::declarations {
@@ -52,7 +53,9 @@ CREATE INDEX resident_codes_uscc ON resident_codes (uscc);
 )sql"},
       {2, "documents expire after waiting too long",
        "ALTER TABLE documents ADD COLUMN expired_at BIGINT"}};
-  return store::ApplyMigrations(db, "declarations", kMigrations);
+  if (auto s = store::ApplyMigrations(db, "declarations", kMigrations); !s.ok()) return s;
+  // After migration 1, which made the projection's table before the library owned it.
+  return residents::ApplySchema(db);
 }
 
 }  // namespace parkline::declarations

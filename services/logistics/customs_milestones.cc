@@ -1,7 +1,6 @@
 #include "logistics/customs_milestones.h"
 
 #include "absl/strings/str_cat.h"
-#include "parkline/clearance/v1/events.pb.h"
 
 namespace parkline::logistics {
 namespace {
@@ -44,46 +43,36 @@ std::optional<v1::StatusReason> ReasonOf(cv1::CaseStatus status) {
   }
 }
 
-template <typename T>
-absl::StatusOr<T> Parse(const events::Envelope& event) {
-  T message;
-  if (!message.ParseFromString(event.payload)) {
-    return absl::InvalidArgumentError(absl::StrCat(event.type, ": payload does not parse"));
-  }
-  return message;
+// A milestone of a case without a declaration has no shipment to join.
+std::optional<CustomsMilestone> OfOrder(CustomsMilestone m) {
+  if (m.order_key.empty()) return std::nullopt;
+  return m;
 }
 
 }  // namespace
 
-absl::StatusOr<std::optional<CustomsMilestone>> MilestoneOf(const events::Envelope& event) {
-  std::optional<CustomsMilestone> m;
-  if (event.type == "parkline.clearance.v1.ClearanceSubmitted") {
-    auto e = Parse<cv1::ClearanceSubmitted>(event);
-    if (!e.ok()) return e.status();
-    // Not a receipt code: the park sent the inventory; customs' own "2" follows as a receipt.
-    m = Make(e->facts(), v1::STATUS_REASON_CUSTOMS_DECLARED, "SUBMITTED", e->facts().submit_time(),
-             "inventory sent to customs");
-  } else if (event.type == "parkline.clearance.v1.ClearanceStatusChanged") {
-    auto e = Parse<cv1::ClearanceStatusChanged>(event);
-    if (!e.ok()) return e.status();
-    auto reason = ReasonOf(e->status());
-    if (!reason) return m;
-    m = Make(e->facts(), *reason, absl::StrCat(e->return_status()), e->return_time(),
-             e->return_info());
-  } else if (event.type == "parkline.clearance.v1.ClearanceReleased") {
-    auto e = Parse<cv1::ClearanceReleased>(event);
-    if (!e.ok()) return e.status();
-    // Same code and time as the status change to 800, so the two make one entry.
-    m = Make(e->facts(), v1::STATUS_REASON_CUSTOMS_RELEASED, "800", e->release_time(),
-             "released by customs");
-  } else if (event.type == "parkline.clearance.v1.ClearanceRejected") {
-    auto e = Parse<cv1::ClearanceRejected>(event);
-    if (!e.ok()) return e.status();
-    m = Make(e->facts(), v1::STATUS_REASON_CUSTOMS_REJECTED, absl::StrCat(e->return_status()),
-             e->return_time(), e->return_info());
-  }
-  if (m && m->order_key.empty()) return std::nullopt;
-  return m;
+std::optional<CustomsMilestone> MilestoneOf(const cv1::ClearanceSubmitted& e) {
+  // Not a receipt code: the park sent the inventory; customs' own "2" follows as a receipt.
+  return OfOrder(Make(e.facts(), v1::STATUS_REASON_CUSTOMS_DECLARED, "SUBMITTED",
+                      e.facts().submit_time(), "inventory sent to customs"));
+}
+
+std::optional<CustomsMilestone> MilestoneOf(const cv1::ClearanceStatusChanged& e) {
+  auto reason = ReasonOf(e.status());
+  if (!reason) return std::nullopt;
+  return OfOrder(
+      Make(e.facts(), *reason, absl::StrCat(e.return_status()), e.return_time(), e.return_info()));
+}
+
+std::optional<CustomsMilestone> MilestoneOf(const cv1::ClearanceReleased& e) {
+  // Same code and time as the status change to 800, so the two make one entry.
+  return OfOrder(Make(e.facts(), v1::STATUS_REASON_CUSTOMS_RELEASED, "800", e.release_time(),
+                      "released by customs"));
+}
+
+std::optional<CustomsMilestone> MilestoneOf(const cv1::ClearanceRejected& e) {
+  return OfOrder(Make(e.facts(), v1::STATUS_REASON_CUSTOMS_REJECTED,
+                      absl::StrCat(e.return_status()), e.return_time(), e.return_info()));
 }
 
 }  // namespace parkline::logistics

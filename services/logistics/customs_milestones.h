@@ -11,8 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "absl/status/statusor.h"
-#include "events/envelope.h"
+#include "parkline/clearance/v1/events.pb.h"
 #include "parkline/logistics/v1/logistics.pb.h"
 
 namespace parkline::logistics {
@@ -22,14 +21,12 @@ struct CustomsMilestone {
   v1::TimelineEntry entry;
 };
 
-// The clearance event types this reads.
-inline constexpr const char* kClearanceTypes[] = {
-    "parkline.clearance.v1.ClearanceSubmitted", "parkline.clearance.v1.ClearanceStatusChanged",
-    "parkline.clearance.v1.ClearanceReleased", "parkline.clearance.v1.ClearanceRejected"};
-
-// The milestone an event makes; nullopt when it is none (or its case has no declaration).
-// INVALID_ARGUMENT for a payload that does not parse.
-absl::StatusOr<std::optional<CustomsMilestone>> MilestoneOf(const events::Envelope& event);
+// The milestone each clearance event makes; nullopt when it is none (a status that is no
+// milestone, or a case without a declaration).
+std::optional<CustomsMilestone> MilestoneOf(const clearance::v1::ClearanceSubmitted& event);
+std::optional<CustomsMilestone> MilestoneOf(const clearance::v1::ClearanceStatusChanged& event);
+std::optional<CustomsMilestone> MilestoneOf(const clearance::v1::ClearanceReleased& event);
+std::optional<CustomsMilestone> MilestoneOf(const clearance::v1::ClearanceRejected& event);
 
 }  // namespace parkline::logistics
 

@@ -3,7 +3,6 @@
 #include "absl/flags/flag.h"
 #include "host/service_host.h"
 #include "logistics/access_policy.h"
-#include "logistics/customs_milestones.h"
 #include "logistics/logistics_service.h"
 #include "logistics/schema.h"
 #include "logistics/shipment_tracker.h"
@@ -59,39 +58,10 @@ int main(int argc, char** argv) {
     // Watches end at SIGTERM rather than holding the drain: clients watch again elsewhere.
     parts.on_stopping.push_back([hub] { hub->Shutdown(); });
 
-    // Waybills make shipments; matched declarations complete their order keys.
-    events::ConsumerOptions waybills;
-    waybills.brokers = ctx.config.kafka_brokers;
-    waybills.group_id = "parkline-logistics-waybills." + ctx.database_instance;
-    waybills.topics = {"parkline.declarations.v1"};
-    auto declarations = std::make_unique<events::EventConsumer>(ctx.db, waybills);
-    for (const char* type : {"parkline.declarations.v1.DocumentReceived",
-                             "parkline.declarations.v1.DeclarationMatched"}) {
-      declarations->On(type, [tracker](store::Transaction& tx, const events::Envelope& e) {
-        return tracker->ApplyDeclarationEvent(tx, e);
-      });
-    }
-    // The other declarations events are no concern of logistics: handled as no-ops so that they
-    // are counted as applied, not as unknown types.
-    for (const char* type : {"parkline.declarations.v1.DeclarationRejected",
-                             "parkline.declarations.v1.DeclarationWithdrawn",
-                             "parkline.declarations.v1.DocumentExpired"}) {
-      declarations->On(
-          type, [](store::Transaction&, const events::Envelope&) { return absl::OkStatus(); });
-    }
-    parts.consumers.push_back(std::move(declarations));
-
-    events::ConsumerOptions customs;
-    customs.brokers = ctx.config.kafka_brokers;
-    customs.group_id = "parkline-logistics-customs." + ctx.database_instance;
-    customs.topics = {"parkline.clearance.v1"};
-    auto clearance = std::make_unique<events::EventConsumer>(ctx.db, customs);
-    for (const char* type : logistics::kClearanceTypes) {
-      clearance->On(type, [tracker](store::Transaction& tx, const events::Envelope& e) {
-        return tracker->ApplyClearanceEvent(tx, e);
-      });
-    }
-    parts.consumers.push_back(std::move(clearance));
+    // Waybills make shipments; matched declarations complete their order keys; customs
+    // milestones join the timelines.
+    logistics::FollowDeclarations(host::AddConsumer(ctx, parts, "waybills"), *tracker);
+    logistics::FollowClearance(host::AddConsumer(ctx, parts, "customs"), *tracker);
 
     // Shipments without news become STALE (checked every minute).
     auto staleness = std::make_shared<runtime::Ticker>(absl::Minutes(1), [tracker] {

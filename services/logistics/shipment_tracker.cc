@@ -22,6 +22,7 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 namespace dv1 = parkline::declarations::v1;
+namespace cv1 = parkline::clearance::v1;
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
@@ -526,46 +527,38 @@ absl::StatusOr<int> ShipmentTracker::MarkStale(absl::Time now) {
   return marked;
 }
 
-absl::Status ShipmentTracker::ApplyDeclarationEvent(store::Transaction& tx,
-                                                    const events::Envelope& event) {
-  v1::ShipmentKey key;
-  std::string order_key, business_mode;
-  dv1::Direction direction = dv1::DIRECTION_UNSPECIFIED;
-  if (event.type == "parkline.declarations.v1.DocumentReceived") {
-    dv1::DocumentReceived received;
-    if (!received.ParseFromString(event.payload)) {
-      return absl::InvalidArgumentError("DocumentReceived: payload does not parse");
-    }
-    // Only a waybill makes a shipment, and only one that names its number (events published
-    // before the field existed are covered by DeclarationMatched).
-    if (received.kind() != dv1::DOCUMENT_KIND_WAYBILL || received.logistics_no().empty() ||
-        received.enterprise_code().empty()) {
-      return absl::OkStatus();
-    }
-    key.set_carrier_code(received.enterprise_code());
-    key.set_waybill_no(received.logistics_no());
-    order_key = received.order_key();
-    direction = received.direction();
-    business_mode = received.business_mode();
-  } else if (event.type == "parkline.declarations.v1.DeclarationMatched") {
-    dv1::DeclarationMatched matched;
-    if (!matched.ParseFromString(event.payload)) {
-      return absl::InvalidArgumentError("DeclarationMatched: payload does not parse");
-    }
-    const dv1::Declaration& d = matched.declaration();
-    if (d.logistics_code().empty() || d.logistics_no().empty()) return absl::OkStatus();
-    key.set_carrier_code(d.logistics_code());
-    key.set_waybill_no(d.logistics_no());
-    order_key = d.order_key();
-    direction = d.direction();
-    business_mode = d.business_mode();
-  } else {
+absl::Status ShipmentTracker::ApplyDocumentReceived(store::Transaction& tx,
+                                                    const dv1::DocumentReceived& received,
+                                                    absl::Time at) {
+  // Only a waybill makes a shipment, and only one that names its number (events published
+  // before the field existed are covered by DeclarationMatched).
+  if (received.kind() != dv1::DOCUMENT_KIND_WAYBILL || received.logistics_no().empty() ||
+      received.enterprise_code().empty()) {
     return absl::OkStatus();
   }
+  v1::ShipmentKey key;
+  key.set_carrier_code(received.enterprise_code());
+  key.set_waybill_no(received.logistics_no());
+  return Ensure(tx, key, received.order_key(), received.direction(), received.business_mode(), at);
+}
+
+absl::Status ShipmentTracker::ApplyDeclarationMatched(store::Transaction& tx,
+                                                      const dv1::DeclarationMatched& matched,
+                                                      absl::Time at) {
+  const dv1::Declaration& d = matched.declaration();
+  if (d.logistics_code().empty() || d.logistics_no().empty()) return absl::OkStatus();
+  v1::ShipmentKey key;
+  key.set_carrier_code(d.logistics_code());
+  key.set_waybill_no(d.logistics_no());
+  return Ensure(tx, key, d.order_key(), d.direction(), d.business_mode(), at);
+}
+
+absl::Status ShipmentTracker::Ensure(store::Transaction& tx, const v1::ShipmentKey& key,
+                                     const std::string& order_key, dv1::Direction direction,
+                                     const std::string& business_mode, absl::Time at) {
   Counts counts;
-  absl::Time now = absl::Now();
   if (auto st =
-          EnsureShipment(tx, key, order_key, direction, business_mode, event.time, now, counts);
+          EnsureShipment(tx, key, order_key, direction, business_mode, at, absl::Now(), counts);
       !st.ok()) {
     return st;
   }
@@ -575,16 +568,14 @@ absl::Status ShipmentTracker::ApplyDeclarationEvent(store::Transaction& tx,
   return absl::OkStatus();
 }
 
-absl::Status ShipmentTracker::ApplyClearanceEvent(store::Transaction& tx,
-                                                  const events::Envelope& event) {
-  auto milestone = MilestoneOf(event);
-  if (!milestone.ok()) return milestone.status();
-  if (!*milestone) return absl::OkStatus();
+absl::Status ShipmentTracker::ApplyMilestone(store::Transaction& tx,
+                                             const std::optional<CustomsMilestone>& milestone) {
+  if (!milestone) return absl::OkStatus();
   ShipmentRepository repo(tx);
-  const v1::TimelineEntry& entry = (*milestone)->entry;
-  auto added = repo.AddMilestone((*milestone)->order_key, DedupKey(entry), entry);
+  const v1::TimelineEntry& entry = milestone->entry;
+  auto added = repo.AddMilestone(milestone->order_key, DedupKey(entry), entry);
   if (!added.ok()) return added.status();
-  auto rows = repo.FindByOrderKey((*milestone)->order_key);
+  auto rows = repo.FindByOrderKey(milestone->order_key);
   if (!rows.ok()) return rows.status();
   Counts counts;
   absl::Time now = absl::Now();
@@ -595,6 +586,36 @@ absl::Status ShipmentTracker::ApplyClearanceEvent(store::Transaction& tx,
   Count("customs", "duplicate", counts.duplicates);
   AfterCommit(counts);
   return absl::OkStatus();
+}
+
+void FollowDeclarations(events::EventConsumer& consumer, ShipmentTracker& tracker) {
+  consumer.On<dv1::DocumentReceived>([&tracker](store::Transaction& tx,
+                                                const dv1::DocumentReceived& m,
+                                                const events::Envelope& e) {
+    return tracker.ApplyDocumentReceived(tx, m, e.time);
+  });
+  consumer.On<dv1::DeclarationMatched>([&tracker](store::Transaction& tx,
+                                                  const dv1::DeclarationMatched& m,
+                                                  const events::Envelope& e) {
+    return tracker.ApplyDeclarationMatched(tx, m, e.time);
+  });
+  // No concern of logistics: counted as applied, not as unknown types.
+  consumer.Ignore<dv1::DeclarationRejected>();
+  consumer.Ignore<dv1::DeclarationWithdrawn>();
+  consumer.Ignore<dv1::DocumentExpired>();
+}
+
+void FollowClearance(events::EventConsumer& consumer, ShipmentTracker& tracker) {
+  auto milestones = [&consumer, &tracker](auto typed) {
+    using M = decltype(typed);
+    consumer.On<M>([&tracker](store::Transaction& tx, const M& m) {
+      return tracker.ApplyMilestone(tx, MilestoneOf(m));
+    });
+  };
+  milestones(cv1::ClearanceSubmitted());
+  milestones(cv1::ClearanceStatusChanged());
+  milestones(cv1::ClearanceReleased());
+  milestones(cv1::ClearanceRejected());
 }
 
 }  // namespace parkline::logistics

@@ -14,11 +14,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "events/envelope.h"
+#include "events/consumer.h"
+#include "logistics/customs_milestones.h"
 #include "logistics/shipment_repository.h"
 #include "logistics/status_mapping.h"
 #include "logistics/tracking_rules.h"
 #include "logistics/watch_hub.h"
+#include "parkline/declarations/v1/events.pb.h"
 #include "parkline/logistics/v1/logistics.pb.h"
 #include "store/database.h"
 
@@ -56,11 +58,18 @@ class ShipmentTracker {
   // Marks the shipments without news for stale_after as STALE; returns how many.
   absl::StatusOr<int> MarkStale(absl::Time now);
 
-  // Consumer handlers, run inside the consumer's transaction. Declarations: a waybill's
-  // DocumentReceived (or a DeclarationMatched) creates the shipment or completes its order key.
-  // Clearance: customs milestones join the timeline of the shipments carrying the order.
-  absl::Status ApplyDeclarationEvent(store::Transaction& tx, const events::Envelope& event);
-  absl::Status ApplyClearanceEvent(store::Transaction& tx, const events::Envelope& event);
+  // Consumer handlers, run inside the consumer's transaction (FollowDeclarations and
+  // FollowClearance register them). A waybill's DocumentReceived (or a DeclarationMatched)
+  // creates the shipment or completes its order key; `at` is the event's time. A customs
+  // milestone joins the timeline of the shipments carrying its order.
+  absl::Status ApplyDocumentReceived(store::Transaction& tx,
+                                     const declarations::v1::DocumentReceived& received,
+                                     absl::Time at);
+  absl::Status ApplyDeclarationMatched(store::Transaction& tx,
+                                       const declarations::v1::DeclarationMatched& matched,
+                                       absl::Time at);
+  absl::Status ApplyMilestone(store::Transaction& tx,
+                              const std::optional<CustomsMilestone>& milestone);
 
   WatchHub& hub() { return hub_; }
 
@@ -73,6 +82,10 @@ class ShipmentTracker {
     std::vector<std::string> touched;  // shipment keys with new entries
   };
 
+  // EnsureShipment for a declarations event, in its own counts.
+  absl::Status Ensure(store::Transaction& tx, const v1::ShipmentKey& key,
+                      const std::string& order_key, declarations::v1::Direction direction,
+                      const std::string& business_mode, absl::Time at);
   absl::Status EnsureShipment(store::Transaction& tx, const v1::ShipmentKey& key,
                               const std::string& order_key,
                               parkline::declarations::v1::Direction direction,
@@ -95,6 +108,13 @@ class ShipmentTracker {
 
 // "<carrier_code>/<waybill_no>": the events' key and subject.
 std::string ShipmentKeyText(const v1::ShipmentKey& key);
+
+// Registers the tracker's handlers of parkline.declarations.v1 on `consumer`: waybills make
+// shipments, matched declarations complete their order keys; the other declarations events are
+// read past.
+void FollowDeclarations(events::EventConsumer& consumer, ShipmentTracker& tracker);
+// Registers the tracker's handlers of parkline.clearance.v1: customs milestones.
+void FollowClearance(events::EventConsumer& consumer, ShipmentTracker& tracker);
 
 }  // namespace parkline::logistics
 

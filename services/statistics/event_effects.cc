@@ -163,244 +163,217 @@ absl::Status Unreadable(const EventInput& e) {
   return absl::InvalidArgumentError(absl::StrCat("payload of ", e.type, " is not readable"));
 }
 
-// One entry per event type: how it changes the statistics.
-const absl::flat_hash_map<std::string, Apply>& Rules() {
-  static const auto* rules = new absl::flat_hash_map<std::string, Apply>{
-      // --- enterprises -------------------------------------------------------------------------
-      {"parkline.enterprises.v1.UnitDefined",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<ent::UnitDefined>(e);
-         if (m == nullptr) return Unreadable(e);
-         auto area = decimal::ParseFixed(m->unit().leasable_area_m2(), 2);
-         if (!area.ok())
-           return absl::InvalidArgumentError("unit.leasable_area_m2 is not a decimal");
-         b.out().units.push_back({m->unit().unit_id(), *area});
-         return absl::OkStatus();
-       }},
-      {"parkline.enterprises.v1.EnterpriseAdmitted",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<ent::EnterpriseAdmitted>(e);
-         if (m == nullptr) return Unreadable(e);
-         b.out().enterprises.push_back(RecordOf(m->enterprise(), true));
-         b.Count("enterprises_admitted", "", e.time);
-         return absl::OkStatus();
-       }},
-      {"parkline.enterprises.v1.EnterpriseUpdated",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<ent::EnterpriseUpdated>(e);
-         if (m == nullptr) return Unreadable(e);
-         b.out().enterprises.push_back(RecordOf(
-             m->enterprise(), m->enterprise().status() != ent::ENTERPRISE_STATUS_DEPARTED));
-         return absl::OkStatus();
-       }},
-      {"parkline.enterprises.v1.EnterpriseDeparted",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<ent::EnterpriseDeparted>(e);
-         if (m == nullptr) return Unreadable(e);
-         b.out().enterprises.push_back(RecordOf(m->enterprise(), false));
-         b.Count("enterprises_departed", "", e.time);
-         return absl::OkStatus();
-       }},
-      {"parkline.enterprises.v1.IpAssetRecorded",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<ent::IpAssetRecorded>(e);
-         if (m == nullptr) return Unreadable(e);
-         b.out().ip_assets.push_back(
-             {Label(ent::IpAssetKind_Name(m->asset().kind()), "IP_ASSET_KIND_"),
-              m->asset().registration_no(), m->asset().uscc()});
-         return absl::OkStatus();
-       }},
-      {"parkline.enterprises.v1.TalentRecorded",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<ent::TalentRecorded>(e);
-         if (m == nullptr) return Unreadable(e);
-         const auto& t = m->talent();
-         b.out().talent.push_back(
-             {t.uscc(), t.year(), t.employees(), t.cross_border_staff(), t.trained_staff()});
-         return absl::OkStatus();
-       }},
-      // --- declarations ------------------------------------------------------------------------
-      {"parkline.declarations.v1.DocumentReceived",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<decl::DocumentReceived>(e);
-         if (m == nullptr) return Unreadable(e);
-         b.Count("documents_received",
-                 Spelled({"direction=", DirectionLabel(m->direction()), ",kind=",
-                          DocumentKindLabel(m->kind()), ",mode=", ModeLabel(m->business_mode())}),
-                 e.time, 1, m->enterprise_code());
-         return absl::OkStatus();
-       }},
-      {"parkline.declarations.v1.DeclarationMatched",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<decl::DeclarationMatched>(e);
-         if (m == nullptr) return Unreadable(e);
-         const decl::Declaration& d = m->declaration();
-         auto value = Cny(d.value_cny());
-         if (!value.ok()) return absl::InvalidArgumentError("declaration.value_cny is not N19,5");
-         absl::string_view labels = Trade(d);
-         b.Count("declarations_matched", labels, e.time, 1, d.ebc_code());
-         b.Count("trade_value_cny", labels, e.time, *value, d.ebc_code());
-         return absl::OkStatus();
-       }},
-      {"parkline.declarations.v1.DeclarationRejected",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<decl::DeclarationRejected>(e);
-         if (m == nullptr) return Unreadable(e);
-         b.Count("declarations_rejected", Trade(m->declaration()), e.time, 1,
-                 m->declaration().ebc_code());
-         return absl::OkStatus();
-       }},
-      {"parkline.declarations.v1.DeclarationWithdrawn",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<decl::DeclarationWithdrawn>(e);
-         if (m == nullptr) return Unreadable(e);
-         b.Count("declarations_withdrawn", Trade(m->declaration()), e.time, 1,
-                 m->declaration().ebc_code());
-         return absl::OkStatus();
-       }},
-      // --- clearance ---------------------------------------------------------------------------
-      {"parkline.clearance.v1.ClearanceSubmitted",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<clr::ClearanceSubmitted>(e);
-         if (m == nullptr) return Unreadable(e);
-         const auto& f = m->facts();
-         b.Count("clearance_submitted", Case(f), e.time, 1, f.ebc_code());
-         auto tax = Cny(f.estimated_tax_cny());
-         if (!tax.ok()) return absl::InvalidArgumentError("facts.estimated_tax_cny is not N19,5");
-         if (*tax != 0)
-           b.Count("tax_estimated_cny", absl::StrCat("mode=", ModeLabel(f.business_mode())), e.time,
-                   *tax);
-         return absl::OkStatus();
-       }},
-      {"parkline.clearance.v1.ClearanceStatusChanged",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<clr::ClearanceStatusChanged>(e);
-         if (m == nullptr) return Unreadable(e);
-         bool held =
-             m->status() == clr::CASE_STATUS_INSPECTION || m->status() == clr::CASE_STATUS_DETAINED;
-         bool was_held = m->previous_status() == clr::CASE_STATUS_INSPECTION ||
-                         m->previous_status() == clr::CASE_STATUS_DETAINED;
-         // A case counts once as inspected, however many hold receipts it gets.
-         if (held && !was_held) {
-           b.Count("clearance_inspected", Case(m->facts()), TimeOr(m->return_time(), e.time));
-         }
-         return absl::OkStatus();
-       }},
-      {"parkline.clearance.v1.ClearanceReleased",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<clr::ClearanceReleased>(e);
-         if (m == nullptr) return Unreadable(e);
-         absl::Time released = TimeOr(m->release_time(), e.time);
-         b.Count("clearance_released", Case(m->facts()), released, 1, m->facts().ebc_code());
-         if (m->facts().has_submit_time()) {
-           int64_t seconds =
-               absl::ToInt64Seconds(released - TimeOr(m->facts().submit_time(), released));
-           b.Observe("clearance_release_seconds", CaseLabels(m->facts()), released,
-                     std::max<int64_t>(0, seconds));
-         }
-         return absl::OkStatus();
-       }},
-      {"parkline.clearance.v1.ClearanceRejected",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<clr::ClearanceRejected>(e);
-         if (m == nullptr) return Unreadable(e);
-         b.Count("clearance_rejected", Case(m->facts()), TimeOr(m->return_time(), e.time), 1,
-                 m->facts().ebc_code());
-         return absl::OkStatus();
-       }},
-      // --- logistics ---------------------------------------------------------------------------
-      {"parkline.logistics.v1.ShipmentCreated",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<lgx::ShipmentCreated>(e);
-         if (m == nullptr) return Unreadable(e);
-         b.Count("shipments_created", "", TimeOr(m->create_time(), e.time));
-         b.out().shipments.push_back(
-             {absl::StrCat(m->key().carrier_code(), "/", m->key().waybill_no()), "info_received"});
-         return absl::OkStatus();
-       }},
-      {"parkline.logistics.v1.ShipmentStatusChanged",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<lgx::ShipmentStatusChanged>(e);
-         if (m == nullptr) return Unreadable(e);
-         b.out().shipments.push_back(
-             {absl::StrCat(m->key().carrier_code(), "/", m->key().waybill_no()),
-              Label(lgx::ShipmentStatus_Name(m->status()), "SHIPMENT_STATUS_")});
-         return absl::OkStatus();
-       }},
-      {"parkline.logistics.v1.ShipmentDelivered",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<lgx::ShipmentDelivered>(e);
-         if (m == nullptr) return Unreadable(e);
-         absl::Time delivered = TimeOr(m->delivered_time(), e.time);
-         b.Count("shipments_delivered", "", delivered);
-         b.out().shipments.push_back(
-             {absl::StrCat(m->key().carrier_code(), "/", m->key().waybill_no()), "delivered"});
-         if (m->has_picked_up_time()) {
-           b.Observe("shipment_transit_seconds", Labels{}, delivered,
-                     std::max<int64_t>(0, m->transit_seconds()));
-         }
-         return absl::OkStatus();
-       }},
-      {"parkline.logistics.v1.ShipmentException",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<lgx::ShipmentException>(e);
-         if (m == nullptr) return Unreadable(e);
-         b.Count("shipment_exceptions",
-                 LabelsText(
-                     {{"status", Label(lgx::ShipmentStatus_Name(m->status()), "SHIPMENT_STATUS_")},
-                      {"reason", Label(lgx::StatusReason_Name(m->reason()), "STATUS_REASON_")}}),
-                 TimeOr(m->event_time(), e.time));
-         return absl::OkStatus();
-       }},
-      // --- complaints --------------------------------------------------------------------------
-      {"parkline.complaints.v1.ComplaintFiled",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<cmp::ComplaintFiled>(e);
-         if (m == nullptr) return Unreadable(e);
-         b.Count("complaints_filed",
-                 LabelsText({{"category", Label(cmp::Category_Name(m->category()), "CATEGORY_")},
-                             {"channel", Label(cmp::Channel_Name(m->channel()), "CHANNEL_")}}),
-                 TimeOr(m->filed_time(), e.time));
-         return absl::OkStatus();
-       }},
-      {"parkline.complaints.v1.ComplaintResolved",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<cmp::ComplaintResolved>(e);
-         if (m == nullptr) return Unreadable(e);
-         absl::Time when = TimeOr(m->resolved_time(), e.time);
-         Labels category = {{"category", Label(cmp::Category_Name(m->category()), "CATEGORY_")}};
-         b.Count("complaints_resolved", LabelsText(category), when);
-         if (m->on_time()) b.Count("complaints_resolved_on_time", LabelsText(category), when);
-         b.Observe("complaint_handling_seconds", category, when,
-                   std::max<int64_t>(0, m->handling_seconds()));
-         return absl::OkStatus();
-       }},
-      {"parkline.complaints.v1.ComplaintOverdue",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<cmp::ComplaintOverdue>(e);
-         if (m == nullptr) return Unreadable(e);
-         b.Count("complaints_overdue",
-                 LabelsText({{"category", Label(cmp::Category_Name(m->category()), "CATEGORY_")},
-                             {"deadline", Label(cmp::DeadlineKind_Name(m->deadline_kind()),
-                                                "DEADLINE_KIND_")}}),
-                 TimeOr(m->detected_time(), e.time));
-         return absl::OkStatus();
-       }},
-      {"parkline.complaints.v1.ComplaintClosed",
-       [](const EventInput& e, Builder& b) -> absl::Status {
-         const auto* m = Parse<cmp::ComplaintClosed>(e);
-         if (m == nullptr) return Unreadable(e);
-         absl::Time when = TimeOr(m->closed_time(), e.time);
-         Labels category = {{"category", Label(cmp::Category_Name(m->category()), "CATEGORY_")}};
-         std::string labels = LabelsText(category);
-         b.Count("complaints_closed", labels, when);
-         if (m->satisfaction() >= 1 && m->satisfaction() <= 5) {
-           b.Count("complaint_satisfaction_sum", labels, when, m->satisfaction());
-           b.Count("complaint_satisfaction_count", labels, when);
-         }
-         return absl::OkStatus();
-       }},
-  };
+// How each event type changes the statistics, found by its ce_type.
+class Rules {
+ public:
+  // The effect of the events of type M, whose ce_type is M's full name (never typed by hand):
+  // `effect(message, event, builder)`. A payload that does not parse as M is INVALID_ARGUMENT.
+  template <typename M, typename Effect>
+  void On(Effect effect) {
+    by_type_.emplace(M::descriptor()->full_name(), [effect](const EventInput& e, Builder& b) {
+      const M* m = Parse<M>(e);
+      if (m == nullptr) return Unreadable(e);
+      return effect(*m, e, b);
+    });
+  }
+
+  const Apply* Find(absl::string_view type) const {
+    auto it = by_type_.find(type);
+    return it == by_type_.end() ? nullptr : &it->second;
+  }
+  std::vector<std::string> Types() const {
+    std::vector<std::string> types;
+    for (const auto& [type, apply] : by_type_) types.push_back(type);
+    return types;
+  }
+
+ private:
+  absl::flat_hash_map<std::string, Apply> by_type_;
+};
+
+void AddEnterprisesRules(Rules& rules) {
+  rules.On<ent::UnitDefined>([](const auto& m, const EventInput& e, Builder& b) {
+    auto area = decimal::ParseFixed(m.unit().leasable_area_m2(), 2);
+    if (!area.ok()) return absl::InvalidArgumentError("unit.leasable_area_m2 is not a decimal");
+    b.out().units.push_back({m.unit().unit_id(), *area});
+    return absl::OkStatus();
+  });
+  rules.On<ent::EnterpriseAdmitted>([](const auto& m, const EventInput& e, Builder& b) {
+    b.out().enterprises.push_back(RecordOf(m.enterprise(), true));
+    b.Count("enterprises_admitted", "", e.time);
+    return absl::OkStatus();
+  });
+  rules.On<ent::EnterpriseUpdated>([](const auto& m, const EventInput& e, Builder& b) {
+    b.out().enterprises.push_back(
+        RecordOf(m.enterprise(), m.enterprise().status() != ent::ENTERPRISE_STATUS_DEPARTED));
+    return absl::OkStatus();
+  });
+  rules.On<ent::EnterpriseDeparted>([](const auto& m, const EventInput& e, Builder& b) {
+    b.out().enterprises.push_back(RecordOf(m.enterprise(), false));
+    b.Count("enterprises_departed", "", e.time);
+    return absl::OkStatus();
+  });
+  rules.On<ent::IpAssetRecorded>([](const auto& m, const EventInput& e, Builder& b) {
+    b.out().ip_assets.push_back({Label(ent::IpAssetKind_Name(m.asset().kind()), "IP_ASSET_KIND_"),
+                                 m.asset().registration_no(), m.asset().uscc()});
+    return absl::OkStatus();
+  });
+  rules.On<ent::TalentRecorded>([](const auto& m, const EventInput& e, Builder& b) {
+    const auto& t = m.talent();
+    b.out().talent.push_back(
+        {t.uscc(), t.year(), t.employees(), t.cross_border_staff(), t.trained_staff()});
+    return absl::OkStatus();
+  });
+}
+
+void AddDeclarationsRules(Rules& rules) {
+  rules.On<decl::DocumentReceived>([](const auto& m, const EventInput& e, Builder& b) {
+    b.Count("documents_received",
+            Spelled({"direction=", DirectionLabel(m.direction()), ",kind=",
+                     DocumentKindLabel(m.kind()), ",mode=", ModeLabel(m.business_mode())}),
+            e.time, 1, m.enterprise_code());
+    return absl::OkStatus();
+  });
+  rules.On<decl::DeclarationMatched>([](const auto& m, const EventInput& e, Builder& b) {
+    const decl::Declaration& d = m.declaration();
+    auto value = Cny(d.value_cny());
+    if (!value.ok()) return absl::InvalidArgumentError("declaration.value_cny is not N19,5");
+    absl::string_view labels = Trade(d);
+    b.Count("declarations_matched", labels, e.time, 1, d.ebc_code());
+    b.Count("trade_value_cny", labels, e.time, *value, d.ebc_code());
+    return absl::OkStatus();
+  });
+  rules.On<decl::DeclarationRejected>([](const auto& m, const EventInput& e, Builder& b) {
+    b.Count("declarations_rejected", Trade(m.declaration()), e.time, 1, m.declaration().ebc_code());
+    return absl::OkStatus();
+  });
+  rules.On<decl::DeclarationWithdrawn>([](const auto& m, const EventInput& e, Builder& b) {
+    b.Count("declarations_withdrawn", Trade(m.declaration()), e.time, 1,
+            m.declaration().ebc_code());
+    return absl::OkStatus();
+  });
+}
+
+void AddClearanceRules(Rules& rules) {
+  rules.On<clr::ClearanceSubmitted>([](const auto& m, const EventInput& e, Builder& b) {
+    const auto& f = m.facts();
+    b.Count("clearance_submitted", Case(f), e.time, 1, f.ebc_code());
+    auto tax = Cny(f.estimated_tax_cny());
+    if (!tax.ok()) return absl::InvalidArgumentError("facts.estimated_tax_cny is not N19,5");
+    if (*tax != 0)
+      b.Count("tax_estimated_cny", absl::StrCat("mode=", ModeLabel(f.business_mode())), e.time,
+              *tax);
+    return absl::OkStatus();
+  });
+  rules.On<clr::ClearanceStatusChanged>([](const auto& m, const EventInput& e, Builder& b) {
+    bool held =
+        m.status() == clr::CASE_STATUS_INSPECTION || m.status() == clr::CASE_STATUS_DETAINED;
+    bool was_held = m.previous_status() == clr::CASE_STATUS_INSPECTION ||
+                    m.previous_status() == clr::CASE_STATUS_DETAINED;
+    // A case counts once as inspected, however many hold receipts it gets.
+    if (held && !was_held) {
+      b.Count("clearance_inspected", Case(m.facts()), TimeOr(m.return_time(), e.time));
+    }
+    return absl::OkStatus();
+  });
+  rules.On<clr::ClearanceReleased>([](const auto& m, const EventInput& e, Builder& b) {
+    absl::Time released = TimeOr(m.release_time(), e.time);
+    b.Count("clearance_released", Case(m.facts()), released, 1, m.facts().ebc_code());
+    if (m.facts().has_submit_time()) {
+      int64_t seconds = absl::ToInt64Seconds(released - TimeOr(m.facts().submit_time(), released));
+      b.Observe("clearance_release_seconds", CaseLabels(m.facts()), released,
+                std::max<int64_t>(0, seconds));
+    }
+    return absl::OkStatus();
+  });
+  rules.On<clr::ClearanceRejected>([](const auto& m, const EventInput& e, Builder& b) {
+    b.Count("clearance_rejected", Case(m.facts()), TimeOr(m.return_time(), e.time), 1,
+            m.facts().ebc_code());
+    return absl::OkStatus();
+  });
+}
+
+void AddLogisticsRules(Rules& rules) {
+  rules.On<lgx::ShipmentCreated>([](const auto& m, const EventInput& e, Builder& b) {
+    b.Count("shipments_created", "", TimeOr(m.create_time(), e.time));
+    b.out().shipments.push_back(
+        {absl::StrCat(m.key().carrier_code(), "/", m.key().waybill_no()), "info_received"});
+    return absl::OkStatus();
+  });
+  rules.On<lgx::ShipmentStatusChanged>([](const auto& m, const EventInput& e, Builder& b) {
+    b.out().shipments.push_back({absl::StrCat(m.key().carrier_code(), "/", m.key().waybill_no()),
+                                 Label(lgx::ShipmentStatus_Name(m.status()), "SHIPMENT_STATUS_")});
+    return absl::OkStatus();
+  });
+  rules.On<lgx::ShipmentDelivered>([](const auto& m, const EventInput& e, Builder& b) {
+    absl::Time delivered = TimeOr(m.delivered_time(), e.time);
+    b.Count("shipments_delivered", "", delivered);
+    b.out().shipments.push_back(
+        {absl::StrCat(m.key().carrier_code(), "/", m.key().waybill_no()), "delivered"});
+    if (m.has_picked_up_time()) {
+      b.Observe("shipment_transit_seconds", Labels{}, delivered,
+                std::max<int64_t>(0, m.transit_seconds()));
+    }
+    return absl::OkStatus();
+  });
+  rules.On<lgx::ShipmentException>([](const auto& m, const EventInput& e, Builder& b) {
+    b.Count("shipment_exceptions",
+            LabelsText({{"status", Label(lgx::ShipmentStatus_Name(m.status()), "SHIPMENT_STATUS_")},
+                        {"reason", Label(lgx::StatusReason_Name(m.reason()), "STATUS_REASON_")}}),
+            TimeOr(m.event_time(), e.time));
+    return absl::OkStatus();
+  });
+}
+
+void AddComplaintsRules(Rules& rules) {
+  rules.On<cmp::ComplaintFiled>([](const auto& m, const EventInput& e, Builder& b) {
+    b.Count("complaints_filed",
+            LabelsText({{"category", Label(cmp::Category_Name(m.category()), "CATEGORY_")},
+                        {"channel", Label(cmp::Channel_Name(m.channel()), "CHANNEL_")}}),
+            TimeOr(m.filed_time(), e.time));
+    return absl::OkStatus();
+  });
+  rules.On<cmp::ComplaintResolved>([](const auto& m, const EventInput& e, Builder& b) {
+    absl::Time when = TimeOr(m.resolved_time(), e.time);
+    Labels category = {{"category", Label(cmp::Category_Name(m.category()), "CATEGORY_")}};
+    b.Count("complaints_resolved", LabelsText(category), when);
+    if (m.on_time()) b.Count("complaints_resolved_on_time", LabelsText(category), when);
+    b.Observe("complaint_handling_seconds", category, when,
+              std::max<int64_t>(0, m.handling_seconds()));
+    return absl::OkStatus();
+  });
+  rules.On<cmp::ComplaintOverdue>([](const auto& m, const EventInput& e, Builder& b) {
+    b.Count("complaints_overdue",
+            LabelsText(
+                {{"category", Label(cmp::Category_Name(m.category()), "CATEGORY_")},
+                 {"deadline", Label(cmp::DeadlineKind_Name(m.deadline_kind()), "DEADLINE_KIND_")}}),
+            TimeOr(m.detected_time(), e.time));
+    return absl::OkStatus();
+  });
+  rules.On<cmp::ComplaintClosed>([](const auto& m, const EventInput& e, Builder& b) {
+    absl::Time when = TimeOr(m.closed_time(), e.time);
+    Labels category = {{"category", Label(cmp::Category_Name(m.category()), "CATEGORY_")}};
+    std::string labels = LabelsText(category);
+    b.Count("complaints_closed", labels, when);
+    if (m.satisfaction() >= 1 && m.satisfaction() <= 5) {
+      b.Count("complaint_satisfaction_sum", labels, when, m.satisfaction());
+      b.Count("complaint_satisfaction_count", labels, when);
+    }
+    return absl::OkStatus();
+  });
+}
+
+// How each event type changes the statistics.
+const Rules& AllRules() {
+  static const auto* rules = [] {
+    auto* r = new Rules;
+    AddEnterprisesRules(*r);
+    AddDeclarationsRules(*r);
+    AddClearanceRules(*r);
+    AddLogisticsRules(*r);
+    AddComplaintsRules(*r);
+    return r;
+  }();
   return *rules;
 }
 
@@ -408,8 +381,7 @@ const absl::flat_hash_map<std::string, Apply>& Rules() {
 
 const std::vector<std::string>& HandledTypes() {
   static const auto* types = [] {
-    auto* v = new std::vector<std::string>;
-    for (const auto& [type, rule] : Rules()) v->push_back(type);
+    auto* v = new std::vector<std::string>(AllRules().Types());
     std::sort(v->begin(), v->end());
     return v;
   }();
@@ -417,10 +389,10 @@ const std::vector<std::string>& HandledTypes() {
 }
 
 absl::Status AddEffects(const EventInput& event, const absl::TimeZone& zone, Effects* out) {
-  auto rule = Rules().find(event.type);
-  if (rule == Rules().end()) return absl::OkStatus();
+  const Apply* apply = AllRules().Find(event.type);
+  if (apply == nullptr) return absl::OkStatus();
   Builder builder(zone, out);
-  return rule->second(event, builder);
+  return (*apply)(event, builder);
 }
 
 void CounterDeltas::Encode(std::initializer_list<absl::string_view> parts, std::string* key) {

@@ -45,22 +45,15 @@ int main(int argc, char** argv) {
     parts.grpc_services.push_back(
         std::make_unique<statistics::StatisticsService>(*queries, ctx.authorizer));
 
-    events::ConsumerOptions options;
-    options.brokers = ctx.config.kafka_brokers;
-    // Offsets belong to the database that holds the effects: a fresh database (a rebuild)
-    // starts a fresh group at the beginning of every topic.
-    options.group_id = "parkline-statistics." + ctx.database_instance;
-    options.topics = {"parkline.enterprises.v1", "parkline.declarations.v1",
-                      "parkline.clearance.v1", "parkline.logistics.v1", "parkline.complaints.v1"};
-    auto consumer = std::make_unique<events::EventConsumer>(ctx.db, options);
+    // Every domain's topic: OnBatch subscribes to the topic of each type the aggregator handles.
     auto aggregator = std::make_shared<statistics::Aggregator>(zone);
-    consumer->OnBatch(
-        statistics::HandledTypes(),
-        [aggregator](store::Transaction& tx, const std::vector<events::EventView>& batch) {
-          return aggregator->Apply(tx, batch);
-        },
-        max_batch);
-    parts.consumers.push_back(std::move(consumer));
+    host::AddConsumer(ctx, parts, "")
+        .OnBatch(
+            statistics::HandledTypes(),
+            [aggregator](store::Transaction& tx, const std::vector<events::EventView>& batch) {
+              return aggregator->Apply(tx, batch);
+            },
+            max_batch);
     parts.keep_alive.push_back(queries);
     parts.keep_alive.push_back(metrics);
     parts.keep_alive.push_back(aggregator);

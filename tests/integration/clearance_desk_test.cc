@@ -59,10 +59,8 @@ class ClearanceDeskTest : public ::testing::TestWithParam<std::string> {
   std::string OpenFromDeclaration(dv1::Direction direction, const std::string& mode, int n) {
     dv1::DeclarationMatched matched;
     *matched.mutable_declaration() = SampleDeclaration(direction, mode, n);
-    events::Envelope e = events::NewEvent("parkline.declarations.v1", "/parkline/declarations",
-                                          matched.declaration().order_key(), matched, absl::Now());
     EXPECT_TRUE(
-        db_->Transact([&](store::Transaction& tx) { return desk_->ApplyDeclarationEvent(tx, e); })
+        db_->Transact([&](store::Transaction& tx) { return desk_->ApplyMatched(tx, matched); })
             .ok());
     return CaseIdFor("declaration:" + matched.declaration().order_key());
   }
@@ -335,11 +333,8 @@ TEST_P(ClearanceDeskTest, AWithdrawnDeclarationWithdrawsItsCaseUntilItIsSubmitte
   auto withdraw = [&](int n) {
     dv1::DeclarationWithdrawn withdrawn;
     *withdrawn.mutable_declaration() = SampleDeclaration(dv1::DIRECTION_IMPORT, "9610", n);
-    events::Envelope e =
-        events::NewEvent("parkline.declarations.v1", "/parkline/declarations",
-                         withdrawn.declaration().order_key(), withdrawn, absl::Now());
     return db_->Transact(
-        [&](store::Transaction& tx) { return desk_->ApplyDeclarationEvent(tx, e); });
+        [&](store::Transaction& tx) { return desk_->ApplyWithdrawn(tx, withdrawn); });
   };
   std::string draft = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 71);
   std::string sent = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 72);
@@ -469,7 +464,9 @@ TEST_P(ClearanceDeskTest, ListsPage) {
 // The consumer on the real broker: DeclarationMatched events (one sent twice, one of another
 // type) open one case per declaration.
 TEST_P(ClearanceDeskTest, DeclarationMatchedOnKafkaOpensOneCasePerDeclaration) {
-  std::string topic = testing::UniqueTopic("clearance-declarations");
+  // The service's topic, under a prefix of this test's own.
+  std::string prefix = testing::UniqueTopic("clearance-declarations") + ".";
+  std::string topic = prefix + "parkline.declarations.v1";
   ASSERT_TRUE(testing::CreateTopic(topic, 3).ok());
   auto producer = events::KafkaProducer::Create(testing::KafkaBrokers());
   ASSERT_TRUE(producer.ok()) << producer.status();
@@ -492,12 +489,9 @@ TEST_P(ClearanceDeskTest, DeclarationMatchedOnKafkaOpensOneCasePerDeclaration) {
   events::ConsumerOptions options;
   options.brokers = testing::KafkaBrokers();
   options.group_id = testing::UniqueTopic("clearance-group");
-  options.topics = {topic};
+  options.topic_prefix = prefix;
   events::EventConsumer consumer(*db_, options);
-  consumer.On("parkline.declarations.v1.DeclarationMatched",
-              [this](store::Transaction& tx, const events::Envelope& e) {
-                return desk_->ApplyDeclarationEvent(tx, e);
-              });
+  FollowDeclarations(consumer, *desk_);
   ASSERT_TRUE(consumer.Start().ok());
   absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (absl::Now() < deadline && desk_->List({}, kCustoms)->cases_size() < 3) {

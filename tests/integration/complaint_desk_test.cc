@@ -23,6 +23,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "parkline/complaints/v1/events.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
+#include "residents/residents.h"
 #include "store/group_commit.h"
 #include "tests/support/test_env.h"
 
@@ -61,13 +62,17 @@ class ComplaintDeskTest : public ::testing::TestWithParam<std::string> {
 
   // An event of the enterprise registry, applied as the service's consumer applies it.
   void Registry(const std::string& type, const std::string& uscc) {
-    enterprises::v1::EnterpriseAdmitted message;  // the three events share field 1, enterprise
-    message.mutable_enterprise()->set_uscc(uscc);
-    events::Envelope e;
-    e.type = "parkline.enterprises.v1." + type;
-    e.payload = message.SerializeAsString();
+    enterprises::v1::Enterprise enterprise;
+    enterprise.set_uscc(uscc);
     ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) {
-                     return ComplaintDesk::ApplyEnterpriseEvent(tx, e);
+                     if (type == "EnterpriseDeparted") {
+                       enterprises::v1::EnterpriseDeparted departed;
+                       *departed.mutable_enterprise() = enterprise;
+                       return residents::OnDeparted(tx, departed);
+                     }
+                     enterprises::v1::EnterpriseAdmitted admitted;
+                     *admitted.mutable_enterprise() = enterprise;
+                     return residents::OnAdmitted(tx, admitted);
                    })
                     .ok());
   }
@@ -532,6 +537,35 @@ TEST_P(ComplaintDeskTest, EnterprisesMustBeResidentAsTheRegistrySays) {
   EXPECT_TRUE(Pending().empty());
   Registry("EnterpriseAdmitted", kTargetUscc);
   EXPECT_TRUE(desk_->File(Filing("req-departed"), Staff("hotline")).ok());
+}
+
+// A database from before the shared residents projection (complaints migration 4) keeps its
+// residents: the USCCs of the older table move into the library's and the older table goes.
+TEST_P(ComplaintDeskTest, ResidentsOfTheOlderProjectionAreKeptWhenTheSchemaMovesOn) {
+  ASSERT_TRUE(db_->Transact([](store::Transaction& tx) -> absl::Status {
+                   for (const char* sql :
+                        {"DELETE FROM resident_codes",
+                         "CREATE TABLE resident_enterprises (uscc TEXT PRIMARY KEY)",
+                         "DELETE FROM schema_migrations WHERE component = 'complaints' AND "
+                         "version = 4"}) {
+                     if (auto r = tx.Execute(sql); !r.ok()) return r.status();
+                   }
+                   return tx
+                       .Execute("INSERT INTO resident_enterprises (uscc) VALUES ($1)",
+                                {std::string(kTargetUscc)})
+                       .status();
+                 })
+                  .ok());
+  ASSERT_TRUE(ApplySchema(*db_).ok());
+  EXPECT_TRUE(desk_->File(Filing("req-kept"), Staff("hotline")).status().code() ==
+              absl::StatusCode::kInvalidArgument)
+      << "the complainant was not in the older table";
+  Registry("EnterpriseAdmitted", kComplainantUscc);
+  EXPECT_TRUE(desk_->File(Filing("req-kept"), Staff("hotline")).ok()) << "the target was kept";
+  auto left = db_->Read([](store::Transaction& tx) {
+    return tx.Query("SELECT 1 FROM resident_enterprises").status();
+  });
+  EXPECT_FALSE(left.ok()) << "the older table is gone";
 }
 
 TEST_P(ComplaintDeskTest, BadInputIsNamedAndChangesNothing) {

@@ -225,6 +225,61 @@ TEST_P(ConsumerTest, InBatchesAppliesEachEventOnceAndDeadLettersOnlyTheBadOnes) 
   ExpectEachEventAppliedOnceAndOnlyBadRecordsDeadLettered(true);
 }
 
+// A typed handler (On<M>): the consumer reads the topic named after M's package (here under a
+// test prefix), hands the handler the decoded message, dead-letters a payload that does not
+// decode as M, and reads past the types it Ignores without counting them as unknown.
+TEST_P(ConsumerTest, ATypedHandlerReadsItsPackagesTopicAndDeadLettersWhatDoesNotDecode) {
+  const std::string prefix = testing::UniqueTopic("typed") + ".";
+  const std::string topic = prefix + "google.rpc";
+  ASSERT_TRUE(testing::CreateTopic(topic, 1).ok());
+  ASSERT_TRUE(testing::CreateTopic(prefix + deadletter_, 1).ok());
+  auto event = [&](const google::protobuf::Message& m) {
+    return NewEvent(topic, "/parkline/test", "key", m, absl::Now());
+  };
+  std::vector<Envelope> events;
+  for (int seq : {1, 2}) {
+    google::rpc::BadRequest request;
+    request.add_field_violations()->set_field(std::to_string(seq));
+    events.push_back(event(request));
+  }
+  Envelope broken = events[0];
+  broken.id = NewUuid();
+  broken.payload = "\xff\xff";
+  google::rpc::PreconditionFailure ignored;  // read past on purpose
+  std::vector<Record> records = {ToRecord(events[0]), ToRecord(broken), ToRecord(event(ignored)),
+                                 ToRecord(events[1])};
+  Send(records);
+
+  ConsumerOptions options;
+  options.brokers = testing::KafkaBrokers();
+  options.group_id = group_;
+  options.topic_prefix = prefix;
+  options.deadletter_topic = deadletter_;
+  EventConsumer consumer(*db_, options);
+  consumer.On<google::rpc::BadRequest>(
+      [](store::Transaction& tx, const google::rpc::BadRequest& m, const Envelope& e) {
+        return tx
+            .Execute("INSERT INTO effects (seq, event_id) VALUES ($1, $2)",
+                     {int64_t{std::stoi(m.field_violations(0).field())}, e.id})
+            .status();
+      });
+  consumer.Ignore<google::rpc::PreconditionFailure>();
+  ASSERT_TRUE(consumer.Start().ok());
+  WaitForEffects(2);
+  auto deadletters = testing::ReadTopic(prefix + deadletter_, 1, absl::Seconds(30));
+  absl::SleepFor(absl::Seconds(1));
+  consumer.Stop();
+
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 2);
+  EXPECT_EQ(Query("SELECT SUM(seq) FROM effects"), 3);
+  ASSERT_EQ(deadletters.size(), 1u);
+  EXPECT_EQ(testing::Header(deadletters[0], "ce_id"), broken.id);
+  EXPECT_NE(testing::Header(deadletters[0], "parkline_deadletter_reason").find("does not decode"),
+            std::string::npos);
+  EXPECT_EQ(Outcomes("unknown_type"), 0);
+  EXPECT_EQ(Outcomes("applied"), 3);
+}
+
 TEST_P(ConsumerTest, ARestartedConsumerResumesWithoutReapplying) {
   Send(Records(Events(0, 20)));
   ConsumeUntil(20);

@@ -57,10 +57,12 @@ class LogisticsConsumersTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(mapping.ok());
     mapping_ = std::make_unique<StatusMapping>(std::move(*mapping));
     tracker_ = std::make_unique<ShipmentTracker>(*db_, *mapping_, hub_, nullptr);
-    declarations_topic_ = testing::UniqueTopic("declarations");
-    clearance_topic_ = testing::UniqueTopic("clearance");
-    deadletter_ = testing::UniqueTopic("deadletter");
-    for (const auto& t : {declarations_topic_, clearance_topic_, deadletter_}) {
+    // The services' topics, under a prefix of this test's own.
+    prefix_ = testing::UniqueTopic("logistics") + ".";
+    declarations_topic_ = prefix_ + "parkline.declarations.v1";
+    clearance_topic_ = prefix_ + "parkline.clearance.v1";
+    deadletter_ = "deadletter";
+    for (const auto& t : {declarations_topic_, clearance_topic_, prefix_ + deadletter_}) {
       ASSERT_TRUE(testing::CreateTopic(t, 2).ok());
     }
     auto producer = events::KafkaProducer::Create(testing::KafkaBrokers());
@@ -77,24 +79,14 @@ class LogisticsConsumersTest : public ::testing::TestWithParam<std::string> {
     events::ConsumerOptions d;
     d.brokers = testing::KafkaBrokers();
     d.group_id = group + "-waybills";
-    d.topics = {declarations_topic_};
+    d.topic_prefix = prefix_;
     d.deadletter_topic = deadletter_;
     auto declarations = std::make_unique<events::EventConsumer>(*db_, d);
-    for (const char* type : {"parkline.declarations.v1.DocumentReceived",
-                             "parkline.declarations.v1.DeclarationMatched"}) {
-      declarations->On(type, [this](store::Transaction& tx, const events::Envelope& e) {
-        return tracker_->ApplyDeclarationEvent(tx, e);
-      });
-    }
+    FollowDeclarations(*declarations, *tracker_);
     events::ConsumerOptions c = d;
     c.group_id = group + "-customs";
-    c.topics = {clearance_topic_};
     auto clearance = std::make_unique<events::EventConsumer>(*db_, c);
-    for (const char* type : kClearanceTypes) {
-      clearance->On(type, [this](store::Transaction& tx, const events::Envelope& e) {
-        return tracker_->ApplyClearanceEvent(tx, e);
-      });
-    }
+    FollowClearance(*clearance, *tracker_);
     for (auto* consumer : {declarations.get(), clearance.get()})
       ASSERT_TRUE(consumer->Start().ok());
     consumers_.push_back(std::move(declarations));
@@ -161,7 +153,7 @@ class LogisticsConsumersTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<StatusMapping> mapping_;
   WatchHub hub_;
   std::unique_ptr<ShipmentTracker> tracker_;
-  std::string declarations_topic_, clearance_topic_, deadletter_;
+  std::string prefix_, declarations_topic_, clearance_topic_, deadletter_;
   std::unique_ptr<events::KafkaProducer> producer_;
   std::vector<std::unique_ptr<events::EventConsumer>> consumers_;
 };

@@ -127,17 +127,21 @@ class LogisticsTrackerTest : public ::testing::TestWithParam<std::string> {
     return out;
   }
 
-  absl::Status Apply(bool declarations, const events::Envelope& e) {
-    return db_->Transact([&](store::Transaction& tx) {
-      return declarations ? tracker_->ApplyDeclarationEvent(tx, e)
-                          : tracker_->ApplyClearanceEvent(tx, e);
-    });
+  // Applies an event as the service's consumers do (FollowDeclarations, FollowClearance); `at`
+  // is the event's time.
+  absl::Status Apply(const dv1::DocumentReceived& m, absl::Time at = kNow) {
+    return db_->Transact(
+        [&](store::Transaction& tx) { return tracker_->ApplyDocumentReceived(tx, m, at); });
   }
-
-  // `type` only says, where it is called, which event the message is.
-  events::Envelope Envelope(const std::string& /*type*/, const google::protobuf::Message& m,
-                            absl::Time time = kNow) {
-    return events::NewEvent("t", "/parkline/test", "k", m, time);
+  absl::Status Apply(const dv1::DeclarationMatched& m, absl::Time at = kNow) {
+    return db_->Transact(
+        [&](store::Transaction& tx) { return tracker_->ApplyDeclarationMatched(tx, m, at); });
+  }
+  // A clearance event.
+  template <typename M>
+  absl::Status Apply(const M& m) {
+    return db_->Transact(
+        [&](store::Transaction& tx) { return tracker_->ApplyMilestone(tx, MilestoneOf(m)); });
   }
 
   testing::TestDatabase database_{GetParam()};
@@ -308,7 +312,7 @@ TEST_P(LogisticsTrackerTest, WaybillsMakeShipmentsAndCustomsJoinsByOrderInAnyOrd
   *facts.mutable_submit_time() = Stamp(kNow - absl::Hours(20));
   cv1::ClearanceSubmitted submitted;
   *submitted.mutable_facts() = facts;
-  ASSERT_TRUE(Apply(false, Envelope("ClearanceSubmitted", submitted)).ok());
+  ASSERT_TRUE(Apply(submitted).ok());
 
   // The waybill came before its order: its order key lacks the platform.
   dv1::DocumentReceived waybill;
@@ -317,10 +321,9 @@ TEST_P(LogisticsTrackerTest, WaybillsMakeShipmentsAndCustomsJoinsByOrderInAnyOrd
   waybill.set_direction(dv1::DIRECTION_IMPORT);
   waybill.set_enterprise_code("3301960004");
   waybill.set_logistics_no("SF0007");
-  events::Envelope received = Envelope("DocumentReceived", waybill, kNow - absl::Hours(30));
-  ASSERT_TRUE(Apply(true, received).ok());
-  ASSERT_TRUE(
-      Apply(true, received).ok());  // the consumer's own dedup aside, creating is idempotent
+  ASSERT_TRUE(Apply(waybill, kNow - absl::Hours(30)).ok());
+  // The consumer's own dedup aside, creating is idempotent.
+  ASSERT_TRUE(Apply(waybill, kNow - absl::Hours(30)).ok());
   v1::Shipment s = Get("SF0007");
   EXPECT_EQ(s.order_key(), "/ORD-7");
   EXPECT_TRUE(Timeline("SF0007").empty());
@@ -329,7 +332,7 @@ TEST_P(LogisticsTrackerTest, WaybillsMakeShipmentsAndCustomsJoinsByOrderInAnyOrd
   dv1::DocumentReceived order;
   order.set_kind(dv1::DOCUMENT_KIND_ORDER);
   order.set_order_key("3301960001/ORD-7");
-  ASSERT_TRUE(Apply(true, Envelope("DocumentReceived", order)).ok());
+  ASSERT_TRUE(Apply(order).ok());
 
   dv1::DeclarationMatched matched;
   dv1::Declaration& d = *matched.mutable_declaration();
@@ -338,7 +341,7 @@ TEST_P(LogisticsTrackerTest, WaybillsMakeShipmentsAndCustomsJoinsByOrderInAnyOrd
   d.set_business_mode("9610");
   d.set_logistics_code("3301960004");
   d.set_logistics_no("SF0007");
-  ASSERT_TRUE(Apply(true, Envelope("DeclarationMatched", matched)).ok());
+  ASSERT_TRUE(Apply(matched).ok());
   s = Get("SF0007");
   EXPECT_EQ(s.order_key(), "3301960001/ORD-7");
   EXPECT_EQ(s.business_mode(), "9610");
@@ -352,7 +355,7 @@ TEST_P(LogisticsTrackerTest, WaybillsMakeShipmentsAndCustomsJoinsByOrderInAnyOrd
   cv1::ClearanceReleased released;
   *released.mutable_facts() = facts;
   *released.mutable_release_time() = Stamp(kNow - absl::Hours(10));
-  ASSERT_TRUE(Apply(false, Envelope("ClearanceReleased", released)).ok());
+  ASSERT_TRUE(Apply(released).ok());
   s = Get("SF0007");
   EXPECT_EQ(s.reason(), v1::STATUS_REASON_CUSTOMS_RELEASED);
   EXPECT_EQ(Timeline("SF0007").size(), 2u);
@@ -539,8 +542,7 @@ TEST_P(LogisticsTrackerTest, TheOfficialCeb513SampleIsAcceptedOnceBareOrInADxpMs
   waybill.set_kind(dv1::DOCUMENT_KIND_WAYBILL);
   waybill.set_enterprise_code("1101180326");
   waybill.set_logistics_no("L201603081138007");
-  ASSERT_TRUE(
-      Apply(true, Envelope("DocumentReceived", waybill, absl::FromUnixSeconds(1425800000))).ok());
+  ASSERT_TRUE(Apply(waybill, absl::FromUnixSeconds(1425800000)).ok());
   auto r = tracker_->Report(*ReadWaybillStatusMessage(InDxpMsg(xml.str(), false)),
                             absl::FromUnixSeconds(1426400000));
   ASSERT_TRUE(r.ok()) << r.status();

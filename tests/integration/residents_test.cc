@@ -1,0 +1,92 @@
+// The resident-enterprises projection (libs/residents) on both backends: found by either code,
+// codes replaced by an update, forgotten on departure, and created beside a service's own table.
+#include "residents/residents.h"
+
+#include <gtest/gtest.h>
+
+#include "events/schema.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::residents {
+namespace {
+
+namespace ev = ::parkline::enterprises::v1;
+
+constexpr char kUscc[] = "91350100M000100Y43";
+
+ev::Enterprise Enterprise(const std::string& customs_code,
+                          ev::EnterpriseStatus status = ev::ENTERPRISE_STATUS_RESIDENT) {
+  ev::Enterprise e;
+  e.set_uscc(kUscc);
+  e.set_customs_code(customs_code);
+  e.set_status(status);
+  return e;
+}
+
+class ResidentsTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
+    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+  }
+
+  template <typename Event>
+  void Apply(absl::Status (*on)(store::Transaction&, const Event&), const ev::Enterprise& e) {
+    Event event;
+    *event.mutable_enterprise() = e;
+    ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) { return on(tx, event); }).ok());
+  }
+
+  std::set<std::string> Among(const std::set<std::string>& codes) {
+    std::set<std::string> out;
+    EXPECT_TRUE(db_->Read([&](store::Transaction& tx) -> absl::Status {
+                     auto found = ResidentAmong(tx, codes);
+                     if (!found.ok()) return found.status();
+                     out = *found;
+                     return absl::OkStatus();
+                   })
+                    .ok());
+    return out;
+  }
+
+  testing::TestDatabase database_{GetParam()};
+  std::unique_ptr<store::Database> db_;
+};
+
+TEST_P(ResidentsTest, AResidentIsFoundByEitherCodeUntilItDeparts) {
+  Apply(OnAdmitted, Enterprise("3301960001"));
+  EXPECT_EQ(Among({kUscc, "3301960001", "3301960002"}),
+            (std::set<std::string>{kUscc, "3301960001"}));
+  // A new customs code replaces the old one.
+  Apply(OnUpdated, Enterprise("3301960002"));
+  EXPECT_EQ(Among({kUscc, "3301960001", "3301960002"}),
+            (std::set<std::string>{kUscc, "3301960002"}));
+  Apply(OnDeparted, Enterprise("3301960002"));
+  EXPECT_TRUE(Among({kUscc, "3301960002"}).empty());
+}
+
+TEST_P(ResidentsTest, AnUpdateToTheDepartedStatusForgetsTheEnterprise) {
+  Apply(OnAdmitted, Enterprise("3301960001"));
+  Apply(OnUpdated, Enterprise("3301960001", ev::ENTERPRISE_STATUS_DEPARTED));
+  EXPECT_TRUE(Among({kUscc, "3301960001"}).empty());
+}
+
+// A service whose own migration made the table first (declarations) applies the projection's
+// schema after it: nothing fails and nothing is lost.
+TEST_P(ResidentsTest, TheSchemaAppliesBesideATableAServiceMadeBefore) {
+  Apply(OnAdmitted, Enterprise("3301960001"));
+  ASSERT_TRUE(db_->Transact([](store::Transaction& tx) {
+                   return tx.Execute("DELETE FROM schema_migrations WHERE component = 'residents'")
+                       .status();
+                 })
+                  .ok());
+  ASSERT_TRUE(ApplySchema(*db_).ok());
+  EXPECT_EQ(Among({kUscc}), (std::set<std::string>{kUscc}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ResidentsTest, ::testing::ValuesIn(testing::StoreBackends()));
+
+}  // namespace
+}  // namespace parkline::residents
