@@ -22,6 +22,7 @@
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "store/group_commit.h"
+#include "tests/support/ceb_reference.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::clearance {
@@ -123,6 +124,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, ClearanceDeskTest, ::testing::ValuesIn(testin
                          [](const auto& info) { return info.param; });
 
 TEST_P(ClearanceDeskTest, AMatchedDeclarationOpensACaseWhoseInventoryGoesToCustomsAndIsReleased) {
+  PARKLINE_REQUIRE_CEB_REFERENCE("xsd/ceb-import.xsd");
   std::string id = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 1);
   // The same event again (another delivery): still one case.
   OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 1);
@@ -155,11 +157,9 @@ TEST_P(ClearanceDeskTest, AMatchedDeclarationOpensACaseWhoseInventoryGoesToCusto
   auto message = desk_->Message(id, "", kCustoms);
   ASSERT_TRUE(message.ok()) << message.status();
   EXPECT_EQ(message->xml(), gateway_.sent[0].xml);
-  EXPECT_TRUE(ceb::ValidateAgainstXsd(message->xml(),
-                                      std::string(CEB_REFERENCE_DIR) + "/xsd/ceb-import.xsd")
-                  .ok())
-      << ceb::ValidateAgainstXsd(message->xml(),
-                                 std::string(CEB_REFERENCE_DIR) + "/xsd/ceb-import.xsd");
+  absl::Status valid =
+      ceb::ValidateAgainstXsd(message->xml(), testing::CebReference("xsd/ceb-import.xsd"));
+  EXPECT_TRUE(valid.ok()) << valid;
   // Submitting twice is refused.
   EXPECT_EQ(desk_->Submit(draft, kCustoms).status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Count("ClearanceSubmitted"), 1);
@@ -286,6 +286,7 @@ TEST_P(ClearanceDeskTest, ARejectionPublishesClearanceRejectedWithTheOrderKey) {
 }
 
 TEST_P(ClearanceDeskTest, AReceiptMessageIsAppliedWhollyOrNotAtAll) {
+  PARKLINE_REQUIRE_CEB_REFERENCE("xsd/ceb-export.xsd");
   std::string id = OpenFromDeclaration(dv1::DIRECTION_EXPORT, "9610", 6);
   Submit(id, 6);
   auto returns = [&](const std::vector<std::pair<std::string, int>>& codes) {
@@ -305,8 +306,7 @@ TEST_P(ClearanceDeskTest, AReceiptMessageIsAppliedWhollyOrNotAtAll) {
     return xml + "</ceb:CEB604Message>";
   };
   std::string good = returns({{"2", 1}, {"120", 2}, {"399", 3}});
-  EXPECT_TRUE(
-      ceb::ValidateAgainstXsd(good, std::string(CEB_REFERENCE_DIR) + "/xsd/ceb-export.xsd").ok());
+  EXPECT_TRUE(ceb::ValidateAgainstXsd(good, testing::CebReference("xsd/ceb-export.xsd")).ok());
   // 100 after 399 is impossible: the whole message is refused, the first two are not applied.
   auto refused = ceb::ReadInventoryReturns(returns({{"2", 1}, {"120", 2}, {"399", 3}, {"100", 4}}));
   ASSERT_TRUE(refused.ok()) << refused.status();
@@ -401,6 +401,7 @@ TEST_P(ClearanceDeskTest, ACaseIsVisibleOnlyToItsParties) {
 }
 
 TEST_P(ClearanceDeskTest, TaxBillsForImportAndRefundEligibleExportCases) {
+  PARKLINE_REQUIRE_CEB_REFERENCE("xsd/ceb-export.xsd");
   std::string imp = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 9);
   v1::RecordTaxBillRequest bill;
   bill.set_case_id(imp);
@@ -431,9 +432,8 @@ TEST_P(ClearanceDeskTest, TaxBillsForImportAndRefundEligibleExportCases) {
   auto message = desk_->Message(exp, "", kCustoms);
   ASSERT_TRUE(message.ok());
   EXPECT_EQ(message->message_type(), "CEB603");
-  EXPECT_TRUE(ceb::ValidateAgainstXsd(message->xml(),
-                                      std::string(CEB_REFERENCE_DIR) + "/xsd/ceb-export.xsd")
-                  .ok());
+  EXPECT_TRUE(
+      ceb::ValidateAgainstXsd(message->xml(), testing::CebReference("xsd/ceb-export.xsd")).ok());
   for (auto [code, second] : {std::pair{"2", 1}, {"120", 2}, {"399", 3}, {"800", 4}}) {
     Apply(exp, code, second);
   }

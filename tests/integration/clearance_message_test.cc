@@ -1,5 +1,6 @@
 // The clearance service's official messages against the official 202205 XSDs (read from
-// ../shared/reference/ceb-202205/, never copied here): the inventory it writes for every business
+// PARKLINE_CEB_REFERENCE, by default ../shared/reference/ceb-202205/, never copied here; the tests
+// skip without them): the inventory it writes for every business
 // mode in every direction validates; customs' receipts (the official CEB622 and CEB604 samples,
 // bare or in a DxpMsg) are read; malformed receipts are refused.
 #include <gtest/gtest.h>
@@ -16,26 +17,23 @@
 #include "clearance/inventory_rules.h"
 #include "clearance/message_signer.h"
 #include "clearance/sample_cases.h"
+#include "tests/support/ceb_reference.h"
 
 namespace parkline::clearance {
 namespace {
 
 namespace dv1 = ::parkline::declarations::v1;
 
-std::string Reference(const std::string& path) {
-  return std::string(CEB_REFERENCE_DIR) + "/" + path;
-}
-
 std::string Read(const std::string& path) {
-  std::ifstream in(Reference(path), std::ios::binary);
+  std::ifstream in(testing::CebReference(path), std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
 }
 
 std::string Xsd(dv1::Direction direction) {
-  return Reference(direction == dv1::DIRECTION_IMPORT ? "xsd/ceb-import.xsd"
-                                                      : "xsd/ceb-export.xsd");
+  return testing::CebReference(direction == dv1::DIRECTION_IMPORT ? "xsd/ceb-import.xsd"
+                                                                  : "xsd/ceb-export.xsd");
 }
 
 std::string Message(dv1::Direction direction, const std::string& mode, int n) {
@@ -57,6 +55,7 @@ std::string Message(dv1::Direction direction, const std::string& mode, int n) {
 }
 
 TEST(ClearanceMessageXsd, TheInventoryOfEveryModeAndDirectionValidates) {
+  PARKLINE_REQUIRE_CEB_REFERENCE("xsd/ceb-import.xsd", "xsd/ceb-export.xsd");
   const std::vector<std::pair<std::string, dv1::Direction>> procedures = {
       {"9610", dv1::DIRECTION_IMPORT}, {"1210", dv1::DIRECTION_IMPORT},
       {"1239", dv1::DIRECTION_IMPORT}, {"9610", dv1::DIRECTION_EXPORT},
@@ -73,6 +72,7 @@ TEST(ClearanceMessageXsd, TheInventoryOfEveryModeAndDirectionValidates) {
 }
 
 TEST(ClearanceMessageXsd, TheValidatorWouldCatchAMissingRequiredElement) {
+  PARKLINE_REQUIRE_CEB_REFERENCE("xsd/ceb-import.xsd");
   // The check can fail: without the signature CEB621 is not valid (ds:Signature is required).
   InventoryMessageInput in;
   in.guid = "6F1D2C3B-4A59-4E6F-8A7B-0C1D2E3F4A5B";
@@ -94,8 +94,9 @@ TEST(ClearanceMessageXsd, TheValidatorWouldCatchAMissingRequiredElement) {
 }
 
 TEST(ClearanceReceiptReader, TheOfficialCeb622AndCeb604SamplesAreRead) {
+  PARKLINE_REQUIRE_CEB_REFERENCE("samples/import/CEB622Message.xml",
+                                 "samples/export/CEB604Message.xml");
   std::string import = Read("samples/import/CEB622Message.xml");
-  ASSERT_FALSE(import.empty()) << "no sample at " << Reference("samples/import");
   auto r = ceb::ReadInventoryReturns(import);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->message_type, "CEB622");
@@ -114,6 +115,7 @@ TEST(ClearanceReceiptReader, TheOfficialCeb622AndCeb604SamplesAreRead) {
 }
 
 TEST(ClearanceReceiptReader, AReceiptInADxpMsgEnvelopeIsRead) {
+  PARKLINE_REQUIRE_CEB_REFERENCE("samples/export/CEB604Message.xml");
   std::string inner = Read("samples/export/CEB604Message.xml");
   std::string dxp = absl::StrCat(
       R"(<?xml version="1.0" encoding="UTF-8"?><dxp:DxpMsg ver="1.0" xmlns:dxp="http://www.chinaport.gov.cn/dxp">)",
@@ -125,13 +127,17 @@ TEST(ClearanceReceiptReader, AReceiptInADxpMsgEnvelopeIsRead) {
   EXPECT_EQ(r->receipts.size(), 10u);
 }
 
+TEST(ClearanceReceiptReader, TheOfficialOrderReceiptIsNotAnInventoryReceipt) {
+  PARKLINE_REQUIRE_CEB_REFERENCE("samples/import/CEB312Message.xml");
+  EXPECT_EQ(ceb::ReadInventoryReturns(Read("samples/import/CEB312Message.xml")).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST(ClearanceReceiptReader, MalformedReceiptsAreInvalidArgument) {
   const std::vector<std::string> bad = {
       "<ceb:CEB622Message xmlns:ceb=\"http://www.chinaport.gov.cn/ceb\"><ceb:InventoryReturn>",
       "not xml at all",
       R"(<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>)",
-      // A receipt message of another kind (the order receipt).
-      Read("samples/import/CEB312Message.xml"),
       // An inventory receipt without returnStatus.
       R"(<ceb:CEB622Message guid="G" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb"><ceb:InventoryReturn><ceb:guid>X</ceb:guid><ceb:returnTime>20250301120000000</ceb:returnTime></ceb:InventoryReturn></ceb:CEB622Message>)",
       // No receipt at all.

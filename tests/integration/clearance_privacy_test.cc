@@ -26,6 +26,7 @@
 #include "runtime/grpc_status.h"
 #include "store/group_commit.h"
 #include "tests/support/access_matrix.h"
+#include "tests/support/ceb_reference.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::clearance {
@@ -233,6 +234,7 @@ TEST_P(ClearancePrivacyTest, EachCallerSeesTheBuyerAsItsRoleAndPartyAllow) {
 }
 
 TEST_P(ClearancePrivacyTest, TheInventoryMessageAsSentOnlyToCustomsAndTheDeclarant) {
+  PARKLINE_REQUIRE_CEB_REFERENCE("xsd/ceb-import.xsd");
   const std::string id = OpenAsAgent(Inventory(dv1::DIRECTION_IMPORT, 1), dv1::DIRECTION_IMPORT);
   v1::SubmitCaseRequest submit;
   submit.set_case_id(id);
@@ -252,8 +254,8 @@ TEST_P(ClearancePrivacyTest, TheInventoryMessageAsSentOnlyToCustomsAndTheDeclara
     EXPECT_EQ(s.ok() ? Shown(message) : CodeName(s.error_code()), expected);
     // Masked or not, it is a CEB621 the XSD accepts.
     if (s.ok()) {
-      absl::Status valid = ceb::ValidateAgainstXsd(
-          message.xml(), std::string(CEB_REFERENCE_DIR) + "/xsd/ceb-import.xsd");
+      absl::Status valid =
+          ceb::ValidateAgainstXsd(message.xml(), testing::CebReference("xsd/ceb-import.xsd"));
       EXPECT_TRUE(valid.ok()) << valid;
     }
   }

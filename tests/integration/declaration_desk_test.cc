@@ -20,6 +20,7 @@
 #include "residents/residents.h"
 #include "samples/import_sets.h"
 #include "store/group_commit.h"
+#include "tests/support/ceb_reference.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::declarations {
@@ -302,9 +303,10 @@ TEST_P(DeskTest, DocumentsWaitingTooLongExpireAndLeaveTheWaitingList) {
 }
 
 TEST_P(DeskTest, AnOfficialMessageIsReadAndItsDocumentsCheckedAllOrNothing) {
+  PARKLINE_REQUIRE_CEB_REFERENCE("samples/import/CEB311Message.xml");
   // Customs' own CEB311 sample: it parses, and the park's checks find what is wrong with it
   // (its second goods line says 200 x 10 = 12000, and its codes are not resident here).
-  std::ifstream in(std::string(CEB_REFERENCE_DIR) + "/samples/import/CEB311Message.xml");
+  std::ifstream in(testing::CebReference("samples/import/CEB311Message.xml"));
   std::stringstream xml;
   xml << in.rdbuf();
   auto message = ceb::ReadCebMessage(xml.str());

@@ -21,6 +21,7 @@
 #include "logistics/waybill_status_message.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
+#include "tests/support/ceb_reference.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::logistics {
@@ -518,8 +519,8 @@ std::string InDxpMsg(const std::string& message, bool transfer) {
 }
 
 TEST_P(LogisticsTrackerTest, TheOfficialCeb513SampleIsAcceptedOnceBareOrInADxpMsg) {
-  std::ifstream in(std::string(CEB_REFERENCE_DIR) + "/samples/import/CEB513Message.xml");
-  ASSERT_TRUE(in.good()) << "the CEB reference is missing";
+  PARKLINE_REQUIRE_CEB_REFERENCE("samples/import/CEB513Message.xml");
+  std::ifstream in(testing::CebReference("samples/import/CEB513Message.xml"));
   std::stringstream xml;
   xml << in.rdbuf();
   auto batch = ReadWaybillStatusMessage(xml.str());
