@@ -22,6 +22,7 @@
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "store/group_commit.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/ceb_reference.h"
 #include "tests/support/test_env.h"
 
@@ -44,13 +45,11 @@ class RecordingGateway : public CustomsGateway {
   std::vector<OutgoingMessage> sent;
 };
 
-class ClearanceDeskTest : public ::testing::TestWithParam<std::string> {
+class ClearanceDeskTest : public testing::BackendTest<ApplySchema> {
  protected:
   void SetUp() override {
-    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
-    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<ClearanceDesk>(*db_, *writer_, signer_, DeskOptions{}, nullptr);
     desk_->set_gateway(&gateway_);
@@ -112,16 +111,13 @@ class ClearanceDeskTest : public ::testing::TestWithParam<std::string> {
     return n;
   }
 
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::GroupCommitter> writer_;
   UnsignedSigner signer_;
   RecordingGateway gateway_;
   std::unique_ptr<ClearanceDesk> desk_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, ClearanceDeskTest, ::testing::ValuesIn(testing::StoreBackends()),
-                         [](const auto& info) { return info.param; });
+PARKLINE_BACKEND_TESTS(ClearanceDeskTest);
 
 TEST_P(ClearanceDeskTest, AMatchedDeclarationOpensACaseWhoseInventoryGoesToCustomsAndIsReleased) {
   PARKLINE_REQUIRE_CEB_REFERENCE("xsd/ceb-import.xsd");

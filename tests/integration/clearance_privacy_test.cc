@@ -26,6 +26,7 @@
 #include "runtime/grpc_status.h"
 #include "store/group_commit.h"
 #include "tests/support/access_matrix.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/ceb_reference.h"
 #include "tests/support/test_env.h"
 
@@ -126,13 +127,11 @@ std::string Shown(const v1::InventoryMessage& m) {
   return absl::StrCat("unexpected: ", xml);
 }
 
-class ClearancePrivacyTest : public ::testing::TestWithParam<std::string> {
+class ClearancePrivacyTest : public testing::BackendTest<ApplySchema> {
  protected:
   void SetUp() override {
-    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
-    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<ClearanceDesk>(*db_, *writer_, signer_, DeskOptions{}, nullptr);
     auto book = LoadGuidanceBook();
@@ -193,9 +192,7 @@ class ClearancePrivacyTest : public ::testing::TestWithParam<std::string> {
     return s.ok() ? Shown(out) : CodeName(s.error_code());
   }
 
-  testing::TestDatabase database_{GetParam()};
   testing::TempDir dir_;
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::GroupCommitter> writer_;
   UnsignedSigner signer_;
   std::unique_ptr<ClearanceDesk> desk_;
@@ -204,9 +201,7 @@ class ClearancePrivacyTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<v1::ClearanceService::Stub> stub_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, ClearancePrivacyTest,
-                         ::testing::ValuesIn(testing::StoreBackends()),
-                         [](const auto& info) { return info.param; });
+PARKLINE_BACKEND_TESTS(ClearancePrivacyTest);
 
 TEST_P(ClearancePrivacyTest, EachCallerSeesTheBuyerAsItsRoleAndPartyAllow) {
   const std::string id = OpenAsAgent(Inventory(dv1::DIRECTION_IMPORT, 1), dv1::DIRECTION_IMPORT);

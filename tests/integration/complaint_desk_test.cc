@@ -25,6 +25,7 @@
 #include "parkline/enterprises/v1/events.pb.h"
 #include "residents/residents.h"
 #include "store/group_commit.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::complaints {
@@ -40,13 +41,11 @@ constexpr char kTargetUscc[] = "91110000100000000R";  // another enterprise, val
 Viewer Staff(const std::string& name) { return Viewer{name, true, ""}; }
 Viewer Enterprise(const std::string& uscc) { return Viewer{"enterprise-" + uscc, false, uscc}; }
 
-class ComplaintDeskTest : public ::testing::TestWithParam<std::string> {
+class ComplaintDeskTest : public testing::BackendTest<ApplySchema> {
  protected:
   void SetUp() override {
-    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
-    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park_));
     auto calendar = WorkingCalendar::FromJson(kBuiltInCalendar);
     ASSERT_TRUE(calendar.ok());
@@ -206,8 +205,6 @@ class ComplaintDeskTest : public ::testing::TestWithParam<std::string> {
     return db_->Transact([&](store::Transaction& tx) { return tx.Execute(sql, params).status(); });
   }
 
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<store::Database> db_;
   absl::TimeZone park_;
   std::unique_ptr<ComplaintDeadline> deadlines_;
   RoutingRules routing_;
@@ -216,8 +213,7 @@ class ComplaintDeskTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<ComplaintDesk> desk_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, ComplaintDeskTest, ::testing::ValuesIn(testing::StoreBackends()),
-                         [](const auto& info) { return info.param; });
+PARKLINE_BACKEND_TESTS(ComplaintDeskTest);
 
 TEST_P(ComplaintDeskTest, FiledOnceAndDrivenToClosedWithItsEventsAndRecord) {
   v1::Complaint c = FileOne("req-life");

@@ -20,19 +20,18 @@
 #include "residents/residents.h"
 #include "samples/import_sets.h"
 #include "store/group_commit.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/ceb_reference.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::declarations {
 namespace {
 
-class DeskTest : public ::testing::TestWithParam<std::string> {
+class DeskTest : public testing::BackendTest<ApplySchema> {
  protected:
   void SetUp() override {
-    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
-    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<DeclarationDesk>(*db_, *writer_, nullptr);
     for (const char* code : {"3301960001", "3301960002", "3301960003", "3301960004"}) {
@@ -66,14 +65,11 @@ class DeskTest : public ::testing::TestWithParam<std::string> {
     return static_cast<int>(std::count(events.begin(), events.end(), type));
   }
 
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<DeclarationDesk> desk_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, DeskTest, ::testing::ValuesIn(testing::StoreBackends()),
-                         [](const auto& info) { return info.param; });
+PARKLINE_BACKEND_TESTS(DeskTest);
 
 TEST_P(DeskTest, ThreeDocumentsInAnyOrderMakeOneDeclaration) {
   auto s = samples::MakeImportSet(1);

@@ -10,6 +10,7 @@
 #include "events/outbox.h"
 #include "events/schema.h"
 #include "parkline/enterprises/v1/events.pb.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::enterprises {
@@ -26,13 +27,11 @@ common::v1::Date Day(int y, int m, int d) {
   return date;
 }
 
-class RegistryTest : public ::testing::TestWithParam<std::string> {
+class RegistryTest : public testing::BackendTest<ApplySchema> {
  protected:
   void SetUp() override {
-    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
-    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     registry_ = std::make_unique<EnterpriseRegistry>(*db_, [this] { notified_++; });
     for (const char* id : {"A1-0101", "A1-0102", "A1-0103"}) {
       v1::Unit unit;
@@ -66,14 +65,11 @@ class RegistryTest : public ::testing::TestWithParam<std::string> {
     return out;
   }
 
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<EnterpriseRegistry> registry_;
   int notified_ = 0;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, RegistryTest, ::testing::ValuesIn(testing::StoreBackends()),
-                         [](const auto& info) { return info.param; });
+PARKLINE_BACKEND_TESTS(RegistryTest);
 
 TEST_P(RegistryTest, UnitsAreDefinedWithCanonicalAreaAndOneEventEach) {
   auto units = registry_->ListUnits({});

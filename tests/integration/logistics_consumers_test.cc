@@ -24,6 +24,7 @@
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "runtime/server.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::logistics {
@@ -46,13 +47,11 @@ google::protobuf::Timestamp Stamp(absl::Time t) {
   return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
 }
 
-class LogisticsConsumersTest : public ::testing::TestWithParam<std::string> {
+class LogisticsConsumersTest : public testing::BackendTest<ApplySchema> {
  protected:
   void SetUp() override {
-    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
-    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     auto mapping = StatusMapping::Load("");
     ASSERT_TRUE(mapping.ok());
     mapping_ = std::make_unique<StatusMapping>(std::move(*mapping));
@@ -148,8 +147,6 @@ class LogisticsConsumersTest : public ::testing::TestWithParam<std::string> {
     return false;
   }
 
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<StatusMapping> mapping_;
   WatchHub hub_;
   std::unique_ptr<ShipmentTracker> tracker_;
@@ -158,9 +155,7 @@ class LogisticsConsumersTest : public ::testing::TestWithParam<std::string> {
   std::vector<std::unique_ptr<events::EventConsumer>> consumers_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, LogisticsConsumersTest,
-                         ::testing::ValuesIn(testing::StoreBackends()),
-                         [](const auto& info) { return info.param; });
+PARKLINE_BACKEND_TESTS(LogisticsConsumersTest);
 
 TEST_P(LogisticsConsumersTest, WaybillsAndCustomsMilestonesArriveOnceThroughKafka) {
   StartConsumers();
@@ -275,9 +270,7 @@ class LogisticsWatchTest : public LogisticsConsumersTest {
   std::unique_ptr<v1::LogisticsService::Stub> stub_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, LogisticsWatchTest,
-                         ::testing::ValuesIn(testing::StoreBackends()),
-                         [](const auto& info) { return info.param; });
+PARKLINE_BACKEND_TESTS(LogisticsWatchTest);
 
 TEST_P(LogisticsWatchTest, AWatcherGetsTheTimelineThenEachNewEntryUntilDelivery) {
   StartConsumers();

@@ -21,6 +21,7 @@
 #include "logistics/waybill_status_message.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/ceb_reference.h"
 #include "tests/support/test_env.h"
 
@@ -63,13 +64,11 @@ v1::ReportTrackingEventsRequest Batch(std::vector<v1::TrackingEvent> events,
   return r;
 }
 
-class LogisticsTrackerTest : public ::testing::TestWithParam<std::string> {
+class LogisticsTrackerTest : public testing::BackendTest<ApplySchema> {
  protected:
   void SetUp() override {
-    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
-    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     auto mapping = StatusMapping::Load("");
     ASSERT_TRUE(mapping.ok());
     mapping_ = std::make_unique<StatusMapping>(std::move(*mapping));
@@ -145,17 +144,13 @@ class LogisticsTrackerTest : public ::testing::TestWithParam<std::string> {
         [&](store::Transaction& tx) { return tracker_->ApplyMilestone(tx, MilestoneOf(m)); });
   }
 
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<StatusMapping> mapping_;
   WatchHub hub_;
   std::unique_ptr<ShipmentTracker> tracker_;
   int notified_ = 0;
 };
 
-INSTANTIATE_TEST_SUITE_P(Backends, LogisticsTrackerTest,
-                         ::testing::ValuesIn(testing::StoreBackends()),
-                         [](const auto& info) { return info.param; });
+PARKLINE_BACKEND_TESTS(LogisticsTrackerTest);
 
 TEST_P(LogisticsTrackerTest, RegistrationIsIdempotentAndOtherDataIsAlreadyExists) {
   v1::Shipment s = Register("SF0001", "3301960001/ORD-1");

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "events/schema.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::residents {
@@ -23,15 +24,8 @@ ev::Enterprise Enterprise(const std::string& customs_code,
   return e;
 }
 
-class ResidentsTest : public ::testing::TestWithParam<std::string> {
+class ResidentsTest : public testing::BackendTest<ApplySchema> {
  protected:
-  void SetUp() override {
-    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
-    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-  }
-
   template <typename Event>
   void Apply(absl::Status (*on)(store::Transaction&, const Event&), const ev::Enterprise& e) {
     Event event;
@@ -50,9 +44,6 @@ class ResidentsTest : public ::testing::TestWithParam<std::string> {
                     .ok());
     return out;
   }
-
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<store::Database> db_;
 };
 
 TEST_P(ResidentsTest, AResidentIsFoundByEitherCodeUntilItDeparts) {
@@ -86,7 +77,7 @@ TEST_P(ResidentsTest, TheSchemaAppliesBesideATableAServiceMadeBefore) {
   EXPECT_EQ(Among({kUscc}), (std::set<std::string>{kUscc}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ResidentsTest, ::testing::ValuesIn(testing::StoreBackends()));
+PARKLINE_BACKEND_TESTS(ResidentsTest);
 
 }  // namespace
 }  // namespace parkline::residents

@@ -21,6 +21,7 @@
 #include "statistics/schema.h"
 #include "statistics/statistics_service.h"
 #include "tests/support/access_matrix.h"
+#include "tests/support/backend_test.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::statistics {
@@ -83,13 +84,11 @@ events::Envelope Unit(const std::string& id, const std::string& area) {
   return events::NewEvent("parkline.enterprises.v1", "/t", id, m, Noon(1, 1));
 }
 
-class StatisticsQueriesTest : public ::testing::TestWithParam<std::string> {
+class StatisticsQueriesTest : public testing::BackendTest<ApplySchema> {
  protected:
   void SetUp() override {
-    if (database_.url().empty()) GTEST_SKIP() << "PARKLINE_TEST_POSTGRES_URL is not set";
-    auto db = testing::OpenServiceDatabase(database_.url(), ApplySchema);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     queries_ = std::make_unique<IndicatorQueries>(*db_, Shanghai(), [] { return Noon(3, 15); });
   }
 
@@ -101,8 +100,6 @@ class StatisticsQueriesTest : public ::testing::TestWithParam<std::string> {
         db_->Transact([&](store::Transaction& tx) { return aggregator.Apply(tx, views); }).ok());
   }
 
-  testing::TestDatabase database_{GetParam()};
-  std::unique_ptr<store::Database> db_;
   std::unique_ptr<IndicatorQueries> queries_;
 };
 
@@ -274,9 +271,7 @@ TEST_P(StatisticsQueriesTest, BadQueriesNameTheFieldAndTheRule) {
             absl::string_view::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StatisticsQueriesTest,
-                         ::testing::ValuesIn(testing::StoreBackends()),
-                         [](const auto& info) { return info.param; });
+PARKLINE_BACKEND_TESTS(StatisticsQueriesTest);
 
 // --- who may call what ----------------------------------------------------------------------
 
