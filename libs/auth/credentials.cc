@@ -1,6 +1,5 @@
 #include "auth/credentials.h"
 
-#include <openssl/evp.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -56,19 +55,6 @@ absl::StatusOr<Principal> ParsePrincipal(const nlohmann::json& entry, const std:
 }
 
 }  // namespace
-
-std::string Sha256Hex(absl::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
-}
 
 absl::StatusOr<Credentials> ParseCredentials(absl::string_view text) {
   nlohmann::json doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);

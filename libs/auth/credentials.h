@@ -29,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "auth/principal.h"
+#include "auth/sha256.h"  // Sha256Hex: tokens are looked up by their hash
 
 namespace parkline::auth {
 
@@ -40,9 +41,6 @@ struct Credentials {
 // Parses and checks the file's content: known roles, an enterprise bound to a valid USCC, a
 // carrier bound to a carrier code, well-formed hashes, no duplicates. Errors name the entry.
 absl::StatusOr<Credentials> ParseCredentials(absl::string_view json);
-
-// Lowercase hex SHA-256.
-std::string Sha256Hex(absl::string_view data);
 
 class CredentialStore {
  public:

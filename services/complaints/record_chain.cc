@@ -3,7 +3,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "auth/credentials.h"
+#include "auth/sha256.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace parkline::complaints {
