@@ -18,13 +18,13 @@ set(PARKLINE_IMPURE_TARGETS
 # Library files and linker flags a pure target must not reach (imported targets list some).
 set(PARKLINE_IMPURE_FILES "(^|/|-l)(lib)?(grpc|gpr|rdkafka|sqlite3|pq)([-+._]|$)")
 # Headers a pure source must not include: the C/C++ APIs of gRPC, Kafka, SQLite and PostgreSQL,
-# gRPC stubs, and our libraries wrapping them, but for their pure parts (auth/principal.h,
-# auth/sha256.h, events/envelope.h, runtime/log.h), which have targets of their own.
+# gRPC stubs, and our libraries wrapping them, but for their pure parts (auth/principal.h and
+# auth/viewer.h, auth/sha256.h, events/envelope.h, runtime/log.h), which have targets of their own.
 set(PARKLINE_IMPURE_INCLUDES
   "^(grpcpp|grpc|grpc\\+\\+)/" "rdkafka" "^sqlite3\\.h$" "^libpq-fe\\.h$" "\\.grpc\\.pb\\.h$"
   "^(store|host)/" "^events/" "^runtime/" "^auth/")
 set(PARKLINE_PURE_INCLUDES
-  "auth/principal.h" "auth/sha256.h" "events/envelope.h" "runtime/log.h")
+  "auth/principal.h" "auth/viewer.h" "auth/sha256.h" "events/envelope.h" "runtime/log.h")
 
 function(parkline_check_pure target)
   cmake_language(EVAL CODE "

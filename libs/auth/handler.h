@@ -1,15 +1,27 @@
-// Runs one unary RPC: authorize (the caller, the method, the parties the request names), then
-// the body (which returns absl::Status), then convert the result once for gRPC. Every handler is
-// one call to this, so none can forget the check.
+// The shape of every unary RPC handler, written once. A handler authorizes (the caller, the method,
+// the parties the request names), then runs its body (which returns absl::Status), then converts
+// the result once for gRPC. Every handler is one call to HandleUnary, so none can forget the check;
+// the macros below write that call:
+// - PARKLINE_RPC(name, resource, body), for an RPC whose answer is the same whoever asks;
+// - PARKLINE_RPC_AS_VIEWER(name, resource, body), for one whose answer depends on who asks (a case
+//   shows the buyer's identity to customs and the declarant only, a complaint its complainant's
+//   contact to its handler only): `body` can read `viewer`, the caller as an auth::Viewer
+//   (viewer.h).
+// They are used inside a gRPC service's handler method and expect at the call site `authorizer_`
+// (the service's const auth::Authorizer&), `ctx` (the method's grpc::ServerContext*) and `kPrefix`
+// (the service's full name between slashes, "/parkline.x.v1.XService/"); `name` is the RPC's name
+// and `body` an expression of type absl::Status, usually Deliver(...).
 #ifndef PARKLINE_AUTH_HANDLER_H_
 #define PARKLINE_AUTH_HANDLER_H_
 
+#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "auth/authorizer.h"
+#include "auth/viewer.h"
 #include "grpcpp/server_context.h"
 #include "runtime/grpc_status.h"
 
@@ -23,6 +35,19 @@ grpc::Status HandleUnary(const Authorizer& authorizer, grpc::ServerContext* cont
   return runtime::ToGrpcStatus(std::forward<Body>(body)());
 }
 
+// HandleUnary whose body is given the caller as a Viewer. The caller is identified after
+// authorization has passed, so a caller refused never reaches Identify; an authorizer that cannot
+// identify callers fails the RPC with Identify's status.
+template <typename Body>
+grpc::Status HandleUnaryAsViewer(const Authorizer& authorizer, grpc::ServerContext* context,
+                                 absl::string_view method, const Resource& resource, Body&& body) {
+  return HandleUnary(authorizer, context, method, resource, [&]() -> absl::Status {
+    auto principal = authorizer.Identify(*context);
+    if (!principal.ok()) return principal.status();
+    return std::forward<Body>(body)(ViewerOf(*principal));
+  });
+}
+
 // Stores a use case's result in the RPC's response; the error, if any, goes back as the body's.
 template <typename T>
 absl::Status Deliver(absl::StatusOr<T> result, T* response) {
@@ -32,5 +57,14 @@ absl::Status Deliver(absl::StatusOr<T> result, T* response) {
 }
 
 }  // namespace parkline::auth
+
+#define PARKLINE_RPC(name, resource, body)                                                \
+  ::parkline::auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, \
+                                [&]() -> ::absl::Status { return body; })
+
+#define PARKLINE_RPC_AS_VIEWER(name, resource, body)            \
+  ::parkline::auth::HandleUnaryAsViewer(                        \
+      authorizer_, ctx, std::string(kPrefix) + #name, resource, \
+      [&](const ::parkline::auth::Viewer& viewer) -> ::absl::Status { return body; })
 
 #endif  // PARKLINE_AUTH_HANDLER_H_

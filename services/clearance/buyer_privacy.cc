@@ -70,17 +70,6 @@ void MaskElements(xmlNode* node) {
 
 }  // namespace
 
-Viewer ViewerOf(const auth::Principal& principal) {
-  Viewer v;
-  v.customs = principal.roles.count(auth::Role::kCustomsGateway) > 0;
-  if (principal.roles.count(auth::Role::kEnterprise) > 0) {
-    for (const std::string& code : {principal.uscc, principal.customs_code}) {
-      if (!code.empty()) v.codes.push_back(code);
-    }
-  }
-  return v;
-}
-
 Viewer CustomsViewer() {
   Viewer v;
   v.customs = true;

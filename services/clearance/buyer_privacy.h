@@ -30,20 +30,15 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "auth/principal.h"
+#include "auth/viewer.h"
 #include "parkline/clearance/v1/clearance.pb.h"
 
 namespace parkline::clearance {
 
 inline constexpr char kMaskCharacter = '*';
 
-// The caller as the clearance service needs to know it for the buyer's identity.
-struct Viewer {
-  bool customs = false;            // a customs-gateway caller
-  std::vector<std::string> codes;  // an enterprise caller's USCC and customs code (non-empty)
-};
-
-Viewer ViewerOf(const auth::Principal& principal);
+// The caller (auth/viewer.h): whether it is customs, and an enterprise caller's codes.
+using auth::Viewer;
 
 // A viewer who sees every identity in full, for the service's own use and for tests.
 Viewer CustomsViewer();

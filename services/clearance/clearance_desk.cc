@@ -4,7 +4,6 @@
 #include <map>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -18,6 +17,7 @@
 #include "errors/violations.h"
 #include "events/outbox.h"
 #include "google/protobuf/util/time_util.h"
+#include "paging/page.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "runtime/log.h"
@@ -26,9 +26,6 @@ namespace parkline::clearance {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
 
 absl::TimeZone Park() {
   absl::TimeZone tz;
@@ -113,19 +110,8 @@ bool IsProcedure(const std::string& mode, dv1::Direction direction) {
   return false;
 }
 
-int PageSize(const common::v1::PageRequest& page, errors::Violations& v) {
-  int size = page.page_size() == 0 ? kDefaultPageSize : page.page_size();
-  if (size < 0 || size > kMaxPageSize) v.Add("page.page_size", "RANGE", "must be 0..500");
-  return size;
-}
-
-std::string PageAfter(const common::v1::PageRequest& page, errors::Violations& v) {
-  std::string after;
-  if (!page.page_token().empty() && !absl::WebSafeBase64Unescape(page.page_token(), &after)) {
-    v.Add("page.page_token", "PAGE_TOKEN", "is not a token this service returned");
-  }
-  return after;
-}
+// Cases are listed by id.
+paging::Key CaseKey(const v1::ClearanceCase& c) { return {c.case_id()}; }
 
 }  // namespace
 
@@ -303,8 +289,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Find(const std::string& case_id
 absl::StatusOr<v1::ListCasesResponse> ClearanceDesk::List(const v1::ListCasesRequest& request,
                                                           const Viewer& viewer) {
   errors::Violations v;
-  int size = PageSize(request.page(), v);
-  std::string after = PageAfter(request.page(), v);
+  paging::Page page = paging::ReadPage(request.page(), v);
   if (!v.empty()) return v.ToStatus();
   CaseFilter filter;
   filter.enterprise_code = request.enterprise_code();
@@ -313,15 +298,11 @@ absl::StatusOr<v1::ListCasesResponse> ClearanceDesk::List(const v1::ListCasesReq
   filter.direction = request.direction();
   v1::ListCasesResponse response;
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto list = CaseRepository(tx).List(filter, after, size + 1);
+    auto list = CaseRepository(tx).List(filter, page.AfterPart(0), page.limit());
     if (!list.ok()) return list.status();
     response.Clear();
-    bool more = static_cast<int>(list->size()) > size;
-    if (more) list->resize(size);
+    response.set_next_page_token(paging::NextPageToken(*list, page.size, CaseKey));
     for (auto& c : *list) *response.add_cases() = CaseFor(viewer, std::move(c));
-    if (more) {
-      response.set_next_page_token(absl::WebSafeBase64Escape(response.cases(size - 1).case_id()));
-    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -652,8 +633,7 @@ absl::StatusOr<v1::ListRefundEligibleResponse> ClearanceDesk::RefundEligible(
     const std::function<std::vector<std::string>(const std::string&)>& requirements,
     const Viewer& viewer) {
   errors::Violations v;
-  int size = PageSize(request.page(), v);
-  std::string after = PageAfter(request.page(), v);
+  paging::Page page = paging::ReadPage(request.page(), v);
   if (!v.empty()) return v.ToStatus();
   CaseFilter filter;
   filter.enterprise_code = request.enterprise_code();
@@ -661,19 +641,14 @@ absl::StatusOr<v1::ListRefundEligibleResponse> ClearanceDesk::RefundEligible(
   filter.direction = dv1::DIRECTION_EXPORT;
   v1::ListRefundEligibleResponse response;
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto list = CaseRepository(tx).List(filter, after, size + 1);
+    auto list = CaseRepository(tx).List(filter, page.AfterPart(0), page.limit());
     if (!list.ok()) return list.status();
     response.Clear();
-    bool more = static_cast<int>(list->size()) > size;
-    if (more) list->resize(size);
+    response.set_next_page_token(paging::NextPageToken(*list, page.size, CaseKey));
     for (auto& c : *list) {
       v1::RefundEligibleCase* out = response.add_cases();
       for (auto& r : requirements(c.business_mode())) out->add_requirements(r);
       *out->mutable_clearance_case() = CaseFor(viewer, std::move(c));
-    }
-    if (more) {
-      response.set_next_page_token(
-          absl::WebSafeBase64Escape(response.cases(size - 1).clearance_case().case_id()));
     }
     return absl::OkStatus();
   });

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "auth/handler.h"
+#include "auth/resources.h"
 #include "ceb/receipt_reader.h"
 #include "clearance/clearance_metrics.h"
 #include "clearance/guidance.h"
@@ -13,33 +14,10 @@ namespace {
 constexpr char kPrefix[] = "/parkline.clearance.v1.ClearanceService/";
 
 using auth::Deliver;
-
-auth::Resource Parties(std::vector<std::string> codes) {
-  auth::Resource resource;
-  codes.erase(std::remove(codes.begin(), codes.end(), std::string()), codes.end());
-  resource.parties = std::move(codes);
-  return resource;
-}
-
-// Runs `body` with the caller as a Viewer (authorization has passed by then), as complaints do:
-// what a case shows of the buyer's identity depends on who asks.
-template <typename Body>
-absl::Status AsViewer(const auth::Authorizer& authorizer, grpc::ServerContext* ctx, Body&& body) {
-  auto principal = authorizer.Identify(*ctx);
-  if (!principal.ok()) return principal.status();
-  return body(ViewerOf(*principal));
-}
+using auth::kParkWide;
+using auth::Parties;
 
 }  // namespace
-
-#define PARKLINE_RPC(name, resource, body) \
-  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] { return body; })
-
-// An RPC whose answer carries cases: `body` sees the caller as `viewer`.
-#define PARKLINE_CASE_RPC(name, resource, body)                                                    \
-  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] {                \
-    return AsViewer(authorizer_, ctx, [&](const Viewer& viewer) -> absl::Status { return body; }); \
-  })
 
 grpc::Status ClearanceService::OpenCase(grpc::ServerContext* ctx,
                                         const v1::OpenCaseRequest* request,
@@ -47,12 +25,13 @@ grpc::Status ClearanceService::OpenCase(grpc::ServerContext* ctx,
   // The caller must be the declaring party: the e-commerce enterprise or its agent.
   const v1::Inventory& i = request->inventory();
   auth::Resource resource = Parties({i.ebc_code(), i.agent_code()});
-  return PARKLINE_CASE_RPC(OpenCase, resource, Deliver(desk_.Open(*request, viewer), response));
+  return PARKLINE_RPC_AS_VIEWER(OpenCase, resource,
+                                Deliver(desk_.Open(*request, viewer), response));
 }
 
 grpc::Status ClearanceService::GetCase(grpc::ServerContext* ctx, const v1::GetCaseRequest* request,
                                        v1::ClearanceCase* response) {
-  return PARKLINE_CASE_RPC(
+  return PARKLINE_RPC_AS_VIEWER(
       GetCase, Parties({request->enterprise_code()}),
       Deliver(desk_.Get(request->case_id(), request->enterprise_code(), viewer), response));
 }
@@ -60,21 +39,21 @@ grpc::Status ClearanceService::GetCase(grpc::ServerContext* ctx, const v1::GetCa
 grpc::Status ClearanceService::ListCases(grpc::ServerContext* ctx,
                                          const v1::ListCasesRequest* request,
                                          v1::ListCasesResponse* response) {
-  return PARKLINE_CASE_RPC(ListCases, Parties({request->enterprise_code()}),
-                           Deliver(desk_.List(*request, viewer), response));
+  return PARKLINE_RPC_AS_VIEWER(ListCases, Parties({request->enterprise_code()}),
+                                Deliver(desk_.List(*request, viewer), response));
 }
 
 grpc::Status ClearanceService::SubmitCase(grpc::ServerContext* ctx,
                                           const v1::SubmitCaseRequest* request,
                                           v1::ClearanceCase* response) {
-  return PARKLINE_CASE_RPC(SubmitCase, Parties({request->enterprise_code()}),
-                           Deliver(desk_.Submit(*request, viewer), response));
+  return PARKLINE_RPC_AS_VIEWER(SubmitCase, Parties({request->enterprise_code()}),
+                                Deliver(desk_.Submit(*request, viewer), response));
 }
 
 grpc::Status ClearanceService::GetInventoryMessage(grpc::ServerContext* ctx,
                                                    const v1::GetInventoryMessageRequest* request,
                                                    v1::InventoryMessage* response) {
-  return PARKLINE_CASE_RPC(
+  return PARKLINE_RPC_AS_VIEWER(
       GetInventoryMessage, Parties({request->enterprise_code()}),
       Deliver(desk_.Message(request->case_id(), request->enterprise_code(), viewer), response));
 }
@@ -82,14 +61,14 @@ grpc::Status ClearanceService::GetInventoryMessage(grpc::ServerContext* ctx,
 grpc::Status ClearanceService::RecordReceipt(grpc::ServerContext* ctx,
                                              const v1::RecordReceiptRequest* request,
                                              v1::ReceiptResult* response) {
-  return PARKLINE_RPC(RecordReceipt, auth::Resource{},
+  return PARKLINE_RPC(RecordReceipt, kParkWide,
                       Deliver(desk_.RecordReceipt(request->receipt()), response));
 }
 
 grpc::Status ClearanceService::SubmitReceiptMessage(grpc::ServerContext* ctx,
                                                     const v1::SubmitReceiptMessageRequest* request,
                                                     v1::SubmitReceiptMessageResponse* response) {
-  return PARKLINE_RPC(SubmitReceiptMessage, auth::Resource{}, [&]() -> absl::Status {
+  return PARKLINE_RPC(SubmitReceiptMessage, kParkWide, [&]() -> absl::Status {
     auto message = ceb::ReadInventoryReturns(request->xml());
     if (!message.ok()) {
       CountReceipt("refused");
@@ -102,15 +81,15 @@ grpc::Status ClearanceService::SubmitReceiptMessage(grpc::ServerContext* ctx,
 grpc::Status ClearanceService::RecordTaxBill(grpc::ServerContext* ctx,
                                              const v1::RecordTaxBillRequest* request,
                                              v1::ClearanceCase* response) {
-  return PARKLINE_CASE_RPC(RecordTaxBill, auth::Resource{},
-                           Deliver(desk_.RecordTaxBill(*request, viewer), response));
+  return PARKLINE_RPC_AS_VIEWER(RecordTaxBill, kParkWide,
+                                Deliver(desk_.RecordTaxBill(*request, viewer), response));
 }
 
 grpc::Status ClearanceService::GetGuidance(grpc::ServerContext* ctx,
                                            const v1::GetGuidanceRequest* request,
                                            v1::Guidance* response) {
   return PARKLINE_RPC(
-      GetGuidance, auth::Resource{},
+      GetGuidance, kParkWide,
       Deliver(FindGuidance(guidance_, request->business_mode(), request->direction()), response));
 }
 
@@ -123,11 +102,9 @@ grpc::Status ClearanceService::ListRefundEligible(grpc::ServerContext* ctx,
     if (g.ok()) out.assign(g->refund_requirements().begin(), g->refund_requirements().end());
     return out;
   };
-  return PARKLINE_CASE_RPC(ListRefundEligible, Parties({request->enterprise_code()}),
-                           Deliver(desk_.RefundEligible(*request, requirements, viewer), response));
+  return PARKLINE_RPC_AS_VIEWER(
+      ListRefundEligible, Parties({request->enterprise_code()}),
+      Deliver(desk_.RefundEligible(*request, requirements, viewer), response));
 }
-
-#undef PARKLINE_CASE_RPC
-#undef PARKLINE_RPC
 
 }  // namespace parkline::clearance

@@ -3,10 +3,7 @@
 #include <memory>
 #include <vector>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "auth/credentials.h"
 #include "calendar/date.h"
 #include "complaints/complaint_repository.h"
@@ -17,6 +14,7 @@
 #include "events/envelope.h"
 #include "events/outbox.h"
 #include "google/protobuf/util/time_util.h"
+#include "paging/page.h"
 #include "parkline/complaints/v1/events.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
@@ -38,8 +36,8 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
+// A page token is the (time in micros, id) of the last item of the page before.
+constexpr paging::KeyFormat kTimeAndId{2, '|', true};
 constexpr int kVerifyBatch = 200;
 constexpr int kDueBatch = 500;
 
@@ -98,36 +96,24 @@ absl::StatusOr<StepVerdict> JudgeAttempt(ComplaintRepository& repo, const StepAt
   return JudgeStep(attempt, keyed, last);
 }
 
-// A page token is the (time, id) of the last item of the page before.
+// Where a page starts: after (micros, id); before every item on the first page.
 struct Cursor {
   int64_t micros = INT64_MIN;
   std::string id;
 };
 
-int PageSize(const common::v1::PageRequest& page, errors::Violations& v) {
-  int size = page.page_size() == 0 ? kDefaultPageSize : page.page_size();
-  if (size < 1 || size > kMaxPageSize) v.Add("page.page_size", "RANGE", "must be 0..500");
-  return size;
+Cursor CursorOf(const paging::Page& page) {
+  if (page.first()) return Cursor{};
+  return Cursor{page.after_number, page.AfterPart(1)};
 }
 
-Cursor ParseCursor(const common::v1::PageRequest& page, errors::Violations& v) {
-  Cursor c;
-  if (page.page_token().empty()) return c;
-  std::string raw;
-  std::vector<std::string> parts;
-  if (absl::WebSafeBase64Unescape(page.page_token(), &raw)) {
-    parts = absl::StrSplit(raw, absl::MaxSplits('|', 1));
-  }
-  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &c.micros)) {
-    v.Add("page.page_token", "PAGE_TOKEN", "is not a token this service returned");
-  } else {
-    c.id = parts[1];
-  }
-  return c;
+paging::Key KeyOf(const google::protobuf::Timestamp& time, const std::string& id) {
+  return {absl::StrCat(TimeUtil::TimestampToMicroseconds(time)), id};
 }
 
-std::string TokenAfter(int64_t micros, const std::string& id) {
-  return absl::WebSafeBase64Escape(absl::StrCat(micros, "|", id));
+// Complaints are listed by the time they were filed.
+paging::Key ComplaintKey(const StoredComplaint& row) {
+  return KeyOf(row.complaint.filed_time(), row.complaint.complaint_id());
 }
 
 // The complaint as `viewer` may see it: contact details for the handler only; the complainant's
@@ -613,8 +599,8 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::Get(const v1::GetComplaintRequest& 
 absl::StatusOr<v1::ListComplaintsResponse> ComplaintDesk::List(
     const v1::ListComplaintsRequest& request, const Viewer& viewer) {
   errors::Violations v;
-  int size = PageSize(request.page(), v);
-  Cursor after = ParseCursor(request.page(), v);
+  paging::Page page = paging::ReadPage(request.page(), v, kTimeAndId);
+  Cursor after = CursorOf(page);
   if (!viewer.park_staff && request.party_uscc().empty()) {
     v.Add("party_uscc", "REQUIRED", "an enterprise lists the complaints it is a party to");
   }
@@ -625,20 +611,16 @@ absl::StatusOr<v1::ListComplaintsResponse> ComplaintDesk::List(
   filter.category = request.category();
   std::vector<StoredComplaint> rows;
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto page = ComplaintRepository(tx).Page(filter, after.micros, after.id, size + 1);
-    if (!page.ok()) return page.status();
-    rows = std::move(*page);
+    auto found = ComplaintRepository(tx).Page(filter, after.micros, after.id, page.limit());
+    if (!found.ok()) return found.status();
+    rows = std::move(*found);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   v1::ListComplaintsResponse response;
-  for (int i = 0; i < static_cast<int>(rows.size()) && i < size; ++i) {
-    *response.add_complaints() = ForViewer(rows[i].complaint, rows[i].contact, viewer);
-  }
-  if (static_cast<int>(rows.size()) > size) {
-    const v1::Complaint& last = rows[size - 1].complaint;
-    response.set_next_page_token(
-        TokenAfter(TimeUtil::TimestampToMicroseconds(last.filed_time()), last.complaint_id()));
+  response.set_next_page_token(paging::NextPageToken(rows, page.size, ComplaintKey, kTimeAndId));
+  for (const StoredComplaint& row : rows) {
+    *response.add_complaints() = ForViewer(row.complaint, row.contact, viewer);
   }
   return response;
 }
@@ -693,8 +675,8 @@ absl::StatusOr<v1::VerifyRecordResponse> ComplaintDesk::Verify(
 absl::StatusOr<v1::ExportComplaintsResponse> ComplaintDesk::Export(
     const v1::ExportComplaintsRequest& request) {
   errors::Violations v;
-  int size = PageSize(request.page(), v);
-  Cursor after = ParseCursor(request.page(), v);
+  paging::Page page = paging::ReadPage(request.page(), v, kTimeAndId);
+  Cursor after = CursorOf(page);
   auto day = [&](const common::v1::Date& d, const char* field) -> std::optional<absl::CivilDay> {
     if (!calendar::IsValidDate(d.year(), d.month(), d.day())) {
       v.Add(field, "DATE", "is not a calendar date");
@@ -713,20 +695,16 @@ absl::StatusOr<v1::ExportComplaintsResponse> ComplaintDesk::Export(
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
     response.Clear();
     ComplaintRepository repo(tx);
-    auto page = repo.Page(filter, after.micros, after.id, size + 1);
-    if (!page.ok()) return page.status();
-    for (int i = 0; i < static_cast<int>(page->size()) && i < size; ++i) {
+    auto rows = repo.Page(filter, after.micros, after.id, page.limit());
+    if (!rows.ok()) return rows.status();
+    response.set_next_page_token(paging::NextPageToken(*rows, page.size, ComplaintKey, kTimeAndId));
+    for (const StoredComplaint& row : *rows) {
       // The archive never holds the complainant's contact details.
       v1::Complaint* out = response.add_complaints();
-      *out = (*page)[i].complaint;
+      *out = row.complaint;
       auto record = repo.Record(out->complaint_id());
       if (!record.ok()) return record.status();
       for (auto& e : *record) *out->add_history() = std::move(e);
-    }
-    if (static_cast<int>(page->size()) > size) {
-      const v1::Complaint& last = (*page)[size - 1].complaint;
-      response.set_next_page_token(
-          TokenAfter(TimeUtil::TimestampToMicroseconds(last.filed_time()), last.complaint_id()));
     }
     return absl::OkStatus();
   });
@@ -769,22 +747,19 @@ absl::StatusOr<v1::Feedback> ComplaintDesk::RecordFeedback(const v1::RecordFeedb
 absl::StatusOr<v1::ListFeedbackResponse> ComplaintDesk::ListFeedback(
     const v1::ListFeedbackRequest& request) {
   errors::Violations v;
-  int size = PageSize(request.page(), v);
-  Cursor after = ParseCursor(request.page(), v);
+  paging::Page page = paging::ReadPage(request.page(), v, kTimeAndId);
+  Cursor after = CursorOf(page);
   if (!v.empty()) return v.ToStatus();
   v1::ListFeedbackResponse response;
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
     response.Clear();
-    auto page = ComplaintRepository(tx).FeedbackPage(after.micros, after.id, size + 1);
-    if (!page.ok()) return page.status();
-    for (int i = 0; i < static_cast<int>(page->size()) && i < size; ++i) {
-      *response.add_feedback() = (*page)[i];
-    }
-    if (static_cast<int>(page->size()) > size) {
-      const v1::Feedback& last = (*page)[size - 1];
-      response.set_next_page_token(
-          TokenAfter(TimeUtil::TimestampToMicroseconds(last.recorded_time()), last.feedback_id()));
-    }
+    auto rows = ComplaintRepository(tx).FeedbackPage(after.micros, after.id, page.limit());
+    if (!rows.ok()) return rows.status();
+    response.set_next_page_token(paging::NextPageToken(
+        *rows, page.size,
+        [](const v1::Feedback& f) { return KeyOf(f.recorded_time(), f.feedback_id()); },
+        kTimeAndId));
+    for (v1::Feedback& f : *rows) *response.add_feedback() = std::move(f);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

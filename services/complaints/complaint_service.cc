@@ -3,6 +3,7 @@
 #include <string>
 
 #include "auth/handler.h"
+#include "auth/resources.h"
 
 namespace parkline::complaints {
 namespace {
@@ -10,12 +11,8 @@ namespace {
 constexpr char kPrefix[] = "/parkline.complaints.v1.ComplaintService/";
 
 using auth::Deliver;
-
-auth::Resource Enterprise(const std::string& uscc) {
-  auth::Resource r;
-  r.uscc = uscc;
-  return r;
-}
+using auth::kParkWide;
+using auth::OfEnterprise;
 
 template <typename Request>
 StepRequest StepOf(const Request& request) {
@@ -26,52 +23,34 @@ StepRequest StepOf(const Request& request) {
   return step;
 }
 
-// Runs `body` with the caller as a Viewer (authorization has passed by then).
-template <typename Body>
-absl::Status AsViewer(const auth::Authorizer& authorizer, grpc::ServerContext* ctx, Body&& body) {
-  auto principal = authorizer.Identify(*ctx);
-  if (!principal.ok()) return principal.status();
-  return body(ViewerOf(*principal));
-}
-
 }  // namespace
-
-#define PARKLINE_RPC(name, resource, body)                                          \
-  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] { \
-    return AsViewer(authorizer_, ctx, [&](const Viewer& viewer) -> absl::Status {   \
-      (void)viewer;                                                                 \
-      return body;                                                                  \
-    });                                                                             \
-  })
 
 grpc::Status ComplaintService::FileComplaint(grpc::ServerContext* ctx,
                                              const v1::FileComplaintRequest* request,
                                              v1::Complaint* response) {
-  return PARKLINE_RPC(FileComplaint, Enterprise(request->complainant().uscc()),
-                      Deliver(desk_.File(*request, viewer), response));
+  return PARKLINE_RPC_AS_VIEWER(FileComplaint, OfEnterprise(request->complainant().uscc()),
+                                Deliver(desk_.File(*request, viewer), response));
 }
 
 grpc::Status ComplaintService::GetComplaint(grpc::ServerContext* ctx,
                                             const v1::GetComplaintRequest* request,
                                             v1::Complaint* response) {
-  return PARKLINE_RPC(GetComplaint, Enterprise(request->party_uscc()),
-                      Deliver(desk_.Get(*request, viewer), response));
+  return PARKLINE_RPC_AS_VIEWER(GetComplaint, OfEnterprise(request->party_uscc()),
+                                Deliver(desk_.Get(*request, viewer), response));
 }
 
 grpc::Status ComplaintService::ListComplaints(grpc::ServerContext* ctx,
                                               const v1::ListComplaintsRequest* request,
                                               v1::ListComplaintsResponse* response) {
-  return PARKLINE_RPC(ListComplaints, Enterprise(request->party_uscc()),
-                      Deliver(desk_.List(*request, viewer), response));
+  return PARKLINE_RPC_AS_VIEWER(ListComplaints, OfEnterprise(request->party_uscc()),
+                                Deliver(desk_.List(*request, viewer), response));
 }
 
 grpc::Status ComplaintService::StepRpc(grpc::ServerContext* ctx, const char* method, Action action,
                                        const StepRequest& step, v1::Complaint* response) {
-  return auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + method, auth::Resource{}, [&] {
-    return AsViewer(authorizer_, ctx, [&](const Viewer& viewer) {
-      return Deliver(desk_.Step(action, step, viewer), response);
-    });
-  });
+  return auth::HandleUnaryAsViewer(
+      authorizer_, ctx, std::string(kPrefix) + method, kParkWide,
+      [&](const Viewer& viewer) { return Deliver(desk_.Step(action, step, viewer), response); });
 }
 
 grpc::Status ComplaintService::AcknowledgeComplaint(grpc::ServerContext* ctx,
@@ -130,37 +109,33 @@ grpc::Status ComplaintService::EscalateComplaint(grpc::ServerContext* ctx,
 grpc::Status ComplaintService::OverrideDeadline(grpc::ServerContext* ctx,
                                                 const v1::OverrideDeadlineRequest* request,
                                                 v1::Complaint* response) {
-  return PARKLINE_RPC(OverrideDeadline, auth::Resource{},
-                      Deliver(desk_.OverrideDeadline(*request, viewer), response));
+  return PARKLINE_RPC_AS_VIEWER(OverrideDeadline, kParkWide,
+                                Deliver(desk_.OverrideDeadline(*request, viewer), response));
 }
 
 grpc::Status ComplaintService::VerifyRecord(grpc::ServerContext* ctx,
                                             const v1::VerifyRecordRequest* request,
                                             v1::VerifyRecordResponse* response) {
-  return PARKLINE_RPC(VerifyRecord, auth::Resource{}, Deliver(desk_.Verify(*request), response));
+  return PARKLINE_RPC(VerifyRecord, kParkWide, Deliver(desk_.Verify(*request), response));
 }
 
 grpc::Status ComplaintService::ExportComplaints(grpc::ServerContext* ctx,
                                                 const v1::ExportComplaintsRequest* request,
                                                 v1::ExportComplaintsResponse* response) {
-  return PARKLINE_RPC(ExportComplaints, auth::Resource{},
-                      Deliver(desk_.Export(*request), response));
+  return PARKLINE_RPC(ExportComplaints, kParkWide, Deliver(desk_.Export(*request), response));
 }
 
 grpc::Status ComplaintService::RecordFeedback(grpc::ServerContext* ctx,
                                               const v1::RecordFeedbackRequest* request,
                                               v1::Feedback* response) {
-  return PARKLINE_RPC(RecordFeedback, auth::Resource{},
-                      Deliver(desk_.RecordFeedback(*request, viewer), response));
+  return PARKLINE_RPC_AS_VIEWER(RecordFeedback, kParkWide,
+                                Deliver(desk_.RecordFeedback(*request, viewer), response));
 }
 
 grpc::Status ComplaintService::ListFeedback(grpc::ServerContext* ctx,
                                             const v1::ListFeedbackRequest* request,
                                             v1::ListFeedbackResponse* response) {
-  return PARKLINE_RPC(ListFeedback, auth::Resource{},
-                      Deliver(desk_.ListFeedback(*request), response));
+  return PARKLINE_RPC(ListFeedback, kParkWide, Deliver(desk_.ListFeedback(*request), response));
 }
-
-#undef PARKLINE_RPC
 
 }  // namespace parkline::complaints

@@ -1,6 +1,8 @@
 // The gRPC face of the complaint desk: each RPC names the party its request is about (for the
-// row-level rules), authorizes, identifies the caller (whose name goes into the record and who
-// may see contact details), calls ComplaintDesk and converts the result.
+// row-level rules), authorizes, calls ComplaintDesk and converts the result (auth/handler.h). An
+// RPC whose answer or record depends on who asks also identifies the caller as a Viewer
+// (contact_privacy.h: whose name goes into the record and who may see contact details); an
+// authorizer that cannot identify callers fails those RPCs.
 #ifndef PARKLINE_COMPLAINTS_COMPLAINT_SERVICE_H_
 #define PARKLINE_COMPLAINTS_COMPLAINT_SERVICE_H_
 

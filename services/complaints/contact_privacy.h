@@ -8,18 +8,12 @@
 #include <set>
 #include <string>
 
-#include "auth/principal.h"
+#include "auth/viewer.h"
 
 namespace parkline::complaints {
 
-// The caller as the complaints service needs to know it.
-struct Viewer {
-  std::string name;
-  bool park_staff = false;  // park-staff or park-admin
-  std::string uscc;         // for an enterprise caller
-};
-
-Viewer ViewerOf(const auth::Principal& principal);
+// The caller (auth/viewer.h): its name and whether it is park staff.
+using auth::Viewer;
 
 bool MaySeeContact(const Viewer& viewer, const std::string& handler);
 

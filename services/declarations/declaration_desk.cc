@@ -1,7 +1,5 @@
 #include "declarations/declaration_desk.h"
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "auth/credentials.h"
@@ -11,6 +9,7 @@
 #include "errors/violations.h"
 #include "events/outbox.h"
 #include "google/protobuf/util/time_util.h"
+#include "paging/page.h"
 #include "parkline/declarations/v1/events.pb.h"
 
 namespace parkline::declarations {
@@ -35,8 +34,12 @@ struct DeclarationDesk::Incoming {
 
 namespace {
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
+// Waiting documents expired by one pass of ExpireWaiting.
+constexpr int kExpireBatch = 500;
+
+// ListWaitingDocuments' token: "<received_at micros>/<doc_key>" of the last document of the
+// page before.
+constexpr paging::KeyFormat kWaitingKey{2, '/', true};
 
 template <typename Doc>
 std::string Canonical(Doc doc) {
@@ -516,13 +519,7 @@ absl::StatusOr<v1::Declaration> DeclarationDesk::Get(const std::string& order_ke
 absl::StatusOr<v1::ListDeclarationsResponse> DeclarationDesk::List(
     const v1::ListDeclarationsRequest& request) {
   errors::Violations v;
-  int size = request.page().page_size() == 0 ? kDefaultPageSize : request.page().page_size();
-  if (size < 0 || size > kMaxPageSize) v.Add("page.page_size", "RANGE", "must be 0..500");
-  std::string after;
-  if (!request.page().page_token().empty() &&
-      !absl::WebSafeBase64Unescape(request.page().page_token(), &after)) {
-    v.Add("page.page_token", "PAGE_TOKEN", "is not a token this service returned");
-  }
+  paging::Page page = paging::ReadPage(request.page(), v);
   DeclarationFilter filter;
   filter.enterprise_code = request.enterprise_code();
   filter.status = request.status();
@@ -544,16 +541,12 @@ absl::StatusOr<v1::ListDeclarationsResponse> DeclarationDesk::List(
   if (!v.empty()) return v.ToStatus();
   v1::ListDeclarationsResponse response;
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto list = DeclarationRepository(tx).ListDeclarations(filter, after, size + 1);
+    auto list = DeclarationRepository(tx).ListDeclarations(filter, page.AfterPart(0), page.limit());
     if (!list.ok()) return list.status();
     response.Clear();
-    bool more = static_cast<int>(list->size()) > size;
-    if (more) list->resize(size);
+    response.set_next_page_token(paging::NextPageToken(
+        *list, page.size, [](const v1::Declaration& d) { return paging::Key{d.order_key()}; }));
     for (auto& d : *list) *response.add_declarations() = std::move(d);
-    if (more) {
-      response.set_next_page_token(
-          absl::WebSafeBase64Escape(response.declarations(size - 1).order_key()));
-    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -586,39 +579,26 @@ absl::StatusOr<v1::BuyerQuota> DeclarationDesk::Quota(const v1::GetBuyerQuotaReq
 absl::StatusOr<v1::ListWaitingDocumentsResponse> DeclarationDesk::ListWaiting(
     const v1::ListWaitingDocumentsRequest& request) {
   errors::Violations v;
-  int size = request.page().page_size() == 0 ? kDefaultPageSize : request.page().page_size();
-  if (size < 0 || size > kMaxPageSize) v.Add("page.page_size", "RANGE", "must be 0..500");
+  paging::Page page = paging::ReadPage(request.page(), v, kWaitingKey);
   if (request.older_than_seconds() < 0) {
     v.Add("older_than_seconds", "NON_NEGATIVE", "must not be negative");
-  }
-  // The token is "<received_at micros>/<doc_key>" of the last document of the previous page.
-  int64_t after_micros = -1;
-  std::string after_key;
-  if (!request.page().page_token().empty()) {
-    std::string token;
-    size_t slash = std::string::npos;
-    if (absl::WebSafeBase64Unescape(request.page().page_token(), &token)) slash = token.find('/');
-    if (slash == std::string::npos || !absl::SimpleAtoi(token.substr(0, slash), &after_micros)) {
-      v.Add("page.page_token", "PAGE_TOKEN", "is not a token this service returned");
-    } else {
-      after_key = token.substr(slash + 1);
-    }
   }
   if (!v.empty()) return v.ToStatus();
   int64_t before =
       absl::ToUnixMicros(absl::Now() - absl::Seconds(request.older_than_seconds())) + 1;
   v1::ListWaitingDocumentsResponse response;
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto rows = DeclarationRepository(tx).Waiting(before, after_micros, after_key, size + 1);
+    auto rows = DeclarationRepository(tx).Waiting(before, page.first() ? -1 : page.after_number,
+                                                  page.AfterPart(1), page.limit());
     if (!rows.ok()) return rows.status();
     response.Clear();
-    bool more = static_cast<int>(rows->size()) > size;
-    if (more) rows->resize(size);
+    response.set_next_page_token(paging::NextPageToken(
+        *rows, page.size,
+        [](const auto& row) {
+          return paging::Key{absl::StrCat(row.received_micros), row.document.document_key()};
+        },
+        kWaitingKey));
     for (const auto& row : *rows) *response.add_documents() = row.document;
-    if (more) {
-      response.set_next_page_token(absl::WebSafeBase64Escape(
-          absl::StrCat(rows->back().received_micros, "/", rows->back().document.document_key())));
-    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -631,7 +611,7 @@ absl::StatusOr<int> DeclarationDesk::ExpireWaiting(absl::Duration waiting, absl:
     expired = 0;
     DeclarationRepository repo(tx);
     int64_t now_micros = absl::ToUnixMicros(now);
-    auto rows = repo.Waiting(absl::ToUnixMicros(now - waiting), -1, "", kMaxPageSize);
+    auto rows = repo.Waiting(absl::ToUnixMicros(now - waiting), -1, "", kExpireBatch);
     if (!rows.ok()) return rows.status();
     for (const auto& row : *rows) {
       if (auto s = repo.Expire(row.document.kind(), row.document.document_key(), now_micros);

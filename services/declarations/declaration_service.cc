@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "auth/handler.h"
+#include "auth/resources.h"
 #include "ceb/ceb_reader.h"
 
 namespace parkline::declarations {
@@ -11,13 +12,8 @@ namespace {
 constexpr char kPrefix[] = "/parkline.declarations.v1.DeclarationService/";
 
 using auth::Deliver;
-
-auth::Resource Parties(std::vector<std::string> codes) {
-  auth::Resource resource;
-  codes.erase(std::remove(codes.begin(), codes.end(), std::string()), codes.end());
-  resource.parties = std::move(codes);
-  return resource;
-}
+using auth::kParkWide;
+using auth::Parties;
 
 std::vector<std::string> PartiesOf(const v1::Order& o) {
   return {o.ebp_code(), o.ebc_code(), o.pay_code()};
@@ -57,9 +53,6 @@ auth::Resource PartiesOfKey(const std::string& order_key) {
 }
 
 }  // namespace
-
-#define PARKLINE_RPC(name, resource, body) \
-  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] { return body; })
 
 grpc::Status DeclarationService::SubmitOrder(grpc::ServerContext* ctx,
                                              const v1::SubmitOrderRequest* request,
@@ -126,16 +119,14 @@ grpc::Status DeclarationService::ListDeclarations(grpc::ServerContext* ctx,
 grpc::Status DeclarationService::GetBuyerQuota(grpc::ServerContext* ctx,
                                                const v1::GetBuyerQuotaRequest* request,
                                                v1::BuyerQuota* response) {
-  return PARKLINE_RPC(GetBuyerQuota, auth::Resource{}, Deliver(desk_.Quota(*request), response));
+  return PARKLINE_RPC(GetBuyerQuota, kParkWide, Deliver(desk_.Quota(*request), response));
 }
 
 grpc::Status DeclarationService::ListWaitingDocuments(
     grpc::ServerContext* ctx, const v1::ListWaitingDocumentsRequest* request,
     v1::ListWaitingDocumentsResponse* response) {
-  return PARKLINE_RPC(ListWaitingDocuments, auth::Resource{},
+  return PARKLINE_RPC(ListWaitingDocuments, kParkWide,
                       Deliver(desk_.ListWaiting(*request), response));
 }
-
-#undef PARKLINE_RPC
 
 }  // namespace parkline::declarations

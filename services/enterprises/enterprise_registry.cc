@@ -1,6 +1,5 @@
 #include "enterprises/enterprise_registry.h"
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "enterprises/enterprise_repository.h"
@@ -9,43 +8,11 @@
 #include "events/envelope.h"
 #include "events/outbox.h"
 #include "google/protobuf/util/time_util.h"
+#include "paging/page.h"
 #include "parkline/enterprises/v1/events.pb.h"
 
 namespace parkline::enterprises {
 namespace {
-
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
-
-absl::StatusOr<int> PageSize(const common::v1::PageRequest& page) {
-  if (page.page_size() < 0 || page.page_size() > kMaxPageSize) {
-    errors::Violations v;
-    v.Add("page.page_size", "RANGE", absl::StrCat("must be 0..", kMaxPageSize));
-    return v.ToStatus();
-  }
-  return page.page_size() == 0 ? kDefaultPageSize : page.page_size();
-}
-
-absl::StatusOr<std::string> PageAfter(const common::v1::PageRequest& page) {
-  std::string after;
-  if (!page.page_token().empty() && !absl::WebSafeBase64Unescape(page.page_token(), &after)) {
-    errors::Violations v;
-    v.Add("page.page_token", "PAGE_TOKEN", "is not a token this service returned");
-    return v.ToStatus();
-  }
-  return after;
-}
-
-// Moves up to `size` of `fetched` (read with one extra row to learn whether more follow) into
-// `out`; returns the next page's token, or "" on the last page.
-template <typename T, typename KeyOf>
-std::string TakePage(std::vector<T>& fetched, int size, google::protobuf::RepeatedPtrField<T>* out,
-                     KeyOf key_of) {
-  bool more = static_cast<int>(fetched.size()) > size;
-  if (more) fetched.resize(size);
-  for (T& item : fetched) *out->Add() = std::move(item);
-  return more ? absl::WebSafeBase64Escape(key_of(out->Get(out->size() - 1))) : "";
-}
 
 absl::Status NotFound(const std::string& uscc) {
   return absl::NotFoundError(absl::StrCat("enterprise ", uscc, " is not registered"));
@@ -133,20 +100,20 @@ absl::StatusOr<v1::Unit> EnterpriseRegistry::DefineUnit(const v1::Unit& requeste
 
 absl::StatusOr<v1::ListUnitsResponse> EnterpriseRegistry::ListUnits(
     const v1::ListUnitsRequest& request) {
-  auto size = PageSize(request.page());
-  if (!size.ok()) return size.status();
-  auto after = PageAfter(request.page());
-  if (!after.ok()) return after.status();
+  errors::Violations v;
+  paging::Page page = paging::ReadPage(request.page(), v);
+  if (!v.empty()) return v.ToStatus();
   v1::ListUnitsResponse response;
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
     EnterpriseRepository repo(tx);
-    auto units = repo.ListUnits(*after, *size + 1);
+    auto units = repo.ListUnits(page.AfterPart(0), page.limit());
     if (!units.ok()) return units.status();
     auto total = repo.TotalAreaCentiM2();
     if (!total.ok()) return total.status();
     response.Clear();
-    response.set_next_page_token(TakePage(*units, *size, response.mutable_units(),
-                                          [](const v1::Unit& u) { return u.unit_id(); }));
+    response.set_next_page_token(paging::NextPageToken(
+        *units, page.size, [](const v1::Unit& u) { return paging::Key{u.unit_id()}; }));
+    for (v1::Unit& u : *units) *response.add_units() = std::move(u);
     response.set_total_leasable_area_m2(FormatArea(*total));
     return absl::OkStatus();
   });
@@ -294,18 +261,17 @@ absl::StatusOr<v1::ListEnterprisesResponse> EnterpriseRegistry::List(
   if (!v1::EnterpriseRole_IsValid(request.role())) v.Add("role", "ENUM", "unknown role");
   if (!v1::EnterpriseStatus_IsValid(request.status())) v.Add("status", "ENUM", "unknown status");
   if (!v.empty()) return v.ToStatus();
-  auto size = PageSize(request.page());
-  if (!size.ok()) return size.status();
-  auto after = PageAfter(request.page());
-  if (!after.ok()) return after.status();
+  paging::Page page = paging::ReadPage(request.page(), v);
+  if (!v.empty()) return v.ToStatus();
   v1::ListEnterprisesResponse response;
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto list = EnterpriseRepository(tx).ListEnterprises(request.role(), request.status(), *after,
-                                                         *size + 1);
+    auto list = EnterpriseRepository(tx).ListEnterprises(request.role(), request.status(),
+                                                         page.AfterPart(0), page.limit());
     if (!list.ok()) return list.status();
     response.Clear();
-    response.set_next_page_token(TakePage(*list, *size, response.mutable_enterprises(),
-                                          [](const v1::Enterprise& e) { return e.uscc(); }));
+    response.set_next_page_token(paging::NextPageToken(
+        *list, page.size, [](const v1::Enterprise& e) { return paging::Key{e.uscc()}; }));
+    for (v1::Enterprise& e : *list) *response.add_enterprises() = std::move(e);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

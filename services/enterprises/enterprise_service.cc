@@ -1,6 +1,7 @@
 #include "enterprises/enterprise_service.h"
 
 #include "auth/handler.h"
+#include "auth/resources.h"
 
 namespace parkline::enterprises {
 namespace {
@@ -8,19 +9,10 @@ namespace {
 constexpr char kPrefix[] = "/parkline.enterprises.v1.EnterpriseService/";
 
 using auth::Deliver;
-
-// The enterprise an RPC's request is about: what an enterprise caller must own.
-auth::Resource Of(const std::string& uscc) {
-  auth::Resource resource;
-  resource.uscc = uscc;
-  return resource;
-}
-const auth::Resource kParkWide;
+using auth::kParkWide;
+using auth::OfEnterprise;
 
 }  // namespace
-
-#define PARKLINE_RPC(name, resource, body) \
-  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] { return body; })
 
 grpc::Status EnterpriseService::DefineUnit(grpc::ServerContext* ctx,
                                            const v1::DefineUnitRequest* request,
@@ -57,7 +49,7 @@ grpc::Status EnterpriseService::DepartEnterprise(grpc::ServerContext* ctx,
 grpc::Status EnterpriseService::GetEnterprise(grpc::ServerContext* ctx,
                                               const v1::GetEnterpriseRequest* request,
                                               v1::Enterprise* response) {
-  return PARKLINE_RPC(GetEnterprise, Of(request->uscc()),
+  return PARKLINE_RPC(GetEnterprise, OfEnterprise(request->uscc()),
                       Deliver(registry_.Get(request->uscc()), response));
 }
 
@@ -70,24 +62,22 @@ grpc::Status EnterpriseService::ListEnterprises(grpc::ServerContext* ctx,
 grpc::Status EnterpriseService::RecordIpAsset(grpc::ServerContext* ctx,
                                               const v1::RecordIpAssetRequest* request,
                                               v1::IpAsset* response) {
-  return PARKLINE_RPC(RecordIpAsset, Of(request->asset().uscc()),
+  return PARKLINE_RPC(RecordIpAsset, OfEnterprise(request->asset().uscc()),
                       Deliver(registry_.RecordIpAsset(request->asset()), response));
 }
 
 grpc::Status EnterpriseService::ListIpAssets(grpc::ServerContext* ctx,
                                              const v1::ListIpAssetsRequest* request,
                                              v1::ListIpAssetsResponse* response) {
-  return PARKLINE_RPC(ListIpAssets, Of(request->uscc()),
+  return PARKLINE_RPC(ListIpAssets, OfEnterprise(request->uscc()),
                       Deliver(registry_.ListIpAssets(request->uscc()), response));
 }
 
 grpc::Status EnterpriseService::RecordTalent(grpc::ServerContext* ctx,
                                              const v1::RecordTalentRequest* request,
                                              v1::TalentFigures* response) {
-  return PARKLINE_RPC(RecordTalent, Of(request->talent().uscc()),
+  return PARKLINE_RPC(RecordTalent, OfEnterprise(request->talent().uscc()),
                       Deliver(registry_.RecordTalent(request->talent()), response));
 }
-
-#undef PARKLINE_RPC
 
 }  // namespace parkline::enterprises

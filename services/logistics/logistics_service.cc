@@ -5,6 +5,7 @@
 
 #include "absl/time/clock.h"
 #include "auth/handler.h"
+#include "auth/resources.h"
 #include "logistics/status_model.h"
 #include "logistics/waybill_status_message.h"
 #include "prometheus/gauge.h"
@@ -16,12 +17,8 @@ namespace {
 constexpr char kPrefix[] = "/parkline.logistics.v1.LogisticsService/";
 
 using auth::Deliver;
-
-auth::Resource OfCarrier(const std::string& carrier_code) {
-  auth::Resource r;
-  r.carrier_code = carrier_code;
-  return r;
-}
+using auth::kParkWide;
+using auth::OfCarrier;
 
 // A shipment is its carrier's, and (when the caller names the order) the order's platform's.
 auth::Resource OfShipment(const v1::GetShipmentRequest& request) {
@@ -41,9 +38,6 @@ prometheus::Gauge& WatchersGauge() {
 }
 
 }  // namespace
-
-#define PARKLINE_RPC(name, resource, body) \
-  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] { return body; })
 
 grpc::Status LogisticsService::RegisterShipment(grpc::ServerContext* ctx,
                                                 const v1::RegisterShipmentRequest* request,
@@ -101,8 +95,7 @@ grpc::Status LogisticsService::ListShipments(grpc::ServerContext* ctx,
 grpc::Status LogisticsService::GetCoverageReport(grpc::ServerContext* ctx,
                                                  const v1::CoverageReportRequest* request,
                                                  v1::CoverageReport* response) {
-  return PARKLINE_RPC(GetCoverageReport, auth::Resource{},
-                      Deliver(tracker_.Coverage(*request), response));
+  return PARKLINE_RPC(GetCoverageReport, kParkWide, Deliver(tracker_.Coverage(*request), response));
 }
 
 grpc::Status LogisticsService::WatchShipment(
@@ -110,8 +103,6 @@ grpc::Status LogisticsService::WatchShipment(
     grpc::ServerWriter<v1::WatchShipmentResponse>* writer) {
   return PARKLINE_RPC(WatchShipment, OfShipment(*request), Watch(ctx, *request, writer));
 }
-
-#undef PARKLINE_RPC
 
 absl::Status LogisticsService::Watch(grpc::ServerContext* ctx,
                                      const v1::GetShipmentRequest& request,

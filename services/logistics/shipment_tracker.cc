@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -13,6 +12,7 @@
 #include "logistics/coverage.h"
 #include "logistics/customs_milestones.h"
 #include "logistics/status_model.h"
+#include "paging/page.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "prometheus/counter.h"
 #include "runtime/metrics.h"
@@ -24,8 +24,8 @@ using google::protobuf::util::TimeUtil;
 namespace dv1 = parkline::declarations::v1;
 namespace cv1 = parkline::clearance::v1;
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
+// ListShipments' token: "<carrier_code>\n<waybill_no>" of the last shipment of the page before.
+constexpr paging::KeyFormat kShipmentKey{2, '\n'};
 
 prometheus::Family<prometheus::Counter>& TrackingEventsCounter() {
   static auto& family = prometheus::BuildCounter()
@@ -422,20 +422,10 @@ absl::StatusOr<v1::WatchShipmentResponse> ShipmentTracker::Since(
 absl::StatusOr<v1::ListShipmentsResponse> ShipmentTracker::List(
     const v1::ListShipmentsRequest& request) {
   errors::Violations v;
-  int size = request.page().page_size() == 0 ? kDefaultPageSize : request.page().page_size();
-  if (size < 0 || size > kMaxPageSize) v.Add("page.page_size", "RANGE", "must be 0..500");
+  paging::Page page = paging::ReadPage(request.page(), v, kShipmentKey);
   v1::ShipmentKey after;
-  if (!request.page().page_token().empty()) {
-    std::string token;
-    size_t split = std::string::npos;
-    if (absl::WebSafeBase64Unescape(request.page().page_token(), &token)) split = token.find('\n');
-    if (split == std::string::npos) {
-      v.Add("page.page_token", "PAGE_TOKEN", "is not a token this service returned");
-    } else {
-      after.set_carrier_code(token.substr(0, split));
-      after.set_waybill_no(token.substr(split + 1));
-    }
-  }
+  after.set_carrier_code(page.AfterPart(0));
+  after.set_waybill_no(page.AfterPart(1));
   if (!v1::ShipmentStatus_IsValid(request.status())) v.Add("status", "STATUS", "is not a status");
   ShipmentFilter filter;
   filter.status = request.status();
@@ -447,16 +437,15 @@ absl::StatusOr<v1::ListShipmentsResponse> ShipmentTracker::List(
   v1::ListShipmentsResponse response;
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
     response.Clear();
-    auto rows = ShipmentRepository(tx).List(filter, after, size + 1);
+    auto rows = ShipmentRepository(tx).List(filter, after, page.limit());
     if (!rows.ok()) return rows.status();
-    bool more = static_cast<int>(rows->size()) > size;
-    if (more) rows->resize(size);
+    response.set_next_page_token(paging::NextPageToken(
+        *rows, page.size,
+        [](const auto& r) {
+          return paging::Key{r.shipment.key().carrier_code(), r.shipment.key().waybill_no()};
+        },
+        kShipmentKey));
     for (auto& r : *rows) *response.add_shipments() = std::move(r.shipment);
-    if (more) {
-      const auto& last = response.shipments(size - 1).key();
-      response.set_next_page_token(
-          absl::WebSafeBase64Escape(absl::StrCat(last.carrier_code(), "\n", last.waybill_no())));
-    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

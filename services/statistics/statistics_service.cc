@@ -1,6 +1,7 @@
 #include "statistics/statistics_service.h"
 
 #include "auth/handler.h"
+#include "auth/resources.h"
 
 namespace parkline::statistics {
 namespace {
@@ -8,18 +9,10 @@ namespace {
 constexpr char kPrefix[] = "/parkline.statistics.v1.StatisticsService/";
 
 using auth::Deliver;
-
-auth::Resource Of(const std::string& uscc) {
-  auth::Resource resource;
-  resource.uscc = uscc;
-  return resource;
-}
-const auth::Resource kParkWide;
+using auth::kParkWide;
+using auth::OfEnterprise;
 
 }  // namespace
-
-#define PARKLINE_RPC(name, resource, body) \
-  auth::HandleUnary(authorizer_, ctx, std::string(kPrefix) + #name, resource, [&] { return body; })
 
 grpc::Status StatisticsService::GetOverview(grpc::ServerContext* ctx,
                                             const v1::GetOverviewRequest* request,
@@ -36,7 +29,7 @@ grpc::Status StatisticsService::GetTimeSeries(grpc::ServerContext* ctx,
 grpc::Status StatisticsService::GetEnterpriseFigures(grpc::ServerContext* ctx,
                                                      const v1::GetEnterpriseFiguresRequest* request,
                                                      v1::EnterpriseFigures* response) {
-  return PARKLINE_RPC(GetEnterpriseFigures, Of(request->uscc()),
+  return PARKLINE_RPC(GetEnterpriseFigures, OfEnterprise(request->uscc()),
                       Deliver(queries_.EnterpriseFigures(*request), response));
 }
 
