@@ -67,6 +67,20 @@ absl::Status ValidateHostPort(absl::string_view setting, absl::string_view value
   return absl::OkStatus();
 }
 
+absl::Status ValidateRange(absl::string_view flag, int64_t value, int64_t min, int64_t max) {
+  if (value < min || value > max) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": must be ", min, "..", max));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FirstError(std::initializer_list<absl::Status> checks) {
+  for (const absl::Status& check : checks) {
+    if (!check.ok()) return check;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults) {
   CommonConfig config;
   config.service = defaults.name;

@@ -2,10 +2,18 @@
 // with a PARKLINE_<FLAG_NAME> environment fallback (the command line wins over the environment,
 // the environment over the default), validated once at start with a message that names the
 // setting and the rule.
+//
+// A service's own settings have the same shape everywhere, in services/<name>/config.h: a
+// `Config` whose every field names its flag and says its meaning, unit, bounds and default (the
+// flag's default is taken from the field); a pure `Config::Validate()`; and `LoadConfig()`, which
+// reads the flags (so the PARKLINE_<FLAG> fallback holds for them too) and validates them. main
+// calls LoadConfig once, at the top of the service's build; its refusal stops the service.
 #ifndef PARKLINE_RUNTIME_CONFIG_H_
 #define PARKLINE_RUNTIME_CONFIG_H_
 
+#include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -73,6 +81,22 @@ absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults);
 
 // host:port with a port 0..65535 (0 asks the system for a free port; tests use it).
 absl::Status ValidateHostPort(absl::string_view setting, absl::string_view value);
+
+// A service's own integer setting within min..max (both included). Every service words the
+// refusal the same way, "<flag>: must be <min>..<max>", so that the operator sees which flag
+// (or PARKLINE_ variable) to change and to what.
+absl::Status ValidateRange(absl::string_view flag, int64_t value, int64_t min, int64_t max);
+
+// The first of `checks` that failed, or OK: a Validate() reads as the list of its rules.
+absl::Status FirstError(std::initializer_list<absl::Status> checks);
+
+// `config` once its Validate() passed, else the refusal: the last step of every service's
+// LoadConfig.
+template <typename Config>
+absl::StatusOr<Config> Validated(Config config) {
+  if (absl::Status s = config.Validate(); !s.ok()) return s;
+  return config;
+}
 
 }  // namespace parkline::runtime
 

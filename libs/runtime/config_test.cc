@@ -2,11 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"
+#include "tests/support/test_env.h"
 
 ABSL_DECLARE_FLAG(std::string, grpc_address);
 ABSL_DECLARE_FLAG(int, drain_seconds);
@@ -20,13 +19,6 @@ class ConfigTest : public ::testing::Test {
  protected:
   absl::FlagSaver saver_;  // every test leaves the flags as it found them
 };
-
-std::function<const char*(const char*)> Env(std::map<std::string, std::string> vars) {
-  return [vars = std::move(vars)](const char* name) -> const char* {
-    auto it = vars.find(name);
-    return it == vars.end() ? nullptr : it->second.c_str();
-  };
-}
 
 TEST_F(ConfigTest, EnvNameIsPrefixedUpperCase) {
   EXPECT_EQ(EnvName("grpc_address"), "PARKLINE_GRPC_ADDRESS");
@@ -42,8 +34,8 @@ TEST_F(ConfigTest, DefaultsComeFromTheService) {
 }
 
 TEST_F(ConfigTest, EnvironmentSetsFlags) {
-  ASSERT_TRUE(ApplyEnvironment(Env({{"PARKLINE_GRPC_ADDRESS", "127.0.0.1:6000"},
-                                    {"PARKLINE_DRAIN_SECONDS", "7"}}))
+  ASSERT_TRUE(ApplyEnvironment(testing::FakeGetenv({{"PARKLINE_GRPC_ADDRESS", "127.0.0.1:6000"},
+                                                    {"PARKLINE_DRAIN_SECONDS", "7"}}))
                   .ok());
   auto config = LoadCommonConfig({"enterprises", 50051, 9451});
   ASSERT_TRUE(config.ok()) << config.status();
@@ -53,13 +45,14 @@ TEST_F(ConfigTest, EnvironmentSetsFlags) {
 
 TEST_F(ConfigTest, CommandLineWinsOverEnvironment) {
   // ParseFlags applies the environment first; a flag set afterwards (the command line) wins.
-  ASSERT_TRUE(ApplyEnvironment(Env({{"PARKLINE_GRPC_ADDRESS", "127.0.0.1:6000"}})).ok());
+  ASSERT_TRUE(
+      ApplyEnvironment(testing::FakeGetenv({{"PARKLINE_GRPC_ADDRESS", "127.0.0.1:6000"}})).ok());
   absl::SetFlag(&FLAGS_grpc_address, "127.0.0.1:7000");
   EXPECT_EQ(LoadCommonConfig({"x", 1, 2})->grpc_address, "127.0.0.1:7000");
 }
 
 TEST_F(ConfigTest, MalformedEnvironmentValueNamesTheVariable) {
-  absl::Status status = ApplyEnvironment(Env({{"PARKLINE_DRAIN_SECONDS", "soon"}}));
+  absl::Status status = ApplyEnvironment(testing::FakeGetenv({{"PARKLINE_DRAIN_SECONDS", "soon"}}));
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("PARKLINE_DRAIN_SECONDS='soon'"), std::string::npos) << status;
 }
@@ -92,6 +85,24 @@ TEST_F(ConfigTest, HostPortRules) {
   EXPECT_FALSE(ValidateHostPort("a", ":50051").ok());
   EXPECT_FALSE(ValidateHostPort("a", "host:65536").ok());
   EXPECT_FALSE(ValidateHostPort("a", "host:http").ok());
+}
+
+TEST_F(ConfigTest, RangeIncludesBothBoundsAndNamesTheFlagOutsideThem) {
+  EXPECT_TRUE(ValidateRange("waiting_hours", 1, 1, 720).ok());
+  EXPECT_TRUE(ValidateRange("waiting_hours", 720, 1, 720).ok());
+  absl::Status below = ValidateRange("waiting_hours", 0, 1, 720);
+  EXPECT_EQ(below.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(below.message(), "waiting_hours: must be 1..720");
+  EXPECT_EQ(ValidateRange("waiting_hours", 721, 1, 720).message(), "waiting_hours: must be 1..720");
+}
+
+TEST_F(ConfigTest, FirstErrorIsTheEarliestFailedCheck) {
+  EXPECT_TRUE(FirstError({}).ok());
+  EXPECT_TRUE(FirstError({absl::OkStatus(), absl::OkStatus()}).ok());
+  EXPECT_EQ(FirstError({absl::OkStatus(), absl::InvalidArgumentError("a"),
+                        absl::InvalidArgumentError("b")})
+                .message(),
+            "a");
 }
 
 }  // namespace

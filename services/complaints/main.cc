@@ -1,40 +1,19 @@
 // parkline-complaints: complaints with a responsible department, committed deadlines in working
 // days, supervision and a tamper-evident record; service-quality feedback (GB/T 39678-2020 7.1.3,
 // 7.2, 7.3).
-#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "complaints/access_policy.h"
 #include "complaints/calendar_data.h"
 #include "complaints/complaint_desk.h"
 #include "complaints/complaint_service.h"
+#include "complaints/config.h"
 #include "complaints/schema.h"
 #include "host/group_commit_metrics.h"
 #include "host/service_host.h"
 #include "residents/residents.h"
 #include "runtime/log.h"
 #include "runtime/ticker.h"
-
-ABSL_FLAG(std::string, calendar_file, "",
-          "working-day calendar JSON (holidays and make-up working days per year); empty: the "
-          "calendar built into the binary (services/complaints/data/calendar-cn.json)");
-ABSL_FLAG(std::string, deadlines, "",
-          "committed targets in working days overriding the defaults, "
-          "\"<category>=<acknowledge>/<resolve>,...\" (e.g. \"facilities=1/2,fees=2/15\")");
-ABSL_FLAG(std::string, routes, "",
-          "responsible department per category overriding the defaults, "
-          "\"<category>=<department>,...\"");
-ABSL_FLAG(std::string, supervising_department, "supervision-office",
-          "the department overdue complaints are escalated to (督办)");
-ABSL_FLAG(std::string, departments, "",
-          "further departments complaints may be assigned to by hand, \"a,b,...\"");
-ABSL_FLAG(int, supervision_seconds, 60,
-          "how often the supervision job looks for overdue "
-          "complaints (1..3600)");
-
-ABSL_FLAG(int, verify_record_hours, 24,
-          "how often the whole record's hash chains are verified in the background, setting "
-          "parkline_complaints_record_breaks (0: only when VerifyRecord is called; 0..720)");
 
 int main(int argc, char** argv) {
   using namespace parkline;
@@ -47,18 +26,11 @@ int main(int argc, char** argv) {
   definition.policy = complaints::AccessPolicy;
   definition.migrate = complaints::ApplySchema;
   definition.build = [](host::HostContext& ctx) -> absl::StatusOr<host::ServiceParts> {
-    int every = absl::GetFlag(FLAGS_supervision_seconds);
-    if (every < 1 || every > 3600) {
-      return absl::InvalidArgumentError("supervision_seconds: must be 1..3600");
-    }
-    int verify_hours = absl::GetFlag(FLAGS_verify_record_hours);
-    if (verify_hours < 0 || verify_hours > 720) {
-      return absl::InvalidArgumentError("verify_record_hours: must be 0..720");
-    }
-    std::string file = absl::GetFlag(FLAGS_calendar_file);
-    auto calendar = file.empty()
+    auto config = complaints::LoadConfig();
+    if (!config.ok()) return config.status();
+    auto calendar = config->calendar_file.empty()
                         ? complaints::WorkingCalendar::FromJson(complaints::kBuiltInCalendar)
-                        : complaints::WorkingCalendar::Load(file);
+                        : complaints::WorkingCalendar::Load(config->calendar_file);
     if (!calendar.ok()) return calendar.status();
     absl::TimeZone park;
     if (!absl::LoadTimeZone("Asia/Shanghai", &park)) {
@@ -76,11 +48,10 @@ int main(int argc, char** argv) {
       }
     }
     auto deadlines = std::make_shared<complaints::ComplaintDeadline>(*calendar, park);
-    if (auto s = deadlines->Configure(absl::GetFlag(FLAGS_deadlines)); !s.ok()) return s;
+    if (auto s = deadlines->Configure(config->deadlines); !s.ok()) return s;
     auto routing = std::make_shared<complaints::RoutingRules>();
-    if (auto s = routing->Configure(absl::GetFlag(FLAGS_routes),
-                                    absl::GetFlag(FLAGS_supervising_department),
-                                    absl::GetFlag(FLAGS_departments));
+    if (auto s =
+            routing->Configure(config->routes, config->supervising_department, config->departments);
         !s.ok()) {
       return s;
     }
@@ -95,7 +66,8 @@ int main(int argc, char** argv) {
     // Which enterprises are resident: a local projection of the registry's events.
     residents::Follow(host::AddConsumer(ctx, parts, "residents"));
     auto job = std::make_shared<complaints::SupervisionJob>(*desk, [] { return absl::Now(); });
-    auto supervision = std::make_shared<runtime::Ticker>(absl::Seconds(every), [job] {
+    absl::Duration every = absl::Seconds(config->supervision_seconds);
+    auto supervision = std::make_shared<runtime::Ticker>(every, [job] {
       auto marked = job->RunOnce();
       if (!marked.ok()) {
         log::Error("supervision failed", {{"error", std::string(marked.status().message())}});
@@ -103,7 +75,7 @@ int main(int argc, char** argv) {
     });
     // A broken chain should not wait for someone to ask: the gauge it sets is what alerts read.
     std::shared_ptr<runtime::Ticker> verification;
-    if (verify_hours > 0) {
+    if (int verify_hours = config->verify_record_hours; verify_hours > 0) {
       verification = std::make_shared<runtime::Ticker>(absl::Hours(verify_hours), [desk] {
         auto report = desk->Verify(complaints::v1::VerifyRecordRequest());
         if (!report.ok()) {

@@ -1,7 +1,7 @@
 // parkline-declarations: orders, payments and waybills received once, checked, and matched into
 // declarations (GB/T 39678-2020 6.1, 6.2.3).
-#include "absl/flags/flag.h"
 #include "declarations/access_policy.h"
+#include "declarations/config.h"
 #include "declarations/declaration_desk.h"
 #include "declarations/declaration_service.h"
 #include "declarations/schema.h"
@@ -9,9 +9,6 @@
 #include "host/service_host.h"
 #include "residents/residents.h"
 #include "runtime/ticker.h"
-
-ABSL_FLAG(int, waiting_hours, 72,
-          "hours a document may wait for its partners before it expires (1..720)");
 
 int main(int argc, char** argv) {
   using namespace parkline;
@@ -23,10 +20,8 @@ int main(int argc, char** argv) {
   definition.policy = declarations::AccessPolicy;
   definition.migrate = declarations::ApplySchema;
   definition.build = [](host::HostContext& ctx) -> absl::StatusOr<host::ServiceParts> {
-    int waiting_hours = absl::GetFlag(FLAGS_waiting_hours);
-    if (waiting_hours < 1 || waiting_hours > 720) {
-      return absl::InvalidArgumentError("waiting_hours: must be 1..720");
-    }
+    auto config = declarations::LoadConfig();
+    if (!config.ok()) return config.status();
     host::ServiceParts parts;
     events::OutboxRelay* relay = &ctx.relay;
     auto writer = host::NewGroupCommitter(ctx.db);
@@ -41,9 +36,10 @@ int main(int argc, char** argv) {
         .On<clearance::v1::ClearanceRejected>(
             declarations::DeclarationDesk::ApplyClearanceRejected);
     // Documents whose partners never came expire (checked every minute).
-    auto expiry = std::make_shared<runtime::Ticker>(absl::Minutes(1), [desk, waiting_hours] {
-      desk->ExpireWaiting(absl::Hours(waiting_hours), absl::Now()).IgnoreError();
-    });
+    auto expiry = std::make_shared<runtime::Ticker>(
+        absl::Minutes(1), [desk, waiting = absl::Hours(config->waiting_hours)] {
+          desk->ExpireWaiting(waiting, absl::Now()).IgnoreError();
+        });
     // Destroyed in reverse order: the ticker, then the desk, then the writer it uses.
     parts.keep_alive.push_back(writer);
     parts.keep_alive.push_back(desk);

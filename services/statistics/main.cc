@@ -1,22 +1,15 @@
 // parkline-statistics: the park's statistics system (GB/T 39678-2020 5.5.4). Counts every
 // domain's events exactly once into indicators, serves them over gRPC and on /metrics.
-#include "absl/flags/flag.h"
-#include "absl/strings/str_cat.h"
 #include "host/service_host.h"
 #include "runtime/metrics.h"
 #include "statistics/access_policy.h"
 #include "statistics/aggregator.h"
+#include "statistics/config.h"
 #include "statistics/event_effects.h"
 #include "statistics/indicator_metrics.h"
 #include "statistics/indicator_queries.h"
 #include "statistics/schema.h"
 #include "statistics/statistics_service.h"
-
-ABSL_FLAG(std::string, time_zone, "Asia/Shanghai",
-          "the park's time zone (IANA name): which calendar day an event counts on");
-// Large batches are cheap here: a batch writes one row per counter it changes (a few thousand a
-// day), not per event, so the bigger the batch the fewer writes per event.
-ABSL_FLAG(int, max_batch, 20000, "events applied per transaction, at most (1..100000)");
 
 int main(int argc, char** argv) {
   using namespace parkline;
@@ -28,16 +21,9 @@ int main(int argc, char** argv) {
   definition.policy = statistics::AccessPolicy;
   definition.migrate = statistics::ApplySchema;
   definition.build = [](host::HostContext& ctx) -> absl::StatusOr<host::ServiceParts> {
-    absl::TimeZone zone;
-    std::string zone_name = absl::GetFlag(FLAGS_time_zone);
-    if (!absl::LoadTimeZone(zone_name, &zone)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "time_zone: '", zone_name, "' is not a known IANA time zone (is tzdata installed?)"));
-    }
-    int max_batch = absl::GetFlag(FLAGS_max_batch);
-    if (max_batch < 1 || max_batch > 100000) {
-      return absl::InvalidArgumentError("max_batch: must be 1..100000");
-    }
+    auto config = statistics::LoadConfig();
+    if (!config.ok()) return config.status();
+    absl::TimeZone zone = config->zone();
     host::ServiceParts parts;
     auto queries = std::make_shared<statistics::IndicatorQueries>(ctx.db, zone);
     auto metrics = std::make_shared<statistics::IndicatorMetrics>(*queries);
@@ -53,7 +39,7 @@ int main(int argc, char** argv) {
             [aggregator](store::Transaction& tx, const std::vector<events::EventView>& batch) {
               return aggregator->Apply(tx, batch);
             },
-            max_batch);
+            config->max_batch);
     parts.keep_alive.push_back(queries);
     parts.keep_alive.push_back(metrics);
     parts.keep_alive.push_back(aggregator);

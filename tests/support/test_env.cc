@@ -273,4 +273,11 @@ absl::StatusOr<std::unique_ptr<store::Database>> OpenServiceDatabase(
   return db;
 }
 
+std::function<const char*(const char*)> FakeGetenv(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const char* name) -> const char* {
+    auto it = vars.find(name);
+    return it == vars.end() ? nullptr : it->second.c_str();
+  };
+}
+
 }  // namespace parkline::testing

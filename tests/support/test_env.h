@@ -108,6 +108,10 @@ class ChildProcess {
 // GET http://127.0.0.1:<port><path>; the body, or "" on error.
 std::string HttpGet(int port, const std::string& path);
 
+// A getenv that knows only `vars`, for runtime::ApplyEnvironment: a test sets PARKLINE_*
+// variables without touching the process environment other tests read.
+std::function<const char*(const char*)> FakeGetenv(std::map<std::string, std::string> vars);
+
 // A valid USCC that no other test run uses (random organisation code, correct check character).
 std::string RandomUscc();
 

@@ -1,0 +1,57 @@
+// The clearance service's own settings, beside the common ones (runtime::CommonConfig): the way
+// inventories reach customs (and the simulator's behaviour), and the codes written into them.
+// Read and checked as runtime/config.h describes.
+#ifndef PARKLINE_CLEARANCE_CONFIG_H_
+#define PARKLINE_CLEARANCE_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace parkline::clearance {
+
+struct Config {
+  // --customs_gateway / PARKLINE_CUSTOMS_GATEWAY: how inventories reach customs, "simulator"
+  // (answers by itself, for development) or "external" (a customs-gateway caller fetches the
+  // messages and posts the receipts). Default "simulator".
+  std::string customs_gateway = "simulator";
+  // --simulator_step_ms / PARKLINE_SIMULATOR_STEP_MS: with the simulator, milliseconds between
+  // two receipts of a case. 0..600000, default 2000.
+  int simulator_step_ms = 2000;
+  // --simulator_inspection_percent / PARKLINE_SIMULATOR_INSPECTION_PERCENT: with the simulator,
+  // percent of cases inspected. 0..100, default 10.
+  int simulator_inspection_percent = 10;
+  // --simulator_rejection_percent / PARKLINE_SIMULATOR_REJECTION_PERCENT: with the simulator,
+  // percent of cases rejected. 0..100, default 5.
+  int simulator_rejection_percent = 5;
+  // --simulator_seed / PARKLINE_SIMULATOR_SEED: with the simulator, the seed of its outcomes; the
+  // same seed and case id give the same receipts. Default 1.
+  uint64_t simulator_seed = 1;
+  // --customs_code / PARKLINE_CUSTOMS_CODE: the customs office the park declares at (4 digits).
+  // Default "2991".
+  std::string customs_code = "2991";
+  // --port_code / PARKLINE_PORT_CODE: the port code written in inventories (4 digits). Default
+  // "2991".
+  std::string port_code = "2991";
+  // --agent_code / PARKLINE_AGENT_CODE: the declaring agent's customs code for cases opened from
+  // declarations. Default empty: the e-commerce enterprise declares for itself.
+  std::string agent_code;
+  // --agent_name / PARKLINE_AGENT_NAME: the declaring agent's name. Default empty.
+  std::string agent_name;
+  // --dxp_id / PARKLINE_DXP_ID: the park's DXP node id, written in BaseTransfer. Default
+  // "DXPENT0000000001".
+  std::string dxp_id = "DXPENT0000000001";
+
+  // INVALID_ARGUMENT naming the flag and its rule when a setting is wrong.
+  absl::Status Validate() const;
+  bool simulated() const { return customs_gateway == "simulator"; }
+};
+
+// The flags, once valid.
+absl::StatusOr<Config> LoadConfig();
+
+}  // namespace parkline::clearance
+
+#endif  // PARKLINE_CLEARANCE_CONFIG_H_

@@ -1,0 +1,33 @@
+#include "declarations/config.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/flags/reflection.h"
+#include "runtime/config.h"
+#include "tests/support/config_bounds.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::declarations {
+namespace {
+
+TEST(DeclarationsConfigTest, DefaultsAreValid) {
+  EXPECT_TRUE(Config().Validate().ok());
+  absl::FlagSaver saver;
+  auto config = LoadConfig();
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->waiting_hours, 72);
+}
+
+TEST(DeclarationsConfigTest, WaitingHoursOutside1To720AreRefusedNamingTheFlag) {
+  testing::ExpectBounds(&Config::waiting_hours, "waiting_hours", 1, 720);
+}
+
+TEST(DeclarationsConfigTest, TheEnvironmentFallbackReachesTheConfig) {
+  absl::FlagSaver saver;
+  ASSERT_TRUE(
+      runtime::ApplyEnvironment(testing::FakeGetenv({{"PARKLINE_WAITING_HOURS", "0"}})).ok());
+  EXPECT_EQ(LoadConfig().status().message(), "waiting_hours: must be 1..720");
+}
+
+}  // namespace
+}  // namespace parkline::declarations
