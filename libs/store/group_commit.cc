@@ -204,10 +204,11 @@ void GroupCommitter::Commit(std::vector<Request> batch) {
       batch.erase(batch.begin() + static_cast<std::ptrdiff_t>(culprit));
       continue;
     }
+    // The observer first: a caller that finds its write committed finds it counted too.
+    if (committed.ok() && committed_) committed_(batch.size(), took);
     for (size_t i = 0; i < batch.size(); ++i) {
       batch[i].done.set_value(own[i].ok() ? committed : own[i]);
     }
-    if (committed.ok() && committed_) committed_(batch.size(), took);
     return;
   }
 }

@@ -43,7 +43,8 @@ class GroupCommitter {
     int max_batch = 64;
     // Called on the writer thread after each shared transaction committed, with how many
     // functions it carried and how long it took, retries and the commit (the fsync) included:
-    // for metrics. Must not block or call Transact.
+    // for metrics. Called before the transaction's callers learn their result, so that one
+    // that sees its write committed sees it counted. Must not block or call Transact.
     std::function<void(size_t functions, absl::Duration took)> committed;
   };
 
