@@ -5,8 +5,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "auth/credentials.h"
+#include "declarations/amount.h"
 #include "declarations/declaration_matcher.h"
 #include "declarations/declaration_repository.h"
+#include "declarations/document_outcome.h"
 #include "declarations/document_rules.h"
 #include "errors/violations.h"
 #include "events/outbox.h"
@@ -204,6 +206,25 @@ class OrderFile {
     return absl::OkStatus();
   }
 
+  // Ends the declaration of the order `order_key` (when it has one) after the order was
+  // withdrawn, and gives the buyer's quota back. Sets `published` when it appended an event.
+  absl::Status Withdraw(const std::string& order_key, bool& published) {
+    auto d = repo_.FindDeclaration(order_key);
+    if (!d.ok()) return d.status();
+    if (!*d) return absl::OkStatus();
+    v1::Declaration withdrawn = **d;
+    withdrawn.set_status(v1::DECLARATION_STATUS_WITHDRAWN);
+    int64_t now = absl::ToUnixMicros(absl::Now());
+    *withdrawn.mutable_update_time() =
+        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(now);
+    if (auto s = repo_.SaveDeclaration(withdrawn, now); !s.ok()) return s;
+    if (auto s = repo_.Release(order_key); !s.ok()) return s;
+    v1::DeclarationWithdrawn event;
+    *event.mutable_declaration() = withdrawn;
+    published = true;
+    return Publish(tx_, order_key, event);
+  }
+
  private:
   template <typename Doc>
   absl::StatusOr<std::optional<Doc>> Load(v1::DocumentKind kind, const std::string& key) {
@@ -222,16 +243,16 @@ class OrderFile {
   const QuotaLimits& limits_;
 };
 
-// The orders (ebp_code, order_no) a document belongs to: its own for an order, payment or
-// receipt; for a waybill, every live order carrying its order number.
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> OrdersOf(
-    DeclarationRepository& repo, const DeclarationDesk::Incoming& in) {
-  if (in.kind != v1::DOCUMENT_KIND_WAYBILL) {
-    return std::vector<std::pair<std::string, std::string>>{{in.ebp_code, in.order_no}};
-  }
+// Orders by (ebp_code, order_no).
+using Orders = std::vector<std::pair<std::string, std::string>>;
+
+// The orders a document belongs to: its own for an order, payment or receipt; for a waybill,
+// every live order carrying its order number.
+absl::StatusOr<Orders> OrdersOf(DeclarationRepository& repo, const DeclarationDesk::Incoming& in) {
+  if (in.kind != v1::DOCUMENT_KIND_WAYBILL) return Orders{{in.ebp_code, in.order_no}};
   auto orders = repo.LiveDocumentsFor(v1::DOCUMENT_KIND_ORDER, in.order_no);
   if (!orders.ok()) return orders.status();
-  std::vector<std::pair<std::string, std::string>> out;
+  Orders out;
   for (const std::string& payload : *orders) {
     v1::Order o;
     if (o.ParseFromString(payload)) out.push_back({o.ebp_code(), o.order_no()});
@@ -257,6 +278,139 @@ DeclarationRepository::ReadAhead ReadsOf(const DeclarationDesk::Incoming& in) {
   return reads;
 }
 
+// Refuses the documents when one names an enterprise that is not resident in the park
+// (NOT_RESIDENT, every such code at once). One round trip reads the codes' residence and, for a
+// lone document (the common case), all that taking it will read (ReadsOf).
+absl::Status CheckResidents(DeclarationRepository& repo,
+                            const std::vector<DeclarationDesk::Incoming>& documents) {
+  // CEB403/303 allow "无" for a platform abroad.
+  auto checked = [](const std::string& code) { return !code.empty() && code != "无"; };
+  std::set<std::string> codes;
+  for (const DeclarationDesk::Incoming& in : documents) {
+    for (const auto& [field, code] : in.codes) {
+      if (checked(code)) codes.insert(code);
+    }
+  }
+  DeclarationRepository::ReadAhead ahead;
+  if (documents.size() == 1) ahead = ReadsOf(documents.front());
+  ahead.resident_codes = codes;
+  if (auto s = repo.Prefetch(ahead); !s.ok()) return s;
+  auto resident = repo.ResidentAmong(codes);
+  if (!resident.ok()) return resident.status();
+  errors::Violations residents;
+  for (const DeclarationDesk::Incoming& in : documents) {
+    for (const auto& [field, code] : in.codes) {
+      if (checked(code) && resident->count(code) == 0) {
+        residents.Add(field, "NOT_RESIDENT",
+                      absl::StrCat("enterprise ", code, " is not resident in the park"));
+      }
+    }
+  }
+  return residents.empty() ? absl::OkStatus() : residents.ToStatus();
+}
+
+// One attempt of Store's transaction, taking documents one after the other: each reads what is
+// stored, asks the rule for its outcome (document_outcome.h), writes what the outcome says and
+// answers with its receipt. Sets `published` when it appended an event.
+class Intake {
+ public:
+  Intake(DeclarationRepository& repo, store::Transaction& tx, const QuotaLimits& limits,
+         bool& published)
+      : repo_(repo), tx_(tx), file_(repo, tx, limits), published_(published) {}
+
+  absl::StatusOr<v1::DocumentReceipt> Take(const DeclarationDesk::Incoming& in) {
+    if (auto s = repo_.Prefetch(ReadsOf(in)); !s.ok()) return s;
+    auto existing = repo_.FindDocument(in.kind, in.doc_key);
+    if (!existing.ok()) return existing.status();
+    auto orders = OrdersOf(repo_, in);
+    if (!orders.ok()) return orders.status();
+    auto matched = AnyMatched(*orders);
+    if (!matched.ok()) return matched.status();
+    auto outcome = DocumentOutcomeOf({in.kind, in.doc_key, in.field, in.app_type, in.payload},
+                                     *existing, *matched);
+    if (!outcome.ok()) return outcome.status();
+    if (*outcome != v1::DOCUMENT_OUTCOME_DUPLICATE) {
+      bool withdraw = *outcome == v1::DOCUMENT_OUTCOME_WITHDRAWN;
+      if (auto s = Write(in, withdraw ? (*existing)->payload : in.payload, *orders, withdraw);
+          !s.ok()) {
+        return s;
+      }
+    }
+    return ReceiptFor(in, *outcome);
+  }
+
+ private:
+  // Whether a declaration of `orders` is already matched (then it is final).
+  absl::StatusOr<bool> AnyMatched(const Orders& orders) {
+    bool matched = false;
+    for (const auto& [ebp, order_no] : orders) {
+      auto d = repo_.FindDeclaration(OrderKey(ebp, order_no));
+      if (!d.ok()) return d.status();
+      if (*d && (*d)->status() == v1::DECLARATION_STATUS_MATCHED) matched = true;
+    }
+    return matched;
+  }
+
+  // Stores `payload` for `in` (the stored one, marked withdrawn, for a withdrawal), tells of a
+  // document received, and brings the declarations of its orders (`orders`, as read before) up
+  // to date.
+  absl::Status Write(const DeclarationDesk::Incoming& in, const std::string& payload,
+                     const Orders& orders, bool withdraw) {
+    if (auto s = repo_.SaveDocument(in.kind, in.doc_key, in.order_no, in.guid, payload, withdraw);
+        !s.ok()) {
+      return s;
+    }
+    if (!withdraw) {
+      v1::DocumentReceived received;
+      received.set_kind(in.kind);
+      received.set_order_key(orders.empty() ? absl::StrCat("/", in.order_no)
+                                            : OrderKey(orders.front().first, in.order_no));
+      received.set_direction(in.direction);
+      received.set_business_mode(in.business_mode);
+      received.set_enterprise_code(in.sender);
+      received.set_guid(in.guid);
+      received.set_logistics_no(in.logistics_no);
+      published_ = true;
+      if (auto s = Publish(tx_, received.order_key(), received); !s.ok()) return s;
+    }
+    // Withdrawing an order ends its declaration and gives the buyer's quota back.
+    if (withdraw && in.kind == v1::DOCUMENT_KIND_ORDER)
+      return file_.Withdraw(in.doc_key, published_);
+    // The order set may have become complete (or changed): match it again.
+    auto now_orders = OrdersOf(repo_, in);
+    if (!now_orders.ok()) return now_orders.status();
+    for (const auto& [ebp, order_no] : *now_orders) {
+      if (auto s = file_.Rematch(ebp, order_no, published_); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  // The receipt of `in`: its outcome, and the declaration it belongs to now.
+  absl::StatusOr<v1::DocumentReceipt> ReceiptFor(const DeclarationDesk::Incoming& in,
+                                                 v1::DocumentOutcome outcome) {
+    v1::DocumentReceipt receipt;
+    receipt.set_kind(in.kind);
+    receipt.set_guid(in.guid);
+    receipt.set_outcome(outcome);
+    auto orders = OrdersOf(repo_, in);
+    if (!orders.ok()) return orders.status();
+    std::string key =
+        orders->empty()
+            ? (in.kind == v1::DOCUMENT_KIND_WAYBILL ? absl::StrCat("/", in.order_no) : in.doc_key)
+            : OrderKey(orders->front().first, in.order_no);
+    receipt.set_order_key(key);
+    auto d = repo_.FindDeclaration(key);
+    if (!d.ok()) return d.status();
+    receipt.set_declaration_status(*d ? (*d)->status() : v1::DECLARATION_STATUS_WAITING);
+    return receipt;
+  }
+
+  DeclarationRepository& repo_;
+  store::Transaction& tx_;
+  OrderFile file_;
+  bool& published_;
+};
+
 }  // namespace
 
 DeclarationDesk::DeclarationDesk(store::Database& db, store::GroupCommitter& writer,
@@ -271,150 +425,12 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
     receipts.clear();
     published = false;
     DeclarationRepository repo(tx);
-    OrderFile file(repo, tx, limits_);
-    // CEB403/303 allow "无" for a platform abroad.
-    auto checked = [](const std::string& code) { return !code.empty() && code != "无"; };
-    std::set<std::string> codes;
+    if (auto s = CheckResidents(repo, documents); !s.ok()) return s;
+    Intake intake(repo, tx, limits_, published);
     for (const Incoming& in : documents) {
-      for (const auto& [field, code] : in.codes) {
-        if (checked(code)) codes.insert(code);
-      }
-    }
-    // One round trip for everything a lone document will read (the common case): its codes'
-    // residence, and the document's own reads (below).
-    DeclarationRepository::ReadAhead ahead;
-    if (documents.size() == 1) ahead = ReadsOf(documents.front());
-    ahead.resident_codes = codes;
-    if (auto s = repo.Prefetch(ahead); !s.ok()) return s;
-    auto resident = repo.ResidentAmong(codes);
-    if (!resident.ok()) return resident.status();
-    errors::Violations residents;
-    for (const Incoming& in : documents) {
-      for (const auto& [field, code] : in.codes) {
-        if (checked(code) && resident->count(code) == 0) {
-          residents.Add(field, "NOT_RESIDENT",
-                        absl::StrCat("enterprise ", code, " is not resident in the park"));
-        }
-      }
-    }
-    if (!residents.empty()) return residents.ToStatus();
-
-    for (const Incoming& in : documents) {
-      if (auto s = repo.Prefetch(ReadsOf(in)); !s.ok()) return s;
-      auto existing = repo.FindDocument(in.kind, in.doc_key);
-      if (!existing.ok()) return existing.status();
-      auto orders = OrdersOf(repo, in);
-      if (!orders.ok()) return orders.status();
-      // Whether a declaration this document belongs to is already matched (then it is final).
-      bool matched = false;
-      for (const auto& [ebp, order_no] : *orders) {
-        auto d = repo.FindDeclaration(OrderKey(ebp, order_no));
-        if (!d.ok()) return d.status();
-        if (*d && (*d)->status() == v1::DECLARATION_STATUS_MATCHED) matched = true;
-      }
-      std::string what = absl::StrCat(v1::DocumentKind_Name(in.kind), " ", in.doc_key);
-      bool live = *existing && !(*existing)->withdrawn;
-      v1::DocumentOutcome outcome = v1::DOCUMENT_OUTCOME_UNSPECIFIED;
-      switch (in.app_type) {
-        case v1::APP_TYPE_NEW:
-          if (live && (*existing)->payload == in.payload) {
-            outcome = v1::DOCUMENT_OUTCOME_DUPLICATE;
-          } else if (live) {
-            return absl::AlreadyExistsError(absl::StrCat(
-                what, " was received with other content; send appType 2 to change it"));
-          } else {
-            outcome = v1::DOCUMENT_OUTCOME_ACCEPTED;
-          }
-          break;
-        case v1::APP_TYPE_CHANGE:
-          if (!live) return absl::FailedPreconditionError(absl::StrCat("no ", what, " to change"));
-          if ((*existing)->payload == in.payload) {
-            outcome = v1::DOCUMENT_OUTCOME_DUPLICATE;
-          } else if (matched) {
-            return absl::FailedPreconditionError(
-                absl::StrCat(what, " belongs to a matched declaration and cannot change"));
-          } else {
-            outcome = v1::DOCUMENT_OUTCOME_CHANGED;
-          }
-          break;
-        case v1::APP_TYPE_WITHDRAW:
-          if (!*existing) {
-            return absl::FailedPreconditionError(absl::StrCat("no ", what, " to withdraw"));
-          }
-          if ((*existing)->withdrawn) {
-            outcome = v1::DOCUMENT_OUTCOME_DUPLICATE;
-          } else if (matched && in.kind != v1::DOCUMENT_KIND_ORDER) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                what, " belongs to a matched declaration; withdraw the order instead"));
-          } else {
-            outcome = v1::DOCUMENT_OUTCOME_WITHDRAWN;
-          }
-          break;
-        default:
-          return absl::InvalidArgumentError(absl::StrCat(in.field, ".app_type: must be 1, 2 or 3"));
-      }
-      if (outcome != v1::DOCUMENT_OUTCOME_DUPLICATE) {
-        bool withdraw = outcome == v1::DOCUMENT_OUTCOME_WITHDRAWN;
-        std::string payload = withdraw ? (*existing)->payload : in.payload;
-        if (auto s =
-                repo.SaveDocument(in.kind, in.doc_key, in.order_no, in.guid, payload, withdraw);
-            !s.ok()) {
-          return s;
-        }
-        v1::DocumentReceived received;
-        received.set_kind(in.kind);
-        received.set_order_key(orders->empty() ? absl::StrCat("/", in.order_no)
-                                               : OrderKey(orders->front().first, in.order_no));
-        received.set_direction(in.direction);
-        received.set_business_mode(in.business_mode);
-        received.set_enterprise_code(in.sender);
-        received.set_guid(in.guid);
-        received.set_logistics_no(in.logistics_no);
-        if (!withdraw) {
-          published = true;
-          if (auto s = Publish(tx, received.order_key(), received); !s.ok()) return s;
-        }
-        if (withdraw && in.kind == v1::DOCUMENT_KIND_ORDER) {
-          // Withdrawing an order ends its declaration and gives the buyer's quota back.
-          auto d = repo.FindDeclaration(in.doc_key);
-          if (!d.ok()) return d.status();
-          if (*d) {
-            v1::Declaration withdrawn = **d;
-            withdrawn.set_status(v1::DECLARATION_STATUS_WITHDRAWN);
-            int64_t now = absl::ToUnixMicros(absl::Now());
-            *withdrawn.mutable_update_time() =
-                google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(now);
-            if (auto s = repo.SaveDeclaration(withdrawn, now); !s.ok()) return s;
-            if (auto s = repo.Release(in.doc_key); !s.ok()) return s;
-            v1::DeclarationWithdrawn event;
-            *event.mutable_declaration() = withdrawn;
-            published = true;
-            if (auto s = Publish(tx, in.doc_key, event); !s.ok()) return s;
-          }
-        } else {
-          // The order set may have become complete (or changed): match it again.
-          auto now_orders = OrdersOf(repo, in);
-          if (!now_orders.ok()) return now_orders.status();
-          for (const auto& [ebp, order_no] : *now_orders) {
-            if (auto s = file.Rematch(ebp, order_no, published); !s.ok()) return s;
-          }
-        }
-      }
-      v1::DocumentReceipt receipt;
-      receipt.set_kind(in.kind);
-      receipt.set_guid(in.guid);
-      receipt.set_outcome(outcome);
-      auto final_orders = OrdersOf(repo, in);
-      if (!final_orders.ok()) return final_orders.status();
-      std::string key =
-          final_orders->empty()
-              ? (in.kind == v1::DOCUMENT_KIND_WAYBILL ? absl::StrCat("/", in.order_no) : in.doc_key)
-              : OrderKey(final_orders->front().first, in.order_no);
-      receipt.set_order_key(key);
-      auto d = repo.FindDeclaration(key);
-      if (!d.ok()) return d.status();
-      receipt.set_declaration_status(*d ? (*d)->status() : v1::DECLARATION_STATUS_WAITING);
-      receipts.push_back(std::move(receipt));
+      auto receipt = intake.Take(in);
+      if (!receipt.ok()) return receipt.status();
+      receipts.push_back(std::move(*receipt));
     }
     return absl::OkStatus();
   });
