@@ -5,8 +5,9 @@
 // Each write validates first (complaint_rules.h; nothing is stored when a rule breaks), then in
 // ONE transaction checks that a resident-enterprise complainant or target is resident (a
 // projection of parkline.enterprises.v1; NOT_RESIDENT until the registry's event arrived), reads
-// the complaint, applies the workflow (complaint_workflow.h), appends the record entry, updates the
-// complaint and appends its event to the outbox.
+// the complaint, applies the workflow (complaint_workflow.h; what each step writes:
+// step_effects.h), appends the record entry, updates the complaint and appends its event to the
+// outbox.
 //
 // Every write is safe to retry. A filing is recognised by its request_id. A workflow step or a
 // deadline override that was already applied is recognised in the same transaction, before the
