@@ -43,6 +43,8 @@
 
 namespace parkline::complaints {
 
+struct ComplaintChange;
+
 inline constexpr char kTopic[] = "parkline.complaints.v1";
 inline constexpr char kSource[] = "/parkline/complaints";
 inline constexpr char kSupervisionActor[] = "supervision";
@@ -83,7 +85,7 @@ class ComplaintDesk : public SupervisedComplaints {
   // and the events; the desk seals the entry, stores everything and wakes the relay. A client's
   // step names itself in `attempt` (nullptr for supervision): when it is a retry of a step
   // already applied, `change` does not run and nothing is written.
-  struct Change;
+  using Change = ComplaintChange;  // complaint_change.h
   struct Outcome {
     v1::Complaint complaint;  // with the contact details
     bool retried = false;
