@@ -58,7 +58,7 @@ class DeclarationDesk {
   static absl::Status ApplyClearanceRejected(store::Transaction& tx,
                                              const clearance::v1::ClearanceRejected& rejected);
 
-  // A submitted document on its way in (declaration_desk.cc).
+  // A submitted document on its way in (document_intake.h).
   struct Incoming;
 
  private:
