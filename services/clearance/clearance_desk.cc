@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
-#include "auth/credentials.h"
+#include "auth/sha256.h"
 #include "clearance/case_repository.h"
 #include "clearance/clearance_metrics.h"
 #include "clearance/inventory_message.h"

@@ -5,8 +5,9 @@
 // Each write validates first (complaint_rules.h; nothing is stored when a rule breaks), then in
 // ONE transaction checks that a resident-enterprise complainant or target is resident (a
 // projection of parkline.enterprises.v1; NOT_RESIDENT until the registry's event arrived), reads
-// the complaint, applies the workflow (complaint_workflow.h), appends the record entry, updates the
-// complaint and appends its event to the outbox.
+// the complaint, applies the workflow (complaint_workflow.h; what each step writes:
+// step_effects.h), appends the record entry, updates the complaint and appends its event to the
+// outbox.
 //
 // Every write is safe to retry. A filing is recognised by its request_id. A workflow step or a
 // deadline override that was already applied is recognised in the same transaction, before the
@@ -41,6 +42,8 @@
 #include "store/group_commit.h"
 
 namespace parkline::complaints {
+
+struct ComplaintChange;
 
 inline constexpr char kTopic[] = "parkline.complaints.v1";
 inline constexpr char kSource[] = "/parkline/complaints";
@@ -82,7 +85,7 @@ class ComplaintDesk : public SupervisedComplaints {
   // and the events; the desk seals the entry, stores everything and wakes the relay. A client's
   // step names itself in `attempt` (nullptr for supervision): when it is a retry of a step
   // already applied, `change` does not run and nothing is written.
-  struct Change;
+  using Change = ComplaintChange;  // complaint_change.h
   struct Outcome {
     v1::Complaint complaint;  // with the contact details
     bool retried = false;

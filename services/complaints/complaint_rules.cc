@@ -99,6 +99,26 @@ void CheckSatisfaction(int satisfaction, errors::Violations& v) {
   }
 }
 
+void CheckStep(Action action, const StepRequest& request, const RoutingRules& routing,
+               errors::Violations& v) {
+  if (request.complaint_id.empty()) v.Add("complaint_id", "REQUIRED", "which complaint");
+  CheckStepRequestId(request.request_id, v);
+  CheckNote(request.note, v);
+  if (action == Action::kAssign) {
+    if (!request.department.empty() && !routing.IsDepartment(request.department)) {
+      v.Add("department", "UNKNOWN_DEPARTMENT",
+            absl::StrCat("'", request.department, "' is not a department of the park"));
+    }
+    if (request.handler.size() > 128) v.Add("handler", "TOO_LONG", "at most 128 bytes");
+  }
+  if (action == Action::kRespond) {
+    if (request.response.empty()) v.Add("response", "REQUIRED", "the answer to the complainant");
+    if (request.response.size() > kMaxDescription)
+      v.Add("response", "TOO_LONG", "at most 8000 bytes");
+  }
+  if (action == Action::kClose) CheckSatisfaction(request.satisfaction, v);
+}
+
 void CheckDeadlineOverride(const v1::OverrideDeadlineRequest& r, absl::Time now,
                            errors::Violations& v) {
   CheckDeadlineOverrideForm(r, v);

@@ -6,6 +6,8 @@
 #define PARKLINE_COMPLAINTS_COMPLAINT_RULES_H_
 
 #include "absl/time/time.h"
+#include "complaints/complaint_workflow.h"
+#include "complaints/routing_rules.h"
 #include "errors/violations.h"
 #include "parkline/complaints/v1/complaints.pb.h"
 
@@ -21,6 +23,11 @@ void CheckNote(const std::string& note, errors::Violations& v);
 void CheckStepRequestId(const std::string& request_id, errors::Violations& v);
 // 0 (none given) or 1..5.
 void CheckSatisfaction(int satisfaction, errors::Violations& v);
+// A workflow step: the complaint named, its request_id and note, and what `action` reads (ASSIGN:
+// a department `routing` knows, when one is named, and a handler of at most 128 bytes; RESPOND:
+// the response, at most 8000 bytes; CLOSE: the satisfaction).
+void CheckStep(Action action, const StepRequest& request, const RoutingRules& routing,
+               errors::Violations& v);
 // A deadline override must name its kind and lie after `now`: both of the checks below.
 void CheckDeadlineOverride(const v1::OverrideDeadlineRequest& request, absl::Time now,
                            errors::Violations& v);

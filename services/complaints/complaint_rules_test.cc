@@ -118,6 +118,37 @@ TEST(ComplaintRulesTest, AnOverridesFormAndItsTimeAreCheckedApart) {
   EXPECT_EQ(Fields(none).count("deadline:REQUIRED"), 1u);
 }
 
+TEST(ComplaintRulesTest, AStepIsCheckedForWhatItsActionReads) {
+  RoutingRules routing;
+  StepRequest request;
+  request.request_id = std::string(129, 'k');
+  request.department = "nowhere";
+  request.handler = std::string(129, 'h');
+  errors::Violations v;
+  CheckStep(Action::kAssign, request, routing, v);
+  EXPECT_EQ(Fields(v),
+            (std::set<std::string>{"complaint_id:REQUIRED", "request_id:TOO_LONG",
+                                   "department:UNKNOWN_DEPARTMENT", "handler:TOO_LONG"}));
+
+  StepRequest respond;
+  respond.complaint_id = "CMP-1";
+  errors::Violations no_answer;
+  CheckStep(Action::kRespond, respond, routing, no_answer);
+  EXPECT_EQ(Fields(no_answer), (std::set<std::string>{"response:REQUIRED"}));
+
+  StepRequest close;
+  close.complaint_id = "CMP-1";
+  close.satisfaction = 6;
+  errors::Violations bad_score;
+  CheckStep(Action::kClose, close, routing, bad_score);
+  EXPECT_EQ(bad_score.list().size(), 1u);
+
+  // What another action reads is not checked for this one.
+  errors::Violations acknowledge;
+  CheckStep(Action::kAcknowledge, close, routing, acknowledge);
+  EXPECT_TRUE(acknowledge.empty());
+}
+
 TEST(ComplaintRoutingTest, DefaultsRouteByCategory) {
   RoutingRules rules;
   EXPECT_EQ(rules.DepartmentFor(v1::CATEGORY_CLEARANCE), "customs-affairs");
@@ -154,6 +185,35 @@ TEST(ComplaintPrivacyTest, OnlyTheHandlerOnTheParkStaffSeesContactDetails) {
   EXPECT_FALSE(MaySeeContact(ViewerOf(admin), "staff-li"));
   EXPECT_FALSE(MaySeeContact(ViewerOf(enterprise), "staff-li"))
       << "an enterprise principal is not park staff, whatever its name";
+}
+
+TEST(ComplaintPrivacyTest, TheComplainantsIdentityIsHiddenFromTheEnterpriseComplainedAbout) {
+  v1::Complaint c;
+  c.set_handler("staff-li");
+  c.mutable_complainant()->set_uscc("91350100M000100Y43");
+  c.set_forwarded_to_uscc("91330100MA27XYZ12X");
+  v1::ContactDetails contact;
+  contact.set_phone("+86 571 0000 0000");
+
+  v1::Complaint handler = ForViewer(c, contact, Viewer{"staff-li", true, ""});
+  EXPECT_EQ(handler.complainant().contact().phone(), "+86 571 0000 0000");
+  EXPECT_EQ(handler.complainant().uscc(), "91350100M000100Y43");
+  v1::Complaint complainant = ForViewer(c, contact, Viewer{"x", false, "91350100M000100Y43"});
+  EXPECT_FALSE(complainant.complainant().has_contact());
+  EXPECT_EQ(complainant.complainant().uscc(), "91350100M000100Y43");
+  v1::Complaint target = ForViewer(c, contact, Viewer{"y", false, "91330100MA27XYZ12X"});
+  EXPECT_FALSE(target.complainant().has_contact());
+  EXPECT_TRUE(target.complainant().uscc().empty());
+}
+
+TEST(ComplaintPrivacyTest, TheComplainantAndTheEnterpriseForwardedToAreParties) {
+  v1::Complaint c;
+  c.mutable_complainant()->set_uscc("91350100M000100Y43");
+  c.set_forwarded_to_uscc("91330100MA27XYZ12X");
+  EXPECT_TRUE(IsParty(c, "91350100M000100Y43"));
+  EXPECT_TRUE(IsParty(c, "91330100MA27XYZ12X"));
+  EXPECT_FALSE(IsParty(c, "91110000600037341L"));
+  EXPECT_FALSE(IsParty(v1::Complaint(), "")) << "an empty party is nobody";
 }
 
 }  // namespace

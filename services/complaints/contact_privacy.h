@@ -1,7 +1,10 @@
 // Who may see a complainant's contact details (7.3, privacy): only a park staff member (role
 // park-staff or park-admin) who is the complaint's handler. Everyone else, the complainant's own
 // enterprise and the enterprise complained about included, gets the complaint without them;
-// events, logs and the archive export never carry them.
+// events, logs and the archive export never carry them. The complainant's identity (USCC) is for
+// the park and the complainant itself, not for the enterprise complained about.
+//
+// Plain functions; thread-safe.
 #ifndef PARKLINE_COMPLAINTS_CONTACT_PRIVACY_H_
 #define PARKLINE_COMPLAINTS_CONTACT_PRIVACY_H_
 
@@ -9,6 +12,7 @@
 #include <string>
 
 #include "auth/viewer.h"
+#include "parkline/complaints/v1/complaints.pb.h"
 
 namespace parkline::complaints {
 
@@ -16,6 +20,14 @@ namespace parkline::complaints {
 using auth::Viewer;
 
 bool MaySeeContact(const Viewer& viewer, const std::string& handler);
+
+// The complaint `c` as `viewer` may see it, `contact` (stored apart) included only for its
+// handler.
+v1::Complaint ForViewer(v1::Complaint c, v1::ContactDetails contact, const Viewer& viewer);
+
+// Whether an enterprise naming itself as `party` is a party to `c`: its complainant, or the
+// enterprise it was forwarded to.
+bool IsParty(const v1::Complaint& c, const std::string& party);
 
 }  // namespace parkline::complaints
 

@@ -2,10 +2,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "auth/credentials.h"
+#include "auth/sha256.h"
+#include "declarations/amount.h"
 #include "declarations/declaration_matcher.h"
 #include "declarations/declaration_repository.h"
+#include "declarations/document_intake.h"
 #include "declarations/document_rules.h"
+#include "declarations/order_file.h"
 #include "errors/violations.h"
 #include "events/outbox.h"
 #include "google/protobuf/util/time_util.h"
@@ -13,25 +16,6 @@
 #include "parkline/declarations/v1/events.pb.h"
 
 namespace parkline::declarations {
-
-// One document on its way in, reduced to what storing and matching need.
-struct DeclarationDesk::Incoming {
-  v1::DocumentKind kind;
-  std::string field;    // "order", "messages.orders[1]" ...: where violations point
-  std::string doc_key;  // see schema.cc
-  std::string order_no;
-  std::string ebp_code;  // empty for waybills, which do not carry it
-  std::string guid;
-  v1::AppType app_type;
-  std::string payload;  // canonical: serialized with app_type cleared, so resends compare equal
-  // Enterprise codes that must belong to residents: (field path, code).
-  std::vector<std::pair<std::string, std::string>> codes;
-  v1::Direction direction;
-  std::string business_mode;
-  std::string sender;        // the enterprise code the event names
-  std::string logistics_no;  // waybills: the waybill number, which logistics keys shipments by
-};
-
 namespace {
 
 // Waiting documents expired by one pass of ExpireWaiting.
@@ -121,145 +105,6 @@ DeclarationDesk::Incoming FromWaybill(const v1::Waybill& w, std::string field) {
   return in;
 }
 
-absl::Status Publish(store::Transaction& tx, absl::string_view subject,
-                     const google::protobuf::Message& event) {
-  return events::AppendToOutbox(tx, events::NewEvent(kTopic, kSource, subject, event, absl::Now()));
-}
-
-// The documents and declaration of one order, as the transaction sees them.
-class OrderFile {
- public:
-  OrderFile(DeclarationRepository& repo, store::Transaction& tx, const QuotaLimits& limits)
-      : repo_(repo), tx_(tx), limits_(limits) {}
-
-  // Matches the order `ebp_code`/`order_no` again after one of its documents changed; stores the
-  // declaration, reserves or releases the quota and publishes when its outcome changed. Sets
-  // `published` when it appended an event.
-  absl::Status Rematch(const std::string& ebp_code, const std::string& order_no, bool& published) {
-    std::string key = OrderKey(ebp_code, order_no);
-    auto previous = repo_.FindDeclaration(key);
-    if (!previous.ok()) return previous.status();
-    if (*previous && (*previous)->status() == v1::DECLARATION_STATUS_MATCHED) {
-      return absl::OkStatus();  // final: changes to a matched set are refused before this
-    }
-    DocumentSet set;
-    if (auto s = repo_.PrefetchDocuments(
-            {v1::DOCUMENT_KIND_ORDER, v1::DOCUMENT_KIND_PAYMENT, v1::DOCUMENT_KIND_RECEIPT}, key);
-        !s.ok()) {
-      return s;
-    }
-    auto order = Load<v1::Order>(v1::DOCUMENT_KIND_ORDER, key);
-    if (!order.ok()) return order.status();
-    if (!*order) return absl::OkStatus();  // waiting for the order; nothing to declare yet
-    set.order = std::move(*order);
-    auto payment = Load<v1::Payment>(v1::DOCUMENT_KIND_PAYMENT, key);
-    if (!payment.ok()) return payment.status();
-    set.payment = std::move(*payment);
-    auto receipt = Load<v1::Receipt>(v1::DOCUMENT_KIND_RECEIPT, key);
-    if (!receipt.ok()) return receipt.status();
-    set.receipt = std::move(*receipt);
-    auto waybills = repo_.LiveDocumentsFor(v1::DOCUMENT_KIND_WAYBILL, order_no);
-    if (!waybills.ok()) return waybills.status();
-    if (!waybills->empty()) {
-      v1::Waybill w;
-      w.ParseFromString(waybills->front());
-      set.waybill = std::move(w);
-    }
-    bool import = set.order->direction() == v1::DIRECTION_IMPORT;
-    auto year = QuotaYear(set.order->app_time());
-    // The buyer's quota counts only for a complete set (Match checks the limits then): an order
-    // still waiting for its partners costs no statement here.
-    bool counts_quota = import && year.ok() && IsComplete(set);
-    std::string buyer;
-    int64_t used = 0;
-    if (counts_quota) {
-      buyer = auth::Sha256Hex(set.order->buyer_id_number());
-      auto u = repo_.QuotaUsed(buyer, *year, key);
-      if (!u.ok()) return u.status();
-      used = *u;
-    }
-    v1::Declaration d = Match(set, limits_, used);
-    if (*previous) {
-      v1::Declaration old = **previous;
-      old.clear_update_time();
-      if (old.SerializeAsString() == d.SerializeAsString()) return absl::OkStatus();
-    }
-    int64_t now = absl::ToUnixMicros(absl::Now());
-    *d.mutable_update_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(now);
-    if (auto s = repo_.SaveDeclaration(d, now); !s.ok()) return s;
-    if (d.status() == v1::DECLARATION_STATUS_MATCHED) {
-      if (counts_quota) {
-        auto value = QuotaValue(*set.order);
-        if (!value.ok()) return value.status();
-        if (auto s = repo_.Reserve(key, buyer, *year, *value); !s.ok()) return s;
-      }
-      v1::DeclarationMatched event;
-      *event.mutable_declaration() = d;
-      published = true;
-      return Publish(tx_, key, event);
-    }
-    if (d.status() == v1::DECLARATION_STATUS_REJECTED) {
-      v1::DeclarationRejected event;
-      *event.mutable_declaration() = d;
-      published = true;
-      return Publish(tx_, key, event);
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  template <typename Doc>
-  absl::StatusOr<std::optional<Doc>> Load(v1::DocumentKind kind, const std::string& key) {
-    auto stored = repo_.FindDocument(kind, key);
-    if (!stored.ok()) return stored.status();
-    if (!*stored || (*stored)->withdrawn) return std::optional<Doc>();
-    Doc doc;
-    if (!doc.ParseFromString((*stored)->payload)) {
-      return absl::DataLossError(absl::StrCat("stored document ", key, " is unreadable"));
-    }
-    return std::optional<Doc>(std::move(doc));
-  }
-
-  DeclarationRepository& repo_;
-  store::Transaction& tx_;
-  const QuotaLimits& limits_;
-};
-
-// The orders (ebp_code, order_no) a document belongs to: its own for an order, payment or
-// receipt; for a waybill, every live order carrying its order number.
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> OrdersOf(
-    DeclarationRepository& repo, const DeclarationDesk::Incoming& in) {
-  if (in.kind != v1::DOCUMENT_KIND_WAYBILL) {
-    return std::vector<std::pair<std::string, std::string>>{{in.ebp_code, in.order_no}};
-  }
-  auto orders = repo.LiveDocumentsFor(v1::DOCUMENT_KIND_ORDER, in.order_no);
-  if (!orders.ok()) return orders.status();
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const std::string& payload : *orders) {
-    v1::Order o;
-    if (o.ParseFromString(payload)) out.push_back({o.ebp_code(), o.order_no()});
-  }
-  return out;
-}
-
-// What storing and matching `in` will read, to be read at once: the document itself and, for
-// an order, payment or receipt (which share their key), the other two, the declaration and the
-// order's live waybills; for a waybill, the live orders carrying its order number.
-DeclarationRepository::ReadAhead ReadsOf(const DeclarationDesk::Incoming& in) {
-  DeclarationRepository::ReadAhead reads;
-  reads.doc_key = in.doc_key;
-  reads.order_no = in.order_no;
-  if (in.kind == v1::DOCUMENT_KIND_WAYBILL) {
-    reads.kinds = {v1::DOCUMENT_KIND_WAYBILL};
-    reads.live_kind = v1::DOCUMENT_KIND_ORDER;
-  } else {
-    reads.kinds = {v1::DOCUMENT_KIND_ORDER, v1::DOCUMENT_KIND_PAYMENT, v1::DOCUMENT_KIND_RECEIPT};
-    reads.order_key = in.doc_key;
-    reads.live_kind = v1::DOCUMENT_KIND_WAYBILL;
-  }
-  return reads;
-}
-
 }  // namespace
 
 DeclarationDesk::DeclarationDesk(store::Database& db, store::GroupCommitter& writer,
@@ -274,150 +119,12 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
     receipts.clear();
     published = false;
     DeclarationRepository repo(tx);
-    OrderFile file(repo, tx, limits_);
-    // CEB403/303 allow "无" for a platform abroad.
-    auto checked = [](const std::string& code) { return !code.empty() && code != "无"; };
-    std::set<std::string> codes;
+    if (auto s = CheckResidents(repo, documents); !s.ok()) return s;
+    Intake intake(repo, tx, limits_, published);
     for (const Incoming& in : documents) {
-      for (const auto& [field, code] : in.codes) {
-        if (checked(code)) codes.insert(code);
-      }
-    }
-    // One round trip for everything a lone document will read (the common case): its codes'
-    // residence, and the document's own reads (below).
-    DeclarationRepository::ReadAhead ahead;
-    if (documents.size() == 1) ahead = ReadsOf(documents.front());
-    ahead.resident_codes = codes;
-    if (auto s = repo.Prefetch(ahead); !s.ok()) return s;
-    auto resident = repo.ResidentAmong(codes);
-    if (!resident.ok()) return resident.status();
-    errors::Violations residents;
-    for (const Incoming& in : documents) {
-      for (const auto& [field, code] : in.codes) {
-        if (checked(code) && resident->count(code) == 0) {
-          residents.Add(field, "NOT_RESIDENT",
-                        absl::StrCat("enterprise ", code, " is not resident in the park"));
-        }
-      }
-    }
-    if (!residents.empty()) return residents.ToStatus();
-
-    for (const Incoming& in : documents) {
-      if (auto s = repo.Prefetch(ReadsOf(in)); !s.ok()) return s;
-      auto existing = repo.FindDocument(in.kind, in.doc_key);
-      if (!existing.ok()) return existing.status();
-      auto orders = OrdersOf(repo, in);
-      if (!orders.ok()) return orders.status();
-      // Whether a declaration this document belongs to is already matched (then it is final).
-      bool matched = false;
-      for (const auto& [ebp, order_no] : *orders) {
-        auto d = repo.FindDeclaration(OrderKey(ebp, order_no));
-        if (!d.ok()) return d.status();
-        if (*d && (*d)->status() == v1::DECLARATION_STATUS_MATCHED) matched = true;
-      }
-      std::string what = absl::StrCat(v1::DocumentKind_Name(in.kind), " ", in.doc_key);
-      bool live = *existing && !(*existing)->withdrawn;
-      v1::DocumentOutcome outcome = v1::DOCUMENT_OUTCOME_UNSPECIFIED;
-      switch (in.app_type) {
-        case v1::APP_TYPE_NEW:
-          if (live && (*existing)->payload == in.payload) {
-            outcome = v1::DOCUMENT_OUTCOME_DUPLICATE;
-          } else if (live) {
-            return absl::AlreadyExistsError(absl::StrCat(
-                what, " was received with other content; send appType 2 to change it"));
-          } else {
-            outcome = v1::DOCUMENT_OUTCOME_ACCEPTED;
-          }
-          break;
-        case v1::APP_TYPE_CHANGE:
-          if (!live) return absl::FailedPreconditionError(absl::StrCat("no ", what, " to change"));
-          if ((*existing)->payload == in.payload) {
-            outcome = v1::DOCUMENT_OUTCOME_DUPLICATE;
-          } else if (matched) {
-            return absl::FailedPreconditionError(
-                absl::StrCat(what, " belongs to a matched declaration and cannot change"));
-          } else {
-            outcome = v1::DOCUMENT_OUTCOME_CHANGED;
-          }
-          break;
-        case v1::APP_TYPE_WITHDRAW:
-          if (!*existing) {
-            return absl::FailedPreconditionError(absl::StrCat("no ", what, " to withdraw"));
-          }
-          if ((*existing)->withdrawn) {
-            outcome = v1::DOCUMENT_OUTCOME_DUPLICATE;
-          } else if (matched && in.kind != v1::DOCUMENT_KIND_ORDER) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                what, " belongs to a matched declaration; withdraw the order instead"));
-          } else {
-            outcome = v1::DOCUMENT_OUTCOME_WITHDRAWN;
-          }
-          break;
-        default:
-          return absl::InvalidArgumentError(absl::StrCat(in.field, ".app_type: must be 1, 2 or 3"));
-      }
-      if (outcome != v1::DOCUMENT_OUTCOME_DUPLICATE) {
-        bool withdraw = outcome == v1::DOCUMENT_OUTCOME_WITHDRAWN;
-        std::string payload = withdraw ? (*existing)->payload : in.payload;
-        if (auto s =
-                repo.SaveDocument(in.kind, in.doc_key, in.order_no, in.guid, payload, withdraw);
-            !s.ok()) {
-          return s;
-        }
-        v1::DocumentReceived received;
-        received.set_kind(in.kind);
-        received.set_order_key(orders->empty() ? absl::StrCat("/", in.order_no)
-                                               : OrderKey(orders->front().first, in.order_no));
-        received.set_direction(in.direction);
-        received.set_business_mode(in.business_mode);
-        received.set_enterprise_code(in.sender);
-        received.set_guid(in.guid);
-        received.set_logistics_no(in.logistics_no);
-        if (!withdraw) {
-          published = true;
-          if (auto s = Publish(tx, received.order_key(), received); !s.ok()) return s;
-        }
-        if (withdraw && in.kind == v1::DOCUMENT_KIND_ORDER) {
-          // Withdrawing an order ends its declaration and gives the buyer's quota back.
-          auto d = repo.FindDeclaration(in.doc_key);
-          if (!d.ok()) return d.status();
-          if (*d) {
-            v1::Declaration withdrawn = **d;
-            withdrawn.set_status(v1::DECLARATION_STATUS_WITHDRAWN);
-            int64_t now = absl::ToUnixMicros(absl::Now());
-            *withdrawn.mutable_update_time() =
-                google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(now);
-            if (auto s = repo.SaveDeclaration(withdrawn, now); !s.ok()) return s;
-            if (auto s = repo.Release(in.doc_key); !s.ok()) return s;
-            v1::DeclarationWithdrawn event;
-            *event.mutable_declaration() = withdrawn;
-            published = true;
-            if (auto s = Publish(tx, in.doc_key, event); !s.ok()) return s;
-          }
-        } else {
-          // The order set may have become complete (or changed): match it again.
-          auto now_orders = OrdersOf(repo, in);
-          if (!now_orders.ok()) return now_orders.status();
-          for (const auto& [ebp, order_no] : *now_orders) {
-            if (auto s = file.Rematch(ebp, order_no, published); !s.ok()) return s;
-          }
-        }
-      }
-      v1::DocumentReceipt receipt;
-      receipt.set_kind(in.kind);
-      receipt.set_guid(in.guid);
-      receipt.set_outcome(outcome);
-      auto final_orders = OrdersOf(repo, in);
-      if (!final_orders.ok()) return final_orders.status();
-      std::string key =
-          final_orders->empty()
-              ? (in.kind == v1::DOCUMENT_KIND_WAYBILL ? absl::StrCat("/", in.order_no) : in.doc_key)
-              : OrderKey(final_orders->front().first, in.order_no);
-      receipt.set_order_key(key);
-      auto d = repo.FindDeclaration(key);
-      if (!d.ok()) return d.status();
-      receipt.set_declaration_status(*d ? (*d)->status() : v1::DECLARATION_STATUS_WAITING);
-      receipts.push_back(std::move(receipt));
+      auto receipt = intake.Take(in);
+      if (!receipt.ok()) return receipt.status();
+      receipts.push_back(std::move(*receipt));
     }
     return absl::OkStatus();
   });

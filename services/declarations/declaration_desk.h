@@ -3,10 +3,10 @@
 //
 // Each submission is validated first (document_rules.h; nothing is stored when a rule breaks),
 // then in ONE transaction: the enterprise codes are checked against the residents, the appType
-// decides what happens (1 new: a resend of the same document is a duplicate, other content is
-// ALREADY_EXISTS; 2 change: only while not matched; 3 withdraw), the document is stored, the
-// order's documents are matched again (declaration_matcher.h), the buyer's quota is reserved on a
-// match and released on a withdrawal, and the events go to the outbox.
+// decides what happens (document_outcome.h: 1 new: a resend of the same document is a duplicate,
+// other content is ALREADY_EXISTS; 2 change: only while not matched; 3 withdraw), the document is
+// stored, the order's documents are matched again (declaration_matcher.h), the buyer's quota is
+// reserved on a match and released on a withdrawal, and the events go to the outbox.
 //
 // Thread-safe (all state is in the database).
 #ifndef PARKLINE_DECLARATIONS_DECLARATION_DESK_H_
@@ -58,7 +58,7 @@ class DeclarationDesk {
   static absl::Status ApplyClearanceRejected(store::Transaction& tx,
                                              const clearance::v1::ClearanceRejected& rejected);
 
-  // A submitted document on its way in (declaration_desk.cc).
+  // A submitted document on its way in (document_intake.h).
   struct Incoming;
 
  private:

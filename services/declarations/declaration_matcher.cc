@@ -1,6 +1,7 @@
 #include "declarations/declaration_matcher.h"
 
 #include "absl/strings/str_cat.h"
+#include "declarations/amount.h"
 #include "declarations/document_rules.h"
 #include "declarations/tax_estimate.h"
 #include "errors/violations.h"

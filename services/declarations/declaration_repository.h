@@ -18,17 +18,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "declarations/document_outcome.h"
 #include "parkline/declarations/v1/declarations.pb.h"
 #include "store/database.h"
 
 namespace parkline::declarations {
 
 namespace v1 = ::parkline::declarations::v1;
-
-struct StoredDocument {
-  std::string payload;  // the document's serialized protobuf
-  bool withdrawn = false;
-};
 
 struct DeclarationFilter {
   std::string enterprise_code;

@@ -7,7 +7,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "calendar/date.h"
-#include "decimal/fixed_point.h"
+#include "declarations/amount.h"
 #include "declarations/tax_estimate.h"
 #include "ids/ids.h"
 
@@ -297,18 +297,6 @@ std::optional<int128> CheckGoods(const v1::Order& order, absl::string_view field
 }
 
 }  // namespace
-
-absl::StatusOr<int64_t> ParseAmount(absl::string_view text) {
-  return decimal::ParseFixed(text, kAmountScale);
-}
-
-std::string FormatAmount(int64_t scaled) {
-  std::string text = decimal::FormatFixed(scaled, kAmountScale);
-  // "190.50000" -> "190.50": keep two fraction digits, drop further trailing zeros.
-  size_t shortest = text.size() - (kAmountScale - 2);
-  while (text.size() > shortest && text.back() == '0') text.pop_back();
-  return text;
-}
 
 void CheckOrder(const v1::Order& o, absl::string_view field, errors::Violations& v) {
   auto at = [field](absl::string_view child) { return Path(field, child); };

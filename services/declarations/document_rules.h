@@ -15,10 +15,6 @@
 #ifndef PARKLINE_DECLARATIONS_DOCUMENT_RULES_H_
 #define PARKLINE_DECLARATIONS_DOCUMENT_RULES_H_
 
-#include <cstdint>
-#include <string>
-
-#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "errors/violations.h"
 #include "parkline/declarations/v1/documents.pb.h"
@@ -26,17 +22,6 @@
 namespace parkline::declarations {
 
 namespace v1 = ::parkline::declarations::v1;
-
-// CEB amounts are N19,5: value * 10^5 as an integer.
-inline constexpr int kAmountScale = 5;
-
-// Parses an N19,5 decimal ("190.5", "0.00001") into value * 10^5; INVALID_ARGUMENT names the
-// broken rule (not a decimal, more than 5 fraction digits, out of range).
-absl::StatusOr<int64_t> ParseAmount(absl::string_view text);
-
-// An amount for people to read: at least 2 fraction digits, more only when they are not zero
-// ("190.50", "0.00001", "-3.10").
-std::string FormatAmount(int64_t scaled);
 
 // An order, CEB311 (import) or CEB303 (export), as `order.direction` says: required fields and
 // lengths; guid, app_type, app_time, app_status, order_type ("I" import; "E", "B" or "W" export

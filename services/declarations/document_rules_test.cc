@@ -592,14 +592,5 @@ TEST(DocumentRules, ReceiptMustMatchTheOrder) {
   ExpectOnly(v, "receipt.ebc_code", "EBC_CODE_MISMATCH");
 }
 
-TEST(DocumentRules, AmountsFormatWithAtLeastTwoDecimals) {
-  EXPECT_EQ(FormatAmount(19050000), "190.50");
-  EXPECT_EQ(FormatAmount(1), "0.00001");
-  EXPECT_EQ(FormatAmount(0), "0.00");
-  EXPECT_EQ(FormatAmount(-310000), "-3.10");
-  EXPECT_EQ(*ParseAmount("190.5"), 19050000);
-  EXPECT_FALSE(ParseAmount("0.000001").ok());
-}
-
 }  // namespace
 }  // namespace parkline::declarations

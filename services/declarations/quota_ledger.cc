@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "declarations/document_rules.h"
+#include "declarations/amount.h"
 
 namespace parkline::declarations {
 namespace {

@@ -5,7 +5,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "declarations/document_rules.h"
+#include "declarations/amount.h"
 
 namespace parkline::declarations {
 namespace {

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "auth/credentials.h"
+#include "auth/sha256.h"
 #include "decimal/fixed_point.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"

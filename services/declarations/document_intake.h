@@ -1,0 +1,89 @@
+// How the declarations desk takes submitted documents inside its one transaction (Store): the
+// enterprise codes checked against the residents first, then each document in turn read, given
+// its outcome by the rule (document_outcome.h), written as the outcome says (its order matched
+// again or withdrawn: order_file.h) and answered with its receipt.
+//
+// The reads are asked for ahead (DeclarationRepository::Prefetch), so that a lone document's
+// reads take one round trip, and the writes are held back to go with the next statement; the
+// order of reads and writes is what the group commit's measurements were made with.
+//
+// Lives for one attempt of one transaction; not thread-safe.
+#ifndef PARKLINE_DECLARATIONS_DOCUMENT_INTAKE_H_
+#define PARKLINE_DECLARATIONS_DOCUMENT_INTAKE_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "declarations/declaration_desk.h"
+#include "declarations/declaration_repository.h"
+#include "declarations/order_file.h"
+#include "declarations/quota_ledger.h"
+#include "store/database.h"
+
+namespace parkline::declarations {
+
+// One document on its way in, reduced to what storing and matching need.
+struct DeclarationDesk::Incoming {
+  v1::DocumentKind kind;
+  std::string field;    // "order", "messages.orders[1]" ...: where violations point
+  std::string doc_key;  // see schema.cc
+  std::string order_no;
+  std::string ebp_code;  // empty for waybills, which do not carry it
+  std::string guid;
+  v1::AppType app_type;
+  std::string payload;  // canonical: serialized with app_type cleared, so resends compare equal
+  // Enterprise codes that must belong to residents: (field path, code).
+  std::vector<std::pair<std::string, std::string>> codes;
+  v1::Direction direction;
+  std::string business_mode;
+  std::string sender;        // the enterprise code the event names
+  std::string logistics_no;  // waybills: the waybill number, which logistics keys shipments by
+};
+
+// Orders by (ebp_code, order_no).
+using OrderIds = std::vector<std::pair<std::string, std::string>>;
+
+// Refuses the documents when one names an enterprise that is not resident in the park
+// (NOT_RESIDENT, every such code at once). One round trip reads the codes' residence and, for a
+// lone document (the common case), all that taking it will read (ReadsOf).
+absl::Status CheckResidents(DeclarationRepository& repo,
+                            const std::vector<DeclarationDesk::Incoming>& documents);
+
+// One attempt of Store's transaction, taking documents one after the other: each reads what is
+// stored, asks the rule for its outcome (document_outcome.h), writes what the outcome says and
+// answers with its receipt. Sets `published` when it appended an event.
+class Intake {
+ public:
+  Intake(DeclarationRepository& repo, store::Transaction& tx, const QuotaLimits& limits,
+         bool& published)
+      : repo_(repo), tx_(tx), file_(repo, tx, limits), published_(published) {}
+
+  // Takes `in` after the documents before it: its receipt, or the error that refuses it (the
+  // whole submission then: the caller rolls the transaction back).
+  absl::StatusOr<v1::DocumentReceipt> Take(const DeclarationDesk::Incoming& in);
+
+ private:
+  // Whether a declaration of `orders` is already matched (then it is final).
+  absl::StatusOr<bool> AnyMatched(const OrderIds& orders);
+
+  // Stores `payload` for `in` (the stored one, marked withdrawn, for a withdrawal), tells of a
+  // document received, and brings the declarations of its orders (`orders`, as read before) up
+  // to date.
+  absl::Status Write(const DeclarationDesk::Incoming& in, const std::string& payload,
+                     const OrderIds& orders, bool withdraw);
+
+  // The receipt of `in`: its outcome, and the declaration it belongs to now.
+  absl::StatusOr<v1::DocumentReceipt> ReceiptFor(const DeclarationDesk::Incoming& in,
+                                                 v1::DocumentOutcome outcome);
+
+  DeclarationRepository& repo_;
+  store::Transaction& tx_;
+  OrderFile file_;
+  bool& published_;
+};
+
+}  // namespace parkline::declarations
+
+#endif  // PARKLINE_DECLARATIONS_DOCUMENT_INTAKE_H_

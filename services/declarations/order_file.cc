@@ -1,0 +1,129 @@
+#include "declarations/order_file.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "auth/sha256.h"
+#include "declarations/declaration_desk.h"
+#include "events/outbox.h"
+#include "google/protobuf/util/time_util.h"
+#include "parkline/declarations/v1/events.pb.h"
+
+namespace parkline::declarations {
+
+absl::Status Publish(store::Transaction& tx, absl::string_view subject,
+                     const google::protobuf::Message& event) {
+  return events::AppendToOutbox(tx, events::NewEvent(kTopic, kSource, subject, event, absl::Now()));
+}
+
+template <typename Doc>
+absl::StatusOr<std::optional<Doc>> OrderFile::Load(v1::DocumentKind kind, const std::string& key) {
+  auto stored = repo_.FindDocument(kind, key);
+  if (!stored.ok()) return stored.status();
+  if (!*stored || (*stored)->withdrawn) return std::optional<Doc>();
+  Doc doc;
+  if (!doc.ParseFromString((*stored)->payload)) {
+    return absl::DataLossError(absl::StrCat("stored document ", key, " is unreadable"));
+  }
+  return std::optional<Doc>(std::move(doc));
+}
+
+absl::Status OrderFile::Rematch(const std::string& ebp_code, const std::string& order_no,
+                                bool& published) {
+  std::string key = OrderKey(ebp_code, order_no);
+  auto previous = repo_.FindDeclaration(key);
+  if (!previous.ok()) return previous.status();
+  if (*previous && (*previous)->status() == v1::DECLARATION_STATUS_MATCHED) {
+    return absl::OkStatus();  // final: changes to a matched set are refused before this
+  }
+  auto read = Read(key, order_no);
+  if (!read.ok()) return read.status();
+  if (!*read) return absl::OkStatus();  // waiting for the order; nothing to declare yet
+  const DocumentSet& set = **read;
+  bool import = set.order->direction() == v1::DIRECTION_IMPORT;
+  auto year = QuotaYear(set.order->app_time());
+  // The buyer's quota counts only for a complete set (Match checks the limits then): an order
+  // still waiting for its partners costs no statement here.
+  bool counts_quota = import && year.ok() && IsComplete(set);
+  std::string buyer;
+  int64_t used = 0;
+  if (counts_quota) {
+    buyer = auth::Sha256Hex(set.order->buyer_id_number());
+    auto u = repo_.QuotaUsed(buyer, *year, key);
+    if (!u.ok()) return u.status();
+    used = *u;
+  }
+  v1::Declaration d = Match(set, limits_, used);
+  if (*previous) {
+    v1::Declaration old = **previous;
+    old.clear_update_time();
+    if (old.SerializeAsString() == d.SerializeAsString()) return absl::OkStatus();
+  }
+  int64_t now = absl::ToUnixMicros(absl::Now());
+  *d.mutable_update_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(now);
+  if (auto s = repo_.SaveDeclaration(d, now); !s.ok()) return s;
+  if (d.status() == v1::DECLARATION_STATUS_MATCHED) {
+    if (counts_quota) {
+      auto value = QuotaValue(*set.order);
+      if (!value.ok()) return value.status();
+      if (auto s = repo_.Reserve(key, buyer, *year, *value); !s.ok()) return s;
+    }
+    v1::DeclarationMatched event;
+    *event.mutable_declaration() = d;
+    published = true;
+    return Publish(tx_, key, event);
+  }
+  if (d.status() == v1::DECLARATION_STATUS_REJECTED) {
+    v1::DeclarationRejected event;
+    *event.mutable_declaration() = d;
+    published = true;
+    return Publish(tx_, key, event);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OrderFile::Withdraw(const std::string& order_key, bool& published) {
+  auto d = repo_.FindDeclaration(order_key);
+  if (!d.ok()) return d.status();
+  if (!*d) return absl::OkStatus();
+  v1::Declaration withdrawn = **d;
+  withdrawn.set_status(v1::DECLARATION_STATUS_WITHDRAWN);
+  int64_t now = absl::ToUnixMicros(absl::Now());
+  *withdrawn.mutable_update_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(now);
+  if (auto s = repo_.SaveDeclaration(withdrawn, now); !s.ok()) return s;
+  if (auto s = repo_.Release(order_key); !s.ok()) return s;
+  v1::DeclarationWithdrawn event;
+  *event.mutable_declaration() = withdrawn;
+  published = true;
+  return Publish(tx_, order_key, event);
+}
+
+absl::StatusOr<std::optional<DocumentSet>> OrderFile::Read(const std::string& key,
+                                                           const std::string& order_no) {
+  // One statement for the three documents that share the order's key.
+  if (auto s = repo_.PrefetchDocuments(
+          {v1::DOCUMENT_KIND_ORDER, v1::DOCUMENT_KIND_PAYMENT, v1::DOCUMENT_KIND_RECEIPT}, key);
+      !s.ok()) {
+    return s;
+  }
+  DocumentSet set;
+  auto order = Load<v1::Order>(v1::DOCUMENT_KIND_ORDER, key);
+  if (!order.ok()) return order.status();
+  if (!*order) return std::optional<DocumentSet>();
+  set.order = std::move(*order);
+  auto payment = Load<v1::Payment>(v1::DOCUMENT_KIND_PAYMENT, key);
+  if (!payment.ok()) return payment.status();
+  set.payment = std::move(*payment);
+  auto receipt = Load<v1::Receipt>(v1::DOCUMENT_KIND_RECEIPT, key);
+  if (!receipt.ok()) return receipt.status();
+  set.receipt = std::move(*receipt);
+  auto waybills = repo_.LiveDocumentsFor(v1::DOCUMENT_KIND_WAYBILL, order_no);
+  if (!waybills.ok()) return waybills.status();
+  if (!waybills->empty()) {
+    v1::Waybill w;
+    w.ParseFromString(waybills->front());
+    set.waybill = std::move(w);
+  }
+  return std::optional<DocumentSet>(std::move(set));
+}
+
+}  // namespace parkline::declarations
