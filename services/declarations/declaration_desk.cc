@@ -5,6 +5,7 @@
 #include "auth/sha256.h"
 #include "declarations/amount.h"
 #include "declarations/declaration_matcher.h"
+#include "declarations/declaration_metrics.h"
 #include "declarations/declaration_repository.h"
 #include "declarations/document_intake.h"
 #include "declarations/document_rules.h"
@@ -130,6 +131,7 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
   });
   if (!status.ok()) return status;
   if (published && events_committed_) events_committed_();
+  CountDocuments(receipts);
   return receipts;
 }
 
@@ -338,6 +340,7 @@ absl::StatusOr<int> DeclarationDesk::ExpireWaiting(absl::Duration waiting, absl:
   });
   if (!status.ok()) return status;
   if (expired > 0 && events_committed_) events_committed_();
+  CountExpired(expired);
   return expired;
 }
 

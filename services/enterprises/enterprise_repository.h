@@ -1,5 +1,5 @@
 // SQL for the registry's tables: reads and writes API messages inside a caller's transaction.
-// No rules here (enterprise_rules.h) and no events (enterprise_registry.h).
+// No rules here (enterprise_rules.h) and no events (enterprise_desk.h).
 #ifndef PARKLINE_ENTERPRISES_ENTERPRISE_REPOSITORY_H_
 #define PARKLINE_ENTERPRISES_ENTERPRISE_REPOSITORY_H_
 

@@ -1,19 +1,19 @@
 // The gRPC face of the registry: each RPC authorizes (naming the enterprise the request is
-// about, for the row-level rules), calls EnterpriseRegistry and converts the result. No rules
+// about, for the row-level rules), calls EnterpriseDesk and converts the result. No rules
 // live here.
 #ifndef PARKLINE_ENTERPRISES_ENTERPRISE_SERVICE_H_
 #define PARKLINE_ENTERPRISES_ENTERPRISE_SERVICE_H_
 
 #include "auth/authorizer.h"
-#include "enterprises/enterprise_registry.h"
+#include "enterprises/enterprise_desk.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
 
 namespace parkline::enterprises {
 
 class EnterpriseService final : public v1::EnterpriseService::Service {
  public:
-  EnterpriseService(EnterpriseRegistry& registry, const auth::Authorizer& authorizer)
-      : registry_(registry), authorizer_(authorizer) {}
+  EnterpriseService(EnterpriseDesk& desk, const auth::Authorizer& authorizer)
+      : desk_(desk), authorizer_(authorizer) {}
 
   grpc::Status DefineUnit(grpc::ServerContext* ctx, const v1::DefineUnitRequest* request,
                           v1::Unit* response) override;
@@ -39,7 +39,7 @@ class EnterpriseService final : public v1::EnterpriseService::Service {
                             v1::TalentFigures* response) override;
 
  private:
-  EnterpriseRegistry& registry_;
+  EnterpriseDesk& desk_;
   const auth::Authorizer& authorizer_;
 };
 

@@ -1,6 +1,6 @@
 // parkline-enterprises: the park's registry of resident enterprises, units, IP and talent.
 #include "enterprises/access_policy.h"
-#include "enterprises/enterprise_registry.h"
+#include "enterprises/enterprise_desk.h"
 #include "enterprises/enterprise_service.h"
 #include "enterprises/schema.h"
 #include "host/service_host.h"
@@ -17,11 +17,10 @@ int main(int argc, char** argv) {
   definition.build = [](host::HostContext& ctx) -> absl::StatusOr<host::ServiceParts> {
     host::ServiceParts parts;
     events::OutboxRelay* relay = &ctx.relay;
-    auto registry =
-        std::make_shared<enterprises::EnterpriseRegistry>(ctx.db, [relay] { relay->Notify(); });
+    auto desk = std::make_shared<enterprises::EnterpriseDesk>(ctx.db, [relay] { relay->Notify(); });
     parts.grpc_services.push_back(
-        std::make_unique<enterprises::EnterpriseService>(*registry, ctx.authorizer));
-    parts.keep_alive.push_back(registry);
+        std::make_unique<enterprises::EnterpriseService>(*desk, ctx.authorizer));
+    parts.keep_alive.push_back(desk);
     return parts;
   };
   return host::RunService(argc, argv, definition);

@@ -6,10 +6,9 @@
 #include "absl/time/clock.h"
 #include "auth/handler.h"
 #include "auth/resources.h"
+#include "logistics/logistics_metrics.h"
 #include "logistics/status_model.h"
 #include "logistics/waybill_status_message.h"
-#include "prometheus/gauge.h"
-#include "runtime/metrics.h"
 
 namespace parkline::logistics {
 namespace {
@@ -28,29 +27,20 @@ auth::Resource OfShipment(const v1::GetShipmentRequest& request) {
   return r;
 }
 
-prometheus::Gauge& WatchersGauge() {
-  static auto& gauge = prometheus::BuildGauge()
-                           .Name("parkline_logistics_watchers")
-                           .Help("WatchShipment streams open now.")
-                           .Register(runtime::Metrics())
-                           .Add({});
-  return gauge;
-}
-
 }  // namespace
 
 grpc::Status LogisticsService::RegisterShipment(grpc::ServerContext* ctx,
                                                 const v1::RegisterShipmentRequest* request,
                                                 v1::Shipment* response) {
   return PARKLINE_RPC(RegisterShipment, OfCarrier(request->key().carrier_code()),
-                      Deliver(tracker_.Register(*request, absl::Now()), response));
+                      Deliver(desk_.Register(*request, absl::Now()), response));
 }
 
 grpc::Status LogisticsService::ReportTrackingEvents(grpc::ServerContext* ctx,
                                                     const v1::ReportTrackingEventsRequest* request,
                                                     v1::ReportTrackingEventsResponse* response) {
   return PARKLINE_RPC(ReportTrackingEvents, OfCarrier(request->carrier_code()),
-                      Deliver(tracker_.Report(*request, absl::Now()), response));
+                      Deliver(desk_.Report(*request, absl::Now()), response));
 }
 
 grpc::Status LogisticsService::SubmitWaybillStatus(grpc::ServerContext* ctx,
@@ -68,20 +58,20 @@ grpc::Status LogisticsService::SubmitWaybillStatus(grpc::ServerContext* ctx,
   }
   return PARKLINE_RPC(
       SubmitWaybillStatus, resource,
-      batch.ok() ? Deliver(tracker_.Report(*batch, absl::Now()), response) : batch.status());
+      batch.ok() ? Deliver(desk_.Report(*batch, absl::Now()), response) : batch.status());
 }
 
 grpc::Status LogisticsService::GetShipment(grpc::ServerContext* ctx,
                                            const v1::GetShipmentRequest* request,
                                            v1::Shipment* response) {
-  return PARKLINE_RPC(GetShipment, OfShipment(*request), Deliver(tracker_.Get(*request), response));
+  return PARKLINE_RPC(GetShipment, OfShipment(*request), Deliver(desk_.Get(*request), response));
 }
 
 grpc::Status LogisticsService::GetTimeline(grpc::ServerContext* ctx,
                                            const v1::GetShipmentRequest* request,
                                            v1::GetTimelineResponse* response) {
   return PARKLINE_RPC(GetTimeline, OfShipment(*request),
-                      Deliver(tracker_.Timeline(*request), response));
+                      Deliver(desk_.Timeline(*request), response));
 }
 
 grpc::Status LogisticsService::ListShipments(grpc::ServerContext* ctx,
@@ -89,13 +79,13 @@ grpc::Status LogisticsService::ListShipments(grpc::ServerContext* ctx,
                                              v1::ListShipmentsResponse* response) {
   auth::Resource resource = OfCarrier(request->carrier_code());
   if (!request->enterprise_code().empty()) resource.parties.push_back(request->enterprise_code());
-  return PARKLINE_RPC(ListShipments, resource, Deliver(tracker_.List(*request), response));
+  return PARKLINE_RPC(ListShipments, resource, Deliver(desk_.List(*request), response));
 }
 
 grpc::Status LogisticsService::GetCoverageReport(grpc::ServerContext* ctx,
                                                  const v1::CoverageReportRequest* request,
                                                  v1::CoverageReport* response) {
-  return PARKLINE_RPC(GetCoverageReport, kParkWide, Deliver(tracker_.Coverage(*request), response));
+  return PARKLINE_RPC(GetCoverageReport, kParkWide, Deliver(desk_.Coverage(*request), response));
 }
 
 grpc::Status LogisticsService::WatchShipment(
@@ -107,15 +97,15 @@ grpc::Status LogisticsService::WatchShipment(
 absl::Status LogisticsService::Watch(grpc::ServerContext* ctx,
                                      const v1::GetShipmentRequest& request,
                                      grpc::ServerWriter<v1::WatchShipmentResponse>* writer) {
-  WatchHub& hub = tracker_.hub();
+  WatchHub& hub = desk_.hub();
   // Subscribe before the first read, so that nothing stored in between is missed.
   WatchHub::Subscription subscription(hub, ShipmentKeyText(request.key()));
-  WatchersGauge().Increment();
+  WatchOpened();
   struct Decrement {
-    ~Decrement() { WatchersGauge().Decrement(); }
+    ~Decrement() { WatchClosed(); }
   } decrement;
 
-  auto first = tracker_.Timeline(request);
+  auto first = desk_.Timeline(request);
   if (!first.ok()) return first.status();
   // Entries already sent, by seq: storage order is not commit order when writers run side by
   // side, so "seq above the last sent" could skip one that committed late.
@@ -140,7 +130,7 @@ absl::Status LogisticsService::Watch(grpc::ServerContext* ctx,
     }
     if (!notified && absl::Now() < next_poll) continue;
     if (notified) recheck = absl::Milliseconds(50);
-    auto now = tracker_.Since(request, 0);
+    auto now = desk_.Since(request, 0);
     if (!now.ok()) return now.status();
     v1::WatchShipmentResponse next;
     *next.mutable_shipment() = now->shipment();

@@ -1,5 +1,5 @@
-// The gRPC face of the shipment tracker: each RPC names the parties its request is about (for
-// the row-level rules), authorizes, calls ShipmentTracker and converts the result. WatchShipment
+// The gRPC face of the shipment desk: each RPC names the parties its request is about (for
+// the row-level rules), authorizes, calls ShipmentDesk and converts the result. WatchShipment
 // is a server stream on the synchronous server: it sends the timeline, then waits on the watch
 // hub (woken when this process stores entries for the shipment, or every poll interval to see
 // what other replicas stored) and sends what is new, until the shipment reaches its end, the
@@ -9,16 +9,16 @@
 
 #include "absl/time/time.h"
 #include "auth/authorizer.h"
-#include "logistics/shipment_tracker.h"
+#include "logistics/shipment_desk.h"
 #include "parkline/logistics/v1/logistics.grpc.pb.h"
 
 namespace parkline::logistics {
 
 class LogisticsService final : public v1::LogisticsService::Service {
  public:
-  LogisticsService(ShipmentTracker& tracker, const auth::Authorizer& authorizer,
+  LogisticsService(ShipmentDesk& desk, const auth::Authorizer& authorizer,
                    absl::Duration watch_poll = absl::Seconds(1))
-      : tracker_(tracker), authorizer_(authorizer), watch_poll_(watch_poll) {}
+      : desk_(desk), authorizer_(authorizer), watch_poll_(watch_poll) {}
 
   grpc::Status RegisterShipment(grpc::ServerContext* ctx,
                                 const v1::RegisterShipmentRequest* request,
@@ -44,7 +44,7 @@ class LogisticsService final : public v1::LogisticsService::Service {
   absl::Status Watch(grpc::ServerContext* ctx, const v1::GetShipmentRequest& request,
                      grpc::ServerWriter<v1::WatchShipmentResponse>* writer);
 
-  ShipmentTracker& tracker_;
+  ShipmentDesk& desk_;
   const auth::Authorizer& authorizer_;
   absl::Duration watch_poll_;
 };

@@ -5,7 +5,7 @@
 #include "logistics/config.h"
 #include "logistics/logistics_service.h"
 #include "logistics/schema.h"
-#include "logistics/shipment_tracker.h"
+#include "logistics/shipment_desk.h"
 #include "runtime/log.h"
 #include "runtime/ticker.h"
 
@@ -29,31 +29,31 @@ int main(int argc, char** argv) {
     options.stale_after = absl::Hours(config->stale_hours);
     options.limits.max_batch = config->max_batch;
     events::OutboxRelay* relay = &ctx.relay;
-    auto tracker = std::make_shared<logistics::ShipmentTracker>(
+    auto desk = std::make_shared<logistics::ShipmentDesk>(
         ctx.db, *tables, *hub, [relay] { relay->Notify(); }, options);
 
     host::ServiceParts parts;
     parts.grpc_services.push_back(std::make_unique<logistics::LogisticsService>(
-        *tracker, ctx.authorizer, absl::Milliseconds(config->watch_poll_ms)));
+        *desk, ctx.authorizer, absl::Milliseconds(config->watch_poll_ms)));
     // Watches end at SIGTERM rather than holding the drain: clients watch again elsewhere.
     parts.on_stopping.push_back([hub] { hub->Shutdown(); });
 
     // Waybills make shipments; matched declarations complete their order keys; customs
     // milestones join the timelines.
-    logistics::FollowDeclarations(host::AddConsumer(ctx, parts, "waybills"), *tracker);
-    logistics::FollowClearance(host::AddConsumer(ctx, parts, "customs"), *tracker);
+    logistics::FollowDeclarations(host::AddConsumer(ctx, parts, "waybills"), *desk);
+    logistics::FollowClearance(host::AddConsumer(ctx, parts, "customs"), *desk);
 
     // Shipments without news become STALE (checked every minute).
-    auto staleness = std::make_shared<runtime::Ticker>(absl::Minutes(1), [tracker] {
-      auto marked = tracker->MarkStale(absl::Now());
+    auto staleness = std::make_shared<runtime::Ticker>(absl::Minutes(1), [desk] {
+      auto marked = desk->MarkStale(absl::Now());
       if (!marked.ok()) {
         log::Warn("marking stale shipments failed", {{"error", marked.status().ToString()}});
       }
     });
-    // Destroyed in reverse order: the ticker, the tracker, then what the tracker uses.
+    // Destroyed in reverse order: the ticker, the desk, then what the desk uses.
     parts.keep_alive.push_back(tables);
     parts.keep_alive.push_back(hub);
-    parts.keep_alive.push_back(tracker);
+    parts.keep_alive.push_back(desk);
     parts.keep_alive.push_back(staleness);
     return parts;
   };

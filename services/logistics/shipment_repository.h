@@ -1,5 +1,5 @@
 // The logistics tables in SQL (schema.cc), inside a caller's transaction. No rules here: the
-// tracker decides, the repository stores and reads.
+// desk decides, the repository stores and reads.
 #ifndef PARKLINE_LOGISTICS_SHIPMENT_REPOSITORY_H_
 #define PARKLINE_LOGISTICS_SHIPMENT_REPOSITORY_H_
 

@@ -28,7 +28,7 @@ prometheus::ClientMetric Metric(const Labels& labels) {
 
 }  // namespace
 
-std::vector<prometheus::MetricFamily> ToMetricFamilies(const IndicatorQueries::Everything& all) {
+std::vector<prometheus::MetricFamily> ToMetricFamilies(const StatisticsDesk::Everything& all) {
   std::map<std::string, prometheus::MetricFamily> families;
   auto family = [&](const std::string& name, const std::string& help, const std::string& clause,
                     prometheus::MetricType type) -> prometheus::MetricFamily& {
@@ -127,7 +127,7 @@ std::vector<prometheus::MetricFamily> ToMetricFamilies(const IndicatorQueries::E
 }
 
 std::vector<prometheus::MetricFamily> IndicatorMetrics::Collect() const {
-  auto all = queries_.ForMetrics();
+  auto all = desk_.ForMetrics();
   if (!all.ok()) {
     log::Warn("indicators not readable for /metrics",
               {{"error", std::string(all.status().message())}});

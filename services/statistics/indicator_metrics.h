@@ -7,21 +7,21 @@
 #include <vector>
 
 #include "prometheus/collectable.h"
-#include "statistics/indicator_queries.h"
+#include "statistics/statistics_desk.h"
 
 namespace parkline::statistics {
 
 class IndicatorMetrics : public prometheus::Collectable {
  public:
-  explicit IndicatorMetrics(IndicatorQueries& queries) : queries_(queries) {}
+  explicit IndicatorMetrics(StatisticsDesk& desk) : desk_(desk) {}
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
-  IndicatorQueries& queries_;
+  StatisticsDesk& desk_;
 };
 
 // The metric families for a set of figures (exposed for tests).
-std::vector<prometheus::MetricFamily> ToMetricFamilies(const IndicatorQueries::Everything& all);
+std::vector<prometheus::MetricFamily> ToMetricFamilies(const StatisticsDesk::Everything& all);
 
 }  // namespace parkline::statistics
 

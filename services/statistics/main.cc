@@ -7,8 +7,8 @@
 #include "statistics/config.h"
 #include "statistics/event_effects.h"
 #include "statistics/indicator_metrics.h"
-#include "statistics/indicator_queries.h"
 #include "statistics/schema.h"
+#include "statistics/statistics_desk.h"
 #include "statistics/statistics_service.h"
 
 int main(int argc, char** argv) {
@@ -25,11 +25,11 @@ int main(int argc, char** argv) {
     if (!config.ok()) return config.status();
     absl::TimeZone zone = config->zone();
     host::ServiceParts parts;
-    auto queries = std::make_shared<statistics::IndicatorQueries>(ctx.db, zone);
-    auto metrics = std::make_shared<statistics::IndicatorMetrics>(*queries);
+    auto desk = std::make_shared<statistics::StatisticsDesk>(ctx.db, zone);
+    auto metrics = std::make_shared<statistics::IndicatorMetrics>(*desk);
     runtime::AddCollectable(metrics);
     parts.grpc_services.push_back(
-        std::make_unique<statistics::StatisticsService>(*queries, ctx.authorizer));
+        std::make_unique<statistics::StatisticsService>(*desk, ctx.authorizer));
 
     // Every domain's topic: OnBatch subscribes to the topic of each type the aggregator handles.
     auto aggregator = std::make_shared<statistics::Aggregator>(zone);
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
               return aggregator->Apply(tx, batch);
             },
             config->max_batch);
-    parts.keep_alive.push_back(queries);
+    parts.keep_alive.push_back(desk);
     parts.keep_alive.push_back(metrics);
     parts.keep_alive.push_back(aggregator);
     return parts;

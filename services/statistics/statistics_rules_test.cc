@@ -274,7 +274,7 @@ TEST(PeriodsTest, BucketsAndBadPeriodsNameTheField) {
 }
 
 TEST(MetricsTest, HistogramsAreCumulativeAndCountersCarryTheirClause) {
-  IndicatorQueries::Everything all;
+  StatisticsDesk::Everything all;
   all.all_time = {{{"clearance_release_seconds_bucket", "direction=import,le=60,mode=9610"}, 2},
                   {{"clearance_release_seconds_bucket", "direction=import,le=3600,mode=9610"}, 3},
                   {{"clearance_release_seconds_bucket", "direction=import,le=+Inf,mode=9610"}, 1},

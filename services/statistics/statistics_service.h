@@ -1,17 +1,17 @@
-// The gRPC face of the statistics: authorize, ask IndicatorQueries, return. No rules here.
+// The gRPC face of the statistics: authorize, ask StatisticsDesk, return. No rules here.
 #ifndef PARKLINE_STATISTICS_STATISTICS_SERVICE_H_
 #define PARKLINE_STATISTICS_STATISTICS_SERVICE_H_
 
 #include "auth/authorizer.h"
 #include "parkline/statistics/v1/statistics.grpc.pb.h"
-#include "statistics/indicator_queries.h"
+#include "statistics/statistics_desk.h"
 
 namespace parkline::statistics {
 
 class StatisticsService final : public v1::StatisticsService::Service {
  public:
-  StatisticsService(IndicatorQueries& queries, const auth::Authorizer& authorizer)
-      : queries_(queries), authorizer_(authorizer) {}
+  StatisticsService(StatisticsDesk& desk, const auth::Authorizer& authorizer)
+      : desk_(desk), authorizer_(authorizer) {}
 
   grpc::Status GetOverview(grpc::ServerContext* ctx, const v1::GetOverviewRequest* request,
                            v1::Overview* response) override;
@@ -31,7 +31,7 @@ class StatisticsService final : public v1::StatisticsService::Service {
                                v1::ServiceScore* response) override;
 
  private:
-  IndicatorQueries& queries_;
+  StatisticsDesk& desk_;
   const auth::Authorizer& authorizer_;
 };
 

@@ -170,6 +170,18 @@ TEST_F(DeclarationsE2eTest, ShuffledDocumentsWithResendsMakeExactlyOneDeclaratio
   EXPECT_GE(transactions, 1);
   EXPECT_LE(transactions, requests);
   EXPECT_EQ(value("parkline_group_commit_seconds_count"), transactions);
+  // And what became of them: each order's three documents accepted once, every resend a
+  // duplicate.
+  double duplicates = 0;
+  for (const std::string kind : {"order", "payment", "waybill"}) {
+    auto documents = [&](const std::string& outcome) {
+      return value("parkline_declarations_documents_total{kind=\"" + kind + "\",outcome=\"" +
+                   outcome + "\"}");
+    };
+    EXPECT_EQ(documents("accepted"), kOrders) << kind;
+    duplicates += std::max(0.0, documents("duplicate"));
+  }
+  EXPECT_EQ(duplicates, static_cast<double>(sends.size()) - 3 * kOrders);
 
   declarations_->process().Signal(SIGTERM);
   EXPECT_EQ(declarations_->process().Wait(absl::Seconds(5)), 0);

@@ -12,7 +12,7 @@
 #include "auth/credentials.h"
 #include "auth/grpc_authorizer.h"
 #include "enterprises/access_policy.h"
-#include "enterprises/enterprise_registry.h"
+#include "enterprises/enterprise_desk.h"
 #include "enterprises/enterprise_service.h"
 #include "enterprises/schema.h"
 #include "events/schema.h"
@@ -148,19 +148,18 @@ class EnterpriseAccessTest : public ::testing::Test {
     auto db = testing::OpenServiceDatabase("sqlite://" + dir_.path() + "/e.db", ApplySchema);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    registry_ = std::make_unique<EnterpriseRegistry>(*db_, nullptr);
+    desk_ = std::make_unique<EnterpriseDesk>(*db_, nullptr);
     for (const char* uscc : {kOwn, kOther}) {
       v1::Enterprise e;
       e.set_uscc(uscc);
       e.set_name(std::string("Resident ") + uscc);
       e.add_roles(v1::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE);
       *e.mutable_move_in_date() = Day();
-      ASSERT_TRUE(registry_->Admit(e).ok());
+      ASSERT_TRUE(desk_->Admit(e).ok());
     }
     auto server = testing::PolicyServer::Start(
-        dir_.path(), AccessPolicy(), kOwn, "", "SF", [&](const auth::Authorizer& a) {
-          return std::make_unique<EnterpriseService>(*registry_, a);
-        });
+        dir_.path(), AccessPolicy(), kOwn, "", "SF",
+        [&](const auth::Authorizer& a) { return std::make_unique<EnterpriseService>(*desk_, a); });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     stub_ = v1::EnterpriseService::NewStub(server_->channel());
@@ -181,7 +180,7 @@ class EnterpriseAccessTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<store::Database> db_;
-  std::unique_ptr<EnterpriseRegistry> registry_;
+  std::unique_ptr<EnterpriseDesk> desk_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
 };

@@ -133,12 +133,10 @@ class LogisticsAccessTest : public ::testing::Test {
     auto mapping = StatusMapping::Load("");
     ASSERT_TRUE(mapping.ok());
     mapping_ = std::make_unique<StatusMapping>(std::move(*mapping));
-    tracker_ = std::make_unique<ShipmentTracker>(*db_, *mapping_, hub_, nullptr);
-    auto server =
-        testing::PolicyServer::Start(dir_.path(), AccessPolicy(), "91350100M000100Y43", kOwn, kOwn,
-                                     [&](const auth::Authorizer& a) {
-                                       return std::make_unique<LogisticsService>(*tracker_, a);
-                                     });
+    desk_ = std::make_unique<ShipmentDesk>(*db_, *mapping_, hub_, nullptr);
+    auto server = testing::PolicyServer::Start(
+        dir_.path(), AccessPolicy(), "91350100M000100Y43", kOwn, kOwn,
+        [&](const auth::Authorizer& a) { return std::make_unique<LogisticsService>(*desk_, a); });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     stub_ = v1::LogisticsService::NewStub(server_->channel());
@@ -150,7 +148,7 @@ class LogisticsAccessTest : public ::testing::Test {
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<StatusMapping> mapping_;
   WatchHub hub_;
-  std::unique_ptr<ShipmentTracker> tracker_;
+  std::unique_ptr<ShipmentDesk> desk_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
 };
@@ -176,7 +174,7 @@ TEST_F(LogisticsAccessTest, NoCredentialsAreUnauthenticatedOnEveryRpc) {
 TEST_F(LogisticsAccessTest, WaybillStatusBareOrInADxpMsgAndWhatIsWrongWithIt) {
   v1::RegisterShipmentRequest shipment;
   *shipment.mutable_key() = ShipmentOf(kOwn).key();
-  ASSERT_TRUE(tracker_->Register(shipment, absl::Now()).ok());
+  ASSERT_TRUE(desk_->Register(shipment, absl::Now()).ok());
   const std::string ceb513 = absl::StrCat(
       R"(<ceb:CEB513Message guid="G" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb">)",
       "<ceb:LogisticsStatus><ceb:logisticsCode>", kOwn,

@@ -20,7 +20,7 @@
 #include "logistics/customs_milestones.h"
 #include "logistics/logistics_service.h"
 #include "logistics/schema.h"
-#include "logistics/shipment_tracker.h"
+#include "logistics/shipment_desk.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "runtime/server.h"
@@ -55,7 +55,7 @@ class LogisticsConsumersTest : public testing::BackendTest<ApplySchema> {
     auto mapping = StatusMapping::Load("");
     ASSERT_TRUE(mapping.ok());
     mapping_ = std::make_unique<StatusMapping>(std::move(*mapping));
-    tracker_ = std::make_unique<ShipmentTracker>(*db_, *mapping_, hub_, nullptr);
+    desk_ = std::make_unique<ShipmentDesk>(*db_, *mapping_, hub_, nullptr);
     // The services' topics, under a prefix of this test's own.
     prefix_ = testing::UniqueTopic("logistics") + ".";
     declarations_topic_ = prefix_ + "parkline.declarations.v1";
@@ -81,11 +81,11 @@ class LogisticsConsumersTest : public testing::BackendTest<ApplySchema> {
     d.topic_prefix = prefix_;
     d.deadletter_topic = deadletter_;
     auto declarations = std::make_unique<events::EventConsumer>(*db_, d);
-    FollowDeclarations(*declarations, *tracker_);
+    FollowDeclarations(*declarations, *desk_);
     events::ConsumerOptions c = d;
     c.group_id = group + "-customs";
     auto clearance = std::make_unique<events::EventConsumer>(*db_, c);
-    FollowClearance(*clearance, *tracker_);
+    FollowClearance(*clearance, *desk_);
     for (auto* consumer : {declarations.get(), clearance.get()})
       ASSERT_TRUE(consumer->Start().ok());
     consumers_.push_back(std::move(declarations));
@@ -132,7 +132,7 @@ class LogisticsConsumersTest : public testing::BackendTest<ApplySchema> {
     v1::GetShipmentRequest r;
     r.mutable_key()->set_carrier_code("3301960004");
     r.mutable_key()->set_waybill_no(waybill);
-    auto t = tracker_->Timeline(r);
+    auto t = desk_->Timeline(r);
     return t.ok() ? *t : v1::GetTimelineResponse();
   }
 
@@ -149,7 +149,7 @@ class LogisticsConsumersTest : public testing::BackendTest<ApplySchema> {
 
   std::unique_ptr<StatusMapping> mapping_;
   WatchHub hub_;
-  std::unique_ptr<ShipmentTracker> tracker_;
+  std::unique_ptr<ShipmentDesk> desk_;
   std::string prefix_, declarations_topic_, clearance_topic_, deadletter_;
   std::unique_ptr<events::KafkaProducer> producer_;
   std::vector<std::unique_ptr<events::EventConsumer>> consumers_;
@@ -184,7 +184,7 @@ TEST_P(LogisticsConsumersTest, WaybillsAndCustomsMilestonesArriveOnceThroughKafk
 class LogisticsWatchTest : public LogisticsConsumersTest {
  protected:
   void StartServer(absl::Duration poll = absl::Milliseconds(200)) {
-    service_ = std::make_unique<LogisticsService>(*tracker_, authorizer_, poll);
+    service_ = std::make_unique<LogisticsService>(*desk_, authorizer_, poll);
     runtime::ServerOptions options;
     options.address = "127.0.0.1:0";
     options.drain = absl::Seconds(10);
@@ -200,7 +200,7 @@ class LogisticsWatchTest : public LogisticsConsumersTest {
     r.mutable_key()->set_carrier_code("3301960004");
     r.mutable_key()->set_waybill_no(waybill);
     r.set_order_key("3301960001/ORD-" + waybill);
-    ASSERT_TRUE(tracker_->Register(r, absl::Now() - absl::Hours(30)).ok());
+    ASSERT_TRUE(desk_->Register(r, absl::Now() - absl::Hours(30)).ok());
   }
 
   void Report(const std::string& waybill, const std::string& code, absl::Duration ago) {
@@ -210,7 +210,7 @@ class LogisticsWatchTest : public LogisticsConsumersTest {
     e->set_waybill_no(waybill);
     e->set_event_code(code);
     *e->mutable_event_time() = Stamp(absl::Now() - ago);
-    auto stored = tracker_->Report(r, absl::Now());
+    auto stored = desk_->Report(r, absl::Now());
     ASSERT_TRUE(stored.ok()) << stored.status();
   }
 
@@ -354,9 +354,9 @@ TEST_P(LogisticsWatchTest, EntriesStoredByAnotherReplicaArriveByPolling) {
   Register("WF0002");
   auto w = Watch("WF0002");
   ASSERT_TRUE(w->WaitUntil([&] { return !w->messages.empty(); }, absl::Seconds(10)));
-  // Another replica: its own tracker and hub on the same database; ours is never woken.
+  // Another replica: its own desk and hub on the same database; ours is never woken.
   WatchHub other_hub;
-  ShipmentTracker other(*db_, *mapping_, other_hub, nullptr);
+  ShipmentDesk other(*db_, *mapping_, other_hub, nullptr);
   v1::ReportTrackingEventsRequest r;
   r.set_carrier_code("3301960004");
   v1::TrackingEvent* e = r.add_events();

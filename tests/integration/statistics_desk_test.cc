@@ -1,6 +1,8 @@
 // The statistics' store and queries on both backends (SQLite, PostgreSQL): events applied by the
 // aggregator in batches, then every query's answer checked against numbers counted by hand; and
 // every RPC of the service against every role.
+#include "statistics/statistics_desk.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -17,7 +19,6 @@
 #include "runtime/server.h"
 #include "statistics/access_policy.h"
 #include "statistics/aggregator.h"
-#include "statistics/indicator_queries.h"
 #include "statistics/schema.h"
 #include "statistics/statistics_service.h"
 #include "tests/support/access_matrix.h"
@@ -84,12 +85,12 @@ events::Envelope Unit(const std::string& id, const std::string& area) {
   return events::NewEvent("parkline.enterprises.v1", "/t", id, m, Noon(1, 1));
 }
 
-class StatisticsQueriesTest : public testing::BackendTest<ApplySchema> {
+class StatisticsDeskTest : public testing::BackendTest<ApplySchema> {
  protected:
   void SetUp() override {
     BackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    queries_ = std::make_unique<IndicatorQueries>(*db_, Shanghai(), [] { return Noon(3, 15); });
+    desk_ = std::make_unique<StatisticsDesk>(*db_, Shanghai(), [] { return Noon(3, 15); });
   }
 
   void Apply(const std::vector<events::Envelope>& batch) {
@@ -100,10 +101,10 @@ class StatisticsQueriesTest : public testing::BackendTest<ApplySchema> {
         db_->Transact([&](store::Transaction& tx) { return aggregator.Apply(tx, views); }).ok());
   }
 
-  std::unique_ptr<IndicatorQueries> queries_;
+  std::unique_ptr<StatisticsDesk> desk_;
 };
 
-TEST_P(StatisticsQueriesTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
+TEST_P(StatisticsDeskTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
   Apply({Unit("U-1", "300.00"), Unit("U-2", "100.50"),
          Admitted("USCC-A", "CODE-A", ent::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE, "U-1", Noon(1, 5)),
          Admitted("USCC-B", "CODE-B", ent::ENTERPRISE_ROLE_ECOMMERCE_PLATFORM, "", Noon(2, 5))});
@@ -119,7 +120,7 @@ TEST_P(StatisticsQueriesTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
   *request.mutable_period() = Period(2, 27, 3, 15);
   request.set_granularity(v1::GRANULARITY_MONTH);
   (*request.mutable_label_filter())["mode"] = "9610";
-  auto series = queries_->TimeSeries(request);
+  auto series = desk_->TimeSeries(request);
   ASSERT_TRUE(series.ok()) << series.status();
   ASSERT_EQ(series->series_size(), 1);
   ASSERT_EQ(series->series(0).points_size(), 2);
@@ -132,13 +133,13 @@ TEST_P(StatisticsQueriesTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
   v1::GetTimeSeriesRequest rate_request = request;
   rate_request.set_indicator("declaration_match_rate");
   rate_request.clear_label_filter();
-  auto rate = queries_->TimeSeries(rate_request);
+  auto rate = desk_->TimeSeries(rate_request);
   ASSERT_TRUE(rate.ok()) << rate.status();
   ASSERT_EQ(rate->series_size(), 1);
   EXPECT_EQ(rate->series(0).points(0).value(), "1.0000");
   EXPECT_EQ(rate->series(0).total(), "1.0000");
 
-  auto overview = queries_->Overview();
+  auto overview = desk_->Overview();
   ASSERT_TRUE(overview.ok()) << overview.status();
   std::map<std::string, std::string> month;
   for (const auto& totals : overview->totals()) {
@@ -159,7 +160,7 @@ TEST_P(StatisticsQueriesTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
 
   v1::ListTopEnterprisesRequest top_request;
   *top_request.mutable_period() = Period(1, 1, 3, 31);
-  auto top = queries_->TopEnterprises(top_request);
+  auto top = desk_->TopEnterprises(top_request);
   ASSERT_TRUE(top.ok()) << top.status();
   ASSERT_EQ(top->enterprises_size(), 2);
   EXPECT_EQ(top->enterprises(0).uscc(), "USCC-A");
@@ -169,7 +170,7 @@ TEST_P(StatisticsQueriesTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
 
   v1::ExportPeriodRequest export_request;
   *export_request.mutable_period() = Period(3, 1, 3, 1);
-  auto csv = queries_->Export(export_request);
+  auto csv = desk_->Export(export_request);
   ASSERT_TRUE(csv.ok()) << csv.status();
   EXPECT_EQ(csv->content(),
             "day,indicator,labels,value,unit,clause\n"
@@ -182,7 +183,7 @@ TEST_P(StatisticsQueriesTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
 
 // Migration 3: on PostgreSQL the counters leave room on their pages for updates in place and
 // compare their keys byte by byte, as SQLite does; on SQLite it changes nothing but is recorded.
-TEST_P(StatisticsQueriesTest, CountersAreUpdatedInPlaceAndTheirKeysCompareByteByByte) {
+TEST_P(StatisticsDeskTest, CountersAreUpdatedInPlaceAndTheirKeysCompareByteByByte) {
   std::vector<std::string> facts;
   ASSERT_TRUE(db_->Read([&](store::Transaction& tx) -> absl::Status {
                    auto version = tx.Query(
@@ -221,7 +222,7 @@ TEST_P(StatisticsQueriesTest, CountersAreUpdatedInPlaceAndTheirKeysCompareByteBy
 
 // Shipments by current status: each shipment counts once, under its latest status, across
 // batches and within one.
-TEST_P(StatisticsQueriesTest, ShipmentsAreCountedOnceUnderTheirCurrentStatus) {
+TEST_P(StatisticsDeskTest, ShipmentsAreCountedOnceUnderTheirCurrentStatus) {
   namespace lv1 = parkline::logistics::v1;
   auto created = [](const std::string& waybill) {
     lv1::ShipmentCreated m;
@@ -240,7 +241,7 @@ TEST_P(StatisticsQueriesTest, ShipmentsAreCountedOnceUnderTheirCurrentStatus) {
       {created("W1"), created("W2"), created("W3"), moved("W1", lv1::SHIPMENT_STATUS_IN_TRANSIT)});
   Apply({moved("W1", lv1::SHIPMENT_STATUS_DELIVERED), moved("W2", lv1::SHIPMENT_STATUS_IN_TRANSIT),
          moved("W2", lv1::SHIPMENT_STATUS_IN_TRANSIT)});
-  auto overview = queries_->Overview();
+  auto overview = desk_->Overview();
   ASSERT_TRUE(overview.ok()) << overview.status();
   std::map<std::string, std::string> by_status;
   for (const auto& v : overview->current()) {
@@ -250,28 +251,28 @@ TEST_P(StatisticsQueriesTest, ShipmentsAreCountedOnceUnderTheirCurrentStatus) {
                            {"delivered", "1"}, {"in_transit", "1"}, {"info_received", "1"}}));
 }
 
-TEST_P(StatisticsQueriesTest, BadQueriesNameTheFieldAndTheRule) {
+TEST_P(StatisticsDeskTest, BadQueriesNameTheFieldAndTheRule) {
   v1::GetTimeSeriesRequest request;
   request.set_indicator("no_such_thing");
-  EXPECT_EQ(queries_->TimeSeries(request).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(desk_->TimeSeries(request).status().code(), absl::StatusCode::kInvalidArgument);
   request.set_indicator("occupancy_ratio");
-  auto gauge = queries_->TimeSeries(request);
+  auto gauge = desk_->TimeSeries(request);
   EXPECT_EQ(gauge.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(gauge.status().message().find("current value"), absl::string_view::npos);
   request.set_indicator("declarations_matched");
   *request.mutable_period() = Period(3, 2, 3, 1);
-  auto backwards = queries_->TimeSeries(request);
+  auto backwards = desk_->TimeSeries(request);
   EXPECT_NE(backwards.status().message().find("period: from 2026-03-02 is after"),
             absl::string_view::npos);
   v1::GetEnterpriseFiguresRequest figures;
   figures.set_uscc("NOBODY");
-  EXPECT_EQ(queries_->EnterpriseFigures(figures).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(desk_->EnterpriseFigures(figures).status().code(), absl::StatusCode::kNotFound);
   v1::ExportPeriodRequest no_period;
-  EXPECT_NE(queries_->Export(no_period).status().message().find("period: required"),
+  EXPECT_NE(desk_->Export(no_period).status().message().find("period: required"),
             absl::string_view::npos);
 }
 
-PARKLINE_BACKEND_TESTS(StatisticsQueriesTest);
+PARKLINE_BACKEND_TESTS(StatisticsDeskTest);
 
 // --- who may call what ----------------------------------------------------------------------
 
@@ -344,11 +345,10 @@ class StatisticsAccessTest : public ::testing::Test {
     auto db = testing::OpenServiceDatabase("sqlite://" + dir_.path() + "/s.db", ApplySchema);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    queries_ = std::make_unique<IndicatorQueries>(*db_, Shanghai());
+    desk_ = std::make_unique<StatisticsDesk>(*db_, Shanghai());
     auto server = testing::PolicyServer::Start(
-        dir_.path(), AccessPolicy(), kOwn, "", "SF", [&](const auth::Authorizer& a) {
-          return std::make_unique<StatisticsService>(*queries_, a);
-        });
+        dir_.path(), AccessPolicy(), kOwn, "", "SF",
+        [&](const auth::Authorizer& a) { return std::make_unique<StatisticsService>(*desk_, a); });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     stub_ = v1::StatisticsService::NewStub(server_->channel());
@@ -358,7 +358,7 @@ class StatisticsAccessTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<store::Database> db_;
-  std::unique_ptr<IndicatorQueries> queries_;
+  std::unique_ptr<StatisticsDesk> desk_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
 };

@@ -1,4 +1,4 @@
-#include "enterprises/enterprise_registry.h"
+#include "enterprises/enterprise_desk.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -49,7 +49,7 @@ absl::Status CheckAgainstRegistry(EnterpriseRepository& repo, const v1::Enterpri
 
 }  // namespace
 
-EnterpriseRegistry::EnterpriseRegistry(store::Database& db, std::function<void()> events_committed)
+EnterpriseDesk::EnterpriseDesk(store::Database& db, std::function<void()> events_committed)
     : db_(db), events_committed_(std::move(events_committed)) {}
 
 absl::Status EventSink::Publish(absl::string_view subject, const google::protobuf::Message& event) {
@@ -58,7 +58,7 @@ absl::Status EventSink::Publish(absl::string_view subject, const google::protobu
                                 events::NewEvent(kTopic, kSource, subject, event, absl::Now()));
 }
 
-absl::Status EnterpriseRegistry::Write(
+absl::Status EnterpriseDesk::Write(
     const std::function<absl::Status(store::Transaction&, EventSink&)>& fn) {
   bool appended = false;
   absl::Status status = db_.Transact([&](store::Transaction& tx) {
@@ -71,7 +71,7 @@ absl::Status EnterpriseRegistry::Write(
   return status;
 }
 
-absl::StatusOr<v1::Unit> EnterpriseRegistry::DefineUnit(const v1::Unit& requested) {
+absl::StatusOr<v1::Unit> EnterpriseDesk::DefineUnit(const v1::Unit& requested) {
   errors::Violations v;
   CheckUnit(requested, "unit", v);
   if (!v.empty()) return v.ToStatus();
@@ -98,7 +98,7 @@ absl::StatusOr<v1::Unit> EnterpriseRegistry::DefineUnit(const v1::Unit& requeste
   return result;
 }
 
-absl::StatusOr<v1::ListUnitsResponse> EnterpriseRegistry::ListUnits(
+absl::StatusOr<v1::ListUnitsResponse> EnterpriseDesk::ListUnits(
     const v1::ListUnitsRequest& request) {
   errors::Violations v;
   paging::Page page = paging::ReadPage(request.page(), v);
@@ -121,7 +121,7 @@ absl::StatusOr<v1::ListUnitsResponse> EnterpriseRegistry::ListUnits(
   return response;
 }
 
-absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Admit(const v1::Enterprise& requested) {
+absl::StatusOr<v1::Enterprise> EnterpriseDesk::Admit(const v1::Enterprise& requested) {
   errors::Violations v;
   CheckEnterprise(requested, "enterprise", v);
   if (!v.empty()) return v.ToStatus();
@@ -157,8 +157,7 @@ absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Admit(const v1::Enterprise& r
   return result;
 }
 
-absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Update(
-    const v1::UpdateEnterpriseRequest& request) {
+absl::StatusOr<v1::Enterprise> EnterpriseDesk::Update(const v1::UpdateEnterpriseRequest& request) {
   errors::Violations v;
   CheckUscc(request.enterprise().uscc(), "enterprise.uscc", v);
   CheckUpdateMask(request.update_mask(), v);
@@ -194,8 +193,7 @@ absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Update(
   return result;
 }
 
-absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Depart(
-    const v1::DepartEnterpriseRequest& request) {
+absl::StatusOr<v1::Enterprise> EnterpriseDesk::Depart(const v1::DepartEnterpriseRequest& request) {
   errors::Violations v;
   CheckUscc(request.uscc(), "uscc", v);
   CheckDate(request.move_out_date(), "move_out_date", true, v);
@@ -239,7 +237,7 @@ absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Depart(
   return result;
 }
 
-absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Get(const std::string& uscc) {
+absl::StatusOr<v1::Enterprise> EnterpriseDesk::Get(const std::string& uscc) {
   errors::Violations v;
   CheckUscc(uscc, "uscc", v);
   if (!v.empty()) return v.ToStatus();
@@ -255,7 +253,7 @@ absl::StatusOr<v1::Enterprise> EnterpriseRegistry::Get(const std::string& uscc) 
   return *found;
 }
 
-absl::StatusOr<v1::ListEnterprisesResponse> EnterpriseRegistry::List(
+absl::StatusOr<v1::ListEnterprisesResponse> EnterpriseDesk::List(
     const v1::ListEnterprisesRequest& request) {
   errors::Violations v;
   if (!v1::EnterpriseRole_IsValid(request.role())) v.Add("role", "ENUM", "unknown role");
@@ -278,7 +276,7 @@ absl::StatusOr<v1::ListEnterprisesResponse> EnterpriseRegistry::List(
   return response;
 }
 
-absl::StatusOr<v1::IpAsset> EnterpriseRegistry::RecordIpAsset(const v1::IpAsset& asset) {
+absl::StatusOr<v1::IpAsset> EnterpriseDesk::RecordIpAsset(const v1::IpAsset& asset) {
   errors::Violations v;
   CheckIpAsset(asset, "asset", v);
   if (!v.empty()) return v.ToStatus();
@@ -308,7 +306,7 @@ absl::StatusOr<v1::IpAsset> EnterpriseRegistry::RecordIpAsset(const v1::IpAsset&
   return asset;
 }
 
-absl::StatusOr<v1::ListIpAssetsResponse> EnterpriseRegistry::ListIpAssets(const std::string& uscc) {
+absl::StatusOr<v1::ListIpAssetsResponse> EnterpriseDesk::ListIpAssets(const std::string& uscc) {
   errors::Violations v;
   CheckUscc(uscc, "uscc", v);
   if (!v.empty()) return v.ToStatus();
@@ -328,8 +326,7 @@ absl::StatusOr<v1::ListIpAssetsResponse> EnterpriseRegistry::ListIpAssets(const 
   return response;
 }
 
-absl::StatusOr<v1::TalentFigures> EnterpriseRegistry::RecordTalent(
-    const v1::TalentFigures& talent) {
+absl::StatusOr<v1::TalentFigures> EnterpriseDesk::RecordTalent(const v1::TalentFigures& talent) {
   errors::Violations v;
   CheckTalent(talent, "talent", v);
   if (!v.empty()) return v.ToStatus();

@@ -1,8 +1,10 @@
-// The shipment tracker against a real database, on every backend: shipments from waybills and
+// The shipment desk against a real database, on every backend: shipments from waybills and
 // registrations, batches stored all or nothing, the same event stored once, late events in their
 // place by event time, the status forward-only, customs milestones on the same timeline (also
 // when they come before the shipment), staleness, the coverage report, paging, the official
 // CEB513 sample, and every effect with its event in the outbox.
+#include "logistics/shipment_desk.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -17,7 +19,6 @@
 #include "events/schema.h"
 #include "google/protobuf/util/time_util.h"
 #include "logistics/schema.h"
-#include "logistics/shipment_tracker.h"
 #include "logistics/waybill_status_message.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
@@ -64,7 +65,7 @@ v1::ReportTrackingEventsRequest Batch(std::vector<v1::TrackingEvent> events,
   return r;
 }
 
-class LogisticsTrackerTest : public testing::BackendTest<ApplySchema> {
+class ShipmentDeskTest : public testing::BackendTest<ApplySchema> {
  protected:
   void SetUp() override {
     BackendTest::SetUp();
@@ -74,7 +75,7 @@ class LogisticsTrackerTest : public testing::BackendTest<ApplySchema> {
     mapping_ = std::make_unique<StatusMapping>(std::move(*mapping));
     TrackerOptions options;
     options.stale_after = absl::Hours(72);
-    tracker_ = std::make_unique<ShipmentTracker>(
+    desk_ = std::make_unique<ShipmentDesk>(
         *db_, *mapping_, hub_, [this] { ++notified_; }, options);
   }
 
@@ -85,7 +86,7 @@ class LogisticsTrackerTest : public testing::BackendTest<ApplySchema> {
     r.set_order_key(order_key);
     r.set_direction(dv1::DIRECTION_IMPORT);
     r.set_business_mode("9610");
-    auto s = tracker_->Register(r, at);
+    auto s = desk_->Register(r, at);
     EXPECT_TRUE(s.ok()) << s.status();
     return s.ok() ? *s : v1::Shipment();
   }
@@ -93,7 +94,7 @@ class LogisticsTrackerTest : public testing::BackendTest<ApplySchema> {
   v1::Shipment Get(const std::string& waybill) {
     v1::GetShipmentRequest r;
     *r.mutable_key() = Key(waybill);
-    auto s = tracker_->Get(r);
+    auto s = desk_->Get(r);
     EXPECT_TRUE(s.ok()) << s.status();
     return s.ok() ? *s : v1::Shipment();
   }
@@ -101,7 +102,7 @@ class LogisticsTrackerTest : public testing::BackendTest<ApplySchema> {
   std::vector<v1::TimelineEntry> Timeline(const std::string& waybill) {
     v1::GetShipmentRequest r;
     *r.mutable_key() = Key(waybill);
-    auto t = tracker_->Timeline(r);
+    auto t = desk_->Timeline(r);
     EXPECT_TRUE(t.ok()) << t.status();
     if (!t.ok()) return {};
     return {t->entries().begin(), t->entries().end()};
@@ -131,28 +132,28 @@ class LogisticsTrackerTest : public testing::BackendTest<ApplySchema> {
   // is the event's time.
   absl::Status Apply(const dv1::DocumentReceived& m, absl::Time at = kNow) {
     return db_->Transact(
-        [&](store::Transaction& tx) { return tracker_->ApplyDocumentReceived(tx, m, at); });
+        [&](store::Transaction& tx) { return desk_->ApplyDocumentReceived(tx, m, at); });
   }
   absl::Status Apply(const dv1::DeclarationMatched& m, absl::Time at = kNow) {
     return db_->Transact(
-        [&](store::Transaction& tx) { return tracker_->ApplyDeclarationMatched(tx, m, at); });
+        [&](store::Transaction& tx) { return desk_->ApplyDeclarationMatched(tx, m, at); });
   }
   // A clearance event.
   template <typename M>
   absl::Status Apply(const M& m) {
     return db_->Transact(
-        [&](store::Transaction& tx) { return tracker_->ApplyMilestone(tx, MilestoneOf(m)); });
+        [&](store::Transaction& tx) { return desk_->ApplyMilestone(tx, MilestoneOf(m)); });
   }
 
   std::unique_ptr<StatusMapping> mapping_;
   WatchHub hub_;
-  std::unique_ptr<ShipmentTracker> tracker_;
+  std::unique_ptr<ShipmentDesk> desk_;
   int notified_ = 0;
 };
 
-PARKLINE_BACKEND_TESTS(LogisticsTrackerTest);
+PARKLINE_BACKEND_TESTS(ShipmentDeskTest);
 
-TEST_P(LogisticsTrackerTest, RegistrationIsIdempotentAndOtherDataIsAlreadyExists) {
+TEST_P(ShipmentDeskTest, RegistrationIsIdempotentAndOtherDataIsAlreadyExists) {
   v1::Shipment s = Register("SF0001", "3301960001/ORD-1");
   EXPECT_EQ(s.status(), v1::SHIPMENT_STATUS_UNSPECIFIED);
   EXPECT_EQ(Register("SF0001", "3301960001/ORD-1").key().waybill_no(), "SF0001");
@@ -160,24 +161,24 @@ TEST_P(LogisticsTrackerTest, RegistrationIsIdempotentAndOtherDataIsAlreadyExists
   v1::RegisterShipmentRequest other;
   *other.mutable_key() = Key("SF0001");
   other.set_order_key("3301960001/ORD-2");
-  EXPECT_EQ(tracker_->Register(other, kNow).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(desk_->Register(other, kNow).status().code(), absl::StatusCode::kAlreadyExists);
   v1::RegisterShipmentRequest bad;
   bad.mutable_key()->set_waybill_no(std::string(61, 'x'));
   bad.set_order_key("no-slash");
   bad.set_business_mode("1234");
-  auto refused = tracker_->Register(bad, kNow);
+  auto refused = desk_->Register(bad, kNow);
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(errors::ViolationsOf(refused.status()).size(), 4u) << refused.status();
 }
 
-TEST_P(LogisticsTrackerTest, AJourneyToDeliveryPublishesItsEvents) {
+TEST_P(ShipmentDeskTest, AJourneyToDeliveryPublishesItsEvents) {
   Register("SF0002", "3301960001/ORD-2");
-  auto r = tracker_->Report(Batch({Event("SF0002", "揽收", kNow - absl::Hours(40)),
-                                   Event("SF0002", "在途", kNow - absl::Hours(30)),
-                                   Event("SF0002", "已清关", kNow - absl::Hours(20)),
-                                   Event("SF0002", "派件", kNow - absl::Hours(3)),
-                                   Event("SF0002", "签收", kNow - absl::Hours(1), "Shanghai")}),
-                            kNow);
+  auto r = desk_->Report(Batch({Event("SF0002", "揽收", kNow - absl::Hours(40)),
+                                Event("SF0002", "在途", kNow - absl::Hours(30)),
+                                Event("SF0002", "已清关", kNow - absl::Hours(20)),
+                                Event("SF0002", "派件", kNow - absl::Hours(3)),
+                                Event("SF0002", "签收", kNow - absl::Hours(1), "Shanghai")}),
+                         kNow);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->stored(), 5);
   EXPECT_EQ(r->duplicates(), 0);
@@ -207,9 +208,9 @@ TEST_P(LogisticsTrackerTest, AJourneyToDeliveryPublishesItsEvents) {
   }
 }
 
-TEST_P(LogisticsTrackerTest, TheSameEventTwiceIsStoredOnceAndLateEventsTakeTheirPlace) {
+TEST_P(ShipmentDeskTest, TheSameEventTwiceIsStoredOnceAndLateEventsTakeTheirPlace) {
   Register("SF0003");
-  ASSERT_TRUE(tracker_
+  ASSERT_TRUE(desk_
                   ->Report(Batch({Event("SF0003", "EMA", kNow - absl::Hours(30)),
                                   Event("SF0003", "EDG", kNow - absl::Hours(2))}),
                            kNow)
@@ -218,9 +219,9 @@ TEST_P(LogisticsTrackerTest, TheSameEventTwiceIsStoredOnceAndLateEventsTakeTheir
   // Resent (one with other words) plus one that happened in between, reported late.
   v1::TrackingEvent resent = Event("SF0003", "EMA", kNow - absl::Hours(30));
   resent.set_description("Posting (resent)");
-  auto r = tracker_->Report(Batch({resent, Event("SF0003", "EDC", kNow - absl::Hours(10)),
-                                   Event("SF0003", "EDG", kNow - absl::Hours(2))}),
-                            kNow);
+  auto r = desk_->Report(Batch({resent, Event("SF0003", "EDC", kNow - absl::Hours(10)),
+                                Event("SF0003", "EDG", kNow - absl::Hours(2))}),
+                         kNow);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->stored(), 1);
   EXPECT_EQ(r->duplicates(), 2);
@@ -236,20 +237,19 @@ TEST_P(LogisticsTrackerTest, TheSameEventTwiceIsStoredOnceAndLateEventsTakeTheir
             (std::vector<std::string>{"ShipmentCreated", "ShipmentStatusChanged"}));
 }
 
-TEST_P(LogisticsTrackerTest, ExceptionsAreEnteredAndLeftAndPublished) {
+TEST_P(ShipmentDeskTest, ExceptionsAreEnteredAndLeftAndPublished) {
   Register("SF0004");
-  ASSERT_TRUE(tracker_
+  ASSERT_TRUE(desk_
                   ->Report(Batch({Event("SF0004", "EMA", kNow - absl::Hours(30)),
                                   Event("SF0004", "EMD", kNow - absl::Hours(20))}),
                            kNow)
                   .ok());
-  ASSERT_TRUE(
-      tracker_->Report(Batch({Event("SF0004", "丢失", kNow - absl::Hours(10))}), kNow).ok());
+  ASSERT_TRUE(desk_->Report(Batch({Event("SF0004", "丢失", kNow - absl::Hours(10))}), kNow).ok());
   v1::Shipment s = Get("SF0004");
   EXPECT_EQ(s.status(), v1::SHIPMENT_STATUS_EXCEPTION);
   EXPECT_EQ(s.reason(), v1::STATUS_REASON_LOST);
   // Found again, in transit: out of the exception, though transit is an earlier phase.
-  ASSERT_TRUE(tracker_->Report(Batch({Event("SF0004", "在途", kNow - absl::Hours(5))}), kNow).ok());
+  ASSERT_TRUE(desk_->Report(Batch({Event("SF0004", "在途", kNow - absl::Hours(5))}), kNow).ok());
   EXPECT_EQ(Get("SF0004").status(), v1::SHIPMENT_STATUS_IN_TRANSIT);
   EXPECT_EQ(
       Types("3301960004/SF0004"),
@@ -257,19 +257,18 @@ TEST_P(LogisticsTrackerTest, ExceptionsAreEnteredAndLeftAndPublished) {
                                 "ShipmentException", "ShipmentStatusChanged"}));
 }
 
-TEST_P(LogisticsTrackerTest, ARejectedBatchStoresNothing) {
+TEST_P(ShipmentDeskTest, ARejectedBatchStoresNothing) {
   Register("SF0005");
   size_t before = Outbox().size();
   v1::TrackingEvent empty_code = Event("SF0005", "", kNow - absl::Hours(1));
-  auto r =
-      tracker_->Report(Batch({Event("SF0005", "EMA", kNow - absl::Hours(2)), empty_code}), kNow);
+  auto r = desk_->Report(Batch({Event("SF0005", "EMA", kNow - absl::Hours(2)), empty_code}), kNow);
   ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("events[1].event_code"), std::string::npos);
   // A good event with an unknown waybill, and one from before the shipment existed.
-  r = tracker_->Report(Batch({Event("SF0005", "EMA", kNow - absl::Hours(2)),
-                              Event("NO-SUCH", "EMA", kNow - absl::Hours(2)),
-                              Event("SF0005", "EMB", kNow - absl::Hours(24 * 60))}),
-                       kNow);
+  r = desk_->Report(Batch({Event("SF0005", "EMA", kNow - absl::Hours(2)),
+                           Event("NO-SUCH", "EMA", kNow - absl::Hours(2)),
+                           Event("SF0005", "EMB", kNow - absl::Hours(24 * 60))}),
+                    kNow);
   ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   auto violations = errors::ViolationsOf(r.status());
   ASSERT_EQ(violations.size(), 2u) << r.status();
@@ -278,17 +277,17 @@ TEST_P(LogisticsTrackerTest, ARejectedBatchStoresNothing) {
   EXPECT_EQ(violations[1].field, "events[2].event_time");
   EXPECT_EQ(violations[1].reason, "BEFORE_SHIPMENT");
   // In the future beyond the tolerance.
-  r = tracker_->Report(Batch({Event("SF0005", "EMA", kNow + absl::Hours(1))}), kNow);
+  r = desk_->Report(Batch({Event("SF0005", "EMA", kNow + absl::Hours(1))}), kNow);
   ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(Timeline("SF0005").empty());
   EXPECT_EQ(Outbox().size(), before);
 }
 
-TEST_P(LogisticsTrackerTest, AnUnmappedCodeIsKeptRawAndCounted) {
+TEST_P(ShipmentDeskTest, AnUnmappedCodeIsKeptRawAndCounted) {
   Register("SF0006");
-  auto r = tracker_->Report(Batch({Event("SF0006", "EMA", kNow - absl::Hours(5)),
-                                   Event("SF0006", "ZZ-42", kNow - absl::Hours(4))}),
-                            kNow);
+  auto r = desk_->Report(Batch({Event("SF0006", "EMA", kNow - absl::Hours(5)),
+                                Event("SF0006", "ZZ-42", kNow - absl::Hours(4))}),
+                         kNow);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->unmapped(), 1);
   v1::Shipment s = Get("SF0006");
@@ -300,7 +299,7 @@ TEST_P(LogisticsTrackerTest, AnUnmappedCodeIsKeptRawAndCounted) {
   EXPECT_FALSE(timeline[1].mapped());
 }
 
-TEST_P(LogisticsTrackerTest, WaybillsMakeShipmentsAndCustomsJoinsByOrderInAnyOrder) {
+TEST_P(ShipmentDeskTest, WaybillsMakeShipmentsAndCustomsJoinsByOrderInAnyOrder) {
   // Customs speaks first: the case's declaration is not known here yet.
   cv1::CaseFacts facts;
   facts.set_order_key("3301960001/ORD-7");
@@ -367,7 +366,7 @@ TEST_P(LogisticsTrackerTest, WaybillsMakeShipmentsAndCustomsJoinsByOrderInAnyOrd
     date->set_day(day.day());
   }
   c.mutable_from()->set_day(day.day() - 1);
-  auto report = tracker_->Coverage(c);
+  auto report = desk_->Coverage(c);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->released(), 1);
   EXPECT_EQ(report->complete(), 0);
@@ -375,29 +374,28 @@ TEST_P(LogisticsTrackerTest, WaybillsMakeShipmentsAndCustomsJoinsByOrderInAnyOrd
   EXPECT_EQ(report->gaps(0).order_key(), "3301960001/ORD-7");
   EXPECT_EQ(report->gaps(0).missing_size(), 3);
 
-  ASSERT_TRUE(tracker_
+  ASSERT_TRUE(desk_
                   ->Report(Batch({Event("SF0007", "揽收", kNow - absl::Hours(28)),
                                   Event("SF0007", "在途", kNow - absl::Hours(8)),
                                   Event("SF0007", "签收", kNow - absl::Hours(1))}),
                            kNow)
                   .ok());
-  report = tracker_->Coverage(c);
+  report = desk_->Coverage(c);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->complete(), 1);
   EXPECT_EQ(report->complete_ratio(), "1.0000");
 }
 
-TEST_P(LogisticsTrackerTest, ShipmentsWithoutNewsBecomeStaleUntilNewsComes) {
+TEST_P(ShipmentDeskTest, ShipmentsWithoutNewsBecomeStaleUntilNewsComes) {
   Register("SF0008", "", kNow - absl::Hours(100));
   ASSERT_TRUE(
-      tracker_
-          ->Report(Batch({Event("SF0008", "EMA", kNow - absl::Hours(99))}), kNow - absl::Hours(99))
+      desk_->Report(Batch({Event("SF0008", "EMA", kNow - absl::Hours(99))}), kNow - absl::Hours(99))
           .ok());
   Register("SF0009", "", kNow - absl::Hours(10));  // recent: not stale
-  auto marked = tracker_->MarkStale(kNow);
+  auto marked = desk_->MarkStale(kNow);
   ASSERT_TRUE(marked.ok()) << marked.status();
   EXPECT_EQ(*marked, 1);
-  EXPECT_EQ(*tracker_->MarkStale(kNow), 0);  // marked once
+  EXPECT_EQ(*desk_->MarkStale(kNow), 0);  // marked once
   v1::Shipment s = Get("SF0008");
   EXPECT_EQ(s.status(), v1::SHIPMENT_STATUS_STALE);
   EXPECT_EQ(Get("SF0009").status(), v1::SHIPMENT_STATUS_UNSPECIFIED);
@@ -405,18 +403,17 @@ TEST_P(LogisticsTrackerTest, ShipmentsWithoutNewsBecomeStaleUntilNewsComes) {
   ASSERT_EQ(timeline.size(), 2u);
   EXPECT_EQ(timeline[1].source(), v1::EVENT_SOURCE_PARK);
   // News (even of an earlier moment) ends it.
-  ASSERT_TRUE(
-      tracker_->Report(Batch({Event("SF0008", "在途", kNow - absl::Hours(50))}), kNow).ok());
+  ASSERT_TRUE(desk_->Report(Batch({Event("SF0008", "在途", kNow - absl::Hours(50))}), kNow).ok());
   EXPECT_EQ(Get("SF0008").status(), v1::SHIPMENT_STATUS_IN_TRANSIT);
   EXPECT_EQ(Types("3301960004/SF0008"),
             (std::vector<std::string>{"ShipmentCreated", "ShipmentStatusChanged",
                                       "ShipmentStatusChanged", "ShipmentStatusChanged"}));
 }
 
-TEST_P(LogisticsTrackerTest, ListFiltersAndPages) {
+TEST_P(ShipmentDeskTest, ListFiltersAndPages) {
   for (int i = 0; i < 5; ++i)
     Register("LS" + std::to_string(i), "3301960001/O" + std::to_string(i));
-  ASSERT_TRUE(tracker_
+  ASSERT_TRUE(desk_
                   ->Report(Batch({Event("LS1", "EMA", kNow - absl::Hours(1)),
                                   Event("LS3", "EMA", kNow - absl::Hours(1))}),
                            kNow)
@@ -425,7 +422,7 @@ TEST_P(LogisticsTrackerTest, ListFiltersAndPages) {
   r.mutable_page()->set_page_size(2);
   std::vector<std::string> seen;
   for (int page = 0; page < 5; ++page) {
-    auto list = tracker_->List(r);
+    auto list = desk_->List(r);
     ASSERT_TRUE(list.ok()) << list.status();
     for (const auto& s : list->shipments()) seen.push_back(s.key().waybill_no());
     if (list->next_page_token().empty()) break;
@@ -436,31 +433,31 @@ TEST_P(LogisticsTrackerTest, ListFiltersAndPages) {
   picked.set_status(v1::SHIPMENT_STATUS_PICKED_UP);
   picked.set_carrier_code("3301960004");
   picked.set_enterprise_code("3301960001");
-  auto list = tracker_->List(picked);
+  auto list = desk_->List(picked);
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->shipments_size(), 2);
   EXPECT_EQ(list->shipments(1).key().waybill_no(), "LS3");
   picked.set_carrier_code("OTHER");
-  EXPECT_EQ(tracker_->List(picked)->shipments_size(), 0);
+  EXPECT_EQ(desk_->List(picked)->shipments_size(), 0);
   v1::ListShipmentsRequest bad;
   bad.mutable_page()->set_page_token("!!");
-  EXPECT_EQ(tracker_->List(bad).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(desk_->List(bad).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_P(LogisticsTrackerTest, AnEnterpriseNamingAnotherOrderFindsNothing) {
+TEST_P(ShipmentDeskTest, AnEnterpriseNamingAnotherOrderFindsNothing) {
   Register("SF0010", "3301960001/ORD-10");
   v1::GetShipmentRequest r;
   *r.mutable_key() = Key("SF0010");
   r.set_order_key("3301960001/ORD-10");
-  EXPECT_TRUE(tracker_->Get(r).ok());
+  EXPECT_TRUE(desk_->Get(r).ok());
   r.set_order_key("4401960009/ORD-10");
-  EXPECT_EQ(tracker_->Get(r).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(desk_->Get(r).status().code(), absl::StatusCode::kNotFound);
   *r.mutable_key() = Key("NONE");
   r.clear_order_key();
-  EXPECT_EQ(tracker_->Get(r).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(desk_->Get(r).status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_P(LogisticsTrackerTest, AFullBatchIsStoredInOneCall) {
+TEST_P(ShipmentDeskTest, AFullBatchIsStoredInOneCall) {
   for (int s = 0; s < 50; ++s) Register("BT" + std::to_string(s));
   std::vector<v1::TrackingEvent> events;
   const char* codes[] = {"EMA", "EMB", "EMC", "EMD", "EDB", "EDC", "EDD", "EDE", "EDG", "EMI"};
@@ -470,7 +467,7 @@ TEST_P(LogisticsTrackerTest, AFullBatchIsStoredInOneCall) {
     }
   }
   absl::Time start = absl::Now();
-  auto r = tracker_->Report(Batch(events), kNow);
+  auto r = desk_->Report(Batch(events), kNow);
   absl::Duration took = absl::Now() - start;
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->stored(), 500);
@@ -480,14 +477,14 @@ TEST_P(LogisticsTrackerTest, AFullBatchIsStoredInOneCall) {
   EXPECT_EQ(Get("BT7").status(), v1::SHIPMENT_STATUS_DELIVERED);
   // Again: every one a duplicate, nothing published.
   size_t before = Outbox().size();
-  r = tracker_->Report(Batch(events), kNow);
+  r = desk_->Report(Batch(events), kNow);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->duplicates(), 500);
   EXPECT_EQ(Outbox().size(), before);
   // One more than the limit: refused whole.
   TrackerOptions small;
   small.limits.max_batch = 499;
-  ShipmentTracker limited(*db_, *mapping_, hub_, nullptr, small);
+  ShipmentDesk limited(*db_, *mapping_, hub_, nullptr, small);
   EXPECT_EQ(limited.Report(Batch(events), kNow).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
@@ -513,7 +510,7 @@ std::string InDxpMsg(const std::string& message, bool transfer) {
                       dxp_msg, "</dxp:DxpMsgSv>");
 }
 
-TEST_P(LogisticsTrackerTest, TheOfficialCeb513SampleIsAcceptedOnceBareOrInADxpMsg) {
+TEST_P(ShipmentDeskTest, TheOfficialCeb513SampleIsAcceptedOnceBareOrInADxpMsg) {
   PARKLINE_REQUIRE_CEB_REFERENCE("samples/import/CEB513Message.xml");
   std::ifstream in(testing::CebReference("samples/import/CEB513Message.xml"));
   std::stringstream xml;
@@ -539,23 +536,23 @@ TEST_P(LogisticsTrackerTest, TheOfficialCeb513SampleIsAcceptedOnceBareOrInADxpMs
   waybill.set_enterprise_code("1101180326");
   waybill.set_logistics_no("L201603081138007");
   ASSERT_TRUE(Apply(waybill, absl::FromUnixSeconds(1425800000)).ok());
-  auto r = tracker_->Report(*ReadWaybillStatusMessage(InDxpMsg(xml.str(), false)),
-                            absl::FromUnixSeconds(1426400000));
+  auto r = desk_->Report(*ReadWaybillStatusMessage(InDxpMsg(xml.str(), false)),
+                         absl::FromUnixSeconds(1426400000));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->stored(), 1);  // ten identical statuses: one event
   EXPECT_EQ(r->duplicates(), 9);
   v1::GetShipmentRequest g;
   *g.mutable_key() = Key("L201603081138007", "1101180326");
-  EXPECT_EQ(tracker_->Get(g)->status(), v1::SHIPMENT_STATUS_PICKED_UP);
+  EXPECT_EQ(desk_->Get(g)->status(), v1::SHIPMENT_STATUS_PICKED_UP);
   // The bare message after the wrapped one: the same events, nothing new.
   size_t before = Outbox().size();
-  int entries = tracker_->Timeline(g)->entries_size();
-  r = tracker_->Report(*batch, absl::FromUnixSeconds(1426400000));
+  int entries = desk_->Timeline(g)->entries_size();
+  r = desk_->Report(*batch, absl::FromUnixSeconds(1426400000));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->stored(), 0);
   EXPECT_EQ(r->duplicates(), 10);
   EXPECT_EQ(Outbox().size(), before);
-  EXPECT_EQ(tracker_->Timeline(g)->entries_size(), entries);
+  EXPECT_EQ(desk_->Timeline(g)->entries_size(), entries);
 
   EXPECT_EQ(ReadWaybillStatusMessage("<x/>").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ReadWaybillStatusMessage("<!DOCTYPE x><x/>").status().code(),

@@ -1,4 +1,4 @@
-#include "logistics/shipment_tracker.h"
+#include "logistics/shipment_desk.h"
 
 #include <algorithm>
 #include <map>
@@ -11,11 +11,10 @@
 #include "google/protobuf/util/time_util.h"
 #include "logistics/coverage.h"
 #include "logistics/customs_milestones.h"
+#include "logistics/logistics_metrics.h"
 #include "logistics/status_model.h"
 #include "paging/page.h"
 #include "parkline/declarations/v1/events.pb.h"
-#include "prometheus/counter.h"
-#include "runtime/metrics.h"
 
 namespace parkline::logistics {
 namespace {
@@ -26,21 +25,6 @@ namespace cv1 = parkline::clearance::v1;
 
 // ListShipments' token: "<carrier_code>\n<waybill_no>" of the last shipment of the page before.
 constexpr paging::KeyFormat kShipmentKey{2, '\n'};
-
-prometheus::Family<prometheus::Counter>& TrackingEventsCounter() {
-  static auto& family = prometheus::BuildCounter()
-                            .Name("parkline_logistics_tracking_events_total")
-                            .Help(
-                                "Timeline entries offered, by source (carrier, customs) and "
-                                "outcome (stored, duplicate, unmapped: stored with a code no "
-                                "table maps).")
-                            .Register(runtime::Metrics());
-  return family;
-}
-
-void Count(const char* source, const char* outcome, int n) {
-  if (n > 0) TrackingEventsCounter().Add({{"source", source}, {"outcome", outcome}}).Increment(n);
-}
 
 google::protobuf::Timestamp Stamp(absl::Time t) {
   return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
@@ -90,23 +74,23 @@ std::string ShipmentKeyText(const v1::ShipmentKey& key) {
   return absl::StrCat(key.carrier_code(), "/", key.waybill_no());
 }
 
-ShipmentTracker::ShipmentTracker(store::Database& db, const StatusMapping& mapping, WatchHub& hub,
-                                 std::function<void()> events_committed, TrackerOptions options)
+ShipmentDesk::ShipmentDesk(store::Database& db, const StatusMapping& mapping, WatchHub& hub,
+                           std::function<void()> events_committed, TrackerOptions options)
     : db_(db),
       mapping_(mapping),
       hub_(hub),
       events_committed_(std::move(events_committed)),
       options_(options) {}
 
-void ShipmentTracker::AfterCommit(const Counts& counts) {
+void ShipmentDesk::AfterCommit(const Counts& counts) {
   if (counts.published && events_committed_) events_committed_();
   for (const auto& key : counts.touched) hub_.Notify(key);
 }
 
-absl::Status ShipmentTracker::EnsureShipment(store::Transaction& tx, const v1::ShipmentKey& key,
-                                             const std::string& order_key, dv1::Direction direction,
-                                             const std::string& business_mode, absl::Time created,
-                                             absl::Time now, Counts& counts) {
+absl::Status ShipmentDesk::EnsureShipment(store::Transaction& tx, const v1::ShipmentKey& key,
+                                          const std::string& order_key, dv1::Direction direction,
+                                          const std::string& business_mode, absl::Time created,
+                                          absl::Time now, Counts& counts) {
   ShipmentRepository repo(tx);
   auto found = repo.Find(key);
   if (!found.ok()) return found.status();
@@ -159,9 +143,9 @@ absl::Status ShipmentTracker::EnsureShipment(store::Transaction& tx, const v1::S
   return AddEntries(tx, row, std::move(*milestones), now, counts);
 }
 
-absl::Status ShipmentTracker::AddEntries(store::Transaction& tx, ShipmentRow& row,
-                                         std::vector<v1::TimelineEntry> entries, absl::Time now,
-                                         Counts& counts) {
+absl::Status ShipmentDesk::AddEntries(store::Transaction& tx, ShipmentRow& row,
+                                      std::vector<v1::TimelineEntry> entries, absl::Time now,
+                                      Counts& counts) {
   ShipmentRepository repo(tx);
   bool any = false;
   for (auto& entry : entries) {
@@ -191,8 +175,8 @@ absl::Status ShipmentTracker::AddEntries(store::Transaction& tx, ShipmentRow& ro
   return Recompute(tx, row, now, counts);
 }
 
-absl::Status ShipmentTracker::Recompute(store::Transaction& tx, ShipmentRow& row, absl::Time now,
-                                        Counts& counts) {
+absl::Status ShipmentDesk::Recompute(store::Transaction& tx, ShipmentRow& row, absl::Time now,
+                                     Counts& counts) {
   ShipmentRepository repo(tx);
   auto entries = repo.Entries(row.shipment.key());
   if (!entries.ok()) return entries.status();
@@ -251,8 +235,8 @@ absl::Status ShipmentTracker::Recompute(store::Transaction& tx, ShipmentRow& row
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Shipment> ShipmentTracker::Register(const v1::RegisterShipmentRequest& request,
-                                                       absl::Time now) {
+absl::StatusOr<v1::Shipment> ShipmentDesk::Register(const v1::RegisterShipmentRequest& request,
+                                                    absl::Time now) {
   errors::Violations v;
   CheckKey(request.key(), v);
   const std::string& order_key = request.order_key();
@@ -301,7 +285,7 @@ absl::StatusOr<v1::Shipment> ShipmentTracker::Register(const v1::RegisterShipmen
   return result;
 }
 
-absl::StatusOr<v1::ReportTrackingEventsResponse> ShipmentTracker::Report(
+absl::StatusOr<v1::ReportTrackingEventsResponse> ShipmentDesk::Report(
     const v1::ReportTrackingEventsRequest& request, absl::Time now) {
   errors::Violations v;
   CheckBatch(request, now, options_.limits, v);
@@ -350,9 +334,9 @@ absl::StatusOr<v1::ReportTrackingEventsResponse> ShipmentTracker::Report(
   });
   if (!status.ok()) return status;
   AfterCommit(counts);
-  Count("carrier", "stored", counts.stored - counts.unmapped);
-  Count("carrier", "unmapped", counts.unmapped);
-  Count("carrier", "duplicate", counts.duplicates);
+  CountTrackingEvents("carrier", "stored", counts.stored - counts.unmapped);
+  CountTrackingEvents("carrier", "unmapped", counts.unmapped);
+  CountTrackingEvents("carrier", "duplicate", counts.duplicates);
   v1::ReportTrackingEventsResponse response;
   response.set_stored(counts.stored);
   response.set_duplicates(counts.duplicates);
@@ -360,8 +344,8 @@ absl::StatusOr<v1::ReportTrackingEventsResponse> ShipmentTracker::Report(
   return response;
 }
 
-absl::StatusOr<ShipmentRow> ShipmentTracker::Visible(store::Transaction& tx,
-                                                     const v1::GetShipmentRequest& request) {
+absl::StatusOr<ShipmentRow> ShipmentDesk::Visible(store::Transaction& tx,
+                                                  const v1::GetShipmentRequest& request) {
   auto row = ShipmentRepository(tx).Find(request.key());
   if (!row.ok()) return row.status();
   // A caller that named an order sees the shipment only when it carries that order.
@@ -372,7 +356,7 @@ absl::StatusOr<ShipmentRow> ShipmentTracker::Visible(store::Transaction& tx,
   return **row;
 }
 
-absl::StatusOr<v1::Shipment> ShipmentTracker::Get(const v1::GetShipmentRequest& request) {
+absl::StatusOr<v1::Shipment> ShipmentDesk::Get(const v1::GetShipmentRequest& request) {
   errors::Violations v;
   CheckKey(request.key(), v);
   if (!v.empty()) return v.ToStatus();
@@ -387,7 +371,7 @@ absl::StatusOr<v1::Shipment> ShipmentTracker::Get(const v1::GetShipmentRequest& 
   return result;
 }
 
-absl::StatusOr<v1::GetTimelineResponse> ShipmentTracker::Timeline(
+absl::StatusOr<v1::GetTimelineResponse> ShipmentDesk::Timeline(
     const v1::GetShipmentRequest& request) {
   auto since = Since(request, 0);
   if (!since.ok()) return since.status();
@@ -399,8 +383,8 @@ absl::StatusOr<v1::GetTimelineResponse> ShipmentTracker::Timeline(
   return response;
 }
 
-absl::StatusOr<v1::WatchShipmentResponse> ShipmentTracker::Since(
-    const v1::GetShipmentRequest& request, int64_t after_seq) {
+absl::StatusOr<v1::WatchShipmentResponse> ShipmentDesk::Since(const v1::GetShipmentRequest& request,
+                                                              int64_t after_seq) {
   errors::Violations v;
   CheckKey(request.key(), v);
   if (!v.empty()) return v.ToStatus();
@@ -419,7 +403,7 @@ absl::StatusOr<v1::WatchShipmentResponse> ShipmentTracker::Since(
   return response;
 }
 
-absl::StatusOr<v1::ListShipmentsResponse> ShipmentTracker::List(
+absl::StatusOr<v1::ListShipmentsResponse> ShipmentDesk::List(
     const v1::ListShipmentsRequest& request) {
   errors::Violations v;
   paging::Page page = paging::ReadPage(request.page(), v, kShipmentKey);
@@ -452,7 +436,7 @@ absl::StatusOr<v1::ListShipmentsResponse> ShipmentTracker::List(
   return response;
 }
 
-absl::StatusOr<v1::CoverageReport> ShipmentTracker::Coverage(
+absl::StatusOr<v1::CoverageReport> ShipmentDesk::Coverage(
     const v1::CoverageReportRequest& request) {
   errors::Violations v;
   if (!request.has_from()) v.Add("from", "REQUIRED", "is required");
@@ -477,7 +461,7 @@ absl::StatusOr<v1::CoverageReport> ShipmentTracker::Coverage(
   return BuildCoverageReport(released, max_gaps);
 }
 
-absl::StatusOr<int> ShipmentTracker::MarkStale(absl::Time now) {
+absl::StatusOr<int> ShipmentDesk::MarkStale(absl::Time now) {
   Counts counts;
   int marked = 0;
   absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
@@ -516,9 +500,9 @@ absl::StatusOr<int> ShipmentTracker::MarkStale(absl::Time now) {
   return marked;
 }
 
-absl::Status ShipmentTracker::ApplyDocumentReceived(store::Transaction& tx,
-                                                    const dv1::DocumentReceived& received,
-                                                    absl::Time at) {
+absl::Status ShipmentDesk::ApplyDocumentReceived(store::Transaction& tx,
+                                                 const dv1::DocumentReceived& received,
+                                                 absl::Time at) {
   // Only a waybill makes a shipment, and only one that names its number (events published
   // before the field existed are covered by DeclarationMatched).
   if (received.kind() != dv1::DOCUMENT_KIND_WAYBILL || received.logistics_no().empty() ||
@@ -531,9 +515,9 @@ absl::Status ShipmentTracker::ApplyDocumentReceived(store::Transaction& tx,
   return Ensure(tx, key, received.order_key(), received.direction(), received.business_mode(), at);
 }
 
-absl::Status ShipmentTracker::ApplyDeclarationMatched(store::Transaction& tx,
-                                                      const dv1::DeclarationMatched& matched,
-                                                      absl::Time at) {
+absl::Status ShipmentDesk::ApplyDeclarationMatched(store::Transaction& tx,
+                                                   const dv1::DeclarationMatched& matched,
+                                                   absl::Time at) {
   const dv1::Declaration& d = matched.declaration();
   if (d.logistics_code().empty() || d.logistics_no().empty()) return absl::OkStatus();
   v1::ShipmentKey key;
@@ -542,9 +526,9 @@ absl::Status ShipmentTracker::ApplyDeclarationMatched(store::Transaction& tx,
   return Ensure(tx, key, d.order_key(), d.direction(), d.business_mode(), at);
 }
 
-absl::Status ShipmentTracker::Ensure(store::Transaction& tx, const v1::ShipmentKey& key,
-                                     const std::string& order_key, dv1::Direction direction,
-                                     const std::string& business_mode, absl::Time at) {
+absl::Status ShipmentDesk::Ensure(store::Transaction& tx, const v1::ShipmentKey& key,
+                                  const std::string& order_key, dv1::Direction direction,
+                                  const std::string& business_mode, absl::Time at) {
   Counts counts;
   if (auto st =
           EnsureShipment(tx, key, order_key, direction, business_mode, at, absl::Now(), counts);
@@ -557,8 +541,8 @@ absl::Status ShipmentTracker::Ensure(store::Transaction& tx, const v1::ShipmentK
   return absl::OkStatus();
 }
 
-absl::Status ShipmentTracker::ApplyMilestone(store::Transaction& tx,
-                                             const std::optional<CustomsMilestone>& milestone) {
+absl::Status ShipmentDesk::ApplyMilestone(store::Transaction& tx,
+                                          const std::optional<CustomsMilestone>& milestone) {
   if (!milestone) return absl::OkStatus();
   ShipmentRepository repo(tx);
   const v1::TimelineEntry& entry = milestone->entry;
@@ -571,34 +555,32 @@ absl::Status ShipmentTracker::ApplyMilestone(store::Transaction& tx,
   for (ShipmentRow& row : *rows) {
     if (auto st = AddEntries(tx, row, {entry}, now, counts); !st.ok()) return st;
   }
-  Count("customs", "stored", counts.stored);
-  Count("customs", "duplicate", counts.duplicates);
+  CountTrackingEvents("customs", "stored", counts.stored);
+  CountTrackingEvents("customs", "duplicate", counts.duplicates);
   AfterCommit(counts);
   return absl::OkStatus();
 }
 
-void FollowDeclarations(events::EventConsumer& consumer, ShipmentTracker& tracker) {
-  consumer.On<dv1::DocumentReceived>([&tracker](store::Transaction& tx,
-                                                const dv1::DocumentReceived& m,
-                                                const events::Envelope& e) {
-    return tracker.ApplyDocumentReceived(tx, m, e.time);
-  });
-  consumer.On<dv1::DeclarationMatched>([&tracker](store::Transaction& tx,
-                                                  const dv1::DeclarationMatched& m,
-                                                  const events::Envelope& e) {
-    return tracker.ApplyDeclarationMatched(tx, m, e.time);
-  });
+void FollowDeclarations(events::EventConsumer& consumer, ShipmentDesk& desk) {
+  consumer.On<dv1::DocumentReceived>(
+      [&desk](store::Transaction& tx, const dv1::DocumentReceived& m, const events::Envelope& e) {
+        return desk.ApplyDocumentReceived(tx, m, e.time);
+      });
+  consumer.On<dv1::DeclarationMatched>(
+      [&desk](store::Transaction& tx, const dv1::DeclarationMatched& m, const events::Envelope& e) {
+        return desk.ApplyDeclarationMatched(tx, m, e.time);
+      });
   // No concern of logistics: counted as applied, not as unknown types.
   consumer.Ignore<dv1::DeclarationRejected>();
   consumer.Ignore<dv1::DeclarationWithdrawn>();
   consumer.Ignore<dv1::DocumentExpired>();
 }
 
-void FollowClearance(events::EventConsumer& consumer, ShipmentTracker& tracker) {
-  auto milestones = [&consumer, &tracker](auto typed) {
+void FollowClearance(events::EventConsumer& consumer, ShipmentDesk& desk) {
+  auto milestones = [&consumer, &desk](auto typed) {
     using M = decltype(typed);
-    consumer.On<M>([&tracker](store::Transaction& tx, const M& m) {
-      return tracker.ApplyMilestone(tx, MilestoneOf(m));
+    consumer.On<M>([&desk](store::Transaction& tx, const M& m) {
+      return desk.ApplyMilestone(tx, MilestoneOf(m));
     });
   };
   milestones(cv1::ClearanceSubmitted());

@@ -4,8 +4,8 @@
 // idempotent: repeating an accepted request returns the stored result and appends nothing.
 //
 // Thread-safe (all state is in the database).
-#ifndef PARKLINE_ENTERPRISES_ENTERPRISE_REGISTRY_H_
-#define PARKLINE_ENTERPRISES_ENTERPRISE_REGISTRY_H_
+#ifndef PARKLINE_ENTERPRISES_ENTERPRISE_DESK_H_
+#define PARKLINE_ENTERPRISES_ENTERPRISE_DESK_H_
 
 #include <functional>
 
@@ -32,10 +32,10 @@ class EventSink {
   bool appended_ = false;
 };
 
-class EnterpriseRegistry {
+class EnterpriseDesk {
  public:
   // `events_committed` runs after a transaction that appended events (wakes the relay).
-  EnterpriseRegistry(store::Database& db, std::function<void()> events_committed);
+  EnterpriseDesk(store::Database& db, std::function<void()> events_committed);
 
   absl::StatusOr<v1::Unit> DefineUnit(const v1::Unit& unit);
   absl::StatusOr<v1::ListUnitsResponse> ListUnits(const v1::ListUnitsRequest& request);
@@ -60,4 +60,4 @@ class EnterpriseRegistry {
 
 }  // namespace parkline::enterprises
 
-#endif  // PARKLINE_ENTERPRISES_ENTERPRISE_REGISTRY_H_
+#endif  // PARKLINE_ENTERPRISES_ENTERPRISE_DESK_H_

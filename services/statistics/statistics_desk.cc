@@ -1,4 +1,4 @@
-#include "statistics/indicator_queries.h"
+#include "statistics/statistics_desk.h"
 
 #include <map>
 #include <set>
@@ -86,9 +86,9 @@ std::string FormatValue(const std::string& indicator, int64_t scaled) {
   return decimal::FormatFixed(scaled, i != nullptr ? i->scale : 0);
 }
 
-absl::CivilDay IndicatorQueries::TodayInPark() const { return absl::ToCivilDay(clock_(), zone_); }
+absl::CivilDay StatisticsDesk::TodayInPark() const { return absl::ToCivilDay(clock_(), zone_); }
 
-absl::StatusOr<v1::Overview> IndicatorQueries::Overview() {
+absl::StatusOr<v1::Overview> StatisticsDesk::Overview() {
   absl::CivilDay today = TodayInPark();
   const std::vector<std::pair<std::string, DayRange>> periods = {
       {"today", Today(today)},
@@ -125,8 +125,7 @@ absl::StatusOr<v1::Overview> IndicatorQueries::Overview() {
   return out;
 }
 
-absl::StatusOr<v1::TimeSeries> IndicatorQueries::TimeSeries(
-    const v1::GetTimeSeriesRequest& request) {
+absl::StatusOr<v1::TimeSeries> StatisticsDesk::TimeSeries(const v1::GetTimeSeriesRequest& request) {
   const Indicator* indicator = FindIndicator(request.indicator());
   if (indicator == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("indicator: '", request.indicator(),
@@ -182,8 +181,8 @@ absl::StatusOr<v1::TimeSeries> IndicatorQueries::TimeSeries(
   return out;
 }
 
-absl::StatusOr<v1::TimeSeries> IndicatorQueries::RateSeries(
-    const Indicator& indicator, const v1::GetTimeSeriesRequest& request) {
+absl::StatusOr<v1::TimeSeries> StatisticsDesk::RateSeries(const Indicator& indicator,
+                                                          const v1::GetTimeSeriesRequest& request) {
   const Rate* rate = FindRate(indicator.name);
   if (!v1::Granularity_IsValid(request.granularity())) {
     return absl::InvalidArgumentError("granularity: must be DAY, MONTH or YEAR");
@@ -236,7 +235,7 @@ absl::StatusOr<v1::TimeSeries> IndicatorQueries::RateSeries(
   return out;
 }
 
-absl::StatusOr<v1::EnterpriseFigures> IndicatorQueries::EnterpriseFigures(
+absl::StatusOr<v1::EnterpriseFigures> StatisticsDesk::EnterpriseFigures(
     const v1::GetEnterpriseFiguresRequest& request) {
   if (request.uscc().empty()) return absl::InvalidArgumentError("uscc: required");
   absl::CivilDay today = TodayInPark();
@@ -286,7 +285,7 @@ absl::StatusOr<v1::EnterpriseFigures> IndicatorQueries::EnterpriseFigures(
   return out;
 }
 
-absl::StatusOr<v1::ListTopEnterprisesResponse> IndicatorQueries::TopEnterprises(
+absl::StatusOr<v1::ListTopEnterprisesResponse> StatisticsDesk::TopEnterprises(
     const v1::ListTopEnterprisesRequest& request) {
   if (request.limit() < 0 || request.limit() > 100) {
     return absl::InvalidArgumentError("limit: must be 0..100 (0 means 10)");
@@ -321,7 +320,7 @@ absl::StatusOr<v1::ListTopEnterprisesResponse> IndicatorQueries::TopEnterprises(
   return out;
 }
 
-absl::StatusOr<v1::ExportPeriodResponse> IndicatorQueries::Export(
+absl::StatusOr<v1::ExportPeriodResponse> StatisticsDesk::Export(
     const v1::ExportPeriodRequest& request) {
   if (!v1::ExportFormat_IsValid(request.format())) {
     return absl::InvalidArgumentError("format: must be CSV or JSON");
@@ -370,8 +369,7 @@ absl::StatusOr<v1::ExportPeriodResponse> IndicatorQueries::Export(
   return out;
 }
 
-absl::StatusOr<IndicatorQueries::Figures> IndicatorQueries::CurrentAndPeriod(
-    const v1::Period& period) {
+absl::StatusOr<StatisticsDesk::Figures> StatisticsDesk::CurrentAndPeriod(const v1::Period& period) {
   auto range = ResolvePeriod(period, "period", YearToDate(TodayInPark()));
   if (!range.ok()) return range.status();
   Figures out{*range, {}, {}};
@@ -388,7 +386,7 @@ absl::StatusOr<IndicatorQueries::Figures> IndicatorQueries::CurrentAndPeriod(
   return out;
 }
 
-absl::StatusOr<v1::Conformance> IndicatorQueries::Conformance(
+absl::StatusOr<v1::Conformance> StatisticsDesk::Conformance(
     const v1::GetConformanceRequest& request) {
   auto figures = CurrentAndPeriod(request.period());
   if (!figures.ok()) return figures.status();
@@ -404,14 +402,13 @@ absl::StatusOr<v1::Conformance> IndicatorQueries::Conformance(
   return out;
 }
 
-absl::StatusOr<v1::ServiceScore> IndicatorQueries::Score(
-    const v1::GetServiceScoreRequest& request) {
+absl::StatusOr<v1::ServiceScore> StatisticsDesk::Score(const v1::GetServiceScoreRequest& request) {
   auto figures = CurrentAndPeriod(request.period());
   if (!figures.ok()) return figures.status();
   return ToProto(ServiceScore(figures->current, figures->period), figures->range);
 }
 
-absl::StatusOr<IndicatorQueries::Everything> IndicatorQueries::ForMetrics() {
+absl::StatusOr<StatisticsDesk::Everything> StatisticsDesk::ForMetrics() {
   Everything out;
   DayRange ytd = YearToDate(TodayInPark());
   absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {

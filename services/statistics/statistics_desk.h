@@ -1,7 +1,8 @@
-// The read side of the statistics: every RPC's answer, computed from the store with the pure
-// rules of figures.h and periods.h.
-#ifndef PARKLINE_STATISTICS_INDICATOR_QUERIES_H_
-#define PARKLINE_STATISTICS_INDICATOR_QUERIES_H_
+// The statistics service's desk, its read side: every RPC's answer, computed from the store with
+// the pure rules of figures.h and periods.h. The write side is the Aggregator (aggregator.h),
+// which applies the domains' events in its consumer's transaction.
+#ifndef PARKLINE_STATISTICS_STATISTICS_DESK_H_
+#define PARKLINE_STATISTICS_STATISTICS_DESK_H_
 
 #include <functional>
 
@@ -15,10 +16,10 @@
 
 namespace parkline::statistics {
 
-class IndicatorQueries {
+class StatisticsDesk {
  public:
-  IndicatorQueries(store::Database& db, absl::TimeZone zone,
-                   std::function<absl::Time()> clock = absl::Now)
+  StatisticsDesk(store::Database& db, absl::TimeZone zone,
+                 std::function<absl::Time()> clock = absl::Now)
       : db_(db), zone_(zone), clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::Overview> Overview();
@@ -65,4 +66,4 @@ std::string FormatValue(const std::string& indicator, int64_t scaled);
 
 }  // namespace parkline::statistics
 
-#endif  // PARKLINE_STATISTICS_INDICATOR_QUERIES_H_
+#endif  // PARKLINE_STATISTICS_STATISTICS_DESK_H_

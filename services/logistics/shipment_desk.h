@@ -5,8 +5,8 @@
 // in one transaction, then wakes the relay and the shipment's watchers.
 //
 // Thread-safe: every method runs in its own database transaction.
-#ifndef PARKLINE_LOGISTICS_SHIPMENT_TRACKER_H_
-#define PARKLINE_LOGISTICS_SHIPMENT_TRACKER_H_
+#ifndef PARKLINE_LOGISTICS_SHIPMENT_DESK_H_
+#define PARKLINE_LOGISTICS_SHIPMENT_DESK_H_
 
 #include <functional>
 #include <string>
@@ -35,11 +35,11 @@ struct TrackerOptions {
   absl::Duration stale_after = absl::Hours(72);
 };
 
-class ShipmentTracker {
+class ShipmentDesk {
  public:
   // `events_committed` runs after a transaction that appended events (wakes the relay).
-  ShipmentTracker(store::Database& db, const StatusMapping& mapping, WatchHub& hub,
-                  std::function<void()> events_committed, TrackerOptions options = {});
+  ShipmentDesk(store::Database& db, const StatusMapping& mapping, WatchHub& hub,
+               std::function<void()> events_committed, TrackerOptions options = {});
 
   absl::StatusOr<v1::Shipment> Register(const v1::RegisterShipmentRequest& request, absl::Time now);
   // All or nothing: one bad event (or unknown waybill) rejects the batch.
@@ -109,13 +109,13 @@ class ShipmentTracker {
 // "<carrier_code>/<waybill_no>": the events' key and subject.
 std::string ShipmentKeyText(const v1::ShipmentKey& key);
 
-// Registers the tracker's handlers of parkline.declarations.v1 on `consumer`: waybills make
+// Registers the desk's handlers of parkline.declarations.v1 on `consumer`: waybills make
 // shipments, matched declarations complete their order keys; the other declarations events are
 // read past.
-void FollowDeclarations(events::EventConsumer& consumer, ShipmentTracker& tracker);
-// Registers the tracker's handlers of parkline.clearance.v1: customs milestones.
-void FollowClearance(events::EventConsumer& consumer, ShipmentTracker& tracker);
+void FollowDeclarations(events::EventConsumer& consumer, ShipmentDesk& desk);
+// Registers the desk's handlers of parkline.clearance.v1: customs milestones.
+void FollowClearance(events::EventConsumer& consumer, ShipmentDesk& desk);
 
 }  // namespace parkline::logistics
 
-#endif  // PARKLINE_LOGISTICS_SHIPMENT_TRACKER_H_
+#endif  // PARKLINE_LOGISTICS_SHIPMENT_DESK_H_

@@ -1,7 +1,7 @@
 // The registry's use cases against a real database, on every backend (SQLite, and PostgreSQL
 // when the test server is up): what is stored, what goes to the outbox, and that a rejected
 // request changes nothing.
-#include "enterprises/enterprise_registry.h"
+#include "enterprises/enterprise_desk.h"
 
 #include <gtest/gtest.h>
 
@@ -27,12 +27,12 @@ common::v1::Date Day(int y, int m, int d) {
   return date;
 }
 
-class RegistryTest : public testing::BackendTest<ApplySchema> {
+class EnterpriseDeskTest : public testing::BackendTest<ApplySchema> {
  protected:
   void SetUp() override {
     BackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    registry_ = std::make_unique<EnterpriseRegistry>(*db_, [this] { notified_++; });
+    desk_ = std::make_unique<EnterpriseDesk>(*db_, [this] { notified_++; });
     for (const char* id : {"A1-0101", "A1-0102", "A1-0103"}) {
       v1::Unit unit;
       unit.set_unit_id(id);
@@ -40,7 +40,7 @@ class RegistryTest : public testing::BackendTest<ApplySchema> {
       unit.set_floor(1);
       unit.set_leasable_area_m2("120.5");
       unit.set_purpose(v1::UNIT_PURPOSE_OFFICE);
-      ASSERT_TRUE(registry_->DefineUnit(unit).ok());
+      ASSERT_TRUE(desk_->DefineUnit(unit).ok());
     }
   }
 
@@ -65,14 +65,14 @@ class RegistryTest : public testing::BackendTest<ApplySchema> {
     return out;
   }
 
-  std::unique_ptr<EnterpriseRegistry> registry_;
+  std::unique_ptr<EnterpriseDesk> desk_;
   int notified_ = 0;
 };
 
-PARKLINE_BACKEND_TESTS(RegistryTest);
+PARKLINE_BACKEND_TESTS(EnterpriseDeskTest);
 
-TEST_P(RegistryTest, UnitsAreDefinedWithCanonicalAreaAndOneEventEach) {
-  auto units = registry_->ListUnits({});
+TEST_P(EnterpriseDeskTest, UnitsAreDefinedWithCanonicalAreaAndOneEventEach) {
+  auto units = desk_->ListUnits({});
   ASSERT_TRUE(units.ok());
   ASSERT_EQ(units->units_size(), 3);
   EXPECT_EQ(units->units(0).leasable_area_m2(), "120.50");
@@ -80,16 +80,16 @@ TEST_P(RegistryTest, UnitsAreDefinedWithCanonicalAreaAndOneEventEach) {
   EXPECT_EQ(Outbox().size(), 3u);
   // Defining the same unit again is a no-op.
   v1::Unit same = units->units(0);
-  ASSERT_TRUE(registry_->DefineUnit(same).ok());
+  ASSERT_TRUE(desk_->DefineUnit(same).ok());
   EXPECT_EQ(Outbox().size(), 3u);
 }
 
-TEST_P(RegistryTest, AdmissionIsStoredWithItsEventAndIsIdempotent) {
-  auto admitted = registry_->Admit(Enterprise(kUscc, "A1-0101"));
+TEST_P(EnterpriseDeskTest, AdmissionIsStoredWithItsEventAndIsIdempotent) {
+  auto admitted = desk_->Admit(Enterprise(kUscc, "A1-0101"));
   ASSERT_TRUE(admitted.ok()) << admitted.status();
   EXPECT_EQ(admitted->status(), v1::ENTERPRISE_STATUS_RESIDENT);
   EXPECT_EQ(admitted->version(), 1);
-  auto again = registry_->Admit(Enterprise(kUscc, "A1-0101"));
+  auto again = desk_->Admit(Enterprise(kUscc, "A1-0101"));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->SerializeAsString(), admitted->SerializeAsString());
 
@@ -100,56 +100,56 @@ TEST_P(RegistryTest, AdmissionIsStoredWithItsEventAndIsIdempotent) {
   v1::EnterpriseAdmitted event;
   ASSERT_TRUE(event.ParseFromString(outbox.back().envelope.payload));
   EXPECT_EQ(event.enterprise().unit_ids(0), "A1-0101");
-  EXPECT_EQ(registry_->Get(kUscc)->unit_ids_size(), 1);
+  EXPECT_EQ(desk_->Get(kUscc)->unit_ids_size(), 1);
 }
 
-TEST_P(RegistryTest, SecondAdmissionWithDifferentDataIsAlreadyExists) {
-  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+TEST_P(EnterpriseDeskTest, SecondAdmissionWithDifferentDataIsAlreadyExists) {
+  ASSERT_TRUE(desk_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   v1::Enterprise changed = Enterprise(kUscc, "A1-0101");
   changed.set_name("Another name");
-  EXPECT_EQ(registry_->Admit(changed).status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(registry_->Get(kUscc)->name(), Enterprise(kUscc, "A1-0101").name());
+  EXPECT_EQ(desk_->Admit(changed).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(desk_->Get(kUscc)->name(), Enterprise(kUscc, "A1-0101").name());
 }
 
-TEST_P(RegistryTest, InvalidAdmissionNamesEveryFieldAndChangesNothing) {
-  ASSERT_TRUE(registry_->Admit(Enterprise(kOther, "A1-0102")).ok());
+TEST_P(EnterpriseDeskTest, InvalidAdmissionNamesEveryFieldAndChangesNothing) {
+  ASSERT_TRUE(desk_->Admit(Enterprise(kOther, "A1-0102")).ok());
   size_t outbox_before = Outbox().size();
   v1::Enterprise e = Enterprise(kUscc, "A1-0102");  // occupied by kOther
   e.add_unit_ids("Z9-9999");                        // not defined
-  auto result = registry_->Admit(e);
+  auto result = desk_->Admit(e);
   ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
   auto violations = errors::ViolationsOf(result.status());
   ASSERT_EQ(violations.size(), 2u) << result.status();
   EXPECT_EQ(violations[0].reason, "UNIT_OCCUPIED");
   EXPECT_EQ(violations[1].reason, "UNKNOWN_UNIT");
-  EXPECT_EQ(registry_->Get(kUscc).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(desk_->Get(kUscc).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Outbox().size(), outbox_before);
 }
 
-TEST_P(RegistryTest, CustomsCodeBelongsToOneEnterprise) {
+TEST_P(EnterpriseDeskTest, CustomsCodeBelongsToOneEnterprise) {
   v1::Enterprise a = Enterprise(kOther, "A1-0102");
   a.set_customs_code("4403960001");
-  ASSERT_TRUE(registry_->Admit(a).ok());
+  ASSERT_TRUE(desk_->Admit(a).ok());
   v1::Enterprise b = Enterprise(kUscc, "A1-0101");
   b.set_customs_code("4403960001");
-  auto result = registry_->Admit(b);
+  auto result = desk_->Admit(b);
   ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(errors::ViolationsOf(result.status())[0].reason, "CUSTOMS_CODE_TAKEN");
 }
 
-TEST_P(RegistryTest, UpdateChangesMaskedFieldsAndCarriesThePreviousState) {
-  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+TEST_P(EnterpriseDeskTest, UpdateChangesMaskedFieldsAndCarriesThePreviousState) {
+  ASSERT_TRUE(desk_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   v1::UpdateEnterpriseRequest request;
   request.mutable_enterprise()->set_uscc(kUscc);
   request.mutable_enterprise()->add_unit_ids("A1-0101");
   request.mutable_enterprise()->add_unit_ids("A1-0103");
   request.mutable_update_mask()->add_paths("unit_ids");
-  auto updated = registry_->Update(request);
+  auto updated = desk_->Update(request);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->unit_ids_size(), 2);
   EXPECT_EQ(updated->version(), 2);
   size_t outbox = Outbox().size();
-  ASSERT_TRUE(registry_->Update(request).ok());  // same request again: no change, no event
+  ASSERT_TRUE(desk_->Update(request).ok());  // same request again: no change, no event
   EXPECT_EQ(Outbox().size(), outbox);
   v1::EnterpriseUpdated event;
   ASSERT_TRUE(event.ParseFromString(Outbox().back().envelope.payload));
@@ -157,23 +157,23 @@ TEST_P(RegistryTest, UpdateChangesMaskedFieldsAndCarriesThePreviousState) {
   EXPECT_EQ(event.enterprise().unit_ids_size(), 2);
 
   request.mutable_enterprise()->set_uscc(kOther);
-  EXPECT_EQ(registry_->Update(request).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(desk_->Update(request).status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_P(RegistryTest, DepartureFreesUnitsAndIsIdempotent) {
-  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+TEST_P(EnterpriseDeskTest, DepartureFreesUnitsAndIsIdempotent) {
+  ASSERT_TRUE(desk_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   v1::DepartEnterpriseRequest depart;
   depart.set_uscc(kUscc);
   *depart.mutable_move_out_date() = Day(2025, 6, 30);
-  auto departed = registry_->Depart(depart);
+  auto departed = desk_->Depart(depart);
   ASSERT_TRUE(departed.ok()) << departed.status();
   EXPECT_EQ(departed->status(), v1::ENTERPRISE_STATUS_DEPARTED);
   EXPECT_EQ(departed->unit_ids_size(), 0);
-  ASSERT_TRUE(registry_->Depart(depart).ok());
+  ASSERT_TRUE(desk_->Depart(depart).ok());
   *depart.mutable_move_out_date() = Day(2025, 7, 1);
-  EXPECT_EQ(registry_->Depart(depart).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(desk_->Depart(depart).status().code(), absl::StatusCode::kFailedPrecondition);
   // The unit is free for another enterprise.
-  EXPECT_TRUE(registry_->Admit(Enterprise(kOther, "A1-0101")).ok());
+  EXPECT_TRUE(desk_->Admit(Enterprise(kOther, "A1-0101")).ok());
   v1::EnterpriseDeparted event;
   for (const auto& p : Outbox()) {
     if (p.envelope.type == "parkline.enterprises.v1.EnterpriseDeparted") {
@@ -184,27 +184,27 @@ TEST_P(RegistryTest, DepartureFreesUnitsAndIsIdempotent) {
   EXPECT_EQ(event.freed_unit_ids(0), "A1-0101");
 }
 
-TEST_P(RegistryTest, DepartureBeforeMoveInIsRejected) {
-  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+TEST_P(EnterpriseDeskTest, DepartureBeforeMoveInIsRejected) {
+  ASSERT_TRUE(desk_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   v1::DepartEnterpriseRequest depart;
   depart.set_uscc(kUscc);
   *depart.mutable_move_out_date() = Day(2023, 1, 1);
-  EXPECT_EQ(registry_->Depart(depart).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(desk_->Depart(depart).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_P(RegistryTest, IpAssetsAndTalentAreRecordedOnce) {
-  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+TEST_P(EnterpriseDeskTest, IpAssetsAndTalentAreRecordedOnce) {
+  ASSERT_TRUE(desk_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   v1::IpAsset asset;
   asset.set_uscc(kUscc);
   asset.set_kind(v1::IP_ASSET_KIND_TRADEMARK);
   asset.set_registration_no("TM-12345678");
   asset.set_title("Parkline");
   *asset.mutable_granted_date() = Day(2023, 5, 20);
-  ASSERT_TRUE(registry_->RecordIpAsset(asset).ok());
-  ASSERT_TRUE(registry_->RecordIpAsset(asset).ok());
+  ASSERT_TRUE(desk_->RecordIpAsset(asset).ok());
+  ASSERT_TRUE(desk_->RecordIpAsset(asset).ok());
   asset.set_title("Other");
-  EXPECT_EQ(registry_->RecordIpAsset(asset).status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(registry_->ListIpAssets(kUscc)->assets_size(), 1);
+  EXPECT_EQ(desk_->RecordIpAsset(asset).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(desk_->ListIpAssets(kUscc)->assets_size(), 1);
 
   v1::TalentFigures talent;
   talent.set_uscc(kUscc);
@@ -213,23 +213,23 @@ TEST_P(RegistryTest, IpAssetsAndTalentAreRecordedOnce) {
   talent.set_cross_border_staff(25);
   talent.set_trained_staff(10);
   size_t before = Outbox().size();
-  ASSERT_TRUE(registry_->RecordTalent(talent).ok());
-  ASSERT_TRUE(registry_->RecordTalent(talent).ok());
+  ASSERT_TRUE(desk_->RecordTalent(talent).ok());
+  ASSERT_TRUE(desk_->RecordTalent(talent).ok());
   EXPECT_EQ(Outbox().size(), before + 1);
   talent.set_uscc(kOther);
-  EXPECT_EQ(registry_->RecordTalent(talent).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(desk_->RecordTalent(talent).status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_P(RegistryTest, ListFiltersByRoleAndStatusAndPages) {
-  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+TEST_P(EnterpriseDeskTest, ListFiltersByRoleAndStatusAndPages) {
+  ASSERT_TRUE(desk_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   v1::Enterprise logistics = Enterprise(kOther, "A1-0102");
   logistics.clear_roles();
   logistics.add_roles(v1::ENTERPRISE_ROLE_LOGISTICS);
-  ASSERT_TRUE(registry_->Admit(logistics).ok());
+  ASSERT_TRUE(desk_->Admit(logistics).ok());
 
   v1::ListEnterprisesRequest request;
   request.set_role(v1::ENTERPRISE_ROLE_LOGISTICS);
-  auto only = registry_->List(request);
+  auto only = desk_->List(request);
   ASSERT_TRUE(only.ok());
   ASSERT_EQ(only->enterprises_size(), 1);
   EXPECT_EQ(only->enterprises(0).uscc(), kOther);
@@ -239,24 +239,24 @@ TEST_P(RegistryTest, ListFiltersByRoleAndStatusAndPages) {
 
   v1::ListEnterprisesRequest paged;
   paged.mutable_page()->set_page_size(1);
-  auto first = registry_->List(paged);
+  auto first = desk_->List(paged);
   ASSERT_EQ(first->enterprises_size(), 1);
   ASSERT_FALSE(first->next_page_token().empty());
   paged.mutable_page()->set_page_token(first->next_page_token());
-  auto second = registry_->List(paged);
+  auto second = desk_->List(paged);
   ASSERT_EQ(second->enterprises_size(), 1);
   EXPECT_NE(second->enterprises(0).uscc(), first->enterprises(0).uscc());
   EXPECT_TRUE(second->next_page_token().empty());
 
   paged.mutable_page()->set_page_token("!!");
-  EXPECT_EQ(registry_->List(paged).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(desk_->List(paged).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_P(RegistryTest, CommittedEventsWakeTheRelay) {
+TEST_P(EnterpriseDeskTest, CommittedEventsWakeTheRelay) {
   int before = notified_;
-  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+  ASSERT_TRUE(desk_->Admit(Enterprise(kUscc, "A1-0101")).ok());
   EXPECT_EQ(notified_, before + 1);
-  ASSERT_TRUE(registry_->Admit(Enterprise(kUscc, "A1-0101")).ok());  // no event, no wake-up
+  ASSERT_TRUE(desk_->Admit(Enterprise(kUscc, "A1-0101")).ok());  // no event, no wake-up
   EXPECT_EQ(notified_, before + 1);
 }
 
