@@ -76,6 +76,12 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   auth::GrpcAuthorizer authorizer(callers, definition.policy());
   HostContext context{*config, **db, relay, authorizer, *instance};
   auto parts = definition.build(context);
+  // A service's own settings are checked as it is built (its Config): a bad one is a configuration
+  // error like a bad common flag, not a failure to start.
+  if (absl::IsInvalidArgument(parts.status())) {
+    log::Error("configuration error", {{"error", std::string(parts.status().message())}});
+    return 2;
+  }
   if (!parts.ok()) return Fail("cannot build the service", parts.status());
   for (auto& consumer : parts->consumers) {
     consumer->SetTopicPrefix(config->topic_prefix);

@@ -65,11 +65,13 @@ struct ServiceDefinition {
   std::function<const auth::AccessPolicy&()> policy;
   // Applies the service's own migrations (the events tables are applied by the host).
   std::function<absl::Status(store::Database&)> migrate;
+  // Builds the service's parts; INVALID_ARGUMENT means a bad setting of its own (exit code 2).
   std::function<absl::StatusOr<ServiceParts>(HostContext&)> build;
 };
 
 // Runs the service until SIGTERM or SIGINT. Returns the process exit code: 0 after a clean stop,
-// 2 for a configuration error, 1 when the service could not start.
+// 2 for a configuration error (a bad common setting, or INVALID_ARGUMENT from `build`, where a
+// service checks its own), 1 when the service could not start.
 int RunService(int argc, char** argv, const ServiceDefinition& definition);
 
 }  // namespace parkline::host

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <string>
@@ -185,6 +187,27 @@ TEST_F(DeclarationsE2eTest, ShuffledDocumentsWithResendsMakeExactlyOneDeclaratio
 
   declarations_->process().Signal(SIGTERM);
   EXPECT_EQ(declarations_->process().Wait(absl::Seconds(5)), 0);
+}
+
+// A bad setting of the service's own (its Config) stops it at start as a configuration error:
+// exit code 2 and a log line naming the flag and the rule, as a bad common flag does.
+TEST(DeclarationsStartE2eTest, ABadSettingOfItsOwnStopsItAsAConfigurationError) {
+  testing::TempDir dir;
+  const std::string log = dir.path() + "/declarations.log";
+  {
+    testing::ChildProcess process(
+        DECLARATIONS_BINARY, {},
+        {{"PARKLINE_WAITING_HOURS", "800"},
+         {"PARKLINE_DATABASE_URL", "sqlite://" + dir.path() + "/declarations.db"},
+         {"PARKLINE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", testing::FreePort())},
+         {"PARKLINE_METRICS_ADDRESS", absl::StrCat("127.0.0.1:", testing::FreePort())},
+         {"PARKLINE_KAFKA_BROKERS", testing::KafkaBrokers()}},
+        log);
+    EXPECT_EQ(process.Wait(absl::Seconds(30)), 2);
+  }
+  std::ifstream in(log);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("waiting_hours: must be 1..720"), std::string::npos) << text;
 }
 
 }  // namespace
