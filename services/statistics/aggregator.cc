@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "statistics/event_effects.h"
-#include "statistics/statistics_store.h"
+#include "statistics/statistics_repository.h"
 
 namespace parkline::statistics {
 

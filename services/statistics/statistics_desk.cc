@@ -10,7 +10,7 @@
 #include "nlohmann/json.hpp"
 #include "statistics/indicators.h"
 #include "statistics/periods.h"
-#include "statistics/statistics_store.h"
+#include "statistics/statistics_repository.h"
 
 namespace parkline::statistics {
 namespace {

@@ -1,7 +1,7 @@
-// The statistics' own store: applies effects and reads figures back. A thin adapter over
+// The statistics' repository: applies effects and reads figures back. A thin adapter over
 // store::Transaction; every rule lives in event_effects and figures.
-#ifndef PARKLINE_STATISTICS_STATISTICS_STORE_H_
-#define PARKLINE_STATISTICS_STATISTICS_STORE_H_
+#ifndef PARKLINE_STATISTICS_STATISTICS_REPOSITORY_H_
+#define PARKLINE_STATISTICS_STATISTICS_REPOSITORY_H_
 
 #include <string>
 #include <vector>
@@ -51,4 +51,4 @@ absl::StatusOr<std::vector<EnterpriseValue>> LoadTopEnterprises(store::Transacti
 
 }  // namespace parkline::statistics
 
-#endif  // PARKLINE_STATISTICS_STATISTICS_STORE_H_
+#endif  // PARKLINE_STATISTICS_STATISTICS_REPOSITORY_H_

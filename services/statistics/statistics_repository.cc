@@ -1,4 +1,4 @@
-#include "statistics/statistics_store.h"
+#include "statistics/statistics_repository.h"
 
 #include <map>
 
