@@ -26,6 +26,17 @@ struct MethodRule {
   std::set<Role> own_only;
 };
 
+// Short names of the roles for the policy tables (services/<name>/access_policy.cc), so that a
+// table reads as a table: `using namespace auth::policy_roles;` in the function that builds it.
+namespace policy_roles {
+inline constexpr Role kAdmin = Role::kParkAdmin;
+inline constexpr Role kStaff = Role::kParkStaff;
+inline constexpr Role kEnterprise = Role::kEnterprise;
+inline constexpr Role kCarrier = Role::kCarrier;
+inline constexpr Role kGateway = Role::kCustomsGateway;
+inline constexpr Role kAnalyst = Role::kAnalyst;
+}  // namespace policy_roles
+
 class AccessPolicy {
  public:
   // `service` is the full gRPC service name ("parkline.enterprises.v1.EnterpriseService"); the

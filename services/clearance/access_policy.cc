@@ -7,10 +7,7 @@ namespace parkline::clearance {
 // gateway (and the park admin) speaks for customs: receipts and tax bills. Guidance is public to
 // every caller of the park. Analysts see cases only as the statistics service's aggregates.
 const auth::AccessPolicy& AccessPolicy() {
-  using auth::Role;
-  constexpr Role kAdmin = Role::kParkAdmin, kStaff = Role::kParkStaff,
-                 kEnterprise = Role::kEnterprise, kCarrier = Role::kCarrier,
-                 kGateway = Role::kCustomsGateway, kAnalyst = Role::kAnalyst;
+  using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
   // clang-format off
   static const auth::AccessPolicy* policy = new auth::AccessPolicy(
       "parkline.clearance.v1.ClearanceService",

@@ -8,9 +8,7 @@ namespace parkline::complaints {
 // that were forwarded to it (7.3.3), naming itself in the request. Analysts see complaints only
 // as the statistics service's aggregates; customs and carriers have no part here.
 const auth::AccessPolicy& AccessPolicy() {
-  using auth::Role;
-  constexpr Role kAdmin = Role::kParkAdmin, kStaff = Role::kParkStaff,
-                 kEnterprise = Role::kEnterprise;
+  using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
   // clang-format off
   static const auth::AccessPolicy* policy = new auth::AccessPolicy(
       "parkline.complaints.v1.ComplaintService",

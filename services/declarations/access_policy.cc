@@ -8,10 +8,7 @@ namespace parkline::declarations {
 // a party to. A buyer's remaining quota is for the park and for the enterprises selling to that
 // buyer. Analysts see declarations only as the statistics service's aggregates.
 const auth::AccessPolicy& AccessPolicy() {
-  using auth::Role;
-  constexpr Role kAdmin = Role::kParkAdmin, kStaff = Role::kParkStaff,
-                 kEnterprise = Role::kEnterprise, kCarrier = Role::kCarrier,
-                 kGateway = Role::kCustomsGateway;
+  using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
   // clang-format off
   static const auth::AccessPolicy* policy = new auth::AccessPolicy(
       "parkline.declarations.v1.DeclarationService",

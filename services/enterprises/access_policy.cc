@@ -7,9 +7,7 @@ namespace parkline::enterprises {
 // about enterprises come from the statistics service, as aggregates. Customs gateways and
 // carriers have no business here.
 const auth::AccessPolicy& AccessPolicy() {
-  using auth::Role;
-  constexpr Role kAdmin = Role::kParkAdmin, kStaff = Role::kParkStaff,
-                 kEnterprise = Role::kEnterprise, kAnalyst = Role::kAnalyst;
+  using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
   // clang-format off
   static const auth::AccessPolicy* policy = new auth::AccessPolicy(
       "parkline.enterprises.v1.EnterpriseService",

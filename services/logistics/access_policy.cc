@@ -8,10 +8,7 @@ namespace parkline::logistics {
 // NOT_FOUND for it. Park staff and the customs gateway read everything; the coverage report
 // (8.2.5.3) is the park's. Analysts see logistics only as the statistics service's aggregates.
 const auth::AccessPolicy& AccessPolicy() {
-  using auth::Role;
-  constexpr Role kAdmin = Role::kParkAdmin, kStaff = Role::kParkStaff,
-                 kEnterprise = Role::kEnterprise, kCarrier = Role::kCarrier,
-                 kGateway = Role::kCustomsGateway;
+  using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
   // clang-format off
   static const auth::AccessPolicy* policy = new auth::AccessPolicy(
       "parkline.logistics.v1.LogisticsService",

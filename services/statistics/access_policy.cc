@@ -6,9 +6,7 @@ namespace parkline::statistics {
 // reads its own figures. Nothing here names a buyer, so no role is refused for privacy; customs
 // gateways and carriers have no business here.
 const auth::AccessPolicy& AccessPolicy() {
-  using auth::Role;
-  constexpr Role kAdmin = Role::kParkAdmin, kStaff = Role::kParkStaff,
-                 kEnterprise = Role::kEnterprise, kAnalyst = Role::kAnalyst;
+  using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
   // clang-format off
   static const auth::AccessPolicy* policy = new auth::AccessPolicy(
       "parkline.statistics.v1.StatisticsService",

@@ -93,18 +93,6 @@ class ClearanceDeskTest : public testing::BackendTest<ApplySchema> {
     return r.ok() ? r->status() : v1::CASE_STATUS_UNSPECIFIED;
   }
 
-  // The outbox, as (type without package, subject) pairs.
-  std::vector<events::Envelope> Outbox() {
-    std::vector<events::Envelope> out;
-    db_->Read([&](store::Transaction& tx) -> absl::Status {
-         auto pending = events::ReadPending(tx, 10000);
-         if (!pending.ok()) return pending.status();
-         for (auto& p : *pending) out.push_back(p.envelope);
-         return absl::OkStatus();
-       })
-        .IgnoreError();
-    return out;
-  }
   int Count(const std::string& type) {
     int n = 0;
     for (const auto& e : Outbox()) n += e.type == "parkline.clearance.v1." + type;

@@ -173,18 +173,6 @@ class ComplaintDeskTest : public testing::BackendTest<ApplySchema> {
     return ::testing::AssertionSuccess();
   }
 
-  std::vector<events::PendingEvent> Pending() {
-    std::vector<events::PendingEvent> out;
-    EXPECT_TRUE(db_->Read([&](store::Transaction& tx) -> absl::Status {
-                     auto p = events::ReadPending(tx, 10000);
-                     if (!p.ok()) return p.status();
-                     out = std::move(*p);
-                     return absl::OkStatus();
-                   })
-                    .ok());
-    return out;
-  }
-
   std::vector<std::string> TypesFor(const std::string& id) {
     std::vector<std::string> out;
     for (const auto& p : Pending()) {

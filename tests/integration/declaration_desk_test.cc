@@ -51,13 +51,7 @@ class DeskTest : public testing::BackendTest<ApplySchema> {
   // The types of the events in the outbox, in order.
   std::vector<std::string> Events() {
     std::vector<std::string> out;
-    db_->Read([&](store::Transaction& tx) -> absl::Status {
-         auto pending = events::ReadPending(tx, 10000);
-         if (!pending.ok()) return pending.status();
-         for (const auto& p : *pending) out.push_back(p.envelope.type.substr(25));
-         return absl::OkStatus();
-       })
-        .IgnoreError();
+    for (const auto& e : Outbox()) out.push_back(e.type.substr(25));
     return out;
   }
 

@@ -54,17 +54,6 @@ class EnterpriseDeskTest : public testing::BackendTest<ApplySchema> {
     return e;
   }
 
-  std::vector<events::PendingEvent> Outbox() {
-    std::vector<events::PendingEvent> out;
-    db_->Read([&](store::Transaction& tx) -> absl::Status {
-         auto pending = events::ReadPending(tx, 1000);
-         if (pending.ok()) out = std::move(*pending);
-         return pending.status();
-       })
-        .IgnoreError();
-    return out;
-  }
-
   std::unique_ptr<EnterpriseDesk> desk_;
   int notified_ = 0;
 };
@@ -77,11 +66,11 @@ TEST_P(EnterpriseDeskTest, UnitsAreDefinedWithCanonicalAreaAndOneEventEach) {
   ASSERT_EQ(units->units_size(), 3);
   EXPECT_EQ(units->units(0).leasable_area_m2(), "120.50");
   EXPECT_EQ(units->total_leasable_area_m2(), "361.50");
-  EXPECT_EQ(Outbox().size(), 3u);
+  EXPECT_EQ(Pending().size(), 3u);
   // Defining the same unit again is a no-op.
   v1::Unit same = units->units(0);
   ASSERT_TRUE(desk_->DefineUnit(same).ok());
-  EXPECT_EQ(Outbox().size(), 3u);
+  EXPECT_EQ(Pending().size(), 3u);
 }
 
 TEST_P(EnterpriseDeskTest, AdmissionIsStoredWithItsEventAndIsIdempotent) {
@@ -93,7 +82,7 @@ TEST_P(EnterpriseDeskTest, AdmissionIsStoredWithItsEventAndIsIdempotent) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->SerializeAsString(), admitted->SerializeAsString());
 
-  auto outbox = Outbox();
+  auto outbox = Pending();
   ASSERT_EQ(outbox.size(), 4u);  // three units, one admission
   EXPECT_EQ(outbox.back().envelope.type, "parkline.enterprises.v1.EnterpriseAdmitted");
   EXPECT_EQ(outbox.back().envelope.subject, kUscc);
@@ -113,7 +102,7 @@ TEST_P(EnterpriseDeskTest, SecondAdmissionWithDifferentDataIsAlreadyExists) {
 
 TEST_P(EnterpriseDeskTest, InvalidAdmissionNamesEveryFieldAndChangesNothing) {
   ASSERT_TRUE(desk_->Admit(Enterprise(kOther, "A1-0102")).ok());
-  size_t outbox_before = Outbox().size();
+  size_t outbox_before = Pending().size();
   v1::Enterprise e = Enterprise(kUscc, "A1-0102");  // occupied by kOther
   e.add_unit_ids("Z9-9999");                        // not defined
   auto result = desk_->Admit(e);
@@ -123,7 +112,7 @@ TEST_P(EnterpriseDeskTest, InvalidAdmissionNamesEveryFieldAndChangesNothing) {
   EXPECT_EQ(violations[0].reason, "UNIT_OCCUPIED");
   EXPECT_EQ(violations[1].reason, "UNKNOWN_UNIT");
   EXPECT_EQ(desk_->Get(kUscc).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(Outbox().size(), outbox_before);
+  EXPECT_EQ(Pending().size(), outbox_before);
 }
 
 TEST_P(EnterpriseDeskTest, CustomsCodeBelongsToOneEnterprise) {
@@ -148,11 +137,11 @@ TEST_P(EnterpriseDeskTest, UpdateChangesMaskedFieldsAndCarriesThePreviousState) 
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->unit_ids_size(), 2);
   EXPECT_EQ(updated->version(), 2);
-  size_t outbox = Outbox().size();
+  size_t outbox = Pending().size();
   ASSERT_TRUE(desk_->Update(request).ok());  // same request again: no change, no event
-  EXPECT_EQ(Outbox().size(), outbox);
+  EXPECT_EQ(Pending().size(), outbox);
   v1::EnterpriseUpdated event;
-  ASSERT_TRUE(event.ParseFromString(Outbox().back().envelope.payload));
+  ASSERT_TRUE(event.ParseFromString(Pending().back().envelope.payload));
   EXPECT_EQ(event.previous().unit_ids_size(), 1);
   EXPECT_EQ(event.enterprise().unit_ids_size(), 2);
 
@@ -175,7 +164,7 @@ TEST_P(EnterpriseDeskTest, DepartureFreesUnitsAndIsIdempotent) {
   // The unit is free for another enterprise.
   EXPECT_TRUE(desk_->Admit(Enterprise(kOther, "A1-0101")).ok());
   v1::EnterpriseDeparted event;
-  for (const auto& p : Outbox()) {
+  for (const auto& p : Pending()) {
     if (p.envelope.type == "parkline.enterprises.v1.EnterpriseDeparted") {
       ASSERT_TRUE(event.ParseFromString(p.envelope.payload));
     }
@@ -212,10 +201,10 @@ TEST_P(EnterpriseDeskTest, IpAssetsAndTalentAreRecordedOnce) {
   talent.set_employees(40);
   talent.set_cross_border_staff(25);
   talent.set_trained_staff(10);
-  size_t before = Outbox().size();
+  size_t before = Pending().size();
   ASSERT_TRUE(desk_->RecordTalent(talent).ok());
   ASSERT_TRUE(desk_->RecordTalent(talent).ok());
-  EXPECT_EQ(Outbox().size(), before + 1);
+  EXPECT_EQ(Pending().size(), before + 1);
   talent.set_uscc(kOther);
   EXPECT_EQ(desk_->RecordTalent(talent).status().code(), absl::StatusCode::kNotFound);
 }

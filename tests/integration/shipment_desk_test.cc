@@ -108,18 +108,6 @@ class ShipmentDeskTest : public testing::BackendTest<ApplySchema> {
     return {t->entries().begin(), t->entries().end()};
   }
 
-  // The outbox's events as "<Type>" in order, for one shipment key (all when empty).
-  std::vector<events::Envelope> Outbox() {
-    std::vector<events::Envelope> out;
-    db_->Read([&](store::Transaction& tx) -> absl::Status {
-         auto pending = events::ReadPending(tx, 10000);
-         if (!pending.ok()) return pending.status();
-         for (auto& p : *pending) out.push_back(p.envelope);
-         return absl::OkStatus();
-       })
-        .IgnoreError();
-    return out;
-  }
   std::vector<std::string> Types(const std::string& subject) {
     std::vector<std::string> out;
     for (const auto& e : Outbox()) {

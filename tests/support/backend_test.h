@@ -20,8 +20,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "events/outbox.h"
 #include "store/database.h"
 #include "tests/support/test_env.h"
 
@@ -35,6 +37,25 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
     auto db = OpenServiceDatabase(database_.url(), kApplySchema);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
+  }
+
+  // The events in the outbox, oldest first (not yet published: no relay runs in these tests
+  // unless the test starts one).
+  std::vector<events::PendingEvent> Pending() {
+    std::vector<events::PendingEvent> out;
+    EXPECT_TRUE(db_->Read([&](store::Transaction& tx) -> absl::Status {
+                     auto pending = events::ReadPending(tx, 100000);
+                     if (!pending.ok()) return pending.status();
+                     out = std::move(*pending);
+                     return absl::OkStatus();
+                   })
+                    .ok());
+    return out;
+  }
+  std::vector<events::Envelope> Outbox() {
+    std::vector<events::Envelope> out;
+    for (auto& p : Pending()) out.push_back(std::move(p.envelope));
+    return out;
   }
 
   TestDatabase database_{GetParam()};
