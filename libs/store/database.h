@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -127,6 +128,18 @@ class Database {
   // Tries to take the lease `name` without waiting: nullptr when another process holds it.
   virtual absl::StatusOr<std::unique_ptr<Lease>> TryLease(absl::string_view name) = 0;
 };
+
+// Reads one value in one read transaction into `out`: `fn(tx)` returns an absl::StatusOr of it.
+// For the use cases that take a single result out of a snapshot.
+template <typename T, typename Fn>
+absl::Status ReadInto(Database& db, T& out, Fn&& fn) {
+  return db.Read([&](Transaction& tx) -> absl::Status {
+    auto value = fn(tx);
+    if (!value.ok()) return value.status();
+    out = std::move(*value);
+    return absl::OkStatus();
+  });
+}
 
 // Expands the dialect tokens of a schema script:
 //   {{id}}    an auto-increment 64-bit primary key column type

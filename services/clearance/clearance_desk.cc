@@ -273,12 +273,8 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Get(const std::string& case_id,
 absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Find(const std::string& case_id,
                                                       const std::string& party) {
   std::optional<v1::ClearanceCase> found;
-  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto c = CaseRepository(tx).Find(case_id);
-    if (!c.ok()) return c.status();
-    found = std::move(*c);
-    return absl::OkStatus();
-  });
+  absl::Status status = store::ReadInto(
+      db_, found, [&](store::Transaction& tx) { return CaseRepository(tx).Find(case_id); });
   if (!status.ok()) return status;
   if (!found || (!party.empty() && !IsParty(*found, party))) {
     return absl::NotFoundError(absl::StrCat("case_id: no case ", case_id));
@@ -405,12 +401,8 @@ absl::StatusOr<v1::InventoryMessage> ClearanceDesk::Message(const std::string& c
   auto c = Find(case_id, party);
   if (!c.ok()) return c.status();
   std::optional<std::string> xml;
-  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto m = CaseRepository(tx).FindMessage(case_id);
-    if (!m.ok()) return m.status();
-    xml = std::move(*m);
-    return absl::OkStatus();
-  });
+  absl::Status status = store::ReadInto(
+      db_, xml, [&](store::Transaction& tx) { return CaseRepository(tx).FindMessage(case_id); });
   if (!status.ok()) return status;
   if (!xml) {
     return absl::FailedPreconditionError(absl::StrCat("case ", case_id, " is not submitted yet"));

@@ -215,11 +215,8 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::OverrideDeadline(
 absl::StatusOr<std::vector<std::pair<std::string, DeadlineWatch>>> ComplaintDesk::DueAt(
     absl::Time now) {
   std::vector<std::pair<std::string, DeadlineWatch>> due;
-  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto rows = ComplaintRepository(tx).Due(absl::ToUnixMicros(now), kDueBatch);
-    if (!rows.ok()) return rows.status();
-    due = std::move(*rows);
-    return absl::OkStatus();
+  absl::Status status = store::ReadInto(db_, due, [&](store::Transaction& tx) {
+    return ComplaintRepository(tx).Due(absl::ToUnixMicros(now), kDueBatch);
   });
   if (!status.ok()) return status;
   return due;
@@ -288,11 +285,8 @@ absl::StatusOr<v1::ListComplaintsResponse> ComplaintDesk::List(
   filter.status = request.status();
   filter.category = request.category();
   std::vector<StoredComplaint> rows;
-  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto found = ComplaintRepository(tx).Page(filter, after.micros, after.id, page.limit());
-    if (!found.ok()) return found.status();
-    rows = std::move(*found);
-    return absl::OkStatus();
+  absl::Status status = store::ReadInto(db_, rows, [&](store::Transaction& tx) {
+    return ComplaintRepository(tx).Page(filter, after.micros, after.id, page.limit());
   });
   if (!status.ok()) return status;
   v1::ListComplaintsResponse response;

@@ -214,11 +214,8 @@ absl::StatusOr<v1::SubmitMessageResponse> DeclarationDesk::SubmitMessage(
 
 absl::StatusOr<v1::Declaration> DeclarationDesk::Get(const std::string& order_key) {
   std::optional<v1::Declaration> found;
-  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto d = DeclarationRepository(tx).FindDeclaration(order_key);
-    if (!d.ok()) return d.status();
-    found = std::move(*d);
-    return absl::OkStatus();
+  absl::Status status = store::ReadInto(db_, found, [&](store::Transaction& tx) {
+    return DeclarationRepository(tx).FindDeclaration(order_key);
   });
   if (!status.ok()) return status;
   if (!found) return absl::NotFoundError(absl::StrCat("no declaration ", order_key));

@@ -242,11 +242,8 @@ absl::StatusOr<v1::Enterprise> EnterpriseDesk::Get(const std::string& uscc) {
   CheckUscc(uscc, "uscc", v);
   if (!v.empty()) return v.ToStatus();
   std::optional<v1::Enterprise> found;
-  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto e = EnterpriseRepository(tx).FindEnterprise(uscc);
-    if (!e.ok()) return e.status();
-    found = std::move(*e);
-    return absl::OkStatus();
+  absl::Status status = store::ReadInto(db_, found, [&](store::Transaction& tx) {
+    return EnterpriseRepository(tx).FindEnterprise(uscc);
   });
   if (!status.ok()) return status;
   if (!found) return NotFound(uscc);
