@@ -267,7 +267,7 @@ absl::StatusOr<v1::Complaint> ComplaintDesk::Get(const v1::GetComplaintRequest& 
     return absl::NotFoundError(absl::StrCat("complaint_id: no complaint ", request.complaint_id()));
   }
   v1::Complaint out = ForViewer(found->complaint, found->contact, viewer);
-  for (auto& e : record) *out.add_history() = std::move(e);
+  for (auto& e : record) *out.add_history() = EntryForViewer(std::move(e), viewer);
   return out;
 }
 

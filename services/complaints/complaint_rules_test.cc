@@ -9,6 +9,7 @@
 
 #include "complaints/contact_privacy.h"
 #include "complaints/routing_rules.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace parkline::complaints {
@@ -204,6 +205,50 @@ TEST(ComplaintPrivacyTest, TheComplainantsIdentityIsHiddenFromTheEnterpriseCompl
   v1::Complaint target = ForViewer(c, contact, Viewer{"y", false, "91330100MA27XYZ12X"});
   EXPECT_FALSE(target.complainant().has_contact());
   EXPECT_TRUE(target.complainant().uscc().empty());
+}
+
+TEST(ComplaintPrivacyTest, AnEnterpriseSeesTheStepsButNotWhoTookThemNorTheParksNotes) {
+  v1::RecordEntry e;
+  e.set_action("ASSIGN");
+  e.set_actor("staff-li");
+  e.set_note("the complainant called twice; likely a fee dispute");
+  (*e.mutable_details())["department"] = "finance";
+  (*e.mutable_details())["handler"] = "staff-li";
+  (*e.mutable_details())["request_id"] = "req-7";
+  e.set_previous_hash("aa");
+  e.set_hash("bb");
+
+  v1::RecordEntry staff = EntryForViewer(e, Viewer{"staff-wu", true, ""});
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(staff, e))
+      << "the park sees it whole";
+
+  v1::RecordEntry target = EntryForViewer(e, Viewer{"target-erp", false, "91330100MA27XYZ12X"});
+  EXPECT_EQ(target.action(), "ASSIGN");
+  EXPECT_TRUE(target.actor().empty());
+  EXPECT_TRUE(target.note().empty());
+  EXPECT_EQ(target.details().size(), 1u);
+  EXPECT_EQ(target.details().at("department"), "finance");
+  EXPECT_TRUE(target.hash().empty() && target.previous_hash().empty());
+
+  // The complainant's own filing keeps its actor: it took that step itself.
+  v1::RecordEntry filing;
+  filing.set_action("FILE");
+  filing.set_actor("complainant-erp");
+  (*filing.mutable_details())["category"] = "FEES";
+  EXPECT_EQ(EntryForViewer(filing, Viewer{"complainant-erp", false, "91350100M000100Y43"}).actor(),
+            "complainant-erp");
+  // The enterprise complained about does not learn who filed it.
+  v1::RecordEntry seen = EntryForViewer(filing, Viewer{"target-erp", false, "91330100MA27XYZ12X"});
+  EXPECT_TRUE(seen.actor().empty());
+  EXPECT_EQ(seen.details().at("category"), "FEES");
+}
+
+TEST(ComplaintPrivacyTest, WhoHandlesAComplaintIsTheParksOwnBusiness) {
+  v1::Complaint c;
+  c.set_handler("staff-li");
+  EXPECT_EQ(ForViewer(c, {}, Viewer{"staff-wu", true, ""}).handler(), "staff-li");
+  EXPECT_TRUE(
+      ForViewer(c, {}, Viewer{"target-erp", false, "91330100MA27XYZ12X"}).handler().empty());
 }
 
 TEST(ComplaintPrivacyTest, TheComplainantAndTheEnterpriseForwardedToAreParties) {

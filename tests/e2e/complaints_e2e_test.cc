@@ -353,6 +353,16 @@ TEST_F(ComplaintsE2eTest, AComplaintAboutAResidentEnterpriseIsForwardedToIt) {
   ASSERT_TRUE(service_->Call(&Stub::GetComplaint, get, &out).ok());
   EXPECT_TRUE(out.complainant().uscc().empty());
   EXPECT_FALSE(out.complainant().has_contact());
+  // Nor does its history say who: it shows the steps, not their actors, notes or handler.
+  EXPECT_TRUE(out.handler().empty());
+  ASSERT_GE(out.history_size(), 3);
+  EXPECT_EQ(out.history(0).action(), "FILE");
+  for (const v1::RecordEntry& e : out.history()) {
+    EXPECT_TRUE(e.actor().empty()) << e.action();
+    EXPECT_TRUE(e.hash().empty()) << e.action();
+    EXPECT_EQ(e.details().count("handler"), 0u) << e.action();
+    EXPECT_EQ(e.details().count("request_id"), 0u) << e.action();
+  }
   // The complainant cannot ask in the target's name.
   service_->Connect({grpc::InsecureChannelCredentials(), kComplainantToken});
   EXPECT_TRUE(absl::IsPermissionDenied(service_->Call(&Stub::GetComplaint, get, &out)));
