@@ -26,6 +26,20 @@ bool OwnsResource(const Principal& p, Role role, const Resource& r) {
 
 }  // namespace
 
+absl::Status AccessPolicy::Admits(const Principal& principal, absl::string_view full_method) const {
+  absl::string_view method = full_method.substr(full_method.rfind('/') + 1);
+  auto rule = rules_.find(std::string(method));
+  if (full_method == absl::StrCat("/", service_, "/", method) && rule != rules_.end()) {
+    for (Role role : principal.roles) {
+      if (rule->second.any.count(role) > 0 || rule->second.own_only.count(role) > 0) {
+        return absl::OkStatus();
+      }
+    }
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat("caller '", principal.name, "' may not call ", method));
+}
+
 absl::Status AccessPolicy::Check(const Principal& principal, absl::string_view full_method,
                                  const Resource& resource) const {
   absl::string_view method = full_method.substr(full_method.rfind('/') + 1);

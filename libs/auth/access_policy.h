@@ -49,6 +49,11 @@ class AccessPolicy {
   absl::Status Check(const Principal& principal, absl::string_view full_method,
                      const Resource& resource) const;
 
+  // Whether the principal may call the method for some resource (a role among `any` or
+  // `own_only`): OK, or PERMISSION_DENIED as Check. For the check that comes before a request's
+  // payload is read, when the payload is what names the parties (Authorizer::Admit).
+  absl::Status Admits(const Principal& principal, absl::string_view full_method) const;
+
   const std::string& service() const { return service_; }
   const std::map<std::string, MethodRule>& rules() const { return rules_; }
 

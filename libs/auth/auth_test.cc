@@ -77,6 +77,20 @@ TEST(AccessPolicy, UnlistedMethodsAndOtherServicesAreDeniedToAll) {
   EXPECT_FALSE(Policy().Check(admin, "/other.Svc/Write", {}).ok());
 }
 
+// Admits is the check before a payload naming the parties is read: any role the method lists
+// passes it, own-only roles included (their parties are checked once the payload is read).
+TEST(AccessPolicy, AdmitsEveryRoleTheMethodListsAndNoOther) {
+  EXPECT_TRUE(Policy().Admits(Make("ops", {Role::kParkAdmin}), "/pkg.Svc/Write").ok());
+  EXPECT_TRUE(Policy().Admits(Make("erp", {Role::kEnterprise}, kUscc), "/pkg.Svc/ReadOwn").ok());
+  EXPECT_TRUE(Policy().Admits(Make("sf", {Role::kCarrier}, "", "SF"), "/pkg.Svc/ReadOwn").ok());
+  absl::Status s = Policy().Admits(Make("erp", {Role::kEnterprise}, kUscc), "/pkg.Svc/Write");
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.message(), "caller 'erp' may not call Write");
+  EXPECT_FALSE(Policy().Admits(Make("a", {Role::kAnalyst}), "/pkg.Svc/ReadOwn").ok());
+  EXPECT_FALSE(Policy().Admits(Make("ops", {Role::kParkAdmin}), "/pkg.Svc/Unlisted").ok());
+  EXPECT_FALSE(Policy().Admits(Make("ops", {Role::kParkAdmin}), "/other.Svc/Write").ok());
+}
+
 TEST(Credentials, HashIsSha256Hex) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

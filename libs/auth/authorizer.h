@@ -24,6 +24,15 @@ class Authorizer {
   // method name, "/parkline.enterprises.v1.EnterpriseService/AdmitEnterprise".
   virtual absl::Status Authorize(const grpc::ServerContext& context, absl::string_view method,
                                  const Resource& resource) const = 0;
+  // Before a request's payload is read, where the payload names the parties (an XML message):
+  // OK when the caller is known and some role of its may call `method`; UNAUTHENTICATED or
+  // PERMISSION_DENIED otherwise, so that nothing of the payload is parsed for such a caller.
+  // Authorize, with the parties, still follows. OK unless overridden.
+  virtual absl::Status Admit(const grpc::ServerContext& context, absl::string_view method) const {
+    (void)context;
+    (void)method;
+    return absl::OkStatus();
+  }
   // The caller, for handlers whose answer depends on who asks (a complaint shows the
   // complainant's contact details to its handler only). UNIMPLEMENTED unless overridden.
   virtual absl::StatusOr<Principal> Identify(const grpc::ServerContext& context) const {

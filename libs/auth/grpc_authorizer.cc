@@ -67,4 +67,13 @@ absl::Status GrpcAuthorizer::Authorize(const grpc::ServerContext& context, absl:
   return absl::OkStatus();
 }
 
+absl::Status GrpcAuthorizer::Admit(const grpc::ServerContext& context,
+                                   absl::string_view method) const {
+  auto principal = Identify(context);
+  if (!principal.ok()) return Deny(method, principal.status(), "");
+  absl::Status admitted = policy_.Admits(*principal, method);
+  if (!admitted.ok()) return Deny(method, admitted, principal->name);
+  return absl::OkStatus();
+}
+
 }  // namespace parkline::auth

@@ -25,6 +25,8 @@ class GrpcAuthorizer : public Authorizer {
   absl::Status Authorize(const grpc::ServerContext& context, absl::string_view method,
                          const Resource& resource) const override;
 
+  absl::Status Admit(const grpc::ServerContext& context, absl::string_view method) const override;
+
   // The caller, or UNAUTHENTICATED. Exposed for handlers that filter by party.
   absl::StatusOr<Principal> Identify(const grpc::ServerContext& context) const override;
 

@@ -6,7 +6,11 @@
 // - PARKLINE_RPC_AS_VIEWER(name, resource, body), for one whose answer depends on who asks (a case
 //   shows the buyer's identity to customs and the declarant only, a complaint its complainant's
 //   contact to its handler only): `body` can read `viewer`, the caller as an auth::Viewer
-//   (viewer.h).
+//   (viewer.h);
+// - PARKLINE_ADMIT(name), first in a handler whose request carries a payload that names the
+//   parties (an XML message): the status refusing an unknown caller, or one none of whose roles
+//   may call the RPC, before anything of the payload is parsed; OK otherwise. The handler returns
+//   it when it is not OK, then reads the payload and calls PARKLINE_RPC with the parties.
 // They are used inside a gRPC service's handler method and expect at the call site `authorizer_`
 // (the service's const auth::Authorizer&), `ctx` (the method's grpc::ServerContext*) and `kPrefix`
 // (the service's full name between slashes, "/parkline.x.v1.XService/"); `name` is the RPC's name
@@ -66,5 +70,8 @@ absl::Status Deliver(absl::StatusOr<T> result, T* response) {
   ::parkline::auth::HandleUnaryAsViewer(                        \
       authorizer_, ctx, std::string(kPrefix) + #name, resource, \
       [&](const ::parkline::auth::Viewer& viewer) -> ::absl::Status { return body; })
+
+#define PARKLINE_ADMIT(name) \
+  ::parkline::runtime::ToGrpcStatus(authorizer_.Admit(*ctx, std::string(kPrefix) + #name))
 
 #endif  // PARKLINE_AUTH_HANDLER_H_

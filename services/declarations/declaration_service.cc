@@ -85,10 +85,12 @@ grpc::Status DeclarationService::SubmitWaybill(grpc::ServerContext* ctx,
 grpc::Status DeclarationService::SubmitMessage(grpc::ServerContext* ctx,
                                                const v1::SubmitMessageRequest* request,
                                                v1::SubmitMessageResponse* response) {
-  // Read once, here: the parties decide who may send it, and the desk stores what was read. A
-  // message that cannot be read names no party and touches nobody's documents, so an enterprise
-  // (which may send its own) is told what is wrong with it rather than refused; a caller who may
-  // send none is still refused.
+  // Who calls is settled before the XML is read: an unknown caller, or one who may send no
+  // message, is refused without parsing it. Then read once, here: the parties decide who may send
+  // it, and the desk stores what was read. A message that cannot be read names no party and
+  // touches nobody's documents, so an enterprise (which may send its own) is told what is wrong
+  // with it rather than refused.
+  if (grpc::Status admitted = PARKLINE_ADMIT(SubmitMessage); !admitted.ok()) return admitted;
   auto message = ceb::ReadCebMessage(request->xml());
   auth::Resource resource;
   if (message.ok()) {

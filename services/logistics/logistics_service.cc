@@ -46,9 +46,12 @@ grpc::Status LogisticsService::ReportTrackingEvents(grpc::ServerContext* ctx,
 grpc::Status LogisticsService::SubmitWaybillStatus(grpc::ServerContext* ctx,
                                                    const v1::SubmitWaybillStatusRequest* request,
                                                    v1::ReportTrackingEventsResponse* response) {
-  // Read once, here: the carrier it names decides who may send it. A message that cannot be read
-  // names no carrier and touches nobody's shipments, so a carrier (who may send its own) is told
-  // what is wrong with it rather than refused; a caller who may send none is still refused.
+  // Who calls is settled before the XML is read: an unknown caller, or one who may send no
+  // message, is refused without parsing it. Then read once, here: the carrier it names decides
+  // who may send it. A message that cannot be read names no carrier and touches nobody's
+  // shipments, so a carrier (who may send its own) is told what is wrong with it rather than
+  // refused.
+  if (grpc::Status admitted = PARKLINE_ADMIT(SubmitWaybillStatus); !admitted.ok()) return admitted;
   auto batch = ReadWaybillStatusMessage(request->xml());
   auth::Resource resource;
   if (batch.ok()) {
