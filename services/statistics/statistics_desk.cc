@@ -79,6 +79,17 @@ std::string CsvField(const std::string& text) {
   return out + "\"";
 }
 
+// Whether a series' labels (LabelsText form) carry every label the request filters on.
+bool MatchesFilter(const std::string& labels_text,
+                   const google::protobuf::Map<std::string, std::string>& filter) {
+  Labels labels = ParseLabels(labels_text);
+  for (const auto& [k, v] : filter) {
+    auto found = labels.find(k);
+    if (found == labels.end() || found->second != v) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string FormatValue(const std::string& indicator, int64_t scaled) {
@@ -150,13 +161,9 @@ absl::StatusOr<v1::TimeSeries> StatisticsDesk::TimeSeries(const v1::GetTimeSerie
 
   std::map<std::string, std::map<std::string, int64_t>> by_labels;  // labels -> bucket -> sum
   for (const DailyValue& d : *daily) {
-    Labels labels = ParseLabels(d.labels);
-    bool match = true;
-    for (const auto& [k, v] : request.label_filter()) {
-      auto found = labels.find(k);
-      if (found == labels.end() || found->second != v) match = false;
+    if (MatchesFilter(d.labels, request.label_filter())) {
+      by_labels[d.labels][BucketOf(d.day, request.granularity())] += d.value;
     }
-    if (match) by_labels[d.labels][BucketOf(d.day, request.granularity())] += d.value;
   }
   v1::TimeSeries out;
   out.set_indicator(indicator->name);
@@ -198,13 +205,9 @@ absl::StatusOr<v1::TimeSeries> StatisticsDesk::RateSeries(const Indicator& indic
         auto daily = LoadDaily(tx, name, range->from_text(), range->to_text());
         if (!daily.ok()) return daily.status();
         for (const DailyValue& d : *daily) {
-          Labels labels = ParseLabels(d.labels);
-          bool match = true;
-          for (const auto& [k, v] : request.label_filter()) {
-            auto found = labels.find(k);
-            if (found == labels.end() || found->second != v) match = false;
+          if (MatchesFilter(d.labels, request.label_filter())) {
+            (*sums)[BucketOf(d.day, request.granularity())] += d.value;
           }
-          if (match) (*sums)[BucketOf(d.day, request.granularity())] += d.value;
         }
       }
     }
