@@ -57,18 +57,6 @@ v1::Verdict ToProto(Verdict v) {
   }
 }
 
-template <typename T>
-absl::StatusOr<T> ReadWith(store::Database& db,
-                           const std::function<absl::StatusOr<T>(store::Transaction&)>& fn) {
-  absl::StatusOr<T> result = absl::InternalError("not read");
-  absl::Status s = db.Read([&](store::Transaction& tx) -> absl::Status {
-    result = fn(tx);
-    return result.status();
-  });
-  if (!s.ok()) return s;
-  return result;
-}
-
 std::string CsvField(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
   std::string out = "\"";
@@ -154,13 +142,14 @@ absl::StatusOr<v1::TimeSeries> StatisticsDesk::TimeSeries(const v1::GetTimeSerie
   absl::CivilDay today = TodayInPark();
   auto range = ResolvePeriod(request.period(), "period", {today - 29, today});
   if (!range.ok()) return range.status();
-  auto daily = ReadWith<std::vector<DailyValue>>(db_, [&](store::Transaction& tx) {
+  std::vector<DailyValue> daily;
+  absl::Status read = store::ReadInto(db_, daily, [&](store::Transaction& tx) {
     return LoadDaily(tx, request.indicator(), range->from_text(), range->to_text());
   });
-  if (!daily.ok()) return daily.status();
+  if (!read.ok()) return read;
 
   std::map<std::string, std::map<std::string, int64_t>> by_labels;  // labels -> bucket -> sum
-  for (const DailyValue& d : *daily) {
+  for (const DailyValue& d : daily) {
     if (MatchesFilter(d.labels, request.label_filter())) {
       by_labels[d.labels][BucketOf(d.day, request.granularity())] += d.value;
     }
@@ -331,15 +320,16 @@ absl::StatusOr<v1::ExportPeriodResponse> StatisticsDesk::Export(
   if (!request.has_period()) return absl::InvalidArgumentError("period: required");
   auto range = ResolvePeriod(request.period(), "period", {});
   if (!range.ok()) return range.status();
-  auto daily = ReadWith<std::vector<DailyValue>>(db_, [&](store::Transaction& tx) {
+  std::vector<DailyValue> daily;
+  absl::Status read = store::ReadInto(db_, daily, [&](store::Transaction& tx) {
     return LoadDaily(tx, "", range->from_text(), range->to_text());
   });
-  if (!daily.ok()) return daily.status();
+  if (!read.ok()) return read;
   v1::ExportPeriodResponse out;
   std::string content;
   if (request.format() == v1::EXPORT_FORMAT_JSON) {
     nlohmann::json rows = nlohmann::json::array();
-    for (const DailyValue& d : *daily) {
+    for (const DailyValue& d : daily) {
       const Indicator* i = FindIndicator(d.indicator);
       nlohmann::json labels = nlohmann::json::object();
       for (const auto& [k, v] : ParseLabels(d.labels)) labels[k] = v;
@@ -358,7 +348,7 @@ absl::StatusOr<v1::ExportPeriodResponse> StatisticsDesk::Export(
     out.set_content_type("application/json");
   } else {
     content = "day,indicator,labels,value,unit,clause\n";
-    for (const DailyValue& d : *daily) {
+    for (const DailyValue& d : daily) {
       const Indicator* i = FindIndicator(d.indicator);
       absl::StrAppend(&content, d.day, ",", d.indicator, ",", CsvField(d.labels), ",",
                       FormatValue(d.indicator, d.value), ",", i != nullptr ? i->unit : "count", ",",
@@ -367,7 +357,7 @@ absl::StatusOr<v1::ExportPeriodResponse> StatisticsDesk::Export(
     out.set_content_type("text/csv");
   }
   out.set_sha256(auth::Sha256Hex(content));
-  out.set_rows(static_cast<int64_t>(daily->size()));
+  out.set_rows(static_cast<int64_t>(daily.size()));
   out.set_content(std::move(content));
   return out;
 }
