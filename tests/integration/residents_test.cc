@@ -64,9 +64,10 @@ TEST_P(ResidentsTest, AnUpdateToTheDepartedStatusForgetsTheEnterprise) {
   EXPECT_TRUE(Among({kUscc, "3301960001"}).empty());
 }
 
-// A service whose own migration made the table first (declarations) applies the projection's
-// schema after it: nothing fails and nothing is lost.
-TEST_P(ResidentsTest, TheSchemaAppliesBesideATableAServiceMadeBefore) {
+// The projection's migration creates its table only where it does not exist: applied over a
+// table that holds residents (as over declarations' own, made by its migration 1, which every
+// declarations desk test opens), it fails on nothing and loses nothing.
+TEST_P(ResidentsTest, ItsMigrationAppliedOverAnExistingTableKeepsTheResidents) {
   Apply(OnAdmitted, Enterprise("3301960001"));
   ASSERT_TRUE(db_->Transact([](store::Transaction& tx) {
                    return tx.Execute("DELETE FROM schema_migrations WHERE component = 'residents'")
