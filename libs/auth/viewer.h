@@ -26,6 +26,20 @@ struct Viewer {
   bool customs = false;
   // An enterprise caller's USCC and customs code, those it has; empty for any other caller.
   std::vector<std::string> codes{};
+  // A park-admin caller: the only one who may act on any tenant's objects (staff read them).
+  bool admin = false;
+  // A carrier caller's carrier code; empty for any other caller.
+  std::string carrier_code{};
+
+  // Whether the caller speaks for `code`: one of its enterprise codes, or its carrier code.
+  bool SpeaksFor(const std::string& code) const {
+    if (code.empty()) return false;
+    if (code == carrier_code) return true;
+    for (const std::string& own : codes) {
+      if (own == code) return true;
+    }
+    return false;
+  }
 };
 
 inline Viewer ViewerOf(const Principal& principal) {
@@ -40,6 +54,8 @@ inline Viewer ViewerOf(const Principal& principal) {
       if (!code.empty()) v.codes.push_back(code);
     }
   }
+  v.admin = principal.roles.count(Role::kParkAdmin) > 0;
+  if (principal.roles.count(Role::kCarrier) > 0) v.carrier_code = principal.carrier_code;
   return v;
 }
 
