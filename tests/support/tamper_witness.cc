@@ -163,4 +163,11 @@ void TamperWitness::ExpectUnchanged(const std::string& what) {
   }
 }
 
+void TamperWitness::ExpectRefused(const std::string& what, const grpc::Status& status,
+                                  const std::vector<grpc::StatusCode>& codes) {
+  EXPECT_NE(std::find(codes.begin(), codes.end(), status.error_code()), codes.end())
+      << what << ": answered code " << status.error_code() << " (" << status.error_message() << ")";
+  ExpectUnchanged(what);
+}
+
 }  // namespace parkline::testing

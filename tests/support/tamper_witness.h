@@ -8,8 +8,7 @@
 //
 //   testing::TamperWitness witness(*db_, {"parkline.declarations.v1"});
 //   witness.Mark();
-//   EXPECT_EQ(attack(), grpc::StatusCode::PERMISSION_DENIED);
-//   witness.ExpectUnchanged("another platform withdraws the victim's order");
+//   witness.ExpectRefused("another platform withdraws the victim's order", attack());
 //
 // Not thread-safe; one per test.
 #ifndef PARKLINE_TESTS_SUPPORT_TAMPER_WITNESS_H_
@@ -20,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "grpcpp/support/status.h"
 #include "store/database.h"
 
 namespace parkline::events {
@@ -45,6 +45,11 @@ class TamperWitness {
   // Publishes what the outbox holds, then fails the test (saying `what` was tried, and which
   // table's rows or which topic differ) when anything differs from the last Mark.
   void ExpectUnchanged(const std::string& what);
+
+  // What an attempt that must fail gets: `status` is one of `codes`, and ExpectUnchanged(what).
+  void ExpectRefused(const std::string& what, const grpc::Status& status,
+                     const std::vector<grpc::StatusCode>& codes = {
+                         grpc::StatusCode::PERMISSION_DENIED, grpc::StatusCode::NOT_FOUND});
 
  private:
   // Publishes the pending rows of the outbox and waits until none is left.
