@@ -6,7 +6,8 @@ namespace parkline::declarations {
 // enterprise, payment or logistics enterprise, by USCC or customs code); a carrier sends its own
 // waybills. Park staff and the customs gateway read declarations; an enterprise reads those it is
 // a party to. A buyer's remaining quota is for the park and for the enterprises selling to that
-// buyer. Analysts see declarations only as the statistics service's aggregates.
+// buyer (the desk checks the buyer's stored orders: buyer_quota_access.h). Analysts see
+// declarations only as the statistics service's aggregates.
 const auth::AccessPolicy& AccessPolicy() {
   using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
   // clang-format off
