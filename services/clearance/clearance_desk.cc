@@ -159,8 +159,16 @@ absl::Time ClearanceDesk::Now() const { return options_.clock ? options_.clock()
 
 absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest& request,
                                                       const Viewer& viewer) {
-  errors::Violations v;
   const v1::Inventory& inv = request.inventory();
+  absl::Time now = Now();
+  // The tenant rule first, so that a caller refused learns nothing from the answer (not even
+  // whether what it sent is valid); checked again in the transaction that opens.
+  bool may_declare = false;
+  absl::Status read = store::ReadInto(
+      db_, may_declare, [&](store::Transaction& tx) { return AgentMandateInForce(tx, inv, now); });
+  if (!read.ok()) return read;
+  if (auto s = MayOpenCase(viewer, inv, may_declare); !s.ok()) return s;
+  errors::Violations v;
   if (!IsBusinessMode(request.business_mode())) {
     v.Add("business_mode", "BUSINESS_MODE", "must be 9610, 9710, 9810, 1210 or 1239");
   } else if (!IsProcedure(request.business_mode(), request.direction())) {
@@ -200,7 +208,6 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest&
     c.mutable_tax_bill()->set_status(v1::TAX_BILL_STATUS_NOT_ISSUED);
   }
   for (auto& m : MissingFields(request.direction(), inv)) c.add_missing(m);
-  absl::Time now = Now();
   *c.mutable_open_time() = Ts(now);
   *c.mutable_update_time() = Ts(now);
 
