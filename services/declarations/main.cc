@@ -46,9 +46,12 @@ int main(int argc, char** argv) {
     // Which enterprises are resident: a local projection of the registry's events.
     residents::Follow(host::AddConsumer(ctx, parts, "residents"));
     // A case customs rejected or returned gives the buyer's quota back.
-    host::AddConsumer(ctx, parts, "clearance")
-        .On<clearance::v1::ClearanceRejected>(
-            declarations::DeclarationDesk::ApplyClearanceRejected);
+    auto& from_clearance = host::AddConsumer(ctx, parts, "clearance");
+    from_clearance.On<clearance::v1::ClearanceRejected>(
+        declarations::DeclarationDesk::ApplyClearanceRejected);
+    // Mandates are clearance's own business: read past, not counted as unknown types.
+    from_clearance.Ignore<clearance::v1::MandateGranted>();
+    from_clearance.Ignore<clearance::v1::MandateRevoked>();
     // Documents whose partners never came expire, and personal data past its retention is
     // erased (checked every minute).
     auto expiry = std::make_shared<runtime::Ticker>(
