@@ -81,7 +81,8 @@ void Bench(const std::string& backend, int cases, int threads) {
   }
   clearance::UnsignedSigner signer;
   store::GroupCommitter writer(**db);
-  clearance::ClearanceDesk desk(**db, writer, signer, {}, nullptr);
+  clearance::ClearanceDesk desk(**db, writer, signer, {}, nullptr,
+                                secrets::KeyRing::Generate("bench-1"));
   std::vector<std::string> ids(cases);
   std::atomic<int> failures{0};
   Timings open = Run(cases, threads, [&](int i) {

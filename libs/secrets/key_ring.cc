@@ -122,4 +122,20 @@ const SecretKey* KeyRing::Find(absl::string_view id) const {
   return nullptr;
 }
 
+absl::StatusOr<KeyRing> LoadPersonalDataKeys(const std::string& path, absl::string_view service,
+                                             absl::string_view what) {
+  if (path.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "personal_data_keys: ", service, " ", what,
+        " and needs a key file (--personal_data_keys or PARKLINE_PERSONAL_DATA_KEYS); make one "
+        "with `parkctl personal-data-keys new <file>` (docs/security.md)"));
+  }
+  auto ring = KeyRing::Load(path);
+  if (!ring.ok()) {
+    return absl::Status(ring.status().code(),
+                        absl::StrCat("personal_data_keys: ", ring.status().message()));
+  }
+  return ring;
+}
+
 }  // namespace parkline::secrets

@@ -67,6 +67,13 @@ class KeyRing {
   std::string active_id_;
 };
 
+// The ring of a service's --personal_data_keys flag (`path`): FAILED_PRECONDITION saying what to
+// do when no file is named (`service` and `what` say who needs it for what: "declarations",
+// "seals buyers' personal data"), the key file's error, prefixed with the flag's name, when it
+// cannot be read.
+absl::StatusOr<KeyRing> LoadPersonalDataKeys(const std::string& path, absl::string_view service,
+                                             absl::string_view what);
+
 // Whether `id` may name a key: 1..32 characters of [A-Za-z0-9._-].
 bool IsValidKeyId(absl::string_view id);
 

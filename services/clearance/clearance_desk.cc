@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "auth/sha256.h"
 #include "clearance/case_parties.h"
+#include "clearance/case_personal_data.h"
 #include "clearance/case_repository.h"
 #include "clearance/clearance_metrics.h"
 #include "clearance/inventory_message.h"
@@ -138,6 +139,9 @@ absl::Status PublishMandate(store::Transaction& tx, const v1::Mandate& m,
   return events::AppendToOutbox(tx, events::NewEvent(kTopic, kSource, m.mandate_id(), event, time));
 }
 
+// Cases sealed again, or erased, per transaction.
+constexpr int kPersonalDataBatch = 200;
+
 }  // namespace
 
 std::string CaseIdFor(const std::string& open_key) {
@@ -148,12 +152,13 @@ std::string CaseIdFor(const std::string& open_key) {
 
 ClearanceDesk::ClearanceDesk(store::Database& db, store::GroupCommitter& writer,
                              const MessageSigner& signer, DeskOptions options,
-                             std::function<void()> events_committed)
+                             std::function<void()> events_committed, secrets::KeyRing keys)
     : db_(db),
       writer_(writer),
       signer_(signer),
       options_(std::move(options)),
-      events_committed_(std::move(events_committed)) {}
+      events_committed_(std::move(events_committed)),
+      keys_(std::move(keys)) {}
 
 absl::Time ClearanceDesk::Now() const { return options_.clock ? options_.clock() : absl::Now(); }
 
@@ -218,7 +223,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest&
     auto mandate = AgentMandateInForce(tx, inv, now);
     if (!mandate.ok()) return mandate.status();
     if (auto s = MayOpenCase(viewer, inv, *mandate); !s.ok()) return s;
-    CaseRepository repo(tx);
+    CaseRepository repo(tx, keys_);
     auto existing = repo.FindByOpenKey(open_key);
     if (!existing.ok()) return existing.status();
     if (*existing) {
@@ -254,7 +259,7 @@ absl::Status ClearanceDesk::ApplyMatched(store::Transaction& tx,
     return absl::InvalidArgumentError("DeclarationMatched without order key or direction");
   }
   std::string open_key = absl::StrCat("declaration:", d.order_key());
-  CaseRepository repo(tx);
+  CaseRepository repo(tx, keys_);
   auto existing = repo.FindByOpenKey(open_key);
   if (!existing.ok()) return existing.status();
   if (*existing) return absl::OkStatus();
@@ -288,7 +293,7 @@ absl::Status ClearanceDesk::ApplyWithdrawn(store::Transaction& tx,
     return absl::InvalidArgumentError("DeclarationWithdrawn without order key");
   }
   const std::string& order_key = withdrawn.declaration().order_key();
-  CaseRepository repo(tx);
+  CaseRepository repo(tx, keys_);
   auto existing = repo.FindByOpenKey(absl::StrCat("declaration:", order_key));
   if (!existing.ok()) return existing.status();
   if (!*existing) return absl::OkStatus();  // withdrawn before it matched: no case
@@ -330,7 +335,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Find(const std::string& case_id
   bool visible = false;
   absl::Time now = Now();
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto c = CaseRepository(tx).Find(case_id);
+    auto c = CaseRepository(tx, keys_).Find(case_id);
     if (!c.ok()) return c.status();
     found = std::move(*c);
     if (!found) return absl::OkStatus();
@@ -359,7 +364,7 @@ absl::StatusOr<v1::ListCasesResponse> ClearanceDesk::List(const v1::ListCasesReq
   v1::ListCasesResponse response;
   absl::Time now = Now();
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto list = CaseRepository(tx).List(filter, page.AfterPart(0), page.limit());
+    auto list = CaseRepository(tx, keys_).List(filter, page.AfterPart(0), page.limit());
     if (!list.ok()) return list.status();
     response.Clear();
     response.set_next_page_token(paging::NextPageToken(*list, page.size, CaseKey));
@@ -379,7 +384,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
   v1::ClearanceCase result;
   OutgoingMessage outgoing;
   absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
-    CaseRepository repo(tx);
+    CaseRepository repo(tx, keys_);
     auto found = repo.Find(request.case_id());
     if (!found.ok()) return found.status();
     if (!*found ||
@@ -467,17 +472,25 @@ absl::StatusOr<v1::InventoryMessage> ClearanceDesk::Message(const std::string& c
                                                             const Viewer& viewer) {
   auto c = Find(case_id, party, viewer);
   if (!c.ok()) return c.status();
-  std::optional<std::string> xml;
-  absl::Status status = store::ReadInto(
-      db_, xml, [&](store::Transaction& tx) { return CaseRepository(tx).FindMessage(case_id); });
+  std::optional<StoredMessage> stored;
+  absl::Status status = store::ReadInto(db_, stored, [&](store::Transaction& tx) {
+    return CaseRepository(tx, keys_).FindMessage(case_id);
+  });
   if (!status.ok()) return status;
-  if (!xml) {
+  if (!stored) {
     return absl::FailedPreconditionError(absl::StrCat("case ", case_id, " is not submitted yet"));
+  }
+  if (stored->erased) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("case ", case_id,
+                     ": its inventory message was erased with the buyer's personal data at the "
+                     "end of the retention period (SHA-256 of what was sent: ",
+                     stored->sha256, ")"));
   }
   v1::InventoryMessage out;
   out.set_case_id(case_id);
   out.set_message_type(InventoryMessageType(c->direction()));
-  out.set_xml(std::move(*xml));
+  out.set_xml(std::move(stored->xml));
   return MessageFor(viewer, c->inventory(), std::move(out));
 }
 
@@ -497,7 +510,7 @@ absl::StatusOr<v1::ReceiptResult> ClearanceDesk::ApplyReceipt(store::Transaction
   auto micros = ParseReturnTime(r.return_time(), field + ".return_time");
   if (!micros.ok()) return micros.status();
 
-  CaseRepository repo(tx);
+  CaseRepository repo(tx, keys_);
   auto found = repo.Find(r.guid());
   if (!found.ok()) return found.status();
   if (!*found) return absl::NotFoundError(absl::StrCat(field, ".guid: no case ", r.guid()));
@@ -522,7 +535,9 @@ absl::StatusOr<v1::ReceiptResult> ClearanceDesk::ApplyReceipt(store::Transaction
     return result;
   }
   codes.push_back(incoming);
-  infos[{*micros, *code}] = r.return_info();
+  // Customs may quote what it checked: the identity is neither stored nor published in clear.
+  const std::string return_info = RedactIdentity(r.return_info(), c.inventory());
+  infos[{*micros, *code}] = return_info;
   auto replay = ReplayReceipts(codes);
   if (!replay.ok()) {
     return absl::Status(replay.status().code(), absl::StrCat(field, ": case ", c.case_id(), ": ",
@@ -564,7 +579,7 @@ absl::StatusOr<v1::ReceiptResult> ClearanceDesk::ApplyReceipt(store::Transaction
   changed.set_status(mine->after);
   changed.set_previous_status(mine->before);
   *changed.mutable_return_time() = Ts(when);
-  changed.set_return_info(r.return_info());
+  changed.set_return_info(return_info);
   if (auto s = Publish(tx, c, changed, when); !s.ok()) return s;
   if (c.has_release_time() && !(*found)->has_release_time()) {
     v1::ClearanceReleased event;
@@ -581,7 +596,7 @@ absl::StatusOr<v1::ReceiptResult> ClearanceDesk::ApplyReceipt(store::Transaction
     event.set_return_status(c.return_status());
     event.set_status(c.status());
     *event.mutable_return_time() = Ts(when);
-    event.set_return_info(r.return_info());
+    event.set_return_info(return_info);
     if (auto s = Publish(tx, c, event, when); !s.ok()) return s;
   }
   published = true;
@@ -661,7 +676,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::RecordTaxBill(
   if (!v.empty()) return v.ToStatus();
   v1::ClearanceCase result;
   absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
-    CaseRepository repo(tx);
+    CaseRepository repo(tx, keys_);
     auto found = repo.Find(request.case_id());
     if (!found.ok()) return found.status();
     if (!*found) return absl::NotFoundError(absl::StrCat("case_id: no case ", request.case_id()));
@@ -701,7 +716,7 @@ absl::StatusOr<v1::ListRefundEligibleResponse> ClearanceDesk::RefundEligible(
   v1::ListRefundEligibleResponse response;
   absl::Time now = Now();
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto list = CaseRepository(tx).List(filter, page.AfterPart(0), page.limit());
+    auto list = CaseRepository(tx, keys_).List(filter, page.AfterPart(0), page.limit());
     if (!list.ok()) return list.status();
     response.Clear();
     response.set_next_page_token(paging::NextPageToken(*list, page.size, CaseKey));
@@ -824,6 +839,42 @@ absl::StatusOr<v1::ListMandatesResponse> ClearanceDesk::ListMandates(
   });
   if (!status.ok()) return status;
   return response;
+}
+
+absl::StatusOr<int> ClearanceDesk::ErasePersonalData(absl::Duration retention, absl::Time now) {
+  int erased = 0;
+  for (;;) {
+    int batch = 0;
+    absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+      auto n = CaseRepository(tx, keys_).ErasePersonal(
+          StatusesEndingPersonalData(), absl::ToUnixMicros(now - retention), kPersonalDataBatch);
+      if (!n.ok()) return n.status();
+      batch = *n;
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    erased += batch;
+    if (batch < kPersonalDataBatch) return erased;
+  }
+}
+
+absl::StatusOr<ClearanceDesk::Rotation> ClearanceDesk::RotatePersonalData() {
+  Rotation done;
+  std::string after;
+  do {
+    CaseRepository::RotationBatch batch;
+    absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+      auto b = CaseRepository(tx, keys_).ResealCases(after, kPersonalDataBatch);
+      if (!b.ok()) return b.status();
+      batch = *b;
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    done.cases += batch.redone;
+    done.cases_left += batch.left;
+    after = batch.next_after;
+  } while (!after.empty());
+  return done;
 }
 
 void FollowDeclarations(events::EventConsumer& consumer, ClearanceDesk& desk) {

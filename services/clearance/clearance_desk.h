@@ -15,6 +15,10 @@
 // (so a 500 arriving after the release marks the case inspected but publishes no second
 // ClearanceReleased).
 //
+// The buyer's identity is stored sealed (case_repository.h) and erased after the retention
+// period; no event or log line carries it, and customs' return_info is stored and published with
+// it redacted (case_personal_data.h).
+//
 // Thread-safe (all state is in the database).
 #ifndef PARKLINE_CLEARANCE_CLEARANCE_DESK_H_
 #define PARKLINE_CLEARANCE_CLEARANCE_DESK_H_
@@ -32,6 +36,7 @@
 #include "events/consumer.h"
 #include "parkline/clearance/v1/clearance.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
+#include "secrets/key_ring.h"
 #include "store/database.h"
 #include "store/group_commit.h"
 
@@ -57,9 +62,10 @@ class ClearanceDesk {
  public:
   // Writes go through `writer` (shared commits: concurrent requests share one transaction, a
   // savepoint each); reads through `db`. `events_committed` wakes the outbox relay. The gateway
-  // is set afterwards (the simulator needs the desk to deliver to).
+  // is set afterwards (the simulator needs the desk to deliver to). `keys` seal the buyer's
+  // identity and the inventory message (case_repository.h; config.h: LoadPersonalDataKeys).
   ClearanceDesk(store::Database& db, store::GroupCommitter& writer, const MessageSigner& signer,
-                DeskOptions options, std::function<void()> events_committed);
+                DeskOptions options, std::function<void()> events_committed, secrets::KeyRing keys);
 
   void set_gateway(CustomsGateway* gateway) { gateway_ = gateway; }
 
@@ -113,6 +119,21 @@ class ClearanceDesk {
   absl::StatusOr<v1::ListMandatesResponse> ListMandates(const v1::ListMandatesRequest& request,
                                                         const Viewer& viewer);
 
+  // The retention pass: erases the buyer's identity and the inventory message of cases that
+  // have stood in a status ending their need of it (case_personal_data.h) for more than
+  // `retention` before `now`; the cases stay, with their status, goods, amounts, receipts and the
+  // message's SHA-256. Returns how many. Run periodically.
+  absl::StatusOr<int> ErasePersonalData(absl::Duration retention, absl::Time now);
+
+  // After a new key was made active, or on a database from before migration 3: seals every
+  // case's personal part and message again under the active key. Run at start-up, before
+  // serving.
+  struct Rotation {
+    int cases = 0;
+    int cases_left = 0;  // could not be opened: their key is gone from the ring
+  };
+  absl::StatusOr<Rotation> RotatePersonalData();
+
  private:
   absl::Time Now() const;
   // The case as stored (the identity in full); NOT_FOUND as Get.
@@ -130,6 +151,7 @@ class ClearanceDesk {
   const MessageSigner& signer_;
   DeskOptions options_;
   std::function<void()> events_committed_;
+  secrets::KeyRing keys_;
   CustomsGateway* gateway_ = nullptr;
 };
 

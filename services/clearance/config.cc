@@ -28,6 +28,11 @@ ABSL_FLAG(std::string, agent_name, parkline::clearance::Config().agent_name,
           "the declaring agent's name");
 ABSL_FLAG(std::string, dxp_id, parkline::clearance::Config().dxp_id,
           "the park's DXP node id (BaseTransfer)");
+ABSL_FLAG(std::string, personal_data_keys, "",
+          "the key file sealing the buyer's identity and the inventory messages (required)");
+ABSL_FLAG(int, personal_data_retention_days,
+          parkline::clearance::Config().personal_data_retention_days,
+          "days a case's personal data is kept once customs is done with it (1..3650)");
 
 namespace parkline::clearance {
 
@@ -38,7 +43,9 @@ absl::Status Config::Validate() const {
            : absl::InvalidArgumentError("customs_gateway: must be simulator or external"),
        runtime::ValidateRange("simulator_step_ms", simulator_step_ms, 0, 600000),
        runtime::ValidateRange("simulator_inspection_percent", simulator_inspection_percent, 0, 100),
-       runtime::ValidateRange("simulator_rejection_percent", simulator_rejection_percent, 0, 100)});
+       runtime::ValidateRange("simulator_rejection_percent", simulator_rejection_percent, 0, 100),
+       runtime::ValidateRange("personal_data_retention_days", personal_data_retention_days, 1,
+                              3650)});
 }
 
 absl::StatusOr<Config> LoadConfig() {
@@ -53,7 +60,14 @@ absl::StatusOr<Config> LoadConfig() {
   config.agent_code = absl::GetFlag(FLAGS_agent_code);
   config.agent_name = absl::GetFlag(FLAGS_agent_name);
   config.dxp_id = absl::GetFlag(FLAGS_dxp_id);
+  config.personal_data_keys = absl::GetFlag(FLAGS_personal_data_keys);
+  config.personal_data_retention_days = absl::GetFlag(FLAGS_personal_data_retention_days);
   return runtime::Validated(config);
+}
+
+absl::StatusOr<secrets::KeyRing> LoadPersonalDataKeys(const Config& config) {
+  return secrets::LoadPersonalDataKeys(config.personal_data_keys, "clearance",
+                                       "seals the buyer's identity on customs inventories");
 }
 
 }  // namespace parkline::clearance

@@ -1,5 +1,6 @@
 // The clearance service's own settings, beside the common ones (runtime::CommonConfig): the way
-// inventories reach customs (and the simulator's behaviour), and the codes written into them.
+// inventories reach customs (and the simulator's behaviour), the codes written into them, and the
+// personal-data keys and retention.
 // Read and checked as runtime/config.h describes.
 #ifndef PARKLINE_CLEARANCE_CONFIG_H_
 #define PARKLINE_CLEARANCE_CONFIG_H_
@@ -9,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "secrets/key_ring.h"
 
 namespace parkline::clearance {
 
@@ -43,6 +45,16 @@ struct Config {
   // --dxp_id / PARKLINE_DXP_ID: the park's DXP node id, written in BaseTransfer. Default
   // "DXPENT0000000001".
   std::string dxp_id = "DXPENT0000000001";
+  // --personal_data_keys / PARKLINE_PERSONAL_DATA_KEYS: the key file (secrets/key_ring.h) that
+  // seals the buyer's identity on cases and the inventory messages; the park's one file, shared
+  // with declarations. Required: the service refuses to start without it (declarations' config.h
+  // says why none is generated).
+  std::string personal_data_keys;
+  // --personal_data_retention_days / PARKLINE_PERSONAL_DATA_RETENTION_DAYS: days the buyer's
+  // identity and the inventory message of a case are kept once the case is done with customs
+  // (released, closed, rejected, returned, failed, withdrawn: case_personal_data.h) and has not
+  // changed since; then they are erased. 1..3650, default 180.
+  int personal_data_retention_days = 180;
 
   // INVALID_ARGUMENT naming the flag and its rule when a setting is wrong.
   absl::Status Validate() const;
@@ -51,6 +63,10 @@ struct Config {
 
 // The flags, once valid.
 absl::StatusOr<Config> LoadConfig();
+
+// The key ring of `config.personal_data_keys`; FAILED_PRECONDITION saying what to do when no
+// file is named, the key file's error when it cannot be read.
+absl::StatusOr<secrets::KeyRing> LoadPersonalDataKeys(const Config& config);
 
 }  // namespace parkline::clearance
 

@@ -25,6 +25,23 @@ TEST(ClearanceConfigTest, DefaultsAreValid) {
   EXPECT_EQ(config->agent_code, "");
   EXPECT_EQ(config->agent_name, "");
   EXPECT_EQ(config->dxp_id, "DXPENT0000000001");
+  EXPECT_EQ(config->personal_data_keys, "");
+  EXPECT_EQ(config->personal_data_retention_days, 180);
+}
+
+TEST(ClearanceConfigTest, RetentionOutside1To3650DaysIsRefusedNamingTheFlag) {
+  testing::ExpectBounds(&Config::personal_data_retention_days, "personal_data_retention_days", 1,
+                        3650);
+}
+
+TEST(ClearanceConfigTest, WithoutAKeyFileTheServiceIsToldWhatToDo) {
+  auto keys = LoadPersonalDataKeys(Config());
+  EXPECT_EQ(keys.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(keys.status().message().find("clearance"), std::string::npos);
+  EXPECT_NE(keys.status().message().find("parkctl personal-data-keys new"), std::string::npos);
+  Config missing;
+  missing.personal_data_keys = "/nonexistent/keys.json";
+  EXPECT_EQ(LoadPersonalDataKeys(missing).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST(ClearanceConfigTest, TheGatewayIsTheSimulatorOrExternal) {

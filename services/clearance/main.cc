@@ -9,6 +9,8 @@
 #include "clearance/schema.h"
 #include "host/group_commit_metrics.h"
 #include "host/service_host.h"
+#include "runtime/log.h"
+#include "runtime/ticker.h"
 #include "store/group_commit.h"
 
 int main(int argc, char** argv) {
@@ -23,6 +25,10 @@ int main(int argc, char** argv) {
   definition.build = [](host::HostContext& ctx) -> absl::StatusOr<host::ServiceParts> {
     auto config = clearance::LoadConfig();
     if (!config.ok()) return config.status();
+    // No key file, no service: the buyer's identity is never stored unsealed.
+    auto keys = clearance::LoadPersonalDataKeys(*config);
+    if (!keys.ok()) return keys.status();
+    const std::string active_key = keys->active()->id;
     clearance::SimulatorOptions sim;
     sim.step = absl::Milliseconds(config->simulator_step_ms);
     sim.inspection_percent = config->simulator_inspection_percent;
@@ -42,8 +48,15 @@ int main(int argc, char** argv) {
     auto guidance = std::make_shared<clearance::v1::GuidanceBook>(std::move(*book));
     auto signer = std::make_shared<clearance::UnsignedSigner>();
     auto writer = host::NewGroupCommitter(ctx.db);
-    auto desk = std::make_shared<clearance::ClearanceDesk>(ctx.db, *writer, *signer, options,
-                                                           [relay] { relay->Notify(); });
+    auto desk = std::make_shared<clearance::ClearanceDesk>(
+        ctx.db, *writer, *signer, options, [relay] { relay->Notify(); }, std::move(*keys));
+    // Before serving: every case under the active key (after a rotation, or migration 3).
+    auto rotated = desk->RotatePersonalData();
+    if (!rotated.ok()) return rotated.status();
+    log::Info("personal data under the active key",
+              {{"key_id", active_key},
+               {"cases_resealed", int64_t{rotated->cases}},
+               {"cases_left_under_older_keys", int64_t{rotated->cases_left}}});
     std::shared_ptr<clearance::CustomsGateway> customs;
     if (config->simulated()) {
       customs = std::make_shared<clearance::CustomsSimulator>(
@@ -65,6 +78,18 @@ int main(int argc, char** argv) {
     parts.keep_alive.push_back(writer);
     parts.keep_alive.push_back(desk);
     parts.keep_alive.push_back(customs);
+    // Personal data past its retention is erased (checked every minute).
+    auto retention = std::make_shared<runtime::Ticker>(
+        absl::Minutes(1), [desk, period = absl::Hours(24) * config->personal_data_retention_days] {
+          auto erased = desk->ErasePersonalData(period, absl::Now());
+          if (!erased.ok()) {
+            log::Warn("personal data not erased; retried in a minute",
+                      {{"error", erased.status().ToString()}});
+          } else if (*erased > 0) {
+            log::Info("personal data erased after retention", {{"cases", int64_t{*erased}}});
+          }
+        });
+    parts.keep_alive.push_back(retention);
     return parts;
   };
   return host::RunService(argc, argv, definition);

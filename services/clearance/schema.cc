@@ -47,6 +47,21 @@ CREATE TABLE clearance_mandates (
 );
 CREATE INDEX clearance_mandates_pair ON clearance_mandates (ebc_code, agent_code);
 CREATE INDEX clearance_mandates_agent ON clearance_mandates (agent_code);
+)sql"},
+                                                            {3, "buyer identity sealed",
+                                                             R"sql(
+-- The inventory's buyer identity (case_personal_data.h) sealed with AES-256-GCM under the key
+-- personal_key_id; the payload keeps the rest. NULL: nothing personal, or erased by retention.
+-- The inventory message as sent, sealed whole under message_key_id in sealed_message, with its
+-- SHA-256 in clear (kept after erasure); the message column is no longer written. Rows from
+-- before this migration hold everything in clear: '-' marks them, and the start-up pass seals
+-- them (and moves message into sealed_message).
+ALTER TABLE clearance_cases ADD COLUMN personal_key_id TEXT;
+ALTER TABLE clearance_cases ADD COLUMN personal {{blob}};
+ALTER TABLE clearance_cases ADD COLUMN message_key_id TEXT;
+ALTER TABLE clearance_cases ADD COLUMN sealed_message {{blob}};
+ALTER TABLE clearance_cases ADD COLUMN message_sha256 TEXT;
+UPDATE clearance_cases SET personal_key_id = '-';
 )sql"}};
   return store::ApplyMigrations(db, "clearance", kMigrations);
 }

@@ -1,7 +1,6 @@
 #include "declarations/config.h"
 
 #include "absl/flags/flag.h"
-#include "absl/strings/str_cat.h"
 #include "runtime/config.h"
 
 // Defaults come from Config, so that the flag and the struct cannot disagree.
@@ -30,18 +29,8 @@ absl::StatusOr<Config> LoadConfig() {
 }
 
 absl::StatusOr<secrets::KeyRing> LoadPersonalDataKeys(const Config& config) {
-  if (config.personal_data_keys.empty()) {
-    return absl::FailedPreconditionError(
-        "personal_data_keys: declarations seals buyers' personal data and needs a key file "
-        "(--personal_data_keys or PARKLINE_PERSONAL_DATA_KEYS); make one with "
-        "`parkctl personal-data-keys new <file>` (docs/security.md)");
-  }
-  auto ring = secrets::KeyRing::Load(config.personal_data_keys);
-  if (!ring.ok()) {
-    return absl::Status(ring.status().code(),
-                        absl::StrCat("personal_data_keys: ", ring.status().message()));
-  }
-  return ring;
+  return secrets::LoadPersonalDataKeys(config.personal_data_keys, "declarations",
+                                       "seals buyers' personal data");
 }
 
 }  // namespace parkline::declarations

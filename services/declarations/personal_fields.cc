@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "parkline/declarations/v1/documents.pb.h"
+#include "secrets/message_split.h"
 
 namespace parkline::declarations {
 namespace {
@@ -63,18 +64,11 @@ const std::vector<std::string>& PersonalFieldsOf(v1::DocumentKind kind) {
 absl::StatusOr<SplitDocument> SplitPersonal(v1::DocumentKind kind, absl::string_view payload) {
   auto doc = Parse(kind, payload);
   if (!doc.ok()) return doc.status();
-  auto personal = NewDocument(kind);
-  const google::protobuf::Reflection* reflection = (*doc)->GetReflection();
-  for (const std::string& name : PersonalFieldsOf(kind)) {
-    const google::protobuf::FieldDescriptor* field = (*doc)->GetDescriptor()->FindFieldByName(name);
-    std::string value = reflection->GetString(**doc, field);
-    if (value.empty()) continue;
-    reflection->SetString(personal.get(), field, std::move(value));
-    reflection->ClearField(doc->get(), field);
-  }
+  auto personal = secrets::CutFields(**doc, PersonalFieldsOf(kind));
+  if (!personal.ok()) return personal.status();
   SplitDocument out;
   out.rest = (*doc)->SerializeAsString();
-  if (personal->ByteSizeLong() > 0) out.personal = personal->SerializeAsString();
+  out.personal = std::move(*personal);
   return out;
 }
 
@@ -82,11 +76,7 @@ absl::StatusOr<std::string> JoinPersonal(v1::DocumentKind kind, absl::string_vie
                                          absl::string_view personal) {
   auto doc = Parse(kind, rest);
   if (!doc.ok()) return doc.status();
-  if (!personal.empty()) {
-    auto fields = Parse(kind, personal);
-    if (!fields.ok()) return fields.status();
-    (*doc)->MergeFrom(**fields);
-  }
+  if (auto s = secrets::JoinFields(**doc, personal); !s.ok()) return s;
   return (*doc)->SerializeAsString();
 }
 

@@ -1,6 +1,6 @@
 // Which fields of a stored document are a person's data, and the document split into what may
 // be stored as it is and what must be sealed (declaration_repository.cc seals it with
-// secrets/sealed_box.h and joins it back on reading):
+// secrets/sealed_box.h and joins it back on reading; secrets/message_split.h does the cutting):
 //
 //   order    buyer_reg_no, buyer_name, buyer_telephone, buyer_id_number, consignee,
 //            consignee_telephone, consignee_address

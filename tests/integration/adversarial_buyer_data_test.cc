@@ -27,6 +27,7 @@
 #include "store/group_commit.h"
 #include "tests/support/access_matrix.h"
 #include "tests/support/backend_test.h"
+#include "tests/support/plaintext_scan.h"
 #include "tests/support/tamper_witness.h"
 
 namespace parkline::declarations {
@@ -125,28 +126,8 @@ class BuyerDataTest : public testing::BackendTest<ApplySchema> {
     return stub_->GetBuyerQuota(&ctx, r, out);
   }
 
-  // Every row of every table, as the witness renders it, with the tables' names.
-  std::string AllRows() {
-    std::string all;
-    for (const auto& [table, rows] : testing::PictureOf(*db_)) {
-      for (const std::string& row : rows) absl::StrAppend(&all, table, ": ", row, "\n");
-    }
-    return all;
-  }
-
-  // Fails naming the value and the table where `value` is stored in clear (as text or as the hex
-  // of a blob).
   void ExpectNowhereInClear(const std::string& what, const std::string& value) {
-    ASSERT_FALSE(value.empty()) << what;
-    std::string all = AllRows();
-    for (const std::string& form :
-         {value, absl::CHexEscape(value), absl::BytesToHexString(value)}) {
-      size_t at = all.find(form);
-      EXPECT_EQ(at, std::string::npos)
-          << what << " is stored in clear: "
-          << all.substr(all.rfind('\n', at) + 1,
-                        all.find(':', all.rfind('\n', at) + 1) - all.rfind('\n', at) - 1);
-    }
+    testing::ExpectNowhereInClear(*db_, what, value);
   }
 
   std::vector<std::string> Column(const std::string& sql) {
@@ -277,7 +258,7 @@ TEST_P(BuyerDataTest, TheRetentionPassErasesPersonalDataOfFinalDeclarationsOnly)
   EXPECT_EQ(Column("SELECT doc_key FROM documents WHERE personal IS NOT NULL"),
             std::vector<std::string>{OrderKey(waiting.order.ebp_code(), waiting.order.order_no())});
   EXPECT_EQ(Column("SELECT doc_key FROM documents").size(), 4u);
-  std::string rows = AllRows();
+  std::string rows = testing::AllRowsOf(*db_);
   EXPECT_FALSE(absl::StrContains(rows, absl::BytesToHexString(done.order.buyer_id_number())));
   // The documents and the declaration stay; the buyer's year still counts the order.
   v1::BuyerQuota quota;

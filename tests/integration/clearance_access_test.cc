@@ -162,7 +162,8 @@ class ClearanceAccessTest : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
-    desk_ = std::make_unique<ClearanceDesk>(*db_, *writer_, signer_, DeskOptions{}, nullptr);
+    desk_ = std::make_unique<ClearanceDesk>(*db_, *writer_, signer_, DeskOptions{}, nullptr,
+                                            secrets::KeyRing::Generate("test-1"));
     auto book = LoadGuidanceBook();
     ASSERT_TRUE(book.ok());
     book_ = *book;

@@ -62,7 +62,8 @@ class ClearanceDeskTest : public testing::BackendTest<ApplySchema> {
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     DeskOptions options;
     options.clock = [this] { return now_; };
-    desk_ = std::make_unique<ClearanceDesk>(*db_, *writer_, signer_, options, nullptr);
+    desk_ = std::make_unique<ClearanceDesk>(*db_, *writer_, signer_, options, nullptr,
+                                            secrets::KeyRing::Generate("test-1"));
     desk_->set_gateway(&gateway_);
   }
 

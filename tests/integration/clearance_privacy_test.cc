@@ -134,7 +134,8 @@ class ClearancePrivacyTest : public testing::BackendTest<ApplySchema> {
     BackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
-    desk_ = std::make_unique<ClearanceDesk>(*db_, *writer_, signer_, DeskOptions{}, nullptr);
+    desk_ = std::make_unique<ClearanceDesk>(*db_, *writer_, signer_, DeskOptions{}, nullptr,
+                                            secrets::KeyRing::Generate("test-1"));
     auto book = LoadGuidanceBook();
     ASSERT_TRUE(book.ok());
     book_ = *book;

@@ -21,8 +21,9 @@ ServiceProcess::ServiceProcess(const std::string& binary, const std::string& nam
     : token_(client.token), grpc_port_(FreePort()), metrics_port_(FreePort()) {
   if (!std::ifstream(dir + "/tokens.json"))
     std::ofstream(dir + "/tokens.json") << AdminTokensFile();
-  // Declarations refuses to start without its personal-data keys; the other services ignore the
-  // variable. One ring per test folder, so a restarted process reads what it sealed before.
+  // Declarations and clearance refuse to start without the personal-data keys; the other services
+  // ignore the variable. One ring per test folder, so a restarted process reads what it sealed
+  // before.
   if (!std::ifstream(dir + "/personal-data-keys.json")) {
     std::ofstream(dir + "/personal-data-keys.json") << secrets::KeyRing::Generate("e2e-1").ToJson();
   }
