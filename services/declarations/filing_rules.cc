@@ -10,6 +10,12 @@ absl::Status Refuse(absl::string_view field, absl::string_view child, absl::stri
   return absl::PermissionDeniedError(absl::StrCat(field, ".", child, ": ", rule, ": ", why));
 }
 
+// An enterprise's own code: orders, payments and receipts are enterprises' documents, and a
+// carrier's code is no enterprise's even when it is spelt the same (Viewer::SpeaksFor counts it).
+bool IsEnterprise(const auth::Viewer& viewer, const std::string& code) {
+  return !code.empty() && viewer.SpeaksFor(code) && code != viewer.carrier_code;
+}
+
 // New and changed documents join an order; a withdrawal only takes the sender's own back.
 bool Joins(v1::AppType app_type) { return app_type != v1::APP_TYPE_WITHDRAW; }
 
@@ -30,7 +36,7 @@ std::string WaybillKey(absl::string_view logistics_code, absl::string_view logis
 absl::Status MayFileOrder(const auth::Viewer& viewer, const v1::Order& arriving,
                           const v1::Order* stored, absl::string_view field) {
   if (viewer.admin) return absl::OkStatus();
-  if (!viewer.SpeaksFor(arriving.ebp_code()) && !viewer.SpeaksFor(arriving.ebc_code())) {
+  if (!IsEnterprise(viewer, arriving.ebp_code()) && !IsEnterprise(viewer, arriving.ebc_code())) {
     return Refuse(field, "ebc_code", "NOT_THE_SENDER",
                   "an order is filed by its platform (ebp_code) or its e-commerce enterprise "
                   "(ebc_code), and the caller speaks for neither");
@@ -38,7 +44,7 @@ absl::Status MayFileOrder(const auth::Viewer& viewer, const v1::Order& arriving,
   if (stored == nullptr) return absl::OkStatus();
   // The stored order's parties, not the arriving one's: naming oneself as ebc_code under another
   // platform's key must not make one a party of that platform's order.
-  if (!viewer.SpeaksFor(stored->ebp_code()) && !viewer.SpeaksFor(stored->ebc_code())) {
+  if (!IsEnterprise(viewer, stored->ebp_code()) && !IsEnterprise(viewer, stored->ebc_code())) {
     return Refuse(field, "ebc_code", "NOT_A_PARTY_OF_THE_STORED_ORDER",
                   "an order is stored under this platform and order number; only its platform "
                   "or e-commerce enterprise may resend, change or withdraw it");
@@ -54,7 +60,7 @@ absl::Status MayFilePayment(const auth::Viewer& viewer, const v1::Payment& arriv
                             const v1::Payment* stored, const v1::Order* stored_order,
                             absl::string_view field) {
   if (viewer.admin) return absl::OkStatus();
-  if (!viewer.SpeaksFor(arriving.pay_code()) ||
+  if (!IsEnterprise(viewer, arriving.pay_code()) ||
       (stored != nullptr && stored->pay_code() != arriving.pay_code())) {
     return Refuse(field, "pay_code", "NOT_THE_SENDER",
                   "a payment is filed by its payment enterprise (pay_code) only");
@@ -71,7 +77,7 @@ absl::Status MayFileReceipt(const auth::Viewer& viewer, const v1::Receipt& arriv
                             const v1::Receipt* stored, const v1::Order* stored_order,
                             absl::string_view field) {
   if (viewer.admin) return absl::OkStatus();
-  if (!viewer.SpeaksFor(arriving.ebc_code()) ||
+  if (!IsEnterprise(viewer, arriving.ebc_code()) ||
       (stored != nullptr && stored->ebc_code() != arriving.ebc_code())) {
     return Refuse(field, "ebc_code", "NOT_THE_SENDER",
                   "a receipt of payment is filed by its e-commerce enterprise (ebc_code) only");

@@ -65,8 +65,8 @@ TEST(MayFileOrderTest, ThePaymentOrLogisticsEnterpriseItNamesIsNotItsSender) {
   ExpectRefused(MayFileOrder(Enterprise(kCodes.payment), o, nullptr),
                 "order.ebc_code: NOT_THE_SENDER");
   ExpectRefused(MayFileOrder(Enterprise(kCodes.logistics), o, nullptr), "NOT_THE_SENDER");
-  ExpectRefused(MayFileOrder(Carrier(kCodes.platform), o, nullptr), "NOT_THE_SENDER")
-      << "a carrier whose code happens to be the platform's";
+  // A carrier code that happens to be the platform's is no enterprise's code.
+  ExpectRefused(MayFileOrder(Carrier(kCodes.platform), o, nullptr), "NOT_THE_SENDER");
   ExpectRefused(MayFileOrder(Enterprise(kStranger), o, nullptr), "NOT_THE_SENDER");
   ExpectRefused(MayFileOrder(Staff(), o, nullptr), "NOT_THE_SENDER");
 }
@@ -141,7 +141,7 @@ TEST(MayFilePaymentTest, OnlyItsPaymentEnterpriseFilesIt) {
     ExpectRefused(MayFilePayment(Enterprise(code), s.payment, nullptr, &s.order),
                   "payment.pay_code: NOT_THE_SENDER");
   }
-  ExpectRefused(MayFilePayment(Carrier(kCodes.logistics), s.payment, nullptr, nullptr),
+  ExpectRefused(MayFilePayment(Carrier(kCodes.payment), s.payment, nullptr, nullptr),
                 "NOT_THE_SENDER");
 }
 
@@ -191,6 +191,7 @@ TEST(MayFileReceiptTest, OnlyItsEnterpriseFilesIt) {
     ExpectRefused(MayFileReceipt(Enterprise(code), r, nullptr, &order),
                   "receipt.ebc_code: NOT_THE_SENDER");
   }
+  ExpectRefused(MayFileReceipt(Carrier(kCodes.enterprise), r, nullptr, nullptr), "NOT_THE_SENDER");
 }
 
 TEST(MayFileReceiptTest, AReceiptTheStoredOrderDoesNotNameIsRefused) {
