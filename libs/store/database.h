@@ -45,6 +45,8 @@ class Row {
   int64_t Int(size_t i) const;
   // TEXT or BLOB contents.
   const std::string& Text(size_t i) const;
+  // The value as the backend returned it, for code that reads rows of any table (test tools).
+  const Value& value(size_t i) const { return values_.at(i); }
 
  private:
   std::vector<Value> values_;

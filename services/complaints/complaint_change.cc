@@ -21,8 +21,9 @@ absl::StatusOr<std::optional<StoredComplaint>> FindFiled(ComplaintRepository& re
   if (!stored.ok()) return stored.status();
   if (!*stored) return absl::InternalError("complaint vanished during its read");
   if ((*stored)->request_digest != digest) {
-    return absl::AlreadyExistsError(absl::StrCat("request_id: ", request_id, " filed complaint ",
-                                                 **existing, " with other content"));
+    // Not naming the complaint: whoever reuses another filer's request id learns nothing of it.
+    return absl::AlreadyExistsError(
+        absl::StrCat("request_id: ", request_id, " was used for another complaint"));
   }
   return stored;
 }

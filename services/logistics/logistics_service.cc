@@ -32,8 +32,8 @@ auth::Resource OfShipment(const v1::GetShipmentRequest& request) {
 grpc::Status LogisticsService::RegisterShipment(grpc::ServerContext* ctx,
                                                 const v1::RegisterShipmentRequest* request,
                                                 v1::Shipment* response) {
-  return PARKLINE_RPC(RegisterShipment, OfCarrier(request->key().carrier_code()),
-                      Deliver(desk_.Register(*request, absl::Now()), response));
+  return PARKLINE_RPC_AS_VIEWER(RegisterShipment, OfCarrier(request->key().carrier_code()),
+                                Deliver(desk_.Register(viewer, *request, absl::Now()), response));
 }
 
 grpc::Status LogisticsService::ReportTrackingEvents(grpc::ServerContext* ctx,

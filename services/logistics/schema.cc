@@ -55,6 +55,22 @@ CREATE TABLE customs_milestones (
   payload {{blob}} NOT NULL,
   PRIMARY KEY (order_key, dedup_key)
 );
+)sql"},
+      {2, "the waybills declarations accepted: a carrier ties a shipment to an order through them",
+       R"sql(
+-- Which logistics enterprise's waybill (logistics_code, logistics_no) is for which order, as
+-- declarations accepted it (a waybill's DocumentReceived, a DeclarationMatched's waybill); the
+-- only proof RegisterShipment accepts that a carrier's shipment carries an order
+-- (shipment_binding.h). Nothing a carrier sends writes here. order_key is "/<order_no>" for a
+-- waybill that came before its order, under the events of before #18. received_at: micros.
+CREATE TABLE waybills (
+  logistics_code TEXT NOT NULL,
+  logistics_no TEXT NOT NULL,
+  order_key TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (logistics_code, logistics_no, order_key)
+);
+CREATE INDEX waybills_order ON waybills (logistics_code, order_key);
 )sql"}};
   return store::ApplyMigrations(db, "logistics", kMigrations);
 }

@@ -12,6 +12,7 @@
 #include "logistics/coverage.h"
 #include "logistics/customs_milestones.h"
 #include "logistics/logistics_metrics.h"
+#include "logistics/shipment_binding.h"
 #include "logistics/status_model.h"
 #include "paging/page.h"
 #include "parkline/declarations/v1/events.pb.h"
@@ -235,7 +236,8 @@ absl::Status ShipmentDesk::Recompute(store::Transaction& tx, ShipmentRow& row, a
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Shipment> ShipmentDesk::Register(const v1::RegisterShipmentRequest& request,
+absl::StatusOr<v1::Shipment> ShipmentDesk::Register(const auth::Viewer& viewer,
+                                                    const v1::RegisterShipmentRequest& request,
                                                     absl::Time now) {
   errors::Violations v;
   CheckKey(request.key(), v);
@@ -258,6 +260,14 @@ absl::StatusOr<v1::Shipment> ShipmentDesk::Register(const v1::RegisterShipmentRe
   absl::Status status = db_.Transact([&](store::Transaction& tx) -> absl::Status {
     counts = Counts();
     ShipmentRepository repo(tx);
+    // Decided before the shipment is looked at: a refused caller learns nothing of it.
+    std::vector<StoredWaybill> waybills;
+    if (!order_key.empty()) {
+      auto stored = repo.WaybillsFor(request.key().carrier_code(), order_key);
+      if (!stored.ok()) return stored.status();
+      waybills = std::move(*stored);
+    }
+    if (auto st = MayBindShipment(viewer, request.key(), order_key, waybills); !st.ok()) return st;
     auto found = repo.Find(request.key());
     if (!found.ok()) return found.status();
     if (*found) {
@@ -509,6 +519,7 @@ absl::Status ShipmentDesk::ApplyDocumentReceived(store::Transaction& tx,
       received.enterprise_code().empty()) {
     return absl::OkStatus();
   }
+  // Keyed by the waybill's logistics code: the carrier code of its carrier (LogisticsCodeOf).
   v1::ShipmentKey key;
   key.set_carrier_code(received.enterprise_code());
   key.set_waybill_no(received.logistics_no());
@@ -529,6 +540,13 @@ absl::Status ShipmentDesk::ApplyDeclarationMatched(store::Transaction& tx,
 absl::Status ShipmentDesk::Ensure(store::Transaction& tx, const v1::ShipmentKey& key,
                                   const std::string& order_key, dv1::Direction direction,
                                   const std::string& business_mode, absl::Time at) {
+  if (!order_key.empty()) {
+    if (auto st = ShipmentRepository(tx).AddWaybill(
+            {key.carrier_code(), key.waybill_no(), order_key}, absl::ToUnixMicros(at));
+        !st.ok()) {
+      return st;
+    }
+  }
   Counts counts;
   if (auto st =
           EnsureShipment(tx, key, order_key, direction, business_mode, at, absl::Now(), counts);

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "auth/viewer.h"
 #include "events/consumer.h"
 #include "logistics/customs_milestones.h"
 #include "logistics/shipment_repository.h"
@@ -41,7 +42,10 @@ class ShipmentDesk {
   ShipmentDesk(store::Database& db, const StatusMapping& mapping, WatchHub& hub,
                std::function<void()> events_committed, TrackerOptions options = {});
 
-  absl::StatusOr<v1::Shipment> Register(const v1::RegisterShipmentRequest& request, absl::Time now);
+  // A carrier's own shipment, tied to an order only through the carrier's own stored waybill for
+  // it (MayBindShipment, shipment_binding.h): a refusal is PERMISSION_DENIED and stores nothing.
+  absl::StatusOr<v1::Shipment> Register(const auth::Viewer& viewer,
+                                        const v1::RegisterShipmentRequest& request, absl::Time now);
   // All or nothing: one bad event (or unknown waybill) rejects the batch.
   absl::StatusOr<v1::ReportTrackingEventsResponse> Report(
       const v1::ReportTrackingEventsRequest& request, absl::Time now);
@@ -61,7 +65,8 @@ class ShipmentDesk {
   // Consumer handlers, run inside the consumer's transaction (FollowDeclarations and
   // FollowClearance register them). A waybill's DocumentReceived (or a DeclarationMatched)
   // creates the shipment or completes its order key; `at` is the event's time. A customs
-  // milestone joins the timeline of the shipments carrying its order.
+  // milestone joins the timeline of the shipments carrying its order. Both declarations events
+  // also store the waybill they carry: the proof a carrier's registration is checked against.
   absl::Status ApplyDocumentReceived(store::Transaction& tx,
                                      const declarations::v1::DocumentReceived& received,
                                      absl::Time at);
@@ -83,6 +88,7 @@ class ShipmentDesk {
   };
 
   // EnsureShipment for a declarations event, in its own counts.
+  // Stores the waybill, then ensures its shipment.
   absl::Status Ensure(store::Transaction& tx, const v1::ShipmentKey& key,
                       const std::string& order_key, declarations::v1::Direction direction,
                       const std::string& business_mode, absl::Time at);

@@ -140,6 +140,28 @@ absl::StatusOr<std::vector<v1::TimelineEntry>> ShipmentRepository::Milestones(
                 {order_key}));
 }
 
+absl::Status ShipmentRepository::AddWaybill(const StoredWaybill& waybill, int64_t received) {
+  return tx_
+      .Execute(
+          "INSERT INTO waybills (logistics_code, logistics_no, order_key, received_at) "
+          "VALUES ($1, $2, $3, $4) ON CONFLICT (logistics_code, logistics_no, order_key) DO "
+          "NOTHING",
+          {waybill.logistics_code, waybill.logistics_no, waybill.order_key, received})
+      .status();
+}
+
+absl::StatusOr<std::vector<StoredWaybill>> ShipmentRepository::WaybillsFor(
+    const std::string& logistics_code, const std::string& order_key) {
+  auto rows = tx_.Query(
+      "SELECT logistics_no FROM waybills WHERE logistics_code = $1 AND order_key = $2 "
+      "ORDER BY logistics_no",
+      {logistics_code, order_key});
+  if (!rows.ok()) return rows.status();
+  std::vector<StoredWaybill> out;
+  for (const auto& r : *rows) out.push_back({logistics_code, r.Text(0), order_key});
+  return out;
+}
+
 absl::StatusOr<std::vector<ShipmentRow>> ShipmentRepository::List(const ShipmentFilter& filter,
                                                                   const v1::ShipmentKey& after,
                                                                   int limit) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "logistics/shipment_binding.h"
 #include "parkline/logistics/v1/logistics.pb.h"
 #include "store/database.h"
 
@@ -48,6 +49,12 @@ class ShipmentRepository {
   absl::StatusOr<bool> AddMilestone(const std::string& order_key, const std::string& dedup_key,
                                     const v1::TimelineEntry& entry);
   absl::StatusOr<std::vector<v1::TimelineEntry>> Milestones(const std::string& order_key);
+
+  // Keeps a waybill declarations accepted (stored once; `received` in micros).
+  absl::Status AddWaybill(const StoredWaybill& waybill, int64_t received);
+  // The stored waybills of `logistics_code` for `order_key`.
+  absl::StatusOr<std::vector<StoredWaybill>> WaybillsFor(const std::string& logistics_code,
+                                                         const std::string& order_key);
 
   // Ordered by (carrier_code, waybill_no), after the given key (empty: from the start).
   absl::StatusOr<std::vector<ShipmentRow>> List(const ShipmentFilter& filter,

@@ -22,6 +22,7 @@
 #include "runtime/grpc_status.h"
 #include "runtime/server.h"
 #include "tests/support/access_matrix.h"
+#include "tests/support/logistics_waybills.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::logistics {
@@ -174,7 +175,7 @@ TEST_F(LogisticsAccessTest, NoCredentialsAreUnauthenticatedOnEveryRpc) {
 TEST_F(LogisticsAccessTest, WaybillStatusBareOrInADxpMsgAndWhatIsWrongWithIt) {
   v1::RegisterShipmentRequest shipment;
   *shipment.mutable_key() = ShipmentOf(kOwn).key();
-  ASSERT_TRUE(desk_->Register(shipment, absl::Now()).ok());
+  ASSERT_TRUE(desk_->Register(testing::CarrierViewer(kOwn), shipment, absl::Now()).ok());
   const std::string ceb513 = absl::StrCat(
       R"(<ceb:CEB513Message guid="G" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb">)",
       "<ceb:LogisticsStatus><ceb:logisticsCode>", kOwn,

@@ -25,6 +25,7 @@
 #include "parkline/declarations/v1/events.pb.h"
 #include "runtime/server.h"
 #include "tests/support/backend_test.h"
+#include "tests/support/logistics_waybills.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::logistics {
@@ -195,12 +196,21 @@ class LogisticsWatchTest : public LogisticsConsumersTest {
         absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
   }
 
+  // The carrier's shipment of order ORD-<waybill>, made by its waybill as declarations publishes
+  // it, then registered by the carrier (which returns it).
   void Register(const std::string& waybill) {
+    const std::string order_key = "3301960001/ORD-" + waybill;
+    absl::Time at = absl::Now() - absl::Hours(30);
+    ASSERT_TRUE(
+        testing::ReceiveWaybill(
+            *db_, *desk_, testing::WaybillReceived("3301960004", waybill, order_key, {}, ""), at)
+            .ok());
     v1::RegisterShipmentRequest r;
     r.mutable_key()->set_carrier_code("3301960004");
     r.mutable_key()->set_waybill_no(waybill);
-    r.set_order_key("3301960001/ORD-" + waybill);
-    ASSERT_TRUE(desk_->Register(r, absl::Now() - absl::Hours(30)).ok());
+    r.set_order_key(order_key);
+    auto registered = desk_->Register(testing::CarrierViewer("3301960004"), r, at);
+    ASSERT_TRUE(registered.ok()) << registered.status();
   }
 
   void Report(const std::string& waybill, const std::string& code, absl::Duration ago) {

@@ -24,6 +24,7 @@
 #include "parkline/declarations/v1/events.pb.h"
 #include "tests/support/backend_test.h"
 #include "tests/support/ceb_reference.h"
+#include "tests/support/logistics_waybills.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::logistics {
@@ -39,7 +40,9 @@ google::protobuf::Timestamp Stamp(absl::Time t) {
   return TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(t));
 }
 
-v1::ShipmentKey Key(const std::string& waybill, const std::string& carrier = "3301960004") {
+constexpr char kCarrier[] = "3301960004";
+
+v1::ShipmentKey Key(const std::string& waybill, const std::string& carrier = kCarrier) {
   v1::ShipmentKey k;
   k.set_carrier_code(carrier);
   k.set_waybill_no(waybill);
@@ -55,6 +58,16 @@ v1::TrackingEvent Event(const std::string& waybill, const std::string& code, abs
   e.set_utc_offset_minutes(480);
   e.set_location(location);
   return e;
+}
+
+v1::RegisterShipmentRequest Registration(const std::string& waybill, const std::string& order_key,
+                                         const std::string& carrier = kCarrier) {
+  v1::RegisterShipmentRequest r;
+  *r.mutable_key() = Key(waybill, carrier);
+  r.set_order_key(order_key);
+  r.set_direction(dv1::DIRECTION_IMPORT);
+  r.set_business_mode("9610");
+  return r;
 }
 
 v1::ReportTrackingEventsRequest Batch(std::vector<v1::TrackingEvent> events,
@@ -79,14 +92,18 @@ class ShipmentDeskTest : public testing::BackendTest<ApplySchema> {
         *db_, *mapping_, hub_, [this] { ++notified_; }, options);
   }
 
+  // The carrier's shipment. One of an order is tied to it by the carrier's waybill, received
+  // first as declarations publishes it (the waybill makes the shipment; registering it again
+  // returns it).
   v1::Shipment Register(const std::string& waybill, const std::string& order_key = "",
                         absl::Time at = kNow - absl::Hours(48)) {
-    v1::RegisterShipmentRequest r;
-    *r.mutable_key() = Key(waybill);
-    r.set_order_key(order_key);
-    r.set_direction(dv1::DIRECTION_IMPORT);
-    r.set_business_mode("9610");
-    auto s = desk_->Register(r, at);
+    if (!order_key.empty()) {
+      EXPECT_TRUE(testing::ReceiveWaybill(
+                      *db_, *desk_, testing::WaybillReceived(kCarrier, waybill, order_key), at)
+                      .ok());
+    }
+    auto s =
+        desk_->Register(testing::CarrierViewer(kCarrier), Registration(waybill, order_key), at);
     EXPECT_TRUE(s.ok()) << s.status();
     return s.ok() ? *s : v1::Shipment();
   }
@@ -146,17 +163,81 @@ TEST_P(ShipmentDeskTest, RegistrationIsIdempotentAndOtherDataIsAlreadyExists) {
   EXPECT_EQ(s.status(), v1::SHIPMENT_STATUS_UNSPECIFIED);
   EXPECT_EQ(Register("SF0001", "3301960001/ORD-1").key().waybill_no(), "SF0001");
   EXPECT_EQ(Types("3301960004/SF0001"), (std::vector<std::string>{"ShipmentCreated"}));
-  v1::RegisterShipmentRequest other;
-  *other.mutable_key() = Key("SF0001");
-  other.set_order_key("3301960001/ORD-2");
-  EXPECT_EQ(desk_->Register(other, kNow).status().code(), absl::StatusCode::kAlreadyExists);
+  v1::RegisterShipmentRequest other = Registration("SF0001", "3301960001/ORD-1");
+  other.set_business_mode("9710");
+  EXPECT_EQ(desk_->Register(testing::CarrierViewer(kCarrier), other, kNow).status().code(),
+            absl::StatusCode::kAlreadyExists);
   v1::RegisterShipmentRequest bad;
   bad.mutable_key()->set_waybill_no(std::string(61, 'x'));
   bad.set_order_key("no-slash");
   bad.set_business_mode("1234");
-  auto refused = desk_->Register(bad, kNow);
+  auto refused = desk_->Register(testing::CarrierViewer(kCarrier), bad, kNow);
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(errors::ViolationsOf(refused.status()).size(), 4u) << refused.status();
+}
+
+TEST_P(ShipmentDeskTest, ACarrierTiesAShipmentToAnOrderOnlyThroughItsOwnWaybill) {
+  const std::string order = "3301960001/ORD-100";
+  const auth::Viewer carrier = testing::CarrierViewer(kCarrier);
+  // Another carrier's waybill for the order, and the carrier's own for another order.
+  ASSERT_TRUE(testing::ReceiveWaybill(*db_, *desk_,
+                                      testing::WaybillReceived("4401960013", "SF0100", order), kNow)
+                  .ok());
+  ASSERT_TRUE(
+      testing::ReceiveWaybill(
+          *db_, *desk_, testing::WaybillReceived(kCarrier, "SF0101", "3301960001/ORD-101"), kNow)
+          .ok());
+  size_t before = Outbox().size();
+  auto expect_refused = [&](const std::string& waybill, const std::string& rule) {
+    auto r = desk_->Register(carrier, Registration(waybill, order), kNow);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied) << waybill;
+    EXPECT_NE(r.status().message().find("order_key: " + rule), std::string::npos) << r.status();
+  };
+  expect_refused("SF0100", "OWN_WAYBILL");  // the other carrier's number, under its own code
+  expect_refused("SF0101", "OWN_WAYBILL");  // its waybill of another order
+  // Its own waybill for the order, under another number.
+  ASSERT_TRUE(testing::ReceiveWaybill(*db_, *desk_,
+                                      testing::WaybillReceived(kCarrier, "SF0102", order), kNow)
+                  .ok());
+  before = Outbox().size();
+  expect_refused("SF0103", "WAYBILL_NO");
+  expect_refused("SF0101", "WAYBILL_NO");
+  EXPECT_EQ(Outbox().size(), before);
+  v1::GetShipmentRequest get;
+  *get.mutable_key() = Key("SF0103");
+  EXPECT_EQ(desk_->Get(get).status().code(), absl::StatusCode::kNotFound);
+  // Its own shipment of another order is not moved to this one either.
+  EXPECT_EQ(Get("SF0101").order_key(), "3301960001/ORD-101");
+  // Through its waybill for the order: the shipment the waybill made.
+  auto bound = desk_->Register(carrier, Registration("SF0102", order), kNow);
+  ASSERT_TRUE(bound.ok()) << bound.status();
+  EXPECT_EQ(bound->order_key(), order);
+
+  // Registered before its waybill, without an order: the waybill ties it when it comes.
+  ASSERT_TRUE(desk_->Register(carrier, Registration("SF0104", ""), kNow).ok());
+  expect_refused("SF0104", "WAYBILL_NO");
+  EXPECT_EQ(Get("SF0104").order_key(), "");
+  ASSERT_TRUE(testing::ReceiveWaybill(*db_, *desk_,
+                                      testing::WaybillReceived(kCarrier, "SF0104", order), kNow)
+                  .ok());
+  EXPECT_EQ(Get("SF0104").order_key(), order);
+
+  // Customs' milestones of the order reach the shipments of its waybills, nobody else's.
+  cv1::ClearanceSubmitted submitted;
+  submitted.mutable_facts()->set_order_key(order);
+  submitted.mutable_facts()->set_direction(dv1::DIRECTION_IMPORT);
+  *submitted.mutable_facts()->mutable_submit_time() = Stamp(kNow - absl::Hours(1));
+  ASSERT_TRUE(Apply(submitted).ok());
+  EXPECT_EQ(Timeline("SF0102").size(), 1u);
+  EXPECT_EQ(Timeline("SF0104").size(), 1u);
+  EXPECT_TRUE(Timeline("SF0101").empty());
+
+  // The admin may tie any shipment; another carrier may not register under this carrier's code.
+  auto admin = desk_->Register(testing::AdminViewer(), Registration("SF0105", order), kNow);
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  auto other =
+      desk_->Register(testing::CarrierViewer("4401960013"), Registration("SF0106", ""), kNow);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kPermissionDenied);
 }
 
 TEST_P(ShipmentDeskTest, AJourneyToDeliveryPublishesItsEvents) {

@@ -108,7 +108,9 @@ int DevTokens(const std::string& dir) {
   std::string list_path = dir + "/dev-tokens.txt";
   if (!std::ifstream(tokens_path) || !std::ifstream(list_path)) {
     // The enterprise caller speaks for the demo park's second enterprise; the carrier for the
-    // demo logistics company.
+    // demo logistics company, Park Express, by its customs code: a carrier's code is the
+    // logisticsCode of its waybills (logistics/shipment_binding.h), so that it reaches the demo
+    // waybills' shipments.
     struct Caller {
       const char* role;
       std::string binding;
@@ -118,7 +120,7 @@ int DevTokens(const std::string& dir) {
         {"park-staff", ""},
         {"enterprise", absl::StrCat(R"(, "uscc": ")", DemoUscc(2), R"(")")},
         {"customs-gateway", ""},
-        {"carrier", R"(, "carrier_code": "PARKEXP")"},
+        {"carrier", R"(, "carrier_code": "3301960013")"},
         {"analyst", ""},
     };
     std::string json = "{\n  \"tokens\": [\n";
