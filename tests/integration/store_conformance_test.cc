@@ -103,7 +103,9 @@ TEST_P(StoreTest, AMigrationsStepRunsInItsTransaction) {
                    auto rows = tx.Query("SELECT qty FROM items");
                    if (!rows.ok()) return rows.status();
                    EXPECT_EQ(rows->size(), 1u);
-                   if (!rows->empty()) EXPECT_EQ(rows->front().Int(0), 2);
+                   if (!rows->empty()) {
+                     EXPECT_EQ(rows->front().Int(0), 2);
+                   }
                    return absl::OkStatus();
                  })
                   .ok());
