@@ -24,8 +24,10 @@
 //
 // A withdrawal (appType 3) of a payment, receipt or waybill needs only its sender: the document
 // under the sender's own key is the sender's, and withdrawing it takes nothing from the order.
-// The park admin may file anything. A refusal is PERMISSION_DENIED, its message
-// "<field>: <RULE>: <why>" ("order.ebc_code: NOT_A_PARTY_OF_THE_STORED_ORDER: ..."), and the
+// Orders, payments and receipts are enterprises' documents: the caller speaks for the code as
+// an enterprise (a carrier code spelt like it does not count). The park admin may file anything.
+// A refusal is PERMISSION_DENIED, its message "<field>: <RULE>: <why>"
+// ("order.ebc_code: NOT_A_PARTY_OF_THE_STORED_ORDER: ..."), and the
 // whole submission is then refused with nothing stored.
 //
 // Plain functions over their arguments: thread-safe.
