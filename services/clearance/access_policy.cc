@@ -2,8 +2,11 @@
 
 namespace parkline::clearance {
 
-// An enterprise opens, completes and submits its own cases (as platform, e-commerce enterprise,
-// agent or logistics enterprise) and reads them; park staff read every case. Only the customs
+// An enterprise reads the cases it is a party to (platform, e-commerce enterprise, agent or
+// logistics enterprise); opening and submitting is further the declarant's only (the e-commerce
+// enterprise or its mandated agent: case_parties.h, decided by the desk from what is stored). An
+// e-commerce enterprise grants and revokes its mandates; it and its brokers list them. Park staff
+// read every case and mandate. Only the customs
 // gateway (and the park admin) speaks for customs: receipts and tax bills. Guidance is public to
 // every caller of the park. Analysts see cases only as the statistics service's aggregates.
 const auth::AccessPolicy& AccessPolicy() {
@@ -24,6 +27,9 @@ const auth::AccessPolicy& AccessPolicy() {
           {"GetGuidance",          {{kAdmin, kStaff, kEnterprise, kGateway, kCarrier, kAnalyst},
                                     {}}},
           {"ListRefundEligible",   {{kAdmin, kStaff},                  {kEnterprise}}},
+          {"GrantMandate",         {{kAdmin},                          {kEnterprise}}},
+          {"RevokeMandate",        {{kAdmin},                          {kEnterprise}}},
+          {"ListMandates",         {{kAdmin, kStaff, kGateway},        {kEnterprise}}},
       });
   // clang-format on
   return *policy;

@@ -9,9 +9,12 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "auth/sha256.h"
+#include "clearance/case_parties.h"
 #include "clearance/case_repository.h"
 #include "clearance/clearance_metrics.h"
 #include "clearance/inventory_message.h"
+#include "clearance/mandate_repository.h"
+#include "clearance/mandate_rules.h"
 #include "clearance/receipt_state_machine.h"
 #include "decimal/fixed_point.h"
 #include "errors/violations.h"
@@ -112,6 +115,28 @@ bool IsProcedure(const std::string& mode, dv1::Direction direction) {
 
 // Cases are listed by id.
 paging::Key CaseKey(const v1::ClearanceCase& c) { return {c.case_id()}; }
+paging::Key MandateKey(const v1::Mandate& m) { return {m.mandate_id()}; }
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
+}
+
+// Whether a mandate from the inventory's e-commerce enterprise to its agent is in force at `now`
+// (false when it names no agent other than the enterprise: no mandate is needed then).
+absl::StatusOr<bool> AgentMandateInForce(store::Transaction& tx, const v1::Inventory& inventory,
+                                         absl::Time now) {
+  if (inventory.agent_code().empty() || inventory.agent_code() == inventory.ebc_code()) {
+    return false;
+  }
+  auto mandates = MandateRepository(tx).ForPair(inventory.ebc_code(), inventory.agent_code());
+  if (!mandates.ok()) return mandates.status();
+  return AnyMandateInForce(*mandates, inventory.ebc_code(), inventory.agent_code(), now);
+}
+
+absl::Status PublishMandate(store::Transaction& tx, const v1::Mandate& m,
+                            const google::protobuf::Message& event, absl::Time time) {
+  return events::AppendToOutbox(tx, events::NewEvent(kTopic, kSource, m.mandate_id(), event, time));
+}
 
 }  // namespace
 
@@ -130,10 +155,20 @@ ClearanceDesk::ClearanceDesk(store::Database& db, store::GroupCommitter& writer,
       options_(std::move(options)),
       events_committed_(std::move(events_committed)) {}
 
+absl::Time ClearanceDesk::Now() const { return options_.clock ? options_.clock() : absl::Now(); }
+
 absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest& request,
                                                       const Viewer& viewer) {
-  errors::Violations v;
   const v1::Inventory& inv = request.inventory();
+  absl::Time now = Now();
+  // The tenant rule first, so that a caller refused learns nothing from the answer (not even
+  // whether what it sent is valid); checked again in the transaction that opens.
+  bool may_declare = false;
+  absl::Status read = store::ReadInto(
+      db_, may_declare, [&](store::Transaction& tx) { return AgentMandateInForce(tx, inv, now); });
+  if (!read.ok()) return read;
+  if (auto s = MayOpenCase(viewer, inv, may_declare); !s.ok()) return s;
+  errors::Violations v;
   if (!IsBusinessMode(request.business_mode())) {
     v.Add("business_mode", "BUSINESS_MODE", "must be 9610, 9710, 9810, 1210 or 1239");
   } else if (!IsProcedure(request.business_mode(), request.direction())) {
@@ -173,19 +208,27 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest&
     c.mutable_tax_bill()->set_status(v1::TAX_BILL_STATUS_NOT_ISSUED);
   }
   for (auto& m : MissingFields(request.direction(), inv)) c.add_missing(m);
-  absl::Time now = absl::Now();
   *c.mutable_open_time() = Ts(now);
   *c.mutable_update_time() = Ts(now);
 
   v1::ClearanceCase result;
   absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    // Who may open is decided from the mandates stored, before the case is looked up, so that a
+    // caller refused learns nothing of it.
+    auto mandate = AgentMandateInForce(tx, inv, now);
+    if (!mandate.ok()) return mandate.status();
+    if (auto s = MayOpenCase(viewer, inv, *mandate); !s.ok()) return s;
     CaseRepository repo(tx);
     auto existing = repo.FindByOpenKey(open_key);
     if (!existing.ok()) return existing.status();
     if (*existing) {
-      // A retry of the same request returns the case. Once submitted, the stored inventory is
-      // the completed one, so only mode, direction and tax can still be compared.
+      // A retry of the same request returns the case, to the stored case's declarant only. Once
+      // submitted, the stored inventory is the completed one, so only mode, direction and tax
+      // can still be compared.
       const v1::ClearanceCase& e = **existing;
+      auto stored_mandate = AgentMandateInForce(tx, e.inventory(), now);
+      if (!stored_mandate.ok()) return stored_mandate.status();
+      if (auto s = MayRetryOpenCase(viewer, e, *stored_mandate); !s.ok()) return s;
       if (e.business_mode() != c.business_mode() || e.direction() != c.direction() ||
           e.estimated_tax_cny() != c.estimated_tax_cny() ||
           (e.status() == v1::CASE_STATUS_CREATED && !e.has_submit_time() &&
@@ -265,18 +308,39 @@ absl::Status ClearanceDesk::ApplyWithdrawn(store::Transaction& tx,
 absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Get(const std::string& case_id,
                                                      const std::string& party,
                                                      const Viewer& viewer) {
-  auto found = Find(case_id, party);
+  auto found = Find(case_id, party, viewer);
   if (!found.ok()) return found.status();
   return CaseFor(viewer, std::move(*found));
 }
 
+absl::StatusOr<bool> ClearanceDesk::Visible(store::Transaction& tx, const Viewer& viewer,
+                                            const v1::ClearanceCase& c, absl::Time now) {
+  // The mandate matters only to a viewer that is the case's agent and nothing else.
+  if (MaySeeCase(viewer, c, false)) return true;
+  if (!viewer.SpeaksFor(c.inventory().agent_code())) return false;
+  auto mandate = AgentMandateInForce(tx, c.inventory(), now);
+  if (!mandate.ok()) return mandate.status();
+  return MaySeeCase(viewer, c, *mandate);
+}
+
 absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Find(const std::string& case_id,
-                                                      const std::string& party) {
+                                                      const std::string& party,
+                                                      const Viewer& viewer) {
   std::optional<v1::ClearanceCase> found;
-  absl::Status status = store::ReadInto(
-      db_, found, [&](store::Transaction& tx) { return CaseRepository(tx).Find(case_id); });
+  bool visible = false;
+  absl::Time now = Now();
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto c = CaseRepository(tx).Find(case_id);
+    if (!c.ok()) return c.status();
+    found = std::move(*c);
+    if (!found) return absl::OkStatus();
+    auto v = Visible(tx, viewer, *found, now);
+    if (!v.ok()) return v.status();
+    visible = *v;
+    return absl::OkStatus();
+  });
   if (!status.ok()) return status;
-  if (!found || (!party.empty() && !IsParty(*found, party))) {
+  if (!found || !visible || (!party.empty() && !IsParty(*found, party))) {
     return absl::NotFoundError(absl::StrCat("case_id: no case ", case_id));
   }
   return *found;
@@ -293,12 +357,17 @@ absl::StatusOr<v1::ListCasesResponse> ClearanceDesk::List(const v1::ListCasesReq
   filter.business_mode = request.business_mode();
   filter.direction = request.direction();
   v1::ListCasesResponse response;
+  absl::Time now = Now();
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
     auto list = CaseRepository(tx).List(filter, page.AfterPart(0), page.limit());
     if (!list.ok()) return list.status();
     response.Clear();
     response.set_next_page_token(paging::NextPageToken(*list, page.size, CaseKey));
-    for (auto& c : *list) *response.add_cases() = CaseFor(viewer, std::move(c));
+    for (auto& c : *list) {
+      auto visible = Visible(tx, viewer, c, now);
+      if (!visible.ok()) return visible.status();
+      if (*visible) *response.add_cases() = CaseFor(viewer, std::move(c));
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -318,6 +387,10 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
       return absl::NotFoundError(absl::StrCat("case_id: no case ", request.case_id()));
     }
     v1::ClearanceCase c = **found;
+    absl::Time now = Now();
+    auto stored_mandate = AgentMandateInForce(tx, c.inventory(), now);
+    if (!stored_mandate.ok()) return stored_mandate.status();
+    if (auto s = MaySubmitCase(viewer, c, *stored_mandate); !s.ok()) return s;
     if (c.status() == v1::CASE_STATUS_WITHDRAWN) {
       return absl::FailedPreconditionError(
           absl::StrCat("case ", c.case_id(), ": its declaration was withdrawn"));
@@ -329,16 +402,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
     if (request.has_inventory()) {
       const v1::Inventory& in = request.inventory();
       errors::Violations v;
-      for (auto [now, was, name] :
-           {std::tuple{&in.order_no(), &c.inventory().order_no(), "order_no"},
-            {&in.ebp_code(), &c.inventory().ebp_code(), "ebp_code"},
-            {&in.ebc_code(), &c.inventory().ebc_code(), "ebc_code"},
-            {&in.cop_no(), &c.inventory().cop_no(), "cop_no"}}) {
-        if (*now != *was) {
-          v.Add(absl::StrCat("inventory.", name), "UNCHANGEABLE",
-                absl::StrCat("must stay \"", *was, "\""));
-        }
-      }
+      CheckCompletion(c.inventory(), in, "inventory", v);
       CheckInventory(c.direction(), in, "inventory", v);
       if (!v.empty()) return v.ToStatus();
       *c.mutable_inventory() = in;
@@ -346,6 +410,10 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
       if (!value.ok()) return value.status();
       if (c.order_key().empty()) c.set_value_cny(*value);
     }
+    // The agent the message will name, changed or not, must be one the enterprise mandated.
+    auto mandate = AgentMandateInForce(tx, c.inventory(), now);
+    if (!mandate.ok()) return mandate.status();
+    if (auto s = MayDeclareAs(viewer, c.inventory(), *mandate); !s.ok()) return s;
     c.clear_missing();
     auto missing = MissingFields(c.direction(), c.inventory());
     if (!missing.empty()) {
@@ -355,7 +423,6 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
       return absl::FailedPreconditionError(
           absl::StrCat("the inventory is incomplete: ", incomplete.message()));
     }
-    absl::Time now = absl::Now();
     InventoryMessageInput input;
     input.guid = c.case_id();
     input.business_mode = c.business_mode();
@@ -398,7 +465,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
 absl::StatusOr<v1::InventoryMessage> ClearanceDesk::Message(const std::string& case_id,
                                                             const std::string& party,
                                                             const Viewer& viewer) {
-  auto c = Find(case_id, party);
+  auto c = Find(case_id, party, viewer);
   if (!c.ok()) return c.status();
   std::optional<std::string> xml;
   absl::Status status = store::ReadInto(
@@ -632,15 +699,126 @@ absl::StatusOr<v1::ListRefundEligibleResponse> ClearanceDesk::RefundEligible(
   filter.statuses = {v1::CASE_STATUS_RELEASED, v1::CASE_STATUS_CLOSED};
   filter.direction = dv1::DIRECTION_EXPORT;
   v1::ListRefundEligibleResponse response;
+  absl::Time now = Now();
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
     auto list = CaseRepository(tx).List(filter, page.AfterPart(0), page.limit());
     if (!list.ok()) return list.status();
     response.Clear();
     response.set_next_page_token(paging::NextPageToken(*list, page.size, CaseKey));
     for (auto& c : *list) {
+      auto visible = Visible(tx, viewer, c, now);
+      if (!visible.ok()) return visible.status();
+      if (!*visible) continue;
       v1::RefundEligibleCase* out = response.add_cases();
       for (auto& r : requirements(c.business_mode())) out->add_requirements(r);
       *out->mutable_clearance_case() = CaseFor(viewer, std::move(c));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::Mandate> ClearanceDesk::GrantMandate(const v1::GrantMandateRequest& request,
+                                                        const Viewer& viewer) {
+  if (auto s = MayGrantMandate(viewer, request.ebc_code()); !s.ok()) return s;
+  absl::Time now = Now();
+  if (auto s = CheckGrant(request, now); !s.ok()) return s;
+  absl::Time from = TimeOf(request.valid_from()), until = TimeOf(request.valid_until());
+  v1::Mandate m;
+  m.set_mandate_id(MandateIdFor(request.ebc_code(), request.agent_code(), from, until));
+  m.set_ebc_code(request.ebc_code());
+  m.set_agent_code(request.agent_code());
+  *m.mutable_valid_from() = Ts(from);
+  *m.mutable_valid_until() = Ts(until);
+  *m.mutable_grant_time() = Ts(now);
+  v1::Mandate result;
+  bool granted = false;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    granted = false;
+    MandateRepository repo(tx);
+    auto same_pair = repo.ForPair(m.ebc_code(), m.agent_code());
+    if (!same_pair.ok()) return same_pair.status();
+    for (const v1::Mandate& e : *same_pair) {
+      if (e.mandate_id() == m.mandate_id()) {  // a retry: the mandate as it stands
+        result = e;
+        return absl::OkStatus();
+      }
+    }
+    if (auto other = OverlappingMandate(*same_pair, m.mandate_id(), from, until, now)) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("valid_from: mandate ", other->mandate_id(), " from ", m.ebc_code(), " to ",
+                       m.agent_code(), " is in force for part of this period: revoke it first"));
+    }
+    if (auto s = repo.Insert(m, viewer.name); !s.ok()) return s;
+    v1::MandateGranted event;
+    *event.mutable_mandate() = m;
+    if (auto s = PublishMandate(tx, m, event, now); !s.ok()) return s;
+    result = m;
+    granted = true;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (granted && events_committed_) events_committed_();
+  return result;
+}
+
+absl::StatusOr<v1::Mandate> ClearanceDesk::RevokeMandate(const v1::RevokeMandateRequest& request,
+                                                         const Viewer& viewer) {
+  absl::Time now = Now();
+  v1::Mandate result;
+  bool revoked = false;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    revoked = false;
+    MandateRepository repo(tx);
+    auto found = repo.Find(request.mandate_id());
+    if (!found.ok()) return found.status();
+    if (!*found ||
+        (!request.enterprise_code().empty() && request.enterprise_code() != (*found)->ebc_code() &&
+         request.enterprise_code() != (*found)->agent_code())) {
+      return absl::NotFoundError(absl::StrCat("mandate_id: no mandate ", request.mandate_id()));
+    }
+    v1::Mandate m = **found;
+    if (auto s = MayRevokeMandate(viewer, m); !s.ok()) return s;
+    if (m.has_revoke_time()) {  // a retry: revoked already
+      result = m;
+      return absl::OkStatus();
+    }
+    if (MandateEnd(m) <= now) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("mandate ", m.mandate_id(), " has ended already"));
+    }
+    *m.mutable_revoke_time() = Ts(now);
+    if (auto s = repo.Revoke(m, viewer.name); !s.ok()) return s;
+    v1::MandateRevoked event;
+    *event.mutable_mandate() = m;
+    if (auto s = PublishMandate(tx, m, event, now); !s.ok()) return s;
+    result = m;
+    revoked = true;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (revoked && events_committed_) events_committed_();
+  return result;
+}
+
+absl::StatusOr<v1::ListMandatesResponse> ClearanceDesk::ListMandates(
+    const v1::ListMandatesRequest& request, const Viewer& viewer) {
+  errors::Violations v;
+  paging::Page page = paging::ReadPage(request.page(), v);
+  if (!v.empty()) return v.ToStatus();
+  absl::Time now = Now();
+  v1::ListMandatesResponse response;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto list =
+        MandateRepository(tx).List(request.enterprise_code(), page.AfterPart(0), page.limit());
+    if (!list.ok()) return list.status();
+    response.Clear();
+    response.set_next_page_token(paging::NextPageToken(*list, page.size, MandateKey));
+    for (auto& m : *list) {
+      if (!MaySeeMandate(viewer, m)) continue;
+      if (request.in_force_only() && !MandateInForce(m, now)) continue;
+      *response.add_mandates() = std::move(m);
     }
     return absl::OkStatus();
   });

@@ -2,8 +2,12 @@
 // inventory completed, written, signed and sent, customs' receipts applied
 // (receipt_state_machine.h), tax bills recorded, refund-eligible export cases listed.
 //
+// Who may open, submit and read a case is case_parties.h's, decided from the stored case and the
+// mandates in force (mandate_rules.h); the desk receives the caller as a Viewer and asks.
+//
 // Every change is one transaction with its events in the outbox (topic parkline.clearance.v1, key
-// the case id): ClearanceSubmitted when the inventory is sent, ClearanceStatusChanged per receipt
+// the case id, or the mandate id for MandateGranted and MandateRevoked): ClearanceSubmitted when
+// the inventory is sent, ClearanceStatusChanged per receipt
 // applied, ClearanceReleased when a case reaches 800, ClearanceRejected when it ends in 100, 700
 // or an error code. Opening a case publishes nothing (the events contract has no such event).
 // A receipt that arrives late lands in its returnTime place and has its ClearanceStatusChanged;
@@ -19,6 +23,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "ceb/receipt_reader.h"
 #include "clearance/buyer_privacy.h"
 #include "clearance/customs_gateway.h"
@@ -39,6 +44,9 @@ struct DeskOptions {
   InventoryDefaults defaults;
   // BaseTransfer of the messages the park sends, when the agent has no name of its own.
   std::string dxp_id = "DXPENT0000000001";
+  // The time mandates are judged at (and cases and mandates are stamped with); empty: absl::Now.
+  // Tests set it to see a mandate end.
+  std::function<absl::Time()> clock;
 };
 
 // The case id for an idempotency key: the SHA-256 of the key as an uppercase UUID-shaped guid
@@ -58,6 +66,8 @@ class ClearanceDesk {
   // Every case and inventory message the desk returns is shaped for the `viewer` asking
   // (buyer_privacy.h): the buyer's identity in full for customs and the declarant, masked for
   // everyone else.
+  // The retry of a request whose (ebc_code, cop_no) is stored returns the stored case to its
+  // declarant only (case_parties.h).
   absl::StatusOr<v1::ClearanceCase> Open(const v1::OpenCaseRequest& request, const Viewer& viewer);
   // Consumer handlers of parkline.declarations.v1, run in the consumer's transaction and
   // idempotent by order key: a matched declaration opens its case; a withdrawn one withdraws its
@@ -67,7 +77,8 @@ class ClearanceDesk {
   absl::Status ApplyWithdrawn(store::Transaction& tx,
                               const declarations::v1::DeclarationWithdrawn& withdrawn);
 
-  // `party` non-empty: NOT_FOUND unless it is a party to the case.
+  // NOT_FOUND unless the viewer may see the case (MaySeeCase) and, `party` non-empty, `party` is a
+  // party to it.
   absl::StatusOr<v1::ClearanceCase> Get(const std::string& case_id, const std::string& party,
                                         const Viewer& viewer);
   absl::StatusOr<v1::ListCasesResponse> List(const v1::ListCasesRequest& request,
@@ -92,9 +103,24 @@ class ClearanceDesk {
       const std::function<std::vector<std::string>(const std::string& mode)>& requirements,
       const Viewer& viewer);
 
+  // Mandates (mandate_rules.h): granted by the e-commerce enterprise or the admin (MandateGranted;
+  // the same content again returns the stored mandate and publishes nothing), revoked by them
+  // (MandateRevoked; again: unchanged, nothing published), listed for whoever may see each.
+  absl::StatusOr<v1::Mandate> GrantMandate(const v1::GrantMandateRequest& request,
+                                           const Viewer& viewer);
+  absl::StatusOr<v1::Mandate> RevokeMandate(const v1::RevokeMandateRequest& request,
+                                            const Viewer& viewer);
+  absl::StatusOr<v1::ListMandatesResponse> ListMandates(const v1::ListMandatesRequest& request,
+                                                        const Viewer& viewer);
+
  private:
+  absl::Time Now() const;
   // The case as stored (the identity in full); NOT_FOUND as Get.
-  absl::StatusOr<v1::ClearanceCase> Find(const std::string& case_id, const std::string& party);
+  absl::StatusOr<v1::ClearanceCase> Find(const std::string& case_id, const std::string& party,
+                                         const Viewer& viewer);
+  // MaySeeCase, looking the agent's mandate up only when it matters.
+  absl::StatusOr<bool> Visible(store::Transaction& tx, const Viewer& viewer,
+                               const v1::ClearanceCase& c, absl::Time now);
   absl::StatusOr<v1::ReceiptResult> ApplyReceipt(store::Transaction& tx,
                                                  const v1::CustomsReceipt& receipt,
                                                  const std::string& field, bool& published);

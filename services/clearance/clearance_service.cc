@@ -22,7 +22,8 @@ using auth::Parties;
 grpc::Status ClearanceService::OpenCase(grpc::ServerContext* ctx,
                                         const v1::OpenCaseRequest* request,
                                         v1::ClearanceCase* response) {
-  // The caller must be the declaring party: the e-commerce enterprise or its agent.
+  // The caller must be one of the codes it names; whether it is the declarant (the e-commerce
+  // enterprise, or its agent under a mandate in force) the desk decides from the mandates stored.
   const v1::Inventory& i = request->inventory();
   auth::Resource resource = Parties({i.ebc_code(), i.agent_code()});
   return PARKLINE_RPC_AS_VIEWER(OpenCase, resource,
@@ -105,6 +106,27 @@ grpc::Status ClearanceService::ListRefundEligible(grpc::ServerContext* ctx,
   return PARKLINE_RPC_AS_VIEWER(
       ListRefundEligible, Parties({request->enterprise_code()}),
       Deliver(desk_.RefundEligible(*request, requirements, viewer), response));
+}
+
+grpc::Status ClearanceService::GrantMandate(grpc::ServerContext* ctx,
+                                            const v1::GrantMandateRequest* request,
+                                            v1::Mandate* response) {
+  return PARKLINE_RPC_AS_VIEWER(GrantMandate, Parties({request->ebc_code()}),
+                                Deliver(desk_.GrantMandate(*request, viewer), response));
+}
+
+grpc::Status ClearanceService::RevokeMandate(grpc::ServerContext* ctx,
+                                             const v1::RevokeMandateRequest* request,
+                                             v1::Mandate* response) {
+  return PARKLINE_RPC_AS_VIEWER(RevokeMandate, Parties({request->enterprise_code()}),
+                                Deliver(desk_.RevokeMandate(*request, viewer), response));
+}
+
+grpc::Status ClearanceService::ListMandates(grpc::ServerContext* ctx,
+                                            const v1::ListMandatesRequest* request,
+                                            v1::ListMandatesResponse* response) {
+  return PARKLINE_RPC_AS_VIEWER(ListMandates, Parties({request->enterprise_code()}),
+                                Deliver(desk_.ListMandates(*request, viewer), response));
 }
 
 }  // namespace parkline::clearance

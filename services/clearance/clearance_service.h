@@ -40,6 +40,12 @@ class ClearanceService final : public v1::ClearanceService::Service {
   grpc::Status ListRefundEligible(grpc::ServerContext* ctx,
                                   const v1::ListRefundEligibleRequest* request,
                                   v1::ListRefundEligibleResponse* response) override;
+  grpc::Status GrantMandate(grpc::ServerContext* ctx, const v1::GrantMandateRequest* request,
+                            v1::Mandate* response) override;
+  grpc::Status RevokeMandate(grpc::ServerContext* ctx, const v1::RevokeMandateRequest* request,
+                             v1::Mandate* response) override;
+  grpc::Status ListMandates(grpc::ServerContext* ctx, const v1::ListMandatesRequest* request,
+                            v1::ListMandatesResponse* response) override;
 
  private:
   ClearanceDesk& desk_;

@@ -27,6 +27,26 @@ CREATE TABLE clearance_cases (
 );
 CREATE INDEX clearance_cases_ebc ON clearance_cases (ebc_code);
 CREATE INDEX clearance_cases_status ON clearance_cases (status, direction);
+)sql"},
+                                                            {2, "clearance mandates",
+                                                             R"sql(
+-- One row per mandate (报关委托), the mandate itself as its protobuf (Mandate); the columns beside
+-- it are what the rules look up: the mandates of one (ebc_code, agent_code) pair, or of one
+-- code. Times are microseconds since the epoch; revoked_at is NULL while not revoked. granted_by
+-- and revoked_by are the callers' principal names, for the record (never in events).
+CREATE TABLE clearance_mandates (
+  mandate_id TEXT PRIMARY KEY,
+  ebc_code TEXT NOT NULL,
+  agent_code TEXT NOT NULL,
+  valid_from BIGINT NOT NULL,
+  valid_until BIGINT NOT NULL,
+  revoked_at BIGINT,
+  granted_by TEXT NOT NULL,
+  revoked_by TEXT,
+  payload {{blob}} NOT NULL
+);
+CREATE INDEX clearance_mandates_pair ON clearance_mandates (ebc_code, agent_code);
+CREATE INDEX clearance_mandates_agent ON clearance_mandates (agent_code);
 )sql"}};
   return store::ApplyMigrations(db, "clearance", kMigrations);
 }

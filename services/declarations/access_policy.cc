@@ -7,7 +7,8 @@ namespace parkline::declarations {
 // waybills. That is a first filter on what the request claims; which party may file which
 // document is decided by the desk from what is stored (filing_rules.h). Park staff and the customs gateway read declarations; an enterprise reads those it is
 // a party to. A buyer's remaining quota is for the park and for the enterprises selling to that
-// buyer. Analysts see declarations only as the statistics service's aggregates.
+// buyer (the desk checks the buyer's stored orders: buyer_quota_access.h). Analysts see
+// declarations only as the statistics service's aggregates.
 const auth::AccessPolicy& AccessPolicy() {
   using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
   // clang-format off

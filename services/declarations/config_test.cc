@@ -29,5 +29,19 @@ TEST(DeclarationsConfigTest, TheEnvironmentFallbackReachesTheConfig) {
   EXPECT_EQ(LoadConfig().status().message(), "waiting_hours: must be 1..720");
 }
 
+TEST(DeclarationsConfigTest, RetentionOutside1To3650DaysIsRefusedNamingTheFlag) {
+  testing::ExpectBounds(&Config::personal_data_retention_days, "personal_data_retention_days", 1,
+                        3650);
+}
+
+TEST(DeclarationsConfigTest, WithoutAKeyFileTheServiceIsToldWhatToDo) {
+  auto keys = LoadPersonalDataKeys(Config());
+  EXPECT_EQ(keys.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(keys.status().message().find("parkctl personal-data-keys new"), std::string::npos);
+  Config missing;
+  missing.personal_data_keys = "/nonexistent/keys.json";
+  EXPECT_EQ(LoadPersonalDataKeys(missing).status().code(), absl::StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace parkline::declarations

@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "auth/sha256.h"
 #include "declarations/amount.h"
+#include "declarations/buyer_quota_access.h"
 #include "declarations/declaration_matcher.h"
 #include "declarations/declaration_metrics.h"
 #include "declarations/declaration_repository.h"
@@ -119,8 +119,13 @@ DeclarationDesk::Incoming FromWaybill(const v1::Waybill& w, std::string field) {
 }  // namespace
 
 DeclarationDesk::DeclarationDesk(store::Database& db, store::GroupCommitter& writer,
-                                 std::function<void()> events_committed, QuotaLimits limits)
-    : db_(db), writer_(writer), events_committed_(std::move(events_committed)), limits_(limits) {}
+                                 std::function<void()> events_committed, secrets::KeyRing keys,
+                                 QuotaLimits limits)
+    : db_(db),
+      writer_(writer),
+      events_committed_(std::move(events_committed)),
+      keys_(std::move(keys)),
+      limits_(limits) {}
 
 absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
     const std::vector<Incoming>& documents, const auth::Viewer& viewer) {
@@ -129,7 +134,7 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
   absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
     receipts.clear();
     published = false;
-    DeclarationRepository repo(tx);
+    DeclarationRepository repo(tx, keys_);
     if (auto s = CheckResidents(repo, documents); !s.ok()) return s;
     Intake intake(viewer, repo, tx, limits_, published);
     for (const Incoming& in : documents) {
@@ -284,15 +289,21 @@ absl::StatusOr<v1::ListDeclarationsResponse> DeclarationDesk::List(
   return response;
 }
 
-absl::StatusOr<v1::BuyerQuota> DeclarationDesk::Quota(const v1::GetBuyerQuotaRequest& request) {
+absl::StatusOr<v1::BuyerQuota> DeclarationDesk::Quota(const auth::Viewer& viewer,
+                                                      const v1::GetBuyerQuotaRequest& request) {
   errors::Violations v;
   if (request.buyer_id_number().empty()) v.Add("buyer_id_number", "REQUIRED", "is required");
   if (request.year() < 2000 || request.year() > 2100) v.Add("year", "RANGE", "must be 2000..2100");
   if (!v.empty()) return v.ToStatus();
   int64_t used = 0;
   absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto u = DeclarationRepository(tx).QuotaUsed(auth::Sha256Hex(request.buyer_id_number()),
-                                                 request.year(), "");
+    DeclarationRepository repo(tx, keys_);
+    if (!viewer.park_staff) {
+      auto orders = repo.OrdersOfBuyer(request.buyer_id_number());
+      if (!orders.ok()) return orders.status();
+      if (auto s = MayReadBuyerQuota(viewer, *orders); !s.ok()) return s;
+    }
+    auto u = repo.QuotaUsed(request.buyer_id_number(), request.year(), "");
     if (!u.ok()) return u.status();
     used = *u;
     return absl::OkStatus();
@@ -364,6 +375,47 @@ absl::StatusOr<int> DeclarationDesk::ExpireWaiting(absl::Duration waiting, absl:
   if (expired > 0 && events_committed_) events_committed_();
   CountExpired(expired);
   return expired;
+}
+
+absl::StatusOr<int> DeclarationDesk::ErasePersonalData(absl::Duration retention, absl::Time now) {
+  int erased = 0;
+  for (;;) {
+    int batch = 0;
+    absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+      auto n = DeclarationRepository(tx, keys_).ErasePersonal(absl::ToUnixMicros(now - retention),
+                                                              kExpireBatch);
+      if (!n.ok()) return n.status();
+      batch = *n;
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    erased += batch;
+    if (batch < kExpireBatch) return erased;
+  }
+}
+
+absl::StatusOr<DeclarationDesk::Rotation> DeclarationDesk::RotatePersonalData() {
+  Rotation done;
+  // Documents first: a reservation is keyed again from its order's ID number, read through them.
+  for (bool documents : {true, false}) {
+    std::string after;
+    do {
+      DeclarationRepository::RotationBatch batch;
+      absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+        DeclarationRepository repo(tx, keys_);
+        auto b = documents ? repo.ResealDocuments(after, kExpireBatch)
+                           : repo.RekeyQuota(after, kExpireBatch);
+        if (!b.ok()) return b.status();
+        batch = *b;
+        return absl::OkStatus();
+      });
+      if (!status.ok()) return status;
+      (documents ? done.documents : done.quota) += batch.redone;
+      (documents ? done.documents_left : done.quota_left) += batch.left;
+      after = batch.next_after;
+    } while (!after.empty());
+  }
+  return done;
 }
 
 absl::Status DeclarationDesk::ApplyClearanceRejected(

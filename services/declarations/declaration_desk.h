@@ -9,6 +9,9 @@
 // stored, the order's documents are matched again (declaration_matcher.h), the buyer's quota is
 // reserved on a match and released on a withdrawal, and the events go to the outbox.
 //
+// Personal data is sealed and buyers are pseudonymised under `keys` by the repository
+// (declaration_repository.h): nothing personal is stored in clear, and none of it is in an event.
+//
 // Thread-safe (all state is in the database).
 #ifndef PARKLINE_DECLARATIONS_DECLARATION_DESK_H_
 #define PARKLINE_DECLARATIONS_DECLARATION_DESK_H_
@@ -21,6 +24,7 @@
 #include "declarations/quota_ledger.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/declarations.pb.h"
+#include "secrets/key_ring.h"
 #include "store/database.h"
 #include "store/group_commit.h"
 
@@ -31,9 +35,11 @@ inline constexpr char kSource[] = "/parkline/declarations";
 
 class DeclarationDesk {
  public:
-  // Writes go through `writer` (shared commits); `events_committed` wakes the outbox relay.
+  // Writes go through `writer` (shared commits); `events_committed` wakes the outbox relay;
+  // `keys` seal personal data and key buyers (config.h: LoadPersonalDataKeys).
   DeclarationDesk(store::Database& db, store::GroupCommitter& writer,
-                  std::function<void()> events_committed, QuotaLimits limits = {});
+                  std::function<void()> events_committed, secrets::KeyRing keys,
+                  QuotaLimits limits = {});
 
   // Each document is filed by `viewer`, who must be allowed to by its kind's rule of
   // filing_rules.h (PERMISSION_DENIED otherwise, nothing stored).
@@ -54,13 +60,35 @@ class DeclarationDesk {
 
   absl::StatusOr<v1::Declaration> Get(const std::string& order_key);
   absl::StatusOr<v1::ListDeclarationsResponse> List(const v1::ListDeclarationsRequest& request);
-  absl::StatusOr<v1::BuyerQuota> Quota(const v1::GetBuyerQuotaRequest& request);
+  // A buyer's quota, for the park or an enterprise party of one of the buyer's stored orders
+  // (buyer_quota_access.h); PERMISSION_DENIED for anyone else, the same whether the buyer is
+  // known or not.
+  absl::StatusOr<v1::BuyerQuota> Quota(const auth::Viewer& viewer,
+                                       const v1::GetBuyerQuotaRequest& request);
   absl::StatusOr<v1::ListWaitingDocumentsResponse> ListWaiting(
       const v1::ListWaitingDocumentsRequest& request);
 
   // Expires the documents that have waited longer than `waiting` at `now` for partners that never
   // came (DocumentExpired each); returns how many. Run periodically by the service.
   absl::StatusOr<int> ExpireWaiting(absl::Duration waiting, absl::Time now);
+
+  // The retention pass: erases the personal data of documents whose declaration became final,
+  // or which were withdrawn or expired, more than `retention` before `now` (the documents and
+  // declarations stay, their personal fields empty); returns how many. Run periodically.
+  absl::StatusOr<int> ErasePersonalData(absl::Duration retention, absl::Time now);
+
+  // After a new key was made active: seals every document's personal data and keys every
+  // buyer's quota reservation under it, batch by batch (rows from before migration 4 too).
+  // Rows that cannot be redone are counted in `left`: documents under a key no longer in the
+  // ring, reservations whose order's personal data was erased (they stay findable while their
+  // key stays in the ring). Run at start-up, before the service serves.
+  struct Rotation {
+    int documents = 0;
+    int quota = 0;
+    int documents_left = 0;
+    int quota_left = 0;
+  };
+  absl::StatusOr<Rotation> RotatePersonalData();
 
   // A ClearanceRejected (customs rejected or returned the goods, or the inventory failed) gives
   // the buyer's quota reservation of its order back, as a withdrawal does (consumer handler; runs
@@ -78,6 +106,7 @@ class DeclarationDesk {
   store::Database& db_;
   store::GroupCommitter& writer_;
   std::function<void()> events_committed_;
+  secrets::KeyRing keys_;
   QuotaLimits limits_;
 };
 

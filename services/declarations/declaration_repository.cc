@@ -5,15 +5,101 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "declarations/personal_fields.h"
 #include "google/protobuf/util/time_util.h"
+#include "parkline/declarations/v1/documents.pb.h"
 #include "residents/residents.h"
+#include "secrets/pseudonym.h"
+#include "secrets/sealed_box.h"
 
 namespace parkline::declarations {
 namespace {
 
 int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
 
+// The pseudonyms of buyers' ID numbers are made for this purpose only (secrets/pseudonym.h).
+constexpr char kBuyerPurpose[] = "declarations/buyer";
+
+// The personal_key_id of a row written before migration 4: its payload is the whole document in
+// clear, to be sealed by the rotation pass; and the buyer_key_id of a quota reservation keyed by
+// the unkeyed SHA-256 of the ID number then.
+constexpr char kBeforeSealing[] = "-";
+
+// What a sealed box is bound to: the row it is stored in.
+std::string SealedRow(v1::DocumentKind kind, const std::string& doc_key) {
+  return absl::StrCat("declarations/documents/", static_cast<int>(kind), "/", doc_key);
+}
+
+const secrets::KeyRing& NoKeys() {
+  static const auto* none = new secrets::KeyRing();
+  return *none;
+}
+
+absl::Status NeedKeys(const secrets::KeyRing& keys) {
+  if (keys.active() != nullptr) return absl::OkStatus();
+  return absl::FailedPreconditionError("no personal-data key: documents cannot be read or stored");
+}
+
+// A document's row as stored: the rest in clear, the personal part sealed, the buyer's pseudonym.
+struct EncodedDocument {
+  std::string rest;
+  store::Value key_id;    // NULL when there is nothing personal
+  store::Value personal;  // NULL when there is nothing personal
+  store::Value buyer;     // orders with a buyer only
+};
+
+absl::StatusOr<EncodedDocument> Encode(const secrets::KeyRing& keys, v1::DocumentKind kind,
+                                       const std::string& doc_key, const std::string& payload) {
+  if (auto s = NeedKeys(keys); !s.ok()) return s;
+  auto split = SplitPersonal(kind, payload);
+  if (!split.ok()) return split.status();
+  EncodedDocument out;
+  out.rest = std::move(split->rest);
+  if (!split->personal.empty()) {
+    auto sealed = secrets::Seal(keys, split->personal, SealedRow(kind, doc_key));
+    if (!sealed.ok()) return sealed.status();
+    out.key_id = sealed->key_id;
+    out.personal = store::Blob{std::move(sealed->box)};
+  }
+  if (kind == v1::DOCUMENT_KIND_ORDER) {
+    v1::Order order;
+    order.ParseFromString(payload);
+    if (!order.buyer_id_number().empty()) {
+      out.buyer = secrets::Pseudonym(*keys.active(), kBuyerPurpose, order.buyer_id_number());
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+DeclarationRepository::DeclarationRepository(store::Transaction& tx) : tx_(tx), keys_(NoKeys()) {}
+
+absl::StatusOr<std::string> DeclarationRepository::Decode(v1::DocumentKind kind,
+                                                          const std::string& doc_key,
+                                                          const store::Row& row, int payload,
+                                                          int key_id, int personal) {
+  if (auto s = NeedKeys(keys_); !s.ok()) return s;
+  if (row.IsNull(key_id) || row.IsNull(personal)) return row.Text(payload);  // none, or erased
+  if (row.Text(key_id) == kBeforeSealing) return row.Text(payload);  // until rotation seals it
+  auto opened =
+      secrets::Open(keys_, {row.Text(key_id), row.Text(personal)}, SealedRow(kind, doc_key));
+  if (!opened.ok()) {
+    return absl::Status(opened.status().code(),
+                        absl::StrCat("stored document ", doc_key, ": ", opened.status().message()));
+  }
+  return JoinPersonal(kind, row.Text(payload), *opened);
+}
+
+std::string DeclarationRepository::BuyerIn(const std::string& buyer_id_number,
+                                           store::Params& params) const {
+  std::string in;
+  for (const auto& p : secrets::PseudonymsUnderEveryKey(keys_, kBuyerPurpose, buyer_id_number)) {
+    absl::StrAppend(&in, in.empty() ? "" : ", ", "$", params.size() + 1);
+    params.push_back(p.pseudonym);
+  }
+  return in;
+}
 
 absl::StatusOr<std::optional<StoredDocument>> DeclarationRepository::FindDocument(
     v1::DocumentKind kind, const std::string& doc_key) {
@@ -41,8 +127,8 @@ absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
   }
   if (!kinds.empty()) {
     store::Statement read{
-        "SELECT kind, payload, withdrawn, expired_at FROM documents WHERE doc_key = $1 AND "
-        "kind IN (",
+        "SELECT kind, payload, withdrawn, expired_at, personal_key_id, personal FROM documents "
+        "WHERE doc_key = $1 AND kind IN (",
         {reads.doc_key}};
     for (v1::DocumentKind kind : kinds) {
       absl::StrAppend(&read.sql, read.params.size() > 1 ? ", " : "", "$", read.params.size() + 1);
@@ -55,10 +141,12 @@ absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
     takes.push_back([this, kinds, key = reads.doc_key](const std::vector<store::Row>& rows) {
       for (v1::DocumentKind kind : kinds) documents_[{kind, key}] = std::nullopt;
       for (const store::Row& r : rows) {
+        auto kind = static_cast<v1::DocumentKind>(r.Int(0));
+        auto payload = Decode(kind, key, r, 1, 4, 5);
+        if (!payload.ok()) return payload.status();
         // An expired document counts as withdrawn: it takes no part in matching until sent
         // again.
-        documents_[{static_cast<v1::DocumentKind>(r.Int(0)), key}] =
-            StoredDocument{r.Text(1), r.Int(2) != 0 || !r.IsNull(3)};
+        documents_[{kind, key}] = StoredDocument{*payload, r.Int(2) != 0 || !r.IsNull(3)};
       }
       return absl::OkStatus();
     });
@@ -82,14 +170,18 @@ absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
   if (reads.live_kind != v1::DOCUMENT_KIND_UNSPECIFIED &&
       live_.count({reads.live_kind, reads.order_no}) == 0) {
     statements.push_back(
-        {"SELECT payload FROM documents WHERE kind = $1 AND order_no = $2 AND "
-         "withdrawn = 0 AND expired_at IS NULL ORDER BY received_at, doc_key",
+        {"SELECT payload, doc_key, personal_key_id, personal FROM documents WHERE kind = $1 AND "
+         "order_no = $2 AND withdrawn = 0 AND expired_at IS NULL ORDER BY received_at, doc_key",
          {int64_t{reads.live_kind}, reads.order_no}});
     takes.push_back([this, live = std::make_pair(reads.live_kind, reads.order_no)](
                         const std::vector<store::Row>& rows) {
       std::vector<std::string>& payloads = live_[live];
       payloads.clear();
-      for (const store::Row& r : rows) payloads.push_back(r.Text(0));
+      for (const store::Row& r : rows) {
+        auto payload = Decode(live.first, r.Text(1), r, 0, 2, 3);
+        if (!payload.ok()) return payload.status();
+        payloads.push_back(std::move(*payload));
+      }
       return absl::OkStatus();
     });
   }
@@ -119,14 +211,19 @@ absl::Status DeclarationRepository::SaveDocument(v1::DocumentKind kind, const st
                                                  const std::string& order_no,
                                                  const std::string& guid,
                                                  const std::string& payload, bool withdrawn) {
+  auto encoded = Encode(keys_, kind, doc_key, payload);
+  if (!encoded.ok()) return encoded.status();
   absl::Status saved = tx_.ExecuteLater(
       "INSERT INTO documents (kind, doc_key, order_no, guid, payload, withdrawn, received_at, "
-      "order_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (kind, doc_key) DO UPDATE "
-      "SET order_no = excluded.order_no, guid = excluded.guid, payload = excluded.payload, "
+      "personal_key_id, personal, buyer, order_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+      "$10, $11) ON CONFLICT (kind, doc_key) DO UPDATE SET "
+      "order_no = excluded.order_no, guid = excluded.guid, payload = excluded.payload, "
       "withdrawn = excluded.withdrawn, received_at = excluded.received_at, expired_at = NULL, "
-      "order_key = excluded.order_key",
-      {int64_t{kind}, doc_key, order_no, guid, store::Blob{payload}, int64_t{withdrawn ? 1 : 0},
-       NowMicros(), order_key});
+      "personal_key_id = excluded.personal_key_id, personal = excluded.personal, "
+      "buyer = excluded.buyer, order_key = excluded.order_key",
+      {int64_t{kind}, doc_key, order_no, guid, store::Blob{std::move(encoded->rest)},
+       int64_t{withdrawn ? 1 : 0}, NowMicros(), encoded->key_id, encoded->personal, encoded->buyer,
+       order_key});
   if (!saved.ok()) {
     documents_.erase({kind, doc_key});
     return saved;
@@ -236,27 +333,171 @@ absl::StatusOr<std::vector<v1::Declaration>> DeclarationRepository::ListDeclarat
   return out;
 }
 
-absl::StatusOr<int64_t> DeclarationRepository::QuotaUsed(const std::string& buyer, int year,
+absl::StatusOr<int64_t> DeclarationRepository::QuotaUsed(const std::string& buyer_id_number,
+                                                         int year,
                                                          const std::string& except_order_key) {
-  auto rows = tx_.Query(
-      "SELECT COALESCE(SUM(amount), 0) FROM quota_reservations WHERE buyer = $1 AND year = $2 "
-      "AND order_key <> $3",
-      {buyer, int64_t{year}, except_order_key});
+  if (auto s = NeedKeys(keys_); !s.ok()) return s;
+  std::vector<store::Value> params = {int64_t{year}, except_order_key};
+  std::string in = BuyerIn(buyer_id_number, params);
+  auto rows = tx_.Query(absl::StrCat("SELECT COALESCE(SUM(amount), 0) FROM quota_reservations "
+                                     "WHERE year = $1 AND order_key <> $2 AND buyer IN (",
+                                     in, ")"),
+                        params);
   if (!rows.ok()) return rows.status();
   return rows->front().Int(0);
 }
 
-absl::Status DeclarationRepository::Reserve(const std::string& order_key, const std::string& buyer,
-                                            int year, int64_t amount) {
+absl::Status DeclarationRepository::Reserve(const std::string& order_key,
+                                            const std::string& buyer_id_number, int year,
+                                            int64_t amount) {
+  if (auto s = NeedKeys(keys_); !s.ok()) return s;
+  const secrets::SecretKey& key = *keys_.active();
   return tx_.ExecuteLater(
-      "INSERT INTO quota_reservations (order_key, buyer, year, amount) VALUES ($1, $2, $3, "
-      "$4) ON CONFLICT (order_key) DO UPDATE SET buyer = excluded.buyer, "
-      "year = excluded.year, amount = excluded.amount",
-      {order_key, buyer, int64_t{year}, amount});
+      "INSERT INTO quota_reservations (order_key, buyer, buyer_key_id, year, amount) VALUES ($1, "
+      "$2, $3, $4, $5) ON CONFLICT (order_key) DO UPDATE SET buyer = excluded.buyer, "
+      "buyer_key_id = excluded.buyer_key_id, year = excluded.year, amount = excluded.amount",
+      {order_key, secrets::Pseudonym(key, kBuyerPurpose, buyer_id_number), key.id, int64_t{year},
+       amount});
 }
 
 absl::Status DeclarationRepository::Release(const std::string& order_key) {
   return tx_.ExecuteLater("DELETE FROM quota_reservations WHERE order_key = $1", {order_key});
+}
+
+absl::StatusOr<std::vector<OrderParties>> DeclarationRepository::OrdersOfBuyer(
+    const std::string& buyer_id_number) {
+  if (auto s = NeedKeys(keys_); !s.ok()) return s;
+  store::Statement orders{"", {int64_t{v1::DOCUMENT_KIND_ORDER}}};
+  orders.sql = absl::StrCat("SELECT payload FROM documents WHERE kind = $1 AND buyer IN (",
+                            BuyerIn(buyer_id_number, orders.params), ")");
+  store::Statement reserved;
+  reserved.sql = absl::StrCat(
+      "SELECT x.ebp_code, x.ebc_code, x.pay_code FROM quota_reservations q "
+      "JOIN declarations x ON x.order_key = q.order_key WHERE q.buyer IN (",
+      BuyerIn(buyer_id_number, reserved.params), ")");
+  std::vector<store::Statement> reads = {std::move(orders), std::move(reserved)};
+  auto results = tx_.QueryAll(reads);
+  if (!results.ok()) return results.status();
+  std::vector<OrderParties> out;
+  for (const store::Row& r : (*results)[0]) {
+    v1::Order order;  // the parties are in the part stored in clear
+    if (!order.ParseFromString(r.Text(0))) return absl::DataLossError("an order is unreadable");
+    out.push_back({order.ebp_code(), order.ebc_code(), order.pay_code()});
+  }
+  for (const store::Row& r : (*results)[1]) out.push_back({r.Text(0), r.Text(1), r.Text(2)});
+  return out;
+}
+
+absl::StatusOr<int> DeclarationRepository::ErasePersonal(int64_t before_micros, int limit) {
+  // Final declarations by their update time (indexed), then their documents by order key
+  // (indexed; not by order number alone, which another platform's waiting order may share); and
+  // the documents withdrawn or expired on their own.
+  std::vector<store::Statement> reads = {
+      {"SELECT d.kind, d.doc_key FROM declarations x JOIN documents d ON d.order_key = "
+       "x.order_key WHERE x.status IN ($1, $2, $3) AND "
+       "x.updated_at < $4 AND (d.personal IS NOT NULL OR d.buyer IS NOT NULL) LIMIT $5",
+       {int64_t{v1::DECLARATION_STATUS_MATCHED}, int64_t{v1::DECLARATION_STATUS_REJECTED},
+        int64_t{v1::DECLARATION_STATUS_WITHDRAWN}, before_micros, int64_t{limit}}},
+      {"SELECT kind, doc_key FROM documents WHERE (personal IS NOT NULL OR buyer IS NOT NULL) "
+       "AND ((withdrawn = 1 AND received_at < $1) OR expired_at < $1) LIMIT $2",
+       {before_micros, int64_t{limit}}}};
+  auto results = tx_.QueryAll(reads);
+  if (!results.ok()) return results.status();
+  std::set<std::pair<int64_t, std::string>> rows;
+  for (const auto& result : *results) {
+    for (const store::Row& r : result) {
+      if (static_cast<int>(rows.size()) < limit) rows.insert({r.Int(0), r.Text(1)});
+    }
+  }
+  for (const auto& [kind, doc_key] : rows) {
+    documents_.erase({static_cast<v1::DocumentKind>(kind), doc_key});
+    if (auto s = tx_.ExecuteLater(
+            "UPDATE documents SET personal = NULL, personal_key_id = NULL, buyer = NULL "
+            "WHERE kind = $1 AND doc_key = $2",
+            {kind, doc_key});
+        !s.ok()) {
+      return s;
+    }
+  }
+  live_.clear();
+  return static_cast<int>(rows.size());
+}
+
+absl::StatusOr<DeclarationRepository::RotationBatch> DeclarationRepository::ResealDocuments(
+    const std::string& after, int limit) {
+  if (auto s = NeedKeys(keys_); !s.ok()) return s;
+  // `after` is "<kind>/<doc_key>" of the last row of the batch before.
+  int64_t after_kind = 0;
+  std::string after_key;
+  if (!after.empty()) {
+    size_t slash = after.find('/');
+    after_kind = std::stoll(after.substr(0, slash));
+    after_key = after.substr(slash + 1);
+  }
+  auto rows = tx_.Query(
+      "SELECT kind, doc_key, payload, personal_key_id, personal FROM documents "
+      "WHERE personal_key_id <> $1 AND (kind > $2 OR (kind = $2 AND doc_key > $3)) "
+      "ORDER BY kind, doc_key LIMIT $4",
+      {keys_.active()->id, after_kind, after_key, int64_t{limit}});
+  if (!rows.ok()) return rows.status();
+  RotationBatch batch;
+  for (const store::Row& r : *rows) {
+    auto kind = static_cast<v1::DocumentKind>(r.Int(0));
+    const std::string& doc_key = r.Text(1);
+    batch.next_after = absl::StrCat(r.Int(0), "/", doc_key);
+    auto payload = Decode(kind, doc_key, r, 2, 3, 4);
+    if (!payload.ok()) {
+      ++batch.left;  // its key is gone from the ring: nothing can open it any more
+      continue;
+    }
+    auto encoded = Encode(keys_, kind, doc_key, *payload);
+    if (!encoded.ok()) return encoded.status();
+    documents_.erase({kind, doc_key});
+    if (auto s = tx_.ExecuteLater(
+            "UPDATE documents SET payload = $1, personal_key_id = $2, personal = $3, buyer = $4 "
+            "WHERE kind = $5 AND doc_key = $6",
+            {store::Blob{std::move(encoded->rest)}, encoded->key_id, encoded->personal,
+             encoded->buyer, r.Int(0), doc_key});
+        !s.ok()) {
+      return s;
+    }
+    ++batch.redone;
+  }
+  live_.clear();
+  if (static_cast<int>(rows->size()) < limit) batch.next_after.clear();
+  return batch;
+}
+
+absl::StatusOr<DeclarationRepository::RotationBatch> DeclarationRepository::RekeyQuota(
+    const std::string& after, int limit) {
+  if (auto s = NeedKeys(keys_); !s.ok()) return s;
+  auto rows = tx_.Query(
+      "SELECT order_key FROM quota_reservations WHERE buyer_key_id <> $1 AND order_key > $2 "
+      "ORDER BY order_key LIMIT $3",
+      {keys_.active()->id, after, int64_t{limit}});
+  if (!rows.ok()) return rows.status();
+  RotationBatch batch;
+  for (const store::Row& r : *rows) {
+    const std::string& order_key = r.Text(0);
+    batch.next_after = order_key;
+    auto order = FindDocument(v1::DOCUMENT_KIND_ORDER, order_key);
+    v1::Order o;
+    if (!order.ok() || !*order || !o.ParseFromString((*order)->payload) ||
+        o.buyer_id_number().empty()) {
+      ++batch.left;  // its order's personal data is erased (or unreadable): keep the old key
+      continue;
+    }
+    const secrets::SecretKey& key = *keys_.active();
+    if (auto s = tx_.ExecuteLater(
+            "UPDATE quota_reservations SET buyer = $1, buyer_key_id = $2 WHERE order_key = $3",
+            {secrets::Pseudonym(key, kBuyerPurpose, o.buyer_id_number()), key.id, order_key});
+        !s.ok()) {
+      return s;
+    }
+    ++batch.redone;
+  }
+  if (static_cast<int>(rows->size()) < limit) batch.next_after.clear();
+  return batch;
 }
 
 absl::StatusOr<std::set<std::string>> DeclarationRepository::ResidentAmong(

@@ -8,6 +8,14 @@
 // Transaction::ExecuteLater. (On PostgreSQL each statement is a round trip of its own unless sent
 // together: a waiting order took 16 of them, then 11; in the group commit now 2, its savepoint
 // with its reads and its writes with its release.)
+//
+// Personal data (personal_fields.h) never reaches a table in clear: SaveDocument stores the
+// document with its personal fields cleared and seals them (secrets/sealed_box.h, under the key
+// ring's active key, bound to the row by "declarations/documents/<kind>/<doc_key>") in
+// `personal`, its key id in `personal_key_id`; every read joins them back, so the callers see
+// whole documents. An order's buyer is also stored as a pseudonym (`buyer`, secrets/pseudonym.h),
+// as is each quota reservation's (`quota_reservations.buyer`, key id in `buyer_key_id`); a
+// look-up by ID number searches the pseudonyms under every key of the ring.
 #ifndef PARKLINE_DECLARATIONS_DECLARATION_REPOSITORY_H_
 #define PARKLINE_DECLARATIONS_DECLARATION_REPOSITORY_H_
 
@@ -18,8 +26,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "declarations/buyer_quota_access.h"
 #include "declarations/document_outcome.h"
 #include "parkline/declarations/v1/declarations.pb.h"
+#include "secrets/key_ring.h"
 #include "store/database.h"
 
 namespace parkline::declarations {
@@ -37,7 +47,11 @@ struct DeclarationFilter {
 
 class DeclarationRepository {
  public:
-  explicit DeclarationRepository(store::Transaction& tx) : tx_(tx) {}
+  // A repository without keys (the clearance consumer's, which only releases quota) reads and
+  // writes no document and no buyer: those calls fail with FAILED_PRECONDITION.
+  explicit DeclarationRepository(store::Transaction& tx);
+  DeclarationRepository(store::Transaction& tx, const secrets::KeyRing& keys)
+      : tx_(tx), keys_(keys) {}
 
   absl::StatusOr<std::optional<StoredDocument>> FindDocument(v1::DocumentKind kind,
                                                              const std::string& doc_key);
@@ -83,18 +97,47 @@ class DeclarationRepository {
                                                                 const std::string& after_key,
                                                                 int limit);
 
-  // What `buyer` (hashed identity) has reserved in `year`, leaving out `except_order_key`.
-  absl::StatusOr<int64_t> QuotaUsed(const std::string& buyer, int year,
+  // What the buyer of ID number `buyer_id_number` has reserved in `year`, leaving out
+  // `except_order_key` (found by its pseudonym under every key of the ring).
+  absl::StatusOr<int64_t> QuotaUsed(const std::string& buyer_id_number, int year,
                                     const std::string& except_order_key);
-  absl::Status Reserve(const std::string& order_key, const std::string& buyer, int year,
+  // Reserves for `order_key` under the buyer's pseudonym by the active key.
+  absl::Status Reserve(const std::string& order_key, const std::string& buyer_id_number, int year,
                        int64_t amount);
   absl::Status Release(const std::string& order_key);
+
+  // The enterprises of every order the park holds of the buyer of `buyer_id_number`: the stored
+  // orders under the buyer's pseudonym, and the declarations of the buyer's quota reservations
+  // (which outlive the retention pass).
+  absl::StatusOr<std::vector<OrderParties>> OrdersOfBuyer(const std::string& buyer_id_number);
+
+  // The retention pass: erases the sealed personal data (and the buyer's pseudonym) of up to
+  // `limit` documents whose declaration became final (matched, rejected, withdrawn) before
+  // `before_micros`, or which were withdrawn or expired before then. The documents stay, their
+  // personal fields empty. Returns how many were erased.
+  absl::StatusOr<int> ErasePersonal(int64_t before_micros, int limit);
+
+  // Key rotation, a batch at a time, in (kind, doc_key) / order_key order after `after`:
+  // documents whose personal data is under another key than the active one (or still in clear,
+  // from before migration 4) sealed again under the active key, and their buyer's pseudonym
+  // with them; quota reservations whose pseudonym is by another key (or the SHA-256 of before
+  // migration 4) made again by the active key from their order's ID number. A row that cannot
+  // be redone (its key gone from the ring, or its order's personal data erased) is left as it
+  // is and counted. `next_after` is where the next batch starts; empty when done.
+  struct RotationBatch {
+    int redone = 0;
+    int left = 0;
+    std::string next_after;
+  };
+  absl::StatusOr<RotationBatch> ResealDocuments(const std::string& after, int limit);
+  absl::StatusOr<RotationBatch> RekeyQuota(const std::string& after, int limit);
 
   // Which of `codes` belong to resident enterprises (one statement).
   absl::StatusOr<std::set<std::string>> ResidentAmong(const std::set<std::string>& codes);
 
  private:
   store::Transaction& tx_;
+  const secrets::KeyRing& keys_;
   // What this transaction knows of a row: nullopt when it does not exist.
   std::map<std::pair<v1::DocumentKind, std::string>, std::optional<StoredDocument>> documents_;
   std::map<std::string, std::optional<v1::Declaration>> declarations_;
@@ -103,6 +146,12 @@ class DeclarationRepository {
   std::map<std::string, bool> residents_;  // code -> resident
 
   void ForgetLive(v1::DocumentKind kind);
+  // A stored row's document, its personal data opened and joined back.
+  absl::StatusOr<std::string> Decode(v1::DocumentKind kind, const std::string& doc_key,
+                                     const store::Row& row, int payload, int key_id, int personal);
+  // The placeholders of the pseudonyms of `buyer_id_number` under every key, appended to
+  // `params`: "$3, $4" for IN (...).
+  std::string BuyerIn(const std::string& buyer_id_number, store::Params& params) const;
 };
 
 }  // namespace parkline::declarations

@@ -8,6 +8,7 @@
 #include "host/group_commit_metrics.h"
 #include "host/service_host.h"
 #include "residents/residents.h"
+#include "runtime/log.h"
 #include "runtime/ticker.h"
 
 int main(int argc, char** argv) {
@@ -22,23 +23,42 @@ int main(int argc, char** argv) {
   definition.build = [](host::HostContext& ctx) -> absl::StatusOr<host::ServiceParts> {
     auto config = declarations::LoadConfig();
     if (!config.ok()) return config.status();
+    // No key file, no service: personal data is never stored unsealed (config.h says why).
+    auto keys = declarations::LoadPersonalDataKeys(*config);
+    if (!keys.ok()) return keys.status();
     host::ServiceParts parts;
     events::OutboxRelay* relay = &ctx.relay;
     auto writer = host::NewGroupCommitter(ctx.db);
-    auto desk = std::make_shared<declarations::DeclarationDesk>(ctx.db, *writer,
-                                                                [relay] { relay->Notify(); });
+    const std::string active_key = keys->active()->id;
+    auto desk = std::make_shared<declarations::DeclarationDesk>(
+        ctx.db, *writer, [relay] { relay->Notify(); }, std::move(*keys));
+    // Before serving: everything under the active key (after a rotation, or migration 4).
+    auto rotated = desk->RotatePersonalData();
+    if (!rotated.ok()) return rotated.status();
+    log::Info("personal data under the active key",
+              {{"key_id", active_key},
+               {"documents_resealed", int64_t{rotated->documents}},
+               {"quota_rekeyed", int64_t{rotated->quota}},
+               {"documents_left", int64_t{rotated->documents_left}},
+               {"quota_left_under_older_keys", int64_t{rotated->quota_left}}});
     parts.grpc_services.push_back(
         std::make_unique<declarations::DeclarationService>(*desk, ctx.authorizer));
     // Which enterprises are resident: a local projection of the registry's events.
     residents::Follow(host::AddConsumer(ctx, parts, "residents"));
     // A case customs rejected or returned gives the buyer's quota back.
-    host::AddConsumer(ctx, parts, "clearance")
-        .On<clearance::v1::ClearanceRejected>(
-            declarations::DeclarationDesk::ApplyClearanceRejected);
-    // Documents whose partners never came expire (checked every minute).
+    auto& from_clearance = host::AddConsumer(ctx, parts, "clearance");
+    from_clearance.On<clearance::v1::ClearanceRejected>(
+        declarations::DeclarationDesk::ApplyClearanceRejected);
+    // Mandates are clearance's own business: read past, not counted as unknown types.
+    from_clearance.Ignore<clearance::v1::MandateGranted>();
+    from_clearance.Ignore<clearance::v1::MandateRevoked>();
+    // Documents whose partners never came expire, and personal data past its retention is
+    // erased (checked every minute).
     auto expiry = std::make_shared<runtime::Ticker>(
-        absl::Minutes(1), [desk, waiting = absl::Hours(config->waiting_hours)] {
+        absl::Minutes(1), [desk, waiting = absl::Hours(config->waiting_hours),
+                           retention = absl::Hours(24) * config->personal_data_retention_days] {
           desk->ExpireWaiting(waiting, absl::Now()).IgnoreError();
+          desk->ErasePersonalData(retention, absl::Now()).IgnoreError();
         });
     // Destroyed in reverse order: the ticker, then the desk, then the writer it uses.
     parts.keep_alive.push_back(writer);

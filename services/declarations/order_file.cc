@@ -2,7 +2,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "auth/sha256.h"
 #include "declarations/declaration_desk.h"
 #include "declarations/filing_rules.h"
 #include "events/outbox.h"
@@ -48,7 +47,7 @@ absl::Status OrderFile::Rematch(const std::string& ebp_code, const std::string& 
   std::string buyer;
   int64_t used = 0;
   if (counts_quota) {
-    buyer = auth::Sha256Hex(set.order->buyer_id_number());
+    buyer = set.order->buyer_id_number();  // the repository keys it (a pseudonym)
     auto u = repo_.QuotaUsed(buyer, *year, key);
     if (!u.ok()) return u.status();
     used = *u;

@@ -181,7 +181,26 @@ ALTER TABLE documents ADD COLUMN order_key TEXT NOT NULL DEFAULT '';
 UPDATE documents SET order_key = doc_key WHERE kind = 1;
 CREATE INDEX documents_order_key ON documents (order_key);
 )sql",
-       KeyDocumentsBySender}};
+       KeyDocumentsBySender},
+      {4, "personal data sealed, buyers keyed by a secret",
+       R"sql(
+-- A document's personal fields (personal_fields.h) sealed with AES-256-GCM under the key
+-- personal_key_id; the payload keeps the rest. NULL: nothing personal, or erased by retention.
+-- '-': a row from before this migration, still whole in the payload until the service's
+-- start-up pass seals it.
+ALTER TABLE documents ADD COLUMN personal_key_id TEXT;
+ALTER TABLE documents ADD COLUMN personal {{blob}};
+-- An order's buyer: HMAC-SHA256 of the ID number under the key personal_key_id.
+ALTER TABLE documents ADD COLUMN buyer TEXT;
+UPDATE documents SET personal_key_id = '-';
+CREATE INDEX documents_buyer ON documents (buyer);
+CREATE INDEX documents_personal_key ON documents (personal_key_id);
+-- The buyer is now the HMAC of the ID number under buyer_key_id; '-' marks the unkeyed SHA-256
+-- of before, redone by the start-up pass from the order's ID number.
+ALTER TABLE quota_reservations ADD COLUMN buyer_key_id TEXT NOT NULL DEFAULT '-';
+CREATE INDEX quota_reservations_key ON quota_reservations (buyer_key_id);
+CREATE INDEX declarations_status_updated ON declarations (status, updated_at);
+)sql"}};
   return *migrations;
 }
 

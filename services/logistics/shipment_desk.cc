@@ -605,6 +605,9 @@ void FollowClearance(events::EventConsumer& consumer, ShipmentDesk& desk) {
   milestones(cv1::ClearanceStatusChanged());
   milestones(cv1::ClearanceReleased());
   milestones(cv1::ClearanceRejected());
+  // Mandates are no milestone of any shipment: counted as applied, not as unknown types.
+  consumer.Ignore<cv1::MandateGranted>();
+  consumer.Ignore<cv1::MandateRevoked>();
 }
 
 }  // namespace parkline::logistics

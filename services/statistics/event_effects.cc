@@ -291,6 +291,11 @@ void AddClearanceRules(Rules& rules) {
             m.facts().ebc_code());
     return absl::OkStatus();
   });
+  // A mandate changes no indicator; handled (with no effect) so it is not counted as unknown.
+  rules.On<clr::MandateGranted>(
+      [](const auto&, const EventInput&, Builder&) { return absl::OkStatus(); });
+  rules.On<clr::MandateRevoked>(
+      [](const auto&, const EventInput&, Builder&) { return absl::OkStatus(); });
 }
 
 void AddLogisticsRules(Rules& rules) {

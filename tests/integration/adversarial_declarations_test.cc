@@ -210,7 +210,7 @@ class AdversarialDeclarationsTest : public testing::BackendTest<ApplySchema> {
       }
     }
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
-    desk_ = std::make_unique<DeclarationDesk>(*db_, *writer_, nullptr);
+    desk_ = std::make_unique<DeclarationDesk>(*db_, *writer_, nullptr, keys_);
     auto server = testing::PolicyServer::Start(
         dir_.path(), AccessPolicy(), Callers(),
         [&](const auth::Authorizer& a) { return std::make_unique<DeclarationService>(*desk_, a); });
@@ -279,6 +279,7 @@ class AdversarialDeclarationsTest : public testing::BackendTest<ApplySchema> {
   }
 
   testing::TempDir dir_;
+  secrets::KeyRing keys_ = secrets::KeyRing::Generate("test-1");
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<DeclarationDesk> desk_;
   std::unique_ptr<testing::PolicyServer> server_;

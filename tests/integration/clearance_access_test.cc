@@ -1,7 +1,8 @@
 // Every RPC of the clearance service against every role, over a real gRPC server: who may call
-// what, about whose cases. An enterprise reaches only cases it is a party to; only the customs
-// gateway (and the park admin) speaks for customs; refusals are PERMISSION_DENIED, decided from
-// the request alone.
+// what, about whose cases and mandates. An enterprise reaches only cases it is a party to and
+// mandates it granted or holds; only the customs gateway (and the park admin) speaks for customs;
+// refusals are PERMISSION_DENIED, decided from the request alone. (Who among a case's parties may
+// open and submit it is the desk's, from what is stored: adversarial_clearance_test.)
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -42,6 +43,9 @@ const testing::AccessTable kExpected = {
     {"GetGuidance",
      {{"park-admin", "park-staff", "enterprise", "customs-gateway", "carrier", "analyst"}, {}}},
     {"ListRefundEligible", {{"park-admin", "park-staff"}, {"enterprise"}}},
+    {"GrantMandate", {{"park-admin"}, {"enterprise"}}},
+    {"RevokeMandate", {{"park-admin"}, {"enterprise"}}},
+    {"ListMandates", {{"park-admin", "park-staff", "customs-gateway"}, {"enterprise"}}},
 };
 
 using Stub = v1::ClearanceService::Stub;
@@ -123,6 +127,29 @@ const std::map<std::string, Call>& Calls() {
          r.set_enterprise_code(code);
          v1::ListRefundEligibleResponse out;
          return s.ListRefundEligible(c, r, &out);
+       }},
+      {"GrantMandate",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::GrantMandateRequest r;
+         r.set_ebc_code(code);
+         r.set_agent_code("3301960003");
+         v1::Mandate out;
+         return s.GrantMandate(c, r, &out);
+       }},
+      {"RevokeMandate",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::RevokeMandateRequest r;
+         r.set_mandate_id("X");
+         r.set_enterprise_code(code);
+         v1::Mandate out;
+         return s.RevokeMandate(c, r, &out);
+       }},
+      {"ListMandates",
+       [](Stub& s, grpc::ClientContext* c, const std::string& code) {
+         v1::ListMandatesRequest r;
+         r.set_enterprise_code(code);
+         v1::ListMandatesResponse out;
+         return s.ListMandates(c, r, &out);
        }},
   };
   return *calls;

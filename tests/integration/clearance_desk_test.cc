@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "ceb/receipt_reader.h"
 #include "ceb/xsd_validator.h"
+#include "clearance/mandate_rules.h"
 #include "clearance/sample_cases.h"
 #include "clearance/schema.h"
 #include "errors/violations.h"
@@ -19,6 +20,7 @@
 #include "events/kafka_producer.h"
 #include "events/outbox.h"
 #include "events/schema.h"
+#include "google/protobuf/util/time_util.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "store/group_commit.h"
@@ -34,6 +36,13 @@ namespace dv1 = ::parkline::declarations::v1;
 // These tests are about the use cases, so they read as customs, who sees the buyer's identity in
 // full; what each caller sees of it is clearance_privacy_test's.
 const Viewer kCustoms = CustomsViewer();
+// Opening and submitting are the declarant's: here the sample's e-commerce enterprise itself.
+const Viewer kDeclarant = [] {
+  Viewer v;
+  v.name = "ecommerce";
+  v.codes = {"91350100M000100Y43", SampleCodes().enterprise};
+  return v;
+}();
 
 // Records what the desk sent, instead of customs.
 class RecordingGateway : public CustomsGateway {
@@ -51,7 +60,9 @@ class ClearanceDeskTest : public testing::BackendTest<ApplySchema> {
     BackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
-    desk_ = std::make_unique<ClearanceDesk>(*db_, *writer_, signer_, DeskOptions{}, nullptr);
+    DeskOptions options;
+    options.clock = [this] { return now_; };
+    desk_ = std::make_unique<ClearanceDesk>(*db_, *writer_, signer_, options, nullptr);
     desk_->set_gateway(&gateway_);
   }
 
@@ -72,7 +83,7 @@ class ClearanceDeskTest : public testing::BackendTest<ApplySchema> {
     v1::SubmitCaseRequest submit;
     submit.set_case_id(case_id);
     *submit.mutable_inventory() = CompleteDraft(c->inventory(), c->direction(), n);
-    auto submitted = desk_->Submit(submit, kCustoms);
+    auto submitted = desk_->Submit(submit, kDeclarant);
     EXPECT_TRUE(submitted.ok()) << submitted.status();
     return *submitted;
   }
@@ -99,6 +110,8 @@ class ClearanceDeskTest : public testing::BackendTest<ApplySchema> {
     return n;
   }
 
+  // The desk's clock: mandates are judged at it, and a test moves it to see one end.
+  absl::Time now_ = absl::Now();
   std::unique_ptr<store::GroupCommitter> writer_;
   UnsignedSigner signer_;
   RecordingGateway gateway_;
@@ -106,6 +119,187 @@ class ClearanceDeskTest : public testing::BackendTest<ApplySchema> {
 };
 
 PARKLINE_BACKEND_TESTS(ClearanceDeskTest);
+
+constexpr char kBroker[] = "3301960003";
+constexpr char kOtherBroker[] = "3301960005";
+
+Viewer EnterpriseViewer(const std::string& code) {
+  Viewer v;
+  v.name = code;
+  v.codes = {code};
+  return v;
+}
+
+google::protobuf::Timestamp At(absl::Time t) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+
+v1::GrantMandateRequest Grant(const std::string& agent, absl::Time from, absl::Time until) {
+  v1::GrantMandateRequest r;
+  r.set_ebc_code(SampleCodes().enterprise);
+  r.set_agent_code(agent);
+  *r.mutable_valid_from() = At(from);
+  *r.mutable_valid_until() = At(until);
+  return r;
+}
+
+TEST_P(ClearanceDeskTest, AGrantIsIdempotentAnOverlapIsRefusedAndARevocationEndsIt) {
+  const Viewer broker = EnterpriseViewer(kBroker);
+  auto granted = desk_->GrantMandate(Grant(kBroker, now_, now_ + absl::Hours(24)), kDeclarant);
+  ASSERT_TRUE(granted.ok()) << granted.status();
+  EXPECT_EQ(Count("MandateGranted"), 1);
+  // The same grant again: the same mandate, nothing published.
+  auto again = desk_->GrantMandate(Grant(kBroker, now_, now_ + absl::Hours(24)), kDeclarant);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->mandate_id(), granted->mandate_id());
+  EXPECT_EQ(Count("MandateGranted"), 1);
+  // Another period overlapping it: ALREADY_EXISTS; another broker: a mandate of its own.
+  EXPECT_EQ(
+      desk_->GrantMandate(Grant(kBroker, now_ + absl::Hours(1), now_ + absl::Hours(48)), kDeclarant)
+          .status()
+          .code(),
+      absl::StatusCode::kAlreadyExists);
+  ASSERT_TRUE(
+      desk_->GrantMandate(Grant(kOtherBroker, now_, now_ + absl::Hours(24)), kDeclarant).ok());
+  // Nobody grants in the enterprise's name but itself (or the admin).
+  EXPECT_EQ(
+      desk_->GrantMandate(Grant(kBroker, now_ + absl::Hours(30), now_ + absl::Hours(40)), broker)
+          .status()
+          .code(),
+      absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Count("MandateGranted"), 2);
+
+  auto count = [&](const Viewer& viewer, const std::string& code) {
+    v1::ListMandatesRequest list;
+    list.set_enterprise_code(code);
+    auto r = desk_->ListMandates(list, viewer);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->mandates_size() : -1;
+  };
+  EXPECT_EQ(count(kDeclarant, SampleCodes().enterprise), 2);
+  EXPECT_EQ(count(broker, kBroker), 1);
+  EXPECT_EQ(count(EnterpriseViewer("4401960009"), SampleCodes().enterprise), 0);
+  EXPECT_EQ(count(kCustoms, ""), 2);
+
+  // The broker and outsiders revoke nothing; the grantor does, once.
+  v1::RevokeMandateRequest revoke;
+  revoke.set_mandate_id(granted->mandate_id());
+  EXPECT_EQ(desk_->RevokeMandate(revoke, broker).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(desk_->RevokeMandate(revoke, EnterpriseViewer("4401960009")).status().code(),
+            absl::StatusCode::kNotFound);
+  now_ += absl::Minutes(5);
+  auto revoked = desk_->RevokeMandate(revoke, kDeclarant);
+  ASSERT_TRUE(revoked.ok()) << revoked.status();
+  EXPECT_EQ(google::protobuf::util::TimeUtil::TimestampToMicroseconds(revoked->revoke_time()),
+            absl::ToUnixMicros(now_));
+  ASSERT_TRUE(desk_->RevokeMandate(revoke, kDeclarant).ok());
+  EXPECT_EQ(Count("MandateRevoked"), 1);
+  v1::ListMandatesRequest in_force;
+  in_force.set_enterprise_code(kBroker);
+  in_force.set_in_force_only(true);
+  EXPECT_EQ(desk_->ListMandates(in_force, broker)->mandates_size(), 0);
+  // Once revoked, a new period can be granted; an ended mandate can no longer be revoked.
+  ASSERT_TRUE(desk_->GrantMandate(Grant(kBroker, now_, now_ + absl::Hours(1)), kDeclarant).ok());
+  now_ += absl::Hours(2);
+  v1::RevokeMandateRequest ended;
+  ended.set_mandate_id(MandateIdFor(SampleCodes().enterprise, kBroker, now_ - absl::Hours(2),
+                                    now_ - absl::Hours(1)));
+  EXPECT_EQ(desk_->RevokeMandate(ended, kDeclarant).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  for (const auto& e : Outbox()) {
+    if (e.type != "parkline.clearance.v1.MandateGranted") continue;
+    v1::MandateGranted event;
+    ASSERT_TRUE(event.ParseFromString(e.payload));
+    EXPECT_EQ(e.subject, event.mandate().mandate_id());
+    EXPECT_EQ(e.topic, "parkline.clearance.v1");
+    EXPECT_EQ(event.mandate().ebc_code(), SampleCodes().enterprise);
+  }
+}
+
+TEST_P(ClearanceDeskTest, ABrokerOpensAndSubmitsOnlyWhileItsMandateIsInForce) {
+  const Viewer broker = EnterpriseViewer(kBroker);
+  auto d = SampleDeclaration(dv1::DIRECTION_EXPORT, "9610", 31);
+  v1::OpenCaseRequest open;
+  open.set_business_mode("9610");
+  open.set_direction(dv1::DIRECTION_EXPORT);
+  *open.mutable_inventory() = CompleteDraft(DraftFromDeclaration(d, {}), dv1::DIRECTION_EXPORT, 31);
+  open.mutable_inventory()->set_cop_no("COP-31");
+  open.mutable_inventory()->set_agent_code(kBroker);
+  // No mandate: neither the broker nor the enterprise itself opens under that agent.
+  EXPECT_EQ(desk_->Open(open, broker).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(desk_->Open(open, kDeclarant).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(desk_->List({}, kCustoms)->cases_size(), 0);
+
+  ASSERT_TRUE(desk_->GrantMandate(Grant(kBroker, now_, now_ + absl::Hours(1)), kDeclarant).ok());
+  auto opened = desk_->Open(open, broker);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(desk_->Open(open, broker)->case_id(), opened->case_id());
+  EXPECT_EQ(desk_->Open(open, kDeclarant)->case_id(), opened->case_id());
+  // Another broker the enterprise mandated retries the key: refused, without the case.
+  ASSERT_TRUE(
+      desk_->GrantMandate(Grant(kOtherBroker, now_, now_ + absl::Hours(1)), kDeclarant).ok());
+  v1::OpenCaseRequest other = open;
+  other.mutable_inventory()->set_agent_code(kOtherBroker);
+  EXPECT_EQ(desk_->Open(other, EnterpriseViewer(kOtherBroker)).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // The mandate ends: the broker no longer sees the draft, opens or submits; the enterprise
+  // cannot send it under that agent, only under its own.
+  now_ += absl::Hours(2);
+  EXPECT_EQ(desk_->Get(opened->case_id(), "", broker).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(desk_->Open(open, broker).status().code(), absl::StatusCode::kPermissionDenied);
+  v1::SubmitCaseRequest submit;
+  submit.set_case_id(opened->case_id());
+  EXPECT_EQ(desk_->Submit(submit, broker).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(desk_->Submit(submit, kDeclarant).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Count("ClearanceSubmitted"), 0);
+  EXPECT_TRUE(gateway_.sent.empty());
+  *submit.mutable_inventory() = open.inventory();
+  submit.mutable_inventory()->set_agent_code(SampleCodes().enterprise);
+  ASSERT_TRUE(desk_->Submit(submit, kDeclarant).ok());
+
+  // Under a new mandate the broker opens and submits another, and still reads it once the
+  // mandate is revoked: it answers to customs for what it sent.
+  auto second = desk_->GrantMandate(Grant(kBroker, now_, now_ + absl::Hours(1)), kDeclarant);
+  ASSERT_TRUE(second.ok());
+  open.mutable_inventory()->set_cop_no("COP-32");
+  auto case2 = desk_->Open(open, broker);
+  ASSERT_TRUE(case2.ok()) << case2.status();
+  v1::SubmitCaseRequest submit2;
+  submit2.set_case_id(case2->case_id());
+  ASSERT_TRUE(desk_->Submit(submit2, broker).ok());
+  v1::RevokeMandateRequest revoke;
+  revoke.set_mandate_id(second->mandate_id());
+  now_ += absl::Minutes(1);
+  ASSERT_TRUE(desk_->RevokeMandate(revoke, kDeclarant).ok());
+  EXPECT_TRUE(desk_->Get(case2->case_id(), "", broker).ok());
+  EXPECT_EQ(desk_->List({}, broker)->cases_size(), 1);
+  EXPECT_EQ(Count("ClearanceSubmitted"), 2);
+}
+
+TEST_P(ClearanceDeskTest, TheKeysTheBuyerAndTheGoodsOfAStoredInventoryStay) {
+  std::string id = OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 33);
+  auto c = desk_->Get(id, "", kCustoms);
+  ASSERT_TRUE(c.ok());
+  v1::SubmitCaseRequest submit;
+  submit.set_case_id(id);
+  *submit.mutable_inventory() = CompleteDraft(c->inventory(), c->direction(), 33);
+  submit.mutable_inventory()->mutable_lines(0)->set_qty("99");
+  submit.mutable_inventory()->set_logistics_code("4401960009");
+  auto refused = desk_->Submit(submit, kDeclarant);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  std::set<std::string> fields;
+  for (const auto& v : errors::ViolationsOf(refused.status())) fields.insert(v.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"inventory.lines[0].qty", "inventory.logistics_code"}));
+  EXPECT_EQ(Count("ClearanceSubmitted"), 0);
+  // An agent nobody mandated: refused too.
+  *submit.mutable_inventory() = CompleteDraft(c->inventory(), c->direction(), 33);
+  submit.mutable_inventory()->set_agent_code(kBroker);
+  EXPECT_EQ(desk_->Submit(submit, kDeclarant).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Count("ClearanceSubmitted"), 0);
+}
 
 TEST_P(ClearanceDeskTest, AMatchedDeclarationOpensACaseWhoseInventoryGoesToCustomsAndIsReleased) {
   PARKLINE_REQUIRE_CEB_REFERENCE("xsd/ceb-import.xsd");
@@ -126,7 +320,7 @@ TEST_P(ClearanceDeskTest, AMatchedDeclarationOpensACaseWhoseInventoryGoesToCusto
   // The draft lacks the buyer and the HS codes: refused, naming them, nothing sent.
   v1::SubmitCaseRequest draft;
   draft.set_case_id(id);
-  auto refused = desk_->Submit(draft, kCustoms);
+  auto refused = desk_->Submit(draft, kDeclarant);
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(refused.status().message().find("inventory.buyer_id_number"), std::string::npos);
   EXPECT_NE(refused.status().message().find("inventory.lines[0].gcode"), std::string::npos);
@@ -145,7 +339,8 @@ TEST_P(ClearanceDeskTest, AMatchedDeclarationOpensACaseWhoseInventoryGoesToCusto
       ceb::ValidateAgainstXsd(message->xml(), testing::CebReference("xsd/ceb-import.xsd"));
   EXPECT_TRUE(valid.ok()) << valid;
   // Submitting twice is refused.
-  EXPECT_EQ(desk_->Submit(draft, kCustoms).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(desk_->Submit(draft, kDeclarant).status().code(),
+            absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Count("ClearanceSubmitted"), 1);
 
   EXPECT_EQ(Apply(id, "2", 1), v1::CASE_STATUS_DECLARING);
@@ -331,7 +526,8 @@ TEST_P(ClearanceDeskTest, AWithdrawnDeclarationWithdrawsItsCaseUntilItIsSubmitte
   EXPECT_TRUE(desk_->Get(sent, "", kCustoms)->has_submit_time());
   v1::SubmitCaseRequest submit;
   submit.set_case_id(draft);
-  EXPECT_EQ(desk_->Submit(submit, kCustoms).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(desk_->Submit(submit, kDeclarant).status().code(),
+            absl::StatusCode::kFailedPrecondition);
   // Nothing was sent for the withdrawn case, and no receipt applies to it.
   EXPECT_EQ(Count("ClearanceSubmitted"), 1);
   EXPECT_FALSE(desk_->RecordReceipt(Receipt(draft, "2", 1)).ok());
@@ -344,22 +540,22 @@ TEST_P(ClearanceDeskTest, OpeningOverGrpcIsIdempotentAndChecked) {
   open.set_direction(dv1::DIRECTION_EXPORT);
   *open.mutable_inventory() = CompleteDraft(DraftFromDeclaration(d, {}), dv1::DIRECTION_EXPORT, 7);
   open.mutable_inventory()->set_cop_no("COP-7");
-  auto first = desk_->Open(open, kCustoms);
+  auto first = desk_->Open(open, kDeclarant);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->missing_size(), 0);
   EXPECT_EQ(first->value_cny(), "180.00000");
   EXPECT_TRUE(first->order_key().empty());
-  auto again = desk_->Open(open, kCustoms);
+  auto again = desk_->Open(open, kDeclarant);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->case_id(), first->case_id());
   open.mutable_inventory()->set_note("other content");
-  EXPECT_EQ(desk_->Open(open, kCustoms).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(desk_->Open(open, kDeclarant).status().code(), absl::StatusCode::kAlreadyExists);
 
   v1::OpenCaseRequest bad = open;
   bad.set_direction(dv1::DIRECTION_IMPORT);  // 9710 is export only
   bad.mutable_inventory()->clear_cop_no();
   bad.mutable_inventory()->set_customs_code("12");
-  auto refused = desk_->Open(bad, kCustoms);
+  auto refused = desk_->Open(bad, kDeclarant);
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   std::set<std::string> fields;
   for (const auto& v : errors::ViolationsOf(refused.status())) fields.insert(v.field);
@@ -376,7 +572,7 @@ TEST_P(ClearanceDeskTest, ACaseIsVisibleOnlyToItsParties) {
   v1::SubmitCaseRequest submit;
   submit.set_case_id(id);
   submit.set_enterprise_code("4401960009");
-  EXPECT_EQ(desk_->Submit(submit, kCustoms).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(desk_->Submit(submit, kDeclarant).status().code(), absl::StatusCode::kNotFound);
   v1::ListCasesRequest list;
   list.set_enterprise_code("4401960009");
   EXPECT_EQ(desk_->List(list, kCustoms)->cases_size(), 0);

@@ -12,6 +12,8 @@
 #include "auth/grpc_authorizer.h"
 #include "declarations/access_policy.h"
 #include "declarations/declaration_desk.h"
+#include "declarations/declaration_matcher.h"
+#include "declarations/declaration_repository.h"
 #include "declarations/declaration_service.h"
 #include "declarations/schema.h"
 #include "events/schema.h"
@@ -130,7 +132,16 @@ class DeclarationAccessTest : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
-    desk_ = std::make_unique<DeclarationDesk>(*db_, *writer_, nullptr);
+    desk_ = std::make_unique<DeclarationDesk>(*db_, *writer_, nullptr, keys_);
+    // The buyer whose quota GetBuyerQuota asks for has an order of which kOwn is every party.
+    v1::Order order = SetOf(kOwn).order;
+    ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) {
+                     return DeclarationRepository(tx, keys_).SaveDocument(
+                         v1::DOCUMENT_KIND_ORDER, OrderKey(order.ebp_code(), order.order_no()),
+                         OrderKey(order.ebp_code(), order.order_no()), order.order_no(),
+                         order.guid(), order.SerializeAsString(), false);
+                   })
+                    .ok());
     auto server = testing::PolicyServer::Start(
         dir_.path(), AccessPolicy(), "91350100M000100Y43", kOwn, kOwn,
         [&](const auth::Authorizer& a) { return std::make_unique<DeclarationService>(*desk_, a); });
@@ -142,6 +153,7 @@ class DeclarationAccessTest : public ::testing::Test {
   testing::Invoke Invoker() { return testing::InvokerOf(*stub_, Calls()); }
 
   testing::TempDir dir_;
+  secrets::KeyRing keys_ = secrets::KeyRing::Generate("test-1");
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<DeclarationDesk> desk_;

@@ -68,7 +68,7 @@ class FilingTest : public testing::BackendTest<ApplySchema> {
     BackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
-    desk_ = std::make_unique<DeclarationDesk>(*db_, *writer_, nullptr);
+    desk_ = std::make_unique<DeclarationDesk>(*db_, *writer_, nullptr, keys_);
     for (const auto* codes : {&kVictim, &kAttacker}) {
       for (const std::string& code :
            {codes->platform, codes->enterprise, codes->payment, codes->logistics}) {
@@ -110,6 +110,7 @@ class FilingTest : public testing::BackendTest<ApplySchema> {
     EXPECT_EQ(Snapshot(*db_), before);
   }
 
+  secrets::KeyRing keys_ = secrets::KeyRing::Generate("test-1");
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<DeclarationDesk> desk_;
   samples::ImportSet victim_;
@@ -323,7 +324,7 @@ TEST_P(MigrationTest, Version3KeysPaymentsByTheirSenderAndLinksWaybillsToTheirOr
 
   // The migrated set matches as one filed today would: a resend of the order rematches it.
   store::GroupCommitter writer(*db_);
-  DeclarationDesk desk(*db_, writer, nullptr);
+  DeclarationDesk desk(*db_, writer, nullptr, secrets::KeyRing::Generate("test-1"));
   for (const std::string& code :
        {kVictim.platform, kVictim.enterprise, kVictim.payment, kVictim.logistics}) {
     enterprises::v1::EnterpriseAdmitted admitted;

@@ -6,6 +6,7 @@
 #include "auth/credentials.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/create_channel.h"
+#include "secrets/key_ring.h"
 
 namespace parkline::testing {
 
@@ -20,12 +21,18 @@ ServiceProcess::ServiceProcess(const std::string& binary, const std::string& nam
     : token_(client.token), grpc_port_(FreePort()), metrics_port_(FreePort()) {
   if (!std::ifstream(dir + "/tokens.json"))
     std::ofstream(dir + "/tokens.json") << AdminTokensFile();
+  // Declarations refuses to start without its personal-data keys; the other services ignore the
+  // variable. One ring per test folder, so a restarted process reads what it sealed before.
+  if (!std::ifstream(dir + "/personal-data-keys.json")) {
+    std::ofstream(dir + "/personal-data-keys.json") << secrets::KeyRing::Generate("e2e-1").ToJson();
+  }
   std::map<std::string, std::string> env = {
       {"PARKLINE_DATABASE_URL", "sqlite://" + dir + "/" + name + ".db"},
       {"PARKLINE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", grpc_port_)},
       {"PARKLINE_METRICS_ADDRESS", absl::StrCat("127.0.0.1:", metrics_port_)},
       {"PARKLINE_KAFKA_BROKERS", KafkaBrokers()},
-      {"PARKLINE_TOKENS_FILE", dir + "/tokens.json"}};
+      {"PARKLINE_TOKENS_FILE", dir + "/tokens.json"},
+      {"PARKLINE_PERSONAL_DATA_KEYS", dir + "/personal-data-keys.json"}};
   for (auto& [k, v] : extra_env) env[k] = v;
   process_ = std::make_unique<ChildProcess>(binary, std::vector<std::string>{}, env,
                                             dir + "/" + name + ".log");

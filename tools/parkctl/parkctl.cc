@@ -19,6 +19,14 @@
 //   parkctl dev-tokens DIR              development callers, one per role: DIR/tokens.json (hashes,
 //                                       for the services) and DIR/dev-tokens.txt (the tokens, for
 //                                       you); kept when they exist
+//   parkctl personal-data-keys new FILE [KEY_ID]
+//                                       a new personal-data key file (mode 0600) for the
+//                                       declarations service, one random key active; kept when
+//                                       FILE exists
+//   parkctl personal-data-keys rotate FILE KEY_ID
+//                                       adds a new random key KEY_ID to FILE and makes it active;
+//                                       the service re-seals and re-keys its rows under it when it
+//                                       next starts (docs/security.md)
 //
 // Calls carry "authorization: Bearer $PARKLINE_TOKEN" when that is set. With PARKLINE_TLS_CA (and
 // optionally PARKLINE_TLS_CLIENT_CERT and PARKLINE_TLS_CLIENT_KEY) they go over TLS.
@@ -50,6 +58,7 @@
 #include "parkline/logistics/v1/logistics.grpc.pb.h"
 #include "parkline/statistics/v1/statistics.grpc.pb.h"
 #include "samples/import_sets.h"
+#include "secrets/key_ring.h"
 
 namespace {
 
@@ -99,6 +108,53 @@ int Token() {
   std::string token = NewToken();
   std::printf("token  %s\nsha256 %s\n", token.c_str(), parkline::auth::Sha256Hex(token).c_str());
   return 0;
+}
+
+// Writes `ring` to `path` readable by its owner only, through a temporary file renamed over it,
+// so a crash never leaves a half-written key file.
+int WriteKeyFile(const std::string& path, const parkline::secrets::KeyRing& ring) {
+  std::string temporary = path + ".new";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    if (!out) {
+      std::fprintf(stderr, "cannot write %s\n", temporary.c_str());
+      return 1;
+    }
+    std::filesystem::permissions(
+        temporary, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    out << ring.ToJson();
+  }
+  std::filesystem::rename(temporary, path);
+  return 0;
+}
+
+int PersonalDataKeys(const std::string& command, const std::string& path, const std::string& id) {
+  if (command == "new") {
+    if (std::ifstream(path)) return 0;  // kept: a new key would make everything sealed unreadable
+    if (!parkline::secrets::IsValidKeyId(id)) {
+      std::fprintf(stderr, "a key id is 1..32 characters [A-Za-z0-9._-]\n");
+      return 2;
+    }
+    int rc = WriteKeyFile(path, parkline::secrets::KeyRing::Generate(id));
+    if (rc == 0) std::printf("personal-data key %s active in %s\n", id.c_str(), path.c_str());
+    return rc;
+  }
+  auto ring = parkline::secrets::KeyRing::Load(path);
+  if (!ring.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(ring.status().message()).c_str());
+    return 1;
+  }
+  auto rotated = ring->WithNewActiveKey(id);
+  if (!rotated.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(rotated.status().message()).c_str());
+    return 2;
+  }
+  int rc = WriteKeyFile(path, *rotated);
+  if (rc == 0) {
+    std::printf("personal-data key %s active in %s; restart the declarations service to re-seal\n",
+                id.c_str(), path.c_str());
+  }
+  return rc;
 }
 
 std::string DemoUscc(int n);
@@ -547,7 +603,9 @@ void Usage() {
                "       parkctl demo-complaints COMPLAINTS_ADDRESS\n"
                "       parkctl overview STATISTICS_ADDRESS\n"
                "       parkctl token\n"
-               "       parkctl dev-tokens DIR\n");
+               "       parkctl dev-tokens DIR\n"
+               "       parkctl personal-data-keys new FILE [KEY_ID]\n"
+               "       parkctl personal-data-keys rotate FILE KEY_ID\n");
 }
 
 }  // namespace
@@ -555,6 +613,10 @@ void Usage() {
 int main(int argc, char** argv) {
   if (argc == 2 && std::strcmp(argv[1], "token") == 0) return Token();
   if (argc == 3 && std::strcmp(argv[1], "dev-tokens") == 0) return DevTokens(argv[2]);
+  if (argc >= 4 && argc <= 5 && std::strcmp(argv[1], "personal-data-keys") == 0 &&
+      (std::strcmp(argv[2], "new") == 0 || (std::strcmp(argv[2], "rotate") == 0 && argc == 5))) {
+    return PersonalDataKeys(argv[2], argv[3], argc == 5 ? argv[4] : "1");
+  }
   if (argc >= 4 && argc <= 6 && std::strcmp(argv[1], "demo") == 0) {
     int rc = Demo(argv[2]);
     if (rc == 0) rc = DemoDeclarations(argv[3]);
