@@ -257,6 +257,28 @@ TEST_P(FilingTest, TheAdminFilesAnything) {
   EXPECT_EQ(r->declaration_status(), v1::DECLARATION_STATUS_MATCHED);
 }
 
+// A final declaration's personal data is erased with its own documents: by order key, not by
+// order number, which another platform's waiting order may share.
+TEST_P(FilingTest, RetentionErasesOnlyTheFinalOrdersDocuments) {
+  FileVictimSet();
+  samples::ImportSet same_number = samples::MakeImportSet(1, kAttacker);
+  ASSERT_EQ(same_number.order.order_no(), victim_.order.order_no());
+  ASSERT_TRUE(desk_->SubmitOrder(same_number.order, EnterpriseFor(kAttacker.platform)).ok());
+  auto erased = desk_->ErasePersonalData(absl::Hours(1), absl::Now() + absl::Hours(2));
+  ASSERT_TRUE(erased.ok()) << erased.status();
+  EXPECT_EQ(*erased, 3);  // the victim's order, payment and waybill
+  std::vector<std::string> sealed;
+  ASSERT_TRUE(db_->Read([&](store::Transaction& tx) -> absl::Status {
+                   auto rows = tx.Query("SELECT doc_key FROM documents WHERE personal IS NOT NULL");
+                   if (!rows.ok()) return rows.status();
+                   for (const auto& r : *rows) sealed.push_back(r.Text(0));
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  EXPECT_EQ(sealed,
+            std::vector<std::string>{OrderKey(kAttacker.platform, same_number.order.order_no())});
+}
+
 // What version 2 stored: a payment under its order's key, a waybill and an order that do not name
 // each other's enterprise.
 absl::Status ApplySchemaVersion2(store::Database& db) {
