@@ -114,7 +114,7 @@ absl::Status Intake::MayFile(const DeclarationDesk::Incoming& in,
   switch (in.kind) {
     case v1::DOCUMENT_KIND_ORDER:
       return check(v1::Order(), [&](const v1::Order& o, const v1::Order* stored) {
-        return MayFileOrder(viewer_, o, stored, in.field);
+        return MayFileOrder(viewer_, o, stored, existing && existing->withdrawn, in.field);
       });
     case v1::DOCUMENT_KIND_PAYMENT:
       return check(v1::Payment(), [&](const v1::Payment& p, const v1::Payment* stored) {

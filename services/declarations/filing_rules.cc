@@ -34,7 +34,7 @@ std::string WaybillKey(absl::string_view logistics_code, absl::string_view logis
 }
 
 absl::Status MayFileOrder(const auth::Viewer& viewer, const v1::Order& arriving,
-                          const v1::Order* stored, absl::string_view field) {
+                          const v1::Order* stored, bool stored_withdrawn, absl::string_view field) {
   if (viewer.admin) return absl::OkStatus();
   if (!IsEnterprise(viewer, arriving.ebp_code()) && !IsEnterprise(viewer, arriving.ebc_code())) {
     return Refuse(field, "ebc_code", "NOT_THE_SENDER",
@@ -49,7 +49,10 @@ absl::Status MayFileOrder(const auth::Viewer& viewer, const v1::Order& arriving,
                   "an order is stored under this platform and order number; only its platform "
                   "or e-commerce enterprise may resend, change or withdraw it");
   }
-  if (arriving.ebc_code() != stored->ebc_code()) {
+  // A finished key's number is its platform's to use again, with whichever enterprise.
+  bool platform_refiles = stored_withdrawn && arriving.app_type() == v1::APP_TYPE_NEW &&
+                          IsEnterprise(viewer, stored->ebp_code());
+  if (arriving.ebc_code() != stored->ebc_code() && !platform_refiles) {
     return Refuse(field, "ebc_code", "IMMUTABLE",
                   "the e-commerce enterprise of a stored order does not change");
   }

@@ -8,7 +8,12 @@
 //   Order    the caller speaks for its ebp_code or its ebc_code (a payment or logistics
 //            enterprise it names is not its sender). Once an order is stored under the key
 //            "<ebp_code>/<order_no>" (live or withdrawn), only a party of the STORED order (its
-//            platform or e-commerce enterprise) files under it, and the ebc_code never changes.
+//            platform or e-commerce enterprise) files under it, and the ebc_code never changes,
+//            but for one case: the platform may file a NEW order naming another enterprise under
+//            a key whose order is withdrawn (or expired). Order numbers are the platform's, and
+//            otherwise an enterprise that filed first under a platform's future order number
+//            (naming itself, as it may) would hold that number forever; this way the platform
+//            withdraws the squatted order and files its own.
 //            pay_code and logistics_code may change while the declaration waits (the outcome
 //            rule refuses any change once it is matched): they are the order's own choice of
 //            partners, and a change only re-points which stored payment and waybill join it;
@@ -53,9 +58,11 @@ std::string PaymentKey(absl::string_view pay_code, absl::string_view order_key);
 std::string ReceiptKey(absl::string_view ebc_code, absl::string_view order_key);
 std::string WaybillKey(absl::string_view logistics_code, absl::string_view logistics_no);
 
-// `stored`: the order under the arriving one's key, live or withdrawn; nullptr when none.
+// `stored`: the order under the arriving one's key, live or withdrawn (`stored_withdrawn`, an
+// expired one too); nullptr when none.
 absl::Status MayFileOrder(const auth::Viewer& viewer, const v1::Order& arriving,
-                          const v1::Order* stored, absl::string_view field = "order");
+                          const v1::Order* stored, bool stored_withdrawn = false,
+                          absl::string_view field = "order");
 
 // `stored`: the payment under the arriving one's key; `stored_order`: the order of its order key
 // (live or withdrawn); nullptr when none.

@@ -117,6 +117,27 @@ TEST(MayFileOrderTest, TheEnterpriseOfAStoredOrderNeverChanges) {
   EXPECT_TRUE(MayFileOrder(Admin(), change, &stored).ok());
 }
 
+// An enterprise may file first under a platform's future order number, naming itself; the
+// platform then withdraws that order and files its own under the number, with its enterprise.
+TEST(MayFileOrderTest, ThePlatformReusesAWithdrawnKeyWithAnotherEnterprise) {
+  v1::Order squatted = Set().order;
+  squatted.set_ebc_code(kStranger);
+  v1::Order own = Set().order;
+  ExpectRefused(MayFileOrder(Enterprise(kCodes.platform), own, &squatted, /*withdrawn=*/false),
+                "IMMUTABLE");
+  EXPECT_TRUE(MayFileOrder(Enterprise(kCodes.platform), own, &squatted, /*withdrawn=*/true).ok());
+  // Only anew (appType 1), and only the platform: the other enterprise is no party of the key.
+  v1::Order change = own;
+  change.set_app_type(v1::APP_TYPE_CHANGE);
+  ExpectRefused(MayFileOrder(Enterprise(kCodes.platform), change, &squatted, true), "IMMUTABLE");
+  ExpectRefused(MayFileOrder(Enterprise(kCodes.enterprise), own, &squatted, true),
+                "NOT_A_PARTY_OF_THE_STORED_ORDER");
+  // Nor may the squatter, a party of the withdrawn order, take it back to another enterprise.
+  v1::Order other = squatted;
+  other.set_ebc_code(kCodes.payment);
+  ExpectRefused(MayFileOrder(Enterprise(kStranger), other, &squatted, true), "NOT_THE_SENDER");
+}
+
 TEST(MayFileOrderTest, ItsPartiesMayChangeThePaymentAndLogisticsEnterpriseItNames) {
   v1::Order stored = Set().order;
   v1::Order change = stored;
@@ -127,7 +148,7 @@ TEST(MayFileOrderTest, ItsPartiesMayChangeThePaymentAndLogisticsEnterpriseItName
 }
 
 TEST(MayFileOrderTest, TheFieldNamesTheDocumentOfAMessage) {
-  ExpectRefused(MayFileOrder(Enterprise(kStranger), Set().order, nullptr, "orders[2]"),
+  ExpectRefused(MayFileOrder(Enterprise(kStranger), Set().order, nullptr, false, "orders[2]"),
                 "orders[2].ebc_code: NOT_THE_SENDER");
 }
 

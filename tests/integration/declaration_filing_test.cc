@@ -156,6 +156,31 @@ TEST_P(FilingTest, NamingOneselfAsEnterpriseCannotChangeAVictimsWaitingOrder) {
   EXPECT_EQ(r->outcome(), v1::DOCUMENT_OUTCOME_CHANGED);
 }
 
+// An enterprise files first under the victim platform's next order number, naming itself: the
+// platform cannot take that order over, but withdraws it and files its own under the number.
+TEST_P(FilingTest, AnOrderNumberTakenFirstByAnotherEnterpriseIsWonBackByThePlatform) {
+  v1::Order squat = victim_.order;
+  squat.set_ebc_code(kAttacker.enterprise);
+  ASSERT_TRUE(desk_->SubmitOrder(squat, EnterpriseFor(kAttacker.enterprise)).ok());
+  const std::string before = Snapshot(*db_);
+  ExpectRefusedAndNothingChanged(desk_->SubmitOrder(victim_.order, EnterpriseFor(kVictim.platform)),
+                                 before, "order.ebc_code: IMMUTABLE");
+  v1::Order withdraw = squat;
+  withdraw.set_app_type(v1::APP_TYPE_WITHDRAW);
+  ASSERT_TRUE(desk_->SubmitOrder(withdraw, EnterpriseFor(kVictim.platform)).ok());
+  auto own = desk_->SubmitOrder(victim_.order, EnterpriseFor(kVictim.platform));
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->outcome(), v1::DOCUMENT_OUTCOME_ACCEPTED);
+  // The squatter is no party of the key any more.
+  const std::string after = Snapshot(*db_);
+  ExpectRefusedAndNothingChanged(desk_->SubmitOrder(withdraw, EnterpriseFor(kAttacker.enterprise)),
+                                 after, "NOT_A_PARTY_OF_THE_STORED_ORDER");
+  FileVictimSet(/*payment=*/false, /*waybill=*/false);  // a resend: DUPLICATE
+  ASSERT_TRUE(desk_->SubmitPayment(victim_.payment, EnterpriseFor(kVictim.payment)).ok());
+  ASSERT_TRUE(desk_->SubmitWaybill(victim_.waybill, EnterpriseFor(kVictim.logistics)).ok());
+  EXPECT_EQ(Status(), v1::DECLARATION_STATUS_MATCHED);
+}
+
 TEST_P(FilingTest, APaymentFiledFirstByAnotherEnterpriseNeitherBlocksNorReplacesTheRealOne) {
   // Before the order: the attacker's payment waits under its own key.
   v1::Payment fake = victim_.payment;
