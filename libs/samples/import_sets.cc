@@ -72,6 +72,7 @@ ImportSet MakeImportSet(int n, const ImportCodes& codes) {
   o.set_consignee_address("北京市西城区某路1号");
   o.set_consignee_district("110102");
   o.set_business_mode("9610");
+  o.set_logistics_code(codes.logistics);
   *o.add_goods() = Line(1, "2", "50.00", "100.00");
   *o.add_goods() = Line(2, "4", "20", "80");
 
@@ -102,6 +103,7 @@ ImportSet MakeImportSet(int n, const ImportCodes& codes) {
   w.set_logistics_code(codes.logistics);
   w.set_logistics_name("顺丰速运");
   w.set_logistics_no(absl::StrFormat("SF%010d", n));
+  w.set_ebp_code(codes.platform);
   w.set_order_no(order_no);
   w.set_freight("10.00");
   w.set_insured_fee("0");

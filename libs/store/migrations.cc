@@ -34,7 +34,9 @@ absl::Status ApplyMigrations(Database& db, absl::string_view component,
                            {std::string(component), int64_t{m.version}});
       if (!done.ok()) return done.status();
       if (!done->empty()) return absl::OkStatus();
-      if (auto s = tx.ExecuteScript(m.sql); !s.ok()) {
+      absl::Status s = m.sql.empty() ? absl::OkStatus() : tx.ExecuteScript(m.sql);
+      if (s.ok() && m.step) s = m.step(tx);
+      if (!s.ok()) {
         return absl::Status(s.code(), absl::StrCat(component, " migration ", m.version, " (",
                                                    m.name, "): ", s.message()));
       }

@@ -9,6 +9,7 @@
 #include "declarations/declaration_repository.h"
 #include "declarations/document_intake.h"
 #include "declarations/document_rules.h"
+#include "declarations/filing_rules.h"
 #include "declarations/order_file.h"
 #include "errors/violations.h"
 #include "events/outbox.h"
@@ -45,8 +46,11 @@ DeclarationDesk::Incoming FromOrder(const v1::Order& o, std::string field) {
                                o.direction(),
                                BusinessModeOf(o),
                                o.ebc_code(),
-                               ""};
-  in.codes = {{in.field + ".ebp_code", o.ebp_code()}, {in.field + ".ebc_code", o.ebc_code()}};
+                               "",
+                               OrderKey(o.ebp_code(), o.order_no())};
+  in.codes = {{in.field + ".ebp_code", o.ebp_code()},
+              {in.field + ".ebc_code", o.ebc_code()},
+              {in.field + ".logistics_code", o.logistics_code()}};
   if (o.direction() == v1::DIRECTION_IMPORT)
     in.codes.push_back({in.field + ".pay_code", o.pay_code()});
   return in;
@@ -55,7 +59,7 @@ DeclarationDesk::Incoming FromOrder(const v1::Order& o, std::string field) {
 DeclarationDesk::Incoming FromPayment(const v1::Payment& p, std::string field) {
   DeclarationDesk::Incoming in{v1::DOCUMENT_KIND_PAYMENT,
                                std::move(field),
-                               OrderKey(p.ebp_code(), p.order_no()),
+                               PaymentKey(p.pay_code(), OrderKey(p.ebp_code(), p.order_no())),
                                p.order_no(),
                                p.ebp_code(),
                                p.guid(),
@@ -65,7 +69,8 @@ DeclarationDesk::Incoming FromPayment(const v1::Payment& p, std::string field) {
                                v1::DIRECTION_IMPORT,
                                "",
                                p.pay_code(),
-                               ""};
+                               "",
+                               OrderKey(p.ebp_code(), p.order_no())};
   in.codes = {{in.field + ".pay_code", p.pay_code()}, {in.field + ".ebp_code", p.ebp_code()}};
   return in;
 }
@@ -73,7 +78,7 @@ DeclarationDesk::Incoming FromPayment(const v1::Payment& p, std::string field) {
 DeclarationDesk::Incoming FromReceipt(const v1::Receipt& r, std::string field) {
   DeclarationDesk::Incoming in{v1::DOCUMENT_KIND_RECEIPT,
                                std::move(field),
-                               OrderKey(r.ebp_code(), r.order_no()),
+                               ReceiptKey(r.ebc_code(), OrderKey(r.ebp_code(), r.order_no())),
                                r.order_no(),
                                r.ebp_code(),
                                r.guid(),
@@ -83,7 +88,8 @@ DeclarationDesk::Incoming FromReceipt(const v1::Receipt& r, std::string field) {
                                v1::DIRECTION_EXPORT,
                                "",
                                r.ebc_code(),
-                               ""};
+                               "",
+                               OrderKey(r.ebp_code(), r.order_no())};
   in.codes = {{in.field + ".ebc_code", r.ebc_code()}, {in.field + ".pay_code", r.pay_code()}};
   return in;
 }
@@ -91,9 +97,9 @@ DeclarationDesk::Incoming FromReceipt(const v1::Receipt& r, std::string field) {
 DeclarationDesk::Incoming FromWaybill(const v1::Waybill& w, std::string field) {
   DeclarationDesk::Incoming in{v1::DOCUMENT_KIND_WAYBILL,
                                std::move(field),
-                               absl::StrCat(w.logistics_code(), "/", w.logistics_no()),
+                               WaybillKey(w.logistics_code(), w.logistics_no()),
                                w.order_no(),
-                               "",
+                               w.ebp_code(),
                                w.guid(),
                                w.app_type(),
                                Canonical(w),
@@ -101,8 +107,12 @@ DeclarationDesk::Incoming FromWaybill(const v1::Waybill& w, std::string field) {
                                w.direction(),
                                "",
                                w.logistics_code(),
-                               w.logistics_no()};
-  in.codes = {{in.field + ".logistics_code", w.logistics_code()}};
+                               w.logistics_no(),
+                               // Always the order of its platform and number, come or not:
+                               // logistics tracks the shipment under this key.
+                               OrderKey(w.ebp_code(), w.order_no())};
+  in.codes = {{in.field + ".logistics_code", w.logistics_code()},
+              {in.field + ".ebp_code", w.ebp_code()}};
   return in;
 }
 
@@ -118,7 +128,7 @@ DeclarationDesk::DeclarationDesk(store::Database& db, store::GroupCommitter& wri
       limits_(limits) {}
 
 absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
-    const std::vector<Incoming>& documents) {
+    const std::vector<Incoming>& documents, const auth::Viewer& viewer) {
   std::vector<v1::DocumentReceipt> receipts;
   bool published = false;
   absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
@@ -126,7 +136,7 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
     published = false;
     DeclarationRepository repo(tx, keys_);
     if (auto s = CheckResidents(repo, documents); !s.ok()) return s;
-    Intake intake(repo, tx, limits_, published);
+    Intake intake(viewer, repo, tx, limits_, published);
     for (const Incoming& in : documents) {
       auto receipt = intake.Take(in);
       if (!receipt.ok()) return receipt.status();
@@ -140,50 +150,63 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
   return receipts;
 }
 
-absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitOrder(const v1::Order& order) {
+absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitOrder(const v1::Order& order,
+                                                                 const auth::Viewer& viewer) {
   errors::Violations v;
   CheckOrder(order, "order", v);
   if (!v.empty()) return v.ToStatus();
-  auto r = Store({FromOrder(order, "order")});
+  auto r = Store({FromOrder(order, "order")}, viewer);
   if (!r.ok()) return r.status();
   return r->front();
 }
 
-absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitPayment(const v1::Payment& payment) {
+absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitPayment(const v1::Payment& payment,
+                                                                   const auth::Viewer& viewer) {
   errors::Violations v;
   CheckPayment(payment, "payment", v);
   if (!v.empty()) return v.ToStatus();
-  auto r = Store({FromPayment(payment, "payment")});
+  auto r = Store({FromPayment(payment, "payment")}, viewer);
   if (!r.ok()) return r.status();
   return r->front();
 }
 
-absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitReceipt(const v1::Receipt& receipt) {
+absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitReceipt(const v1::Receipt& receipt,
+                                                                   const auth::Viewer& viewer) {
   errors::Violations v;
   CheckReceipt(receipt, "receipt", v);
   if (!v.empty()) return v.ToStatus();
-  auto r = Store({FromReceipt(receipt, "receipt")});
+  auto r = Store({FromReceipt(receipt, "receipt")}, viewer);
   if (!r.ok()) return r.status();
   return r->front();
 }
 
-absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitWaybill(const v1::Waybill& waybill) {
+absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitWaybill(const v1::Waybill& waybill,
+                                                                   const auth::Viewer& viewer) {
   errors::Violations v;
   CheckWaybill(waybill, "waybill", v);
   if (!v.empty()) return v.ToStatus();
-  auto r = Store({FromWaybill(waybill, "waybill")});
+  auto r = Store({FromWaybill(waybill, "waybill")}, viewer);
   if (!r.ok()) return r.status();
   return r->front();
 }
 
 absl::StatusOr<v1::SubmitMessageResponse> DeclarationDesk::SubmitMessage(
-    const v1::CebMessage& ceb, const std::string& business_mode) {
+    const v1::CebMessage& ceb, const v1::SubmitMessageRequest& request,
+    const auth::Viewer& viewer) {
   const v1::CebMessage* message = &ceb;
   errors::Violations v;
   std::vector<Incoming> documents;
+  // What the CEB messages do not carry, the request says for all their documents.
+  if (message->orders_size() > 0 && request.logistics_code().empty()) {
+    v.Add("logistics_code", "REQUIRED", "is required when the message carries orders");
+  }
+  if (message->waybills_size() > 0 && request.ebp_code().empty()) {
+    v.Add("ebp_code", "REQUIRED", "is required when the message carries waybills");
+  }
   for (int i = 0; i < message->orders_size(); ++i) {
     v1::Order order = message->orders(i);
-    order.set_business_mode(business_mode);
+    order.set_business_mode(request.business_mode());
+    order.set_logistics_code(request.logistics_code());
     std::string field = absl::StrCat("orders[", i, "]");
     CheckOrder(order, field, v);
     documents.push_back(FromOrder(order, field));
@@ -199,9 +222,11 @@ absl::StatusOr<v1::SubmitMessageResponse> DeclarationDesk::SubmitMessage(
     documents.push_back(FromReceipt(message->receipts(i), field));
   }
   for (int i = 0; i < message->waybills_size(); ++i) {
+    v1::Waybill waybill = message->waybills(i);
+    waybill.set_ebp_code(request.ebp_code());
     std::string field = absl::StrCat("waybills[", i, "]");
-    CheckWaybill(message->waybills(i), field, v);
-    documents.push_back(FromWaybill(message->waybills(i), field));
+    CheckWaybill(waybill, field, v);
+    documents.push_back(FromWaybill(waybill, field));
   }
   if (documents.empty()) {
     v.Add("xml", "NO_DOCUMENTS",
@@ -209,7 +234,7 @@ absl::StatusOr<v1::SubmitMessageResponse> DeclarationDesk::SubmitMessage(
                        " carries no order, payment, receipt or waybill this service accepts"));
   }
   if (!v.empty()) return v.ToStatus();
-  auto receipts = Store(documents);
+  auto receipts = Store(documents, viewer);
   if (!receipts.ok()) return receipts.status();
   v1::SubmitMessageResponse response;
   response.set_message_type(message->message_type());

@@ -2,7 +2,8 @@
 // declarations; and the projection of resident enterprises it checks codes against.
 //
 // Each submission is validated first (document_rules.h; nothing is stored when a rule breaks),
-// then in ONE transaction: the enterprise codes are checked against the residents, the appType
+// then in ONE transaction: the enterprise codes are checked against the residents, the caller is
+// allowed to file each document or the whole submission refused (filing_rules.h), the appType
 // decides what happens (document_outcome.h: 1 new: a resend of the same document is a duplicate,
 // other content is ALREADY_EXISTS; 2 change: only while not matched; 3 withdraw), the document is
 // stored, the order's documents are matched again (declaration_matcher.h), the buyer's quota is
@@ -40,14 +41,22 @@ class DeclarationDesk {
                   std::function<void()> events_committed, secrets::KeyRing keys,
                   QuotaLimits limits = {});
 
-  absl::StatusOr<v1::DocumentReceipt> SubmitOrder(const v1::Order& order);
-  absl::StatusOr<v1::DocumentReceipt> SubmitPayment(const v1::Payment& payment);
-  absl::StatusOr<v1::DocumentReceipt> SubmitReceipt(const v1::Receipt& receipt);
-  absl::StatusOr<v1::DocumentReceipt> SubmitWaybill(const v1::Waybill& waybill);
+  // Each document is filed by `viewer`, who must be allowed to by its kind's rule of
+  // filing_rules.h (PERMISSION_DENIED otherwise, nothing stored).
+  absl::StatusOr<v1::DocumentReceipt> SubmitOrder(const v1::Order& order,
+                                                  const auth::Viewer& viewer);
+  absl::StatusOr<v1::DocumentReceipt> SubmitPayment(const v1::Payment& payment,
+                                                    const auth::Viewer& viewer);
+  absl::StatusOr<v1::DocumentReceipt> SubmitReceipt(const v1::Receipt& receipt,
+                                                    const auth::Viewer& viewer);
+  absl::StatusOr<v1::DocumentReceipt> SubmitWaybill(const v1::Waybill& waybill,
+                                                    const auth::Viewer& viewer);
   // The documents of one official message (read with ceb::ReadCebMessage): all checked first,
-  // stored together or not at all. `business_mode` applies to its orders.
+  // stored together or not at all. The request's business_mode and logistics_code apply to its
+  // orders, its ebp_code to its waybills (its xml is not read again).
   absl::StatusOr<v1::SubmitMessageResponse> SubmitMessage(const v1::CebMessage& message,
-                                                          const std::string& business_mode);
+                                                          const v1::SubmitMessageRequest& request,
+                                                          const auth::Viewer& viewer);
 
   absl::StatusOr<v1::Declaration> Get(const std::string& order_key);
   absl::StatusOr<v1::ListDeclarationsResponse> List(const v1::ListDeclarationsRequest& request);
@@ -91,7 +100,8 @@ class DeclarationDesk {
   struct Incoming;
 
  private:
-  absl::StatusOr<std::vector<v1::DocumentReceipt>> Store(const std::vector<Incoming>& documents);
+  absl::StatusOr<std::vector<v1::DocumentReceipt>> Store(const std::vector<Incoming>& documents,
+                                                         const auth::Viewer& viewer);
 
   store::Database& db_;
   store::GroupCommitter& writer_;

@@ -207,6 +207,7 @@ absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
 }
 
 absl::Status DeclarationRepository::SaveDocument(v1::DocumentKind kind, const std::string& doc_key,
+                                                 const std::string& order_key,
                                                  const std::string& order_no,
                                                  const std::string& guid,
                                                  const std::string& payload, bool withdrawn) {
@@ -214,15 +215,15 @@ absl::Status DeclarationRepository::SaveDocument(v1::DocumentKind kind, const st
   if (!encoded.ok()) return encoded.status();
   absl::Status saved = tx_.ExecuteLater(
       "INSERT INTO documents (kind, doc_key, order_no, guid, payload, withdrawn, received_at, "
-      "personal_key_id, personal, buyer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-      "ON CONFLICT (kind, doc_key) DO UPDATE SET "
+      "personal_key_id, personal, buyer, order_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+      "$10, $11) ON CONFLICT (kind, doc_key) DO UPDATE SET "
       "order_no = excluded.order_no, guid = excluded.guid, payload = excluded.payload, "
       "withdrawn = excluded.withdrawn, received_at = excluded.received_at, expired_at = NULL, "
       "personal_key_id = excluded.personal_key_id, personal = excluded.personal, "
-      "buyer = excluded.buyer",
+      "buyer = excluded.buyer, order_key = excluded.order_key",
       {int64_t{kind}, doc_key, order_no, guid, store::Blob{std::move(encoded->rest)},
-       int64_t{withdrawn ? 1 : 0}, NowMicros(), encoded->key_id, encoded->personal,
-       encoded->buyer});
+       int64_t{withdrawn ? 1 : 0}, NowMicros(), encoded->key_id, encoded->personal, encoded->buyer,
+       order_key});
   if (!saved.ok()) {
     documents_.erase({kind, doc_key});
     return saved;
@@ -250,16 +251,15 @@ absl::StatusOr<std::vector<std::string>> DeclarationRepository::LiveDocumentsFor
 
 absl::StatusOr<std::vector<DeclarationRepository::WaitingRow>> DeclarationRepository::Waiting(
     int64_t before_micros, int64_t after_micros, const std::string& after_key, int limit) {
-  // A waybill belongs to every order with its order number: it waits while none is matched.
   auto rows = tx_.Query(
       "SELECT d.kind, d.doc_key, d.order_no, d.guid, d.received_at FROM documents d "
       "WHERE d.withdrawn = 0 AND d.expired_at IS NULL AND d.received_at < $1 "
       "AND (d.received_at > $2 OR (d.received_at = $2 AND d.doc_key > $3)) "
       "AND NOT EXISTS (SELECT 1 FROM declarations x WHERE x.status = $4 AND "
-      "(x.order_key = d.doc_key OR (d.kind = $5 AND x.order_key LIKE '%/' || d.order_no))) "
-      "ORDER BY d.received_at, d.doc_key LIMIT $6",
+      "x.order_key = d.order_key) "
+      "ORDER BY d.received_at, d.doc_key LIMIT $5",
       {before_micros, after_micros, after_key, int64_t{v1::DECLARATION_STATUS_MATCHED},
-       int64_t{v1::DOCUMENT_KIND_WAYBILL}, int64_t{limit}});
+       int64_t{limit}});
   if (!rows.ok()) return rows.status();
   std::vector<WaitingRow> out;
   for (const store::Row& r : *rows) {
@@ -389,11 +389,12 @@ absl::StatusOr<std::vector<OrderParties>> DeclarationRepository::OrdersOfBuyer(
 }
 
 absl::StatusOr<int> DeclarationRepository::ErasePersonal(int64_t before_micros, int limit) {
-  // Final declarations by their update time (indexed), then their documents by order number
-  // (indexed); and the documents withdrawn or expired on their own.
+  // Final declarations by their update time (indexed), then their documents by order key
+  // (indexed; not by order number alone, which another platform's waiting order may share); and
+  // the documents withdrawn or expired on their own.
   std::vector<store::Statement> reads = {
-      {"SELECT d.kind, d.doc_key FROM declarations x JOIN documents d ON d.order_no = "
-       "substr(x.order_key, length(x.ebp_code) + 2) WHERE x.status IN ($1, $2, $3) AND "
+      {"SELECT d.kind, d.doc_key FROM declarations x JOIN documents d ON d.order_key = "
+       "x.order_key WHERE x.status IN ($1, $2, $3) AND "
        "x.updated_at < $4 AND (d.personal IS NOT NULL OR d.buyer IS NOT NULL) LIMIT $5",
        {int64_t{v1::DECLARATION_STATUS_MATCHED}, int64_t{v1::DECLARATION_STATUS_REJECTED},
         int64_t{v1::DECLARATION_STATUS_WITHDRAWN}, before_micros, int64_t{limit}}},

@@ -72,9 +72,10 @@ class DeclarationRepository {
   // Reads what `reads` names and this repository does not know yet, in one round trip, so that
   // the calls it covers that follow need none.
   absl::Status Prefetch(const ReadAhead& reads);
+  // `order_key`: the order the document belongs to ("<ebp_code>/<order_no>"; schema.cc).
   absl::Status SaveDocument(v1::DocumentKind kind, const std::string& doc_key,
-                            const std::string& order_no, const std::string& guid,
-                            const std::string& payload, bool withdrawn);
+                            const std::string& order_key, const std::string& order_no,
+                            const std::string& guid, const std::string& payload, bool withdrawn);
   // The payloads of the live (not withdrawn) documents of `kind` carrying `order_no`, oldest
   // first.
   absl::StatusOr<std::vector<std::string>> LiveDocumentsFor(v1::DocumentKind kind,

@@ -1,47 +1,38 @@
 #include "declarations/document_intake.h"
 
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "declarations/declaration_matcher.h"
 #include "declarations/document_outcome.h"
+#include "declarations/filing_rules.h"
 #include "errors/violations.h"
 #include "parkline/declarations/v1/events.pb.h"
 
 namespace parkline::declarations {
 namespace {
 
-// The orders a document belongs to: its own for an order, payment or receipt; for a waybill,
-// every live order carrying its order number.
-absl::StatusOr<OrderIds> OrdersOf(DeclarationRepository& repo,
-                                  const DeclarationDesk::Incoming& in) {
-  if (in.kind != v1::DOCUMENT_KIND_WAYBILL) return OrderIds{{in.ebp_code, in.order_no}};
-  auto orders = repo.LiveDocumentsFor(v1::DOCUMENT_KIND_ORDER, in.order_no);
-  if (!orders.ok()) return orders.status();
-  OrderIds out;
-  for (const std::string& payload : *orders) {
-    v1::Order o;
-    if (o.ParseFromString(payload)) out.push_back({o.ebp_code(), o.order_no()});
-  }
-  return out;
-}
-
-// What storing and matching `in` will read, to be read at once: the document itself and, for
-// an order, payment or receipt (which share their key), the other two, the declaration and the
-// order's live waybills; for a waybill, the live orders carrying its order number.
+// What storing and matching `in` will read, to be read at once: the document itself under its
+// key, the declaration of its order and the live waybills carrying its order number (the order's
+// own document, and its payment or receipt under their senders' keys, are read when needed).
 DeclarationRepository::ReadAhead ReadsOf(const DeclarationDesk::Incoming& in) {
   DeclarationRepository::ReadAhead reads;
   reads.doc_key = in.doc_key;
+  reads.kinds = {in.kind};
+  reads.order_key = in.order_key;
   reads.order_no = in.order_no;
-  if (in.kind == v1::DOCUMENT_KIND_WAYBILL) {
-    reads.kinds = {v1::DOCUMENT_KIND_WAYBILL};
-    reads.live_kind = v1::DOCUMENT_KIND_ORDER;
-  } else {
-    reads.kinds = {v1::DOCUMENT_KIND_ORDER, v1::DOCUMENT_KIND_PAYMENT, v1::DOCUMENT_KIND_RECEIPT};
-    reads.order_key = in.doc_key;
-    reads.live_kind = v1::DOCUMENT_KIND_WAYBILL;
-  }
+  reads.live_kind = v1::DOCUMENT_KIND_WAYBILL;
   return reads;
+}
+
+// `payload` as a `Doc`, with the app_type the canonical payload leaves out.
+template <typename Doc>
+absl::StatusOr<Doc> Parse(const std::string& payload, v1::AppType app_type) {
+  Doc doc;
+  if (!doc.ParseFromString(payload)) return absl::DataLossError("a document is unreadable");
+  doc.set_app_type(app_type);
+  return doc;
 }
 
 }  // namespace
@@ -78,44 +69,87 @@ absl::StatusOr<v1::DocumentReceipt> Intake::Take(const DeclarationDesk::Incoming
   if (auto s = repo_.Prefetch(ReadsOf(in)); !s.ok()) return s;
   auto existing = repo_.FindDocument(in.kind, in.doc_key);
   if (!existing.ok()) return existing.status();
-  auto orders = OrdersOf(repo_, in);
-  if (!orders.ok()) return orders.status();
-  auto matched = AnyMatched(*orders);
+  // Before anything of it is written: who files decides nothing by what it claims (#18).
+  if (auto s = MayFile(in, *existing); !s.ok()) return s;
+  auto matched = Matched(in.order_key);
   if (!matched.ok()) return matched.status();
   auto outcome = DocumentOutcomeOf({in.kind, in.doc_key, in.field, in.app_type, in.payload},
                                    *existing, *matched);
   if (!outcome.ok()) return outcome.status();
   if (*outcome != v1::DOCUMENT_OUTCOME_DUPLICATE) {
     bool withdraw = *outcome == v1::DOCUMENT_OUTCOME_WITHDRAWN;
-    if (auto s = Write(in, withdraw ? (*existing)->payload : in.payload, *orders, withdraw);
-        !s.ok()) {
+    if (auto s = Write(in, withdraw ? (*existing)->payload : in.payload, withdraw); !s.ok()) {
       return s;
     }
   }
   return ReceiptFor(in, *outcome);
 }
 
-absl::StatusOr<bool> Intake::AnyMatched(const OrderIds& orders) {
-  bool matched = false;
-  for (const auto& [ebp, order_no] : orders) {
-    auto d = repo_.FindDeclaration(OrderKey(ebp, order_no));
-    if (!d.ok()) return d.status();
-    if (*d && (*d)->status() == v1::DECLARATION_STATUS_MATCHED) matched = true;
+absl::Status Intake::MayFile(const DeclarationDesk::Incoming& in,
+                             const std::optional<StoredDocument>& existing) {
+  // What is stored counts withdrawn or not: a withdrawn order's key stays its parties'.
+  std::optional<v1::Order> order;
+  auto stored_order = in.kind == v1::DOCUMENT_KIND_ORDER
+                          ? absl::StatusOr<std::optional<StoredDocument>>(existing)
+                          : repo_.FindDocument(v1::DOCUMENT_KIND_ORDER, in.order_key);
+  if (!stored_order.ok()) return stored_order.status();
+  if (*stored_order) {
+    auto o = Parse<v1::Order>((*stored_order)->payload, v1::APP_TYPE_UNSPECIFIED);
+    if (!o.ok()) return o.status();
+    order = std::move(*o);
   }
-  return matched;
+  const v1::Order* order_ptr = order ? &*order : nullptr;
+  auto check = [&](auto arriving_type, auto rule) -> absl::Status {
+    using Doc = decltype(arriving_type);
+    auto arriving = Parse<Doc>(in.payload, in.app_type);
+    if (!arriving.ok()) return arriving.status();
+    std::optional<Doc> stored;
+    if (existing) {
+      auto s = Parse<Doc>(existing->payload, v1::APP_TYPE_UNSPECIFIED);
+      if (!s.ok()) return s.status();
+      stored = std::move(*s);
+    }
+    return rule(*arriving, stored ? &*stored : nullptr);
+  };
+  switch (in.kind) {
+    case v1::DOCUMENT_KIND_ORDER:
+      return check(v1::Order(), [&](const v1::Order& o, const v1::Order* stored) {
+        return MayFileOrder(viewer_, o, stored, existing && existing->withdrawn, in.field);
+      });
+    case v1::DOCUMENT_KIND_PAYMENT:
+      return check(v1::Payment(), [&](const v1::Payment& p, const v1::Payment* stored) {
+        return MayFilePayment(viewer_, p, stored, order_ptr, in.field);
+      });
+    case v1::DOCUMENT_KIND_RECEIPT:
+      return check(v1::Receipt(), [&](const v1::Receipt& r, const v1::Receipt* stored) {
+        return MayFileReceipt(viewer_, r, stored, order_ptr, in.field);
+      });
+    case v1::DOCUMENT_KIND_WAYBILL:
+      return check(v1::Waybill(), [&](const v1::Waybill& w, const v1::Waybill* stored) {
+        return MayFileWaybill(viewer_, w, stored, order_ptr, in.field);
+      });
+    default:
+      return absl::InternalError("a document of no known kind");
+  }
+}
+
+absl::StatusOr<bool> Intake::Matched(const std::string& order_key) {
+  auto d = repo_.FindDeclaration(order_key);
+  if (!d.ok()) return d.status();
+  return *d && (*d)->status() == v1::DECLARATION_STATUS_MATCHED;
 }
 
 absl::Status Intake::Write(const DeclarationDesk::Incoming& in, const std::string& payload,
-                           const OrderIds& orders, bool withdraw) {
-  if (auto s = repo_.SaveDocument(in.kind, in.doc_key, in.order_no, in.guid, payload, withdraw);
+                           bool withdraw) {
+  if (auto s = repo_.SaveDocument(in.kind, in.doc_key, in.order_key, in.order_no, in.guid, payload,
+                                  withdraw);
       !s.ok()) {
     return s;
   }
   if (!withdraw) {
     v1::DocumentReceived received;
     received.set_kind(in.kind);
-    received.set_order_key(orders.empty() ? absl::StrCat("/", in.order_no)
-                                          : OrderKey(orders.front().first, in.order_no));
+    received.set_order_key(in.order_key);
     received.set_direction(in.direction);
     received.set_business_mode(in.business_mode);
     received.set_enterprise_code(in.sender);
@@ -127,12 +161,7 @@ absl::Status Intake::Write(const DeclarationDesk::Incoming& in, const std::strin
   // Withdrawing an order ends its declaration and gives the buyer's quota back.
   if (withdraw && in.kind == v1::DOCUMENT_KIND_ORDER) return file_.Withdraw(in.doc_key, published_);
   // The order set may have become complete (or changed): match it again.
-  auto now_orders = OrdersOf(repo_, in);
-  if (!now_orders.ok()) return now_orders.status();
-  for (const auto& [ebp, order_no] : *now_orders) {
-    if (auto s = file_.Rematch(ebp, order_no, published_); !s.ok()) return s;
-  }
-  return absl::OkStatus();
+  return file_.Rematch(in.ebp_code, in.order_no, published_);
 }
 
 absl::StatusOr<v1::DocumentReceipt> Intake::ReceiptFor(const DeclarationDesk::Incoming& in,
@@ -141,14 +170,8 @@ absl::StatusOr<v1::DocumentReceipt> Intake::ReceiptFor(const DeclarationDesk::In
   receipt.set_kind(in.kind);
   receipt.set_guid(in.guid);
   receipt.set_outcome(outcome);
-  auto orders = OrdersOf(repo_, in);
-  if (!orders.ok()) return orders.status();
-  std::string key =
-      orders->empty()
-          ? (in.kind == v1::DOCUMENT_KIND_WAYBILL ? absl::StrCat("/", in.order_no) : in.doc_key)
-          : OrderKey(orders->front().first, in.order_no);
-  receipt.set_order_key(key);
-  auto d = repo_.FindDeclaration(key);
+  receipt.set_order_key(in.order_key);
+  auto d = repo_.FindDeclaration(in.order_key);
   if (!d.ok()) return d.status();
   receipt.set_declaration_status(*d ? (*d)->status() : v1::DECLARATION_STATUS_WAITING);
   return receipt;

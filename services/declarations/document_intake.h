@@ -1,7 +1,10 @@
 // How the declarations desk takes submitted documents inside its one transaction (Store): the
-// enterprise codes checked against the residents first, then each document in turn read, given
-// its outcome by the rule (document_outcome.h), written as the outcome says (its order matched
-// again or withdrawn: order_file.h) and answered with its receipt.
+// enterprise codes checked against the residents first, then each document in turn read, allowed
+// or refused for the caller by its tenant rule (filing_rules.h: from what is stored under its key
+// and its order's), given its outcome by the rule (document_outcome.h), written as the outcome
+// says (its order matched again or withdrawn: order_file.h) and answered with its receipt. Each
+// document is judged against what is stored at its turn, so the documents before it in the same
+// message count; a refusal refuses the whole submission and the caller rolls it all back.
 //
 // The reads are asked for ahead (DeclarationRepository::Prefetch), so that a lone document's
 // reads take one round trip, and the writes are held back to go with the next statement; the
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "auth/viewer.h"
 #include "declarations/declaration_desk.h"
 #include "declarations/declaration_repository.h"
 #include "declarations/order_file.h"
@@ -30,7 +34,7 @@ struct DeclarationDesk::Incoming {
   std::string field;    // "order", "messages.orders[1]" ...: where violations point
   std::string doc_key;  // see schema.cc
   std::string order_no;
-  std::string ebp_code;  // empty for waybills, which do not carry it
+  std::string ebp_code;  // a waybill's is the park's addition, Waybill.ebp_code
   std::string guid;
   v1::AppType app_type;
   std::string payload;  // canonical: serialized with app_type cleared, so resends compare equal
@@ -40,10 +44,8 @@ struct DeclarationDesk::Incoming {
   std::string business_mode;
   std::string sender;        // the enterprise code the event names
   std::string logistics_no;  // waybills: the waybill number, which logistics keys shipments by
+  std::string order_key;     // the order it belongs to: OrderKey(ebp_code, order_no)
 };
-
-// Orders by (ebp_code, order_no).
-using OrderIds = std::vector<std::pair<std::string, std::string>>;
 
 // Refuses the documents when one names an enterprise that is not resident in the park
 // (NOT_RESIDENT, every such code at once). One round trip reads the codes' residence and, for a
@@ -56,28 +58,33 @@ absl::Status CheckResidents(DeclarationRepository& repo,
 // answers with its receipt. Sets `published` when it appended an event.
 class Intake {
  public:
-  Intake(DeclarationRepository& repo, store::Transaction& tx, const QuotaLimits& limits,
-         bool& published)
-      : repo_(repo), tx_(tx), file_(repo, tx, limits), published_(published) {}
+  Intake(const auth::Viewer& viewer, DeclarationRepository& repo, store::Transaction& tx,
+         const QuotaLimits& limits, bool& published)
+      : viewer_(viewer), repo_(repo), tx_(tx), file_(repo, tx, limits), published_(published) {}
 
   // Takes `in` after the documents before it: its receipt, or the error that refuses it (the
   // whole submission then: the caller rolls the transaction back).
   absl::StatusOr<v1::DocumentReceipt> Take(const DeclarationDesk::Incoming& in);
 
  private:
-  // Whether a declaration of `orders` is already matched (then it is final).
-  absl::StatusOr<bool> AnyMatched(const OrderIds& orders);
+  // Whether the caller may file `in`, given what is stored under its key (`existing`) and its
+  // order's: its kind's rule of filing_rules.h.
+  absl::Status MayFile(const DeclarationDesk::Incoming& in,
+                       const std::optional<StoredDocument>& existing);
+
+  // Whether the declaration of `order_key` is already matched (then it is final).
+  absl::StatusOr<bool> Matched(const std::string& order_key);
 
   // Stores `payload` for `in` (the stored one, marked withdrawn, for a withdrawal), tells of a
-  // document received, and brings the declarations of its orders (`orders`, as read before) up
-  // to date.
+  // document received, and brings the declaration of its order up to date.
   absl::Status Write(const DeclarationDesk::Incoming& in, const std::string& payload,
-                     const OrderIds& orders, bool withdraw);
+                     bool withdraw);
 
   // The receipt of `in`: its outcome, and the declaration it belongs to now.
   absl::StatusOr<v1::DocumentReceipt> ReceiptFor(const DeclarationDesk::Incoming& in,
                                                  v1::DocumentOutcome outcome);
 
+  const auth::Viewer& viewer_;
   DeclarationRepository& repo_;
   store::Transaction& tx_;
   OrderFile file_;

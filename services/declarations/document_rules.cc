@@ -336,7 +336,10 @@ void CheckOrder(const v1::Order& o, absl::string_view field, errors::Violations&
     CheckText(o.buyer_id_type(), at("buyer_id_type"), 1, false, v);
     CheckText(o.buyer_id_number(), at("buyer_id_number"), 60, false, v);
   }
-  CheckEnterpriseCode(o.pay_code(), at("pay_code"), false, false, v);
+  // CEB311 leaves payCode optional; the park requires it of an import order, because matching
+  // takes the payment of the enterprise the order names (filing_rules.h), and an order naming
+  // none could never match.
+  CheckEnterpriseCode(o.pay_code(), at("pay_code"), import, false, v);
   CheckText(o.pay_name(), at("pay_name"), 100, false, v);
   CheckText(o.pay_transaction_id(), at("pay_transaction_id"), 60, false, v);
   CheckText(o.batch_numbers(), at("batch_numbers"), 100, false, v);
@@ -346,6 +349,7 @@ void CheckOrder(const v1::Order& o, absl::string_view field, errors::Violations&
   CheckExactLength(o.consignee_district(), at("consignee_district"), 6, false, v);
   CheckText(o.note(), at("note"), 1000, false, v);
   CheckBusinessMode(o.business_mode(), o.direction(), at("business_mode"), v);
+  CheckEnterpriseCode(o.logistics_code(), at("logistics_code"), true, false, v);
 
   std::optional<int128> goods_sum = CheckGoods(o, field, import, exported, v);
   if (goods_sum && goods_value && *goods_sum != *goods_value) {
@@ -423,6 +427,7 @@ void CheckWaybill(const v1::Waybill& w, absl::string_view field, errors::Violati
   CheckText(w.logistics_no(), at("logistics_no"), exported ? 32 : 60, true, v);
   CheckText(w.bill_no(), at("bill_no"), 37, false, v);
   CheckText(w.order_no(), at("order_no"), 60, true, v);
+  CheckEnterpriseCode(w.ebp_code(), at("ebp_code"), true, /*allow_none=*/exported, v);
   CheckAmount(w.freight(), at("freight"), true, v);
   CheckAmount(w.insured_fee(), at("insured_fee"), true, v);
   CheckCurrency(w.currency(), at("currency"), import, v);

@@ -29,7 +29,9 @@ namespace v1 = ::parkline::declarations::v1;
 // each total_price equal to qty x price and their sum equal to goods_value; for import also the
 // currency "142" everywhere, the buyer's identity card (type "1", a valid GB 11643 number) and
 // acturalPaid = goodsValue + freight + taxTotal - discount; the business mode allowed for the
-// direction.
+// direction; the logistics enterprise (a park addition, Order.logistics_code) and, for import,
+// the payment enterprise (pay_code), which CEB311 leaves optional: each order names the partners
+// whose documents join it.
 //
 // qty x price is computed exactly; when the exact product has more than 5 fraction digits, N19,5
 // cannot hold it and the product rounded half up to 5 digits is the one total_price accepted.
@@ -46,7 +48,8 @@ void CheckReceipt(const v1::Receipt& receipt, absl::string_view field,
                   errors::Violations& violations);
 
 // A waybill, CEB511 (import) or CEB505 (export), as `waybill.direction` says: required fields and
-// lengths, logistics_code, freight, insured_fee and weight; for import the currency "142", one
+// lengths, logistics_code, the platform (a park addition, Waybill.ebp_code: "无" allowed for
+// export), freight, insured_fee and weight; for import the currency "142", one
 // package (pack_no 1) and the consignee; for export the goods information.
 void CheckWaybill(const v1::Waybill& waybill, absl::string_view field,
                   errors::Violations& violations);

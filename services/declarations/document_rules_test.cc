@@ -73,6 +73,7 @@ v1::Order ValidImportOrder() {
   o.set_consignee_address("北京市西城区某路1号");
   o.set_consignee_district("110102");
   o.set_business_mode("1210");
+  o.set_logistics_code(kCustomsCode);
   *o.add_goods() = Line(1, "2", "50.00", "100.00");
   *o.add_goods() = Line(2, "4", "20", "80");
   return o;
@@ -108,6 +109,7 @@ v1::Order ValidExportOrder() {
   o.set_freight("0");
   o.set_currency("502");
   o.set_business_mode("9810");
+  o.set_logistics_code(kCustomsCode);
   v1::OrderGoods g = Line(1, "3", "100", "300");
   g.clear_gmodel();
   g.clear_country();
@@ -148,6 +150,7 @@ v1::Waybill ValidImportWaybill() {
   w.set_logistics_name("顺丰速运");
   w.set_logistics_no("SF1234567890");
   w.set_order_no("ORD-2025-0001");
+  w.set_ebp_code(kCustomsCode);
   w.set_freight("10.00");
   w.set_insured_fee("0");
   w.set_currency("142");
@@ -350,6 +353,12 @@ TEST(DocumentRules, EachBrokenOrderRuleIsOneViolation) {
        "ENTERPRISE_CODE"},
       {"pay_code", [](v1::Order& o) { o.set_pay_code("PAY"); }, "order.pay_code",
        "ENTERPRISE_CODE"},
+      {"no pay_code on import", [](v1::Order& o) { o.clear_pay_code(); }, "order.pay_code",
+       "REQUIRED"},
+      {"no logistics_code", [](v1::Order& o) { o.clear_logistics_code(); },
+       "order.logistics_code", "REQUIRED"},
+      {"logistics_code 9", [](v1::Order& o) { o.set_logistics_code("330196000"); },
+       "order.logistics_code", "ENTERPRISE_CODE"},
       {"currency USD", [](v1::Order& o) { o.set_currency("502"); }, "order.currency", "CURRENCY"},
       {"currency 4", [](v1::Order& o) { o.set_currency("1420"); }, "order.currency", "LENGTH"},
       {"line currency", [](v1::Order& o) { o.mutable_goods(1)->set_currency("502"); },
@@ -496,6 +505,17 @@ TEST(DocumentRules, WaybillRules) {
   CheckWaybill(bad_code, "waybill", code);
   ExpectOnly(code, "waybill.logistics_code", "ENTERPRISE_CODE");
 
+  // The platform the waybill is for (a park addition) is required; "无" only for export.
+  v1::Waybill no_platform = ValidImportWaybill();
+  no_platform.clear_ebp_code();
+  errors::Violations platform;
+  CheckWaybill(no_platform, "waybill", platform);
+  ExpectOnly(platform, "waybill.ebp_code", "REQUIRED");
+  no_platform.set_ebp_code("无");
+  errors::Violations none;
+  CheckWaybill(no_platform, "waybill", none);
+  ExpectOnly(none, "waybill.ebp_code", "ENTERPRISE_CODE");
+
   // CEB505 (export): logistics_no at most 32, goods_info required, no consignee, one currency.
   v1::Waybill exported = ValidImportWaybill();
   exported.set_direction(v1::DIRECTION_EXPORT);
@@ -505,6 +525,7 @@ TEST(DocumentRules, WaybillRules) {
   exported.set_currency("502");
   exported.set_pack_no(3);
   exported.set_goods_info("服装 3 件");
+  exported.set_ebp_code("无");  // a platform abroad
   errors::Violations ok;
   CheckWaybill(exported, "waybill", ok);
   EXPECT_TRUE(ok.empty()) << Describe(ok);

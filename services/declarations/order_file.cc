@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "declarations/declaration_desk.h"
+#include "declarations/filing_rules.h"
 #include "events/outbox.h"
 #include "google/protobuf/util/time_util.h"
 #include "parkline/declarations/v1/events.pb.h"
@@ -98,29 +99,36 @@ absl::Status OrderFile::Withdraw(const std::string& order_key, bool& published) 
 
 absl::StatusOr<std::optional<DocumentSet>> OrderFile::Read(const std::string& key,
                                                            const std::string& order_no) {
-  // One statement for the three documents that share the order's key.
-  if (auto s = repo_.PrefetchDocuments(
-          {v1::DOCUMENT_KIND_ORDER, v1::DOCUMENT_KIND_PAYMENT, v1::DOCUMENT_KIND_RECEIPT}, key);
-      !s.ok()) {
-    return s;
-  }
   DocumentSet set;
   auto order = Load<v1::Order>(v1::DOCUMENT_KIND_ORDER, key);
   if (!order.ok()) return order.status();
   if (!*order) return std::optional<DocumentSet>();
   set.order = std::move(*order);
-  auto payment = Load<v1::Payment>(v1::DOCUMENT_KIND_PAYMENT, key);
-  if (!payment.ok()) return payment.status();
-  set.payment = std::move(*payment);
-  auto receipt = Load<v1::Receipt>(v1::DOCUMENT_KIND_RECEIPT, key);
-  if (!receipt.ok()) return receipt.status();
-  set.receipt = std::move(*receipt);
+  // The partners the order names, each under its own sender's key: a document filed by anyone
+  // else sits beside them and takes no part (filing_rules.h).
+  if (set.order->direction() == v1::DIRECTION_IMPORT) {
+    auto payment =
+        Load<v1::Payment>(v1::DOCUMENT_KIND_PAYMENT, PaymentKey(set.order->pay_code(), key));
+    if (!payment.ok()) return payment.status();
+    set.payment = std::move(*payment);
+  } else {
+    auto receipt =
+        Load<v1::Receipt>(v1::DOCUMENT_KIND_RECEIPT, ReceiptKey(set.order->ebc_code(), key));
+    if (!receipt.ok()) return receipt.status();
+    set.receipt = std::move(*receipt);
+  }
   auto waybills = repo_.LiveDocumentsFor(v1::DOCUMENT_KIND_WAYBILL, order_no);
   if (!waybills.ok()) return waybills.status();
-  if (!waybills->empty()) {
+  for (const std::string& payload : *waybills) {
     v1::Waybill w;
-    w.ParseFromString(waybills->front());
+    if (!w.ParseFromString(payload)) return absl::DataLossError("a stored waybill is unreadable");
+    // Its platform and its logistics enterprise must both be the order's.
+    if (w.ebp_code() != set.order->ebp_code() ||
+        w.logistics_code() != set.order->logistics_code()) {
+      continue;
+    }
     set.waybill = std::move(w);
+    break;
   }
   return std::optional<DocumentSet>(std::move(set));
 }

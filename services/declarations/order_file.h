@@ -40,8 +40,9 @@ class OrderFile {
   absl::Status Withdraw(const std::string& order_key, bool& published);
 
  private:
-  // The live documents of the order `key` (its waybill by `order_no`); nullopt while the order
-  // itself has not come.
+  // The live documents of the order `key`: its payment or receipt under the key of the enterprise
+  // it names, and the first live waybill carrying `order_no` whose platform and logistics
+  // enterprise are the order's; nullopt while the order itself has not come.
   absl::StatusOr<std::optional<DocumentSet>> Read(const std::string& key,
                                                   const std::string& order_no);
 

@@ -138,7 +138,8 @@ class DeclarationAccessTest : public ::testing::Test {
     ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) {
                      return DeclarationRepository(tx, keys_).SaveDocument(
                          v1::DOCUMENT_KIND_ORDER, OrderKey(order.ebp_code(), order.order_no()),
-                         order.order_no(), order.guid(), order.SerializeAsString(), false);
+                         OrderKey(order.ebp_code(), order.order_no()), order.order_no(),
+                         order.guid(), order.SerializeAsString(), false);
                    })
                     .ok());
     auto server = testing::PolicyServer::Start(

@@ -70,18 +70,27 @@ class DeskTest : public testing::BackendTest<ApplySchema> {
   secrets::KeyRing keys_ = secrets::KeyRing::Generate("test-1");
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<DeclarationDesk> desk_;
+  // One caller speaking for every party of the sample sets (the tenant rules have tests of their
+  // own: declaration_filing_test.cc).
+  const auth::Viewer parties_ = [] {
+    auth::Viewer v;
+    v.name = "all-parties";
+    v.codes = {"3301960001", "3301960002", "3301960003", "3301960004"};
+    return v;
+  }();
 };
 
 PARKLINE_BACKEND_TESTS(DeskTest);
 
 TEST_P(DeskTest, ThreeDocumentsInAnyOrderMakeOneDeclaration) {
   auto s = samples::MakeImportSet(1);
-  auto w = desk_->SubmitWaybill(s.waybill);
+  auto w = desk_->SubmitWaybill(s.waybill, parties_);
   ASSERT_TRUE(w.ok()) << w.status();
   EXPECT_EQ(w->declaration_status(), v1::DECLARATION_STATUS_WAITING);
-  EXPECT_EQ(w->order_key(), "/ORD-00000001");
-  ASSERT_TRUE(desk_->SubmitPayment(s.payment).ok());
-  auto o = desk_->SubmitOrder(s.order);
+  // A waybill names its platform: its order key is known before the order comes.
+  EXPECT_EQ(w->order_key(), "3301960001/ORD-00000001");
+  ASSERT_TRUE(desk_->SubmitPayment(s.payment, parties_).ok());
+  auto o = desk_->SubmitOrder(s.order, parties_);
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ(o->outcome(), v1::DOCUMENT_OUTCOME_ACCEPTED);
   EXPECT_EQ(o->declaration_status(), v1::DECLARATION_STATUS_MATCHED);
@@ -93,8 +102,8 @@ TEST_P(DeskTest, ThreeDocumentsInAnyOrderMakeOneDeclaration) {
   EXPECT_EQ(Count(events, "DeclarationMatched"), 1);
 
   // Every document again: duplicates, nothing new.
-  for (auto r : {desk_->SubmitOrder(s.order), desk_->SubmitPayment(s.payment),
-                 desk_->SubmitWaybill(s.waybill)}) {
+  for (auto r : {desk_->SubmitOrder(s.order, parties_), desk_->SubmitPayment(s.payment, parties_),
+                 desk_->SubmitWaybill(s.waybill, parties_)}) {
     ASSERT_TRUE(r.ok()) << r.status();
     EXPECT_EQ(r->outcome(), v1::DOCUMENT_OUTCOME_DUPLICATE);
     EXPECT_EQ(r->declaration_status(), v1::DECLARATION_STATUS_MATCHED);
@@ -106,8 +115,8 @@ TEST_P(DeskTest, ThreeDocumentsInAnyOrderMakeOneDeclaration) {
 // waybill's DocumentReceived: the event must name both.
 TEST_P(DeskTest, AWaybillsDocumentReceivedNamesItsWaybillNumber) {
   auto s = samples::MakeImportSet(9);
-  ASSERT_TRUE(desk_->SubmitWaybill(s.waybill).ok());
-  ASSERT_TRUE(desk_->SubmitOrder(s.order).ok());
+  ASSERT_TRUE(desk_->SubmitWaybill(s.waybill, parties_).ok());
+  ASSERT_TRUE(desk_->SubmitOrder(s.order, parties_).ok());
   std::vector<v1::DocumentReceived> received;
   db_->Read([&](store::Transaction& tx) -> absl::Status {
        auto pending = events::ReadPending(tx, 100);
@@ -130,37 +139,39 @@ TEST_P(DeskTest, AWaybillsDocumentReceivedNamesItsWaybillNumber) {
 
 TEST_P(DeskTest, ResendWithOtherContentIsAlreadyExistsAndChangesFollowTheRules) {
   auto s = samples::MakeImportSet(2);
-  ASSERT_TRUE(desk_->SubmitOrder(s.order).ok());
+  ASSERT_TRUE(desk_->SubmitOrder(s.order, parties_).ok());
   v1::Order other = s.order;
   other.set_buyer_reg_no("someone-else");
-  EXPECT_EQ(desk_->SubmitOrder(other).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(desk_->SubmitOrder(other, parties_).status().code(), absl::StatusCode::kAlreadyExists);
   // appType 2 changes an unmatched order.
   other.set_app_type(v1::APP_TYPE_CHANGE);
-  auto changed = desk_->SubmitOrder(other);
+  auto changed = desk_->SubmitOrder(other, parties_);
   ASSERT_TRUE(changed.ok()) << changed.status();
   EXPECT_EQ(changed->outcome(), v1::DOCUMENT_OUTCOME_CHANGED);
   // Once matched, no more changes.
-  ASSERT_TRUE(desk_->SubmitPayment(s.payment).ok());
-  ASSERT_TRUE(desk_->SubmitWaybill(s.waybill).ok());
+  ASSERT_TRUE(desk_->SubmitPayment(s.payment, parties_).ok());
+  ASSERT_TRUE(desk_->SubmitWaybill(s.waybill, parties_).ok());
   other.set_buyer_reg_no("third");
-  EXPECT_EQ(desk_->SubmitOrder(other).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(desk_->SubmitOrder(other, parties_).status().code(),
+            absl::StatusCode::kFailedPrecondition);
   v1::Waybill change = s.waybill;
   change.set_app_type(v1::APP_TYPE_CHANGE);
   change.set_weight("2.00");
-  EXPECT_EQ(desk_->SubmitWaybill(change).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(desk_->SubmitWaybill(change, parties_).status().code(),
+            absl::StatusCode::kFailedPrecondition);
   // A change of nothing.
   auto lone = samples::MakeImportSet(3);
   lone.payment.set_app_type(v1::APP_TYPE_CHANGE);
-  EXPECT_EQ(desk_->SubmitPayment(lone.payment).status().code(),
+  EXPECT_EQ(desk_->SubmitPayment(lone.payment, parties_).status().code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_P(DeskTest, DisagreeingDocumentsAreRejectedWithEveryMismatchAndMayBeCorrected) {
   auto s = samples::MakeImportSet(4);
   s.payment.set_amount_paid("190.49");
-  ASSERT_TRUE(desk_->SubmitOrder(s.order).ok());
-  ASSERT_TRUE(desk_->SubmitWaybill(s.waybill).ok());
-  auto p = desk_->SubmitPayment(s.payment);
+  ASSERT_TRUE(desk_->SubmitOrder(s.order, parties_).ok());
+  ASSERT_TRUE(desk_->SubmitWaybill(s.waybill, parties_).ok());
+  auto p = desk_->SubmitPayment(s.payment, parties_);
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(p->declaration_status(), v1::DECLARATION_STATUS_REJECTED);
   auto d = desk_->Get(p->order_key());
@@ -170,15 +181,15 @@ TEST_P(DeskTest, DisagreeingDocumentsAreRejectedWithEveryMismatchAndMayBeCorrect
   // The payment enterprise corrects its document: the set matches.
   s.payment.set_amount_paid("190.50");
   s.payment.set_app_type(v1::APP_TYPE_CHANGE);
-  auto fixed = desk_->SubmitPayment(s.payment);
+  auto fixed = desk_->SubmitPayment(s.payment, parties_);
   ASSERT_TRUE(fixed.ok()) << fixed.status();
   EXPECT_EQ(fixed->declaration_status(), v1::DECLARATION_STATUS_MATCHED);
 }
 
 TEST_P(DeskTest, TheBuyersQuotaIsReservedAtMatchAndReleasedOnWithdrawal) {
   auto s = samples::MakeImportSet(5);
-  for (auto r : {desk_->SubmitOrder(s.order), desk_->SubmitPayment(s.payment),
-                 desk_->SubmitWaybill(s.waybill)}) {
+  for (auto r : {desk_->SubmitOrder(s.order, parties_), desk_->SubmitPayment(s.payment, parties_),
+                 desk_->SubmitWaybill(s.waybill, parties_)}) {
     ASSERT_TRUE(r.ok()) << r.status();
   }
   v1::GetBuyerQuotaRequest q;
@@ -194,19 +205,19 @@ TEST_P(DeskTest, TheBuyersQuotaIsReservedAtMatchAndReleasedOnWithdrawal) {
 
   v1::Order withdraw = s.order;
   withdraw.set_app_type(v1::APP_TYPE_WITHDRAW);
-  auto w = desk_->SubmitOrder(withdraw);
+  auto w = desk_->SubmitOrder(withdraw, parties_);
   ASSERT_TRUE(w.ok()) << w.status();
   EXPECT_EQ(w->outcome(), v1::DOCUMENT_OUTCOME_WITHDRAWN);
   EXPECT_EQ(w->declaration_status(), v1::DECLARATION_STATUS_WITHDRAWN);
   EXPECT_EQ(desk_->Quota(Staff(), q)->used(), "0.00");
   EXPECT_EQ(Count(Events(), "DeclarationWithdrawn"), 1);
-  EXPECT_EQ(desk_->SubmitOrder(withdraw)->outcome(), v1::DOCUMENT_OUTCOME_DUPLICATE);
+  EXPECT_EQ(desk_->SubmitOrder(withdraw, parties_)->outcome(), v1::DOCUMENT_OUTCOME_DUPLICATE);
 }
 
 TEST_P(DeskTest, AClearanceRejectedGivesTheBuyersQuotaBackOnce) {
   auto s = samples::MakeImportSet(15);
-  for (auto r : {desk_->SubmitOrder(s.order), desk_->SubmitPayment(s.payment),
-                 desk_->SubmitWaybill(s.waybill)}) {
+  for (auto r : {desk_->SubmitOrder(s.order, parties_), desk_->SubmitPayment(s.payment, parties_),
+                 desk_->SubmitWaybill(s.waybill, parties_)}) {
     ASSERT_TRUE(r.ok()) << r.status();
   }
   v1::GetBuyerQuotaRequest q;
@@ -236,7 +247,7 @@ TEST_P(DeskTest, CodesMustBelongToResidentEnterprisesAndNothingIsStoredOtherwise
   samples::ImportCodes codes;
   codes.enterprise = "9999999999";
   auto s = samples::MakeImportSet(6, codes);
-  auto r = desk_->SubmitOrder(s.order);
+  auto r = desk_->SubmitOrder(s.order, parties_);
   ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   auto v = errors::ViolationsOf(r.status());
   ASSERT_EQ(v.size(), 1u) << r.status();
@@ -245,14 +256,14 @@ TEST_P(DeskTest, CodesMustBelongToResidentEnterprisesAndNothingIsStoredOtherwise
   EXPECT_TRUE(Events().empty());
   // Once the registry admits it (an event), the same order is accepted.
   MakeResident("9999999999");
-  EXPECT_TRUE(desk_->SubmitOrder(s.order).ok());
+  EXPECT_TRUE(desk_->SubmitOrder(s.order, parties_).ok());
 }
 
 TEST_P(DeskTest, BrokenDocumentsNameEveryRuleAndStoreNothing) {
   auto s = samples::MakeImportSet(7);
   s.order.set_actural_paid("190.00");
   s.order.set_buyer_id_number("110105198001010011");
-  auto r = desk_->SubmitOrder(s.order);
+  auto r = desk_->SubmitOrder(s.order, parties_);
   ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_GE(errors::ViolationsOf(r.status()).size(), 2u) << r.status();
   EXPECT_TRUE(Events().empty());
@@ -260,11 +271,12 @@ TEST_P(DeskTest, BrokenDocumentsNameEveryRuleAndStoreNothing) {
 
 TEST_P(DeskTest, DocumentsWaitingTooLongExpireAndLeaveTheWaitingList) {
   auto lone = samples::MakeImportSet(8);
-  ASSERT_TRUE(desk_->SubmitWaybill(lone.waybill).ok());
-  ASSERT_TRUE(desk_->SubmitPayment(lone.payment).ok());
+  ASSERT_TRUE(desk_->SubmitWaybill(lone.waybill, parties_).ok());
+  ASSERT_TRUE(desk_->SubmitPayment(lone.payment, parties_).ok());
   auto done = samples::MakeImportSet(9);
-  for (auto r : {desk_->SubmitOrder(done.order), desk_->SubmitPayment(done.payment),
-                 desk_->SubmitWaybill(done.waybill)}) {
+  for (auto r :
+       {desk_->SubmitOrder(done.order, parties_), desk_->SubmitPayment(done.payment, parties_),
+        desk_->SubmitWaybill(done.waybill, parties_)}) {
     ASSERT_TRUE(r.ok()) << r.status();
   }
   auto waiting = desk_->ListWaiting({});
@@ -290,13 +302,13 @@ TEST_P(DeskTest, DocumentsWaitingTooLongExpireAndLeaveTheWaitingList) {
   EXPECT_EQ(desk_->ListWaiting({})->documents_size(), 0);
   // Expired documents take no part in matching: the order alone waits, and the set matches once
   // the payment and waybill are sent again.
-  auto order = desk_->SubmitOrder(lone.order);
+  auto order = desk_->SubmitOrder(lone.order, parties_);
   ASSERT_TRUE(order.ok());
   EXPECT_EQ(order->declaration_status(), v1::DECLARATION_STATUS_WAITING);
-  auto payment = desk_->SubmitPayment(lone.payment);
+  auto payment = desk_->SubmitPayment(lone.payment, parties_);
   ASSERT_TRUE(payment.ok()) << payment.status();
   EXPECT_EQ(payment->outcome(), v1::DOCUMENT_OUTCOME_ACCEPTED);
-  auto waybill = desk_->SubmitWaybill(lone.waybill);
+  auto waybill = desk_->SubmitWaybill(lone.waybill, parties_);
   ASSERT_TRUE(waybill.ok());
   EXPECT_EQ(waybill->declaration_status(), v1::DECLARATION_STATUS_MATCHED);
 }
@@ -310,7 +322,10 @@ TEST_P(DeskTest, AnOfficialMessageIsReadAndItsDocumentsCheckedAllOrNothing) {
   xml << in.rdbuf();
   auto message = ceb::ReadCebMessage(xml.str());
   ASSERT_TRUE(message.ok()) << message.status();
-  auto r = desk_->SubmitMessage(*message, "9610");
+  v1::SubmitMessageRequest request;
+  request.set_business_mode("9610");
+  request.set_logistics_code("3301960004");
+  auto r = desk_->SubmitMessage(*message, request, parties_);
   ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   bool line_rule = false;
   for (const auto& v : errors::ViolationsOf(r.status())) {

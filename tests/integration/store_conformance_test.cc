@@ -70,6 +70,52 @@ TEST_P(StoreTest, AFailingMigrationLeavesTheSchemaAtTheLastWholeVersion) {
       db_->Read([](Transaction& tx) { return tx.Query("SELECT * FROM t2").status(); }).ok());
 }
 
+// A C++ step runs after its migration's SQL, in its transaction: what it writes is recorded with
+// the version, and when it fails the SQL before it is undone too.
+TEST_P(StoreTest, AMigrationsStepRunsInItsTransaction) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  auto more = kMigrations;
+  more.push_back({3, "step fails", "INSERT INTO items (name, qty) VALUES ('sql', 1)",
+                  [](Transaction& tx) -> absl::Status {
+                    auto r = tx.Execute("UPDATE items SET qty = 2 WHERE name = 'sql'");
+                    if (!r.ok()) return r.status();
+                    return absl::DataLossError("a payload does not parse");
+                  }});
+  absl::Status s = ApplyMigrations(*db_, "test", more);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(s.message().find("migration 3 (step fails)"), std::string::npos) << s;
+  EXPECT_EQ(Count("items"), 0);
+  EXPECT_EQ(Count("schema_migrations"), 2);
+
+  more.back() = {3, "step", "INSERT INTO items (name, qty) VALUES ('sql', 1)",
+                 [](Transaction& tx) -> absl::Status {
+                   auto rows = tx.Query("SELECT qty FROM items WHERE name = 'sql'");
+                   if (!rows.ok()) return rows.status();
+                   return tx
+                       .Execute("UPDATE items SET qty = $1 WHERE name = 'sql'",
+                                {rows->front().Int(0) + 1})
+                       .status();
+                 }};
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", more).ok());
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", more).ok());  // once only
+  EXPECT_EQ(Count("schema_migrations"), 3);
+  ASSERT_TRUE(db_->Read([](Transaction& tx) -> absl::Status {
+                   auto rows = tx.Query("SELECT qty FROM items");
+                   if (!rows.ok()) return rows.status();
+                   EXPECT_EQ(rows->size(), 1u);
+                   if (!rows->empty()) {
+                     EXPECT_EQ(rows->front().Int(0), 2);
+                   }
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  // A step alone, without SQL.
+  more.push_back({4, "step only", "",
+                  [](Transaction& tx) { return tx.Execute("DELETE FROM items").status(); }});
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", more).ok());
+  EXPECT_EQ(Count("items"), 0);
+}
+
 TEST_P(StoreTest, MigrationVersionsMustBeContiguous) {
   std::vector<Migration> gap = {{1, "a", "SELECT 1"}, {3, "c", "SELECT 1"}};
   EXPECT_EQ(ApplyMigrations(*db_, "gap", gap).code(), absl::StatusCode::kInternal);
