@@ -20,7 +20,6 @@
 #include "declarations/declaration_matcher.h"
 #include "declarations/declaration_service.h"
 #include "declarations/schema.h"
-#include "ids/ids.h"
 #include "parkline/enterprises/v1/events.pb.h"
 #include "residents/residents.h"
 #include "samples/import_sets.h"
@@ -37,20 +36,15 @@ namespace {
 const samples::ImportCodes kCodes{"3301960001", "3301960002", "3301960003", "3301960004"};
 constexpr char kRival[] = "3301960009";  // a resident platform that never sold to the buyer
 
-std::string Uscc(int n) {
-  std::string first17 = absl::StrCat("91350100MA000000", n);
-  return first17 + ids::UsccCheckCharacter(first17);
-}
-
 const std::vector<testing::TestCaller>& Callers() {
   static const auto* callers = new std::vector<testing::TestCaller>{
       {"t-admin", "admin", "park-admin", "", "", ""},
       {"t-staff", "staff", "park-staff", "", "", ""},
-      {"t-platform", "platform", "enterprise", Uscc(1), kCodes.platform, ""},
-      {"t-seller", "seller", "enterprise", Uscc(2), kCodes.enterprise, ""},
-      {"t-payer", "payer", "enterprise", Uscc(3), kCodes.payment, ""},
-      {"t-logistics", "logistics", "enterprise", Uscc(4), kCodes.logistics, ""},
-      {"t-rival", "rival", "enterprise", Uscc(5), kRival, ""},
+      {"t-platform", "platform", "enterprise", testing::NumberedUscc(1), kCodes.platform, ""},
+      {"t-seller", "seller", "enterprise", testing::NumberedUscc(2), kCodes.enterprise, ""},
+      {"t-payer", "payer", "enterprise", testing::NumberedUscc(3), kCodes.payment, ""},
+      {"t-logistics", "logistics", "enterprise", testing::NumberedUscc(4), kCodes.logistics, ""},
+      {"t-rival", "rival", "enterprise", testing::NumberedUscc(5), kRival, ""},
       {"t-carrier", "carrier", "carrier", "", "", kCodes.logistics},
       {"t-customs", "customs", "customs-gateway", "", "", ""},
       {"t-analyst", "analyst", "analyst", "", "", ""},
@@ -130,18 +124,7 @@ class BuyerDataTest : public testing::BackendTest<ApplySchema> {
     testing::ExpectNowhereInClear(*db_, what, value);
   }
 
-  std::vector<std::string> Column(const std::string& sql) {
-    std::vector<std::string> out;
-    EXPECT_TRUE(db_->Read([&](store::Transaction& tx) -> absl::Status {
-                     auto rows = tx.Query(sql);
-                     if (!rows.ok()) return rows.status();
-                     out.clear();
-                     for (const auto& r : *rows) out.push_back(r.IsNull(0) ? "NULL" : r.Text(0));
-                     return absl::OkStatus();
-                   })
-                    .ok());
-    return out;
-  }
+  std::vector<std::string> Column(const std::string& sql) { return testing::ColumnOf(*db_, sql); }
 
   testing::TempDir dir_;
   secrets::KeyRing keys_;

@@ -23,7 +23,6 @@
 #include "clearance/sample_cases.h"
 #include "clearance/schema.h"
 #include "google/protobuf/util/time_util.h"
-#include "ids/ids.h"
 #include "store/group_commit.h"
 #include "tests/support/access_matrix.h"
 #include "tests/support/backend_test.h"
@@ -33,11 +32,6 @@ namespace parkline::clearance {
 namespace {
 
 namespace dv1 = ::parkline::declarations::v1;
-
-std::string Uscc(int n) {
-  std::string first17 = absl::StrCat("91350100MA000000", n);
-  return first17 + ids::UsccCheckCharacter(first17);
-}
 
 constexpr char kPlatform[] = "3301960001";
 constexpr char kVictim[] = "3301960002";  // the e-commerce enterprise
@@ -50,14 +44,14 @@ constexpr char kExpired[] = "3301960008";  // mandated, then its period ended
 
 const std::vector<testing::TestCaller>& Callers() {
   static const auto* callers = new std::vector<testing::TestCaller>{
-      {"t-ecommerce", "victim-erp", "enterprise", Uscc(1), kVictim, ""},
-      {"t-broker", "broker", "enterprise", Uscc(2), kBroker, ""},
-      {"t-other-ecommerce", "other-erp", "enterprise", Uscc(3), kOtherEbc, ""},
-      {"t-rogue-broker", "rogue", "enterprise", Uscc(4), kRogue, ""},
-      {"t-revoked-broker", "revoked", "enterprise", Uscc(5), kRevoked, ""},
-      {"t-expired-broker", "expired", "enterprise", Uscc(6), kExpired, ""},
-      {"t-platform", "platform", "enterprise", Uscc(7), kPlatform, ""},
-      {"t-logistics", "logistics", "enterprise", Uscc(8), kLogistics, ""},
+      {"t-ecommerce", "victim-erp", "enterprise", testing::NumberedUscc(1), kVictim, ""},
+      {"t-broker", "broker", "enterprise", testing::NumberedUscc(2), kBroker, ""},
+      {"t-other-ecommerce", "other-erp", "enterprise", testing::NumberedUscc(3), kOtherEbc, ""},
+      {"t-rogue-broker", "rogue", "enterprise", testing::NumberedUscc(4), kRogue, ""},
+      {"t-revoked-broker", "revoked", "enterprise", testing::NumberedUscc(5), kRevoked, ""},
+      {"t-expired-broker", "expired", "enterprise", testing::NumberedUscc(6), kExpired, ""},
+      {"t-platform", "platform", "enterprise", testing::NumberedUscc(7), kPlatform, ""},
+      {"t-logistics", "logistics", "enterprise", testing::NumberedUscc(8), kLogistics, ""},
       {"t-carrier", "carrier-tms", "carrier", "", "", "SF"},
   };
   return *callers;

@@ -17,7 +17,6 @@
 #include "complaints/complaint_service.h"
 #include "complaints/schema.h"
 #include "google/protobuf/util/time_util.h"
-#include "ids/ids.h"
 #include "parkline/enterprises/v1/events.pb.h"
 #include "residents/residents.h"
 #include "store/group_commit.h"
@@ -28,14 +27,9 @@
 namespace parkline::complaints {
 namespace {
 
-std::string Uscc(int n) {
-  std::string first17 = absl::StrCat("91350100MA000000", n);
-  return first17 + ids::UsccCheckCharacter(first17);
-}
-
-const std::string kComplainant = Uscc(1);
-const std::string kTarget = Uscc(2);
-const std::string kOutsider = Uscc(3);
+const std::string kComplainant = testing::NumberedUscc(1);
+const std::string kTarget = testing::NumberedUscc(2);
+const std::string kOutsider = testing::NumberedUscc(3);
 constexpr char kPhone[] = "+86-571-8888-0001";
 constexpr char kStaffNote[] = "internal: the target has two earlier warnings";
 

@@ -13,7 +13,6 @@
 #include "enterprises/enterprise_desk.h"
 #include "enterprises/enterprise_service.h"
 #include "enterprises/schema.h"
-#include "ids/ids.h"
 #include "tests/support/access_matrix.h"
 #include "tests/support/backend_test.h"
 #include "tests/support/tamper_witness.h"
@@ -21,13 +20,8 @@
 namespace parkline::enterprises {
 namespace {
 
-std::string Uscc(int n) {
-  std::string first17 = absl::StrCat("91350100MA000000", n);
-  return first17 + ids::UsccCheckCharacter(first17);
-}
-
-const std::string kVictim = Uscc(1);
-const std::string kRival = Uscc(2);
+const std::string kVictim = testing::NumberedUscc(1);
+const std::string kRival = testing::NumberedUscc(2);
 
 const std::vector<testing::TestCaller>& Callers() {
   static const auto* callers = new std::vector<testing::TestCaller>{
@@ -148,7 +142,7 @@ TEST_P(AdversarialEnterprisesTest, NoTenantKeepsTheRegistry) {
     });
     ExpectRefused(who, "admits an enterprise", [&](grpc::ClientContext* c) {
       v1::AdmitEnterpriseRequest r;
-      r.mutable_enterprise()->set_uscc(Uscc(7));
+      r.mutable_enterprise()->set_uscc(testing::NumberedUscc(7));
       r.mutable_enterprise()->set_name("Shell company");
       r.mutable_enterprise()->add_roles(v1::ENTERPRISE_ROLE_LOGISTICS);
       *r.mutable_enterprise()->mutable_move_in_date() = Day(2025);

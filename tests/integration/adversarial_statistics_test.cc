@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "ids/ids.h"
 #include "statistics/access_policy.h"
 #include "statistics/schema.h"
 #include "statistics/statistics_desk.h"
@@ -21,13 +20,8 @@
 namespace parkline::statistics {
 namespace {
 
-std::string Uscc(int n) {
-  std::string first17 = absl::StrCat("91350100MA000000", n);
-  return first17 + ids::UsccCheckCharacter(first17);
-}
-
-const std::string kVictim = Uscc(1);
-const std::string kRival = Uscc(2);
+const std::string kVictim = testing::NumberedUscc(1);
+const std::string kRival = testing::NumberedUscc(2);
 
 const std::vector<testing::TestCaller>& Callers() {
   static const auto* callers = new std::vector<testing::TestCaller>{

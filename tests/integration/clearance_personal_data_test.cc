@@ -22,7 +22,6 @@
 #include "clearance/sample_cases.h"
 #include "clearance/schema.h"
 #include "google/protobuf/util/time_util.h"
-#include "ids/ids.h"
 #include "store/group_commit.h"
 #include "tests/support/access_matrix.h"
 #include "tests/support/backend_test.h"
@@ -38,15 +37,10 @@ constexpr char kEnterprise[] = "3301960002";
 constexpr char kAgent[] = "3301960003";
 constexpr char kLogistics[] = "3301960004";
 
-std::string Uscc(int n) {
-  std::string first17 = absl::StrCat("91350100MA000000", n);
-  return first17 + ids::UsccCheckCharacter(first17);
-}
-
 const std::vector<testing::TestCaller>& Callers() {
   static const auto* callers = new std::vector<testing::TestCaller>{
       {"t-customs", "customs", "customs-gateway", "", "", ""},
-      {"t-agent", "agent", "enterprise", Uscc(2), kAgent, ""},
+      {"t-agent", "agent", "enterprise", testing::NumberedUscc(2), kAgent, ""},
       {"t-admin", "admin", "park-admin", "", "", ""},
   };
   return *callers;
@@ -162,18 +156,7 @@ class ClearancePersonalDataTest : public testing::BackendTest<ApplySchema> {
     testing::ExpectNowhereInClear(*db_, "the consignee's address", i.consignee_address());
   }
 
-  std::vector<std::string> Column(const std::string& sql) {
-    std::vector<std::string> out;
-    EXPECT_TRUE(db_->Read([&](store::Transaction& tx) -> absl::Status {
-                     auto rows = tx.Query(sql);
-                     if (!rows.ok()) return rows.status();
-                     out.clear();
-                     for (const auto& r : *rows) out.push_back(r.IsNull(0) ? "NULL" : r.Text(0));
-                     return absl::OkStatus();
-                   })
-                    .ok());
-    return out;
-  }
+  std::vector<std::string> Column(const std::string& sql) { return testing::ColumnOf(*db_, sql); }
 
   testing::TempDir dir_;
   secrets::KeyRing keys_;

@@ -23,7 +23,6 @@
 #include "events/outbox.h"
 #include "events/schema.h"
 #include "google/protobuf/util/time_util.h"
-#include "ids/ids.h"
 #include "runtime/grpc_status.h"
 #include "store/group_commit.h"
 #include "tests/support/access_matrix.h"
@@ -45,21 +44,15 @@ constexpr char kOutsider[] = "4401960009";
 constexpr char kIdNumber[] = "110101199003070014";  // the sample buyer's (CompleteDraft)
 constexpr char kMaskedIdNumber[] = "**************0014";
 
-// A USCC with a valid check character (the callers file checks it).
-std::string Uscc(int n) {
-  std::string first17 = absl::StrCat("91350100MA000000", n);
-  return first17 + ids::UsccCheckCharacter(first17);
-}
-
 // The callers: a name, a role, and for an enterprise the customs code it declares under.
 const std::vector<testing::TestCaller>& Callers() {
   static const auto* callers = new std::vector<testing::TestCaller>{
       {"t-customs", "customs", "customs-gateway", "", "", ""},
-      {"t-ecommerce", "ecommerce", "enterprise", Uscc(1), kEnterprise, ""},
-      {"t-agent", "agent", "enterprise", Uscc(2), kAgent, ""},
-      {"t-platform", "platform", "enterprise", Uscc(3), kPlatform, ""},
-      {"t-logistics", "logistics", "enterprise", Uscc(4), kLogistics, ""},
-      {"t-outsider", "outsider", "enterprise", Uscc(5), kOutsider, ""},
+      {"t-ecommerce", "ecommerce", "enterprise", testing::NumberedUscc(1), kEnterprise, ""},
+      {"t-agent", "agent", "enterprise", testing::NumberedUscc(2), kAgent, ""},
+      {"t-platform", "platform", "enterprise", testing::NumberedUscc(3), kPlatform, ""},
+      {"t-logistics", "logistics", "enterprise", testing::NumberedUscc(4), kLogistics, ""},
+      {"t-outsider", "outsider", "enterprise", testing::NumberedUscc(5), kOutsider, ""},
       {"t-staff", "staff", "park-staff", "", "", ""},
       {"t-admin", "admin", "park-admin", "", "", ""},
       {"t-carrier", "carrier", "carrier", "", "", kLogistics},

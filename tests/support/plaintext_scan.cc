@@ -28,4 +28,17 @@ void ExpectNowhereInClear(store::Database& db, const std::string& what, const st
   }
 }
 
+std::vector<std::string> ColumnOf(store::Database& db, const std::string& sql) {
+  std::vector<std::string> out;
+  absl::Status status = db.Read([&](store::Transaction& tx) -> absl::Status {
+    auto rows = tx.Query(sql);
+    if (!rows.ok()) return rows.status();
+    out.clear();
+    for (const auto& r : *rows) out.push_back(r.IsNull(0) ? "NULL" : r.Text(0));
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(status.ok()) << sql << ": " << status;
+  return out;
+}
+
 }  // namespace parkline::testing

@@ -6,6 +6,7 @@
 #define PARKLINE_TESTS_SUPPORT_PLAINTEXT_SCAN_H_
 
 #include <string>
+#include <vector>
 
 #include "store/database.h"
 
@@ -16,6 +17,10 @@ std::string AllRowsOf(store::Database& db);
 
 // Fails the test naming `what` and the table where `value` (non-empty) is stored in clear.
 void ExpectNowhereInClear(store::Database& db, const std::string& what, const std::string& value);
+
+// The first column of every row `sql` selects, as text ("NULL" for a null): what a test reads
+// of a column it checks (a key id, a sealed blob erased).
+std::vector<std::string> ColumnOf(store::Database& db, const std::string& sql);
 
 }  // namespace parkline::testing
 

@@ -254,6 +254,11 @@ std::string HttpGet(int port, const std::string& path) {
   return body == std::string::npos ? "" : response.substr(body + 4);
 }
 
+std::string NumberedUscc(int n) {
+  std::string first17 = absl::StrCat("91350100MA000000", n);
+  return first17 + ids::UsccCheckCharacter(first17);
+}
+
 std::string RandomUscc() {
   static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
   thread_local std::mt19937_64 rng{std::random_device{}()};

@@ -115,6 +115,10 @@ std::function<const char*(const char*)> FakeGetenv(std::map<std::string, std::st
 // A valid USCC that no other test run uses (random organisation code, correct check character).
 std::string RandomUscc();
 
+// The USCC "91350100MA000000<n>" with its check character: a fixed, valid code per number, for
+// tests whose callers file names its enterprises.
+std::string NumberedUscc(int n);
+
 }  // namespace parkline::testing
 
 #endif  // PARKLINE_TESTS_SUPPORT_TEST_ENV_H_
