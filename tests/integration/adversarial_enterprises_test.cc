@@ -156,6 +156,24 @@ TEST_P(AdversarialEnterprisesTest, NoTenantKeepsTheRegistry) {
   }
 }
 
+// The honest path: the refusals above are not a refusal of everything.
+TEST_P(AdversarialEnterprisesTest, TheEnterpriseItselfReadsAndReports) {
+  grpc::ClientContext read;
+  read.AddMetadata("authorization", "Bearer t-victim");
+  v1::GetEnterpriseRequest r;
+  r.set_uscc(kVictim);
+  v1::Enterprise record;
+  ASSERT_TRUE(stub_->GetEnterprise(&read, r, &record).ok());
+  EXPECT_EQ(record.uscc(), kVictim);
+  grpc::ClientContext list;
+  list.AddMetadata("authorization", "Bearer t-victim");
+  v1::ListIpAssetsRequest l;
+  l.set_uscc(kVictim);
+  v1::ListIpAssetsResponse assets;
+  ASSERT_TRUE(stub_->ListIpAssets(&list, l, &assets).ok());
+  EXPECT_EQ(assets.assets_size(), 1);
+}
+
 PARKLINE_BACKEND_TESTS(AdversarialEnterprisesTest);
 
 }  // namespace

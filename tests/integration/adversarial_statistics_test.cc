@@ -84,6 +84,18 @@ TEST_P(AdversarialStatisticsTest, NoOtherTenantReadsAnEnterprisesFigures) {
   }
 }
 
+// The honest path: the refusals above are not a refusal of everything.
+TEST_P(AdversarialStatisticsTest, TheEnterpriseItselfReadsItsFigures) {
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer t-victim");
+  v1::GetEnterpriseFiguresRequest r;
+  r.set_uscc(kVictim);
+  v1::EnterpriseFigures out;
+  grpc::Status status = stub_->GetEnterpriseFigures(&ctx, r, &out);
+  EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
+  EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+}
+
 PARKLINE_BACKEND_TESTS(AdversarialStatisticsTest);
 
 }  // namespace
