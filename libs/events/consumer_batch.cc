@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "events/consumer.h"
 #include "events/consumer_internal.h"
+#include "runtime/fault.h"
 #include "runtime/log.h"
 
 namespace parkline::events {
@@ -290,9 +291,13 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<EventView>& batc
       }
       appended[s] = positions[s].seq + 1;
     }
+    // The batch consumer is the statistics aggregator's: the chaos suite ends it on either side
+    // of the commit that applies a batch's effects and positions together.
+    runtime::FaultPoint("aggregator.before_commit");
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  runtime::FaultPoint("aggregator.after_commit");
   for (size_t s = 0; s < extent.size(); ++s) {
     if (appended[s] < 0) continue;
     for (size_t i = 0; i < applied[s].size(); ++i) {

@@ -10,6 +10,7 @@
 #include "events/topic_tail.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
+#include "runtime/fault.h"
 #include "runtime/log.h"
 #include "runtime/metrics.h"
 
@@ -109,6 +110,8 @@ absl::StatusOr<int> OutboxRelay::PublishBatch() {
     }
   }
   if (!delivered.empty()) {
+    // Kafka has the events, the outbox does not know yet: the window Reconcile() exists for.
+    runtime::FaultPoint("relay.after_ack");
     absl::Status marked = db_.Transact(
         [&](store::Transaction& tx) { return MarkPublished(tx, delivered, absl::Now()); });
     // Unmarked rows are simply sent again: a duplicate, never a loss.

@@ -16,14 +16,17 @@
 #                                tools/dev test runs it first.
 #
 # Environment: PARKLINE_HOME (default <repo>/.parkline), KAFKA_PORT (9092),
-# KAFKA_CONTROLLER_PORT (9093).
+# KAFKA_CONTROLLER_PORT (9093), KAFKA_INSTANCE_DIR (default $PARKLINE_HOME/kafka: the broker's
+# data, logs, pid file and configuration; the jars stay in $PARKLINE_HOME/kafka/lib). A second
+# broker beside the shared one (the chaos suite's, which it stops and starts) takes other ports
+# and another instance folder.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 home=${PARKLINE_HOME:-$repo/.parkline}
-kafka_home=$home/kafka
-lib=$kafka_home/lib
+lib=$home/kafka/lib
+kafka_home=${KAFKA_INSTANCE_DIR:-$home/kafka}
 data=$kafka_home/data
 logs=$kafka_home/logs
 pidfile=$kafka_home/broker.pid
@@ -40,6 +43,7 @@ fetch() {
   command -v mvn >/dev/null || { say "mvn not found (apt-get install maven)"; exit 1; }
   say "fetching Apache Kafka from Maven Central into $lib"
   rm -rf "$lib"
+  mkdir -p "$kafka_home"
   mkdir -p "$lib"
   if ! mvn -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies \
     -DoutputDirectory="$lib" -DincludeScope=runtime >"$kafka_home/fetch.log" 2>&1; then
