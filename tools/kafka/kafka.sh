@@ -256,7 +256,7 @@ start_secure() {
     cluster_id=$(java -cp "$(java_cp)" kafka.tools.StorageTool random-uuid)
     java -cp "$(java_cp)" -Dlog4j2.configurationFile="$here/log4j2.yaml" -Dkafka.logs.dir="$secure_logs" \
       kafka.tools.StorageTool format -t "$cluster_id" -c "$secure_home/server.properties" \
-      --add-scram "SCRAM-SHA-512=[name=parkline,password=$(cat "$secure_home/password")]" >/dev/null
+      --add-scram "SCRAM-SHA-512=[name=parkline,password=\"$(cat "$secure_home/password")\"]" >/dev/null
   fi
   say "starting the secure broker: SSL 127.0.0.1:$secure_ssl_port, SASL_SSL 127.0.0.1:$secure_sasl_port (logs: $secure_logs)"
   nohup java -Xms128m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
