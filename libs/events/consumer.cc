@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "events/consumer_internal.h"
+#include "events/kafka_client.h"
 #include "events/kafka_logging.h"
 #include "events/kafka_producer.h"
 #include "prometheus/counter.h"
@@ -151,15 +152,12 @@ absl::Status EventConsumer::Start() {
   });
   if (!read.ok()) return read;
   rebalance_ = std::make_unique<Rebalance>(*this);
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::map<std::string, std::string> settings = {
-      {"bootstrap.servers", options_.brokers},
       {"group.id", options_.group_id},
       {"enable.auto.commit", "true"},
       // Offsets are stored by hand, only after the effect committed.
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "error"},
-      {"client.id", "parkline"},
       // A member that died (kill -9, a lost node) holds its partitions until its session
       // expires: 10 s instead of Kafka's 45 s, so that a restarted replica resumes quickly.
       {"session.timeout.ms", "10000"},
@@ -170,13 +168,11 @@ absl::Status EventConsumer::Start() {
     // batches in statistics_bench); queued.max.messages.kbytes (64 MiB) still bounds it.
     settings["queued.min.messages"] = "1000000";
   }
-  for (const auto& [k, v] : options_.overrides) settings[k] = v;
+  auto made = NewClientConf(absl::StrCat("consumer ", options_.group_id), options_.brokers,
+                            options_.security, settings, options_.overrides);
+  if (!made.ok()) return made.status();
+  std::unique_ptr<RdKafka::Conf> conf = std::move(*made);
   std::string error;
-  for (const auto& [k, v] : settings) {
-    if (conf->set(k, v, error) != RdKafka::Conf::CONF_OK) {
-      return absl::InvalidArgumentError(absl::StrCat("kafka consumer ", k, "=", v, ": ", error));
-    }
-  }
   logging_ = std::make_unique<KafkaLogging>("consumer:" + options_.group_id);
   if (conf->set("rebalance_cb", rebalance_.get(), error) != RdKafka::Conf::CONF_OK ||
       conf->set("event_cb", logging_.get(), error) != RdKafka::Conf::CONF_OK) {
@@ -184,7 +180,7 @@ absl::Status EventConsumer::Start() {
   }
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (!consumer_) return absl::UnavailableError(absl::StrCat("kafka consumer: ", error));
-  auto producer = KafkaProducer::Create(options_.brokers);
+  auto producer = KafkaProducer::Create(options_.brokers, options_.security);
   if (!producer.ok()) return producer.status();
   deadletters_ = std::move(*producer);
   std::vector<std::string> topics;

@@ -59,6 +59,7 @@
 #include "absl/time/time.h"
 #include "events/applied_ranges.h"
 #include "events/envelope.h"
+#include "events/kafka_security.h"
 #include "store/database.h"
 
 namespace RdKafka {
@@ -74,6 +75,8 @@ class KafkaProducer;
 
 struct ConsumerOptions {
   std::string brokers = "127.0.0.1:9092";
+  // TLS and SASL to the brokers (CommonConfig::kafka_security); also the dead-letter producer's.
+  KafkaSecurity security;
   // Kafka consumer group; also the name under which processed event ids are recorded.
   std::string group_id;
   std::vector<std::string> topics;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "events/kafka_client.h"
 #include "events/kafka_logging.h"
 
 namespace parkline::events {
@@ -27,29 +28,25 @@ class KafkaProducer::Reports : public RdKafka::DeliveryReportCb {
 };
 
 absl::StatusOr<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(
-    const std::string& brokers, const std::map<std::string, std::string>& overrides) {
+    const std::string& brokers, const KafkaSecurity& security,
+    const std::map<std::string, std::string>& overrides) {
   std::unique_ptr<KafkaProducer> p(new KafkaProducer());
   p->reports_ = std::make_unique<Reports>();
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  auto made = NewClientConf("producer", brokers, security,
+                            {
+                                {"enable.idempotence", "true"},
+                                {"acks", "all"},
+                                {"partitioner", "murmur2_random"},
+                                {"compression.type", "lz4"},
+                                {"linger.ms", "5"},
+                                // A broker outage fails a batch after this long; the relay then
+                                // backs off and retries the same rows, so nothing is dropped.
+                                {"message.timeout.ms", "30000"},
+                            },
+                            overrides);
+  if (!made.ok()) return made.status();
+  std::unique_ptr<RdKafka::Conf> conf = std::move(*made);
   std::string error;
-  std::map<std::string, std::string> settings = {
-      {"bootstrap.servers", brokers},
-      {"enable.idempotence", "true"},
-      {"acks", "all"},
-      {"partitioner", "murmur2_random"},
-      {"compression.type", "lz4"},
-      {"linger.ms", "5"},
-      // A broker outage fails a batch after this long; the relay then backs off and retries
-      // the same rows, so nothing is dropped.
-      {"message.timeout.ms", "30000"},
-      {"client.id", "parkline"},
-  };
-  for (const auto& [k, v] : overrides) settings[k] = v;
-  for (const auto& [k, v] : settings) {
-    if (conf->set(k, v, error) != RdKafka::Conf::CONF_OK) {
-      return absl::InvalidArgumentError(absl::StrCat("kafka producer ", k, "=", v, ": ", error));
-    }
-  }
   p->logging_ = std::make_unique<KafkaLogging>("producer");
   if (conf->set("dr_cb", p->reports_.get(), error) != RdKafka::Conf::CONF_OK ||
       conf->set("event_cb", p->logging_.get(), error) != RdKafka::Conf::CONF_OK) {

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "events/envelope.h"
+#include "events/kafka_security.h"
 
 namespace RdKafka {
 class EventCb;
@@ -45,7 +46,8 @@ class KafkaProducer {
  public:
   // `overrides` are librdkafka properties applied last (tests shorten timeouts with them).
   static absl::StatusOr<std::unique_ptr<KafkaProducer>> Create(
-      const std::string& brokers, const std::map<std::string, std::string>& overrides = {});
+      const std::string& brokers, const KafkaSecurity& security = {},
+      const std::map<std::string, std::string>& overrides = {});
   ~KafkaProducer();
 
   // Queues a record; its outcome comes back from Flush under `tag`.

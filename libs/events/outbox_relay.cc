@@ -53,7 +53,8 @@ OutboxRelay::OutboxRelay(store::Database& db, RelayOptions options)
 OutboxRelay::~OutboxRelay() { Stop(absl::ZeroDuration()); }
 
 absl::Status OutboxRelay::Start() {
-  auto producer = KafkaProducer::Create(options_.brokers, options_.producer_overrides);
+  auto producer =
+      KafkaProducer::Create(options_.brokers, options_.security, options_.producer_overrides);
   if (!producer.ok()) return producer.status();
   producer_ = std::move(*producer);
   thread_ = std::thread([this] { Run(); });
@@ -135,8 +136,8 @@ absl::StatusOr<int> OutboxRelay::Reconcile() {
   for (const PendingEvent& e : pending)
     on_kafka.try_emplace(options_.topic_prefix + e.envelope.topic);
   for (auto& [topic, ids] : on_kafka) {
-    auto seen =
-        RecentEventIds(options_.brokers, topic, options_.batch_size * 2, options_.delivery_timeout);
+    auto seen = RecentEventIds(options_.brokers, options_.security, topic, options_.batch_size * 2,
+                               options_.delivery_timeout);
     if (!seen.ok()) return seen.status();
     ids = std::move(*seen);
   }

@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "events/kafka_security.h"
 #include "store/database.h"
 
 namespace parkline::events {
@@ -31,6 +32,9 @@ class KafkaProducer;
 
 struct RelayOptions {
   std::string brokers = "127.0.0.1:9092";
+  // TLS and SASL to the brokers (CommonConfig::kafka_security), for the producer and the tail
+  // reader alike.
+  KafkaSecurity security;
   // Prepended to the topic each row names (CommonConfig::topic_prefix).
   std::string topic_prefix;
   // Rows read and published per pass.

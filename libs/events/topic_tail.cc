@@ -7,11 +7,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "events/kafka_client.h"
 #include "events/kafka_logging.h"
 
 namespace parkline::events {
 
 absl::StatusOr<std::set<std::string>> RecentEventIds(const std::string& brokers,
+                                                     const KafkaSecurity& security,
                                                      const std::string& topic, int per_partition,
                                                      absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
@@ -19,18 +21,16 @@ absl::StatusOr<std::set<std::string>> RecentEventIds(const std::string& brokers,
     return static_cast<int>(
         std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
   };
+  auto made = NewClientConf("outbox-tail", brokers, security,
+                            {// Partitions are assigned by hand and no offset is ever committed:
+                             // the group is a formality of the consumer API.
+                             {"group.id", "parkline-outbox-tail"},
+                             {"enable.auto.commit", "false"},
+                             {"enable.partition.eof", "true"},
+                             {"client.id", "parkline-outbox-tail"}});
+  if (!made.ok()) return made.status();
+  std::unique_ptr<RdKafka::Conf> conf = std::move(*made);
   std::string error;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
-           {"bootstrap.servers", brokers},
-           // Partitions are assigned by hand and no offset is ever committed: the group is a
-           // formality of the consumer API.
-           {"group.id", "parkline-outbox-tail"},
-           {"enable.auto.commit", "false"},
-           {"enable.partition.eof", "true"},
-           {"client.id", "parkline-outbox-tail"}}) {
-    if (conf->set(k, v, error) != RdKafka::Conf::CONF_OK) return absl::InternalError(error);
-  }
   KafkaLogging logging("outbox-tail");  // JSON log lines, as every other client
   if (conf->set("event_cb", &logging, error) != RdKafka::Conf::CONF_OK) {
     return absl::InternalError(error);

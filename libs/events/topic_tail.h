@@ -8,12 +8,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "events/kafka_security.h"
 
 namespace parkline::events {
 
 // The ce_id of the last `per_partition` records of every partition of `topic`. UNAVAILABLE when
 // the broker does not answer within `timeout`.
 absl::StatusOr<std::set<std::string>> RecentEventIds(const std::string& brokers,
+                                                     const KafkaSecurity& security,
                                                      const std::string& topic, int per_partition,
                                                      absl::Duration timeout);
 

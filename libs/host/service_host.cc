@@ -27,6 +27,7 @@ events::EventConsumer& AddConsumer(const HostContext& ctx, ServiceParts& parts,
                                    absl::string_view purpose) {
   events::ConsumerOptions options;
   options.brokers = ctx.config.kafka_brokers;
+  options.security = ctx.config.kafka_security;
   options.group_id = absl::StrCat("parkline-", ctx.config.service, purpose.empty() ? "" : "-",
                                   purpose, ".", ctx.database_instance);
   parts.consumers.push_back(std::make_unique<events::EventConsumer>(ctx.db, std::move(options)));
@@ -58,6 +59,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
 
   events::RelayOptions relay_options;
   relay_options.brokers = config->kafka_brokers;
+  relay_options.security = config->kafka_security;
   relay_options.topic_prefix = config->topic_prefix;
   events::OutboxRelay relay(**db, relay_options);
   if (auto s = relay.Start(); !s.ok()) return Fail("cannot start the outbox relay", s);
@@ -101,6 +103,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
                       {"metrics_port", static_cast<int64_t>((*metrics)->port())},
                       {"database", std::string((*db)->backend())},
                       {"transport", auth::TransportMode(tls)},
+                      {"kafka_security", config->kafka_security.protocol},
                       {"callers", static_cast<int64_t>(callers.size())}});
 
   int signal = 0;

@@ -16,6 +16,19 @@ ABSL_FLAG(std::string, metrics_address, "", "host:port of the Prometheus /metric
 ABSL_FLAG(std::string, database_url, "",
           "sqlite:///path.db or postgresql://... (default sqlite:///var/lib/parkline/<svc>.db)");
 ABSL_FLAG(std::string, kafka_brokers, "127.0.0.1:9092", "Kafka bootstrap servers");
+ABSL_FLAG(std::string, kafka_security_protocol, "PLAINTEXT",
+          "to the Kafka brokers: PLAINTEXT, SSL, SASL_SSL (or SASL_PLAINTEXT, see "
+          "kafka_allow_sasl_plaintext)");
+ABSL_FLAG(bool, kafka_allow_sasl_plaintext, false,
+          "accept kafka_security_protocol=SASL_PLAINTEXT (a SCRAM login without encryption)");
+ABSL_FLAG(std::string, kafka_ca_file, "", "PEM CA of the Kafka brokers' certificates (TLS)");
+ABSL_FLAG(std::string, kafka_cert_file, "", "PEM client certificate for the Kafka brokers (mTLS)");
+ABSL_FLAG(std::string, kafka_key_file, "", "PEM private key of kafka_cert_file");
+ABSL_FLAG(std::string, kafka_sasl_mechanism, "",
+          "SCRAM-SHA-512 (default with SASL) or PLAIN (only over SASL_SSL)");
+ABSL_FLAG(std::string, kafka_sasl_username, "", "SASL user name");
+ABSL_FLAG(std::string, kafka_sasl_password_file, "",
+          "file whose first line is the SASL password (never the password itself)");
 ABSL_FLAG(
     std::string, topic_prefix, "",
     "prepended to every Kafka topic name (e.g. \"park2.\"): several parks, or isolated tests, "
@@ -98,6 +111,15 @@ absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults) {
   }
   config.kafka_brokers = absl::GetFlag(FLAGS_kafka_brokers);
   config.topic_prefix = absl::GetFlag(FLAGS_topic_prefix);
+  events::KafkaSecurity& kafka = config.kafka_security;
+  kafka.protocol = absl::GetFlag(FLAGS_kafka_security_protocol);
+  kafka.allow_sasl_plaintext = absl::GetFlag(FLAGS_kafka_allow_sasl_plaintext);
+  kafka.ca_file = absl::GetFlag(FLAGS_kafka_ca_file);
+  kafka.cert_file = absl::GetFlag(FLAGS_kafka_cert_file);
+  kafka.key_file = absl::GetFlag(FLAGS_kafka_key_file);
+  kafka.sasl_mechanism = absl::GetFlag(FLAGS_kafka_sasl_mechanism);
+  kafka.sasl_username = absl::GetFlag(FLAGS_kafka_sasl_username);
+  kafka.sasl_password_file = absl::GetFlag(FLAGS_kafka_sasl_password_file);
   int drain = absl::GetFlag(FLAGS_drain_seconds);
   std::string level = absl::GetFlag(FLAGS_log_level);
 
@@ -111,6 +133,7 @@ absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults) {
   if (config.kafka_brokers.empty()) {
     return absl::InvalidArgumentError("kafka_brokers: must name at least one host:port");
   }
+  if (auto s = events::Validate(kafka); !s.ok()) return s;
   for (char c : config.topic_prefix) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
       return absl::InvalidArgumentError(absl::StrCat("topic_prefix='", config.topic_prefix,

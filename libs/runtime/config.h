@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "events/kafka_security.h"
 #include "runtime/log.h"
 
 namespace parkline::runtime {
@@ -45,6 +46,16 @@ struct CommonConfig {
   std::string database_url;
   // --kafka_brokers / PARKLINE_KAFKA_BROKERS: bootstrap servers, default 127.0.0.1:9092.
   std::string kafka_brokers;
+  // How every Kafka client of the service reaches the brokers, validated at start (a file that
+  // cannot be read is named):
+  //   --kafka_security_protocol / PARKLINE_KAFKA_SECURITY_PROTOCOL: PLAINTEXT (default), SSL,
+  //     SASL_SSL; SASL_PLAINTEXT only with --kafka_allow_sasl_plaintext.
+  //   --kafka_ca_file, --kafka_cert_file, --kafka_key_file / PARKLINE_KAFKA_CA_FILE, ...: PEM CA
+  //     of the brokers, client certificate and key (mutual TLS).
+  //   --kafka_sasl_mechanism (SCRAM-SHA-512 default, or PLAIN over TLS only),
+  //     --kafka_sasl_username, --kafka_sasl_password_file (the password is read from a file, never
+  //     given as a value, so that it does not show in `ps`).
+  events::KafkaSecurity kafka_security;
   // --topic_prefix / PARKLINE_TOPIC_PREFIX: prepended to every topic this service publishes to
   // and reads from (default empty), so that two parks or isolated tests share one broker.
   std::string topic_prefix;

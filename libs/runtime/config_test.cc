@@ -105,5 +105,28 @@ TEST_F(ConfigTest, FirstErrorIsTheEarliestFailedCheck) {
             "a");
 }
 
+TEST_F(ConfigTest, KafkaSecurityComesFromTheEnvironmentAndIsValidatedAtStart) {
+  ASSERT_TRUE(
+      ApplyEnvironment(testing::FakeGetenv({{"PARKLINE_KAFKA_SECURITY_PROTOCOL", "SSL"},
+                                            {"PARKLINE_KAFKA_CA_FILE", "/nonexistent.pem"}}))
+          .ok());
+  auto config = LoadCommonConfig({"enterprises", 50051, 9451});
+  EXPECT_TRUE(absl::IsInvalidArgument(config.status()));
+  EXPECT_EQ(config.status().message(), "kafka_ca_file='/nonexistent.pem': cannot read this file");
+}
+
+TEST_F(ConfigTest, KafkaPlainLoginWithoutTlsIsRefused) {
+  ASSERT_TRUE(
+      ApplyEnvironment(testing::FakeGetenv({{"PARKLINE_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"},
+                                            {"PARKLINE_KAFKA_ALLOW_SASL_PLAINTEXT", "true"},
+                                            {"PARKLINE_KAFKA_SASL_MECHANISM", "PLAIN"},
+                                            {"PARKLINE_KAFKA_SASL_USERNAME", "parkline"},
+                                            {"PARKLINE_KAFKA_SASL_PASSWORD_FILE", "/dev/null"}}))
+          .ok());
+  auto config = LoadCommonConfig({"enterprises", 50051, 9451});
+  EXPECT_TRUE(absl::IsInvalidArgument(config.status()));
+  EXPECT_NE(config.status().message().find("kafka_sasl_mechanism=PLAIN"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace parkline::runtime

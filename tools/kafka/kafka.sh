@@ -9,6 +9,12 @@
 #   tools/kafka/kafka.sh stop    stop it cleanly (SIGTERM, then wait)
 #   tools/kafka/kafka.sh status  exit 0 when it is running and answers
 #   tools/kafka/kafka.sh topic NAME PARTITIONS   create one more topic (idempotent)
+#   tools/kafka/kafka.sh start-secure   a SECOND broker, for the TLS/SASL tests (never touches the
+#                                first): SSL with client certificates required on
+#                                127.0.0.1:$KAFKA_SECURE_SSL_PORT (9192), SASL_SSL (SCRAM-SHA-512 and PLAIN,
+#                                user "parkline") on $KAFKA_SECURE_SASL_PORT (9193); its own data,
+#                                certificates and password in $PARKLINE_HOME/kafka-secure/
+#   tools/kafka/kafka.sh stop-secure | status-secure
 #   tools/kafka/kafka.sh prune   delete the topics tests and benchmarks made (test.*, e2e<N>.*):
 #                                every run makes its own, and a broker that keeps them all ends
 #                                up with more open files (one log per partition) than it may
@@ -19,7 +25,8 @@
 # KAFKA_CONTROLLER_PORT (9093), KAFKA_INSTANCE_DIR (default $PARKLINE_HOME/kafka: the broker's
 # data, logs, pid file and configuration; the jars stay in $PARKLINE_HOME/kafka/lib). A second
 # broker beside the shared one (the chaos suite's, which it stops and starts) takes other ports
-# and another instance folder.
+# and another instance folder. For the secure broker: KAFKA_SECURE_SSL_PORT (9192),
+# KAFKA_SECURE_SASL_PORT (9193), KAFKA_SECURE_CONTROLLER_PORT (9194).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -147,6 +154,140 @@ stop() {
   say "stopped"
 }
 
+# --- The secure broker: a second KRaft node with TLS and SASL listeners only ------------------
+# Certificates are PEM files made with openssl (Kafka reads PEM key and trust stores itself, so
+# no keytool). The SCRAM credential is written into the metadata log at format time
+# (StorageTool --add-scram), the KRaft way: no ZooKeeper, no running broker needed for it.
+secure_home=$home/kafka-secure
+secure_data=$secure_home/data
+secure_logs=$secure_home/logs
+secure_pidfile=$secure_home/broker.pid
+secure_ssl_port=${KAFKA_SECURE_SSL_PORT:-9192}
+secure_sasl_port=${KAFKA_SECURE_SASL_PORT:-9193}
+secure_cport=${KAFKA_SECURE_CONTROLLER_PORT:-9194}
+certs=$secure_home/certs
+
+secure_running() { [ -f "$secure_pidfile" ] && kill -0 "$(cat "$secure_pidfile")" 2>/dev/null; }
+
+# A CA, the broker's certificate (SAN 127.0.0.1 and localhost), a client certificate, and a
+# second CA that signed nothing the broker trusts (for "unknown CA" tests). Keys are unencrypted
+# PKCS#8, readable only by their owner.
+make_certs() {
+  [ -f "$certs/client.key" ] && return 0
+  mkdir -p "$certs"
+  chmod 700 "$certs"
+  local days=3650
+  for ca in ca other-ca; do
+    openssl req -x509 -newkey rsa:2048 -nodes -days $days -subj "/CN=parkline-dev-$ca" \
+      -keyout "$certs/$ca.key" -out "$certs/$ca.pem" 2>/dev/null
+  done
+  for who in broker client; do
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=parkline-$who" \
+      -keyout "$certs/$who.key" -out "$certs/$who.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$certs/$who.ext"
+    openssl x509 -req -in "$certs/$who.csr" -CA "$certs/ca.pem" -CAkey "$certs/ca.key" \
+      -CAcreateserial -days $days -extfile "$certs/$who.ext" -out "$certs/$who.pem" 2>/dev/null
+    rm -f "$certs/$who.csr" "$certs/$who.ext"
+  done
+  cat "$certs/broker.key" "$certs/broker.pem" >"$certs/broker-keystore.pem"
+  chmod 600 "$certs"/*.key "$certs/broker-keystore.pem"
+}
+
+secure_config() {
+  mkdir -p "$secure_data" "$secure_logs"
+  local password
+  password=$(cat "$secure_home/password")
+  cat >"$secure_home/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$secure_cport
+listeners=SSL://127.0.0.1:$secure_ssl_port,SASL_SSL://127.0.0.1:$secure_sasl_port,CONTROLLER://127.0.0.1:$secure_cport
+advertised.listeners=SSL://127.0.0.1:$secure_ssl_port,SASL_SSL://127.0.0.1:$secure_sasl_port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=SSL
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL
+ssl.keystore.type=PEM
+ssl.keystore.location=$certs/broker-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$certs/ca.pem
+ssl.client.auth=required
+listener.name.sasl_ssl.ssl.client.auth=none
+sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_parkline="$password";
+log.dirs=$secure_data
+num.partitions=3
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=24
+PROPS
+  chmod 600 "$secure_home/server.properties"
+  cat >"$secure_home/admin.properties" <<PROPS
+security.protocol=SSL
+ssl.keystore.type=PEM
+ssl.keystore.location=$certs/client-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$certs/ca.pem
+PROPS
+  cat "$certs/client.key" "$certs/client.pem" >"$certs/client-keystore.pem"
+  chmod 600 "$certs/client-keystore.pem"
+}
+
+secure_topics_cmd() {
+  java -Xmx256m -cp "$(java_cp)" -Dlog4j2.configurationFile="$here/log4j2.yaml" \
+    -Dkafka.logs.dir="$secure_logs" org.apache.kafka.tools.TopicCommand \
+    --bootstrap-server "127.0.0.1:$secure_ssl_port" --command-config "$secure_home/admin.properties" "$@"
+}
+
+secure_answers() { secure_topics_cmd --list >/dev/null 2>&1; }
+
+start_secure() {
+  if secure_running && secure_answers; then say "secure broker already running"; return 0; fi
+  fetch
+  mkdir -p "$secure_home"
+  chmod 700 "$secure_home"
+  [ -f "$secure_home/password" ] || (umask 077; openssl rand -hex 16 >"$secure_home/password")
+  make_certs
+  secure_config
+  if [ ! -f "$secure_data/meta.properties" ]; then
+    local cluster_id
+    cluster_id=$(java -cp "$(java_cp)" kafka.tools.StorageTool random-uuid)
+    java -cp "$(java_cp)" -Dlog4j2.configurationFile="$here/log4j2.yaml" -Dkafka.logs.dir="$secure_logs" \
+      kafka.tools.StorageTool format -t "$cluster_id" -c "$secure_home/server.properties" \
+      --add-scram "SCRAM-SHA-512=[name=parkline,password=\"$(cat "$secure_home/password")\"]" >/dev/null
+  fi
+  say "starting the secure broker: SSL 127.0.0.1:$secure_ssl_port, SASL_SSL 127.0.0.1:$secure_sasl_port (logs: $secure_logs)"
+  nohup java -Xms128m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$here/log4j2.yaml" -Dkafka.logs.dir="$secure_logs" \
+    -cp "$(java_cp)" kafka.Kafka "$secure_home/server.properties" \
+    >"$secure_logs/stdout.log" 2>&1 </dev/null &
+  echo $! >"$secure_pidfile"
+  for _ in $(seq 1 120); do
+    if secure_answers; then break; fi
+    secure_running || { say "secure broker exited; see $secure_logs"; tail -n 30 "$secure_logs/stdout.log" >&2 || true; exit 1; }
+    sleep 1
+  done
+  secure_answers || { say "secure broker did not answer within 120 s"; exit 1; }
+  say "secure broker ready; files for clients in $secure_home (certs/, password)"
+}
+
+stop_secure() {
+  secure_running || { rm -f "$secure_pidfile"; return 0; }
+  local pid
+  pid=$(cat "$secure_pidfile")
+  kill -TERM "$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  if kill -0 "$pid" 2>/dev/null; then say "secure broker did not stop in 60 s, killing"; kill -KILL "$pid"; fi
+  rm -f "$secure_pidfile"
+  say "secure broker stopped"
+}
+
 case "${1:-}" in
   fetch) fetch ;;
   start) start ;;
@@ -154,5 +295,9 @@ case "${1:-}" in
   status) running && answers ;;
   topic) create_topic "$2" "$3" ;;
   prune) prune ;;
-  *) echo "usage: $0 fetch|start|stop|status|prune|topic NAME PARTITIONS" >&2; exit 2 ;;
+  start-secure) start_secure ;;
+  stop-secure) stop_secure ;;
+  status-secure) secure_running && secure_answers ;;
+  secure-topic) secure_topics_cmd --create --if-not-exists --topic "$2" --partitions "$3" --replication-factor 1 >/dev/null ;;
+  *) echo "usage: $0 fetch|start|stop|status|prune|topic NAME PARTITIONS|start-secure|stop-secure|status-secure|secure-topic NAME PARTITIONS" >&2; exit 2 ;;
 esac
