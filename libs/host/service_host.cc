@@ -62,7 +62,8 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   events::OutboxRelay relay(**db, relay_options);
   if (auto s = relay.Start(); !s.ok()) return Fail("cannot start the outbox relay", s);
 
-  auth::TlsFiles tls{config->tls_cert, config->tls_key, config->tls_client_ca};
+  auth::TlsFiles tls{config->tls_cert, config->tls_key, config->tls_client_ca,
+                     config->tls_reload_seconds};
   auto credentials = auth::ServerCredentials(tls);
   if (!credentials.ok()) return Fail("bad transport security settings", credentials.status());
   if (auth::TransportMode(tls) == "plaintext") {

@@ -26,6 +26,8 @@ ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
 ABSL_FLAG(std::string, tls_cert, "", "server certificate chain (PEM); TLS when set with tls_key");
 ABSL_FLAG(std::string, tls_key, "", "server private key (PEM)");
 ABSL_FLAG(std::string, tls_client_ca, "", "CA (PEM) that must sign client certificates (mTLS)");
+ABSL_FLAG(int, tls_reload_seconds, 60,
+          "how often the TLS files are checked for a change, in seconds (1..86400)");
 ABSL_FLAG(std::string, tokens_file, "", "callers: hashed bearer tokens and certificate subjects");
 ABSL_FLAG(bool, allow_plaintext, false,
           "let gRPC listen without TLS on an address other than loopback (behind a mesh)");
@@ -159,6 +161,7 @@ absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults) {
         "': refusing plaintext gRPC on an address other than loopback; set tls_cert and tls_key, "
         "or allow_plaintext when something else encrypts the traffic"));
   }
+  config.tls_reload_seconds = absl::GetFlag(FLAGS_tls_reload_seconds);
   config.grpc_max_threads = absl::GetFlag(FLAGS_grpc_max_threads);
   config.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
   config.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);

@@ -60,6 +60,9 @@ struct CommonConfig {
   // --tls_client_ca / PARKLINE_TLS_CLIENT_CA: PEM CA; when given, callers must present a client
   // certificate it signed (mutual TLS).
   std::string tls_client_ca;
+  // --tls_reload_seconds / PARKLINE_TLS_RELOAD_SECONDS: how often the three files above are
+  // checked for a change; new connections get the new certificate (1..86400, default 60).
+  int tls_reload_seconds = 60;
   // --tokens_file / PARKLINE_TOKENS_FILE: the callers (hashed bearer tokens, certificate
   // subjects) with their roles; re-read when it changes or on SIGHUP. Without it, every RPC is
   // refused as UNAUTHENTICATED.
