@@ -5,6 +5,10 @@
 // No credentials, or credentials nobody issued -> UNAUTHENTICATED; a known caller without the
 // right -> PERMISSION_DENIED. Each refusal is counted in parkline_auth_denied_total and logged
 // with the method and the principal's name, never with the token.
+//
+// A known caller beyond its rate (rate_limiter.h) -> RESOURCE_EXHAUSTED with a google.rpc.RetryInfo
+// detail saying how long to wait, counted in parkline_rate_limited_total. Every RPC of a service
+// passes here, so this is the one place the limit is applied.
 #ifndef PARKLINE_AUTH_GRPC_AUTHORIZER_H_
 #define PARKLINE_AUTH_GRPC_AUTHORIZER_H_
 
@@ -13,14 +17,15 @@
 #include "auth/access_policy.h"
 #include "auth/authorizer.h"
 #include "auth/credentials.h"
+#include "auth/rate_limiter.h"
 
 namespace parkline::auth {
 
 class GrpcAuthorizer : public Authorizer {
  public:
   // Neither is owned; both must outlive the authorizer.
-  GrpcAuthorizer(const CredentialStore& store, const AccessPolicy& policy)
-      : store_(store), policy_(policy) {}
+  GrpcAuthorizer(const CredentialStore& store, const AccessPolicy& policy, RateLimit limit = {})
+      : store_(store), policy_(policy), limiter_(limit) {}
 
   absl::Status Authorize(const grpc::ServerContext& context, absl::string_view method,
                          const Resource& resource) const override;
@@ -31,8 +36,13 @@ class GrpcAuthorizer : public Authorizer {
   absl::StatusOr<Principal> Identify(const grpc::ServerContext& context) const override;
 
  private:
+  // The limiter's verdict for a caller already authorized for `method`.
+  absl::Status Throttle(const grpc::ServerContext& context, absl::string_view method,
+                        const Principal& principal) const;
+
   const CredentialStore& store_;
   const AccessPolicy& policy_;
+  mutable RateLimiter limiter_;
 };
 
 }  // namespace parkline::auth

@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
 
 namespace parkline::auth {
 namespace {
@@ -34,19 +36,24 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const
     }
     return grpc::InsecureServerCredentials();
   }
-  auto cert = ReadFile("tls_cert", files.cert);
-  if (!cert.ok()) return cert.status();
-  auto key = ReadFile("tls_key", files.key);
-  if (!key.ok()) return key.status();
-  grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  options.pem_key_cert_pairs.push_back({*key, *cert});
+  // Read once here so that a missing file stops the start with its setting's name; the watcher
+  // would only log it and serve no TLS at all.
+  if (auto cert = ReadFile("tls_cert", files.cert); !cert.ok()) return cert.status();
+  if (auto key = ReadFile("tls_key", files.key); !key.ok()) return key.status();
   if (!files.client_ca.empty()) {
-    auto ca = ReadFile("tls_client_ca", files.client_ca);
-    if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *ca;
-    options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    if (auto ca = ReadFile("tls_client_ca", files.client_ca); !ca.ok()) return ca.status();
   }
-  return grpc::SslServerCredentials(options);
+  auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      files.key, files.cert, files.client_ca, static_cast<unsigned>(files.reload_seconds));
+  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  options.watch_identity_key_cert_pairs();
+  if (files.client_ca.empty()) {
+    options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  } else {
+    options.watch_root_certs();
+    options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  }
+  return grpc::experimental::TlsServerCredentials(options);
 }
 
 }  // namespace parkline::auth

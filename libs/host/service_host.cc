@@ -64,7 +64,8 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   events::OutboxRelay relay(**db, relay_options);
   if (auto s = relay.Start(); !s.ok()) return Fail("cannot start the outbox relay", s);
 
-  auth::TlsFiles tls{config->tls_cert, config->tls_key, config->tls_client_ca};
+  auth::TlsFiles tls{config->tls_cert, config->tls_key, config->tls_client_ca,
+                     config->tls_reload_seconds};
   auto credentials = auth::ServerCredentials(tls);
   if (!credentials.ok()) return Fail("bad transport security settings", credentials.status());
   if (auth::TransportMode(tls) == "plaintext") {
@@ -75,7 +76,9 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   if (config->tokens_file.empty()) {
     log::Warn("no tokens_file: every RPC will be refused as UNAUTHENTICATED");
   }
-  auth::GrpcAuthorizer authorizer(callers, definition.policy());
+  auth::GrpcAuthorizer authorizer(
+      callers, definition.policy(),
+      auth::RateLimit{config->rate_limit_per_second, config->rate_limit_burst});
   HostContext context{*config, **db, relay, authorizer, *instance};
   auto parts = definition.build(context);
   // A service's own settings are checked as it is built (its Config): a bad one is a configuration
@@ -94,6 +97,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   server_options.address = config->grpc_address;
   server_options.drain = config->drain;
   server_options.credentials = *credentials;
+  server_options.max_threads = config->grpc_max_threads;
   std::vector<grpc::Service*> services;
   for (auto& s : parts->grpc_services) services.push_back(s.get());
   auto server = runtime::GrpcServer::Start(server_options, services);

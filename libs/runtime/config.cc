@@ -8,6 +8,7 @@
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -38,7 +39,15 @@ ABSL_FLAG(std::string, log_level, "info", "debug, info, warn or error");
 ABSL_FLAG(std::string, tls_cert, "", "server certificate chain (PEM); TLS when set with tls_key");
 ABSL_FLAG(std::string, tls_key, "", "server private key (PEM)");
 ABSL_FLAG(std::string, tls_client_ca, "", "CA (PEM) that must sign client certificates (mTLS)");
+ABSL_FLAG(int, tls_reload_seconds, 60,
+          "how often the TLS files are checked for a change, in seconds (1..86400)");
 ABSL_FLAG(std::string, tokens_file, "", "callers: hashed bearer tokens and certificate subjects");
+ABSL_FLAG(bool, allow_plaintext, false,
+          "let gRPC listen without TLS on an address other than loopback (behind a mesh)");
+ABSL_FLAG(int, grpc_max_threads, 1024, "most threads the gRPC server may run (4..65536)");
+ABSL_FLAG(int, rate_limit_per_second, 0,
+          "RPCs per second each caller may sustain (0 = no limit; 0..1000000)");
+ABSL_FLAG(int, rate_limit_burst, 200, "RPCs a caller may send at once above its rate (1..1000000)");
 
 namespace parkline::runtime {
 
@@ -78,6 +87,18 @@ absl::Status ValidateHostPort(absl::string_view setting, absl::string_view value
         absl::StrCat(setting, "='", value, "': must be host:port with a port 0..65535"));
   }
   return absl::OkStatus();
+}
+
+std::string HostOf(absl::string_view host_port) {
+  absl::string_view host = host_port.substr(0, host_port.rfind(':'));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return std::string(host);
+}
+
+bool IsLoopbackHost(absl::string_view host) {
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
 }
 
 absl::Status ValidateRange(absl::string_view flag, int64_t value, int64_t min, int64_t max) {
@@ -154,6 +175,25 @@ absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults) {
   }
   if (!config.tls_client_ca.empty() && config.tls_cert.empty()) {
     return absl::InvalidArgumentError("tls_client_ca: needs tls_cert and tls_key");
+  }
+  config.allow_plaintext = absl::GetFlag(FLAGS_allow_plaintext);
+  config.production = !IsLoopbackHost(HostOf(config.grpc_address));
+  if (config.tls_cert.empty() && config.production && !config.allow_plaintext) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "grpc_address='", config.grpc_address,
+        "': refusing plaintext gRPC on an address other than loopback; set tls_cert and tls_key, "
+        "or allow_plaintext when something else encrypts the traffic"));
+  }
+  config.tls_reload_seconds = absl::GetFlag(FLAGS_tls_reload_seconds);
+  config.grpc_max_threads = absl::GetFlag(FLAGS_grpc_max_threads);
+  config.rate_limit_per_second = absl::GetFlag(FLAGS_rate_limit_per_second);
+  config.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  if (auto s = FirstError(
+          {ValidateRange("grpc_max_threads", config.grpc_max_threads, 4, 65536),
+           ValidateRange("rate_limit_per_second", config.rate_limit_per_second, 0, 1000000),
+           ValidateRange("rate_limit_burst", config.rate_limit_burst, 1, 1000000)});
+      !s.ok()) {
+    return s;
   }
   if (!log::ParseLevel(level, &config.log_level)) {
     return absl::InvalidArgumentError(

@@ -71,11 +71,36 @@ struct CommonConfig {
   // --tls_client_ca / PARKLINE_TLS_CLIENT_CA: PEM CA; when given, callers must present a client
   // certificate it signed (mutual TLS).
   std::string tls_client_ca;
+  // --tls_reload_seconds / PARKLINE_TLS_RELOAD_SECONDS: how often the three files above are
+  // checked for a change; new connections get the new certificate (1..86400, default 60).
+  int tls_reload_seconds = 60;
   // --tokens_file / PARKLINE_TOKENS_FILE: the callers (hashed bearer tokens, certificate
   // subjects) with their roles; re-read when it changes or on SIGHUP. Without it, every RPC is
   // refused as UNAUTHENTICATED.
   std::string tokens_file;
+  // --allow_plaintext / PARKLINE_ALLOW_PLAINTEXT: without TLS, the gRPC server refuses to listen
+  // on an address other than loopback unless this is set (a mesh sidecar encrypts for it).
+  bool allow_plaintext = false;
+  // --grpc_max_threads / PARKLINE_GRPC_MAX_THREADS: the most threads the gRPC server may run at
+  // once (gRPC's ResourceQuota); a call that finds none answers RESOURCE_EXHAUSTED instead of
+  // growing the process without bound (4..65536, default 1024).
+  int grpc_max_threads = 1024;
+  // --rate_limit_per_second, --rate_limit_burst / PARKLINE_RATE_LIMIT_PER_SECOND,
+  // PARKLINE_RATE_LIMIT_BURST: a token bucket per caller; beyond it RPCs get RESOURCE_EXHAUSTED
+  // with google.rpc.RetryInfo. 0 per second (the default) turns it off (0..1000000 per second,
+  // burst 1..1000000, default 200).
+  int rate_limit_per_second = 0;
+  int rate_limit_burst = 200;
+  // Production mode: the gRPC server listens on an address other than loopback. There, server
+  // reflection answers authenticated callers only.
+  bool production = false;
 };
+
+// True for 127.0.0.0/8, ::1 and "localhost": the host part of a host:port.
+bool IsLoopbackHost(absl::string_view host);
+
+// The host of "host:port" ("[::1]:50051" -> "::1").
+std::string HostOf(absl::string_view host_port);
 
 // "grpc_address" -> "PARKLINE_GRPC_ADDRESS".
 std::string EnvName(absl::string_view flag_name);

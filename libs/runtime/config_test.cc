@@ -11,6 +11,11 @@ ABSL_DECLARE_FLAG(std::string, grpc_address);
 ABSL_DECLARE_FLAG(int, drain_seconds);
 ABSL_DECLARE_FLAG(std::string, log_level);
 ABSL_DECLARE_FLAG(std::string, database_url);
+ABSL_DECLARE_FLAG(bool, allow_plaintext);
+ABSL_DECLARE_FLAG(std::string, tls_cert);
+ABSL_DECLARE_FLAG(std::string, tls_key);
+ABSL_DECLARE_FLAG(int, grpc_max_threads);
+ABSL_DECLARE_FLAG(int, rate_limit_per_second);
 
 namespace parkline::runtime {
 namespace {
@@ -25,6 +30,7 @@ TEST_F(ConfigTest, EnvNameIsPrefixedUpperCase) {
 }
 
 TEST_F(ConfigTest, DefaultsComeFromTheService) {
+  absl::SetFlag(&FLAGS_allow_plaintext, true);  // the default address is not loopback
   auto config = LoadCommonConfig({"enterprises", 50051, 9451});
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->grpc_address, "0.0.0.0:50051");
@@ -58,6 +64,7 @@ TEST_F(ConfigTest, MalformedEnvironmentValueNamesTheVariable) {
 }
 
 TEST_F(ConfigTest, RejectsOutOfRangeSettingsWithTheirName) {
+  absl::SetFlag(&FLAGS_allow_plaintext, true);
   absl::SetFlag(&FLAGS_drain_seconds, 61);
   auto config = LoadCommonConfig({"x", 1, 2});
   ASSERT_FALSE(config.ok());
@@ -77,6 +84,46 @@ TEST_F(ConfigTest, RejectsOutOfRangeSettingsWithTheirName) {
   absl::SetFlag(&FLAGS_grpc_address, "localhost");
   EXPECT_NE(LoadCommonConfig({"x", 1, 2}).status().message().find("grpc_address='localhost'"),
             std::string::npos);
+}
+
+TEST_F(ConfigTest, PlaintextOnlyOnLoopbackUnlessAllowed) {
+  auto refused = LoadCommonConfig({"x", 50051, 9451});  // 0.0.0.0:50051 without TLS
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("grpc_address='0.0.0.0:50051'"), std::string::npos)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find("allow_plaintext"), std::string::npos);
+
+  for (const char* loopback : {"127.0.0.1:0", "localhost:1", "[::1]:2"}) {
+    absl::SetFlag(&FLAGS_grpc_address, loopback);
+    auto config = LoadCommonConfig({"x", 1, 2});
+    ASSERT_TRUE(config.ok()) << loopback << ": " << config.status();
+    EXPECT_FALSE(config->production) << loopback;
+  }
+
+  absl::SetFlag(&FLAGS_grpc_address, "10.0.0.5:50051");
+  absl::SetFlag(&FLAGS_allow_plaintext, true);
+  auto allowed = LoadCommonConfig({"x", 1, 2});
+  ASSERT_TRUE(allowed.ok()) << allowed.status();
+  EXPECT_TRUE(allowed->production);
+
+  absl::SetFlag(&FLAGS_allow_plaintext, false);
+  absl::SetFlag(&FLAGS_tls_cert, "/etc/tls.crt");
+  absl::SetFlag(&FLAGS_tls_key, "/etc/tls.key");
+  EXPECT_TRUE(LoadCommonConfig({"x", 1, 2}).ok());
+}
+
+TEST_F(ConfigTest, BoundsAreRanged) {
+  absl::SetFlag(&FLAGS_grpc_address, "127.0.0.1:0");
+  auto config = LoadCommonConfig({"x", 1, 2});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->grpc_max_threads, 1024);
+  EXPECT_EQ(config->rate_limit_per_second, 0);
+  absl::SetFlag(&FLAGS_grpc_max_threads, 3);
+  EXPECT_EQ(LoadCommonConfig({"x", 1, 2}).status().message(), "grpc_max_threads: must be 4..65536");
+  absl::SetFlag(&FLAGS_grpc_max_threads, 64);
+  absl::SetFlag(&FLAGS_rate_limit_per_second, -1);
+  EXPECT_EQ(LoadCommonConfig({"x", 1, 2}).status().message(),
+            "rate_limit_per_second: must be 0..1000000");
 }
 
 TEST_F(ConfigTest, HostPortRules) {

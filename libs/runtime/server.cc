@@ -1,11 +1,13 @@
 #include "runtime/server.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "runtime/log.h"
@@ -25,7 +27,14 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   auto credentials = options.credentials ? options.credentials : grpc::InsecureServerCredentials();
   builder.AddListeningPort(options.address, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
-  ConfigureSyncServer(builder);
+  grpc::ResourceQuota quota("parkline-grpc-server");
+  quota.SetMaxThreads(options.max_threads);
+  builder.SetResourceQuota(quota);
+  // Idle pollers count against the quota: keep a share of it for the calls themselves.
+  SyncServerThreads threads;
+  threads.max_pollers = std::max(1, std::min(threads.max_pollers, options.max_threads / 4));
+  threads.min_pollers = std::min(threads.min_pollers, threads.max_pollers);
+  ConfigureSyncServer(builder, threads);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(NewRpcMetricsInterceptorFactory());

@@ -25,8 +25,12 @@ struct ServerOptions {
   absl::Duration drain = absl::Seconds(2);
   // Largest request accepted, in bytes (CEB messages with many goods lines stay far below).
   int max_receive_bytes = 8 * 1024 * 1024;
-  // Transport security; insecure by default (development). Never null.
+  // Transport security; insecure by default (development).
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // The most threads the server runs at once (gRPC's ResourceQuota). Calls arriving when every
+  // thread is busy answer RESOURCE_EXHAUSTED ("Server Threadpool Exhausted") rather than letting
+  // a flood of slow calls grow the process until it dies.
+  int max_threads = 1024;
 };
 
 class GrpcServer {
