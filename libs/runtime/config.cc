@@ -26,6 +26,11 @@ ABSL_FLAG(std::string, tls_cert, "", "server certificate chain (PEM); TLS when s
 ABSL_FLAG(std::string, tls_key, "", "server private key (PEM)");
 ABSL_FLAG(std::string, tls_client_ca, "", "CA (PEM) that must sign client certificates (mTLS)");
 ABSL_FLAG(std::string, tokens_file, "", "callers: hashed bearer tokens and certificate subjects");
+ABSL_FLAG(int, consumer_max_attempts, 10,
+          "attempts at an event its handler keeps failing on before it is dead-lettered "
+          "(0..1000, 0: forever)");
+ABSL_FLAG(int64_t, outbox_max_pending, 1000000,
+          "unpublished events past which writes are refused UNAVAILABLE (0..100000000, 0: none)");
 
 namespace parkline::runtime {
 
@@ -131,6 +136,16 @@ absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults) {
   }
   if (!config.tls_client_ca.empty() && config.tls_cert.empty()) {
     return absl::InvalidArgumentError("tls_client_ca: needs tls_cert and tls_key");
+  }
+  config.outbox_max_pending = absl::GetFlag(FLAGS_outbox_max_pending);
+  if (auto s = ValidateRange("outbox_max_pending", config.outbox_max_pending, 0, 100000000);
+      !s.ok()) {
+    return s;
+  }
+  config.consumer_max_attempts = absl::GetFlag(FLAGS_consumer_max_attempts);
+  if (auto s = ValidateRange("consumer_max_attempts", config.consumer_max_attempts, 0, 1000);
+      !s.ok()) {
+    return s;
   }
   if (!log::ParseLevel(level, &config.log_level)) {
     return absl::InvalidArgumentError(
