@@ -17,6 +17,14 @@ prometheus::Family<prometheus::Counter>& JobErrors() {
   return family;
 }
 
+prometheus::Family<prometheus::Counter>& UnreadableRows() {
+  static auto& family = prometheus::BuildCounter()
+                            .Name("parkline_unreadable_rows_total")
+                            .Help("Stored rows that did not parse when read, by table.")
+                            .Register(Metrics());
+  return family;
+}
+
 }  // namespace
 
 absl::Status ReportJobError(absl::string_view job, const absl::Status& error) {
@@ -29,6 +37,21 @@ absl::Status ReportJobError(absl::string_view job, const absl::Status& error) {
 
 double JobErrorCount(absl::string_view job) {
   return JobErrors().Add({{"job", std::string(job)}}).Value();
+}
+
+}  // namespace parkline::runtime
+
+namespace parkline::runtime {
+
+absl::Status UnreadableRow(absl::string_view table, absl::string_view message) {
+  UnreadableRows().Add({{"table", std::string(table)}}).Increment();
+  log::Error("a stored row does not parse",
+             {{"table", std::string(table)}, {"error", std::string(message)}});
+  return absl::DataLossError(message);
+}
+
+double UnreadableRowCount(absl::string_view table) {
+  return UnreadableRows().Add({{"table", std::string(table)}}).Value();
 }
 
 }  // namespace parkline::runtime

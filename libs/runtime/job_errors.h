@@ -1,5 +1,5 @@
-// Failures of the background work no caller waits for (periodic jobs, the outbox relay's
-// housekeeping, a stored row that cannot be read back): such a failure has nobody to return
+// Failures no caller sees whole: of the background work nobody waits for (periodic jobs, the outbox
+// relay's housekeeping, a stored row that cannot be read back): such a failure has nobody to return
 // to, so it is never dropped but logged (one JSON line, the job's name and the error's code and
 // message: no row contents, hence no personal data) and counted in
 // parkline_job_errors_total{job}, which ParklineJobErrors alerts on. Thread-safe.
@@ -22,6 +22,14 @@ inline void CheckJob(absl::string_view job, const absl::Status& status) {
 
 // How many errors `job` reported in this process (tests).
 double JobErrorCount(absl::string_view job);
+
+// A stored row of `table` that does not parse (a damaged or foreign row): logs it (the table and
+// `message`, which names the row by its key, never by its contents) and counts it in
+// parkline_unreadable_rows_total{table}. Returns DATA_LOSS with `message`, for the caller.
+absl::Status UnreadableRow(absl::string_view table, absl::string_view message);
+
+// How many unreadable rows of `table` this process met (tests).
+double UnreadableRowCount(absl::string_view table);
 
 }  // namespace parkline::runtime
 
