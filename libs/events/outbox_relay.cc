@@ -180,7 +180,10 @@ void OutboxRelay::UpdatePendingGauge() {
     return s.status();
   });
   // The gauges keep their last figures: a stale count beats a zero that says all is well.
-  if (!read.ok()) return runtime::CheckJob("outbox_gauge", read);
+  if (!read.ok()) {
+    runtime::CheckJob("outbox_gauge", read);
+    return;
+  }
   Metrics().pending.Set(static_cast<double>(summary.count));
   const absl::Time now = absl::Now();
   Metrics().oldest_age.Set(summary.oldest < now ? absl::ToDoubleSeconds(now - summary.oldest) : 0);

@@ -95,7 +95,8 @@ inline constexpr absl::string_view kRetryInfoType = "type.googleapis.com/google.
 bool IsTransient(const absl::Status& status);
 
 // Errors: ALREADY_EXISTS for a unique or primary key violation, FAILED_PRECONDITION for any other
-// constraint, UNAVAILABLE when the database stayed busy, INTERNAL for the rest.
+// constraint, UNAVAILABLE when the database stayed busy, could not be reached, is shutting down or
+// starting up, or ran out of disk or memory (conditions that pass), INTERNAL for the rest.
 class Database {
  public:
   virtual ~Database() = default;
