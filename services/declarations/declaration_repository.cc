@@ -86,10 +86,18 @@ absl::StatusOr<std::string> DeclarationRepository::Decode(v1::DocumentKind kind,
   auto opened =
       secrets::Open(keys_, {row.Text(key_id), row.Text(personal)}, SealedRow(kind, doc_key));
   if (!opened.ok()) {
-    return absl::Status(opened.status().code(),
-                        absl::StrCat("stored document ", doc_key, ": ", opened.status().message()));
+    std::string message =
+        absl::StrCat("stored document ", doc_key, ": ", opened.status().message());
+    // Sealed data that does not authenticate was changed outside the service: say so loudly.
+    if (absl::IsDataLoss(opened.status())) return runtime::UnreadableRow("documents", message);
+    return absl::Status(opened.status().code(), message);
   }
-  return JoinPersonal(kind, row.Text(payload), *opened);
+  auto joined = JoinPersonal(kind, row.Text(payload), *opened);
+  if (absl::IsDataLoss(joined.status())) {
+    return runtime::UnreadableRow(
+        "documents", absl::StrCat("stored document ", doc_key, ": ", joined.status().message()));
+  }
+  return joined;
 }
 
 std::string DeclarationRepository::BuyerIn(const std::string& buyer_id_number,
