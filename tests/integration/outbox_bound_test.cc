@@ -11,6 +11,7 @@
 #include "events/outbox.h"
 #include "events/outbox_relay.h"
 #include "google/rpc/error_details.pb.h"
+#include "runtime/job_errors.h"
 #include "runtime/metrics.h"
 #include "tests/support/backend_test.h"
 
@@ -126,6 +127,30 @@ TEST_P(OutboxBoundTest, BrokerOutageIsCountedAgedAndBoundsWrites) {
 }
 
 PARKLINE_BACKEND_TESTS(OutboxBoundTest);
+
+// The relay's housekeeping (the gauges, the pruning) on a database it cannot read: each failure
+// is counted and logged, not ignored.
+TEST(OutboxRelayHousekeeping, FailuresToCountOrPruneAreCounted) {
+  testing::TempDir dir;
+  auto db = store::Database::Open("sqlite://" + dir.path() + "/no-outbox.db");  // no events schema
+  ASSERT_TRUE(db.ok()) << db.status();
+  const double gauge_before = runtime::JobErrorCount("outbox_gauge");
+  const double prune_before = runtime::JobErrorCount("outbox_prune");
+  RelayOptions options;
+  options.brokers = "127.0.0.1:" + std::to_string(testing::FreePort());
+  options.gauge_interval = absl::Milliseconds(20);
+  OutboxRelay relay(**db, options);
+  ASSERT_TRUE(relay.Start().ok());
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while ((runtime::JobErrorCount("outbox_gauge") < gauge_before + 2 ||
+          runtime::JobErrorCount("outbox_prune") < prune_before + 1) &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  relay.Stop(absl::ZeroDuration());
+  EXPECT_GE(runtime::JobErrorCount("outbox_gauge"), gauge_before + 2);
+  EXPECT_GE(runtime::JobErrorCount("outbox_prune"), prune_before + 1);
+}
 
 }  // namespace
 }  // namespace parkline::events
