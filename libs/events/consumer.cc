@@ -14,6 +14,7 @@
 #include "events/kafka_logging.h"
 #include "events/kafka_producer.h"
 #include "prometheus/counter.h"
+#include "prometheus/gauge.h"
 #include "runtime/log.h"
 #include "runtime/metrics.h"
 
@@ -50,6 +51,39 @@ prometheus::Family<prometheus::Counter>& ForgottenCounter() {
   return family;
 }
 
+prometheus::Family<prometheus::Counter>& DeadLetteredCounter() {
+  static auto& family = prometheus::BuildCounter()
+                            .Name("parkline_consumer_deadlettered_total")
+                            .Help(
+                                "Events a consumer sent to the dead-letter topic, by reason "
+                                "(undecodable, handler_failed).")
+                            .Register(runtime::Metrics());
+  return family;
+}
+
+prometheus::Family<prometheus::Gauge>& LagGauge() {
+  static auto& family = prometheus::BuildGauge()
+                            .Name("parkline_consumer_lag")
+                            .Help(
+                                "Records in an assigned partition beyond the consumer's position "
+                                "(high watermark minus position).")
+                            .Register(runtime::Metrics());
+  return family;
+}
+
+bool Poisonous(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:
+      return false;
+    default:
+      return true;
+  }
+}
+
 Headers HeadersOf(RdKafka::Message& message) {
   Headers out;
   if (RdKafka::Headers* headers = message.headers()) {
@@ -81,10 +115,13 @@ void ViewHeaders(RdKafka::Message& message, HeaderViews& out) {
 
 namespace {
 
+using consumer_internal::DeadLetteredCounter;
 using consumer_internal::EventsCounter;
 using consumer_internal::ForgottenCounter;
 using consumer_internal::HeadersOf;
+using consumer_internal::LagGauge;
 using consumer_internal::OutOfRangeCounter;
+using consumer_internal::Poisonous;
 
 // Ids deleted per transaction, so that a long backlog of old ids never holds the writer long.
 constexpr int64_t kForgetSlice = 5000;
@@ -194,6 +231,9 @@ absl::Status EventConsumer::Start() {
     EventsCounter().Add({{"consumer", options_.group_id}, {"outcome", outcome}});
   }
   ForgottenCounter().Add({{"consumer", options_.group_id}});
+  for (const char* reason : {"undecodable", "handler_failed"}) {
+    DeadLetteredCounter().Add({{"consumer", options_.group_id}, {"reason", reason}});
+  }
   for (const std::string& topic : topics) {
     OutOfRangeCounter().Add({{"consumer", options_.group_id}, {"topic", topic}});
   }
@@ -208,6 +248,8 @@ void EventConsumer::Stop() {
   handoff_cv_.notify_all();
   thread_.join();
   if (apply_thread_.joinable()) apply_thread_.join();
+  for (auto& [name, gauge] : lag_gauges_) LagGauge().Remove(gauge);
+  lag_gauges_.clear();
   // Records still held keep references into the client, which would not close.
   handed_.reset();
   spent_.reset();
@@ -292,6 +334,7 @@ void EventConsumer::Run() {
     // In batch mode, take what is already waiting without blocking, up to max_batch_; while
     // the apply thread is still busy, wait a little for more.
     if (spent_waiting_.load(std::memory_order_relaxed)) Reclaim();
+    ReportLag();
     std::unique_ptr<RdKafka::Message> message(consumer_->consume(!collecting ? 200 : 0));
     if (batch_handler_ && message->err() != RdKafka::ERR_NO_ERROR && collecting &&
         !HandOver(batch, false)) {
@@ -337,12 +380,23 @@ void EventConsumer::Handle(RdKafka::Message& message) {
   auto envelope =
       FromRecord(HeadersOf(message), message.topic_name().substr(options_.topic_prefix.size()), key,
                  std::move(payload));
-  absl::Duration backoff = absl::Milliseconds(100);
+  int failures = 0;  // in a row, of the event's own (Poisonous)
+  int attempt = 0;
   while (!stopping_) {
+    ++attempt;
     absl::StatusOr<std::string> outcome =
         envelope.ok() ? Apply(*envelope) : absl::StatusOr<std::string>(envelope.status());
     if (!outcome.ok() && absl::IsInvalidArgument(outcome.status())) {
       absl::Status sent = DeadLetter(message, outcome.status().message());
+      outcome = sent.ok() ? absl::StatusOr<std::string>("deadlettered") : sent;
+    } else if (!outcome.ok() && Poisonous(outcome.status()) && options_.max_attempts > 0 &&
+               ++failures >= options_.max_attempts) {
+      // The event itself makes the handler fail: waiting longer would hold every later event
+      // of the partition back for good.
+      absl::Status sent = DeadLetter(
+          message,
+          absl::StrCat("handler failed ", failures, " times: ", outcome.status().message()),
+          "handler_failed");
       outcome = sent.ok() ? absl::StatusOr<std::string>("deadlettered") : sent;
     }
     if (outcome.ok()) {
@@ -353,10 +407,57 @@ void EventConsumer::Handle(RdKafka::Message& message) {
     log::Warn("event not applied, will retry",
               {{"consumer", options_.group_id},
                {"event_id", envelope.ok() ? envelope->id : std::string()},
+               {"attempt", int64_t{attempt}},
                {"error", std::string(outcome.status().message())}});
-    absl::SleepFor(backoff);
-    backoff = std::min(backoff * 2, absl::Seconds(10));
+    absl::SleepFor(Backoff(attempt));
+    ReportLag();  // a partition held back is when its lag matters most
   }
+}
+
+absl::Duration EventConsumer::Backoff(int attempt) const {
+  absl::Duration wait = options_.retry_backoff;
+  for (int i = 1; i < attempt && wait < options_.max_retry_backoff; ++i) wait *= 2;
+  return std::min(wait, options_.max_retry_backoff);
+}
+
+void EventConsumer::ReportLag() {
+  if (absl::Now() < lag_reported_ + options_.lag_interval) return;
+  lag_reported_ = absl::Now();
+  std::vector<RdKafka::TopicPartition*> assigned;
+  if (consumer_->assignment(assigned) != RdKafka::ERR_NO_ERROR) return;
+  std::map<std::string, prometheus::Gauge*> gauges;
+  for (RdKafka::TopicPartition* p : assigned) {
+    int64_t low = 0, high = 0;
+    // The watermarks librdkafka keeps from its fetches: no broker round trip. Unknown until the
+    // partition's first fetch.
+    if (consumer_->get_watermark_offsets(p->topic(), p->partition(), &low, &high) !=
+            RdKafka::ERR_NO_ERROR ||
+        high < 0) {
+      continue;
+    }
+    int64_t next = std::max<int64_t>(low, 0);  // from its beginning, until told otherwise
+    {
+      std::lock_guard<std::mutex> lock(applied_mu_);
+      auto applied = applied_.find({p->topic(), p->partition()});
+      if (applied != applied_.end()) next = std::max(next, applied->second);
+    }
+    std::string name = absl::StrCat(p->topic(), "/", p->partition());
+    auto known = lag_gauges_.find(name);
+    prometheus::Gauge* gauge =
+        known != lag_gauges_.end()
+            ? known->second
+            : &LagGauge().Add({{"group", options_.group_id},
+                               {"topic", p->topic()},
+                               {"partition", std::to_string(p->partition())}});
+    gauge->Set(static_cast<double>(std::max<int64_t>(0, high - next)));
+    gauges[name] = gauge;
+  }
+  RdKafka::TopicPartition::destroy(assigned);
+  // A partition another member took is no longer this one's to report.
+  for (auto& [name, gauge] : lag_gauges_) {
+    if (gauges.count(name) == 0) LagGauge().Remove(gauge);
+  }
+  lag_gauges_ = std::move(gauges);
 }
 
 absl::StatusOr<std::string> EventConsumer::Apply(const Envelope& envelope) {
@@ -387,7 +488,8 @@ absl::StatusOr<std::string> EventConsumer::Apply(const Envelope& envelope) {
   return outcome;
 }
 
-absl::Status EventConsumer::DeadLetter(RdKafka::Message& message, absl::string_view reason) {
+absl::Status EventConsumer::DeadLetter(RdKafka::Message& message, absl::string_view reason,
+                                       absl::string_view kind) {
   Record record;
   record.topic = Prefixed(options_.deadletter_topic);
   record.key = message.key() ? *message.key() : "";
@@ -402,6 +504,9 @@ absl::Status EventConsumer::DeadLetter(RdKafka::Message& message, absl::string_v
   for (const Delivery& d : deadletters_->Flush(absl::Seconds(30))) {
     if (!d.status.ok()) return d.status;
   }
+  DeadLetteredCounter()
+      .Add({{"consumer", options_.group_id}, {"reason", std::string(kind)}})
+      .Increment();
   log::Warn("event dead-lettered", {{"consumer", options_.group_id},
                                     {"topic", message.topic_name()},
                                     {"offset", static_cast<int64_t>(message.offset())},

@@ -14,8 +14,23 @@
 //                                      -> copied to parkline.deadletter.v1 with the reason in the
 //                                         `parkline_deadletter_reason` header, counted
 //                                         `deadlettered`; the partition moves on
-//   - any other handler error (database busy ...) -> retried with backoff; the partition waits,
-//                                         because skipping would lose the effect
+//   - a transient error (UNAVAILABLE: database busy or unreachable, the outbox full;
+//     ABORTED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED)
+//                                      -> retried with backoff for as long as it lasts; the
+//                                         partition waits, because skipping would lose an effect
+//                                         that will apply once the database is back
+//   - any other handler error, on the same event, max_attempts times in a row (a poison event:
+//     a bug, a constraint the event breaks)
+//                                      -> retried with backoff (retry_backoff doubling up to
+//                                         max_retry_backoff), then dead-lettered with the reason
+//                                         "handler failed N times: <error>", counted
+//                                         `deadlettered`; the partition moves on
+// parkline_consumer_deadlettered_total{consumer,reason} says why events were dead-lettered
+// (undecodable, handler_failed). parkline_consumer_lag{group,topic,partition} is each assigned
+// partition's high watermark minus the offset after the last record whose effect committed
+// (read, not yet applied records count: a batch consumer reads ahead of its apply thread),
+// refreshed every lag_interval from the watermarks librdkafka keeps from its fetches (no
+// broker round trip).
 // A group that starts without a committed offset reads from the beginning. An offset that is out
 // of range (retention removed events the group had not read) is never skipped quietly: it is
 // logged as an error and counted in parkline_consumer_offset_out_of_range_total, then the
@@ -62,6 +77,10 @@
 #include "events/kafka_security.h"
 #include "store/database.h"
 
+namespace prometheus {
+class Gauge;
+}  // namespace prometheus
+
 namespace RdKafka {
 class EventCb;
 class KafkaConsumer;
@@ -99,6 +118,14 @@ struct ConsumerOptions {
   // publisher's duplicate. The relay reads back at most 2 x its batch (1,000 records) before it
   // publishes again; this is ten times that.
   size_t recent_ids_per_partition = 10000;
+  // A handler failing on one event with a non-transient error is tried this many times, then the
+  // event is dead-lettered (0: forever). Between attempts the consumer waits retry_backoff,
+  // doubled each time up to max_retry_backoff (defaults: about 30 s over 10 attempts).
+  int max_attempts = 10;
+  absl::Duration retry_backoff = absl::Milliseconds(100);
+  absl::Duration max_retry_backoff = absl::Seconds(10);
+  // How often parkline_consumer_lag is refreshed.
+  absl::Duration lag_interval = absl::Seconds(5);
 };
 
 // Applies one event inside the consumer's transaction.
@@ -220,7 +247,17 @@ class EventConsumer {
   void Restart(const std::string& topic, int32_t partition, int64_t offset);
   void Count(absl::string_view outcome, int n = 1);
   std::string Prefixed(absl::string_view topic) const;
-  absl::Status DeadLetter(RdKafka::Message& message, absl::string_view reason);
+  // Sends `message` to the dead-letter topic with `reason`, and counts it under `kind`
+  // (undecodable, handler_failed).
+  absl::Status DeadLetter(RdKafka::Message& message, absl::string_view reason,
+                          absl::string_view kind = "undecodable");
+  // The wait before attempt `attempt` + 1 (1-based) of a failed event or batch.
+  absl::Duration Backoff(int attempt) const;
+  // Refreshes parkline_consumer_lag when lag_interval has passed (the consuming thread's).
+  void ReportLag();
+  // The offset after the last record of a partition whose effect committed (or where it
+  // started); a negative `next` forgets it (the partition starts at its beginning).
+  void NoteApplied(const std::string& topic, int32_t partition, int64_t next);
   void StoreOffset(RdKafka::Message& message);
   void StoreOffsets(const Extent& extent);
   // Deletes this consumer's ids older than options_.id_retention, a slice at a time for about a
@@ -258,6 +295,11 @@ class EventConsumer {
   std::unique_ptr<KafkaProducer> deadletters_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
+  absl::Time lag_reported_ = absl::InfinitePast();  // the consuming thread's
+  std::mutex applied_mu_;
+  std::map<std::pair<std::string, int32_t>, int64_t> applied_;  // guarded by applied_mu_
+  // The lag gauges of the partitions assigned at the last report ("topic/partition").
+  std::map<std::string, prometheus::Gauge*> lag_gauges_;  // the consuming thread's
 };
 
 }  // namespace parkline::events

@@ -130,32 +130,49 @@ void EventConsumer::Settle(Batch& batch) {
   std::vector<Located>& at = batch.at;
   const std::vector<RdKafka::Message*>& sources = batch.sources;
   const Extent& extent = batch.extent;
-  absl::Duration backoff = absl::Milliseconds(100);
+  int attempt = 0;
+  int failures = 0;  // in a row, of the batch's own (Poisonous)
   while (!stopping_) {
+    ++attempt;
     absl::StatusOr<int> duplicates = ApplyBatch(events, batch.id_hashes, at, extent);
     if (duplicates.ok()) {
       Count("duplicate", *duplicates);
       Count("applied", static_cast<int>(events.size()) - *duplicates);
       break;
     }
-    if (absl::IsInvalidArgument(duplicates.status())) {
+    const bool poisoned = consumer_internal::Poisonous(duplicates.status()) &&
+                          options_.max_attempts > 0 && ++failures >= options_.max_attempts;
+    if (absl::IsInvalidArgument(duplicates.status()) || poisoned) {
       // Some event cannot be applied: one at a time, so that only that one is dead-lettered.
       for (size_t i = 0; i < events.size() && !stopping_; ++i) {
         const Extent one_extent = {{extent[at[i].span].partition, at[i].offset, at[i].offset + 1}};
         const std::vector<Located> one_at = {{0, at[i].offset}};
         const std::vector<size_t> one_hash = {batch.id_hashes[i]};
         absl::StatusOr<int> one = ApplyBatch({events[i]}, one_hash, one_at, one_extent);
-        while (!stopping_ && !one.ok() && !absl::IsInvalidArgument(one.status())) {
-          absl::SleepFor(backoff);
+        int own = 0;  // the event's own failures in a row
+        for (int tries = 1; !stopping_ && !one.ok() && !absl::IsInvalidArgument(one.status());
+             ++tries) {
+          if (consumer_internal::Poisonous(one.status()) && options_.max_attempts > 0 &&
+              ++own >= options_.max_attempts) {
+            break;
+          }
+          absl::SleepFor(Backoff(tries));
           one = ApplyBatch({events[i]}, one_hash, one_at, one_extent);
         }
         if (one.ok()) {
           Count(*one > 0 ? "duplicate" : "applied");
-        } else if (absl::Status sent = DeadLetter(*sources[i], one.status().message()); sent.ok()) {
-          Count("deadlettered");
-        } else {
-          return;  // not settled: the positions stay, the records come again
+          continue;
         }
+        if (stopping_) return;
+        const bool undecodable = absl::IsInvalidArgument(one.status());
+        absl::Status sent = undecodable
+                                ? DeadLetter(*sources[i], one.status().message())
+                                : DeadLetter(*sources[i],
+                                             absl::StrCat("handler failed ", own,
+                                                          " times: ", one.status().message()),
+                                             "handler_failed");
+        if (!sent.ok()) return;  // not settled: the positions stay, the records come again
+        Count("deadlettered");
       }
       // The positions move past what is left: dead-lettered events, other types.
       events.clear();
@@ -166,9 +183,9 @@ void EventConsumer::Settle(Batch& batch) {
     log::Warn("event batch not applied, will retry",
               {{"consumer", options_.group_id},
                {"events", static_cast<int64_t>(events.size())},
+               {"attempt", int64_t{attempt}},
                {"error", std::string(duplicates.status().message())}});
-    absl::SleepFor(backoff);
-    backoff = std::min(backoff * 2, absl::Seconds(10));
+    absl::SleepFor(Backoff(attempt));
   }
   if (stopping_) return;  // what was not committed comes again after the restart
   StoreOffsets(extent);

@@ -19,6 +19,7 @@
 #include "events/consumer.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
+#include "prometheus/gauge.h"
 
 namespace parkline::events {
 namespace consumer_internal {
@@ -28,6 +29,14 @@ namespace consumer_internal {
 prometheus::Family<prometheus::Counter>& EventsCounter();
 prometheus::Family<prometheus::Counter>& OutOfRangeCounter();
 prometheus::Family<prometheus::Counter>& ForgottenCounter();
+// parkline_consumer_deadlettered_total{consumer,reason} and parkline_consumer_lag.
+prometheus::Family<prometheus::Counter>& DeadLetteredCounter();
+prometheus::Family<prometheus::Gauge>& LagGauge();
+
+// True for a handler error that is the event's own, so that trying again will fail again in the
+// end: not UNAVAILABLE, ABORTED, DEADLINE_EXCEEDED or RESOURCE_EXHAUSTED, which pass (the
+// database comes back, the outbox empties) and must never cost an event.
+bool Poisonous(const absl::Status& status);
 
 // A record's headers, copied.
 Headers HeadersOf(RdKafka::Message& message);

@@ -19,8 +19,18 @@ void EventConsumer::StoreOffsets(const Extent& extent) {
     owned.emplace_back(
         RdKafka::TopicPartition::create(span.partition.topic, span.partition.partition, span.next));
     offsets.push_back(owned.back().get());
+    NoteApplied(span.partition.topic, span.partition.partition, span.next);
   }
   consumer_->offsets_store(offsets);
+}
+
+void EventConsumer::NoteApplied(const std::string& topic, int32_t partition, int64_t next) {
+  std::lock_guard<std::mutex> lock(applied_mu_);
+  if (next >= 0) {
+    applied_[{topic, partition}] = next;
+  } else {
+    applied_.erase({topic, partition});
+  }
 }
 
 void EventConsumer::SetStartOffsets(std::vector<RdKafka::TopicPartition*>& partitions) {
@@ -32,6 +42,8 @@ void EventConsumer::SetStartOffsets(std::vector<RdKafka::TopicPartition*>& parti
   if (!batch_handler_ || recorded_ids_) consumer_->committed(partitions, 10000);
   if (batch_handler_) ResumeAtPositions(partitions);
   for (RdKafka::TopicPartition* tp : partitions) {
+    // Where the partition starts is what is applied until a record is (for the lag).
+    NoteApplied(tp->topic(), tp->partition(), tp->offset());
     if (tp->offset() < 0) tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
   }
 }
@@ -126,6 +138,7 @@ void EventConsumer::Restart(const std::string& topic, int32_t partition, int64_t
 void EventConsumer::StoreOffset(RdKafka::Message& message) {
   std::unique_ptr<RdKafka::TopicPartition> tp(RdKafka::TopicPartition::create(
       message.topic_name(), message.partition(), message.offset() + 1));
+  NoteApplied(message.topic_name(), message.partition(), message.offset() + 1);
   std::vector<RdKafka::TopicPartition*> offsets = {tp.get()};
   consumer_->offsets_store(offsets);
 }

@@ -1,12 +1,66 @@
 #include "events/outbox.h"
 
 #include <algorithm>
+#include <atomic>
 
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/rpc/error_details.pb.h"
+#include "prometheus/counter.h"
+#include "prometheus/gauge.h"
+#include "runtime/metrics.h"
 
 namespace parkline::events {
+namespace {
+
+std::atomic<int64_t> bound{0};
+std::atomic<int64_t> pending{0};
+
+prometheus::Counter& Refused() {
+  static auto& counter =
+      prometheus::BuildCounter()
+          .Name("parkline_outbox_refused_total")
+          .Help(
+              "Writes refused UNAVAILABLE because the outbox held its bound of unpublished events.")
+          .Register(runtime::Metrics())
+          .Add({});
+  return counter;
+}
+
+prometheus::Gauge& BoundGauge() {
+  static auto& gauge = prometheus::BuildGauge()
+                           .Name("parkline_outbox_max_pending")
+                           .Help("The bound on unpublished outbox events (0: none).")
+                           .Register(runtime::Metrics())
+                           .Add({});
+  return gauge;
+}
+
+}  // namespace
+
+void SetOutboxBound(int64_t max_pending) {
+  bound.store(max_pending, std::memory_order_relaxed);
+  BoundGauge().Set(static_cast<double>(max_pending));
+}
+
+void NoteOutboxPending(int64_t n) { pending.store(n, std::memory_order_relaxed); }
 
 absl::Status AppendToOutbox(store::Transaction& tx, const Envelope& e) {
+  const int64_t max = bound.load(std::memory_order_relaxed);
+  const int64_t held = pending.load(std::memory_order_relaxed);
+  if (max > 0 && held >= max) {
+    Refused().Increment();
+    absl::Status refused = absl::UnavailableError(
+        absl::StrCat("the outbox holds ", held, " unpublished events (bound ", max,
+                     "): the broker is unreachable; retry later"));
+    // Tells the client when to come back, and the store not to run the transaction again at
+    // once (store::IsTransient): the outbox does not empty in milliseconds.
+    google::rpc::RetryInfo retry;
+    retry.mutable_retry_delay()->set_seconds(10);
+    refused.SetPayload(store::kRetryInfoType, absl::Cord(retry.SerializeAsString()));
+    return refused;
+  }
   return tx.ExecuteLater(
       "INSERT INTO outbox (event_id, topic, subject, type, source, event_time, payload, "
       "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -61,6 +115,19 @@ absl::StatusOr<int64_t> CountPending(store::Transaction& tx) {
   auto rows = tx.Query("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL");
   if (!rows.ok()) return rows.status();
   return rows->front().Int(0);
+}
+
+absl::StatusOr<PendingSummary> SummarizePending(store::Transaction& tx) {
+  // Rows are appended in seq order, so the first pending one is the oldest: the pending index
+  // finds it without a scan.
+  auto rows = tx.QueryAll(
+      {{"SELECT COUNT(*) FROM outbox WHERE published_at IS NULL", {}},
+       {"SELECT created_at FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT 1", {}}});
+  if (!rows.ok()) return rows.status();
+  PendingSummary summary;
+  summary.count = (*rows)[0].front().Int(0);
+  if (!(*rows)[1].empty()) summary.oldest = absl::FromUnixMicros((*rows)[1].front().Int(0));
+  return summary;
 }
 
 absl::StatusOr<int64_t> PrunePublished(store::Transaction& tx, absl::Time before) {

@@ -14,8 +14,19 @@
 namespace parkline::events {
 
 // Appends `event` to the outbox inside `tx` (a write held back where `tx` holds writes back:
-// Transaction::ExecuteLater).
+// Transaction::ExecuteLater). UNAVAILABLE, appending nothing, while the outbox holds as many
+// unpublished events as its bound (SetOutboxBound): the caller's transaction then rolls back
+// and its client retries later, instead of the disk filling during a long broker outage.
 absl::Status AppendToOutbox(store::Transaction& tx, const Envelope& event);
+
+// The bound on this process's unpublished events (--outbox_max_pending); 0: none. One per
+// process, like its database and its relay.
+void SetOutboxBound(int64_t max_pending);
+
+// The relay's latest count of unpublished events, against which AppendToOutbox checks the bound:
+// a count kept aside, not a COUNT(*) per write, so the bound may be overshot by what is written
+// between two counts (about a second's writes).
+void NoteOutboxPending(int64_t pending);
 
 struct PendingEvent {
   int64_t seq;
@@ -31,6 +42,15 @@ absl::Status MarkPublished(store::Transaction& tx, const std::vector<int64_t>& s
 
 // Number of events not yet published.
 absl::StatusOr<int64_t> CountPending(store::Transaction& tx);
+
+struct PendingSummary {
+  int64_t count = 0;
+  // When the oldest unpublished event was appended; absl::InfiniteFuture() when there is none.
+  absl::Time oldest = absl::InfiniteFuture();
+};
+
+// The unpublished events: how many, and since when the oldest waits.
+absl::StatusOr<PendingSummary> SummarizePending(store::Transaction& tx);
 
 // Deletes published events older than `before` (they stay a while for audit and replay).
 absl::StatusOr<int64_t> PrunePublished(store::Transaction& tx, absl::Time before);

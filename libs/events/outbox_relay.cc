@@ -11,6 +11,7 @@
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 #include "runtime/fault.h"
+#include "runtime/job_errors.h"
 #include "runtime/log.h"
 #include "runtime/metrics.h"
 
@@ -21,6 +22,8 @@ struct RelayMetrics {
   prometheus::Counter& published;
   prometheus::Counter& errors;
   prometheus::Gauge& pending;
+  prometheus::Gauge& oldest_age;
+  prometheus::Family<prometheus::Counter>& failures;
 };
 
 RelayMetrics& Metrics() {
@@ -40,7 +43,17 @@ RelayMetrics& Metrics() {
                                 .Name("parkline_outbox_pending")
                                 .Help("Outbox events not yet published.")
                                 .Register(registry)
-                                .Add({})};
+                                .Add({}),
+                            prometheus::BuildGauge()
+                                .Name("parkline_outbox_oldest_pending_age_seconds")
+                                .Help("How long the oldest unpublished outbox event has waited "
+                                      "(0: none waits).")
+                                .Register(registry)
+                                .Add({}),
+                            prometheus::BuildCounter()
+                                .Name("parkline_outbox_publish_failures_total")
+                                .Help("Relay passes that failed, by stage (each retry counts).")
+                                .Register(registry)};
   }();
   return *m;
 }
@@ -53,6 +66,9 @@ OutboxRelay::OutboxRelay(store::Database& db, RelayOptions options)
 OutboxRelay::~OutboxRelay() { Stop(absl::ZeroDuration()); }
 
 absl::Status OutboxRelay::Start() {
+  SetOutboxBound(options_.max_pending);
+  // At zero from the start, so that rate() sees the first failure.
+  for (const char* stage : {"reconcile", "publish"}) Metrics().failures.Add({{"stage", stage}});
   auto producer =
       KafkaProducer::Create(options_.brokers, options_.security, options_.producer_overrides);
   if (!producer.ok()) return producer.status();
@@ -78,6 +94,8 @@ void OutboxRelay::Stop(absl::Duration timeout) {
   }
   cv_.notify_one();
   thread_.join();
+  // A stopped relay publishes nothing: another replica (or relay) may take over at once.
+  lease_.reset();
 }
 
 absl::StatusOr<int> OutboxRelay::PublishBatch() {
@@ -159,12 +177,21 @@ absl::StatusOr<int> OutboxRelay::Reconcile() {
 }
 
 void OutboxRelay::UpdatePendingGauge() {
-  db_.Read([](store::Transaction& tx) -> absl::Status {
-       auto n = CountPending(tx);
-       if (n.ok()) Metrics().pending.Set(static_cast<double>(*n));
-       return n.status();
-     })
-      .IgnoreError();
+  PendingSummary summary;
+  absl::Status read = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto s = SummarizePending(tx);
+    if (s.ok()) summary = *s;
+    return s.status();
+  });
+  // The gauges keep their last figures: a stale count beats a zero that says all is well.
+  if (!read.ok()) {
+    runtime::CheckJob("outbox_gauge", read);
+    return;
+  }
+  Metrics().pending.Set(static_cast<double>(summary.count));
+  const absl::Time now = absl::Now();
+  Metrics().oldest_age.Set(summary.oldest < now ? absl::ToDoubleSeconds(now - summary.oldest) : 0);
+  NoteOutboxPending(summary.count);
 }
 
 bool OutboxRelay::Lead() {
@@ -196,19 +223,26 @@ void OutboxRelay::Run() {
       deadline = stop_deadline_;
       notified_ = false;
     }
+    // The gauges are scrape-time figures: a count a second is plenty, not one per batch. Read
+    // before publishing too, so that they (and the bound) move while passes fail slowly.
+    if (absl::Now() >= next_gauge) {
+      UpdatePendingGauge();
+      next_gauge = absl::Now() + options_.gauge_interval;
+    }
     // Another replica publishing is no error: this one waits and takes over if it dies.
     absl::StatusOr<int> published = 0;
     if (Lead()) {
       absl::StatusOr<int> reconciled = reconcile_ ? Reconcile() : absl::StatusOr<int>(0);
       if (reconciled.ok()) reconcile_ = false;
+      // Each failed pass counts, wherever it failed: with the broker down the reconcile fails on
+      // metadata before anything is produced, and only this counter still moves.
+      if (!reconciled.ok()) Metrics().failures.Add({{"stage", "reconcile"}}).Increment();
       published = reconciled.ok() ? PublishBatch() : reconciled.status();
+      if (reconciled.ok() && !published.ok()) {
+        Metrics().failures.Add({{"stage", "publish"}}).Increment();
+      }
       // After a failed delivery some rows may have landed anyway.
       if (!published.ok()) reconcile_ = true;
-    }
-    // The gauge is a scrape-time figure: a count a second is plenty, not one per batch.
-    if (absl::Now() >= next_gauge) {
-      UpdatePendingGauge();
-      next_gauge = absl::Now() + absl::Seconds(1);
     }
     bool more = published.ok() && *published == options_.batch_size;
     if (!published.ok()) {
@@ -222,10 +256,9 @@ void OutboxRelay::Run() {
       return;
     }
     if (absl::Now() >= next_prune) {
-      db_.Transact([this](store::Transaction& tx) {
-           return PrunePublished(tx, absl::Now() - options_.retention).status();
-         })
-          .IgnoreError();
+      runtime::CheckJob("outbox_prune", db_.Transact([this](store::Transaction& tx) {
+        return PrunePublished(tx, absl::Now() - options_.retention).status();
+      }));
       next_prune = absl::Now() + absl::Minutes(10);
     }
     if (more) continue;

@@ -9,6 +9,13 @@
 // the replica holding the database lease "parkline.outbox-relay" publishes, so that one key's
 // events never race each other through two producers; when it dies its lease passes on.
 //
+// Every failed pass (reading the outbox, reconciling with the topic's tail, producing, delivery,
+// marking) counts in parkline_outbox_publish_failures_total{stage}: while the broker is down
+// each retry counts, so the failure stays visible however it fails. The pending count and the
+// age of the oldest pending event are gauges (parkline_outbox_pending,
+// parkline_outbox_oldest_pending_age_seconds), read every gauge_interval; a failure to read them
+// or to prune is logged and counted (runtime/job_errors.h).
+//
 // One background thread. Start, Notify and Stop are thread-safe.
 #ifndef PARKLINE_EVENTS_OUTBOX_RELAY_H_
 #define PARKLINE_EVENTS_OUTBOX_RELAY_H_
@@ -48,6 +55,11 @@ struct RelayOptions {
   absl::Duration retention = absl::Hours(24 * 7);
   // librdkafka properties applied last.
   std::map<std::string, std::string> producer_overrides;
+  // The bound on unpublished events past which writes that append events are refused
+  // UNAVAILABLE (SetOutboxBound); 0: none. Set for the whole process by Start().
+  int64_t max_pending = 0;
+  // How often the pending count and the oldest event's age are read (the gauges, the bound).
+  absl::Duration gauge_interval = absl::Seconds(1);
 };
 
 class OutboxRelay {
@@ -79,6 +91,7 @@ class OutboxRelay {
   void Run();
   // True when this process holds (or just took) the relay lease.
   bool Lead();
+  // Reads the pending count and the oldest's age into the gauges and the outbox bound.
   void UpdatePendingGauge();
 
   store::Database& db_;

@@ -28,6 +28,7 @@ events::EventConsumer& AddConsumer(const HostContext& ctx, ServiceParts& parts,
   events::ConsumerOptions options;
   options.brokers = ctx.config.kafka_brokers;
   options.security = ctx.config.kafka_security;
+  options.max_attempts = ctx.config.consumer_max_attempts;
   options.group_id = absl::StrCat("parkline-", ctx.config.service, purpose.empty() ? "" : "-",
                                   purpose, ".", ctx.database_instance);
   parts.consumers.push_back(std::make_unique<events::EventConsumer>(ctx.db, std::move(options)));
@@ -61,6 +62,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   relay_options.brokers = config->kafka_brokers;
   relay_options.security = config->kafka_security;
   relay_options.topic_prefix = config->topic_prefix;
+  relay_options.max_pending = config->outbox_max_pending;
   events::OutboxRelay relay(**db, relay_options);
   if (auto s = relay.Start(); !s.ok()) return Fail("cannot start the outbox relay", s);
 

@@ -48,6 +48,11 @@ ABSL_FLAG(int, grpc_max_threads, 1024, "most threads the gRPC server may run (4.
 ABSL_FLAG(int, rate_limit_per_second, 0,
           "RPCs per second each caller may sustain (0 = no limit; 0..1000000)");
 ABSL_FLAG(int, rate_limit_burst, 200, "RPCs a caller may send at once above its rate (1..1000000)");
+ABSL_FLAG(int, consumer_max_attempts, 10,
+          "attempts at an event its handler keeps failing on before it is dead-lettered "
+          "(0..1000, 0: forever)");
+ABSL_FLAG(int64_t, outbox_max_pending, 1000000,
+          "unpublished events past which writes are refused UNAVAILABLE (0..100000000, 0: none)");
 
 namespace parkline::runtime {
 
@@ -192,6 +197,16 @@ absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults) {
           {ValidateRange("grpc_max_threads", config.grpc_max_threads, 4, 65536),
            ValidateRange("rate_limit_per_second", config.rate_limit_per_second, 0, 1000000),
            ValidateRange("rate_limit_burst", config.rate_limit_burst, 1, 1000000)});
+      !s.ok()) {
+    return s;
+  }
+  config.outbox_max_pending = absl::GetFlag(FLAGS_outbox_max_pending);
+  if (auto s = ValidateRange("outbox_max_pending", config.outbox_max_pending, 0, 100000000);
+      !s.ok()) {
+    return s;
+  }
+  config.consumer_max_attempts = absl::GetFlag(FLAGS_consumer_max_attempts);
+  if (auto s = ValidateRange("consumer_max_attempts", config.consumer_max_attempts, 0, 1000);
       !s.ok()) {
     return s;
   }

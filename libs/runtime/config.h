@@ -94,6 +94,14 @@ struct CommonConfig {
   // Production mode: the gRPC server listens on an address other than loopback. There, server
   // reflection answers authenticated callers only.
   bool production = false;
+  // --outbox_max_pending / PARKLINE_OUTBOX_MAX_PENDING: how many unpublished events the outbox
+  // may hold (a broker outage) before writes that append events are refused UNAVAILABLE
+  // (0..100000000, 0: no bound, default 1000000).
+  int64_t outbox_max_pending = 1000000;
+  // --consumer_max_attempts / PARKLINE_CONSUMER_MAX_ATTEMPTS: how many times a consumer tries an
+  // event its handler keeps failing on (not a transient error) before dead-lettering it
+  // (0..1000, 0: forever, default 10; backoff 0.1 s doubling up to 10 s between attempts).
+  int consumer_max_attempts = 10;
 };
 
 // True for 127.0.0.0/8, ::1 and "localhost": the host part of a host:port.

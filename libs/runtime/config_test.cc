@@ -16,6 +16,8 @@ ABSL_DECLARE_FLAG(std::string, tls_cert);
 ABSL_DECLARE_FLAG(std::string, tls_key);
 ABSL_DECLARE_FLAG(int, grpc_max_threads);
 ABSL_DECLARE_FLAG(int, rate_limit_per_second);
+ABSL_DECLARE_FLAG(int64_t, outbox_max_pending);
+ABSL_DECLARE_FLAG(int, consumer_max_attempts);
 
 namespace parkline::runtime {
 namespace {
@@ -61,6 +63,29 @@ TEST_F(ConfigTest, MalformedEnvironmentValueNamesTheVariable) {
   absl::Status status = ApplyEnvironment(testing::FakeGetenv({{"PARKLINE_DRAIN_SECONDS", "soon"}}));
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("PARKLINE_DRAIN_SECONDS='soon'"), std::string::npos) << status;
+}
+
+TEST_F(ConfigTest, BoundsTheOutboxAndAConsumersAttempts) {
+  absl::SetFlag(&FLAGS_allow_plaintext, true);  // the default address is not loopback
+  auto defaults = LoadCommonConfig({"x", 1, 2});
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->outbox_max_pending, 1000000);
+  EXPECT_EQ(defaults->consumer_max_attempts, 10);
+
+  absl::SetFlag(&FLAGS_outbox_max_pending, 0);     // no bound
+  absl::SetFlag(&FLAGS_consumer_max_attempts, 0);  // retry forever
+  auto unbounded = LoadCommonConfig({"x", 1, 2});
+  ASSERT_TRUE(unbounded.ok()) << unbounded.status();
+  EXPECT_EQ(unbounded->outbox_max_pending, 0);
+  EXPECT_EQ(unbounded->consumer_max_attempts, 0);
+
+  absl::SetFlag(&FLAGS_outbox_max_pending, -1);
+  EXPECT_EQ(LoadCommonConfig({"x", 1, 2}).status().message(),
+            "outbox_max_pending: must be 0..100000000");
+  absl::SetFlag(&FLAGS_outbox_max_pending, 5);
+  absl::SetFlag(&FLAGS_consumer_max_attempts, 1001);
+  EXPECT_EQ(LoadCommonConfig({"x", 1, 2}).status().message(),
+            "consumer_max_attempts: must be 0..1000");
 }
 
 TEST_F(ConfigTest, RejectsOutOfRangeSettingsWithTheirName) {

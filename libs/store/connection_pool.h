@@ -78,13 +78,14 @@ absl::Status RunTransactionOnce(Connection& conn, const char* begin,
   return status;
 }
 
-// Runs `attempt` up to `tries` times while it returns UNAVAILABLE, pausing a little longer each
-// time. The whole transaction runs again, so its function must have no effect outside it.
+// Runs `attempt` up to `tries` times while it returns a transient UNAVAILABLE, pausing a little
+// longer each time. The whole transaction runs again, so its function must have no effect outside
+// it.
 inline absl::Status RetryWhileUnavailable(int tries, const std::function<absl::Status()>& attempt) {
   absl::Status result;
   for (int i = 0; i < tries; ++i) {
     result = attempt();
-    if (!absl::IsUnavailable(result)) break;
+    if (!IsTransient(result)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5 << std::min(i, 6)));
   }
   return result;

@@ -7,6 +7,10 @@
 
 namespace parkline::store {
 
+bool IsTransient(const absl::Status& status) {
+  return absl::IsUnavailable(status) && !status.GetPayload(kRetryInfoType).has_value();
+}
+
 int64_t Row::Int(size_t i) const {
   const Value& v = values_.at(i);
   return std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : 0;

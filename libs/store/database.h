@@ -85,8 +85,18 @@ class Transaction {
   virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
 };
 
+// The type URL of google.rpc.RetryInfo as a Status payload.
+inline constexpr absl::string_view kRetryInfoType = "type.googleapis.com/google.rpc.RetryInfo";
+
+// True for an UNAVAILABLE that running the transaction again may cure (a conflict, a broken
+// connection): Transact and the group commit retry those. An UNAVAILABLE that says itself when
+// to retry (a RetryInfo payload, such as the full outbox's) is the caller's to retry, later: it
+// is returned at once, and a group commit's other requests go on without a retry.
+bool IsTransient(const absl::Status& status);
+
 // Errors: ALREADY_EXISTS for a unique or primary key violation, FAILED_PRECONDITION for any other
-// constraint, UNAVAILABLE when the database stayed busy, INTERNAL for the rest.
+// constraint, UNAVAILABLE when the database stayed busy, could not be reached, is shutting down or
+// starting up, or ran out of disk or memory (conditions that pass), INTERNAL for the rest.
 class Database {
  public:
   virtual ~Database() = default;

@@ -98,7 +98,7 @@ absl::Status RunEach(Transaction& tx, const std::vector<const Fn*>& fns,
     // The savepoint goes with the function's first statement.
     if (auto s = view.ExecuteLater(kSavepoint, {}); !s.ok()) return s;
     absl::Status result = (*fns[i])(view);
-    if (absl::IsUnavailable(result)) {
+    if (IsTransient(result)) {
       // A conflict (PostgreSQL's serialization failure dooms the whole transaction) or a broken
       // connection: the whole transaction runs again, as it would for this function alone.
       own[i] = result;
@@ -110,7 +110,7 @@ absl::Status RunEach(Transaction& tx, const std::vector<const Fn*>& fns,
       // function's, as if it had run them itself.
       result = view.QueryAll({{std::string(kRelease), {}}}).status();
       if (result.ok()) continue;
-      if (absl::IsUnavailable(result)) {
+      if (IsTransient(result)) {
         own[i] = result;
         culprit = i;
         return result;

@@ -38,8 +38,12 @@ absl::Status ResultError(PGconn* conn, PGresult* result, absl::string_view what)
   // 0A000 and 26000: a prepared statement that a schema change invalidated ("cached plan must
   // not change result type") or that the session no longer has; Connection::Run prepares it
   // again on the next attempt.
+  // Classes 53 (insufficient resources: disk full, out of memory, too many connections) and 57
+  // (operator intervention: the server shutting down or starting up) pass too, and a consumer
+  // must take them for what they are, not for a poison event (consumer.h).
   if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate.rfind("08", 0) == 0 ||
-      sqlstate == "26000" || PQstatus(conn) != CONNECTION_OK ||
+      sqlstate.rfind("53", 0) == 0 || sqlstate.rfind("57", 0) == 0 || sqlstate == "26000" ||
+      PQstatus(conn) != CONNECTION_OK ||
       (sqlstate == "0A000" && absl::StrContains(message, "cached plan"))) {
     return absl::UnavailableError(message);
   }

@@ -24,7 +24,11 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
     return absl::AlreadyExistsError(message);
   }
   if (primary == SQLITE_CONSTRAINT) return absl::FailedPreconditionError(message);
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return absl::UnavailableError(message);
+  // A full disk passes too (space freed, the outbox pruned): a consumer must not take it for a
+  // poison event (consumer.h).
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL) {
+    return absl::UnavailableError(message);
+  }
   return absl::InternalError(message);
 }
 

@@ -9,6 +9,7 @@
 #include "clearance/schema.h"
 #include "host/group_commit_metrics.h"
 #include "host/service_host.h"
+#include "runtime/job_errors.h"
 #include "runtime/log.h"
 #include "runtime/ticker.h"
 #include "store/group_commit.h"
@@ -83,8 +84,7 @@ int main(int argc, char** argv) {
         absl::Minutes(1), [desk, period = absl::Hours(24) * config->personal_data_retention_days] {
           auto erased = desk->ErasePersonalData(period, absl::Now());
           if (!erased.ok()) {
-            log::Warn("personal data not erased; retried in a minute",
-                      {{"error", erased.status().ToString()}});
+            runtime::ReportJobError("clearance_erasure", erased.status()).IgnoreError();
           } else if (*erased > 0) {
             log::Info("personal data erased after retention", {{"cases", int64_t{*erased}}});
           }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "runtime/job_errors.h"
 
 namespace parkline::clearance {
 namespace {
@@ -14,7 +15,7 @@ absl::StatusOr<std::vector<v1::Mandate>> All(absl::StatusOr<std::vector<store::R
   for (const auto& row : *rows) {
     v1::Mandate m;
     if (!m.ParseFromString(row.Text(0))) {
-      return absl::DataLossError("a stored mandate is unreadable");
+      return runtime::UnreadableRow("mandates", "a stored mandate is unreadable");
     }
     out.push_back(std::move(m));
   }

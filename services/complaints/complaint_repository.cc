@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
+#include "runtime/job_errors.h"
 
 namespace parkline::complaints {
 namespace {
@@ -20,7 +21,8 @@ constexpr char kComplaintColumns[] =
 absl::StatusOr<StoredComplaint> FromRow(const store::Row& r) {
   StoredComplaint s;
   if (!s.complaint.ParseFromString(r.Text(1)) || !s.contact.ParseFromString(r.Text(2))) {
-    return absl::DataLossError(absl::StrCat("stored complaint ", r.Text(0), " is unreadable"));
+    return runtime::UnreadableRow("complaints",
+                                  absl::StrCat("stored complaint ", r.Text(0), " is unreadable"));
   }
   s.request_digest = r.Text(3);
   s.head = ChainHead{r.Int(4), r.Text(5)};
@@ -219,7 +221,8 @@ ComplaintRepository::FindFeedbackByRequest(const std::string& request_id) {
   if (rows->empty()) return std::optional<std::pair<v1::Feedback, std::string>>();
   v1::Feedback f;
   if (!f.ParseFromString(rows->front().Text(0))) {
-    return absl::DataLossError(absl::StrCat("stored feedback of ", request_id, " is unreadable"));
+    return runtime::UnreadableRow(
+        "feedback", absl::StrCat("stored feedback of ", request_id, " is unreadable"));
   }
   return std::optional<std::pair<v1::Feedback, std::string>>({f, rows->front().Text(1)});
 }
@@ -244,7 +247,8 @@ absl::StatusOr<std::vector<v1::Feedback>> ComplaintRepository::FeedbackPage(
   std::vector<v1::Feedback> out;
   for (const store::Row& r : *rows) {
     v1::Feedback f;
-    if (!f.ParseFromString(r.Text(0))) return absl::DataLossError("stored feedback is unreadable");
+    if (!f.ParseFromString(r.Text(0)))
+      return runtime::UnreadableRow("feedback", "stored feedback is unreadable");
     out.push_back(std::move(f));
   }
   return out;

@@ -9,6 +9,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "parkline/declarations/v1/documents.pb.h"
 #include "residents/residents.h"
+#include "runtime/job_errors.h"
 #include "secrets/pseudonym.h"
 #include "secrets/sealed_box.h"
 
@@ -85,10 +86,18 @@ absl::StatusOr<std::string> DeclarationRepository::Decode(v1::DocumentKind kind,
   auto opened =
       secrets::Open(keys_, {row.Text(key_id), row.Text(personal)}, SealedRow(kind, doc_key));
   if (!opened.ok()) {
-    return absl::Status(opened.status().code(),
-                        absl::StrCat("stored document ", doc_key, ": ", opened.status().message()));
+    std::string message =
+        absl::StrCat("stored document ", doc_key, ": ", opened.status().message());
+    // Sealed data that does not authenticate was changed outside the service: say so loudly.
+    if (absl::IsDataLoss(opened.status())) return runtime::UnreadableRow("documents", message);
+    return absl::Status(opened.status().code(), message);
   }
-  return JoinPersonal(kind, row.Text(payload), *opened);
+  auto joined = JoinPersonal(kind, row.Text(payload), *opened);
+  if (absl::IsDataLoss(joined.status())) {
+    return runtime::UnreadableRow(
+        "documents", absl::StrCat("stored document ", doc_key, ": ", joined.status().message()));
+  }
+  return joined;
 }
 
 std::string DeclarationRepository::BuyerIn(const std::string& buyer_id_number,
@@ -159,7 +168,8 @@ absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
       if (!rows.empty()) {
         v1::Declaration d;
         if (!d.ParseFromString(rows.front().Text(0))) {
-          return absl::DataLossError(absl::StrCat("declaration ", key, " is unreadable"));
+          return runtime::UnreadableRow("declarations",
+                                        absl::StrCat("declaration ", key, " is unreadable"));
         }
         found = std::move(d);
       }
@@ -327,7 +337,8 @@ absl::StatusOr<std::vector<v1::Declaration>> DeclarationRepository::ListDeclarat
   std::vector<v1::Declaration> out;
   for (const store::Row& r : *rows) {
     v1::Declaration d;
-    if (!d.ParseFromString(r.Text(0))) return absl::DataLossError("a declaration is unreadable");
+    if (!d.ParseFromString(r.Text(0)))
+      return runtime::UnreadableRow("declarations", "a declaration is unreadable");
     out.push_back(std::move(d));
   }
   return out;
@@ -381,7 +392,8 @@ absl::StatusOr<std::vector<OrderParties>> DeclarationRepository::OrdersOfBuyer(
   std::vector<OrderParties> out;
   for (const store::Row& r : (*results)[0]) {
     v1::Order order;  // the parties are in the part stored in clear
-    if (!order.ParseFromString(r.Text(0))) return absl::DataLossError("an order is unreadable");
+    if (!order.ParseFromString(r.Text(0)))
+      return runtime::UnreadableRow("documents", "an order is unreadable");
     out.push_back({order.ebp_code(), order.ebc_code(), order.pay_code()});
   }
   for (const store::Row& r : (*results)[1]) out.push_back({r.Text(0), r.Text(1), r.Text(2)});
@@ -482,9 +494,15 @@ absl::StatusOr<DeclarationRepository::RotationBatch> DeclarationRepository::Reke
     batch.next_after = order_key;
     auto order = FindDocument(v1::DOCUMENT_KIND_ORDER, order_key);
     v1::Order o;
-    if (!order.ok() || !*order || !o.ParseFromString((*order)->payload) ||
-        o.buyer_id_number().empty()) {
-      ++batch.left;  // its order's personal data is erased (or unreadable): keep the old key
+    if (order.ok() && *order && !o.ParseFromString((*order)->payload)) {
+      // Skipped like an erased one, but never silently.
+      runtime::UnreadableRow("documents", absl::StrCat("order ", order_key, " is unreadable"))
+          .IgnoreError();
+      ++batch.left;
+      continue;
+    }
+    if (!order.ok() || !*order || o.buyer_id_number().empty()) {
+      ++batch.left;  // its order's personal data is erased: keep the old key
       continue;
     }
     const secrets::SecretKey& key = *keys_.active();

@@ -9,6 +9,7 @@
 #include "declarations/filing_rules.h"
 #include "errors/violations.h"
 #include "parkline/declarations/v1/events.pb.h"
+#include "runtime/job_errors.h"
 
 namespace parkline::declarations {
 namespace {
@@ -30,7 +31,8 @@ DeclarationRepository::ReadAhead ReadsOf(const DeclarationDesk::Incoming& in) {
 template <typename Doc>
 absl::StatusOr<Doc> Parse(const std::string& payload, v1::AppType app_type) {
   Doc doc;
-  if (!doc.ParseFromString(payload)) return absl::DataLossError("a document is unreadable");
+  if (!doc.ParseFromString(payload))
+    return runtime::UnreadableRow("documents", "a document is unreadable");
   doc.set_app_type(app_type);
   return doc;
 }

@@ -8,6 +8,7 @@
 #include "host/group_commit_metrics.h"
 #include "host/service_host.h"
 #include "residents/residents.h"
+#include "runtime/job_errors.h"
 #include "runtime/log.h"
 #include "runtime/ticker.h"
 
@@ -57,8 +58,11 @@ int main(int argc, char** argv) {
     auto expiry = std::make_shared<runtime::Ticker>(
         absl::Minutes(1), [desk, waiting = absl::Hours(config->waiting_hours),
                            retention = absl::Hours(24) * config->personal_data_retention_days] {
-          desk->ExpireWaiting(waiting, absl::Now()).IgnoreError();
-          desk->ErasePersonalData(retention, absl::Now()).IgnoreError();
+          // A failure is retried at the next tick; it is logged and counted, never dropped.
+          runtime::CheckJob("declarations_expiry",
+                            desk->ExpireWaiting(waiting, absl::Now()).status());
+          runtime::CheckJob("declarations_erasure",
+                            desk->ErasePersonalData(retention, absl::Now()).status());
         });
     // Destroyed in reverse order: the ticker, then the desk, then the writer it uses.
     parts.keep_alive.push_back(writer);

@@ -7,6 +7,7 @@
 #include "events/outbox.h"
 #include "google/protobuf/util/time_util.h"
 #include "parkline/declarations/v1/events.pb.h"
+#include "runtime/job_errors.h"
 
 namespace parkline::declarations {
 
@@ -22,7 +23,8 @@ absl::StatusOr<std::optional<Doc>> OrderFile::Load(v1::DocumentKind kind, const 
   if (!*stored || (*stored)->withdrawn) return std::optional<Doc>();
   Doc doc;
   if (!doc.ParseFromString((*stored)->payload)) {
-    return absl::DataLossError(absl::StrCat("stored document ", key, " is unreadable"));
+    return runtime::UnreadableRow("documents",
+                                  absl::StrCat("stored document ", key, " is unreadable"));
   }
   return std::optional<Doc>(std::move(doc));
 }
@@ -121,7 +123,8 @@ absl::StatusOr<std::optional<DocumentSet>> OrderFile::Read(const std::string& ke
   if (!waybills.ok()) return waybills.status();
   for (const std::string& payload : *waybills) {
     v1::Waybill w;
-    if (!w.ParseFromString(payload)) return absl::DataLossError("a stored waybill is unreadable");
+    if (!w.ParseFromString(payload))
+      return runtime::UnreadableRow("documents", "a stored waybill is unreadable");
     // Its platform and its logistics enterprise must both be the order's.
     if (w.ebp_code() != set.order->ebp_code() ||
         w.logistics_code() != set.order->logistics_code()) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "runtime/job_errors.h"
 
 namespace parkline::logistics {
 namespace {
@@ -46,7 +47,8 @@ absl::StatusOr<std::vector<v1::TimelineEntry>> EntriesOf(
   std::vector<v1::TimelineEntry> out;
   for (const auto& r : *rows) {
     v1::TimelineEntry& e = out.emplace_back();
-    if (!e.ParseFromString(r.Text(1))) return absl::DataLossError("a stored entry does not parse");
+    if (!e.ParseFromString(r.Text(1)))
+      return runtime::UnreadableRow("shipment_entries", "a stored entry does not parse");
     e.set_seq(r.Int(0));
   }
   return out;

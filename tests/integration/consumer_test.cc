@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "events/kafka_producer.h"
@@ -119,6 +122,42 @@ class ConsumerTest : public ::testing::TestWithParam<std::string> {
   }
 
   void ExpectEachEventAppliedOnceAndOnlyBadRecordsDeadLettered(bool batch);
+  void ExpectAPoisonEventDeadLetteredAfterItsAttempts(bool batch);
+
+  // The process's sample of `name` with all of `labels`, or -1.
+  static double Sample(const std::string& name, const std::map<std::string, std::string>& labels) {
+    for (const auto& family : runtime::Metrics().Collect()) {
+      if (family.name != name) continue;
+      for (const auto& metric : family.metric) {
+        size_t matched = 0;
+        for (const auto& label : metric.label) {
+          auto it = labels.find(label.name);
+          if (it != labels.end() && it->second == label.value) ++matched;
+        }
+        if (matched != labels.size()) continue;
+        return family.type == prometheus::MetricType::Counter ? metric.counter.value
+                                                              : metric.gauge.value;
+      }
+    }
+    return -1;
+  }
+  // The sum of this group's parkline_consumer_lag samples, and how many there are.
+  std::pair<double, int> Lag() {
+    double sum = 0;
+    int n = 0;
+    for (const auto& family : runtime::Metrics().Collect()) {
+      if (family.name != "parkline_consumer_lag") continue;
+      for (const auto& metric : family.metric) {
+        for (const auto& label : metric.label) {
+          if (label.name == "group" && label.value == group_) {
+            sum += metric.gauge.value;
+            ++n;
+          }
+        }
+      }
+    }
+    return {sum, n};
+  }
   void ExpectTwoMembersToApplyEachEventOnce(bool batch);
 
   // This consumer's events with `outcome`, from the process's metrics.
@@ -223,6 +262,100 @@ TEST_P(ConsumerTest, AppliesEachEventOnceAndDeadLettersWhatItCannotRead) {
 // event makes the batch fall back to one event at a time: the same outcome as above.
 TEST_P(ConsumerTest, InBatchesAppliesEachEventOnceAndDeadLettersOnlyTheBadOnes) {
   ExpectEachEventAppliedOnceAndOnlyBadRecordsDeadLettered(true);
+}
+
+// A handler that fails on one event (a bug, not a busy database) is tried max_attempts times with
+// backoff; then the event is dead-lettered with the reason and the partition goes on. Transient
+// failures (UNAVAILABLE) of another event are retried without counting. The lag of the partition
+// held back shows in parkline_consumer_lag meanwhile, and is 0 at the end.
+void ConsumerTest::ExpectAPoisonEventDeadLetteredAfterItsAttempts(bool batch) {
+  constexpr int kPoison = 3, kFlaky = 6;
+  Send(Records(Events(0, 20)));
+  std::atomic<int> poison_attempts{0}, flaky_failures{0};
+  ConsumerOptions options;
+  options.brokers = testing::KafkaBrokers();
+  options.group_id = group_;
+  options.topics = {topic_};
+  options.deadletter_topic = deadletter_;
+  options.max_attempts = 4;
+  options.retry_backoff = absl::Milliseconds(300);
+  options.max_retry_backoff = absl::Seconds(1);
+  options.lag_interval = absl::Milliseconds(50);
+  auto apply = [&](store::Transaction& tx, const EventView& e) -> absl::Status {
+    google::rpc::BadRequest message;
+    message.ParseFromArray(e.payload.data(), static_cast<int>(e.payload.size()));
+    const int seq = std::stoi(message.field_violations(0).field());
+    if (seq == kPoison) {
+      ++poison_attempts;
+      return absl::FailedPreconditionError("the test's handler cannot apply event 3");
+    }
+    if (seq == kFlaky && flaky_failures < 5) {
+      ++flaky_failures;
+      return absl::UnavailableError("database busy");
+    }
+    return ApplyView(tx, e);
+  };
+  EventConsumer consumer(*db_, options);
+  if (batch) {
+    consumer.OnBatch(
+        {kType},
+        [&](store::Transaction& tx, const std::vector<EventView>& events) -> absl::Status {
+          for (const EventView& e : events) {
+            if (auto s = apply(tx, e); !s.ok()) return s;
+          }
+          return absl::OkStatus();
+        },
+        16);
+  } else {
+    consumer.On(kType,
+                [&](store::Transaction& tx, const Envelope& e) { return apply(tx, ViewOf(e)); });
+  }
+  const double deadlettered_before =
+      std::max(0.0, Sample("parkline_consumer_deadlettered_total",
+                           {{"consumer", group_}, {"reason", "handler_failed"}}));
+  ASSERT_TRUE(consumer.Start().ok());
+  // While the poison event is retried its partition is held back: a lag shows.
+  double max_lag = 0;
+  absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (Query("SELECT COUNT(*) FROM effects") < 19 && absl::Now() < deadline) {
+    max_lag = std::max(max_lag, Lag().first);
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  auto deadletters = testing::ReadTopic(deadletter_, 1, absl::Seconds(30));
+  absl::SleepFor(absl::Milliseconds(500));
+  const std::pair<double, int> lag_after = Lag();
+  consumer.Stop();
+
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 19);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM effects WHERE seq = 3"), 0);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM effects WHERE seq = 6"), 1);
+  EXPECT_EQ(flaky_failures, 5) << "a transient failure must not dead-letter the event";
+  // One at a time: exactly max_attempts. In batches the batches fail first, then the event alone.
+  if (batch) {
+    EXPECT_GE(poison_attempts, 4);
+  } else {
+    EXPECT_EQ(poison_attempts, 4);
+  }
+  ASSERT_EQ(deadletters.size(), 1u);
+  EXPECT_EQ(testing::Header(deadletters[0], "parkline_deadletter_reason"),
+            "handler failed 4 times: the test's handler cannot apply event 3");
+  EXPECT_EQ(testing::Header(deadletters[0], "parkline_original_topic"), topic_);
+  EXPECT_EQ(Sample("parkline_consumer_deadlettered_total",
+                   {{"consumer", group_}, {"reason", "handler_failed"}}),
+            deadlettered_before + 1);
+  EXPECT_GE(Outcomes("deadlettered"), 1);
+  EXPECT_GT(max_lag, 0) << "the partition held back by the poison event showed no lag";
+  EXPECT_EQ(lag_after.second, 3) << "one lag sample per assigned partition";
+  EXPECT_EQ(lag_after.first, 0);
+  EXPECT_EQ(Lag().second, 0) << "a stopped consumer reports no lag";
+}
+
+TEST_P(ConsumerTest, APoisonEventIsDeadLetteredAfterItsAttemptsAndTheNextIsApplied) {
+  ExpectAPoisonEventDeadLetteredAfterItsAttempts(false);
+}
+
+TEST_P(ConsumerTest, InBatchesAPoisonEventIsDeadLetteredAfterItsAttempts) {
+  ExpectAPoisonEventDeadLetteredAfterItsAttempts(true);
 }
 
 // A typed handler (On<M>): the consumer reads the topic named after M's package (here under a

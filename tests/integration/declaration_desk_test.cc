@@ -18,6 +18,7 @@
 #include "parkline/declarations/v1/events.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
 #include "residents/residents.h"
+#include "runtime/job_errors.h"
 #include "samples/import_sets.h"
 #include "store/group_commit.h"
 #include "tests/support/backend_test.h"
@@ -164,6 +165,22 @@ TEST_P(DeskTest, ResendWithOtherContentIsAlreadyExistsAndChangesFollowTheRules) 
   lone.payment.set_app_type(v1::APP_TYPE_CHANGE);
   EXPECT_EQ(desk_->SubmitPayment(lone.payment, parties_).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// A stored document that no longer parses (changed outside the service) fails the request that
+// needs it with DATA_LOSS, and is logged and counted for the operator, not only returned.
+TEST_P(DeskTest, AnUnreadableStoredDocumentIsDataLossAndCounted) {
+  auto s = samples::MakeImportSet(5);
+  ASSERT_TRUE(desk_->SubmitOrder(s.order, parties_).ok());
+  ASSERT_TRUE(db_->Transact([](store::Transaction& tx) {
+                   return tx.Execute("UPDATE documents SET payload = $1", {store::Blob{"\xff\xff"}})
+                       .status();
+                 })
+                  .ok());
+  const double before = runtime::UnreadableRowCount("documents");
+  auto payment = desk_->SubmitPayment(s.payment, parties_);
+  EXPECT_EQ(payment.status().code(), absl::StatusCode::kDataLoss) << payment.status();
+  EXPECT_EQ(runtime::UnreadableRowCount("documents"), before + 1);
 }
 
 TEST_P(DeskTest, DisagreeingDocumentsAreRejectedWithEveryMismatchAndMayBeCorrected) {

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/cord.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "tests/support/test_env.h"
@@ -303,6 +304,42 @@ TEST_P(GroupCommitTest, AFunctionThatStaysUnavailableFailsAlone) {
   EXPECT_TRUE(Has("a"));
   EXPECT_TRUE(Has("b"));
   EXPECT_FALSE(Has("stuck"));
+}
+
+// An UNAVAILABLE that names its own retry delay (the full outbox's) is the client's to retry
+// later: the function runs once, its changes are undone, the others commit in the same
+// transaction, which is not run again.
+TEST_P(GroupCommitTest, AnUnavailableWithRetryInfoIsNotRetriedAndFailsAlone) {
+  GroupCommitter committer(*db_);
+  Gate gate(committer);
+  std::atomic<int> runs{0}, runs_of_a{0};
+  auto a = Enqueue(committer, [&](Transaction& tx) {
+    ++runs_of_a;
+    return Insert(tx, "a");
+  });
+  auto refused = Enqueue(committer, [&](Transaction& tx) -> absl::Status {
+    ++runs;
+    if (auto s = Insert(tx, "refused"); !s.ok()) return s;
+    absl::Status status = absl::UnavailableError("the outbox is full");
+    status.SetPayload(kRetryInfoType, absl::Cord("\x0a\x02\x08\x0a"));
+    return status;
+  });
+  auto b = Enqueue(committer, Inserting("b"));
+  gate.Open();
+
+  EXPECT_TRUE(gate.Result().ok());
+  EXPECT_TRUE(a.get().ok());
+  absl::Status got = refused.get();
+  EXPECT_EQ(got.code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(got.GetPayload(kRetryInfoType).has_value());
+  EXPECT_TRUE(b.get().ok());
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(runs_of_a, 1);
+  EXPECT_TRUE(Has("a"));
+  EXPECT_TRUE(Has("b"));
+  EXPECT_FALSE(Has("refused"));
+  EXPECT_FALSE(IsTransient(got));
+  EXPECT_TRUE(IsTransient(absl::UnavailableError("busy")));
 }
 
 TEST_P(GroupCommitTest, MaxBatchBoundsATransaction) {
