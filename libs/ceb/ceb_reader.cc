@@ -431,4 +431,57 @@ absl::StatusOr<CebMessage> ReadCebMessage(absl::string_view xml) {
                                   ", or a DxpMsg envelope in namespace ", kDxpNamespace));
 }
 
+namespace {
+
+// `m`'s fields as the elements `sources` name them, text escaped; empty fields left out.
+std::string Elements(const google::protobuf::Message& m, absl::Span<const FieldSource> sources) {
+  const google::protobuf::Reflection* reflection = m.GetReflection();
+  std::string xml;
+  for (const FieldSource& source : sources) {
+    const FieldDescriptor* field = m.GetDescriptor()->FindFieldByName(source.field);
+    std::string value;
+    switch (field->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_ENUM:
+        if (int n = reflection->GetEnumValue(m, field); n != 0) value = absl::StrCat(n);
+        break;
+      case FieldDescriptor::CPPTYPE_INT32:
+        value = absl::StrCat(reflection->GetInt32(m, field));
+        break;
+      default:
+        value = reflection->GetString(m, field);
+    }
+    if (value.empty()) continue;
+    std::string text;
+    for (char c : value) {
+      if (c == '&')
+        text += "&amp;";
+      else if (c == '<')
+        text += "&lt;";
+      else if (c == '>')
+        text += "&gt;";
+      else
+        text += c;
+    }
+    absl::StrAppend(&xml, "<ceb:", source.element, ">", text, "</ceb:", source.element, ">");
+  }
+  return xml;
+}
+
+}  // namespace
+
+std::string WriteCeb311(absl::Span<const parkline::declarations::v1::Order> orders,
+                        absl::string_view guid) {
+  std::string xml = absl::StrCat(R"(<ceb:CEB311Message guid=")", guid,
+                                 R"(" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb">)");
+  for (const auto& o : orders) {
+    absl::StrAppend(&xml, "<ceb:Order><ceb:OrderHead>", Elements(o, kImportOrderHead),
+                    "</ceb:OrderHead>");
+    for (const auto& g : o.goods()) {
+      absl::StrAppend(&xml, "<ceb:OrderList>", Elements(g, kImportOrderList), "</ceb:OrderList>");
+    }
+    xml += "</ceb:Order>";
+  }
+  return xml + "</ceb:CEB311Message>";
+}
+
 }  // namespace parkline::ceb

@@ -17,9 +17,11 @@
 #define PARKLINE_CEB_CEB_READER_H_
 
 #include <cstddef>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "parkline/declarations/v1/documents.pb.h"
 
 namespace parkline::ceb {
@@ -44,6 +46,12 @@ inline constexpr size_t kMaxCebMessageBytes = 16 * 1024 * 1024;
 //   integer field (appStatus, gnum, packNo), named with its line.
 // - RESOURCE_EXHAUSTED: more than kMaxCebMessageBytes of input.
 absl::StatusOr<parkline::declarations::v1::CebMessage> ReadCebMessage(absl::string_view xml);
+
+// The other way, for import orders: a CEB311Message carrying `orders` as a platform's system
+// would send it, written from the same element tables ReadCebMessage reads (empty fields left
+// out, text escaped), so that what it writes reads back as the same orders. For tests and demos.
+std::string WriteCeb311(absl::Span<const parkline::declarations::v1::Order> orders,
+                        absl::string_view guid);
 
 }  // namespace parkline::ceb
 

@@ -721,5 +721,30 @@ TEST(ValidateAgainstXsd, TellsABadDocumentFromABadSchema) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// What WriteCeb311 writes reads back as the same orders: the writer and the reader share their
+// element tables, so a test that sends orders as XML sends exactly those orders.
+TEST(WriteCeb311, ReadsBackAsTheSameOrders) {
+  declarations::v1::Order order;
+  order.set_direction(declarations::v1::DIRECTION_IMPORT);
+  order.set_guid("G-1");
+  order.set_app_type(declarations::v1::APP_TYPE_NEW);
+  order.set_order_no("O-1");
+  order.set_ebp_code("3301960001");
+  order.set_ebp_name("Tom & Jerry <Platform>");
+  order.set_goods_value("10.5");
+  order.add_goods()->set_item_name("Milk powder");
+  order.mutable_goods(0)->set_gnum(1);
+  declarations::v1::Order second = order;
+  second.set_order_no("O-2");
+
+  auto read = ReadCebMessage(WriteCeb311({order, second}, "M-1"));
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->orders_size(), 2);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(read->orders(0), order))
+      << read->orders(0).DebugString();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(read->orders(1), second));
+  EXPECT_EQ(read->guid(), "M-1");
+}
+
 }  // namespace
 }  // namespace parkline::ceb

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "ceb/ceb_reader.h"
 #include "declarations/access_policy.h"
 #include "declarations/declaration_desk.h"
 #include "declarations/declaration_matcher.h"
@@ -96,81 +97,8 @@ Call Waybill(v1::Waybill w) {
   };
 }
 
-// `m`'s fields as the CEB elements `elements` name them (element, proto field).
-std::string Elements(const google::protobuf::Message& m,
-                     const std::vector<std::pair<std::string, std::string>>& elements) {
-  const auto* reflection = m.GetReflection();
-  std::string xml;
-  for (const auto& [element, name] : elements) {
-    const auto* field = m.GetDescriptor()->FindFieldByName(name);
-    std::string value;
-    switch (field->cpp_type()) {
-      case google::protobuf::FieldDescriptor::CPPTYPE_ENUM:
-        value = absl::StrCat(reflection->GetEnumValue(m, field));
-        break;
-      case google::protobuf::FieldDescriptor::CPPTYPE_INT32:
-        value = absl::StrCat(reflection->GetInt32(m, field));
-        break;
-      default:
-        value = reflection->GetString(m, field);
-    }
-    if (!value.empty()) absl::StrAppend(&xml, "<ceb:", element, ">", value, "</ceb:", element, ">");
-  }
-  return xml;
-}
-
-// A CEB311 carrying `orders`, as an enterprise's system would send them.
-std::string Ceb311(const std::vector<v1::Order>& orders) {
-  static const std::vector<std::pair<std::string, std::string>> kHead = {
-      {"guid", "guid"},
-      {"appType", "app_type"},
-      {"appTime", "app_time"},
-      {"appStatus", "app_status"},
-      {"orderType", "order_type"},
-      {"orderNo", "order_no"},
-      {"ebpCode", "ebp_code"},
-      {"ebpName", "ebp_name"},
-      {"ebcCode", "ebc_code"},
-      {"ebcName", "ebc_name"},
-      {"goodsValue", "goods_value"},
-      {"freight", "freight"},
-      {"discount", "discount"},
-      {"taxTotal", "tax_total"},
-      {"acturalPaid", "actural_paid"},
-      {"currency", "currency"},
-      {"buyerRegNo", "buyer_reg_no"},
-      {"buyerName", "buyer_name"},
-      {"buyerTelephone", "buyer_telephone"},
-      {"buyerIdType", "buyer_id_type"},
-      {"buyerIdNumber", "buyer_id_number"},
-      {"payCode", "pay_code"},
-      {"payName", "pay_name"},
-      {"payTransactionId", "pay_transaction_id"},
-      {"consignee", "consignee"},
-      {"consigneeTelephone", "consignee_telephone"},
-      {"consigneeAddress", "consignee_address"},
-      {"consigneeDistrict", "consignee_district"}};
-  static const std::vector<std::pair<std::string, std::string>> kList = {
-      {"gnum", "gnum"},          {"itemNo", "item_no"},
-      {"itemName", "item_name"}, {"gmodel", "gmodel"},
-      {"unit", "unit"},          {"qty", "qty"},
-      {"price", "price"},        {"totalPrice", "total_price"},
-      {"currency", "currency"},  {"country", "country"}};
-  std::string xml =
-      R"(<ceb:CEB311Message guid="4CDE1CFD-EDED-46B1-0000-000000000311" version="1.0" )"
-      R"(xmlns:ceb="http://www.chinaport.gov.cn/ceb">)";
-  for (const v1::Order& o : orders) {
-    absl::StrAppend(&xml, "<ceb:Order><ceb:OrderHead>", Elements(o, kHead), "</ceb:OrderHead>");
-    for (const auto& g : o.goods()) {
-      absl::StrAppend(&xml, "<ceb:OrderList>", Elements(g, kList), "</ceb:OrderList>");
-    }
-    xml += "</ceb:Order>";
-  }
-  return xml + "</ceb:CEB311Message>";
-}
-
 Call Message(const std::vector<v1::Order>& orders, const std::string& logistics_code) {
-  std::string xml = Ceb311(orders);
+  std::string xml = ceb::WriteCeb311(orders, "4CDE1CFD-EDED-46B1-0000-000000000311");
   return [xml, logistics_code](Stub& s, grpc::ClientContext* c) {
     v1::SubmitMessageRequest r;
     r.set_xml(xml);
