@@ -13,11 +13,13 @@
 #     and `helm package` puts the linked files' contents into the package.
 #  5. The dashboards' and rules' PromQL parses and reads only metrics the C++ registers.
 #  6. helm/parkline/README.md is what helm-docs generates from values.yaml.
+#  7. tools/chartcheck's own tests.
 #
 # Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
+command -v go >/dev/null || PATH=$PATH:/usr/local/go/bin
 tool=$repo/tools/helm/helm.sh
 chart=helm/parkline
 work=$(mktemp -d)
@@ -168,6 +170,9 @@ else
   bad "helm/parkline/README.md differs from helm-docs' (run: tools/helm/helm.sh docs --chart-search-root helm/parkline)"
   head -40 "$work/out" "$work/err" | sed 's/^/    /'
 fi
+
+# 7. The checker's own tests (it must refuse what it is there to refuse).
+run "tools/chartcheck go test" env -C tools/chartcheck go test ./...
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
