@@ -6,6 +6,7 @@
 //	                               Gateway API (v1.2) or Strimzi KafkaTopic type of its kind;
 //	                               with --secrets (lines "NAME KEY..."), every Secret and key a
 //	                               pod reads is among them
+//	chartcheck job-script FILE     print the script of the rendered Job in FILE
 //	chartcheck promql REPO         deploy/grafana/*.json and deploy/prometheus/rules.yaml: every
 //	                               PromQL expression parses and reads only metrics the C++ exposes
 //
@@ -18,6 +19,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	batchv1 "k8s.io/api/batch/v1"
 )
 
 func bufioReader(r io.Reader) *bufio.Reader { return bufio.NewReader(r) }
@@ -56,6 +59,27 @@ func main() {
 				problems = append(problems, path+": rendered no object")
 			}
 			fmt.Printf("chartcheck: %s: %d objects decoded strictly\n", filepath.Base(path), len(objects))
+		}
+	case "job-script":
+		// The shell script a rendered Job's container runs (its first argument), so a test can run
+		// the topic Job's script against a real broker.
+		f, err := os.Open(os.Args[2])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "chartcheck:", err)
+			os.Exit(1)
+		}
+		objects, p := checkManifests(filepath.Base(os.Args[2]), f)
+		f.Close()
+		problems = append(problems, p...)
+		found := false
+		for _, obj := range objects {
+			if job, ok := obj.(*batchv1.Job); ok && len(job.Spec.Template.Spec.Containers[0].Args) > 0 {
+				fmt.Print(job.Spec.Template.Spec.Containers[0].Args[0])
+				found = true
+			}
+		}
+		if !found {
+			problems = append(problems, os.Args[2]+": no Job with a script")
 		}
 	case "promql":
 		repo := os.Args[2]
