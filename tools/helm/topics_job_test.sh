@@ -34,7 +34,8 @@ mkdir -p "$work/bin" "$work/tmp"
 for pair in kafka-topics.sh:org.apache.kafka.tools.TopicCommand kafka-configs.sh:kafka.admin.ConfigCommand; do
   cat >"$work/bin/${pair%%:*}" <<EOF
 #!/bin/sh
-exec java -Xmx256m -cp "$lib/*" -Dlog4j2.configurationFile=$repo/tools/kafka/log4j2.yaml ${pair#*:} "\$@"
+exec java -Xmx256m -cp "$lib/*" -Dlog4j2.configurationFile=$repo/tools/kafka/log4j2.yaml \\
+  -Dkafka.logs.dir=$work/tmp ${pair#*:} "\$@"
 EOF
   chmod +x "$work/bin/${pair%%:*}"
 done
