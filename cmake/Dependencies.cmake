@@ -1,4 +1,5 @@
-# Every dependency comes from a Debian 12 package (see .ci/run and tools/dev for the list).
+# Every dependency comes from a Debian 12 package (see .ci/run and tools/dev for the list), but
+# librdkafka, built from Debian 13's source package when tools/dev deps has run (below).
 find_package(Threads REQUIRED)
 find_package(Protobuf REQUIRED)
 find_package(gRPC CONFIG REQUIRED)
