@@ -1,0 +1,53 @@
+#include "support/schema.h"
+
+#include "residents/residents.h"
+#include "store/migrations.h"
+
+namespace parkline::support {
+
+absl::Status ApplySchema(store::Database& db) {
+  static const std::vector<store::Migration> kMigrations = {
+      {1, "activities and the enterprises' registrations",
+       R"sql(
+-- The activities the park holds (6.8, 6.9.2). `payload` is the Activity protobuf without the
+-- seat counts, which are the columns: a registration updates them in the same transaction, and
+-- updating the row first is what makes two registrations for one activity take turns.
+CREATE TABLE activities (
+  activity_id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL UNIQUE,
+  request_digest TEXT NOT NULL,
+  kind BIGINT NOT NULL,
+  starts_at BIGINT NOT NULL,
+  ends_at BIGINT NOT NULL,
+  capacity BIGINT NOT NULL,
+  seats_taken BIGINT NOT NULL,
+  seats_waiting BIGINT NOT NULL,
+  payload {{blob}} NOT NULL
+);
+CREATE INDEX activities_starts ON activities (starts_at, activity_id);
+-- Each enterprise's registrations. `payload` is the Registration protobuf without the named
+-- attendees; their names are sealed apart (names_key_id, names_box: secrets/sealed_box.h, bound
+-- to the registration id), empty for a head count. The waiting list is the WAITING rows of an
+-- activity in (registered_at, registration_id) order.
+CREATE TABLE registrations (
+  registration_id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL UNIQUE,
+  request_digest TEXT NOT NULL,
+  activity_id TEXT NOT NULL,
+  enterprise_uscc TEXT NOT NULL,
+  seats BIGINT NOT NULL,
+  status BIGINT NOT NULL,
+  attended BIGINT NOT NULL,
+  registered_at BIGINT NOT NULL,
+  names_key_id TEXT NOT NULL,
+  names_box {{blob}} NOT NULL,
+  payload {{blob}} NOT NULL
+);
+CREATE INDEX registrations_activity ON registrations (activity_id, status, registered_at);
+CREATE INDEX registrations_enterprise ON registrations (enterprise_uscc, registered_at);
+)sql"}};
+  if (auto s = residents::ApplySchema(db); !s.ok()) return s;
+  return store::ApplyMigrations(db, "support", kMigrations);
+}
+
+}  // namespace parkline::support
