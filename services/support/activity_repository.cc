@@ -119,7 +119,8 @@ absl::Status ActivityRepository::InsertRegistration(const v1::Registration& r,
       .Execute(
           "INSERT INTO registrations (registration_id, request_id, request_digest, activity_id, "
           "enterprise_uscc, seats, status, attended, registered_at, names_key_id, names_box, "
-          "payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+          "payload, queue_order) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+          "(SELECT COALESCE(MAX(queue_order), 0) + 1 FROM registrations WHERE activity_id = $4))",
           {r.registration_id(), request_id, digest, r.activity_id(), r.enterprise_uscc(),
            int64_t{r.seats()}, int64_t{r.status()}, int64_t{r.attended()},
            Micros(r.registered_time()), sealed.key_id, store::Blob{sealed.box},
@@ -191,7 +192,7 @@ absl::StatusOr<std::vector<v1::Registration>> ActivityRepository::ListRegistrati
   auto rows = tx_.Query(
       absl::StrCat(kRegistrationColumns,
                    "WHERE ($1 = '' OR enterprise_uscc = $1) AND ($2 = '' OR activity_id = $2) "
-                   "ORDER BY registered_at, registration_id LIMIT 1000"),
+                   "ORDER BY registered_at, activity_id, queue_order LIMIT 1000"),
       {uscc, activity_id});
   if (!rows.ok()) return rows.status();
   std::vector<v1::Registration> out;
@@ -207,7 +208,7 @@ absl::StatusOr<std::vector<Waiting>> ActivityRepository::WaitingList(
     const std::string& activity_id) {
   auto rows = tx_.Query(
       "SELECT registration_id, seats FROM registrations WHERE activity_id = $1 AND status = $2 "
-      "ORDER BY registered_at, registration_id",
+      "ORDER BY queue_order",
       {activity_id, int64_t{v1::REGISTRATION_STATUS_WAITING}});
   if (!rows.ok()) return rows.status();
   std::vector<Waiting> out;

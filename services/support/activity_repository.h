@@ -43,6 +43,7 @@ class ActivityRepository {
   // activity's row until the commit.
   absl::Status SetSeats(const std::string& activity_id, int taken, int waiting);
 
+  // Numbers it after the activity's registrations so far (call SetSeats first: the lock).
   absl::Status InsertRegistration(const v1::Registration& registration,
                                   const std::string& request_id, const std::string& digest);
   absl::Status UpdateRegistration(const v1::Registration& registration);
@@ -53,7 +54,7 @@ class ActivityRepository {
   // `activity_id` is not empty, by registration time.
   absl::StatusOr<std::vector<v1::Registration>> ListRegistrations(const std::string& uscc,
                                                                   const std::string& activity_id);
-  // The activity's waiting list, first come first.
+  // The activity's waiting list, first come first (by queue_order, schema.cc).
   absl::StatusOr<std::vector<Waiting>> WaitingList(const std::string& activity_id);
 
   struct KindTotals {

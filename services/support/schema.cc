@@ -27,8 +27,9 @@ CREATE TABLE activities (
 CREATE INDEX activities_starts ON activities (starts_at, activity_id);
 -- Each enterprise's registrations. `payload` is the Registration protobuf without the named
 -- attendees; their names are sealed apart (names_key_id, names_box: secrets/sealed_box.h, bound
--- to the registration id), empty for a head count. The waiting list is the WAITING rows of an
--- activity in (registered_at, registration_id) order.
+-- to the registration id), empty for a head count. `queue_order` numbers an activity's
+-- registrations as they came (1, 2, ...; the activity's row is locked first, so two never get one
+-- number): the waiting list is the activity's WAITING rows in that order.
 CREATE TABLE registrations (
   registration_id TEXT PRIMARY KEY,
   request_id TEXT NOT NULL UNIQUE,
@@ -39,11 +40,12 @@ CREATE TABLE registrations (
   status BIGINT NOT NULL,
   attended BIGINT NOT NULL,
   registered_at BIGINT NOT NULL,
+  queue_order BIGINT NOT NULL,
   names_key_id TEXT NOT NULL,
   names_box {{blob}} NOT NULL,
   payload {{blob}} NOT NULL
 );
-CREATE INDEX registrations_activity ON registrations (activity_id, status, registered_at);
+CREATE UNIQUE INDEX registrations_queue ON registrations (activity_id, queue_order);
 CREATE INDEX registrations_enterprise ON registrations (enterprise_uscc, registered_at);
 )sql"}};
   if (auto s = residents::ApplySchema(db); !s.ok()) return s;
