@@ -11,6 +11,8 @@ find_package(OpenSSL REQUIRED)
 find_package(LibXml2 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)
+# Only the PKCS#11 header (libs/ceb); the device's module is dlopen'ed.
+pkg_check_modules(P11KIT REQUIRED p11-kit-1)
 if(PARKLINE_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()
