@@ -273,6 +273,12 @@ absl::StatusOr<VerifiedSignature> VerifyEnveloped(
   return out;
 }
 
+absl::StatusOr<bool> IsSigned(absl::string_view xml) {
+  auto opened = internal::OpenCebDocument(xml, "the message", kMaxCebMessageBytes);
+  if (!opened.ok()) return opened.status();
+  return !Signatures(opened->root()).empty();
+}
+
 absl::StatusOr<std::string> CanonicalForDigest(absl::string_view xml) {
   auto opened = internal::OpenCebDocument(xml, "the message", kMaxCebMessageBytes);
   if (!opened.ok()) return opened.status();

@@ -78,6 +78,10 @@ struct VerifiedSignature {
 absl::StatusOr<VerifiedSignature> VerifyEnveloped(
     absl::string_view xml, const std::vector<std::string>& trusted_certificates_der = {});
 
+// Whether the CEB message (bare or in a DxpMsg) carries a <ds:Signature> under its root; the
+// parse error when it is not well-formed.
+absl::StatusOr<bool> IsSigned(absl::string_view xml);
+
 // What the DigestValue covers: libxml2's C14N 1.0 (no comments) of the message without its
 // enveloped <ds:Signature>. For tests and for comparing with another implementation.
 absl::StatusOr<std::string> CanonicalForDigest(absl::string_view xml);

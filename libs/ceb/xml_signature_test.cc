@@ -51,8 +51,9 @@ std::string Decoded(const std::string& xml, const std::string& tag) {
 class SignatureTest : public ::testing::TestWithParam<SignatureSuite> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / absl::StrCat("parkline-sig-", getpid(), "-",
-                                                    ::testing::UnitTest::GetInstance()->random_seed());
+    dir_ =
+        fs::temp_directory_path() / absl::StrCat("parkline-sig-", getpid(), "-",
+                                                 ::testing::UnitTest::GetInstance()->random_seed());
     fs::create_directories(dir_);
     files_ = MakeKeyFiles(GetParam(), dir_, "signer");
     auto key = LoadPemSigningKey(files_.key, files_.certificate, "0001");
@@ -153,7 +154,8 @@ TEST(Signature, AnAlgorithmOutsideTheSpecificationIsRefused) {
   ASSERT_TRUE(signed_xml.ok());
   std::string swapped = *signed_xml;
   std::string from(SignatureMethodUri(SignatureSuite::kRsaSha1));
-  swapped.replace(swapped.find(from), from.size(), "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
+  swapped.replace(swapped.find(from), from.size(),
+                  "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
   auto v = VerifyEnveloped(swapped);
   EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(v.status().message().find("SignatureMethod"), std::string::npos) << v.status();
@@ -183,14 +185,13 @@ class Pkcs11Test : public ::testing::Test {
     }
     dir_ = fs::temp_directory_path() / absl::StrCat("parkline-p11-", getpid());
     fs::create_directories(dir_ / "tokens");
-    std::ofstream(dir_ / "softhsm2.conf")
-        << "directories.tokendir = " << (dir_ / "tokens").string()
-        << "\nobjectstore.backend = file\nlog.level = ERROR\n";
+    std::ofstream(dir_ / "softhsm2.conf") << "directories.tokendir = " << (dir_ / "tokens").string()
+                                          << "\nobjectstore.backend = file\nlog.level = ERROR\n";
     setenv("SOFTHSM2_CONF", (dir_ / "softhsm2.conf").c_str(), 1);
     std::string out;
-    ASSERT_EQ(Shell("softhsm2-util --init-token --free --label parkline --pin 1234 --so-pin 5678",
-                  &out),
-              0)
+    ASSERT_EQ(
+        Shell("softhsm2-util --init-token --free --label parkline --pin 1234 --so-pin 5678", &out),
+        0)
         << out;
     // "... is reassigned to slot N"
     size_t at = out.rfind("slot ");
@@ -198,8 +199,8 @@ class Pkcs11Test : public ::testing::Test {
     slot_ = std::stoll(out.substr(at + 5));
     files_ = MakeKeyFiles(SignatureSuite::kRsaSha1, dir_, "device");
     ASSERT_EQ(Shell(absl::StrCat("softhsm2-util --import ", files_.key,
-                               " --token parkline --label signer --id 01 --pin 1234"),
-                  &out),
+                                 " --token parkline --label signer --id 01 --pin 1234"),
+                    &out),
               0)
         << out;
     // The key is on the token now; the file is gone, as on a real device.

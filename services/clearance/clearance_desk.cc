@@ -442,7 +442,10 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
     auto xml = WriteInventoryMessage(input);
     if (!xml.ok()) return xml.status();
     auto signed_xml = signer_.Sign(*xml);
-    if (!signed_xml.ok()) return signed_xml.status();
+    if (!signed_xml.ok()) {
+      CountSignerFailure();
+      return signed_xml.status();
+    }
     *c.mutable_submit_time() = Ts(now);
     *c.mutable_update_time() = Ts(now);
     if (auto s = repo.Update(c); !s.ok()) return s;
@@ -457,6 +460,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
   if (!status.ok()) return status;
   if (events_committed_) events_committed_();
   CountSubmitted(outgoing.message_type);
+  CountSigned(signer_.algorithm());
   if (gateway_ != nullptr) {
     if (auto s = gateway_->Send(outgoing); !s.ok()) {
       CountGatewayError();
