@@ -17,6 +17,7 @@
 #include "clearance/mandate_repository.h"
 #include "clearance/mandate_rules.h"
 #include "clearance/receipt_state_machine.h"
+#include "clearance/refund_rules.h"
 #include "decimal/fixed_point.h"
 #include "errors/violations.h"
 #include "events/outbox.h"
@@ -728,7 +729,11 @@ absl::StatusOr<v1::ListRefundEligibleResponse> ClearanceDesk::RefundEligible(
       auto visible = Visible(tx, viewer, c, now);
       if (!visible.ok()) return visible.status();
       if (!*visible) continue;
+      RefundEligibility eligibility = RefundEligibilityOf(c);
+      if (!eligibility.eligible && !request.include_ineligible()) continue;
       v1::RefundEligibleCase* out = response.add_cases();
+      out->set_eligible(eligibility.eligible);
+      out->set_reason(std::move(eligibility.reason));
       for (auto& r : requirements(c.business_mode())) out->add_requirements(r);
       *out->mutable_clearance_case() = CaseFor(viewer, std::move(c));
     }
