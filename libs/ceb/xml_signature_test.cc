@@ -13,10 +13,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "ceb/signature_crypto.h"
 #include "ceb/signing_key.h"
 #include "tests/support/signing_keys.h"
 
@@ -162,10 +164,6 @@ TEST(Signature, AnAlgorithmOutsideTheSpecificationIsRefused) {
   fs::remove_all(dir);
 }
 
-// --- PKCS#11: a SoftHSM2 token made for the test ----------------------------------------------
-
-constexpr char kSoftHsmModule[] = "/usr/lib/softhsm/libsofthsm2.so";
-
 int Shell(const std::string& command, std::string* output = nullptr) {
   FILE* p = popen((command + " 2>&1").c_str(), "r");
   if (p == nullptr) return -1;
@@ -175,6 +173,67 @@ int Shell(const std::string& command, std::string* output = nullptr) {
   if (output != nullptr) *output = out;
   return pclose(p);
 }
+
+// --- SM2 against the openssl command line: the same user ID, the same Z, both ways ------------
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(Signature, Sm2SignaturesInteroperateWithTheOpensslCommandLine) {
+  if (Shell("openssl version") != 0) GTEST_SKIP() << "the openssl command is not installed";
+  fs::path dir = fs::temp_directory_path() / absl::StrCat("parkline-sm2-cli-", getpid());
+  fs::create_directories(dir);
+  KeyFiles files = MakeKeyFiles(SignatureSuite::kSm2Sm3, dir, "k");
+  auto key = LoadPemSigningKey(files.key, files.certificate, "k");
+  ASSERT_TRUE(key.ok()) << key.status();
+  const std::string data = "<ds:SignedInfo>canonical bytes</ds:SignedInfo>";
+  std::ofstream(dir / "data", std::ios::binary) << data;
+  const std::string id = absl::StrCat(" -pkeyopt distid:", kSm2UserId);
+
+  // Ours, as DER, verified by the command line with the specification's user ID.
+  auto ours = (*key)->Sign(data);
+  ASSERT_TRUE(ours.ok());
+  ASSERT_EQ(ours->size(), 64u);
+  // r||s verifies with our own verifier, which re-encodes it as DER for OpenSSL.
+  ASSERT_TRUE(
+      internal::EvpVerify((*key)->certificate_der(), SignatureSuite::kSm2Sm3, data, *ours).ok());
+  std::string out;
+  ASSERT_EQ(
+      Shell(absl::StrCat("openssl pkeyutl -sign -inkey ", files.key, " -rawin -digest sm3", id,
+                         " -in ", (dir / "data").string(), " -out ", (dir / "cli.sig").string()),
+            &out),
+      0)
+      << out;
+  // The command line's signature (DER) verifies with ours.
+  EXPECT_TRUE(internal::EvpVerify((*key)->certificate_der(), SignatureSuite::kSm2Sm3, data,
+                                  ReadAll(dir / "cli.sig"))
+                  .ok());
+  // And ours, re-encoded as DER, verifies with the command line's, only with the same user ID.
+  std::string r = ours->substr(0, 32), s = ours->substr(32);
+  auto der_int = [](std::string v) {
+    size_t i = 0;
+    while (i + 1 < v.size() && v[i] == '\0' && !(v[i + 1] & 0x80)) ++i;
+    v = v.substr(i);
+    if (v[0] & 0x80) v.insert(v.begin(), '\0');
+    return std::string("\x02") + static_cast<char>(v.size()) + v;
+  };
+  std::string body = der_int(r) + der_int(s);
+  std::ofstream(dir / "ours.sig", std::ios::binary)
+      << (std::string("\x30") + static_cast<char>(body.size()) + body);
+  std::string verify = absl::StrCat("openssl pkeyutl -verify -certin -inkey ", files.certificate,
+                                    " -rawin -digest sm3 -in ", (dir / "data").string(),
+                                    " -sigfile ", (dir / "ours.sig").string());
+  EXPECT_EQ(Shell(verify + id, &out), 0) << out;
+  // Without it the command line takes an empty ID: a different Z, and the signature fails.
+  EXPECT_NE(Shell(verify, &out), 0) << out;
+  fs::remove_all(dir);
+}
+
+// --- PKCS#11: a SoftHSM2 token made for the test ----------------------------------------------
+
+constexpr char kSoftHsmModule[] = "/usr/lib/softhsm/libsofthsm2.so";
 
 class Pkcs11Test : public ::testing::Test {
  protected:
