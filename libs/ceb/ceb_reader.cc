@@ -297,13 +297,27 @@ absl::Status ReadFields(const xmlNode* parent, absl::Span<const FieldSource> sou
 }
 
 // CEB311 / CEB303: <Order> holds one <OrderHead> and its <OrderList> goods lines.
+// INVALID_ARGUMENT when `element`, the `count`th document of its message, is beyond the cap.
+absl::Status CheckDocumentCount(const xmlNode* element, int count, const CebMessage& message,
+                                int max_documents) {
+  if (count <= max_documents) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("xml: the ", message.message_type(), " message carries more than ",
+                   max_documents, " documents (", View(element->name), " ", count, " at line ",
+                   xmlGetLineNo(element), "); at most ", max_documents,
+                   " a message (max_message_documents): send them in smaller "
+                   "messages"));
+}
+
 absl::Status ReadOrders(const xmlNode* root, Direction direction,
                         absl::Span<const FieldSource> head_fields,
-                        absl::Span<const FieldSource> goods_fields, CebMessage& message) {
+                        absl::Span<const FieldSource> goods_fields, int max_documents,
+                        CebMessage& message) {
   int order_count = 0;
   for (const xmlNode* node = root->children; node != nullptr; node = node->next) {
     if (!IsCeb(node, "Order")) continue;
-    std::string where = absl::StrCat(message.message_type(), " Order ", ++order_count);
+    if (auto s = CheckDocumentCount(node, ++order_count, message, max_documents); !s.ok()) return s;
+    std::string where = absl::StrCat(message.message_type(), " Order ", order_count);
     Order& order = *message.add_orders();
     order.set_direction(direction);
     bool head_read = false;
@@ -328,12 +342,13 @@ absl::Status ReadOrders(const xmlNode* root, Direction direction,
 // empty document to the message and returns it.
 template <typename AddDocument>
 absl::Status ReadDocuments(const xmlNode* root, absl::string_view document, const char* head,
-                           absl::Span<const FieldSource> fields, const CebMessage& message,
-                           AddDocument add) {
+                           absl::Span<const FieldSource> fields, int max_documents,
+                           const CebMessage& message, AddDocument add) {
   int count = 0;
   for (const xmlNode* node = root->children; node != nullptr; node = node->next) {
     if (!IsCeb(node, document)) continue;
-    std::string where = absl::StrCat(message.message_type(), " ", document, " ", ++count);
+    if (auto s = CheckDocumentCount(node, ++count, message, max_documents); !s.ok()) return s;
+    std::string where = absl::StrCat(message.message_type(), " ", document, " ", count);
     google::protobuf::Message& out = add();
     const xmlNode* source = node;
     if (head != nullptr) {
@@ -347,22 +362,22 @@ absl::Status ReadDocuments(const xmlNode* root, absl::string_view document, cons
   return absl::OkStatus();
 }
 
-absl::Status ReadBusinessDocuments(const xmlNode* root, CebMessage& message) {
+absl::Status ReadBusinessDocuments(const xmlNode* root, int max, CebMessage& message) {
   using ::parkline::declarations::v1::DIRECTION_EXPORT;
   using ::parkline::declarations::v1::DIRECTION_IMPORT;
   const std::string& type = message.message_type();
   if (type == "CEB311") {
-    return ReadOrders(root, DIRECTION_IMPORT, kImportOrderHead, kImportOrderList, message);
+    return ReadOrders(root, DIRECTION_IMPORT, kImportOrderHead, kImportOrderList, max, message);
   }
   if (type == "CEB303") {
-    return ReadOrders(root, DIRECTION_EXPORT, kExportOrderHead, kExportOrderList, message);
+    return ReadOrders(root, DIRECTION_EXPORT, kExportOrderHead, kExportOrderList, max, message);
   }
   if (type == "CEB411") {
-    return ReadDocuments(root, "Payment", "PaymentHead", kPaymentHead, message,
+    return ReadDocuments(root, "Payment", "PaymentHead", kPaymentHead, max, message,
                          [&]() -> google::protobuf::Message& { return *message.add_payments(); });
   }
   if (type == "CEB403") {
-    return ReadDocuments(root, "Receipts", nullptr, kReceipts, message,
+    return ReadDocuments(root, "Receipts", nullptr, kReceipts, max, message,
                          [&]() -> google::protobuf::Message& { return *message.add_receipts(); });
   }
   if (type == "CEB511" || type == "CEB505") {
@@ -370,7 +385,7 @@ absl::Status ReadBusinessDocuments(const xmlNode* root, CebMessage& message) {
     return ReadDocuments(
         root, "Logistics", import ? "LogisticsHead" : nullptr,
         import ? absl::MakeConstSpan(kImportLogisticsHead) : absl::MakeConstSpan(kExportLogistics),
-        message, [&]() -> google::protobuf::Message& {
+        max, message, [&]() -> google::protobuf::Message& {
           auto& waybill = *message.add_waybills();
           waybill.set_direction(import ? DIRECTION_IMPORT : DIRECTION_EXPORT);
           return waybill;
@@ -395,7 +410,7 @@ std::optional<std::string> CebMessageType(const xmlNode* root) {
 // Reads the CEB message whose root element is `root`. `what` names the document in errors;
 // `expected` says what its root may be.
 absl::StatusOr<CebMessage> ReadMessage(const xmlNode* root, absl::string_view what,
-                                       absl::string_view expected) {
+                                       absl::string_view expected, int max_documents) {
   std::optional<std::string> type = CebMessageType(root);
   if (!type.has_value()) {
     return absl::InvalidArgumentError(
@@ -411,24 +426,26 @@ absl::StatusOr<CebMessage> ReadMessage(const xmlNode* root, absl::string_view wh
                                      absl::StrCat(*type, " BaseTransfer"));
     if (!status.ok()) return status;
   }
-  absl::Status status = ReadBusinessDocuments(root, message);
+  absl::Status status = ReadBusinessDocuments(root, max_documents, message);
   if (!status.ok()) return status;
   return message;
 }
 
 }  // namespace
 
-absl::StatusOr<CebMessage> ReadCebMessage(absl::string_view xml) {
+absl::StatusOr<CebMessage> ReadCebMessage(absl::string_view xml, const CebReadOptions& options) {
   absl::StatusOr<internal::CebDocument> doc =
       internal::OpenCebDocument(xml, "the input", kMaxCebMessageBytes);
   if (!doc.ok()) return doc.status();
   if (doc->from_envelope) {
     return ReadMessage(doc->root(), internal::kDxpData,
-                       absl::StrCat("<CEBnnnMessage> in namespace ", kCebNamespace));
+                       absl::StrCat("<CEBnnnMessage> in namespace ", kCebNamespace),
+                       options.max_documents);
   }
   return ReadMessage(doc->root(), "the input",
                      absl::StrCat("<CEBnnnMessage> in namespace ", kCebNamespace,
-                                  ", or a DxpMsg envelope in namespace ", kDxpNamespace));
+                                  ", or a DxpMsg envelope in namespace ", kDxpNamespace),
+                     options.max_documents);
 }
 
 namespace {

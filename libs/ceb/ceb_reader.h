@@ -30,6 +30,16 @@ namespace parkline::ceb {
 // take (libxml2's tree is several times the size of its input).
 inline constexpr size_t kMaxCebMessageBytes = 16 * 1024 * 1024;
 
+// How many documents (orders, payments, receipts, waybills) ReadCebMessage reads from one message
+// unless told otherwise. Each document becomes a protobuf and, downstream, a stored row in one
+// transaction: the cap keeps one request from holding a writer for long.
+inline constexpr int kDefaultMaxCebDocuments = 1000;
+
+struct CebReadOptions {
+  // Documents a message may carry; reading stops at the first one beyond it (1 or more).
+  int max_documents = kDefaultMaxCebDocuments;
+};
+
 // Reads one CEB business message: a bare <CEBnnnMessage> document, or the same carried base64 in
 // the <Data> of a DxpMsg transport envelope (namespace http://www.chinaport.gov.cn/dxp; a
 // DxpMsgSv around the DxpMsg is unwrapped too). The envelope itself is not kept.
@@ -44,8 +54,12 @@ inline constexpr size_t kMaxCebMessageBytes = 16 * 1024 * 1024;
 //   a root that is neither a CEB message nor a DxpMsg; a DxpMsg whose Data is missing, not
 //   base64, or not a CEB message; an appType other than 1, 2 or 3, or a non-integer in an
 //   integer field (appStatus, gnum, packNo), named with its line.
+// - INVALID_ARGUMENT: more than options.max_documents documents, named with the first one beyond
+//   the cap and its line; nothing after it is read. The message as sent can never be accepted:
+//   the sender must split it, so this is a bad argument rather than a resource to wait for.
 // - RESOURCE_EXHAUSTED: more than kMaxCebMessageBytes of input.
-absl::StatusOr<parkline::declarations::v1::CebMessage> ReadCebMessage(absl::string_view xml);
+absl::StatusOr<parkline::declarations::v1::CebMessage> ReadCebMessage(
+    absl::string_view xml, const CebReadOptions& options = {});
 
 // The other way, for import orders: a CEB311Message carrying `orders` as a platform's system
 // would send it, written from the same element tables ReadCebMessage reads (empty fields left

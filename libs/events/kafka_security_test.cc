@@ -8,6 +8,8 @@
 #include <fstream>
 #include <string>
 
+#include "events/kafka_client.h"
+
 namespace parkline::events {
 namespace {
 
@@ -147,6 +149,26 @@ TEST(KafkaSecurityTest, SecretPropertiesAreKnown) {
   EXPECT_TRUE(IsSecretProperty("sasl.password"));
   EXPECT_TRUE(IsSecretProperty("ssl.key.password"));
   EXPECT_FALSE(IsSecretProperty("sasl.username"));
+}
+
+// Against Kafka 4 the SCRAM login of librdkafka before 2.6.1 is refused (librdkafka#4895); the
+// caveat names the cause and what to do, and stays silent where nothing is wrong.
+TEST(KafkaSecurityTest, ScramOnALibrdkafkaBefore261CarriesACaveat) {
+  KafkaSecurity scram;
+  scram.protocol = "SASL_SSL";  // the mechanism defaults to SCRAM-SHA-512
+  std::string caveat = ScramNonceCaveat(scram, 0x020002ff);  // Debian 12's 2.0.2
+  EXPECT_THAT(caveat, HasSubstr("librdkafka 2.0.2"));
+  EXPECT_THAT(caveat, HasSubstr("2.6.1"));
+  EXPECT_THAT(caveat, HasSubstr("PLAIN"));
+  EXPECT_NE(ScramNonceCaveat(scram, 0x020600ff), "");  // 2.6.0 still has the bug
+  EXPECT_EQ(ScramNonceCaveat(scram, 0x020601ff), "");
+  EXPECT_EQ(ScramNonceCaveat(scram, 0x020c01ff), "");
+  KafkaSecurity plain = scram;
+  plain.sasl_mechanism = "PLAIN";
+  EXPECT_EQ(ScramNonceCaveat(plain, 0x020002ff), "");
+  KafkaSecurity tls;
+  tls.protocol = "SSL";
+  EXPECT_EQ(ScramNonceCaveat(tls, 0x020002ff), "");
 }
 
 }  // namespace

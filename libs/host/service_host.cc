@@ -100,6 +100,12 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   server_options.drain = config->drain;
   server_options.credentials = *credentials;
   server_options.max_threads = config->grpc_max_threads;
+  // Reflection hands out the whole API surface: off loopback, only to callers the park knows.
+  if (config->production) {
+    server_options.reflection_gate = [&authorizer](const grpc::ServerContext& context) {
+      return authorizer.Identify(context).status();
+    };
+  }
   std::vector<grpc::Service*> services;
   for (auto& s : parts->grpc_services) services.push_back(s.get());
   auto server = runtime::GrpcServer::Start(server_options, services);

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/impl/server_initializer.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
@@ -17,9 +17,8 @@ namespace parkline::runtime {
 
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     ServerOptions options, std::vector<grpc::Service*> services) {
-  // Both are process-wide switches that must be set before the builder is created.
+  // A process-wide switch that must be set before the builder is created.
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::unique_ptr<GrpcServer> server(new GrpcServer());
   server->options_ = options;
@@ -36,6 +35,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   threads.min_pollers = std::min(threads.min_pollers, threads.max_pollers);
   ConfigureSyncServer(builder, threads);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  server->reflection_ = std::make_unique<ReflectionService>(options.reflection_gate);
+  builder.RegisterService(server->reflection_.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(NewRpcMetricsInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -44,6 +45,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", options.address));
   }
+  // The names the server registered, health and reflection included: gRPC keeps them for its own
+  // reflection plugin, and ServerInitializer is the public way to read them.
+  grpc::ServerInitializer registered(server->server_.get());
+  server->reflection_->SetServices(*registered.GetServiceList());
   auto* health = server->server_->GetHealthCheckService();
   health->SetServingStatus(true);
   log::Info("grpc server started",

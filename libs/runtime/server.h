@@ -1,6 +1,7 @@
 // A gRPC server as every Parkline service runs it: the service's handlers plus grpc.health.v1,
-// server reflection, per-RPC Prometheus metrics (grpc_server_handled_total by service, method and
-// code; grpc_server_handling_seconds), message size limits, and a graceful stop.
+// server reflection (reflection_service.h: the park's own, closed by a gate in production), per-RPC
+// Prometheus metrics (grpc_server_handled_total by service, method and code;
+// grpc_server_handling_seconds), message size limits, and a graceful stop.
 //
 // Start and Stop from one thread (main); the server itself serves from gRPC's threads.
 #ifndef PARKLINE_RUNTIME_SERVER_H_
@@ -14,6 +15,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
+#include "runtime/reflection_service.h"
 #include "runtime/server_threads.h"
 
 namespace parkline::runtime {
@@ -31,6 +33,9 @@ struct ServerOptions {
   // thread is busy answer RESOURCE_EXHAUSTED ("Server Threadpool Exhausted") rather than letting
   // a flood of slow calls grow the process until it dies.
   int max_threads = 1024;
+  // Who may use server reflection; empty: everyone (development). The host closes it to
+  // unauthenticated callers in production mode.
+  ReflectionGate reflection_gate;
 };
 
 class GrpcServer {
@@ -50,6 +55,7 @@ class GrpcServer {
  private:
   GrpcServer() = default;
   ServerOptions options_;
+  std::unique_ptr<ReflectionService> reflection_;
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::string> service_names_;
   int port_ = 0;

@@ -26,6 +26,10 @@ struct Config {
   // data of a document is kept once its declaration is final (matched, rejected, withdrawn) or
   // the document was withdrawn or expired; then it is erased. 1..3650, default 180.
   int personal_data_retention_days = 180;
+  // --max_message_documents / PARKLINE_MAX_MESSAGE_DOCUMENTS: documents (orders, payments,
+  // receipts, waybills) one SubmitMessage may carry; the reader stops at the first one beyond it
+  // and the call is refused INVALID_ARGUMENT, nothing stored. 1..100000, default 1000.
+  int max_message_documents = 1000;
 
   // INVALID_ARGUMENT naming the flag and its rule.
   absl::Status Validate() const;

@@ -34,6 +34,11 @@ TEST(DeclarationsConfigTest, RetentionOutside1To3650DaysIsRefusedNamingTheFlag) 
                         3650);
 }
 
+TEST(DeclarationsConfigTest, DocumentsPerMessageOutside1To100000AreRefusedNamingTheFlag) {
+  EXPECT_EQ(Config().max_message_documents, 1000);
+  testing::ExpectBounds(&Config::max_message_documents, "max_message_documents", 1, 100000);
+}
+
 TEST(DeclarationsConfigTest, WithoutAKeyFileTheServiceIsToldWhatToDo) {
   auto keys = LoadPersonalDataKeys(Config());
   EXPECT_EQ(keys.status().code(), absl::StatusCode::kFailedPrecondition);

@@ -93,7 +93,7 @@ grpc::Status DeclarationService::SubmitMessage(grpc::ServerContext* ctx,
   // touches nobody's documents, so an enterprise (which may send its own) is told what is wrong
   // with it rather than refused.
   if (grpc::Status admitted = PARKLINE_ADMIT(SubmitMessage); !admitted.ok()) return admitted;
-  auto message = ceb::ReadCebMessage(request->xml());
+  auto message = ceb::ReadCebMessage(request->xml(), {max_message_documents_});
   auth::Resource resource;
   if (message.ok()) {
     resource = CommonParties(*message);

@@ -4,6 +4,7 @@
 #define PARKLINE_DECLARATIONS_DECLARATION_SERVICE_H_
 
 #include "auth/authorizer.h"
+#include "ceb/ceb_reader.h"
 #include "declarations/declaration_desk.h"
 #include "parkline/declarations/v1/declarations.grpc.pb.h"
 
@@ -11,8 +12,10 @@ namespace parkline::declarations {
 
 class DeclarationService final : public v1::DeclarationService::Service {
  public:
-  DeclarationService(DeclarationDesk& desk, const auth::Authorizer& authorizer)
-      : desk_(desk), authorizer_(authorizer) {}
+  // `max_message_documents`: documents one SubmitMessage may carry (Config).
+  DeclarationService(DeclarationDesk& desk, const auth::Authorizer& authorizer,
+                     int max_message_documents = ceb::kDefaultMaxCebDocuments)
+      : desk_(desk), authorizer_(authorizer), max_message_documents_(max_message_documents) {}
 
   grpc::Status SubmitOrder(grpc::ServerContext* ctx, const v1::SubmitOrderRequest* request,
                            v1::DocumentReceipt* response) override;
@@ -38,6 +41,7 @@ class DeclarationService final : public v1::DeclarationService::Service {
  private:
   DeclarationDesk& desk_;
   const auth::Authorizer& authorizer_;
+  int max_message_documents_;
 };
 
 }  // namespace parkline::declarations

@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
                {"quota_rekeyed", int64_t{rotated->quota}},
                {"documents_left", int64_t{rotated->documents_left}},
                {"quota_left_under_older_keys", int64_t{rotated->quota_left}}});
-    parts.grpc_services.push_back(
-        std::make_unique<declarations::DeclarationService>(*desk, ctx.authorizer));
+    parts.grpc_services.push_back(std::make_unique<declarations::DeclarationService>(
+        *desk, ctx.authorizer, config->max_message_documents));
     // Which enterprises are resident: a local projection of the registry's events.
     residents::Follow(host::AddConsumer(ctx, parts, "residents"));
     // A case customs rejected or returned gives the buyer's quota back.

@@ -14,13 +14,18 @@ ABSL_FLAG(int, watch_poll_ms, parkline::logistics::Config().watch_poll_ms,
           "(100..60000)");
 ABSL_FLAG(int, max_batch, parkline::logistics::Config().max_batch,
           "tracking events in one ReportTrackingEvents call (1..5000)");
+ABSL_FLAG(int, max_watch_streams_per_caller,
+          parkline::logistics::Config().max_watch_streams_per_caller,
+          "WatchShipment streams one caller may hold open at once (1..1000)");
 
 namespace parkline::logistics {
 
 absl::Status Config::Validate() const {
   return runtime::FirstError({runtime::ValidateRange("stale_hours", stale_hours, 1, 2160),
                               runtime::ValidateRange("watch_poll_ms", watch_poll_ms, 100, 60000),
-                              runtime::ValidateRange("max_batch", max_batch, 1, 5000)});
+                              runtime::ValidateRange("max_batch", max_batch, 1, 5000),
+                              runtime::ValidateRange("max_watch_streams_per_caller",
+                                                     max_watch_streams_per_caller, 1, 1000)});
 }
 
 absl::StatusOr<Config> LoadConfig() {
@@ -29,6 +34,7 @@ absl::StatusOr<Config> LoadConfig() {
   config.mapping_dir = absl::GetFlag(FLAGS_mapping_dir);
   config.watch_poll_ms = absl::GetFlag(FLAGS_watch_poll_ms);
   config.max_batch = absl::GetFlag(FLAGS_max_batch);
+  config.max_watch_streams_per_caller = absl::GetFlag(FLAGS_max_watch_streams_per_caller);
   return runtime::Validated(config);
 }
 

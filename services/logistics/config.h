@@ -26,6 +26,10 @@ struct Config {
   // --max_batch / PARKLINE_MAX_BATCH: tracking events in one ReportTrackingEvents call, at most.
   // 1..5000, default 500.
   int max_batch = 500;
+  // --max_watch_streams_per_caller / PARKLINE_MAX_WATCH_STREAMS_PER_CALLER: WatchShipment streams
+  // one caller (principal) may hold open at once; the next is refused RESOURCE_EXHAUSTED until
+  // one closes. Each open watch holds a server thread. 1..1000, default 8.
+  int max_watch_streams_per_caller = 8;
 
   // INVALID_ARGUMENT naming the flag and its rule.
   absl::Status Validate() const;

@@ -19,12 +19,15 @@ TEST(LogisticsConfigTest, DefaultsAreValid) {
   EXPECT_EQ(config->mapping_dir, "");
   EXPECT_EQ(config->watch_poll_ms, 1000);
   EXPECT_EQ(config->max_batch, 500);
+  EXPECT_EQ(config->max_watch_streams_per_caller, 8);
 }
 
 TEST(LogisticsConfigTest, EachSettingOutsideItsBoundsIsRefusedNamingTheFlag) {
   testing::ExpectBounds(&Config::stale_hours, "stale_hours", 1, 2160);
   testing::ExpectBounds(&Config::watch_poll_ms, "watch_poll_ms", 100, 60000);
   testing::ExpectBounds(&Config::max_batch, "max_batch", 1, 5000);
+  testing::ExpectBounds(&Config::max_watch_streams_per_caller, "max_watch_streams_per_caller", 1,
+                        1000);
 }
 
 TEST(LogisticsConfigTest, TheEnvironmentFallbackReachesTheConfig) {

@@ -1,8 +1,10 @@
 #include "logistics/logistics_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "auth/handler.h"
 #include "auth/resources.h"
@@ -100,6 +102,16 @@ grpc::Status LogisticsService::WatchShipment(
 absl::Status LogisticsService::Watch(grpc::ServerContext* ctx,
                                      const v1::GetShipmentRequest& request,
                                      grpc::ServerWriter<v1::WatchShipmentResponse>* writer) {
+  // Counted per principal: an authorizer that cannot tell callers apart puts them all in one.
+  auto caller = authorizer_.Identify(*ctx);
+  const std::string who = caller.ok() ? caller->name : "";
+  std::optional<WatchQuota::Slot> slot = watch_quota_.TryAcquire(who);
+  if (!slot.has_value()) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "WatchShipment: caller '", who, "' already holds ", watch_quota_.max_per_caller(),
+        " open watches (max_watch_streams_per_caller=", watch_quota_.max_per_caller(),
+        "); close one before watching another"));
+  }
   WatchHub& hub = desk_.hub();
   // Subscribe before the first read, so that nothing stored in between is missed.
   WatchHub::Subscription subscription(hub, ShipmentKeyText(request.key()));

@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
 
     host::ServiceParts parts;
     parts.grpc_services.push_back(std::make_unique<logistics::LogisticsService>(
-        *desk, ctx.authorizer, absl::Milliseconds(config->watch_poll_ms)));
+        *desk, ctx.authorizer, absl::Milliseconds(config->watch_poll_ms),
+        config->max_watch_streams_per_caller));
     // Watches end at SIGTERM rather than holding the drain: clients watch again elsewhere.
     parts.on_stopping.push_back([hub] { hub->Shutdown(); });
 

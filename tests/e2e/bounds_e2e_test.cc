@@ -1,6 +1,7 @@
 // The bounds and transport rules every service shares (issue #19), met from outside on the
-// enterprises binary: plaintext refused off loopback, the per-caller rate limit with its retry
-// information, and a server certificate replaced on disk under a live client.
+// enterprises binary: plaintext refused off loopback, reflection closed to strangers there, the
+// per-caller rate limit with its retry information, and a server certificate replaced on disk
+// under a live client; and, on every binary, reflection that resolves each listed service.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -15,6 +16,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
+#include "tests/support/reflection_client.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_env.h"
 
@@ -63,7 +65,46 @@ TEST_F(BoundsE2eTest, PlaintextOnAnAddressOtherThanLoopbackNeedsAllowPlaintext) 
   grpc::health::v1::HealthCheckResponse response;
   ASSERT_TRUE(health->Check(&ctx, grpc::health::v1::HealthCheckRequest(), &response).ok());
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  // Off loopback the service is in production mode: reflection is for authenticated callers,
+  // the health protocol excepted (grpcurl ... grpc.health.v1.Health/Check needs no token).
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+  auto stranger = testing::ResolveEveryService(channel, "");
+  EXPECT_EQ(stranger.status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(stranger.services.empty());
+  EXPECT_EQ(testing::ResolveService(channel, "", "grpc.health.v1.Health"), "");
+  EXPECT_NE(testing::ResolveService(channel, "", "parkline.enterprises.v1.EnterpriseService"), "");
+  auto admin = testing::ResolveEveryService(channel, testing::kAdminToken);
+  EXPECT_TRUE(admin.status.ok()) << admin.status.error_message();
+  EXPECT_EQ(admin.services.count("parkline.enterprises.v1.EnterpriseService"), 1u);
+  for (const auto& [service, why] : admin.unresolved) ADD_FAILURE() << service << ": " << why;
   Stop(*allowed);
+}
+
+// What `grpcurl -plaintext host:port grpc.health.v1.Health/Check` needs of every binary (issue
+// #21): each service it lists, gRPC's health service included, resolves by reflection to
+// descriptors a client can build, imports and all.
+TEST_F(BoundsE2eTest, EveryBinaryResolvesEveryServiceItListsByReflection) {
+  const std::vector<std::pair<std::string, std::string>> binaries = {
+      {"enterprises", ENTERPRISES_BINARY}, {"declarations", DECLARATIONS_BINARY},
+      {"clearance", CLEARANCE_BINARY},     {"logistics", LOGISTICS_BINARY},
+      {"complaints", COMPLAINTS_BINARY},   {"statistics", STATISTICS_BINARY}};
+  for (const auto& [name, binary] : binaries) {
+    SCOPED_TRACE(name);
+    testing::ServiceProcess p(
+        binary, name, dir_.path(),
+        {{"PARKLINE_TOPIC_PREFIX", absl::StrCat("reflect", std::random_device{}(), ".")},
+         {"PARKLINE_CUSTOMS_GATEWAY", "simulator"}});
+    ASSERT_EQ(p.WaitServing(absl::Seconds(30)), grpc::health::v1::HealthCheckResponse::SERVING);
+    auto report = p.ResolveReflection();
+    EXPECT_TRUE(report.status.ok()) << report.status.error_message();
+    EXPECT_EQ(report.services.count("grpc.health.v1.Health"), 1u);
+    EXPECT_GE(report.services.size(), 3u) << "its own API, health and reflection";
+    for (const auto& [service, why] : report.unresolved) ADD_FAILURE() << service << ": " << why;
+    p.process().Signal(SIGTERM);
+    EXPECT_EQ(p.process().Wait(absl::Seconds(10)), 0);
+  }
 }
 
 TEST_F(BoundsE2eTest, ACallerBeyondItsRateGetsResourceExhaustedWithRetryInfo) {

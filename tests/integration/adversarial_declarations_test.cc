@@ -300,5 +300,38 @@ TEST_P(AdversarialDeclarationsTest, EachTenantStillFilesItsOwn) {
   EXPECT_EQ(Status(matched_), v1::DECLARATION_STATUS_WITHDRAWN);
 }
 
+// A message carrying more documents than the service's cap is refused as a whole, naming the
+// field and the cap, and nothing of it is stored: not the documents before the cap either.
+TEST_P(AdversarialDeclarationsTest, AMessageBeyondTheDocumentCapIsRefusedWholeAndStoresNothing) {
+  constexpr int kCap = 3;
+  auto capped = testing::PolicyServer::Start(
+      dir_.path(), AccessPolicy(), Callers(), [&](const auth::Authorizer& a) {
+        return std::make_unique<DeclarationService>(*desk_, a, kCap);
+      });
+  ASSERT_TRUE(capped.ok()) << capped.status();
+  auto stub = v1::DeclarationService::NewStub((*capped)->channel());
+  auto send = [&](int orders) {
+    std::vector<v1::Order> batch;
+    for (int i = 0; i < orders; ++i)
+      batch.push_back(samples::MakeImportSet(10 + i, kAttacker).order);
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", absl::StrCat("Bearer ", kOtherPlatform));
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return Message(batch, kAttacker.logistics)(*stub, &ctx);
+  };
+
+  testing::TamperWitness witness(*db_, {kTopic});
+  witness.Mark();
+  grpc::Status refused = send(kCap + 1);
+  witness.ExpectRefused("a message of 4 orders with a cap of 3", refused,
+                        {grpc::StatusCode::INVALID_ARGUMENT});
+  EXPECT_NE(refused.error_message().find("max_message_documents"), std::string::npos)
+      << refused.error_message();
+  EXPECT_NE(refused.error_message().find("more than 3 documents"), std::string::npos)
+      << refused.error_message();
+  // At the cap the same sender is accepted: the refusal above was the count, not the sender.
+  EXPECT_TRUE(send(kCap).ok());
+}
+
 }  // namespace
 }  // namespace parkline::declarations

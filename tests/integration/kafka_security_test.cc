@@ -218,12 +218,16 @@ TEST_F(KafkaSecurityTest, MutualTlsCarriesEventsFromTheOutboxToAConsumer) {
   ExpectEventsCarried(kSsl, MutualTls());
 }
 
-// Disabled: against the local Kafka 4.1 broker, librdkafka's SCRAM-SHA-512 login is refused as
-// "invalid credentials" although the broker lists the user (kafka-configs --describe) and the
-// same password logs in with PLAIN. Not yet understood (credential made at format time and by
-// kafka-configs --alter alike); see the t19-kafka report.
-TEST_F(KafkaSecurityTest, DISABLED_ScramSha512OverTlsCarriesEventsFromTheOutboxToAConsumer) {
-  ExpectEventsCarried(kSaslSsl, Sasl("SCRAM-SHA-512"));
+// Runs where the linked librdkafka can log in with SCRAM to the local Kafka 4.1 broker: before
+// 2.6.1 its client-final nonce is refused (librdkafka#4895, see events::ScramNonceCaveat), which
+// no setting of either side changes; PLAIN over the same listener shows the user and password
+// themselves are right.
+TEST_F(KafkaSecurityTest, ScramSha512OverTlsCarriesEventsFromTheOutboxToAConsumer) {
+  KafkaSecurity security = Sasl("SCRAM-SHA-512");
+  if (std::string caveat = ScramNonceCaveat(security); !caveat.empty()) {
+    GTEST_SKIP() << "cannot run here: " << caveat;
+  }
+  ExpectEventsCarried(kSaslSsl, security);
 }
 
 TEST_F(KafkaSecurityTest, PlainOverTlsCarriesEventsFromTheOutboxToAConsumer) {

@@ -36,11 +36,21 @@ namespace dv1 = parkline::declarations::v1;
 namespace cv1 = parkline::clearance::v1;
 
 // Lets every call through: the access rules have a test of their own.
+// Lets every call through; the caller is whoever the "x-test-caller" metadata names ("anyone"
+// without it), so that a test can be two callers at once.
 class AllowAll : public auth::Authorizer {
  public:
   absl::Status Authorize(const grpc::ServerContext&, absl::string_view,
                          const auth::Resource&) const override {
     return absl::OkStatus();
+  }
+  absl::StatusOr<auth::Principal> Identify(const grpc::ServerContext& context) const override {
+    auth::Principal p;
+    p.name = "anyone";
+    auto it = context.client_metadata().find("x-test-caller");
+    if (it != context.client_metadata().end())
+      p.name = std::string(it->second.data(), it->second.size());
+    return p;
   }
 };
 
@@ -184,8 +194,9 @@ TEST_P(LogisticsConsumersTest, WaybillsAndCustomsMilestonesArriveOnceThroughKafk
 
 class LogisticsWatchTest : public LogisticsConsumersTest {
  protected:
-  void StartServer(absl::Duration poll = absl::Milliseconds(200)) {
-    service_ = std::make_unique<LogisticsService>(*desk_, authorizer_, poll);
+  void StartServer(absl::Duration poll = absl::Milliseconds(200), int max_watches_per_caller = 8) {
+    service_ =
+        std::make_unique<LogisticsService>(*desk_, authorizer_, poll, max_watches_per_caller);
     runtime::ServerOptions options;
     options.address = "127.0.0.1:0";
     options.drain = absl::Seconds(10);
@@ -248,13 +259,30 @@ class LogisticsWatchTest : public LogisticsConsumersTest {
       }
       return cond();
     }
+    bool Done(absl::Duration timeout) {
+      return WaitUntil(
+          [&] {
+            absl::MutexLock lock(&mu);
+            return done;
+          },
+          timeout);
+    }
+    bool Opened(absl::Duration timeout) {
+      return WaitUntil(
+          [&] {
+            absl::MutexLock lock(&mu);
+            return !messages.empty();
+          },
+          timeout);
+    }
     ~Watcher() {
       if (thread.joinable()) thread.join();
     }
   };
 
-  std::unique_ptr<Watcher> Watch(const std::string& waybill) {
+  std::unique_ptr<Watcher> Watch(const std::string& waybill, const std::string& caller = "") {
     auto w = std::make_unique<Watcher>();
+    if (!caller.empty()) w->ctx.AddMetadata("x-test-caller", caller);
     v1::GetShipmentRequest r;
     r.mutable_key()->set_carrier_code("3301960004");
     r.mutable_key()->set_waybill_no(waybill);
@@ -404,6 +432,46 @@ TEST_P(LogisticsWatchTest, ShutdownEndsWatchesAtOnceWithoutHoldingTheDrain) {
       absl::Seconds(5)));
   absl::MutexLock lock(&w->mu);
   EXPECT_EQ(w->status.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+// The per-caller cap on open watches, over gRPC: a caller at its cap is refused RESOURCE_EXHAUSTED
+// naming the setting, another caller still watches, and a cancelled watch frees its place.
+TEST_P(LogisticsWatchTest, ACallerBeyondItsWatchCapIsRefusedAndOthersAreNot) {
+  StartServer(absl::Milliseconds(200), /*max_watches_per_caller=*/2);
+  Register("WQ0001");
+  auto a1 = Watch("WQ0001", "carrier-a");
+  auto a2 = Watch("WQ0001", "carrier-a");
+  ASSERT_TRUE(a1->Opened(absl::Seconds(10)));
+  ASSERT_TRUE(a2->Opened(absl::Seconds(10)));
+
+  auto a3 = Watch("WQ0001", "carrier-a");
+  ASSERT_TRUE(a3->Done(absl::Seconds(10)));
+  {
+    absl::MutexLock lock(&a3->mu);
+    EXPECT_EQ(a3->status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_NE(a3->status.error_message().find("max_watch_streams_per_caller=2"), std::string::npos)
+        << a3->status.error_message();
+    EXPECT_TRUE(a3->messages.empty()) << "a refused watch sends nothing";
+  }
+  auto b1 = Watch("WQ0001", "platform-b");
+  EXPECT_TRUE(b1->Opened(absl::Seconds(10))) << "another caller is not held to carrier-a's cap";
+
+  // A watch the client cancels gives its place back (the server notices within 250 ms).
+  a1->ctx.TryCancel();
+  ASSERT_TRUE(a1->Done(absl::Seconds(10)));
+  std::unique_ptr<Watcher> again;
+  ASSERT_TRUE(a2->WaitUntil(
+      [&] {
+        again = Watch("WQ0001", "carrier-a");
+        if (again->Opened(absl::Seconds(2))) return true;
+        again->ctx.TryCancel();
+        again.reset();
+        return false;
+      },
+      absl::Seconds(10)))
+      << "the cancelled watch's place was never freed";
+  for (Watcher* w : {a2.get(), b1.get(), again.get()}) w->ctx.TryCancel();
+  for (Watcher* w : {a2.get(), b1.get(), again.get()}) EXPECT_TRUE(w->Done(absl::Seconds(10)));
 }
 
 TEST_P(LogisticsWatchTest, WatchingAnUnknownShipmentIsNotFound) {

@@ -91,4 +91,8 @@ std::set<std::string> ServiceProcess::ReflectedServices() {
   return names;
 }
 
+ReflectionReport ServiceProcess::ResolveReflection() {
+  return ResolveEveryService(channel_, token_);
+}
+
 }  // namespace parkline::testing

@@ -17,6 +17,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/security/credentials.h"
 #include "runtime/grpc_status.h"
+#include "tests/support/reflection_client.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::testing {
@@ -48,6 +49,10 @@ class ServiceProcess {
 
   // The services the server lists through reflection.
   std::set<std::string> ReflectedServices();
+
+  // Every listed service resolved as grpcurl resolves it (reflection_client.h), with the test's
+  // token.
+  ReflectionReport ResolveReflection();
 
   ChildProcess& process() { return *process_; }
   int grpc_port() const { return grpc_port_; }

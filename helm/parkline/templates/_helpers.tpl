@@ -88,3 +88,135 @@ Environment variable name of a service's gRPC address, e.g. PARKLINE_ENTERPRISES
 {{- define "parkline.addressEnvName" -}}
 {{- printf "PARKLINE_%s_ADDRESS" (. | upper | replace "-" "_") }}
 {{- end }}
+
+{{/*
+Kafka settings the services would refuse at start (libs/events/kafka_security.cc), refused at
+render time instead so `helm install` fails rather than every pod.
+*/}}
+{{- define "parkline.kafkaValidate" -}}
+{{- $k := .Values.kafka }}
+{{- $tls := has $k.securityProtocol (list "SSL" "SASL_SSL") }}
+{{- $sasl := has $k.securityProtocol (list "SASL_SSL" "SASL_PLAINTEXT") }}
+{{- if and (eq $k.securityProtocol "SASL_PLAINTEXT") (not $k.allowSaslPlaintext) }}
+{{- fail "kafka.securityProtocol=SASL_PLAINTEXT sends the login unencrypted: use SASL_SSL, or set kafka.allowSaslPlaintext" }}
+{{- end }}
+{{- if and (not $tls) (or $k.tls.caSecretName $k.tls.clientSecretName) }}
+{{- fail (printf "kafka.tls.caSecretName and kafka.tls.clientSecretName need kafka.securityProtocol SSL or SASL_SSL (it is %s)" $k.securityProtocol) }}
+{{- end }}
+{{- if and (not $sasl) (or $k.sasl.username $k.sasl.passwordSecretName) }}
+{{- fail (printf "kafka.sasl.username and kafka.sasl.passwordSecretName need kafka.securityProtocol SASL_SSL (it is %s)" $k.securityProtocol) }}
+{{- end }}
+{{- if $sasl }}
+{{- if not (and $k.sasl.username $k.sasl.passwordSecretName) }}
+{{- fail (printf "kafka.securityProtocol=%s needs kafka.sasl.username and kafka.sasl.passwordSecretName" $k.securityProtocol) }}
+{{- end }}
+{{- if and (eq $k.sasl.mechanism "PLAIN") (not $tls) }}
+{{- fail "kafka.sasl.mechanism=PLAIN sends the password as it is: only with kafka.securityProtocol=SASL_SSL" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The Kafka client settings as the services' environment (PARKLINE_KAFKA_*), files mounted by
+parkline.kafkaVolumeMounts.
+*/}}
+{{- define "parkline.kafkaEnv" -}}
+{{- $k := .Values.kafka -}}
+- name: PARKLINE_KAFKA_SECURITY_PROTOCOL
+  value: {{ $k.securityProtocol | quote }}
+{{- if $k.allowSaslPlaintext }}
+- name: PARKLINE_KAFKA_ALLOW_SASL_PLAINTEXT
+  value: "true"
+{{- end }}
+{{- if $k.tls.caSecretName }}
+- name: PARKLINE_KAFKA_CA_FILE
+  value: /etc/parkline/kafka-ca/{{ $k.tls.caKey }}
+{{- end }}
+{{- if $k.tls.clientSecretName }}
+- name: PARKLINE_KAFKA_CERT_FILE
+  value: /etc/parkline/kafka-client/{{ $k.tls.certKey }}
+- name: PARKLINE_KAFKA_KEY_FILE
+  value: /etc/parkline/kafka-client/{{ $k.tls.keyKey }}
+{{- end }}
+{{- if $k.sasl.passwordSecretName }}
+- name: PARKLINE_KAFKA_SASL_MECHANISM
+  value: {{ $k.sasl.mechanism | quote }}
+- name: PARKLINE_KAFKA_SASL_USERNAME
+  value: {{ $k.sasl.username | quote }}
+- name: PARKLINE_KAFKA_SASL_PASSWORD_FILE
+  value: /etc/parkline/kafka-sasl/{{ $k.sasl.passwordKey }}
+{{- end }}
+{{- end }}
+
+{{- define "parkline.kafkaVolumeMounts" -}}
+{{- $k := .Values.kafka }}
+{{- if $k.tls.caSecretName }}
+- name: kafka-ca
+  mountPath: /etc/parkline/kafka-ca
+  readOnly: true
+{{- end }}
+{{- if $k.tls.clientSecretName }}
+- name: kafka-client
+  mountPath: /etc/parkline/kafka-client
+  readOnly: true
+{{- end }}
+{{- if $k.sasl.passwordSecretName }}
+- name: kafka-sasl
+  mountPath: /etc/parkline/kafka-sasl
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "parkline.kafkaVolumes" -}}
+{{- $k := .Values.kafka }}
+{{- if $k.tls.caSecretName }}
+- name: kafka-ca
+  secret:
+    secretName: {{ $k.tls.caSecretName }}
+    defaultMode: 0440
+    items:
+      - key: {{ $k.tls.caKey }}
+        path: {{ $k.tls.caKey }}
+{{- end }}
+{{- if $k.tls.clientSecretName }}
+- name: kafka-client
+  secret:
+    secretName: {{ $k.tls.clientSecretName }}
+    defaultMode: 0440
+    items:
+      - key: {{ $k.tls.certKey }}
+        path: {{ $k.tls.certKey }}
+      - key: {{ $k.tls.keyKey }}
+        path: {{ $k.tls.keyKey }}
+{{- end }}
+{{- if $k.sasl.passwordSecretName }}
+- name: kafka-sasl
+  secret:
+    secretName: {{ $k.sasl.passwordSecretName }}
+    defaultMode: 0440
+    items:
+      - key: {{ $k.sasl.passwordKey }}
+        path: {{ $k.sasl.passwordKey }}
+{{- end }}
+{{- end }}
+
+{{/*
+The park's topics from files/topics.txt (the same file as tools/kafka/topics.txt): a list of
+dicts name, partitions, retentionMs with kafka.topics.overrides applied.
+*/}}
+{{- define "parkline.topics" -}}
+{{- $t := .Values.kafka.topics }}
+{{- $out := list }}
+{{- range $line := splitList "\n" (.Files.Get "files/topics.txt") }}
+{{- $line = trim $line }}
+{{- if and $line (not (hasPrefix "#" $line)) }}
+{{- $f := splitList " " (regexReplaceAll "\\s+" $line " ") }}
+{{- $name := index $f 0 }}
+{{- $o := get $t.overrides $name | default dict }}
+{{- /* Numbers as text: a round trip through JSON would print large ones as 6.048e+08. */}}
+{{- $out = append $out (dict "name" $name "partitions" (printf "%d" (int ($o.partitions | default (index $f 1)))) "retentionMs" (printf "%d" (int64 ($o.retentionMs | default $t.retentionMs)))) }}
+{{- end }}
+{{- end }}
+{{- if not $out }}{{ fail "files/topics.txt lists no topic" }}{{ end }}
+{{- toJson $out }}
+{{- end }}
