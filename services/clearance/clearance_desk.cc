@@ -17,6 +17,7 @@
 #include "clearance/mandate_repository.h"
 #include "clearance/mandate_rules.h"
 #include "clearance/receipt_state_machine.h"
+#include "clearance/refund_rules.h"
 #include "decimal/fixed_point.h"
 #include "errors/violations.h"
 #include "events/outbox.h"
@@ -442,7 +443,10 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
     auto xml = WriteInventoryMessage(input);
     if (!xml.ok()) return xml.status();
     auto signed_xml = signer_.Sign(*xml);
-    if (!signed_xml.ok()) return signed_xml.status();
+    if (!signed_xml.ok()) {
+      CountSignerFailure();
+      return signed_xml.status();
+    }
     *c.mutable_submit_time() = Ts(now);
     *c.mutable_update_time() = Ts(now);
     if (auto s = repo.Update(c); !s.ok()) return s;
@@ -457,6 +461,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
   if (!status.ok()) return status;
   if (events_committed_) events_committed_();
   CountSubmitted(outgoing.message_type);
+  CountSigned(signer_.algorithm());
   if (gateway_ != nullptr) {
     if (auto s = gateway_->Send(outgoing); !s.ok()) {
       CountGatewayError();
@@ -724,7 +729,11 @@ absl::StatusOr<v1::ListRefundEligibleResponse> ClearanceDesk::RefundEligible(
       auto visible = Visible(tx, viewer, c, now);
       if (!visible.ok()) return visible.status();
       if (!*visible) continue;
+      RefundEligibility eligibility = RefundEligibilityOf(c);
+      if (!eligibility.eligible && !request.include_ineligible()) continue;
       v1::RefundEligibleCase* out = response.add_cases();
+      out->set_eligible(eligibility.eligible);
+      out->set_reason(std::move(eligibility.reason));
       for (auto& r : requirements(c.business_mode())) out->add_requirements(r);
       *out->mutable_clearance_case() = CaseFor(viewer, std::move(c));
     }

@@ -4,15 +4,22 @@
 // become a matched declaration, which opens a clearance case; the agent completes and submits the
 // inventory over gRPC; customs answers 2, 120, 399, 800 and the case is released, with its events
 // on parkline.clearance.v1. A case customs rejects gives the buyer's quota back in declarations.
-// The statistics binary counts both cases.
+// The statistics binary counts both cases. Clearance runs with a PEM signer (an SM2 key made by
+// the test): the inventories it writes are signed, verify, and say appStatus 2; customs'
+// certificate (an RSA one made here) is configured, so a signed receipt that does not verify is
+// refused naming the signature.
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <deque>
 #include <fstream>
+#include <iterator>
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "auth/sha256.h"
+#include "ceb/signing_key.h"
+#include "ceb/xml_signature.h"
 #include "clearance/clearance_desk.h"
 #include "clearance/customs_simulator.h"
 #include "clearance/sample_cases.h"
@@ -23,6 +30,7 @@
 #include "samples/import_sets.h"
 #include "tests/support/import_parties.h"
 #include "tests/support/service_process.h"
+#include "tests/support/signing_keys.h"
 
 namespace parkline {
 namespace {
@@ -37,6 +45,7 @@ namespace sv1 = statistics::v1;
 using Statistics = testing::ServiceUnderTest<sv1::StatisticsService>;
 
 constexpr uint64_t kSeed = 20251127;
+constexpr char kGatewayToken[] = "e2e-customs-gateway-token";
 
 clearance::SimulatorOptions Simulator() {
   clearance::SimulatorOptions o;
@@ -71,6 +80,13 @@ class ClearanceE2eTest : public ::testing::Test {
           "parkline.logistics.v1", "parkline.complaints.v1", "parkline.deadletter.v1"}) {
       ASSERT_TRUE(testing::CreateTopic(prefix_ + topic, 3).ok());
     }
+    // The harness's admin, and the customs gateway: the one caller (with the declarant) that
+    // reads the inventory as sent and signed, not masked (buyer_privacy.h).
+    std::ofstream(dir_.path() + "/tokens.json")
+        << absl::StrCat(R"({"tokens":[{"sha256":")", auth::Sha256Hex(testing::kAdminToken),
+                        R"(","principal":"e2e-admin","roles":["park-admin"]},{"sha256":")",
+                        auth::Sha256Hex(kGatewayToken),
+                        R"(","principal":"customs-gw","roles":["customs-gateway"]}]})");
     const std::map<std::string, std::string> env = {{"PARKLINE_TOPIC_PREFIX", prefix_}};
     enterprises_ =
         std::make_unique<Enterprises>(ENTERPRISES_BINARY, "enterprises", dir_.path(), env);
@@ -78,6 +94,8 @@ class ClearanceE2eTest : public ::testing::Test {
         std::make_unique<Declarations>(DECLARATIONS_BINARY, "declarations", dir_.path(), env);
     statistics_ = std::make_unique<Statistics>(STATISTICS_BINARY, "statistics", dir_.path(), env);
     clearance::SimulatorOptions sim = Simulator();
+    park_key_ = testing::MakeKeyFiles(ceb::SignatureSuite::kSm2Sm3, dir_.path(), "park");
+    customs_key_ = testing::MakeKeyFiles(ceb::SignatureSuite::kRsaSha1, dir_.path(), "customs");
     clearance_ = std::make_unique<Clearance>(
         CLEARANCE_BINARY, "clearance", dir_.path(),
         std::map<std::string, std::string>{
@@ -86,6 +104,11 @@ class ClearanceE2eTest : public ::testing::Test {
             {"PARKLINE_SIMULATOR_INSPECTION_PERCENT", absl::StrCat(sim.inspection_percent)},
             {"PARKLINE_SIMULATOR_REJECTION_PERCENT", absl::StrCat(sim.rejection_percent)},
             {"PARKLINE_SIMULATOR_SEED", absl::StrCat(kSeed)},
+            {"PARKLINE_SIGNER", "pem"},
+            {"PARKLINE_SIGNER_KEY_FILE", park_key_.key},
+            {"PARKLINE_SIGNER_CERTIFICATE_FILE", park_key_.certificate},
+            {"PARKLINE_SIGNER_KEY_NAME", "0001"},
+            {"PARKLINE_CUSTOMS_CERTIFICATE_FILES", customs_key_.certificate},
             {"PARKLINE_TOPIC_PREFIX", prefix_}});
     const std::vector<std::pair<std::string, testing::ServiceProcess*>> services = {
         {"enterprises", enterprises_.get()},
@@ -157,6 +180,8 @@ class ClearanceE2eTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  testing::KeyFiles park_key_;
+  testing::KeyFiles customs_key_;
   const std::string prefix_ = absl::StrCat("e2e", std::random_device{}(), ".");
   std::unique_ptr<Enterprises> enterprises_;
   std::unique_ptr<Declarations> declarations_;
@@ -209,6 +234,27 @@ TEST_F(ClearanceE2eTest, FromThreeDocumentsToAReleasedCaseAndARejectedOneGivesTh
         clearance_->Call(&cv1::ClearanceService::Stub::GetInventoryMessage, get_message, &message)
             .ok());
     EXPECT_EQ(message.message_type(), "CEB621");
+    // Signed for real, so declared (appStatus 2) rather than stored as a draft.
+    EXPECT_NE(message.xml().find("<ceb:appStatus>2</ceb:appStatus>"), std::string::npos);
+    auto park_cert = ceb::LoadCertificateDer(park_key_.certificate);
+    ASSERT_TRUE(park_cert.ok()) << park_cert.status();
+    // The admin sees the buyer masked: no longer the message signed, and the signature says so.
+    EXPECT_TRUE(message.buyer_identity_masked());
+    EXPECT_FALSE(ceb::VerifyEnveloped(message.xml(), {*park_cert}).ok());
+    // The customs gateway fetches it as sent: it verifies.
+    testing::ClientOptions gateway;
+    gateway.token = kGatewayToken;
+    clearance_->Connect(gateway);
+    absl::Status fetched =
+        clearance_->Call(&cv1::ClearanceService::Stub::GetInventoryMessage, get_message, &message);
+    clearance_->Connect(testing::ClientOptions());
+    ASSERT_TRUE(fetched.ok()) << fetched;
+    EXPECT_FALSE(message.buyer_identity_masked());
+    EXPECT_NE(message.xml().find("<ceb:appStatus>2</ceb:appStatus>"), std::string::npos);
+    auto verified = ceb::VerifyEnveloped(message.xml(), {*park_cert});
+    ASSERT_TRUE(verified.ok()) << verified.status() << "\n" << message.xml();
+    EXPECT_EQ(verified->suite, ceb::SignatureSuite::kSm2Sm3);
+    EXPECT_EQ(verified->key_name, "0001");
   }
 
   cv1::ClearanceCase released =
@@ -284,6 +330,57 @@ TEST_F(ClearanceE2eTest, FromThreeDocumentsToAReleasedCaseAndARejectedOneGivesTh
   EXPECT_NE(metrics.find("parkline_clearance_receipts_total{outcome=\"refused\"} 2"),
             std::string::npos);
   EXPECT_NE(metrics.find("parkline_clearance_inventories_sent_total{message_type=\"CEB621\"} 2"),
+            std::string::npos);
+
+  EXPECT_NE(metrics.find("parkline_clearance_messages_signed_total{algorithm=\"sm2-sm3\"} 2"),
+            std::string::npos);
+  EXPECT_EQ(metrics.find("parkline_clearance_signer_failures_total 1"), std::string::npos);
+  std::ifstream whole_log(dir_.path() + "/clearance.log");
+  std::string all_log((std::istreambuf_iterator<char>(whole_log)),
+                      std::istreambuf_iterator<char>());
+  EXPECT_NE(all_log.find("customs is SIMULATED"), std::string::npos);
+  EXPECT_NE(all_log.find("inventories are signed"), std::string::npos);
+
+  // A receipt message signed by customs' key passes the signature check (then the unknown case is
+  // NOT_FOUND); changed by one byte after signing, or signed by another key, it is refused
+  // naming the signature.
+  std::string receipt =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+      "<CEB622Message xmlns=\"http://www.chinaport.gov.cn/ceb\" version=\"1.0\" "
+      "guid=\"11111111-2222-3333-4444-555555555555\"><InventoryReturn>"
+      "<guid>00000000-0000-0000-0000-000000000000</guid><returnStatus>120</returnStatus>"
+      "<returnTime>20250301120000000</returnTime><returnInfo>accepted</returnInfo>"
+      "</InventoryReturn></CEB622Message>";
+  auto customs = ceb::LoadPemSigningKey(customs_key_.key, customs_key_.certificate, "customs");
+  ASSERT_TRUE(customs.ok()) << customs.status();
+  auto signed_receipt = ceb::SignEnveloped(receipt, **customs);
+  ASSERT_TRUE(signed_receipt.ok()) << signed_receipt.status();
+  cv1::SubmitReceiptMessageRequest receipt_request;
+  receipt_request.set_xml(*signed_receipt);
+  EXPECT_EQ(
+      clearance_
+          ->Call(&cv1::ClearanceService::Stub::SubmitReceiptMessage, receipt_request, &response)
+          .code(),
+      absl::StatusCode::kNotFound);
+  std::string changed = *signed_receipt;
+  changed.replace(changed.find(">120<"), 5, ">800<");
+  receipt_request.set_xml(changed);
+  absl::Status refused = clearance_->Call(&cv1::ClearanceService::Stub::SubmitReceiptMessage,
+                                          receipt_request, &response);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(refused.message()).find("signature"), std::string::npos) << refused;
+  auto impostor = ceb::LoadPemSigningKey(park_key_.key, park_key_.certificate, "impostor");
+  ASSERT_TRUE(impostor.ok());
+  receipt_request.set_xml(*ceb::SignEnveloped(receipt, **impostor));
+  refused = clearance_->Call(&cv1::ClearanceService::Stub::SubmitReceiptMessage, receipt_request,
+                             &response);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(refused.message()).find("signature"), std::string::npos) << refused;
+  metrics = testing::HttpGet(clearance_->metrics_port(), "/metrics");
+  EXPECT_NE(metrics.find("parkline_clearance_receipt_signatures_total{outcome=\"verified\"} 1"),
+            std::string::npos)
+      << metrics.substr(0, 3000);
+  EXPECT_NE(metrics.find("parkline_clearance_receipt_signatures_total{outcome=\"refused\"} 2"),
             std::string::npos);
 
   // The statistics count both cases: two inventories sent, one released, one rejected.

@@ -77,13 +77,15 @@ class ClearanceDeskTest : public testing::BackendTest<ApplySchema> {
     return CaseIdFor("declaration:" + matched.declaration().order_key());
   }
 
-  // Completes and submits the case.
-  v1::ClearanceCase Submit(const std::string& case_id, int n) {
+  // Completes and submits the case; an export with `statistics_flag` when one is given.
+  v1::ClearanceCase Submit(const std::string& case_id, int n,
+                           const std::string& statistics_flag = "") {
     auto c = desk_->Get(case_id, "", kCustoms);
     EXPECT_TRUE(c.ok()) << c.status();
     v1::SubmitCaseRequest submit;
     submit.set_case_id(case_id);
     *submit.mutable_inventory() = CompleteDraft(c->inventory(), c->direction(), n);
+    if (!statistics_flag.empty()) submit.mutable_inventory()->set_statistics_flag(statistics_flag);
     auto submitted = desk_->Submit(submit, kDeclarant);
     EXPECT_TRUE(submitted.ok()) << submitted.status();
     return *submitted;
@@ -609,7 +611,7 @@ TEST_P(ClearanceDeskTest, TaxBillsForImportAndRefundEligibleExportCases) {
     return std::vector<std::string>{"needs for " + mode};
   };
   EXPECT_EQ(desk_->RefundEligible({}, requirements, kCustoms)->cases_size(), 0);
-  Submit(exp, 10);
+  Submit(exp, 10, "B");  // consolidated: refundable
   auto message = desk_->Message(exp, "", kCustoms);
   ASSERT_TRUE(message.ok());
   EXPECT_EQ(message->message_type(), "CEB603");
@@ -623,6 +625,31 @@ TEST_P(ClearanceDeskTest, TaxBillsForImportAndRefundEligibleExportCases) {
   ASSERT_EQ(eligible->cases_size(), 1);
   EXPECT_EQ(eligible->cases(0).clearance_case().case_id(), exp);
   EXPECT_EQ(eligible->cases(0).requirements(0), "needs for 9610");
+  EXPECT_TRUE(eligible->cases(0).eligible());
+  EXPECT_NE(eligible->cases(0).reason().find("statisticsFlag B"), std::string::npos);
+
+  // A released 9710 declared by inventory only is not refundable: left out, or listed with why.
+  std::string b2b = OpenFromDeclaration(dv1::DIRECTION_EXPORT, "9710", 11);
+  Submit(b2b, 11, "B");
+  for (auto [code, second] : {std::pair{"2", 1}, {"120", 2}, {"399", 3}, {"800", 4}}) {
+    Apply(b2b, code, second);
+  }
+  eligible = desk_->RefundEligible({}, requirements, kCustoms);
+  ASSERT_TRUE(eligible.ok());
+  ASSERT_EQ(eligible->cases_size(), 1);
+  EXPECT_EQ(eligible->cases(0).clearance_case().case_id(), exp);
+  v1::ListRefundEligibleRequest all;
+  all.set_include_ineligible(true);
+  eligible = desk_->RefundEligible(all, requirements, kCustoms);
+  ASSERT_TRUE(eligible.ok());
+  ASSERT_EQ(eligible->cases_size(), 2);
+  for (const auto& c : eligible->cases()) {
+    bool is_b2b = c.clearance_case().case_id() == b2b;
+    EXPECT_EQ(c.eligible(), !is_b2b);
+    if (is_b2b) {
+      EXPECT_NE(c.reason().find("customs_declaration_no"), std::string::npos);
+    }
+  }
 }
 
 TEST_P(ClearanceDeskTest, ListsPage) {
