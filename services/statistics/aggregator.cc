@@ -10,7 +10,7 @@ absl::Status Aggregator::Apply(store::Transaction& tx,
                                const std::vector<events::EventView>& batch) const {
   Effects effects;
   for (const events::EventView& e : batch) {
-    absl::Status s = AddEffects({e.type, e.time, e.payload}, zone_, &effects);
+    absl::Status s = AddEffects({e.type, e.time, e.payload}, zone_, rates_, &effects);
     if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("event ", e.id, ": ", s.message()));
   }
   return ApplyEffects(tx, effects);

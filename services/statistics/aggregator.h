@@ -4,18 +4,21 @@
 #ifndef PARKLINE_STATISTICS_AGGREGATOR_H_
 #define PARKLINE_STATISTICS_AGGREGATOR_H_
 
+#include <memory>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "events/envelope.h"
+#include "statistics/exchange_rates.h"
 #include "store/database.h"
 
 namespace parkline::statistics {
 
 class Aggregator {
  public:
-  explicit Aggregator(absl::TimeZone zone) : zone_(zone) {}
+  explicit Aggregator(absl::TimeZone zone, ExchangeRates rates = {})
+      : zone_(zone), rates_(std::move(rates)) {}
 
   // INVALID_ARGUMENT when an event's payload cannot be read (the consumer then dead-letters
   // that event alone).
@@ -23,6 +26,8 @@ class Aggregator {
 
  private:
   absl::TimeZone zone_;
+  // Foreign-currency trade is converted to CNY with these (loaded once, at start).
+  ExchangeRates rates_;
 };
 
 }  // namespace parkline::statistics

@@ -41,5 +41,31 @@ TEST(StatisticsConfigTest, TheEnvironmentFallbackReachesTheConfig) {
   EXPECT_EQ(config->zone(), absl::UTCTimeZone());
 }
 
+TEST(StatisticsConfigTest, TheExchangeRateFileIsReadOnceAndAWrongOneIsRefusedNamingTheFlag) {
+  Config config;
+  auto none = LoadExchangeRates(config);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->size(), 0u);
+
+  config.exchange_rates =
+      std::string(PARKLINE_SOURCE_DIR) + "/services/statistics/data/exchange_rates.csv";
+  auto shipped = LoadExchangeRates(config);
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  EXPECT_GT(shipped->size(), 0u);
+
+  config.exchange_rates = "/nonexistent/exchange_rates.csv";
+  absl::Status missing = LoadExchangeRates(config).status();
+  EXPECT_EQ(missing.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(missing.message(), "exchange_rates: '/nonexistent/exchange_rates.csv' cannot be read");
+
+  absl::FlagSaver saver;
+  ASSERT_TRUE(runtime::ApplyEnvironment(
+                  testing::FakeGetenv({{"PARKLINE_EXCHANGE_RATES", "/etc/rates.csv"}}))
+                  .ok());
+  auto loaded = LoadConfig();
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->exchange_rates, "/etc/rates.csv");
+}
+
 }  // namespace
 }  // namespace parkline::statistics

@@ -1,6 +1,8 @@
 // parkline-statistics: the park's statistics system (GB/T 39678-2020 5.5.4). Counts every
 // domain's events exactly once into indicators, serves them over gRPC and on /metrics.
+#include "absl/strings/str_cat.h"
 #include "host/service_host.h"
+#include "runtime/log.h"
 #include "runtime/metrics.h"
 #include "statistics/access_policy.h"
 #include "statistics/aggregator.h"
@@ -32,7 +34,11 @@ int main(int argc, char** argv) {
         std::make_unique<statistics::StatisticsService>(*desk, ctx.authorizer));
 
     // Every domain's topic: OnBatch subscribes to the topic of each type the aggregator handles.
-    auto aggregator = std::make_shared<statistics::Aggregator>(zone);
+    auto rates = statistics::LoadExchangeRates(*config);
+    if (!rates.ok()) return rates.status();
+    log::Info("exchange rates loaded",
+              {{"path", config->exchange_rates}, {"rates", absl::StrCat(rates->size())}});
+    auto aggregator = std::make_shared<statistics::Aggregator>(zone, *std::move(rates));
     host::AddConsumer(ctx, parts, "")
         .OnBatch(
             statistics::HandledTypes(),

@@ -89,6 +89,18 @@ INSERT INTO stat_shipment_count (status, n)
   ALTER COLUMN indicator TYPE TEXT COLLATE "C",
   ALTER COLUMN labels TYPE TEXT COLLATE "C",
   ALTER COLUMN day TYPE TEXT COLLATE "C"}};
+)sql"},
+      // Trade counts once per case customs released, and the declarations pipeline once per
+      // order: the facts already counted, so that a second release, a re-match or a re-rejection
+      // adds nothing. `day` is the day the fact counted on.
+      {4, "facts counted once: trade per released case, verdicts per order",
+       R"sql(
+CREATE TABLE stat_once (
+  fact TEXT NOT NULL,
+  fact_key TEXT NOT NULL,
+  day TEXT NOT NULL,
+  PRIMARY KEY (fact, fact_key)
+);
 )sql"}};
   return store::ApplyMigrations(db, "statistics", kMigrations);
 }

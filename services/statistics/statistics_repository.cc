@@ -19,14 +19,13 @@ std::pair<std::string, std::string> Range(const std::string& from, const std::st
   return {from.empty() ? "0000-00-00" : from, to.empty() ? "9999-99-99" : to};
 }
 
-}  // namespace
+// Many rows per statement: one round trip per hundred rows, not one per row.
+constexpr size_t kRows = 100;
 
-absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects) {
+absl::Status ApplyCounters(store::Transaction& tx, const CounterDeltas& counters) {
   // AddEffects merged the deltas already: one row per (enterprise, indicator, labels, day).
-  // Many rows per statement: one round trip per hundred counters, not one per counter.
-  constexpr size_t kRows = 100;
   std::vector<CounterDelta> park, enterprise;
-  for (const CounterDelta& row : effects.counters.Rows()) {
+  for (const CounterDelta& row : counters.Rows()) {
     (row.enterprise.empty() ? park : enterprise).push_back(row);
   }
   for (size_t begin = 0; begin < park.size(); begin += kRows) {
@@ -62,6 +61,57 @@ absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects) {
         "stat_enterprise_counter.value + excluded.value";
     if (auto s = tx.Execute(sql, params); !s.ok()) return s.status();
   }
+  return absl::OkStatus();
+}
+
+// Records the facts of `once` that are new and adds their deltas to `counters`: the first of a
+// fact's events in the batch, and only when no earlier batch counted it.
+absl::Status CountOnce(store::Transaction& tx, const std::vector<OnceFact>& once,
+                       CounterDeltas* counters) {
+  std::map<std::pair<std::string, std::string>, const OnceFact*> first;
+  std::vector<const OnceFact*> facts;
+  for (const OnceFact& f : once) {
+    if (first.emplace(std::make_pair(f.fact, f.key), &f).second) facts.push_back(&f);
+  }
+  for (size_t begin = 0; begin < facts.size(); begin += kRows) {
+    std::string sql = "INSERT INTO stat_once (fact, fact_key, day) VALUES ";
+    store::Params params;
+    for (size_t i = begin; i < std::min(facts.size(), begin + kRows); ++i) {
+      const OnceFact& f = *facts[i];
+      size_t n = params.size();
+      absl::StrAppend(&sql, i == begin ? "" : ", ", "($", n + 1, ", $", n + 2, ", $", n + 3, ")");
+      params.insert(params.end(),
+                    {f.fact, f.key, f.deltas.empty() ? std::string() : f.deltas.front().day});
+    }
+    sql += " ON CONFLICT (fact, fact_key) DO NOTHING RETURNING fact, fact_key";
+    auto inserted = tx.Query(sql, params);
+    if (!inserted.ok()) return inserted.status();
+    for (const store::Row& r : *inserted) {
+      const OnceFact& f = *first.at(std::make_pair(r.Text(0), r.Text(1)));
+      for (const OnceFact::Delta& d : f.deltas) {
+        counters->Add(d.indicator, d.labels, d.day, d.delta, d.enterprise);
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects) {
+  if (effects.once.empty()) {
+    if (auto s = ApplyCounters(tx, effects.counters); !s.ok()) return s;
+  } else {
+    // The batch's counters with the new facts' added, written together so that each counter
+    // row is still written once, in the order Rows() gives.
+    CounterDeltas counters = effects.counters;
+    if (auto s = CountOnce(tx, effects.once, &counters); !s.ok()) return s;
+    if (auto s = ApplyCounters(tx, counters); !s.ok()) return s;
+  }
+  return ApplyProjections(tx, effects);
+}
+
+absl::Status ApplyProjections(store::Transaction& tx, const Effects& effects) {
   for (const EnterpriseRecord& e : effects.enterprises) {
     auto s = tx.Execute(
         "INSERT INTO stat_enterprise (uscc, customs_code, name, roles, unit_ids, resident) VALUES "

@@ -16,6 +16,9 @@ namespace parkline::statistics {
 // Merges the counter deltas (one write per distinct counter) and applies the projection
 // changes in order.
 absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects);
+// The projection changes alone (enterprises, units, IP, talent, shipments), as ApplyEffects
+// applies them after the counters.
+absl::Status ApplyProjections(store::Transaction& tx, const Effects& effects);
 
 absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx);
 

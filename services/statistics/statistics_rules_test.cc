@@ -2,6 +2,7 @@
 // event adds, the current figures, the score, the conformance verdicts, periods and /metrics.
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
@@ -86,15 +87,20 @@ TEST(EventEffectsTest, TheSameCounterTwiceIsOneRowWithBothDeltas) {
   Effects e;
   for (const char* time :
        {"2026-03-01T02:00:00Z", "2026-03-01T03:00:00Z", "2026-03-02T03:00:00Z"}) {
-    std::string payload = Matched("1.00000", "1210").SerializeAsString();
-    ASSERT_TRUE(AddEffects({"parkline.declarations.v1.DeclarationMatched", At(time), payload},
-                           Shanghai(), &e)
-                    .ok());
+    decl::DocumentReceived m;
+    m.set_kind(decl::DOCUMENT_KIND_ORDER);
+    m.set_direction(decl::DIRECTION_IMPORT);
+    m.set_business_mode("1210");
+    m.set_enterprise_code("3301960ABC");
+    std::string payload = m.SerializeAsString();
+    ASSERT_TRUE(
+        AddEffects({"parkline.declarations.v1.DocumentReceived", At(time), payload}, Shanghai(), &e)
+            .ok());
   }
   std::vector<CounterDelta> rows = e.counters.Rows();
-  // Two indicators on two days, park-wide and for the enterprise.
-  ASSERT_EQ(rows.size(), 8u);
-  EXPECT_EQ(rows[0].indicator, "declarations_matched");
+  // One indicator on two days, park-wide and for the enterprise.
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].indicator, "documents_received");
   EXPECT_EQ(rows[0].day, "2026-03-01");
   EXPECT_EQ(rows[0].enterprise, "");
   EXPECT_EQ(rows[0].delta, 2);
@@ -102,8 +108,6 @@ TEST(EventEffectsTest, TheSameCounterTwiceIsOneRowWithBothDeltas) {
   EXPECT_EQ(rows[1].delta, 2);
   EXPECT_EQ(rows[2].day, "2026-03-02");
   EXPECT_EQ(rows[2].delta, 1);
-  EXPECT_EQ(rows[4].indicator, "trade_value_cny");
-  EXPECT_EQ(rows[4].delta, 200000);
 }
 
 TEST(EventEffectsTest, LabelsAreStoredInTheirCanonicalText) {
@@ -119,20 +123,123 @@ TEST(EventEffectsTest, LabelsAreStoredInTheirCanonicalText) {
   }
 }
 
-TEST(EventEffectsTest,
-     AMatchedDeclarationCountsOnceAndAddsItsExactValueParkWideAndForItsEnterprise) {
-  Effects e = EffectsOf("parkline.declarations.v1.DeclarationMatched",
-                        Matched("1234.56789", "1210"), At("2026-03-01T02:00:00Z"));
-  int64_t park_value = 0, enterprise_value = 0, park_count = 0;
-  for (const CounterDelta& d : e.counters.Rows()) {
-    EXPECT_EQ(ParseLabels(d.labels), (Labels{{"mode", "1210"}, {"direction", "import"}}));
-    if (d.indicator == "trade_value_cny")
-      (d.enterprise.empty() ? park_value : enterprise_value) += d.delta;
-    if (d.indicator == "declarations_matched" && d.enterprise.empty()) park_count += d.delta;
+clr::ClearanceReleased Released(const std::string& value, const std::string& currency,
+                                const std::string& mode, decl::Direction direction,
+                                absl::Time when) {
+  clr::ClearanceReleased m;
+  m.mutable_facts()->set_case_id("CASE-1");
+  m.mutable_facts()->set_order_key("EBP/ORD-1");
+  m.mutable_facts()->set_business_mode(mode);
+  m.mutable_facts()->set_direction(direction);
+  m.mutable_facts()->set_ebc_code("3301960ABC");
+  m.mutable_facts()->set_value(value);
+  m.mutable_facts()->set_currency(currency);
+  if (currency == "142") m.mutable_facts()->set_value_cny(value);
+  m.mutable_release_time()->set_seconds(absl::ToUnixSeconds(when));
+  return m;
+}
+
+// The deltas of the once-facts named `fact`, as "indicator{labels}@day[enterprise]=delta".
+std::vector<std::string> OnceDeltas(const Effects& e, const std::string& fact) {
+  std::vector<std::string> out;
+  for (const OnceFact& f : e.once) {
+    if (f.fact != fact) continue;
+    for (const OnceFact::Delta& d : f.deltas) {
+      out.push_back(absl::StrCat(f.key, ":", d.indicator, "{", d.labels, "}@", d.day, "[",
+                                 d.enterprise, "]=", d.delta));
+    }
   }
-  EXPECT_EQ(park_value, 123456789);  // scale 5: exact
-  EXPECT_EQ(enterprise_value, 123456789);
-  EXPECT_EQ(park_count, 1);
+  return out;
+}
+
+TEST(EventEffectsTest, AMatchedDeclarationIsAPipelineFactOncePerOrderAndNeverTrade) {
+  decl::DeclarationMatched m = Matched("1234.56789", "1210");
+  m.mutable_declaration()->set_order_key("EBP/ORD-1");
+  Effects e =
+      EffectsOf("parkline.declarations.v1.DeclarationMatched", m, At("2026-03-01T02:00:00Z"));
+  // Nothing counted directly: the repository counts it the first time the order matches.
+  EXPECT_TRUE(e.counters.empty());
+  EXPECT_EQ(OnceDeltas(e, "declaration_matched"),
+            (std::vector<std::string>{"EBP/ORD-1:declarations_matched{direction=import,mode="
+                                      "1210}@2026-03-01[3301960ABC]=1"}));
+  EXPECT_TRUE(OnceDeltas(e, "trade").empty());
+
+  decl::DeclarationRejected r;
+  *r.mutable_declaration() = m.declaration();
+  e = EffectsOf("parkline.declarations.v1.DeclarationRejected", r, At("2026-03-01T02:00:00Z"));
+  EXPECT_EQ(OnceDeltas(e, "declaration_rejected").size(), 1u);
+  EXPECT_TRUE(OnceDeltas(e, "trade").empty());
+}
+
+TEST(EventEffectsTest, AReleasedCaseIsTradeOnceOnItsReleaseDayInExactCny) {
+  // Released at 00:30 on the 2nd in Shanghai; the event itself was written later.
+  clr::ClearanceReleased m =
+      Released("1234.56789", "142", "1210", decl::DIRECTION_IMPORT, At("2026-02-28T16:30:00Z"));
+  Effects e = EffectsOf("parkline.clearance.v1.ClearanceReleased", m, At("2026-03-05T00:00:00Z"));
+  EXPECT_EQ(OnceDeltas(e, "trade"),
+            (std::vector<std::string>{
+                "CASE-1:trade_orders{direction=import,mode=1210}@2026-03-01[3301960ABC]=1",
+                "CASE-1:trade_value_cny{direction=import,mode=1210}@2026-03-01[3301960ABC]="
+                "123456789"}));
+}
+
+TEST(EventEffectsTest, AForeignValueIsConvertedAtItsMonthsRateOrCountedInItsCurrency) {
+  auto rates = ExchangeRates::Parse("month,currency,rate,source\n2026-03,USD,7.100000,test\n");
+  ASSERT_TRUE(rates.ok());
+  auto effects = [&](const clr::ClearanceReleased& m) {
+    Effects e;
+    std::string payload = m.SerializeAsString();
+    EXPECT_TRUE(AddEffects({"parkline.clearance.v1.ClearanceReleased", absl::Now(), payload},
+                           Shanghai(), *rates, &e)
+                    .ok());
+    return OnceDeltas(e, "trade");
+  };
+  // 100 USD in March: 710 CNY.
+  EXPECT_EQ(effects(Released("100.00000", "502", "9610", decl::DIRECTION_EXPORT,
+                             At("2026-03-31T15:00:00Z"))),
+            (std::vector<std::string>{
+                "CASE-1:trade_orders{direction=export,mode=9610}@2026-03-31[3301960ABC]=1",
+                "CASE-1:trade_value_cny{direction=export,mode=9610}@2026-03-31[3301960ABC]="
+                "71000000"}));
+  // 23:00 on March 31st UTC is April 1st in Shanghai: April has no rate. Never 0 CNY.
+  EXPECT_EQ(effects(Released("100.00000", "502", "9610", decl::DIRECTION_EXPORT,
+                             At("2026-03-31T16:00:00Z"))),
+            (std::vector<std::string>{
+                "CASE-1:trade_orders{direction=export,mode=9610}@2026-04-01[3301960ABC]=1",
+                "CASE-1:trade_value_unconverted{currency=USD,direction=export,mode=9610}@2026-04-"
+                "01[3301960ABC]=10000000"}));
+  // Without the table (the overload with none), a foreign value is unconverted too.
+  Effects e = EffectsOf(
+      "parkline.clearance.v1.ClearanceReleased",
+      Released("5.00000", "300", "9710", decl::DIRECTION_EXPORT, At("2026-03-10T00:00:00Z")),
+      absl::Now());
+  EXPECT_EQ(OnceDeltas(e, "trade")[1],
+            "CASE-1:trade_value_unconverted{currency=EUR,direction=export,mode=9710}@2026-03-10["
+            "3301960ABC]=500000");
+  // An event from before the value and currency were carried: its value_cny, in CNY.
+  clr::ClearanceReleased old =
+      Released("", "", "9610", decl::DIRECTION_IMPORT, At("2026-03-10T00:00:00Z"));
+  old.mutable_facts()->set_value_cny("8.00000");
+  EXPECT_EQ(effects(old)[1],
+            "CASE-1:trade_value_cny{direction=import,mode=9610}@2026-03-10[3301960ABC]=800000");
+}
+
+TEST(EventEffectsTest, RejectedAndWithdrawnCasesAreNeverTrade) {
+  clr::ClearanceRejected rejected;
+  rejected.mutable_facts()->set_case_id("CASE-1");
+  rejected.mutable_facts()->set_value("10.00000");
+  rejected.mutable_facts()->set_currency("142");
+  Effects e = EffectsOf("parkline.clearance.v1.ClearanceRejected", rejected, absl::Now());
+  EXPECT_TRUE(e.once.empty());
+  for (const CounterDelta& d : e.counters.Rows()) EXPECT_EQ(d.indicator, "clearance_rejected");
+  decl::DeclarationWithdrawn withdrawn;
+  withdrawn.mutable_declaration()->set_order_key("EBP/ORD-1");
+  withdrawn.mutable_declaration()->set_value_cny("10.00000");
+  e = EffectsOf("parkline.declarations.v1.DeclarationWithdrawn", withdrawn, absl::Now());
+  EXPECT_TRUE(e.once.empty());
+  for (const CounterDelta& d : e.counters.Rows()) {
+    EXPECT_EQ(d.indicator, "declarations_withdrawn");
+  }
 }
 
 TEST(EventEffectsTest, UnknownTypesAddNothingAndUnreadablePayloadsAreInvalid) {
@@ -144,10 +251,9 @@ TEST(EventEffectsTest, UnknownTypesAddNothingAndUnreadablePayloadsAreInvalid) {
       AddEffects({"parkline.declarations.v1.DeclarationMatched", absl::Now(), "\xff\xff\xff"},
                  Shanghai(), &out);
   EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
-  decl::DeclarationMatched m = Matched("12.3.4", "9610");
-  bad = AddEffects(
-      {"parkline.declarations.v1.DeclarationMatched", absl::Now(), m.SerializeAsString()},
-      Shanghai(), &out);
+  clr::ClearanceReleased m = Released("12.3.4", "142", "9610", decl::DIRECTION_IMPORT, absl::Now());
+  bad = AddEffects({"parkline.clearance.v1.ClearanceReleased", absl::Now(), m.SerializeAsString()},
+                   Shanghai(), &out);
   EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
 }
 

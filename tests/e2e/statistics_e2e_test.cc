@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "events/envelope.h"
 #include "events/kafka_producer.h"
+#include "parkline/clearance/v1/events.pb.h"
 #include "parkline/complaints/v1/complaints.grpc.pb.h"
 #include "parkline/declarations/v1/declarations.grpc.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
@@ -55,6 +56,23 @@ common::v1::Date DateOf(absl::CivilDay d) {
 
 std::string Text(absl::CivilDay d) {
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+// Customs released the case of `order_key` at `when`: its trade, in CNY.
+events::Envelope Released(const std::string& order_key, const std::string& mode,
+                          const std::string& ebc, const std::string& value_cny, absl::Time when) {
+  clearance::v1::ClearanceReleased m;
+  m.mutable_facts()->set_case_id("CASE/" + order_key);
+  m.mutable_facts()->set_order_key(order_key);
+  m.mutable_facts()->set_business_mode(mode);
+  m.mutable_facts()->set_direction(dv1::DIRECTION_IMPORT);
+  m.mutable_facts()->set_ebc_code(ebc);
+  m.mutable_facts()->set_value(value_cny);
+  m.mutable_facts()->set_currency("142");
+  m.mutable_facts()->set_value_cny(value_cny);
+  m.mutable_release_time()->set_seconds(absl::ToUnixSeconds(when));
+  return events::NewEvent("parkline.clearance.v1", "/parkline/clearance", "CASE/" + order_key, m,
+                          when);
 }
 
 class StatisticsE2eTest : public ::testing::Test {
@@ -263,6 +281,8 @@ TEST_F(StatisticsE2eTest, ParkFiguresAgreeWithTheNumbersCountedByHand) {
       *m.mutable_declaration() = d;
       late.push_back(events::NewEvent("parkline.declarations.v1", "/parkline/declarations",
                                       d.order_key(), m, yesterday_noon));
+      late.push_back(
+          Released(d.order_key(), "9610", codes.enterprise, "100.00000", yesterday_noon));
     } else {
       dv1::DeclarationRejected m;
       *m.mutable_declaration() = d;
@@ -270,8 +290,15 @@ TEST_F(StatisticsE2eTest, ParkFiguresAgreeWithTheNumbersCountedByHand) {
                                       d.order_key(), m, yesterday_noon));
     }
   }
+  // Today's matched orders released by customs (clearance does not run here): trade.
+  for (int i = 0; i < 8; ++i) {
+    const std::string order_key =
+        absl::StrCat(codes.platform, "/", samples::MakeImportSet(base + i, codes).order.order_no());
+    late.push_back(
+        Released(order_key, i < 5 ? "9610" : "1210", codes.enterprise, "180.00000", absl::Now()));
+  }
   Publish(late);
-  Publish({late[0], late[1]});  // delivered twice: counted once
+  Publish({late[0], late[1], late[2]});  // delivered twice: counted once
 
   const std::map<std::string, std::string> k9610 = {{"mode", "9610"}, {"direction", "import"}};
   const std::map<std::string, std::string> k1210 = {{"mode", "1210"}, {"direction", "import"}};
@@ -346,7 +373,7 @@ TEST_F(StatisticsE2eTest, ParkFiguresAgreeWithTheNumbersCountedByHand) {
   EXPECT_NE(
       csv.content().find(absl::StrCat(Text(yesterday),
                                       ",declarations_matched,\"direction=import,mode=9610\",4,"
-                                      "count,5.5.4\n")),
+                                      "count,6.2.3\n")),
       std::string::npos)
       << csv.content();
   EXPECT_NE(csv.content().find(absl::StrCat(Text(today),
@@ -417,6 +444,8 @@ TEST_F(StatisticsE2eTest, KilledMidStreamAndRebuiltFromScratchTheFiguresAreExact
       matched_by_day[Text(day)]++;
       stream.push_back(
           events::NewEvent("parkline.declarations.v1", "/parkline/declarations", key, m, when));
+      stream.push_back(Released(key, m.declaration().business_mode(), "3301960002",
+                                m.declaration().value_cny(), when));
     } else if (what < 8) {
       dv1::DeclarationRejected m;
       m.mutable_declaration()->set_order_key(key);
@@ -446,9 +475,10 @@ TEST_F(StatisticsE2eTest, KilledMidStreamAndRebuiltFromScratchTheFiguresAreExact
   auto stats = StartStatistics("statistics", {{"PARKLINE_MAX_BATCH", "100"}});
   std::atomic<bool> published_all{false};
   std::thread publisher([&] {
-    for (int begin = 0; begin < kEvents; begin += 500) {
+    const int n = static_cast<int>(stream.size());
+    for (int begin = 0; begin < n; begin += 500) {
       std::vector<events::Envelope> chunk(stream.begin() + begin,
-                                          stream.begin() + std::min(kEvents, begin + 500));
+                                          stream.begin() + std::min(n, begin + 500));
       Publish(chunk);
       // The first chunk of each half again: Kafka delivering twice.
       if (begin % 5000 == 0) Publish(chunk);

@@ -372,6 +372,13 @@ TEST_P(ClearanceDeskTest, AMatchedDeclarationOpensACaseWhoseInventoryGoesToCusto
     EXPECT_EQ(released.facts().direction(), dv1::DIRECTION_IMPORT);
     EXPECT_EQ(released.facts().estimated_tax_cny(), "16.38000");
     EXPECT_TRUE(released.facts().has_submit_time());
+    // Its trade: the case, its order, and its value in its currency (CNY here).
+    EXPECT_EQ(released.facts().case_id(), id);
+    EXPECT_EQ(released.facts().order_key(), "3301960001/ORD-1");
+    EXPECT_EQ(released.facts().value(), "180.00000");
+    EXPECT_EQ(released.facts().currency(), "142");
+    EXPECT_EQ(released.facts().value_cny(), "180.00000");
+    EXPECT_TRUE(released.has_release_time());
   }
 }
 
@@ -510,7 +517,8 @@ TEST_P(ClearanceDeskTest, AReceiptMessageIsAppliedWhollyOrNotAtAll) {
 }
 
 // A declaration withdrawn before its inventory went to customs withdraws the case, which can no
-// longer be submitted; one withdrawn after submission leaves the case with customs.
+// longer be submitted until the order matches again; one withdrawn after submission leaves the
+// case with customs.
 TEST_P(ClearanceDeskTest, AWithdrawnDeclarationWithdrawsItsCaseUntilItIsSubmitted) {
   auto withdraw = [&](int n) {
     dv1::DeclarationWithdrawn withdrawn;
@@ -534,6 +542,19 @@ TEST_P(ClearanceDeskTest, AWithdrawnDeclarationWithdrawsItsCaseUntilItIsSubmitte
   // Nothing was sent for the withdrawn case, and no receipt applies to it.
   EXPECT_EQ(Count("ClearanceSubmitted"), 1);
   EXPECT_FALSE(desk_->RecordReceipt(Receipt(draft, "2", 1)).ok());
+
+  // The order matched again reopens its own case (same id), which can then be submitted; the
+  // submitted one stays as customs has it.
+  EXPECT_EQ(OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 71), draft);
+  EXPECT_EQ(OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 72), sent);
+  auto reopened = desk_->Get(draft, "", kCustoms);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(reopened->status(), v1::CASE_STATUS_CREATED);
+  EXPECT_EQ(reopened->value(), "180.00000");
+  EXPECT_TRUE(desk_->Get(sent, "", kCustoms)->has_submit_time());
+  ASSERT_EQ(desk_->List({}, kCustoms)->cases_size(), 2);
+  EXPECT_TRUE(Submit(draft, 71).has_submit_time());
+  EXPECT_EQ(Count("ClearanceSubmitted"), 2);
 }
 
 TEST_P(ClearanceDeskTest, OpeningOverGrpcIsIdempotentAndChecked) {
@@ -546,7 +567,10 @@ TEST_P(ClearanceDeskTest, OpeningOverGrpcIsIdempotentAndChecked) {
   auto first = desk_->Open(open, kDeclarant);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->missing_size(), 0);
-  EXPECT_EQ(first->value_cny(), "180.00000");
+  // An export priced in dollars (502): its value in dollars, and no value in CNY.
+  EXPECT_EQ(first->value(), "180.00000");
+  EXPECT_EQ(first->currency(), "502");
+  EXPECT_EQ(first->value_cny(), "");
   EXPECT_TRUE(first->order_key().empty());
   auto again = desk_->Open(open, kDeclarant);
   ASSERT_TRUE(again.ok());
