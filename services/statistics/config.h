@@ -19,6 +19,10 @@ struct Config {
   // default 20000. Large batches are cheap here: a batch writes one row per counter it changes
   // (a few thousand a day), not per event, so the bigger the batch the fewer writes per event.
   int max_batch = 20000;
+  // --day_close_grace_seconds / PARKLINE_DAY_CLOSE_GRACE_SECONDS: how long after the park's
+  // midnight a day is closed and its snapshot taken, so that the events of its last moments
+  // reach the store first. 0..21600, default 600.
+  int day_close_grace_seconds = 600;
 
   // INVALID_ARGUMENT naming the flag and its rule when a setting is wrong (an unknown time zone
   // included).

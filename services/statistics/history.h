@@ -1,0 +1,39 @@
+// Which park days are due to be closed, and how a closed day's snapshot is made: pure rules for
+// the day closer (day_closer.h), so that a test can cross a park midnight on a clock of its own.
+#ifndef PARKLINE_STATISTICS_HISTORY_H_
+#define PARKLINE_STATISTICS_HISTORY_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "statistics/figures.h"
+
+namespace parkline::statistics {
+
+// The days to close at `now`, oldest first: from the day after `last_closed` ("" when no day is
+// closed yet: from `first_day`; nothing when that is "" too) through the latest day whose end
+// (the next midnight in `zone`) plus `grace` is not after `now`. The grace lets the events of a
+// day's last moments reach the store before its end is taken.
+std::vector<std::string> DaysToClose(const std::string& last_closed, const std::string& first_day,
+                                     absl::Time now, const absl::TimeZone& zone,
+                                     absl::Duration grace);
+
+// Whether closing `day` at `now` is a back-fill: later than the close that would have been due
+// at the end of the next day (the service was not running, or not caught up, when it was due).
+bool IsBackfill(const std::string& day, absl::Time now, const absl::TimeZone& zone,
+                absl::Duration grace);
+
+// "YYYY-MM-DD" -> civil day; false when the text is not a date.
+bool ParseDay(const std::string& text, absl::CivilDay* day);
+std::string DayText(absl::CivilDay day);
+
+// A day's snapshot: every current-value figure (CurrentFigures of the projections at its end).
+inline std::vector<Figure> SnapshotFigures(const Snapshot& at_end_of_day) {
+  return CurrentFigures(at_end_of_day);
+}
+
+}  // namespace parkline::statistics
+
+#endif  // PARKLINE_STATISTICS_HISTORY_H_
