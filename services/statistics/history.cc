@@ -32,7 +32,7 @@ bool IsBackfill(const std::string& day, absl::Time now, const absl::TimeZone& zo
                 absl::Duration grace) {
   absl::CivilDay d;
   if (!ParseDay(day, &d)) return false;
-  return now >= absl::FromCivil(d + 2, zone) + grace;
+  return now >= absl::FromCivil(d + 1, zone) + grace + absl::Hours(1);
 }
 
 }  // namespace parkline::statistics

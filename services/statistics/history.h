@@ -20,8 +20,8 @@ std::vector<std::string> DaysToClose(const std::string& last_closed, const std::
                                      absl::Time now, const absl::TimeZone& zone,
                                      absl::Duration grace);
 
-// Whether closing `day` at `now` is a back-fill: later than the close that would have been due
-// at the end of the next day (the service was not running, or not caught up, when it was due).
+// Whether closing `day` at `now` is a back-fill: an hour or more after it was due (the service
+// was not running, or not caught up, when it was due), rather than on the closer's next passes.
 bool IsBackfill(const std::string& day, absl::Time now, const absl::TimeZone& zone,
                 absl::Duration grace);
 

@@ -341,6 +341,8 @@ TEST(HistoryTest, DaysCloseAfterTheParkMidnightAndTheGrace) {
   EXPECT_TRUE(DaysToClose("", "", after, Shanghai(), grace).empty());
   EXPECT_FALSE(IsBackfill("2026-03-01", after, Shanghai(), grace));
   EXPECT_TRUE(IsBackfill("2026-02-27", after, Shanghai(), grace));
+  EXPECT_FALSE(IsBackfill("2026-03-01", after + absl::Minutes(59), Shanghai(), grace));
+  EXPECT_TRUE(IsBackfill("2026-03-01", after + absl::Hours(1), Shanghai(), grace));
 }
 
 TEST(FiguresTest, RatesAreRatiosOfThePeriodsCountersAndAbsentWithoutADenominator) {
