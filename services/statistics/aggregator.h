@@ -4,9 +4,11 @@
 #ifndef PARKLINE_STATISTICS_AGGREGATOR_H_
 #define PARKLINE_STATISTICS_AGGREGATOR_H_
 
+#include <functional>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "events/envelope.h"
 #include "store/database.h"
@@ -15,7 +17,9 @@ namespace parkline::statistics {
 
 class Aggregator {
  public:
-  explicit Aggregator(absl::TimeZone zone) : zone_(zone) {}
+  // `clock` dates the revisions of closed days that late events change (day_closer.h).
+  explicit Aggregator(absl::TimeZone zone, std::function<absl::Time()> clock = absl::Now)
+      : zone_(zone), clock_(std::move(clock)) {}
 
   // INVALID_ARGUMENT when an event's payload cannot be read (the consumer then dead-letters
   // that event alone).
@@ -23,6 +27,7 @@ class Aggregator {
 
  private:
   absl::TimeZone zone_;
+  std::function<absl::Time()> clock_;
 };
 
 }  // namespace parkline::statistics

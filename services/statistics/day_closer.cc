@@ -17,9 +17,10 @@ constexpr char kTopic[] = "parkline.statistics.v1";
 constexpr char kSource[] = "/parkline/statistics";
 
 v1::DayClosed EventOf(const std::string& day, const std::string& zone,
-                      const std::vector<Figure>& figures, bool backfilled) {
+                      const std::vector<Figure>& figures, bool backfilled, int64_t revision = 0) {
   v1::DayClosed event;
   event.set_day(day);
+  event.set_revision(revision);
   event.set_time_zone(zone);
   event.set_backfilled(backfilled);
   for (const Figure& f : figures) {
@@ -64,9 +65,10 @@ absl::StatusOr<int> DayCloser::CloseDue() {
       if (!day.ok()) return day.status();
       first = *day;
     }
-    auto last = LastClosedDay(tx);
-    if (!last.ok()) return last.status();
-    due = DaysToClose(*last, first, now, zone, options_.grace);
+    if (first.empty()) return absl::OkStatus();
+    auto closed = LoadClosedDays(tx, first, "9999-99-99");
+    if (!closed.ok()) return closed.status();
+    due = DaysToClose(first, *closed, now, zone, options_.grace);
     return absl::OkStatus();
   });
   if (!planned.ok()) return planned;
@@ -94,6 +96,25 @@ absl::StatusOr<int> DayCloser::CloseDue() {
   }
   if (closed > 0) options_.published();
   return closed;
+}
+
+absl::Status ReviseClosedDays(store::Transaction& tx, const std::string& from_day,
+                              const absl::TimeZone& zone, absl::Time now) {
+  auto days = LoadClosedDaysFrom(tx, from_day);
+  if (!days.ok()) return days.status();
+  for (const std::string& day : *days) {
+    auto snapshot = LoadSnapshotAt(tx, day);
+    if (!snapshot.ok()) return snapshot.status();
+    std::vector<Figure> figures = SnapshotFigures(*snapshot);
+    auto revision = ReviseSnapshot(tx, day, figures);
+    if (!revision.ok()) return revision.status();
+    if (*revision == 0) continue;
+    auto s = events::AppendToOutbox(
+        tx, events::NewEvent(kTopic, kSource, day,
+                             EventOf(day, zone.name(), figures, false, *revision), now));
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace parkline::statistics

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -51,6 +52,13 @@ class DayCloser {
   std::mutex mu_;
   std::unique_ptr<store::Database::Lease> lease_;  // guarded by mu_
 };
+
+// In the aggregator's batch transaction, after its effects: the snapshots of the closed days on
+// or after `from_day` (the earliest day of the batch's projection changes) taken again from the
+// history; each that changed is stored and published as a new revision at `now`. Late events so
+// change a closed day as they change a counted one, and a rebuild gives the same archive.
+absl::Status ReviseClosedDays(store::Transaction& tx, const std::string& from_day,
+                              const absl::TimeZone& zone, absl::Time now);
 
 }  // namespace parkline::statistics
 

@@ -10,21 +10,19 @@ bool ParseDay(const std::string& text, absl::CivilDay* day) {
 
 std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 
-std::vector<std::string> DaysToClose(const std::string& last_closed, const std::string& first_day,
-                                     absl::Time now, const absl::TimeZone& zone,
-                                     absl::Duration grace) {
+std::vector<std::string> DaysToClose(const std::string& first_day,
+                                     const std::set<std::string>& closed, absl::Time now,
+                                     const absl::TimeZone& zone, absl::Duration grace) {
   absl::CivilDay from;
-  if (!last_closed.empty()) {
-    if (!ParseDay(last_closed, &from)) return {};
-    ++from;
-  } else if (first_day.empty() || !ParseDay(first_day, &from)) {
-    return {};
-  }
+  if (first_day.empty() || !ParseDay(first_day, &from)) return {};
   // Day D is due once now >= start of D+1 + grace, so the last due day is the day of
   // (now - grace), minus one.
   absl::CivilDay last = absl::ToCivilDay(now - grace, zone) - 1;
   std::vector<std::string> out;
-  for (absl::CivilDay d = from; d <= last; ++d) out.push_back(DayText(d));
+  for (absl::CivilDay d = from; d <= last; ++d) {
+    std::string text = DayText(d);
+    if (closed.count(text) == 0) out.push_back(std::move(text));
+  }
   return out;
 }
 

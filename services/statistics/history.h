@@ -3,6 +3,7 @@
 #ifndef PARKLINE_STATISTICS_HISTORY_H_
 #define PARKLINE_STATISTICS_HISTORY_H_
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,13 +13,14 @@
 
 namespace parkline::statistics {
 
-// The days to close at `now`, oldest first: from the day after `last_closed` ("" when no day is
-// closed yet: from `first_day`; nothing when that is "" too) through the latest day whose end
-// (the next midnight in `zone`) plus `grace` is not after `now`. The grace lets the events of a
-// day's last moments reach the store before its end is taken.
-std::vector<std::string> DaysToClose(const std::string& last_closed, const std::string& first_day,
-                                     absl::Time now, const absl::TimeZone& zone,
-                                     absl::Duration grace);
+// The days to close at `now`, oldest first: every day from `first_day` ("" : none) through the
+// latest day whose end (the next midnight in `zone`) plus `grace` is not after `now`, less those
+// in `closed`. The grace lets the events of a day's last moments reach the store before its end
+// is taken; a day before the others' that is still open (its first event arrived after they
+// were closed) is closed too.
+std::vector<std::string> DaysToClose(const std::string& first_day,
+                                     const std::set<std::string>& closed, absl::Time now,
+                                     const absl::TimeZone& zone, absl::Duration grace);
 
 // Whether closing `day` at `now` is a back-fill: an hour or more after it was due (the service
 // was not running, or not caught up, when it was due), rather than on the closer's next passes.

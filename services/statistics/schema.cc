@@ -140,7 +140,9 @@ CREATE TABLE stat_shipment_count_day (
 -- unique key makes closing a day happen once across restarts and replicas.
 CREATE TABLE stat_day_closed (
   day TEXT PRIMARY KEY,
-  backfilled BIGINT NOT NULL
+  backfilled BIGINT NOT NULL,
+  -- How often a late event changed the snapshot after the day was closed.
+  revision BIGINT NOT NULL
 );
 -- Every current-value indicator at the end of each closed day.
 CREATE TABLE stat_snapshot (

@@ -1,8 +1,10 @@
 #include "statistics/statistics_repository.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -309,13 +311,6 @@ absl::Status StoreHistoryFrom(store::Transaction& tx, const std::string& day) {
       .status();
 }
 
-absl::StatusOr<std::string> LastClosedDay(store::Transaction& tx) {
-  auto rows = tx.Query("SELECT MAX(day) FROM stat_day_closed");
-  if (!rows.ok()) return rows.status();
-  if (rows->empty() || (*rows)[0].IsNull(0)) return std::string();
-  return (*rows)[0].Text(0);
-}
-
 absl::StatusOr<std::set<std::string>> LoadClosedDays(store::Transaction& tx,
                                                      const std::string& from_day,
                                                      const std::string& to_day) {
@@ -334,8 +329,9 @@ absl::StatusOr<bool> StoreClosedDay(store::Transaction& tx, const std::string& d
   if (!closed->empty()) return false;
   // A replica racing this one inserts the same key: one commit wins, the other's transaction
   // fails on the key, runs again and finds the day closed.
-  auto mark = tx.Execute("INSERT INTO stat_day_closed (day, backfilled) VALUES ($1, $2)",
-                         {day, int64_t{backfilled ? 1 : 0}});
+  auto mark =
+      tx.Execute("INSERT INTO stat_day_closed (day, backfilled, revision) VALUES ($1, $2, 0)",
+                 {day, int64_t{backfilled ? 1 : 0}});
   if (!mark.ok()) return mark.status();
   for (const Figure& f : figures) {
     auto s = tx.Execute(
@@ -344,6 +340,46 @@ absl::StatusOr<bool> StoreClosedDay(store::Transaction& tx, const std::string& d
     if (!s.ok()) return s.status();
   }
   return true;
+}
+
+absl::StatusOr<std::vector<std::string>> LoadClosedDaysFrom(store::Transaction& tx,
+                                                            const std::string& from_day) {
+  auto rows = tx.Query("SELECT day FROM stat_day_closed WHERE day >= $1 ORDER BY day", {from_day});
+  if (!rows.ok()) return rows.status();
+  std::vector<std::string> out;
+  for (const store::Row& r : *rows) out.push_back(r.Text(0));
+  return out;
+}
+
+absl::StatusOr<int64_t> ReviseSnapshot(store::Transaction& tx, const std::string& day,
+                                       const std::vector<Figure>& figures) {
+  auto stored = LoadSnapshots(tx, "", day, day);
+  if (!stored.ok()) return stored.status();
+  std::vector<DailyValue> now;
+  for (const Figure& f : figures) now.push_back({day, f.indicator, LabelsText(f.labels), f.scaled});
+  std::sort(now.begin(), now.end(), [](const DailyValue& a, const DailyValue& b) {
+    return std::tie(a.indicator, a.labels) < std::tie(b.indicator, b.labels);
+  });
+  auto same = [](const DailyValue& a, const DailyValue& b) {
+    return a.indicator == b.indicator && a.labels == b.labels && a.value == b.value;
+  };
+  if (std::equal(now.begin(), now.end(), stored->begin(), stored->end(), same)) return 0;
+  if (auto s = tx.Execute("DELETE FROM stat_snapshot WHERE day = $1", {day}); !s.ok()) {
+    return s.status();
+  }
+  for (const DailyValue& v : now) {
+    auto s = tx.Execute(
+        "INSERT INTO stat_snapshot (day, indicator, labels, value) VALUES ($1, $2, $3, $4)",
+        {day, v.indicator, v.labels, v.value});
+    if (!s.ok()) return s.status();
+  }
+  auto bumped =
+      tx.Execute("UPDATE stat_day_closed SET revision = revision + 1 WHERE day = $1", {day});
+  if (!bumped.ok()) return bumped.status();
+  auto revised = tx.Query("SELECT revision FROM stat_day_closed WHERE day = $1", {day});
+  if (!revised.ok()) return revised.status();
+  if (revised->empty()) return absl::InternalError(absl::StrCat("day ", day, " is not closed"));
+  return (*revised)[0].Int(0);
 }
 
 absl::StatusOr<std::vector<DailyValue>> LoadSnapshots(store::Transaction& tx,

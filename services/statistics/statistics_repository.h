@@ -31,8 +31,6 @@ absl::StatusOr<std::string> FirstEventDay(store::Transaction& tx);
 absl::StatusOr<std::optional<std::string>> LoadHistoryFrom(store::Transaction& tx);
 absl::Status StoreHistoryFrom(store::Transaction& tx, const std::string& day);
 
-// The latest closed day ("" when none is).
-absl::StatusOr<std::string> LastClosedDay(store::Transaction& tx);
 absl::StatusOr<std::set<std::string>> LoadClosedDays(store::Transaction& tx,
                                                      const std::string& from_day,
                                                      const std::string& to_day);
@@ -59,6 +57,14 @@ absl::StatusOr<std::vector<DailyValue>> LoadDaily(store::Transaction& tx,
                                                   const std::string& indicator,
                                                   const std::string& from_day,
                                                   const std::string& to_day);
+
+// The closed days on or after `from_day`, oldest first.
+absl::StatusOr<std::vector<std::string>> LoadClosedDaysFrom(store::Transaction& tx,
+                                                            const std::string& from_day);
+// Replaces the snapshot of the closed `day` by `figures` when they differ: the day's new
+// revision (1, 2 ...), or 0 when nothing changed.
+absl::StatusOr<int64_t> ReviseSnapshot(store::Transaction& tx, const std::string& day,
+                                       const std::vector<Figure>& figures);
 
 // Snapshot values of one current-value indicator (every one when empty), ordered by day,
 // indicator, labels.

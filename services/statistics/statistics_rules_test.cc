@@ -331,14 +331,15 @@ TEST(HistoryTest, DaysCloseAfterTheParkMidnightAndTheGrace) {
   const absl::Duration grace = absl::Minutes(10);
   // 00:09 Shanghai on 03-02 is 16:09 UTC on 03-01: 03-01 is not due yet.
   absl::Time before = absl::FromCivil(absl::CivilSecond(2026, 3, 2, 0, 9, 0), Shanghai());
-  EXPECT_TRUE(DaysToClose("2026-02-28", "", before, Shanghai(), grace).empty());
+  const std::set<std::string> closed = {"2026-02-27", "2026-02-28"};
+  EXPECT_TRUE(DaysToClose("2026-02-27", closed, before, Shanghai(), grace).empty());
   absl::Time after = before + absl::Minutes(1);
-  EXPECT_EQ(DaysToClose("2026-02-28", "", after, Shanghai(), grace),
+  EXPECT_EQ(DaysToClose("2026-02-27", closed, after, Shanghai(), grace),
             std::vector<std::string>{"2026-03-01"});
-  // Nothing closed yet: from the first day; missed days all, oldest first.
-  EXPECT_EQ(DaysToClose("", "2026-02-27", after, Shanghai(), grace),
-            (std::vector<std::string>{"2026-02-27", "2026-02-28", "2026-03-01"}));
-  EXPECT_TRUE(DaysToClose("", "", after, Shanghai(), grace).empty());
+  // Missed days all, oldest first; an earlier day left open too.
+  EXPECT_EQ(DaysToClose("2026-02-26", {"2026-02-28"}, after, Shanghai(), grace),
+            (std::vector<std::string>{"2026-02-26", "2026-02-27", "2026-03-01"}));
+  EXPECT_TRUE(DaysToClose("", {}, after, Shanghai(), grace).empty());
   EXPECT_FALSE(IsBackfill("2026-03-01", after, Shanghai(), grace));
   EXPECT_TRUE(IsBackfill("2026-02-27", after, Shanghai(), grace));
   EXPECT_FALSE(IsBackfill("2026-03-01", after + absl::Minutes(59), Shanghai(), grace));

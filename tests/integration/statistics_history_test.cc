@@ -6,6 +6,7 @@
 // byte for byte, snapshots included.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -269,6 +270,20 @@ TEST_P(StatisticsHistoryTest, ARebuildFromAnEmptyStoreGivesTheSameArchiveSnapsho
   EXPECT_EQ(Close(*closer), 1);
   now_ = At(5, 9, 0);
   EXPECT_EQ(Close(*closer), 2);
+  // A late event: a trademark of B's recorded on 03-02, read after every day was closed. It
+  // changes 03-02..03-04 (B stayed), each published again as a revision.
+  events::Envelope late = Trademark("B", "TM-2", At(2, 15, 0));
+  Apply(*db_, {late});
+  all.push_back(late);
+  std::map<std::string, int64_t> revisions;
+  for (const events::Envelope& e : Outbox()) {
+    v1::DayClosed event;
+    ASSERT_TRUE(event.ParseFromString(e.payload));
+    revisions[event.day()] = std::max(revisions[event.day()], event.revision());
+  }
+  EXPECT_EQ(revisions,
+            (std::map<std::string, int64_t>{
+                {"2026-03-01", 0}, {"2026-03-02", 1}, {"2026-03-03", 1}, {"2026-03-04", 1}}));
   StatisticsDesk live(*db_, Shanghai(), [this] { return now_; });
 
   // The rebuild: an empty store reads every event again in one batch, later, and back-fills.
@@ -282,6 +297,7 @@ TEST_P(StatisticsHistoryTest, ARebuildFromAnEmptyStoreGivesTheSameArchiveSnapsho
 
   std::string a = Archive(live), b = Archive(rebuilt);
   EXPECT_NE(a.find(",occupancy_ratio,"), std::string::npos) << "snapshots in the archive";
+  EXPECT_NE(a.find("2026-03-02,ip_assets,kind=trademark,1,"), std::string::npos) << a;
   EXPECT_EQ(a, b);
 }
 
