@@ -12,6 +12,8 @@ ABSL_FLAG(std::string, time_zone, parkline::statistics::Config().time_zone,
           "the park's time zone (IANA name): which calendar day an event counts on");
 ABSL_FLAG(int, max_batch, parkline::statistics::Config().max_batch,
           "events applied per transaction, at most (1..100000)");
+ABSL_FLAG(int, day_close_grace_seconds, parkline::statistics::Config().day_close_grace_seconds,
+          "seconds after the park's midnight before the day is closed and snapshot (0..21600)");
 
 ABSL_FLAG(std::string, exchange_rates, parkline::statistics::Config().exchange_rates,
           "the monthly exchange-rate table (CSV: month,currency,rate,source) foreign-currency "
@@ -25,7 +27,8 @@ absl::Status Config::Validate() const {
     return absl::InvalidArgumentError(absl::StrCat(
         "time_zone: '", time_zone, "' is not a known IANA time zone (is tzdata installed?)"));
   }
-  return runtime::ValidateRange("max_batch", max_batch, 1, 100000);
+  if (auto s = runtime::ValidateRange("max_batch", max_batch, 1, 100000); !s.ok()) return s;
+  return runtime::ValidateRange("day_close_grace_seconds", day_close_grace_seconds, 0, 21600);
 }
 
 absl::TimeZone Config::zone() const {
@@ -56,6 +59,7 @@ absl::StatusOr<Config> LoadConfig() {
   config.time_zone = absl::GetFlag(FLAGS_time_zone);
   config.max_batch = absl::GetFlag(FLAGS_max_batch);
   config.exchange_rates = absl::GetFlag(FLAGS_exchange_rates);
+  config.day_close_grace_seconds = absl::GetFlag(FLAGS_day_close_grace_seconds);
   return runtime::Validated(config);
 }
 

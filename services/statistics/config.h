@@ -25,6 +25,11 @@ struct Config {
   // with, read once at start. Empty: no table, every non-CNY value counted unconverted.
   std::string exchange_rates;
 
+  // --day_close_grace_seconds / PARKLINE_DAY_CLOSE_GRACE_SECONDS: how long after the park's
+  // midnight a day is closed and its snapshot taken, so that the events of its last moments
+  // reach the store first. 0..21600, default 600.
+  int day_close_grace_seconds = 600;
+
   // INVALID_ARGUMENT naming the flag and its rule when a setting is wrong (an unknown time zone
   // included).
   absl::Status Validate() const;

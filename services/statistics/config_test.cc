@@ -33,6 +33,10 @@ TEST(StatisticsConfigTest, MaxBatchOutside1To100000IsRefusedNamingTheFlag) {
   testing::ExpectBounds(&Config::max_batch, "max_batch", 1, 100000);
 }
 
+TEST(StatisticsConfigTest, DayCloseGraceOutside0To6HoursIsRefusedNamingTheFlag) {
+  testing::ExpectBounds(&Config::day_close_grace_seconds, "day_close_grace_seconds", 0, 21600);
+}
+
 TEST(StatisticsConfigTest, TheEnvironmentFallbackReachesTheConfig) {
   absl::FlagSaver saver;
   ASSERT_TRUE(runtime::ApplyEnvironment(testing::FakeGetenv({{"PARKLINE_TIME_ZONE", "UTC"}})).ok());

@@ -471,7 +471,21 @@ absl::Status AddEffects(const EventInput& event, const absl::TimeZone& zone,
   const Apply* apply = AllRules().Find(event.type);
   if (apply == nullptr) return absl::OkStatus();
   Builder builder(zone, rates, out);
-  return (*apply)(event, builder);
+  absl::Status applied = (*apply)(event, builder);
+  if (!applied.ok()) return applied;
+  // Most events change no projection: the day is formatted only for those that do.
+  Effects::Days& days = out->record_days;
+  if (days.enterprises.size() < out->enterprises.size() || days.units.size() < out->units.size() ||
+      days.ip_assets.size() < out->ip_assets.size() || days.talent.size() < out->talent.size() ||
+      days.shipments.size() < out->shipments.size()) {
+    std::string day(out->days.DayOf(event.time, zone));
+    days.enterprises.resize(out->enterprises.size(), day);
+    days.units.resize(out->units.size(), day);
+    days.ip_assets.resize(out->ip_assets.size(), day);
+    days.talent.resize(out->talent.size(), day);
+    days.shipments.resize(out->shipments.size(), day);
+  }
+  return absl::OkStatus();
 }
 
 void CounterDeltas::Encode(std::initializer_list<absl::string_view> parts, std::string* key) {

@@ -123,6 +123,11 @@ struct Effects {
   std::vector<IpAssetRecord> ip_assets;
   std::vector<TalentRecord> talent;
   std::vector<ShipmentRecord> shipments;
+  // The park day of the event behind each projection record above (same index): the day of its
+  // history row, so that the state at the end of any past day can be read back.
+  struct Days {
+    std::vector<std::string> enterprises, units, ip_assets, talent, shipments;
+  } record_days;
   // The day of the batch's event times, remembered from one event to the next.
   DayCache days;
 };

@@ -9,6 +9,7 @@
 #include "prometheus/metric_family.h"
 #include "statistics/event_effects.h"
 #include "statistics/figures.h"
+#include "statistics/history.h"
 #include "statistics/indicator_metrics.h"
 #include "statistics/periods.h"
 
@@ -328,19 +329,127 @@ TEST(FiguresTest, TheScoreWeighsOnlyComponentsWithData) {
   EXPECT_EQ(with_data, 3);
 }
 
-TEST(FiguresTest, Clause531IsMetFromFifteenCrossBorderEnterprises) {
+// A park at the end of a period: `units` leasable units, `residents` resident cross-border
+// e-commerce enterprises (each in a unit of its own while there are units), with IP and talent.
+std::vector<Figure> ParkAtEnd(int units, int residents, bool ip = true) {
   Snapshot s;
-  for (int i = 0; i < 15; ++i) {
-    s.enterprises.push_back({"U" + std::to_string(i), "", "", {"ecommerce_enterprise"}, {}, i > 0});
+  for (int i = 0; i < units; ++i) s.units.push_back({"U" + std::to_string(i), 10000});
+  for (int i = 0; i < residents; ++i) {
+    s.enterprises.push_back({"E" + std::to_string(i),
+                             "C" + std::to_string(i),
+                             "n",
+                             {"ecommerce_enterprise"},
+                             {i < units ? "U" + std::to_string(i) : ""},
+                             true});
   }
-  auto verdicts = Conformance(CurrentFigures(s), {});
-  ASSERT_EQ(verdicts[0].clause, "5.3.1");
-  EXPECT_EQ(verdicts[0].verdict, Verdict::kNotMet);  // 14 resident
-  s.enterprises[0].resident = true;
-  verdicts = Conformance(CurrentFigures(s), {});
-  EXPECT_EQ(verdicts[0].verdict, Verdict::kMet);
-  EXPECT_EQ(verdicts[2].clause, "7.3");
-  EXPECT_EQ(verdicts[2].verdict, Verdict::kNotEvaluated);
+  if (ip && residents > 0) s.ip_assets.push_back({"trademark", "R1", "E0"});
+  if (residents > 0) s.talent.push_back({"E0", 2026, 10, 4, 2});
+  return CurrentFigures(s);
+}
+
+ConformanceInput Period2026(std::optional<std::vector<Figure>> at_end) {
+  ConformanceInput in;
+  in.from = "2026-01-01";
+  in.to = "2026-03-31";
+  in.at_end = std::move(at_end);
+  in.at_end_day = "2026-03-31";
+  in.history_from = "2026-01-01";
+  in.days_required = 90;
+  in.days_closed = 90;
+  in.period[{"declarations_matched", "direction=import,mode=9610"}] = 3;
+  return in;
+}
+
+const ClauseVerdict& Clause(const std::vector<ClauseVerdict>& verdicts, const std::string& c) {
+  for (const ClauseVerdict& v : verdicts) {
+    if (v.clause == c) return v;
+  }
+  ADD_FAILURE() << "no verdict for " << c;
+  return verdicts.front();
+}
+
+TEST(ConformanceTest, Clause531IsCapacityForFifteenWithResidentsReportedApart) {
+  // Met by room for 15 even with 2 residents; the residents are a criterion of their own.
+  ClauseVerdict met = Clause(Conformance(Period2026(ParkAtEnd(15, 2))), "5.3.1");
+  EXPECT_EQ(met.verdict, Verdict::kMet) << met.explanation;
+  ASSERT_EQ(met.criteria.size(), 2u);
+  EXPECT_EQ(met.criteria[0].threshold, ">= 15");
+  EXPECT_EQ(met.criteria[0].value, "15");
+  EXPECT_EQ(met.criteria[0].from, "2026-03-31");
+  EXPECT_EQ(met.criteria[1].value, "2");
+  // 14 units hold 20 residents (several to a unit): still no room for 15 enterprises of its own.
+  ClauseVerdict not_met = Clause(Conformance(Period2026(ParkAtEnd(14, 20))), "5.3.1");
+  EXPECT_EQ(not_met.verdict, Verdict::kNotMet) << not_met.explanation;
+  EXPECT_EQ(not_met.criteria[0].value, "14");
+  EXPECT_EQ(not_met.criteria[1].value, "20");
+  // The period's last day was never closed: the park at its end is unknown.
+  ClauseVerdict unknown = Clause(Conformance(Period2026(std::nullopt)), "5.3.1");
+  EXPECT_EQ(unknown.verdict, Verdict::kNotEvaluated);
+  EXPECT_FALSE(unknown.criteria[0].evaluated);
+  EXPECT_NE(unknown.explanation.find("2026-03-31"), std::string::npos);
+}
+
+TEST(ConformanceTest, Clause554NeedsEveryNamedIndicatorAndCompleteSnapshots) {
+  ClauseVerdict met = Clause(Conformance(Period2026(ParkAtEnd(20, 3))), "5.5.4");
+  EXPECT_EQ(met.verdict, Verdict::kMet) << met.explanation;
+  for (const Criterion& c : met.criteria) EXPECT_TRUE(c.met) << c.measured;
+
+  // No IP recorded: 知识产权 has no value.
+  ClauseVerdict no_ip = Clause(Conformance(Period2026(ParkAtEnd(20, 3, false))), "5.5.4");
+  EXPECT_EQ(no_ip.verdict, Verdict::kNotMet);
+  EXPECT_NE(no_ip.explanation.find("ip_assets"), std::string::npos) << no_ip.explanation;
+
+  // One unit and one resident were enough before; without trade in the period they are not.
+  ConformanceInput no_trade = Period2026(ParkAtEnd(1, 1));
+  no_trade.period.clear();
+  ClauseVerdict v = Clause(Conformance(no_trade), "5.5.4");
+  EXPECT_EQ(v.verdict, Verdict::kNotMet);
+  EXPECT_NE(v.explanation.find("declarations_matched"), std::string::npos) << v.explanation;
+
+  // A day of the period without its snapshot.
+  ConformanceInput gap = Period2026(ParkAtEnd(20, 3));
+  gap.days_closed = 89;
+  ClauseVerdict g = Clause(Conformance(gap), "5.5.4");
+  EXPECT_EQ(g.verdict, Verdict::kNotMet);
+  EXPECT_NE(g.explanation.find("89 of 90"), std::string::npos) << g.explanation;
+
+  EXPECT_EQ(Clause(Conformance(Period2026(std::nullopt)), "5.5.4").verdict, Verdict::kNotEvaluated);
+}
+
+TEST(ConformanceTest, Clause73JudgesTheComplaintsOfThePeriod) {
+  ConformanceInput in = Period2026(ParkAtEnd(20, 3));
+  ClauseVerdict none = Clause(Conformance(in), "7.3");
+  EXPECT_EQ(none.verdict, Verdict::kNotEvaluated);
+  in.period[{"complaints_resolved", "category=quality"}] = 4;
+  in.period[{"complaints_resolved_on_time", "category=quality"}] = 4;
+  ClauseVerdict met = Clause(Conformance(in), "7.3");
+  EXPECT_EQ(met.verdict, Verdict::kMet) << met.explanation;
+  EXPECT_EQ(met.criteria[0].value, "1.0000");
+  EXPECT_EQ(met.criteria[0].from, "2026-01-01");
+  EXPECT_EQ(met.criteria[0].to, "2026-03-31");
+  in.period[{"complaints_overdue", "category=quality,deadline=resolve"}] = 1;
+  ClauseVerdict late = Clause(Conformance(in), "7.3");
+  EXPECT_EQ(late.verdict, Verdict::kNotMet);
+  EXPECT_EQ(late.criteria[1].value, "1");
+}
+
+TEST(HistoryTest, DaysCloseAfterTheParkMidnightAndTheGrace) {
+  const absl::Duration grace = absl::Minutes(10);
+  // 00:09 Shanghai on 03-02 is 16:09 UTC on 03-01: 03-01 is not due yet.
+  absl::Time before = absl::FromCivil(absl::CivilSecond(2026, 3, 2, 0, 9, 0), Shanghai());
+  const std::set<std::string> closed = {"2026-02-27", "2026-02-28"};
+  EXPECT_TRUE(DaysToClose("2026-02-27", closed, before, Shanghai(), grace).empty());
+  absl::Time after = before + absl::Minutes(1);
+  EXPECT_EQ(DaysToClose("2026-02-27", closed, after, Shanghai(), grace),
+            std::vector<std::string>{"2026-03-01"});
+  // Missed days all, oldest first; an earlier day left open too.
+  EXPECT_EQ(DaysToClose("2026-02-26", {"2026-02-28"}, after, Shanghai(), grace),
+            (std::vector<std::string>{"2026-02-26", "2026-02-27", "2026-03-01"}));
+  EXPECT_TRUE(DaysToClose("", {}, after, Shanghai(), grace).empty());
+  EXPECT_FALSE(IsBackfill("2026-03-01", after, Shanghai(), grace));
+  EXPECT_TRUE(IsBackfill("2026-02-27", after, Shanghai(), grace));
+  EXPECT_FALSE(IsBackfill("2026-03-01", after + absl::Minutes(59), Shanghai(), grace));
+  EXPECT_TRUE(IsBackfill("2026-03-01", after + absl::Hours(1), Shanghai(), grace));
 }
 
 TEST(FiguresTest, RatesAreRatiosOfThePeriodsCountersAndAbsentWithoutADenominator) {
