@@ -19,7 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "complaints/working_calendar.h"
+#include "calendar/working_calendar.h"
 #include "parkline/complaints/v1/complaints_types.pb.h"
 
 namespace parkline::complaints {
@@ -37,7 +37,7 @@ struct Deadlines {
 class ComplaintDeadline {
  public:
   // The default targets above.
-  ComplaintDeadline(WorkingCalendar calendar, absl::TimeZone park);
+  ComplaintDeadline(calendar::WorkingCalendar calendar, absl::TimeZone park);
 
   // Applies "category=ack/resolve,..." over the current targets. INVALID_ARGUMENT names the
   // entry: unknown category, or days outside 1..60 (acknowledge no later than resolve).
@@ -48,11 +48,11 @@ class ComplaintDeadline {
   // The end of the `days`-th working day after the park-time day of `from`.
   absl::Time After(absl::Time from, int days) const;
 
-  const WorkingCalendar& calendar() const { return calendar_; }
+  const calendar::WorkingCalendar& calendar() const { return calendar_; }
   absl::TimeZone park() const { return park_; }
 
  private:
-  WorkingCalendar calendar_;
+  calendar::WorkingCalendar calendar_;
   absl::TimeZone park_;
   std::map<v1::Category, DeadlineTargets> targets_;
 };

@@ -1,7 +1,7 @@
 // The complaints service's own settings, beside the common ones (runtime::CommonConfig): the
 // working-day calendar, committed deadlines, departments and the periods of the background jobs.
 // Read and checked as runtime/config.h describes; the calendar a file names is checked when it is
-// loaded (WorkingCalendar::Load).
+// loaded (calendar::WorkingCalendar::Load).
 #ifndef PARKLINE_COMPLAINTS_CONFIG_H_
 #define PARKLINE_COMPLAINTS_CONFIG_H_
 
@@ -15,7 +15,7 @@ namespace parkline::complaints {
 struct Config {
   // --calendar_file / PARKLINE_CALENDAR_FILE: a working-day calendar JSON (holidays and make-up
   // working days per year). Default empty: the calendar built into the binary
-  // (services/complaints/data/calendar-cn.json).
+  // (libs/calendar/data/calendar-cn.json).
   std::string calendar_file;
   // --deadlines / PARKLINE_DEADLINES: committed targets in working days overriding the defaults
   // of complaint_deadline.h, "<category>=<acknowledge>/<resolve>,..." (e.g.
