@@ -18,10 +18,16 @@ struct Config {
   // declarations service gives: a key made up at start and lost would make every sealed name
   // unreadable. `tools/dev` writes one for the local park; on Kubernetes it is a Secret.
   std::string personal_data_keys;
+  // --calendar_file / PARKLINE_CALENDAR_FILE: a working-day calendar JSON, as the complaints
+  // service reads it. Default empty: the calendar built into the binary
+  // (libs/calendar/data/calendar-cn.json).
+  std::string calendar_file;
+  // --supervision_seconds / PARKLINE_SUPERVISION_SECONDS: seconds between two runs of the job
+  // that marks service requests past their committed response time. 1..3600, default 60.
+  int supervision_seconds = 60;
 
-  // Nothing of its own to range-check yet; kept so that the service reads its flags as the
-  // others do.
-  absl::Status Validate() const { return absl::OkStatus(); }
+  // INVALID_ARGUMENT naming the flag when a number is out of bounds.
+  absl::Status Validate() const;
 };
 
 // The flags, once valid.

@@ -47,6 +47,38 @@ CREATE TABLE registrations (
 );
 CREATE UNIQUE INDEX registrations_queue ON registrations (activity_id, queue_order);
 CREATE INDEX registrations_enterprise ON registrations (enterprise_uscc, registered_at);
+)sql"},
+      {2, "the service directory and service requests",
+       R"sql(
+-- Providers' offerings per category (6.4, 6.5.3, 6.6, 6.7). `payload` is the Offering protobuf.
+CREATE TABLE offerings (
+  offering_id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL UNIQUE,
+  request_digest TEXT NOT NULL,
+  provider_uscc TEXT NOT NULL,
+  category BIGINT NOT NULL,
+  published_at BIGINT NOT NULL,
+  payload {{blob}} NOT NULL
+);
+CREATE INDEX offerings_category ON offerings (category, published_at);
+-- Enterprises' requests. `payload` is the ServiceRequest protobuf, the whole truth; the columns
+-- repeat what the tenant rules, supervision and the figures select on.
+CREATE TABLE service_requests (
+  service_request_id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL UNIQUE,
+  request_digest TEXT NOT NULL,
+  enterprise_uscc TEXT NOT NULL,
+  provider_uscc TEXT NOT NULL,
+  category BIGINT NOT NULL,
+  status BIGINT NOT NULL,
+  filed_at BIGINT NOT NULL,
+  respond_by BIGINT NOT NULL,
+  overdue BIGINT NOT NULL,
+  payload {{blob}} NOT NULL
+);
+CREATE INDEX service_requests_enterprise ON service_requests (enterprise_uscc, filed_at);
+CREATE INDEX service_requests_provider ON service_requests (provider_uscc, filed_at);
+CREATE INDEX service_requests_due ON service_requests (status, overdue, respond_by);
 )sql"}};
   if (auto s = residents::ApplySchema(db); !s.ok()) return s;
   return store::ApplyMigrations(db, "support", kMigrations);

@@ -7,14 +7,15 @@
 
 #include "auth/authorizer.h"
 #include "parkline/support/v1/support.grpc.pb.h"
+#include "support/request_desk.h"
 #include "support/support_desk.h"
 
 namespace parkline::support {
 
 class SupportService final : public v1::SupportService::Service {
  public:
-  SupportService(SupportDesk& desk, const auth::Authorizer& authorizer)
-      : desk_(desk), authorizer_(authorizer) {}
+  SupportService(SupportDesk& desk, RequestDesk& requests, const auth::Authorizer& authorizer)
+      : desk_(desk), requests_(requests), authorizer_(authorizer) {}
 
   grpc::Status ScheduleActivity(grpc::ServerContext* ctx,
                                 const v1::ScheduleActivityRequest* request,
@@ -38,9 +39,35 @@ class SupportService final : public v1::SupportService::Service {
   grpc::Status GetActivityFigures(grpc::ServerContext* ctx,
                                   const v1::GetActivityFiguresRequest* request,
                                   v1::ActivityFigures* response) override;
+  grpc::Status PublishOffering(grpc::ServerContext* ctx, const v1::PublishOfferingRequest* request,
+                               v1::Offering* response) override;
+  grpc::Status ListOfferings(grpc::ServerContext* ctx, const v1::ListOfferingsRequest* request,
+                             v1::ListOfferingsResponse* response) override;
+  grpc::Status FileServiceRequest(grpc::ServerContext* ctx,
+                                  const v1::FileServiceRequestRequest* request,
+                                  v1::ServiceRequest* response) override;
+  grpc::Status RouteServiceRequest(grpc::ServerContext* ctx,
+                                   const v1::RouteServiceRequestRequest* request,
+                                   v1::ServiceRequest* response) override;
+  grpc::Status AnswerServiceRequest(grpc::ServerContext* ctx,
+                                    const v1::AnswerServiceRequestRequest* request,
+                                    v1::ServiceRequest* response) override;
+  grpc::Status RateServiceRequest(grpc::ServerContext* ctx,
+                                  const v1::RateServiceRequestRequest* request,
+                                  v1::ServiceRequest* response) override;
+  grpc::Status GetServiceRequest(grpc::ServerContext* ctx,
+                                 const v1::GetServiceRequestRequest* request,
+                                 v1::ServiceRequest* response) override;
+  grpc::Status ListServiceRequests(grpc::ServerContext* ctx,
+                                   const v1::ListServiceRequestsRequest* request,
+                                   v1::ListServiceRequestsResponse* response) override;
+  grpc::Status GetRequestFigures(grpc::ServerContext* ctx,
+                                 const v1::GetRequestFiguresRequest* request,
+                                 v1::RequestFigures* response) override;
 
  private:
   SupportDesk& desk_;
+  RequestDesk& requests_;
   const auth::Authorizer& authorizer_;
 };
 

@@ -53,6 +53,8 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<SupportDesk>(*db_, *writer_, nullptr, secrets::KeyRing::Generate("k1"),
                                           nullptr);
+    requests_ = std::make_unique<RequestDesk>(*db_, *writer_, nullptr, calendar::WorkingCalendar(),
+                                              nullptr);
     for (const std::string& uscc : {kVictim, kRival}) {
       enterprises::v1::EnterpriseAdmitted admitted;
       admitted.mutable_enterprise()->set_uscc(uscc);
@@ -61,8 +63,9 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
               .ok());
     }
     auto server = testing::PolicyServer::Start(
-        dir_.path(), AccessPolicy(), Callers(),
-        [&](const auth::Authorizer& a) { return std::make_unique<SupportService>(*desk_, a); });
+        dir_.path(), AccessPolicy(), Callers(), [&](const auth::Authorizer& a) {
+          return std::make_unique<SupportService>(*desk_, *requests_, a);
+        });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     stub_ = v1::SupportService::NewStub(server_->channel());
@@ -122,6 +125,7 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
   testing::TempDir dir_;
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<SupportDesk> desk_;
+  std::unique_ptr<RequestDesk> requests_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
   v1::Activity activity_;

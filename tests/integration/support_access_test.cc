@@ -1,7 +1,9 @@
 // Every RPC of the support service against every role, over a real gRPC server: park staff and
 // admins run the activities; an enterprise reads the programme and registers, cancels and lists
 // only its own attendees (naming itself in the request); analysts read the figures only; customs
-// and carriers have no access. Refusals are PERMISSION_DENIED, decided from the request alone.
+// and carriers have no access. In the directory an enterprise publishes offerings as a provider,
+// files, rates, reads and lists its own requests and answers those routed to it, each naming
+// itself; the park routes. Refusals are PERMISSION_DENIED, decided from the request alone.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -22,6 +24,7 @@ namespace {
 constexpr char kOwn[] = "91350100M000100Y43";    // the enterprise caller's USCC
 constexpr char kOther[] = "91110000100000000R";  // somebody else's
 constexpr char kRegistration[] = "REG-20260601-000000000000";
+constexpr char kRequest[] = "SRQ-20260601-000000000000";
 
 // The expected policy, written out independently of access_policy.cc.
 const std::set<std::string> kDesk = {"park-admin", "park-staff"};
@@ -35,6 +38,15 @@ const testing::AccessTable kExpected = {
     {"ListRegistrations", {kDesk, {"enterprise"}}},
     {"ConfirmAttendance", {kDesk, {}}},
     {"GetActivityFigures", {{"park-admin", "park-staff", "analyst"}, {}}},
+    {"PublishOffering", {kDesk, {"enterprise"}}},
+    {"ListOfferings", {kProgramme, {}}},
+    {"FileServiceRequest", {kDesk, {"enterprise"}}},
+    {"RouteServiceRequest", {kDesk, {}}},
+    {"AnswerServiceRequest", {kDesk, {"enterprise"}}},
+    {"RateServiceRequest", {kDesk, {"enterprise"}}},
+    {"GetServiceRequest", {kDesk, {"enterprise"}}},
+    {"ListServiceRequests", {kDesk, {"enterprise"}}},
+    {"GetRequestFigures", {{"park-admin", "park-staff", "analyst"}, {}}},
 };
 
 using Stub = v1::SupportService::Stub;
@@ -100,6 +112,79 @@ const std::map<std::string, Call>& Calls() {
          v1::ActivityFigures out;
          return s.GetActivityFigures(c, r, &out);
        }},
+      {"PublishOffering",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::PublishOfferingRequest r;
+         r.set_request_id("access-offer-" + uscc);
+         r.set_provider_uscc(uscc);
+         r.set_category(v1::SERVICE_CATEGORY_LEGAL);
+         r.set_title("Trademark filings abroad");
+         v1::Offering out;
+         return s.PublishOffering(c, r, &out);
+       }},
+      {"ListOfferings",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::ListOfferingsResponse out;
+         return s.ListOfferings(c, {}, &out);
+       }},
+      {"FileServiceRequest",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::FileServiceRequestRequest r;
+         r.set_request_id("access-file-" + uscc);
+         r.set_enterprise_uscc(uscc);
+         r.set_category(v1::SERVICE_CATEGORY_FINANCE);
+         r.set_description("A supply-chain credit line for Q3 stock.");
+         v1::ServiceRequest out;
+         return s.FileServiceRequest(c, r, &out);
+       }},
+      {"RouteServiceRequest",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::RouteServiceRequestRequest r;
+         r.set_service_request_id(kRequest);
+         r.set_response_working_days(3);
+         v1::ServiceRequest out;
+         return s.RouteServiceRequest(c, r, &out);
+       }},
+      {"AnswerServiceRequest",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::AnswerServiceRequestRequest r;
+         r.set_service_request_id(kRequest);
+         r.set_provider_uscc(uscc);
+         r.set_answer("Approved.");
+         v1::ServiceRequest out;
+         return s.AnswerServiceRequest(c, r, &out);
+       }},
+      {"RateServiceRequest",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::RateServiceRequestRequest r;
+         r.set_service_request_id(kRequest);
+         r.set_enterprise_uscc(uscc);
+         r.set_rating(5);
+         v1::ServiceRequest out;
+         return s.RateServiceRequest(c, r, &out);
+       }},
+      {"GetServiceRequest",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::GetServiceRequestRequest r;
+         r.set_service_request_id(kRequest);
+         r.set_party_uscc(uscc);
+         v1::ServiceRequest out;
+         return s.GetServiceRequest(c, r, &out);
+       }},
+      {"ListServiceRequests",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::ListServiceRequestsRequest r;
+         r.set_party_uscc(uscc);
+         v1::ListServiceRequestsResponse out;
+         return s.ListServiceRequests(c, r, &out);
+       }},
+      {"GetRequestFigures",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::GetRequestFiguresRequest r;
+         r.set_year(2026);
+         v1::RequestFigures out;
+         return s.GetRequestFigures(c, r, &out);
+       }},
   };
   return *calls;
 }
@@ -113,9 +198,12 @@ class SupportAccessTest : public ::testing::Test {
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<SupportDesk>(*db_, *writer_, nullptr, secrets::KeyRing::Generate("k1"),
                                           nullptr);
+    requests_ = std::make_unique<RequestDesk>(*db_, *writer_, nullptr, calendar::WorkingCalendar(),
+                                              nullptr);
     auto server = testing::PolicyServer::Start(
-        dir_.path(), AccessPolicy(), kOwn, "3301960001", "SF",
-        [&](const auth::Authorizer& a) { return std::make_unique<SupportService>(*desk_, a); });
+        dir_.path(), AccessPolicy(), kOwn, "3301960001", "SF", [&](const auth::Authorizer& a) {
+          return std::make_unique<SupportService>(*desk_, *requests_, a);
+        });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     stub_ = v1::SupportService::NewStub(server_->channel());
@@ -126,6 +214,7 @@ class SupportAccessTest : public ::testing::Test {
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<SupportDesk> desk_;
+  std::unique_ptr<RequestDesk> requests_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
 };
