@@ -1,8 +1,9 @@
 // The support service tried as a hostile tenant would: over gRPC, on both backends, every other
 // tenant of the park tries every trick against one enterprise's registration of a named
-// attendee. Each attempt is refused (PERMISSION_DENIED or NOT_FOUND; a reused request id
-// ALREADY_EXISTS, naming nothing of the registration it belongs to) and the witness shows that no
-// row, no outbox event and no record on the topic changed.
+// attendee and its service request routed to a bank (a rival provider tries to read, answer,
+// rate or re-route it). Each attempt is refused (PERMISSION_DENIED or NOT_FOUND; a reused request
+// id ALREADY_EXISTS, naming nothing of the registration it belongs to) and the witness shows that
+// no row, no outbox event and no record on the topic changed.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -29,12 +30,14 @@ using google::protobuf::util::TimeUtil;
 
 const std::string kVictim = testing::NumberedUscc(1);
 const std::string kRival = testing::NumberedUscc(2);
+const std::string kBank = testing::NumberedUscc(3);
 constexpr char kName[] = "Zhuang Xiaoyu";
 
 const std::vector<testing::TestCaller>& Callers() {
   static const auto* callers = new std::vector<testing::TestCaller>{
       {"t-victim", "victim-erp", "enterprise", kVictim, "", ""},
       {"t-rival", "rival-erp", "enterprise", kRival, "", ""},
+      {"t-bank", "bank-gateway", "enterprise", kBank, "", ""},
       {"t-carrier", "carrier-tms", "carrier", "", "", "SF"},
       {"t-customs", "customs-gateway", "customs-gateway", "", "", ""},
       {"t-analyst", "analyst-bi", "analyst", "", "", ""},
@@ -55,9 +58,13 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
                                           nullptr);
     requests_ = std::make_unique<RequestDesk>(*db_, *writer_, nullptr, calendar::WorkingCalendar(),
                                               nullptr);
-    for (const std::string& uscc : {kVictim, kRival}) {
+    for (const std::string& uscc : {kVictim, kRival, kBank}) {
       enterprises::v1::EnterpriseAdmitted admitted;
       admitted.mutable_enterprise()->set_uscc(uscc);
+      // Both the rival and the bank are providers of finance; only the bank is routed.
+      admitted.mutable_enterprise()->add_roles(
+          uscc == kVictim ? enterprises::v1::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE
+                          : enterprises::v1::ENTERPRISE_ROLE_FINANCIAL_INSTITUTION);
       ASSERT_TRUE(
           db_->Transact([&](store::Transaction& tx) { return residents::OnAdmitted(tx, admitted); })
               .ok());
@@ -90,6 +97,21 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
     As(rctx, "victim");
     grpc::Status registered = stub_->RegisterAttendees(&rctx, Registration(), &registration_);
     ASSERT_TRUE(registered.ok()) << registered.error_message();
+    // The victim's service request, routed to the bank.
+    v1::FileServiceRequestRequest f;
+    f.set_request_id("victim-request-1");
+    f.set_enterprise_uscc(kVictim);
+    f.set_category(v1::SERVICE_CATEGORY_FINANCE);
+    f.set_description("Credit against our bonded stock.");
+    auto filed = requests_->File(f);
+    ASSERT_TRUE(filed.ok()) << filed.status();
+    v1::RouteServiceRequestRequest route;
+    route.set_service_request_id(filed->service_request_id());
+    route.set_provider_uscc(kBank);
+    route.set_response_working_days(3);
+    auto routed = requests_->Route(route);
+    ASSERT_TRUE(routed.ok()) << routed.status();
+    request_ = *routed;
     witness_ = std::make_unique<testing::TamperWitness>(
         *db_, std::vector<std::string>{"parkline.support.v1"});
     witness_->Mark();
@@ -130,6 +152,7 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
   std::unique_ptr<Stub> stub_;
   v1::Activity activity_;
   v1::Registration registration_;
+  v1::ServiceRequest request_;
   std::unique_ptr<testing::TamperWitness> witness_;
 };
 
@@ -206,6 +229,58 @@ TEST_P(AdversarialSupportTest, NoTenantRunsTheProgramme) {
       return stub_->ScheduleActivity(c, r, &out);
     });
   }
+}
+
+TEST_P(AdversarialSupportTest, AProviderNotRoutedTheRequestNeitherReadsNorAnswersIt) {
+  for (const std::string& as : {kRival, kBank, kVictim}) {
+    ExpectRefused("rival", "answers the victim's request naming " + as,
+                  [&](grpc::ClientContext* c) {
+                    v1::AnswerServiceRequestRequest r;
+                    r.set_service_request_id(request_.service_request_id());
+                    r.set_provider_uscc(as);
+                    r.set_answer("We offer better terms: call us.");
+                    v1::ServiceRequest out;
+                    return stub_->AnswerServiceRequest(c, r, &out);
+                  });
+    ExpectRefused("rival", "reads the victim's request naming " + as, [&](grpc::ClientContext* c) {
+      v1::GetServiceRequestRequest r;
+      r.set_service_request_id(request_.service_request_id());
+      r.set_party_uscc(as);
+      v1::ServiceRequest out;
+      return stub_->GetServiceRequest(c, r, &out);
+    });
+  }
+  for (std::string who : {"rival", "bank"}) {
+    for (const std::string& as : {kRival, kBank, kVictim}) {
+      ExpectRefused(who, "rates the victim's request naming " + as, [&](grpc::ClientContext* c) {
+        v1::RateServiceRequestRequest r;
+        r.set_service_request_id(request_.service_request_id());
+        r.set_enterprise_uscc(as);
+        r.set_rating(1);
+        v1::ServiceRequest out;
+        return stub_->RateServiceRequest(c, r, &out);
+      });
+    }
+  }
+  for (const std::string& who : kStrangers) {
+    ExpectRefused(who, "routes the victim's request to itself", [&](grpc::ClientContext* c) {
+      v1::RouteServiceRequestRequest r;
+      r.set_service_request_id(request_.service_request_id());
+      r.set_provider_uscc(kRival);
+      r.set_response_working_days(30);
+      v1::ServiceRequest out;
+      return stub_->RouteServiceRequest(c, r, &out);
+    });
+  }
+  // The bank, routed it, reads it.
+  grpc::ClientContext ctx;
+  As(ctx, "bank");
+  v1::GetServiceRequestRequest r;
+  r.set_service_request_id(request_.service_request_id());
+  r.set_party_uscc(kBank);
+  v1::ServiceRequest out;
+  ASSERT_TRUE(stub_->GetServiceRequest(&ctx, r, &out).ok());
+  EXPECT_EQ(out.enterprise_uscc(), kVictim);
 }
 
 PARKLINE_BACKEND_TESTS(AdversarialSupportTest);
