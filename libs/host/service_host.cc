@@ -33,6 +33,23 @@ int FailMigration(const absl::Status& status) {
   return Fail("migration failed", status);
 }
 
+// A port that cannot be bound (taken by another process, or an address not of this host) is a
+// start-up failure (exit 1, as every other): the log line names the address so that the operator
+// sees which setting or which process is in the way.
+int FailListen(absl::string_view what, const std::string& address, const absl::Status& status) {
+  log::Error(what, {{"address", address}, {"error", std::string(status.message())}});
+  return 1;
+}
+
+// Consumers first (they write through the database and may publish), then whatever the relay
+// still holds, then what the service built, last made first, so that nothing outlives what it
+// uses. The same order on a normal stop and on a start that failed after the parts were built.
+void StopParts(ServiceParts& parts, events::OutboxRelay& relay) {
+  for (auto& consumer : parts.consumers) consumer->Stop();
+  relay.Stop(absl::Seconds(2));
+  while (!parts.keep_alive.empty()) parts.keep_alive.pop_back();
+}
+
 }  // namespace
 
 events::EventConsumer& AddConsumer(const HostContext& ctx, ServiceParts& parts,
@@ -61,7 +78,10 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   log::Init(config->service, config->log_level);
 
   auto metrics = runtime::MetricsEndpoint::Start(config->metrics_address);
-  if (!metrics.ok()) return Fail("cannot start the metrics endpoint", metrics.status());
+  if (!metrics.ok()) {
+    return FailListen("cannot start the metrics endpoint", config->metrics_address,
+                      metrics.status());
+  }
 
   auto db = store::Database::Open(config->database_url);
   if (!db.ok()) return Fail("cannot open the database", db.status());
@@ -104,7 +124,10 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   if (!parts.ok()) return Fail("cannot build the service", parts.status());
   for (auto& consumer : parts->consumers) {
     consumer->SetTopicPrefix(config->topic_prefix);
-    if (auto s = consumer->Start(); !s.ok()) return Fail("cannot start a consumer", s);
+    if (auto s = consumer->Start(); !s.ok()) {
+      StopParts(*parts, relay);
+      return Fail("cannot start a consumer", s);
+    }
   }
 
   runtime::ServerOptions server_options;
@@ -121,7 +144,10 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   std::vector<grpc::Service*> services;
   for (auto& s : parts->grpc_services) services.push_back(s.get());
   auto server = runtime::GrpcServer::Start(server_options, services);
-  if (!server.ok()) return Fail("cannot start the gRPC server", server.status());
+  if (!server.ok()) {
+    StopParts(*parts, relay);
+    return FailListen("cannot start the gRPC server", config->grpc_address, server.status());
+  }
 
   log::Info("ready", {{"grpc_port", static_cast<int64_t>((*server)->port())},
                       {"metrics_port", static_cast<int64_t>((*metrics)->port())},
@@ -140,12 +166,8 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   log::Info("stopping", {{"signal", static_cast<int64_t>(signal)}});
   for (auto& stopping : parts->on_stopping) stopping();
   (*server)->Stop();  // NOT_SERVING, drain, down: nothing new is accepted from here
-  for (auto& consumer : parts->consumers) consumer->Stop();
   // Whatever the drained RPCs committed goes out now; anything left is published at next start.
-  relay.Stop(absl::Seconds(2));
-  // What the service built goes in the reverse order of its making, so that nothing outlives
-  // what it uses.
-  while (!parts->keep_alive.empty()) parts->keep_alive.pop_back();
+  StopParts(*parts, relay);
   log::Info("stopped", {{"took_ms", absl::ToInt64Milliseconds(absl::Now() - started)}});
   return 0;
 }

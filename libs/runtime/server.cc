@@ -25,6 +25,9 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   grpc::ServerBuilder builder;
   auto credentials = options.credentials ? options.credentials : grpc::InsecureServerCredentials();
   builder.AddListeningPort(options.address, credentials, &server->port_);
+  // gRPC sets SO_REUSEPORT by default, so a second server on a taken port would bind beside the
+  // first and share its calls; a taken port must fail the start instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
   grpc::ResourceQuota quota("parkline-grpc-server");
   quota.SetMaxThreads(options.max_threads);
@@ -43,7 +46,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
 
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", options.address));
+    return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", options.address,
+                                               " (in use, or not an address of this host)"));
   }
   // The names the server registered, health and reflection included: gRPC keeps them for its own
   // reflection plugin, and ServerInitializer is the public way to read them.
@@ -57,7 +61,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
 }
 
 void GrpcServer::Stop() {
-  if (stopped_) return;
+  // A server that never started (its port could not be bound) has nothing to stop.
+  if (stopped_ || !server_) return;
   stopped_ = true;
   server_->GetHealthCheckService()->SetServingStatus(false);
   log::Info("grpc server draining", {{"drain_ms", absl::ToInt64Milliseconds(options_.drain)}});

@@ -82,6 +82,15 @@ bool MatchesFilter(const std::string& labels_text,
   return true;
 }
 
+// A series' granularity checked and its period resolved (default: the last 30 days).
+absl::StatusOr<DayRange> SeriesPeriod(const v1::GetTimeSeriesRequest& request,
+                                      absl::CivilDay today) {
+  if (!v1::Granularity_IsValid(request.granularity())) {
+    return absl::InvalidArgumentError("granularity: must be DAY, MONTH or YEAR");
+  }
+  return ResolvePeriod(request.period(), "period", {today - 29, today});
+}
+
 }  // namespace
 
 std::string FormatValue(const std::string& indicator, int64_t scaled) {
@@ -142,11 +151,7 @@ absl::StatusOr<v1::TimeSeries> StatisticsDesk::TimeSeries(const v1::GetTimeSerie
                      "GetConformance take the period"));
   }
   if (indicator->kind == IndicatorKind::kGauge) return SnapshotSeries(*indicator, request);
-  if (!v1::Granularity_IsValid(request.granularity())) {
-    return absl::InvalidArgumentError("granularity: must be DAY, MONTH or YEAR");
-  }
-  absl::CivilDay today = TodayInPark();
-  auto range = ResolvePeriod(request.period(), "period", {today - 29, today});
+  auto range = SeriesPeriod(request, TodayInPark());
   if (!range.ok()) return range.status();
   std::vector<DailyValue> daily;
   absl::Status read = store::ReadInto(db_, daily, [&](store::Transaction& tx) {
@@ -185,11 +190,7 @@ absl::StatusOr<v1::TimeSeries> StatisticsDesk::TimeSeries(const v1::GetTimeSerie
 
 absl::StatusOr<v1::TimeSeries> StatisticsDesk::SnapshotSeries(
     const Indicator& indicator, const v1::GetTimeSeriesRequest& request) {
-  if (!v1::Granularity_IsValid(request.granularity())) {
-    return absl::InvalidArgumentError("granularity: must be DAY, MONTH or YEAR");
-  }
-  absl::CivilDay today = TodayInPark();
-  auto range = ResolvePeriod(request.period(), "period", {today - 29, today});
+  auto range = SeriesPeriod(request, TodayInPark());
   if (!range.ok()) return range.status();
   std::vector<DailyValue> daily;
   absl::Status read = store::ReadInto(db_, daily, [&](store::Transaction& tx) {
@@ -230,11 +231,7 @@ absl::StatusOr<v1::TimeSeries> StatisticsDesk::SnapshotSeries(
 absl::StatusOr<v1::TimeSeries> StatisticsDesk::RateSeries(const Indicator& indicator,
                                                           const v1::GetTimeSeriesRequest& request) {
   const Rate* rate = FindRate(indicator.name);
-  if (!v1::Granularity_IsValid(request.granularity())) {
-    return absl::InvalidArgumentError("granularity: must be DAY, MONTH or YEAR");
-  }
-  absl::CivilDay today = TodayInPark();
-  auto range = ResolvePeriod(request.period(), "period", {today - 29, today});
+  auto range = SeriesPeriod(request, TodayInPark());
   if (!range.ok()) return range.status();
   std::map<std::string, int64_t> numerator, denominator;  // bucket -> sum
   absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {

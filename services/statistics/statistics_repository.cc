@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 
 namespace parkline::statistics {
 namespace {
@@ -25,6 +26,27 @@ std::pair<std::string, std::string> Range(const std::string& from, const std::st
 
 // Many rows per statement: one round trip per hundred rows, not one per row.
 constexpr size_t kRows = 100;
+
+// The rows of `table` (day, indicator, labels, value) in a range of days, of one indicator or
+// of all (empty), in the order an archive lists them.
+absl::StatusOr<std::vector<DailyValue>> LoadDayRows(store::Transaction& tx, absl::string_view table,
+                                                    const std::string& indicator,
+                                                    const std::string& from_day,
+                                                    const std::string& to_day) {
+  auto [from, to] = Range(from_day, to_day);
+  std::string sql = absl::StrCat("SELECT day, indicator, labels, value FROM ", table,
+                                 " WHERE day >= $1 AND day <= $2");
+  store::Params params = {from, to};
+  if (!indicator.empty()) {
+    sql += " AND indicator = $3";
+    params.push_back(indicator);
+  }
+  auto rows = tx.Query(sql + " ORDER BY day, indicator, labels", params);
+  if (!rows.ok()) return rows.status();
+  std::vector<DailyValue> out;
+  for (const store::Row& r : *rows) out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
+  return out;
+}
 
 // The day of record `i`; "0000-00-00" (before every day) for effects built without days.
 std::string DayAt(const std::vector<std::string>& days, size_t i) {
@@ -436,20 +458,7 @@ absl::StatusOr<std::vector<DailyValue>> LoadSnapshots(store::Transaction& tx,
                                                       const std::string& indicator,
                                                       const std::string& from_day,
                                                       const std::string& to_day) {
-  auto [from, to] = Range(from_day, to_day);
-  auto rows = indicator.empty()
-                  ? tx.Query(
-                        "SELECT day, indicator, labels, value FROM stat_snapshot WHERE day >= $1 "
-                        "AND day <= $2 ORDER BY day, indicator, labels",
-                        {from, to})
-                  : tx.Query(
-                        "SELECT day, indicator, labels, value FROM stat_snapshot WHERE indicator "
-                        "= $1 AND day >= $2 AND day <= $3 ORDER BY day, indicator, labels",
-                        {indicator, from, to});
-  if (!rows.ok()) return rows.status();
-  std::vector<DailyValue> out;
-  for (const store::Row& r : *rows) out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
-  return out;
+  return LoadDayRows(tx, "stat_snapshot", indicator, from_day, to_day);
 }
 
 absl::StatusOr<Totals> LoadTotals(store::Transaction& tx, const std::string& from_day,
@@ -483,20 +492,7 @@ absl::StatusOr<std::vector<DailyValue>> LoadDaily(store::Transaction& tx,
                                                   const std::string& indicator,
                                                   const std::string& from_day,
                                                   const std::string& to_day) {
-  auto [from, to] = Range(from_day, to_day);
-  auto rows = indicator.empty()
-                  ? tx.Query(
-                        "SELECT day, indicator, labels, value FROM stat_counter WHERE day >= $1 "
-                        "AND day <= $2 ORDER BY day, indicator, labels",
-                        {from, to})
-                  : tx.Query(
-                        "SELECT day, indicator, labels, value FROM stat_counter WHERE indicator = "
-                        "$1 AND day >= $2 AND day <= $3 ORDER BY day, indicator, labels",
-                        {indicator, from, to});
-  if (!rows.ok()) return rows.status();
-  std::vector<DailyValue> out;
-  for (const store::Row& r : *rows) out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
-  return out;
+  return LoadDayRows(tx, "stat_counter", indicator, from_day, to_day);
 }
 
 absl::StatusOr<std::vector<EnterpriseValue>> LoadTopEnterprises(store::Transaction& tx,

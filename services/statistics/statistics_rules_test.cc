@@ -357,6 +357,8 @@ ConformanceInput Period2026(std::optional<std::vector<Figure>> at_end) {
   in.days_required = 90;
   in.days_closed = 90;
   in.period[{"declarations_matched", "direction=import,mode=9610"}] = 3;
+  in.period[{"trade_orders", "direction=import,mode=9610"}] = 1;
+  in.period[{"trade_orders", "direction=export,mode=9810"}] = 1;
   return in;
 }
 
@@ -389,10 +391,43 @@ TEST(ConformanceTest, Clause531IsCapacityForFifteenWithResidentsReportedApart) {
   EXPECT_NE(unknown.explanation.find("2026-03-31"), std::string::npos);
 }
 
+// The criterion of `v` whose description starts with `prefix`.
+const Criterion& CriterionOf(const ClauseVerdict& v, const std::string& prefix) {
+  for (const Criterion& c : v.criteria) {
+    if (c.measured.rfind(prefix, 0) == 0) return c;
+  }
+  ADD_FAILURE() << "no criterion " << prefix << " in " << v.clause;
+  return v.criteria.front();
+}
+
 TEST(ConformanceTest, Clause554NeedsEveryNamedIndicatorAndCompleteSnapshots) {
   ClauseVerdict met = Clause(Conformance(Period2026(ParkAtEnd(20, 3))), "5.5.4");
   EXPECT_EQ(met.verdict, Verdict::kMet) << met.explanation;
   for (const Criterion& c : met.criteria) EXPECT_TRUE(c.met) << c.measured;
+  // 全口径: the released trade of every mode (9610 import and 9810 export), not the pipeline's
+  // matches, which are reported beside it.
+  EXPECT_EQ(CriterionOf(met, "全口径统计").value, "2");
+  EXPECT_NE(CriterionOf(met, "全口径统计").measured.find("trade_orders"), std::string::npos);
+  EXPECT_EQ(CriterionOf(met, "declarations matched").value, "3");
+  EXPECT_EQ(CriterionOf(met, "declarations matched").threshold, "none");
+
+  // Orders matched, none released yet: the pipeline has work, the park has no trade to report.
+  ConformanceInput matched_only = Period2026(ParkAtEnd(20, 3));
+  matched_only.period.erase({"trade_orders", "direction=import,mode=9610"});
+  matched_only.period.erase({"trade_orders", "direction=export,mode=9810"});
+  ClauseVerdict pending = Clause(Conformance(matched_only), "5.5.4");
+  EXPECT_EQ(pending.verdict, Verdict::kNotMet);
+  EXPECT_EQ(CriterionOf(pending, "全口径统计").value, "0");
+  EXPECT_FALSE(CriterionOf(pending, "全口径统计").met);
+  EXPECT_TRUE(CriterionOf(pending, "declarations matched").met) << "informational only";
+  EXPECT_NE(pending.explanation.find("trade_orders"), std::string::npos) << pending.explanation;
+
+  // Trade released in a mode of its own only (1239): counted, whatever the mode.
+  ConformanceInput one_mode = matched_only;
+  one_mode.period[{"trade_orders", "direction=import,mode=1239"}] = 4;
+  ClauseVerdict bonded = Clause(Conformance(one_mode), "5.5.4");
+  EXPECT_EQ(bonded.verdict, Verdict::kMet) << bonded.explanation;
+  EXPECT_EQ(CriterionOf(bonded, "全口径统计").value, "4");
 
   // No IP recorded: 知识产权 has no value.
   ClauseVerdict no_ip = Clause(Conformance(Period2026(ParkAtEnd(20, 3, false))), "5.5.4");
@@ -404,7 +439,7 @@ TEST(ConformanceTest, Clause554NeedsEveryNamedIndicatorAndCompleteSnapshots) {
   no_trade.period.clear();
   ClauseVerdict v = Clause(Conformance(no_trade), "5.5.4");
   EXPECT_EQ(v.verdict, Verdict::kNotMet);
-  EXPECT_NE(v.explanation.find("declarations_matched"), std::string::npos) << v.explanation;
+  EXPECT_NE(v.explanation.find("trade_orders"), std::string::npos) << v.explanation;
 
   // A day of the period without its snapshot.
   ConformanceInput gap = Period2026(ParkAtEnd(20, 3));
@@ -413,7 +448,11 @@ TEST(ConformanceTest, Clause554NeedsEveryNamedIndicatorAndCompleteSnapshots) {
   EXPECT_EQ(g.verdict, Verdict::kNotMet);
   EXPECT_NE(g.explanation.find("89 of 90"), std::string::npos) << g.explanation;
 
-  EXPECT_EQ(Clause(Conformance(Period2026(std::nullopt)), "5.5.4").verdict, Verdict::kNotEvaluated);
+  // The park at the period's end unknown: not evaluated, though its trade is known.
+  ClauseVerdict unknown = Clause(Conformance(Period2026(std::nullopt)), "5.5.4");
+  EXPECT_EQ(unknown.verdict, Verdict::kNotEvaluated);
+  EXPECT_TRUE(CriterionOf(unknown, "全口径统计").evaluated);
+  EXPECT_EQ(CriterionOf(unknown, "全口径统计").value, "2");
 }
 
 TEST(ConformanceTest, Clause73JudgesTheComplaintsOfThePeriod) {

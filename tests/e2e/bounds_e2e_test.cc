@@ -2,11 +2,16 @@
 // enterprises binary: plaintext refused off loopback, reflection closed to strangers there, the
 // per-caller rate limit with its retry information, and a server certificate replaced on disk
 // under a live client; and, on every binary, reflection that resolves each listed service.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -222,6 +227,78 @@ TEST_F(BoundsE2eTest, AServerCertificateReplacedOnDiskServesNewConnectionsWithou
   EXPECT_EQ(p->process().pid(), pid);
   EXPECT_FALSE(p->process().Wait(absl::ZeroDuration()).has_value()) << "the service restarted";
   Stop(*p);
+}
+
+// A port something else listens on, held for the test's life. SO_REUSEPORT as a gRPC server sets
+// it: a service that also asked for it would bind beside this one and start as if all were well.
+class HeldPort {
+ public:
+  HeldPort() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    int on = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    bound_ =
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && ::listen(fd_, 4) == 0;
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~HeldPort() { ::close(fd_); }
+  bool bound() const { return bound_; }
+  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+  bool bound_ = false;
+};
+
+// A port already taken stops a service at start with exit code 1 (a start-up failure) and a JSON
+// log line naming the address, rather than a crash (it used to die of SIGSEGV: exit 139) or a
+// server sharing the port with whatever holds it; on every binary, for its gRPC port and for its
+// metrics port.
+TEST_F(BoundsE2eTest, EveryBinaryExitsWithOneNamingTheAddressWhenItsPortIsTaken) {
+  const std::vector<std::pair<std::string, std::string>> binaries = {
+      {"enterprises", ENTERPRISES_BINARY}, {"declarations", DECLARATIONS_BINARY},
+      {"clearance", CLEARANCE_BINARY},     {"logistics", LOGISTICS_BINARY},
+      {"complaints", COMPLAINTS_BINARY},   {"statistics", STATISTICS_BINARY}};
+  const std::vector<std::pair<std::string, std::string>> ports = {
+      {"PARKLINE_GRPC_ADDRESS", "cannot start the gRPC server"},
+      {"PARKLINE_METRICS_ADDRESS", "cannot start the metrics endpoint"}};
+  for (const auto& [name, binary] : binaries) {
+    for (const auto& [variable, message] : ports) {
+      SCOPED_TRACE(absl::StrCat(name, " ", variable));
+      HeldPort held;
+      ASSERT_TRUE(held.bound());
+      testing::TempDir dir;
+      std::optional<int> code;
+      {
+        testing::ServiceProcess p(
+            binary, name, dir.path(),
+            {{"PARKLINE_TOPIC_PREFIX", absl::StrCat("taken", std::random_device{}(), ".")},
+             {"PARKLINE_CUSTOMS_GATEWAY", "simulator"},
+             {variable, held.address()}});
+        code = p.process().Wait(absl::Seconds(30));
+      }
+      EXPECT_EQ(code, 1) << "139 is a crash, nullopt a service that started on a taken port";
+      const std::string log = Read(dir.path() + "/" + name + ".log");
+      std::string line;
+      for (std::istringstream lines(log); std::getline(lines, line);) {
+        if (line.find(message) != std::string::npos) break;
+        line.clear();
+      }
+      EXPECT_NE(line, "") << log;
+      EXPECT_EQ(line.rfind("{\"", 0), 0u) << "one JSON object per line: " << line;
+      EXPECT_NE(line.find("\"level\":\"error\""), std::string::npos) << line;
+      EXPECT_NE(line.find(absl::StrCat("\"address\":\"", held.address(), "\"")), std::string::npos)
+          << line;
+      EXPECT_EQ(log.find("\"msg\":\"ready\""), std::string::npos) << log;
+    }
+  }
 }
 
 // Upgrades (issue #21): an older release started on a database that a newer one migrated stops
