@@ -31,6 +31,7 @@ using Support = testing::ServiceUnderTest<v1::SupportService>;
 using Stub = v1::SupportService::Stub;
 constexpr char kFirstToken[] = "e2e-enterprise-first-token";
 constexpr char kSecondToken[] = "e2e-enterprise-second-token";
+constexpr char kBankToken[] = "e2e-enterprise-bank-token";
 
 std::string Caller(const std::string& token, const std::string& name, const std::string& role,
                    const std::string& uscc) {
@@ -52,7 +53,8 @@ class SupportE2eTest : public ::testing::Test {
     std::ofstream(dir_.path() + "/tokens.json") << absl::StrCat(
         R"({"tokens":[)", Caller(testing::kAdminToken, "e2e-admin", "park-admin", ""), ",",
         Caller(kFirstToken, "first-co", "enterprise", first_), ",",
-        Caller(kSecondToken, "second-co", "enterprise", second_), "]}");
+        Caller(kSecondToken, "second-co", "enterprise", second_), ",",
+        Caller(kBankToken, "bank-co", "enterprise", bank_), "]}");
     registry_ = std::make_unique<testing::ServiceUnderTest<ev1::EnterpriseService>>(
         ENTERPRISES_BINARY, "enterprises", dir_.path(),
         std::map<std::string, std::string>{{"PARKLINE_TOPIC_PREFIX", prefix_}});
@@ -63,11 +65,13 @@ class SupportE2eTest : public ::testing::Test {
         std::map<std::string, std::string>{{"PARKLINE_TOPIC_PREFIX", prefix_}});
     ASSERT_EQ(service_->WaitServing(absl::Seconds(30)),
               grpc::health::v1::HealthCheckResponse::SERVING);
-    for (const std::string& uscc : {first_, second_}) {
+    for (const std::string& uscc : {first_, second_, bank_}) {
       ev1::AdmitEnterpriseRequest admit;
       admit.mutable_enterprise()->set_uscc(uscc);
       admit.mutable_enterprise()->set_name("E2E " + uscc);
-      admit.mutable_enterprise()->add_roles(ev1::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE);
+      admit.mutable_enterprise()->add_roles(uscc == bank_
+                                                ? ev1::ENTERPRISE_ROLE_FINANCIAL_INSTITUTION
+                                                : ev1::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE);
       admit.mutable_enterprise()->mutable_move_in_date()->set_year(2025);
       admit.mutable_enterprise()->mutable_move_in_date()->set_month(3);
       admit.mutable_enterprise()->mutable_move_in_date()->set_day(1);
@@ -103,6 +107,7 @@ class SupportE2eTest : public ::testing::Test {
   const std::string prefix_ = absl::StrCat("e2e", std::random_device{}(), ".");
   const std::string first_ = testing::RandomUscc();
   const std::string second_ = testing::RandomUscc();
+  const std::string bank_ = testing::RandomUscc();
   std::unique_ptr<testing::ServiceUnderTest<ev1::EnterpriseService>> registry_;
   std::unique_ptr<Support> service_;
 };
@@ -182,6 +187,71 @@ TEST_F(SupportE2eTest, ATrainingFromScheduleToConfirmedAttendanceOverGrpcAndTheT
 
   service_->process().Signal(SIGTERM);
   EXPECT_EQ(service_->process().Wait(absl::Seconds(10)), 0);
+}
+
+// The directory and a request end to end: the bank is a provider once the registry's event with
+// its role arrived; the request is routed to its offering's provider, answered, rated; the
+// enterprise not routed it cannot answer it; its four events are on the topic under its id.
+TEST_F(SupportE2eTest, AServiceRequestFromFilingToRatingOverGrpcAndTheTopic) {
+  service_->Connect({grpc::InsecureChannelCredentials(), kBankToken});
+  v1::PublishOfferingRequest p;
+  p.set_request_id("e2e-offer-" + bank_);
+  p.set_provider_uscc(bank_);
+  p.set_category(v1::SERVICE_CATEGORY_FINANCE);
+  p.set_title("Supply-chain finance against bonded stock");
+  v1::Offering offering;
+  absl::Status published;
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  do {
+    published = service_->Call(&Stub::PublishOffering, p, &offering);
+    if (absl::IsFailedPrecondition(published)) absl::SleepFor(absl::Milliseconds(200));
+  } while (absl::IsFailedPrecondition(published) && absl::Now() < deadline);
+  ASSERT_TRUE(published.ok()) << published;
+
+  service_->Connect({grpc::InsecureChannelCredentials(), kFirstToken});
+  v1::FileServiceRequestRequest f;
+  f.set_request_id("e2e-request-" + first_);
+  f.set_enterprise_uscc(first_);
+  f.set_category(v1::SERVICE_CATEGORY_FINANCE);
+  f.set_offering_id(offering.offering_id());
+  f.set_description("A credit line for the autumn stock.");
+  v1::ServiceRequest req;
+  ASSERT_TRUE(service_->Call(&Stub::FileServiceRequest, f, &req).ok());
+
+  service_->Connect({});
+  v1::RouteServiceRequestRequest r;
+  r.set_service_request_id(req.service_request_id());
+  r.set_response_working_days(5);
+  ASSERT_TRUE(service_->Call(&Stub::RouteServiceRequest, r, &req).ok());
+  EXPECT_EQ(req.provider_uscc(), bank_);
+
+  v1::AnswerServiceRequestRequest a;
+  a.set_service_request_id(req.service_request_id());
+  a.set_answer("Approved.");
+  service_->Connect({grpc::InsecureChannelCredentials(), kSecondToken});
+  a.set_provider_uscc(second_);
+  EXPECT_TRUE(absl::IsNotFound(service_->Call(&Stub::AnswerServiceRequest, a, &req)));
+  service_->Connect({grpc::InsecureChannelCredentials(), kBankToken});
+  a.set_provider_uscc(bank_);
+  ASSERT_TRUE(service_->Call(&Stub::AnswerServiceRequest, a, &req).ok());
+
+  service_->Connect({grpc::InsecureChannelCredentials(), kFirstToken});
+  v1::RateServiceRequestRequest rate;
+  rate.set_service_request_id(req.service_request_id());
+  rate.set_enterprise_uscc(first_);
+  rate.set_rating(5);
+  ASSERT_TRUE(service_->Call(&Stub::RateServiceRequest, rate, &req).ok());
+  EXPECT_EQ(req.rating(), 5);
+
+  auto records = testing::ReadTopic(
+      prefix_ + "parkline.support.v1", absl::Seconds(60),
+      [&](const testing::ConsumedRecord& rec) { return rec.key == req.service_request_id(); },
+      [](const auto& kept) { return kept.size() >= 4; });
+  ASSERT_EQ(records.size(), 4u);
+  v1::ServiceRequestChanged last;
+  ASSERT_TRUE(last.ParseFromString(records.back().value));
+  EXPECT_EQ(last.rating(), 5);
+  EXPECT_TRUE(last.on_time());
 }
 
 }  // namespace
