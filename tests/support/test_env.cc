@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "absl/time/clock.h"
 #include "events/envelope.h"
 #include "events/schema.h"
+#include "gtest/gtest.h"
 #include "ids/ids.h"
 
 namespace parkline::testing {
@@ -35,6 +37,11 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  // A failed test's folder holds the services' logs (name.log) that tell why: kept, and named.
+  if (::testing::Test::HasFailure()) {
+    std::fprintf(stderr, "test failed: its folder is kept: %s\n", path_.c_str());
+    return;
+  }
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
 }

@@ -23,7 +23,8 @@ namespace parkline::testing {
 
 std::string KafkaBrokers();
 
-// A fresh, empty folder under the system's temporary directory, removed by the destructor.
+// A fresh, empty folder under the system's temporary directory, removed by the destructor unless
+// the test running has failed (then kept, and its path printed, for the logs it holds).
 class TempDir {
  public:
   TempDir();
