@@ -14,6 +14,22 @@ TEST(QualityConfigTest, DefaultsAreValid) {
   auto config = LoadConfig();
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->max_document_bytes, 1 << 20);
+  EXPECT_EQ(config->calendar_file, "");
+  EXPECT_EQ(config->action_department, "quality-office");
+  EXPECT_EQ(config->action_deadline_days, 10);
+  EXPECT_EQ(config->supervision_seconds, 60);
+}
+
+TEST(QualityConfigTest, EachNumberOutsideItsBoundsIsRefusedNamingTheFlag) {
+  testing::ExpectBounds(&Config::action_deadline_days, "action_deadline_days", 1, 60);
+  testing::ExpectBounds(&Config::supervision_seconds, "supervision_seconds", 1, 3600);
+}
+
+TEST(QualityConfigTest, AnEmptyDepartmentIsRefusedNamingTheFlag) {
+  Config c;
+  c.action_department = "";
+  EXPECT_TRUE(absl::IsInvalidArgument(c.Validate()));
+  EXPECT_NE(c.Validate().message().find("action_department"), std::string::npos);
 }
 
 TEST(QualityConfigTest, TheDocumentSizeOutsideItsBoundsIsRefusedNamingTheFlag) {

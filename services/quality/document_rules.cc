@@ -14,15 +14,6 @@
 namespace parkline::quality {
 namespace {
 
-bool IsDate(const std::string& s) {
-  int y = 0, m = 0, d = 0;
-  char tail = 0;
-  if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) {
-    return false;
-  }
-  return calendar::IsValidDate(y, m, d) && calendar::FormatDate(y, m, d) == s;
-}
-
 bool IsSha256Hex(const std::string& s) {
   if (s.size() != 64) return false;
   for (char c : s) {
@@ -71,7 +62,7 @@ void CheckPublication(const v1::PublishDocumentRequest& r, int64_t max_content_b
   if (r.visibility() != v1::VISIBILITY_PUBLIC && r.visibility() != v1::VISIBILITY_INTERNAL) {
     v.Add("visibility", "REQUIRED", "PUBLIC or INTERNAL");
   }
-  if (!IsDate(r.effective_date())) {
+  if (!ParseDate(r.effective_date())) {
     v.Add("effective_date", "NOT_A_DATE", "a date YYYY-MM-DD");
   }
   CheckText(v, "approved_by", r.approved_by(), kMaxName, true);
@@ -158,7 +149,7 @@ v1::DocumentVersion NextVersion(const v1::PublishDocumentRequest& r,
   return d;
 }
 
-std::string PublicationDigest(const v1::PublishDocumentRequest& r) {
+std::string RequestDigest(const google::protobuf::Message& r) {
   // Deterministic serialization: one request, one digest, whatever the client's field order.
   std::string bytes;
   {
@@ -178,6 +169,16 @@ bool MayRead(const Viewer& viewer, const v1::DocumentVersion& document) {
 v1::DocumentVersion WithoutContent(v1::DocumentVersion version) {
   version.clear_content();
   return version;
+}
+
+std::optional<absl::CivilDay> ParseDate(const std::string& s) {
+  int y = 0, m = 0, d = 0;
+  char tail = 0;
+  if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) {
+    return std::nullopt;
+  }
+  if (!calendar::IsValidDate(y, m, d) || calendar::FormatDate(y, m, d) != s) return std::nullopt;
+  return absl::CivilDay(y, m, d);
 }
 
 std::string KindName(v1::DocumentKind kind) {

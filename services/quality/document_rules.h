@@ -17,6 +17,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "auth/viewer.h"
 #include "errors/violations.h"
@@ -51,8 +52,8 @@ v1::DocumentVersion NextVersion(const v1::PublishDocumentRequest& request,
                                 const std::string& document_id, const std::string& actor,
                                 absl::Time now);
 
-// The digest that recognises a retried publication (the request's canonical bytes).
-std::string PublicationDigest(const v1::PublishDocumentRequest& request);
+// The digest that recognises a retried request (its deterministic serialization's SHA-256).
+std::string RequestDigest(const google::protobuf::Message& request);
 
 // Internal documents are the park's: its staff and its analysts read them; anybody else (a
 // resident enterprise) reads public ones only, and an internal one is NOT_FOUND to it, exactly
@@ -63,6 +64,9 @@ bool MayRead(const Viewer& viewer, const v1::DocumentVersion& document);
 v1::DocumentVersion WithoutContent(v1::DocumentVersion version);
 
 std::string KindName(v1::DocumentKind kind);
+
+// The date "YYYY-MM-DD" names, when it is one of the calendar.
+std::optional<absl::CivilDay> ParseDate(const std::string& text);
 
 }  // namespace parkline::quality
 

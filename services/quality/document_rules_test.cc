@@ -118,9 +118,9 @@ TEST(DocumentRulesTest, TheNextVersionNumbersAndHashesItsContent) {
 TEST(DocumentRulesTest, ARetryHasTheSameDigestAndOtherContentAnother) {
   v1::PublishDocumentRequest a = Valid();
   v1::PublishDocumentRequest b = Valid();
-  EXPECT_EQ(PublicationDigest(a), PublicationDigest(b));
+  EXPECT_EQ(RequestDigest(a), RequestDigest(b));
   b.set_content("# Emergency plan, amended\n");
-  EXPECT_NE(PublicationDigest(a), PublicationDigest(b));
+  EXPECT_NE(RequestDigest(a), RequestDigest(b));
 }
 
 TEST(DocumentRulesTest, InternalDocumentsAreThePark) {

@@ -23,6 +23,19 @@ class QualityService final : public v1::QualityService::Service {
   grpc::Status GetDocumentHistory(grpc::ServerContext* ctx,
                                   const v1::GetDocumentHistoryRequest* request,
                                   v1::GetDocumentHistoryResponse* response) override;
+  grpc::Status RecordInspection(grpc::ServerContext* ctx,
+                                const v1::RecordInspectionRequest* request,
+                                v1::Inspection* response) override;
+  grpc::Status GetInspection(grpc::ServerContext* ctx, const v1::GetInspectionRequest* request,
+                             v1::Inspection* response) override;
+  grpc::Status ListInspections(grpc::ServerContext* ctx, const v1::ListInspectionsRequest* request,
+                               v1::ListInspectionsResponse* response) override;
+  grpc::Status CloseCorrectiveAction(grpc::ServerContext* ctx,
+                                     const v1::CloseCorrectiveActionRequest* request,
+                                     v1::Inspection* response) override;
+  grpc::Status VerifyInspectionRecord(grpc::ServerContext* ctx,
+                                      const v1::VerifyInspectionRecordRequest* request,
+                                      v1::VerifyInspectionRecordResponse* response) override;
 
  private:
   QualityDesk& desk_;

@@ -44,7 +44,7 @@ class AdversarialQualityTest : public testing::BackendTest<ApplySchema> {
     BackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
-    desk_ = std::make_unique<QualityDesk>(*db_, *writer_, nullptr, DeskLimits{}, nullptr);
+    desk_ = std::make_unique<QualityDesk>(*db_, *writer_, nullptr, DeskSettings{}, nullptr);
     auto server = testing::PolicyServer::Start(
         dir_.path(), AccessPolicy(), Callers(),
         [&](const auth::Authorizer& a) { return std::make_unique<QualityService>(*desk_, a); });

@@ -1,7 +1,9 @@
 // Every RPC of the quality service against every role, over a real gRPC server: park staff and
-// admins keep the register; enterprises and analysts read it (what each sees is the desk's
-// business, checked in quality_desk_test and adversarial_quality_test); customs and carriers have
-// no access. Refusals are PERMISSION_DENIED, decided from the request alone.
+// admins keep the register and the inspections; enterprises and analysts read the register (what
+// each sees is the desk's business, checked in quality_desk_test and adversarial_quality_test);
+// an enterprise files and follows its own supervision of the park (naming itself), analysts read
+// inspections; customs and carriers have no access. Refusals are PERMISSION_DENIED, decided from
+// the request alone.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -29,6 +31,11 @@ const testing::AccessTable kExpected = {
     {"GetDocument", {kReaders, {}}},
     {"ListDocuments", {kReaders, {}}},
     {"GetDocumentHistory", {kReaders, {}}},
+    {"RecordInspection", {kDesk, {"enterprise"}}},
+    {"GetInspection", {{"park-admin", "park-staff", "analyst"}, {"enterprise"}}},
+    {"ListInspections", {{"park-admin", "park-staff", "analyst"}, {"enterprise"}}},
+    {"CloseCorrectiveAction", {kDesk, {}}},
+    {"VerifyInspectionRecord", {kDesk, {}}},
 };
 
 using Stub = v1::QualityService::Stub;
@@ -68,6 +75,47 @@ const std::map<std::string, testing::StubCall<Stub>>& Calls() {
          v1::GetDocumentHistoryResponse out;
          return s.GetDocumentHistory(c, r, &out);
        }},
+      {"RecordInspection",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::RecordInspectionRequest r;
+         r.set_request_id("access-" + uscc);
+         r.set_kind(v1::INSPECTION_KIND_ENTERPRISE_SUPERVISION);
+         r.set_inspected_date("2026-03-01");
+         r.set_inspector("Chen Jing");
+         r.set_filer_uscc(uscc);
+         r.add_findings()->set_description("The loading bay lights are out");
+         v1::Inspection out;
+         return s.RecordInspection(c, r, &out);
+       }},
+      {"GetInspection",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::GetInspectionRequest r;
+         r.set_inspection_id("INS-20260309-000000000000");
+         r.set_party_uscc(uscc);
+         v1::Inspection out;
+         return s.GetInspection(c, r, &out);
+       }},
+      {"ListInspections",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::ListInspectionsRequest r;
+         r.set_party_uscc(uscc);
+         v1::ListInspectionsResponse out;
+         return s.ListInspections(c, r, &out);
+       }},
+      {"CloseCorrectiveAction",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::CloseCorrectiveActionRequest r;
+         r.set_action_id("INS-20260309-000000000000-A1");
+         r.set_request_id("close-1");
+         r.set_evidence("done");
+         v1::Inspection out;
+         return s.CloseCorrectiveAction(c, r, &out);
+       }},
+      {"VerifyInspectionRecord",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::VerifyInspectionRecordResponse out;
+         return s.VerifyInspectionRecord(c, {}, &out);
+       }},
   };
   return *calls;
 }
@@ -79,7 +127,7 @@ class QualityAccessTest : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
-    desk_ = std::make_unique<QualityDesk>(*db_, *writer_, nullptr, DeskLimits{}, nullptr);
+    desk_ = std::make_unique<QualityDesk>(*db_, *writer_, nullptr, DeskSettings{}, nullptr);
     auto server = testing::PolicyServer::Start(
         dir_.path(), AccessPolicy(), kOwn, "3301960001", "SF",
         [&](const auth::Authorizer& a) { return std::make_unique<QualityService>(*desk_, a); });
