@@ -1,8 +1,9 @@
 // The quality service as the park runs it: the real binary as a process on the real local Kafka
 // broker, driven over gRPC: a document published in two versions, a retry answered once, an
 // enterprise seeing the public register only, the DocumentPublished events read back from the
-// topic, the register surviving a restart, the publication counted on /metrics, SIGTERM answered
-// with exit code 0.
+// topic, the register surviving a restart, the publication counted on /metrics; an inspection
+// whose actions take the flags' defaults, one closed with evidence, its record verified, its
+// events on the topic and the supervision job's gauge on /metrics; SIGTERM answered with 0.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -47,7 +48,10 @@ class QualityE2eTest : public ::testing::Test {
     service_ = std::make_unique<Quality>(
         QUALITY_BINARY, "quality", dir_.path(),
         std::map<std::string, std::string>{{"PARKLINE_TOPIC_PREFIX", prefix_},
-                                           {"PARKLINE_MAX_DOCUMENT_BYTES", "2048"}});
+                                           {"PARKLINE_MAX_DOCUMENT_BYTES", "2048"},
+                                           {"PARKLINE_ACTION_DEPARTMENT", "records-office"},
+                                           {"PARKLINE_ACTION_DEADLINE_DAYS", "4"},
+                                           {"PARKLINE_SUPERVISION_SECONDS", "1"}});
     ASSERT_EQ(service_->WaitServing(absl::Seconds(30)),
               grpc::health::v1::HealthCheckResponse::SERVING);
   }
@@ -143,6 +147,60 @@ TEST_F(QualityE2eTest, ARegisterOverGrpcWithItsEventsOnTheTopic) {
   v1::DocumentVersion denied;
   EXPECT_TRUE(absl::IsPermissionDenied(
       service_->Call(&Stub::PublishDocument, Plan("p5-" + run, v1::VISIBILITY_PUBLIC), &denied)));
+  Stop();
+}
+
+TEST_F(QualityE2eTest, AnInspectionsActionsClosedAndItsRecordVerifiedOverGrpc) {
+  std::string run = events::NewUuid();
+  v1::RecordInspectionRequest r;
+  r.set_request_id("ins-" + run);
+  r.set_kind(v1::INSPECTION_KIND_INTERNAL_PERIODIC);
+  r.set_inspected_date(
+      absl::FormatTime("%Y-%m-%d", absl::Now() - absl::Hours(24), absl::FixedTimeZone(8 * 3600)));
+  r.set_inspector("Zhou Min, quality office");
+  v1::Finding* f = r.add_findings();
+  f->set_description("Fire exit 3 blocked by pallets");
+  f->set_owner_department("facilities-management");
+  f->set_deadline_working_days(3);
+  r.add_findings()->set_description("Evacuation map outdated");
+  v1::Inspection in;
+  absl::Status recorded = service_->Call(&Stub::RecordInspection, r, &in);
+  ASSERT_TRUE(recorded.ok()) << recorded;
+  ASSERT_EQ(in.actions_size(), 2);
+  EXPECT_EQ(in.actions(1).owner_department(), "records-office") << "the flag's default";
+  EXPECT_EQ(in.actions(1).deadline_working_days(), 4);
+
+  v1::CloseCorrectiveActionRequest close;
+  close.set_action_id(in.actions(0).action_id());
+  close.set_request_id("close-" + run);
+  close.set_evidence("Pallets moved; exit marked with floor paint");
+  v1::Inspection after;
+  ASSERT_TRUE(service_->Call(&Stub::CloseCorrectiveAction, close, &after).ok());
+  EXPECT_EQ(after.actions(0).status(), v1::ACTION_STATUS_CLOSED);
+  EXPECT_TRUE(after.actions(0).closed_on_time());
+  EXPECT_EQ(after.actions(1).status(), v1::ACTION_STATUS_OPEN);
+
+  v1::VerifyInspectionRecordRequest verify;
+  verify.set_inspection_id(in.inspection_id());
+  v1::VerifyInspectionRecordResponse verified;
+  ASSERT_TRUE(service_->Call(&Stub::VerifyInspectionRecord, verify, &verified).ok());
+  EXPECT_EQ(verified.inspections_checked(), 1);
+  EXPECT_TRUE(verified.breaks().empty());
+
+  auto events = testing::ReadTopic(
+      prefix_ + "parkline.quality.v1", absl::Seconds(60),
+      [&](const testing::ConsumedRecord& rec) { return rec.key == in.inspection_id(); },
+      [](const auto& kept) { return kept.size() >= 2; });
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(testing::Header(events[0], "ce_type"), "parkline.quality.v1.InspectionRecorded");
+  v1::CorrectiveActionClosed closed;
+  ASSERT_TRUE(closed.ParseFromString(events[1].value));
+  EXPECT_EQ(closed.action_id(), in.actions(0).action_id());
+  EXPECT_TRUE(closed.closed_on_time());
+  EXPECT_NE(testing::HttpGet(service_->metrics_port(), "/metrics")
+                .find("parkline_quality_actions_overdue 0"),
+            std::string::npos)
+      << "the supervision job ran and found nothing overdue";
   Stop();
 }
 
