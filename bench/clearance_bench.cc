@@ -2,21 +2,26 @@
 // PARKLINE_TEST_POSTGRES_URL names a server): N cases opened from declarations, completed and
 // submitted (inventory written with libxml2, signed, stored, ClearanceSubmitted in the outbox),
 // then their receipts 2, 120, 399, 800 recorded one RPC-equivalent call each, from T threads.
-// Also the time to write one CEB621 alone. Prints throughput and latency percentiles.
+// Also the time to write one CEB621 alone, and to sign (and verify) it in each suite. Prints
+// throughput and latency percentiles.
 //
 //   build/bench/clearance_bench [cases=400] [threads=8]
 //
 // A benchmark, not a test: it exits 0 whenever it could measure.
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "ceb/signing_key.h"
 #include "clearance/clearance_desk.h"
 #include "clearance/inventory_message.h"
 #include "clearance/sample_cases.h"
@@ -24,6 +29,7 @@
 #include "events/schema.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "store/group_commit.h"
+#include "tests/support/signing_keys.h"
 #include "tests/support/test_env.h"
 
 namespace {
@@ -141,6 +147,26 @@ int main(int argc, char** argv) {
   in.app_time = absl::Now();
   Timings write = Run(20000, 1, [&](int) { clearance::WriteInventoryMessage(in).IgnoreError(); });
   std::printf("%s\n", write.Summary("CEB621 written (2 lines)").c_str());
+  // The business signature, each suite: sign (C14N, digest, key) and verify what was signed, as
+  // XmlDsigSigner does for every submission. Keys made here, in a PEM file.
+  auto xml = clearance::WriteInventoryMessage(in);
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / absl::StrCat("parkline-bench-sign-", getpid());
+  std::filesystem::create_directories(dir);
+  for (ceb::SignatureSuite suite : {ceb::SignatureSuite::kSm2Sm3, ceb::SignatureSuite::kRsaSha1}) {
+    std::string name(ceb::SuiteName(suite));
+    auto files = testing::MakeKeyFiles(suite, dir, name);
+    auto key = ceb::LoadPemSigningKey(files.key, files.certificate, "0001");
+    if (!xml.ok() || !key.ok()) {
+      std::printf("%s: skipped (no key)\n", name.c_str());
+      continue;
+    }
+    clearance::XmlDsigSigner signer(std::shared_ptr<const ceb::SigningKey>(std::move(*key)));
+    Timings sign = Run(2000, 1, [&](int) { signer.Sign(*xml).IgnoreError(); });
+    std::printf("%s\n",
+                sign.Summary(absl::StrCat("CEB621 signed and verified, ", name).c_str()).c_str());
+  }
+  std::filesystem::remove_all(dir);
   for (const std::string& backend : testing::StoreBackends()) Bench(backend, cases, threads);
   return 0;
 }

@@ -33,6 +33,8 @@ else()
   message(STATUS "librdkafka: ${RDKAFKA_VERSION} from the system (SCRAM refused by Kafka 4: "
                  "tools/kafka/librdkafka.sh builds 2.8.0)")
 endif()
+# Only the PKCS#11 header (libs/ceb); the device's module is dlopen'ed.
+pkg_check_modules(P11KIT REQUIRED p11-kit-1)
 if(PARKLINE_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -426,6 +426,7 @@ void EventConsumer::ReportLag() {
   std::vector<RdKafka::TopicPartition*> assigned;
   if (consumer_->assignment(assigned) != RdKafka::ERR_NO_ERROR) return;
   std::map<std::string, prometheus::Gauge*> gauges;
+  bool caught_up = !assigned.empty();
   for (RdKafka::TopicPartition* p : assigned) {
     int64_t low = 0, high = 0;
     // The watermarks librdkafka keeps from its fetches: no broker round trip. Unknown until the
@@ -433,6 +434,7 @@ void EventConsumer::ReportLag() {
     if (consumer_->get_watermark_offsets(p->topic(), p->partition(), &low, &high) !=
             RdKafka::ERR_NO_ERROR ||
         high < 0) {
+      caught_up = false;
       continue;
     }
     int64_t next = std::max<int64_t>(low, 0);  // from its beginning, until told otherwise
@@ -451,7 +453,9 @@ void EventConsumer::ReportLag() {
                                {"partition", std::to_string(p->partition())}});
     gauge->Set(static_cast<double>(std::max<int64_t>(0, high - next)));
     gauges[name] = gauge;
+    if (next < high) caught_up = false;
   }
+  if (caught_up) caught_up_at_.store(absl::ToUnixNanos(lag_reported_));
   RdKafka::TopicPartition::destroy(assigned);
   // A partition another member took is no longer this one's to report.
   for (auto& [name, gauge] : lag_gauges_) {

@@ -194,6 +194,15 @@ class EventConsumer {
   // Stops the thread, commits the stored offsets and leaves the group.
   void Stop();
 
+  // When a lag report (every lag_interval) last found every assigned partition applied to its
+  // end; InfinitePast before the first such report. Thread-safe. For work that must wait until
+  // the consumer has caught up with its topics (the statistics' day closer after a rebuild).
+  absl::Time CaughtUpAt() const {
+    int64_t nanos = caught_up_at_.load();
+    return nanos == std::numeric_limits<int64_t>::min() ? absl::InfinitePast()
+                                                        : absl::FromUnixNanos(nanos);
+  }
+
  private:
   class Rebalance;
   void Run();
@@ -296,6 +305,7 @@ class EventConsumer {
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   absl::Time lag_reported_ = absl::InfinitePast();  // the consuming thread's
+  std::atomic<int64_t> caught_up_at_{std::numeric_limits<int64_t>::min()};  // unix nanos
   std::mutex applied_mu_;
   std::map<std::pair<std::string, int32_t>, int64_t> applied_;  // guarded by applied_mu_
   // The lag gauges of the partitions assigned at the last report ("topic/partition").

@@ -12,6 +12,7 @@
 #include "runtime/metrics.h"
 #include "runtime/server.h"
 #include "runtime/signals.h"
+#include "store/migrations.h"
 
 namespace parkline::host {
 namespace {
@@ -19,6 +20,17 @@ namespace {
 int Fail(absl::string_view what, const absl::Status& status) {
   log::Error(what, {{"error", std::string(status.message())}});
   return 1;
+}
+
+// A schema newer than this binary is the wrong release for this database, not a fault that a
+// restart could cure: exit 2, as for a configuration error, and say which versions.
+int FailMigration(const absl::Status& status) {
+  if (store::IsSchemaNewerThanBinary(status)) {
+    log::Error("refusing to start: the database schema is newer than this binary",
+               {{"error", std::string(status.message())}});
+    return 2;
+  }
+  return Fail("migration failed", status);
 }
 
 }  // namespace
@@ -53,8 +65,8 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
 
   auto db = store::Database::Open(config->database_url);
   if (!db.ok()) return Fail("cannot open the database", db.status());
-  if (auto s = events::ApplyEventsSchema(**db); !s.ok()) return Fail("migration failed", s);
-  if (auto s = definition.migrate(**db); !s.ok()) return Fail("migration failed", s);
+  if (auto s = events::ApplyEventsSchema(**db); !s.ok()) return FailMigration(s);
+  if (auto s = definition.migrate(**db); !s.ok()) return FailMigration(s);
   auto instance = events::DatabaseInstanceId(**db);
   if (!instance.ok()) return Fail("cannot read the database instance id", instance.status());
 

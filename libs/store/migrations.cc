@@ -1,9 +1,20 @@
 #include "store/migrations.h"
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
 namespace parkline::store {
+namespace {
+
+// Marks the refusal so that callers (the service host: exit code 2) need not parse the message.
+constexpr absl::string_view kSchemaNewerPayload = "type.parkline.dev/store.SchemaNewerThanBinary";
+
+}  // namespace
+
+bool IsSchemaNewerThanBinary(const absl::Status& status) {
+  return absl::IsFailedPrecondition(status) && status.GetPayload(kSchemaNewerPayload).has_value();
+}
 
 absl::Status ApplyMigrations(Database& db, absl::string_view component,
                              const std::vector<Migration>& migrations) {
@@ -13,12 +24,31 @@ absl::Status ApplyMigrations(Database& db, absl::string_view component,
   auto exclusive = [&lock](Transaction& tx) {
     return lock.empty() ? absl::OkStatus() : tx.Query(lock).status();
   };
-  absl::Status created = db.Transact([&](Transaction& tx) {
+  absl::Status created = db.Transact([&](Transaction& tx) -> absl::Status {
     if (auto s = exclusive(tx); !s.ok()) return s;
-    return tx.ExecuteScript(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " component TEXT NOT NULL, version BIGINT NOT NULL, name TEXT NOT NULL,"
-        " applied_at BIGINT NOT NULL, PRIMARY KEY (component, version))");
+    if (auto s = tx.ExecuteScript(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " component TEXT NOT NULL, version BIGINT NOT NULL, name TEXT NOT NULL,"
+            " applied_at BIGINT NOT NULL, PRIMARY KEY (component, version))");
+        !s.ok()) {
+      return s;
+    }
+    auto newest = tx.Query(
+        "SELECT version, name FROM schema_migrations WHERE component = $1 "
+        "ORDER BY version DESC LIMIT 1",
+        {std::string(component)});
+    if (!newest.ok()) return newest.status();
+    if (newest->empty()) return absl::OkStatus();
+    const int64_t at = newest->front().Int(0);
+    const int64_t known = static_cast<int64_t>(migrations.size());
+    if (at <= known) return absl::OkStatus();
+    absl::Status refused = absl::FailedPreconditionError(absl::StrCat(
+        "the ", component, " schema is at version ", at, " (", newest->front().Text(1),
+        "), newer than this binary knows (version ", known,
+        "): run the release that migrated it or a later one; to go back, restore the backup "
+        "taken before the upgrade (deploy/README.md, \"Upgrades and rollbacks\")"));
+    refused.SetPayload(kSchemaNewerPayload, absl::Cord(component));
+    return refused;
   });
   if (!created.ok()) return created;
   for (size_t i = 0; i < migrations.size(); ++i) {

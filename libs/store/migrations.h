@@ -26,8 +26,16 @@ struct Migration {
 };
 
 // Applies the migrations of `component` whose version is above the recorded one.
+//
+// A database already at a version above the last of `migrations` (an older release started after
+// a newer one migrated it: a rollback, or the old pods of a rolling upgrade restarting) is refused
+// with FAILED_PRECONDITION naming both versions, before anything is written: the older code does
+// not know what the newer migrations changed. IsSchemaNewerThanBinary() tells that refusal apart.
 absl::Status ApplyMigrations(Database& db, absl::string_view component,
                              const std::vector<Migration>& migrations);
+
+// Whether `status` is ApplyMigrations' refusal of a schema newer than the binary's migrations.
+bool IsSchemaNewerThanBinary(const absl::Status& status);
 
 }  // namespace parkline::store
 

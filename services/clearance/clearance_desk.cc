@@ -17,6 +17,7 @@
 #include "clearance/mandate_repository.h"
 #include "clearance/mandate_rules.h"
 #include "clearance/receipt_state_machine.h"
+#include "clearance/refund_rules.h"
 #include "decimal/fixed_point.h"
 #include "errors/violations.h"
 #include "events/outbox.h"
@@ -74,6 +75,8 @@ v1::CaseFacts Facts(const v1::ClearanceCase& c) {
   f.set_ebc_code(c.inventory().ebc_code());
   f.set_agent_code(c.inventory().agent_code());
   f.set_value_cny(c.value_cny());
+  f.set_value(c.value());
+  f.set_currency(c.currency());
   f.set_estimated_tax_cny(c.estimated_tax_cny());
   if (c.has_submit_time()) *f.mutable_submit_time() = c.submit_time();
   return f;
@@ -104,6 +107,16 @@ absl::StatusOr<std::string> ValueOf(const v1::Inventory& inventory) {
 std::string Amount(const std::string& text) {
   auto v = decimal::ParseFixed(text, 5);
   return v.ok() ? decimal::FormatFixed(*v, 5) : text;
+}
+
+constexpr char kCny[] = "142";
+
+// The case's goods value in the inventory's own currency; value_cny only when that is CNY, so
+// that a value in dollars is never read as yuan.
+void SetValue(v1::ClearanceCase& c, const std::string& value) {
+  c.set_value(value);
+  c.set_currency(c.inventory().currency());
+  c.set_value_cny(c.currency() == kCny ? value : "");
 }
 
 // Only these pairs exist (guidance.textproto): 9710 and 9810 are export only, 1239 import only.
@@ -205,7 +218,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest&
   c.set_direction(request.direction());
   c.set_status(v1::CASE_STATUS_CREATED);
   *c.mutable_inventory() = inv;
-  c.set_value_cny(*value);
+  SetValue(c, *value);
   if (request.direction() == dv1::DIRECTION_IMPORT && !request.estimated_tax_cny().empty()) {
     c.set_estimated_tax_cny(Amount(request.estimated_tax_cny()));
   }
@@ -262,7 +275,12 @@ absl::Status ClearanceDesk::ApplyMatched(store::Transaction& tx,
   CaseRepository repo(tx, keys_);
   auto existing = repo.FindByOpenKey(open_key);
   if (!existing.ok()) return existing.status();
-  if (*existing) return absl::OkStatus();
+  // The same event again changes nothing. An order withdrawn before its inventory went to
+  // customs and matched again reopens its own case (the same case id, from the new
+  // declaration), so that it can be cleared, and released at most once.
+  bool reopen = *existing && (*existing)->status() == v1::CASE_STATUS_WITHDRAWN &&
+                !(*existing)->has_submit_time();
+  if (*existing && !reopen) return absl::OkStatus();
   v1::ClearanceCase c;
   c.set_case_id(CaseIdFor(open_key));
   c.set_order_key(d.order_key());
@@ -274,6 +292,12 @@ absl::Status ClearanceDesk::ApplyMatched(store::Transaction& tx,
   c.mutable_inventory()->set_cop_no(
       absl::StrCat("PL", absl::StrReplaceAll(c.case_id(), {{"-", ""}}).substr(0, 18)));
   c.set_value_cny(Amount(d.value_cny()));
+  // The order's goods value in its currency: the draft's lines are the order's goods, whose
+  // total_price the declarations service checked against the order's goods_value.
+  if (auto value = ValueOf(c.inventory()); value.ok()) {
+    c.set_value(*value);
+    c.set_currency(c.inventory().currency());
+  }
   if (d.direction() == dv1::DIRECTION_IMPORT) {
     c.set_estimated_tax_cny(Amount(d.estimated_tax()));
     c.mutable_tax_bill()->set_status(v1::TAX_BILL_STATUS_NOT_ISSUED);
@@ -282,6 +306,11 @@ absl::Status ClearanceDesk::ApplyMatched(store::Transaction& tx,
   absl::Time now = absl::Now();
   *c.mutable_open_time() = Ts(now);
   *c.mutable_update_time() = Ts(now);
+  if (reopen) {
+    log::Info("case reopened by its declaration matched again",
+              {{"case_id", c.case_id()}, {"order_key", d.order_key()}});
+    return repo.Update(c);
+  }
   log::Info("case opened from declaration",
             {{"case_id", c.case_id()}, {"order_key", d.order_key()}});
   return repo.Insert(open_key, c);
@@ -413,7 +442,8 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
       *c.mutable_inventory() = in;
       auto value = ValueOf(in);
       if (!value.ok()) return value.status();
-      if (c.order_key().empty()) c.set_value_cny(*value);
+      // A declaration's case keeps the declaration's value: the three documents fixed it.
+      if (c.order_key().empty()) SetValue(c, *value);
     }
     // The agent the message will name, changed or not, must be one the enterprise mandated.
     auto mandate = AgentMandateInForce(tx, c.inventory(), now);
@@ -442,7 +472,10 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
     auto xml = WriteInventoryMessage(input);
     if (!xml.ok()) return xml.status();
     auto signed_xml = signer_.Sign(*xml);
-    if (!signed_xml.ok()) return signed_xml.status();
+    if (!signed_xml.ok()) {
+      CountSignerFailure();
+      return signed_xml.status();
+    }
     *c.mutable_submit_time() = Ts(now);
     *c.mutable_update_time() = Ts(now);
     if (auto s = repo.Update(c); !s.ok()) return s;
@@ -457,6 +490,7 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Submit(const v1::SubmitCaseRequ
   if (!status.ok()) return status;
   if (events_committed_) events_committed_();
   CountSubmitted(outgoing.message_type);
+  CountSigned(signer_.algorithm());
   if (gateway_ != nullptr) {
     if (auto s = gateway_->Send(outgoing); !s.ok()) {
       CountGatewayError();
@@ -724,7 +758,11 @@ absl::StatusOr<v1::ListRefundEligibleResponse> ClearanceDesk::RefundEligible(
       auto visible = Visible(tx, viewer, c, now);
       if (!visible.ok()) return visible.status();
       if (!*visible) continue;
+      RefundEligibility eligibility = RefundEligibilityOf(c);
+      if (!eligibility.eligible && !request.include_ineligible()) continue;
       v1::RefundEligibleCase* out = response.add_cases();
+      out->set_eligible(eligibility.eligible);
+      out->set_reason(std::move(eligibility.reason));
       for (auto& r : requirements(c.business_mode())) out->add_requirements(r);
       *out->mutable_clearance_case() = CaseFor(viewer, std::move(c));
     }

@@ -31,4 +31,25 @@ void CountGatewayError() {
   family.Add({}).Increment();
 }
 
+void CountSigned(const std::string& algorithm) {
+  static auto& family = Family("parkline_clearance_messages_signed_total",
+                               "Inventory messages signed, by algorithm (sm2-sm3, rsa-sha1; none: "
+                               "drafts written without a signer).");
+  family.Add({{"algorithm", algorithm}}).Increment();
+}
+
+void CountSignerFailure() {
+  static auto& family = Family("parkline_clearance_signer_failures_total",
+                               "Inventory messages that could not be signed, or whose signature "
+                               "did not verify right after signing.");
+  family.Add({}).Increment();
+}
+
+void CountReceiptSignature(const std::string& outcome) {
+  static auto& family = Family("parkline_clearance_receipt_signatures_total",
+                               "Receipt messages by their signature check (verified, refused, "
+                               "unsigned, unchecked: no customs certificate configured).");
+  family.Add({{"outcome", outcome}}).Increment();
+}
+
 }  // namespace parkline::clearance

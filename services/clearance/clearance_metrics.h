@@ -15,6 +15,16 @@ void CountReceipt(const std::string& outcome);
 void CountSubmitted(const std::string& message_type);
 // parkline_clearance_gateway_errors_total: sends the gateway failed (the message stays fetchable)
 void CountGatewayError();
+// parkline_clearance_messages_signed_total{algorithm="sm2-sm3|rsa-sha1|none"}: inventories signed
+// (counted after commit); "none" counts the drafts an UnsignedSigner wrote.
+void CountSigned(const std::string& algorithm);
+// parkline_clearance_signer_failures_total: signatures that could not be made or did not verify
+// (the submission failed and nothing was stored).
+void CountSignerFailure();
+// parkline_clearance_receipt_signatures_total{outcome="verified|refused|unsigned|unchecked"}:
+// receipt messages by what their signature check said; unchecked: no customs certificate is
+// configured.
+void CountReceiptSignature(const std::string& outcome);
 
 }  // namespace parkline::clearance
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "auth/handler.h"
 #include "auth/resources.h"
 #include "ceb/receipt_reader.h"
+#include "ceb/xml_signature.h"
 #include "clearance/clearance_metrics.h"
 #include "clearance/guidance.h"
 
@@ -16,6 +18,29 @@ constexpr char kPrefix[] = "/parkline.clearance.v1.ClearanceService/";
 using auth::Deliver;
 using auth::kParkWide;
 using auth::Parties;
+
+// The receipt's signature, when it has one and customs' certificate is configured; counted.
+absl::Status CheckReceiptSignature(const std::string& xml,
+                                   const std::vector<std::string>& customs_certificates) {
+  if (customs_certificates.empty()) {
+    CountReceiptSignature("unchecked");
+    return absl::OkStatus();
+  }
+  auto is_signed = ceb::IsSigned(xml);
+  if (!is_signed.ok()) return is_signed.status();
+  if (!*is_signed) {
+    CountReceiptSignature("unsigned");
+    return absl::OkStatus();
+  }
+  auto verified = ceb::VerifyEnveloped(xml, customs_certificates);
+  if (!verified.ok()) {
+    CountReceiptSignature("refused");
+    return absl::InvalidArgumentError(
+        absl::StrCat("xml: the receipt's ", verified.status().message()));
+  }
+  CountReceiptSignature("verified");
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -74,6 +99,10 @@ grpc::Status ClearanceService::SubmitReceiptMessage(grpc::ServerContext* ctx,
     if (!message.ok()) {
       CountReceipt("refused");
       return message.status();
+    }
+    if (auto s = CheckReceiptSignature(request->xml(), customs_certificates_); !s.ok()) {
+      CountReceipt("refused");
+      return s;
     }
     return Deliver(desk_.RecordReceipts(*message), response);
   }());

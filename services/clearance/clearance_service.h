@@ -5,6 +5,9 @@
 #ifndef PARKLINE_CLEARANCE_CLEARANCE_SERVICE_H_
 #define PARKLINE_CLEARANCE_CLEARANCE_SERVICE_H_
 
+#include <string>
+#include <vector>
+
 #include "auth/authorizer.h"
 #include "clearance/clearance_desk.h"
 #include "parkline/clearance/v1/clearance.grpc.pb.h"
@@ -13,9 +16,17 @@ namespace parkline::clearance {
 
 class ClearanceService final : public v1::ClearanceService::Service {
  public:
+  // `customs_certificates` (DER): a receipt message that carries a signature must be signed with
+  // one of them; empty: receipts' signatures are not checked. The receipt XSDs have no
+  // Signature, so an unsigned receipt is accepted either way (the DXP transport authenticates
+  // customs); a signed one that does not verify is refused.
   ClearanceService(ClearanceDesk& desk, const v1::GuidanceBook& guidance,
-                   const auth::Authorizer& authorizer)
-      : desk_(desk), guidance_(guidance), authorizer_(authorizer) {}
+                   const auth::Authorizer& authorizer,
+                   std::vector<std::string> customs_certificates = {})
+      : desk_(desk),
+        guidance_(guidance),
+        authorizer_(authorizer),
+        customs_certificates_(std::move(customs_certificates)) {}
 
   grpc::Status OpenCase(grpc::ServerContext* ctx, const v1::OpenCaseRequest* request,
                         v1::ClearanceCase* response) override;
@@ -51,6 +62,7 @@ class ClearanceService final : public v1::ClearanceService::Service {
   ClearanceDesk& desk_;
   const v1::GuidanceBook& guidance_;
   const auth::Authorizer& authorizer_;
+  const std::vector<std::string> customs_certificates_;
 };
 
 }  // namespace parkline::clearance

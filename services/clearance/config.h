@@ -1,15 +1,18 @@
 // The clearance service's own settings, beside the common ones (runtime::CommonConfig): the way
-// inventories reach customs (and the simulator's behaviour), the codes written into them, and the
-// personal-data keys and retention.
+// inventories reach customs (and the simulator's behaviour), the codes written into them, the
+// personal-data keys and retention, and the key that signs the messages.
 // Read and checked as runtime/config.h describes.
 #ifndef PARKLINE_CLEARANCE_CONFIG_H_
 #define PARKLINE_CLEARANCE_CONFIG_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "ceb/signing_key.h"
 #include "secrets/key_ring.h"
 
 namespace parkline::clearance {
@@ -56,9 +59,45 @@ struct Config {
   // changed since; then they are erased. 1..3650, default 180.
   int personal_data_retention_days = 180;
 
+  // The business signature of the inventory messages (specification 202205, clause 6).
+  // --signer / PARKLINE_SIGNER: "none" (drafts, appStatus 1, with a warning at start), "pem" (a
+  // key and certificate file, e.g. a mounted Secret) or "pkcs11" (a signing device). Default
+  // "none".
+  std::string signer = "none";
+  // --signer_key_file / PARKLINE_SIGNER_KEY_FILE: with pem, the unencrypted PEM private key (SM2
+  // or RSA; the suite follows the key).
+  std::string signer_key_file;
+  // --signer_certificate_file / PARKLINE_SIGNER_CERTIFICATE_FILE: the signer's certificate, PEM or
+  // DER, as the data centre issued it. Required with pem; with pkcs11, empty reads the
+  // certificate object with the key's label from the token.
+  std::string signer_certificate_file;
+  // --signer_key_name / PARKLINE_SIGNER_KEY_NAME: written in <ds:KeyName>: the certificate's name
+  // at the data centre. Required with pem and pkcs11.
+  std::string signer_key_name;
+  // --pkcs11_module / PARKLINE_PKCS11_MODULE: the device vendor's PKCS#11 library (.so).
+  std::string pkcs11_module;
+  // --pkcs11_slot / PARKLINE_PKCS11_SLOT: the slot id; -1 (default): find the token by label.
+  int64_t pkcs11_slot = -1;
+  // --pkcs11_token_label / PARKLINE_PKCS11_TOKEN_LABEL: the token's label, when no slot is given.
+  std::string pkcs11_token_label;
+  // --pkcs11_pin_file / PARKLINE_PKCS11_PIN_FILE: a file holding the user PIN (never a flag: it
+  // would show in the process list).
+  std::string pkcs11_pin_file;
+  // --pkcs11_key_label / PARKLINE_PKCS11_KEY_LABEL: CKA_LABEL of the private key on the token.
+  std::string pkcs11_key_label;
+  // --allow_unsigned_drafts / PARKLINE_ALLOW_UNSIGNED_DRAFTS: lets --customs_gateway=external run
+  // with --signer=none (drafts only, on purpose). Default false: that pair refuses to start.
+  bool allow_unsigned_drafts = false;
+  // --customs_certificate_files / PARKLINE_CUSTOMS_CERTIFICATE_FILES: customs' certificates (PEM
+  // or DER files, comma-separated, several during a renewal). A receipt message that carries a
+  // signature must verify with one of them. Empty (default): receipts' signatures are not
+  // checked.
+  std::string customs_certificate_files;
+
   // INVALID_ARGUMENT naming the flag and its rule when a setting is wrong.
   absl::Status Validate() const;
   bool simulated() const { return customs_gateway == "simulator"; }
+  bool signs() const { return signer != "none"; }
 };
 
 // The flags, once valid.
@@ -67,6 +106,13 @@ absl::StatusOr<Config> LoadConfig();
 // The key ring of `config.personal_data_keys`; FAILED_PRECONDITION saying what to do when no
 // file is named, the key file's error when it cannot be read.
 absl::StatusOr<secrets::KeyRing> LoadPersonalDataKeys(const Config& config);
+
+// The signing key `config.signer` names, null for "none". The key's load error (file, device,
+// key and certificate not a pair) otherwise.
+absl::StatusOr<std::shared_ptr<const ceb::SigningKey>> LoadSigningKey(const Config& config);
+
+// Customs' certificates (DER) from `config.customs_certificate_files`; empty when none is named.
+absl::StatusOr<std::vector<std::string>> LoadCustomsCertificates(const Config& config);
 
 }  // namespace parkline::clearance
 

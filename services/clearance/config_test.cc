@@ -47,6 +47,7 @@ TEST(ClearanceConfigTest, WithoutAKeyFileTheServiceIsToldWhatToDo) {
 TEST(ClearanceConfigTest, TheGatewayIsTheSimulatorOrExternal) {
   Config config;
   config.customs_gateway = "external";
+  config.allow_unsigned_drafts = true;
   EXPECT_TRUE(config.Validate().ok());
   EXPECT_FALSE(config.simulated());
   config.customs_gateway = "singlewindow";
@@ -65,14 +66,90 @@ TEST(ClearanceConfigTest, EachSimulatorSettingOutsideItsBoundsIsRefusedNamingThe
 
 TEST(ClearanceConfigTest, TheEnvironmentFallbackReachesTheConfig) {
   absl::FlagSaver saver;
-  ASSERT_TRUE(
-      runtime::ApplyEnvironment(testing::FakeGetenv({{"PARKLINE_CUSTOMS_GATEWAY", "external"},
-                                                     {"PARKLINE_AGENT_CODE", "2991980001"}}))
-          .ok());
+  ASSERT_TRUE(runtime::ApplyEnvironment(
+                  testing::FakeGetenv({{"PARKLINE_CUSTOMS_GATEWAY", "external"},
+                                       {"PARKLINE_AGENT_CODE", "2991980001"},
+                                       {"PARKLINE_SIGNER", "pkcs11"},
+                                       {"PARKLINE_PKCS11_MODULE", "/usr/lib/vendor/pkcs11.so"},
+                                       {"PARKLINE_PKCS11_SLOT", "3"},
+                                       {"PARKLINE_PKCS11_PIN_FILE", "/etc/parkline/signer/pin"},
+                                       {"PARKLINE_PKCS11_KEY_LABEL", "ceb"},
+                                       {"PARKLINE_SIGNER_KEY_NAME", "0001"},
+                                       {"PARKLINE_CUSTOMS_CERTIFICATE_FILES", "/a.pem,/b.pem"}}))
+                  .ok());
   auto config = LoadConfig();
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_FALSE(config->simulated());
   EXPECT_EQ(config->agent_code, "2991980001");
+  EXPECT_TRUE(config->signs());
+  EXPECT_EQ(config->pkcs11_slot, 3);
+  EXPECT_EQ(config->pkcs11_key_label, "ceb");
+  EXPECT_EQ(config->customs_certificate_files, "/a.pem,/b.pem");
+}
+
+TEST(ClearanceConfigTest, ExternalCustomsWithoutASignerRefusesToStartUnlessDraftsAreAllowed) {
+  Config config;
+  EXPECT_EQ(config.signer, "none");
+  EXPECT_TRUE(config.Validate().ok());  // the simulator takes drafts
+  config.customs_gateway = "external";
+  absl::Status status = config.Validate();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("signer: --customs_gateway=external needs a signing key"),
+            std::string::npos)
+      << status;
+  EXPECT_NE(status.message().find("--allow_unsigned_drafts"), std::string::npos);
+  config.allow_unsigned_drafts = true;
+  EXPECT_TRUE(config.Validate().ok());
+}
+
+TEST(ClearanceConfigTest, EachSignerNamesTheSettingItLacks) {
+  Config config;
+  config.signer = "hsm";
+  EXPECT_EQ(config.Validate().message(), "signer: must be none, pem or pkcs11");
+
+  config.signer = "pem";
+  EXPECT_EQ(config.Validate().message(), "signer_key_file: required with --signer=pem");
+  config.signer_key_file = "/k.pem";
+  EXPECT_EQ(config.Validate().message(), "signer_certificate_file: required with --signer=pem");
+  config.signer_certificate_file = "/c.pem";
+  EXPECT_EQ(config.Validate().message(), "signer_key_name: required with --signer=pem");
+  config.signer_key_name = "0001";
+  EXPECT_TRUE(config.Validate().ok());
+  config.customs_gateway = "external";
+  EXPECT_TRUE(config.Validate().ok());
+
+  config = Config();
+  config.signer = "pkcs11";
+  config.signer_key_name = "0001";
+  EXPECT_EQ(config.Validate().message(), "pkcs11_module: required with --signer=pkcs11");
+  config.pkcs11_module = "/m.so";
+  EXPECT_EQ(config.Validate().message(),
+            "pkcs11_slot or pkcs11_token_label: required with --signer=pkcs11");
+  config.pkcs11_token_label = "ceb";
+  EXPECT_EQ(config.Validate().message(), "pkcs11_pin_file: required with --signer=pkcs11");
+  config.pkcs11_pin_file = "/pin";
+  EXPECT_EQ(config.Validate().message(), "pkcs11_key_label: required with --signer=pkcs11");
+  config.pkcs11_key_label = "k";
+  EXPECT_TRUE(config.Validate().ok());
+}
+
+TEST(ClearanceConfigTest, ASignerThatCannotLoadItsKeySaysWhichFile) {
+  Config config;
+  config.signer = "pem";
+  config.signer_key_file = "/nonexistent/key.pem";
+  config.signer_certificate_file = "/nonexistent/cert.pem";
+  config.signer_key_name = "0001";
+  auto key = LoadSigningKey(config);
+  EXPECT_EQ(key.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(key.status().message().find("/nonexistent/key.pem"), std::string::npos);
+  config.signer = "none";
+  auto none = LoadSigningKey(config);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, nullptr);
+  config.customs_certificate_files = " /nonexistent/customs.pem ";
+  EXPECT_EQ(LoadCustomsCertificates(config).status().code(), absl::StatusCode::kNotFound);
+  config.customs_certificate_files = "";
+  EXPECT_TRUE(LoadCustomsCertificates(config)->empty());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "clearance/buyer_privacy.h"
+#include "clearance/refund_rules.h"
 #include "decimal/fixed_point.h"
 
 namespace parkline::clearance {
@@ -178,6 +179,11 @@ void CheckInventory(dv1::Direction direction, const v1::Inventory& inv, const st
   if (!inv.statistics_flag().empty() && inv.statistics_flag() != "A" &&
       inv.statistics_flag() != "B") {
     v.Add(f + "statistics_flag", "ENUM", "must be A (simplified) or B (consolidated)");
+  }
+  if (!inv.customs_declaration_no().empty() &&
+      !IsCustomsDeclarationNo(inv.customs_declaration_no())) {
+    v.Add(f + "customs_declaration_no", "FORMAT",
+          "must be the 18 digits of a customs declaration form");
   }
   CheckMax(inv.order_no(), 60, f + "order_no", v);
   CheckMax(inv.cop_no(), import ? 20 : 30, f + "cop_no", v);

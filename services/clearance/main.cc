@@ -47,7 +47,23 @@ int main(int argc, char** argv) {
     host::ServiceParts parts;
     events::OutboxRelay* relay = &ctx.relay;
     auto guidance = std::make_shared<clearance::v1::GuidanceBook>(std::move(*book));
-    auto signer = std::make_shared<clearance::UnsignedSigner>();
+    auto key = clearance::LoadSigningKey(*config);
+    if (!key.ok()) return key.status();
+    std::shared_ptr<clearance::MessageSigner> signer;
+    if (*key != nullptr) {
+      signer = std::make_shared<clearance::XmlDsigSigner>(*key);
+      log::Info("inventories are signed", {{"signer", config->signer},
+                                           {"algorithm", signer->algorithm()},
+                                           {"key_name", (*key)->key_name()}});
+    } else {
+      signer = std::make_shared<clearance::UnsignedSigner>();
+      log::Warn(
+          "no signer: inventories are written as unsigned drafts (appStatus 1), which "
+          "customs stores but never declares; set --signer=pem or --signer=pkcs11",
+          {{"customs_gateway", config->customs_gateway}});
+    }
+    auto customs_certificates = clearance::LoadCustomsCertificates(*config);
+    if (!customs_certificates.ok()) return customs_certificates.status();
     auto writer = host::NewGroupCommitter(ctx.db);
     auto desk = std::make_shared<clearance::ClearanceDesk>(
         ctx.db, *writer, *signer, options, [relay] { relay->Notify(); }, std::move(*keys));
@@ -60,6 +76,11 @@ int main(int argc, char** argv) {
                {"cases_left_under_older_keys", int64_t{rotated->cases_left}}});
     std::shared_ptr<clearance::CustomsGateway> customs;
     if (config->simulated()) {
+      log::Info(
+          "customs is SIMULATED: receipts are made up by this process, nothing reaches "
+          "customs (--customs_gateway=external for production)",
+          {{"inspection_percent", int64_t{config->simulator_inspection_percent}},
+           {"rejection_percent", int64_t{config->simulator_rejection_percent}}});
       customs = std::make_shared<clearance::CustomsSimulator>(
           sim, [desk](const clearance::v1::CustomsReceipt& r) {
             return desk->RecordReceipt(r).status();
@@ -68,8 +89,8 @@ int main(int argc, char** argv) {
       customs = std::make_shared<clearance::ExternalGateway>();
     }
     desk->set_gateway(customs.get());
-    parts.grpc_services.push_back(
-        std::make_unique<clearance::ClearanceService>(*desk, *guidance, ctx.authorizer));
+    parts.grpc_services.push_back(std::make_unique<clearance::ClearanceService>(
+        *desk, *guidance, ctx.authorizer, std::move(*customs_certificates)));
     // A matched declaration opens a case; a withdrawn one withdraws it.
     clearance::FollowDeclarations(host::AddConsumer(ctx, parts, "declarations"), *desk);
     // Destroyed in reverse order: the gateway (its thread delivers to the desk), then the desk,

@@ -29,3 +29,18 @@ absl::StatusOr<std::string> UnsignedSigner::Sign(absl::string_view xml) const {
 }
 
 }  // namespace parkline::clearance
+
+namespace parkline::clearance {
+
+absl::StatusOr<std::string> XmlDsigSigner::Sign(absl::string_view xml) const {
+  auto signed_xml = ceb::SignEnveloped(xml, *key_);
+  if (!signed_xml.ok()) return signed_xml.status();
+  auto verified = ceb::VerifyEnveloped(*signed_xml, {key_->certificate_der()});
+  if (!verified.ok()) {
+    return absl::InternalError(absl::StrCat("the message just signed does not verify (",
+                                            verified.status().message(), "); not sent"));
+  }
+  return signed_xml;
+}
+
+}  // namespace parkline::clearance

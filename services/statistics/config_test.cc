@@ -33,12 +33,42 @@ TEST(StatisticsConfigTest, MaxBatchOutside1To100000IsRefusedNamingTheFlag) {
   testing::ExpectBounds(&Config::max_batch, "max_batch", 1, 100000);
 }
 
+TEST(StatisticsConfigTest, DayCloseGraceOutside0To6HoursIsRefusedNamingTheFlag) {
+  testing::ExpectBounds(&Config::day_close_grace_seconds, "day_close_grace_seconds", 0, 21600);
+}
+
 TEST(StatisticsConfigTest, TheEnvironmentFallbackReachesTheConfig) {
   absl::FlagSaver saver;
   ASSERT_TRUE(runtime::ApplyEnvironment(testing::FakeGetenv({{"PARKLINE_TIME_ZONE", "UTC"}})).ok());
   auto config = LoadConfig();
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->zone(), absl::UTCTimeZone());
+}
+
+TEST(StatisticsConfigTest, TheExchangeRateFileIsReadOnceAndAWrongOneIsRefusedNamingTheFlag) {
+  Config config;
+  auto none = LoadExchangeRates(config);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->size(), 0u);
+
+  config.exchange_rates =
+      std::string(PARKLINE_SOURCE_DIR) + "/services/statistics/data/exchange_rates.csv";
+  auto shipped = LoadExchangeRates(config);
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  EXPECT_GT(shipped->size(), 0u);
+
+  config.exchange_rates = "/nonexistent/exchange_rates.csv";
+  absl::Status missing = LoadExchangeRates(config).status();
+  EXPECT_EQ(missing.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(missing.message(), "exchange_rates: '/nonexistent/exchange_rates.csv' cannot be read");
+
+  absl::FlagSaver saver;
+  ASSERT_TRUE(runtime::ApplyEnvironment(
+                  testing::FakeGetenv({{"PARKLINE_EXCHANGE_RATES", "/etc/rates.csv"}}))
+                  .ok());
+  auto loaded = LoadConfig();
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->exchange_rates, "/etc/rates.csv");
 }
 
 }  // namespace

@@ -73,7 +73,24 @@ absl::Time TimeOr(const google::protobuf::Timestamp& ts, absl::Time fallback) {
 
 class Builder {
  public:
-  Builder(const absl::TimeZone& zone, Effects* out) : zone_(zone), out_(out) {}
+  Builder(const absl::TimeZone& zone, const ExchangeRates& rates, Effects* out)
+      : zone_(zone), rates_(rates), out_(out) {}
+
+  // A fact that counts once (OnceFact), to add deltas to with CountOnce.
+  OnceFact& Once(absl::string_view fact, absl::string_view key) {
+    OnceFact& f = out_->once.emplace_back();
+    f.fact = std::string(fact);
+    f.key = std::string(key);
+    return f;
+  }
+  void CountOnce(OnceFact& fact, absl::string_view indicator, absl::string_view labels,
+                 absl::Time when, int64_t delta = 1, absl::string_view enterprise = "") {
+    fact.deltas.push_back({std::string(indicator), std::string(labels),
+                           std::string(out_->days.DayOf(when, zone_)), delta,
+                           std::string(enterprise)});
+  }
+  const ExchangeRates& rates() const { return rates_; }
+  const absl::TimeZone& zone() const { return zone_; }
 
   // Adds `delta` to the park-wide counter and, when `enterprise` is given, to that enterprise's.
   // `labels` in LabelsText form.
@@ -97,6 +114,7 @@ class Builder {
 
  private:
   const absl::TimeZone& zone_;
+  const ExchangeRates& rates_;
   Effects* out_;
 };
 
@@ -226,6 +244,56 @@ void AddEnterprisesRules(Rules& rules) {
   });
 }
 
+// `indicator` + 1 the first time the order is seen with it (an event without an order key, which
+// the declarations service never writes, counts every time).
+void CountPerOrder(Builder& b, absl::string_view indicator, const decl::Declaration& d,
+                   absl::Time when) {
+  if (d.order_key().empty()) {
+    b.Count(indicator, Trade(d), when, 1, d.ebc_code());
+    return;
+  }
+  // "declarations_matched" -> fact "declaration_matched".
+  absl::string_view fact = indicator;
+  absl::ConsumePrefix(&fact, "declarations_");
+  OnceFact& once = b.Once(absl::StrCat("declaration_", fact), d.order_key());
+  b.CountOnce(once, indicator, Trade(d), when, 1, d.ebc_code());
+}
+
+// The trade of a case customs released, once per case (ClearanceReleased). A case opened from a
+// declaration has the case id of its order key, so the order's withdrawal and new match keep
+// the one case and its one trade. The value in the case's own currency, converted to CNY at the
+// rate of the release's month; without a rate, counted in its currency under
+// trade_value_unconverted, never as 0 CNY.
+absl::Status CountTrade(Builder& b, const clr::CaseFacts& f, absl::Time released) {
+  std::string value_text = f.value();
+  std::string currency = f.currency();
+  if (currency.empty()) {
+    // Written before events carried the value in its currency: value_cny is all there is.
+    value_text = f.value_cny();
+    currency = "142";
+  }
+  auto value = Cny(value_text);
+  if (!value.ok()) return absl::InvalidArgumentError("facts.value is not N19,5");
+  std::string month = absl::FormatTime("%Y-%m", released, b.zone());
+  auto trade = ToCny(*value, currency, month, b.rates());
+  if (!trade.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("facts.value: ", trade.status().message()));
+  }
+  OnceFact& once = b.Once("trade", f.case_id().empty() ? f.order_key() : f.case_id());
+  std::string labels(Case(f));
+  b.CountOnce(once, "trade_orders", labels, released, 1, f.ebc_code());
+  if (trade->converted) {
+    b.CountOnce(once, "trade_value_cny", labels, released, trade->cny, f.ebc_code());
+  } else {
+    b.CountOnce(once, "trade_value_unconverted",
+                LabelsText({{"mode", std::string(ModeLabel(f.business_mode()))},
+                            {"direction", DirectionLabel(f.direction())},
+                            {"currency", trade->currency}}),
+                released, trade->value, f.ebc_code());
+  }
+  return absl::OkStatus();
+}
+
 void AddDeclarationsRules(Rules& rules) {
   rules.On<decl::DocumentReceived>([](const auto& m, const EventInput& e, Builder& b) {
     b.Count("documents_received",
@@ -234,17 +302,16 @@ void AddDeclarationsRules(Rules& rules) {
             e.time, 1, m.enterprise_code());
     return absl::OkStatus();
   });
+  // Pipeline indicators, once per order: a declaration matched again after a withdrawal, or
+  // rejected again as its documents change, is still one order. Trade is counted at customs'
+  // release (AddClearanceRules), not here.
   rules.On<decl::DeclarationMatched>([](const auto& m, const EventInput& e, Builder& b) {
     const decl::Declaration& d = m.declaration();
-    auto value = Cny(d.value_cny());
-    if (!value.ok()) return absl::InvalidArgumentError("declaration.value_cny is not N19,5");
-    absl::string_view labels = Trade(d);
-    b.Count("declarations_matched", labels, e.time, 1, d.ebc_code());
-    b.Count("trade_value_cny", labels, e.time, *value, d.ebc_code());
+    CountPerOrder(b, "declarations_matched", d, e.time);
     return absl::OkStatus();
   });
   rules.On<decl::DeclarationRejected>([](const auto& m, const EventInput& e, Builder& b) {
-    b.Count("declarations_rejected", Trade(m.declaration()), e.time, 1, m.declaration().ebc_code());
+    CountPerOrder(b, "declarations_rejected", m.declaration(), e.time);
     return absl::OkStatus();
   });
   rules.On<decl::DeclarationWithdrawn>([](const auto& m, const EventInput& e, Builder& b) {
@@ -278,6 +345,7 @@ void AddClearanceRules(Rules& rules) {
   });
   rules.On<clr::ClearanceReleased>([](const auto& m, const EventInput& e, Builder& b) {
     absl::Time released = TimeOr(m.release_time(), e.time);
+    if (auto s = CountTrade(b, m.facts(), released); !s.ok()) return s;
     b.Count("clearance_released", Case(m.facts()), released, 1, m.facts().ebc_code());
     if (m.facts().has_submit_time()) {
       int64_t seconds = absl::ToInt64Seconds(released - TimeOr(m.facts().submit_time(), released));
@@ -394,10 +462,30 @@ const std::vector<std::string>& HandledTypes() {
 }
 
 absl::Status AddEffects(const EventInput& event, const absl::TimeZone& zone, Effects* out) {
+  static const auto* none = new ExchangeRates;
+  return AddEffects(event, zone, *none, out);
+}
+
+absl::Status AddEffects(const EventInput& event, const absl::TimeZone& zone,
+                        const ExchangeRates& rates, Effects* out) {
   const Apply* apply = AllRules().Find(event.type);
   if (apply == nullptr) return absl::OkStatus();
-  Builder builder(zone, out);
-  return (*apply)(event, builder);
+  Builder builder(zone, rates, out);
+  absl::Status applied = (*apply)(event, builder);
+  if (!applied.ok()) return applied;
+  // Most events change no projection: the day is formatted only for those that do.
+  Effects::Days& days = out->record_days;
+  if (days.enterprises.size() < out->enterprises.size() || days.units.size() < out->units.size() ||
+      days.ip_assets.size() < out->ip_assets.size() || days.talent.size() < out->talent.size() ||
+      days.shipments.size() < out->shipments.size()) {
+    std::string day(out->days.DayOf(event.time, zone));
+    days.enterprises.resize(out->enterprises.size(), day);
+    days.units.resize(out->units.size(), day);
+    days.ip_assets.resize(out->ip_assets.size(), day);
+    days.talent.resize(out->talent.size(), day);
+    days.shipments.resize(out->shipments.size(), day);
+  }
+  return absl::OkStatus();
 }
 
 void CounterDeltas::Encode(std::initializer_list<absl::string_view> parts, std::string* key) {

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "statistics/day_cache.h"
+#include "statistics/exchange_rates.h"
 #include "statistics/indicators.h"
 
 namespace parkline::statistics {
@@ -97,13 +98,36 @@ struct ShipmentRecord {
   std::string status;    // label form: "in_transit"
 };
 
+// Counter changes that count once per fact, however many events report it: the trade of a case
+// customs released (once per case id), an order's first match and its first rejection (once per
+// order key). The repository records (fact, key) and adds `deltas` only when it is new; the
+// first event of a fact in the event order wins (one fact's events share a partition).
+struct OnceFact {
+  struct Delta {
+    std::string indicator;
+    std::string labels;  // LabelsText form
+    std::string day;
+    int64_t delta = 0;
+    std::string enterprise;  // also added to this enterprise's counter, unless empty
+  };
+  std::string fact;  // "trade", "declaration_matched", "declaration_rejected"
+  std::string key;   // the case id or the order key
+  std::vector<Delta> deltas;
+};
+
 struct Effects {
   CounterDeltas counters;
+  std::vector<OnceFact> once;
   std::vector<EnterpriseRecord> enterprises;
   std::vector<UnitRecord> units;
   std::vector<IpAssetRecord> ip_assets;
   std::vector<TalentRecord> talent;
   std::vector<ShipmentRecord> shipments;
+  // The park day of the event behind each projection record above (same index): the day of its
+  // history row, so that the state at the end of any past day can be read back.
+  struct Days {
+    std::vector<std::string> enterprises, units, ip_assets, talent, shipments;
+  } record_days;
   // The day of the batch's event times, remembered from one event to the next.
   DayCache days;
 };
@@ -120,6 +144,10 @@ const std::vector<std::string>& HandledTypes();
 // Appends the effects of `event` to `out`. INVALID_ARGUMENT when the payload cannot be read
 // (the consumer dead-letters such an event); an unhandled type adds nothing.
 absl::Status AddEffects(const EventInput& event, const absl::TimeZone& zone, Effects* out);
+// The same, converting foreign-currency trade to CNY with `rates` (the overload above converts
+// nothing: every non-CNY value is counted unconverted).
+absl::Status AddEffects(const EventInput& event, const absl::TimeZone& zone,
+                        const ExchangeRates& rates, Effects* out);
 
 }  // namespace parkline::statistics
 

@@ -4,6 +4,8 @@
 
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "decimal/fixed_point.h"
 
 namespace parkline::statistics {
 
@@ -157,74 +159,229 @@ Score ServiceScore(const std::vector<Figure>& current, const Totals& period) {
   return score;
 }
 
-std::vector<ClauseVerdict> Conformance(const std::vector<Figure>& current, const Totals& period) {
-  std::vector<ClauseVerdict> out;
-  {
-    ClauseVerdict v;
-    v.clause = "5.3.1";
-    v.requirement = "Able to host at least 15 resident cross-border e-commerce enterprises.";
-    int64_t n = Current(current, "cross_border_enterprises_resident");
-    v.verdict = n >= kMinimumCrossBorderEnterprises ? Verdict::kMet : Verdict::kNotMet;
-    v.explanation = absl::StrCat(n,
-                                 " resident cross-border e-commerce enterprises (platforms and "
-                                 "e-commerce enterprises); at least ",
-                                 kMinimumCrossBorderEnterprises, " required.");
+const std::vector<std::string>& BusinessModes() {
+  static const auto* modes = new std::vector<std::string>{"9610", "9710", "9810", "1210", "1239"};
+  return *modes;
+}
+
+namespace {
+
+// The verdict of a clause from its criteria.
+Verdict VerdictOf(const std::vector<Criterion>& criteria) {
+  bool met = true;
+  for (const Criterion& c : criteria) {
+    if (!c.evaluated) return Verdict::kNotEvaluated;
+    met = met && c.met;
+  }
+  return met ? Verdict::kMet : Verdict::kNotMet;
+}
+
+bool HasAny(const std::vector<Figure>& figures, const std::string& indicator) {
+  for (const Figure& f : figures) {
+    if (f.indicator == indicator) return true;
+  }
+  return false;
+}
+
+std::string EndText(const ConformanceInput& in) {
+  return in.at_end_day.empty() ? in.to : in.at_end_day;
+}
+
+ClauseVerdict Clause531(const ConformanceInput& in) {
+  ClauseVerdict v;
+  v.clause = "5.3.1";
+  v.requirement =
+      "Room for at least 15 resident cross-border e-commerce enterprises (能够满足 15 家以上跨境"
+      "电商企业入驻需求).";
+  std::string end = EndText(in);
+  Criterion capacity{
+      "leasable units of the park at the end of the period (one enterprise per "
+      "unit at least)",
+      end,
+      end,
+      absl::StrCat(">= ", kMinimumCrossBorderEnterprises),
+      "",
+      false,
+      false};
+  Criterion residents{
+      "resident cross-border e-commerce enterprises (platforms and e-commerce "
+      "enterprises) at the end of the period; reported beside the capacity, "
+      "5.3.1 asks for room, not for residents",
+      end,
+      end,
+      "none",
+      "",
+      true,
+      false};
+  if (in.at_end) {
+    int64_t units = Current(*in.at_end, "units", {{"state", "occupied"}}) +
+                    Current(*in.at_end, "units", {{"state", "vacant"}});
+    int64_t n = Current(*in.at_end, "cross_border_enterprises_resident");
+    capacity.value = absl::StrCat(units);
+    capacity.evaluated = true;
+    capacity.met = units >= kMinimumCrossBorderEnterprises;
+    residents.value = absl::StrCat(n);
+    residents.evaluated = true;
+    v.evidence.push_back(
+        {"units", {{"state", "occupied"}}, Current(*in.at_end, "units", {{"state", "occupied"}})});
+    v.evidence.push_back(
+        {"units", {{"state", "vacant"}}, Current(*in.at_end, "units", {{"state", "vacant"}})});
     v.evidence.push_back({"cross_border_enterprises_resident", {}, n});
-    v.evidence.push_back({"enterprises_resident", {}, Current(current, "enterprises_resident")});
-    out.push_back(std::move(v));
+    v.evidence.push_back({"enterprises_resident", {}, Current(*in.at_end, "enterprises_resident")});
+    v.explanation = absl::StrCat(units, " leasable units at the end of ", end, " (",
+                                 kMinimumCrossBorderEnterprises, " needed); ", n,
+                                 " cross-border e-commerce enterprises resident.");
+  } else {
+    v.explanation = absl::StrCat("The park's units at the end of ", end,
+                                 " are not known: that day was never closed.");
+  }
+  v.criteria = {capacity, residents};
+  v.verdict = VerdictOf(v.criteria);
+  return v;
+}
+
+ClauseVerdict Clause554(const ConformanceInput& in) {
+  ClauseVerdict v;
+  v.clause = "5.5.4";
+  v.requirement =
+      "A statistics system counting every cross-border e-commerce business mode and showing "
+      "occupancy, enterprise numbers and types, IP and talent, with an evaluation system.";
+  std::string end = EndText(in);
+  // Every indicator the clause names must have a value for the period: the current-value ones
+  // at its end, trade over its days, and the daily snapshots of its ended days must be complete.
+  struct Named {
+    const char* measured;
+    const char* indicator;
+  };
+  const std::vector<Named> named = {
+      {"入驻率: occupancy_ratio (basis area) at the end of the period", "occupancy_ratio"},
+      {"企业数量: enterprises_resident at the end of the period", "enterprises_resident"},
+      {"企业类型分布: enterprises by role at the end of the period", "enterprises"},
+      {"知识产权: ip_assets by kind at the end of the period", "ip_assets"},
+      {"人才情况: talent by category at the end of the period", "talent"},
+  };
+  std::vector<std::string> missing;
+  for (const Named& n : named) {
+    Criterion c{n.measured, end, end, "a value exists", "", false, false};
+    if (in.at_end) {
+      c.evaluated = true;
+      c.met = HasAny(*in.at_end, n.indicator);
+      c.value = c.met ? "present" : "absent";
+      if (!c.met) missing.push_back(n.indicator);
+    }
+    v.criteria.push_back(c);
   }
   {
-    ClauseVerdict v;
-    v.clause = "5.5.4";
-    v.requirement =
-        "A statistics system counting every cross-border e-commerce business mode and showing "
-        "occupancy, enterprise numbers and types, IP and talent, with an evaluation system.";
-    bool occupancy = Has(current, "occupancy_ratio", {{"basis", "area"}});
-    bool residents = Current(current, "enterprises_resident") > 0;
-    v.verdict = occupancy && residents ? Verdict::kMet : Verdict::kNotMet;
-    v.explanation =
-        occupancy && residents
-            ? "Every indicator of 5.5.4 is computed from the park's events; trade is counted for "
-              "all business modes (9610, 9710, 9810, 1210, 1239) and both directions."
-            : (occupancy ? "No resident enterprise is known yet."
-                         : "No leasable unit is defined, so the occupancy rate cannot be shown.");
-    for (const Figure& f : current) {
+    int64_t matched = Sum(in.period, "declarations_matched");
+    Criterion c{
+        "全口径统计: declarations counted over every business mode (9610, 9710, 9810, "
+        "1210, 1239) in the period",
+        in.from,
+        in.to,
+        "> 0",
+        absl::StrCat(matched),
+        matched > 0,
+        true};
+    if (!c.met) missing.push_back("declarations_matched");
+    v.criteria.push_back(c);
+  }
+  {
+    Criterion c{
+        "daily snapshots of the current-value indicators, for every ended day of the "
+        "period since the history began (" +
+            (in.history_from.empty() ? std::string("not yet") : in.history_from) + ")",
+        in.from,
+        in.to,
+        "= every such day",
+        absl::StrCat(in.days_closed, " of ", in.days_required),
+        in.days_closed >= in.days_required,
+        true};
+    v.criteria.push_back(c);
+  }
+  if (in.at_end) {
+    Score score = ServiceScore(*in.at_end, in.period);
+    int64_t with_data = 0;
+    for (const ScoreComponent& c : score.components) with_data += c.value ? 1 : 0;
+    v.criteria.push_back({"运行和服务评价体系: service-score components with data in the period",
+                          in.from, in.to, ">= 1", absl::StrCat(with_data), with_data >= 1, true});
+    v.evidence.push_back({"service_score", {}, score.scaled});
+    for (const Figure& f : *in.at_end) {
       if (f.indicator == "occupancy_ratio" || f.indicator == "enterprises" ||
           f.indicator == "ip_assets" || f.indicator == "talent") {
         v.evidence.push_back(f);
       }
     }
-    for (const char* mode : {"9610", "9710", "9810", "1210", "1239"}) {
-      v.evidence.push_back({"declarations_matched",
-                            {{"mode", mode}},
-                            Sum(period, "declarations_matched", {{"mode", mode}})});
-    }
-    Score score = ServiceScore(current, period);
-    v.evidence.push_back({"service_score", {}, score.scaled});
-    out.push_back(std::move(v));
+  } else {
+    v.criteria.push_back({"运行和服务评价体系: service-score components with data in the period",
+                          in.from, in.to, ">= 1", "", false, false});
   }
-  {
-    ClauseVerdict v;
-    v.clause = "7.3";
-    v.requirement = "Complaints handled within the committed time, with supervision.";
-    int64_t resolved = Sum(period, "complaints_resolved");
-    int64_t on_time = Sum(period, "complaints_resolved_on_time");
-    int64_t overdue = Sum(period, "complaints_overdue");
-    if (resolved == 0 && overdue == 0) {
-      v.verdict = Verdict::kNotEvaluated;
-      v.explanation = "No complaint was resolved or overdue in the period.";
-    } else {
-      v.verdict = on_time == resolved && overdue == 0 ? Verdict::kMet : Verdict::kNotMet;
-      v.explanation = absl::StrCat(on_time, " of ", resolved,
-                                   " complaints resolved within the committed time; ", overdue,
-                                   " deadlines missed.");
-    }
-    v.evidence.push_back({"complaints_resolved", {}, resolved});
-    v.evidence.push_back({"complaints_resolved_on_time", {}, on_time});
-    v.evidence.push_back({"complaints_overdue", {}, overdue});
-    out.push_back(std::move(v));
+  for (const std::string& mode : BusinessModes()) {
+    v.evidence.push_back({"declarations_matched",
+                          {{"mode", mode}},
+                          Sum(in.period, "declarations_matched", {{"mode", mode}})});
   }
-  return out;
+  v.verdict = VerdictOf(v.criteria);
+  switch (v.verdict) {
+    case Verdict::kMet:
+      v.explanation =
+          absl::StrCat("Every indicator 5.5.4 names has a value for ", in.from, "..", in.to,
+                       " and its ", in.days_required, " ended days all have their snapshot.");
+      break;
+    case Verdict::kNotEvaluated:
+      v.explanation = absl::StrCat("The figures at the end of ", end,
+                                   " are not known: that day was never closed.");
+      break;
+    default:
+      v.explanation = absl::StrCat(
+          missing.empty() ? std::string("Every named indicator has a value")
+                          : absl::StrCat("No value for ", absl::StrJoin(missing, ", ")),
+          "; ", in.days_closed, " of ", in.days_required, " ended days have their snapshot.");
+  }
+  return v;
+}
+
+ClauseVerdict Clause73(const ConformanceInput& in) {
+  ClauseVerdict v;
+  v.clause = "7.3";
+  v.requirement = "Complaints handled within the committed time, with supervision.";
+  int64_t resolved = Sum(in.period, "complaints_resolved");
+  int64_t on_time = Sum(in.period, "complaints_resolved_on_time");
+  int64_t overdue = Sum(in.period, "complaints_overdue");
+  bool any = resolved > 0 || overdue > 0;
+  Criterion within{"complaints resolved within the committed time / complaints resolved",
+                   in.from,
+                   in.to,
+                   "= 1 (every one)",
+                   "",
+                   false,
+                   false};
+  Criterion missed{
+      "committed deadlines missed (escalated)", in.from, in.to, "= 0", "", false, false};
+  if (any) {
+    if (auto r = Ratio(on_time, resolved)) within.value = decimal::FormatFixed(*r, 4);
+    within.evaluated = true;
+    within.met = on_time == resolved;
+    missed.value = absl::StrCat(overdue);
+    missed.evaluated = true;
+    missed.met = overdue == 0;
+    v.explanation =
+        absl::StrCat(on_time, " of ", resolved, " complaints resolved within the committed time; ",
+                     overdue, " deadlines missed.");
+  } else {
+    v.explanation = "No complaint was resolved or overdue in the period.";
+  }
+  v.criteria = {within, missed};
+  v.verdict = VerdictOf(v.criteria);
+  v.evidence.push_back({"complaints_resolved", {}, resolved});
+  v.evidence.push_back({"complaints_resolved_on_time", {}, on_time});
+  v.evidence.push_back({"complaints_overdue", {}, overdue});
+  return v;
+}
+
+}  // namespace
+
+std::vector<ClauseVerdict> Conformance(const ConformanceInput& in) {
+  return {Clause531(in), Clause554(in), Clause73(in)};
 }
 
 }  // namespace parkline::statistics

@@ -63,14 +63,49 @@ struct Score {
 Score ServiceScore(const std::vector<Figure>& current, const Totals& period);
 
 enum class Verdict { kMet, kNotMet, kNotEvaluated };
+
+// One test of a verdict: what was measured, over which days, against what threshold.
+struct Criterion {
+  std::string measured;
+  std::string from, to;  // "YYYY-MM-DD": the days measured (a value at a moment: from == to)
+  std::string threshold;
+  std::string value;  // exact decimal text; "" when not evaluated
+  bool met = false;
+  bool evaluated = false;
+};
+
 struct ClauseVerdict {
   std::string clause;
   std::string requirement;
   Verdict verdict = Verdict::kNotEvaluated;
   std::string explanation;
   std::vector<Figure> evidence;
+  std::vector<Criterion> criteria;
 };
-std::vector<ClauseVerdict> Conformance(const std::vector<Figure>& current, const Totals& period);
+
+// What the verdicts of a period are computed from, read by the desk.
+struct ConformanceInput {
+  std::string from, to;  // the period asked, "YYYY-MM-DD"
+  // The current-value figures at the end of the period: the snapshot of `to` when that day is
+  // closed, the current figures when the period reaches today; nullopt when `to` has ended but
+  // was never closed.
+  std::optional<std::vector<Figure>> at_end;
+  std::string at_end_day;  // the day whose end at_end shows (today's: "as of now")
+  Totals period;           // counter totals over the period
+  // Snapshots: the ended days of the period that the history covers (from the day it began),
+  // and how many of them are closed.
+  std::string history_from;  // "" when the store has no history yet
+  int64_t days_required = 0;
+  int64_t days_closed = 0;
+};
+
+// The clause-by-clause verdicts of a period (5.3.1, 5.5.4, 7.3), each with its criteria. A
+// verdict is MET when every criterion with a threshold is met, NOT_EVALUATED when one could not
+// be measured, NOT_MET otherwise. The criteria of each clause are in the service's README.
+std::vector<ClauseVerdict> Conformance(const ConformanceInput& in);
+
+// The business modes 5.5.4's 全口径统计 counts.
+const std::vector<std::string>& BusinessModes();
 
 }  // namespace parkline::statistics
 

@@ -38,18 +38,30 @@ const std::vector<Indicator>& Catalog() {
        "Talent of resident enterprises (latest year each reported), by category."},
       {"enterprises_admitted", K::kCounter, "count", 0, "5.5.4", "Enterprises admitted."},
       {"enterprises_departed", K::kCounter, "count", 0, "5.5.4", "Enterprises departed."},
-      // Trade, all business modes (5.5.4 全口径统计, 6.1, 6.2.3)
-      {"documents_received", K::kCounter, "count", 0, "5.5.4",
+      // The declarations pipeline (6.1, 6.2.3): how orders move through the park's checks. Not
+      // trade: an order counts as trade only when customs releases it (below).
+      {"documents_received", K::kCounter, "count", 0, "6.2.3",
        "Cross-border documents accepted (orders, payments, receipts, waybills), by kind, mode "
        "and direction."},
-      {"declarations_matched", K::kCounter, "count", 0, "5.5.4",
-       "Declarations matched (three documents consistent), by mode and direction."},
-      {"declarations_rejected", K::kCounter, "count", 0, "5.5.4",
-       "Declarations rejected by the park's checks, by mode and direction."},
-      {"declarations_withdrawn", K::kCounter, "count", 0, "5.5.4",
+      {"declarations_matched", K::kCounter, "count", 0, "6.2.3",
+       "Orders whose declaration matched (three documents consistent), once per order, by mode "
+       "and direction."},
+      {"declarations_rejected", K::kCounter, "count", 0, "6.2.3",
+       "Orders whose declaration the park's checks rejected, once per order however often, by "
+       "mode and direction."},
+      {"declarations_withdrawn", K::kCounter, "count", 0, "6.2.3",
        "Declarations withdrawn by their senders, by mode and direction."},
+      // Trade, all business modes (5.5.4 全口径统计): final when customs releases the case,
+      // counted once per case.
+      {"trade_orders", K::kCounter, "count", 0, "5.5.4",
+       "Orders customs released (trade), once per case, on the release day, by mode and "
+       "direction."},
       {"trade_value_cny", K::kCounter, "CNY", 5, "5.5.4",
-       "Goods value of matched declarations in CNY, by mode and direction."},
+       "Goods value customs released, in CNY (foreign currencies at the month's rate of the "
+       "exchange-rate table), once per case, on the release day, by mode and direction."},
+      {"trade_value_unconverted", K::kCounter, "currency", 5, "5.5.4",
+       "Goods value customs released in a currency with no rate for the month, in that currency "
+       "(never added to CNY), by mode, direction and currency."},
       // Clearance (6.2, 6.3)
       {"clearance_submitted", K::kCounter, "count", 0, "6.2",
        "Inventories sent to customs, by mode and direction."},

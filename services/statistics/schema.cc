@@ -89,6 +89,103 @@ INSERT INTO stat_shipment_count (status, n)
   ALTER COLUMN indicator TYPE TEXT COLLATE "C",
   ALTER COLUMN labels TYPE TEXT COLLATE "C",
   ALTER COLUMN day TYPE TEXT COLLATE "C"}};
+)sql"},
+      // Trade counts once per case customs released, and the declarations pipeline once per
+      // order: the facts already counted, so that a second release, a re-match or a re-rejection
+      // adds nothing. `day` is the day the fact counted on.
+      {4, "facts counted once: trade per released case, verdicts per order",
+       R"sql(
+CREATE TABLE stat_once (
+  fact TEXT NOT NULL,
+  fact_key TEXT NOT NULL,
+  day TEXT NOT NULL,
+  PRIMARY KEY (fact, fact_key)
+);
+)sql"},
+      // Current values had no past: each projection now keeps, per key, its state at the end
+      // of every park day it changed (shipments: the change of each status' count per day), so
+      // that the state at the end of any day is the latest row on or before it. A store that
+      // predates this migration has no such past: its current state is seeded under the day
+      // "0000-00-00" and `history_from` is left empty, for the closer to set to the day it
+      // first runs (days before cannot be recomputed; a rebuild from the topics gives them).
+      {5, "projection history per day, closed days and their snapshots",
+       R"sql(
+CREATE TABLE stat_enterprise_day (
+  uscc TEXT NOT NULL,
+  day TEXT NOT NULL,
+  customs_code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  unit_ids TEXT NOT NULL,
+  resident BIGINT NOT NULL,
+  PRIMARY KEY (uscc, day)
+);
+CREATE TABLE stat_unit_day (
+  unit_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  area_centi_m2 BIGINT NOT NULL,
+  PRIMARY KEY (unit_id, day)
+);
+CREATE TABLE stat_ip_asset_day (
+  kind TEXT NOT NULL,
+  registration_no TEXT NOT NULL,
+  day TEXT NOT NULL,
+  uscc TEXT NOT NULL,
+  PRIMARY KEY (kind, registration_no, day)
+);
+CREATE TABLE stat_talent_day (
+  uscc TEXT NOT NULL,
+  year BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  employees BIGINT NOT NULL,
+  cross_border_staff BIGINT NOT NULL,
+  trained_staff BIGINT NOT NULL,
+  PRIMARY KEY (uscc, year, day)
+);
+CREATE TABLE stat_shipment_count_day (
+  status TEXT NOT NULL,
+  day TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (status, day)
+);
+-- One row per closed day, written in the transaction that writes the day's snapshot: the
+-- unique key makes closing a day happen once across restarts and replicas.
+CREATE TABLE stat_day_closed (
+  day TEXT PRIMARY KEY,
+  backfilled BIGINT NOT NULL,
+  -- How often a late event changed the snapshot after the day was closed.
+  revision BIGINT NOT NULL
+);
+-- Every current-value indicator at the end of each closed day.
+CREATE TABLE stat_snapshot (
+  day TEXT NOT NULL,
+  indicator TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  value BIGINT NOT NULL,
+  PRIMARY KEY (day, indicator, labels)
+);
+CREATE TABLE stat_history_meta (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+{{postgresql:ALTER TABLE stat_snapshot
+  ALTER COLUMN day TYPE TEXT COLLATE "C",
+  ALTER COLUMN indicator TYPE TEXT COLLATE "C",
+  ALTER COLUMN labels TYPE TEXT COLLATE "C"}};
+INSERT INTO stat_enterprise_day (uscc, day, customs_code, name, roles, unit_ids, resident)
+  SELECT uscc, '0000-00-00', customs_code, name, roles, unit_ids, resident FROM stat_enterprise;
+INSERT INTO stat_unit_day (unit_id, day, area_centi_m2)
+  SELECT unit_id, '0000-00-00', area_centi_m2 FROM stat_unit;
+INSERT INTO stat_ip_asset_day (kind, registration_no, day, uscc)
+  SELECT kind, registration_no, '0000-00-00', uscc FROM stat_ip_asset;
+INSERT INTO stat_talent_day (uscc, year, day, employees, cross_border_staff, trained_staff)
+  SELECT uscc, year, '0000-00-00', employees, cross_border_staff, trained_staff FROM stat_talent;
+INSERT INTO stat_shipment_count_day (status, day, n)
+  SELECT status, '0000-00-00', n FROM stat_shipment_count;
+INSERT INTO stat_history_meta (name, value)
+  SELECT 'history_from', '' WHERE EXISTS (SELECT 1 FROM stat_enterprise)
+    OR EXISTS (SELECT 1 FROM stat_unit) OR EXISTS (SELECT 1 FROM stat_shipment_count)
+    OR EXISTS (SELECT 1 FROM stat_counter);
 )sql"}};
   return store::ApplyMigrations(db, "statistics", kMigrations);
 }

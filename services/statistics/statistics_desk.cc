@@ -1,13 +1,17 @@
 #include "statistics/statistics_desk.h"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "auth/sha256.h"
 #include "decimal/fixed_point.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
+#include "statistics/history.h"
 #include "statistics/indicators.h"
 #include "statistics/periods.h"
 #include "statistics/statistics_repository.h"
@@ -131,11 +135,13 @@ absl::StatusOr<v1::TimeSeries> StatisticsDesk::TimeSeries(const v1::GetTimeSerie
                                                    "' is not an indicator (see the README)"));
   }
   if (indicator->kind == IndicatorKind::kRate) return RateSeries(*indicator, request);
-  if (indicator->kind != IndicatorKind::kCounter) {
+  if (indicator->name == "service_score" || indicator->name == "conformance") {
     return absl::InvalidArgumentError(
         absl::StrCat("indicator: '", request.indicator(),
-                     "' is a current value, not counted per day; GetOverview gives it"));
+                     "' is computed for a period, not kept per day; GetServiceScore and "
+                     "GetConformance take the period"));
   }
+  if (indicator->kind == IndicatorKind::kGauge) return SnapshotSeries(*indicator, request);
   if (!v1::Granularity_IsValid(request.granularity())) {
     return absl::InvalidArgumentError("granularity: must be DAY, MONTH or YEAR");
   }
@@ -173,6 +179,50 @@ absl::StatusOr<v1::TimeSeries> StatisticsDesk::TimeSeries(const v1::GetTimeSerie
       point->set_value(FormatValue(indicator->name, value));
     }
     series->set_total(FormatValue(indicator->name, total));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::TimeSeries> StatisticsDesk::SnapshotSeries(
+    const Indicator& indicator, const v1::GetTimeSeriesRequest& request) {
+  if (!v1::Granularity_IsValid(request.granularity())) {
+    return absl::InvalidArgumentError("granularity: must be DAY, MONTH or YEAR");
+  }
+  absl::CivilDay today = TodayInPark();
+  auto range = ResolvePeriod(request.period(), "period", {today - 29, today});
+  if (!range.ok()) return range.status();
+  std::vector<DailyValue> daily;
+  absl::Status read = store::ReadInto(db_, daily, [&](store::Transaction& tx) {
+    return LoadSnapshots(tx, indicator.name, range->from_text(), range->to_text());
+  });
+  if (!read.ok()) return read;
+  // A value at a moment does not add up: a bucket shows the value at the end of its last closed
+  // day (rows come ordered by day), and a bucket with no closed day shows none.
+  std::map<std::string, std::map<std::string, int64_t>> by_labels;  // labels -> bucket -> value
+  for (const DailyValue& d : daily) {
+    if (MatchesFilter(d.labels, request.label_filter())) {
+      by_labels[d.labels][BucketOf(d.day, request.granularity())] = d.value;
+    }
+  }
+  v1::TimeSeries out;
+  out.set_indicator(indicator.name);
+  out.set_unit(indicator.unit);
+  out.set_granularity(request.granularity() == v1::GRANULARITY_UNSPECIFIED ? v1::GRANULARITY_DAY
+                                                                           : request.granularity());
+  std::vector<std::string> buckets = Buckets(*range, request.granularity());
+  for (const auto& [labels, values] : by_labels) {
+    v1::Series* series = out.add_series();
+    for (const auto& [k, v] : ParseLabels(labels)) (*series->mutable_labels())[k] = v;
+    for (const std::string& bucket : buckets) {
+      v1::Point* point = series->add_points();
+      point->set_bucket(bucket);
+      auto found = values.find(bucket);
+      if (found != values.end()) {
+        point->set_value(FormatValue(indicator.name, found->second));
+        // The total of a value at a moment is its value at the end of the period.
+        series->set_total(point->value());
+      }
+    }
   }
   return out;
 }
@@ -235,7 +285,9 @@ absl::StatusOr<v1::EnterpriseFigures> StatisticsDesk::EnterpriseFigures(
   if (!range.ok()) return range.status();
   v1::EnterpriseFigures out;
   absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto snapshot = LoadSnapshot(tx);
+    // The enterprise, its IP and talent as they stood at the end of a period that has ended;
+    // now for one that reaches today.
+    auto snapshot = range->to < today ? LoadSnapshotAt(tx, range->to_text()) : LoadSnapshot(tx);
     if (!snapshot.ok()) return snapshot.status();
     const EnterpriseRecord* found = nullptr;
     for (const EnterpriseRecord& e : snapshot->enterprises) {
@@ -321,8 +373,20 @@ absl::StatusOr<v1::ExportPeriodResponse> StatisticsDesk::Export(
   auto range = ResolvePeriod(request.period(), "period", {});
   if (!range.ok()) return range.status();
   std::vector<DailyValue> daily;
-  absl::Status read = store::ReadInto(db_, daily, [&](store::Transaction& tx) {
-    return LoadDaily(tx, "", range->from_text(), range->to_text());
+  absl::Status read = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto counted = LoadDaily(tx, "", range->from_text(), range->to_text());
+    if (!counted.ok()) return counted.status();
+    auto snapshots = LoadSnapshots(tx, "", range->from_text(), range->to_text());
+    if (!snapshots.ok()) return snapshots.status();
+    // One archive in (day, indicator, labels) order: a day's counted indicators and its closed
+    // snapshot side by side (no name is both).
+    daily.reserve(counted->size() + snapshots->size());
+    std::merge(counted->begin(), counted->end(), snapshots->begin(), snapshots->end(),
+               std::back_inserter(daily), [](const DailyValue& a, const DailyValue& b) {
+                 return std::tie(a.day, a.indicator, a.labels) <
+                        std::tie(b.day, b.indicator, b.labels);
+               });
+    return absl::OkStatus();
   });
   if (!read.ok()) return read;
   v1::ExportPeriodResponse out;
@@ -362,17 +426,72 @@ absl::StatusOr<v1::ExportPeriodResponse> StatisticsDesk::Export(
   return out;
 }
 
+absl::StatusOr<ConformanceInput> StatisticsDesk::ConformanceInputFor(store::Transaction& tx,
+                                                                     const DayRange& range) {
+  absl::CivilDay today = TodayInPark();
+  ConformanceInput in;
+  in.from = range.from_text();
+  in.to = range.to_text();
+  auto totals = LoadTotals(tx, in.from, in.to);
+  if (!totals.ok()) return totals.status();
+  in.period = std::move(*totals);
+  if (range.to >= today) {
+    auto snapshot = LoadSnapshot(tx);
+    if (!snapshot.ok()) return snapshot.status();
+    in.at_end = CurrentFigures(*snapshot);
+    in.at_end_day = DayText(today);
+  } else {
+    auto closed = LoadClosedDays(tx, in.to, in.to);
+    if (!closed.ok()) return closed.status();
+    in.at_end_day = in.to;
+    if (!closed->empty()) {
+      auto rows = LoadSnapshots(tx, "", in.to, in.to);
+      if (!rows.ok()) return rows.status();
+      std::vector<Figure> figures;
+      for (const DailyValue& d : *rows)
+        figures.push_back({d.indicator, ParseLabels(d.labels), d.value});
+      in.at_end = std::move(figures);
+    }
+  }
+  auto history_from = LoadHistoryFrom(tx);
+  if (!history_from.ok()) return history_from.status();
+  if (history_from->has_value()) {
+    in.history_from = **history_from;
+  } else {
+    auto first = FirstEventDay(tx);
+    if (!first.ok()) return first.status();
+    in.history_from = *first;
+  }
+  absl::CivilDay first;
+  if (!in.history_from.empty() && ParseDay(in.history_from, &first)) {
+    absl::CivilDay from = std::max(range.from, first);
+    absl::CivilDay to = std::min(range.to, today - 1);
+    if (from <= to) {
+      in.days_required = to - from + 1;
+      auto closed = LoadClosedDays(tx, DayText(from), DayText(to));
+      if (!closed.ok()) return closed.status();
+      in.days_closed = static_cast<int64_t>(closed->size());
+    }
+  }
+  return in;
+}
+
 absl::StatusOr<StatisticsDesk::Figures> StatisticsDesk::CurrentAndPeriod(const v1::Period& period) {
   auto range = ResolvePeriod(period, "period", YearToDate(TodayInPark()));
   if (!range.ok()) return range.status();
-  Figures out{*range, {}, {}};
+  Figures out{*range, {}, {}, {}};
   absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto snapshot = LoadSnapshot(tx);
-    if (!snapshot.ok()) return snapshot.status();
-    out.current = CurrentFigures(*snapshot);
-    auto totals = LoadTotals(tx, range->from_text(), range->to_text());
-    if (!totals.ok()) return totals.status();
-    out.period = std::move(*totals);
+    auto in = ConformanceInputFor(tx, *range);
+    if (!in.ok()) return in.status();
+    out.conformance = std::move(*in);
+    out.period = out.conformance.period;
+    if (out.conformance.at_end) {
+      out.current = *out.conformance.at_end;
+    } else {
+      auto snapshot = LoadSnapshot(tx);
+      if (!snapshot.ok()) return snapshot.status();
+      out.current = CurrentFigures(*snapshot);
+    }
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -384,13 +503,25 @@ absl::StatusOr<v1::Conformance> StatisticsDesk::Conformance(
   auto figures = CurrentAndPeriod(request.period());
   if (!figures.ok()) return figures.status();
   v1::Conformance out;
-  for (const ClauseVerdict& v : statistics::Conformance(figures->current, figures->period)) {
+  for (const ClauseVerdict& v : statistics::Conformance(figures->conformance)) {
     v1::ClauseVerdict* p = out.add_clauses();
     p->set_clause(v.clause);
     p->set_requirement(v.requirement);
     p->set_verdict(ToProto(v.verdict));
     p->set_explanation(v.explanation);
     for (const Figure& f : v.evidence) Fill(f.indicator, f.labels, f.scaled, p->add_evidence());
+    *p->mutable_period() = ToPeriod(figures->range);
+    for (const Criterion& c : v.criteria) {
+      v1::Criterion* q = p->add_criteria();
+      q->set_measured(c.measured);
+      absl::CivilDay from, to;
+      if (ParseDay(c.from, &from) && ParseDay(c.to, &to))
+        *q->mutable_period() = ToPeriod({from, to});
+      q->set_threshold(c.threshold);
+      q->set_value(c.value);
+      q->set_met(c.met);
+      q->set_evaluated(c.evaluated);
+    }
   }
   return out;
 }
@@ -411,10 +542,10 @@ absl::StatusOr<StatisticsDesk::Everything> StatisticsDesk::ForMetrics() {
     auto all = LoadTotals(tx, "", "");
     if (!all.ok()) return all.status();
     out.all_time = std::move(*all);
-    auto year = LoadTotals(tx, ytd.from_text(), ytd.to_text());
+    auto year = ConformanceInputFor(tx, ytd);
     if (!year.ok()) return year.status();
-    out.score = ServiceScore(out.current, *year);
-    out.conformance = statistics::Conformance(out.current, *year);
+    out.score = ServiceScore(out.current, year->period);
+    out.conformance = statistics::Conformance(*year);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

@@ -49,9 +49,15 @@ class StatisticsDesk {
   // snapshot.
   struct Figures {
     DayRange range;
-    std::vector<Figure> current;
+    std::vector<Figure> current;  // at the end of the period when known, else now
     Totals period;
+    ConformanceInput conformance;
   };
+  // The figures at the end of `range` and the state of its snapshots, in `tx`.
+  absl::StatusOr<ConformanceInput> ConformanceInputFor(store::Transaction& tx,
+                                                       const DayRange& range);
+  absl::StatusOr<v1::TimeSeries> SnapshotSeries(const Indicator& indicator,
+                                                const v1::GetTimeSeriesRequest& request);
   absl::StatusOr<Figures> CurrentAndPeriod(const v1::Period& period);
   absl::StatusOr<v1::TimeSeries> RateSeries(const Indicator& indicator,
                                             const v1::GetTimeSeriesRequest& request);

@@ -1,6 +1,10 @@
 #include "statistics/statistics_repository.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
+#include <set>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -19,14 +23,18 @@ std::pair<std::string, std::string> Range(const std::string& from, const std::st
   return {from.empty() ? "0000-00-00" : from, to.empty() ? "9999-99-99" : to};
 }
 
-}  // namespace
+// Many rows per statement: one round trip per hundred rows, not one per row.
+constexpr size_t kRows = 100;
 
-absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects) {
+// The day of record `i`; "0000-00-00" (before every day) for effects built without days.
+std::string DayAt(const std::vector<std::string>& days, size_t i) {
+  return i < days.size() ? days[i] : "0000-00-00";
+}
+
+absl::Status ApplyCounters(store::Transaction& tx, const CounterDeltas& counters) {
   // AddEffects merged the deltas already: one row per (enterprise, indicator, labels, day).
-  // Many rows per statement: one round trip per hundred counters, not one per counter.
-  constexpr size_t kRows = 100;
   std::vector<CounterDelta> park, enterprise;
-  for (const CounterDelta& row : effects.counters.Rows()) {
+  for (const CounterDelta& row : counters.Rows()) {
     (row.enterprise.empty() ? park : enterprise).push_back(row);
   }
   for (size_t begin = 0; begin < park.size(); begin += kRows) {
@@ -62,6 +70,57 @@ absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects) {
         "stat_enterprise_counter.value + excluded.value";
     if (auto s = tx.Execute(sql, params); !s.ok()) return s.status();
   }
+  return absl::OkStatus();
+}
+
+// Records the facts of `once` that are new and adds their deltas to `counters`: the first of a
+// fact's events in the batch, and only when no earlier batch counted it.
+absl::Status CountOnce(store::Transaction& tx, const std::vector<OnceFact>& once,
+                       CounterDeltas* counters) {
+  std::map<std::pair<std::string, std::string>, const OnceFact*> first;
+  std::vector<const OnceFact*> facts;
+  for (const OnceFact& f : once) {
+    if (first.emplace(std::make_pair(f.fact, f.key), &f).second) facts.push_back(&f);
+  }
+  for (size_t begin = 0; begin < facts.size(); begin += kRows) {
+    std::string sql = "INSERT INTO stat_once (fact, fact_key, day) VALUES ";
+    store::Params params;
+    for (size_t i = begin; i < std::min(facts.size(), begin + kRows); ++i) {
+      const OnceFact& f = *facts[i];
+      size_t n = params.size();
+      absl::StrAppend(&sql, i == begin ? "" : ", ", "($", n + 1, ", $", n + 2, ", $", n + 3, ")");
+      params.insert(params.end(),
+                    {f.fact, f.key, f.deltas.empty() ? std::string() : f.deltas.front().day});
+    }
+    sql += " ON CONFLICT (fact, fact_key) DO NOTHING RETURNING fact, fact_key";
+    auto inserted = tx.Query(sql, params);
+    if (!inserted.ok()) return inserted.status();
+    for (const store::Row& r : *inserted) {
+      const OnceFact& f = *first.at(std::make_pair(r.Text(0), r.Text(1)));
+      for (const OnceFact::Delta& d : f.deltas) {
+        counters->Add(d.indicator, d.labels, d.day, d.delta, d.enterprise);
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects) {
+  if (effects.once.empty()) {
+    if (auto s = ApplyCounters(tx, effects.counters); !s.ok()) return s;
+  } else {
+    // The batch's counters with the new facts' added, written together so that each counter
+    // row is still written once, in the order Rows() gives.
+    CounterDeltas counters = effects.counters;
+    if (auto s = CountOnce(tx, effects.once, &counters); !s.ok()) return s;
+    if (auto s = ApplyCounters(tx, counters); !s.ok()) return s;
+  }
+  return ApplyProjections(tx, effects);
+}
+
+absl::Status ApplyProjections(store::Transaction& tx, const Effects& effects) {
   for (const EnterpriseRecord& e : effects.enterprises) {
     auto s = tx.Execute(
         "INSERT INTO stat_enterprise (uscc, customs_code, name, roles, unit_ids, resident) VALUES "
@@ -70,6 +129,45 @@ absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects) {
         "excluded.unit_ids, resident = excluded.resident",
         {e.uscc, e.customs_code, e.name, absl::StrJoin(e.roles, ","),
          absl::StrJoin(e.unit_ids, ","), int64_t{e.resident ? 1 : 0}});
+    if (!s.ok()) return s.status();
+  }
+  const Effects::Days& days = effects.record_days;
+  for (size_t i = 0; i < effects.enterprises.size(); ++i) {
+    const EnterpriseRecord& e = effects.enterprises[i];
+    auto s = tx.Execute(
+        "INSERT INTO stat_enterprise_day (uscc, day, customs_code, name, roles, unit_ids, "
+        "resident) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (uscc, day) DO UPDATE SET "
+        "customs_code = excluded.customs_code, name = excluded.name, roles = excluded.roles, "
+        "unit_ids = excluded.unit_ids, resident = excluded.resident",
+        {e.uscc, DayAt(days.enterprises, i), e.customs_code, e.name, absl::StrJoin(e.roles, ","),
+         absl::StrJoin(e.unit_ids, ","), int64_t{e.resident ? 1 : 0}});
+    if (!s.ok()) return s.status();
+  }
+  for (size_t i = 0; i < effects.units.size(); ++i) {
+    const UnitRecord& u = effects.units[i];
+    auto s = tx.Execute(
+        "INSERT INTO stat_unit_day (unit_id, day, area_centi_m2) VALUES ($1, $2, $3) ON CONFLICT "
+        "(unit_id, day) DO UPDATE SET area_centi_m2 = excluded.area_centi_m2",
+        {u.unit_id, DayAt(days.units, i), u.area_centi_m2});
+    if (!s.ok()) return s.status();
+  }
+  for (size_t i = 0; i < effects.ip_assets.size(); ++i) {
+    const IpAssetRecord& a = effects.ip_assets[i];
+    auto s = tx.Execute(
+        "INSERT INTO stat_ip_asset_day (kind, registration_no, day, uscc) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (kind, registration_no, day) DO UPDATE SET uscc = excluded.uscc",
+        {a.kind, a.registration_no, DayAt(days.ip_assets, i), a.uscc});
+    if (!s.ok()) return s.status();
+  }
+  for (size_t i = 0; i < effects.talent.size(); ++i) {
+    const TalentRecord& t = effects.talent[i];
+    auto s = tx.Execute(
+        "INSERT INTO stat_talent_day (uscc, year, day, employees, cross_border_staff, "
+        "trained_staff) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (uscc, year, day) DO UPDATE "
+        "SET employees = excluded.employees, cross_border_staff = excluded.cross_border_staff, "
+        "trained_staff = excluded.trained_staff",
+        {t.uscc, int64_t{t.year}, DayAt(days.talent, i), t.employees, t.cross_border_staff,
+         t.trained_staff});
     if (!s.ok()) return s.status();
   }
   for (const UnitRecord& u : effects.units) {
@@ -125,6 +223,29 @@ absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects) {
         {shipment, status});
     if (!s.ok()) return s.status();
   }
+  // The same moves, on the day each change happened: a shipment changed twice in the batch
+  // moves twice.
+  std::map<std::pair<std::string, std::string>, int64_t> moved_on;  // (status, day) -> change
+  {
+    std::map<std::string, std::string> status_now = previous;
+    for (size_t i = 0; i < effects.shipments.size(); ++i) {
+      const ShipmentRecord& r = effects.shipments[i];
+      auto was = status_now.find(r.shipment);
+      if (was != status_now.end() && was->second == r.status) continue;
+      std::string day = DayAt(days.shipments, i);
+      if (was != status_now.end()) moved_on[{was->second, day}]--;
+      moved_on[{r.status, day}]++;
+      status_now[r.shipment] = r.status;
+    }
+  }
+  for (const auto& [key, n] : moved_on) {
+    if (n == 0) continue;
+    auto s = tx.Execute(
+        "INSERT INTO stat_shipment_count_day (status, day, n) VALUES ($1, $2, $3) ON CONFLICT "
+        "(status, day) DO UPDATE SET n = stat_shipment_count_day.n + excluded.n",
+        {key.first, key.second, n});
+    if (!s.ok()) return s.status();
+  }
   for (const auto& [status, n] : moved) {
     if (n == 0) continue;
     auto s = tx.Execute(
@@ -161,6 +282,174 @@ absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
   if (!shipments.ok()) return shipments.status();
   for (const store::Row& r : *shipments) s.shipments_by_status[r.Text(0)] = r.Int(1);
   return s;
+}
+
+absl::StatusOr<Snapshot> LoadSnapshotAt(store::Transaction& tx, const std::string& day) {
+  Snapshot s;
+  auto enterprises = tx.Query(
+      "SELECT h.uscc, h.customs_code, h.name, h.roles, h.unit_ids, h.resident FROM "
+      "stat_enterprise_day h JOIN (SELECT uscc, MAX(day) AS day FROM stat_enterprise_day WHERE "
+      "day <= $1 GROUP BY uscc) m ON h.uscc = m.uscc AND h.day = m.day ORDER BY h.uscc",
+      {day});
+  if (!enterprises.ok()) return enterprises.status();
+  for (const store::Row& r : *enterprises) {
+    s.enterprises.push_back({r.Text(0), r.Text(1), r.Text(2), SplitList(r.Text(3)),
+                             SplitList(r.Text(4)), r.Int(5) != 0});
+  }
+  auto units = tx.Query(
+      "SELECT h.unit_id, h.area_centi_m2 FROM stat_unit_day h JOIN (SELECT unit_id, MAX(day) AS "
+      "day FROM stat_unit_day WHERE day <= $1 GROUP BY unit_id) m ON h.unit_id = m.unit_id AND "
+      "h.day = m.day ORDER BY h.unit_id",
+      {day});
+  if (!units.ok()) return units.status();
+  for (const store::Row& r : *units) s.units.push_back({r.Text(0), r.Int(1)});
+  auto assets = tx.Query(
+      "SELECT h.kind, h.registration_no, h.uscc FROM stat_ip_asset_day h JOIN (SELECT kind, "
+      "registration_no, MAX(day) AS day FROM stat_ip_asset_day WHERE day <= $1 GROUP BY kind, "
+      "registration_no) m ON h.kind = m.kind AND h.registration_no = m.registration_no AND h.day "
+      "= m.day ORDER BY h.kind, h.registration_no",
+      {day});
+  if (!assets.ok()) return assets.status();
+  for (const store::Row& r : *assets) s.ip_assets.push_back({r.Text(0), r.Text(1), r.Text(2)});
+  auto talent = tx.Query(
+      "SELECT h.uscc, h.year, h.employees, h.cross_border_staff, h.trained_staff FROM "
+      "stat_talent_day h JOIN (SELECT uscc, year, MAX(day) AS day FROM stat_talent_day WHERE day "
+      "<= $1 GROUP BY uscc, year) m ON h.uscc = m.uscc AND h.year = m.year AND h.day = m.day "
+      "ORDER BY h.uscc, h.year",
+      {day});
+  if (!talent.ok()) return talent.status();
+  for (const store::Row& r : *talent) {
+    s.talent.push_back({r.Text(0), static_cast<int>(r.Int(1)), r.Int(2), r.Int(3), r.Int(4)});
+  }
+  auto shipments = tx.Query(
+      "SELECT status, CAST(SUM(n) AS BIGINT) FROM stat_shipment_count_day WHERE day <= $1 GROUP BY "
+      "status",
+      {day});
+  if (!shipments.ok()) return shipments.status();
+  for (const store::Row& r : *shipments) {
+    if (r.Int(1) != 0) s.shipments_by_status[r.Text(0)] = r.Int(1);
+  }
+  return s;
+}
+
+absl::StatusOr<std::string> FirstEventDay(store::Transaction& tx) {
+  auto rows = tx.Query(
+      "SELECT MIN(day) FROM (SELECT MIN(day) AS day FROM stat_counter UNION ALL SELECT MIN(day) "
+      "FROM stat_enterprise_day WHERE day > '0000-00-00' UNION ALL SELECT MIN(day) FROM "
+      "stat_unit_day WHERE day > '0000-00-00' UNION ALL SELECT MIN(day) FROM stat_ip_asset_day "
+      "WHERE day > '0000-00-00' UNION ALL SELECT MIN(day) FROM stat_talent_day WHERE day > "
+      "'0000-00-00' UNION ALL SELECT MIN(day) FROM stat_shipment_count_day WHERE day > "
+      "'0000-00-00') d");
+  if (!rows.ok()) return rows.status();
+  if (rows->empty() || (*rows)[0].IsNull(0)) return std::string();
+  return (*rows)[0].Text(0);
+}
+
+absl::StatusOr<std::optional<std::string>> LoadHistoryFrom(store::Transaction& tx) {
+  auto rows = tx.Query("SELECT value FROM stat_history_meta WHERE name = 'history_from'");
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<std::string>();
+  return std::optional<std::string>((*rows)[0].Text(0));
+}
+
+absl::Status StoreHistoryFrom(store::Transaction& tx, const std::string& day) {
+  return tx
+      .Execute(
+          "INSERT INTO stat_history_meta (name, value) VALUES ('history_from', $1) ON CONFLICT "
+          "(name) DO UPDATE SET value = excluded.value",
+          {day})
+      .status();
+}
+
+absl::StatusOr<std::set<std::string>> LoadClosedDays(store::Transaction& tx,
+                                                     const std::string& from_day,
+                                                     const std::string& to_day) {
+  auto rows =
+      tx.Query("SELECT day FROM stat_day_closed WHERE day >= $1 AND day <= $2", {from_day, to_day});
+  if (!rows.ok()) return rows.status();
+  std::set<std::string> out;
+  for (const store::Row& r : *rows) out.insert(r.Text(0));
+  return out;
+}
+
+absl::StatusOr<bool> StoreClosedDay(store::Transaction& tx, const std::string& day,
+                                    const std::vector<Figure>& figures, bool backfilled) {
+  auto closed = tx.Query("SELECT 1 FROM stat_day_closed WHERE day = $1", {day});
+  if (!closed.ok()) return closed.status();
+  if (!closed->empty()) return false;
+  // A replica racing this one inserts the same key: one commit wins, the other's transaction
+  // fails on the key, runs again and finds the day closed.
+  auto mark =
+      tx.Execute("INSERT INTO stat_day_closed (day, backfilled, revision) VALUES ($1, $2, 0)",
+                 {day, int64_t{backfilled ? 1 : 0}});
+  if (!mark.ok()) return mark.status();
+  for (const Figure& f : figures) {
+    auto s = tx.Execute(
+        "INSERT INTO stat_snapshot (day, indicator, labels, value) VALUES ($1, $2, $3, $4)",
+        {day, f.indicator, LabelsText(f.labels), f.scaled});
+    if (!s.ok()) return s.status();
+  }
+  return true;
+}
+
+absl::StatusOr<std::vector<std::string>> LoadClosedDaysFrom(store::Transaction& tx,
+                                                            const std::string& from_day) {
+  auto rows = tx.Query("SELECT day FROM stat_day_closed WHERE day >= $1 ORDER BY day", {from_day});
+  if (!rows.ok()) return rows.status();
+  std::vector<std::string> out;
+  for (const store::Row& r : *rows) out.push_back(r.Text(0));
+  return out;
+}
+
+absl::StatusOr<int64_t> ReviseSnapshot(store::Transaction& tx, const std::string& day,
+                                       const std::vector<Figure>& figures) {
+  auto stored = LoadSnapshots(tx, "", day, day);
+  if (!stored.ok()) return stored.status();
+  std::vector<DailyValue> now;
+  for (const Figure& f : figures) now.push_back({day, f.indicator, LabelsText(f.labels), f.scaled});
+  std::sort(now.begin(), now.end(), [](const DailyValue& a, const DailyValue& b) {
+    return std::tie(a.indicator, a.labels) < std::tie(b.indicator, b.labels);
+  });
+  auto same = [](const DailyValue& a, const DailyValue& b) {
+    return a.indicator == b.indicator && a.labels == b.labels && a.value == b.value;
+  };
+  if (std::equal(now.begin(), now.end(), stored->begin(), stored->end(), same)) return 0;
+  if (auto s = tx.Execute("DELETE FROM stat_snapshot WHERE day = $1", {day}); !s.ok()) {
+    return s.status();
+  }
+  for (const DailyValue& v : now) {
+    auto s = tx.Execute(
+        "INSERT INTO stat_snapshot (day, indicator, labels, value) VALUES ($1, $2, $3, $4)",
+        {day, v.indicator, v.labels, v.value});
+    if (!s.ok()) return s.status();
+  }
+  auto bumped =
+      tx.Execute("UPDATE stat_day_closed SET revision = revision + 1 WHERE day = $1", {day});
+  if (!bumped.ok()) return bumped.status();
+  auto revised = tx.Query("SELECT revision FROM stat_day_closed WHERE day = $1", {day});
+  if (!revised.ok()) return revised.status();
+  if (revised->empty()) return absl::InternalError(absl::StrCat("day ", day, " is not closed"));
+  return (*revised)[0].Int(0);
+}
+
+absl::StatusOr<std::vector<DailyValue>> LoadSnapshots(store::Transaction& tx,
+                                                      const std::string& indicator,
+                                                      const std::string& from_day,
+                                                      const std::string& to_day) {
+  auto [from, to] = Range(from_day, to_day);
+  auto rows = indicator.empty()
+                  ? tx.Query(
+                        "SELECT day, indicator, labels, value FROM stat_snapshot WHERE day >= $1 "
+                        "AND day <= $2 ORDER BY day, indicator, labels",
+                        {from, to})
+                  : tx.Query(
+                        "SELECT day, indicator, labels, value FROM stat_snapshot WHERE indicator "
+                        "= $1 AND day >= $2 AND day <= $3 ORDER BY day, indicator, labels",
+                        {indicator, from, to});
+  if (!rows.ok()) return rows.status();
+  std::vector<DailyValue> out;
+  for (const store::Row& r : *rows) out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
+  return out;
 }
 
 absl::StatusOr<Totals> LoadTotals(store::Transaction& tx, const std::string& from_day,

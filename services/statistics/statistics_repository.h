@@ -3,6 +3,8 @@
 #ifndef PARKLINE_STATISTICS_STATISTICS_REPOSITORY_H_
 #define PARKLINE_STATISTICS_STATISTICS_REPOSITORY_H_
 
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,8 +18,29 @@ namespace parkline::statistics {
 // Merges the counter deltas (one write per distinct counter) and applies the projection
 // changes in order.
 absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects);
+// The projection changes alone (enterprises, units, IP, talent, shipments), as ApplyEffects
+// applies them after the counters.
+absl::Status ApplyProjections(store::Transaction& tx, const Effects& effects);
 
 absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx);
+
+// The projections as they stood at the end of `day` ("YYYY-MM-DD"), from their history.
+absl::StatusOr<Snapshot> LoadSnapshotAt(store::Transaction& tx, const std::string& day);
+
+// The earliest day anything was counted or changed ("" when nothing ever was).
+absl::StatusOr<std::string> FirstEventDay(store::Transaction& tx);
+// The first day whose end the history can give: nullopt on a store whose history began with its
+// first event; "" on a store that predates the history and whose first day is not set yet.
+absl::StatusOr<std::optional<std::string>> LoadHistoryFrom(store::Transaction& tx);
+absl::Status StoreHistoryFrom(store::Transaction& tx, const std::string& day);
+
+absl::StatusOr<std::set<std::string>> LoadClosedDays(store::Transaction& tx,
+                                                     const std::string& from_day,
+                                                     const std::string& to_day);
+// Marks `day` closed and stores its snapshot, once: false (writing nothing) when it was closed
+// already.
+absl::StatusOr<bool> StoreClosedDay(store::Transaction& tx, const std::string& day,
+                                    const std::vector<Figure>& figures, bool backfilled);
 
 // Counter totals over [from_day, to_day] ("YYYY-MM-DD"); every day when both are empty.
 absl::StatusOr<Totals> LoadTotals(store::Transaction& tx, const std::string& from_day,
@@ -37,6 +60,21 @@ absl::StatusOr<std::vector<DailyValue>> LoadDaily(store::Transaction& tx,
                                                   const std::string& indicator,
                                                   const std::string& from_day,
                                                   const std::string& to_day);
+
+// The closed days on or after `from_day`, oldest first.
+absl::StatusOr<std::vector<std::string>> LoadClosedDaysFrom(store::Transaction& tx,
+                                                            const std::string& from_day);
+// Replaces the snapshot of the closed `day` by `figures` when they differ: the day's new
+// revision (1, 2 ...), or 0 when nothing changed.
+absl::StatusOr<int64_t> ReviseSnapshot(store::Transaction& tx, const std::string& day,
+                                       const std::vector<Figure>& figures);
+
+// Snapshot values of one current-value indicator (every one when empty), ordered by day,
+// indicator, labels.
+absl::StatusOr<std::vector<DailyValue>> LoadSnapshots(store::Transaction& tx,
+                                                      const std::string& indicator,
+                                                      const std::string& from_day,
+                                                      const std::string& to_day);
 
 struct EnterpriseValue {
   std::string enterprise;  // customs code

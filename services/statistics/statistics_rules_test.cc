@@ -2,12 +2,14 @@
 // event adds, the current figures, the score, the conformance verdicts, periods and /metrics.
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
 #include "prometheus/metric_family.h"
 #include "statistics/event_effects.h"
 #include "statistics/figures.h"
+#include "statistics/history.h"
 #include "statistics/indicator_metrics.h"
 #include "statistics/periods.h"
 
@@ -86,15 +88,20 @@ TEST(EventEffectsTest, TheSameCounterTwiceIsOneRowWithBothDeltas) {
   Effects e;
   for (const char* time :
        {"2026-03-01T02:00:00Z", "2026-03-01T03:00:00Z", "2026-03-02T03:00:00Z"}) {
-    std::string payload = Matched("1.00000", "1210").SerializeAsString();
-    ASSERT_TRUE(AddEffects({"parkline.declarations.v1.DeclarationMatched", At(time), payload},
-                           Shanghai(), &e)
-                    .ok());
+    decl::DocumentReceived m;
+    m.set_kind(decl::DOCUMENT_KIND_ORDER);
+    m.set_direction(decl::DIRECTION_IMPORT);
+    m.set_business_mode("1210");
+    m.set_enterprise_code("3301960ABC");
+    std::string payload = m.SerializeAsString();
+    ASSERT_TRUE(
+        AddEffects({"parkline.declarations.v1.DocumentReceived", At(time), payload}, Shanghai(), &e)
+            .ok());
   }
   std::vector<CounterDelta> rows = e.counters.Rows();
-  // Two indicators on two days, park-wide and for the enterprise.
-  ASSERT_EQ(rows.size(), 8u);
-  EXPECT_EQ(rows[0].indicator, "declarations_matched");
+  // One indicator on two days, park-wide and for the enterprise.
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].indicator, "documents_received");
   EXPECT_EQ(rows[0].day, "2026-03-01");
   EXPECT_EQ(rows[0].enterprise, "");
   EXPECT_EQ(rows[0].delta, 2);
@@ -102,8 +109,6 @@ TEST(EventEffectsTest, TheSameCounterTwiceIsOneRowWithBothDeltas) {
   EXPECT_EQ(rows[1].delta, 2);
   EXPECT_EQ(rows[2].day, "2026-03-02");
   EXPECT_EQ(rows[2].delta, 1);
-  EXPECT_EQ(rows[4].indicator, "trade_value_cny");
-  EXPECT_EQ(rows[4].delta, 200000);
 }
 
 TEST(EventEffectsTest, LabelsAreStoredInTheirCanonicalText) {
@@ -119,20 +124,123 @@ TEST(EventEffectsTest, LabelsAreStoredInTheirCanonicalText) {
   }
 }
 
-TEST(EventEffectsTest,
-     AMatchedDeclarationCountsOnceAndAddsItsExactValueParkWideAndForItsEnterprise) {
-  Effects e = EffectsOf("parkline.declarations.v1.DeclarationMatched",
-                        Matched("1234.56789", "1210"), At("2026-03-01T02:00:00Z"));
-  int64_t park_value = 0, enterprise_value = 0, park_count = 0;
-  for (const CounterDelta& d : e.counters.Rows()) {
-    EXPECT_EQ(ParseLabels(d.labels), (Labels{{"mode", "1210"}, {"direction", "import"}}));
-    if (d.indicator == "trade_value_cny")
-      (d.enterprise.empty() ? park_value : enterprise_value) += d.delta;
-    if (d.indicator == "declarations_matched" && d.enterprise.empty()) park_count += d.delta;
+clr::ClearanceReleased Released(const std::string& value, const std::string& currency,
+                                const std::string& mode, decl::Direction direction,
+                                absl::Time when) {
+  clr::ClearanceReleased m;
+  m.mutable_facts()->set_case_id("CASE-1");
+  m.mutable_facts()->set_order_key("EBP/ORD-1");
+  m.mutable_facts()->set_business_mode(mode);
+  m.mutable_facts()->set_direction(direction);
+  m.mutable_facts()->set_ebc_code("3301960ABC");
+  m.mutable_facts()->set_value(value);
+  m.mutable_facts()->set_currency(currency);
+  if (currency == "142") m.mutable_facts()->set_value_cny(value);
+  m.mutable_release_time()->set_seconds(absl::ToUnixSeconds(when));
+  return m;
+}
+
+// The deltas of the once-facts named `fact`, as "indicator{labels}@day[enterprise]=delta".
+std::vector<std::string> OnceDeltas(const Effects& e, const std::string& fact) {
+  std::vector<std::string> out;
+  for (const OnceFact& f : e.once) {
+    if (f.fact != fact) continue;
+    for (const OnceFact::Delta& d : f.deltas) {
+      out.push_back(absl::StrCat(f.key, ":", d.indicator, "{", d.labels, "}@", d.day, "[",
+                                 d.enterprise, "]=", d.delta));
+    }
   }
-  EXPECT_EQ(park_value, 123456789);  // scale 5: exact
-  EXPECT_EQ(enterprise_value, 123456789);
-  EXPECT_EQ(park_count, 1);
+  return out;
+}
+
+TEST(EventEffectsTest, AMatchedDeclarationIsAPipelineFactOncePerOrderAndNeverTrade) {
+  decl::DeclarationMatched m = Matched("1234.56789", "1210");
+  m.mutable_declaration()->set_order_key("EBP/ORD-1");
+  Effects e =
+      EffectsOf("parkline.declarations.v1.DeclarationMatched", m, At("2026-03-01T02:00:00Z"));
+  // Nothing counted directly: the repository counts it the first time the order matches.
+  EXPECT_TRUE(e.counters.empty());
+  EXPECT_EQ(OnceDeltas(e, "declaration_matched"),
+            (std::vector<std::string>{"EBP/ORD-1:declarations_matched{direction=import,mode="
+                                      "1210}@2026-03-01[3301960ABC]=1"}));
+  EXPECT_TRUE(OnceDeltas(e, "trade").empty());
+
+  decl::DeclarationRejected r;
+  *r.mutable_declaration() = m.declaration();
+  e = EffectsOf("parkline.declarations.v1.DeclarationRejected", r, At("2026-03-01T02:00:00Z"));
+  EXPECT_EQ(OnceDeltas(e, "declaration_rejected").size(), 1u);
+  EXPECT_TRUE(OnceDeltas(e, "trade").empty());
+}
+
+TEST(EventEffectsTest, AReleasedCaseIsTradeOnceOnItsReleaseDayInExactCny) {
+  // Released at 00:30 on the 2nd in Shanghai; the event itself was written later.
+  clr::ClearanceReleased m =
+      Released("1234.56789", "142", "1210", decl::DIRECTION_IMPORT, At("2026-02-28T16:30:00Z"));
+  Effects e = EffectsOf("parkline.clearance.v1.ClearanceReleased", m, At("2026-03-05T00:00:00Z"));
+  EXPECT_EQ(OnceDeltas(e, "trade"),
+            (std::vector<std::string>{
+                "CASE-1:trade_orders{direction=import,mode=1210}@2026-03-01[3301960ABC]=1",
+                "CASE-1:trade_value_cny{direction=import,mode=1210}@2026-03-01[3301960ABC]="
+                "123456789"}));
+}
+
+TEST(EventEffectsTest, AForeignValueIsConvertedAtItsMonthsRateOrCountedInItsCurrency) {
+  auto rates = ExchangeRates::Parse("month,currency,rate,source\n2026-03,USD,7.100000,test\n");
+  ASSERT_TRUE(rates.ok());
+  auto effects = [&](const clr::ClearanceReleased& m) {
+    Effects e;
+    std::string payload = m.SerializeAsString();
+    EXPECT_TRUE(AddEffects({"parkline.clearance.v1.ClearanceReleased", absl::Now(), payload},
+                           Shanghai(), *rates, &e)
+                    .ok());
+    return OnceDeltas(e, "trade");
+  };
+  // 100 USD in March: 710 CNY.
+  EXPECT_EQ(effects(Released("100.00000", "502", "9610", decl::DIRECTION_EXPORT,
+                             At("2026-03-31T15:00:00Z"))),
+            (std::vector<std::string>{
+                "CASE-1:trade_orders{direction=export,mode=9610}@2026-03-31[3301960ABC]=1",
+                "CASE-1:trade_value_cny{direction=export,mode=9610}@2026-03-31[3301960ABC]="
+                "71000000"}));
+  // 23:00 on March 31st UTC is April 1st in Shanghai: April has no rate. Never 0 CNY.
+  EXPECT_EQ(effects(Released("100.00000", "502", "9610", decl::DIRECTION_EXPORT,
+                             At("2026-03-31T16:00:00Z"))),
+            (std::vector<std::string>{
+                "CASE-1:trade_orders{direction=export,mode=9610}@2026-04-01[3301960ABC]=1",
+                "CASE-1:trade_value_unconverted{currency=USD,direction=export,mode=9610}@2026-04-"
+                "01[3301960ABC]=10000000"}));
+  // Without the table (the overload with none), a foreign value is unconverted too.
+  Effects e = EffectsOf(
+      "parkline.clearance.v1.ClearanceReleased",
+      Released("5.00000", "300", "9710", decl::DIRECTION_EXPORT, At("2026-03-10T00:00:00Z")),
+      absl::Now());
+  EXPECT_EQ(OnceDeltas(e, "trade")[1],
+            "CASE-1:trade_value_unconverted{currency=EUR,direction=export,mode=9710}@2026-03-10["
+            "3301960ABC]=500000");
+  // An event from before the value and currency were carried: its value_cny, in CNY.
+  clr::ClearanceReleased old =
+      Released("", "", "9610", decl::DIRECTION_IMPORT, At("2026-03-10T00:00:00Z"));
+  old.mutable_facts()->set_value_cny("8.00000");
+  EXPECT_EQ(effects(old)[1],
+            "CASE-1:trade_value_cny{direction=import,mode=9610}@2026-03-10[3301960ABC]=800000");
+}
+
+TEST(EventEffectsTest, RejectedAndWithdrawnCasesAreNeverTrade) {
+  clr::ClearanceRejected rejected;
+  rejected.mutable_facts()->set_case_id("CASE-1");
+  rejected.mutable_facts()->set_value("10.00000");
+  rejected.mutable_facts()->set_currency("142");
+  Effects e = EffectsOf("parkline.clearance.v1.ClearanceRejected", rejected, absl::Now());
+  EXPECT_TRUE(e.once.empty());
+  for (const CounterDelta& d : e.counters.Rows()) EXPECT_EQ(d.indicator, "clearance_rejected");
+  decl::DeclarationWithdrawn withdrawn;
+  withdrawn.mutable_declaration()->set_order_key("EBP/ORD-1");
+  withdrawn.mutable_declaration()->set_value_cny("10.00000");
+  e = EffectsOf("parkline.declarations.v1.DeclarationWithdrawn", withdrawn, absl::Now());
+  EXPECT_TRUE(e.once.empty());
+  for (const CounterDelta& d : e.counters.Rows()) {
+    EXPECT_EQ(d.indicator, "declarations_withdrawn");
+  }
 }
 
 TEST(EventEffectsTest, UnknownTypesAddNothingAndUnreadablePayloadsAreInvalid) {
@@ -144,10 +252,9 @@ TEST(EventEffectsTest, UnknownTypesAddNothingAndUnreadablePayloadsAreInvalid) {
       AddEffects({"parkline.declarations.v1.DeclarationMatched", absl::Now(), "\xff\xff\xff"},
                  Shanghai(), &out);
   EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
-  decl::DeclarationMatched m = Matched("12.3.4", "9610");
-  bad = AddEffects(
-      {"parkline.declarations.v1.DeclarationMatched", absl::Now(), m.SerializeAsString()},
-      Shanghai(), &out);
+  clr::ClearanceReleased m = Released("12.3.4", "142", "9610", decl::DIRECTION_IMPORT, absl::Now());
+  bad = AddEffects({"parkline.clearance.v1.ClearanceReleased", absl::Now(), m.SerializeAsString()},
+                   Shanghai(), &out);
   EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
 }
 
@@ -222,19 +329,127 @@ TEST(FiguresTest, TheScoreWeighsOnlyComponentsWithData) {
   EXPECT_EQ(with_data, 3);
 }
 
-TEST(FiguresTest, Clause531IsMetFromFifteenCrossBorderEnterprises) {
+// A park at the end of a period: `units` leasable units, `residents` resident cross-border
+// e-commerce enterprises (each in a unit of its own while there are units), with IP and talent.
+std::vector<Figure> ParkAtEnd(int units, int residents, bool ip = true) {
   Snapshot s;
-  for (int i = 0; i < 15; ++i) {
-    s.enterprises.push_back({"U" + std::to_string(i), "", "", {"ecommerce_enterprise"}, {}, i > 0});
+  for (int i = 0; i < units; ++i) s.units.push_back({"U" + std::to_string(i), 10000});
+  for (int i = 0; i < residents; ++i) {
+    s.enterprises.push_back({"E" + std::to_string(i),
+                             "C" + std::to_string(i),
+                             "n",
+                             {"ecommerce_enterprise"},
+                             {i < units ? "U" + std::to_string(i) : ""},
+                             true});
   }
-  auto verdicts = Conformance(CurrentFigures(s), {});
-  ASSERT_EQ(verdicts[0].clause, "5.3.1");
-  EXPECT_EQ(verdicts[0].verdict, Verdict::kNotMet);  // 14 resident
-  s.enterprises[0].resident = true;
-  verdicts = Conformance(CurrentFigures(s), {});
-  EXPECT_EQ(verdicts[0].verdict, Verdict::kMet);
-  EXPECT_EQ(verdicts[2].clause, "7.3");
-  EXPECT_EQ(verdicts[2].verdict, Verdict::kNotEvaluated);
+  if (ip && residents > 0) s.ip_assets.push_back({"trademark", "R1", "E0"});
+  if (residents > 0) s.talent.push_back({"E0", 2026, 10, 4, 2});
+  return CurrentFigures(s);
+}
+
+ConformanceInput Period2026(std::optional<std::vector<Figure>> at_end) {
+  ConformanceInput in;
+  in.from = "2026-01-01";
+  in.to = "2026-03-31";
+  in.at_end = std::move(at_end);
+  in.at_end_day = "2026-03-31";
+  in.history_from = "2026-01-01";
+  in.days_required = 90;
+  in.days_closed = 90;
+  in.period[{"declarations_matched", "direction=import,mode=9610"}] = 3;
+  return in;
+}
+
+const ClauseVerdict& Clause(const std::vector<ClauseVerdict>& verdicts, const std::string& c) {
+  for (const ClauseVerdict& v : verdicts) {
+    if (v.clause == c) return v;
+  }
+  ADD_FAILURE() << "no verdict for " << c;
+  return verdicts.front();
+}
+
+TEST(ConformanceTest, Clause531IsCapacityForFifteenWithResidentsReportedApart) {
+  // Met by room for 15 even with 2 residents; the residents are a criterion of their own.
+  ClauseVerdict met = Clause(Conformance(Period2026(ParkAtEnd(15, 2))), "5.3.1");
+  EXPECT_EQ(met.verdict, Verdict::kMet) << met.explanation;
+  ASSERT_EQ(met.criteria.size(), 2u);
+  EXPECT_EQ(met.criteria[0].threshold, ">= 15");
+  EXPECT_EQ(met.criteria[0].value, "15");
+  EXPECT_EQ(met.criteria[0].from, "2026-03-31");
+  EXPECT_EQ(met.criteria[1].value, "2");
+  // 14 units hold 20 residents (several to a unit): still no room for 15 enterprises of its own.
+  ClauseVerdict not_met = Clause(Conformance(Period2026(ParkAtEnd(14, 20))), "5.3.1");
+  EXPECT_EQ(not_met.verdict, Verdict::kNotMet) << not_met.explanation;
+  EXPECT_EQ(not_met.criteria[0].value, "14");
+  EXPECT_EQ(not_met.criteria[1].value, "20");
+  // The period's last day was never closed: the park at its end is unknown.
+  ClauseVerdict unknown = Clause(Conformance(Period2026(std::nullopt)), "5.3.1");
+  EXPECT_EQ(unknown.verdict, Verdict::kNotEvaluated);
+  EXPECT_FALSE(unknown.criteria[0].evaluated);
+  EXPECT_NE(unknown.explanation.find("2026-03-31"), std::string::npos);
+}
+
+TEST(ConformanceTest, Clause554NeedsEveryNamedIndicatorAndCompleteSnapshots) {
+  ClauseVerdict met = Clause(Conformance(Period2026(ParkAtEnd(20, 3))), "5.5.4");
+  EXPECT_EQ(met.verdict, Verdict::kMet) << met.explanation;
+  for (const Criterion& c : met.criteria) EXPECT_TRUE(c.met) << c.measured;
+
+  // No IP recorded: 知识产权 has no value.
+  ClauseVerdict no_ip = Clause(Conformance(Period2026(ParkAtEnd(20, 3, false))), "5.5.4");
+  EXPECT_EQ(no_ip.verdict, Verdict::kNotMet);
+  EXPECT_NE(no_ip.explanation.find("ip_assets"), std::string::npos) << no_ip.explanation;
+
+  // One unit and one resident were enough before; without trade in the period they are not.
+  ConformanceInput no_trade = Period2026(ParkAtEnd(1, 1));
+  no_trade.period.clear();
+  ClauseVerdict v = Clause(Conformance(no_trade), "5.5.4");
+  EXPECT_EQ(v.verdict, Verdict::kNotMet);
+  EXPECT_NE(v.explanation.find("declarations_matched"), std::string::npos) << v.explanation;
+
+  // A day of the period without its snapshot.
+  ConformanceInput gap = Period2026(ParkAtEnd(20, 3));
+  gap.days_closed = 89;
+  ClauseVerdict g = Clause(Conformance(gap), "5.5.4");
+  EXPECT_EQ(g.verdict, Verdict::kNotMet);
+  EXPECT_NE(g.explanation.find("89 of 90"), std::string::npos) << g.explanation;
+
+  EXPECT_EQ(Clause(Conformance(Period2026(std::nullopt)), "5.5.4").verdict, Verdict::kNotEvaluated);
+}
+
+TEST(ConformanceTest, Clause73JudgesTheComplaintsOfThePeriod) {
+  ConformanceInput in = Period2026(ParkAtEnd(20, 3));
+  ClauseVerdict none = Clause(Conformance(in), "7.3");
+  EXPECT_EQ(none.verdict, Verdict::kNotEvaluated);
+  in.period[{"complaints_resolved", "category=quality"}] = 4;
+  in.period[{"complaints_resolved_on_time", "category=quality"}] = 4;
+  ClauseVerdict met = Clause(Conformance(in), "7.3");
+  EXPECT_EQ(met.verdict, Verdict::kMet) << met.explanation;
+  EXPECT_EQ(met.criteria[0].value, "1.0000");
+  EXPECT_EQ(met.criteria[0].from, "2026-01-01");
+  EXPECT_EQ(met.criteria[0].to, "2026-03-31");
+  in.period[{"complaints_overdue", "category=quality,deadline=resolve"}] = 1;
+  ClauseVerdict late = Clause(Conformance(in), "7.3");
+  EXPECT_EQ(late.verdict, Verdict::kNotMet);
+  EXPECT_EQ(late.criteria[1].value, "1");
+}
+
+TEST(HistoryTest, DaysCloseAfterTheParkMidnightAndTheGrace) {
+  const absl::Duration grace = absl::Minutes(10);
+  // 00:09 Shanghai on 03-02 is 16:09 UTC on 03-01: 03-01 is not due yet.
+  absl::Time before = absl::FromCivil(absl::CivilSecond(2026, 3, 2, 0, 9, 0), Shanghai());
+  const std::set<std::string> closed = {"2026-02-27", "2026-02-28"};
+  EXPECT_TRUE(DaysToClose("2026-02-27", closed, before, Shanghai(), grace).empty());
+  absl::Time after = before + absl::Minutes(1);
+  EXPECT_EQ(DaysToClose("2026-02-27", closed, after, Shanghai(), grace),
+            std::vector<std::string>{"2026-03-01"});
+  // Missed days all, oldest first; an earlier day left open too.
+  EXPECT_EQ(DaysToClose("2026-02-26", {"2026-02-28"}, after, Shanghai(), grace),
+            (std::vector<std::string>{"2026-02-26", "2026-02-27", "2026-03-01"}));
+  EXPECT_TRUE(DaysToClose("", {}, after, Shanghai(), grace).empty());
+  EXPECT_FALSE(IsBackfill("2026-03-01", after, Shanghai(), grace));
+  EXPECT_TRUE(IsBackfill("2026-02-27", after, Shanghai(), grace));
+  EXPECT_FALSE(IsBackfill("2026-03-01", after + absl::Minutes(59), Shanghai(), grace));
+  EXPECT_TRUE(IsBackfill("2026-03-01", after + absl::Hours(1), Shanghai(), grace));
 }
 
 TEST(FiguresTest, RatesAreRatiosOfThePeriodsCountersAndAbsentWithoutADenominator) {

@@ -77,13 +77,15 @@ class ClearanceDeskTest : public testing::BackendTest<ApplySchema> {
     return CaseIdFor("declaration:" + matched.declaration().order_key());
   }
 
-  // Completes and submits the case.
-  v1::ClearanceCase Submit(const std::string& case_id, int n) {
+  // Completes and submits the case; an export with `statistics_flag` when one is given.
+  v1::ClearanceCase Submit(const std::string& case_id, int n,
+                           const std::string& statistics_flag = "") {
     auto c = desk_->Get(case_id, "", kCustoms);
     EXPECT_TRUE(c.ok()) << c.status();
     v1::SubmitCaseRequest submit;
     submit.set_case_id(case_id);
     *submit.mutable_inventory() = CompleteDraft(c->inventory(), c->direction(), n);
+    if (!statistics_flag.empty()) submit.mutable_inventory()->set_statistics_flag(statistics_flag);
     auto submitted = desk_->Submit(submit, kDeclarant);
     EXPECT_TRUE(submitted.ok()) << submitted.status();
     return *submitted;
@@ -370,6 +372,13 @@ TEST_P(ClearanceDeskTest, AMatchedDeclarationOpensACaseWhoseInventoryGoesToCusto
     EXPECT_EQ(released.facts().direction(), dv1::DIRECTION_IMPORT);
     EXPECT_EQ(released.facts().estimated_tax_cny(), "16.38000");
     EXPECT_TRUE(released.facts().has_submit_time());
+    // Its trade: the case, its order, and its value in its currency (CNY here).
+    EXPECT_EQ(released.facts().case_id(), id);
+    EXPECT_EQ(released.facts().order_key(), "3301960001/ORD-1");
+    EXPECT_EQ(released.facts().value(), "180.00000");
+    EXPECT_EQ(released.facts().currency(), "142");
+    EXPECT_EQ(released.facts().value_cny(), "180.00000");
+    EXPECT_TRUE(released.has_release_time());
   }
 }
 
@@ -508,7 +517,8 @@ TEST_P(ClearanceDeskTest, AReceiptMessageIsAppliedWhollyOrNotAtAll) {
 }
 
 // A declaration withdrawn before its inventory went to customs withdraws the case, which can no
-// longer be submitted; one withdrawn after submission leaves the case with customs.
+// longer be submitted until the order matches again; one withdrawn after submission leaves the
+// case with customs.
 TEST_P(ClearanceDeskTest, AWithdrawnDeclarationWithdrawsItsCaseUntilItIsSubmitted) {
   auto withdraw = [&](int n) {
     dv1::DeclarationWithdrawn withdrawn;
@@ -532,6 +542,19 @@ TEST_P(ClearanceDeskTest, AWithdrawnDeclarationWithdrawsItsCaseUntilItIsSubmitte
   // Nothing was sent for the withdrawn case, and no receipt applies to it.
   EXPECT_EQ(Count("ClearanceSubmitted"), 1);
   EXPECT_FALSE(desk_->RecordReceipt(Receipt(draft, "2", 1)).ok());
+
+  // The order matched again reopens its own case (same id), which can then be submitted; the
+  // submitted one stays as customs has it.
+  EXPECT_EQ(OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 71), draft);
+  EXPECT_EQ(OpenFromDeclaration(dv1::DIRECTION_IMPORT, "9610", 72), sent);
+  auto reopened = desk_->Get(draft, "", kCustoms);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(reopened->status(), v1::CASE_STATUS_CREATED);
+  EXPECT_EQ(reopened->value(), "180.00000");
+  EXPECT_TRUE(desk_->Get(sent, "", kCustoms)->has_submit_time());
+  ASSERT_EQ(desk_->List({}, kCustoms)->cases_size(), 2);
+  EXPECT_TRUE(Submit(draft, 71).has_submit_time());
+  EXPECT_EQ(Count("ClearanceSubmitted"), 2);
 }
 
 TEST_P(ClearanceDeskTest, OpeningOverGrpcIsIdempotentAndChecked) {
@@ -544,7 +567,10 @@ TEST_P(ClearanceDeskTest, OpeningOverGrpcIsIdempotentAndChecked) {
   auto first = desk_->Open(open, kDeclarant);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->missing_size(), 0);
-  EXPECT_EQ(first->value_cny(), "180.00000");
+  // An export priced in dollars (502): its value in dollars, and no value in CNY.
+  EXPECT_EQ(first->value(), "180.00000");
+  EXPECT_EQ(first->currency(), "502");
+  EXPECT_EQ(first->value_cny(), "");
   EXPECT_TRUE(first->order_key().empty());
   auto again = desk_->Open(open, kDeclarant);
   ASSERT_TRUE(again.ok());
@@ -609,7 +635,7 @@ TEST_P(ClearanceDeskTest, TaxBillsForImportAndRefundEligibleExportCases) {
     return std::vector<std::string>{"needs for " + mode};
   };
   EXPECT_EQ(desk_->RefundEligible({}, requirements, kCustoms)->cases_size(), 0);
-  Submit(exp, 10);
+  Submit(exp, 10, "B");  // consolidated: refundable
   auto message = desk_->Message(exp, "", kCustoms);
   ASSERT_TRUE(message.ok());
   EXPECT_EQ(message->message_type(), "CEB603");
@@ -623,6 +649,31 @@ TEST_P(ClearanceDeskTest, TaxBillsForImportAndRefundEligibleExportCases) {
   ASSERT_EQ(eligible->cases_size(), 1);
   EXPECT_EQ(eligible->cases(0).clearance_case().case_id(), exp);
   EXPECT_EQ(eligible->cases(0).requirements(0), "needs for 9610");
+  EXPECT_TRUE(eligible->cases(0).eligible());
+  EXPECT_NE(eligible->cases(0).reason().find("statisticsFlag B"), std::string::npos);
+
+  // A released 9710 declared by inventory only is not refundable: left out, or listed with why.
+  std::string b2b = OpenFromDeclaration(dv1::DIRECTION_EXPORT, "9710", 11);
+  Submit(b2b, 11, "B");
+  for (auto [code, second] : {std::pair{"2", 1}, {"120", 2}, {"399", 3}, {"800", 4}}) {
+    Apply(b2b, code, second);
+  }
+  eligible = desk_->RefundEligible({}, requirements, kCustoms);
+  ASSERT_TRUE(eligible.ok());
+  ASSERT_EQ(eligible->cases_size(), 1);
+  EXPECT_EQ(eligible->cases(0).clearance_case().case_id(), exp);
+  v1::ListRefundEligibleRequest all;
+  all.set_include_ineligible(true);
+  eligible = desk_->RefundEligible(all, requirements, kCustoms);
+  ASSERT_TRUE(eligible.ok());
+  ASSERT_EQ(eligible->cases_size(), 2);
+  for (const auto& c : eligible->cases()) {
+    bool is_b2b = c.clearance_case().case_id() == b2b;
+    EXPECT_EQ(c.eligible(), !is_b2b);
+    if (is_b2b) {
+      EXPECT_NE(c.reason().find("customs_declaration_no"), std::string::npos);
+    }
+  }
 }
 
 TEST_P(ClearanceDeskTest, ListsPage) {

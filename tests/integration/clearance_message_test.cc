@@ -2,9 +2,12 @@
 // PARKLINE_CEB_REFERENCE, by default ../shared/reference/ceb-202205/, never copied here; the tests
 // skip without them): the inventory it writes for every business
 // mode in every direction validates; customs' receipts (the official CEB622 and CEB604 samples,
-// bare or in a DxpMsg) are read; malformed receipts are refused.
+// bare or in a DxpMsg) are read; malformed receipts are refused. Signed for real (SM2/SM3 and
+// RSA/SHA-1, keys made by the test), every inventory still validates and verifies.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -12,12 +15,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "ceb/receipt_reader.h"
+#include "ceb/signing_key.h"
+#include "ceb/xml_signature.h"
 #include "ceb/xsd_validator.h"
 #include "clearance/inventory_message.h"
 #include "clearance/inventory_rules.h"
 #include "clearance/message_signer.h"
 #include "clearance/sample_cases.h"
 #include "tests/support/ceb_reference.h"
+#include "tests/support/signing_keys.h"
 
 namespace parkline::clearance {
 namespace {
@@ -36,7 +42,8 @@ std::string Xsd(dv1::Direction direction) {
                                                                   : "xsd/ceb-export.xsd");
 }
 
-std::string Message(dv1::Direction direction, const std::string& mode, int n) {
+std::string Message(dv1::Direction direction, const std::string& mode, int n,
+                    const MessageSigner* signer = nullptr) {
   InventoryMessageInput in;
   in.guid = "6F1D2C3B-4A59-4E6F-8A7B-0C1D2E3F4A5B";
   in.business_mode = mode;
@@ -45,13 +52,15 @@ std::string Message(dv1::Direction direction, const std::string& mode, int n) {
       CompleteDraft(DraftFromDeclaration(SampleDeclaration(direction, mode, n), {}), direction, n);
   in.inventory.set_cop_no(absl::StrCat("COP", n));
   in.app_time = absl::Now();
+  in.app_status = signer != nullptr && signer->signs() ? 2 : 1;
   in.cop_code = in.inventory.agent_code();
   in.cop_name = "Sample Agent";
   auto xml = WriteInventoryMessage(in);
   EXPECT_TRUE(xml.ok()) << xml.status();
-  auto signed_xml = UnsignedSigner().Sign(*xml);
-  EXPECT_TRUE(signed_xml.ok());
-  return *signed_xml;
+  UnsignedSigner drafts;
+  auto signed_xml = (signer != nullptr ? *signer : drafts).Sign(*xml);
+  EXPECT_TRUE(signed_xml.ok()) << signed_xml.status();
+  return signed_xml.value_or("");
 }
 
 TEST(ClearanceMessageXsd, TheInventoryOfEveryModeAndDirectionValidates) {
@@ -70,6 +79,46 @@ TEST(ClearanceMessageXsd, TheInventoryOfEveryModeAndDirectionValidates) {
         << xml;
   }
 }
+
+// Signed for real (both suites, keys made here), every inventory still validates against the XSD,
+// verifies, and says appStatus 2 only because the desk asks for it when the signer signs.
+class SignedMessageXsd : public ::testing::TestWithParam<ceb::SignatureSuite> {};
+
+TEST_P(SignedMessageXsd, TheSignedInventoryOfEveryModeAndDirectionValidatesAndVerifies) {
+  PARKLINE_REQUIRE_CEB_REFERENCE("xsd/ceb-import.xsd", "xsd/ceb-export.xsd");
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / absl::StrCat("parkline-signed-xsd-", getpid());
+  std::filesystem::create_directories(dir);
+  auto files = testing::MakeKeyFiles(GetParam(), dir, "park");
+  auto key = ceb::LoadPemSigningKey(files.key, files.certificate, "0001");
+  ASSERT_TRUE(key.ok()) << key.status();
+  XmlDsigSigner signer(std::shared_ptr<const ceb::SigningKey>(std::move(*key)));
+  EXPECT_TRUE(signer.signs());
+  EXPECT_EQ(signer.algorithm(), ceb::SuiteName(GetParam()));
+  const std::vector<std::pair<std::string, dv1::Direction>> procedures = {
+      {"9610", dv1::DIRECTION_IMPORT}, {"1210", dv1::DIRECTION_IMPORT},
+      {"1239", dv1::DIRECTION_IMPORT}, {"9610", dv1::DIRECTION_EXPORT},
+      {"1210", dv1::DIRECTION_EXPORT}, {"9710", dv1::DIRECTION_EXPORT},
+      {"9810", dv1::DIRECTION_EXPORT}};
+  int n = 1;
+  for (const auto& [mode, direction] : procedures) {
+    std::string xml = Message(direction, mode, n++, &signer);
+    EXPECT_TRUE(ceb::ValidateAgainstXsd(xml, Xsd(direction)).ok())
+        << mode << " " << dv1::Direction_Name(direction) << ": "
+        << ceb::ValidateAgainstXsd(xml, Xsd(direction)) << "\n"
+        << xml;
+    auto verified = ceb::VerifyEnveloped(xml);
+    EXPECT_TRUE(verified.ok()) << mode << ": " << verified.status();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(Suites, SignedMessageXsd,
+                         ::testing::Values(ceb::SignatureSuite::kSm2Sm3,
+                                           ceb::SignatureSuite::kRsaSha1),
+                         [](const auto& info) {
+                           return info.param == ceb::SignatureSuite::kSm2Sm3 ? "Sm2Sm3" : "RsaSha1";
+                         });
 
 TEST(ClearanceMessageXsd, TheValidatorWouldCatchAMissingRequiredElement) {
   PARKLINE_REQUIRE_CEB_REFERENCE("xsd/ceb-import.xsd");

@@ -343,6 +343,7 @@ TEST_P(ClearancePrivacyTest, RefundEligibleExportCasesAreShapedToo) {
   inventory.set_buyer_name("买家1");
   inventory.set_buyer_telephone("13800000000");
   inventory.set_consignee_address("福建省福州市示例路1号");
+  inventory.set_statistics_flag("B");  // consolidated: refundable
   const std::string id = OpenAsAgent(inventory, dv1::DIRECTION_EXPORT);
   v1::SubmitCaseRequest submit;
   submit.set_case_id(id);

@@ -315,15 +315,24 @@ void ConsumerTest::ExpectAPoisonEventDeadLetteredAfterItsAttempts(bool batch) {
                            {{"consumer", group_}, {"reason", "handler_failed"}}));
   ASSERT_TRUE(consumer.Start().ok());
   // While the poison event is retried its partition is held back: a lag shows.
+  // Nor is the consumer caught up (CaughtUpAt) while it is.
+  const absl::Time started = absl::Now();
   double max_lag = 0;
+  absl::Time caught_up_while_held = absl::InfinitePast();
   absl::Time deadline = absl::Now() + absl::Seconds(60);
   while (Query("SELECT COUNT(*) FROM effects") < 19 && absl::Now() < deadline) {
     max_lag = std::max(max_lag, Lag().first);
+    if (max_lag > 0 && Query("SELECT COUNT(*) FROM effects WHERE seq = 3") == 0 &&
+        poison_attempts < 4) {
+      caught_up_while_held = std::max(caught_up_while_held, consumer.CaughtUpAt());
+    }
     absl::SleepFor(absl::Milliseconds(20));
   }
   auto deadletters = testing::ReadTopic(deadletter_, 1, absl::Seconds(30));
   absl::SleepFor(absl::Milliseconds(500));
   const std::pair<double, int> lag_after = Lag();
+  EXPECT_EQ(caught_up_while_held, absl::InfinitePast()) << "caught up with a partition held back";
+  EXPECT_GT(consumer.CaughtUpAt(), started) << "every partition applied, yet not caught up";
   consumer.Stop();
 
   EXPECT_EQ(Query("SELECT COUNT(*) FROM effects"), 19);

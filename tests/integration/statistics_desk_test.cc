@@ -13,6 +13,7 @@
 #include "events/envelope.h"
 #include "events/schema.h"
 #include "grpcpp/create_channel.h"
+#include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
 #include "parkline/logistics/v1/events.pb.h"
@@ -67,6 +68,42 @@ events::Envelope Matched(const std::string& ebc, const std::string& mode, const 
   return events::NewEvent("parkline.declarations.v1", "/t", "k", m, when);
 }
 
+// The order customs released: its trade, counted once per case.
+events::Envelope Released(const std::string& ebc, const std::string& mode, const std::string& value,
+                          const std::string& currency, const std::string& case_id,
+                          absl::Time when) {
+  clearance::v1::ClearanceReleased m;
+  auto* f = m.mutable_facts();
+  f->set_case_id(case_id);
+  f->set_ebc_code(ebc);
+  f->set_business_mode(mode);
+  f->set_direction(decl::DIRECTION_IMPORT);
+  f->set_value(value);
+  f->set_currency(currency);
+  if (currency == "142") f->set_value_cny(value);
+  m.mutable_release_time()->set_seconds(absl::ToUnixSeconds(when));
+  return events::NewEvent("parkline.clearance.v1", "/t", case_id, m, when);
+}
+
+// An order matched and released the same day (each call a new order and case).
+std::vector<events::Envelope> Cleared(const std::string& ebc, const std::string& mode,
+                                      const std::string& value, absl::Time when) {
+  static int n = 0;
+  std::string order = absl::StrCat("EBP/ORD-", ++n);
+  events::Envelope matched = Matched(ebc, mode, value, when);
+  decl::DeclarationMatched m;
+  m.ParseFromString(matched.payload);
+  m.mutable_declaration()->set_order_key(order);
+  matched.payload = m.SerializeAsString();
+  return {matched, Released(ebc, mode, value, "142", "CASE-" + order, when)};
+}
+
+std::vector<events::Envelope> Join(std::initializer_list<std::vector<events::Envelope>> parts) {
+  std::vector<events::Envelope> all;
+  for (const auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+  return all;
+}
+
 events::Envelope Admitted(const std::string& uscc, const std::string& customs_code,
                           ent::EnterpriseRole role, const std::string& unit, absl::Time when) {
   ent::EnterpriseAdmitted m;
@@ -93,8 +130,8 @@ class StatisticsDeskTest : public testing::BackendTest<ApplySchema> {
     desk_ = std::make_unique<StatisticsDesk>(*db_, Shanghai(), [] { return Noon(3, 15); });
   }
 
-  void Apply(const std::vector<events::Envelope>& batch) {
-    Aggregator aggregator(Shanghai());
+  void Apply(const std::vector<events::Envelope>& batch, const ExchangeRates& rates = {}) {
+    Aggregator aggregator(Shanghai(), rates);
     std::vector<events::EventView> views;
     for (const events::Envelope& e : batch) views.push_back(events::ViewOf(e));
     ASSERT_TRUE(
@@ -109,11 +146,11 @@ TEST_P(StatisticsDeskTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
          Admitted("USCC-A", "CODE-A", ent::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE, "U-1", Noon(1, 5)),
          Admitted("USCC-B", "CODE-B", ent::ENTERPRISE_ROLE_ECOMMERCE_PLATFORM, "", Noon(2, 5))});
   // Two batches, so that the upserts add to rows already there.
-  Apply({Matched("CODE-A", "9610", "100.10000", Noon(2, 28)),
-         Matched("CODE-A", "9610", "0.00001", Noon(3, 1)),
-         Matched("CODE-B", "1210", "50.00000", Noon(3, 1))});
-  Apply({Matched("CODE-A", "9610", "200.00000", Noon(3, 15)),
-         Matched("CODE-B", "9610", "1.00000", Noon(3, 15))});
+  Apply(Join({Cleared("CODE-A", "9610", "100.10000", Noon(2, 28)),
+              Cleared("CODE-A", "9610", "0.00001", Noon(3, 1)),
+              Cleared("CODE-B", "1210", "50.00000", Noon(3, 1))}));
+  Apply(Join({Cleared("CODE-A", "9610", "200.00000", Noon(3, 15)),
+              Cleared("CODE-B", "9610", "1.00000", Noon(3, 15))}));
 
   v1::GetTimeSeriesRequest request;
   request.set_indicator("trade_value_cny");
@@ -174,8 +211,12 @@ TEST_P(StatisticsDeskTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
   ASSERT_TRUE(csv.ok()) << csv.status();
   EXPECT_EQ(csv->content(),
             "day,indicator,labels,value,unit,clause\n"
-            "2026-03-01,declarations_matched,\"direction=import,mode=1210\",1,count,5.5.4\n"
-            "2026-03-01,declarations_matched,\"direction=import,mode=9610\",1,count,5.5.4\n"
+            "2026-03-01,clearance_released,\"direction=import,mode=1210\",1,count,6.2\n"
+            "2026-03-01,clearance_released,\"direction=import,mode=9610\",1,count,6.2\n"
+            "2026-03-01,declarations_matched,\"direction=import,mode=1210\",1,count,6.2.3\n"
+            "2026-03-01,declarations_matched,\"direction=import,mode=9610\",1,count,6.2.3\n"
+            "2026-03-01,trade_orders,\"direction=import,mode=1210\",1,count,5.5.4\n"
+            "2026-03-01,trade_orders,\"direction=import,mode=9610\",1,count,5.5.4\n"
             "2026-03-01,trade_value_cny,\"direction=import,mode=1210\",50.00000,CNY,5.5.4\n"
             "2026-03-01,trade_value_cny,\"direction=import,mode=9610\",0.00001,CNY,5.5.4\n");
   EXPECT_EQ(csv->sha256(), auth::Sha256Hex(csv->content()));
@@ -186,9 +227,10 @@ TEST_P(StatisticsDeskTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
 TEST_P(StatisticsDeskTest, CountersAreUpdatedInPlaceAndTheirKeysCompareByteByByte) {
   std::vector<std::string> facts;
   ASSERT_TRUE(db_->Read([&](store::Transaction& tx) -> absl::Status {
+                   // Applied, whatever later migrations follow it.
                    auto version = tx.Query(
-                       "SELECT MAX(version) FROM schema_migrations WHERE component = "
-                       "'statistics'");
+                       "SELECT version FROM schema_migrations WHERE component = "
+                       "'statistics' AND version = 3");
                    if (!version.ok()) return version.status();
                    facts.push_back(absl::StrCat("version ", version->front().Int(0)));
                    if (db_->backend() != "postgresql") return absl::OkStatus();
@@ -218,6 +260,87 @@ TEST_P(StatisticsDeskTest, CountersAreUpdatedInPlaceAndTheirKeysCompareByteByByt
                 "stat_counter.day C", "stat_counter.indicator C", "stat_counter.labels C",
                 "stat_enterprise_counter.day C", "stat_enterprise_counter.enterprise C",
                 "stat_enterprise_counter.indicator C", "stat_enterprise_counter.labels C"}));
+}
+
+template <typename M>
+events::Envelope Verdict(const std::string& order, absl::Time when) {
+  M m;
+  m.mutable_declaration()->set_order_key(order);
+  m.mutable_declaration()->set_ebc_code("CODE-A");
+  m.mutable_declaration()->set_business_mode("9610");
+  m.mutable_declaration()->set_direction(decl::DIRECTION_EXPORT);
+  return events::NewEvent("parkline.declarations.v1", "/t", order, m, when);
+}
+
+events::Envelope CaseRejected(const std::string& case_id, absl::Time when) {
+  clearance::v1::ClearanceRejected m;
+  m.mutable_facts()->set_case_id(case_id);
+  m.mutable_facts()->set_business_mode("9610");
+  m.mutable_facts()->set_direction(decl::DIRECTION_IMPORT);
+  m.mutable_facts()->set_value("99.00000");
+  m.mutable_facts()->set_currency("142");
+  return events::NewEvent("parkline.clearance.v1", "/t", case_id, m, when);
+}
+
+// Trade counts once per case at customs' release, converted at the month's rate or kept in its
+// currency; the declarations pipeline once per order however often it is re-rejected or
+// re-matched; within one batch and across batches, on both backends.
+TEST_P(StatisticsDeskTest, TradeCountsOncePerReleasedCaseAndVerdictsOncePerOrder) {
+  auto rates = ExchangeRates::Parse("month,currency,rate,source\n2026-03,USD,7.100000,test\n");
+  ASSERT_TRUE(rates.ok());
+  // Order A: rejected three times (twice in one batch), then matched, withdrawn, matched again.
+  Apply({Verdict<decl::DeclarationRejected>("EBP/A", Noon(3, 2)),
+         Verdict<decl::DeclarationRejected>("EBP/A", Noon(3, 2))},
+        *rates);
+  Apply({Verdict<decl::DeclarationRejected>("EBP/A", Noon(3, 3)),
+         Verdict<decl::DeclarationMatched>("EBP/A", Noon(3, 3)),
+         Verdict<decl::DeclarationWithdrawn>("EBP/A", Noon(3, 4))},
+        *rates);
+  Apply({Verdict<decl::DeclarationMatched>("EBP/A", Noon(3, 5))}, *rates);
+  // Its case released twice in one batch (a redelivered receipt) and once more later; a case
+  // customs rejected; a USD export at March's rate and a EUR one with no rate.
+  events::Envelope usd = Released("CODE-A", "9610", "100.00000", "502", "CASE-USD", Noon(3, 6));
+  events::Envelope eur = Released("CODE-A", "9710", "42.50000", "300", "CASE-EUR", Noon(3, 6));
+  for (events::Envelope* e : {&usd, &eur}) {
+    clearance::v1::ClearanceReleased m;
+    m.ParseFromString(e->payload);
+    m.mutable_facts()->set_direction(decl::DIRECTION_EXPORT);
+    e->payload = m.SerializeAsString();
+  }
+  Apply({Released("CODE-A", "9610", "10.00000", "142", "CASE-A", Noon(3, 6)),
+         Released("CODE-A", "9610", "10.00000", "142", "CASE-A", Noon(3, 6)),
+         CaseRejected("CASE-R", Noon(3, 6)), usd, eur},
+        *rates);
+  Apply({Released("CODE-A", "9610", "10.00000", "142", "CASE-A", Noon(3, 7))}, *rates);
+
+  auto total = [&](const std::string& indicator, const std::map<std::string, std::string>& f) {
+    v1::GetTimeSeriesRequest request;
+    request.set_indicator(indicator);
+    *request.mutable_period() = Period(3, 1, 3, 31);
+    request.set_granularity(v1::GRANULARITY_MONTH);
+    for (const auto& [k, v] : f) (*request.mutable_label_filter())[k] = v;
+    auto series = desk_->TimeSeries(request);
+    EXPECT_TRUE(series.ok()) << series.status();
+    if (!series.ok() || series->series_size() == 0) return std::string("none");
+    EXPECT_EQ(series->series_size(), 1) << indicator;
+    return series->series(0).total();
+  };
+  EXPECT_EQ(total("declarations_rejected", {}), "1");
+  EXPECT_EQ(total("declarations_matched", {}), "1");
+  EXPECT_EQ(total("declarations_withdrawn", {}), "1");
+  EXPECT_EQ(total("declaration_match_rate", {}), "0.5000");
+  EXPECT_EQ(total("trade_orders", {{"direction", "import"}}), "1");
+  EXPECT_EQ(total("trade_value_cny", {{"direction", "import"}}), "10.00000");
+  // 100 USD at 7.1: 710 CNY.
+  EXPECT_EQ(total("trade_orders", {{"direction", "export"}, {"mode", "9610"}}), "1");
+  EXPECT_EQ(total("trade_value_cny", {{"direction", "export"}, {"mode", "9610"}}), "710.00000");
+  // EUR has no March rate: counted in EUR, flagged, and never as CNY.
+  EXPECT_EQ(total("trade_orders", {{"mode", "9710"}}), "1");
+  EXPECT_EQ(total("trade_value_cny", {{"mode", "9710"}}), "none");
+  EXPECT_EQ(total("trade_value_unconverted", {{"mode", "9710"}, {"currency", "EUR"}}), "42.50000");
+  // The rejected case is in the pipeline, never in trade.
+  EXPECT_EQ(total("clearance_rejected", {}), "1");
+  EXPECT_EQ(total("trade_orders", {{"mode", "9610"}, {"direction", "import"}}), "1");
 }
 
 // Shipments by current status: each shipment counts once, under its latest status, across
@@ -255,10 +378,11 @@ TEST_P(StatisticsDeskTest, BadQueriesNameTheFieldAndTheRule) {
   v1::GetTimeSeriesRequest request;
   request.set_indicator("no_such_thing");
   EXPECT_EQ(desk_->TimeSeries(request).status().code(), absl::StatusCode::kInvalidArgument);
-  request.set_indicator("occupancy_ratio");
+  // Current values have a daily history now; the score is computed for a period instead.
+  request.set_indicator("service_score");
   auto gauge = desk_->TimeSeries(request);
   EXPECT_EQ(gauge.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(gauge.status().message().find("current value"), absl::string_view::npos);
+  EXPECT_NE(gauge.status().message().find("computed for a period"), absl::string_view::npos);
   request.set_indicator("declarations_matched");
   *request.mutable_period() = Period(3, 2, 3, 1);
   auto backwards = desk_->TimeSeries(request);

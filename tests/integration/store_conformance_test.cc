@@ -116,6 +116,38 @@ TEST_P(StoreTest, AMigrationsStepRunsInItsTransaction) {
   EXPECT_EQ(Count("items"), 0);
 }
 
+// An older release started on a database a newer one migrated (a rollback, an old pod restarting
+// during a rolling upgrade) must not run: its code does not know what the newer migrations did.
+TEST_P(StoreTest, AnOlderBinaryRefusesASchemaNewerThanItKnowsAndWritesNothing) {
+  auto newer = kMigrations;
+  newer.push_back({3, "items by qty", "CREATE INDEX items_qty ON items (qty)"});
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", newer).ok());
+
+  absl::Status refused = ApplyMigrations(*db_, "test", kMigrations);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_TRUE(IsSchemaNewerThanBinary(refused)) << refused;
+  EXPECT_NE(refused.message().find("test schema is at version 3 (items by qty)"), std::string::npos)
+      << refused;
+  EXPECT_NE(refused.message().find("this binary knows (version 2)"), std::string::npos) << refused;
+  EXPECT_EQ(Count("schema_migrations"), 3);
+
+  // The same release, a later one, and another component at its own version all still start.
+  EXPECT_TRUE(ApplyMigrations(*db_, "test", newer).ok());
+  newer.push_back({4, "step only", "", [](Transaction&) { return absl::OkStatus(); }});
+  EXPECT_TRUE(ApplyMigrations(*db_, "test", newer).ok());
+  EXPECT_TRUE(
+      ApplyMigrations(*db_, "other", {{1, "others", "CREATE TABLE others (id {{id}})"}}).ok());
+  EXPECT_EQ(Count("schema_migrations"), 5);
+}
+
+TEST_P(StoreTest, OtherMigrationFailuresAreNotTakenForANewerSchema) {
+  std::vector<Migration> broken = {{1, "broken", "CREATE TABLE"}};
+  absl::Status s = ApplyMigrations(*db_, "broken", broken);
+  ASSERT_FALSE(s.ok());
+  EXPECT_FALSE(IsSchemaNewerThanBinary(s)) << s;
+  EXPECT_FALSE(IsSchemaNewerThanBinary(absl::FailedPreconditionError("schema")));
+}
+
 TEST_P(StoreTest, MigrationVersionsMustBeContiguous) {
   std::vector<Migration> gap = {{1, "a", "SELECT 1"}, {3, "c", "SELECT 1"}};
   EXPECT_EQ(ApplyMigrations(*db_, "gap", gap).code(), absl::StatusCode::kInternal);

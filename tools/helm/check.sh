@@ -130,6 +130,28 @@ refuse "no such topic" --set kafka.topics.overrides.parkline-nope.partitions=2
 refuse "both scrape every pod" --set metrics.podMonitor.enabled=true
 refuse "is not enabled" --set services.logistics.enabled=false
 refuse "Additional property bogus is not allowed" --set defaults.autoscaling.bogus=1
+# The clearance signer: what the service would refuse at start, and keys of one service on another.
+refuse "signer.type=none with PARKLINE_CUSTOMS_GATEWAY=external" \
+  --set services.clearance.signer.type=none --set services.clearance.signer.existingSecret=
+refuse "signer.type=pem needs signer.existingSecret" --set services.clearance.signer.existingSecret=
+refuse "needs signer.keyName" --set services.clearance.signer.keyName=
+refuse "needs signer.pkcs11.module" --set services.clearance.signer.type=pkcs11
+refuse "needs signer.pkcs11.slot (0 or more) or signer.pkcs11.tokenLabel" \
+  --set services.clearance.signer.type=pkcs11 --set services.clearance.signer.pkcs11.module=/m.so \
+  --set services.clearance.signer.pkcs11.keyLabel=k
+refuse "existingSecret and configMap exclude each other" --set services.clearance.customsCertificates.configMap=c
+refuse "services.logistics.signer: False always fails" --set services.logistics.signer.type=pem
+refuse "services.clearance.exchangeRates: False always fails" --set services.clearance.exchangeRates.configMap=r
+# ...and what it must still render: drafts on purpose, with no signer mounted.
+if "$helm_bin" template parkline "$chart" -n park -f "$chart/ci/postgresql-production.yaml" \
+  --set services.clearance.signer.type=none --set services.clearance.signer.existingSecret= \
+  --set services.clearance.allowUnsignedDrafts=true >"$work/drafts.yaml" 2>"$work/err" &&
+  grep -q 'PARKLINE_ALLOW_UNSIGNED_DRAFTS' "$work/drafts.yaml" && ! grep -q '/etc/parkline/signer' "$work/drafts.yaml"; then
+  ok "renders services.clearance.allowUnsignedDrafts without a signer"
+else
+  bad "renders services.clearance.allowUnsignedDrafts without a signer"
+  sed 's/^/    /' "$work/err"
+fi
 
 # 4. One source.
 for link in files/prometheus-rules.yaml:deploy/prometheus/rules.yaml files/topics.txt:tools/kafka/topics.txt \
@@ -158,6 +180,30 @@ else
   bad "helm package carries the linked files"
   sed 's/^/    /' "$work/out"
 fi
+
+# Every topic of the list is created: by the hook Job (its TOPICS lines "name partitions
+# retention") and, with Strimzi, as a KafkaTopic (spec.topicName). A service publishing to a
+# topic nobody created fails at its first event.
+for values in postgresql-production options; do
+  if "$helm_bin" template parkline "$chart" -n park -f "$chart/ci/$values.yaml" \
+    --show-only templates/kafka-topics.yaml >"$work/topics-$values.yaml" 2>"$work/err"; then
+    missing=""
+    for topic in $(sed -nE 's/^([a-z][^ #]*)[[:space:]]+[0-9]+.*/\1/p' tools/kafka/topics.txt); do
+      grep -qE "^[[:space:]]+($topic [0-9]+ [0-9]+|topicName: $topic)\$" "$work/topics-$values.yaml" ||
+        missing="$missing $topic"
+    done
+    if [ -z "$missing" ]; then
+      ok "ci/$values.yaml creates every topic of tools/kafka/topics.txt"
+    else
+      bad "ci/$values.yaml does not create:$missing"
+    fi
+  else
+    bad "template kafka-topics.yaml with ci/$values.yaml"
+    sed 's/^/    /' "$work/err"
+  fi
+done
+grep -qE '^parkline\.statistics\.v1[[:space:]]' tools/kafka/topics.txt ||
+  bad "tools/kafka/topics.txt lacks parkline.statistics.v1 (the statistics publish DayClosed there)"
 
 # 5. PromQL.
 run "PromQL of deploy/grafana and deploy/prometheus" "$chartcheck" promql "$repo"

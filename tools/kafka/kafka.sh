@@ -110,8 +110,23 @@ create_topic() {
   topics_cmd --create --if-not-exists --topic "$1" --partitions "$2" --replication-factor 1 >/dev/null
 }
 
+# The park's topics that the broker lacks (one listing, then one create per missing topic): also on
+# a broker that was already running, so that a topic added to topics.txt exists after the next start.
+ensure_topics() {
+  local have
+  have=$(topics_cmd --list 2>/dev/null || true)
+  grep -v '^#' "$here/topics.txt" | while read -r name partitions; do
+    [ -n "$name" ] || continue
+    grep -qxF "$name" <<<"$have" || create_topic "$name" "$partitions"
+  done
+}
+
 start() {
-  if running && answers; then say "already running on $bootstrap"; return 0; fi
+  if running && answers; then
+    ensure_topics
+    say "already running on $bootstrap"
+    return 0
+  fi
   fetch
   write_config
   if [ ! -f "$data/meta.properties" ]; then
@@ -132,9 +147,7 @@ start() {
     sleep 1
   done
   answers || { say "broker did not answer within 120 s"; exit 1; }
-  grep -v '^#' "$here/topics.txt" | while read -r name partitions; do
-    [ -n "$name" ] && create_topic "$name" "$partitions"
-  done
+  ensure_topics
   local n
   n=$(partitions)
   if [ "$n" -gt 5000 ]; then

@@ -220,3 +220,156 @@ dicts name, partitions, retentionMs with kafka.topics.overrides applied.
 {{- if not $out }}{{ fail "files/topics.txt lists no topic" }}{{ end }}
 {{- toJson $out }}
 {{- end }}
+
+{{/*
+The clearance service's signer settings that it would refuse at start (services/clearance/
+config.cc), refused at render time instead. Call with the merged service entry.
+*/}}
+{{- define "parkline.signerValidate" -}}
+{{- $s := .signer }}
+{{- $c := .customsCertificates }}
+{{- $external := eq (get (.env | default dict) "PARKLINE_CUSTOMS_GATEWAY" | default "simulator") "external" }}
+{{- if and $external (eq $s.type "none") (not .allowUnsignedDrafts) }}
+{{- fail "services.clearance.signer.type=none with PARKLINE_CUSTOMS_GATEWAY=external: customs stores unsigned inventories as drafts and never declares them. Set services.clearance.signer.type=pem or pkcs11 (with signer.existingSecret), or services.clearance.allowUnsignedDrafts=true to send drafts on purpose" }}
+{{- end }}
+{{- if and (eq $s.type "none") $s.existingSecret }}
+{{- fail "services.clearance.signer.existingSecret is set but signer.type is none: set signer.type to pem or pkcs11, or leave the Secret out" }}
+{{- end }}
+{{- if ne $s.type "none" }}
+{{- if not $s.existingSecret }}
+{{- fail (printf "services.clearance.signer.type=%s needs signer.existingSecret (%s)" $s.type (ternary "keys signer.key and signer.crt" "key pin" (eq $s.type "pem"))) }}
+{{- end }}
+{{- if not $s.keyName }}
+{{- fail (printf "services.clearance.signer.type=%s needs signer.keyName: the certificate's name at the data centre, written in <ds:KeyName>" $s.type) }}
+{{- end }}
+{{- end }}
+{{- if eq $s.type "pkcs11" }}
+{{- if not $s.pkcs11.module }}
+{{- fail "services.clearance.signer.type=pkcs11 needs signer.pkcs11.module: the path of the vendor's PKCS#11 library in the image or a mounted volume" }}
+{{- end }}
+{{- if and (lt (int $s.pkcs11.slot) 0) (not $s.pkcs11.tokenLabel) }}
+{{- fail "services.clearance.signer.type=pkcs11 needs signer.pkcs11.slot (0 or more) or signer.pkcs11.tokenLabel" }}
+{{- end }}
+{{- if not $s.pkcs11.keyLabel }}
+{{- fail "services.clearance.signer.type=pkcs11 needs signer.pkcs11.keyLabel: the private key's CKA_LABEL" }}
+{{- end }}
+{{- end }}
+{{- if and $c.existingSecret $c.configMap }}
+{{- fail "services.clearance.customsCertificates: existingSecret and configMap exclude each other (one source of customs' certificates)" }}
+{{- end }}
+{{- end }}
+
+{{/*
+The clearance service's signer and customs certificates as its environment: every secret is a
+file under /etc/parkline/signer (parkline.signerVolumes), never an environment value.
+*/}}
+{{- define "parkline.signerEnv" -}}
+{{- $s := .signer }}
+{{- $c := .customsCertificates }}
+- name: PARKLINE_SIGNER
+  value: {{ $s.type | quote }}
+{{- if ne $s.type "none" }}
+- name: PARKLINE_SIGNER_KEY_NAME
+  value: {{ $s.keyName | quote }}
+{{- end }}
+{{- if eq $s.type "pem" }}
+- name: PARKLINE_SIGNER_KEY_FILE
+  value: /etc/parkline/signer/{{ $s.keyKey }}
+- name: PARKLINE_SIGNER_CERTIFICATE_FILE
+  value: /etc/parkline/signer/{{ $s.certificateKey }}
+{{- else if eq $s.type "pkcs11" }}
+- name: PARKLINE_PKCS11_MODULE
+  value: {{ $s.pkcs11.module | quote }}
+- name: PARKLINE_PKCS11_SLOT
+  value: {{ int $s.pkcs11.slot | quote }}
+{{- with $s.pkcs11.tokenLabel }}
+- name: PARKLINE_PKCS11_TOKEN_LABEL
+  value: {{ . | quote }}
+{{- end }}
+- name: PARKLINE_PKCS11_KEY_LABEL
+  value: {{ $s.pkcs11.keyLabel | quote }}
+- name: PARKLINE_PKCS11_PIN_FILE
+  value: /etc/parkline/signer/{{ $s.pinKey }}
+{{- if $s.pkcs11.certificateInSecret }}
+- name: PARKLINE_SIGNER_CERTIFICATE_FILE
+  value: /etc/parkline/signer/{{ $s.certificateKey }}
+{{- end }}
+{{- end }}
+{{- if .allowUnsignedDrafts }}
+- name: PARKLINE_ALLOW_UNSIGNED_DRAFTS
+  value: "true"
+{{- end }}
+{{- if or $c.existingSecret $c.configMap }}
+{{- $files := list }}
+{{- range $c.keys }}{{ $files = append $files (printf "/etc/parkline/customs/%s" .) }}{{ end }}
+- name: PARKLINE_CUSTOMS_CERTIFICATE_FILES
+  value: {{ join "," $files | quote }}
+{{- end }}
+{{- end }}
+
+{{- define "parkline.signerVolumeMounts" -}}
+{{- if ne .signer.type "none" }}
+- name: signer
+  mountPath: /etc/parkline/signer
+  readOnly: true
+{{- end }}
+{{- if or .customsCertificates.existingSecret .customsCertificates.configMap }}
+- name: customs-certificates
+  mountPath: /etc/parkline/customs
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "parkline.signerVolumes" -}}
+{{- $s := .signer }}
+{{- $c := .customsCertificates }}
+{{- if ne $s.type "none" }}
+- name: signer
+  secret:
+    secretName: {{ $s.existingSecret }}
+    defaultMode: 0440
+    items:
+      {{- if eq $s.type "pem" }}
+      - key: {{ $s.keyKey }}
+        path: {{ $s.keyKey }}
+      - key: {{ $s.certificateKey }}
+        path: {{ $s.certificateKey }}
+      {{- else }}
+      - key: {{ $s.pinKey }}
+        path: {{ $s.pinKey }}
+      {{- if $s.pkcs11.certificateInSecret }}
+      - key: {{ $s.certificateKey }}
+        path: {{ $s.certificateKey }}
+      {{- end }}
+      {{- end }}
+{{- end }}
+{{- if or $c.existingSecret $c.configMap }}
+- name: customs-certificates
+  {{- if $c.existingSecret }}
+  secret:
+    secretName: {{ $c.existingSecret }}
+  {{- else }}
+  configMap:
+    name: {{ $c.configMap }}
+  {{- end }}
+    defaultMode: 0444
+    items:
+      {{- range $c.keys }}
+      - key: {{ . }}
+        path: {{ . }}
+      {{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The statistics' exchange-rate table: the image's file, or the operator's ConfigMap mounted at
+/etc/parkline/exchange-rates. The service reads it once at start.
+*/}}
+{{- define "parkline.exchangeRatesEnv" -}}
+- name: PARKLINE_EXCHANGE_RATES
+  {{- if .configMap }}
+  value: /etc/parkline/exchange-rates/{{ .key }}
+  {{- else }}
+  value: /usr/local/share/parkline/exchange_rates.csv
+  {{- end }}
+{{- end }}

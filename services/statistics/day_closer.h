@@ -1,0 +1,65 @@
+// Closes park days: at the end of each day (plus a grace) it takes the snapshot of every
+// current-value indicator as it stood at the day's end, from the projections' history, stores
+// it with the day's "closed" mark in one transaction and publishes it on parkline.statistics.v1
+// through the outbox. Days it missed (the service was stopped over a midnight, or was still
+// catching up with the topics) are closed the same way, oldest first, once it is caught up.
+//
+// Exactly once: the mark's unique key (stat_day_closed.day) is written in the transaction that
+// writes the snapshot and its event, so a restart finds the day closed, and of two replicas
+// racing for a day one commit wins; only the holder of the lease "parkline.statistics-days"
+// tries at all, so replicas seldom race.
+//
+// Thread-safe: CloseDue runs on the closer's ticker thread (or a test's).
+#ifndef PARKLINE_STATISTICS_DAY_CLOSER_H_
+#define PARKLINE_STATISTICS_DAY_CLOSER_H_
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "store/database.h"
+
+namespace parkline::statistics {
+
+class DayCloser {
+ public:
+  using Clock = std::function<absl::Time()>;
+  struct Options {
+    absl::TimeZone zone;
+    // How long after midnight a day is closed (--day_close_grace).
+    absl::Duration grace = absl::Minutes(10);
+    // Whether the aggregator has applied everything its topics hold: no day is closed while it
+    // catches up (a rebuild would otherwise close past days before their events arrive).
+    std::function<bool()> caught_up = [] { return true; };
+    // Called after a transaction appended events (the outbox relay's Notify).
+    std::function<void()> published = [] {};
+  };
+
+  DayCloser(store::Database& db, Options options, Clock clock)
+      : db_(db), options_(std::move(options)), clock_(std::move(clock)) {}
+
+  // Closes every day due at clock(): how many it closed (0 while not caught up, or while
+  // another replica holds the lease).
+  absl::StatusOr<int> CloseDue();
+
+ private:
+  store::Database& db_;
+  Options options_;
+  Clock clock_;
+  std::mutex mu_;
+  std::unique_ptr<store::Database::Lease> lease_;  // guarded by mu_
+};
+
+// In the aggregator's batch transaction, after its effects: the snapshots of the closed days on
+// or after `from_day` (the earliest day of the batch's projection changes) taken again from the
+// history; each that changed is stored and published as a new revision at `now`. Late events so
+// change a closed day as they change a counted one, and a rebuild gives the same archive.
+absl::Status ReviseClosedDays(store::Transaction& tx, const std::string& from_day,
+                              const absl::TimeZone& zone, absl::Time now);
+
+}  // namespace parkline::statistics
+
+#endif  // PARKLINE_STATISTICS_DAY_CLOSER_H_
