@@ -16,7 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "complaints/calendar_data.h"
+#include "calendar/calendar_data.h"
 #include "complaints/complaint_desk.h"
 #include "complaints/schema.h"
 #include "events/schema.h"
@@ -69,7 +69,8 @@ void Run(const std::string& backend, int n, int threads) {
   }
   absl::TimeZone park;
   absl::LoadTimeZone("Asia/Shanghai", &park);
-  ComplaintDeadline deadlines(*WorkingCalendar::FromJson(kBuiltInCalendar), park);
+  ComplaintDeadline deadlines(*WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar),
+                              park);
   RoutingRules routing;
   store::GroupCommitter writer(**db);
   std::atomic<int64_t> now_micros{absl::ToUnixMicros(absl::Now())};

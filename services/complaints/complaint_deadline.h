@@ -19,10 +19,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "complaints/working_calendar.h"
+#include "calendar/working_calendar.h"
 #include "parkline/complaints/v1/complaints_types.pb.h"
 
 namespace parkline::complaints {
+
+// The park's one working-day calendar (libs/calendar), shared with the quality service.
+using calendar::WorkingCalendar;
 
 struct DeadlineTargets {
   int acknowledge_days = 1;

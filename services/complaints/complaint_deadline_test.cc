@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
-#include "complaints/calendar_data.h"
+#include "calendar/calendar_data.h"
 
 namespace parkline::complaints {
 namespace {
@@ -15,7 +15,7 @@ class ComplaintDeadlineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park_));
-    auto calendar = WorkingCalendar::FromJson(kBuiltInCalendar);
+    auto calendar = WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar);
     ASSERT_TRUE(calendar.ok());
     deadline_ = std::make_unique<ComplaintDeadline>(*calendar, park_);
   }

@@ -8,7 +8,7 @@
 // Defaults come from Config, so that the flag and the struct cannot disagree.
 ABSL_FLAG(std::string, calendar_file, parkline::complaints::Config().calendar_file,
           "working-day calendar JSON (holidays and make-up working days per year); empty: the "
-          "calendar built into the binary (services/complaints/data/calendar-cn.json)");
+          "calendar built into the binary (libs/calendar/data/calendar-cn.json)");
 ABSL_FLAG(std::string, deadlines, parkline::complaints::Config().deadlines,
           "committed targets in working days overriding the defaults, "
           "\"<category>=<acknowledge>/<resolve>,...\" (e.g. \"facilities=1/2,fees=2/15\")");

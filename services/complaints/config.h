@@ -15,7 +15,7 @@ namespace parkline::complaints {
 struct Config {
   // --calendar_file / PARKLINE_CALENDAR_FILE: a working-day calendar JSON (holidays and make-up
   // working days per year). Default empty: the calendar built into the binary
-  // (services/complaints/data/calendar-cn.json).
+  // (libs/calendar/data/calendar-cn.json).
   std::string calendar_file;
   // --deadlines / PARKLINE_DEADLINES: committed targets in working days overriding the defaults
   // of complaint_deadline.h, "<category>=<acknowledge>/<resolve>,..." (e.g.

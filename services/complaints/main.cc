@@ -3,8 +3,8 @@
 // 7.2, 7.3).
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "calendar/calendar_data.h"
 #include "complaints/access_policy.h"
-#include "complaints/calendar_data.h"
 #include "complaints/complaint_desk.h"
 #include "complaints/complaint_service.h"
 #include "complaints/config.h"
@@ -29,8 +29,8 @@ int main(int argc, char** argv) {
     auto config = complaints::LoadConfig();
     if (!config.ok()) return config.status();
     auto calendar = config->calendar_file.empty()
-                        ? complaints::WorkingCalendar::FromJson(complaints::kBuiltInCalendar)
-                        : complaints::WorkingCalendar::Load(config->calendar_file);
+                        ? calendar::WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar)
+                        : calendar::WorkingCalendar::Load(config->calendar_file);
     if (!calendar.ok()) return calendar.status();
     absl::TimeZone park;
     if (!absl::LoadTimeZone("Asia/Shanghai", &park)) {

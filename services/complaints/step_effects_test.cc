@@ -8,7 +8,7 @@
 #include <string>
 
 #include "auth/sha256.h"
-#include "complaints/calendar_data.h"
+#include "calendar/calendar_data.h"
 #include "complaints/complaint_time.h"
 #include "complaints/record_chain.h"
 
@@ -22,7 +22,7 @@ class StepEffectsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park_));
-    auto calendar = WorkingCalendar::FromJson(kBuiltInCalendar);
+    auto calendar = WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar);
     ASSERT_TRUE(calendar.ok());
     deadlines_ = std::make_unique<ComplaintDeadline>(*calendar, park_);
     now_ = absl::FromCivil(absl::CivilMinute(2025, 3, 3, 10, 0), park_);  // a Monday

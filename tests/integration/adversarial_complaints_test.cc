@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "calendar/calendar_data.h"
 #include "complaints/access_policy.h"
-#include "complaints/calendar_data.h"
 #include "complaints/complaint_desk.h"
 #include "complaints/complaint_service.h"
 #include "complaints/schema.h"
@@ -54,7 +54,7 @@ class AdversarialComplaintsTest : public testing::BackendTest<ApplySchema> {
     if (IsSkipped() || HasFatalFailure()) return;
     absl::TimeZone park;
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park));
-    auto calendar = WorkingCalendar::FromJson(kBuiltInCalendar);
+    auto calendar = WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar);
     ASSERT_TRUE(calendar.ok());
     deadlines_ = std::make_unique<ComplaintDeadline>(*calendar, park);
     writer_ = std::make_unique<store::GroupCommitter>(*db_);

@@ -11,8 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "auth/credentials.h"
 #include "auth/grpc_authorizer.h"
+#include "calendar/calendar_data.h"
 #include "complaints/access_policy.h"
-#include "complaints/calendar_data.h"
 #include "complaints/complaint_desk.h"
 #include "complaints/complaint_service.h"
 #include "complaints/schema.h"
@@ -171,8 +171,8 @@ class ComplaintAccessTest : public ::testing::Test {
     db_ = std::move(*db);
     absl::TimeZone park;
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park));
-    deadlines_ =
-        std::make_unique<ComplaintDeadline>(*WorkingCalendar::FromJson(kBuiltInCalendar), park);
+    deadlines_ = std::make_unique<ComplaintDeadline>(
+        *WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar), park);
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ =
         std::make_unique<ComplaintDesk>(*db_, *writer_, nullptr, *deadlines_, routing_, nullptr);

@@ -13,7 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "complaints/calendar_data.h"
+#include "calendar/calendar_data.h"
 #include "complaints/schema.h"
 #include "errors/violations.h"
 #include "events/outbox.h"
@@ -47,7 +47,7 @@ class ComplaintDeskTest : public testing::BackendTest<ApplySchema> {
     BackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park_));
-    auto calendar = WorkingCalendar::FromJson(kBuiltInCalendar);
+    auto calendar = WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar);
     ASSERT_TRUE(calendar.ok());
     deadlines_ = std::make_unique<ComplaintDeadline>(*calendar, park_);
     writer_ = std::make_unique<store::GroupCommitter>(*db_);

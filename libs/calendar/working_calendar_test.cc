@@ -1,13 +1,13 @@
 // The working-day calendar on the data shipped with the service: holidays are rest days,
 // make-up working days are working days, ordinary weekends rest, and counting working days
 // steps over the Spring Festival and National Day breaks as the State Council arranged them.
-#include "complaints/working_calendar.h"
+#include "calendar/working_calendar.h"
 
 #include <gtest/gtest.h>
 
-#include "complaints/calendar_data.h"
+#include "calendar/calendar_data.h"
 
-namespace parkline::complaints {
+namespace parkline::calendar {
 namespace {
 
 WorkingCalendar Shipped() {
@@ -109,4 +109,4 @@ TEST(ComplaintCalendarTest, BadFilesAreRefusedNamingTheDate) {
 }
 
 }  // namespace
-}  // namespace parkline::complaints
+}  // namespace parkline::calendar

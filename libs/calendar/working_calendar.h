@@ -2,12 +2,14 @@
 // days, from a data file of public holidays and make-up working days per year
 // (data/calendar-cn.json). Saturdays and Sundays are rest days unless the file lists them as
 // make-up working days; a listed holiday is a rest day whatever its weekday. A year the file does
-// not cover falls back to Saturdays and Sundays only: a complaint is never refused for want of
-// calendar data, and Covers() lets the service warn about it at start.
+// not cover falls back to Saturdays and Sundays only: nothing (a complaint, a corrective action) is
+// refused for want of calendar data, and Covers() lets a service warn about it at start. One
+// calendar for the park: the complaints' deadlines and the quality service's corrective actions
+// count the same working days.
 //
 // Immutable after construction; thread-safe.
-#ifndef PARKLINE_COMPLAINTS_WORKING_CALENDAR_H_
-#define PARKLINE_COMPLAINTS_WORKING_CALENDAR_H_
+#ifndef PARKLINE_CALENDAR_WORKING_CALENDAR_H_
+#define PARKLINE_CALENDAR_WORKING_CALENDAR_H_
 
 #include <map>
 #include <set>
@@ -17,7 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 
-namespace parkline::complaints {
+namespace parkline::calendar {
 
 class WorkingCalendar {
  public:
@@ -44,6 +46,6 @@ class WorkingCalendar {
   std::map<int, std::string> years_;  // year -> status ("official", "provisional")
 };
 
-}  // namespace parkline::complaints
+}  // namespace parkline::calendar
 
-#endif  // PARKLINE_COMPLAINTS_WORKING_CALENDAR_H_
+#endif  // PARKLINE_CALENDAR_WORKING_CALENDAR_H_

@@ -1,4 +1,4 @@
-#include "complaints/working_calendar.h"
+#include "calendar/working_calendar.h"
 
 #include <fstream>
 #include <sstream>
@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 
-namespace parkline::complaints {
+namespace parkline::calendar {
 namespace {
 
 bool ParseDay(const std::string& text, absl::CivilDay* day) {
@@ -96,4 +96,4 @@ bool WorkingCalendar::IsOfficial(int year) const {
   return it != years_.end() && it->second == "official";
 }
 
-}  // namespace parkline::complaints
+}  // namespace parkline::calendar
