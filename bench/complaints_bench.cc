@@ -69,7 +69,7 @@ void Run(const std::string& backend, int n, int threads) {
   }
   absl::TimeZone park;
   absl::LoadTimeZone("Asia/Shanghai", &park);
-  ComplaintDeadline deadlines(*calendar::WorkingCalendar::FromJson(calendar::kBuiltInCalendar),
+  ComplaintDeadline deadlines(*WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar),
                               park);
   RoutingRules routing;
   store::GroupCommitter writer(**db);

@@ -30,6 +30,9 @@ struct Viewer {
   bool admin = false;
   // A carrier caller's carrier code; empty for any other caller.
   std::string carrier_code{};
+  // An analyst caller: reads the park's own records (its internal documents included), writes
+  // nothing.
+  bool analyst = false;
 
   // Whether the caller speaks for `code`: one of its enterprise codes, or its carrier code.
   bool SpeaksFor(const std::string& code) const {
@@ -56,6 +59,7 @@ inline Viewer ViewerOf(const Principal& principal) {
   }
   v.admin = principal.roles.count(Role::kParkAdmin) > 0;
   if (principal.roles.count(Role::kCarrier) > 0) v.carrier_code = principal.carrier_code;
+  v.analyst = principal.roles.count(Role::kAnalyst) > 0;
   return v;
 }
 

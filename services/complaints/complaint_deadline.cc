@@ -10,7 +10,7 @@
 
 namespace parkline::complaints {
 
-ComplaintDeadline::ComplaintDeadline(calendar::WorkingCalendar calendar, absl::TimeZone park)
+ComplaintDeadline::ComplaintDeadline(WorkingCalendar calendar, absl::TimeZone park)
     : calendar_(std::move(calendar)), park_(park) {
   targets_ = {{v1::CATEGORY_CLEARANCE, {1, 5}},  {v1::CATEGORY_LOGISTICS, {1, 5}},
               {v1::CATEGORY_FACILITIES, {1, 3}}, {v1::CATEGORY_PROPERTY, {1, 5}},

@@ -24,6 +24,9 @@
 
 namespace parkline::complaints {
 
+// The park's one working-day calendar (libs/calendar), shared with the quality service.
+using calendar::WorkingCalendar;
+
 struct DeadlineTargets {
   int acknowledge_days = 1;
   int resolve_days = 5;
@@ -37,7 +40,7 @@ struct Deadlines {
 class ComplaintDeadline {
  public:
   // The default targets above.
-  ComplaintDeadline(calendar::WorkingCalendar calendar, absl::TimeZone park);
+  ComplaintDeadline(WorkingCalendar calendar, absl::TimeZone park);
 
   // Applies "category=ack/resolve,..." over the current targets. INVALID_ARGUMENT names the
   // entry: unknown category, or days outside 1..60 (acknowledge no later than resolve).
@@ -48,11 +51,11 @@ class ComplaintDeadline {
   // The end of the `days`-th working day after the park-time day of `from`.
   absl::Time After(absl::Time from, int days) const;
 
-  const calendar::WorkingCalendar& calendar() const { return calendar_; }
+  const WorkingCalendar& calendar() const { return calendar_; }
   absl::TimeZone park() const { return park_; }
 
  private:
-  calendar::WorkingCalendar calendar_;
+  WorkingCalendar calendar_;
   absl::TimeZone park_;
   std::map<v1::Category, DeadlineTargets> targets_;
 };

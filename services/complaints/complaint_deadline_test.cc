@@ -15,7 +15,7 @@ class ComplaintDeadlineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park_));
-    auto calendar = calendar::WorkingCalendar::FromJson(calendar::kBuiltInCalendar);
+    auto calendar = WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar);
     ASSERT_TRUE(calendar.ok());
     deadline_ = std::make_unique<ComplaintDeadline>(*calendar, park_);
   }

@@ -35,7 +35,7 @@ absl::Status Config::Validate() const {
   return runtime::FirstError(
       {runtime::ValidateRange("supervision_seconds", supervision_seconds, 1, 3600),
        runtime::ValidateRange("verify_record_hours", verify_record_hours, 0, 720),
-       ComplaintDeadline(calendar::WorkingCalendar(), absl::UTCTimeZone()).Configure(deadlines),
+       ComplaintDeadline(WorkingCalendar(), absl::UTCTimeZone()).Configure(deadlines),
        RoutingRules().Configure(routes, supervising_department, departments)});
 }
 

@@ -1,7 +1,7 @@
 // The complaints service's own settings, beside the common ones (runtime::CommonConfig): the
 // working-day calendar, committed deadlines, departments and the periods of the background jobs.
 // Read and checked as runtime/config.h describes; the calendar a file names is checked when it is
-// loaded (calendar::WorkingCalendar::Load).
+// loaded (WorkingCalendar::Load).
 #ifndef PARKLINE_COMPLAINTS_CONFIG_H_
 #define PARKLINE_COMPLAINTS_CONFIG_H_
 

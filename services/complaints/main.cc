@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     auto config = complaints::LoadConfig();
     if (!config.ok()) return config.status();
     auto calendar = config->calendar_file.empty()
-                        ? calendar::WorkingCalendar::FromJson(calendar::kBuiltInCalendar)
+                        ? calendar::WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar)
                         : calendar::WorkingCalendar::Load(config->calendar_file);
     if (!calendar.ok()) return calendar.status();
     absl::TimeZone park;

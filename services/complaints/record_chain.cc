@@ -3,15 +3,10 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "auth/sha256.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace parkline::complaints {
 namespace {
-
-void Field(std::string& out, absl::string_view value) {
-  absl::StrAppend(&out, value.size(), ":", value, "\n");
-}
 
 v1::RecordBreak Break(const std::string& complaint_id, int64_t sequence, std::string reason) {
   v1::RecordBreak b;
@@ -24,27 +19,29 @@ v1::RecordBreak Break(const std::string& complaint_id, int64_t sequence, std::st
 }  // namespace
 
 std::string CanonicalEntry(const std::string& complaint_id, const v1::RecordEntry& entry) {
+  using hashchain::AppendField;
   std::string out = "parkline.complaints.record.v1\n";
-  Field(out, complaint_id);
-  Field(out, absl::StrCat(entry.sequence()));
-  Field(out, entry.action());
-  Field(out, v1::ComplaintStatus_Name(entry.from_status()));
-  Field(out, v1::ComplaintStatus_Name(entry.to_status()));
-  Field(out, entry.actor());
-  Field(out, absl::StrCat(google::protobuf::util::TimeUtil::TimestampToMicroseconds(entry.time())));
-  Field(out, entry.note());
+  AppendField(out, complaint_id);
+  AppendField(out, absl::StrCat(entry.sequence()));
+  AppendField(out, entry.action());
+  AppendField(out, v1::ComplaintStatus_Name(entry.from_status()));
+  AppendField(out, v1::ComplaintStatus_Name(entry.to_status()));
+  AppendField(out, entry.actor());
+  AppendField(
+      out, absl::StrCat(google::protobuf::util::TimeUtil::TimestampToMicroseconds(entry.time())));
+  AppendField(out, entry.note());
   std::map<std::string, std::string> sorted(entry.details().begin(), entry.details().end());
-  Field(out, absl::StrCat(sorted.size()));
+  AppendField(out, absl::StrCat(sorted.size()));
   for (const auto& [key, value] : sorted) {
-    Field(out, key);
-    Field(out, value);
+    AppendField(out, key);
+    AppendField(out, value);
   }
   return out;
 }
 
 std::string ChainHash(const std::string& previous_hash, const std::string& complaint_id,
                       const v1::RecordEntry& entry) {
-  return auth::Sha256Hex(previous_hash + CanonicalEntry(complaint_id, entry));
+  return hashchain::LinkHash(previous_hash, CanonicalEntry(complaint_id, entry));
 }
 
 void Seal(const std::string& complaint_id, const v1::RecordEntry* previous,
@@ -57,30 +54,14 @@ void Seal(const std::string& complaint_id, const v1::RecordEntry* previous,
 std::optional<v1::RecordBreak> VerifyChain(const std::string& complaint_id,
                                            const std::vector<v1::RecordEntry>& entries,
                                            const ChainHead& head) {
-  std::string previous = kGenesisHash;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    const v1::RecordEntry& e = entries[i];
-    int64_t expected = static_cast<int64_t>(i) + 1;
-    if (e.sequence() != expected) {
-      return Break(complaint_id, expected,
-                   absl::StrCat("entry ", expected, " is missing (found ", e.sequence(), ")"));
-    }
-    if (e.previous_hash() != previous) {
-      return Break(complaint_id, expected,
-                   "previous_hash does not match the hash of the entry before");
-    }
-    if (ChainHash(previous, complaint_id, e) != e.hash()) {
-      return Break(complaint_id, expected, "the entry's content does not match its hash");
-    }
-    previous = e.hash();
+  std::vector<hashchain::StoredEntry> stored;
+  stored.reserve(entries.size());
+  for (const v1::RecordEntry& e : entries) {
+    stored.push_back({e.sequence(), e.previous_hash(), e.hash(), CanonicalEntry(complaint_id, e)});
   }
-  int64_t last = static_cast<int64_t>(entries.size());
-  if (head.sequence != last || (last > 0 && head.hash != previous)) {
-    return Break(complaint_id, 0,
-                 absl::StrCat("the complaint's head names entry ", head.sequence,
-                              " but the record ends at entry ", last));
-  }
-  return std::nullopt;
+  auto broken = hashchain::Verify(stored, head, "the complaint");
+  if (!broken) return std::nullopt;
+  return Break(complaint_id, broken->sequence, std::move(broken->reason));
 }
 
 }  // namespace parkline::complaints

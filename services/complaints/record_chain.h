@@ -1,11 +1,9 @@
-// The tamper-evident record of a complaint (7.3.4, 7.1.2): every step is an entry whose hash is
-// SHA-256 over the previous entry's hash and the entry's canonical form, so that changing,
-// removing or reordering any stored entry breaks the chain from that entry on. The first entry
-// chains to kGenesisHash. The complaint row keeps the head (last sequence and hash), so that
-// dropping the newest entries shows too.
+// The tamper-evident record of a complaint (7.3.4, 7.1.2): every step is an entry of a hash chain
+// (libs/hashchain, shared with the quality service's records: the arithmetic, the genesis hash,
+// the field encoding and the verification live there). The complaint row keeps the head (last
+// sequence and hash), so that dropping the newest entries shows too.
 //
-// The canonical form is a fixed sequence of length-prefixed fields (never a protobuf encoding,
-// which does not promise one byte sequence for one message, least of all with maps):
+// An entry's canonical form is a fixed sequence of length-prefixed fields:
 //   "parkline.complaints.record.v1\n" then for each of complaint_id, sequence, action,
 //   from_status, to_status, actor, time (unix microseconds), note, the number of details, and
 //   each detail's key and value (sorted by key): "<byte length>:<bytes>\n".
@@ -18,12 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "hashchain/hash_chain.h"
 #include "parkline/complaints/v1/complaints.pb.h"
 
 namespace parkline::complaints {
 
-inline constexpr char kGenesisHash[] =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+using hashchain::kGenesisHash;
+using ChainHead = hashchain::Head;
 
 std::string CanonicalEntry(const std::string& complaint_id, const v1::RecordEntry& entry);
 
@@ -34,11 +33,6 @@ std::string ChainHash(const std::string& previous_hash, const std::string& compl
 // Sets entry.previous_hash and entry.hash for an entry appended after `previous` (nullptr for
 // the first), and its sequence.
 void Seal(const std::string& complaint_id, const v1::RecordEntry* previous, v1::RecordEntry& entry);
-
-struct ChainHead {
-  int64_t sequence = 0;
-  std::string hash;
-};
 
 // The first place where `entries` (in stored order) fail to form an intact chain ending at
 // `head`; nullopt when intact. The break's sequence is the first entry that does not hold (0 when

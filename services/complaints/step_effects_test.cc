@@ -22,7 +22,7 @@ class StepEffectsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park_));
-    auto calendar = calendar::WorkingCalendar::FromJson(calendar::kBuiltInCalendar);
+    auto calendar = WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar);
     ASSERT_TRUE(calendar.ok());
     deadlines_ = std::make_unique<ComplaintDeadline>(*calendar, park_);
     now_ = absl::FromCivil(absl::CivilMinute(2025, 3, 3, 10, 0), park_);  // a Monday

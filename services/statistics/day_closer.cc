@@ -45,7 +45,7 @@ absl::StatusOr<int> DayCloser::CloseDue() {
     if (*lease == nullptr) return 0;
     lease_ = std::move(*lease);
   }
-  if (!options_.caught_up()) return 0;
+  if (stopping_ || !options_.caught_up()) return 0;
   absl::Time now = clock_();
   const absl::TimeZone& zone = options_.zone;
   std::vector<std::string> due;
@@ -74,6 +74,7 @@ absl::StatusOr<int> DayCloser::CloseDue() {
   if (!planned.ok()) return planned;
   int closed = 0;
   for (const std::string& day : due) {
+    if (stopping_) break;
     bool backfilled = IsBackfill(day, now, zone, options_.grace);
     bool stored = false;
     absl::Status s = db_.Transact([&](store::Transaction& tx) -> absl::Status {

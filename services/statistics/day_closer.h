@@ -13,6 +13,7 @@
 #ifndef PARKLINE_STATISTICS_DAY_CLOSER_H_
 #define PARKLINE_STATISTICS_DAY_CLOSER_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -45,12 +46,17 @@ class DayCloser {
   // another replica holds the lease).
   absl::StatusOr<int> CloseDue();
 
+  // Makes a pass in progress end after the day it is closing (each day is its own transaction):
+  // a rebuilt store may have many days to close, and a service must stop within seconds.
+  void Stop() { stopping_ = true; }
+
  private:
   store::Database& db_;
   Options options_;
   Clock clock_;
   std::mutex mu_;
   std::unique_ptr<store::Database::Lease> lease_;  // guarded by mu_
+  std::atomic<bool> stopping_{false};
 };
 
 // In the aggregator's batch transaction, after its effects: the snapshots of the closed days on

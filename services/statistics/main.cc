@@ -66,7 +66,10 @@ int main(int argc, char** argv) {
         std::make_unique<runtime::Ticker>(absl::Seconds(15), [closer] {
           runtime::CheckJob("statistics_day_close", closer->CloseDue().status());
         }));
-    parts.on_stopping.push_back([ticker] { ticker->reset(); });
+    parts.on_stopping.push_back([closer, ticker] {
+      closer->Stop();
+      ticker->reset();
+    });
     parts.keep_alive.push_back(closer);
     parts.keep_alive.push_back(ticker);
     parts.keep_alive.push_back(desk);

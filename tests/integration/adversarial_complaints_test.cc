@@ -54,7 +54,7 @@ class AdversarialComplaintsTest : public testing::BackendTest<ApplySchema> {
     if (IsSkipped() || HasFatalFailure()) return;
     absl::TimeZone park;
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park));
-    auto calendar = calendar::WorkingCalendar::FromJson(calendar::kBuiltInCalendar);
+    auto calendar = WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar);
     ASSERT_TRUE(calendar.ok());
     deadlines_ = std::make_unique<ComplaintDeadline>(*calendar, park);
     writer_ = std::make_unique<store::GroupCommitter>(*db_);

@@ -172,7 +172,7 @@ class ComplaintAccessTest : public ::testing::Test {
     absl::TimeZone park;
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park));
     deadlines_ = std::make_unique<ComplaintDeadline>(
-        *calendar::WorkingCalendar::FromJson(calendar::kBuiltInCalendar), park);
+        *WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar), park);
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ =
         std::make_unique<ComplaintDesk>(*db_, *writer_, nullptr, *deadlines_, routing_, nullptr);

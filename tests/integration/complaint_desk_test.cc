@@ -47,7 +47,7 @@ class ComplaintDeskTest : public testing::BackendTest<ApplySchema> {
     BackendTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park_));
-    auto calendar = calendar::WorkingCalendar::FromJson(calendar::kBuiltInCalendar);
+    auto calendar = WorkingCalendar::FromJson(parkline::calendar::kBuiltInCalendar);
     ASSERT_TRUE(calendar.ok());
     deadlines_ = std::make_unique<ComplaintDeadline>(*calendar, park_);
     writer_ = std::make_unique<store::GroupCommitter>(*db_);

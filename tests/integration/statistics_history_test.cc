@@ -257,6 +257,19 @@ TEST_P(StatisticsHistoryTest, DaysCloseAcrossMidnightOnceAndMissedDaysAreBackfil
       << Archive(desk);
 }
 
+// A stopping service does not start closing days (on_stopping calls Stop before the ticker ends):
+// the missed days are left for the next start, which closes them.
+TEST_P(StatisticsHistoryTest, AStoppedCloserClosesNothingAndTheNextStartClosesTheMissedDays) {
+  std::vector<events::Envelope> all = ParkEvents();
+  Apply(*db_, all);
+  now_ = At(5, 9, 0);
+  auto stopping = Closer(*db_);
+  stopping->Stop();
+  EXPECT_EQ(Close(*stopping), 0) << "a stopped closer closes nothing";
+  stopping.reset();
+  EXPECT_EQ(Close(*Closer(*db_)), 4) << "03-01 to 03-04, on the next start";
+}
+
 TEST_P(StatisticsHistoryTest, ARebuildFromAnEmptyStoreGivesTheSameArchiveSnapshotsIncluded) {
   // The live store: events applied as they came, days closed at each midnight.
   std::vector<events::Envelope> all = ParkEvents();

@@ -1,0 +1,32 @@
+#include "quality/access_policy.h"
+
+namespace parkline::quality {
+
+// The park's staff keep its records register (5.1.2, 5.1.3, 5.6). Resident enterprises read the
+// documents the park publishes to them (service guides, specifications, emergency plans), the
+// desk hiding internal ones; analysts read the whole register for the evaluation of clause 8.
+// Inspections and their corrective actions are the park's (7.1.4); a resident enterprise files
+// its own supervision of the park (7.1.1) and follows what it filed, naming itself; analysts
+// read them. Customs and carriers have no part here.
+const auth::AccessPolicy& AccessPolicy() {
+  using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
+  // clang-format off
+  static const auth::AccessPolicy* policy = new auth::AccessPolicy(
+      "parkline.quality.v1.QualityService",
+      {
+          // method              any role may call                            own party only
+          {"PublishDocument",    {{kAdmin, kStaff},                           {}}},
+          {"GetDocument",        {{kAdmin, kStaff, kAnalyst, kEnterprise},    {}}},
+          {"ListDocuments",      {{kAdmin, kStaff, kAnalyst, kEnterprise},    {}}},
+          {"GetDocumentHistory", {{kAdmin, kStaff, kAnalyst, kEnterprise},    {}}},
+          {"RecordInspection",   {{kAdmin, kStaff},                           {kEnterprise}}},
+          {"GetInspection",      {{kAdmin, kStaff, kAnalyst},                 {kEnterprise}}},
+          {"ListInspections",    {{kAdmin, kStaff, kAnalyst},                 {kEnterprise}}},
+          {"CloseCorrectiveAction", {{kAdmin, kStaff},                        {}}},
+          {"VerifyInspectionRecord", {{kAdmin, kStaff},                       {}}},
+      });
+  // clang-format on
+  return *policy;
+}
+
+}  // namespace parkline::quality

@@ -1,0 +1,41 @@
+#include "quality/config.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/flags/reflection.h"
+#include "tests/support/config_bounds.h"
+
+namespace parkline::quality {
+namespace {
+
+TEST(QualityConfigTest, DefaultsAreValid) {
+  EXPECT_TRUE(Config().Validate().ok());
+  absl::FlagSaver saver;
+  auto config = LoadConfig();
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->max_document_bytes, 1 << 20);
+  EXPECT_EQ(config->calendar_file, "");
+  EXPECT_EQ(config->action_department, "quality-office");
+  EXPECT_EQ(config->action_deadline_days, 10);
+  EXPECT_EQ(config->supervision_seconds, 60);
+}
+
+TEST(QualityConfigTest, EachNumberOutsideItsBoundsIsRefusedNamingTheFlag) {
+  testing::ExpectBounds(&Config::action_deadline_days, "action_deadline_days", 1, 60);
+  testing::ExpectBounds(&Config::supervision_seconds, "supervision_seconds", 1, 3600);
+}
+
+TEST(QualityConfigTest, AnEmptyDepartmentIsRefusedNamingTheFlag) {
+  Config c;
+  c.action_department = "";
+  EXPECT_TRUE(absl::IsInvalidArgument(c.Validate()));
+  EXPECT_NE(c.Validate().message().find("action_department"), std::string::npos);
+}
+
+TEST(QualityConfigTest, TheDocumentSizeOutsideItsBoundsIsRefusedNamingTheFlag) {
+  testing::ExpectBounds(&Config::max_document_bytes, "max_document_bytes", int64_t{1024},
+                        int64_t{6 << 20});
+}
+
+}  // namespace
+}  // namespace parkline::quality

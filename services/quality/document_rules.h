@@ -1,0 +1,73 @@
+// The rules of the records register (GB/T 39678-2020 5.1.2, 5.1.3, 5.6.1.1, 5.6.3.1; evidence for
+// 8.1.1): what a publication must hold, how a document's versions follow one another, and who
+// reads what.
+//
+// A document is a sequence of versions 1, 2, ...; the current one is the highest. A version is
+// never changed once published: a correction is the next version. The next version keeps the
+// document's kind, names the version its publisher saw (so that two editors cannot overwrite
+// each other unseen) and takes effect no earlier than the one before (so that "in force on a
+// date" has one answer). Content is stored here up to a size limit, or referenced by URI with
+// the SHA-256 the register vouches for.
+//
+// Pure functions; thread-safe.
+#ifndef PARKLINE_QUALITY_DOCUMENT_RULES_H_
+#define PARKLINE_QUALITY_DOCUMENT_RULES_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "auth/viewer.h"
+#include "errors/violations.h"
+#include "parkline/quality/v1/quality.pb.h"
+
+namespace parkline::quality {
+
+using auth::Viewer;
+
+inline constexpr int kMaxTitle = 300;
+inline constexpr int kMaxName = 200;
+inline constexpr int kMaxNote = 2000;
+inline constexpr int kMaxUri = 2048;
+inline constexpr int kMaxRequestId = 128;
+
+// Every form rule of a publication, each broken one added to `v` (the field and the rule); the
+// content at most `max_content_bytes`.
+void CheckPublication(const v1::PublishDocumentRequest& request, int64_t max_content_bytes,
+                      errors::Violations& v);
+
+// Whether `request` may follow `current` (nullopt: the document does not exist): NOT_FOUND for a
+// new version of an unknown document, FAILED_PRECONDITION when another version was published
+// since expected_version, INVALID_ARGUMENT for another kind or an earlier effective date. Call
+// after CheckPublication passed.
+absl::Status CheckSuccession(const v1::PublishDocumentRequest& request,
+                             const std::optional<v1::DocumentVersion>& current);
+
+// The version `request` publishes after `current`: its number, the content's SHA-256 (computed
+// for stored content, the reference's otherwise), who published it and when.
+v1::DocumentVersion NextVersion(const v1::PublishDocumentRequest& request,
+                                const std::optional<v1::DocumentVersion>& current,
+                                const std::string& document_id, const std::string& actor,
+                                absl::Time now);
+
+// The digest that recognises a retried request (its deterministic serialization's SHA-256).
+std::string RequestDigest(const google::protobuf::Message& request);
+
+// Internal documents are the park's: its staff and its analysts read them; anybody else (a
+// resident enterprise) reads public ones only, and an internal one is NOT_FOUND to it, exactly
+// as one that does not exist.
+bool MayRead(const Viewer& viewer, const v1::DocumentVersion& document);
+
+// The version without its content, as lists and history show it.
+v1::DocumentVersion WithoutContent(v1::DocumentVersion version);
+
+std::string KindName(v1::DocumentKind kind);
+
+// The date "YYYY-MM-DD" names, when it is one of the calendar.
+std::optional<absl::CivilDay> ParseDate(const std::string& text);
+
+}  // namespace parkline::quality
+
+#endif  // PARKLINE_QUALITY_DOCUMENT_RULES_H_

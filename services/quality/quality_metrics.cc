@@ -1,0 +1,63 @@
+#include "quality/quality_metrics.h"
+
+#include "prometheus/counter.h"
+#include "prometheus/gauge.h"
+#include "runtime/metrics.h"
+
+namespace parkline::quality {
+namespace {
+
+prometheus::Family<prometheus::Counter>& Published() {
+  static auto& f = prometheus::BuildCounter()
+                       .Name("parkline_quality_document_publications_total")
+                       .Help(
+                           "Register document versions published (GB/T 39678-2020 5.1.2, 5.1.3, "
+                           "5.6; 8.1.1), by kind and visibility.")
+                       .Register(runtime::Metrics());
+  return f;
+}
+
+prometheus::Family<prometheus::Counter>& Inspections() {
+  static auto& f = prometheus::BuildCounter()
+                       .Name("parkline_quality_inspections_total")
+                       .Help("Inspections recorded (GB/T 39678-2020 7.1.1, 7.1.4), by kind.")
+                       .Register(runtime::Metrics());
+  return f;
+}
+
+prometheus::Family<prometheus::Counter>& Escalations() {
+  static auto& f = prometheus::BuildCounter()
+                       .Name("parkline_quality_action_escalations_total")
+                       .Help(
+                           "Corrective actions whose deadline passed while open (supervision, "
+                           "7.1.4), by owner department.")
+                       .Register(runtime::Metrics());
+  return f;
+}
+
+prometheus::Gauge& Overdue() {
+  static auto& g = prometheus::BuildGauge()
+                       .Name("parkline_quality_actions_overdue")
+                       .Help(
+                           "Corrective actions overdue and not closed (7.1.4), as the last "
+                           "supervision pass counted them in the database.")
+                       .Register(runtime::Metrics())
+                       .Add({});
+  return g;
+}
+
+}  // namespace
+
+void CountInspection(const std::string& kind) { Inspections().Add({{"kind", kind}}).Increment(); }
+
+void CountOverdueAction(const std::string& department) {
+  Escalations().Add({{"department", department}}).Increment();
+}
+
+void SetOverdueActions(int64_t count) { Overdue().Set(static_cast<double>(count)); }
+
+void CountPublication(const std::string& kind, const std::string& visibility) {
+  Published().Add({{"kind", kind}, {"visibility", visibility}}).Increment();
+}
+
+}  // namespace parkline::quality

@@ -1,0 +1,21 @@
+// The quality service's Prometheus metrics (runtime/metrics.h's registry).
+#ifndef PARKLINE_QUALITY_QUALITY_METRICS_H_
+#define PARKLINE_QUALITY_QUALITY_METRICS_H_
+
+#include <cstdint>
+#include <string>
+
+namespace parkline::quality {
+
+// A document version was published, by kind (KindName) and visibility.
+void CountPublication(const std::string& kind, const std::string& visibility);
+// An inspection was recorded, by kind (InspectionKindName).
+void CountInspection(const std::string& kind);
+// Supervision marked a corrective action overdue, by owner department.
+void CountOverdueAction(const std::string& department);
+// The corrective actions overdue and still open now (database-wide; alerts read it).
+void SetOverdueActions(int64_t count);
+
+}  // namespace parkline::quality
+
+#endif  // PARKLINE_QUALITY_QUALITY_METRICS_H_

@@ -1,0 +1,85 @@
+#include "quality/quality_service.h"
+
+#include <string>
+
+#include "auth/handler.h"
+#include "auth/resources.h"
+
+namespace parkline::quality {
+namespace {
+
+constexpr char kPrefix[] = "/parkline.quality.v1.QualityService/";
+
+using auth::Deliver;
+using auth::kParkWide;
+using auth::OfEnterprise;
+
+}  // namespace
+
+grpc::Status QualityService::PublishDocument(grpc::ServerContext* ctx,
+                                             const v1::PublishDocumentRequest* request,
+                                             v1::DocumentVersion* response) {
+  return PARKLINE_RPC_AS_VIEWER(PublishDocument, kParkWide,
+                                Deliver(desk_.Publish(*request, viewer), response));
+}
+
+grpc::Status QualityService::GetDocument(grpc::ServerContext* ctx,
+                                         const v1::GetDocumentRequest* request,
+                                         v1::DocumentVersion* response) {
+  return PARKLINE_RPC_AS_VIEWER(GetDocument, kParkWide,
+                                Deliver(desk_.Get(*request, viewer), response));
+}
+
+grpc::Status QualityService::ListDocuments(grpc::ServerContext* ctx,
+                                           const v1::ListDocumentsRequest* request,
+                                           v1::ListDocumentsResponse* response) {
+  return PARKLINE_RPC_AS_VIEWER(ListDocuments, kParkWide,
+                                Deliver(desk_.List(*request, viewer), response));
+}
+
+grpc::Status QualityService::GetDocumentHistory(grpc::ServerContext* ctx,
+                                                const v1::GetDocumentHistoryRequest* request,
+                                                v1::GetDocumentHistoryResponse* response) {
+  return PARKLINE_RPC_AS_VIEWER(GetDocumentHistory, kParkWide,
+                                Deliver(desk_.History(*request, viewer), response));
+}
+
+grpc::Status QualityService::RecordInspection(grpc::ServerContext* ctx,
+                                              const v1::RecordInspectionRequest* request,
+                                              v1::Inspection* response) {
+  // An enterprise's supervision names its filer: the row-level rule checks it is the caller.
+  auth::Resource party =
+      request->filer_uscc().empty() ? kParkWide : OfEnterprise(request->filer_uscc());
+  return PARKLINE_RPC_AS_VIEWER(RecordInspection, party,
+                                Deliver(desk_.RecordInspection(*request, viewer), response));
+}
+
+grpc::Status QualityService::GetInspection(grpc::ServerContext* ctx,
+                                           const v1::GetInspectionRequest* request,
+                                           v1::Inspection* response) {
+  return PARKLINE_RPC_AS_VIEWER(GetInspection, OfEnterprise(request->party_uscc()),
+                                Deliver(desk_.GetInspection(*request, viewer), response));
+}
+
+grpc::Status QualityService::ListInspections(grpc::ServerContext* ctx,
+                                             const v1::ListInspectionsRequest* request,
+                                             v1::ListInspectionsResponse* response) {
+  return PARKLINE_RPC_AS_VIEWER(ListInspections, OfEnterprise(request->party_uscc()),
+                                Deliver(desk_.ListInspections(*request, viewer), response));
+}
+
+grpc::Status QualityService::CloseCorrectiveAction(grpc::ServerContext* ctx,
+                                                   const v1::CloseCorrectiveActionRequest* request,
+                                                   v1::Inspection* response) {
+  return PARKLINE_RPC_AS_VIEWER(CloseCorrectiveAction, kParkWide,
+                                Deliver(desk_.CloseAction(*request, viewer), response));
+}
+
+grpc::Status QualityService::VerifyInspectionRecord(
+    grpc::ServerContext* ctx, const v1::VerifyInspectionRecordRequest* request,
+    v1::VerifyInspectionRecordResponse* response) {
+  return PARKLINE_RPC(VerifyInspectionRecord, kParkWide,
+                      Deliver(desk_.VerifyRecord(*request), response));
+}
+
+}  // namespace parkline::quality

@@ -1,0 +1,47 @@
+// The gRPC face of the quality desk: each RPC authorizes, identifies the caller as a Viewer (what
+// it may read depends on who it is), calls QualityDesk and converts the result (auth/handler.h).
+#ifndef PARKLINE_QUALITY_QUALITY_SERVICE_H_
+#define PARKLINE_QUALITY_QUALITY_SERVICE_H_
+
+#include "auth/authorizer.h"
+#include "parkline/quality/v1/quality.grpc.pb.h"
+#include "quality/quality_desk.h"
+
+namespace parkline::quality {
+
+class QualityService final : public v1::QualityService::Service {
+ public:
+  QualityService(QualityDesk& desk, const auth::Authorizer& authorizer)
+      : desk_(desk), authorizer_(authorizer) {}
+
+  grpc::Status PublishDocument(grpc::ServerContext* ctx, const v1::PublishDocumentRequest* request,
+                               v1::DocumentVersion* response) override;
+  grpc::Status GetDocument(grpc::ServerContext* ctx, const v1::GetDocumentRequest* request,
+                           v1::DocumentVersion* response) override;
+  grpc::Status ListDocuments(grpc::ServerContext* ctx, const v1::ListDocumentsRequest* request,
+                             v1::ListDocumentsResponse* response) override;
+  grpc::Status GetDocumentHistory(grpc::ServerContext* ctx,
+                                  const v1::GetDocumentHistoryRequest* request,
+                                  v1::GetDocumentHistoryResponse* response) override;
+  grpc::Status RecordInspection(grpc::ServerContext* ctx,
+                                const v1::RecordInspectionRequest* request,
+                                v1::Inspection* response) override;
+  grpc::Status GetInspection(grpc::ServerContext* ctx, const v1::GetInspectionRequest* request,
+                             v1::Inspection* response) override;
+  grpc::Status ListInspections(grpc::ServerContext* ctx, const v1::ListInspectionsRequest* request,
+                               v1::ListInspectionsResponse* response) override;
+  grpc::Status CloseCorrectiveAction(grpc::ServerContext* ctx,
+                                     const v1::CloseCorrectiveActionRequest* request,
+                                     v1::Inspection* response) override;
+  grpc::Status VerifyInspectionRecord(grpc::ServerContext* ctx,
+                                      const v1::VerifyInspectionRecordRequest* request,
+                                      v1::VerifyInspectionRecordResponse* response) override;
+
+ private:
+  QualityDesk& desk_;
+  const auth::Authorizer& authorizer_;
+};
+
+}  // namespace parkline::quality
+
+#endif  // PARKLINE_QUALITY_QUALITY_SERVICE_H_

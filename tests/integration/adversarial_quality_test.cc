@@ -1,0 +1,286 @@
+// The quality service tried as a hostile tenant would: over gRPC, on both backends, an
+// enterprise tries to read the park's internal documents (by id, by version, by history, by
+// listing), to publish or replace a document, to reuse the park's request id, and to read, close
+// or forge another enterprise's supervision finding (7.1.1) or the park's inspections. Each attempt
+// is refused (PERMISSION_DENIED, or NOT_FOUND exactly as for a document that does not exist) and
+// the witness shows that no row, no outbox event and no record on the topic changed; no answer
+// carries a byte of the internal document.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "quality/access_policy.h"
+#include "quality/quality_desk.h"
+#include "quality/quality_service.h"
+#include "quality/schema.h"
+#include "store/group_commit.h"
+#include "tests/support/access_matrix.h"
+#include "tests/support/backend_test.h"
+#include "tests/support/tamper_witness.h"
+
+namespace parkline::quality {
+namespace {
+
+const std::string kTenant = testing::NumberedUscc(1);
+const std::string kVictim = testing::NumberedUscc(2);
+constexpr char kSecret[] = "Night-shift key safe code 4471";
+
+const std::vector<testing::TestCaller>& Callers() {
+  static const auto* callers = new std::vector<testing::TestCaller>{
+      {"t-staff", "staff-li", "park-staff", "", "", ""},
+      {"t-tenant", "tenant-erp", "enterprise", kTenant, "", ""},
+      {"t-victim", "victim-erp", "enterprise", kVictim, "", ""},
+      {"t-carrier", "carrier-tms", "carrier", "", "", "SF"},
+      {"t-customs", "customs-gateway", "customs-gateway", "", "", ""},
+  };
+  return *callers;
+}
+
+using Stub = v1::QualityService::Stub;
+
+class AdversarialQualityTest : public testing::BackendTest<ApplySchema> {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    writer_ = std::make_unique<store::GroupCommitter>(*db_);
+    desk_ = std::make_unique<QualityDesk>(*db_, *writer_, nullptr, DeskSettings{}, nullptr);
+    auto server = testing::PolicyServer::Start(
+        dir_.path(), AccessPolicy(), Callers(),
+        [&](const auth::Authorizer& a) { return std::make_unique<QualityService>(*desk_, a); });
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    stub_ = v1::QualityService::NewStub(server_->channel());
+
+    // The victim: an internal manual (with a secret) in two versions, and a public guide.
+    grpc::ClientContext c1, c2, c3;
+    As(c1, "staff");
+    ASSERT_TRUE(stub_->PublishDocument(&c1, Internal("staff-1", "", 0), &manual_).ok());
+    As(c2, "staff");
+    ASSERT_TRUE(
+        stub_->PublishDocument(&c2, Internal("staff-2", manual_.document_id(), 1), &manual_).ok());
+    v1::PublishDocumentRequest guide = Internal("staff-3", "", 0);
+    guide.set_kind(v1::DOCUMENT_KIND_SERVICE_GUIDE);
+    guide.set_visibility(v1::VISIBILITY_PUBLIC);
+    guide.set_content("Office hours 9-17.");
+    As(c3, "staff");
+    ASSERT_TRUE(stub_->PublishDocument(&c3, guide, &guide_).ok());
+    // Another enterprise's supervision of the park, and the park's own inspection.
+    grpc::ClientContext c4, c5;
+    As(c4, "victim");
+    v1::RecordInspectionRequest sup;
+    sup.set_request_id("victim-sup-1");
+    sup.set_kind(v1::INSPECTION_KIND_ENTERPRISE_SUPERVISION);
+    sup.set_inspected_date("2026-03-01");
+    sup.set_inspector("Chen Jing");
+    sup.set_filer_uscc(kVictim);
+    sup.add_findings()->set_description("The loading bay lights are out at night");
+    grpc::Status filed = stub_->RecordInspection(&c4, sup, &supervision_);
+    ASSERT_TRUE(filed.ok()) << filed.error_message();
+    v1::RecordInspectionRequest own = sup;
+    own.set_request_id("staff-ins-1");
+    own.set_kind(v1::INSPECTION_KIND_INTERNAL_PERIODIC);
+    own.clear_filer_uscc();
+    As(c5, "staff");
+    ASSERT_TRUE(stub_->RecordInspection(&c5, own, &internal_).ok());
+    witness_ = std::make_unique<testing::TamperWitness>(
+        *db_, std::vector<std::string>{"parkline.quality.v1"});
+    witness_->Mark();
+  }
+
+  static void As(grpc::ClientContext& ctx, const std::string& who) {
+    ctx.AddMetadata("authorization", "Bearer t-" + who);
+  }
+
+  static v1::PublishDocumentRequest Internal(const std::string& request_id,
+                                             const std::string& document_id, int64_t expected) {
+    v1::PublishDocumentRequest r;
+    r.set_request_id(request_id);
+    r.set_document_id(document_id);
+    r.set_expected_version(expected);
+    r.set_kind(v1::DOCUMENT_KIND_INTERNAL_MANUAL);
+    r.set_title("Security desk manual");
+    r.set_visibility(v1::VISIBILITY_INTERNAL);
+    r.set_effective_date("2026-03-01");
+    r.set_approved_by("Wang Fang");
+    r.set_media_type("text/plain");
+    r.set_content(kSecret);
+    return r;
+  }
+
+  grpc::Status ExpectRefused(const std::string& who, const std::string& trick,
+                             const std::function<grpc::Status(grpc::ClientContext*)>& attempt,
+                             std::vector<grpc::StatusCode> codes = {
+                                 grpc::StatusCode::PERMISSION_DENIED,
+                                 grpc::StatusCode::NOT_FOUND}) {
+    grpc::ClientContext ctx;
+    As(ctx, who);
+    grpc::Status status = attempt(&ctx);
+    witness_->ExpectRefused(absl::StrCat(who, " ", trick), status, codes);
+    EXPECT_EQ(status.error_message().find(kSecret), std::string::npos);
+    return status;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::GroupCommitter> writer_;
+  std::unique_ptr<QualityDesk> desk_;
+  std::unique_ptr<testing::PolicyServer> server_;
+  std::unique_ptr<Stub> stub_;
+  std::unique_ptr<testing::TamperWitness> witness_;
+  v1::DocumentVersion manual_;
+  v1::DocumentVersion guide_;
+  v1::Inspection supervision_;
+  v1::Inspection internal_;
+};
+
+TEST_P(AdversarialQualityTest, AnEnterpriseCannotReadTheParksInternalDocuments) {
+  for (int64_t version : {0, 1, 2}) {
+    grpc::Status s =
+        ExpectRefused("tenant", absl::StrCat("reads the internal manual, version ", version),
+                      [&](grpc::ClientContext* c) {
+                        v1::GetDocumentRequest r;
+                        r.set_document_id(manual_.document_id());
+                        r.set_version(version);
+                        v1::DocumentVersion out;
+                        grpc::Status st = stub_->GetDocument(c, r, &out);
+                        EXPECT_EQ(out.content(), "");
+                        return st;
+                      });
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << "as if it did not exist";
+  }
+  ExpectRefused("tenant", "reads the internal manual's history", [&](grpc::ClientContext* c) {
+    v1::GetDocumentHistoryRequest r;
+    r.set_document_id(manual_.document_id());
+    v1::GetDocumentHistoryResponse out;
+    grpc::Status st = stub_->GetDocumentHistory(c, r, &out);
+    EXPECT_EQ(out.versions_size(), 0);
+    return st;
+  });
+  // Listing shows the public guide alone.
+  grpc::ClientContext ctx;
+  As(ctx, "tenant");
+  v1::ListDocumentsResponse listed;
+  ASSERT_TRUE(stub_->ListDocuments(&ctx, {}, &listed).ok());
+  ASSERT_EQ(listed.documents_size(), 1);
+  EXPECT_EQ(listed.documents(0).document_id(), guide_.document_id());
+  witness_->ExpectUnchanged("tenant lists the register");
+}
+
+TEST_P(AdversarialQualityTest, AnEnterpriseCannotPublishOrReplaceADocument) {
+  ExpectRefused("tenant", "replaces the public guide with its own version",
+                [&](grpc::ClientContext* c) {
+                  v1::PublishDocumentRequest r = Internal("tenant-1", guide_.document_id(), 1);
+                  r.set_kind(v1::DOCUMENT_KIND_SERVICE_GUIDE);
+                  r.set_visibility(v1::VISIBILITY_PUBLIC);
+                  r.set_content("Office closed, pay fees to account 6222...");
+                  v1::DocumentVersion out;
+                  return stub_->PublishDocument(c, r, &out);
+                });
+  ExpectRefused("tenant", "retries the park's own publication to read it back",
+                [&](grpc::ClientContext* c) {
+                  v1::DocumentVersion out;
+                  return stub_->PublishDocument(c, Internal("staff-1", "", 0), &out);
+                });
+  for (const char* who : {"carrier", "customs"}) {
+    ExpectRefused(who, "lists the register", [&](grpc::ClientContext* c) {
+      v1::ListDocumentsResponse out;
+      return stub_->ListDocuments(c, {}, &out);
+    });
+  }
+}
+
+TEST_P(AdversarialQualityTest, AnEnterpriseCannotReadOrChangeAnothersFinding) {
+  const std::string action = supervision_.actions(0).action_id();
+  ExpectRefused("tenant", "closes the victim's corrective action", [&](grpc::ClientContext* c) {
+    v1::CloseCorrectiveActionRequest r;
+    r.set_action_id(action);
+    r.set_request_id("tenant-close-1");
+    r.set_evidence("nothing was wrong");
+    v1::Inspection out;
+    return stub_->CloseCorrectiveAction(c, r, &out);
+  });
+  ExpectRefused("victim", "closes its own finding's action (the park's to close)",
+                [&](grpc::ClientContext* c) {
+                  v1::CloseCorrectiveActionRequest r;
+                  r.set_action_id(action);
+                  r.set_request_id("victim-close-1");
+                  r.set_evidence("fixed it ourselves");
+                  v1::Inspection out;
+                  return stub_->CloseCorrectiveAction(c, r, &out);
+                });
+  for (const std::string& id : {supervision_.inspection_id(), internal_.inspection_id()}) {
+    grpc::Status s = ExpectRefused("tenant", "reads an inspection it did not file, naming itself",
+                                   [&](grpc::ClientContext* c) {
+                                     v1::GetInspectionRequest r;
+                                     r.set_inspection_id(id);
+                                     r.set_party_uscc(kTenant);
+                                     v1::Inspection out;
+                                     return stub_->GetInspection(c, r, &out);
+                                   });
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  ExpectRefused("tenant", "reads the victim's inspection naming the victim",
+                [&](grpc::ClientContext* c) {
+                  v1::GetInspectionRequest r;
+                  r.set_inspection_id(supervision_.inspection_id());
+                  r.set_party_uscc(kVictim);
+                  v1::Inspection out;
+                  return stub_->GetInspection(c, r, &out);
+                });
+  ExpectRefused("tenant", "files a supervision in the victim's name", [&](grpc::ClientContext* c) {
+    v1::RecordInspectionRequest r;
+    r.set_request_id("tenant-sup-1");
+    r.set_kind(v1::INSPECTION_KIND_ENTERPRISE_SUPERVISION);
+    r.set_inspected_date("2026-03-01");
+    r.set_inspector("someone");
+    r.set_filer_uscc(kVictim);
+    r.add_findings()->set_description("The victim's complaint was unfounded");
+    v1::Inspection out;
+    return stub_->RecordInspection(c, r, &out);
+  });
+  ExpectRefused("tenant", "files an authority's inspection",
+                [&](grpc::ClientContext* c) {
+                  v1::RecordInspectionRequest r;
+                  r.set_request_id("tenant-auth-1");
+                  r.set_kind(v1::INSPECTION_KIND_AUTHORITY);
+                  r.set_inspected_date("2026-03-01");
+                  r.set_inspector("District fire brigade");
+                  r.set_filer_uscc(kTenant);
+                  r.add_findings()->set_description("forged");
+                  v1::Inspection out;
+                  return stub_->RecordInspection(c, r, &out);
+                },
+                {grpc::StatusCode::PERMISSION_DENIED, grpc::StatusCode::INVALID_ARGUMENT});
+  ExpectRefused("tenant", "reuses the victim's request id to read its filing back",
+                [&](grpc::ClientContext* c) {
+                  v1::RecordInspectionRequest r;
+                  r.set_request_id("victim-sup-1");
+                  r.set_kind(v1::INSPECTION_KIND_ENTERPRISE_SUPERVISION);
+                  r.set_inspected_date("2026-03-01");
+                  r.set_inspector("Chen Jing");
+                  r.set_filer_uscc(kTenant);
+                  r.add_findings()->set_description("The loading bay lights are out at night");
+                  v1::Inspection out;
+                  grpc::Status st = stub_->RecordInspection(c, r, &out);
+                  EXPECT_EQ(out.inspection_id(), "");
+                  return st;
+                },
+                {grpc::StatusCode::ALREADY_EXISTS});
+  // Listing shows the tenant nothing of the others', whatever it names.
+  grpc::ClientContext ctx;
+  As(ctx, "tenant");
+  v1::ListInspectionsRequest list;
+  list.set_party_uscc(kTenant);
+  v1::ListInspectionsResponse listed;
+  ASSERT_TRUE(stub_->ListInspections(&ctx, list, &listed).ok());
+  EXPECT_EQ(listed.inspections_size(), 0);
+  witness_->ExpectUnchanged("tenant lists inspections");
+}
+
+PARKLINE_BACKEND_TESTS(AdversarialQualityTest);
+
+}  // namespace
+}  // namespace parkline::quality

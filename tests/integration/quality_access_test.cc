@@ -1,0 +1,166 @@
+// Every RPC of the quality service against every role, over a real gRPC server: park staff and
+// admins keep the register and the inspections; enterprises and analysts read the register (what
+// each sees is the desk's business, checked in quality_desk_test and adversarial_quality_test);
+// an enterprise files and follows its own supervision of the park (naming itself), analysts read
+// inspections; customs and carriers have no access. Refusals are PERMISSION_DENIED, decided from
+// the request alone.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+
+#include "quality/access_policy.h"
+#include "quality/quality_desk.h"
+#include "quality/quality_service.h"
+#include "quality/schema.h"
+#include "store/group_commit.h"
+#include "tests/support/access_matrix.h"
+#include "tests/support/test_env.h"
+
+namespace parkline::quality {
+namespace {
+
+constexpr char kOwn[] = "91350100M000100Y43";    // the enterprise caller's USCC
+constexpr char kOther[] = "91110000100000000R";  // somebody else's
+
+// The expected policy, written out independently of access_policy.cc.
+const std::set<std::string> kDesk = {"park-admin", "park-staff"};
+const std::set<std::string> kReaders = {"park-admin", "park-staff", "analyst", "enterprise"};
+const testing::AccessTable kExpected = {
+    {"PublishDocument", {kDesk, {}}},
+    {"GetDocument", {kReaders, {}}},
+    {"ListDocuments", {kReaders, {}}},
+    {"GetDocumentHistory", {kReaders, {}}},
+    {"RecordInspection", {kDesk, {"enterprise"}}},
+    {"GetInspection", {{"park-admin", "park-staff", "analyst"}, {"enterprise"}}},
+    {"ListInspections", {{"park-admin", "park-staff", "analyst"}, {"enterprise"}}},
+    {"CloseCorrectiveAction", {kDesk, {}}},
+    {"VerifyInspectionRecord", {kDesk, {}}},
+};
+
+using Stub = v1::QualityService::Stub;
+
+const std::map<std::string, testing::StubCall<Stub>>& Calls() {
+  static const auto* calls = new std::map<std::string, testing::StubCall<Stub>>{
+      {"PublishDocument",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::PublishDocumentRequest r;
+         r.set_request_id("access-" + uscc);
+         r.set_kind(v1::DOCUMENT_KIND_MANAGEMENT_RULE);
+         r.set_title("Visitor rules");
+         r.set_visibility(v1::VISIBILITY_PUBLIC);
+         r.set_effective_date("2026-03-01");
+         r.set_approved_by("Wang Fang");
+         r.set_media_type("text/plain");
+         r.set_content("Visitors register at the gate.");
+         v1::DocumentVersion out;
+         return s.PublishDocument(c, r, &out);
+       }},
+      {"GetDocument",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::GetDocumentRequest r;
+         r.set_document_id("DOC-20260309-000000000000");
+         v1::DocumentVersion out;
+         return s.GetDocument(c, r, &out);
+       }},
+      {"ListDocuments",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::ListDocumentsResponse out;
+         return s.ListDocuments(c, {}, &out);
+       }},
+      {"GetDocumentHistory",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::GetDocumentHistoryRequest r;
+         r.set_document_id("DOC-20260309-000000000000");
+         v1::GetDocumentHistoryResponse out;
+         return s.GetDocumentHistory(c, r, &out);
+       }},
+      {"RecordInspection",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::RecordInspectionRequest r;
+         r.set_request_id("access-" + uscc);
+         r.set_kind(v1::INSPECTION_KIND_ENTERPRISE_SUPERVISION);
+         r.set_inspected_date("2026-03-01");
+         r.set_inspector("Chen Jing");
+         r.set_filer_uscc(uscc);
+         r.add_findings()->set_description("The loading bay lights are out");
+         v1::Inspection out;
+         return s.RecordInspection(c, r, &out);
+       }},
+      {"GetInspection",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::GetInspectionRequest r;
+         r.set_inspection_id("INS-20260309-000000000000");
+         r.set_party_uscc(uscc);
+         v1::Inspection out;
+         return s.GetInspection(c, r, &out);
+       }},
+      {"ListInspections",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::ListInspectionsRequest r;
+         r.set_party_uscc(uscc);
+         v1::ListInspectionsResponse out;
+         return s.ListInspections(c, r, &out);
+       }},
+      {"CloseCorrectiveAction",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::CloseCorrectiveActionRequest r;
+         r.set_action_id("INS-20260309-000000000000-A1");
+         r.set_request_id("close-1");
+         r.set_evidence("done");
+         v1::Inspection out;
+         return s.CloseCorrectiveAction(c, r, &out);
+       }},
+      {"VerifyInspectionRecord",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::VerifyInspectionRecordResponse out;
+         return s.VerifyInspectionRecord(c, {}, &out);
+       }},
+  };
+  return *calls;
+}
+
+class QualityAccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = testing::OpenServiceDatabase("sqlite://" + dir_.path() + "/q.db", ApplySchema);
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    writer_ = std::make_unique<store::GroupCommitter>(*db_);
+    desk_ = std::make_unique<QualityDesk>(*db_, *writer_, nullptr, DeskSettings{}, nullptr);
+    auto server = testing::PolicyServer::Start(
+        dir_.path(), AccessPolicy(), kOwn, "3301960001", "SF",
+        [&](const auth::Authorizer& a) { return std::make_unique<QualityService>(*desk_, a); });
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    stub_ = v1::QualityService::NewStub(server_->channel());
+  }
+
+  testing::Invoke Invoker() { return testing::InvokerOf(*stub_, Calls()); }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<store::GroupCommitter> writer_;
+  std::unique_ptr<QualityDesk> desk_;
+  std::unique_ptr<testing::PolicyServer> server_;
+  std::unique_ptr<Stub> stub_;
+};
+
+TEST_F(QualityAccessTest, TheTableCoversEveryRpcOfTheService) {
+  std::set<std::string> calls;
+  for (const auto& [name, call] : Calls()) calls.insert(name);
+  testing::ExpectTableCoversService(
+      v1::DocumentVersion::descriptor()->file()->FindServiceByName("QualityService"), kExpected,
+      calls);
+}
+
+TEST_F(QualityAccessTest, EveryRpcTimesEveryRole) {
+  testing::ExpectEveryRpcTimesEveryRole(kExpected, kOwn, kOther, Invoker());
+}
+
+TEST_F(QualityAccessTest, NoCredentialsAreUnauthenticatedOnEveryRpc) {
+  testing::ExpectUnauthenticatedWithoutCredentials(kExpected, kOwn, Invoker());
+}
+
+}  // namespace
+}  // namespace parkline::quality
