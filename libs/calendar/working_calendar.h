@@ -2,10 +2,10 @@
 // days, from a data file of public holidays and make-up working days per year
 // (data/calendar-cn.json). Saturdays and Sundays are rest days unless the file lists them as
 // make-up working days; a listed holiday is a rest day whatever its weekday. A year the file does
-// not cover falls back to Saturdays and Sundays only: nothing (a complaint, a corrective action) is
-// refused for want of calendar data, and Covers() lets a service warn about it at start. One
-// calendar for the park: the complaints' deadlines and the quality service's corrective actions
-// count the same working days.
+// not cover falls back to Saturdays and Sundays only: nothing (a complaint, a corrective action, a
+// service request) is refused for want of calendar data, and Covers() lets a service warn about it
+// at start. One calendar for the park: the complaints' deadlines, the quality service's corrective
+// actions and the support service's request response times count the same working days.
 //
 // Immutable after construction; thread-safe.
 #ifndef PARKLINE_CALENDAR_WORKING_CALENDAR_H_

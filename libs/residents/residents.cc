@@ -25,8 +25,26 @@ absl::Status SetCodes(store::Transaction& tx, const std::string& uscc,
   return absl::OkStatus();
 }
 
+// Replaces the business roles of `uscc` by `roles` (none: no longer resident).
+absl::Status SetRoles(store::Transaction& tx, const std::string& uscc,
+                      const google::protobuf::RepeatedField<int>& roles) {
+  auto cleared = tx.Execute("DELETE FROM resident_roles WHERE uscc = $1", {uscc});
+  if (!cleared.ok()) return cleared.status();
+  for (int role : roles) {
+    auto added =
+        tx.Execute("INSERT INTO resident_roles (uscc, role) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                   {uscc, int64_t{role}});
+    if (!added.ok()) return added.status();
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Resident(store::Transaction& tx, const ev::Enterprise& e) {
-  if (e.status() == ev::ENTERPRISE_STATUS_DEPARTED) return SetCodes(tx, e.uscc(), {});
+  if (e.status() == ev::ENTERPRISE_STATUS_DEPARTED) {
+    if (auto s = SetRoles(tx, e.uscc(), {}); !s.ok()) return s;
+    return SetCodes(tx, e.uscc(), {});
+  }
+  if (auto s = SetRoles(tx, e.uscc(), e.roles()); !s.ok()) return s;
   return SetCodes(tx, e.uscc(), {e.uscc(), e.customs_code()});
 }
 
@@ -41,6 +59,16 @@ CREATE TABLE IF NOT EXISTS resident_codes (
   uscc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS resident_codes_uscc ON resident_codes (uscc);
+)sql"},
+      {2, "the business roles of resident enterprises (the support service's providers)",
+       R"sql(
+-- Filled by the registry's next event about each enterprise: a projection older than this
+-- migration knows no roles until then.
+CREATE TABLE IF NOT EXISTS resident_roles (
+  uscc TEXT NOT NULL,
+  role BIGINT NOT NULL,
+  PRIMARY KEY (uscc, role)
+);
 )sql"}};
   return store::ApplyMigrations(db, "residents", kMigrations);
 }
@@ -60,6 +88,7 @@ absl::Status OnUpdated(store::Transaction& tx, const ev::EnterpriseUpdated& even
 }
 
 absl::Status OnDeparted(store::Transaction& tx, const ev::EnterpriseDeparted& event) {
+  if (auto s = SetRoles(tx, event.enterprise().uscc(), {}); !s.ok()) return s;
   return SetCodes(tx, event.enterprise().uscc(), {});
 }
 
@@ -88,6 +117,16 @@ absl::StatusOr<bool> IsResident(store::Transaction& tx, const std::string& code)
   auto rows = tx.Query("SELECT 1 FROM resident_codes WHERE code = $1", {code});
   if (!rows.ok()) return rows.status();
   return !rows->empty();
+}
+
+absl::StatusOr<std::set<enterprises::v1::EnterpriseRole>> RolesOf(store::Transaction& tx,
+                                                                  const std::string& uscc) {
+  auto rows = tx.Query("SELECT role FROM resident_roles WHERE uscc = $1", {uscc});
+  if (!rows.ok()) return rows.status();
+  std::set<enterprises::v1::EnterpriseRole> out;
+  for (const store::Row& r : *rows)
+    out.insert(static_cast<enterprises::v1::EnterpriseRole>(r.Int(0)));
+  return out;
 }
 
 }  // namespace parkline::residents

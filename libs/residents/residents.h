@@ -6,7 +6,8 @@
 // A resident is found by any of its codes: its USCC and, where it has one, its customs code (10
 // characters against a USCC's 18, so the two never collide). An admission or update makes the
 // enterprise's current codes resident (a code it no longer holds is forgotten); a departure, or
-// an update to the departed status, forgets them all.
+// an update to the departed status, forgets them all. The enterprise's business roles are kept
+// the same way (table `resident_roles`): the support service finds its providers there.
 //
 // Eventually consistent: an admission counts here once this service's consumer has applied it
 // (within a second while the broker is up). Functions take the caller's transaction, so that the
@@ -49,6 +50,11 @@ absl::StatusOr<std::set<std::string>> ResidentAmong(store::Transaction& tx,
 
 // Whether `code` (a USCC or a customs code) is a resident's.
 absl::StatusOr<bool> IsResident(store::Transaction& tx, const std::string& code);
+
+// The business roles the registry last gave the resident `uscc` (none when it is not resident, or
+// when the projection has seen no event about it since the roles were added to it).
+absl::StatusOr<std::set<enterprises::v1::EnterpriseRole>> RolesOf(store::Transaction& tx,
+                                                                  const std::string& uscc);
 
 }  // namespace parkline::residents
 

@@ -78,6 +78,32 @@ TEST_P(ResidentsTest, ItsMigrationAppliedOverAnExistingTableKeepsTheResidents) {
   EXPECT_EQ(Among({kUscc}), (std::set<std::string>{kUscc}));
 }
 
+TEST_P(ResidentsTest, TheRolesFollowTheRegistryAndADepartureForgetsThem) {
+  auto roles = [&] {
+    std::set<ev::EnterpriseRole> out;
+    EXPECT_TRUE(db_->Read([&](store::Transaction& tx) -> absl::Status {
+                     auto found = RolesOf(tx, kUscc);
+                     if (!found.ok()) return found.status();
+                     out = *found;
+                     return absl::OkStatus();
+                   })
+                    .ok());
+    return out;
+  };
+  ev::Enterprise e = Enterprise("");
+  e.add_roles(ev::ENTERPRISE_ROLE_SERVICE_PROVIDER);
+  e.add_roles(ev::ENTERPRISE_ROLE_LOGISTICS);
+  Apply(OnAdmitted, e);
+  EXPECT_EQ(roles(), (std::set<ev::EnterpriseRole>{ev::ENTERPRISE_ROLE_LOGISTICS,
+                                                   ev::ENTERPRISE_ROLE_SERVICE_PROVIDER}));
+  e.clear_roles();
+  e.add_roles(ev::ENTERPRISE_ROLE_FINANCIAL_INSTITUTION);
+  Apply(OnUpdated, e);
+  EXPECT_EQ(roles(), (std::set<ev::EnterpriseRole>{ev::ENTERPRISE_ROLE_FINANCIAL_INSTITUTION}));
+  Apply(OnDeparted, e);
+  EXPECT_TRUE(roles().empty());
+}
+
 PARKLINE_BACKEND_TESTS(ResidentsTest);
 
 }  // namespace
