@@ -8,10 +8,11 @@
 #include "errors/violations.h"
 #include "events/envelope.h"
 #include "events/outbox.h"
-#include "google/protobuf/util/time_util.h"
 #include "parkline/support/v1/events.pb.h"
 #include "residents/residents.h"
 #include "runtime/log.h"
+#include "runtime/proto_time.h"
+#include "support/dated_id.h"
 #include "support/request_repository.h"
 #include "support/request_rules.h"
 #include "support/support_desk.h"
@@ -20,28 +21,13 @@
 namespace parkline::support {
 namespace {
 
-using google::protobuf::util::TimeUtil;
-
-google::protobuf::Timestamp Stamp(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
-}
-
-std::string NewId(absl::string_view prefix, absl::Time now) {
-  return absl::StrCat(prefix, absl::FormatTime("%Y%m%d", now, absl::FixedTimeZone(8 * 3600)), "-",
-                      events::NewUuid().substr(24));
-}
-
 absl::Status NoRequest(const std::string& id) {
   return absl::NotFoundError(absl::StrCat("service_request_id: no request ", id));
 }
 
 bool OnTime(const v1::ServiceRequest& r) {
   return r.status() == v1::REQUEST_STATUS_ANSWERED && !r.overdue() &&
-         TimeOf(r.answered_time()) <= TimeOf(r.respond_by());
+         runtime::FromTimestamp(r.answered_time()) <= runtime::FromTimestamp(r.respond_by());
 }
 
 absl::Status Changed(store::Transaction& tx, const v1::ServiceRequest& r, absl::Time now) {
@@ -54,7 +40,7 @@ absl::Status Changed(store::Transaction& tx, const v1::ServiceRequest& r, absl::
   if (r.has_respond_by()) *e.mutable_respond_by() = r.respond_by();
   e.set_on_time(OnTime(r));
   e.set_rating(r.rating());
-  *e.mutable_changed_time() = Stamp(now);
+  *e.mutable_changed_time() = runtime::ToTimestamp(now);
   return events::AppendToOutbox(tx,
                                 events::NewEvent(kTopic, kSource, r.service_request_id(), e, now));
 }
@@ -112,7 +98,7 @@ absl::StatusOr<v1::Offering> RequestDesk::Publish(const v1::PublishOfferingReque
     result.set_category(request.category());
     result.set_title(request.title());
     result.set_description(request.description());
-    *result.mutable_published_time() = Stamp(now);
+    *result.mutable_published_time() = runtime::ToTimestamp(now);
     created = true;
     return repo.InsertOffering(result, request.request_id(), digest);
   });
@@ -178,7 +164,7 @@ absl::StatusOr<v1::ServiceRequest> RequestDesk::File(const v1::FileServiceReques
     result.set_offering_id(request.offering_id());
     result.set_description(request.description());
     result.set_status(v1::REQUEST_STATUS_FILED);
-    *result.mutable_filed_time() = Stamp(now);
+    *result.mutable_filed_time() = runtime::ToTimestamp(now);
     if (auto s = repo.InsertRequest(result, request.request_id(), digest); !s.ok()) return s;
     created = true;
     return Changed(tx, result, now);
@@ -240,7 +226,7 @@ absl::StatusOr<v1::ServiceRequest> RequestDesk::Route(
         r.set_status(v1::REQUEST_STATUS_ROUTED);
         r.set_response_working_days(request.response_working_days());
         *r.mutable_respond_by() =
-            Stamp(RespondBy(calendar_, park_, now, request.response_working_days()));
+            runtime::ToTimestamp(RespondBy(calendar_, park_, now, request.response_working_days()));
         return absl::OkStatus();
       });
   if (routed.ok()) CountRequest(routed->category(), "routed");
@@ -260,7 +246,7 @@ absl::StatusOr<v1::ServiceRequest> RequestDesk::Answer(
         if (auto s = CheckAnswerable(r); !s.ok()) return s;
         r.set_status(v1::REQUEST_STATUS_ANSWERED);
         r.set_answer(request.answer());
-        *r.mutable_answered_time() = Stamp(now);
+        *r.mutable_answered_time() = runtime::ToTimestamp(now);
         return absl::OkStatus();
       });
   if (answered.ok())

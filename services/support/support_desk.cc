@@ -9,32 +9,17 @@
 #include "errors/violations.h"
 #include "events/envelope.h"
 #include "events/outbox.h"
-#include "google/protobuf/util/time_util.h"
 #include "parkline/support/v1/events.pb.h"
 #include "residents/residents.h"
 #include "runtime/log.h"
+#include "runtime/proto_time.h"
 #include "support/activity_repository.h"
 #include "support/activity_rules.h"
+#include "support/dated_id.h"
 #include "support/support_metrics.h"
 
 namespace parkline::support {
 namespace {
-
-using google::protobuf::util::TimeUtil;
-
-google::protobuf::Timestamp Stamp(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
-}
-
-// The date, then 12 random hex digits: a UUID's last 12 (its first ones are its time).
-std::string NewId(absl::string_view prefix, absl::Time now) {
-  return absl::StrCat(prefix, absl::FormatTime("%Y%m%d", now, absl::FixedTimeZone(8 * 3600)), "-",
-                      events::NewUuid().substr(24));
-}
 
 absl::Status Changed(store::Transaction& tx, const v1::Registration& r, absl::Time now) {
   v1::RegistrationChanged e;
@@ -43,7 +28,7 @@ absl::Status Changed(store::Transaction& tx, const v1::Registration& r, absl::Ti
   e.set_enterprise_uscc(r.enterprise_uscc());
   e.set_seats(r.seats());
   e.set_status(r.status());
-  *e.mutable_changed_time() = Stamp(now);
+  *e.mutable_changed_time() = runtime::ToTimestamp(now);
   return events::AppendToOutbox(tx, events::NewEvent(kTopic, kSource, r.activity_id(), e, now));
 }
 
@@ -100,7 +85,7 @@ absl::StatusOr<v1::Activity> SupportDesk::Schedule(const v1::ScheduleActivityReq
   fresh.set_organiser(request.organiser());
   fresh.set_capacity(request.capacity());
   fresh.set_partner_organisation(request.partner_organisation());
-  *fresh.mutable_scheduled_time() = Stamp(now);
+  *fresh.mutable_scheduled_time() = runtime::ToTimestamp(now);
 
   v1::Activity result;
   bool created = false;
@@ -156,8 +141,8 @@ absl::StatusOr<v1::ListActivitiesResponse> SupportDesk::ListActivities(
     const v1::ListActivitiesRequest& request) {
   int size = request.page_size() == 0 ? 100 : request.page_size();
   if (size < 1 || size > 500) return absl::InvalidArgumentError("page_size: 0 or 1..500");
-  absl::Time from =
-      request.has_from_time() ? TimeOf(request.from_time()) : absl::FromUnixMicros(INT64_MIN);
+  absl::Time from = request.has_from_time() ? runtime::FromTimestamp(request.from_time())
+                                            : absl::FromUnixMicros(INT64_MIN);
   v1::ListActivitiesResponse out;
   absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
     ActivityRepository repo(tx, keys_);
@@ -183,7 +168,7 @@ absl::StatusOr<v1::Registration> SupportDesk::Register(const v1::RegisterAttende
   fresh.set_enterprise_uscc(request.enterprise_uscc());
   fresh.set_seats(SeatsAsked(request));
   *fresh.mutable_attendees() = request.attendees();
-  *fresh.mutable_registered_time() = Stamp(now);
+  *fresh.mutable_registered_time() = runtime::ToTimestamp(now);
 
   v1::Registration result;
   v1::ActivityKind kind = v1::ACTIVITY_KIND_UNSPECIFIED;
@@ -211,7 +196,7 @@ absl::StatusOr<v1::Registration> SupportDesk::Register(const v1::RegisterAttende
     if (!activity.ok()) return activity.status();
     if (!*activity) return NoActivity(request.activity_id());
     const v1::Activity& a = (*activity)->activity;
-    if (now >= TimeOf(a.starts_time())) {
+    if (now >= runtime::FromTimestamp(a.starts_time())) {
       return absl::FailedPreconditionError(
           "activity_id: registration closes when the activity starts");
     }
@@ -269,7 +254,8 @@ absl::StatusOr<v1::Registration> SupportDesk::Cancel(const v1::CancelRegistratio
     if (!*activity) return NoActivity(r.activity_id());
     const v1::Activity& a = (*activity)->activity;
     kind = a.kind();
-    if (auto s = CheckCancellable(r, TimeOf(a.starts_time()), now); !s.ok()) return s;
+    if (auto s = CheckCancellable(r, runtime::FromTimestamp(a.starts_time()), now); !s.ok())
+      return s;
     int taken = a.seats_taken(), waiting = a.seats_waiting();
     (r.status() == v1::REGISTRATION_STATUS_CONFIRMED ? taken : waiting) -= r.seats();
     r.set_status(v1::REGISTRATION_STATUS_CANCELLED);
@@ -350,7 +336,8 @@ absl::StatusOr<v1::Registration> SupportDesk::ConfirmAttendance(
     if (!*activity) return NoActivity(r.activity_id());
     const v1::Activity& a = (*activity)->activity;
     kind = a.kind();
-    if (auto s = CheckAttendance(r, TimeOf(a.ends_time()), now, request.attended()); !s.ok()) {
+    if (auto s = CheckAttendance(r, runtime::FromTimestamp(a.ends_time()), now, request.attended());
+        !s.ok()) {
       return s;
     }
     r.set_status(v1::REGISTRATION_STATUS_ATTENDED);
@@ -363,7 +350,7 @@ absl::StatusOr<v1::Registration> SupportDesk::ConfirmAttendance(
     e.set_enterprise_uscc(r.enterprise_uscc());
     e.set_attended(r.attended());
     *e.mutable_activity_ended_time() = a.ends_time();
-    *e.mutable_confirmed_time() = Stamp(now);
+    *e.mutable_confirmed_time() = runtime::ToTimestamp(now);
     confirmed = true;
     result = r;
     return events::AppendToOutbox(tx, events::NewEvent(kTopic, kSource, r.activity_id(), e, now));
