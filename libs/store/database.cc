@@ -24,13 +24,16 @@ const std::string& Row::Text(size_t i) const {
   return kEmpty;
 }
 
-absl::StatusOr<std::vector<std::vector<Row>>> Transaction::QueryAll(
-    const std::vector<Statement>& statements) {
+absl::StatusOr<std::vector<std::vector<Row>>> Transaction::QueryAllAt(
+    const std::vector<Statement>& statements, size_t* failed) {
   std::vector<std::vector<Row>> out;
   out.reserve(statements.size());
   for (const Statement& statement : statements) {
     auto rows = Query(statement.sql, statement.params);
-    if (!rows.ok()) return rows.status();
+    if (!rows.ok()) {
+      if (failed != nullptr) *failed = out.size();
+      return rows.status();
+    }
     out.push_back(std::move(*rows));
   }
   return out;

@@ -69,8 +69,15 @@ class Transaction {
   // each), so a caller that knows what it will read can ask for it at once; on SQLite, which has
   // no round trips, they run in turn. The first error is returned and stops the rest; as after a
   // failed Query, the transaction (or its innermost savepoint) is then to be rolled back.
-  virtual absl::StatusOr<std::vector<std::vector<Row>>> QueryAll(
-      const std::vector<Statement>& statements);
+  absl::StatusOr<std::vector<std::vector<Row>>> QueryAll(const std::vector<Statement>& statements) {
+    return QueryAllAt(statements, nullptr);
+  }
+  // QueryAll that also says, on an error and when `failed` is given, which statement failed: its
+  // index, or statements.size() when the error is none of theirs (a broken connection). The
+  // group commit uses it to tell one request's failed write from the next one's read when both
+  // travel together.
+  virtual absl::StatusOr<std::vector<std::vector<Row>>> QueryAllAt(
+      const std::vector<Statement>& statements, size_t* failed);
   // Runs one statement and returns how many rows it changed.
   virtual absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params = {}) = 0;
   // A write whose outcome the caller does not need at once. A transaction may hold it back and

@@ -16,21 +16,118 @@ constexpr absl::string_view kSavepoint = "SAVEPOINT parkline_group_item";
 constexpr absl::string_view kRelease = "RELEASE SAVEPOINT parkline_group_item";
 constexpr absl::string_view kRollbackTo = "ROLLBACK TO SAVEPOINT parkline_group_item";
 
-absl::Status Exec(Transaction& tx, absl::string_view sql) { return tx.Execute(sql).status(); }
+// What the functions of one attempt have left unsent, in their order: the writes a function held
+// back (ExecuteLater) and its release, or the rollback of one that failed after it sent
+// something. It goes with the next statement that any function sends (or the attempt's last
+// round trip), so that on PostgreSQL one request's writes and the next one's reads share a
+// round trip. A write that fails there is still its own function's error and undoes only that
+// function: what came after it in the same round trip (PostgreSQL skips it) is sent again.
+class Carry {
+ public:
+  // Owner of the statements that undo a failed function: their failure fails the attempt.
+  static constexpr size_t kCleanup = static_cast<size_t>(-1);
+
+  Carry(Transaction& tx, std::vector<absl::Status>& own) : tx_(tx), own_(own) {}
+
+  void Add(Statement statement, size_t owner) {
+    held_.push_back(std::move(statement));
+    owners_.push_back(owner);
+  }
+  // A function that failed after it sent something: its savepoint is rolled back and released.
+  void Undo() {
+    Add({std::string(kRollbackTo), {}}, kCleanup);
+    Add({std::string(kRelease), {}}, kCleanup);
+  }
+
+  // Sends what is carried, then `mine` (the statements of function `me`), in one round trip
+  // while nothing fails, and returns the rows of `mine`. A carried write that fails becomes its
+  // function's own result, that function is undone and the rest is sent again. An error of
+  // `mine` is returned (`mine_failed`: whether one of its statements failed, rather than the
+  // attempt). An error that fails the whole attempt is kept in fatal() and returned.
+  //
+  // `mine_failed` is set to the index in `mine` of the statement that failed, or mine.size().
+  absl::StatusOr<std::vector<std::vector<Row>>> Send(std::vector<Statement> mine, size_t me,
+                                                     size_t& mine_failed) {
+    mine_failed = mine.size();
+    if (!fatal_.ok()) return fatal_;
+    while (true) {
+      size_t carried = held_.size();
+      std::vector<Statement> all = std::move(held_);
+      std::vector<size_t> owners = std::move(owners_);
+      held_.clear();
+      owners_.clear();
+      all.insert(all.end(), mine.begin(), mine.end());
+      size_t failed = all.size();
+      auto results = tx_.QueryAllAt(all, &failed);
+      if (results.ok()) {
+        results->erase(results->begin(), results->begin() + static_cast<std::ptrdiff_t>(carried));
+        return results;
+      }
+      absl::Status error = results.status();
+      if (failed >= carried) {
+        // One of mine (the carried ones all ran), or the connection broke.
+        mine_failed = failed - carried;
+        if (IsTransient(error) || failed >= all.size()) Fail(error, me);
+        return error;
+      }
+      size_t owner = owners[failed];
+      if (IsTransient(error) || owner == kCleanup) {
+        // An undo that fails is nobody's own: the attempt fails.
+        Fail(error, owner);
+        return error;
+      }
+      // A carried write of function `owner` failed: it is undone alone (its release was carried
+      // too and never ran), then what followed it goes again.
+      own_[owner] = error;
+      Undo();
+      for (size_t k = failed + 1; k < carried; ++k) {
+        if (owners[k] != owner) Add(std::move(all[k]), owners[k]);
+      }
+    }
+  }
+
+  // One statement whose count the caller needs, on its own (what is carried went first).
+  absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params, size_t me) {
+    if (!fatal_.ok()) return fatal_;
+    auto count = tx_.Execute(sql, params);
+    if (!count.ok() && IsTransient(count.status())) Fail(count.status(), me);
+    return count;
+  }
+  absl::Status ExecuteScript(absl::string_view sql, size_t me) {
+    if (!fatal_.ok()) return fatal_;
+    absl::Status done = tx_.ExecuteScript(sql);
+    if (IsTransient(done)) Fail(done, me);
+    return done;
+  }
+
+  // The error that ends the attempt (OK while none), and the function it is charged to.
+  const absl::Status& fatal() const { return fatal_; }
+  size_t fatal_owner() const { return fatal_owner_; }
+
+ private:
+  void Fail(const absl::Status& error, size_t owner) {
+    fatal_ = error;
+    fatal_owner_ = owner;
+  }
+
+  Transaction& tx_;
+  std::vector<absl::Status>& own_;
+  std::vector<Statement> held_;
+  std::vector<size_t> owners_;
+  absl::Status fatal_;
+  size_t fatal_owner_ = kCleanup;
+};
 
 // What a function sees of the shared transaction: writes it does not need the outcome of
 // (ExecuteLater: its savepoint, its inserts) wait and go with its next statement, so that on
-// PostgreSQL a function that reads and then writes costs two round trips, not one per
-// statement. Nothing waits past the function: its release carries what is left.
+// PostgreSQL a function that reads and then writes costs one round trip, not one per statement:
+// what it still holds when it returns, and its release, go with the next function's first
+// statement (Carry).
 class HeldBack : public Transaction {
  public:
-  explicit HeldBack(Transaction& tx) : tx_(tx) {}
+  HeldBack(Carry& carry, size_t index) : carry_(carry), index_(index) {}
 
   absl::StatusOr<std::vector<Row>> Query(absl::string_view sql, const Params& params) override {
-    if (waiting_.empty()) {
-      sent_ = true;
-      return tx_.Query(sql, params);
-    }
     auto all = QueryAll({{std::string(sql), params}});
     if (!all.ok()) return all.status();
     return std::move(all->back());
@@ -39,8 +136,7 @@ class HeldBack : public Transaction {
   absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params) override {
     // The count is the caller's: what waits goes first, on its own.
     if (auto s = Send(); !s.ok()) return s;
-    sent_ = true;
-    return tx_.Execute(sql, params);
+    return carry_.Execute(sql, params, index_);
   }
 
   absl::Status ExecuteLater(absl::string_view sql, const Params& params) override {
@@ -48,38 +144,47 @@ class HeldBack : public Transaction {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<std::vector<std::vector<Row>>> QueryAll(
-      const std::vector<Statement>& statements) override {
-    sent_ = true;
-    if (waiting_.empty()) return tx_.QueryAll(statements);
+  absl::StatusOr<std::vector<std::vector<Row>>> QueryAllAt(const std::vector<Statement>& statements,
+                                                           size_t* failed) override {
     size_t held = waiting_.size();
     std::vector<Statement> all = std::move(waiting_);
     waiting_.clear();
     all.insert(all.end(), statements.begin(), statements.end());
-    auto results = tx_.QueryAll(all);
-    if (!results.ok()) return results.status();
+    size_t count = all.size();
+    size_t at = count;
+    auto results = carry_.Send(std::move(all), index_, at);
+    // Ran, or one of its statements failed: either way the savepoint, which went first, was
+    // taken.
+    sent_ = sent_ || results.ok() || at < count;
+    if (!results.ok()) {
+      if (failed != nullptr) *failed = at >= held && at < count ? at - held : statements.size();
+      return results.status();
+    }
     results->erase(results->begin(), results->begin() + static_cast<std::ptrdiff_t>(held));
     return results;
   }
 
   absl::Status ExecuteScript(absl::string_view sql) override {
     if (auto s = Send(); !s.ok()) return s;
-    sent_ = true;
-    return tx_.ExecuteScript(sql);
+    return carry_.ExecuteScript(sql, index_);
   }
 
-  // Sends what waits; its first error.
-  absl::Status Send() {
-    if (waiting_.empty()) return absl::OkStatus();
-    return QueryAll({}).status();
+  // Sends what waits (with what is carried); its first error.
+  absl::Status Send() { return QueryAll({}).status(); }
+  // Hands what waits to the carry, with the release: the function returned OK.
+  void Finish() {
+    for (Statement& s : waiting_) carry_.Add(std::move(s), index_);
+    waiting_.clear();
+    carry_.Add({std::string(kRelease), {}}, index_);
   }
   // Forgets what waits (the function failed: its savepoint is rolled back).
   void Drop() { waiting_.clear(); }
-  // Whether anything was sent (and so the savepoint, which went first).
+  // Whether its savepoint was sent (it went first).
   bool sent() const { return sent_; }
 
  private:
-  Transaction& tx_;
+  Carry& carry_;
+  const size_t index_;
   std::vector<Statement> waiting_;
   bool sent_ = false;
 };
@@ -93,40 +198,42 @@ absl::Status RunEach(Transaction& tx, const std::vector<const Fn*>& fns,
                      std::vector<absl::Status>& own, size_t& culprit) {
   std::fill(own.begin(), own.end(), absl::OkStatus());
   culprit = fns.size();
+  Carry carry(tx, own);
+  // A conflict (PostgreSQL's serialization failure dooms the whole transaction) or a broken
+  // connection: the whole transaction runs again, as it would for the function it hit alone.
+  auto fatal = [&]() {
+    size_t owner = carry.fatal_owner();
+    if (owner < fns.size()) {
+      own[owner] = carry.fatal();
+      culprit = owner;
+    }
+    return carry.fatal();
+  };
   for (size_t i = 0; i < fns.size(); ++i) {
-    HeldBack view(tx);
+    HeldBack view(carry, i);
     // The savepoint goes with the function's first statement.
     if (auto s = view.ExecuteLater(kSavepoint, {}); !s.ok()) return s;
     absl::Status result = (*fns[i])(view);
+    if (!carry.fatal().ok()) return fatal();
     if (IsTransient(result)) {
-      // A conflict (PostgreSQL's serialization failure dooms the whole transaction) or a broken
-      // connection: the whole transaction runs again, as it would for this function alone.
       own[i] = result;
       culprit = i;
       return result;
     }
     if (result.ok()) {
-      // The release carries the writes that still wait; the first error among them is the
-      // function's, as if it had run them itself.
-      result = view.QueryAll({{std::string(kRelease), {}}}).status();
-      if (result.ok()) continue;
-      if (IsTransient(result)) {
-        own[i] = result;
-        culprit = i;
-        return result;
-      }
-      // A write that waited failed, or PostgreSQL refused to release after a failed statement
-      // that the function ignored: its changes go, like those of a function that failed.
+      // What still waits, and the release, go with the next statement sent: the first error
+      // among them is the function's, as if it had run them itself (Carry::Send).
+      view.Finish();
+      continue;
     }
     // What still waits never ran. Nothing at all ran when even the savepoint still waits.
-    bool ran = view.sent();
     view.Drop();
-    if (ran) {
-      if (auto s = Exec(tx, kRollbackTo); !s.ok()) return s;
-      if (auto s = Exec(tx, kRelease); !s.ok()) return s;
-    }
+    if (view.sent()) carry.Undo();
     own[i] = result;
   }
+  // What the last functions left, in one round trip.
+  size_t unused = 0;
+  if (!carry.Send({}, fns.size(), unused).ok()) return fatal();
   return absl::OkStatus();
 }
 

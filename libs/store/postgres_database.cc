@@ -137,12 +137,14 @@ class Connection {
   // Runs `statements` in libpq's pipeline mode: all of them are sent, then every result read,
   // in one round trip (per kMaxPipelined). Fills `out` with each one's rows; returns the first
   // error (PostgreSQL skips the statements after it).
-  absl::Status RunAll(const std::vector<Statement>& statements,
-                      std::vector<std::vector<Row>>& out) {
+  // `failed` is set to the failed statement's index, or statements.size() when none failed.
+  absl::Status RunAll(const std::vector<Statement>& statements, std::vector<std::vector<Row>>& out,
+                      size_t& failed) {
     out.assign(statements.size(), {});
+    failed = statements.size();
     for (size_t from = 0; from < statements.size(); from += kMaxPipelined) {
       size_t to = std::min(statements.size(), from + kMaxPipelined);
-      if (auto s = Pipeline(statements, from, to, out); !s.ok()) return s;
+      if (auto s = Pipeline(statements, from, to, out, failed); !s.ok()) return s;
     }
     return absl::OkStatus();
   }
@@ -207,56 +209,89 @@ class Connection {
     return absl::OkStatus();
   }
 
-  // One pipeline: statements [from, to).
+  // One pipeline: statements [from, to). A statement this session has not prepared yet is
+  // prepared inside the pipeline, ahead of its first run: never on its own before it, which
+  // would cost a round trip and fail in a transaction that a statement earlier in the same
+  // pipeline (a ROLLBACK TO SAVEPOINT) is about to make usable again.
   absl::Status Pipeline(const std::vector<Statement>& statements, size_t from, size_t to,
-                        std::vector<std::vector<Row>>& out) {
-    std::vector<Bound> bound;
-    std::vector<std::string> names;
-    bound.reserve(to - from);
+                        std::vector<std::vector<Row>>& out, size_t& failed) {
+    struct Item {
+      Bound bound;
+      std::string name;  // empty: past the bound of prepared statements, run unnamed
+      std::string key;   // set when this item prepares `name`
+    };
+    std::vector<Item> items;
+    items.reserve(to - from);
+    std::unordered_map<std::string, std::string> preparing;  // key -> name, in this pipeline
     for (size_t i = from; i < to; ++i) {
-      bound.emplace_back(statements[i].params);
-      // Prepared before the pipeline starts (once per connection): libpq runs nothing else
-      // synchronously in pipeline mode.
-      auto name = Prepared(statements[i].sql, bound.back().types);
-      if (!name.ok()) return name.status();
-      names.push_back(*name);
-    }
-    if (std::find(names.begin(), names.end(), "") != names.end()) {
-      // Past the bound of prepared statements they share the unnamed one, which a pipeline
-      // cannot hold twice: one after the other, then.
-      for (size_t i = from; i < to; ++i) {
-        auto ran = Run(statements[i].sql, statements[i].params, &out[i]);
-        if (!ran.ok()) return ran.status();
+      Item item{Bound(statements[i].params), "", ""};
+      std::string key = PreparedKey(statements[i].sql, item.bound.types);
+      if (auto it = prepared_.find(key); it != prepared_.end()) {
+        item.name = it->second;
+      } else if (auto it = preparing.find(key); it != preparing.end()) {
+        item.name = it->second;
+      } else if (prepared_.size() + preparing.size() < kMaxPrepared) {
+        item.name = absl::StrCat("parkline_", ++statements_);
+        preparing.emplace(key, item.name);
+        item.key = std::move(key);
       }
-      return absl::OkStatus();
+      items.push_back(std::move(item));
     }
     if (PQenterPipelineMode(conn_) != 1) {
       return absl::InternalError(absl::StrCat("postgresql pipeline: ", PQerrorMessage(conn_)));
     }
-    size_t sent = 0;
-    for (size_t k = 0; k < names.size(); ++k, ++sent) {
-      const Bound& b = bound[k];
-      if (PQsendQueryPrepared(conn_, names[k].c_str(), b.count(), b.values.data(), b.lengths.data(),
-                              b.formats.data(), 0) != 1) {
-        break;
+    for (size_t k = 0; k < items.size(); ++k) {
+      const Item& item = items[k];
+      const Bound& b = item.bound;
+      const std::string& sql = statements[from + k].sql;
+      bool sent = true;
+      if (!item.key.empty()) {
+        sent = PQsendPrepare(conn_, item.name.c_str(), sql.c_str(), b.count(), b.types.data()) == 1;
       }
+      if (sent && item.name.empty()) {
+        sent = PQsendQueryParams(conn_, sql.c_str(), b.count(), b.types.data(), b.values.data(),
+                                 b.lengths.data(), b.formats.data(), 0) == 1;
+      } else if (sent) {
+        sent = PQsendQueryPrepared(conn_, item.name.c_str(), b.count(), b.values.data(),
+                                   b.lengths.data(), b.formats.data(), 0) == 1;
+      }
+      if (!sent) return Broken("send");
     }
-    if (sent < names.size() || PQpipelineSync(conn_) != 1) return Broken("send");
-    // Each statement's result, then a null; then the sync point's.
+    if (PQpipelineSync(conn_) != 1) return Broken("send");
+    // Each statement's result (after its preparation's, when it has one), each followed by a
+    // null; then the sync point's.
     absl::Status first;
-    for (size_t k = 0; k < sent; ++k) {
+    auto next = [&](absl::string_view sql, std::vector<Row>* rows, bool* ok) -> bool {
       PGresult* result = PQgetResult(conn_);
-      if (result == nullptr) return Broken("result");
+      if (result == nullptr) return false;
+      *ok = false;
       if (PQresultStatus(result) != PGRES_PIPELINE_ABORTED && first.ok()) {
-        first = TakeRows(result, statements[from + k].sql, &out[from + k]);
+        first = TakeRows(result, sql, rows);
+        *ok = first.ok();
       }
       PQclear(result);
       while ((result = PQgetResult(conn_)) != nullptr) PQclear(result);
+      return true;
+    };
+    for (size_t k = 0; k < items.size(); ++k) {
+      const std::string& sql = statements[from + k].sql;
+      bool ok = false;
+      if (!items[k].key.empty()) {
+        if (!next(sql, nullptr, &ok)) return Broken("result");
+        // Only a statement whose preparation ran is known to the session.
+        if (ok) prepared_.emplace(items[k].key, items[k].name);
+        if (!first.ok() && failed == statements.size()) failed = from + k;
+      }
+      if (!next(sql, &out[from + k], &ok)) return Broken("result");
+      if (!first.ok() && failed == statements.size()) failed = from + k;
     }
     PGresult* sync = PQgetResult(conn_);
     bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
     PQclear(sync);
-    if (!synced) return Broken("sync point");
+    if (!synced) {
+      failed = statements.size();
+      return Broken("sync point");
+    }
     PQexitPipelineMode(conn_);
     return first;
   }
@@ -272,13 +307,18 @@ class Connection {
     return error;
   }
 
+  static std::string PreparedKey(absl::string_view sql, const std::vector<Oid>& types) {
+    std::string key(sql);
+    key.push_back('\0');
+    for (Oid type : types) absl::StrAppend(&key, type, ",");
+    return key;
+  }
+
   // The name of `sql` prepared on this session with these parameter types, preparing it the
   // first time. Every statement is prepared once per connection, as SQLite's are: PQexecParams
   // parsed and planned each one again, which cost more than running it.
   absl::StatusOr<std::string> Prepared(absl::string_view sql, const std::vector<Oid>& types) {
-    std::string key(sql);
-    key.push_back('\0');
-    for (Oid type : types) absl::StrAppend(&key, type, ",");
+    std::string key = PreparedKey(sql, types);
     auto it = prepared_.find(key);
     if (it != prepared_.end()) return it->second;
     // Statements built per call (IN lists of every length) could add up without end: past the
@@ -317,10 +357,14 @@ class PostgresTransaction : public Transaction {
     return conn_.Run(sql, params, nullptr);
   }
 
-  absl::StatusOr<std::vector<std::vector<Row>>> QueryAll(
-      const std::vector<Statement>& statements) override {
+  absl::StatusOr<std::vector<std::vector<Row>>> QueryAllAt(const std::vector<Statement>& statements,
+                                                           size_t* failed) override {
     std::vector<std::vector<Row>> out;
-    if (auto s = conn_.RunAll(statements, out); !s.ok()) return s;
+    size_t at = statements.size();
+    if (auto s = conn_.RunAll(statements, out, at); !s.ok()) {
+      if (failed != nullptr) *failed = at;
+      return s;
+    }
     return out;
   }
 

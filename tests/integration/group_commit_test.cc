@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "tests/support/test_env.h"
@@ -254,6 +255,140 @@ TEST_P(GroupCommitTest, WritesHeldBackAreSeenInOrderAndFailAsTheirFunctions) {
   EXPECT_FALSE(Has("no"));
   EXPECT_TRUE(Has("b"));
   EXPECT_EQ(Count(), 4);
+}
+
+// What a function leaves unsent when it returns (its held writes, its release, or the undo of a
+// failure) goes with the next function's first statement. A carried write that fails is still
+// its own function's error, undone alone, and what followed it runs again: the next function's
+// read sees the state without it.
+TEST_P(GroupCommitTest, CarriedWritesFailAsTheirFunctionsAndTheNextReadRunsWithoutThem) {
+  GroupCommitter committer(*db_);
+  Gate gate(committer);
+  auto later = [](Transaction& tx, const std::string& name) {
+    return tx.ExecuteLater("INSERT INTO items (name) VALUES ($1)", {name});
+  };
+  auto duplicate = Enqueue(committer, [&](Transaction& tx) -> absl::Status {
+    if (auto s = later(tx, "a1"); !s.ok()) return s;
+    return later(tx, "gate");  // a unique violation: found only by the next function's read
+  });
+  auto blind = Enqueue(committer, [&](Transaction& tx) { return later(tx, "x"); });
+  int64_t seen = -1;
+  auto reads = Enqueue(committer, [&](Transaction& tx) -> absl::Status {
+    auto rows = tx.Query("SELECT COUNT(*) FROM items WHERE name IN ($1, $2)",
+                         {std::string("a1"), std::string("x")});
+    if (!rows.ok()) return rows.status();
+    seen = rows->front().Int(0);
+    return later(tx, "c");
+  });
+  auto undone = Enqueue(committer, [&](Transaction& tx) -> absl::Status {
+    if (auto s = Insert(tx, "d"); !s.ok()) return s;
+    return Insert(tx, "c");  // fails at once, after "d" was sent: its undo is carried
+  });
+  int64_t d_seen = -1;
+  auto after = Enqueue(committer, [&](Transaction& tx) -> absl::Status {
+    auto rows = tx.Query("SELECT COUNT(*) FROM items WHERE name = $1", {std::string("d")});
+    if (!rows.ok()) return rows.status();
+    d_seen = rows->front().Int(0);
+    return later(tx, "e");
+  });
+  gate.Open();
+
+  EXPECT_TRUE(gate.Result().ok());
+  EXPECT_EQ(duplicate.get().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(blind.get().ok());
+  EXPECT_TRUE(reads.get().ok());
+  EXPECT_EQ(seen, 1);  // "x", sent again after "a1" was undone; not "a1"
+  EXPECT_EQ(undone.get().code(), absl::StatusCode::kAlreadyExists);
+  absl::Status after_status = after.get();
+  EXPECT_TRUE(after_status.ok()) << after_status;
+  EXPECT_EQ(d_seen, 0);
+  EXPECT_EQ(committer.batches(), 2);
+  EXPECT_FALSE(Has("a1"));
+  EXPECT_FALSE(Has("d"));
+  for (const char* name : {"gate", "x", "c", "e"}) EXPECT_TRUE(Has(name)) << name;
+  EXPECT_EQ(Count(), 4);
+}
+
+// Counts what a transaction is asked to run at once: each call one round trip on PostgreSQL.
+class CountingTransaction : public Transaction {
+ public:
+  CountingTransaction(Transaction& tx, std::atomic<int>& calls) : tx_(tx), calls_(calls) {}
+  absl::StatusOr<std::vector<Row>> Query(absl::string_view sql, const Params& params) override {
+    ++calls_;
+    return tx_.Query(sql, params);
+  }
+  absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params) override {
+    ++calls_;
+    return tx_.Execute(sql, params);
+  }
+  absl::StatusOr<std::vector<std::vector<Row>>> QueryAllAt(const std::vector<Statement>& statements,
+                                                           size_t* failed) override {
+    ++calls_;
+    return tx_.QueryAllAt(statements, failed);
+  }
+  absl::Status ExecuteScript(absl::string_view sql) override {
+    ++calls_;
+    return tx_.ExecuteScript(sql);
+  }
+
+ private:
+  Transaction& tx_;
+  std::atomic<int>& calls_;
+};
+
+class CountingDatabase : public Database {
+ public:
+  explicit CountingDatabase(Database& db) : db_(db) {}
+  absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn) override {
+    return db_.Transact([&](Transaction& tx) {
+      CountingTransaction counting(tx, calls);
+      return fn(counting);
+    });
+  }
+  absl::Status TransactWithoutFlush(const std::function<absl::Status(Transaction&)>& fn) override {
+    return db_.TransactWithoutFlush(fn);
+  }
+  absl::Status Read(const std::function<absl::Status(Transaction&)>& fn) override {
+    return db_.Read(fn);
+  }
+  absl::string_view backend() const override { return db_.backend(); }
+  std::string ExclusiveLockSql() const override { return db_.ExclusiveLockSql(); }
+  absl::StatusOr<std::unique_ptr<Lease>> TryLease(absl::string_view name) override {
+    return db_.TryLease(name);
+  }
+
+  std::atomic<int> calls{0};
+
+ private:
+  Database& db_;
+};
+
+// Functions that each read, then write what they read: one call each (its read carries the
+// writes and release of the one before), and one for the last one's, rather than two each.
+TEST_P(GroupCommitTest, EachReadCarriesTheWritesOfTheFunctionBefore) {
+  CountingDatabase counting(*db_);
+  GroupCommitter committer(counting);
+  Gate gate(committer);
+  std::vector<std::future<absl::Status>> results;
+  constexpr int kFunctions = 5;
+  for (int i = 0; i < kFunctions; ++i) {
+    results.push_back(Enqueue(committer, [i](Transaction& tx) -> absl::Status {
+      auto rows = tx.Query("SELECT COUNT(*) FROM items");
+      if (!rows.ok()) return rows.status();
+      // Each sees the gate and the ones before it.
+      if (rows->front().Int(0) != i + 1) return absl::InternalError("a write before was not seen");
+      return tx.ExecuteLater("INSERT INTO items (name) VALUES ($1)", {absl::StrCat("n", i)});
+    }));
+  }
+  int before = counting.calls.load();
+  gate.Open();
+  EXPECT_TRUE(gate.Result().ok());
+  for (auto& r : results) EXPECT_TRUE(r.get().ok());
+  EXPECT_EQ(committer.batches(), 2);
+  // The gate's three (its savepoint, its insert whose count it asks for, its release), then one
+  // per function and one for the last release.
+  EXPECT_EQ(counting.calls.load() - before, 3 + kFunctions + 1);
+  EXPECT_EQ(Count(), kFunctions + 1);
 }
 
 TEST_P(GroupCommitTest, ARetriedTransactionRunsEveryFunctionAfresh) {
