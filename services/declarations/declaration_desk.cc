@@ -51,8 +51,14 @@ DeclarationDesk::Incoming FromOrder(const v1::Order& o, std::string field) {
   in.codes = {{in.field + ".ebp_code", o.ebp_code()},
               {in.field + ".ebc_code", o.ebc_code()},
               {in.field + ".logistics_code", o.logistics_code()}};
-  if (o.direction() == v1::DIRECTION_IMPORT)
+  if (o.direction() == v1::DIRECTION_IMPORT) {
     in.codes.push_back({in.field + ".pay_code", o.pay_code()});
+    in.partner_kind = v1::DOCUMENT_KIND_PAYMENT;
+    in.partner_key = PaymentKey(o.pay_code(), in.order_key);
+  } else {
+    in.partner_kind = v1::DOCUMENT_KIND_RECEIPT;
+    in.partner_key = ReceiptKey(o.ebc_code(), in.order_key);
+  }
   return in;
 }
 
@@ -72,6 +78,8 @@ DeclarationDesk::Incoming FromPayment(const v1::Payment& p, std::string field) {
                                "",
                                OrderKey(p.ebp_code(), p.order_no())};
   in.codes = {{in.field + ".pay_code", p.pay_code()}, {in.field + ".ebp_code", p.ebp_code()}};
+  in.partner_kind = v1::DOCUMENT_KIND_ORDER;
+  in.partner_key = in.order_key;
   return in;
 }
 
@@ -91,6 +99,8 @@ DeclarationDesk::Incoming FromReceipt(const v1::Receipt& r, std::string field) {
                                "",
                                OrderKey(r.ebp_code(), r.order_no())};
   in.codes = {{in.field + ".ebc_code", r.ebc_code()}, {in.field + ".pay_code", r.pay_code()}};
+  in.partner_kind = v1::DOCUMENT_KIND_ORDER;
+  in.partner_key = in.order_key;
   return in;
 }
 
@@ -113,6 +123,8 @@ DeclarationDesk::Incoming FromWaybill(const v1::Waybill& w, std::string field) {
                                OrderKey(w.ebp_code(), w.order_no())};
   in.codes = {{in.field + ".logistics_code", w.logistics_code()},
               {in.field + ".ebp_code", w.ebp_code()}};
+  in.partner_kind = v1::DOCUMENT_KIND_ORDER;
+  in.partner_key = in.order_key;
   return in;
 }
 

@@ -130,15 +130,16 @@ absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
   // Each read this repository cannot answer yet: its statement, and what takes its rows.
   std::vector<store::Statement> statements;
   std::vector<std::function<absl::Status(const std::vector<store::Row>&)>> takes;
-  std::vector<v1::DocumentKind> kinds;
-  for (v1::DocumentKind kind : reads.kinds) {
-    if (documents_.count({kind, reads.doc_key}) == 0) kinds.push_back(kind);
-  }
-  if (!kinds.empty()) {
+  auto documents = [&](const std::vector<v1::DocumentKind>& wanted, const std::string& doc_key) {
+    std::vector<v1::DocumentKind> kinds;
+    for (v1::DocumentKind kind : wanted) {
+      if (documents_.count({kind, doc_key}) == 0) kinds.push_back(kind);
+    }
+    if (kinds.empty()) return;
     store::Statement read{
         "SELECT kind, payload, withdrawn, expired_at, personal_key_id, personal FROM documents "
         "WHERE doc_key = $1 AND kind IN (",
-        {reads.doc_key}};
+        {doc_key}};
     for (v1::DocumentKind kind : kinds) {
       absl::StrAppend(&read.sql, read.params.size() > 1 ? ", " : "", "$", read.params.size() + 1);
       // In place: a moved temporary variant here makes GCC 12 warn, falsely, of an uninitialized
@@ -147,7 +148,7 @@ absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
     }
     read.sql += ")";
     statements.push_back(std::move(read));
-    takes.push_back([this, kinds, key = reads.doc_key](const std::vector<store::Row>& rows) {
+    takes.push_back([this, kinds, key = doc_key](const std::vector<store::Row>& rows) {
       for (v1::DocumentKind kind : kinds) documents_[{kind, key}] = std::nullopt;
       for (const store::Row& r : rows) {
         auto kind = static_cast<v1::DocumentKind>(r.Int(0));
@@ -159,7 +160,9 @@ absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
       }
       return absl::OkStatus();
     });
-  }
+  };
+  documents(reads.kinds, reads.doc_key);
+  for (const auto& [kind, doc_key] : reads.also) documents({kind}, doc_key);
   if (!reads.order_key.empty() && declarations_.count(reads.order_key) == 0) {
     statements.push_back(
         {"SELECT payload FROM declarations WHERE order_key = $1", {reads.order_key}});

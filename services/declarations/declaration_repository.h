@@ -65,6 +65,8 @@ class DeclarationRepository {
     std::set<std::string> resident_codes;  // for ResidentAmong
     std::vector<v1::DocumentKind> kinds;   // for FindDocument(kind, doc_key)
     std::string doc_key;
+    // More documents for FindDocument: (kind, doc_key).
+    std::vector<std::pair<v1::DocumentKind, std::string>> also;
     std::string order_key;                                       // for FindDeclaration
     v1::DocumentKind live_kind = v1::DOCUMENT_KIND_UNSPECIFIED;  // for LiveDocumentsFor
     std::string order_no;

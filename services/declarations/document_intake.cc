@@ -24,6 +24,9 @@ DeclarationRepository::ReadAhead ReadsOf(const DeclarationDesk::Incoming& in) {
   reads.order_key = in.order_key;
   reads.order_no = in.order_no;
   reads.live_kind = v1::DOCUMENT_KIND_WAYBILL;
+  if (in.partner_kind != v1::DOCUMENT_KIND_UNSPECIFIED) {
+    reads.also.push_back({in.partner_kind, in.partner_key});
+  }
   return reads;
 }
 

@@ -45,6 +45,11 @@ struct DeclarationDesk::Incoming {
   std::string sender;        // the enterprise code the event names
   std::string logistics_no;  // waybills: the waybill number, which logistics keys shipments by
   std::string order_key;     // the order it belongs to: OrderKey(ebp_code, order_no)
+  // The one stored document that filing and matching it will read besides itself, its order's
+  // and the order's waybills: an order's payment (import) or receipt (export), under the key of
+  // the enterprise it names; for the others, their order. Read with it, in one round trip.
+  v1::DocumentKind partner_kind = v1::DOCUMENT_KIND_UNSPECIFIED;
+  std::string partner_key{};
 };
 
 // Refuses the documents when one names an enterprise that is not resident in the park

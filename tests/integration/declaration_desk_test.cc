@@ -5,8 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <fstream>
+#include <functional>
+#include <random>
 #include <sstream>
+#include <thread>
 
 #include "ceb/ceb_reader.h"
 #include "declarations/declaration_repository.h"
@@ -229,6 +234,70 @@ TEST_P(DeskTest, TheBuyersQuotaIsReservedAtMatchAndReleasedOnWithdrawal) {
   EXPECT_EQ(desk_->Quota(Staff(), q)->used(), "0.00");
   EXPECT_EQ(Count(Events(), "DeclarationWithdrawn"), 1);
   EXPECT_EQ(desk_->SubmitOrder(withdraw, parties_)->outcome(), v1::DOCUMENT_OUTCOME_DUPLICATE);
+}
+
+// The invariants under concurrency, with documents of one order and of one buyer sharing group
+// commits (each request's writes travel with the next one's reads): every document of 24 orders
+// of one buyer, each sent twice, shuffled, from 16 threads at once. Each order ends with one
+// declaration and one verdict event; the buyer's year never passes its limit (1,000 CNY here:
+// five orders of 190.50), however the requests were batched.
+TEST_P(DeskTest, ConcurrentRequestsKeepOneDeclarationPerOrderAndTheBuyersLimit) {
+  QuotaLimits limits;
+  limits.per_year = 1000LL * 100000;
+  DeclarationDesk desk(*db_, *writer_, nullptr, keys_, limits);
+  constexpr int kOrders = 24;
+  const std::string buyer = samples::MakeImportSet(1).order.buyer_id_number();
+  std::vector<std::function<absl::Status()>> calls;
+  for (int n = 100; n < 100 + kOrders; ++n) {
+    auto set = samples::MakeImportSet(n);
+    set.order.set_buyer_id_number(buyer);
+    set.payment.set_payer_id_number(buyer);
+    for (int copy = 0; copy < 2; ++copy) {
+      calls.push_back(
+          [&desk, this, o = set.order] { return desk.SubmitOrder(o, parties_).status(); });
+      calls.push_back(
+          [&desk, this, p = set.payment] { return desk.SubmitPayment(p, parties_).status(); });
+      calls.push_back(
+          [&desk, this, w = set.waybill] { return desk.SubmitWaybill(w, parties_).status(); });
+    }
+  }
+  std::mt19937 rng(25);
+  std::shuffle(calls.begin(), calls.end(), rng);
+  std::atomic<size_t> next{0};
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&] {
+      for (size_t i = next++; i < calls.size(); i = next++) {
+        if (absl::Status s = calls[i](); !s.ok()) {
+          ADD_FAILURE() << s;
+          ++failed;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(failed.load(), 0);
+
+  int matched = 0, rejected = 0;
+  for (int n = 100; n < 100 + kOrders; ++n) {
+    auto d = desk.Get("3301960001/" + samples::MakeImportSet(n).order.order_no());
+    ASSERT_TRUE(d.ok()) << d.status();
+    if (d->status() == v1::DECLARATION_STATUS_MATCHED) ++matched;
+    if (d->status() == v1::DECLARATION_STATUS_REJECTED) ++rejected;
+  }
+  EXPECT_EQ(matched, 5);
+  EXPECT_EQ(rejected, kOrders - 5);
+  auto events = Events();
+  EXPECT_EQ(Count(events, "DocumentReceived"), 3 * kOrders);  // the resends are duplicates
+  EXPECT_EQ(Count(events, "DeclarationMatched"), 5);
+  EXPECT_EQ(Count(events, "DeclarationRejected"), kOrders - 5);
+  v1::GetBuyerQuotaRequest q;
+  q.set_buyer_id_number(buyer);
+  q.set_year(2025);
+  auto quota = desk.Quota(Staff(), q);
+  ASSERT_TRUE(quota.ok()) << quota.status();
+  EXPECT_EQ(quota->used(), "952.50");
 }
 
 TEST_P(DeskTest, AClearanceRejectedGivesTheBuyersQuotaBackOnce) {
