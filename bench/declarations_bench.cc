@@ -200,6 +200,11 @@ struct LevelResult {
   // (pg_stat_database, which a busy backend flushes about once a second). Every transaction of
   // the service counts, not only the group commits: the relay's and the lease's probes too.
   int64_t pg_commits = -1, pg_rollbacks = -1;
+  // CPU seconds spent during the level's rounds, summed (per document: divided by `ok`): the host,
+  // this process, the service, the Kafka broker, every PostgreSQL process.
+  struct Used {
+    double host = 0, bench = 0, service = 0, broker = 0, postgres = 0;
+  } used;
   // The time the level's calls ran (all rounds together).
   double seconds = 0;
   // The CPU shares above times the seconds each round measured them, summed over the rounds
@@ -210,7 +215,7 @@ struct LevelResult {
 // CPU and transaction counters at one moment (see LevelResult).
 struct Usage {
   absl::Time at;
-  double host_busy_s = 0, host_iowait_s = 0, bench_s = 0, service_s = -1;
+  double host_busy_s = 0, host_iowait_s = 0, bench_s = 0, service_s = -1, broker_s = 0;
   std::map<std::string, double> service_threads;  // tid -> CPU seconds
   std::map<std::string, double> postgres;         // pid -> CPU seconds
   int64_t pg_commits = -1, pg_rollbacks = -1;
@@ -226,6 +231,14 @@ struct Watch {
 double ProcessCpuSeconds(const std::string& pid) { return bench::CpuSeconds("/proc/" + pid); }
 
 bool IsPostgres(const std::string& proc) { return bench::CommandName(proc) == "postgres"; }
+
+// The Kafka broker: a JVM whose main class is kafka.Kafka.
+bool IsBroker(const std::string& proc) {
+  if (bench::CommandName(proc) != "java") return false;
+  std::ifstream in(proc + "/cmdline");
+  std::string args((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return args.find(std::string("kafka.Kafka\0", 12)) != std::string::npos;
+}
 
 // The largest CPU increase of one entry between two samples, and the sum of them, in % of
 // `wall` seconds.
@@ -255,6 +268,7 @@ Usage Sample(const Watch& watch) {
         bench::CpuOfEach("/proc/" + pid + "/task", [](const std::string&) { return true; });
   }
   u.postgres = bench::CpuOfEach("/proc", IsPostgres);  // on every backend: it may run for others
+  for (const auto& [pid, seconds] : bench::CpuOfEach("/proc", IsBroker)) u.broker_s += seconds;
   if (watch.postgres != nullptr) {
     watch.postgres
         ->Read([&](store::Transaction& tx) -> absl::Status {
@@ -269,6 +283,21 @@ Usage Sample(const Watch& watch) {
         .IgnoreError();
   }
   return u;
+}
+
+// Adds the CPU seconds spent between `before` and `after` to `r.used`.
+void AddUsed(LevelResult& r, const Usage& before, const Usage& after) {
+  r.used.host += after.host_busy_s - before.host_busy_s;
+  r.used.bench += after.bench_s - before.bench_s;
+  if (before.service_s >= 0) r.used.service += after.service_s - before.service_s;
+  r.used.broker += after.broker_s - before.broker_s;
+  // Processes that ended meanwhile drop out of `after`: count only those seen both times.
+  double postgres = 0;
+  for (const auto& [pid, seconds] : after.postgres) {
+    auto was = before.postgres.find(pid);
+    if (was != before.postgres.end()) postgres += seconds - was->second;
+  }
+  r.used.postgres += postgres;
 }
 
 void AddUsage(LevelResult& r, const Usage& before, const Usage& after) {
@@ -426,7 +455,9 @@ std::vector<PairedLevel> MeasurePaired(const ClientFactory& echo, std::atomic<in
       LevelResult r = Drive(service, c, per_level / kRounds, next, &latencies);
       // CPU shares are averaged over the service's rounds (weighted by their length).
       LevelResult usage;
-      AddUsage(usage, before, Sample(watch));
+      Usage after = Sample(watch);
+      AddUsage(usage, before, after);
+      AddUsed(level.service, before, after);
       AddWeightedUsage(level.service, usage, r.seconds);
       Accumulate(level.service, r, service_latencies, std::move(latencies));
       if (e.per_second > 0) ratios.push_back(r.per_second / e.per_second);
@@ -618,6 +649,30 @@ void PrintUsage(const std::vector<std::pair<std::string, std::vector<PairedLevel
   }
 }
 
+// CPU per document by process, in microseconds: what each accepted document cost the host, the
+// service (on SQLite the database works inside it), the Kafka broker (the relay's events), every
+// PostgreSQL process, and this process (the clients).
+void PrintPerDocument(const std::vector<std::pair<std::string, std::vector<PairedLevel>>>& rows) {
+  std::printf(
+      "\nCPU per document, us: host = all; service = the declarations process (on SQLite the "
+      "database too); broker = the Kafka broker; pg = every PostgreSQL process; bench = the "
+      "clients\n");
+  std::printf("%-10s %11s %8s %8s %8s %8s %8s\n", "backend", "concurrency", "host", "service",
+              "broker", "pg", "bench");
+  for (const auto& [backend, levels] : rows) {
+    for (const PairedLevel& level : levels) {
+      const LevelResult& r = level.service;
+      if (r.ok <= 0) continue;
+      auto us = [&](double seconds) { return 1e6 * seconds / static_cast<double>(r.ok); };
+      std::printf(
+          "%-10s %11d %8.0f %8s %8.0f %8.0f %8.0f\n", backend.c_str(), r.concurrency,
+          us(r.used.host),
+          r.used.service > 0 ? absl::StrFormat("%.0f", us(r.used.service)).c_str() : "in bench",
+          us(r.used.broker), us(r.used.postgres), us(r.used.bench));
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -734,6 +789,7 @@ int main(int argc, char** argv) {
   auto with_floor = rows;
   if (!floor_levels.empty()) with_floor.emplace_back("floor", floor_levels);
   PrintUsage(with_floor);
+  PrintPerDocument(with_floor);
   std::printf("\ntarget: at least %.1fx the echo's throughput at concurrency 64\n", kTarget);
   for (const auto& [backend, levels] : rows) {
     double ratio = levels.back().ratio.median;
