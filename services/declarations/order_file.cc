@@ -107,8 +107,17 @@ absl::StatusOr<std::optional<DocumentSet>> OrderFile::Read(const std::string& ke
   if (!*order) return std::optional<DocumentSet>();
   set.order = std::move(*order);
   // The partners the order names, each under its own sender's key: a document filed by anyone
-  // else sits beside them and takes no part (filing_rules.h).
-  if (set.order->direction() == v1::DIRECTION_IMPORT) {
+  // else sits beside them and takes no part (filing_rules.h). Read together with the waybills,
+  // in one round trip.
+  bool import = set.order->direction() == v1::DIRECTION_IMPORT;
+  DeclarationRepository::ReadAhead reads;
+  reads.also = {
+      import ? std::make_pair(v1::DOCUMENT_KIND_PAYMENT, PaymentKey(set.order->pay_code(), key))
+             : std::make_pair(v1::DOCUMENT_KIND_RECEIPT, ReceiptKey(set.order->ebc_code(), key))};
+  reads.live_kind = v1::DOCUMENT_KIND_WAYBILL;
+  reads.order_no = order_no;
+  if (auto s = repo_.Prefetch(reads); !s.ok()) return s;
+  if (import) {
     auto payment =
         Load<v1::Payment>(v1::DOCUMENT_KIND_PAYMENT, PaymentKey(set.order->pay_code(), key));
     if (!payment.ok()) return payment.status();

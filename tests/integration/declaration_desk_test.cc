@@ -28,6 +28,7 @@
 #include "store/group_commit.h"
 #include "tests/support/backend_test.h"
 #include "tests/support/ceb_reference.h"
+#include "tests/support/counting_database.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::declarations {
@@ -298,6 +299,29 @@ TEST_P(DeskTest, ConcurrentRequestsKeepOneDeclarationPerOrderAndTheBuyersLimit) 
   auto quota = desk.Quota(Staff(), q);
   ASSERT_TRUE(quota.ok()) << quota.status();
   EXPECT_EQ(quota->used(), "952.50");
+}
+
+// What a lone document costs the writer, in calls (each one round trip on PostgreSQL, besides
+// BEGIN and COMMIT): its reads at once, with its partner's (an order's payment, a payment's
+// order), then its writes and release. Before #25 an order took three: its payment was read on
+// its own, and its writes went in a round trip of their own, not with the next request's reads.
+TEST_P(DeskTest, ALoneDocumentCostsItsReadsAndItsWrites) {
+  testing::CountingDatabase counting(*db_);
+  store::GroupCommitter writer(counting);
+  DeclarationDesk desk(*db_, writer, nullptr, keys_);
+  auto s = samples::MakeImportSet(31);
+  auto calls = [&](const std::function<absl::Status()>& submit) {
+    int before = counting.calls.load();
+    absl::Status status = submit();
+    EXPECT_TRUE(status.ok()) << status;
+    return counting.calls.load() - before;
+  };
+  EXPECT_EQ(calls([&] { return desk.SubmitOrder(s.order, parties_).status(); }), 2);
+  EXPECT_EQ(calls([&] { return desk.SubmitPayment(s.payment, parties_).status(); }), 2);
+  // Its reads; the order's payment with the waybills again (its own just joined them); the
+  // buyer's quota; its writes.
+  EXPECT_EQ(calls([&] { return desk.SubmitWaybill(s.waybill, parties_).status(); }), 4);
+  EXPECT_EQ(desk.Get("3301960001/" + s.order.order_no())->status(), v1::DECLARATION_STATUS_MATCHED);
 }
 
 TEST_P(DeskTest, AClearanceRejectedGivesTheBuyersQuotaBackOnce) {

@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "store/database.h"
 #include "store/migrations.h"
+#include "tests/support/counting_database.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::store {
@@ -309,64 +310,10 @@ TEST_P(GroupCommitTest, CarriedWritesFailAsTheirFunctionsAndTheNextReadRunsWitho
   EXPECT_EQ(Count(), 4);
 }
 
-// Counts what a transaction is asked to run at once: each call one round trip on PostgreSQL.
-class CountingTransaction : public Transaction {
- public:
-  CountingTransaction(Transaction& tx, std::atomic<int>& calls) : tx_(tx), calls_(calls) {}
-  absl::StatusOr<std::vector<Row>> Query(absl::string_view sql, const Params& params) override {
-    ++calls_;
-    return tx_.Query(sql, params);
-  }
-  absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params) override {
-    ++calls_;
-    return tx_.Execute(sql, params);
-  }
-  absl::StatusOr<std::vector<std::vector<Row>>> QueryAllAt(const std::vector<Statement>& statements,
-                                                           size_t* failed) override {
-    ++calls_;
-    return tx_.QueryAllAt(statements, failed);
-  }
-  absl::Status ExecuteScript(absl::string_view sql) override {
-    ++calls_;
-    return tx_.ExecuteScript(sql);
-  }
-
- private:
-  Transaction& tx_;
-  std::atomic<int>& calls_;
-};
-
-class CountingDatabase : public Database {
- public:
-  explicit CountingDatabase(Database& db) : db_(db) {}
-  absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn) override {
-    return db_.Transact([&](Transaction& tx) {
-      CountingTransaction counting(tx, calls);
-      return fn(counting);
-    });
-  }
-  absl::Status TransactWithoutFlush(const std::function<absl::Status(Transaction&)>& fn) override {
-    return db_.TransactWithoutFlush(fn);
-  }
-  absl::Status Read(const std::function<absl::Status(Transaction&)>& fn) override {
-    return db_.Read(fn);
-  }
-  absl::string_view backend() const override { return db_.backend(); }
-  std::string ExclusiveLockSql() const override { return db_.ExclusiveLockSql(); }
-  absl::StatusOr<std::unique_ptr<Lease>> TryLease(absl::string_view name) override {
-    return db_.TryLease(name);
-  }
-
-  std::atomic<int> calls{0};
-
- private:
-  Database& db_;
-};
-
 // Functions that each read, then write what they read: one call each (its read carries the
 // writes and release of the one before), and one for the last one's, rather than two each.
 TEST_P(GroupCommitTest, EachReadCarriesTheWritesOfTheFunctionBefore) {
-  CountingDatabase counting(*db_);
+  testing::CountingDatabase counting(*db_);
   GroupCommitter committer(counting);
   Gate gate(committer);
   std::vector<std::future<absl::Status>> results;
