@@ -342,11 +342,20 @@ class Connection {
   int64_t statements_ = 0;
 };
 
+// A transaction whose BEGIN waits for its first statement and travels with it, in one round trip
+// (a transaction that sends nothing costs none): `begin` must be one statement.
 class PostgresTransaction : public Transaction {
  public:
-  explicit PostgresTransaction(Connection& conn) : conn_(conn) {}
+  // An empty `begin`: the transaction is already open.
+  PostgresTransaction(Connection& conn, std::string begin)
+      : conn_(conn), begin_(std::move(begin)), begun_(begin_.empty()) {}
 
   absl::StatusOr<std::vector<Row>> Query(absl::string_view sql, const Params& params) override {
+    if (!begun_) {
+      auto all = QueryAllAt({{std::string(sql), params}}, nullptr);
+      if (!all.ok()) return all.status();
+      return std::move(all->back());
+    }
     std::vector<Row> rows;
     auto result = conn_.Run(sql, params, &rows);
     if (!result.ok()) return result.status();
@@ -354,26 +363,53 @@ class PostgresTransaction : public Transaction {
   }
 
   absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params) override {
+    if (auto s = Begin(); !s.ok()) return s;
     return conn_.Run(sql, params, nullptr);
   }
 
   absl::StatusOr<std::vector<std::vector<Row>>> QueryAllAt(const std::vector<Statement>& statements,
                                                            size_t* failed) override {
+    if (statements.empty()) return std::vector<std::vector<Row>>();
+    std::vector<Statement> with_begin;
+    size_t skip = 0;
+    if (!begun_) {
+      begun_ = true;
+      with_begin.reserve(statements.size() + 1);
+      with_begin.push_back({begin_, {}});
+      with_begin.insert(with_begin.end(), statements.begin(), statements.end());
+      skip = 1;
+    }
+    const std::vector<Statement>& sent = skip ? with_begin : statements;
     std::vector<std::vector<Row>> out;
-    size_t at = statements.size();
-    if (auto s = conn_.RunAll(statements, out, at); !s.ok()) {
-      if (failed != nullptr) *failed = at;
+    size_t at = sent.size();
+    if (auto s = conn_.RunAll(sent, out, at); !s.ok()) {
+      // The BEGIN's own failure is none of the statements'.
+      if (failed != nullptr)
+        *failed = at >= skip && at < sent.size() ? at - skip : statements.size();
       return s;
     }
+    out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(skip));
     return out;
   }
 
   absl::Status ExecuteScript(absl::string_view sql) override {
+    if (auto s = Begin(); !s.ok()) return s;
     return conn_.Exec(ExpandDialect(sql, "postgresql"));
   }
 
+  // Whether BEGIN was sent (so that COMMIT or ROLLBACK has a transaction to end).
+  bool begun() const { return begun_; }
+
  private:
+  absl::Status Begin() {
+    if (begun_) return absl::OkStatus();
+    begun_ = true;
+    return conn_.Exec(begin_);
+  }
+
   Connection& conn_;
+  const std::string begin_;
+  bool begun_;
 };
 
 // A session-level advisory lock on a connection of its own: PostgreSQL releases it when the
@@ -430,11 +466,31 @@ class PostgresDatabase : public Database {
   }
 
  private:
+  // One attempt: BEGIN goes with the first statement when it is a single one (PostgresTransaction).
+  static absl::Status RunOnce(Connection& conn, const char* begin,
+                              const std::function<absl::Status(Transaction&)>& fn) {
+    bool later = !absl::StrContains(begin, ';');
+    if (!later) {
+      if (auto s = conn.Exec(begin); !s.ok()) return s;
+    }
+    PostgresTransaction tx(conn, later ? begin : "");
+    absl::Status status = fn(tx);
+    if (!tx.begun()) return status;  // nothing was sent: nothing to end
+    if (status.ok()) {
+      status = conn.Exec("COMMIT");
+      if (status.ok()) return status;
+    }
+    // After a failed COMMIT the database may have rolled back already; ROLLBACK then fails
+    // harmlessly.
+    conn.Exec("ROLLBACK").IgnoreError();
+    return status;
+  }
+
   absl::Status Run(const char* begin, const std::function<absl::Status(Transaction&)>& fn) {
     return pool_.With([&](Connection& conn) {
       return internal::RetryWhileUnavailable(kConflictRetries, [&] {
         if (auto s = conn.Ensure(); !s.ok()) return s;
-        return internal::RunTransactionOnce<PostgresTransaction>(conn, begin, fn);
+        return RunOnce(conn, begin, fn);
       });
     });
   }
