@@ -301,8 +301,8 @@ TEST_P(DeskTest, ConcurrentRequestsKeepOneDeclarationPerOrderAndTheBuyersLimit) 
   EXPECT_EQ(quota->used(), "952.50");
 }
 
-// What a lone document costs the writer, in calls (each one round trip on PostgreSQL, besides
-// BEGIN and COMMIT): its reads at once, with its partner's (an order's payment, a payment's
+// What a lone document costs the writer, in calls (each one round trip on PostgreSQL, the first
+// with BEGIN; then COMMIT): its reads at once, with its partner's (an order's payment, a payment's
 // order), then its writes and release. Before #25 an order took three: its payment was read on
 // its own, and its writes went in a round trip of their own, not with the next request's reads.
 TEST_P(DeskTest, ALoneDocumentCostsItsReadsAndItsWrites) {

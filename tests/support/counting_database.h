@@ -1,6 +1,6 @@
 // A Database that counts what its write transactions are asked to run at once (Query, Execute,
-// QueryAll, ExecuteScript): on PostgreSQL each such call is one round trip, besides the
-// transaction's BEGIN and COMMIT. For tests that pin how many round trips a use case costs.
+// QueryAll, ExecuteScript): on PostgreSQL each such call is one round trip (the first carries
+// BEGIN), besides the COMMIT. For tests that pin how many round trips a use case costs.
 #ifndef PARKLINE_TESTS_SUPPORT_COUNTING_DATABASE_H_
 #define PARKLINE_TESTS_SUPPORT_COUNTING_DATABASE_H_
 
