@@ -159,9 +159,9 @@ bool Releases(const v1::Registration& r) {
 
 absl::Status CheckNotCancelled(const v1::Activity& a, const char* step) {
   if (a.status() == v1::ACTIVITY_STATUS_CANCELLED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "activity_id: the activity is ", v1::ActivityStatus_Name(a.status()), "; nothing is ",
-        step, " at it"));
+    return absl::FailedPreconditionError(absl::StrCat("activity_id: the activity is ",
+                                                      v1::ActivityStatus_Name(a.status()),
+                                                      "; nothing is ", step, " at it"));
   }
   return absl::OkStatus();
 }

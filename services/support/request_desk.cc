@@ -111,7 +111,8 @@ absl::StatusOr<v1::ListOfferingsResponse> RequestDesk::ListOfferings(
     const v1::ListOfferingsRequest& request) {
   v1::ListOfferingsResponse out;
   absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto list = RequestRepository(tx).ListOfferings(request.category(), request.include_withdrawn());
+    auto list =
+        RequestRepository(tx).ListOfferings(request.category(), request.include_withdrawn());
     if (!list.ok()) return list.status();
     for (auto& o : *list) *out.add_offerings() = std::move(o);
     return absl::OkStatus();

@@ -55,9 +55,9 @@ absl::Status RequestRepository::InsertOffering(const v1::Offering& o, const std:
 }
 
 absl::Status RequestRepository::UpdateOffering(const v1::Offering& o) {
-  auto changed = tx_.Execute(
-      "UPDATE offerings SET withdrawn = $2, payload = $3 WHERE offering_id = $1",
-      {o.offering_id(), int64_t{o.withdrawn()}, store::Blob{o.SerializeAsString()}});
+  auto changed =
+      tx_.Execute("UPDATE offerings SET withdrawn = $2, payload = $3 WHERE offering_id = $1",
+                  {o.offering_id(), int64_t{o.withdrawn()}, store::Blob{o.SerializeAsString()}});
   if (!changed.ok()) return changed.status();
   if (*changed != 1) {
     return absl::NotFoundError(absl::StrCat("offering_id: no offering ", o.offering_id()));
