@@ -216,8 +216,13 @@ absl::StatusOr<std::vector<v1::Registration>> ActivityRepository::ListRegistrati
                    "ORDER BY registered_at, activity_id, queue_order LIMIT 1000"),
       {uscc, activity_id});
   if (!rows.ok()) return rows.status();
+  return RegistrationsOf(*rows);
+}
+
+absl::StatusOr<std::vector<v1::Registration>> ActivityRepository::RegistrationsOf(
+    const std::vector<store::Row>& rows) {
   std::vector<v1::Registration> out;
-  for (const store::Row& row : *rows) {
+  for (const store::Row& row : rows) {
     auto r = RegistrationOf(row);
     if (!r.ok()) return r.status();
     out.push_back(std::move(r->registration));
@@ -233,13 +238,7 @@ absl::StatusOr<std::vector<v1::Registration>> ActivityRepository::HoldingOrWaiti
                         {activity_id, int64_t{v1::REGISTRATION_STATUS_CONFIRMED},
                          int64_t{v1::REGISTRATION_STATUS_WAITING}});
   if (!rows.ok()) return rows.status();
-  std::vector<v1::Registration> out;
-  for (const store::Row& row : *rows) {
-    auto r = RegistrationOf(row);
-    if (!r.ok()) return r.status();
-    out.push_back(std::move(r->registration));
-  }
-  return out;
+  return RegistrationsOf(*rows);
 }
 
 absl::StatusOr<std::vector<Waiting>> ActivityRepository::WaitingList(

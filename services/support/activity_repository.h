@@ -74,6 +74,8 @@ class ActivityRepository {
 
  private:
   absl::StatusOr<StoredRegistration> RegistrationOf(const store::Row& row);
+  absl::StatusOr<std::vector<v1::Registration>> RegistrationsOf(
+      const std::vector<store::Row>& rows);
 
   store::Transaction& tx_;
   const secrets::KeyRing& keys_;
