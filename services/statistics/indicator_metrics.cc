@@ -82,7 +82,7 @@ std::vector<prometheus::MetricFamily> ToMetricFamilies(const StatisticsDesk::Eve
   // Rates since the park began (the gRPC API gives them for any period).
   for (const Figure& f : PeriodRates(all.all_time)) {
     const Indicator* i = FindIndicator(f.indicator);
-    prometheus::ClientMetric m;
+    prometheus::ClientMetric m = Metric(f.labels);
     m.gauge.value = Scaled(f.indicator, f.scaled);
     family("parkline_" + f.indicator, i->help + " Since the park began.", i->clause,
            prometheus::MetricType::Gauge)
