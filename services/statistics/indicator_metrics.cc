@@ -60,7 +60,7 @@ std::vector<prometheus::MetricFamily> ToMetricFamilies(const StatisticsDesk::Eve
     prometheus::ClientMetric m = Metric({{"clause", v.clause}});
     m.gauge.value = v.verdict == Verdict::kMet ? 1 : 0;
     family("parkline_conformance", "1 when the clause is met by the current figures, 0 when not",
-           "5.3.1, 5.5.4, 7.3", prometheus::MetricType::Gauge)
+           "5.3.1, 5.5.4, 6.8.1, 6.8.2, 6.9.2, 7.3", prometheus::MetricType::Gauge)
         .metric.push_back(m);
   }
   // Counted indicators as counters (totals since the park began).
