@@ -113,8 +113,9 @@ class StatisticsSupportE2eTest : public ::testing::Test {
 TEST_F(StatisticsSupportE2eTest, ConfirmedTrainingAndAnOnTimeRequestReachTheStatistics) {
   absl::TimeZone shanghai;
   ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
-  // The training ends within seconds; the statistics count it in the park's year of its end.
-  absl::Time starts = absl::Now() + absl::Seconds(15);
+  // The training starts late enough for the registration (support must first see the seller's
+  // admission) and ends within seconds; the statistics count it in the park's year of its end.
+  absl::Time starts = absl::Now() + absl::Seconds(20);
   std::string year = absl::StrCat(absl::ToCivilYear(starts + absl::Seconds(1), shanghai).year());
 
   ev1::RecordTalentRequest talent;
