@@ -56,6 +56,13 @@ th{background:#f3f5f8;font-weight:600}
 @media print{.charts{grid-template-columns:1fr 1fr}.clause{break-inside:avoid}}
 )css";
 
+// A figure's text cut to kValueScale decimals (money has five): the bar's height needs no more.
+std::string ToScale(const std::string& value) {
+  size_t dot = value.find('.');
+  if (dot == std::string::npos || value.size() - dot - 1 <= kValueScale) return value;
+  return value.substr(0, dot + 1 + kValueScale);
+}
+
 std::string VerdictClass(v1::ReportVerdict verdict) {
   std::string name = ReportVerdictName(verdict);
   std::replace(name.begin(), name.end(), ' ', '_');
@@ -80,7 +87,7 @@ std::string Chart(const v1::ReportChart& chart) {
   std::vector<bool> present;
   int64_t max = 0;
   for (const auto& p : chart.points()) {
-    auto v = decimal::ParseFixed(p.value(), kValueScale);
+    auto v = decimal::ParseFixed(ToScale(p.value()), kValueScale);
     present.push_back(v.ok() && !p.value().empty());
     values.push_back(v.ok() ? std::max<int64_t>(*v, 0) : 0);
     max = std::max(max, values.back());

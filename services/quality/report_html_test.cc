@@ -26,6 +26,7 @@ v1::EvaluationReport Report() {
   ev.inspections = Sourced<std::vector<v1::Inspection>>::Of({in});
   StatisticsEvidence s;
   s.series["enterprises_resident"] = {"count", {{"2026-01", "12"}, {"2026-02", "16"}}, "16"};
+  s.series["trade_value_cny"] = {"CNY", {{"2026-01", "1250.50000"}}, "1250.50000"};
   ev.statistics = Sourced<StatisticsEvidence>::Of(s);
   return AssembleReport(ev);
 }
@@ -65,11 +66,11 @@ TEST(ReportHtml, TheBodyAsksNothingOfTheNetworkAndHasEveryClauseAndChart) {
   for (const auto& c : report.clauses()) {
     EXPECT_TRUE(absl::StrContains(html, "<h3>" + HtmlEscape(c.clause()) + " ")) << c.clause();
   }
-  // Resident enterprises has figures; the inspections give the actions chart; the other four
-  // charts say why they are empty.
-  EXPECT_EQ(Count(html, "<svg "), 2u);
-  EXPECT_EQ(Count(html, "<rect class=\"bar\""), 2u);
-  EXPECT_EQ(Count(html, "No chart: "), 4u);
+  // Resident enterprises and trade (five decimals) have figures; the inspections give the
+  // actions chart; the other three charts say why they are empty.
+  EXPECT_EQ(Count(html, "<svg "), 3u);
+  EXPECT_EQ(Count(html, "<rect class=\"bar\""), 3u);
+  EXPECT_EQ(Count(html, "No chart: "), 3u);
   EXPECT_TRUE(absl::StrContains(html, "<title>2026-02: 16</title>"));
 }
 
