@@ -33,7 +33,8 @@ padding-bottom:4px}h3{font-size:16px;margin:0}
 .tile b{display:block;font-size:22px}
 .charts{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:14px}
 figure{margin:0;border:1px solid #d6dde6;border-radius:6px;padding:8px}
-figcaption{font-weight:bold;margin-bottom:4px}
+figcaption{font-weight:bold;margin-bottom:4px}.unit{font-weight:normal;color:#55606e}
+figure .note{margin:2px 0 0;font-size:12px}
 svg{width:100%;height:auto;display:block}
 .clause{border:1px solid #d6dde6;border-left:6px solid #9aa5b1;border-radius:6px;padding:10px 14px;
 margin:12px 0}
@@ -48,6 +49,7 @@ white-space:nowrap}
 table{border-collapse:collapse;width:100%;margin:6px 0}
 th,td{border-bottom:1px solid #e6eaef;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f3f5f8;font-weight:600}
+.date{white-space:nowrap}
 .hash{font-family:"DejaVu Sans Mono",monospace;font-size:11px;word-break:break-all}
 .ok{color:#2e7d32;font-weight:bold}.no{color:#c62828;font-weight:bold}
 .missing{background:#fdecea;border-radius:4px;padding:6px 10px 6px 26px;margin:6px 0 0}
@@ -76,8 +78,12 @@ std::string Tile(const std::string& label, int value) {
 // A bar per bucket, height proportional to the largest value; a bucket without data has no bar.
 // A ratio's axis runs to 1.
 std::string Chart(const v1::ReportChart& chart) {
+  std::string unit =
+      chart.unit().empty() || chart.unit() == "ratio"
+          ? ""
+          : absl::StrCat(" <span class=\"unit\">", HtmlEscape(chart.unit()), "</span>");
   std::string out = absl::StrCat("<figure class=\"chart\"><figcaption>", HtmlEscape(chart.title()),
-                                 " (", HtmlEscape(chart.clause()), ")</figcaption>");
+                                 " (", HtmlEscape(chart.clause()), ")", unit, "</figcaption>");
   if (!chart.missing().empty()) {
     absl::StrAppend(&out, "<p class=\"note\">No chart: ", HtmlEscape(chart.missing()),
                     "</p></figure>");
@@ -142,7 +148,10 @@ std::string Chart(const v1::ReportChart& chart) {
     }
   }
   absl::StrAppend(&out, "</svg>");
-  if (!ratio) absl::StrAppend(&out, "<p class=\"note\">unit: ", HtmlEscape(chart.unit()), "</p>");
+  if (ratio && std::find(present.begin(), present.end(), false) != present.end()) {
+    absl::StrAppend(&out, "<p class=\"note\">No bar: nothing to measure in that ",
+                    n > 0 && chart.points(0).bucket().size() == 7 ? "month" : "day", ".</p>");
+  }
   absl::StrAppend(&out, "</figure>");
   return out;
 }
@@ -171,7 +180,7 @@ std::string Clause(const v1::ReportClause& c) {
                     "<th>date</th><th>record</th><th>sha256</th></tr>");
     for (const auto& e : c.evidence()) {
       absl::StrAppend(&out, "<tr><td>", HtmlEscape(e.label()), "</td><td>", HtmlEscape(e.value()),
-                      "</td><td>", HtmlEscape(e.date()), "</td><td class=\"hash\">",
+                      "</td><td class=\"date\">", HtmlEscape(e.date()), "</td><td class=\"hash\">",
                       HtmlEscape(e.link()), "</td><td class=\"hash\">", HtmlEscape(e.sha256()),
                       "</td></tr>");
     }
