@@ -41,6 +41,9 @@ StatisticsFigures::StatisticsFigures(StatisticsSettings settings) : settings_(st
   // A two-year archive export is larger than gRPC's default 4 MiB answer.
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxAnswerBytes);
+  // A statistics service that was down when the last report asked is tried again within seconds,
+  // not after gRPC's backoff of up to two minutes.
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   if (!settings_.tls_ca.empty()) {
     grpc::SslCredentialsOptions tls;
@@ -65,6 +68,8 @@ absl::StatusOr<StatisticsEvidence> StatisticsFigures::Figures(const ReportPeriod
   auto stub = sv1::StatisticsService::NewStub(channel_);
   auto context = [&](grpc::ClientContext& ctx) {
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + settings_.deadline));
+    // Waits for a connection up to the deadline instead of failing at once while reconnecting.
+    ctx.set_wait_for_ready(true);
     if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
   };
   sv1::Period p;
