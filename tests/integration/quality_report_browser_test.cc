@@ -66,12 +66,7 @@ TEST_P(QualityReportBrowserTest, ThePageLoadsCleanWithEveryClauseAndChartAndDraw
   if (chromium.empty()) {
     GTEST_SKIP() << "chromium is not installed here (apt-get install chromium; CI installs it)";
   }
-  Seed();
-  FakeStatistics statistics;
-  ReportSources sources;
-  sources.statistics = &statistics;
-  desk_->WireReportSources(sources);
-  auto out = desk_->EvaluationReport(Request(), kReportAnalyst);
+  auto out = SeededReport();
   ASSERT_TRUE(out.ok()) << out.status();
 
   testing::TempDir tmp;
@@ -107,10 +102,10 @@ TEST_P(QualityReportBrowserTest, ThePageLoadsCleanWithEveryClauseAndChartAndDraw
 
   std::string png = dir + "/report-" + GetParam() + ".png";
   std::string shot_out = tmp.path() + "/shot.out", shot_err = tmp.path() + "/shot.log";
-  ASSERT_EQ(RunChromium(chromium, tmp.path(),
-                        absl::StrCat("--hide-scrollbars --window-size=1280,2400 --screenshot='",
-                                     png, "'"),
-                        page, shot_out, shot_err),
+  ASSERT_EQ(RunChromium(
+                chromium, tmp.path(),
+                absl::StrCat("--hide-scrollbars --window-size=1280,2400 --screenshot='", png, "'"),
+                page, shot_out, shot_err),
             0)
       << ReadAll(shot_err);
   EXPECT_EQ(ConsoleErrors(ReadAll(shot_err)), "");

@@ -144,6 +144,16 @@ class ReportFixture : public testing::BackendTest<ApplySchema> {
     ASSERT_TRUE(marked.ok()) << marked.status();
   }
 
+  // The seeded records' report as the analyst reads it, the statistics from `statistics_`.
+  absl::StatusOr<v1::GetEvaluationReportResponse> SeededReport() {
+    Seed();
+    if (HasFatalFailure()) return absl::InternalError("seeding failed");
+    ReportSources sources;
+    sources.statistics = &statistics_;
+    desk_->WireReportSources(sources);
+    return desk_->EvaluationReport(Request(), kReportAnalyst);
+  }
+
   v1::GetEvaluationReportRequest Request() {
     v1::GetEvaluationReportRequest r;
     r.set_period_from("2026-01-01");
@@ -155,6 +165,7 @@ class ReportFixture : public testing::BackendTest<ApplySchema> {
   absl::TimeZone zone_;
   absl::Time now_;
   std::string inspection_id_;
+  FakeStatistics statistics_;
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<QualityDesk> desk_;
 };

@@ -25,16 +25,11 @@ const v1::ReportClause& ClauseOf(const v1::EvaluationReport& r, const std::strin
 class QualityReportTest : public ReportFixture {};
 
 TEST_P(QualityReportTest, TheReportCitesTheRecordsTheParkHoldsAndNamesWhatIsMissing) {
-  Seed();
-  FakeStatistics statistics;
-  ReportSources sources;
-  sources.statistics = &statistics;
-  desk_->WireReportSources(sources);
-  auto out = desk_->EvaluationReport(Request(), kReportAnalyst);
+  auto out = SeededReport();
   ASSERT_TRUE(out.ok()) << out.status();
   const v1::EvaluationReport& r = out->report();
   EXPECT_EQ(r.generated_by(), "analyst-wu");
-  EXPECT_EQ(statistics.calls, 1);
+  EXPECT_EQ(statistics_.calls, 1);
 
   const v1::ReportClause& org = ClauseOf(r, "8.1.1");
   EXPECT_EQ(org.verdict(), v1::REPORT_VERDICT_PARTIAL);
