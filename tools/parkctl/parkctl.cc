@@ -16,6 +16,16 @@
 //                                       loads the support service's demo season: activities of
 //                                       every kind with registrations and attendance, offerings
 //                                       and requests in every category; idempotent (after `demo`)
+//   parkctl demo-quality QUALITY_ADDRESS
+//                                       publishes the demo register (organisation, duties, rules,
+//                                       guide, manual, fire-safety and emergency plans) and a
+//                                       periodic inspection with its corrective actions, one
+//                                       closed; idempotent
+//   parkctl report QUALITY_ADDRESS --period FROM..TO [--out FILE] [--format html|json]
+//                  [--title TEXT]
+//                                       the clause 8 evidence report of the period (YYYY-MM-DD both
+//                                       ends) as one HTML page (default) or its proto JSON, into
+//                                       FILE or stdout
 //   parkctl overview STATISTICS_ADDRESS the park's indicators now: current values, today, month
 //                                       and year to date, the service score (5.5.4)
 //   parkctl token                       makes a new bearer token and prints it with the SHA-256
@@ -53,6 +63,7 @@
 #include "absl/time/clock.h"
 #include "auth/credentials.h"
 #include "clearance/sample_cases.h"
+#include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "ids/ids.h"
@@ -61,6 +72,7 @@
 #include "parkline/declarations/v1/declarations.grpc.pb.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
 #include "parkline/logistics/v1/logistics.grpc.pb.h"
+#include "parkline/quality/v1/quality.grpc.pb.h"
 #include "parkline/statistics/v1/statistics.grpc.pb.h"
 #include "parkline/support/v1/support.grpc.pb.h"
 #include "samples/import_sets.h"
@@ -1015,6 +1027,138 @@ int DemoLogistics(const std::string& address) {
   return 0;
 }
 
+// The demo's quality records: the register clause 8.1.1 and 8.1.6 look for, and a periodic
+// inspection (7.1.1) with two corrective actions, the first closed. Every call carries a
+// request_id of its own, so a second run changes nothing.
+int DemoQuality(const std::string& address) {
+  namespace qv1 = parkline::quality::v1;
+  auto stub = qv1::QualityService::NewStub(Connect(address));
+  struct Doc {
+    qv1::DocumentKind kind;
+    const char* title;
+    qv1::Visibility visibility;
+  };
+  const std::vector<Doc> docs = {
+      {qv1::DOCUMENT_KIND_ORGANISATION_CHART, "Park operating company: organisation chart",
+       qv1::VISIBILITY_PUBLIC},
+      {qv1::DOCUMENT_KIND_DEPARTMENT_DUTIES, "Department duties and service posts",
+       qv1::VISIBILITY_PUBLIC},
+      {qv1::DOCUMENT_KIND_MANAGEMENT_RULE, "Operating services management rules",
+       qv1::VISIBILITY_INTERNAL},
+      {qv1::DOCUMENT_KIND_SERVICE_GUIDE, "Service guide for resident enterprises",
+       qv1::VISIBILITY_PUBLIC},
+      {qv1::DOCUMENT_KIND_INTERNAL_MANUAL, "Front-desk and complaints work manual",
+       qv1::VISIBILITY_INTERNAL},
+      {qv1::DOCUMENT_KIND_FIRE_SAFETY_PLAN, "Fire-safety management rules", qv1::VISIBILITY_PUBLIC},
+      {qv1::DOCUMENT_KIND_EMERGENCY_PLAN,
+       "Emergency plan: fire, epidemic, chemical leak, typhoon, earthquake, unrest",
+       qv1::VISIBILITY_PUBLIC},
+  };
+  std::string year = absl::FormatTime("%Y", absl::Now(), absl::UTCTimeZone());
+  int published = 0;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    qv1::PublishDocumentRequest r;
+    r.set_request_id(absl::StrCat("demo-document-", i + 1));
+    r.set_kind(docs[i].kind);
+    r.set_title(docs[i].title);
+    r.set_visibility(docs[i].visibility);
+    r.set_effective_date(absl::StrCat(year, "-01-02"));
+    r.set_approved_by("Wang Fang, general manager");
+    r.set_media_type("text/markdown");
+    r.set_content(absl::StrCat("# ", docs[i].title, "\n\nApproved by the general manager.\n"));
+    qv1::DocumentVersion v;
+    published += Try("PublishDocument",
+                     [&](grpc::ClientContext* ctx) { return stub->PublishDocument(ctx, r, &v); });
+  }
+  qv1::RecordInspectionRequest in;
+  in.set_request_id("demo-inspection-1");
+  in.set_kind(qv1::INSPECTION_KIND_INTERNAL_PERIODIC);
+  in.set_inspected_date(
+      absl::FormatTime("%Y-%m-%d", absl::Now() - absl::Hours(24), absl::UTCTimeZone()));
+  in.set_inspector("Li Ming, quality office");
+  in.set_scope("Periodic inspection: fire exits, loading bays, service hall");
+  auto* f = in.add_findings();
+  f->set_description("Fire exit 3 partly blocked by pallets");
+  f->set_owner_department("facilities-management");
+  f->set_deadline_working_days(2);
+  in.add_findings()->set_description("Service hall hotline poster outdated");
+  qv1::Inspection inspection;
+  if (!Try("RecordInspection", [&](grpc::ClientContext* ctx) {
+        return stub->RecordInspection(ctx, in, &inspection);
+      })) {
+    return 1;
+  }
+  if (!inspection.actions().empty() &&
+      inspection.actions(0).status() != qv1::ACTION_STATUS_CLOSED) {
+    qv1::CloseCorrectiveActionRequest close;
+    close.set_action_id(inspection.actions(0).action_id());
+    close.set_request_id("demo-inspection-1-close-1");
+    close.set_evidence("Pallets moved to bay 4; exit marked with floor paint");
+    Try("CloseCorrectiveAction", [&](grpc::ClientContext* ctx) {
+      return stub->CloseCorrectiveAction(ctx, close, &inspection);
+    });
+  }
+  std::printf("demo quality: %d of %zu documents, inspection %s\n", published, docs.size(),
+              inspection.inspection_id().c_str());
+  return published == static_cast<int>(docs.size()) ? 0 : 1;
+}
+
+// parkctl report ADDRESS --period FROM..TO [--out FILE] [--format html|json] [--title TEXT]
+int Report(int argc, char** argv) {
+  namespace qv1 = parkline::quality::v1;
+  std::map<std::string, std::string> options = {{"--format", "html"}};
+  for (int i = 3; i + 1 < argc; i += 2) options[argv[i]] = argv[i + 1];
+  if ((argc - 3) % 2 != 0 || !options.count("--period") ||
+      options["--period"].find("..") == std::string::npos ||
+      (options["--format"] != "html" && options["--format"] != "json")) {
+    std::fprintf(stderr,
+                 "usage: parkctl report QUALITY_ADDRESS --period YYYY-MM-DD..YYYY-MM-DD "
+                 "[--out FILE] [--format html|json] [--title TEXT]\n");
+    return 2;
+  }
+  const std::string& period = options["--period"];
+  qv1::GetEvaluationReportRequest request;
+  request.set_period_from(period.substr(0, period.find("..")));
+  request.set_period_to(period.substr(period.find("..") + 2));
+  request.set_title(options["--title"]);
+  auto stub = qv1::QualityService::NewStub(Connect(argv[2]));
+  qv1::GetEvaluationReportResponse response;
+  grpc::ClientContext ctx;
+  // The report reads the statistics service too (each call up to its own deadline).
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(120)));
+  Authorize(&ctx);
+  grpc::Status s = stub->GetEvaluationReport(&ctx, request, &response);
+  if (!s.ok()) {
+    std::fprintf(stderr, "GetEvaluationReport: %s\n", s.error_message().c_str());
+    return 1;
+  }
+  std::string text = response.html();
+  if (options["--format"] == "json") {
+    google::protobuf::util::JsonPrintOptions json;
+    json.add_whitespace = true;
+    text.clear();
+    if (!google::protobuf::util::MessageToJsonString(response.report(), &text, json).ok()) return 1;
+  }
+  const auto& sum = response.report().summary();
+  std::fprintf(stderr,
+               "report %s..%s: %d clauses: %d evidenced, %d partial, %d missing, %d on site; %d "
+               "missing items\n",
+               request.period_from().c_str(), request.period_to().c_str(), sum.clauses(),
+               sum.evidenced(), sum.partial(), sum.missing(), sum.on_site(), sum.missing_items());
+  if (!options.count("--out")) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
+  std::ofstream out(options["--out"], std::ios::binary);
+  out << text;
+  if (!out.good()) {
+    std::fprintf(stderr, "cannot write %s\n", options["--out"].c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "written to %s\n", options["--out"].c_str());
+  return 0;
+}
+
 void Usage() {
   std::fprintf(stderr,
                "usage: parkctl health ADDRESS\n"
@@ -1022,6 +1166,9 @@ void Usage() {
                "                    [LOGISTICS_ADDRESS]]]\n"
                "       parkctl demo-complaints COMPLAINTS_ADDRESS\n"
                "       parkctl demo-support SUPPORT_ADDRESS\n"
+               "       parkctl demo-quality QUALITY_ADDRESS\n"
+               "       parkctl report QUALITY_ADDRESS --period FROM..TO [--out FILE]\n"
+               "                      [--format html|json] [--title TEXT]\n"
                "       parkctl overview STATISTICS_ADDRESS\n"
                "       parkctl token\n"
                "       parkctl dev-tokens DIR\n"
@@ -1045,6 +1192,7 @@ int main(int argc, char** argv) {
     if (rc == 0 && argc == 6) rc = DemoLogistics(argv[5]);
     return rc;
   }
+  if (argc >= 5 && std::strcmp(argv[1], "report") == 0) return Report(argc, argv);
   if (argc != 3) {
     Usage();
     return 2;
@@ -1053,6 +1201,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(argv[1], "demo") == 0) return Demo(argv[2]);
   if (std::strcmp(argv[1], "demo-complaints") == 0) return DemoComplaints(argv[2]);
   if (std::strcmp(argv[1], "demo-support") == 0) return support_demo::Load(argv[2]);
+  if (std::strcmp(argv[1], "demo-quality") == 0) return DemoQuality(argv[2]);
   if (std::strcmp(argv[1], "overview") == 0) return Overview(argv[2]);
   Usage();
   return 2;
