@@ -58,6 +58,7 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
                                           nullptr);
     requests_ = std::make_unique<RequestDesk>(*db_, *writer_, nullptr, calendar::WorkingCalendar(),
                                               nullptr);
+    incubation_ = std::make_unique<IncubationDesk>(*db_, *writer_, nullptr, nullptr);
     for (const std::string& uscc : {kVictim, kRival, kBank}) {
       enterprises::v1::EnterpriseAdmitted admitted;
       admitted.mutable_enterprise()->set_uscc(uscc);
@@ -71,7 +72,7 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
     }
     auto server = testing::PolicyServer::Start(
         dir_.path(), AccessPolicy(), Callers(), [&](const auth::Authorizer& a) {
-          return std::make_unique<SupportService>(*desk_, *requests_, a);
+          return std::make_unique<SupportService>(*desk_, *requests_, *incubation_, a);
         });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -148,6 +149,7 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<SupportDesk> desk_;
   std::unique_ptr<RequestDesk> requests_;
+  std::unique_ptr<IncubationDesk> incubation_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
   v1::Activity activity_;

@@ -200,9 +200,10 @@ class SupportAccessTest : public ::testing::Test {
                                           nullptr);
     requests_ = std::make_unique<RequestDesk>(*db_, *writer_, nullptr, calendar::WorkingCalendar(),
                                               nullptr);
+    incubation_ = std::make_unique<IncubationDesk>(*db_, *writer_, nullptr, nullptr);
     auto server = testing::PolicyServer::Start(
         dir_.path(), AccessPolicy(), kOwn, "3301960001", "SF", [&](const auth::Authorizer& a) {
-          return std::make_unique<SupportService>(*desk_, *requests_, a);
+          return std::make_unique<SupportService>(*desk_, *requests_, *incubation_, a);
         });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -215,6 +216,7 @@ class SupportAccessTest : public ::testing::Test {
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<SupportDesk> desk_;
   std::unique_ptr<RequestDesk> requests_;
+  std::unique_ptr<IncubationDesk> incubation_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
 };
