@@ -1,8 +1,9 @@
 // The support service tried as a hostile tenant would: over gRPC, on both backends, every other
 // tenant of the park tries every trick against one enterprise's registration of a named
-// attendee and its service request routed to a bank (a rival provider tries to read, answer,
-// rate or re-route it). Each attempt is refused (PERMISSION_DENIED or NOT_FOUND; a reused request
-// id ALREADY_EXISTS, naming nothing of the registration it belongs to) and the witness shows that
+// attendee, its service request routed to a bank (a rival provider tries to read, answer, rate
+// or re-route it) and its record in the incubator (read it, add a milestone, graduate it, mark
+// it gone). Each attempt is refused (PERMISSION_DENIED or NOT_FOUND; a reused request id
+// ALREADY_EXISTS, naming nothing of the registration it belongs to) and the witness shows that
 // no row, no outbox event and no record on the topic changed.
 #include <gtest/gtest.h>
 
@@ -113,6 +114,18 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
     auto routed = requests_->Route(route);
     ASSERT_TRUE(routed.ok()) << routed.status();
     request_ = *routed;
+    // The victim in the incubator, with a funding milestone.
+    v1::AdmitIncubateeRequest admit;
+    admit.set_request_id("victim-admission-1");
+    admit.set_cohort("2026-H2");
+    admit.set_enterprise_uscc(kVictim);
+    admit.mutable_mentor()->set_name("Chen Rui");
+    admit.mutable_mentor()->set_organisation("Fuzhou Angel Network");
+    admit.mutable_plan()->set_summary("Own-brand tea sets for Malaysia.");
+    admit.mutable_plan()->add_goals("First export");
+    auto admitted = incubation_->Admit(admit);
+    ASSERT_TRUE(admitted.ok()) << admitted.status();
+    incubatee_ = *admitted;
     witness_ = std::make_unique<testing::TamperWitness>(
         *db_, std::vector<std::string>{"parkline.support.v1"});
     witness_->Mark();
@@ -155,6 +168,7 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
   v1::Activity activity_;
   v1::Registration registration_;
   v1::ServiceRequest request_;
+  v1::Incubatee incubatee_;
   std::unique_ptr<testing::TamperWitness> witness_;
 };
 
@@ -283,6 +297,80 @@ TEST_P(AdversarialSupportTest, AProviderNotRoutedTheRequestNeitherReadsNorAnswer
   v1::ServiceRequest out;
   ASSERT_TRUE(stub_->GetServiceRequest(&ctx, r, &out).ok());
   EXPECT_EQ(out.enterprise_uscc(), kVictim);
+}
+
+TEST_P(AdversarialSupportTest, NobodyElseReadsOrChangesTheVictimsIncubatorRecord) {
+  for (const std::string& who : kStrangers) {
+    for (const std::string& as : {kRival, kVictim, std::string()}) {
+      ExpectRefused(who, "reads the victim's incubatee record naming " + as,
+                    [&](grpc::ClientContext* c) {
+                      v1::GetIncubateeRequest r;
+                      r.set_incubatee_id(incubatee_.incubatee_id());
+                      r.set_enterprise_uscc(as);
+                      v1::Incubatee out;
+                      return stub_->GetIncubatee(c, r, &out);
+                    });
+      ExpectRefused(who, "records a milestone on the victim's record naming " + as,
+                    [&](grpc::ClientContext* c) {
+                      v1::RecordMilestoneRequest r;
+                      r.set_request_id("attacker-milestone-" + who + as);
+                      r.set_incubatee_id(incubatee_.incubatee_id());
+                      r.set_enterprise_uscc(as);
+                      r.set_kind(v1::MILESTONE_KIND_OTHER);
+                      r.set_description("Moved to our park.");
+                      absl::CivilDay today =
+                          absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
+                      r.mutable_date()->set_year(static_cast<int32_t>(today.year()));
+                      r.mutable_date()->set_month(today.month());
+                      r.mutable_date()->set_day(today.day());
+                      r.set_evidence_ref("none");
+                      v1::Incubatee out;
+                      return stub_->RecordMilestone(c, r, &out);
+                    });
+    }
+    ExpectRefused(who, "marks the victim as having left", [&](grpc::ClientContext* c) {
+      v1::RecordIncubateeLeftRequest r;
+      r.set_incubatee_id(incubatee_.incubatee_id());
+      r.set_reason("Gone.");
+      v1::Incubatee out;
+      return stub_->RecordIncubateeLeft(c, r, &out);
+    });
+    ExpectRefused(who, "graduates the victim", [&](grpc::ClientContext* c) {
+      v1::GraduateIncubateeRequest r;
+      r.set_incubatee_id(incubatee_.incubatee_id());
+      v1::Incubatee out;
+      return stub_->GraduateIncubatee(c, r, &out);
+    });
+    ExpectRefused(who, "lists the incubator", [&](grpc::ClientContext* c) {
+      v1::ListIncubateesResponse out;
+      return stub_->ListIncubatees(c, {}, &out);
+    });
+    ExpectRefused(who, "admits itself", [&](grpc::ClientContext* c) {
+      v1::AdmitIncubateeRequest r;
+      r.set_request_id("attacker-admit-" + who);
+      r.set_cohort("2026-H2");
+      r.set_enterprise_uscc(kRival);
+      v1::Incubatee out;
+      return stub_->AdmitIncubatee(c, r, &out);
+    });
+  }
+  // The victim reads its own record; the analyst reads the cohort's counts, which name nobody.
+  grpc::ClientContext ctx;
+  As(ctx, "victim");
+  v1::GetIncubateeRequest get;
+  get.set_incubatee_id(incubatee_.incubatee_id());
+  get.set_enterprise_uscc(kVictim);
+  v1::Incubatee own;
+  ASSERT_TRUE(stub_->GetIncubatee(&ctx, get, &own).ok());
+  EXPECT_EQ(own.mentor().name(), "Chen Rui");
+  grpc::ClientContext actx;
+  As(actx, "analyst");
+  v1::GetCohortFiguresRequest f;
+  f.set_cohort("2026-H2");
+  v1::CohortFigures figures;
+  ASSERT_TRUE(stub_->GetCohortFigures(&actx, f, &figures).ok());
+  EXPECT_EQ(figures.admitted(), 1);
+  EXPECT_EQ(figures.DebugString().find(kVictim), std::string::npos);
 }
 
 PARKLINE_BACKEND_TESTS(AdversarialSupportTest);
