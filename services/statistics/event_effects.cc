@@ -16,6 +16,7 @@
 #include "parkline/declarations/v1/events.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
 #include "parkline/logistics/v1/events.pb.h"
+#include "parkline/support/v1/events.pb.h"
 
 namespace parkline::statistics {
 namespace {
@@ -25,6 +26,7 @@ namespace decl = parkline::declarations::v1;
 namespace clr = parkline::clearance::v1;
 namespace lgx = parkline::logistics::v1;
 namespace cmp = parkline::complaints::v1;
+namespace sup = parkline::support::v1;
 
 // "DIRECTION_IMPORT" with prefix "DIRECTION_" -> "import".
 std::string Label(const std::string& enum_name, absl::string_view prefix) {
@@ -436,6 +438,45 @@ void AddComplaintsRules(Rules& rules) {
   });
 }
 
+// The cohort as a label: support checks its form ("2026-H2"); a cohort that would break the
+// labels text is an unreadable event, never a counter under a garbled label.
+absl::StatusOr<std::string> CohortLabels(const std::string& cohort) {
+  if (cohort.empty() || cohort.find_first_of(",=") != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat("cohort \"", cohort, "\" is not a cohort"));
+  }
+  return LabelsText({{"cohort", cohort}});
+}
+
+// The incubator (6.9.1): admissions, graduations and leavings by cohort, each on the park day it
+// happened, so that the number in the incubator at the end of any day is their sum up to it.
+void AddIncubationRules(Rules& rules) {
+  auto count = [](const char* indicator, const std::string& cohort, absl::Time when,
+                  Builder& b) -> absl::Status {
+    auto labels = CohortLabels(cohort);
+    if (!labels.ok()) return labels.status();
+    b.Count(indicator, *labels, when);
+    return absl::OkStatus();
+  };
+  rules.On<sup::IncubateeAdmitted>([count](const auto& m, const EventInput& e, Builder& b) {
+    return count("incubation_admitted", m.cohort(), TimeOr(m.admitted_time(), e.time), b);
+  });
+  rules.On<sup::IncubateeGraduated>([count](const auto& m, const EventInput& e, Builder& b) {
+    return count("incubation_graduated", m.cohort(), TimeOr(m.graduated_time(), e.time), b);
+  });
+  rules.On<sup::IncubateeLeft>([count](const auto& m, const EventInput& e, Builder& b) {
+    return count("incubation_left", m.cohort(), TimeOr(m.left_time(), e.time), b);
+  });
+  rules.On<sup::MilestoneRecorded>([](const auto& m, const EventInput& e, Builder& b) {
+    static const auto* kinds = new EnumLabels(sup::MilestoneKind_descriptor(), "MILESTONE_KIND_");
+    const std::string& kind = kinds->Of(m.kind());
+    if (kind.empty() || m.kind() == sup::MILESTONE_KIND_UNSPECIFIED) {
+      return absl::InvalidArgumentError("kind is not a milestone kind");
+    }
+    b.Count("incubation_milestones", Spelled({"kind=", kind}), TimeOr(m.recorded_time(), e.time));
+    return absl::OkStatus();
+  });
+}
+
 // How each event type changes the statistics.
 const Rules& AllRules() {
   static const auto* rules = [] {
@@ -445,6 +486,7 @@ const Rules& AllRules() {
     AddClearanceRules(*r);
     AddLogisticsRules(*r);
     AddComplaintsRules(*r);
+    AddIncubationRules(*r);
     return r;
   }();
   return *rules;

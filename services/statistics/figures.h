@@ -22,6 +22,9 @@ struct Snapshot {
   std::vector<IpAssetRecord> ip_assets;
   std::vector<TalentRecord> talent;
   std::map<std::string, int64_t> shipments_by_status;
+  // Incubatees in the incubator by cohort: admitted - graduated - left, over every day up to the
+  // snapshot's (every cohort ever admitted, 0 included).
+  std::map<std::string, int64_t> incubation_active_by_cohort;
 };
 
 // One value of an indicator, in the indicator's scale.
@@ -40,7 +43,8 @@ int64_t Sum(const Totals& totals, const std::string& indicator, const Labels& fi
 // Every rate of Rates() that has a non-zero denominator in `period`, park-wide.
 std::vector<Figure> PeriodRates(const Totals& period);
 
-// Current values: residents by role, occupancy, IP, talent, shipments by status.
+// Current values: residents by role, occupancy, IP, talent, shipments by status, incubatees in
+// the incubator by cohort.
 std::vector<Figure> CurrentFigures(const Snapshot& snapshot);
 // The value of a current figure (0 when absent).
 int64_t Current(const std::vector<Figure>& figures, const std::string& indicator,
@@ -99,7 +103,7 @@ struct ConformanceInput {
   int64_t days_closed = 0;
 };
 
-// The clause-by-clause verdicts of a period (5.3.1, 5.5.4, 7.3), each with its criteria. A
+// The clause-by-clause verdicts of a period (5.3.1, 5.5.4, 6.9.1, 7.3), each with its criteria. A
 // verdict is MET when every criterion with a threshold is met, NOT_EVALUATED when one could not
 // be measured, NOT_MET otherwise. The criteria of each clause are in the service's README.
 std::vector<ClauseVerdict> Conformance(const ConformanceInput& in);
