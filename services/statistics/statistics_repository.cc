@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -281,6 +282,21 @@ absl::Status ApplyProjections(store::Transaction& tx, const Effects& effects) {
 
 namespace {
 
+// Staff trained by confirmed attendance per year, counted on the days up to `day`: a counter,
+// so its per-day rows are its history.
+absl::Status LoadTrainedConfirmed(store::Transaction& tx, const std::string& day, Snapshot& s) {
+  auto rows = tx.Query(
+      "SELECT SUBSTR(day, 1, 4), CAST(SUM(value) AS BIGINT) FROM stat_counter WHERE indicator = "
+      "'support_staff_trained' AND day <= $1 GROUP BY SUBSTR(day, 1, 4)",
+      {day});
+  if (!rows.ok()) return rows.status();
+  for (const store::Row& r : *rows) {
+    int year = 0;
+    if (absl::SimpleAtoi(r.Text(0), &year)) s.trained_confirmed[year] = r.Int(1);
+  }
+  return absl::OkStatus();
+}
+
 // Incubatees in the incubator by cohort at the end of `day`: the counters of admissions,
 // graduations and leavings (event_effects.cc) summed over every day up to it.
 absl::Status LoadIncubationActive(store::Transaction& tx, const std::string& day, Snapshot& s) {
@@ -304,6 +320,7 @@ absl::Status LoadIncubationActive(store::Transaction& tx, const std::string& day
 
 absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
   Snapshot s;
+  if (auto st = LoadTrainedConfirmed(tx, "9999-99-99", s); !st.ok()) return st;
   auto enterprises =
       tx.Query("SELECT uscc, customs_code, name, roles, unit_ids, resident FROM stat_enterprise");
   if (!enterprises.ok()) return enterprises.status();
@@ -332,6 +349,7 @@ absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
 
 absl::StatusOr<Snapshot> LoadSnapshotAt(store::Transaction& tx, const std::string& day) {
   Snapshot s;
+  if (auto st = LoadTrainedConfirmed(tx, day, s); !st.ok()) return st;
   auto enterprises = tx.Query(
       "SELECT h.uscc, h.customs_code, h.name, h.roles, h.unit_ids, h.resident FROM "
       "stat_enterprise_day h JOIN (SELECT uscc, MAX(day) AS day FROM stat_enterprise_day WHERE "
