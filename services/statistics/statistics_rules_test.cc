@@ -2,6 +2,8 @@
 // event adds, the current figures, the score, the conformance verdicts, periods and /metrics.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
@@ -490,11 +492,14 @@ TEST(EventEffectsTest, IncubatorStepsCountByCohortOnTheirParkDay) {
     EXPECT_TRUE(s.ok()) << type << ": " << s;
   };
   sup::IncubateeAdmitted admitted;
+  admitted.set_incubatee_id("INC-1");
   admitted.set_cohort("2026-H2");
   *admitted.mutable_admitted_time() = Ts("2026-07-01T16:30:00Z");  // 07-02 00:30 in the park
   add("parkline.support.v1.IncubateeAdmitted", admitted);
+  admitted.set_incubatee_id("INC-2");
   add("parkline.support.v1.IncubateeAdmitted", admitted);
   sup::MilestoneRecorded funded;
+  funded.set_milestone_id("MST-1");
   funded.set_cohort("2026-H2");
   funded.set_kind(sup::MILESTONE_KIND_FUNDING_RAISED);
   *funded.mutable_recorded_time() = Ts("2026-09-01T02:00:00Z");
@@ -508,13 +513,23 @@ TEST(EventEffectsTest, IncubatorStepsCountByCohortOnTheirParkDay) {
   *left.mutable_left_time() = Ts("2026-11-02T02:00:00Z");
   add("parkline.support.v1.IncubateeLeft", left);
 
+  // Each step counts once per fact (the incubatee, or the milestone), as the repository keeps
+  // the first of a fact's events only.
   std::map<std::string, std::string> rows;
   std::map<std::string, int64_t> values;
-  for (const CounterDelta& r : out.counters.Rows()) {
-    std::string key = absl::StrCat(r.indicator, "{", r.labels, "}");
-    rows[key] = std::string(r.day);
-    values[key] += r.delta;
+  std::set<std::string> facts;
+  for (const OnceFact& f : out.once) {
+    facts.insert(absl::StrCat(f.fact, "/", f.key));
+    for (const OnceFact::Delta& d : f.deltas) {
+      std::string key = absl::StrCat(d.indicator, "{", d.labels, "}");
+      rows[key] = d.day;
+      values[key] += d.delta;
+    }
   }
+  EXPECT_EQ(facts, (std::set<std::string>{"incubation_admitted/INC-1", "incubation_admitted/INC-2",
+                                          "incubation_milestone/MST-1", "incubation_graduated/",
+                                          "incubation_left/"}));
+  EXPECT_TRUE(out.counters.empty());
   EXPECT_EQ(rows["incubation_admitted{cohort=2026-H2}"], "2026-07-02");
   EXPECT_EQ(values["incubation_admitted{cohort=2026-H2}"], 2);
   EXPECT_EQ(rows["incubation_milestones{kind=funding_raised}"], "2026-09-01");
@@ -538,7 +553,7 @@ TEST(EventEffectsTest, IncubatorStepsCountByCohortOnTheirParkDay) {
                  Shanghai(), &bad)
           .code(),
       absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(bad.counters.empty());
+  EXPECT_TRUE(bad.once.empty());
 }
 
 TEST(FiguresTest, TheIncubatorsCurrentFigureIsItsIncubateesByCohortZeroIncluded) {
