@@ -438,6 +438,52 @@ void AddComplaintsRules(Rules& rules) {
   });
 }
 
+// The cohort as a label: support checks its form ("2026-H2"); a cohort that would break the
+// labels text is an unreadable event, never a counter under a garbled label.
+absl::StatusOr<std::string> CohortLabels(const std::string& cohort) {
+  if (cohort.empty() || cohort.find_first_of(",=") != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat("cohort \"", cohort, "\" is not a cohort"));
+  }
+  return LabelsText({{"cohort", cohort}});
+}
+
+// The incubator (6.9.1): admissions, graduations and leavings by cohort, each on the park day it
+// happened, so that the number in the incubator at the end of any day is their sum up to it. Each
+// counts once per incubatee (milestones once per milestone), as the support facts do: the
+// outbox may publish an event again under a new id.
+void AddIncubationRules(Rules& rules) {
+  auto count = [](const char* indicator, const std::string& incubatee, const std::string& cohort,
+                  absl::Time when, Builder& b) -> absl::Status {
+    auto labels = CohortLabels(cohort);
+    if (!labels.ok()) return labels.status();
+    OnceFact& once = b.Once(indicator, incubatee);
+    b.CountOnce(once, indicator, *labels, when);
+    return absl::OkStatus();
+  };
+  rules.On<sup::IncubateeAdmitted>([count](const auto& m, const EventInput& e, Builder& b) {
+    return count("incubation_admitted", m.incubatee_id(), m.cohort(),
+                 TimeOr(m.admitted_time(), e.time), b);
+  });
+  rules.On<sup::IncubateeGraduated>([count](const auto& m, const EventInput& e, Builder& b) {
+    return count("incubation_graduated", m.incubatee_id(), m.cohort(),
+                 TimeOr(m.graduated_time(), e.time), b);
+  });
+  rules.On<sup::IncubateeLeft>([count](const auto& m, const EventInput& e, Builder& b) {
+    return count("incubation_left", m.incubatee_id(), m.cohort(), TimeOr(m.left_time(), e.time), b);
+  });
+  rules.On<sup::MilestoneRecorded>([](const auto& m, const EventInput& e, Builder& b) {
+    static const auto* kinds = new EnumLabels(sup::MilestoneKind_descriptor(), "MILESTONE_KIND_");
+    const std::string& kind = kinds->Of(m.kind());
+    if (kind.empty() || m.kind() == sup::MILESTONE_KIND_UNSPECIFIED) {
+      return absl::InvalidArgumentError("kind is not a milestone kind");
+    }
+    OnceFact& once = b.Once("incubation_milestone", m.milestone_id());
+    b.CountOnce(once, "incubation_milestones", LabelsText({{"kind", kind}}),
+                TimeOr(m.recorded_time(), e.time));
+    return absl::OkStatus();
+  });
+}
+
 const std::string& ActivityKindLabel(int kind) {
   static const auto* labels = new EnumLabels(sup::ActivityKind_descriptor(), "ACTIVITY_KIND_");
   return labels->Of(kind);
@@ -532,6 +578,7 @@ const Rules& AllRules() {
     AddClearanceRules(*r);
     AddLogisticsRules(*r);
     AddComplaintsRules(*r);
+    AddIncubationRules(*r);
     AddSupportRules(*r);
     return r;
   }();

@@ -144,6 +144,9 @@ std::vector<Figure> CurrentFigures(const Snapshot& s) {
                    confirmed == s.trained_confirmed.end() ? 0 : confirmed->second});
     out.push_back({"staff_trained", {{"source", "self_reported"}, {"year", y}}, reported[year]});
   }
+  for (const auto& [cohort, n] : s.incubation_active_by_cohort) {
+    out.push_back({"incubation_active", {{"cohort", cohort}}, n});
+  }
   return out;
 }
 
@@ -432,6 +435,70 @@ ClauseVerdict Clause73(const ConformanceInput& in) {
   return v;
 }
 
+// 6.9.1: an incubation system exists when it took incubatees in during the period and, at the
+// period's end, has incubatees in it or graduated some during the period.
+ClauseVerdict Clause691(const ConformanceInput& in) {
+  ClauseVerdict v;
+  v.clause = "6.9.1";
+  v.requirement =
+      "A start-up incubation system that fosters small and medium cross-border e-commerce "
+      "enterprises and supports small and micro founders (应建立产业园创业孵化系统).";
+  std::string end = EndText(in);
+  int64_t admitted = Sum(in.period, "incubation_admitted");
+  int64_t graduated = Sum(in.period, "incubation_graduated");
+  int64_t left = Sum(in.period, "incubation_left");
+  int64_t milestones = Sum(in.period, "incubation_milestones");
+  Criterion intake{"incubatees admitted in the period (incubation_admitted, every cohort)",
+                   in.from,
+                   in.to,
+                   ">= 1",
+                   absl::StrCat(admitted),
+                   admitted >= 1,
+                   true};
+  Criterion fostered{
+      "incubatees in the incubator at the end of the period (incubation_active, every cohort) "
+      "plus incubatees graduated in the period (incubation_graduated)",
+      in.from,
+      end,
+      ">= 1",
+      "",
+      false,
+      false};
+  int64_t active = 0;
+  if (in.at_end) {
+    for (const Figure& f : *in.at_end) {
+      if (f.indicator != "incubation_active") continue;
+      active += f.scaled;
+      v.evidence.push_back(f);
+    }
+    fostered.value = absl::StrCat(active + graduated);
+    fostered.evaluated = true;
+    fostered.met = active + graduated >= 1;
+  }
+  v.criteria = {
+      intake, fostered,
+      Criterion{"incubatees that left in the period (incubation_left); reported, not judged",
+                in.from, in.to, "none", absl::StrCat(left), true, true},
+      Criterion{"milestones recorded in the period (incubation_milestones); reported, "
+                "not judged",
+                in.from, in.to, "none", absl::StrCat(milestones), true, true}};
+  v.verdict = VerdictOf(v.criteria);
+  v.evidence.push_back({"incubation_admitted", {}, admitted});
+  v.evidence.push_back({"incubation_graduated", {}, graduated});
+  v.evidence.push_back({"incubation_left", {}, left});
+  v.evidence.push_back({"incubation_milestones", {}, milestones});
+  if (in.at_end) {
+    v.explanation = absl::StrCat(admitted, " incubatees admitted in ", in.from, "..", in.to, ", ",
+                                 graduated, " graduated, ", left, " left; ", active,
+                                 " in the incubator at the end of ", end, ".");
+  } else {
+    v.explanation = absl::StrCat("The incubator at the end of ", end,
+                                 " is not known: that day was never closed; ", admitted,
+                                 " incubatees admitted in the period.");
+  }
+  return v;
+}
+
 // Activities of one of `kinds` held in a quarter: at least one each quarter ("regularly").
 struct HeldEachQuarter {
   std::string measured;  // "special trainings"
@@ -557,7 +624,8 @@ std::vector<Quarter> WholeQuarters(absl::CivilDay from, absl::CivilDay to) {
 }
 
 std::vector<ClauseVerdict> Conformance(const ConformanceInput& in) {
-  return {Clause531(in), Clause554(in), Clause681(in), Clause682(in), Clause692(in), Clause73(in)};
+  return {Clause531(in), Clause554(in), Clause681(in), Clause682(in),
+          Clause691(in), Clause692(in), Clause73(in)};
 }
 
 }  // namespace parkline::statistics

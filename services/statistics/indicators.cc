@@ -123,6 +123,19 @@ const std::vector<Indicator>& Catalog() {
        "Sum of the ratings (1..5) enterprises gave answered requests, by category."},
       {"support_request_satisfaction_count", K::kCounter, "count", 0, "6.4, 6.5.3, 6.6, 6.7",
        "Answered requests rated, by category; once per request."},
+      // The start-up incubator (6.9.1), by cohort ("2026-H2"): counted as incubatees move, the
+      // number in the incubator at the end of a day being admitted - graduated - left up to it.
+      {"incubation_admitted", K::kCounter, "count", 0, "6.9.1",
+       "Incubatees admitted to the park's start-up incubator, by cohort."},
+      {"incubation_graduated", K::kCounter, "count", 0, "6.9.1",
+       "Incubatees that graduated from the incubator, by cohort."},
+      {"incubation_left", K::kCounter, "count", 0, "6.9.1",
+       "Incubatees that left the incubator without graduating, by cohort."},
+      {"incubation_milestones", K::kCounter, "count", 0, "6.9.1",
+       "Incubatees' milestones recorded (product launched, first export, funding raised, jobs "
+       "created, other), by kind."},
+      {"incubation_active", K::kGauge, "count", 0, "6.9.1",
+       "Incubatees in the incubator (admitted, neither graduated nor left), by cohort."},
       // Evaluation (5.5.4 运行和服务评价体系)
       // Rates over a period, from the counters above.
       {"declaration_match_rate", K::kRate, "ratio", 4, "6.2.3",

@@ -297,6 +297,25 @@ absl::Status LoadTrainedConfirmed(store::Transaction& tx, const std::string& day
   return absl::OkStatus();
 }
 
+// Incubatees in the incubator by cohort at the end of `day`: the counters of admissions,
+// graduations and leavings (event_effects.cc) summed over every day up to it.
+absl::Status LoadIncubationActive(store::Transaction& tx, const std::string& day, Snapshot& s) {
+  auto rows = tx.Query(
+      "SELECT indicator, labels, CAST(SUM(value) AS BIGINT) FROM stat_counter WHERE indicator IN "
+      "('incubation_admitted', 'incubation_graduated', 'incubation_left') AND day <= $1 GROUP BY "
+      "indicator, labels",
+      {day});
+  if (!rows.ok()) return rows.status();
+  for (const store::Row& r : *rows) {
+    Labels labels = ParseLabels(r.Text(1));
+    auto cohort = labels.find("cohort");
+    if (cohort == labels.end()) continue;
+    int64_t sign = r.Text(0) == "incubation_admitted" ? 1 : -1;
+    s.incubation_active_by_cohort[cohort->second] += sign * r.Int(2);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
@@ -324,6 +343,7 @@ absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
   auto shipments = tx.Query("SELECT status, n FROM stat_shipment_count WHERE n <> 0");
   if (!shipments.ok()) return shipments.status();
   for (const store::Row& r : *shipments) s.shipments_by_status[r.Text(0)] = r.Int(1);
+  if (auto st = LoadIncubationActive(tx, "9999-99-99", s); !st.ok()) return st;
   return s;
 }
 
@@ -373,6 +393,7 @@ absl::StatusOr<Snapshot> LoadSnapshotAt(store::Transaction& tx, const std::strin
   for (const store::Row& r : *shipments) {
     if (r.Int(1) != 0) s.shipments_by_status[r.Text(0)] = r.Int(1);
   }
+  if (auto st = LoadIncubationActive(tx, day, s); !st.ok()) return st;
   return s;
 }
 

@@ -40,6 +40,16 @@ const auth::AccessPolicy& AccessPolicy() {
           {"GetServiceRequest",  {{kAdmin, kStaff},                {kEnterprise}}},
           {"ListServiceRequests",{{kAdmin, kStaff},                {kEnterprise}}},
           {"GetRequestFigures",  {{kAdmin, kStaff, kAnalyst},      {}}},
+          // The incubator (6.9.1): the park runs it; a resident-enterprise incubatee reads its
+          // own record and records its own milestones, naming itself (the desk checks the
+          // stored record's enterprise); analysts read a cohort's counts only.
+          {"AdmitIncubatee",     {{kAdmin, kStaff},                {}}},
+          {"RecordMilestone",    {{kAdmin, kStaff},                {kEnterprise}}},
+          {"GraduateIncubatee",  {{kAdmin, kStaff},                {}}},
+          {"RecordIncubateeLeft",{{kAdmin, kStaff},                {}}},
+          {"GetIncubatee",       {{kAdmin, kStaff},                {kEnterprise}}},
+          {"ListIncubatees",     {{kAdmin, kStaff},                {}}},
+          {"GetCohortFigures",   {{kAdmin, kStaff, kAnalyst},      {}}},
       });
   // clang-format on
   return *policy;

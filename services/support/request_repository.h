@@ -11,14 +11,9 @@
 #include "absl/time/time.h"
 #include "parkline/support/v1/support.pb.h"
 #include "store/database.h"
+#include "support/rows.h"
 
 namespace parkline::support {
-
-template <typename T>
-struct Stored {
-  T value;
-  std::string request_digest;
-};
 
 class RequestRepository {
  public:

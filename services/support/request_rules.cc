@@ -4,19 +4,12 @@
 #include "absl/time/civil_time.h"
 #include "google/protobuf/util/time_util.h"
 #include "ids/ids.h"
+#include "support/field_rules.h"
 
 namespace parkline::support {
 namespace {
 
 namespace ev = enterprises::v1;
-
-void Text(errors::Violations& v, const char* field, const std::string& text, size_t min,
-          size_t max) {
-  if (text.size() < min || text.size() > max) {
-    v.Add(field, text.empty() && min > 0 ? "REQUIRED" : "OUT_OF_RANGE",
-          absl::StrCat(field, " has ", min, "..", max, " bytes"));
-  }
-}
 
 void Category(errors::Violations& v, v1::ServiceCategory c) {
   if (c == v1::SERVICE_CATEGORY_UNSPECIFIED || !v1::ServiceCategory_IsValid(c)) {
@@ -33,23 +26,23 @@ absl::Status WrongStatus(const char* step, const v1::ServiceRequest& r) {
 }  // namespace
 
 void CheckOffering(const v1::PublishOfferingRequest& r, errors::Violations& v) {
-  Text(v, "request_id", r.request_id(), 1, 100);
+  CheckLength(v, "request_id", r.request_id(), 1, 100);
   v.AddIf("provider_uscc", "INVALID_USCC", ids::CheckUscc(r.provider_uscc()));
   Category(v, r.category());
-  Text(v, "title", r.title(), 1, 200);
-  Text(v, "description", r.description(), 0, 2000);
+  CheckLength(v, "title", r.title(), 1, 200);
+  CheckLength(v, "description", r.description(), 0, 2000);
 }
 
 void CheckFiling(const v1::FileServiceRequestRequest& r, errors::Violations& v) {
-  Text(v, "request_id", r.request_id(), 1, 100);
+  CheckLength(v, "request_id", r.request_id(), 1, 100);
   v.AddIf("enterprise_uscc", "INVALID_USCC", ids::CheckUscc(r.enterprise_uscc()));
   Category(v, r.category());
-  Text(v, "offering_id", r.offering_id(), 0, 100);
-  Text(v, "description", r.description(), 1, 2000);
+  CheckLength(v, "offering_id", r.offering_id(), 0, 100);
+  CheckLength(v, "description", r.description(), 1, 2000);
 }
 
 void CheckRouting(const v1::RouteServiceRequestRequest& r, errors::Violations& v) {
-  Text(v, "service_request_id", r.service_request_id(), 1, 100);
+  CheckLength(v, "service_request_id", r.service_request_id(), 1, 100);
   if (!r.provider_uscc().empty()) {
     v.AddIf("provider_uscc", "INVALID_USCC", ids::CheckUscc(r.provider_uscc()));
   }
@@ -60,12 +53,12 @@ void CheckRouting(const v1::RouteServiceRequestRequest& r, errors::Violations& v
 }
 
 void CheckAnswer(const v1::AnswerServiceRequestRequest& r, errors::Violations& v) {
-  Text(v, "service_request_id", r.service_request_id(), 1, 100);
-  Text(v, "answer", r.answer(), 1, 2000);
+  CheckLength(v, "service_request_id", r.service_request_id(), 1, 100);
+  CheckLength(v, "answer", r.answer(), 1, 2000);
 }
 
 void CheckRating(const v1::RateServiceRequestRequest& r, errors::Violations& v) {
-  Text(v, "service_request_id", r.service_request_id(), 1, 100);
+  CheckLength(v, "service_request_id", r.service_request_id(), 1, 100);
   if (r.rating() < 1 || r.rating() > 5) v.Add("rating", "OUT_OF_RANGE", "rating is 1..5");
 }
 

@@ -1,8 +1,9 @@
 // The support service tried as a hostile tenant would: over gRPC, on both backends, every other
 // tenant of the park tries every trick against one enterprise's registration of a named
-// attendee and its service request routed to a bank (a rival provider tries to read, answer,
-// rate or re-route it). Each attempt is refused (PERMISSION_DENIED or NOT_FOUND; a reused request
-// id ALREADY_EXISTS, naming nothing of the registration it belongs to) and the witness shows that
+// attendee, its service request routed to a bank (a rival provider tries to read, answer, rate
+// or re-route it) and its record in the incubator (read it, add a milestone, graduate it, mark
+// it gone). Each attempt is refused (PERMISSION_DENIED or NOT_FOUND; a reused request id
+// ALREADY_EXISTS, naming nothing of the registration it belongs to) and the witness shows that
 // no row, no outbox event and no record on the topic changed.
 #include <gtest/gtest.h>
 
@@ -60,6 +61,7 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
                                           nullptr);
     requests_ = std::make_unique<RequestDesk>(*db_, *writer_, nullptr, calendar::WorkingCalendar(),
                                               nullptr);
+    incubation_ = std::make_unique<IncubationDesk>(*db_, *writer_, nullptr, nullptr);
     for (const std::string& uscc : {kVictim, kRival, kBank, kNeighbour}) {
       enterprises::v1::EnterpriseAdmitted admitted;
       admitted.mutable_enterprise()->set_uscc(uscc);
@@ -74,7 +76,7 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
     }
     auto server = testing::PolicyServer::Start(
         dir_.path(), AccessPolicy(), Callers(), [&](const auth::Authorizer& a) {
-          return std::make_unique<SupportService>(*desk_, *requests_, a);
+          return std::make_unique<SupportService>(*desk_, *requests_, *incubation_, a);
         });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -124,6 +126,18 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
     auto offered = requests_->Publish(p);
     ASSERT_TRUE(offered.ok()) << offered.status();
     offering_ = *offered;
+    // The victim in the incubator, with a funding milestone.
+    v1::AdmitIncubateeRequest admit;
+    admit.set_request_id("victim-admission-1");
+    admit.set_cohort("2026-H2");
+    admit.set_enterprise_uscc(kVictim);
+    admit.mutable_mentor()->set_name("Chen Rui");
+    admit.mutable_mentor()->set_organisation("Fuzhou Angel Network");
+    admit.mutable_plan()->set_summary("Own-brand tea sets for Malaysia.");
+    admit.mutable_plan()->add_goals("First export");
+    auto admitted = incubation_->Admit(admit);
+    ASSERT_TRUE(admitted.ok()) << admitted.status();
+    incubatee_ = *admitted;
     witness_ = std::make_unique<testing::TamperWitness>(
         *db_, std::vector<std::string>{"parkline.support.v1"});
     witness_->Mark();
@@ -160,12 +174,14 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<SupportDesk> desk_;
   std::unique_ptr<RequestDesk> requests_;
+  std::unique_ptr<IncubationDesk> incubation_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
   v1::Activity activity_;
   v1::Registration registration_;
   v1::ServiceRequest request_;
   v1::Offering offering_;
+  v1::Incubatee incubatee_;
   std::unique_ptr<testing::TamperWitness> witness_;
 };
 
@@ -442,6 +458,78 @@ TEST_P(AdversarialSupportTest, OnlyTheParkReroutesAndTheOldProviderLosesSightAtO
   witness_->Mark();
   ExpectRefused("staff", "re-routes the answered request", reroute(kBank),
                 {grpc::StatusCode::FAILED_PRECONDITION});
+TEST_P(AdversarialSupportTest, NobodyElseReadsOrChangesTheVictimsIncubatorRecord) {
+  for (const std::string& who : kStrangers) {
+    for (const std::string& as : {kRival, kVictim, std::string()}) {
+      ExpectRefused(who, "reads the victim's incubatee record naming " + as,
+                    [&](grpc::ClientContext* c) {
+                      v1::GetIncubateeRequest r;
+                      r.set_incubatee_id(incubatee_.incubatee_id());
+                      r.set_enterprise_uscc(as);
+                      v1::Incubatee out;
+                      return stub_->GetIncubatee(c, r, &out);
+                    });
+      ExpectRefused(who, "records a milestone on the victim's record naming " + as,
+                    [&](grpc::ClientContext* c) {
+                      v1::RecordMilestoneRequest r;
+                      r.set_request_id("attacker-milestone-" + who + as);
+                      r.set_incubatee_id(incubatee_.incubatee_id());
+                      r.set_enterprise_uscc(as);
+                      r.set_kind(v1::MILESTONE_KIND_OTHER);
+                      r.set_description("Moved to our park.");
+                      absl::CivilDay today =
+                          absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
+                      r.mutable_date()->set_year(static_cast<int32_t>(today.year()));
+                      r.mutable_date()->set_month(today.month());
+                      r.mutable_date()->set_day(today.day());
+                      r.set_evidence_ref("none");
+                      v1::Incubatee out;
+                      return stub_->RecordMilestone(c, r, &out);
+                    });
+    }
+    ExpectRefused(who, "marks the victim as having left", [&](grpc::ClientContext* c) {
+      v1::RecordIncubateeLeftRequest r;
+      r.set_incubatee_id(incubatee_.incubatee_id());
+      r.set_reason("Gone.");
+      v1::Incubatee out;
+      return stub_->RecordIncubateeLeft(c, r, &out);
+    });
+    ExpectRefused(who, "graduates the victim", [&](grpc::ClientContext* c) {
+      v1::GraduateIncubateeRequest r;
+      r.set_incubatee_id(incubatee_.incubatee_id());
+      v1::Incubatee out;
+      return stub_->GraduateIncubatee(c, r, &out);
+    });
+    ExpectRefused(who, "lists the incubator", [&](grpc::ClientContext* c) {
+      v1::ListIncubateesResponse out;
+      return stub_->ListIncubatees(c, {}, &out);
+    });
+    ExpectRefused(who, "admits itself", [&](grpc::ClientContext* c) {
+      v1::AdmitIncubateeRequest r;
+      r.set_request_id("attacker-admit-" + who);
+      r.set_cohort("2026-H2");
+      r.set_enterprise_uscc(kRival);
+      v1::Incubatee out;
+      return stub_->AdmitIncubatee(c, r, &out);
+    });
+  }
+  // The victim reads its own record; the analyst reads the cohort's counts, which name nobody.
+  grpc::ClientContext ctx;
+  As(ctx, "victim");
+  v1::GetIncubateeRequest get;
+  get.set_incubatee_id(incubatee_.incubatee_id());
+  get.set_enterprise_uscc(kVictim);
+  v1::Incubatee own;
+  ASSERT_TRUE(stub_->GetIncubatee(&ctx, get, &own).ok());
+  EXPECT_EQ(own.mentor().name(), "Chen Rui");
+  grpc::ClientContext actx;
+  As(actx, "analyst");
+  v1::GetCohortFiguresRequest f;
+  f.set_cohort("2026-H2");
+  v1::CohortFigures figures;
+  ASSERT_TRUE(stub_->GetCohortFigures(&actx, f, &figures).ok());
+  EXPECT_EQ(figures.admitted(), 1);
+  EXPECT_EQ(figures.DebugString().find(kVictim), std::string::npos);
 }
 
 PARKLINE_BACKEND_TESTS(AdversarialSupportTest);

@@ -26,6 +26,10 @@
 //                                       the clause 8 evidence report of the period (YYYY-MM-DD both
 //                                       ends) as one HTML page (default) or its proto JSON, into
 //                                       FILE or stdout
+//   parkctl demo-incubation SUPPORT_ADDRESS
+//                                       admits this half-year's incubator cohort (four teams and
+//                                       a resident of the demo park) and records its milestones:
+//                                       one graduates, one leaves; idempotent
 //   parkctl overview STATISTICS_ADDRESS the park's indicators now: current values, today, month
 //                                       and year to date, the service score (5.5.4)
 //   parkctl token                       makes a new bearer token and prints it with the SHA-256
@@ -253,6 +257,19 @@ bool Try(const char* what, Call call) {
   return true;
 }
 
+// A step of a demo's workflow: reported unless it worked or was taken by an earlier run
+// (FAILED_PRECONDITION: the step does not fit the state it left).
+grpc::Status Step(const char* what, const std::function<grpc::Status(grpc::ClientContext*)>& call) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  Authorize(&ctx);
+  grpc::Status s = call(&ctx);
+  if (!s.ok() && s.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+    std::fprintf(stderr, "%s: %s\n", what, s.error_message().c_str());
+  }
+  return s;
+}
+
 struct DemoEnterprise {
   const char* name;
   std::vector<v1::EnterpriseRole> roles;
@@ -434,15 +451,6 @@ int DemoComplaints(const std::string& address) {
       {cv1::CATEGORY_PROPERTY, cv1::CHANNEL_QUESTIONNAIRE, "Cleaning of the shared kitchen.", 2},
       {cv1::CATEGORY_SERVICE_ATTITUDE, cv1::CHANNEL_PHONE, "Rude answer at the front desk.", 0},
   };
-  auto step = [&](const char* what, const std::function<grpc::Status(grpc::ClientContext*)>& call) {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    Authorize(&ctx);
-    grpc::Status s = call(&ctx);
-    if (!s.ok() && s.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
-      std::fprintf(stderr, "%s: %s\n", what, s.error_message().c_str());
-    }
-  };
   int filed = 0;
   for (size_t i = 0; i < demos.size(); ++i) {
     const Demo& d = demos[i];
@@ -466,28 +474,28 @@ int DemoComplaints(const std::string& address) {
     ack.set_request_id(key("acknowledge"));
     cv1::Complaint out;
     if (d.steps >= 1)
-      step("Acknowledge", [&](auto* x) { return stub->AcknowledgeComplaint(x, ack, &out); });
+      Step("Acknowledge", [&](auto* x) { return stub->AcknowledgeComplaint(x, ack, &out); });
     cv1::AssignComplaintRequest assign;
     assign.set_complaint_id(c.complaint_id());
     assign.set_request_id(key("assign"));
     if (d.steps >= 2)
-      step("Assign", [&](auto* x) { return stub->AssignComplaint(x, assign, &out); });
+      Step("Assign", [&](auto* x) { return stub->AssignComplaint(x, assign, &out); });
     cv1::TransitionRequest investigate;
     investigate.set_complaint_id(c.complaint_id());
     investigate.set_request_id(key("investigate"));
     if (d.steps >= 3)
-      step("Investigate", [&](auto* x) { return stub->StartInvestigation(x, investigate, &out); });
+      Step("Investigate", [&](auto* x) { return stub->StartInvestigation(x, investigate, &out); });
     cv1::RespondRequest respond;
     respond.set_complaint_id(c.complaint_id());
     respond.set_request_id(key("respond"));
     respond.set_response("Fixed; thank you for telling us.");
     if (d.steps >= 4)
-      step("Respond", [&](auto* x) { return stub->RespondToComplaint(x, respond, &out); });
+      Step("Respond", [&](auto* x) { return stub->RespondToComplaint(x, respond, &out); });
     cv1::CloseComplaintRequest close;
     close.set_complaint_id(c.complaint_id());
     close.set_request_id(key("close"));
     close.set_satisfaction(5 - static_cast<int>(i));
-    if (d.steps >= 5) step("Close", [&](auto* x) { return stub->CloseComplaint(x, close, &out); });
+    if (d.steps >= 5) Step("Close", [&](auto* x) { return stub->CloseComplaint(x, close, &out); });
   }
   std::printf("demo complaints: %d of %zu filed\n", filed, demos.size());
   return filed == static_cast<int>(demos.size()) ? 0 : 1;
@@ -903,6 +911,128 @@ int Load(const std::string& address) {
 
 }  // namespace support_demo
 
+// This half-year's incubator cohort (6.9.1), "2026-H2": four founding teams and the demo park's
+// third enterprise, each with a mentor and a plan. Tea Leaf Labs launches, exports and graduates;
+// Blue Kiln raises funding; the resident creates jobs; Harbour Pixel leaves; Loom & Thread has
+// just begun. Every admission and milestone has a request_id of its own (the cohort in it), so a
+// second run changes nothing; a graduation or leaving taken already is FAILED_PRECONDITION and
+// skipped. The resident is admitted once support's residents projection knows it (it follows
+// the registry's events): tried for up to 15 s, then left out with a note.
+int DemoIncubation(const std::string& address) {
+  namespace sv1 = parkline::support::v1;
+  auto stub = sv1::SupportService::NewStub(Connect(address));
+  absl::TimeZone park = absl::FixedTimeZone(8 * 3600);
+  absl::CivilDay today = absl::ToCivilDay(absl::Now(), park);
+  std::string cohort = absl::StrCat(today.year(), today.month() <= 6 ? "-H1" : "-H2");
+  struct Applicant {
+    const char* team;  // nullptr: the demo park's third enterprise
+    int founders;
+    const char* mentor;
+    const char* plan;
+    std::vector<sv1::MilestoneKind> milestones;
+    const char* ending;  // "graduate", "leave" or nullptr
+  };
+  const std::vector<Applicant> applicants = {
+      {"Tea Leaf Labs",
+       3,
+       "Chen Rui",
+       "Fujian white tea to Southeast Asia through 9610.",
+       {sv1::MILESTONE_KIND_PRODUCT_LAUNCHED, sv1::MILESTONE_KIND_FIRST_EXPORT},
+       "graduate"},
+      {"Blue Kiln Ceramics",
+       2,
+       "Lin Yue",
+       "Own-brand tea sets on a Malaysian platform.",
+       {sv1::MILESTONE_KIND_FUNDING_RAISED},
+       nullptr},
+      {"Harbour Pixel", 4, "Wu Hao", "Phone accessories for Latin America.", {}, "leave"},
+      {"Loom & Thread", 2, "Zhao Min", "Silk scarves for European boutiques.", {}, nullptr},
+      {nullptr,
+       0,
+       "Chen Rui",
+       "A second brand for the Middle East through 9710.",
+       {sv1::MILESTONE_KIND_JOBS_CREATED},
+       nullptr},
+  };
+  int admitted = 0;
+  for (size_t i = 0; i < applicants.size(); ++i) {
+    const Applicant& a = applicants[i];
+    sv1::AdmitIncubateeRequest admit;
+    admit.set_request_id(absl::StrCat("demo-incubation-", cohort, "-", i + 1));
+    admit.set_cohort(cohort);
+    if (a.team != nullptr) {
+      admit.mutable_team()->set_name(a.team);
+      admit.mutable_team()->set_founders(a.founders);
+      admit.mutable_team()->set_contact_role("CEO");
+    } else {
+      admit.set_enterprise_uscc(DemoUscc(3));
+    }
+    admit.mutable_mentor()->set_name(a.mentor);
+    admit.mutable_mentor()->set_organisation("Park Founders' Mentors Network");
+    admit.mutable_plan()->set_summary(a.plan);
+    admit.mutable_plan()->add_goals("First export order within six months");
+    sv1::Incubatee incubatee;
+    grpc::Status s;
+    for (absl::Time give_up = absl::Now() + absl::Seconds(15);;) {
+      grpc::ClientContext ctx;
+      ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+      Authorize(&ctx);
+      s = stub->AdmitIncubatee(&ctx, admit, &incubatee);
+      bool not_yet = s.error_code() == grpc::StatusCode::FAILED_PRECONDITION &&
+                     absl::StrContains(s.error_message(), "NOT_RESIDENT");
+      if (!not_yet || absl::Now() > give_up) break;
+      absl::SleepFor(absl::Seconds(1));
+    }
+    if (!s.ok()) {
+      std::fprintf(stderr, "AdmitIncubatee %s: %s\n", a.team ? a.team : DemoUscc(3).c_str(),
+                   s.error_message().c_str());
+      continue;
+    }
+    ++admitted;
+    for (size_t m = 0; m < a.milestones.size(); ++m) {
+      sv1::RecordMilestoneRequest r;
+      r.set_request_id(absl::StrCat(admit.request_id(), "-milestone-", m + 1));
+      r.set_incubatee_id(incubatee.incubatee_id());
+      r.set_kind(a.milestones[m]);
+      r.mutable_date()->set_year(static_cast<int32_t>(today.year()));
+      r.mutable_date()->set_month(today.month());
+      r.mutable_date()->set_day(today.day());
+      r.set_evidence_ref(absl::StrCat("DEMO-EVIDENCE-", i + 1, "-", m + 1));
+      if (a.milestones[m] == sv1::MILESTONE_KIND_FUNDING_RAISED) {
+        r.set_amount("800000.00");
+        r.set_currency("CNY");
+      }
+      if (a.milestones[m] == sv1::MILESTONE_KIND_JOBS_CREATED) r.set_jobs(6);
+      Step("RecordMilestone", [&](auto* ctx) { return stub->RecordMilestone(ctx, r, &incubatee); });
+    }
+    if (a.ending != nullptr && std::strcmp(a.ending, "graduate") == 0) {
+      sv1::GraduateIncubateeRequest g;
+      g.set_incubatee_id(incubatee.incubatee_id());
+      Step("GraduateIncubatee",
+           [&](auto* ctx) { return stub->GraduateIncubatee(ctx, g, &incubatee); });
+    } else if (a.ending != nullptr) {
+      sv1::RecordIncubateeLeftRequest l;
+      l.set_incubatee_id(incubatee.incubatee_id());
+      l.set_reason("The founders returned to employment.");
+      Step("RecordIncubateeLeft",
+           [&](auto* ctx) { return stub->RecordIncubateeLeft(ctx, l, &incubatee); });
+    }
+  }
+  sv1::GetCohortFiguresRequest request;
+  request.set_cohort(cohort);
+  sv1::CohortFigures figures;
+  if (!Try("GetCohortFigures", [&](grpc::ClientContext* ctx) {
+        return stub->GetCohortFigures(ctx, request, &figures);
+      })) {
+    return 1;
+  }
+  std::printf("demo incubation: cohort %s, %d admitted, %d active, %d graduated, %d left\n",
+              cohort.c_str(), figures.admitted(), figures.active(), figures.graduated(),
+              figures.left());
+  // The four teams at least: the resident depends on the registry's events having arrived.
+  return admitted >= 4 ? 0 : 1;
+}
+
 std::string LabelsOf(const parkline::statistics::v1::IndicatorValue& v) {
   std::map<std::string, std::string> sorted(v.labels().begin(), v.labels().end());
   std::string out;
@@ -1169,6 +1299,7 @@ void Usage() {
                "       parkctl demo-quality QUALITY_ADDRESS\n"
                "       parkctl report QUALITY_ADDRESS --period FROM..TO [--out FILE]\n"
                "                      [--format html|json] [--title TEXT]\n"
+               "       parkctl demo-incubation SUPPORT_ADDRESS\n"
                "       parkctl overview STATISTICS_ADDRESS\n"
                "       parkctl token\n"
                "       parkctl dev-tokens DIR\n"
@@ -1202,6 +1333,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(argv[1], "demo-complaints") == 0) return DemoComplaints(argv[2]);
   if (std::strcmp(argv[1], "demo-support") == 0) return support_demo::Load(argv[2]);
   if (std::strcmp(argv[1], "demo-quality") == 0) return DemoQuality(argv[2]);
+  if (std::strcmp(argv[1], "demo-incubation") == 0) return DemoIncubation(argv[2]);
   if (std::strcmp(argv[1], "overview") == 0) return Overview(argv[2]);
   Usage();
   return 2;
