@@ -7,7 +7,9 @@ namespace parkline::quality {
 // desk hiding internal ones; analysts read the whole register for the evaluation of clause 8.
 // Inspections and their corrective actions are the park's (7.1.4); a resident enterprise files
 // its own supervision of the park (7.1.1) and follows what it filed, naming itself; analysts
-// read them. Customs and carriers have no part here.
+// read them. The clause 8 evidence report is the park's and its analysts' (it lists internal
+// documents and every enterprise's supervision); enterprises do not read it. Customs and
+// carriers have no part here.
 const auth::AccessPolicy& AccessPolicy() {
   using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
   // clang-format off
@@ -24,6 +26,7 @@ const auth::AccessPolicy& AccessPolicy() {
           {"ListInspections",    {{kAdmin, kStaff, kAnalyst},                 {kEnterprise}}},
           {"CloseCorrectiveAction", {{kAdmin, kStaff},                        {}}},
           {"VerifyInspectionRecord", {{kAdmin, kStaff},                       {}}},
+          {"GetEvaluationReport", {{kAdmin, kStaff, kAnalyst},                {}}},
       });
   // clang-format on
   return *policy;

@@ -32,6 +32,20 @@ struct Config {
   // that marks overdue corrective actions. 1..3600, default 60.
   int supervision_seconds = 60;
 
+  // --statistics_address / PARKLINE_STATISTICS_ADDRESS: host:port of the statistics service the
+  // evidence report reads its 5.5.4 figures from (GetTimeSeries, ExportPeriod). Default empty:
+  // the report lists those figures as missing, "not configured".
+  std::string statistics_address;
+  // --statistics_token_file / PARKLINE_STATISTICS_TOKEN_FILE: a file holding the bearer token of
+  // an analyst caller of the statistics service, read at each report. Default empty: none sent.
+  std::string statistics_token_file;
+  // --statistics_tls_ca / PARKLINE_STATISTICS_TLS_CA: PEM of the CA the statistics service's
+  // certificate chains to; set, the calls go over TLS. Default empty: plaintext.
+  std::string statistics_tls_ca;
+  // --statistics_timeout_seconds / PARKLINE_STATISTICS_TIMEOUT_SECONDS: the deadline of each call
+  // to the statistics service. 1..120, default 10.
+  int statistics_timeout_seconds = 10;
+
   // INVALID_ARGUMENT naming the flag and its rule when a setting is out of bounds.
   absl::Status Validate() const;
 };

@@ -23,6 +23,20 @@ TEST(QualityConfigTest, DefaultsAreValid) {
 TEST(QualityConfigTest, EachNumberOutsideItsBoundsIsRefusedNamingTheFlag) {
   testing::ExpectBounds(&Config::action_deadline_days, "action_deadline_days", 1, 60);
   testing::ExpectBounds(&Config::supervision_seconds, "supervision_seconds", 1, 3600);
+  testing::ExpectBounds(&Config::statistics_timeout_seconds, "statistics_timeout_seconds", 1, 120);
+}
+
+TEST(QualityConfigTest, TheStatisticsSettingsAreRefusedNamingTheFlagWhenTheyCannotWork) {
+  Config c;
+  c.statistics_address = "no-port";
+  EXPECT_NE(c.Validate().message().find("statistics_address"), std::string::npos);
+  c.statistics_address = "127.0.0.1:50056";
+  EXPECT_TRUE(c.Validate().ok()) << c.Validate();
+  c.statistics_token_file = "/nonexistent/token";
+  EXPECT_NE(c.Validate().message().find("statistics_token_file: cannot read"), std::string::npos);
+  Config orphan;
+  orphan.statistics_tls_ca = "/etc/hostname";
+  EXPECT_NE(orphan.Validate().message().find("statistics_address: required"), std::string::npos);
 }
 
 TEST(QualityConfigTest, AnEmptyDepartmentIsRefusedNamingTheFlag) {

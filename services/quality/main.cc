@@ -12,6 +12,7 @@
 #include "quality/quality_desk.h"
 #include "quality/quality_service.h"
 #include "quality/schema.h"
+#include "quality/statistics_figures.h"
 #include "runtime/log.h"
 #include "runtime/ticker.h"
 
@@ -21,7 +22,8 @@ int main(int argc, char** argv) {
   definition.defaults = {"quality", 50057, 9457};
   definition.usage =
       "parkline-quality: the park's versioned records register (organisation, duties, rules, "
-      "service guides and specifications, manuals, safety plans).\n"
+      "service guides and specifications, manuals, safety plans), inspections and corrective "
+      "actions, and the clause 8 evidence report.\n"
       "Every flag has a PARKLINE_<FLAG> environment fallback.";
   definition.policy = quality::AccessPolicy;
   definition.migrate = quality::ApplySchema;
@@ -52,6 +54,14 @@ int main(int argc, char** argv) {
                                    {*calendar, park}};
     auto desk = std::make_shared<quality::QualityDesk>(
         ctx.db, *writer, [relay] { relay->Notify(); }, settings, [] { return absl::Now(); });
+    // The evidence report's figures of 5.5.4 and 7.3; trainings and assessments have no source in
+    // this build yet, and the report says so.
+    auto statistics = std::make_shared<quality::StatisticsFigures>(quality::StatisticsSettings{
+        config->statistics_address, config->statistics_token_file, config->statistics_tls_ca,
+        absl::Seconds(config->statistics_timeout_seconds)});
+    quality::ReportSources sources;
+    sources.statistics = statistics.get();
+    desk->WireReportSources(sources);
     parts.grpc_services.push_back(std::make_unique<quality::QualityService>(*desk, ctx.authorizer));
     // Supervision of corrective actions (7.1.4), as the complaints' of their deadlines.
     auto supervision =
@@ -62,6 +72,7 @@ int main(int argc, char** argv) {
           }
         });
     // Destroyed in reverse order: the ticker first, then the desk, then the writer.
+    parts.keep_alive.push_back(statistics);
     parts.keep_alive.push_back(writer);
     parts.keep_alive.push_back(desk);
     parts.keep_alive.push_back(supervision);

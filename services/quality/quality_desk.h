@@ -28,6 +28,7 @@
 #include "parkline/quality/v1/quality.pb.h"
 #include "quality/document_rules.h"
 #include "quality/inspection_rules.h"
+#include "quality/report_rules.h"
 #include "store/database.h"
 #include "store/group_commit.h"
 
@@ -70,6 +71,16 @@ class QualityDesk {
   absl::StatusOr<v1::VerifyInspectionRecordResponse> VerifyRecord(
       const v1::VerifyInspectionRecordRequest& request);
 
+  // The clause 8 evidence report of a period (report_rules.h), with its HTML. The register and
+  // the inspections are read here, each in its own read transaction; the other sources are those
+  // WireReportSources gave (none: "no source in this build").
+  absl::StatusOr<v1::GetEvaluationReportResponse> EvaluationReport(
+      const v1::GetEvaluationReportRequest& request, const Viewer& viewer);
+  // The report's sources this desk does not hold (trainings, assessments, statistics); their
+  // owners outlive the desk. Documents and inspections given here are ignored. Call before
+  // serving.
+  void WireReportSources(ReportSources sources) { external_ = sources; }
+
   // Supervision (the job main runs every --supervision_seconds): marks every open action whose
   // deadline passed OVERDUE, each in its own transaction with its record entry and
   // CorrectiveActionOverdue; sets the gauge of overdue actions. How many it marked.
@@ -90,6 +101,7 @@ class QualityDesk {
   std::function<void()> events_committed_;
   DeskSettings settings_;
   Clock clock_;
+  ReportSources external_;
 };
 
 }  // namespace parkline::quality

@@ -82,4 +82,11 @@ grpc::Status QualityService::VerifyInspectionRecord(
                       Deliver(desk_.VerifyRecord(*request), response));
 }
 
+grpc::Status QualityService::GetEvaluationReport(grpc::ServerContext* ctx,
+                                                 const v1::GetEvaluationReportRequest* request,
+                                                 v1::GetEvaluationReportResponse* response) {
+  return PARKLINE_RPC_AS_VIEWER(GetEvaluationReport, kParkWide,
+                                Deliver(desk_.EvaluationReport(*request, viewer), response));
+}
+
 }  // namespace parkline::quality

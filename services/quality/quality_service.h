@@ -36,6 +36,9 @@ class QualityService final : public v1::QualityService::Service {
   grpc::Status VerifyInspectionRecord(grpc::ServerContext* ctx,
                                       const v1::VerifyInspectionRecordRequest* request,
                                       v1::VerifyInspectionRecordResponse* response) override;
+  grpc::Status GetEvaluationReport(grpc::ServerContext* ctx,
+                                   const v1::GetEvaluationReportRequest* request,
+                                   v1::GetEvaluationReportResponse* response) override;
 
  private:
   QualityDesk& desk_;

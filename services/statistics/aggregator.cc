@@ -25,6 +25,15 @@ absl::Status Aggregator::Apply(store::Transaction& tx,
       if (earliest.empty() || day < earliest) earliest = day;
     }
   }
+  // Confirmed training attendance is in the snapshots too (staff_trained), and is often
+  // confirmed days after the training it counts on.
+  for (const OnceFact& f : effects.once) {
+    for (const OnceFact::Delta& d : f.deltas) {
+      if (d.indicator == "support_staff_trained" && (earliest.empty() || d.day < earliest)) {
+        earliest = d.day;
+      }
+    }
+  }
   if (earliest.empty()) return absl::OkStatus();
   return ReviseClosedDays(tx, earliest, zone_, clock_());
 }

@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -279,8 +280,47 @@ absl::Status ApplyProjections(store::Transaction& tx, const Effects& effects) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// Staff trained by confirmed attendance per year, counted on the days up to `day`: a counter,
+// so its per-day rows are its history.
+absl::Status LoadTrainedConfirmed(store::Transaction& tx, const std::string& day, Snapshot& s) {
+  auto rows = tx.Query(
+      "SELECT SUBSTR(day, 1, 4), CAST(SUM(value) AS BIGINT) FROM stat_counter WHERE indicator = "
+      "'support_staff_trained' AND day <= $1 GROUP BY SUBSTR(day, 1, 4)",
+      {day});
+  if (!rows.ok()) return rows.status();
+  for (const store::Row& r : *rows) {
+    int year = 0;
+    if (absl::SimpleAtoi(r.Text(0), &year)) s.trained_confirmed[year] = r.Int(1);
+  }
+  return absl::OkStatus();
+}
+
+// Incubatees in the incubator by cohort at the end of `day`: the counters of admissions,
+// graduations and leavings (event_effects.cc) summed over every day up to it.
+absl::Status LoadIncubationActive(store::Transaction& tx, const std::string& day, Snapshot& s) {
+  auto rows = tx.Query(
+      "SELECT indicator, labels, CAST(SUM(value) AS BIGINT) FROM stat_counter WHERE indicator IN "
+      "('incubation_admitted', 'incubation_graduated', 'incubation_left') AND day <= $1 GROUP BY "
+      "indicator, labels",
+      {day});
+  if (!rows.ok()) return rows.status();
+  for (const store::Row& r : *rows) {
+    Labels labels = ParseLabels(r.Text(1));
+    auto cohort = labels.find("cohort");
+    if (cohort == labels.end()) continue;
+    int64_t sign = r.Text(0) == "incubation_admitted" ? 1 : -1;
+    s.incubation_active_by_cohort[cohort->second] += sign * r.Int(2);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
   Snapshot s;
+  if (auto st = LoadTrainedConfirmed(tx, "9999-99-99", s); !st.ok()) return st;
   auto enterprises =
       tx.Query("SELECT uscc, customs_code, name, roles, unit_ids, resident FROM stat_enterprise");
   if (!enterprises.ok()) return enterprises.status();
@@ -303,11 +343,13 @@ absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
   auto shipments = tx.Query("SELECT status, n FROM stat_shipment_count WHERE n <> 0");
   if (!shipments.ok()) return shipments.status();
   for (const store::Row& r : *shipments) s.shipments_by_status[r.Text(0)] = r.Int(1);
+  if (auto st = LoadIncubationActive(tx, "9999-99-99", s); !st.ok()) return st;
   return s;
 }
 
 absl::StatusOr<Snapshot> LoadSnapshotAt(store::Transaction& tx, const std::string& day) {
   Snapshot s;
+  if (auto st = LoadTrainedConfirmed(tx, day, s); !st.ok()) return st;
   auto enterprises = tx.Query(
       "SELECT h.uscc, h.customs_code, h.name, h.roles, h.unit_ids, h.resident FROM "
       "stat_enterprise_day h JOIN (SELECT uscc, MAX(day) AS day FROM stat_enterprise_day WHERE "
@@ -351,6 +393,7 @@ absl::StatusOr<Snapshot> LoadSnapshotAt(store::Transaction& tx, const std::strin
   for (const store::Row& r : *shipments) {
     if (r.Int(1) != 0) s.shipments_by_status[r.Text(0)] = r.Int(1);
   }
+  if (auto st = LoadIncubationActive(tx, day, s); !st.ok()) return st;
   return s;
 }
 

@@ -2,10 +2,13 @@
 // event adds, the current figures, the score, the conformance verdicts, periods and /metrics.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
+#include "parkline/support/v1/events.pb.h"
 #include "prometheus/metric_family.h"
 #include "statistics/event_effects.h"
 #include "statistics/figures.h"
@@ -19,6 +22,7 @@ namespace {
 namespace decl = parkline::declarations::v1;
 namespace ent = parkline::enterprises::v1;
 namespace clr = parkline::clearance::v1;
+namespace sup = parkline::support::v1;
 
 absl::TimeZone Shanghai() {
   absl::TimeZone zone;
@@ -470,6 +474,138 @@ TEST(ConformanceTest, Clause73JudgesTheComplaintsOfThePeriod) {
   ClauseVerdict late = Clause(Conformance(in), "7.3");
   EXPECT_EQ(late.verdict, Verdict::kNotMet);
   EXPECT_EQ(late.criteria[1].value, "1");
+}
+
+google::protobuf::Timestamp Ts(const std::string& rfc3339) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(At(rfc3339)));
+  return ts;
+}
+
+// The incubator's events count by cohort on the park day of the step (not of the event's
+// publication), milestones by kind; the number in the incubator is admitted - graduated - left.
+TEST(EventEffectsTest, IncubatorStepsCountByCohortOnTheirParkDay) {
+  Effects out;
+  auto add = [&](const std::string& type, const google::protobuf::Message& m) {
+    std::string payload = m.SerializeAsString();
+    absl::Status s = AddEffects({type, At("2026-12-01T00:00:00Z"), payload}, Shanghai(), &out);
+    EXPECT_TRUE(s.ok()) << type << ": " << s;
+  };
+  sup::IncubateeAdmitted admitted;
+  admitted.set_incubatee_id("INC-1");
+  admitted.set_cohort("2026-H2");
+  *admitted.mutable_admitted_time() = Ts("2026-07-01T16:30:00Z");  // 07-02 00:30 in the park
+  add("parkline.support.v1.IncubateeAdmitted", admitted);
+  admitted.set_incubatee_id("INC-2");
+  add("parkline.support.v1.IncubateeAdmitted", admitted);
+  sup::MilestoneRecorded funded;
+  funded.set_milestone_id("MST-1");
+  funded.set_cohort("2026-H2");
+  funded.set_kind(sup::MILESTONE_KIND_FUNDING_RAISED);
+  *funded.mutable_recorded_time() = Ts("2026-09-01T02:00:00Z");
+  add("parkline.support.v1.MilestoneRecorded", funded);
+  sup::IncubateeGraduated graduated;
+  graduated.set_cohort("2026-H2");
+  *graduated.mutable_graduated_time() = Ts("2026-11-01T02:00:00Z");
+  add("parkline.support.v1.IncubateeGraduated", graduated);
+  sup::IncubateeLeft left;
+  left.set_cohort("2026-H2");
+  *left.mutable_left_time() = Ts("2026-11-02T02:00:00Z");
+  add("parkline.support.v1.IncubateeLeft", left);
+
+  // Each step counts once per fact (the incubatee, or the milestone), as the repository keeps
+  // the first of a fact's events only.
+  std::map<std::string, std::string> rows;
+  std::map<std::string, int64_t> values;
+  std::set<std::string> facts;
+  for (const OnceFact& f : out.once) {
+    facts.insert(absl::StrCat(f.fact, "/", f.key));
+    for (const OnceFact::Delta& d : f.deltas) {
+      std::string key = absl::StrCat(d.indicator, "{", d.labels, "}");
+      rows[key] = d.day;
+      values[key] += d.delta;
+    }
+  }
+  EXPECT_EQ(facts, (std::set<std::string>{"incubation_admitted/INC-1", "incubation_admitted/INC-2",
+                                          "incubation_milestone/MST-1", "incubation_graduated/",
+                                          "incubation_left/"}));
+  EXPECT_TRUE(out.counters.empty());
+  EXPECT_EQ(rows["incubation_admitted{cohort=2026-H2}"], "2026-07-02");
+  EXPECT_EQ(values["incubation_admitted{cohort=2026-H2}"], 2);
+  EXPECT_EQ(rows["incubation_milestones{kind=funding_raised}"], "2026-09-01");
+  EXPECT_EQ(rows["incubation_graduated{cohort=2026-H2}"], "2026-11-01");
+  EXPECT_EQ(rows["incubation_left{cohort=2026-H2}"], "2026-11-02");
+  EXPECT_EQ(rows.size(), 4u);
+
+  // A cohort that would garble the labels text, or a milestone of no kind, is unreadable.
+  admitted.set_cohort("2026-H2,role=x");
+  Effects bad;
+  std::string payload = admitted.SerializeAsString();
+  EXPECT_EQ(
+      AddEffects({"parkline.support.v1.IncubateeAdmitted", At("2026-12-01T00:00:00Z"), payload},
+                 Shanghai(), &bad)
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+  funded.set_kind(sup::MILESTONE_KIND_UNSPECIFIED);
+  payload = funded.SerializeAsString();
+  EXPECT_EQ(
+      AddEffects({"parkline.support.v1.MilestoneRecorded", At("2026-12-01T00:00:00Z"), payload},
+                 Shanghai(), &bad)
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(bad.once.empty());
+}
+
+TEST(FiguresTest, TheIncubatorsCurrentFigureIsItsIncubateesByCohortZeroIncluded) {
+  Snapshot s;
+  s.incubation_active_by_cohort = {{"2025-H2", 0}, {"2026-H2", 3}};
+  std::vector<Figure> figures = CurrentFigures(s);
+  EXPECT_EQ(Current(figures, "incubation_active", {{"cohort", "2026-H2"}}), 3);
+  bool zero_shown = false;
+  for (const Figure& f : figures) {
+    if (f.indicator == "incubation_active" && f.labels.at("cohort") == "2025-H2") zero_shown = true;
+  }
+  EXPECT_TRUE(zero_shown);
+}
+
+TEST(ConformanceTest, Clause691NeedsAnIntakeInThePeriodAndIncubateesFosteredAtItsEnd) {
+  auto with = [](int64_t active) {
+    std::vector<Figure> end = ParkAtEnd(20, 3);
+    if (active >= 0) end.push_back({"incubation_active", {{"cohort", "2026-H1"}}, active});
+    return end;
+  };
+  ConformanceInput none = Period2026(with(-1));
+  ClauseVerdict empty = Clause(Conformance(none), "6.9.1");
+  EXPECT_EQ(empty.verdict, Verdict::kNotMet);
+  EXPECT_EQ(empty.criteria[0].value, "0");
+  EXPECT_EQ(empty.criteria[1].value, "0");
+
+  ConformanceInput in = Period2026(with(4));
+  in.period[{"incubation_admitted", "cohort=2026-H1"}] = 5;
+  in.period[{"incubation_left", "cohort=2026-H1"}] = 1;
+  ClauseVerdict met = Clause(Conformance(in), "6.9.1");
+  EXPECT_EQ(met.verdict, Verdict::kMet) << met.explanation;
+  EXPECT_EQ(met.criteria[0].value, "5");
+  EXPECT_EQ(met.criteria[0].from, "2026-01-01");
+  EXPECT_EQ(met.criteria[1].value, "4");
+  EXPECT_EQ(met.criteria[1].to, "2026-03-31");
+  EXPECT_EQ(met.criteria[2].value, "1");  // left: reported
+  EXPECT_NE(met.explanation.find("4 in the incubator"), std::string::npos) << met.explanation;
+
+  // Everybody graduated within the period: still fostered.
+  ConformanceInput graduated = Period2026(with(0));
+  graduated.period[{"incubation_admitted", "cohort=2026-H1"}] = 2;
+  graduated.period[{"incubation_graduated", "cohort=2026-H1"}] = 2;
+  EXPECT_EQ(Clause(Conformance(graduated), "6.9.1").verdict, Verdict::kMet);
+  // An incubator that admitted nobody in the period is not met, however many are in it.
+  ConformanceInput old = Period2026(with(7));
+  EXPECT_EQ(Clause(Conformance(old), "6.9.1").verdict, Verdict::kNotMet);
+  // The end of the period unknown: not evaluated.
+  ConformanceInput unknown = Period2026(std::nullopt);
+  unknown.period[{"incubation_admitted", "cohort=2026-H1"}] = 5;
+  ClauseVerdict u = Clause(Conformance(unknown), "6.9.1");
+  EXPECT_EQ(u.verdict, Verdict::kNotEvaluated);
+  EXPECT_TRUE(u.criteria[0].met);
 }
 
 TEST(HistoryTest, DaysCloseAfterTheParkMidnightAndTheGrace) {

@@ -24,18 +24,32 @@ const auth::AccessPolicy& AccessPolicy() {
           {"ListRegistrations",  {{kAdmin, kStaff},                {kEnterprise}}},
           {"ConfirmAttendance",  {{kAdmin, kStaff},                {}}},
           {"GetActivityFigures", {{kAdmin, kStaff, kAnalyst},      {}}},
+          {"CancelActivity",     {{kAdmin, kStaff},                {}}},
           // The directory: a provider publishes (naming itself), any resident reads it.
           {"PublishOffering",    {{kAdmin, kStaff},                {kEnterprise}}},
           {"ListOfferings",      {{kAdmin, kStaff, kEnterprise},   {}}},
+          // The provider withdraws its own (the desk checks the stored offering's provider).
+          {"WithdrawOffering",   {{kAdmin, kStaff},                {kEnterprise}}},
           // Requests: the enterprise files and rates its own, the park routes, the provider
           // answers what was routed to it (the desk checks the stored request's parties).
           {"FileServiceRequest", {{kAdmin, kStaff},                {kEnterprise}}},
           {"RouteServiceRequest",{{kAdmin, kStaff},                {}}},
+          {"RerouteServiceRequest",{{kAdmin, kStaff},              {}}},
           {"AnswerServiceRequest",{{kAdmin, kStaff},               {kEnterprise}}},
           {"RateServiceRequest", {{kAdmin, kStaff},                {kEnterprise}}},
           {"GetServiceRequest",  {{kAdmin, kStaff},                {kEnterprise}}},
           {"ListServiceRequests",{{kAdmin, kStaff},                {kEnterprise}}},
           {"GetRequestFigures",  {{kAdmin, kStaff, kAnalyst},      {}}},
+          // The incubator (6.9.1): the park runs it; a resident-enterprise incubatee reads its
+          // own record and records its own milestones, naming itself (the desk checks the
+          // stored record's enterprise); analysts read a cohort's counts only.
+          {"AdmitIncubatee",     {{kAdmin, kStaff},                {}}},
+          {"RecordMilestone",    {{kAdmin, kStaff},                {kEnterprise}}},
+          {"GraduateIncubatee",  {{kAdmin, kStaff},                {}}},
+          {"RecordIncubateeLeft",{{kAdmin, kStaff},                {}}},
+          {"GetIncubatee",       {{kAdmin, kStaff},                {kEnterprise}}},
+          {"ListIncubatees",     {{kAdmin, kStaff},                {}}},
+          {"GetCohortFigures",   {{kAdmin, kStaff, kAnalyst},      {}}},
       });
   // clang-format on
   return *policy;

@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
   definition.defaults = {"support", 50058, 9458};
   definition.usage =
       "parkline-support: the park's activities for resident enterprises (recruitment, training, "
-      "founders' clubs, matchmaking, roadshows), registrations and confirmed attendance.\n"
+      "founders' clubs, matchmaking, roadshows), registrations and confirmed attendance; the "
+      "service "
+      "directory and requests; the start-up incubator.\n"
       "Every flag has a PARKLINE_<FLAG> environment fallback.";
   definition.policy = support::AccessPolicy;
   definition.migrate = support::ApplySchema;
@@ -44,8 +46,10 @@ int main(int argc, char** argv) {
     auto requests = std::make_shared<support::RequestDesk>(
         ctx.db, *writer, [relay] { relay->Notify(); }, std::move(*calendar),
         [] { return absl::Now(); });
+    auto incubation = std::make_shared<support::IncubationDesk>(
+        ctx.db, *writer, [relay] { relay->Notify(); }, [] { return absl::Now(); });
     parts.grpc_services.push_back(
-        std::make_unique<support::SupportService>(*desk, *requests, ctx.authorizer));
+        std::make_unique<support::SupportService>(*desk, *requests, *incubation, ctx.authorizer));
     // Which enterprises are resident: a local projection of the registry's events.
     residents::Follow(host::AddConsumer(ctx, parts, "residents"));
     auto supervision =
@@ -59,6 +63,7 @@ int main(int argc, char** argv) {
     parts.keep_alive.push_back(writer);
     parts.keep_alive.push_back(desk);
     parts.keep_alive.push_back(requests);
+    parts.keep_alive.push_back(incubation);
     parts.keep_alive.push_back(supervision);
     return parts;
   };

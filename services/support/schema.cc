@@ -79,6 +79,40 @@ CREATE TABLE service_requests (
 CREATE INDEX service_requests_enterprise ON service_requests (enterprise_uscc, filed_at);
 CREATE INDEX service_requests_provider ON service_requests (provider_uscc, filed_at);
 CREATE INDEX service_requests_due ON service_requests (status, overdue, respond_by);
+)sql"},
+      {3, "cancelled activities and withdrawn offerings",
+       R"sql(
+-- An activity's status (ActivityStatus: 1 scheduled, 2 cancelled), selected on by the figures: a
+-- cancelled activity was not held. Rows from before are scheduled.
+ALTER TABLE activities ADD COLUMN status BIGINT NOT NULL DEFAULT 1;
+-- 1 once the provider (or the park) withdrew the offering: it leaves the directory's list, and no
+-- new request may name it.
+ALTER TABLE offerings ADD COLUMN withdrawn BIGINT NOT NULL DEFAULT 0;
+)sql"},
+      {4, "the start-up incubator: incubatees and their milestones",
+       R"sql(
+-- The incubator's records (6.9.1). `payload` is the Incubatee protobuf with its milestones, the
+-- whole truth; the columns repeat what the lists, the figures and the one-admission rule select
+-- on. `enterprise_uscc` is '' for a team.
+CREATE TABLE incubatees (
+  incubatee_id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL UNIQUE,
+  request_digest TEXT NOT NULL,
+  cohort TEXT NOT NULL,
+  enterprise_uscc TEXT NOT NULL,
+  state BIGINT NOT NULL,
+  admitted_at BIGINT NOT NULL,
+  payload {{blob}} NOT NULL
+);
+CREATE INDEX incubatees_cohort ON incubatees (cohort, admitted_at);
+CREATE INDEX incubatees_enterprise ON incubatees (enterprise_uscc, state);
+-- The request ids of recorded milestones, so that a milestone sent again is recognised.
+CREATE TABLE incubation_milestones (
+  request_id TEXT PRIMARY KEY,
+  request_digest TEXT NOT NULL,
+  incubatee_id TEXT NOT NULL,
+  milestone_id TEXT NOT NULL
+);
 )sql"}};
   if (auto s = residents::ApplySchema(db); !s.ok()) return s;
   return store::ApplyMigrations(db, "support", kMigrations);

@@ -67,6 +67,16 @@ prometheus::Gauge& OpenOverdue() {
   return g;
 }
 
+prometheus::Family<prometheus::Counter>& Incubation() {
+  static auto& f = prometheus::BuildCounter()
+                       .Name("parkline_support_incubation_total")
+                       .Help(
+                           "The start-up incubator's steps (GB/T 39678-2020 6.9.1): incubatees "
+                           "admitted, milestones recorded, graduations and leavings, by step.")
+                       .Register(runtime::Metrics());
+  return f;
+}
+
 // "legal" for SERVICE_CATEGORY_LEGAL.
 std::string CategoryLabel(v1::ServiceCategory category) {
   absl::string_view name = v1::ServiceCategory_Name(category);
@@ -85,6 +95,8 @@ void CountOverdue(v1::ServiceCategory category) {
 }
 
 void SetOpenOverdue(int64_t open) { OpenOverdue().Set(static_cast<double>(open)); }
+
+void CountIncubation(const char* step) { Incubation().Add({{"step", step}}).Increment(); }
 
 void CountRegistration(v1::ActivityKind kind, const char* outcome) {
   Registrations().Add({{"kind", KindLabel(kind)}, {"outcome", outcome}}).Increment();

@@ -21,6 +21,10 @@ void CountOverdue(v1::ServiceCategory category);
 // parkline_support_requests_overdue_open: routed requests past their time, still unanswered.
 void SetOpenOverdue(int64_t open);
 
+// parkline_support_incubation_total{step}: incubator steps committed (6.9.1): admitted,
+// milestone, graduated, left.
+void CountIncubation(const char* step);
+
 }  // namespace parkline::support
 
 #endif  // PARKLINE_SUPPORT_SUPPORT_METRICS_H_

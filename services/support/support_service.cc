@@ -68,6 +68,27 @@ grpc::Status SupportService::GetActivityFigures(grpc::ServerContext* ctx,
   return PARKLINE_RPC(GetActivityFigures, kParkWide, Deliver(desk_.Figures(*request), response));
 }
 
+grpc::Status SupportService::CancelActivity(grpc::ServerContext* ctx,
+                                            const v1::CancelActivityRequest* request,
+                                            v1::Activity* response) {
+  return PARKLINE_RPC_AS_VIEWER(CancelActivity, kParkWide,
+                                Deliver(desk_.CancelActivity(*request, viewer), response));
+}
+
+grpc::Status SupportService::WithdrawOffering(grpc::ServerContext* ctx,
+                                              const v1::WithdrawOfferingRequest* request,
+                                              v1::Offering* response) {
+  return PARKLINE_RPC_AS_VIEWER(WithdrawOffering, OfEnterprise(request->provider_uscc()),
+                                Deliver(requests_.Withdraw(*request, viewer), response));
+}
+
+grpc::Status SupportService::RerouteServiceRequest(grpc::ServerContext* ctx,
+                                                   const v1::RerouteServiceRequestRequest* request,
+                                                   v1::ServiceRequest* response) {
+  return PARKLINE_RPC_AS_VIEWER(RerouteServiceRequest, kParkWide,
+                                Deliver(requests_.Reroute(*request, viewer), response));
+}
+
 grpc::Status SupportService::PublishOffering(grpc::ServerContext* ctx,
                                              const v1::PublishOfferingRequest* request,
                                              v1::Offering* response) {
@@ -127,6 +148,53 @@ grpc::Status SupportService::GetRequestFigures(grpc::ServerContext* ctx,
                                                const v1::GetRequestFiguresRequest* request,
                                                v1::RequestFigures* response) {
   return PARKLINE_RPC(GetRequestFigures, kParkWide, Deliver(requests_.Figures(*request), response));
+}
+
+grpc::Status SupportService::AdmitIncubatee(grpc::ServerContext* ctx,
+                                            const v1::AdmitIncubateeRequest* request,
+                                            v1::Incubatee* response) {
+  return PARKLINE_RPC(AdmitIncubatee, kParkWide, Deliver(incubation_.Admit(*request), response));
+}
+
+grpc::Status SupportService::RecordMilestone(grpc::ServerContext* ctx,
+                                             const v1::RecordMilestoneRequest* request,
+                                             v1::Incubatee* response) {
+  return PARKLINE_RPC_AS_VIEWER(RecordMilestone, OfEnterprise(request->enterprise_uscc()),
+                                Deliver(incubation_.RecordMilestone(*request, viewer), response));
+}
+
+grpc::Status SupportService::GraduateIncubatee(grpc::ServerContext* ctx,
+                                               const v1::GraduateIncubateeRequest* request,
+                                               v1::Incubatee* response) {
+  return PARKLINE_RPC(GraduateIncubatee, kParkWide,
+                      Deliver(incubation_.Graduate(*request), response));
+}
+
+grpc::Status SupportService::RecordIncubateeLeft(grpc::ServerContext* ctx,
+                                                 const v1::RecordIncubateeLeftRequest* request,
+                                                 v1::Incubatee* response) {
+  return PARKLINE_RPC(RecordIncubateeLeft, kParkWide,
+                      Deliver(incubation_.Leave(*request), response));
+}
+
+grpc::Status SupportService::GetIncubatee(grpc::ServerContext* ctx,
+                                          const v1::GetIncubateeRequest* request,
+                                          v1::Incubatee* response) {
+  return PARKLINE_RPC_AS_VIEWER(GetIncubatee, OfEnterprise(request->enterprise_uscc()),
+                                Deliver(incubation_.Get(*request, viewer), response));
+}
+
+grpc::Status SupportService::ListIncubatees(grpc::ServerContext* ctx,
+                                            const v1::ListIncubateesRequest* request,
+                                            v1::ListIncubateesResponse* response) {
+  return PARKLINE_RPC(ListIncubatees, kParkWide, Deliver(incubation_.List(*request), response));
+}
+
+grpc::Status SupportService::GetCohortFigures(grpc::ServerContext* ctx,
+                                              const v1::GetCohortFiguresRequest* request,
+                                              v1::CohortFigures* response) {
+  return PARKLINE_RPC(GetCohortFigures, kParkWide,
+                      Deliver(incubation_.Figures(*request), response));
 }
 
 }  // namespace parkline::support

@@ -7,6 +7,7 @@
 
 #include "auth/authorizer.h"
 #include "parkline/support/v1/support.grpc.pb.h"
+#include "support/incubation_desk.h"
 #include "support/request_desk.h"
 #include "support/support_desk.h"
 
@@ -14,8 +15,9 @@ namespace parkline::support {
 
 class SupportService final : public v1::SupportService::Service {
  public:
-  SupportService(SupportDesk& desk, RequestDesk& requests, const auth::Authorizer& authorizer)
-      : desk_(desk), requests_(requests), authorizer_(authorizer) {}
+  SupportService(SupportDesk& desk, RequestDesk& requests, IncubationDesk& incubation,
+                 const auth::Authorizer& authorizer)
+      : desk_(desk), requests_(requests), incubation_(incubation), authorizer_(authorizer) {}
 
   grpc::Status ScheduleActivity(grpc::ServerContext* ctx,
                                 const v1::ScheduleActivityRequest* request,
@@ -39,6 +41,14 @@ class SupportService final : public v1::SupportService::Service {
   grpc::Status GetActivityFigures(grpc::ServerContext* ctx,
                                   const v1::GetActivityFiguresRequest* request,
                                   v1::ActivityFigures* response) override;
+  grpc::Status CancelActivity(grpc::ServerContext* ctx, const v1::CancelActivityRequest* request,
+                              v1::Activity* response) override;
+  grpc::Status WithdrawOffering(grpc::ServerContext* ctx,
+                                const v1::WithdrawOfferingRequest* request,
+                                v1::Offering* response) override;
+  grpc::Status RerouteServiceRequest(grpc::ServerContext* ctx,
+                                     const v1::RerouteServiceRequestRequest* request,
+                                     v1::ServiceRequest* response) override;
   grpc::Status PublishOffering(grpc::ServerContext* ctx, const v1::PublishOfferingRequest* request,
                                v1::Offering* response) override;
   grpc::Status ListOfferings(grpc::ServerContext* ctx, const v1::ListOfferingsRequest* request,
@@ -64,10 +74,28 @@ class SupportService final : public v1::SupportService::Service {
   grpc::Status GetRequestFigures(grpc::ServerContext* ctx,
                                  const v1::GetRequestFiguresRequest* request,
                                  v1::RequestFigures* response) override;
+  grpc::Status AdmitIncubatee(grpc::ServerContext* ctx, const v1::AdmitIncubateeRequest* request,
+                              v1::Incubatee* response) override;
+  grpc::Status RecordMilestone(grpc::ServerContext* ctx, const v1::RecordMilestoneRequest* request,
+                               v1::Incubatee* response) override;
+  grpc::Status GraduateIncubatee(grpc::ServerContext* ctx,
+                                 const v1::GraduateIncubateeRequest* request,
+                                 v1::Incubatee* response) override;
+  grpc::Status RecordIncubateeLeft(grpc::ServerContext* ctx,
+                                   const v1::RecordIncubateeLeftRequest* request,
+                                   v1::Incubatee* response) override;
+  grpc::Status GetIncubatee(grpc::ServerContext* ctx, const v1::GetIncubateeRequest* request,
+                            v1::Incubatee* response) override;
+  grpc::Status ListIncubatees(grpc::ServerContext* ctx, const v1::ListIncubateesRequest* request,
+                              v1::ListIncubateesResponse* response) override;
+  grpc::Status GetCohortFigures(grpc::ServerContext* ctx,
+                                const v1::GetCohortFiguresRequest* request,
+                                v1::CohortFigures* response) override;
 
  private:
   SupportDesk& desk_;
   RequestDesk& requests_;
+  IncubationDesk& incubation_;
   const auth::Authorizer& authorizer_;
 };
 

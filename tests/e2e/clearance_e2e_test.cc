@@ -94,7 +94,8 @@ class ClearanceE2eTest : public ::testing::Test {
     // Topics of this test's own, so that the statistics count exactly this test's events.
     for (const char* topic :
          {"parkline.enterprises.v1", "parkline.declarations.v1", "parkline.clearance.v1",
-          "parkline.logistics.v1", "parkline.complaints.v1", "parkline.deadletter.v1"}) {
+          "parkline.logistics.v1", "parkline.complaints.v1", "parkline.support.v1",
+          "parkline.deadletter.v1"}) {
       ASSERT_TRUE(testing::CreateTopic(prefix_ + topic, 3).ok());
     }
     // The harness's admin, and the customs gateway: the one caller (with the declarant) that

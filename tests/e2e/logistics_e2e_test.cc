@@ -110,7 +110,8 @@ class LogisticsE2eTest : public ::testing::Test {
     prefix_ = absl::StrCat("e2e", std::random_device{}(), ".");
     for (const char* topic :
          {"parkline.enterprises.v1", "parkline.declarations.v1", "parkline.clearance.v1",
-          "parkline.logistics.v1", "parkline.complaints.v1", "parkline.deadletter.v1"}) {
+          "parkline.logistics.v1", "parkline.complaints.v1", "parkline.support.v1",
+          "parkline.deadletter.v1"}) {
       ASSERT_TRUE(testing::CreateTopic(prefix_ + topic, 3).ok());
     }
     std::map<std::string, std::string> env = {{"PARKLINE_TOPIC_PREFIX", prefix_}};

@@ -38,7 +38,8 @@ using Complaints = testing::ServiceUnderTest<cv1::ComplaintService>;
 
 constexpr const char* kDomains[] = {"parkline.enterprises.v1", "parkline.declarations.v1",
                                     "parkline.clearance.v1",   "parkline.logistics.v1",
-                                    "parkline.complaints.v1",  "parkline.deadletter.v1"};
+                                    "parkline.complaints.v1",  "parkline.support.v1",
+                                    "parkline.deadletter.v1"};
 
 absl::TimeZone Shanghai() {
   absl::TimeZone zone;

@@ -36,6 +36,7 @@ const testing::AccessTable kExpected = {
     {"ListInspections", {{"park-admin", "park-staff", "analyst"}, {"enterprise"}}},
     {"CloseCorrectiveAction", {kDesk, {}}},
     {"VerifyInspectionRecord", {kDesk, {}}},
+    {"GetEvaluationReport", {{"park-admin", "park-staff", "analyst"}, {}}},
 };
 
 using Stub = v1::QualityService::Stub;
@@ -115,6 +116,14 @@ const std::map<std::string, testing::StubCall<Stub>>& Calls() {
        [](Stub& s, grpc::ClientContext* c, const std::string&) {
          v1::VerifyInspectionRecordResponse out;
          return s.VerifyInspectionRecord(c, {}, &out);
+       }},
+      {"GetEvaluationReport",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::GetEvaluationReportRequest r;
+         r.set_period_from("2026-01-01");
+         r.set_period_to("2026-03-31");
+         v1::GetEvaluationReportResponse out;
+         return s.GetEvaluationReport(c, r, &out);
        }},
   };
   return *calls;

@@ -12,6 +12,7 @@
 
 #include "parkline/enterprises/v1/events.pb.h"
 #include "parkline/statistics/v1/events.pb.h"
+#include "parkline/support/v1/events.pb.h"
 #include "statistics/aggregator.h"
 #include "statistics/day_closer.h"
 #include "statistics/schema.h"
@@ -23,6 +24,7 @@ namespace parkline::statistics {
 namespace {
 
 namespace ent = parkline::enterprises::v1;
+namespace sup = parkline::support::v1;
 
 absl::TimeZone Shanghai() {
   absl::TimeZone zone;
@@ -255,6 +257,80 @@ TEST_P(StatisticsHistoryTest, DaysCloseAcrossMidnightOnceAndMissedDaysAreBackfil
   // The archive holds the snapshots beside the counters.
   EXPECT_NE(Archive(desk).find("2026-03-03,units,state=vacant,2,count,5.5.4\n"), std::string::npos)
       << Archive(desk);
+}
+
+google::protobuf::Timestamp Ts(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(t));
+  return ts;
+}
+
+// The incubator's days (6.9.1): two admitted into 2026-H1 on 03-01, one of them with a milestone
+// and graduated on 03-02 (published late, on 03-03, yet counted on its own day), the other left
+// on 03-03; one admitted into 2026-H2 on 03-03. The number in the incubator per cohort is in each
+// closed day's snapshot, and the conformance of 03-01..03-04 finds an incubation system.
+TEST_P(StatisticsHistoryTest, TheIncubatorsCohortsHaveADailyHistoryAndA691Verdict) {
+  auto admitted = [](const std::string& id, const std::string& cohort, absl::Time when) {
+    sup::IncubateeAdmitted m;
+    m.set_incubatee_id(id);
+    m.set_cohort(cohort);
+    *m.mutable_admitted_time() = Ts(when);
+    return events::NewEvent("parkline.support.v1", "/t", id, m, when);
+  };
+  sup::MilestoneRecorded launched;
+  launched.set_incubatee_id("INC-1");
+  launched.set_cohort("2026-H1");
+  launched.set_kind(sup::MILESTONE_KIND_FIRST_EXPORT);
+  *launched.mutable_recorded_time() = Ts(At(2, 9, 0));
+  sup::IncubateeGraduated graduated;
+  graduated.set_incubatee_id("INC-1");
+  graduated.set_cohort("2026-H1");
+  *graduated.mutable_graduated_time() = Ts(At(2, 15, 0));
+  sup::IncubateeLeft left;
+  left.set_incubatee_id("INC-2");
+  left.set_cohort("2026-H1");
+  *left.mutable_left_time() = Ts(At(3, 11, 0));
+  Apply(*db_,
+        {admitted("INC-1", "2026-H1", At(1, 10, 0)), admitted("INC-2", "2026-H1", At(1, 10, 5)),
+         events::NewEvent("parkline.support.v1", "/t", "INC-1", launched, At(2, 9, 0))});
+  Apply(*db_, {events::NewEvent("parkline.support.v1", "/t", "INC-1", graduated, At(3, 8, 0)),
+               events::NewEvent("parkline.support.v1", "/t", "INC-2", left, At(3, 11, 0)),
+               admitted("INC-3", "2026-H2", At(3, 12, 0))});
+  now_ = At(5, 9, 0);
+  auto closer = Closer(*db_);
+  EXPECT_EQ(Close(*closer), 4);
+
+  StatisticsDesk desk(*db_, Shanghai(), [this] { return now_; });
+  EXPECT_EQ(Daily(desk, "incubation_active", {{"cohort", "2026-H1"}}),
+            (std::vector<std::string>{"2", "1", "0", "0", ""}));
+  EXPECT_EQ(Daily(desk, "incubation_active", {{"cohort", "2026-H2"}}),
+            (std::vector<std::string>{"", "", "1", "1", ""}));
+  EXPECT_EQ(Daily(desk, "incubation_graduated", {}),
+            (std::vector<std::string>{"0", "1", "0", "0", "0"}));
+  EXPECT_EQ(Daily(desk, "incubation_milestones", {{"kind", "first_export"}}),
+            (std::vector<std::string>{"0", "1", "0", "0", "0"}));
+
+  v1::GetConformanceRequest conformance;
+  *conformance.mutable_period() = Days(1, 4);
+  auto verdicts = desk.Conformance(conformance);
+  ASSERT_TRUE(verdicts.ok()) << verdicts.status();
+  const v1::ClauseVerdict* c691 = nullptr;
+  for (const auto& v : verdicts->clauses()) {
+    if (v.clause() == "6.9.1") c691 = &v;
+  }
+  ASSERT_NE(c691, nullptr);
+  EXPECT_EQ(c691->verdict(), v1::VERDICT_MET) << c691->DebugString();
+  EXPECT_EQ(c691->criteria(0).value(), "3");
+  EXPECT_EQ(c691->criteria(1).value(), "2");  // one in the incubator at the end, one graduated
+  // A period after the intake, with nobody admitted in it: not met.
+  *conformance.mutable_period() = Days(4, 4);
+  auto later = desk.Conformance(conformance);
+  ASSERT_TRUE(later.ok()) << later.status();
+  for (const auto& v : later->clauses()) {
+    if (v.clause() == "6.9.1") {
+      EXPECT_EQ(v.verdict(), v1::VERDICT_NOT_MET) << v.DebugString();
+    }
+  }
 }
 
 // A stopping service does not start closing days (on_stopping calls Stop before the ticker ends):

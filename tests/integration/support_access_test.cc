@@ -3,7 +3,9 @@
 // only its own attendees (naming itself in the request); analysts read the figures only; customs
 // and carriers have no access. In the directory an enterprise publishes offerings as a provider,
 // files, rates, reads and lists its own requests and answers those routed to it, each naming
-// itself; the park routes. Refusals are PERMISSION_DENIED, decided from the request alone.
+// itself; the park routes. The park runs the incubator; an enterprise reads its own incubatee
+// record and records its own milestones, naming itself; analysts read cohort figures. Refusals
+// are PERMISSION_DENIED, decided from the request alone.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -25,6 +27,7 @@ constexpr char kOwn[] = "91350100M000100Y43";    // the enterprise caller's USCC
 constexpr char kOther[] = "91110000100000000R";  // somebody else's
 constexpr char kRegistration[] = "REG-20260601-000000000000";
 constexpr char kRequest[] = "SRQ-20260601-000000000000";
+constexpr char kIncubatee[] = "INC-20260601-000000000000";
 
 // The expected policy, written out independently of access_policy.cc.
 const std::set<std::string> kDesk = {"park-admin", "park-staff"};
@@ -38,6 +41,9 @@ const testing::AccessTable kExpected = {
     {"ListRegistrations", {kDesk, {"enterprise"}}},
     {"ConfirmAttendance", {kDesk, {}}},
     {"GetActivityFigures", {{"park-admin", "park-staff", "analyst"}, {}}},
+    {"CancelActivity", {kDesk, {}}},
+    {"WithdrawOffering", {kDesk, {"enterprise"}}},
+    {"RerouteServiceRequest", {kDesk, {}}},
     {"PublishOffering", {kDesk, {"enterprise"}}},
     {"ListOfferings", {kProgramme, {}}},
     {"FileServiceRequest", {kDesk, {"enterprise"}}},
@@ -47,6 +53,13 @@ const testing::AccessTable kExpected = {
     {"GetServiceRequest", {kDesk, {"enterprise"}}},
     {"ListServiceRequests", {kDesk, {"enterprise"}}},
     {"GetRequestFigures", {{"park-admin", "park-staff", "analyst"}, {}}},
+    {"AdmitIncubatee", {kDesk, {}}},
+    {"RecordMilestone", {kDesk, {"enterprise"}}},
+    {"GraduateIncubatee", {kDesk, {}}},
+    {"RecordIncubateeLeft", {kDesk, {}}},
+    {"GetIncubatee", {kDesk, {"enterprise"}}},
+    {"ListIncubatees", {kDesk, {}}},
+    {"GetCohortFigures", {{"park-admin", "park-staff", "analyst"}, {}}},
 };
 
 using Stub = v1::SupportService::Stub;
@@ -111,6 +124,31 @@ const std::map<std::string, Call>& Calls() {
          r.set_year(2026);
          v1::ActivityFigures out;
          return s.GetActivityFigures(c, r, &out);
+       }},
+      {"CancelActivity",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::CancelActivityRequest r;
+         r.set_activity_id("ACT-20260601-000000000000");
+         r.set_reason("The hall is flooded.");
+         v1::Activity out;
+         return s.CancelActivity(c, r, &out);
+       }},
+      {"WithdrawOffering",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::WithdrawOfferingRequest r;
+         r.set_offering_id("OFR-20260601-000000000000");
+         r.set_provider_uscc(uscc);
+         v1::Offering out;
+         return s.WithdrawOffering(c, r, &out);
+       }},
+      {"RerouteServiceRequest",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::RerouteServiceRequestRequest r;
+         r.set_service_request_id(kRequest);
+         r.set_provider_uscc(kOther);
+         r.set_reason("No answer.");
+         v1::ServiceRequest out;
+         return s.RerouteServiceRequest(c, r, &out);
        }},
       {"PublishOffering",
        [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
@@ -185,6 +223,59 @@ const std::map<std::string, Call>& Calls() {
          v1::RequestFigures out;
          return s.GetRequestFigures(c, r, &out);
        }},
+      {"AdmitIncubatee",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::AdmitIncubateeRequest r;
+         r.set_request_id("access-admit");
+         r.set_cohort("2026-H2");
+         v1::Incubatee out;
+         return s.AdmitIncubatee(c, r, &out);
+       }},
+      {"RecordMilestone",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::RecordMilestoneRequest r;
+         r.set_request_id("access-milestone-" + uscc);
+         r.set_incubatee_id(kIncubatee);
+         r.set_enterprise_uscc(uscc);
+         r.set_kind(v1::MILESTONE_KIND_FIRST_EXPORT);
+         v1::Incubatee out;
+         return s.RecordMilestone(c, r, &out);
+       }},
+      {"GraduateIncubatee",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::GraduateIncubateeRequest r;
+         r.set_incubatee_id(kIncubatee);
+         v1::Incubatee out;
+         return s.GraduateIncubatee(c, r, &out);
+       }},
+      {"RecordIncubateeLeft",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::RecordIncubateeLeftRequest r;
+         r.set_incubatee_id(kIncubatee);
+         r.set_reason("Closed.");
+         v1::Incubatee out;
+         return s.RecordIncubateeLeft(c, r, &out);
+       }},
+      {"GetIncubatee",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::GetIncubateeRequest r;
+         r.set_incubatee_id(kIncubatee);
+         r.set_enterprise_uscc(uscc);
+         v1::Incubatee out;
+         return s.GetIncubatee(c, r, &out);
+       }},
+      {"ListIncubatees",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::ListIncubateesResponse out;
+         return s.ListIncubatees(c, {}, &out);
+       }},
+      {"GetCohortFigures",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::GetCohortFiguresRequest r;
+         r.set_cohort("2026-H2");
+         v1::CohortFigures out;
+         return s.GetCohortFigures(c, r, &out);
+       }},
   };
   return *calls;
 }
@@ -200,9 +291,10 @@ class SupportAccessTest : public ::testing::Test {
                                           nullptr);
     requests_ = std::make_unique<RequestDesk>(*db_, *writer_, nullptr, calendar::WorkingCalendar(),
                                               nullptr);
+    incubation_ = std::make_unique<IncubationDesk>(*db_, *writer_, nullptr, nullptr);
     auto server = testing::PolicyServer::Start(
         dir_.path(), AccessPolicy(), kOwn, "3301960001", "SF", [&](const auth::Authorizer& a) {
-          return std::make_unique<SupportService>(*desk_, *requests_, a);
+          return std::make_unique<SupportService>(*desk_, *requests_, *incubation_, a);
         });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -215,6 +307,7 @@ class SupportAccessTest : public ::testing::Test {
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<SupportDesk> desk_;
   std::unique_ptr<RequestDesk> requests_;
+  std::unique_ptr<IncubationDesk> incubation_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
 };
