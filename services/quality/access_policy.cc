@@ -7,7 +7,9 @@ namespace parkline::quality {
 // desk hiding internal ones; analysts read the whole register for the evaluation of clause 8.
 // Inspections and their corrective actions are the park's (7.1.4); a resident enterprise files
 // its own supervision of the park (7.1.1) and follows what it filed, naming itself; analysts
-// read them. Customs and carriers have no part here.
+// read them. The assessment scheme and its results (7.2) are the park's: its staff publish the
+// scheme, record surveys and compute results; analysts read schemes and results; enterprises
+// and everyone else have no part in them. Customs and carriers have no part here.
 const auth::AccessPolicy& AccessPolicy() {
   using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
   // clang-format off
@@ -24,6 +26,13 @@ const auth::AccessPolicy& AccessPolicy() {
           {"ListInspections",    {{kAdmin, kStaff, kAnalyst},                 {kEnterprise}}},
           {"CloseCorrectiveAction", {{kAdmin, kStaff},                        {}}},
           {"VerifyInspectionRecord", {{kAdmin, kStaff},                       {}}},
+          {"PublishAssessmentScheme", {{kAdmin, kStaff},                      {}}},
+          {"GetAssessmentScheme", {{kAdmin, kStaff, kAnalyst},                {}}},
+          {"ListAssessmentSchemes", {{kAdmin, kStaff, kAnalyst},              {}}},
+          {"RecordSurveyResult", {{kAdmin, kStaff},                           {}}},
+          {"ComputeAssessmentResult", {{kAdmin, kStaff},                      {}}},
+          {"GetAssessmentResult", {{kAdmin, kStaff, kAnalyst},                {}}},
+          {"ListAssessmentResults", {{kAdmin, kStaff, kAnalyst},              {}}},
       });
   // clang-format on
   return *policy;

@@ -8,6 +8,7 @@
 #include "host/group_commit_metrics.h"
 #include "host/service_host.h"
 #include "quality/access_policy.h"
+#include "quality/assessment_desk.h"
 #include "quality/config.h"
 #include "quality/quality_desk.h"
 #include "quality/quality_service.h"
@@ -21,7 +22,8 @@ int main(int argc, char** argv) {
   definition.defaults = {"quality", 50057, 9457};
   definition.usage =
       "parkline-quality: the park's versioned records register (organisation, duties, rules, "
-      "service guides and specifications, manuals, safety plans).\n"
+      "service guides and specifications, manuals, safety plans), inspections, the assessment "
+      "scheme and its results per period.\n"
       "Every flag has a PARKLINE_<FLAG> environment fallback.";
   definition.policy = quality::AccessPolicy;
   definition.migrate = quality::ApplySchema;
@@ -52,7 +54,13 @@ int main(int argc, char** argv) {
                                    {*calendar, park}};
     auto desk = std::make_shared<quality::QualityDesk>(
         ctx.db, *writer, [relay] { relay->Notify(); }, settings, [] { return absl::Now(); });
-    parts.grpc_services.push_back(std::make_unique<quality::QualityService>(*desk, ctx.authorizer));
+    auto assessment = std::make_shared<quality::AssessmentDesk>(
+        ctx.db, *writer, [relay] { relay->Notify(); }, [] { return absl::Now(); });
+    if (auto s = assessment->RefreshGauge(); !s.ok()) return s;
+    // The assessment's inputs: the statistics' closed days and the complaints' feedback.
+    quality::FollowAssessmentInputs(host::AddConsumer(ctx, parts, "assessment"));
+    parts.grpc_services.push_back(
+        std::make_unique<quality::QualityService>(*desk, *assessment, ctx.authorizer));
     // Supervision of corrective actions (7.1.4), as the complaints' of their deadlines.
     auto supervision =
         std::make_shared<runtime::Ticker>(absl::Seconds(config->supervision_seconds), [desk] {
@@ -64,6 +72,7 @@ int main(int argc, char** argv) {
     // Destroyed in reverse order: the ticker first, then the desk, then the writer.
     parts.keep_alive.push_back(writer);
     parts.keep_alive.push_back(desk);
+    parts.keep_alive.push_back(assessment);
     parts.keep_alive.push_back(supervision);
     return parts;
   };

@@ -108,8 +108,6 @@ const std::vector<Indicator>& Catalog() {
        "Complaints resolved within the committed time / complaints resolved."},
       {"complaint_satisfaction_mean", K::kRate, "score", 4, "7.2",
        "Mean satisfaction (1..5) given at closing."},
-      {"service_score", K::kGauge, "score", 2, "5.5.4",
-       "The park's service-evaluation score 0..100, year to date (formula in the README)."},
       {"conformance", K::kGauge, "count", 0, "5.3.1",
        "1 when the clause is met by the current figures, 0 when not, by clause."},
   };

@@ -506,7 +506,9 @@ int Overview(const std::string& address) {
                   v.unit().c_str());
     }
   }
-  std::printf("service score (year to date): %s of 100\n", overview.score().score().c_str());
+  // The score is the quality service's assessment result (7.2.3), not the statistics'.
+  std::printf("service score: parkctl demo-assessment, or %s\n",
+              overview.score().authoritative_score().c_str());
   return 0;
 }
 
