@@ -168,9 +168,9 @@ class AssessmentInputsTest : public AssessmentDeskTest {
   void Publish(const std::vector<events::Envelope>& envelopes) {
     int64_t tag = 0;
     for (const auto& e : envelopes) {
-      for (int copy = 0; copy < 2; ++copy) {
-        ASSERT_TRUE(producer_->Produce(events::ToRecord(e), tag++).ok());
-      }
+      events::Record record = events::ToRecord(e);
+      record.topic = prefix_ + record.topic;  // the producers' topics, under this test's prefix
+      for (int copy = 0; copy < 2; ++copy) ASSERT_TRUE(producer_->Produce(record, tag++).ok());
     }
     for (const auto& d : producer_->Flush(absl::Seconds(20))) ASSERT_TRUE(d.status.ok());
   }
