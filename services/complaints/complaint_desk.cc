@@ -396,7 +396,9 @@ absl::StatusOr<v1::Feedback> ComplaintDesk::RecordFeedback(const v1::RecordFeedb
   fresh.set_request_id(request.request_id());
   *fresh.mutable_recorded_time() = Ts(now);
   v1::Feedback result;
+  bool created = false;
   absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    created = false;
     ComplaintRepository repo(tx);
     auto existing = repo.FindFeedbackByRequest(request.request_id());
     if (!existing.ok()) return existing.status();
@@ -409,9 +411,23 @@ absl::StatusOr<v1::Feedback> ComplaintDesk::RecordFeedback(const v1::RecordFeedb
       return absl::OkStatus();
     }
     result = fresh;
-    return repo.InsertFeedback(fresh, digest);
+    if (auto s = repo.InsertFeedback(fresh, digest); !s.ok()) return s;
+    created = true;
+    // The figures only (the quality service's assessment input, 7.2.2): never the summary or
+    // the report reference, which may name people.
+    v1::FeedbackRecorded event;
+    event.set_feedback_id(fresh.feedback_id());
+    event.set_source(fresh.source());
+    const auto& d = fresh.survey_date();
+    event.set_survey_day(calendar::FormatDate(d.year(), d.month(), d.day()));
+    event.set_satisfaction_centi(fresh.satisfaction_centi());
+    event.set_respondents(fresh.respondents());
+    *event.mutable_recorded_time() = fresh.recorded_time();
+    return events::AppendToOutbox(
+        tx, events::NewEvent(kTopic, kSource, fresh.feedback_id(), event, now));
   });
   if (!status.ok()) return status;
+  if (created && events_committed_) events_committed_();
   log::Info("feedback recorded", {{"feedback_id", result.feedback_id()}, {"actor", viewer.name}});
   return result;
 }

@@ -10,6 +10,9 @@ namespace parkline::quality {
 // read them. The clause 8 evidence report is the park's and its analysts' (it lists internal
 // documents and every enterprise's supervision); enterprises do not read it. Customs and
 // carriers have no part here.
+// read them. The assessment scheme and its results (7.2) are the park's: its staff publish the
+// scheme, record surveys and compute results; analysts read schemes and results; enterprises
+// and everyone else have no part in them. Customs and carriers have no part here.
 const auth::AccessPolicy& AccessPolicy() {
   using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
   // clang-format off
@@ -27,6 +30,13 @@ const auth::AccessPolicy& AccessPolicy() {
           {"CloseCorrectiveAction", {{kAdmin, kStaff},                        {}}},
           {"VerifyInspectionRecord", {{kAdmin, kStaff},                       {}}},
           {"GetEvaluationReport", {{kAdmin, kStaff, kAnalyst},                {}}},
+          {"PublishAssessmentScheme", {{kAdmin, kStaff},                      {}}},
+          {"GetAssessmentScheme", {{kAdmin, kStaff, kAnalyst},                {}}},
+          {"ListAssessmentSchemes", {{kAdmin, kStaff, kAnalyst},              {}}},
+          {"RecordSurveyResult", {{kAdmin, kStaff},                           {}}},
+          {"ComputeAssessmentResult", {{kAdmin, kStaff},                      {}}},
+          {"GetAssessmentResult", {{kAdmin, kStaff, kAnalyst},                {}}},
+          {"ListAssessmentResults", {{kAdmin, kStaff, kAnalyst},              {}}},
       });
   // clang-format on
   return *policy;

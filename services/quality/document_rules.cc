@@ -12,7 +12,6 @@
 #include "google/protobuf/util/time_util.h"
 
 namespace parkline::quality {
-namespace {
 
 bool IsSha256Hex(const std::string& s) {
   if (s.size() != 64) return false;
@@ -34,6 +33,8 @@ bool IsUri(const std::string& s) {
   }
   return true;
 }
+
+namespace {
 
 void CheckText(errors::Violations& v, const char* field, const std::string& value, size_t max,
                bool required) {

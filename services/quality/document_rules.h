@@ -65,6 +65,11 @@ v1::DocumentVersion WithoutContent(v1::DocumentVersion version);
 
 std::string KindName(v1::DocumentKind kind);
 
+// 64 lowercase hex digits.
+bool IsSha256Hex(const std::string& text);
+// "scheme://rest" with no whitespace or control characters: an address a reader can follow.
+bool IsUri(const std::string& text);
+
 // The date "YYYY-MM-DD" names, when it is one of the calendar.
 std::optional<absl::CivilDay> ParseDate(const std::string& text);
 

@@ -8,6 +8,8 @@
 #include "host/group_commit_metrics.h"
 #include "host/service_host.h"
 #include "quality/access_policy.h"
+#include "quality/assessment_desk.h"
+#include "quality/assessment_evidence.h"
 #include "quality/config.h"
 #include "quality/quality_desk.h"
 #include "quality/quality_service.h"
@@ -23,7 +25,8 @@ int main(int argc, char** argv) {
   definition.usage =
       "parkline-quality: the park's versioned records register (organisation, duties, rules, "
       "service guides and specifications, manuals, safety plans), inspections and corrective "
-      "actions, and the clause 8 evidence report.\n"
+      "actions, the assessment scheme and its results per period, and the clause 8 evidence "
+      "report.\n"
       "Every flag has a PARKLINE_<FLAG> environment fallback.";
   definition.policy = quality::AccessPolicy;
   definition.migrate = quality::ApplySchema;
@@ -54,15 +57,23 @@ int main(int argc, char** argv) {
                                    {*calendar, park}};
     auto desk = std::make_shared<quality::QualityDesk>(
         ctx.db, *writer, [relay] { relay->Notify(); }, settings, [] { return absl::Now(); });
-    // The evidence report's figures of 5.5.4 and 7.3; trainings and assessments have no source in
-    // this build yet, and the report says so.
+    auto assessment = std::make_shared<quality::AssessmentDesk>(
+        ctx.db, *writer, [relay] { relay->Notify(); }, [] { return absl::Now(); });
+    if (auto s = assessment->RefreshGauge(); !s.ok()) return s;
+    // The assessment's inputs: the statistics' closed days and the complaints' feedback.
+    quality::FollowAssessmentInputs(host::AddConsumer(ctx, parts, "assessment"));
+    // The evidence report's sources beyond the register and the inspections: the assessment's
+    // scheme and results (7.2), and the figures of 5.5.4 and 7.3 from the statistics service.
+    auto assessment_evidence = std::make_shared<quality::AssessmentEvidenceSource>(*assessment);
     auto statistics = std::make_shared<quality::StatisticsFigures>(quality::StatisticsSettings{
         config->statistics_address, config->statistics_token_file, config->statistics_tls_ca,
         absl::Seconds(config->statistics_timeout_seconds)});
     quality::ReportSources sources;
     sources.statistics = statistics.get();
+    sources.assessments = assessment_evidence.get();
     desk->WireReportSources(sources);
-    parts.grpc_services.push_back(std::make_unique<quality::QualityService>(*desk, ctx.authorizer));
+    parts.grpc_services.push_back(
+        std::make_unique<quality::QualityService>(*desk, *assessment, ctx.authorizer));
     // Supervision of corrective actions (7.1.4), as the complaints' of their deadlines.
     auto supervision =
         std::make_shared<runtime::Ticker>(absl::Seconds(config->supervision_seconds), [desk] {
@@ -75,6 +86,8 @@ int main(int argc, char** argv) {
     parts.keep_alive.push_back(statistics);
     parts.keep_alive.push_back(writer);
     parts.keep_alive.push_back(desk);
+    parts.keep_alive.push_back(assessment);
+    parts.keep_alive.push_back(assessment_evidence);
     parts.keep_alive.push_back(supervision);
     return parts;
   };

@@ -37,6 +37,9 @@ namespace parkline::quality {
 inline constexpr char kTopic[] = "parkline.quality.v1";
 inline constexpr char kSource[] = "/parkline/quality";
 
+// A new record's id: `prefix`, the park's date, then 12 random hex digits (a UUID's last 12).
+std::string NewId(absl::string_view prefix, absl::Time now);
+
 struct DeskSettings {
   int64_t max_document_bytes = 1 << 20;
   ActionDefaults actions;

@@ -46,7 +46,31 @@ prometheus::Gauge& Overdue() {
   return g;
 }
 
+prometheus::Counter& SchemesPublished() {
+  static auto& c = prometheus::BuildCounter()
+                       .Name("parkline_quality_assessment_schemes_published_total")
+                       .Help("Assessment scheme versions published (GB/T 39678-2020 7.2.1).")
+                       .Register(runtime::Metrics())
+                       .Add({});
+  return c;
+}
+
+prometheus::Gauge& AssessmentTotal() {
+  static auto& g = prometheus::BuildGauge()
+                       .Name("parkline_quality_assessment_total")
+                       .Help(
+                           "The total 0..100 of the latest final assessment result (GB/T "
+                           "39678-2020 7.2.3; the park's service score).")
+                       .Register(runtime::Metrics())
+                       .Add({});
+  return g;
+}
+
 }  // namespace
+
+void CountSchemePublished() { SchemesPublished().Increment(); }
+
+void SetAssessmentTotal(double total) { AssessmentTotal().Set(total); }
 
 void CountInspection(const std::string& kind) { Inspections().Add({{"kind", kind}}).Increment(); }
 

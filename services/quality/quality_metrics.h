@@ -15,6 +15,10 @@ void CountInspection(const std::string& kind);
 void CountOverdueAction(const std::string& department);
 // The corrective actions overdue and still open now (database-wide; alerts read it).
 void SetOverdueActions(int64_t count);
+// An assessment scheme version was published (7.2.1).
+void CountSchemePublished();
+// The total of the latest final assessment result (7.2.3): the park's one service score.
+void SetAssessmentTotal(double total);
 
 }  // namespace parkline::quality
 

@@ -89,4 +89,53 @@ grpc::Status QualityService::GetEvaluationReport(grpc::ServerContext* ctx,
                                 Deliver(desk_.EvaluationReport(*request, viewer), response));
 }
 
+grpc::Status QualityService::PublishAssessmentScheme(
+    grpc::ServerContext* ctx, const v1::PublishAssessmentSchemeRequest* request,
+    v1::AssessmentScheme* response) {
+  return PARKLINE_RPC_AS_VIEWER(PublishAssessmentScheme, kParkWide,
+                                Deliver(assessment_.PublishScheme(*request, viewer), response));
+}
+
+grpc::Status QualityService::GetAssessmentScheme(grpc::ServerContext* ctx,
+                                                 const v1::GetAssessmentSchemeRequest* request,
+                                                 v1::AssessmentScheme* response) {
+  return PARKLINE_RPC(GetAssessmentScheme, kParkWide,
+                      Deliver(assessment_.GetScheme(*request), response));
+}
+
+grpc::Status QualityService::ListAssessmentSchemes(grpc::ServerContext* ctx,
+                                                   const v1::ListAssessmentSchemesRequest* request,
+                                                   v1::ListAssessmentSchemesResponse* response) {
+  return PARKLINE_RPC(ListAssessmentSchemes, kParkWide,
+                      Deliver(assessment_.ListSchemes(), response));
+}
+
+grpc::Status QualityService::RecordSurveyResult(grpc::ServerContext* ctx,
+                                                const v1::RecordSurveyResultRequest* request,
+                                                v1::SurveyResult* response) {
+  return PARKLINE_RPC_AS_VIEWER(RecordSurveyResult, kParkWide,
+                                Deliver(assessment_.RecordSurvey(*request, viewer), response));
+}
+
+grpc::Status QualityService::ComputeAssessmentResult(
+    grpc::ServerContext* ctx, const v1::ComputeAssessmentResultRequest* request,
+    v1::AssessmentResult* response) {
+  return PARKLINE_RPC_AS_VIEWER(ComputeAssessmentResult, kParkWide,
+                                Deliver(assessment_.ComputeResult(*request, viewer), response));
+}
+
+grpc::Status QualityService::GetAssessmentResult(grpc::ServerContext* ctx,
+                                                 const v1::GetAssessmentResultRequest* request,
+                                                 v1::AssessmentResult* response) {
+  return PARKLINE_RPC(GetAssessmentResult, kParkWide,
+                      Deliver(assessment_.GetResult(*request), response));
+}
+
+grpc::Status QualityService::ListAssessmentResults(grpc::ServerContext* ctx,
+                                                   const v1::ListAssessmentResultsRequest* request,
+                                                   v1::ListAssessmentResultsResponse* response) {
+  return PARKLINE_RPC(ListAssessmentResults, kParkWide,
+                      Deliver(assessment_.ListResults(), response));
+}
+
 }  // namespace parkline::quality

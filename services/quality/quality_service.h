@@ -1,18 +1,20 @@
-// The gRPC face of the quality desk: each RPC authorizes, identifies the caller as a Viewer (what
-// it may read depends on who it is), calls QualityDesk and converts the result (auth/handler.h).
+// The gRPC face of the quality desk and the assessment desk: each RPC authorizes, identifies the
+// caller as a Viewer (what it may read depends on who it is), calls QualityDesk and converts the
+// result (auth/handler.h).
 #ifndef PARKLINE_QUALITY_QUALITY_SERVICE_H_
 #define PARKLINE_QUALITY_QUALITY_SERVICE_H_
 
 #include "auth/authorizer.h"
 #include "parkline/quality/v1/quality.grpc.pb.h"
+#include "quality/assessment_desk.h"
 #include "quality/quality_desk.h"
 
 namespace parkline::quality {
 
 class QualityService final : public v1::QualityService::Service {
  public:
-  QualityService(QualityDesk& desk, const auth::Authorizer& authorizer)
-      : desk_(desk), authorizer_(authorizer) {}
+  QualityService(QualityDesk& desk, AssessmentDesk& assessment, const auth::Authorizer& authorizer)
+      : desk_(desk), assessment_(assessment), authorizer_(authorizer) {}
 
   grpc::Status PublishDocument(grpc::ServerContext* ctx, const v1::PublishDocumentRequest* request,
                                v1::DocumentVersion* response) override;
@@ -40,8 +42,31 @@ class QualityService final : public v1::QualityService::Service {
                                    const v1::GetEvaluationReportRequest* request,
                                    v1::GetEvaluationReportResponse* response) override;
 
+  grpc::Status PublishAssessmentScheme(grpc::ServerContext* ctx,
+                                       const v1::PublishAssessmentSchemeRequest* request,
+                                       v1::AssessmentScheme* response) override;
+  grpc::Status GetAssessmentScheme(grpc::ServerContext* ctx,
+                                   const v1::GetAssessmentSchemeRequest* request,
+                                   v1::AssessmentScheme* response) override;
+  grpc::Status ListAssessmentSchemes(grpc::ServerContext* ctx,
+                                     const v1::ListAssessmentSchemesRequest* request,
+                                     v1::ListAssessmentSchemesResponse* response) override;
+  grpc::Status RecordSurveyResult(grpc::ServerContext* ctx,
+                                  const v1::RecordSurveyResultRequest* request,
+                                  v1::SurveyResult* response) override;
+  grpc::Status ComputeAssessmentResult(grpc::ServerContext* ctx,
+                                       const v1::ComputeAssessmentResultRequest* request,
+                                       v1::AssessmentResult* response) override;
+  grpc::Status GetAssessmentResult(grpc::ServerContext* ctx,
+                                   const v1::GetAssessmentResultRequest* request,
+                                   v1::AssessmentResult* response) override;
+  grpc::Status ListAssessmentResults(grpc::ServerContext* ctx,
+                                     const v1::ListAssessmentResultsRequest* request,
+                                     v1::ListAssessmentResultsResponse* response) override;
+
  private:
   QualityDesk& desk_;
+  AssessmentDesk& assessment_;
   const auth::Authorizer& authorizer_;
 };
 

@@ -66,6 +66,49 @@ CREATE TABLE quality_inspection_record (
 );
 CREATE UNIQUE INDEX quality_inspection_record_request ON quality_inspection_record (request_id)
   WHERE request_id <> '';
+)sql"},
+      {3, "the assessment scheme, its inputs per period and its stored results",
+       R"sql(
+-- The assessment scheme's versions (7.2.1), never updated. `payload` is the AssessmentScheme.
+CREATE TABLE quality_schemes (
+  version BIGINT PRIMARY KEY,
+  effective_from TEXT NOT NULL,
+  request_id TEXT NOT NULL UNIQUE,
+  request_digest TEXT NOT NULL,
+  payload {{blob}} NOT NULL
+);
+-- The statistics' closed days (DayClosed): the latest revision of each day's snapshot.
+CREATE TABLE quality_day_snapshots (
+  day TEXT PRIMARY KEY,
+  revision BIGINT NOT NULL,
+  payload {{blob}} NOT NULL
+);
+-- The complaints service's feedback figures (FeedbackRecorded), no personal data.
+CREATE TABLE quality_feedback (
+  feedback_id TEXT PRIMARY KEY,
+  survey_day TEXT NOT NULL,
+  satisfaction_centi BIGINT NOT NULL,
+  respondents BIGINT NOT NULL
+);
+CREATE INDEX quality_feedback_day ON quality_feedback (survey_day);
+-- Third-party surveys (7.2.2). `payload` is the SurveyResult.
+CREATE TABLE quality_surveys (
+  survey_id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL UNIQUE,
+  request_digest TEXT NOT NULL,
+  period_to TEXT NOT NULL,
+  payload {{blob}} NOT NULL
+);
+CREATE INDEX quality_surveys_period ON quality_surveys (period_to);
+-- Final results of closed periods (7.2.3, 8.3.2): inserted once, never updated or deleted.
+CREATE TABLE quality_assessment_results (
+  period_from TEXT NOT NULL,
+  period_to TEXT NOT NULL,
+  scheme_version BIGINT NOT NULL,
+  stored_at BIGINT NOT NULL,
+  payload {{blob}} NOT NULL,
+  PRIMARY KEY (period_from, period_to)
+);
 )sql"}};
   return store::ApplyMigrations(db, "quality", kMigrations);
 }

@@ -167,37 +167,31 @@ bool Has(const std::vector<Figure>& figures, const std::string& indicator, const
 }
 }  // namespace
 
-Score ServiceScore(const std::vector<Figure>& current, const Totals& period) {
-  Score score;
+std::vector<EvaluationInput> EvaluationInputs(const std::vector<Figure>& current,
+                                              const Totals& period) {
+  std::vector<EvaluationInput> inputs;
   int64_t cross_border = Current(current, "cross_border_enterprises_resident");
-  score.components.push_back({"scale", "5.3.1", 20,
-                              Ratio(std::min<int64_t>(cross_border, kMinimumCrossBorderEnterprises),
-                                    kMinimumCrossBorderEnterprises)});
+  inputs.push_back({"scale", "5.3.1",
+                    Ratio(std::min<int64_t>(cross_border, kMinimumCrossBorderEnterprises),
+                          kMinimumCrossBorderEnterprises)});
   std::optional<int64_t> occupancy;
   if (Has(current, "occupancy_ratio", {{"basis", "area"}})) {
     occupancy = Current(current, "occupancy_ratio", {{"basis", "area"}});
   }
-  score.components.push_back({"occupancy", "5.5.4", 20, occupancy});
+  inputs.push_back({"occupancy", "5.5.4", occupancy});
   int64_t matched = Sum(period, "declarations_matched");
-  score.components.push_back(
-      {"declarations", "6.1", 20, Ratio(matched, matched + Sum(period, "declarations_rejected"))});
+  inputs.push_back(
+      {"declarations", "6.1", Ratio(matched, matched + Sum(period, "declarations_rejected"))});
   int64_t released = Sum(period, "clearance_released");
-  score.components.push_back(
-      {"clearance", "6.2", 20, Ratio(released, released + Sum(period, "clearance_rejected"))});
+  inputs.push_back(
+      {"clearance", "6.2", Ratio(released, released + Sum(period, "clearance_rejected"))});
   int64_t delivered = Sum(period, "shipments_delivered");
-  score.components.push_back(
-      {"logistics", "6.5.4", 10, Ratio(delivered, delivered + Sum(period, "shipment_exceptions"))});
-  score.components.push_back(
-      {"complaints", "7.3", 10,
+  inputs.push_back(
+      {"logistics", "6.5.4", Ratio(delivered, delivered + Sum(period, "shipment_exceptions"))});
+  inputs.push_back(
+      {"complaints", "7.3",
        Ratio(Sum(period, "complaints_resolved_on_time"), Sum(period, "complaints_resolved"))});
-  int64_t weighted = 0, weights = 0;
-  for (const ScoreComponent& c : score.components) {
-    if (!c.value) continue;
-    weighted += c.weight * *c.value;
-    weights += c.weight;
-  }
-  score.scaled = weights == 0 ? 0 : (weighted * 2 + weights) / (2 * weights);
-  return score;
+  return inputs;
 }
 
 const std::vector<std::string>& BusinessModes() {
@@ -352,12 +346,12 @@ ClauseVerdict Clause554(const ConformanceInput& in) {
     v.criteria.push_back(c);
   }
   if (in.at_end) {
-    Score score = ServiceScore(*in.at_end, in.period);
     int64_t with_data = 0;
-    for (const ScoreComponent& c : score.components) with_data += c.value ? 1 : 0;
-    v.criteria.push_back({"运行和服务评价体系: service-score components with data in the period",
-                          in.from, in.to, ">= 1", absl::StrCat(with_data), with_data >= 1, true});
-    v.evidence.push_back({"service_score", {}, score.scaled});
+    for (const EvaluationInput& c : EvaluationInputs(*in.at_end, in.period)) {
+      with_data += c.value ? 1 : 0;
+    }
+    v.criteria.push_back({"运行和服务评价体系: evaluation inputs with data in the period", in.from,
+                          in.to, ">= 1", absl::StrCat(with_data), with_data >= 1, true});
     for (const Figure& f : *in.at_end) {
       if (f.indicator == "occupancy_ratio" || f.indicator == "enterprises" ||
           f.indicator == "ip_assets" || f.indicator == "talent") {
@@ -365,8 +359,8 @@ ClauseVerdict Clause554(const ConformanceInput& in) {
       }
     }
   } else {
-    v.criteria.push_back({"运行和服务评价体系: service-score components with data in the period",
-                          in.from, in.to, ">= 1", "", false, false});
+    v.criteria.push_back({"运行和服务评价体系: evaluation inputs with data in the period", in.from,
+                          in.to, ">= 1", "", false, false});
   }
   for (const std::string& mode : BusinessModes()) {
     v.evidence.push_back(

@@ -1,5 +1,6 @@
-// The figures the park reads: current values computed from the projections, the service score
-// and the clause-by-clause conformance verdicts. Pure functions over plain values.
+// The figures the park reads: current values computed from the projections, the evaluation
+// inputs of a period and the clause-by-clause conformance verdicts. Pure functions over plain
+// values.
 #ifndef PARKLINE_STATISTICS_FIGURES_H_
 #define PARKLINE_STATISTICS_FIGURES_H_
 
@@ -57,18 +58,18 @@ int64_t Current(const std::vector<Figure>& figures, const std::string& indicator
 // numerator / denominator at scale 4, rounded half up; nullopt when the denominator is 0.
 std::optional<int64_t> Ratio(int64_t numerator, int64_t denominator);
 
-struct ScoreComponent {
+// One measured input of the park's evaluation (5.5.4 运行和服务评价体系).
+struct EvaluationInput {
   std::string name;
   std::string clause;
-  int weight = 0;
   std::optional<int64_t> value;  // 0..10000 (scale 4); nullopt: no data
 };
-struct Score {
-  int64_t scaled = 0;  // 0..10000 (0..100 at scale 2)
-  std::vector<ScoreComponent> components;
-};
-// The service-evaluation score (5.5.4); the formula is documented in statistics.proto.
-Score ServiceScore(const std::vector<Figure>& current, const Totals& period);
+// The evaluation inputs the statistics measure for a period (5.3.1 scale, occupancy now,
+// declarations, clearance, logistics, complaints on time). No weights and no score: the park's
+// score is the quality service's assessment result, under its published scheme (7.2.1), so that
+// there is one score, not two.
+std::vector<EvaluationInput> EvaluationInputs(const std::vector<Figure>& current,
+                                              const Totals& period);
 
 enum class Verdict { kMet, kNotMet, kNotEvaluated };
 

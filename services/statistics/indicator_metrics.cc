@@ -48,13 +48,6 @@ std::vector<prometheus::MetricFamily> ToMetricFamilies(const StatisticsDesk::Eve
     family("parkline_" + f.indicator, i->help, i->clause, prometheus::MetricType::Gauge)
         .metric.push_back(m);
   }
-  {
-    prometheus::ClientMetric m;
-    m.gauge.value = static_cast<double>(all.score.scaled) / 100.0;
-    const Indicator* i = FindIndicator("service_score");
-    family("parkline_service_score", i->help, i->clause, prometheus::MetricType::Gauge)
-        .metric.push_back(m);
-  }
   for (const ClauseVerdict& v : all.conformance) {
     if (v.verdict == Verdict::kNotEvaluated) continue;
     prometheus::ClientMetric m = Metric({{"clause", v.clause}});

@@ -156,8 +156,6 @@ const std::vector<Indicator>& Catalog() {
        "Service requests answered within the committed time / answered, by category."},
       {"support_request_satisfaction_mean", K::kRate, "score", 4, "6.4, 6.5.3, 6.6, 6.7",
        "Mean rating (1..5) of answered service requests, by category."},
-      {"service_score", K::kGauge, "score", 2, "5.5.4",
-       "The park's service-evaluation score 0..100, year to date (formula in the README)."},
       {"conformance", K::kGauge, "count", 0, "5.3.1",
        "1 when the clause is met by the current figures, 0 when not, by clause."},
   };

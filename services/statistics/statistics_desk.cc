@@ -36,15 +36,16 @@ void FillTotals(const Totals& totals, google::protobuf::RepeatedPtrField<v1::Ind
   }
 }
 
-v1::ServiceScore ToProto(const Score& score, const DayRange& period) {
+// GetServiceScore's answer since the score moved to the quality service: the inputs only, no
+// score and no weights (the message's fields stay, for clients built against it).
+v1::ServiceScore ToProto(const std::vector<EvaluationInput>& inputs, const DayRange& period) {
   v1::ServiceScore out;
-  out.set_score(decimal::FormatFixed(score.scaled, 2));
+  out.set_authoritative_score("parkline.quality.v1.QualityService/GetAssessmentResult");
   *out.mutable_period() = ToPeriod(period);
-  for (const ScoreComponent& c : score.components) {
+  for (const EvaluationInput& c : inputs) {
     v1::ScoreComponent* p = out.add_components();
     p->set_name(c.name);
     p->set_clause(c.clause);
-    p->set_weight(c.weight);
     if (c.value) p->set_value(decimal::FormatFixed(*c.value, 4));
   }
   return out;
@@ -123,7 +124,7 @@ absl::StatusOr<v1::Overview> StatisticsDesk::Overview() {
         Fill(f.indicator, f.labels, f.scaled, p->add_values());
       }
       if (name == "year_to_date") {
-        *out.mutable_score() = ToProto(ServiceScore(current, *totals), range);
+        *out.mutable_score() = ToProto(EvaluationInputs(current, *totals), range);
       }
     }
     return absl::OkStatus();
@@ -139,16 +140,21 @@ absl::StatusOr<v1::Overview> StatisticsDesk::Overview() {
 
 absl::StatusOr<v1::TimeSeries> StatisticsDesk::TimeSeries(const v1::GetTimeSeriesRequest& request) {
   const Indicator* indicator = FindIndicator(request.indicator());
+  if (request.indicator() == "service_score") {
+    return absl::InvalidArgumentError(
+        "indicator: 'service_score' is no longer kept here; the park's score is the quality "
+        "service's assessment result (GetAssessmentResult) under its published scheme");
+  }
   if (indicator == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("indicator: '", request.indicator(),
                                                    "' is not an indicator (see the README)"));
   }
   if (indicator->kind == IndicatorKind::kRate) return RateSeries(*indicator, request);
-  if (indicator->name == "service_score" || indicator->name == "conformance") {
+  if (indicator->name == "conformance") {
     return absl::InvalidArgumentError(
         absl::StrCat("indicator: '", request.indicator(),
-                     "' is computed for a period, not kept per day; GetServiceScore and "
-                     "GetConformance take the period"));
+                     "' is computed for a period, not kept per day; GetConformance takes the "
+                     "period"));
   }
   if (indicator->kind == IndicatorKind::kGauge) return SnapshotSeries(*indicator, request);
   auto range = SeriesPeriod(request, TodayInPark());
@@ -553,7 +559,7 @@ absl::StatusOr<v1::Conformance> StatisticsDesk::Conformance(
 absl::StatusOr<v1::ServiceScore> StatisticsDesk::Score(const v1::GetServiceScoreRequest& request) {
   auto figures = CurrentAndPeriod(request.period());
   if (!figures.ok()) return figures.status();
-  return ToProto(ServiceScore(figures->current, figures->period), figures->range);
+  return ToProto(EvaluationInputs(figures->current, figures->period), figures->range);
 }
 
 absl::StatusOr<StatisticsDesk::Everything> StatisticsDesk::ForMetrics() {
@@ -568,7 +574,6 @@ absl::StatusOr<StatisticsDesk::Everything> StatisticsDesk::ForMetrics() {
     out.all_time = std::move(*all);
     auto year = ConformanceInputFor(tx, ytd);
     if (!year.ok()) return year.status();
-    out.score = ServiceScore(out.current, year->period);
     out.conformance = statistics::Conformance(*year);
     return absl::OkStatus();
   });

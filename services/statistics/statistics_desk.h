@@ -32,11 +32,10 @@ class StatisticsDesk {
   absl::StatusOr<v1::Conformance> Conformance(const v1::GetConformanceRequest& request);
   absl::StatusOr<v1::ServiceScore> Score(const v1::GetServiceScoreRequest& request);
 
-  // For the metrics endpoint: current figures, every day's totals and the year-to-date score.
+  // For the metrics endpoint: current figures, every day's totals and the conformance verdicts.
   struct Everything {
     std::vector<Figure> current;
     Totals all_time;
-    statistics::Score score;
     std::vector<ClauseVerdict> conformance;
   };
   absl::StatusOr<Everything> ForMetrics();

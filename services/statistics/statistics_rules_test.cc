@@ -320,17 +320,22 @@ TEST(FiguresTest, CurrentFiguresCountResidentsOnlyAndOccupancyExactly) {
   EXPECT_EQ(Current(f, "talent", {{"category", "employees"}}), 12);  // latest year only
 }
 
-TEST(FiguresTest, TheScoreWeighsOnlyComponentsWithData) {
+// The statistics measure the evaluation's inputs and score nothing (the score is the quality
+// service's assessment result): an input without data is empty, not dropped and not weighed.
+TEST(FiguresTest, EvaluationInputsAreMeasuredAndInputsWithoutDataStayEmpty) {
   std::vector<Figure> current = CurrentFigures(Park());
   Totals period = {{{"declarations_matched", "direction=import,mode=9610"}, 3},
                    {{"declarations_rejected", "direction=import,mode=9610"}, 1}};
-  Score s = ServiceScore(current, period);
-  // scale 2/15 = 0.1333 (w20), occupancy 0.4 (w20), declarations 0.75 (w20); others no data.
-  // (20*1333 + 20*4000 + 20*7500) / 60 = 4278
-  EXPECT_EQ(s.scaled, 4278);
-  int with_data = 0;
-  for (const auto& c : s.components) with_data += c.value.has_value();
-  EXPECT_EQ(with_data, 3);
+  std::vector<EvaluationInput> inputs = EvaluationInputs(current, period);
+  std::map<std::string, std::optional<int64_t>> by_name;
+  for (const auto& c : inputs) by_name[c.name] = c.value;
+  ASSERT_EQ(by_name.size(), 6u);
+  EXPECT_EQ(by_name["scale"], 1333);         // 2 of 15 cross-border enterprises
+  EXPECT_EQ(by_name["occupancy"], 4000);     // 400 of 1000 m²
+  EXPECT_EQ(by_name["declarations"], 7500);  // 3 matched, 1 rejected
+  EXPECT_FALSE(by_name["clearance"].has_value());
+  EXPECT_FALSE(by_name["logistics"].has_value());
+  EXPECT_FALSE(by_name["complaints"].has_value());
 }
 
 // A park at the end of a period: `units` leasable units, `residents` resident cross-border

@@ -63,16 +63,16 @@ void CheckRating(const v1::RateServiceRequestRequest& r, errors::Violations& v) 
 }
 
 void CheckWithdrawal(const v1::WithdrawOfferingRequest& r, errors::Violations& v) {
-  Text(v, "offering_id", r.offering_id(), 1, 100);
+  CheckLength(v, "offering_id", r.offering_id(), 1, 100);
   if (!r.provider_uscc().empty()) {
     v.AddIf("provider_uscc", "INVALID_USCC", ids::CheckUscc(r.provider_uscc()));
   }
 }
 
 void CheckRerouting(const v1::RerouteServiceRequestRequest& r, errors::Violations& v) {
-  Text(v, "service_request_id", r.service_request_id(), 1, 100);
+  CheckLength(v, "service_request_id", r.service_request_id(), 1, 100);
   v.AddIf("provider_uscc", "INVALID_USCC", ids::CheckUscc(r.provider_uscc()));
-  Text(v, "reason", r.reason(), 1, 500);
+  CheckLength(v, "reason", r.reason(), 1, 500);
 }
 
 bool MayProvide(const std::set<ev::EnterpriseRole>& roles, v1::ServiceCategory category) {

@@ -3,7 +3,10 @@
 // enterprise seeing the public register only, the DocumentPublished events read back from the
 // topic, the register surviving a restart, the publication counted on /metrics; an inspection
 // whose actions take the flags' defaults, one closed with evidence, its record verified, its
-// events on the topic and the supervision job's gauge on /metrics; SIGTERM answered with 0.
+// events on the topic and the supervision job's gauge on /metrics; an assessment scheme applied
+// to days the statistics closed (DayClosed on the broker), the closed period's result stored,
+// announced once and returned unchanged after a later revision and a restart; SIGTERM answered
+// with 0.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -13,8 +16,10 @@
 #include "absl/strings/str_cat.h"
 #include "auth/sha256.h"
 #include "events/envelope.h"
+#include "events/kafka_producer.h"
 #include "parkline/quality/v1/events.pb.h"
 #include "parkline/quality/v1/quality.grpc.pb.h"
+#include "parkline/statistics/v1/events.pb.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_env.h"
 
@@ -35,7 +40,9 @@ std::string Caller(const std::string& token, const std::string& name, const std:
 class QualityE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* topic : {"parkline.quality.v1", "parkline.deadletter.v1"}) {
+    // The quality service consumes the statistics' and the complaints' topics (assessment).
+    for (const char* topic : {"parkline.quality.v1", "parkline.deadletter.v1",
+                              "parkline.statistics.v1", "parkline.complaints.v1"}) {
       ASSERT_TRUE(testing::CreateTopic(prefix_ + topic, 3).ok());
     }
     std::ofstream(dir_.path() + "/tokens.json") << absl::StrCat(
@@ -202,6 +209,105 @@ TEST_F(QualityE2eTest, AnInspectionsActionsClosedAndItsRecordVerifiedOverGrpc) {
             std::string::npos)
       << "the supervision job ran and found nothing overdue";
   Stop();
+}
+
+// A period's result, once every day of it is closed, is stored and never changes (8.3.2).
+TEST_F(QualityE2eTest, AClosedPeriodsResultIsStoredOnceAndSurvivesRevisionsAndARestart) {
+  auto producer = events::KafkaProducer::Create(testing::KafkaBrokers());
+  ASSERT_TRUE(producer.ok());
+  int64_t tag = 0;
+  auto close_day = [&](const std::string& day, const std::string& occupancy, int64_t revision) {
+    statistics::v1::DayClosed d;
+    d.set_day(day);
+    d.set_time_zone("Asia/Shanghai");
+    d.set_revision(revision);
+    auto* v = d.add_values();
+    v->set_indicator("occupancy_ratio");
+    (*v->mutable_labels())["basis"] = "area";
+    v->set_value(occupancy);
+    v->set_unit("ratio");
+    auto e =
+        events::NewEvent("parkline.statistics.v1", "/parkline/statistics", day, d, absl::Now());
+    events::Record record = events::ToRecord(e);
+    record.topic = prefix_ + record.topic;
+    ASSERT_TRUE((*producer)->Produce(record, tag++).ok());
+    for (const auto& r : (*producer)->Flush(absl::Seconds(20))) ASSERT_TRUE(r.status.ok());
+  };
+  close_day("2026-02-01", "0.6000", 0);
+  close_day("2026-02-02", "0.8000", 0);
+
+  v1::PublishAssessmentSchemeRequest scheme;
+  scheme.set_request_id("scheme-" + events::NewUuid());
+  scheme.set_effective_from("2026-01-01");
+  scheme.set_approved_by("Wang Fang, general manager");
+  auto* occupancy = scheme.add_components();
+  occupancy->set_name("occupancy");
+  occupancy->set_input(v1::ASSESSMENT_INPUT_INDICATOR);
+  occupancy->set_indicator("occupancy_ratio");
+  (*occupancy->mutable_labels())["basis"] = "area";
+  occupancy->set_weight_bp(6000);
+  occupancy->set_direction(v1::DIRECTION_HIGHER_BETTER);
+  occupancy->set_floor("0.5");
+  occupancy->set_target("0.9");
+  auto* survey = scheme.add_components();
+  survey->set_name("survey");
+  survey->set_input(v1::ASSESSMENT_INPUT_THIRD_PARTY_SURVEY);
+  survey->set_weight_bp(4000);
+  survey->set_direction(v1::DIRECTION_HIGHER_BETTER);
+  survey->set_floor("60");
+  survey->set_target("90");
+  v1::AssessmentScheme published;
+  ASSERT_TRUE(service_->Call(&Stub::PublishAssessmentScheme, scheme, &published).ok());
+
+  v1::ComputeAssessmentResultRequest compute;
+  compute.mutable_period()->set_from("2026-02-01");
+  compute.mutable_period()->set_to("2026-02-02");
+  v1::AssessmentResult stored;
+  absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < deadline) {  // until the consumer has both days
+    ASSERT_TRUE(service_->Call(&Stub::ComputeAssessmentResult, compute, &stored).ok());
+    if (stored.final()) break;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  ASSERT_TRUE(stored.final());
+  EXPECT_EQ(stored.components(0).input(), "0.8000");  // the last day's value
+  EXPECT_EQ(stored.total(), "45.00");                 // 75.00 x 60 %; the survey missing
+  ASSERT_EQ(stored.missing_size(), 1);
+  EXPECT_EQ(stored.missing(0), "survey");
+
+  // A late revision of the last day reaches the service (a one-day period shows it) ...
+  close_day("2026-02-02", "0.9000", 1);
+  v1::ComputeAssessmentResultRequest last_day;
+  last_day.mutable_period()->set_from("2026-02-02");
+  last_day.mutable_period()->set_to("2026-02-02");
+  v1::AssessmentResult revised;
+  deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < deadline) {
+    ASSERT_TRUE(service_->Call(&Stub::ComputeAssessmentResult, last_day, &revised).ok());
+    if (revised.components(0).input() == "0.9000") break;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_EQ(revised.components(0).input(), "0.9000");
+  // ... and after a restart the closed period's result is still the one stored, byte for byte.
+  Stop();
+  Start();
+  v1::AssessmentResult again;
+  ASSERT_TRUE(service_->Call(&Stub::ComputeAssessmentResult, compute, &again).ok());
+  EXPECT_EQ(again.SerializeAsString(), stored.SerializeAsString());
+  v1::GetAssessmentResultRequest get;
+  *get.mutable_period() = compute.period();
+  v1::AssessmentResult got;
+  ASSERT_TRUE(service_->Call(&Stub::GetAssessmentResult, get, &got).ok());
+  EXPECT_EQ(got.SerializeAsString(), stored.SerializeAsString());
+
+  auto announced = testing::ReadTopic(
+      prefix_ + "parkline.quality.v1", absl::Seconds(30),
+      [](const testing::ConsumedRecord& r) { return r.key == "2026-02-01..2026-02-02"; },
+      [](const auto& kept) { return kept.size() >= 2; });
+  ASSERT_EQ(announced.size(), 1u) << "AssessmentResultStored once for the period";
+  EXPECT_NE(testing::HttpGet(service_->metrics_port(), "/metrics")
+                .find("parkline_quality_assessment_total "),
+            std::string::npos);
 }
 
 }  // namespace

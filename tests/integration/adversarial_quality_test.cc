@@ -48,9 +48,11 @@ class AdversarialQualityTest : public testing::BackendTest<ApplySchema> {
     if (IsSkipped() || HasFatalFailure()) return;
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<QualityDesk>(*db_, *writer_, nullptr, DeskSettings{}, nullptr);
+    assessment_ = std::make_unique<AssessmentDesk>(*db_, *writer_, nullptr, nullptr);
     auto server = testing::PolicyServer::Start(
-        dir_.path(), AccessPolicy(), Callers(),
-        [&](const auth::Authorizer& a) { return std::make_unique<QualityService>(*desk_, a); });
+        dir_.path(), AccessPolicy(), Callers(), [&](const auth::Authorizer& a) {
+          return std::make_unique<QualityService>(*desk_, *assessment_, a);
+        });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     stub_ = v1::QualityService::NewStub(server_->channel());
@@ -127,6 +129,7 @@ class AdversarialQualityTest : public testing::BackendTest<ApplySchema> {
   testing::TempDir dir_;
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<QualityDesk> desk_;
+  std::unique_ptr<AssessmentDesk> assessment_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
   std::unique_ptr<testing::TamperWitness> witness_;
@@ -190,6 +193,55 @@ TEST_P(AdversarialQualityTest, AnEnterpriseCannotPublishOrReplaceADocument) {
       return stub_->ListDocuments(c, {}, &out);
     });
   }
+}
+
+// The assessment is the park's own (7.2): a tenant can neither set the weights its services are
+// scored by, nor plant a survey, nor freeze a period's result, nor read them.
+TEST_P(AdversarialQualityTest, AnEnterpriseCannotTouchTheAssessment) {
+  ExpectRefused("tenant", "publishes a scheme weighing only what flatters it",
+                [&](grpc::ClientContext* c) {
+                  v1::PublishAssessmentSchemeRequest r;
+                  r.set_request_id("tenant-scheme");
+                  r.set_effective_from("2026-01-01");
+                  r.set_approved_by("tenant");
+                  auto* only = r.add_components();
+                  only->set_name("survey");
+                  only->set_input(v1::ASSESSMENT_INPUT_THIRD_PARTY_SURVEY);
+                  only->set_weight_bp(10000);
+                  only->set_direction(v1::DIRECTION_HIGHER_BETTER);
+                  only->set_floor("0");
+                  only->set_target("1");
+                  v1::AssessmentScheme out;
+                  return stub_->PublishAssessmentScheme(c, r, &out);
+                });
+  ExpectRefused("tenant", "records a survey of its own", [&](grpc::ClientContext* c) {
+    v1::RecordSurveyResultRequest r;
+    r.set_request_id("tenant-survey");
+    r.set_surveyor("tenant");
+    r.set_period_from("2026-01-01");
+    r.set_period_to("2026-03-31");
+    r.set_sample_size(1);
+    r.set_score("100");
+    r.set_evidence_uri("https://tenant.example/s.pdf");
+    r.set_evidence_sha256(std::string(64, 'a'));
+    v1::SurveyResult out;
+    return stub_->RecordSurveyResult(c, r, &out);
+  });
+  ExpectRefused("tenant", "computes and freezes a period's result", [&](grpc::ClientContext* c) {
+    v1::ComputeAssessmentResultRequest r;
+    r.mutable_period()->set_from("2026-03-01");
+    r.mutable_period()->set_to("2026-03-01");
+    v1::AssessmentResult out;
+    return stub_->ComputeAssessmentResult(c, r, &out);
+  });
+  ExpectRefused("tenant", "lists the results", [&](grpc::ClientContext* c) {
+    v1::ListAssessmentResultsResponse out;
+    return stub_->ListAssessmentResults(c, {}, &out);
+  });
+  ExpectRefused("tenant", "reads the scheme", [&](grpc::ClientContext* c) {
+    v1::AssessmentScheme out;
+    return stub_->GetAssessmentScheme(c, {}, &out);
+  });
 }
 
 TEST_P(AdversarialQualityTest, AnEnterpriseCannotReadOrChangeAnothersFinding) {

@@ -458,6 +458,8 @@ TEST_P(AdversarialSupportTest, OnlyTheParkReroutesAndTheOldProviderLosesSightAtO
   witness_->Mark();
   ExpectRefused("staff", "re-routes the answered request", reroute(kBank),
                 {grpc::StatusCode::FAILED_PRECONDITION});
+}
+
 TEST_P(AdversarialSupportTest, NobodyElseReadsOrChangesTheVictimsIncubatorRecord) {
   for (const std::string& who : kStrangers) {
     for (const std::string& as : {kRival, kVictim, std::string()}) {

@@ -777,6 +777,44 @@ TEST_P(ComplaintDeskTest, FeedbackIsRecordedOnceWithItsSource) {
   EXPECT_EQ(list->feedback(0).source(), v1::FEEDBACK_SOURCE_THIRD_PARTY);
 }
 
+// The quality service's assessment reads feedback from its event (7.2.2): one event per feedback
+// (the retry and the refused one publish nothing), with the figures and no personal data.
+TEST_P(ComplaintDeskTest, FeedbackPublishesItsFiguresOnceWithoutPersonalData) {
+  v1::RecordFeedbackRequest r;
+  r.set_request_id("survey-2026-q1");
+  r.mutable_feedback()->set_source(v1::FEEDBACK_SOURCE_PARK_SURVEY);
+  r.mutable_feedback()->set_source_name("Wang Xiaoming, resident of unit 3-201");
+  r.mutable_feedback()->mutable_survey_date()->set_year(2026);
+  r.mutable_feedback()->mutable_survey_date()->set_month(3);
+  r.mutable_feedback()->mutable_survey_date()->set_day(5);
+  r.mutable_feedback()->set_satisfaction_centi(436);
+  r.mutable_feedback()->set_respondents(52);
+  r.mutable_feedback()->set_summary("Call me on +86-571-8888-0001 about the loading bay");
+  r.mutable_feedback()->set_report_ref("https://archive.example/wang-survey.pdf");
+  auto first = desk_->RecordFeedback(r, Staff("staff-li"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(desk_->RecordFeedback(r, Staff("staff-li")).ok());
+  r.set_request_id("survey-bad");
+  r.mutable_feedback()->set_satisfaction_centi(600);
+  EXPECT_FALSE(desk_->RecordFeedback(r, Staff("staff-li")).ok());
+  std::vector<events::Envelope> recorded;
+  for (auto& e : Outbox()) {
+    if (e.type == "parkline.complaints.v1.FeedbackRecorded") recorded.push_back(e);
+  }
+  ASSERT_EQ(recorded.size(), 1u);
+  EXPECT_EQ(recorded[0].subject, first->feedback_id());
+  v1::FeedbackRecorded event;
+  ASSERT_TRUE(event.ParseFromString(recorded[0].payload));
+  EXPECT_EQ(event.feedback_id(), first->feedback_id());
+  EXPECT_EQ(event.source(), v1::FEEDBACK_SOURCE_PARK_SURVEY);
+  EXPECT_EQ(event.survey_day(), "2026-03-05");
+  EXPECT_EQ(event.satisfaction_centi(), 436);
+  EXPECT_EQ(event.respondents(), 52);
+  for (const char* personal : {"Wang", "8888", "wang-survey"}) {
+    EXPECT_EQ(recorded[0].payload.find(personal), std::string::npos) << personal;
+  }
+}
+
 TEST_P(ComplaintDeskTest, TheEventsReachTheRealBrokerInOrder) {
   // A topic of this test's own, through the relay's topic prefix.
   const std::string prefix = testing::UniqueTopic("complaints") + ".";

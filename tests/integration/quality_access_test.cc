@@ -2,8 +2,9 @@
 // admins keep the register and the inspections; enterprises and analysts read the register (what
 // each sees is the desk's business, checked in quality_desk_test and adversarial_quality_test);
 // an enterprise files and follows its own supervision of the park (naming itself), analysts read
-// inspections; customs and carriers have no access. Refusals are PERMISSION_DENIED, decided from
-// the request alone.
+// inspections; the assessment scheme and results are the park's, analysts reading them,
+// enterprises refused; customs and carriers have no access. Refusals are PERMISSION_DENIED, decided
+// from the request alone.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -25,6 +26,7 @@ constexpr char kOther[] = "91110000100000000R";  // somebody else's
 
 // The expected policy, written out independently of access_policy.cc.
 const std::set<std::string> kDesk = {"park-admin", "park-staff"};
+const std::set<std::string> kAnalysts = {"park-admin", "park-staff", "analyst"};
 const std::set<std::string> kReaders = {"park-admin", "park-staff", "analyst", "enterprise"};
 const testing::AccessTable kExpected = {
     {"PublishDocument", {kDesk, {}}},
@@ -37,6 +39,14 @@ const testing::AccessTable kExpected = {
     {"CloseCorrectiveAction", {kDesk, {}}},
     {"VerifyInspectionRecord", {kDesk, {}}},
     {"GetEvaluationReport", {{"park-admin", "park-staff", "analyst"}, {}}},
+    // The assessment (7.2): the park's; analysts read schemes and results; enterprises nothing.
+    {"PublishAssessmentScheme", {kDesk, {}}},
+    {"GetAssessmentScheme", {kAnalysts, {}}},
+    {"ListAssessmentSchemes", {kAnalysts, {}}},
+    {"RecordSurveyResult", {kDesk, {}}},
+    {"ComputeAssessmentResult", {kDesk, {}}},
+    {"GetAssessmentResult", {kAnalysts, {}}},
+    {"ListAssessmentResults", {kAnalysts, {}}},
 };
 
 using Stub = v1::QualityService::Stub;
@@ -125,6 +135,41 @@ const std::map<std::string, testing::StubCall<Stub>>& Calls() {
          v1::GetEvaluationReportResponse out;
          return s.GetEvaluationReport(c, r, &out);
        }},
+      {"PublishAssessmentScheme",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::AssessmentScheme out;
+         return s.PublishAssessmentScheme(c, {}, &out);
+       }},
+      {"GetAssessmentScheme",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::AssessmentScheme out;
+         return s.GetAssessmentScheme(c, {}, &out);
+       }},
+      {"ListAssessmentSchemes",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::ListAssessmentSchemesResponse out;
+         return s.ListAssessmentSchemes(c, {}, &out);
+       }},
+      {"RecordSurveyResult",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::SurveyResult out;
+         return s.RecordSurveyResult(c, {}, &out);
+       }},
+      {"ComputeAssessmentResult",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::AssessmentResult out;
+         return s.ComputeAssessmentResult(c, {}, &out);
+       }},
+      {"GetAssessmentResult",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::AssessmentResult out;
+         return s.GetAssessmentResult(c, {}, &out);
+       }},
+      {"ListAssessmentResults",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::ListAssessmentResultsResponse out;
+         return s.ListAssessmentResults(c, {}, &out);
+       }},
   };
   return *calls;
 }
@@ -137,9 +182,11 @@ class QualityAccessTest : public ::testing::Test {
     db_ = std::move(*db);
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<QualityDesk>(*db_, *writer_, nullptr, DeskSettings{}, nullptr);
+    assessment_ = std::make_unique<AssessmentDesk>(*db_, *writer_, nullptr, nullptr);
     auto server = testing::PolicyServer::Start(
-        dir_.path(), AccessPolicy(), kOwn, "3301960001", "SF",
-        [&](const auth::Authorizer& a) { return std::make_unique<QualityService>(*desk_, a); });
+        dir_.path(), AccessPolicy(), kOwn, "3301960001", "SF", [&](const auth::Authorizer& a) {
+          return std::make_unique<QualityService>(*desk_, *assessment_, a);
+        });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     stub_ = v1::QualityService::NewStub(server_->channel());
@@ -151,6 +198,7 @@ class QualityAccessTest : public ::testing::Test {
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<QualityDesk> desk_;
+  std::unique_ptr<AssessmentDesk> assessment_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
 };

@@ -378,11 +378,14 @@ TEST_P(StatisticsDeskTest, BadQueriesNameTheFieldAndTheRule) {
   v1::GetTimeSeriesRequest request;
   request.set_indicator("no_such_thing");
   EXPECT_EQ(desk_->TimeSeries(request).status().code(), absl::StatusCode::kInvalidArgument);
-  // Current values have a daily history now; the score is computed for a period instead.
+  // The score moved to the quality service (one place, not two): asking here says where it is.
   request.set_indicator("service_score");
   auto gauge = desk_->TimeSeries(request);
   EXPECT_EQ(gauge.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(gauge.status().message().find("computed for a period"), absl::string_view::npos);
+  EXPECT_NE(gauge.status().message().find("GetAssessmentResult"), absl::string_view::npos);
+  request.set_indicator("conformance");
+  auto verdicts = desk_->TimeSeries(request);
+  EXPECT_NE(verdicts.status().message().find("computed for a period"), absl::string_view::npos);
   request.set_indicator("declarations_matched");
   *request.mutable_period() = Period(3, 2, 3, 1);
   auto backwards = desk_->TimeSeries(request);

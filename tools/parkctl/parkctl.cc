@@ -30,8 +30,13 @@
 //                                       admits this half-year's incubator cohort (four teams and
 //                                       a resident of the demo park) and records its milestones:
 //                                       one graduates, one leaves; idempotent
+//   parkctl demo-assessment QUALITY_ADDRESS
+//                                       publishes the demo assessment scheme (7.2.1: occupancy,
+//                                       scale, feedback satisfaction, a third-party survey),
+//                                       records a survey and prints this month's provisional
+//                                       result; idempotent
 //   parkctl overview STATISTICS_ADDRESS the park's indicators now: current values, today, month
-//                                       and year to date, the service score (5.5.4)
+//                                       and year to date, the evaluation inputs (5.5.4)
 //   parkctl token                       makes a new bearer token and prints it with the SHA-256
 //                                       that goes into the tokens file
 //   parkctl dev-tokens DIR              development callers, one per role: DIR/tokens.json (hashes,
@@ -1068,7 +1073,9 @@ int Overview(const std::string& address) {
                   v.unit().c_str());
     }
   }
-  std::printf("service score (year to date): %s of 100\n", overview.score().score().c_str());
+  // The score is the quality service's assessment result (7.2.3), not the statistics'.
+  std::printf("service score: parkctl demo-assessment, or %s\n",
+              overview.score().authoritative_score().c_str());
   return 0;
 }
 
@@ -1289,6 +1296,77 @@ int Report(int argc, char** argv) {
   return 0;
 }
 
+// The demo assessment scheme (7.2.1) and a survey (7.2.2) under fixed request ids, so a second run
+// changes nothing; then this month's result so far (provisional until statistics closes its days).
+int DemoAssessment(const std::string& address) {
+  namespace qv1 = parkline::quality::v1;
+  auto stub = qv1::QualityService::NewStub(Connect(address));
+  auto component = [](const char* name, qv1::AssessmentInput input, int weight, const char* floor,
+                      const char* target, const char* clause) {
+    qv1::AssessmentComponent c;
+    c.set_name(name);
+    c.set_input(input);
+    c.set_weight_bp(weight);
+    c.set_direction(qv1::DIRECTION_HIGHER_BETTER);
+    c.set_floor(floor);
+    c.set_target(target);
+    c.set_clause(clause);
+    return c;
+  };
+  qv1::PublishAssessmentSchemeRequest scheme;
+  scheme.set_request_id("demo-scheme-1");
+  scheme.set_effective_from("2026-01-01");
+  scheme.set_approved_by("Wang Fang, general manager");
+  scheme.set_change_note("the park's first assessment scheme");
+  qv1::AssessmentComponent occupancy =
+      component("occupancy", qv1::ASSESSMENT_INPUT_INDICATOR, 3000, "0.5", "0.9", "5.5.4");
+  occupancy.set_indicator("occupancy_ratio");
+  (*occupancy.mutable_labels())["basis"] = "area";
+  *scheme.add_components() = occupancy;
+  qv1::AssessmentComponent scale =
+      component("cross_border_scale", qv1::ASSESSMENT_INPUT_INDICATOR, 2000, "5", "15", "5.3.1");
+  scale.set_indicator("cross_border_enterprises_resident");
+  *scheme.add_components() = scale;
+  *scheme.add_components() =
+      component("feedback_satisfaction", qv1::ASSESSMENT_INPUT_FEEDBACK_SATISFACTION, 2500, "3",
+                "5", "7.2.2");
+  *scheme.add_components() = component(
+      "third_party_survey", qv1::ASSESSMENT_INPUT_THIRD_PARTY_SURVEY, 2500, "60", "90", "7.2.2");
+  qv1::AssessmentScheme published;
+  bool ok = Try("PublishAssessmentScheme", [&](grpc::ClientContext* ctx) {
+    return stub->PublishAssessmentScheme(ctx, scheme, &published);
+  });
+  absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600));
+  qv1::RecordSurveyResultRequest survey;
+  survey.set_request_id("demo-survey-1");
+  survey.set_surveyor("Zhejiang Institute of Trade Surveys");
+  survey.set_period_from(absl::FormatCivilTime(absl::CivilDay(absl::CivilMonth(today))));
+  survey.set_period_to(absl::FormatCivilTime(today));
+  survey.set_sample_size(120);
+  survey.set_score("84.5");
+  survey.set_evidence_uri("https://archive.park.example/surveys/demo-1.pdf");
+  survey.set_evidence_sha256("5f0c2b8e1f3a6d7c9b0e4a2d8c6f1e3b7a9d5c2e0f4b6a8c1d3e5f7a9b0c2d4e");
+  qv1::SurveyResult recorded;
+  ok = Try("RecordSurveyResult",
+           [&](grpc::ClientContext* ctx) {
+             return stub->RecordSurveyResult(ctx, survey, &recorded);
+           }) &&
+       ok;
+  qv1::ComputeAssessmentResultRequest compute;
+  compute.mutable_period()->set_from(survey.period_from());
+  compute.mutable_period()->set_to(survey.period_to());
+  qv1::AssessmentResult result;
+  if (Try("ComputeAssessmentResult", [&](grpc::ClientContext* ctx) {
+        return stub->ComputeAssessmentResult(ctx, compute, &result);
+      })) {
+    std::printf("demo assessment: scheme v%lld, %s..%s %s %s of 100, %d components missing\n",
+                static_cast<long long>(result.scheme_version()), result.period().from().c_str(),
+                result.period().to().c_str(), result.final() ? "final" : "provisional",
+                result.total().c_str(), result.missing_size());
+  }
+  return ok ? 0 : 1;
+}
+
 void Usage() {
   std::fprintf(stderr,
                "usage: parkctl health ADDRESS\n"
@@ -1300,6 +1378,7 @@ void Usage() {
                "       parkctl report QUALITY_ADDRESS --period FROM..TO [--out FILE]\n"
                "                      [--format html|json] [--title TEXT]\n"
                "       parkctl demo-incubation SUPPORT_ADDRESS\n"
+               "       parkctl demo-assessment QUALITY_ADDRESS\n"
                "       parkctl overview STATISTICS_ADDRESS\n"
                "       parkctl token\n"
                "       parkctl dev-tokens DIR\n"
@@ -1334,6 +1413,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(argv[1], "demo-support") == 0) return support_demo::Load(argv[2]);
   if (std::strcmp(argv[1], "demo-quality") == 0) return DemoQuality(argv[2]);
   if (std::strcmp(argv[1], "demo-incubation") == 0) return DemoIncubation(argv[2]);
+  if (std::strcmp(argv[1], "demo-assessment") == 0) return DemoAssessment(argv[2]);
   if (std::strcmp(argv[1], "overview") == 0) return Overview(argv[2]);
   Usage();
   return 2;

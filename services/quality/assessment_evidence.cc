@@ -1,0 +1,58 @@
+#include "quality/assessment_evidence.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "auth/sha256.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+
+namespace parkline::quality {
+namespace {
+
+std::string DayText(absl::CivilDay d) {
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+std::string Deterministic(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  m.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<AssessmentEvidence> AssessmentEvidenceSource::Assessments(
+    const ReportPeriod& period) {
+  const std::string from = DayText(period.from), to = DayText(period.to);
+  AssessmentEvidence out;
+  auto schemes = desk_.ListSchemes();
+  if (!schemes.ok()) return schemes.status();
+  // Oldest first, and effective dates never go back: the last one in force by `to` wins.
+  for (const auto& s : schemes->schemes()) {
+    if (s.effective_from() > to) continue;
+    out.scheme_id = absl::StrCat("assessment-scheme-v", s.version());
+    out.scheme_version = s.version();
+    out.scheme_effective_date = s.effective_from();
+    out.scheme_sha256 = auth::Sha256Hex(Deterministic(s));
+  }
+  auto results = desk_.ListResults();
+  if (!results.ok()) return results.status();
+  for (const auto& r : results->results()) {
+    if (r.period().to() < from || r.period().from() > to) continue;
+    AssessmentResult a;
+    a.id = absl::StrCat("assessment-result-", r.period().from(), "..", r.period().to());
+    a.period_from = r.period().from();
+    a.period_to = r.period().to();
+    a.score = r.total();
+    a.closed = r.final();
+    a.components_missing.assign(r.missing().begin(), r.missing().end());
+    out.results.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace parkline::quality

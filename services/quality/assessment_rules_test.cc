@@ -1,0 +1,285 @@
+// The assessment's rules: what a scheme must hold (weights, indicators, duplicates, thresholds),
+// which version applies to a period, and how inputs become scores (direction, clamping, missing
+// data scoring nothing and listed, never renormalised away).
+#include "quality/assessment_rules.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/match.h"
+
+namespace parkline::quality {
+namespace {
+
+v1::AssessmentComponent Component(const std::string& name, v1::AssessmentInput input, int weight_bp,
+                                  v1::Direction direction, const std::string& floor,
+                                  const std::string& target, const std::string& indicator = "",
+                                  std::map<std::string, std::string> labels = {}) {
+  v1::AssessmentComponent c;
+  c.set_name(name);
+  c.set_input(input);
+  c.set_indicator(indicator);
+  for (const auto& [k, v] : labels) (*c.mutable_labels())[k] = v;
+  c.set_weight_bp(weight_bp);
+  c.set_direction(direction);
+  c.set_floor(floor);
+  c.set_target(target);
+  return c;
+}
+
+// occupancy 40 %, feedback 30 %, survey 30 %.
+v1::PublishAssessmentSchemeRequest GoodScheme() {
+  v1::PublishAssessmentSchemeRequest r;
+  r.set_request_id("scheme-1");
+  r.set_effective_from("2026-01-01");
+  r.set_approved_by("park director Wang");
+  *r.add_components() =
+      Component("occupancy", v1::ASSESSMENT_INPUT_INDICATOR, 4000, v1::DIRECTION_HIGHER_BETTER,
+                "0.5", "0.9", "occupancy_ratio", {{"basis", "area"}});
+  *r.add_components() = Component("satisfaction", v1::ASSESSMENT_INPUT_FEEDBACK_SATISFACTION, 3000,
+                                  v1::DIRECTION_HIGHER_BETTER, "3", "5");
+  *r.add_components() = Component("survey", v1::ASSESSMENT_INPUT_THIRD_PARTY_SURVEY, 3000,
+                                  v1::DIRECTION_HIGHER_BETTER, "60", "90");
+  return r;
+}
+
+std::string Violations(const v1::PublishAssessmentSchemeRequest& r) {
+  errors::Violations v;
+  CheckScheme(r, v);
+  return std::string(v.ToStatus().message());
+}
+
+TEST(SchemeRulesTest, AGoodSchemeBreaksNoRule) {
+  errors::Violations v;
+  CheckScheme(GoodScheme(), v);
+  EXPECT_TRUE(v.empty()) << v.ToStatus();
+}
+
+TEST(SchemeRulesTest, WeightsMustSumToExactlyTenThousandBasisPoints) {
+  auto r = GoodScheme();
+  r.mutable_components(2)->set_weight_bp(2999);
+  std::string m = Violations(r);
+  EXPECT_TRUE(absl::StrContains(m, "components.weight_bp")) << m;
+  EXPECT_TRUE(absl::StrContains(m, "9999 basis points, not 10000")) << m;
+}
+
+TEST(SchemeRulesTest, AnIndicatorOutsideTheStatisticsSnapshotsIsUnknown) {
+  auto r = GoodScheme();
+  r.mutable_components(0)->set_indicator("happiness_ratio");
+  EXPECT_TRUE(absl::StrContains(Violations(r), "components[0].indicator")) << Violations(r);
+  // A counted indicator is not in a closed day's snapshot; nor is the conformance verdict.
+  r.mutable_components(0)->set_indicator("declarations_matched");
+  EXPECT_TRUE(absl::StrContains(Violations(r), "components[0].indicator"));
+  r.mutable_components(0)->set_indicator("conformance");
+  EXPECT_TRUE(absl::StrContains(Violations(r), "components[0].indicator"));
+}
+
+TEST(SchemeRulesTest, DuplicateComponentsAreRefusedByNameAndByWhatTheyMeasure) {
+  auto r = GoodScheme();
+  r.mutable_components(2)->set_name("survey");
+  *r.mutable_components(1) = r.components(2);  // the same survey input, the same name
+  r.mutable_components(1)->set_weight_bp(3000);
+  std::string m = Violations(r);
+  EXPECT_TRUE(absl::StrContains(m, "components[2].name")) << m;
+  EXPECT_TRUE(absl::StrContains(m, "components[2]: another component measures the same")) << m;
+  // Same indicator, other labels: two measures, allowed.
+  auto ok = GoodScheme();
+  ok.mutable_components(0)->set_weight_bp(2000);
+  *ok.add_components() =
+      Component("occupancy_units", v1::ASSESSMENT_INPUT_INDICATOR, 2000,
+                v1::DIRECTION_HIGHER_BETTER, "0.5", "0.9", "occupancy_ratio", {{"basis", "units"}});
+  EXPECT_EQ(Violations(ok), "") << Violations(ok);
+}
+
+TEST(SchemeRulesTest, ThresholdsFollowTheDirection) {
+  auto r = GoodScheme();
+  r.mutable_components(1)->set_target("2");  // higher-better, target below the floor
+  EXPECT_TRUE(absl::StrContains(Violations(r), "components[1].target")) << Violations(r);
+  r.mutable_components(1)->set_direction(v1::DIRECTION_LOWER_BETTER);  // now it is right
+  EXPECT_EQ(Violations(r), "");
+  r.mutable_components(1)->set_floor("three");
+  EXPECT_TRUE(absl::StrContains(Violations(r), "components[1].floor"));
+  r.mutable_components(1)->set_direction(v1::DIRECTION_UNSPECIFIED);
+  EXPECT_TRUE(absl::StrContains(Violations(r), "components[1].direction"));
+}
+
+TEST(SchemeRulesTest, OnlyIndicatorComponentsNameAnIndicator) {
+  auto r = GoodScheme();
+  r.mutable_components(1)->set_indicator("occupancy_ratio");
+  EXPECT_TRUE(absl::StrContains(Violations(r), "components[1].indicator")) << Violations(r);
+}
+
+TEST(SchemeRulesTest, VersionsFollowTheCurrentOneAndNeverTakeEffectEarlier) {
+  auto r = GoodScheme();
+  EXPECT_TRUE(CheckSchemeSuccession(r, std::nullopt).ok());
+  v1::AssessmentScheme v1s = NextScheme(r, std::nullopt, "staff-li", absl::UnixEpoch());
+  EXPECT_EQ(v1s.version(), 1);
+  EXPECT_EQ(CheckSchemeSuccession(r, v1s).code(), absl::StatusCode::kFailedPrecondition);
+  r.set_expected_version(1);
+  r.set_effective_from("2025-12-31");
+  EXPECT_EQ(CheckSchemeSuccession(r, v1s).code(), absl::StatusCode::kInvalidArgument);
+  r.set_effective_from("2026-07-01");
+  EXPECT_TRUE(CheckSchemeSuccession(r, v1s).ok());
+  EXPECT_EQ(NextScheme(r, v1s, "staff-li", absl::UnixEpoch()).version(), 2);
+}
+
+TEST(SchemeRulesTest, ThePeriodTakesTheVersionInForceOnItsLastDay) {
+  v1::AssessmentScheme a, b;
+  a.set_version(1);
+  a.set_effective_from("2026-01-01");
+  b.set_version(2);
+  b.set_effective_from("2026-07-01");
+  EXPECT_EQ(SchemeInForce({b, a}, "2026-06-30")->version(), 1);
+  EXPECT_EQ(SchemeInForce({a, b}, "2026-07-01")->version(), 2);
+  EXPECT_FALSE(SchemeInForce({a, b}, "2025-12-31").has_value());
+}
+
+TEST(ScoringTest, HigherBetterIsLinearBetweenFloorAndTargetAndClamped) {
+  auto c = Component("x", v1::ASSESSMENT_INPUT_INDICATOR, 10000, v1::DIRECTION_HIGHER_BETTER, "0.5",
+                     "0.9", "occupancy_ratio");
+  EXPECT_EQ(ComponentScore(c, 4000), 0);       // 0.4: below the floor
+  EXPECT_EQ(ComponentScore(c, 5000), 0);       // the floor
+  EXPECT_EQ(ComponentScore(c, 7000), 5000);    // half way: 50.00
+  EXPECT_EQ(ComponentScore(c, 6000), 2500);    // 25.00
+  EXPECT_EQ(ComponentScore(c, 9000), 10000);   // the target
+  EXPECT_EQ(ComponentScore(c, 10000), 10000);  // beyond: still 100.00
+  EXPECT_EQ(ComponentScore(c, 5001), 3);       // 0.0001 / 0.4 = 0.025 % -> 0.03 half up
+}
+
+TEST(ScoringTest, LowerBetterScoresFromTheFloorDownToTheTarget) {
+  auto c = Component("exceptions", v1::ASSESSMENT_INPUT_INDICATOR, 10000,
+                     v1::DIRECTION_LOWER_BETTER, "0.2", "0.05", "occupancy_ratio");
+  EXPECT_EQ(ComponentScore(c, 3000), 0);
+  EXPECT_EQ(ComponentScore(c, 2000), 0);
+  EXPECT_EQ(ComponentScore(c, 1250), 5000);
+  EXPECT_EQ(ComponentScore(c, 500), 10000);
+  EXPECT_EQ(ComponentScore(c, 0), 10000);
+}
+
+v1::AssessmentScheme Published() {
+  return NextScheme(GoodScheme(), std::nullopt, "staff-li", absl::UnixEpoch());
+}
+
+statistics::v1::DayClosed Snapshot(const std::string& day, const std::string& occupancy) {
+  statistics::v1::DayClosed d;
+  d.set_day(day);
+  auto* v = d.add_values();
+  v->set_indicator("occupancy_ratio");
+  (*v->mutable_labels())["basis"] = "area";
+  v->set_value(occupancy);
+  auto* units = d.add_values();
+  units->set_indicator("occupancy_ratio");
+  (*units->mutable_labels())["basis"] = "units";
+  units->set_value("1.0000");
+  return d;
+}
+
+v1::AssessmentPeriod March() {
+  v1::AssessmentPeriod p;
+  p.set_from("2026-03-01");
+  p.set_to("2026-03-31");
+  return p;
+}
+
+TEST(ScoringTest, WeightedPointsAddUpToTheTotal) {
+  PeriodInputs in;
+  in.last_day = Snapshot("2026-03-31", "0.7000");  // 50.00 x 40 % = 20
+  in.feedback = {{400, 30}, {500, 10}};            // 4.25 -> 62.50 x 30 % = 18.75
+  v1::SurveyResult s;
+  s.set_score("84");  // 80.00 x 30 % = 24
+  s.set_sample_size(200);
+  in.surveys = {s};
+  in.days_closed = 31;
+  auto days = CheckPeriod(March());
+  ASSERT_TRUE(days.ok());
+  v1::AssessmentResult r = Assess(Published(), March(), *days, in);
+  ASSERT_EQ(r.components_size(), 3);
+  EXPECT_EQ(r.components(0).input(), "0.7000");
+  EXPECT_EQ(r.components(0).score(), "50.00");
+  EXPECT_EQ(r.components(0).points(), "20.000000");
+  EXPECT_EQ(r.components(1).input(), "4.2500");
+  EXPECT_EQ(r.components(1).points(), "18.750000");
+  EXPECT_EQ(r.components(2).points(), "24.000000");
+  EXPECT_EQ(r.total(), "62.75");
+  EXPECT_TRUE(r.missing().empty());
+  EXPECT_TRUE(r.final());
+  EXPECT_EQ(r.scheme_version(), 1);
+}
+
+TEST(ScoringTest, MissingDataScoresNothingIsListedAndIsNeverRenormalisedAway) {
+  PeriodInputs in;
+  in.last_day = Snapshot("2026-03-31", "0.9000");  // full marks on occupancy: 40 points
+  in.days_closed = 31;
+  auto days = CheckPeriod(March());
+  v1::AssessmentResult r = Assess(Published(), March(), *days, in);
+  // Only 40 % of the weight had data: the total is 40, not 100.
+  EXPECT_EQ(r.total(), "40.00");
+  ASSERT_EQ(r.missing_size(), 2);
+  EXPECT_EQ(r.missing(0), "satisfaction");
+  EXPECT_EQ(r.missing(1), "survey");
+  EXPECT_TRUE(r.components(1).missing());
+  EXPECT_EQ(r.components(1).score(), "0.00");
+  EXPECT_EQ(r.components(1).points(), "0.000000");
+  EXPECT_FALSE(r.components(1).missing_reason().empty());
+}
+
+TEST(ScoringTest, APeriodWithNoDataAtAllScoresZeroAndIsProvisionalUntilEveryDayIsClosed) {
+  PeriodInputs in;
+  in.days_closed = 30;  // the 31st is not closed: no snapshot of the last day either
+  auto days = CheckPeriod(March());
+  v1::AssessmentResult r = Assess(Published(), March(), *days, in);
+  EXPECT_EQ(r.total(), "0.00");
+  EXPECT_EQ(r.missing_size(), 3);
+  EXPECT_TRUE(absl::StrContains(r.components(0).missing_reason(), "2026-03-31 is not closed"));
+  EXPECT_FALSE(r.final());
+  EXPECT_EQ(r.days_in_period(), 31);
+}
+
+TEST(ScoringTest, AnIndicatorWithOtherLabelsIsMissingNotTakenFromAnotherSeries) {
+  PeriodInputs in;
+  in.last_day = Snapshot("2026-03-31", "0.9000");
+  in.last_day->mutable_values()->DeleteSubrange(0, 1);  // only basis=units is left
+  in.days_closed = 31;
+  auto days = CheckPeriod(March());
+  v1::AssessmentResult r = Assess(Published(), March(), *days, in);
+  EXPECT_TRUE(r.components(0).missing());
+  EXPECT_EQ(r.total(), "0.00");
+}
+
+TEST(PeriodRulesTest, APeriodIsOrderedRealDaysOfAtMostAYear) {
+  v1::AssessmentPeriod p;
+  p.set_from("2026-03-31");
+  p.set_to("2026-03-01");
+  EXPECT_TRUE(absl::StrContains(CheckPeriod(p).status().message(), "period.to"));
+  p.set_from("2026-02-30");
+  EXPECT_TRUE(absl::StrContains(CheckPeriod(p).status().message(), "period.from"));
+  p.set_from("2025-01-01");
+  p.set_to("2026-03-01");
+  EXPECT_TRUE(absl::StrContains(CheckPeriod(p).status().message(), "at most 366 days"));
+}
+
+TEST(SurveyRulesTest, ASurveyNeedsItsSampleScoreAndEvidence) {
+  v1::RecordSurveyResultRequest r;
+  r.set_request_id("s-1");
+  r.set_surveyor("Institute of Trade Surveys");
+  r.set_period_from("2026-01-01");
+  r.set_period_to("2026-03-31");
+  r.set_sample_size(120);
+  r.set_score("86.5");
+  r.set_evidence_uri("https://archive.example/survey-q1.pdf");
+  r.set_evidence_sha256(std::string(64, 'a'));
+  errors::Violations ok;
+  CheckSurvey(r, ok);
+  EXPECT_TRUE(ok.empty()) << ok.ToStatus();
+  r.set_score("100.5");
+  r.set_sample_size(0);
+  r.set_evidence_sha256("ABC");
+  errors::Violations v;
+  CheckSurvey(r, v);
+  std::string m(v.ToStatus().message());
+  EXPECT_TRUE(absl::StrContains(m, "score")) << m;
+  EXPECT_TRUE(absl::StrContains(m, "sample_size")) << m;
+  EXPECT_TRUE(absl::StrContains(m, "evidence_sha256")) << m;
+}
+
+}  // namespace
+}  // namespace parkline::quality
