@@ -7,7 +7,9 @@ namespace parkline::quality {
 // desk hiding internal ones; analysts read the whole register for the evaluation of clause 8.
 // Inspections and their corrective actions are the park's (7.1.4); a resident enterprise files
 // its own supervision of the park (7.1.1) and follows what it filed, naming itself; analysts
-// read them. Customs and carriers have no part here.
+// read them. Training sessions and staff certifications (5.6.1.1, 5.6.3) are the operator's
+// internal records: its staff keep them, analysts read them (sessions without attendees' names),
+// enterprises have no part in them. Customs and carriers have no part here.
 const auth::AccessPolicy& AccessPolicy() {
   using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
   // clang-format off
@@ -24,6 +26,11 @@ const auth::AccessPolicy& AccessPolicy() {
           {"ListInspections",    {{kAdmin, kStaff, kAnalyst},                 {kEnterprise}}},
           {"CloseCorrectiveAction", {{kAdmin, kStaff},                        {}}},
           {"VerifyInspectionRecord", {{kAdmin, kStaff},                       {}}},
+          {"RecordTraining",     {{kAdmin, kStaff},                           {}}},
+          {"ListTrainings",      {{kAdmin, kStaff, kAnalyst},                 {}}},
+          {"RecordCertification", {{kAdmin, kStaff},                          {}}},
+          {"RenewCertification", {{kAdmin, kStaff},                           {}}},
+          {"ListExpiringCertifications", {{kAdmin, kStaff, kAnalyst},         {}}},
       });
   // clang-format on
   return *policy;

@@ -1,6 +1,7 @@
 // parkline-quality: the park's quality management records (GB/T 39678-2020 5.1, 5.6, 7.1, 7.2,
 // 8): the versioned register of its organisation, duties, rules, guides, specifications, manuals
-// and safety plans; inspections and their corrective actions, supervised and hash-chained.
+// and safety plans; inspections and their corrective actions, supervised and hash-chained; the
+// operator's training sessions, drills and staff certifications.
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "calendar/calendar_data.h"
@@ -21,7 +22,9 @@ int main(int argc, char** argv) {
   definition.defaults = {"quality", 50057, 9457};
   definition.usage =
       "parkline-quality: the park's versioned records register (organisation, duties, rules, "
-      "service guides and specifications, manuals, safety plans).\n"
+      "service guides and specifications, manuals, safety plans), inspections and corrective "
+      "actions, "
+      "trainings, drills and staff certifications.\n"
       "Every flag has a PARKLINE_<FLAG> environment fallback.";
   definition.policy = quality::AccessPolicy;
   definition.migrate = quality::ApplySchema;
@@ -52,18 +55,28 @@ int main(int argc, char** argv) {
                                    {*calendar, park}};
     auto desk = std::make_shared<quality::QualityDesk>(
         ctx.db, *writer, [relay] { relay->Notify(); }, settings, [] { return absl::Now(); });
-    parts.grpc_services.push_back(std::make_unique<quality::QualityService>(*desk, ctx.authorizer));
+    auto training = std::make_shared<quality::TrainingDesk>(
+        ctx.db, *writer, [relay] { relay->Notify(); }, park, [] { return absl::Now(); });
+    parts.grpc_services.push_back(
+        std::make_unique<quality::QualityService>(*desk, *training, ctx.authorizer));
     // Supervision of corrective actions (7.1.4), as the complaints' of their deadlines.
-    auto supervision =
-        std::make_shared<runtime::Ticker>(absl::Seconds(config->supervision_seconds), [desk] {
+    auto supervision = std::make_shared<runtime::Ticker>(
+        absl::Seconds(config->supervision_seconds), [desk, training] {
           auto marked = desk->Supervise();
           if (!marked.ok()) {
             log::Error("supervision failed", {{"error", std::string(marked.status().message())}});
+          }
+          // Certifications come due as days pass, without any write: recount them each pass.
+          auto expiring = training->WatchExpiry();
+          if (!expiring.ok()) {
+            log::Error("certification expiry count failed",
+                       {{"error", std::string(expiring.status().message())}});
           }
         });
     // Destroyed in reverse order: the ticker first, then the desk, then the writer.
     parts.keep_alive.push_back(writer);
     parts.keep_alive.push_back(desk);
+    parts.keep_alive.push_back(training);
     parts.keep_alive.push_back(supervision);
     return parts;
   };

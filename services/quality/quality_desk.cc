@@ -17,12 +17,6 @@ namespace {
 using google::protobuf::util::TimeUtil;
 constexpr char kSupervisionActor[] = "supervision";
 
-// The date, then 12 random hex digits: a UUID's last 12 (its first ones are its time).
-std::string NewId(absl::string_view prefix, absl::Time now) {
-  return absl::StrCat(prefix, absl::FormatTime("%Y%m%d", now, absl::FixedTimeZone(8 * 3600)), "-",
-                      events::NewUuid().substr(24));
-}
-
 v1::DocumentPublished PublishedEvent(const v1::DocumentVersion& d) {
   v1::DocumentPublished e;
   e.set_document_id(d.document_id());
@@ -40,6 +34,11 @@ absl::Status NotFound(const std::string& document_id) {
 }
 
 }  // namespace
+
+std::string NewId(absl::string_view prefix, absl::Time now) {
+  return absl::StrCat(prefix, absl::FormatTime("%Y%m%d", now, absl::FixedTimeZone(8 * 3600)), "-",
+                      events::NewUuid().substr(24));
+}
 
 QualityDesk::QualityDesk(store::Database& db, store::GroupCommitter& writer,
                          std::function<void()> events_committed, DeskSettings settings, Clock clock)

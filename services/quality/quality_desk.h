@@ -36,6 +36,10 @@ namespace parkline::quality {
 inline constexpr char kTopic[] = "parkline.quality.v1";
 inline constexpr char kSource[] = "/parkline/quality";
 
+// A record's id: `prefix`, the date in China Standard Time, then 12 random hex digits (a UUID's
+// last 12; its first ones are its time), so that an id says its day.
+std::string NewId(absl::string_view prefix, absl::Time now);
+
 struct DeskSettings {
   int64_t max_document_bytes = 1 << 20;
   ActionDefaults actions;

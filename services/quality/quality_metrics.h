@@ -15,6 +15,10 @@ void CountInspection(const std::string& kind);
 void CountOverdueAction(const std::string& department);
 // The corrective actions overdue and still open now (database-wide; alerts read it).
 void SetOverdueActions(int64_t count);
+// A training session was recorded, by kind (TrainingKindName), with its attendee count.
+void CountTraining(const std::string& kind, int64_t attendees);
+// Current certifications expired or expiring within 30 days (alerts read it).
+void SetExpiringCertifications(int64_t count);
 
 }  // namespace parkline::quality
 

@@ -48,9 +48,12 @@ class AdversarialQualityTest : public testing::BackendTest<ApplySchema> {
     if (IsSkipped() || HasFatalFailure()) return;
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<QualityDesk>(*db_, *writer_, nullptr, DeskSettings{}, nullptr);
+    training_ =
+        std::make_unique<TrainingDesk>(*db_, *writer_, nullptr, absl::UTCTimeZone(), nullptr);
     auto server = testing::PolicyServer::Start(
-        dir_.path(), AccessPolicy(), Callers(),
-        [&](const auth::Authorizer& a) { return std::make_unique<QualityService>(*desk_, a); });
+        dir_.path(), AccessPolicy(), Callers(), [&](const auth::Authorizer& a) {
+          return std::make_unique<QualityService>(*desk_, *training_, a);
+        });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     stub_ = v1::QualityService::NewStub(server_->channel());
@@ -127,6 +130,7 @@ class AdversarialQualityTest : public testing::BackendTest<ApplySchema> {
   testing::TempDir dir_;
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<QualityDesk> desk_;
+  std::unique_ptr<TrainingDesk> training_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
   std::unique_ptr<testing::TamperWitness> witness_;
