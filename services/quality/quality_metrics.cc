@@ -19,7 +19,7 @@ prometheus::Family<prometheus::Counter>& Published() {
 
 prometheus::Family<prometheus::Counter>& Inspections() {
   static auto& f = prometheus::BuildCounter()
-                       .Name("parkline_quality_inspections_total")
+                       .Name("parkline_quality_inspection_filings_total")
                        .Help("Inspections recorded (GB/T 39678-2020 7.1.1, 7.1.4), by kind.")
                        .Register(runtime::Metrics());
   return f;
@@ -48,7 +48,7 @@ prometheus::Gauge& Overdue() {
 
 prometheus::Family<prometheus::Counter>& Trainings() {
   static auto& f = prometheus::BuildCounter()
-                       .Name("parkline_quality_trainings_total")
+                       .Name("parkline_quality_training_records_total")
                        .Help(
                            "Training sessions recorded (GB/T 39678-2020 5.6.1.1 fire-safety "
                            "education, 5.6.3 emergency drills, staff training), by kind.")
@@ -58,7 +58,7 @@ prometheus::Family<prometheus::Counter>& Trainings() {
 
 prometheus::Family<prometheus::Counter>& Attendees() {
   static auto& f = prometheus::BuildCounter()
-                       .Name("parkline_quality_training_attendees_total")
+                       .Name("parkline_quality_training_record_attendees_total")
                        .Help(
                            "Attendees of the training sessions recorded (5.6.1.1, 5.6.3), by "
                            "kind.")

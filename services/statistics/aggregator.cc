@@ -20,7 +20,7 @@ absl::Status Aggregator::Apply(store::Transaction& tx,
   std::string earliest;
   for (const auto* days : {&effects.record_days.enterprises, &effects.record_days.units,
                            &effects.record_days.ip_assets, &effects.record_days.talent,
-                           &effects.record_days.shipments}) {
+                           &effects.record_days.shipments, &effects.record_days.documents}) {
     for (const std::string& day : *days) {
       if (earliest.empty() || day < earliest) earliest = day;
     }

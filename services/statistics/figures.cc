@@ -106,6 +106,9 @@ std::vector<Figure> CurrentFigures(const Snapshot& s) {
   for (const auto& [status, n] : s.shipments_by_status) {
     out.push_back({"shipments", {{"status", status}}, n});
   }
+  for (const auto& [kind, n] : s.documents_by_kind) {
+    out.push_back({"quality_documents_in_force", {{"kind", kind}}, n});
+  }
   return out;
 }
 

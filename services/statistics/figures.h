@@ -22,6 +22,9 @@ struct Snapshot {
   std::vector<IpAssetRecord> ip_assets;
   std::vector<TalentRecord> talent;
   std::map<std::string, int64_t> shipments_by_status;
+  // Register documents in force by kind label (the quality_documents_registered counter summed
+  // to the snapshot's day).
+  std::map<std::string, int64_t> documents_by_kind;
 };
 
 // One value of an indicator, in the indicator's scale.
@@ -40,7 +43,8 @@ int64_t Sum(const Totals& totals, const std::string& indicator, const Labels& fi
 // Every rate of Rates() that has a non-zero denominator in `period`, park-wide.
 std::vector<Figure> PeriodRates(const Totals& period);
 
-// Current values: residents by role, occupancy, IP, talent, shipments by status.
+// Current values: residents by role, occupancy, IP, talent, shipments by status, register
+// documents in force by kind.
 std::vector<Figure> CurrentFigures(const Snapshot& snapshot);
 // The value of a current figure (0 when absent).
 int64_t Current(const std::vector<Figure>& figures, const std::string& indicator,

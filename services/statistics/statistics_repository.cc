@@ -279,6 +279,31 @@ absl::Status ApplyProjections(store::Transaction& tx, const Effects& effects) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// The register documents in force at the end of `day` ("": now), by kind: the first publications
+// counted up to it (a document is never withdrawn; its versions replace one another).
+absl::Status LoadDocumentsInForce(store::Transaction& tx, const std::string& day, Snapshot* s) {
+  std::string sql =
+      "SELECT labels, CAST(SUM(value) AS BIGINT) FROM stat_counter WHERE indicator = "
+      "'quality_documents_registered'";
+  store::Params params;
+  if (!day.empty()) {
+    sql += " AND day <= $1";
+    params.emplace_back(day);
+  }
+  auto rows = tx.Query(sql + " GROUP BY labels", params);
+  if (!rows.ok()) return rows.status();
+  for (const store::Row& r : *rows) {
+    Labels labels = ParseLabels(r.Text(0));
+    auto kind = labels.find("kind");
+    if (r.Int(1) != 0 && kind != labels.end()) s->documents_by_kind[kind->second] += r.Int(1);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
   Snapshot s;
   auto enterprises =
@@ -303,6 +328,7 @@ absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
   auto shipments = tx.Query("SELECT status, n FROM stat_shipment_count WHERE n <> 0");
   if (!shipments.ok()) return shipments.status();
   for (const store::Row& r : *shipments) s.shipments_by_status[r.Text(0)] = r.Int(1);
+  if (auto d = LoadDocumentsInForce(tx, "", &s); !d.ok()) return d;
   return s;
 }
 
@@ -351,6 +377,7 @@ absl::StatusOr<Snapshot> LoadSnapshotAt(store::Transaction& tx, const std::strin
   for (const store::Row& r : *shipments) {
     if (r.Int(1) != 0) s.shipments_by_status[r.Text(0)] = r.Int(1);
   }
+  if (auto d = LoadDocumentsInForce(tx, day, &s); !d.ok()) return d;
   return s;
 }
 
