@@ -2,26 +2,17 @@
 // with its TrainingRecorded (a retry answers it, another request under its id is refused and
 // stores nothing), listed by period and kind with its attendees' names for park staff only; a
 // certification expiring within N days is listed (expired ones too), a renewal replaces it once
-// and its retry answers the renewal. Over gRPC, every role that may not write these internal
-// records is refused, and the witness shows that a refused write changed no row, outbox event or
-// topic record.
+// and its retry answers the renewal. (Who may call what: quality_access_test and
+// adversarial_quality_test.)
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <string>
-#include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "parkline/quality/v1/events.pb.h"
-#include "quality/access_policy.h"
-#include "quality/quality_desk.h"
-#include "quality/quality_service.h"
 #include "quality/schema.h"
 #include "quality/training_desk.h"
 #include "store/group_commit.h"
-#include "tests/support/access_matrix.h"
 #include "tests/support/backend_test.h"
-#include "tests/support/tamper_witness.h"
 
 namespace parkline::quality {
 namespace {
@@ -219,148 +210,6 @@ TEST_P(QualityTrainingTest, CertificationsExpiringSoonAreListedAndARenewalReplac
 }
 
 PARKLINE_BACKEND_TESTS(QualityTrainingTest);
-
-// The same records over gRPC, tried by everybody who may not write them.
-const std::string kTenant = testing::NumberedUscc(1);
-
-const std::vector<testing::TestCaller>& Callers() {
-  static const auto* callers = new std::vector<testing::TestCaller>{
-      {"t-staff", "staff-li", "park-staff", "", "", ""},
-      {"t-analyst", "analyst-bi", "analyst", "", "", ""},
-      {"t-tenant", "tenant-erp", "enterprise", kTenant, "", ""},
-      {"t-carrier", "carrier-tms", "carrier", "", "", "SF"},
-      {"t-customs", "customs-gateway", "customs-gateway", "", "", ""},
-  };
-  return *callers;
-}
-
-using Stub = v1::QualityService::Stub;
-using Attempt = std::function<grpc::Status(Stub&, grpc::ClientContext*)>;
-
-class TrainingAccessTest : public testing::BackendTest<ApplySchema> {
- protected:
-  void SetUp() override {
-    BackendTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    writer_ = std::make_unique<store::GroupCommitter>(*db_);
-    desk_ = std::make_unique<QualityDesk>(*db_, *writer_, nullptr, DeskSettings{}, nullptr);
-    training_ =
-        std::make_unique<TrainingDesk>(*db_, *writer_, nullptr, absl::UTCTimeZone(), nullptr);
-    auto server = testing::PolicyServer::Start(
-        dir_.path(), AccessPolicy(), Callers(), [&](const auth::Authorizer& a) {
-          return std::make_unique<QualityService>(*desk_, *training_, a);
-        });
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    stub_ = v1::QualityService::NewStub(server_->channel());
-    grpc::ClientContext c1, c2;
-    As(c1, "staff");
-    ASSERT_TRUE(
-        stub_->RecordCertification(&c1, Certificate("staff-crt", "2026-04-01"), &certification_)
-            .ok());
-    As(c2, "staff");
-    v1::TrainingSession session;
-    ASSERT_TRUE(stub_
-                    ->RecordTraining(
-                        &c2,
-                        Session("staff-drill", v1::TRAINING_KIND_EMERGENCY_DRILL, "2026-03-01"),
-                        &session)
-                    .ok());
-    witness_ = std::make_unique<testing::TamperWitness>(
-        *db_, std::vector<std::string>{"parkline.quality.v1"});
-    witness_->Mark();
-  }
-
-  static void As(grpc::ClientContext& ctx, const std::string& who) {
-    ctx.AddMetadata("authorization", "Bearer t-" + who);
-  }
-
-  grpc::Status Try(const std::string& who, const Attempt& attempt) {
-    grpc::ClientContext ctx;
-    As(ctx, who);
-    return attempt(*stub_, &ctx);
-  }
-
-  testing::TempDir dir_;
-  std::unique_ptr<store::GroupCommitter> writer_;
-  std::unique_ptr<QualityDesk> desk_;
-  std::unique_ptr<TrainingDesk> training_;
-  std::unique_ptr<testing::PolicyServer> server_;
-  std::unique_ptr<Stub> stub_;
-  std::unique_ptr<testing::TamperWitness> witness_;
-  v1::Certification certification_;
-};
-
-TEST_P(TrainingAccessTest, EveryRoleButParkStaffIsRefusedEveryWriteAndChangesNothing) {
-  const std::vector<std::pair<std::string, Attempt>> writes = {
-      {"records a drill",
-       [](Stub& s, grpc::ClientContext* c) {
-         v1::TrainingSession out;
-         return s.RecordTraining(
-             c, Session("forged-drill", v1::TRAINING_KIND_EMERGENCY_DRILL, "2026-03-01"), &out);
-       }},
-      {"records a certification",
-       [](Stub& s, grpc::ClientContext* c) {
-         v1::Certification out;
-         return s.RecordCertification(c, Certificate("forged-crt", "2030-01-01"), &out);
-       }},
-      {"renews the park's certification",
-       [this](Stub& s, grpc::ClientContext* c) {
-         v1::RenewCertificationRequest r;
-         r.set_request_id("forged-renewal");
-         r.set_certification_id(certification_.certification_id());
-         r.set_number("FAKE-1");
-         r.set_issuer("nobody");
-         r.set_issued_date("2026-03-01");
-         r.set_expires_date("2036-03-01");
-         v1::Certification out;
-         return s.RenewCertification(c, r, &out);
-       }},
-  };
-  for (const std::string who : {"analyst", "tenant", "carrier", "customs"}) {
-    for (const auto& [trick, attempt] : writes) {
-      witness_->ExpectRefused(absl::StrCat(who, " ", trick), Try(who, attempt),
-                              {grpc::StatusCode::PERMISSION_DENIED});
-    }
-  }
-}
-
-TEST_P(TrainingAccessTest, AnEnterpriseReadsNoneOfTheseInternalRecords) {
-  grpc::Status listed = Try("tenant", [](Stub& s, grpc::ClientContext* c) {
-    v1::ListTrainingsRequest r;
-    r.set_from_date("2026-01-01");
-    r.set_to_date("2026-12-31");
-    v1::ListTrainingsResponse out;
-    grpc::Status st = s.ListTrainings(c, r, &out);
-    EXPECT_EQ(out.sessions_size(), 0);
-    return st;
-  });
-  witness_->ExpectRefused("tenant lists trainings", listed, {grpc::StatusCode::PERMISSION_DENIED});
-  grpc::Status expiring = Try("tenant", [](Stub& s, grpc::ClientContext* c) {
-    v1::ListExpiringCertificationsRequest r;
-    r.set_within_days(3650);
-    v1::ListExpiringCertificationsResponse out;
-    grpc::Status st = s.ListExpiringCertifications(c, r, &out);
-    EXPECT_EQ(out.certifications_size(), 0);
-    return st;
-  });
-  witness_->ExpectRefused("tenant lists certifications", expiring,
-                          {grpc::StatusCode::PERMISSION_DENIED});
-  // The analyst reads, and reading changes nothing either.
-  grpc::Status read = Try("analyst", [](Stub& s, grpc::ClientContext* c) {
-    v1::ListTrainingsRequest r;
-    r.set_from_date("2026-01-01");
-    r.set_to_date("2026-12-31");
-    v1::ListTrainingsResponse out;
-    grpc::Status st = s.ListTrainings(c, r, &out);
-    EXPECT_EQ(out.sessions_size(), 1);
-    return st;
-  });
-  EXPECT_TRUE(read.ok()) << read.error_message();
-  witness_->ExpectUnchanged("analyst lists trainings");
-}
-
-PARKLINE_BACKEND_TESTS(TrainingAccessTest);
 
 }  // namespace
 }  // namespace parkline::quality

@@ -140,6 +140,17 @@ class StatisticsHistoryTest : public testing::BackendTest<ApplySchema> {
     return csv.ok() ? csv->content() : "";
   }
 
+  // Each closed day's latest revision, as published on parkline.statistics.v1.
+  std::map<std::string, int64_t> Revisions() {
+    std::map<std::string, int64_t> revisions;
+    for (const events::Envelope& e : Outbox()) {
+      v1::DayClosed event;
+      EXPECT_TRUE(event.ParseFromString(e.payload));
+      revisions[event.day()] = std::max(revisions[event.day()], event.revision());
+    }
+    return revisions;
+  }
+
   absl::Time now_ = At(1, 13, 0);
 };
 
@@ -291,13 +302,7 @@ TEST_P(StatisticsHistoryTest, ARebuildFromAnEmptyStoreGivesTheSameArchiveSnapsho
   events::Envelope late = Trademark("B", "TM-2", At(2, 15, 0));
   Apply(*db_, {late});
   all.push_back(late);
-  std::map<std::string, int64_t> revisions;
-  for (const events::Envelope& e : Outbox()) {
-    v1::DayClosed event;
-    ASSERT_TRUE(event.ParseFromString(e.payload));
-    revisions[event.day()] = std::max(revisions[event.day()], event.revision());
-  }
-  EXPECT_EQ(revisions,
+  EXPECT_EQ(Revisions(),
             (std::map<std::string, int64_t>{
                 {"2026-03-01", 0}, {"2026-03-02", 1}, {"2026-03-03", 1}, {"2026-03-04", 1}}));
   StatisticsDesk live(*db_, Shanghai(), [this] { return now_; });
@@ -396,13 +401,7 @@ TEST_P(StatisticsHistoryTest, QualityRecordsCountOncePerFactAndDocumentsInForceH
   Apply(*db_, {Published("DOC-3", 1, qlt::DOCUMENT_KIND_MANAGEMENT_RULE, At(2, 15, 0))});
   EXPECT_EQ(Daily(desk, "quality_documents_in_force", {{"kind", "management_rule"}}),
             (std::vector<std::string>{"", "1", "1", "1", ""}));
-  std::map<std::string, int64_t> revisions;
-  for (const events::Envelope& e : Outbox()) {
-    v1::DayClosed event;
-    ASSERT_TRUE(event.ParseFromString(e.payload));
-    revisions[event.day()] = std::max(revisions[event.day()], event.revision());
-  }
-  EXPECT_EQ(revisions,
+  EXPECT_EQ(Revisions(),
             (std::map<std::string, int64_t>{
                 {"2026-03-01", 0}, {"2026-03-02", 1}, {"2026-03-03", 1}, {"2026-03-04", 1}}));
   EXPECT_NE(Archive(desk).find("2026-03-04,quality_documents_in_force,kind=management_rule,1,"),
