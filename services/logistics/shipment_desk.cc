@@ -16,6 +16,7 @@
 #include "logistics/status_model.h"
 #include "paging/page.h"
 #include "parkline/declarations/v1/events.pb.h"
+#include "runtime/proto_time.h"
 
 namespace parkline::logistics {
 namespace {
@@ -27,9 +28,6 @@ namespace cv1 = parkline::clearance::v1;
 // ListShipments' token: "<carrier_code>\n<waybill_no>" of the last shipment of the page before.
 constexpr paging::KeyFormat kShipmentKey{2, '\n'};
 
-google::protobuf::Timestamp Stamp(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
 int64_t Micros(const google::protobuf::Timestamp& t) {
   return TimeUtil::TimestampToMicroseconds(t);
 }
@@ -103,8 +101,8 @@ absl::Status ShipmentDesk::EnsureShipment(store::Transaction& tx, const v1::Ship
     s.set_order_key(order_key);
     s.set_direction(direction);
     s.set_business_mode(business_mode);
-    *s.mutable_create_time() = Stamp(created);
-    *s.mutable_last_news_time() = Stamp(created);
+    *s.mutable_create_time() = runtime::ToTimestamp(created);
+    *s.mutable_last_news_time() = runtime::ToTimestamp(created);
     if (auto st = repo.Save(row); !st.ok()) return st;
     v1::ShipmentCreated event;
     *event.mutable_key() = key;
@@ -151,7 +149,7 @@ absl::Status ShipmentDesk::AddEntries(store::Transaction& tx, ShipmentRow& row,
   bool any = false;
   for (auto& entry : entries) {
     entry.set_seq(0);
-    *entry.mutable_received_time() = Stamp(now);
+    *entry.mutable_received_time() = runtime::ToTimestamp(now);
     auto stored = repo.AddEntry(row.shipment.key(), DedupKey(entry), entry);
     if (!stored.ok()) return stored.status();
     if (!*stored) {
@@ -170,7 +168,7 @@ absl::Status ShipmentDesk::AddEntries(store::Transaction& tx, ShipmentRow& row,
     }
   }
   if (!any) return absl::OkStatus();
-  *row.shipment.mutable_last_news_time() = Stamp(now);
+  *row.shipment.mutable_last_news_time() = runtime::ToTimestamp(now);
   row.stale = false;  // news ends staleness
   counts.touched.push_back(ShipmentKeyText(row.shipment.key()));
   return Recompute(tx, row, now, counts);
@@ -189,7 +187,7 @@ absl::Status ShipmentDesk::Recompute(store::Transaction& tx, ShipmentRow& row, a
   s.set_status(current.status);
   s.set_reason(current.reason);
   if (current.status == v1::SHIPMENT_STATUS_STALE) {
-    if (changed) *s.mutable_status_time() = Stamp(now);
+    if (changed) *s.mutable_status_time() = runtime::ToTimestamp(now);
   } else if (current.entry != nullptr) {
     *s.mutable_status_time() = current.entry->event_time();
   } else {
@@ -492,8 +490,8 @@ absl::StatusOr<int> ShipmentDesk::MarkStale(absl::Time now) {
       entry.set_raw_code("STALE");
       entry.set_status(v1::SHIPMENT_STATUS_STALE);
       entry.set_mapped(true);
-      *entry.mutable_event_time() = Stamp(now);
-      *entry.mutable_received_time() = Stamp(now);
+      *entry.mutable_event_time() = runtime::ToTimestamp(now);
+      *entry.mutable_received_time() = runtime::ToTimestamp(now);
       entry.set_description(
           absl::StrCat("no news for ", absl::FormatDuration(options_.stale_after)));
       auto stored = repo.AddEntry(row.shipment.key(), DedupKey(entry), entry);

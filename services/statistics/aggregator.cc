@@ -20,9 +20,21 @@ absl::Status Aggregator::Apply(store::Transaction& tx,
   std::string earliest;
   for (const auto* days : {&effects.record_days.enterprises, &effects.record_days.units,
                            &effects.record_days.ip_assets, &effects.record_days.talent,
-                           &effects.record_days.shipments, &effects.record_days.documents}) {
+                           &effects.record_days.shipments}) {
     for (const std::string& day : *days) {
       if (earliest.empty() || day < earliest) earliest = day;
+    }
+  }
+  // Confirmed training attendance (staff_trained) and the register's first publications
+  // (quality_documents_in_force) are in the snapshots too: counters summed up to the day. The
+  // attendance is often confirmed days after the training it counts on.
+  for (const OnceFact& f : effects.once) {
+    for (const OnceFact::Delta& d : f.deltas) {
+      bool in_snapshots =
+          d.indicator == "support_staff_trained" || d.indicator == "quality_documents_registered";
+      if (in_snapshots && (earliest.empty() || d.day < earliest)) {
+        earliest = d.day;
+      }
     }
   }
   if (earliest.empty()) return absl::OkStatus();

@@ -17,6 +17,7 @@
 #include "parkline/enterprises/v1/events.pb.h"
 #include "parkline/logistics/v1/events.pb.h"
 #include "parkline/quality/v1/events.pb.h"
+#include "parkline/support/v1/events.pb.h"
 
 namespace parkline::statistics {
 namespace {
@@ -27,6 +28,7 @@ namespace clr = parkline::clearance::v1;
 namespace lgx = parkline::logistics::v1;
 namespace cmp = parkline::complaints::v1;
 namespace qlt = parkline::quality::v1;
+namespace sup = parkline::support::v1;
 
 // "DIRECTION_IMPORT" with prefix "DIRECTION_" -> "import".
 std::string Label(const std::string& enum_name, absl::string_view prefix) {
@@ -463,8 +465,6 @@ void AddQualityRules(Rules& rules) {
     OnceFact& once = b.Once("quality_document", m.document_id());
     b.CountOnce(once, "quality_documents_registered",
                 LabelsText({{"kind", document_kinds->Of(m.kind())}}), when);
-    // The day's snapshot changes with it (a closed day's too, when the event is late).
-    b.out().record_days.documents.emplace_back(b.out().days.DayOf(when, b.zone()));
     return absl::OkStatus();
   });
   // Sessions count on the day they were held, not the day they were recorded.
@@ -503,6 +503,91 @@ void AddQualityRules(Rules& rules) {
   });
 }
 
+const std::string& ActivityKindLabel(int kind) {
+  static const auto* labels = new EnumLabels(sup::ActivityKind_descriptor(), "ACTIVITY_KIND_");
+  return labels->Of(kind);
+}
+
+std::string CategoryLabels(int category) {
+  static const auto* labels =
+      new EnumLabels(sup::ServiceCategory_descriptor(), "SERVICE_CATEGORY_");
+  return LabelsText({{"category", labels->Of(category)}});
+}
+
+bool IsTraining(int kind) {
+  return kind == sup::ACTIVITY_KIND_SPECIAL_TRAINING ||
+         kind == sup::ACTIVITY_KIND_PRACTICAL_TRAINING;
+}
+
+// The support service's facts (6.4-6.9), each counted once (OnceFact): the outbox may publish an
+// event again under a new id, and a request's later events repeat its earlier state.
+void AddSupportRules(Rules& rules) {
+  rules.On<sup::ActivityScheduled>([](const auto& m, const EventInput& e, Builder& b) {
+    OnceFact& once = b.Once("support_activity_scheduled", m.activity_id());
+    b.CountOnce(once, "support_activities_scheduled",
+                LabelsText({{"kind", ActivityKindLabel(m.kind())},
+                            {"partner", m.partner_organisation().empty() ? "no" : "yes"}}),
+                e.time);
+    return absl::OkStatus();
+  });
+  // Seats and the waiting list change no indicator: an activity counts once it is held.
+  rules.On<sup::RegistrationChanged>(
+      [](const auto&, const EventInput&, Builder&) { return absl::OkStatus(); });
+  rules.On<sup::AttendanceConfirmed>([](const auto& m, const EventInput& e, Builder& b) {
+    if (m.attended() < 0) return absl::InvalidArgumentError("attended: must be >= 0");
+    // On the day the activity ended, whenever the park confirmed it: the figures of a quarter
+    // are the activities held in it.
+    absl::Time ended = TimeOr(m.activity_ended_time(), TimeOr(m.confirmed_time(), e.time));
+    std::string kind = LabelsText({{"kind", ActivityKindLabel(m.kind())}});
+    OnceFact& attendance = b.Once("support_attendance", m.registration_id());
+    b.CountOnce(attendance, "support_attendance", kind, ended, m.attended());
+    if (IsTraining(m.kind()) && m.attended() > 0) {
+      b.CountOnce(attendance, "support_staff_trained", kind, ended, m.attended(),
+                  m.enterprise_uscc());
+    }
+    // Held once someone came: a confirmation of nobody does not make it held.
+    if (m.attended() > 0) {
+      OnceFact& held = b.Once("support_activity_held", m.activity_id());
+      b.CountOnce(held, "support_activities_held", kind, ended);
+    }
+    return absl::OkStatus();
+  });
+  rules.On<sup::ServiceRequestChanged>([](const auto& m, const EventInput& e, Builder& b) {
+    absl::Time when = TimeOr(m.changed_time(), e.time);
+    std::string category = CategoryLabels(m.category());
+    // Whatever state the first event seen shows, the request was filed: counted on that day.
+    OnceFact& filed = b.Once("support_request_filed", m.service_request_id());
+    b.CountOnce(filed, "support_requests_filed", category, when);
+    if (m.status() != sup::REQUEST_STATUS_ANSWERED) return absl::OkStatus();
+    OnceFact& answered = b.Once("support_request_answered", m.service_request_id());
+    b.CountOnce(answered, "support_requests_answered", category, when);
+    if (m.on_time()) b.CountOnce(answered, "support_requests_answered_on_time", category, when);
+    if (m.rating() >= 1 && m.rating() <= 5) {
+      OnceFact& rated = b.Once("support_request_rated", m.service_request_id());
+      b.CountOnce(rated, "support_request_satisfaction_sum", category, when, m.rating());
+      b.CountOnce(rated, "support_request_satisfaction_count", category, when);
+    }
+    return absl::OkStatus();
+  });
+  // The park's operations change no indicator, and are handled (with no effect) so they are not
+  // counted as unknown: a cancelled activity is never held (held counts confirmed attendance,
+  // which the support service refuses at a cancelled activity) and stays counted as scheduled (the
+  // park did schedule it); a withdrawn offering counts nowhere; a re-routed request keeps the
+  // respond_by of its first routing, so its answer and overdue mark count as before.
+  rules.On<sup::ActivityCancelled>(
+      [](const auto&, const EventInput&, Builder&) { return absl::OkStatus(); });
+  rules.On<sup::OfferingWithdrawn>(
+      [](const auto&, const EventInput&, Builder&) { return absl::OkStatus(); });
+  rules.On<sup::ServiceRequestRerouted>(
+      [](const auto&, const EventInput&, Builder&) { return absl::OkStatus(); });
+  rules.On<sup::ServiceRequestOverdue>([](const auto& m, const EventInput& e, Builder& b) {
+    OnceFact& overdue = b.Once("support_request_overdue", m.service_request_id());
+    b.CountOnce(overdue, "support_requests_overdue", CategoryLabels(m.category()),
+                TimeOr(m.respond_by(), e.time));
+    return absl::OkStatus();
+  });
+}
+
 // How each event type changes the statistics.
 const Rules& AllRules() {
   static const auto* rules = [] {
@@ -513,6 +598,7 @@ const Rules& AllRules() {
     AddLogisticsRules(*r);
     AddComplaintsRules(*r);
     AddQualityRules(*r);
+    AddSupportRules(*r);
     return r;
   }();
   return *rules;

@@ -127,9 +127,6 @@ struct Effects {
   // history row, so that the state at the end of any past day can be read back.
   struct Days {
     std::vector<std::string> enterprises, units, ip_assets, talent, shipments;
-    // The days register documents took effect on: their counter feeds the snapshots' gauge
-    // quality_documents_in_force, so a late one revises closed days as a projection would.
-    std::vector<std::string> documents;
   } record_days;
   // The day of the batch's event times, remembered from one event to the next.
   DayCache days;

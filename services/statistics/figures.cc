@@ -1,5 +1,6 @@
 #include "statistics/figures.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/numeric/int128.h"
@@ -33,10 +34,30 @@ std::optional<int64_t> Ratio(int64_t numerator, int64_t denominator) {
 std::vector<Figure> PeriodRates(const Totals& period) {
   std::vector<Figure> out;
   for (const Rate& rate : Rates()) {
-    int64_t numerator = 0, denominator = 0;
-    for (const std::string& i : rate.numerator) numerator += Sum(period, i);
-    for (const std::string& i : rate.denominator) denominator += Sum(period, i);
-    if (auto r = Ratio(numerator, denominator)) out.push_back({rate.name, {}, *r});
+    if (rate.by.empty()) {
+      int64_t numerator = 0, denominator = 0;
+      for (const std::string& i : rate.numerator) numerator += Sum(period, i);
+      for (const std::string& i : rate.denominator) denominator += Sum(period, i);
+      if (auto r = Ratio(numerator, denominator)) out.push_back({rate.name, {}, *r});
+      continue;
+    }
+    // One ratio per value of the label, taken from the denominator's label sets.
+    std::set<std::string> values;
+    for (const auto& [key, value] : period) {
+      if (std::find(rate.denominator.begin(), rate.denominator.end(), key.first) ==
+          rate.denominator.end()) {
+        continue;
+      }
+      Labels labels = ParseLabels(key.second);
+      if (auto it = labels.find(rate.by); it != labels.end()) values.insert(it->second);
+    }
+    for (const std::string& v : values) {
+      Labels filter = {{rate.by, v}};
+      int64_t numerator = 0, denominator = 0;
+      for (const std::string& i : rate.numerator) numerator += Sum(period, i, filter);
+      for (const std::string& i : rate.denominator) denominator += Sum(period, i, filter);
+      if (auto r = Ratio(numerator, denominator)) out.push_back({rate.name, filter, *r});
+    }
   }
   return out;
 }
@@ -108,6 +129,23 @@ std::vector<Figure> CurrentFigures(const Snapshot& s) {
   }
   for (const auto& [kind, n] : s.documents_by_kind) {
     out.push_back({"quality_documents_in_force", {{"kind", kind}}, n});
+  }
+  // Staff trained per year from both sources, side by side (6.8.2): what the park confirmed at
+  // its trainings, and what resident enterprises reported. Neither replaces the other.
+  std::map<int, int64_t> reported;
+  for (const TalentRecord& t : s.talent) {
+    if (resident_usccs.count(t.uscc) > 0) reported[t.year] += t.trained_staff;
+  }
+  std::set<int> years;
+  for (const auto& [year, n] : reported) years.insert(year);
+  for (const auto& [year, n] : s.trained_confirmed) years.insert(year);
+  for (int year : years) {
+    std::string y = absl::StrCat(year);
+    auto confirmed = s.trained_confirmed.find(year);
+    out.push_back({"staff_trained",
+                   {{"source", "confirmed_attendance"}, {"year", y}},
+                   confirmed == s.trained_confirmed.end() ? 0 : confirmed->second});
+    out.push_back({"staff_trained", {{"source", "self_reported"}, {"year", y}}, reported[year]});
   }
   return out;
 }
@@ -397,10 +435,132 @@ ClauseVerdict Clause73(const ConformanceInput& in) {
   return v;
 }
 
+// Activities of one of `kinds` held in a quarter: at least one each quarter ("regularly").
+struct HeldEachQuarter {
+  std::string measured;  // "special trainings"
+  std::vector<std::string> kinds;
+};
+
+// A clause of activities held regularly (6.8.1, 6.8.2, 6.9.2): a criterion per whole quarter of
+// the period and per group of kinds, each ">= 1". Not evaluated when the period holds no whole
+// quarter.
+ClauseVerdict ActivitiesClause(const ConformanceInput& in, std::string clause,
+                               std::string requirement,
+                               const std::vector<HeldEachQuarter>& groups) {
+  ClauseVerdict v;
+  v.clause = std::move(clause);
+  v.requirement = std::move(requirement);
+  std::vector<std::string> missed;
+  for (const auto& [quarter, totals] : in.quarters) {
+    for (const HeldEachQuarter& g : groups) {
+      int64_t held = 0;
+      for (const std::string& kind : g.kinds) {
+        held += Sum(totals, "support_activities_held", {{"kind", kind}});
+      }
+      v.criteria.push_back({absl::StrCat(g.measured, " held in ", quarter.name,
+                                         " (support_activities_held, attendance confirmed)"),
+                            quarter.from, quarter.to, ">= 1", absl::StrCat(held), held >= 1, true});
+      if (held < 1) missed.push_back(absl::StrCat(g.measured, " in ", quarter.name));
+    }
+  }
+  if (in.quarters.empty()) {
+    v.criteria.push_back({"activities held in each whole calendar quarter of the period", in.from,
+                          in.to, ">= 1 each quarter", "", false, false});
+  }
+  for (const HeldEachQuarter& g : groups) {
+    for (const std::string& kind : g.kinds) {
+      v.evidence.push_back({"support_activities_held",
+                            {{"kind", kind}},
+                            Sum(in.period, "support_activities_held", {{"kind", kind}})});
+    }
+  }
+  v.verdict = VerdictOf(v.criteria);
+  if (in.quarters.empty()) {
+    v.explanation = absl::StrCat("The period ", in.from, "..", in.to,
+                                 " holds no whole calendar quarter to judge \"regularly\" by.");
+  } else if (missed.empty()) {
+    v.explanation =
+        absl::StrCat("Held in each of the period's ", in.quarters.size(), " whole quarters.");
+  } else {
+    v.explanation = absl::StrCat("None held: ", absl::StrJoin(missed, "; "), ".");
+  }
+  return v;
+}
+
+ClauseVerdict Clause681(const ConformanceInput& in) {
+  ClauseVerdict v = ActivitiesClause(
+      in, "6.8.1",
+      "Recruitment, team-building and similar activities organised regularly for resident "
+      "enterprises, with HR intermediary organisations contacted to serve them.",
+      {{"recruitment fairs or team activities", {"recruitment_fair", "team_activity"}}});
+  int64_t with_partner = 0;
+  for (const char* kind : {"recruitment_fair", "team_activity"}) {
+    with_partner +=
+        Sum(in.period, "support_activities_scheduled", {{"kind", kind}, {"partner", "yes"}});
+  }
+  v.criteria.push_back(
+      {"recruitment fairs or team activities scheduled with a partner "
+       "organisation (HR intermediary) in the period "
+       "(support_activities_scheduled{partner=\"yes\"})",
+       in.from, in.to, ">= 1", absl::StrCat(with_partner), with_partner >= 1, true});
+  v.evidence.push_back({"support_activities_scheduled", {{"partner", "yes"}}, with_partner});
+  Verdict before = v.verdict;
+  v.verdict = VerdictOf(v.criteria);
+  if (before != Verdict::kNotEvaluated && with_partner < 1) {
+    v.explanation += " No recruitment or team activity was scheduled with an HR intermediary.";
+  }
+  return v;
+}
+
+ClauseVerdict Clause682(const ConformanceInput& in) {
+  ClauseVerdict v = ActivitiesClause(
+      in, "6.8.2",
+      "Special training (e-commerce technology, finance, logistics, supply chain) and practical "
+      "training of applied talent held regularly, as resident enterprises need.",
+      {{"special trainings", {"special_training"}},
+       {"practical trainings", {"practical_training"}}});
+  // Informational: whom the trainings reached (the self-reported figure is beside it).
+  int64_t trained = Sum(in.period, "support_staff_trained");
+  v.criteria.push_back(
+      {"staff trained: confirmed attendance at special and practical training "
+       "in the period (support_staff_trained)",
+       in.from, in.to, "none", absl::StrCat(trained), true, true});
+  v.evidence.push_back({"support_staff_trained", {}, trained});
+  return v;
+}
+
+ClauseVerdict Clause692(const ConformanceInput& in) {
+  // The support service has one kind for every training topic: a special or practical training
+  // stands for 6.9.2's trainings (project applications, law, tax, marketing ...).
+  return ActivitiesClause(
+      in, "6.9.2",
+      "Trainings of every kind (project applications, law, finance and tax, marketing) held "
+      "regularly, and founders' clubs, matchmaking meetings and project roadshows organised "
+      "regularly.",
+      {{"trainings (special or practical)", {"special_training", "practical_training"}},
+       {"founders' clubs", {"founders_club"}},
+       {"matchmaking meetings", {"matchmaking"}},
+       {"roadshows", {"roadshow"}}});
+}
+
 }  // namespace
 
+std::vector<Quarter> WholeQuarters(absl::CivilDay from, absl::CivilDay to) {
+  std::vector<Quarter> out;
+  absl::CivilMonth first(from);
+  // The first quarter that starts on or after `from`.
+  absl::CivilMonth start(first.year(), ((first.month() - 1) / 3) * 3 + 1);
+  if (absl::CivilDay(start) < from) start += 3;
+  for (; absl::CivilDay(start + 3) - 1 <= to; start += 3) {
+    out.push_back({absl::StrCat(start.year(), "-Q", (start.month() - 1) / 3 + 1),
+                   absl::FormatCivilTime(absl::CivilDay(start)),
+                   absl::FormatCivilTime(absl::CivilDay(start + 3) - 1)});
+  }
+  return out;
+}
+
 std::vector<ClauseVerdict> Conformance(const ConformanceInput& in) {
-  return {Clause531(in), Clause554(in), Clause73(in)};
+  return {Clause531(in), Clause554(in), Clause681(in), Clause682(in), Clause692(in), Clause73(in)};
 }
 
 }  // namespace parkline::statistics

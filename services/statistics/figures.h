@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "statistics/event_effects.h"
 #include "statistics/indicators.h"
 
@@ -25,6 +26,9 @@ struct Snapshot {
   // Register documents in force by kind label (the quality_documents_registered counter summed
   // to the snapshot's day).
   std::map<std::string, int64_t> documents_by_kind;
+  // Year -> staff whose training attendance the park confirmed (support_staff_trained), counted
+  // up to the snapshot's day.
+  std::map<int, int64_t> trained_confirmed;
 };
 
 // One value of an indicator, in the indicator's scale.
@@ -87,6 +91,16 @@ struct ClauseVerdict {
   std::vector<Criterion> criteria;
 };
 
+// A calendar quarter: "2026-Q1" and its first and last day ("YYYY-MM-DD").
+struct Quarter {
+  std::string name;
+  std::string from, to;
+};
+// The calendar quarters wholly inside [from, to]: the unit of "regularly" (定期) in 6.8 and
+// 6.9.2. A quarter only partly in the period is left out, so that a quarter still under way is
+// not judged before it ends.
+std::vector<Quarter> WholeQuarters(absl::CivilDay from, absl::CivilDay to);
+
 // What the verdicts of a period are computed from, read by the desk.
 struct ConformanceInput {
   std::string from, to;  // the period asked, "YYYY-MM-DD"
@@ -101,11 +115,14 @@ struct ConformanceInput {
   std::string history_from;  // "" when the store has no history yet
   int64_t days_required = 0;
   int64_t days_closed = 0;
+  // The whole quarters of the period (WholeQuarters) and the counter totals of each.
+  std::vector<std::pair<Quarter, Totals>> quarters;
 };
 
-// The clause-by-clause verdicts of a period (5.3.1, 5.5.4, 7.3), each with its criteria. A
-// verdict is MET when every criterion with a threshold is met, NOT_EVALUATED when one could not
-// be measured, NOT_MET otherwise. The criteria of each clause are in the service's README.
+// The clause-by-clause verdicts of a period (5.3.1, 5.5.4, 6.8.1, 6.8.2, 6.9.2, 7.3), each with its
+// criteria. A verdict is MET when every criterion with a threshold is met, NOT_EVALUATED when one
+// could not be measured, NOT_MET otherwise. The criteria of each clause are in the service's
+// README.
 std::vector<ClauseVerdict> Conformance(const ConformanceInput& in);
 
 // The business modes 5.5.4's 全口径统计 counts.

@@ -60,7 +60,7 @@ std::vector<prometheus::MetricFamily> ToMetricFamilies(const StatisticsDesk::Eve
     prometheus::ClientMetric m = Metric({{"clause", v.clause}});
     m.gauge.value = v.verdict == Verdict::kMet ? 1 : 0;
     family("parkline_conformance", "1 when the clause is met by the current figures, 0 when not",
-           "5.3.1, 5.5.4, 7.3", prometheus::MetricType::Gauge)
+           "5.3.1, 5.5.4, 6.8.1, 6.8.2, 6.9.2, 7.3", prometheus::MetricType::Gauge)
         .metric.push_back(m);
   }
   // Counted indicators as counters (totals since the park began).
@@ -82,7 +82,7 @@ std::vector<prometheus::MetricFamily> ToMetricFamilies(const StatisticsDesk::Eve
   // Rates since the park began (the gRPC API gives them for any period).
   for (const Figure& f : PeriodRates(all.all_time)) {
     const Indicator* i = FindIndicator(f.indicator);
-    prometheus::ClientMetric m;
+    prometheus::ClientMetric m = Metric(f.labels);
     m.gauge.value = Scaled(f.indicator, f.scaled);
     family("parkline_" + f.indicator, i->help + " Since the park began.", i->clause,
            prometheus::MetricType::Gauge)

@@ -117,6 +117,37 @@ const std::vector<Indicator>& Catalog() {
        "Corrective actions closed with evidence by their deadline."},
       {"quality_actions_on_time_ratio", K::kRate, "ratio", 4, "7.1.4",
        "Corrective actions closed by their deadline / corrective actions closed."},
+      // Services for residents (6.4-6.9), from the support service's events. Activities count on
+      // the day they ended, once attendance is confirmed (a scheduled or cancelled one is not
+      // held); requests on the day they changed; each fact once (stat_once).
+      {"support_activities_scheduled", K::kCounter, "count", 0, "6.8, 6.9.2",
+       "Activities scheduled, by kind and whether a partner organisation (HR intermediary, "
+       "trainer) takes part; once per activity."},
+      {"support_activities_held", K::kCounter, "count", 0, "6.8.1, 6.8.2, 6.9.2",
+       "Activities held (at least one attendee confirmed after the event; scheduled or cancelled "
+       "ones are not held), by kind; once per activity, on the day it ended."},
+      {"support_attendance", K::kCounter, "count", 0, "6.8, 6.9.2, 8.2.8",
+       "Attendees the park confirmed after the event, by kind; once per registration, on the day "
+       "the activity ended."},
+      {"support_staff_trained", K::kCounter, "count", 0, "6.8.2",
+       "Staff trained: confirmed attendance at special and practical training, by kind, park-wide "
+       "and per enterprise (its USCC); beside the self-reported talent figure."},
+      {"staff_trained", K::kGauge, "count", 0, "6.8.2, 5.5.4",
+       "Staff trained in a year, by source: confirmed_attendance (the park's confirmed training "
+       "attendance) or self_reported (the enterprises' talent reports)."},
+      {"support_requests_filed", K::kCounter, "count", 0, "6.4, 6.5.3, 6.6, 6.7",
+       "Service requests filed, by category; once per request."},
+      {"support_requests_answered", K::kCounter, "count", 0, "6.4, 6.5.3, 6.6, 6.7",
+       "Service requests answered by their provider, by category; once per request."},
+      {"support_requests_answered_on_time", K::kCounter, "count", 0, "6.4, 6.5.3, 6.6, 6.7",
+       "Service requests answered within the committed response time, by category."},
+      {"support_requests_overdue", K::kCounter, "count", 0, "6.4, 6.5.3, 6.6, 6.7",
+       "Service requests found past their committed response time by supervision, by category; "
+       "once per request."},
+      {"support_request_satisfaction_sum", K::kCounter, "count", 0, "6.4, 6.5.3, 6.6, 6.7",
+       "Sum of the ratings (1..5) enterprises gave answered requests, by category."},
+      {"support_request_satisfaction_count", K::kCounter, "count", 0, "6.4, 6.5.3, 6.6, 6.7",
+       "Answered requests rated, by category; once per request."},
       // Evaluation (5.5.4 运行和服务评价体系)
       // Rates over a period, from the counters above.
       {"declaration_match_rate", K::kRate, "ratio", 4, "6.2.3",
@@ -133,6 +164,10 @@ const std::vector<Indicator>& Catalog() {
        "Complaints resolved within the committed time / complaints resolved."},
       {"complaint_satisfaction_mean", K::kRate, "score", 4, "7.2",
        "Mean satisfaction (1..5) given at closing."},
+      {"support_requests_on_time_ratio", K::kRate, "ratio", 4, "6.4, 6.5.3, 6.6, 6.7",
+       "Service requests answered within the committed time / answered, by category."},
+      {"support_request_satisfaction_mean", K::kRate, "score", 4, "6.4, 6.5.3, 6.6, 6.7",
+       "Mean rating (1..5) of answered service requests, by category."},
       {"service_score", K::kGauge, "score", 2, "5.5.4",
        "The park's service-evaluation score 0..100, year to date (formula in the README)."},
       {"conformance", K::kGauge, "count", 0, "5.3.1",
@@ -180,6 +215,14 @@ const std::vector<Rate>& Rates() {
       {"quality_actions_on_time_ratio",
        {"quality_actions_closed_on_time"},
        {"quality_actions_closed"}},
+      {"support_requests_on_time_ratio",
+       {"support_requests_answered_on_time"},
+       {"support_requests_answered"},
+       "category"},
+      {"support_request_satisfaction_mean",
+       {"support_request_satisfaction_sum"},
+       {"support_request_satisfaction_count"},
+       "category"},
   };
   return *rates;
 }

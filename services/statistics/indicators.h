@@ -56,6 +56,9 @@ struct Rate {
   std::string name;
   std::vector<std::string> numerator;
   std::vector<std::string> denominator;
+  // When set, the rate is given per value of this label ("category") instead of park-wide: the
+  // requests of one category are not comparable with another's.
+  std::string by = "";
 };
 const std::vector<Rate>& Rates();
 const Rate* FindRate(absl::string_view name);

@@ -320,6 +320,28 @@ absl::StatusOr<v1::EnterpriseFigures> StatisticsDesk::EnterpriseFigures(
            out.add_values());
       Fill("talent", {{"category", "trained_staff"}}, latest->trained_staff, out.add_values());
     }
+    // The support service's figures are kept under the USCC (its events carry no customs code).
+    auto support = LoadEnterpriseTotals(tx, found->uscc, range->from_text(), range->to_text());
+    if (!support.ok()) return support.status();
+    FillTotals(*support, out.mutable_values());
+    // Staff trained per year of the period, as the park confirmed it at its trainings and as the
+    // enterprise reported it, side by side: the self-reported figure only for a year reported.
+    for (absl::CivilYear year = absl::CivilYear(range->from); year <= absl::CivilYear(range->to);
+         ++year) {
+      DayRange in_year{std::max(range->from, absl::CivilDay(year)),
+                       std::min(range->to, absl::CivilDay(year + 1) - 1)};
+      auto trained = LoadEnterpriseTotals(tx, found->uscc, in_year.from_text(), in_year.to_text());
+      if (!trained.ok()) return trained.status();
+      std::string y = absl::StrCat(year.year());
+      Fill("staff_trained", {{"source", "confirmed_attendance"}, {"year", y}},
+           Sum(*trained, "support_staff_trained"), out.add_values());
+      for (const TalentRecord& t : snapshot->talent) {
+        if (t.uscc == found->uscc && t.year == year.year()) {
+          Fill("staff_trained", {{"source", "self_reported"}, {"year", y}}, t.trained_staff,
+               out.add_values());
+        }
+      }
+    }
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -432,6 +454,11 @@ absl::StatusOr<ConformanceInput> StatisticsDesk::ConformanceInputFor(store::Tran
   auto totals = LoadTotals(tx, in.from, in.to);
   if (!totals.ok()) return totals.status();
   in.period = std::move(*totals);
+  for (Quarter& q : WholeQuarters(range.from, range.to)) {
+    auto quarter = LoadTotals(tx, q.from, q.to);
+    if (!quarter.ok()) return quarter.status();
+    in.quarters.emplace_back(std::move(q), *std::move(quarter));
+  }
   if (range.to >= today) {
     auto snapshot = LoadSnapshot(tx);
     if (!snapshot.ok()) return snapshot.status();

@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -281,18 +282,13 @@ absl::Status ApplyProjections(store::Transaction& tx, const Effects& effects) {
 
 namespace {
 
-// The register documents in force at the end of `day` ("": now), by kind: the first publications
-// counted up to it (a document is never withdrawn; its versions replace one another).
+// The register documents in force at the end of `day`, by kind: the first publications counted
+// up to it (a document is never withdrawn; its versions replace one another).
 absl::Status LoadDocumentsInForce(store::Transaction& tx, const std::string& day, Snapshot* s) {
-  std::string sql =
+  auto rows = tx.Query(
       "SELECT labels, CAST(SUM(value) AS BIGINT) FROM stat_counter WHERE indicator = "
-      "'quality_documents_registered'";
-  store::Params params;
-  if (!day.empty()) {
-    sql += " AND day <= $1";
-    params.emplace_back(day);
-  }
-  auto rows = tx.Query(sql + " GROUP BY labels", params);
+      "'quality_documents_registered' AND day <= $1 GROUP BY labels",
+      {day});
   if (!rows.ok()) return rows.status();
   for (const store::Row& r : *rows) {
     Labels labels = ParseLabels(r.Text(0));
@@ -302,10 +298,26 @@ absl::Status LoadDocumentsInForce(store::Transaction& tx, const std::string& day
   return absl::OkStatus();
 }
 
+// Staff trained by confirmed attendance per year, counted on the days up to `day`: a counter,
+// so its per-day rows are its history.
+absl::Status LoadTrainedConfirmed(store::Transaction& tx, const std::string& day, Snapshot& s) {
+  auto rows = tx.Query(
+      "SELECT SUBSTR(day, 1, 4), CAST(SUM(value) AS BIGINT) FROM stat_counter WHERE indicator = "
+      "'support_staff_trained' AND day <= $1 GROUP BY SUBSTR(day, 1, 4)",
+      {day});
+  if (!rows.ok()) return rows.status();
+  for (const store::Row& r : *rows) {
+    int year = 0;
+    if (absl::SimpleAtoi(r.Text(0), &year)) s.trained_confirmed[year] = r.Int(1);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
   Snapshot s;
+  if (auto st = LoadTrainedConfirmed(tx, "9999-99-99", s); !st.ok()) return st;
   auto enterprises =
       tx.Query("SELECT uscc, customs_code, name, roles, unit_ids, resident FROM stat_enterprise");
   if (!enterprises.ok()) return enterprises.status();
@@ -328,12 +340,13 @@ absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
   auto shipments = tx.Query("SELECT status, n FROM stat_shipment_count WHERE n <> 0");
   if (!shipments.ok()) return shipments.status();
   for (const store::Row& r : *shipments) s.shipments_by_status[r.Text(0)] = r.Int(1);
-  if (auto d = LoadDocumentsInForce(tx, "", &s); !d.ok()) return d;
+  if (auto d = LoadDocumentsInForce(tx, "9999-99-99", &s); !d.ok()) return d;
   return s;
 }
 
 absl::StatusOr<Snapshot> LoadSnapshotAt(store::Transaction& tx, const std::string& day) {
   Snapshot s;
+  if (auto st = LoadTrainedConfirmed(tx, day, s); !st.ok()) return st;
   auto enterprises = tx.Query(
       "SELECT h.uscc, h.customs_code, h.name, h.roles, h.unit_ids, h.resident FROM "
       "stat_enterprise_day h JOIN (SELECT uscc, MAX(day) AS day FROM stat_enterprise_day WHERE "

@@ -24,13 +24,17 @@ const auth::AccessPolicy& AccessPolicy() {
           {"ListRegistrations",  {{kAdmin, kStaff},                {kEnterprise}}},
           {"ConfirmAttendance",  {{kAdmin, kStaff},                {}}},
           {"GetActivityFigures", {{kAdmin, kStaff, kAnalyst},      {}}},
+          {"CancelActivity",     {{kAdmin, kStaff},                {}}},
           // The directory: a provider publishes (naming itself), any resident reads it.
           {"PublishOffering",    {{kAdmin, kStaff},                {kEnterprise}}},
           {"ListOfferings",      {{kAdmin, kStaff, kEnterprise},   {}}},
+          // The provider withdraws its own (the desk checks the stored offering's provider).
+          {"WithdrawOffering",   {{kAdmin, kStaff},                {kEnterprise}}},
           // Requests: the enterprise files and rates its own, the park routes, the provider
           // answers what was routed to it (the desk checks the stored request's parties).
           {"FileServiceRequest", {{kAdmin, kStaff},                {kEnterprise}}},
           {"RouteServiceRequest",{{kAdmin, kStaff},                {}}},
+          {"RerouteServiceRequest",{{kAdmin, kStaff},              {}}},
           {"AnswerServiceRequest",{{kAdmin, kStaff},               {kEnterprise}}},
           {"RateServiceRequest", {{kAdmin, kStaff},                {kEnterprise}}},
           {"GetServiceRequest",  {{kAdmin, kStaff},                {kEnterprise}}},

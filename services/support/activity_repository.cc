@@ -34,6 +34,10 @@ absl::StatusOr<StoredActivity> ActivityOf(const store::Row& row) {
   out.request_digest = row.Text(1);
   out.activity.set_seats_taken(static_cast<int32_t>(row.Int(2)));
   out.activity.set_seats_waiting(static_cast<int32_t>(row.Int(3)));
+  // Stored before activities had a status (migration 3): scheduled.
+  if (out.activity.status() == v1::ACTIVITY_STATUS_UNSPECIFIED) {
+    out.activity.set_status(v1::ACTIVITY_STATUS_SCHEDULED);
+  }
   return out;
 }
 
@@ -48,11 +52,28 @@ absl::Status ActivityRepository::InsertActivity(const v1::Activity& a,
   return tx_
       .Execute(
           "INSERT INTO activities (activity_id, request_id, request_digest, kind, starts_at, "
-          "ends_at, capacity, seats_taken, seats_waiting, payload) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8)",
+          "ends_at, capacity, seats_taken, seats_waiting, payload, status) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8, $9)",
           {a.activity_id(), request_id, digest, int64_t{a.kind()}, Micros(a.starts_time()),
-           Micros(a.ends_time()), int64_t{a.capacity()}, store::Blob{payload.SerializeAsString()}})
+           Micros(a.ends_time()), int64_t{a.capacity()}, store::Blob{payload.SerializeAsString()},
+           int64_t{a.status()}})
       .status();
+}
+
+absl::Status ActivityRepository::MarkCancelled(const v1::Activity& a) {
+  v1::Activity payload = a;
+  payload.clear_seats_taken();
+  payload.clear_seats_waiting();
+  auto changed = tx_.Execute(
+      "UPDATE activities SET status = $2, seats_taken = 0, seats_waiting = 0, payload = $3 "
+      "WHERE activity_id = $1",
+      {a.activity_id(), int64_t{v1::ACTIVITY_STATUS_CANCELLED},
+       store::Blob{payload.SerializeAsString()}});
+  if (!changed.ok()) return changed.status();
+  if (*changed != 1) {
+    return absl::NotFoundError(absl::StrCat("activity_id: no activity ", a.activity_id()));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<StoredActivity>> ActivityRepository::FindActivity(
@@ -195,13 +216,29 @@ absl::StatusOr<std::vector<v1::Registration>> ActivityRepository::ListRegistrati
                    "ORDER BY registered_at, activity_id, queue_order LIMIT 1000"),
       {uscc, activity_id});
   if (!rows.ok()) return rows.status();
+  return RegistrationsOf(*rows);
+}
+
+absl::StatusOr<std::vector<v1::Registration>> ActivityRepository::RegistrationsOf(
+    const std::vector<store::Row>& rows) {
   std::vector<v1::Registration> out;
-  for (const store::Row& row : *rows) {
+  for (const store::Row& row : rows) {
     auto r = RegistrationOf(row);
     if (!r.ok()) return r.status();
     out.push_back(std::move(r->registration));
   }
   return out;
+}
+
+absl::StatusOr<std::vector<v1::Registration>> ActivityRepository::HoldingOrWaiting(
+    const std::string& activity_id) {
+  auto rows = tx_.Query(absl::StrCat(kRegistrationColumns,
+                                     "WHERE activity_id = $1 AND status IN ($2, $3) "
+                                     "ORDER BY queue_order"),
+                        {activity_id, int64_t{v1::REGISTRATION_STATUS_CONFIRMED},
+                         int64_t{v1::REGISTRATION_STATUS_WAITING}});
+  if (!rows.ok()) return rows.status();
+  return RegistrationsOf(*rows);
 }
 
 absl::StatusOr<std::vector<Waiting>> ActivityRepository::WaitingList(
@@ -221,9 +258,12 @@ absl::StatusOr<std::vector<Waiting>> ActivityRepository::WaitingList(
 absl::StatusOr<std::vector<std::pair<v1::ActivityKind, ActivityRepository::KindTotals>>>
 ActivityRepository::Figures(absl::Time from, absl::Time to, absl::Time now) {
   std::vector<store::Statement> statements = {
+      // A cancelled activity was not held (its registrations are all CANCELLED, so it adds no
+      // attendance either).
       {"SELECT kind, COUNT(*) FROM activities WHERE starts_at >= $1 AND starts_at < $2 "
-       "AND ends_at <= $3 GROUP BY kind",
-       {absl::ToUnixMicros(from), absl::ToUnixMicros(to), absl::ToUnixMicros(now)}},
+       "AND ends_at <= $3 AND status <> $4 GROUP BY kind",
+       {absl::ToUnixMicros(from), absl::ToUnixMicros(to), absl::ToUnixMicros(now),
+        int64_t{v1::ACTIVITY_STATUS_CANCELLED}}},
       {"SELECT a.kind, CAST(SUM(r.attended) AS BIGINT), COUNT(DISTINCT r.enterprise_uscc) FROM "
        "registrations r "
        "JOIN activities a ON a.activity_id = r.activity_id WHERE a.starts_at >= $1 AND "

@@ -39,6 +39,8 @@ class ActivityRepository {
   absl::StatusOr<std::optional<StoredActivity>> FindActivityByRequest(
       const std::string& request_id);
   absl::StatusOr<std::vector<v1::Activity>> ListActivities(absl::Time from, int limit);
+  // Stores `activity` as CANCELLED with no seat taken or waiting.
+  absl::Status MarkCancelled(const v1::Activity& activity);
   // Sets the seat counts; the first write of a registration's transaction, so it also locks the
   // activity's row until the commit.
   absl::Status SetSeats(const std::string& activity_id, int taken, int waiting);
@@ -54,6 +56,8 @@ class ActivityRepository {
   // `activity_id` is not empty, by registration time.
   absl::StatusOr<std::vector<v1::Registration>> ListRegistrations(const std::string& uscc,
                                                                   const std::string& activity_id);
+  // The activity's CONFIRMED and WAITING registrations, every one, in the order they came.
+  absl::StatusOr<std::vector<v1::Registration>> HoldingOrWaiting(const std::string& activity_id);
   // The activity's waiting list, first come first (by queue_order, schema.cc).
   absl::StatusOr<std::vector<Waiting>> WaitingList(const std::string& activity_id);
 
@@ -70,6 +74,8 @@ class ActivityRepository {
 
  private:
   absl::StatusOr<StoredRegistration> RegistrationOf(const store::Row& row);
+  absl::StatusOr<std::vector<v1::Registration>> RegistrationsOf(
+      const std::vector<store::Row>& rows);
 
   store::Transaction& tx_;
   const secrets::KeyRing& keys_;

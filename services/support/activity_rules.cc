@@ -135,6 +135,52 @@ absl::Status CheckAttendance(const v1::Registration& r, absl::Time ends, absl::T
   return absl::OkStatus();
 }
 
+void CheckActivityCancellation(const v1::CancelActivityRequest& r, errors::Violations& v) {
+  CheckText(v, "activity_id", r.activity_id(), 100, true);
+  CheckText(v, "reason", r.reason(), 500, true);
+}
+
+absl::Status CheckActivityCancellable(const v1::Activity& a, absl::Time now) {
+  if (a.status() == v1::ACTIVITY_STATUS_CANCELLED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "activity_id: an activity ", v1::ActivityStatus_Name(a.status()), " cannot be cancelled"));
+  }
+  if (now >= TimeOf(a.ends_time())) {
+    return absl::FailedPreconditionError(
+        "activity_id: the activity has ended; an activity is cancelled before its end");
+  }
+  return absl::OkStatus();
+}
+
+bool Releases(const v1::Registration& r) {
+  return r.status() == v1::REGISTRATION_STATUS_CONFIRMED ||
+         r.status() == v1::REGISTRATION_STATUS_WAITING;
+}
+
+absl::Status CheckNotCancelled(const v1::Activity& a, const char* step) {
+  if (a.status() == v1::ACTIVITY_STATUS_CANCELLED) {
+    return absl::FailedPreconditionError(absl::StrCat("activity_id: the activity is ",
+                                                      v1::ActivityStatus_Name(a.status()),
+                                                      "; nothing is ", step, " at it"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRegistrationOpen(const v1::Activity& a, bool park_staff, absl::Time now,
+                                   v1::RegistrationStatus placed) {
+  if (auto s = CheckNotCancelled(a, "registered"); !s.ok()) return s;
+  if (now < TimeOf(a.starts_time())) return absl::OkStatus();
+  if (!park_staff) {
+    return absl::FailedPreconditionError(
+        "activity_id: registration closes when the activity starts");
+  }
+  if (placed != v1::REGISTRATION_STATUS_CONFIRMED) {
+    return absl::FailedPreconditionError(
+        "activity_id: the activity has started and has no free seat for them (FULL)");
+  }
+  return absl::OkStatus();
+}
+
 bool MayActOn(const auth::Viewer& viewer, const v1::Registration& stored) {
   return viewer.park_staff || viewer.SpeaksFor(stored.enterprise_uscc());
 }

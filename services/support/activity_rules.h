@@ -59,6 +59,26 @@ absl::Status CheckCancellable(const v1::Registration& registration, absl::Time s
 absl::Status CheckAttendance(const v1::Registration& registration, absl::Time ends, absl::Time now,
                              int attended);
 
+// Adds what is wrong with a cancellation of an activity: activity_id, reason (1..500 bytes).
+void CheckActivityCancellation(const v1::CancelActivityRequest& request, errors::Violations& v);
+
+// OK, or FAILED_PRECONDITION naming the state: only a SCHEDULED activity that has not ended may be
+// cancelled (once ended, what happened is the record: its attendance is confirmed or not).
+absl::Status CheckActivityCancellable(const v1::Activity& activity, absl::Time now);
+
+// Whether a cancelled activity releases the registration: those holding seats or waiting.
+bool Releases(const v1::Registration& registration);
+
+// OK, or FAILED_PRECONDITION naming the rule, for a registration `placed` (Place) at `activity`:
+// none at a cancelled activity; an enterprise registers before the start; the park's staff may
+// also record one afterwards, from the sign-in sheet (the 8.2.8 record of who came), but only
+// into a free seat, as nobody is promoted from the waiting list once the activity has started.
+absl::Status CheckRegistrationOpen(const v1::Activity& activity, bool park_staff, absl::Time now,
+                                   v1::RegistrationStatus placed);
+
+// OK, or FAILED_PRECONDITION: nothing is recorded at a cancelled activity (`step` names what).
+absl::Status CheckNotCancelled(const v1::Activity& activity, const char* step);
+
 // The tenant rule, decided from the stored registration: the park's staff act on any; an
 // enterprise only on its own.
 bool MayActOn(const auth::Viewer& viewer, const v1::Registration& stored);

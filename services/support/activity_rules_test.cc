@@ -156,6 +156,60 @@ TEST(StateMachine, AttendanceIsConfirmedAfterTheEndOnAHeldRegistrationWithinItsS
             absl::StatusCode::kFailedPrecondition);
 }
 
+v1::Activity Held(v1::ActivityStatus status) {
+  v1::Activity a;
+  a.set_activity_id("ACT-1");
+  a.set_status(status);
+  *a.mutable_starts_time() = TimeUtil::SecondsToTimestamp(1'780'000'000);
+  *a.mutable_ends_time() = TimeUtil::SecondsToTimestamp(1'780'000'000 + 3 * 3600);
+  return a;
+}
+
+TEST(ActivityCancellation, AScheduledActivityIsCancelledBeforeItsEndOnceAndNamesItsState) {
+  absl::Time starts = absl::FromUnixSeconds(1'780'000'000);
+  v1::Activity a = Held(v1::ACTIVITY_STATUS_SCHEDULED);
+  EXPECT_TRUE(CheckActivityCancellable(a, starts - absl::Hours(24)).ok());
+  // Under way (called off halfway): still cancellable; ended: the record stands.
+  EXPECT_TRUE(CheckActivityCancellable(a, starts + absl::Hours(1)).ok());
+  EXPECT_EQ(CheckActivityCancellable(a, starts + absl::Hours(3)).code(),
+            absl::StatusCode::kFailedPrecondition);
+  absl::Status twice =
+      CheckActivityCancellable(Held(v1::ACTIVITY_STATUS_CANCELLED), starts - absl::Hours(24));
+  EXPECT_EQ(twice.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(twice.message().find("ACTIVITY_STATUS_CANCELLED"), absl::string_view::npos) << twice;
+}
+
+TEST(ActivityCancellation, HeldAndWaitingRegistrationsAreReleasedNothingElse) {
+  EXPECT_TRUE(Releases(Stored(v1::REGISTRATION_STATUS_CONFIRMED, 1)));
+  EXPECT_TRUE(Releases(Stored(v1::REGISTRATION_STATUS_WAITING, 1)));
+  EXPECT_FALSE(Releases(Stored(v1::REGISTRATION_STATUS_CANCELLED, 1)));
+  EXPECT_FALSE(Releases(Stored(v1::REGISTRATION_STATUS_ATTENDED, 1)));
+}
+
+TEST(ActivityCancellation, ACancelledActivityTakesNoRegistrationNorAttendance) {
+  absl::Time before = absl::FromUnixSeconds(1'780'000'000) - absl::Hours(1);
+  v1::Activity off = Held(v1::ACTIVITY_STATUS_CANCELLED);
+  for (bool staff : {false, true}) {
+    EXPECT_EQ(CheckRegistrationOpen(off, staff, before, v1::REGISTRATION_STATUS_CONFIRMED).code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+  EXPECT_EQ(CheckNotCancelled(off, "confirmed").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(CheckNotCancelled(Held(v1::ACTIVITY_STATUS_SCHEDULED), "confirmed").ok());
+}
+
+TEST(SignInSheet, AfterTheStartOnlyTheParkRecordsARegistrationAndOnlyIntoAFreeSeat) {
+  absl::Time starts = absl::FromUnixSeconds(1'780'000'000);
+  v1::Activity a = Held(v1::ACTIVITY_STATUS_SCHEDULED);
+  auto seated = v1::REGISTRATION_STATUS_CONFIRMED, waiting = v1::REGISTRATION_STATUS_WAITING;
+  EXPECT_TRUE(CheckRegistrationOpen(a, false, starts - absl::Seconds(1), waiting).ok());
+  EXPECT_EQ(CheckRegistrationOpen(a, false, starts, seated).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(CheckRegistrationOpen(a, true, starts + absl::Hours(48), seated).ok());
+  absl::Status full = CheckRegistrationOpen(a, true, starts, waiting);
+  EXPECT_EQ(full.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(full.message().find("FULL"), absl::string_view::npos);
+}
+
 TEST(TenantRule, TheStoredOwnerAndTheParkMayActNobodyElse) {
   auto r = Stored(v1::REGISTRATION_STATUS_CONFIRMED, 1);
   auth::Viewer owner{"acme-erp", false, kUscc};

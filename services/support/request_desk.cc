@@ -111,7 +111,8 @@ absl::StatusOr<v1::ListOfferingsResponse> RequestDesk::ListOfferings(
     const v1::ListOfferingsRequest& request) {
   v1::ListOfferingsResponse out;
   absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto list = RequestRepository(tx).ListOfferings(request.category());
+    auto list =
+        RequestRepository(tx).ListOfferings(request.category(), request.include_withdrawn());
     if (!list.ok()) return list.status();
     for (auto& o : *list) *out.add_offerings() = std::move(o);
     return absl::OkStatus();
@@ -157,6 +158,7 @@ absl::StatusOr<v1::ServiceRequest> RequestDesk::File(const v1::FileServiceReques
       if ((*offering)->value.category() != request.category()) {
         return absl::InvalidArgumentError("offering_id: the offering is of another category");
       }
+      if (auto s = CheckOfferingActive((*offering)->value, "offering_id"); !s.ok()) return s;
     }
     result.set_service_request_id(NewId("SRQ-", now));
     result.set_enterprise_uscc(request.enterprise_uscc());
@@ -212,17 +214,20 @@ absl::StatusOr<v1::ServiceRequest> RequestDesk::Route(
         if (provider.empty() && !r.offering_id().empty()) {
           auto offering = RequestRepository(tx).FindOffering("offering_id", r.offering_id());
           if (!offering.ok()) return offering.status();
-          if (*offering) provider = (*offering)->value.provider_uscc();
+          // A withdrawn offering's provider is no default: the park names one (it may be the same).
+          if (*offering && !(*offering)->value.withdrawn()) {
+            provider = (*offering)->value.provider_uscc();
+          }
         }
         if (provider.empty()) {
           return absl::InvalidArgumentError(
-              "provider_uscc: required for a request that names no offering");
+              "provider_uscc: required for a request that names no offering in the directory");
         }
         if (provider == r.enterprise_uscc()) {
           return absl::InvalidArgumentError("provider_uscc: the enterprise that filed it");
         }
         if (auto s = CheckProvider(tx, provider, r.category(), "provider_uscc"); !s.ok()) return s;
-        r.set_provider_uscc(provider);
+        RecordRouting(r, provider, now, "");
         r.set_status(v1::REQUEST_STATUS_ROUTED);
         r.set_response_working_days(request.response_working_days());
         *r.mutable_respond_by() =
@@ -231,6 +236,84 @@ absl::StatusOr<v1::ServiceRequest> RequestDesk::Route(
       });
   if (routed.ok()) CountRequest(routed->category(), "routed");
   return routed;
+}
+
+absl::StatusOr<v1::Offering> RequestDesk::Withdraw(const v1::WithdrawOfferingRequest& request,
+                                                   const auth::Viewer& viewer) {
+  errors::Violations v;
+  CheckWithdrawal(request, v);
+  if (!v.empty()) return v.ToStatus();
+  absl::Time now = clock_();
+  v1::Offering result;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    RequestRepository repo(tx);
+    auto found = repo.FindOffering("offering_id", request.offering_id());
+    if (!found.ok()) return found.status();
+    // Another provider's offering is the same NOT_FOUND as one that does not exist.
+    if (!*found || !MayWithdraw(viewer, (*found)->value)) {
+      return absl::NotFoundError(absl::StrCat("offering_id: no offering ", request.offering_id()));
+    }
+    v1::Offering o = (*found)->value;
+    if (auto s = CheckOfferingActive(o, "offering_id"); !s.ok()) return s;
+    o.set_withdrawn(true);
+    *o.mutable_withdrawn_time() = runtime::ToTimestamp(now);
+    if (auto s = repo.UpdateOffering(o); !s.ok()) return s;
+    v1::OfferingWithdrawn e;
+    e.set_offering_id(o.offering_id());
+    e.set_provider_uscc(o.provider_uscc());
+    e.set_category(o.category());
+    *e.mutable_withdrawn_time() = o.withdrawn_time();
+    result = o;
+    return events::AppendToOutbox(tx, events::NewEvent(kTopic, kSource, o.offering_id(), e, now));
+  });
+  if (!status.ok()) return status;
+  if (events_committed_) events_committed_();
+  log::Info("offering withdrawn", {{"offering_id", result.offering_id()}, {"actor", viewer.name}});
+  return result;
+}
+
+absl::StatusOr<v1::ServiceRequest> RequestDesk::Reroute(
+    const v1::RerouteServiceRequestRequest& request, const auth::Viewer& viewer) {
+  errors::Violations v;
+  CheckRerouting(request, v);
+  if (!v.empty()) return v.ToStatus();
+  absl::Time now = clock_();
+  v1::ServiceRequest result;
+  std::string from;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    RequestRepository repo(tx);
+    auto found = repo.FindRequest("service_request_id", request.service_request_id());
+    if (!found.ok()) return found.status();
+    if (!*found) return NoRequest(request.service_request_id());
+    v1::ServiceRequest r = (*found)->value;
+    if (auto s = CheckReroutable(r, request.provider_uscc()); !s.ok()) return s;
+    if (auto s = CheckProvider(tx, request.provider_uscc(), r.category(), "provider_uscc");
+        !s.ok()) {
+      return s;
+    }
+    from = r.provider_uscc();
+    // respond_by and the overdue mark stay as they are: request_rules.h.
+    RecordRouting(r, request.provider_uscc(), now, request.reason());
+    if (auto s = repo.UpdateRequest(r); !s.ok()) return s;
+    v1::ServiceRequestRerouted e;
+    e.set_service_request_id(r.service_request_id());
+    e.set_category(r.category());
+    e.set_from_provider_uscc(from);
+    e.set_to_provider_uscc(r.provider_uscc());
+    *e.mutable_respond_by() = r.respond_by();
+    *e.mutable_rerouted_time() = runtime::ToTimestamp(now);
+    result = r;
+    return events::AppendToOutbox(
+        tx, events::NewEvent(kTopic, kSource, r.service_request_id(), e, now));
+  });
+  if (!status.ok()) return status;
+  if (events_committed_) events_committed_();
+  CountRequest(result.category(), "rerouted");
+  log::Info("service request re-routed", {{"service_request_id", result.service_request_id()},
+                                          {"from", from},
+                                          {"to", result.provider_uscc()},
+                                          {"actor", viewer.name}});
+  return result;
 }
 
 absl::StatusOr<v1::ServiceRequest> RequestDesk::Answer(

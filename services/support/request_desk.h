@@ -36,8 +36,17 @@ class RequestDesk {
 
   absl::StatusOr<v1::Offering> Publish(const v1::PublishOfferingRequest& request);
   absl::StatusOr<v1::ListOfferingsResponse> ListOfferings(const v1::ListOfferingsRequest& request);
+  // The provider withdraws its own offering (the park any): it leaves the directory and no new
+  // request may name it; requests already filed or routed keep it. Again: FAILED_PRECONDITION.
+  absl::StatusOr<v1::Offering> Withdraw(const v1::WithdrawOfferingRequest& request,
+                                        const auth::Viewer& viewer);
   absl::StatusOr<v1::ServiceRequest> File(const v1::FileServiceRequestRequest& request);
   absl::StatusOr<v1::ServiceRequest> Route(const v1::RouteServiceRequestRequest& request);
+  // The park moves a ROUTED request to another provider of its category: the old one loses sight
+  // of it at once (the tenant rules read the current provider), respond_by stays, every routing
+  // is kept in `routings`; one ServiceRequestRerouted.
+  absl::StatusOr<v1::ServiceRequest> Reroute(const v1::RerouteServiceRequestRequest& request,
+                                             const auth::Viewer& viewer);
   absl::StatusOr<v1::ServiceRequest> Answer(const v1::AnswerServiceRequestRequest& request,
                                             const auth::Viewer& viewer);
   absl::StatusOr<v1::ServiceRequest> Rate(const v1::RateServiceRequestRequest& request,

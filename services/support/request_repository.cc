@@ -54,17 +54,28 @@ absl::Status RequestRepository::InsertOffering(const v1::Offering& o, const std:
       .status();
 }
 
+absl::Status RequestRepository::UpdateOffering(const v1::Offering& o) {
+  auto changed =
+      tx_.Execute("UPDATE offerings SET withdrawn = $2, payload = $3 WHERE offering_id = $1",
+                  {o.offering_id(), int64_t{o.withdrawn()}, store::Blob{o.SerializeAsString()}});
+  if (!changed.ok()) return changed.status();
+  if (*changed != 1) {
+    return absl::NotFoundError(absl::StrCat("offering_id: no offering ", o.offering_id()));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::optional<Stored<v1::Offering>>> RequestRepository::FindOffering(
     const std::string& column, const std::string& key) {
   return FindOne<v1::Offering>(tx_, "offerings", column, key);
 }
 
 absl::StatusOr<std::vector<v1::Offering>> RequestRepository::ListOfferings(
-    v1::ServiceCategory category) {
+    v1::ServiceCategory category, bool include_withdrawn) {
   auto rows = tx_.Query(
-      "SELECT payload FROM offerings WHERE ($1 = 0 OR category = $1) "
+      "SELECT payload FROM offerings WHERE ($1 = 0 OR category = $1) AND ($2 = 1 OR withdrawn = 0) "
       "ORDER BY category, published_at, offering_id LIMIT 1000",
-      {int64_t{category}});
+      {int64_t{category}, int64_t{include_withdrawn}});
   if (!rows.ok()) return rows.status();
   return Parse<v1::Offering>(*rows);
 }

@@ -28,7 +28,11 @@ class RequestRepository {
                               const std::string& digest);
   absl::StatusOr<std::optional<Stored<v1::Offering>>> FindOffering(const std::string& column,
                                                                    const std::string& key);
-  absl::StatusOr<std::vector<v1::Offering>> ListOfferings(v1::ServiceCategory category);
+  // Sets the withdrawn mark and the payload.
+  absl::Status UpdateOffering(const v1::Offering& offering);
+  // By category (all when UNSPECIFIED); the withdrawn ones only when asked for.
+  absl::StatusOr<std::vector<v1::Offering>> ListOfferings(v1::ServiceCategory category,
+                                                          bool include_withdrawn);
 
   absl::Status InsertRequest(const v1::ServiceRequest& request, const std::string& request_id,
                              const std::string& digest);

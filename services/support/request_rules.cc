@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "google/protobuf/util/time_util.h"
 #include "ids/ids.h"
 
 namespace parkline::support {
@@ -68,6 +69,19 @@ void CheckRating(const v1::RateServiceRequestRequest& r, errors::Violations& v) 
   if (r.rating() < 1 || r.rating() > 5) v.Add("rating", "OUT_OF_RANGE", "rating is 1..5");
 }
 
+void CheckWithdrawal(const v1::WithdrawOfferingRequest& r, errors::Violations& v) {
+  Text(v, "offering_id", r.offering_id(), 1, 100);
+  if (!r.provider_uscc().empty()) {
+    v.AddIf("provider_uscc", "INVALID_USCC", ids::CheckUscc(r.provider_uscc()));
+  }
+}
+
+void CheckRerouting(const v1::RerouteServiceRequestRequest& r, errors::Violations& v) {
+  Text(v, "service_request_id", r.service_request_id(), 1, 100);
+  v.AddIf("provider_uscc", "INVALID_USCC", ids::CheckUscc(r.provider_uscc()));
+  Text(v, "reason", r.reason(), 1, 500);
+}
+
 bool MayProvide(const std::set<ev::EnterpriseRole>& roles, v1::ServiceCategory category) {
   if (roles.count(ev::ENTERPRISE_ROLE_SERVICE_PROVIDER) > 0) return true;
   switch (category) {
@@ -104,6 +118,40 @@ absl::Status CheckRateable(const v1::ServiceRequest& r) {
   return absl::OkStatus();
 }
 
+absl::Status CheckReroutable(const v1::ServiceRequest& r, const std::string& provider) {
+  if (r.status() != v1::REQUEST_STATUS_ROUTED) return WrongStatus("re-routed", r);
+  if (provider == r.provider_uscc()) {
+    return absl::InvalidArgumentError("provider_uscc: the request is routed to it already");
+  }
+  if (provider == r.enterprise_uscc()) {
+    return absl::InvalidArgumentError("provider_uscc: the enterprise that filed it");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOfferingActive(const v1::Offering& o, const char* field) {
+  if (o.withdrawn()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, ": the offering ", o.offering_id(), " is WITHDRAWN"));
+  }
+  return absl::OkStatus();
+}
+
+void RecordRouting(v1::ServiceRequest& r, const std::string& provider, absl::Time now,
+                   const std::string& reason) {
+  // A request routed before routings were recorded keeps its first provider in the record (its
+  // time unknown).
+  if (r.routings_size() == 0 && !r.provider_uscc().empty()) {
+    r.add_routings()->set_provider_uscc(r.provider_uscc());
+  }
+  r.set_provider_uscc(provider);
+  v1::Routing* routing = r.add_routings();
+  routing->set_provider_uscc(provider);
+  *routing->mutable_routed_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  routing->set_reason(reason);
+}
+
 bool MaySee(const auth::Viewer& viewer, const v1::ServiceRequest& r) {
   return viewer.park_staff || viewer.SpeaksFor(r.enterprise_uscc()) ||
          viewer.SpeaksFor(r.provider_uscc());
@@ -115,6 +163,10 @@ bool MayAnswer(const auth::Viewer& viewer, const v1::ServiceRequest& r) {
 
 bool MayRate(const auth::Viewer& viewer, const v1::ServiceRequest& r) {
   return viewer.park_staff || viewer.SpeaksFor(r.enterprise_uscc());
+}
+
+bool MayWithdraw(const auth::Viewer& viewer, const v1::Offering& o) {
+  return viewer.park_staff || viewer.SpeaksFor(o.provider_uscc());
 }
 
 }  // namespace parkline::support

@@ -87,6 +87,80 @@ TEST(TenantRules, TheFilerRatesTheProviderAnswersBothSeeNobodyElse) {
   EXPECT_FALSE(MaySee(nobody, filed));
 }
 
+constexpr char kOtherProvider[] = "91330000MA2XXXXX0X";
+
+TEST(Rerouting, OnlyARoutedUnansweredRequestMovesAndOnlyToAnotherProviderThanTheFiler) {
+  auto routed = Stored(v1::REQUEST_STATUS_ROUTED);
+  EXPECT_TRUE(CheckReroutable(routed, kOtherProvider).ok());
+  EXPECT_EQ(CheckReroutable(routed, kProvider).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckReroutable(routed, kUscc).code(), absl::StatusCode::kInvalidArgument);
+  for (auto status : {v1::REQUEST_STATUS_FILED, v1::REQUEST_STATUS_ANSWERED}) {
+    absl::Status refused = CheckReroutable(Stored(status), kOtherProvider);
+    EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_NE(refused.message().find(v1::RequestStatus_Name(status)), absl::string_view::npos);
+  }
+}
+
+TEST(Rerouting, TheNewProviderHoldsItTheOldLosesSightTheDeadlineAndTheRecordStay) {
+  auto r = Stored(v1::REQUEST_STATUS_FILED);
+  r.clear_provider_uscc();
+  absl::Time first = absl::FromUnixSeconds(1'780'000'000);
+  RecordRouting(r, kProvider, first, "");
+  r.mutable_respond_by()->set_seconds(1'780'500'000);
+  r.set_overdue(true);
+  RecordRouting(r, kOtherProvider, first + absl::Hours(30), "no answer from the first bank");
+  EXPECT_EQ(r.provider_uscc(), kOtherProvider);
+  EXPECT_EQ(r.respond_by().seconds(), 1'780'500'000);  // the commitment made at the first routing
+  EXPECT_TRUE(r.overdue());
+  ASSERT_EQ(r.routings_size(), 2);
+  EXPECT_EQ(r.routings(0).provider_uscc(), kProvider);
+  EXPECT_EQ(r.routings(0).routed_time().seconds(), 1'780'000'000);
+  EXPECT_EQ(r.routings(1).reason(), "no answer from the first bank");
+  auth::Viewer old_provider{"old", false, kProvider};
+  old_provider.codes = {kProvider};
+  auth::Viewer new_provider{"new", false, kOtherProvider};
+  new_provider.codes = {kOtherProvider};
+  EXPECT_FALSE(MaySee(old_provider, r));
+  EXPECT_FALSE(MayAnswer(old_provider, r));
+  EXPECT_TRUE(MaySee(new_provider, r));
+  EXPECT_TRUE(MayAnswer(new_provider, r));
+}
+
+TEST(Withdrawal, AWithdrawnOfferingIsNeitherWithdrawnAgainNorNamedAndOnlyItsProviderWithdraws) {
+  v1::Offering o;
+  o.set_offering_id("OFR-1");
+  o.set_provider_uscc(kProvider);
+  EXPECT_TRUE(CheckOfferingActive(o, "offering_id").ok());
+  o.set_withdrawn(true);
+  absl::Status refused = CheckOfferingActive(o, "offering_id");
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("WITHDRAWN"), absl::string_view::npos);
+  auth::Viewer provider{"provider", false, kProvider};
+  provider.codes = {kProvider};
+  auth::Viewer other{"other", false, kOtherProvider};
+  other.codes = {kOtherProvider};
+  auth::Viewer staff{"staff", true, ""};
+  EXPECT_TRUE(MayWithdraw(provider, o));
+  EXPECT_TRUE(MayWithdraw(staff, o));
+  EXPECT_FALSE(MayWithdraw(other, o));
+  EXPECT_FALSE(MayWithdraw(auth::Viewer{"analyst", false, ""}, o));
+}
+
+TEST(Input, ARerouteNamesAProviderAndAReasonAWithdrawalAnOffering) {
+  v1::RerouteServiceRequestRequest reroute;
+  reroute.set_service_request_id("SRQ-1");
+  reroute.set_provider_uscc("not-a-uscc");
+  errors::Violations v;
+  CheckRerouting(reroute, v);
+  ASSERT_EQ(v.list().size(), 2u);
+  EXPECT_EQ(v.list()[0].field, "provider_uscc");
+  EXPECT_EQ(v.list()[1].field, "reason");
+  errors::Violations w;
+  CheckWithdrawal(v1::WithdrawOfferingRequest(), w);
+  ASSERT_EQ(w.list().size(), 1u);
+  EXPECT_EQ(w.list()[0].field, "offering_id");
+}
+
 TEST(Input, RoutingDaysRatingAndDescriptionAreBounded) {
   v1::RouteServiceRequestRequest route;
   route.set_service_request_id("SRQ-1");

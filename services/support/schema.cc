@@ -79,6 +79,15 @@ CREATE TABLE service_requests (
 CREATE INDEX service_requests_enterprise ON service_requests (enterprise_uscc, filed_at);
 CREATE INDEX service_requests_provider ON service_requests (provider_uscc, filed_at);
 CREATE INDEX service_requests_due ON service_requests (status, overdue, respond_by);
+)sql"},
+      {3, "cancelled activities and withdrawn offerings",
+       R"sql(
+-- An activity's status (ActivityStatus: 1 scheduled, 2 cancelled), selected on by the figures: a
+-- cancelled activity was not held. Rows from before are scheduled.
+ALTER TABLE activities ADD COLUMN status BIGINT NOT NULL DEFAULT 1;
+-- 1 once the provider (or the park) withdrew the offering: it leaves the directory's list, and no
+-- new request may name it.
+ALTER TABLE offerings ADD COLUMN withdrawn BIGINT NOT NULL DEFAULT 0;
 )sql"}};
   if (auto s = residents::ApplySchema(db); !s.ok()) return s;
   return store::ApplyMigrations(db, "support", kMigrations);

@@ -86,6 +86,7 @@ absl::StatusOr<v1::Activity> SupportDesk::Schedule(const v1::ScheduleActivityReq
   fresh.set_capacity(request.capacity());
   fresh.set_partner_organisation(request.partner_organisation());
   *fresh.mutable_scheduled_time() = runtime::ToTimestamp(now);
+  fresh.set_status(v1::ACTIVITY_STATUS_SCHEDULED);
 
   v1::Activity result;
   bool created = false;
@@ -196,13 +197,10 @@ absl::StatusOr<v1::Registration> SupportDesk::Register(const v1::RegisterAttende
     if (!activity.ok()) return activity.status();
     if (!*activity) return NoActivity(request.activity_id());
     const v1::Activity& a = (*activity)->activity;
-    if (now >= runtime::FromTimestamp(a.starts_time())) {
-      return absl::FailedPreconditionError(
-          "activity_id: registration closes when the activity starts");
-    }
     kind = a.kind();
     v1::Registration r = fresh;
     r.set_status(Place(a.capacity(), a.seats_taken(), a.seats_waiting() > 0, r.seats()));
+    if (auto s = CheckRegistrationOpen(a, viewer.park_staff, now, r.status()); !s.ok()) return s;
     bool seated = r.status() == v1::REGISTRATION_STATUS_CONFIRMED;
     if (auto s = repo.SetSeats(a.activity_id(), a.seats_taken() + (seated ? r.seats() : 0),
                                a.seats_waiting() + (seated ? 0 : r.seats()));
@@ -336,6 +334,7 @@ absl::StatusOr<v1::Registration> SupportDesk::ConfirmAttendance(
     if (!*activity) return NoActivity(r.activity_id());
     const v1::Activity& a = (*activity)->activity;
     kind = a.kind();
+    if (auto s = CheckNotCancelled(a, "confirmed"); !s.ok()) return s;
     if (auto s = CheckAttendance(r, runtime::FromTimestamp(a.ends_time()), now, request.attended());
         !s.ok()) {
       return s;
@@ -360,6 +359,60 @@ absl::StatusOr<v1::Registration> SupportDesk::ConfirmAttendance(
     if (events_committed_) events_committed_();
     CountAttendance(kind, result.attended());
   }
+  return result;
+}
+
+absl::StatusOr<v1::Activity> SupportDesk::CancelActivity(const v1::CancelActivityRequest& request,
+                                                         const Viewer& viewer) {
+  errors::Violations v;
+  CheckActivityCancellation(request, v);
+  if (!v.empty()) return v.ToStatus();
+  absl::Time now = clock_();
+  v1::Activity result;
+  int released = 0;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    released = 0;
+    ActivityRepository repo(tx, keys_);
+    auto found = repo.FindActivity(request.activity_id());
+    if (!found.ok()) return found.status();
+    if (!*found) return NoActivity(request.activity_id());
+    v1::Activity a = (*found)->activity;
+    if (auto s = CheckActivityCancellable(a, now); !s.ok()) return s;
+    a.set_status(v1::ACTIVITY_STATUS_CANCELLED);
+    a.set_cancel_reason(request.reason());
+    *a.mutable_cancelled_time() = runtime::ToTimestamp(now);
+    a.set_seats_taken(0);
+    a.set_seats_waiting(0);
+    // The activity's row first: it is what registrations lock, so none slips in meanwhile.
+    if (auto s = repo.MarkCancelled(a); !s.ok()) return s;
+    v1::ActivityCancelled e;
+    e.set_activity_id(a.activity_id());
+    e.set_kind(a.kind());
+    *e.mutable_starts_time() = a.starts_time();
+    e.set_reason(a.cancel_reason());
+    *e.mutable_cancelled_time() = a.cancelled_time();
+    auto registrations = repo.HoldingOrWaiting(a.activity_id());
+    if (!registrations.ok()) return registrations.status();
+    for (v1::Registration& r : *registrations) {
+      if (!Releases(r)) continue;
+      v1::ReleasedRegistration* out = e.add_released();
+      out->set_registration_id(r.registration_id());
+      out->set_enterprise_uscc(r.enterprise_uscc());
+      out->set_seats(r.seats());
+      out->set_was(r.status());
+      r.set_status(v1::REGISTRATION_STATUS_CANCELLED);
+      if (auto s = repo.UpdateRegistration(r); !s.ok()) return s;
+      ++released;
+    }
+    result = a;
+    return events::AppendToOutbox(tx, events::NewEvent(kTopic, kSource, a.activity_id(), e, now));
+  });
+  if (!status.ok()) return status;
+  if (events_committed_) events_committed_();
+  for (int i = 0; i < released; ++i) CountRegistration(result.kind(), "released");
+  log::Info("activity cancelled", {{"activity_id", result.activity_id()},
+                                   {"released", absl::StrCat(released)},
+                                   {"actor", viewer.name}});
   return result;
 }
 

@@ -55,6 +55,12 @@ class SupportDesk {
       const v1::ListRegistrationsRequest& request, const Viewer& viewer);
   absl::StatusOr<v1::Registration> ConfirmAttendance(const v1::ConfirmAttendanceRequest& request);
 
+  // Calls a SCHEDULED activity off before its end: every CONFIRMED or WAITING registration becomes
+  // CANCELLED (no promotion: there is nothing to promote into), one ActivityCancelled lists them.
+  // Cancelling it again is FAILED_PRECONDITION naming its state.
+  absl::StatusOr<v1::Activity> CancelActivity(const v1::CancelActivityRequest& request,
+                                              const Viewer& viewer);
+
   absl::StatusOr<v1::ActivityFigures> Figures(const v1::GetActivityFiguresRequest& request);
 
  private:

@@ -68,6 +68,27 @@ grpc::Status SupportService::GetActivityFigures(grpc::ServerContext* ctx,
   return PARKLINE_RPC(GetActivityFigures, kParkWide, Deliver(desk_.Figures(*request), response));
 }
 
+grpc::Status SupportService::CancelActivity(grpc::ServerContext* ctx,
+                                            const v1::CancelActivityRequest* request,
+                                            v1::Activity* response) {
+  return PARKLINE_RPC_AS_VIEWER(CancelActivity, kParkWide,
+                                Deliver(desk_.CancelActivity(*request, viewer), response));
+}
+
+grpc::Status SupportService::WithdrawOffering(grpc::ServerContext* ctx,
+                                              const v1::WithdrawOfferingRequest* request,
+                                              v1::Offering* response) {
+  return PARKLINE_RPC_AS_VIEWER(WithdrawOffering, OfEnterprise(request->provider_uscc()),
+                                Deliver(requests_.Withdraw(*request, viewer), response));
+}
+
+grpc::Status SupportService::RerouteServiceRequest(grpc::ServerContext* ctx,
+                                                   const v1::RerouteServiceRequestRequest* request,
+                                                   v1::ServiceRequest* response) {
+  return PARKLINE_RPC_AS_VIEWER(RerouteServiceRequest, kParkWide,
+                                Deliver(requests_.Reroute(*request, viewer), response));
+}
+
 grpc::Status SupportService::PublishOffering(grpc::ServerContext* ctx,
                                              const v1::PublishOfferingRequest* request,
                                              v1::Offering* response) {

@@ -39,6 +39,14 @@ class SupportService final : public v1::SupportService::Service {
   grpc::Status GetActivityFigures(grpc::ServerContext* ctx,
                                   const v1::GetActivityFiguresRequest* request,
                                   v1::ActivityFigures* response) override;
+  grpc::Status CancelActivity(grpc::ServerContext* ctx, const v1::CancelActivityRequest* request,
+                              v1::Activity* response) override;
+  grpc::Status WithdrawOffering(grpc::ServerContext* ctx,
+                                const v1::WithdrawOfferingRequest* request,
+                                v1::Offering* response) override;
+  grpc::Status RerouteServiceRequest(grpc::ServerContext* ctx,
+                                     const v1::RerouteServiceRequestRequest* request,
+                                     v1::ServiceRequest* response) override;
   grpc::Status PublishOffering(grpc::ServerContext* ctx, const v1::PublishOfferingRequest* request,
                                v1::Offering* response) override;
   grpc::Status ListOfferings(grpc::ServerContext* ctx, const v1::ListOfferingsRequest* request,

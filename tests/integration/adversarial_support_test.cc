@@ -31,6 +31,7 @@ using google::protobuf::util::TimeUtil;
 const std::string kVictim = testing::NumberedUscc(1);
 const std::string kRival = testing::NumberedUscc(2);
 const std::string kBank = testing::NumberedUscc(3);
+const std::string kNeighbour = testing::NumberedUscc(4);  // an enterprise, no provider
 constexpr char kName[] = "Zhuang Xiaoyu";
 
 const std::vector<testing::TestCaller>& Callers() {
@@ -38,6 +39,7 @@ const std::vector<testing::TestCaller>& Callers() {
       {"t-victim", "victim-erp", "enterprise", kVictim, "", ""},
       {"t-rival", "rival-erp", "enterprise", kRival, "", ""},
       {"t-bank", "bank-gateway", "enterprise", kBank, "", ""},
+      {"t-neighbour", "neighbour-erp", "enterprise", kNeighbour, "", ""},
       {"t-carrier", "carrier-tms", "carrier", "", "", "SF"},
       {"t-customs", "customs-gateway", "customs-gateway", "", "", ""},
       {"t-analyst", "analyst-bi", "analyst", "", "", ""},
@@ -58,13 +60,14 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
                                           nullptr);
     requests_ = std::make_unique<RequestDesk>(*db_, *writer_, nullptr, calendar::WorkingCalendar(),
                                               nullptr);
-    for (const std::string& uscc : {kVictim, kRival, kBank}) {
+    for (const std::string& uscc : {kVictim, kRival, kBank, kNeighbour}) {
       enterprises::v1::EnterpriseAdmitted admitted;
       admitted.mutable_enterprise()->set_uscc(uscc);
       // Both the rival and the bank are providers of finance; only the bank is routed.
+      bool seller = uscc == kVictim || uscc == kNeighbour;
       admitted.mutable_enterprise()->add_roles(
-          uscc == kVictim ? enterprises::v1::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE
-                          : enterprises::v1::ENTERPRISE_ROLE_FINANCIAL_INSTITUTION);
+          seller ? enterprises::v1::ENTERPRISE_ROLE_ECOMMERCE_ENTERPRISE
+                 : enterprises::v1::ENTERPRISE_ROLE_FINANCIAL_INSTITUTION);
       ASSERT_TRUE(
           db_->Transact([&](store::Transaction& tx) { return residents::OnAdmitted(tx, admitted); })
               .ok());
@@ -112,6 +115,15 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
     auto routed = requests_->Route(route);
     ASSERT_TRUE(routed.ok()) << routed.status();
     request_ = *routed;
+    // The bank's offering in the directory.
+    v1::PublishOfferingRequest p;
+    p.set_request_id("bank-offer-1");
+    p.set_provider_uscc(kBank);
+    p.set_category(v1::SERVICE_CATEGORY_FINANCE);
+    p.set_title("Supply-chain credit against bonded stock");
+    auto offered = requests_->Publish(p);
+    ASSERT_TRUE(offered.ok()) << offered.status();
+    offering_ = *offered;
     witness_ = std::make_unique<testing::TamperWitness>(
         *db_, std::vector<std::string>{"parkline.support.v1"});
     witness_->Mark();
@@ -153,6 +165,7 @@ class AdversarialSupportTest : public testing::BackendTest<ApplySchema> {
   v1::Activity activity_;
   v1::Registration registration_;
   v1::ServiceRequest request_;
+  v1::Offering offering_;
   std::unique_ptr<testing::TamperWitness> witness_;
 };
 
@@ -281,6 +294,154 @@ TEST_P(AdversarialSupportTest, AProviderNotRoutedTheRequestNeitherReadsNorAnswer
   v1::ServiceRequest out;
   ASSERT_TRUE(stub_->GetServiceRequest(&ctx, r, &out).ok());
   EXPECT_EQ(out.enterprise_uscc(), kVictim);
+}
+
+// The operations of issue #23 against every kind of caller: the enterprise (victim), another
+// enterprise (neighbour), the provider routed the request and owning the offering (bank), another
+// provider (rival), the analyst, customs and the carrier. Each refusal changes nothing.
+const std::vector<std::string> kEveryTenant = {"victim",  "neighbour", "bank",   "rival",
+                                               "analyst", "customs",   "carrier"};
+
+grpc::Status CancelTheActivity(Stub& stub, grpc::ClientContext* c, const std::string& id) {
+  v1::CancelActivityRequest r;
+  r.set_activity_id(id);
+  r.set_reason("The trainer is ill.");
+  v1::Activity out;
+  return stub.CancelActivity(c, r, &out);
+}
+
+TEST_P(AdversarialSupportTest, OnlyTheParkCancelsAnActivityAndOnlyOnce) {
+  for (const std::string& who : kEveryTenant) {
+    ExpectRefused(who, "cancels the victim's training", [&](grpc::ClientContext* c) {
+      return CancelTheActivity(*stub_, c, activity_.activity_id());
+    });
+  }
+  grpc::ClientContext ctx;
+  As(ctx, "staff");
+  ASSERT_TRUE(CancelTheActivity(*stub_, &ctx, activity_.activity_id()).ok());
+  witness_->Mark();
+  grpc::Status twice = ExpectRefused(
+      "staff", "cancels it again",
+      [&](grpc::ClientContext* c) { return CancelTheActivity(*stub_, c, activity_.activity_id()); },
+      {grpc::StatusCode::FAILED_PRECONDITION});
+  EXPECT_NE(twice.error_message().find("CANCELLED"), std::string::npos) << twice.error_message();
+  ExpectRefused("staff", "confirms attendance at the cancelled activity",
+                [&](grpc::ClientContext* c) {
+                  v1::ConfirmAttendanceRequest r;
+                  r.set_registration_id(registration_.registration_id());
+                  v1::Registration out;
+                  return stub_->ConfirmAttendance(c, r, &out);
+                },
+                {grpc::StatusCode::FAILED_PRECONDITION});
+  ExpectRefused("victim", "registers again at the cancelled activity",
+                [&](grpc::ClientContext* c) {
+                  v1::RegisterAttendeesRequest r = Registration();
+                  r.set_request_id("victim-registration-2");
+                  v1::Registration out;
+                  return stub_->RegisterAttendees(c, r, &out);
+                },
+                {grpc::StatusCode::FAILED_PRECONDITION});
+}
+
+TEST_P(AdversarialSupportTest, OnlyTheProviderOrTheParkWithdrawsAnOffering) {
+  for (std::string who : {"victim", "neighbour", "rival", "analyst", "customs", "carrier"}) {
+    for (const std::string& as : {kBank, kRival, kVictim, std::string()}) {
+      ExpectRefused(who, "withdraws the bank's offering naming " + as, [&](grpc::ClientContext* c) {
+        v1::WithdrawOfferingRequest r;
+        r.set_offering_id(offering_.offering_id());
+        r.set_provider_uscc(as);
+        v1::Offering out;
+        return stub_->WithdrawOffering(c, r, &out);
+      });
+    }
+  }
+  auto withdraw = [&](grpc::ClientContext* c) {
+    v1::WithdrawOfferingRequest r;
+    r.set_offering_id(offering_.offering_id());
+    r.set_provider_uscc(kBank);
+    v1::Offering out;
+    return stub_->WithdrawOffering(c, r, &out);
+  };
+  grpc::ClientContext ctx;
+  As(ctx, "bank");
+  ASSERT_TRUE(withdraw(&ctx).ok());
+  witness_->Mark();
+  for (std::string who : {"bank", "staff"}) {
+    ExpectRefused(who, "withdraws it again", withdraw, {grpc::StatusCode::FAILED_PRECONDITION});
+  }
+  ExpectRefused("victim", "files a request naming the withdrawn offering",
+                [&](grpc::ClientContext* c) {
+                  v1::FileServiceRequestRequest f;
+                  f.set_request_id("victim-request-2");
+                  f.set_enterprise_uscc(kVictim);
+                  f.set_category(v1::SERVICE_CATEGORY_FINANCE);
+                  f.set_offering_id(offering_.offering_id());
+                  f.set_description("Credit, please.");
+                  v1::ServiceRequest out;
+                  return stub_->FileServiceRequest(c, f, &out);
+                },
+                {grpc::StatusCode::FAILED_PRECONDITION});
+}
+
+TEST_P(AdversarialSupportTest, OnlyTheParkReroutesAndTheOldProviderLosesSightAtOnce) {
+  auto reroute = [&](const std::string& to) {
+    return [this, to](grpc::ClientContext* c) {
+      v1::RerouteServiceRequestRequest r;
+      r.set_service_request_id(request_.service_request_id());
+      r.set_provider_uscc(to);
+      r.set_reason("The bank has not answered.");
+      v1::ServiceRequest out;
+      return stub_->RerouteServiceRequest(c, r, &out);
+    };
+  };
+  for (const std::string& who : kEveryTenant) {
+    ExpectRefused(who, "re-routes the victim's request to the rival", reroute(kRival));
+  }
+  ExpectRefused("staff", "re-routes it to a non-provider", reroute(kNeighbour),
+                {grpc::StatusCode::FAILED_PRECONDITION});
+  ExpectRefused("staff", "re-routes it to the filer", reroute(kVictim),
+                {grpc::StatusCode::INVALID_ARGUMENT});
+  ExpectRefused("staff", "re-routes it to the provider holding it", reroute(kBank),
+                {grpc::StatusCode::INVALID_ARGUMENT});
+  grpc::ClientContext ctx;
+  As(ctx, "staff");
+  ASSERT_TRUE(reroute(kRival)(&ctx).ok());
+  witness_->Mark();
+  // The bank, no longer holding it, neither reads nor answers it.
+  ExpectRefused("bank", "reads the request re-routed away", [&](grpc::ClientContext* c) {
+    v1::GetServiceRequestRequest r;
+    r.set_service_request_id(request_.service_request_id());
+    r.set_party_uscc(kBank);
+    v1::ServiceRequest out;
+    return stub_->GetServiceRequest(c, r, &out);
+  });
+  ExpectRefused("bank", "answers the request re-routed away", [&](grpc::ClientContext* c) {
+    v1::AnswerServiceRequestRequest r;
+    r.set_service_request_id(request_.service_request_id());
+    r.set_provider_uscc(kBank);
+    r.set_answer("Approved after all.");
+    v1::ServiceRequest out;
+    return stub_->AnswerServiceRequest(c, r, &out);
+  });
+  grpc::ClientContext list_ctx;
+  As(list_ctx, "bank");
+  v1::ListServiceRequestsRequest l;
+  l.set_party_uscc(kBank);
+  v1::ListServiceRequestsResponse listed;
+  ASSERT_TRUE(stub_->ListServiceRequests(&list_ctx, l, &listed).ok());
+  EXPECT_EQ(listed.requests_size(), 0);
+  // The rival, holding it now, answers; then nobody re-routes it.
+  grpc::ClientContext answer_ctx;
+  As(answer_ctx, "rival");
+  v1::AnswerServiceRequestRequest a;
+  a.set_service_request_id(request_.service_request_id());
+  a.set_provider_uscc(kRival);
+  a.set_answer("Approved: a line of 1M CNY.");
+  v1::ServiceRequest answered;
+  ASSERT_TRUE(stub_->AnswerServiceRequest(&answer_ctx, a, &answered).ok());
+  witness_->Mark();
+  ExpectRefused("staff", "re-routes the answered request", reroute(kBank),
+                {grpc::StatusCode::FAILED_PRECONDITION});
 }
 
 PARKLINE_BACKEND_TESTS(AdversarialSupportTest);

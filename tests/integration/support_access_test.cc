@@ -38,6 +38,9 @@ const testing::AccessTable kExpected = {
     {"ListRegistrations", {kDesk, {"enterprise"}}},
     {"ConfirmAttendance", {kDesk, {}}},
     {"GetActivityFigures", {{"park-admin", "park-staff", "analyst"}, {}}},
+    {"CancelActivity", {kDesk, {}}},
+    {"WithdrawOffering", {kDesk, {"enterprise"}}},
+    {"RerouteServiceRequest", {kDesk, {}}},
     {"PublishOffering", {kDesk, {"enterprise"}}},
     {"ListOfferings", {kProgramme, {}}},
     {"FileServiceRequest", {kDesk, {"enterprise"}}},
@@ -111,6 +114,31 @@ const std::map<std::string, Call>& Calls() {
          r.set_year(2026);
          v1::ActivityFigures out;
          return s.GetActivityFigures(c, r, &out);
+       }},
+      {"CancelActivity",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::CancelActivityRequest r;
+         r.set_activity_id("ACT-20260601-000000000000");
+         r.set_reason("The hall is flooded.");
+         v1::Activity out;
+         return s.CancelActivity(c, r, &out);
+       }},
+      {"WithdrawOffering",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::WithdrawOfferingRequest r;
+         r.set_offering_id("OFR-20260601-000000000000");
+         r.set_provider_uscc(uscc);
+         v1::Offering out;
+         return s.WithdrawOffering(c, r, &out);
+       }},
+      {"RerouteServiceRequest",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::RerouteServiceRequestRequest r;
+         r.set_service_request_id(kRequest);
+         r.set_provider_uscc(kOther);
+         r.set_reason("No answer.");
+         v1::ServiceRequest out;
+         return s.RerouteServiceRequest(c, r, &out);
        }},
       {"PublishOffering",
        [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {

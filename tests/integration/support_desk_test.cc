@@ -169,6 +169,96 @@ TEST_P(SupportDeskTest, OnlyResidentsRegisterAndOnlyBeforeTheStart) {
   EXPECT_EQ(Reread(a.activity_id()).seats_taken(), 0);
 }
 
+TEST_P(SupportDeskTest, ACancelledActivityReleasesEverySeatClearsTheWaitingListAndSaysSo) {
+  v1::Activity a = Training(3);
+  auto held = Register(kAcme, 2, a.activity_id());
+  auto waits = Register(kBeta, 2, a.activity_id());
+  ASSERT_TRUE(held.ok() && waits.ok());
+  ASSERT_EQ(waits->status(), v1::REGISTRATION_STATUS_WAITING);
+  size_t events_before = Outbox().size();
+
+  now_ = kStart + absl::Hours(1);  // under way: called off halfway
+  v1::CancelActivityRequest c;
+  c.set_activity_id(a.activity_id());
+  c.set_reason("The hall lost power.");
+  auto cancelled = desk_->CancelActivity(c, staff_);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->status(), v1::ACTIVITY_STATUS_CANCELLED);
+  EXPECT_EQ(cancelled->cancel_reason(), "The hall lost power.");
+  v1::Activity stored = Reread(a.activity_id());
+  EXPECT_EQ(stored.status(), v1::ACTIVITY_STATUS_CANCELLED);
+  EXPECT_EQ(stored.seats_taken(), 0);
+  EXPECT_EQ(stored.seats_waiting(), 0);
+  v1::ListRegistrationsRequest l;
+  l.set_activity_id(a.activity_id());
+  auto listed = desk_->ListRegistrations(l, staff_);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->registrations_size(), 2);
+  for (const auto& r : listed->registrations()) {
+    EXPECT_EQ(r.status(), v1::REGISTRATION_STATUS_CANCELLED) << r.registration_id();
+  }
+
+  // One event, listing both registrations with what they were.
+  auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), events_before + 1);
+  EXPECT_EQ(outbox.back().type, "parkline.support.v1.ActivityCancelled");
+  EXPECT_EQ(outbox.back().subject, a.activity_id());
+  v1::ActivityCancelled e;
+  ASSERT_TRUE(e.ParseFromString(outbox.back().payload));
+  ASSERT_EQ(e.released_size(), 2);
+  EXPECT_EQ(e.released(0).enterprise_uscc(), kAcme);
+  EXPECT_EQ(e.released(0).was(), v1::REGISTRATION_STATUS_CONFIRMED);
+  EXPECT_EQ(e.released(1).was(), v1::REGISTRATION_STATUS_WAITING);
+  EXPECT_EQ(e.reason(), "The hall lost power.");
+
+  // Twice: refused naming the state, nothing added.
+  auto twice = desk_->CancelActivity(c, staff_);
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(twice.status().message().find("ACTIVITY_STATUS_CANCELLED"), absl::string_view::npos);
+  // No attendance afterwards, and the year's figures hold no activity held.
+  now_ = kStart + absl::Hours(4);
+  v1::ConfirmAttendanceRequest confirm;
+  confirm.set_registration_id(held->registration_id());
+  confirm.set_attended(2);
+  EXPECT_EQ(desk_->ConfirmAttendance(confirm).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  v1::GetActivityFiguresRequest f;
+  f.set_year(2026);
+  auto figures = desk_->Figures(f);
+  ASSERT_TRUE(figures.ok());
+  EXPECT_EQ(figures->kinds_size(), 0);
+  EXPECT_EQ(Outbox().size(), events_before + 1);
+  // An ended activity is no longer cancelled: its record stands.
+  v1::Activity other = Training(3, "sched-2");
+  c.set_activity_id(other.activity_id());
+  EXPECT_EQ(desk_->CancelActivity(c, staff_).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_P(SupportDeskTest, AfterTheStartTheParkRecordsFromTheSignInSheetIntoFreeSeatsOnly) {
+  v1::Activity a = Training(3);
+  now_ = kStart + absl::Hours(5);  // after the end
+  v1::RegisterAttendeesRequest r;
+  r.set_request_id("sheet-acme");
+  r.set_activity_id(a.activity_id());
+  r.set_enterprise_uscc(kAcme);
+  r.set_head_count(3);
+  auto recorded = desk_->Register(r, staff_);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ(recorded->status(), v1::REGISTRATION_STATUS_CONFIRMED);
+  r.set_request_id("sheet-beta");
+  r.set_enterprise_uscc(kBeta);
+  r.set_head_count(1);
+  auto full = desk_->Register(r, staff_);
+  EXPECT_EQ(full.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(desk_->Register(r, Of(kBeta)).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Reread(a.activity_id()).seats_taken(), 3);
+  v1::ConfirmAttendanceRequest confirm;
+  confirm.set_registration_id(recorded->registration_id());
+  confirm.set_attended(3);
+  EXPECT_TRUE(desk_->ConfirmAttendance(confirm).ok());
+}
+
 TEST_P(SupportDeskTest, NamedAttendeesAreSealedAtRestAndShownToTheirEnterprise) {
   v1::Activity a = Training(5);
   v1::RegisterAttendeesRequest r;

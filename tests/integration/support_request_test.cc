@@ -216,6 +216,113 @@ TEST_P(SupportRequestTest, EachPartyListsOnlyWhatItFiledOrWasRouted) {
   EXPECT_EQ(other->requests_size(), 0);
 }
 
+TEST_P(SupportRequestTest, AWithdrawnOfferingLeavesTheDirectoryButWhatWasRoutedStaysAnswerable) {
+  v1::PublishOfferingRequest p;
+  p.set_request_id("offer-1");
+  p.set_provider_uscc(kBank);
+  p.set_category(v1::SERVICE_CATEGORY_FINANCE);
+  p.set_title("Cross-border settlement");
+  auto offered = desk_->Publish(p);
+  ASSERT_TRUE(offered.ok()) << offered.status();
+  v1::FileServiceRequestRequest f;
+  f.set_request_id("file-before");
+  f.set_enterprise_uscc(kSeller);
+  f.set_category(v1::SERVICE_CATEGORY_FINANCE);
+  f.set_offering_id(offered->offering_id());
+  f.set_description("Settle our EUR receipts weekly.");
+  auto routed_before = desk_->File(f);
+  ASSERT_TRUE(routed_before.ok());
+  v1::RouteServiceRequestRequest route;
+  route.set_service_request_id(routed_before->service_request_id());
+  route.set_response_working_days(3);
+  ASSERT_TRUE(desk_->Route(route).ok());
+  f.set_request_id("file-filed");
+  auto filed_before = desk_->File(f);
+  ASSERT_TRUE(filed_before.ok());
+
+  v1::WithdrawOfferingRequest w;
+  w.set_offering_id(offered->offering_id());
+  w.set_provider_uscc(kOtherBank);
+  EXPECT_EQ(desk_->Withdraw(w, Of(kOtherBank)).status().code(), absl::StatusCode::kNotFound);
+  w.set_provider_uscc(kBank);
+  auto withdrawn = desk_->Withdraw(w, Of(kBank));
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
+  EXPECT_TRUE(withdrawn->withdrawn());
+  EXPECT_EQ(Outbox().back().type, "parkline.support.v1.OfferingWithdrawn");
+  EXPECT_EQ(Outbox().back().subject, offered->offering_id());
+  auto again = desk_->Withdraw(w, Of(kBank));
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(again.status().message().find("WITHDRAWN"), absl::string_view::npos);
+
+  auto listed = desk_->ListOfferings(v1::ListOfferingsRequest());
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->offerings_size(), 0);
+  v1::ListOfferingsRequest record;
+  record.set_include_withdrawn(true);
+  EXPECT_EQ(desk_->ListOfferings(record)->offerings_size(), 1);
+  f.set_request_id("file-after");
+  EXPECT_EQ(desk_->File(f).status().code(), absl::StatusCode::kFailedPrecondition);
+  // Filed before: the park names a provider now (the withdrawn offering's is no default).
+  route.set_service_request_id(filed_before->service_request_id());
+  EXPECT_EQ(desk_->Route(route).status().code(), absl::StatusCode::kInvalidArgument);
+  route.set_provider_uscc(kOtherBank);
+  EXPECT_TRUE(desk_->Route(route).ok());
+  // Routed before: the bank still answers it.
+  v1::AnswerServiceRequestRequest a;
+  a.set_service_request_id(routed_before->service_request_id());
+  a.set_provider_uscc(kBank);
+  a.set_answer("Done: weekly settlement from next Monday.");
+  EXPECT_TRUE(desk_->Answer(a, Of(kBank)).ok());
+}
+
+TEST_P(SupportRequestTest, AReroutedRequestKeepsItsDeadlineAndItsRecordAndChangesHands) {
+  v1::ServiceRequest req = FileAndRoute(kBank, 2);  // due Wednesday 24:00
+  now_ = kMonday + absl::Hours(30);
+  v1::RerouteServiceRequestRequest r;
+  r.set_service_request_id(req.service_request_id());
+  r.set_provider_uscc(kLawFirm);
+  r.set_reason("The bank's desk is closed this week.");
+  auto moved = desk_->Reroute(r, auth::Viewer{"staff-li", true, ""});
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->provider_uscc(), kLawFirm);
+  EXPECT_EQ(TimeUtil::TimestampToMicroseconds(moved->respond_by()),
+            TimeUtil::TimestampToMicroseconds(req.respond_by()));
+  ASSERT_EQ(moved->routings_size(), 2);
+  EXPECT_EQ(moved->routings(0).provider_uscc(), kBank);
+  EXPECT_EQ(moved->routings(1).provider_uscc(), kLawFirm);
+  EXPECT_EQ(moved->routings(1).reason(), "The bank's desk is closed this week.");
+  auto outbox = Outbox();
+  EXPECT_EQ(outbox.back().type, "parkline.support.v1.ServiceRequestRerouted");
+  v1::ServiceRequestRerouted e;
+  ASSERT_TRUE(e.ParseFromString(outbox.back().payload));
+  EXPECT_EQ(e.from_provider_uscc(), kBank);
+  EXPECT_EQ(e.to_provider_uscc(), kLawFirm);
+
+  // The bank lost it at once, the law firm holds it.
+  v1::GetServiceRequestRequest g;
+  g.set_service_request_id(req.service_request_id());
+  EXPECT_EQ(desk_->Get(g, Of(kBank)).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(desk_->Get(g, Of(kLawFirm)).ok());
+  v1::ListServiceRequestsRequest l;
+  l.set_party_uscc(kBank);
+  EXPECT_EQ(desk_->List(l, Of(kBank))->requests_size(), 0);
+
+  // Past the deadline kept from the first routing, supervision marks it, whoever holds it.
+  now_ = absl::FromCivil(absl::CivilSecond(2026, 6, 4, 0, 1, 0), absl::FixedTimeZone(8 * 3600));
+  EXPECT_EQ(*desk_->Supervise(), 1);
+  v1::AnswerServiceRequestRequest a;
+  a.set_service_request_id(req.service_request_id());
+  a.set_provider_uscc(kLawFirm);
+  a.set_answer("Reviewed: the credit contract is sound.");
+  auto answered = desk_->Answer(a, Of(kLawFirm));
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  EXPECT_TRUE(answered->overdue());
+  r.set_provider_uscc(kOtherBank);
+  auto late = desk_->Reroute(r, auth::Viewer{"staff-li", true, ""});
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(late.status().message().find("REQUEST_STATUS_ANSWERED"), absl::string_view::npos);
+}
+
 PARKLINE_BACKEND_TESTS(SupportRequestTest);
 
 }  // namespace

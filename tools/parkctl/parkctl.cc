@@ -3,7 +3,7 @@
 //   parkctl health ADDRESS              grpc.health.v1 status of the server at ADDRESS
 //   parkctl demo ENTERPRISES_ADDRESS [DECLARATIONS_ADDRESS [CLEARANCE_ADDRESS
 //                [LOGISTICS_ADDRESS]]]
-//                                       loads the demo park (19 units, 18 enterprises, IP, talent,
+//                                       loads the demo park (19 units, 20 enterprises, IP, talent,
 //                                       and with the second address 20 matched import
 //                                       declarations; with the third, their clearance cases
 //                                       completed and submitted to customs; with the fourth, their
@@ -18,6 +18,10 @@
 //                                       expiring soon), an internal inspection whose two findings
 //                                       opened corrective actions (one closed with evidence);
 //                                       idempotent
+//   parkctl demo-support SUPPORT_ADDRESS
+//                                       loads the support service's demo season: activities of
+//                                       every kind with registrations and attendance, offerings
+//                                       and requests in every category; idempotent (after `demo`)
 //   parkctl overview STATISTICS_ADDRESS the park's indicators now: current values, today, month
 //                                       and year to date, the service score (5.5.4)
 //   parkctl token                       makes a new bearer token and prints it with the SHA-256
@@ -51,6 +55,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "auth/credentials.h"
 #include "auth/sha256.h"
@@ -65,6 +70,7 @@
 #include "parkline/logistics/v1/logistics.grpc.pb.h"
 #include "parkline/quality/v1/quality.grpc.pb.h"
 #include "parkline/statistics/v1/statistics.grpc.pb.h"
+#include "parkline/support/v1/support.grpc.pb.h"
 #include "samples/import_sets.h"
 #include "secrets/key_ring.h"
 
@@ -311,6 +317,10 @@ int Demo(const std::string& address) {
       {"Zhejiang Customs Brokerage Co.", {R::ENTERPRISE_ROLE_CUSTOMS_BROKER}, ""},
       {"Park Pay Payment Services Co.", {R::ENTERPRISE_ROLE_PAYMENT}, ""},
       {"Cross-border Services Center Co.", {R::ENTERPRISE_ROLE_SERVICE_PROVIDER}, "S1-01"},
+      // The providers of the support service's directory (6.4, 6.6, 6.7): a bank's park branch
+      // and a law and IP firm, neither leasing a unit.
+      {"Qiantang Bank Park Branch", {R::ENTERPRISE_ROLE_FINANCIAL_INSTITUTION}, ""},
+      {"Westlake IP & Law Partners", {R::ENTERPRISE_ROLE_SERVICE_PROVIDER}, ""},
   };
   int year = absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year();
   for (size_t i = 0; i < enterprises.size(); ++i) {
@@ -478,6 +488,416 @@ int DemoComplaints(const std::string& address) {
   std::printf("demo complaints: %d of %zu filed\n", filed, demos.size());
   return filed == static_cast<int>(demos.size()) ? 0 : 1;
 }
+
+// The support service's demo season (GB/T 39678-2020 6.4-6.9.2): activities of every kind over
+// the last five months and the next one, the demo residents' registrations (the past ones
+// recorded by the park from the sign-in sheets) with attendance confirmed, one activity called
+// off; offerings from the demo providers in every category (one withdrawn); requests in every
+// category routed, answered and rated, one re-routed, one just filed and one given a single
+// working day and left unanswered, which supervision marks overdue once that day has passed (the
+// service keeps real time: nothing here is back-dated).
+//
+// The season is anchored to the park day of its first load: a later run finds the first activity
+// and derives the same times from it, so every request is the same request again (the service
+// answers what it stored; a step already taken is FAILED_PRECONDITION, and skipped).
+namespace support_demo {
+
+namespace sv1 = parkline::support::v1;
+
+constexpr char kOrganiser[] = "Park service centre";
+const absl::TimeZone kPark = absl::FixedTimeZone(8 * 3600);
+
+struct Activity {
+  sv1::ActivityKind kind;
+  const char* title;
+  int day;   // from the anchor (the park day of the first load)
+  int hour;  // park time
+  int hours;
+  const char* place;  // or an https:// address
+  int capacity;
+  const char* partner;
+  std::vector<std::pair<int, int>> registrations;  // demo enterprise, seats
+  const char* cancel_reason;                       // non-empty: called off
+};
+
+const std::vector<Activity>& Season() {
+  static const auto* season = new std::vector<Activity>{
+      {sv1::ACTIVITY_KIND_RECRUITMENT_FAIR,
+       "Spring cross-border talent fair",
+       -150,
+       9,
+       6,
+       "P1-01 Public hall",
+       200,
+       "Hangzhou Talent Service Center (HR intermediary)",
+       {{2, 4}, {3, 3}, {4, 2}, {5, 3}, {6, 2}, {7, 4}, {8, 2}, {9, 3}},
+       ""},
+      {sv1::ACTIVITY_KIND_TEAM_ACTIVITY,
+       "Park dragon-boat team day",
+       -120,
+       8,
+       8,
+       "Qiantang river, Binjiang pier",
+       120,
+       "Hangzhou Talent Service Center (HR intermediary)",
+       {{2, 12}, {5, 10}, {10, 8}, {13, 15}},
+       ""},
+      {sv1::ACTIVITY_KIND_SPECIAL_TRAINING,
+       "Export compliance for 9610 parcels",
+       -90,
+       14,
+       3,
+       "https://meet.parkline.example/compliance-9610",
+       80,
+       "Zhejiang Customs Brokerage Co.",
+       {{2, 3}, {3, 2}, {4, 2}, {6, 3}, {11, 2}, {12, 1}},
+       ""},
+      {sv1::ACTIVITY_KIND_PRACTICAL_TRAINING,
+       "Hands-on: declarations in the single window",
+       -60,
+       9,
+       7,
+       "A1 training room 3",
+       30,
+       "Hangzhou Cross-border E-commerce Academy",
+       {{2, 4}, {3, 4}, {7, 3}, {8, 4}, {9, 2}},
+       ""},
+      {sv1::ACTIVITY_KIND_FOUNDERS_CLUB,
+       "Founders' evening: the first export year",
+       -45,
+       19,
+       2,
+       "S1-01 Showroom lounge",
+       40,
+       "",
+       {{6, 1}, {10, 2}, {11, 1}, {12, 1}},
+       ""},
+      {sv1::ACTIVITY_KIND_MATCHMAKING,
+       "Sellers meet overseas-warehouse operators",
+       -30,
+       14,
+       3,
+       "P1-01 Public hall",
+       60,
+       "Park Express Logistics Co.",
+       {{3, 2}, {4, 2}, {7, 2}, {9, 1}},
+       ""},
+      {sv1::ACTIVITY_KIND_ROADSHOW,
+       "Roadshow: seed funding for cross-border start-ups",
+       -14,
+       14,
+       4,
+       "P1-01 Public hall",
+       100,
+       "Qiantang Angel Investors",
+       {{6, 2}, {10, 2}, {11, 3}},
+       ""},
+      {sv1::ACTIVITY_KIND_SPECIAL_TRAINING,
+       "FX settlement and hedging for sellers",
+       10,
+       14,
+       3,
+       "A1 training room 3",
+       5,
+       "Qiantang Bank Park Branch",
+       {{2, 2}, {3, 2}, {4, 2}},
+       ""},
+      {sv1::ACTIVITY_KIND_ROADSHOW,
+       "Roadshow: Southeast Asia market entry",
+       20,
+       14,
+       3,
+       "P1-01 Public hall",
+       80,
+       "Cross-border Services Center Co.",
+       {{5, 2}, {8, 2}},
+       "The overseas speakers' visas were not issued in time; a new date follows."},
+      {sv1::ACTIVITY_KIND_RECRUITMENT_FAIR,
+       "Autumn cross-border talent fair",
+       30,
+       9,
+       6,
+       "P1-01 Public hall",
+       200,
+       "Hangzhou Talent Service Center (HR intermediary)",
+       {{2, 3}, {4, 2}, {12, 2}},
+       ""},
+  };
+  return *season;
+}
+
+absl::Time StartOf(absl::Time anchor, const Activity& a) {
+  return anchor + absl::Hours(24 * a.day + a.hour);
+}
+
+google::protobuf::Timestamp Stamp(absl::Time t) {
+  google::protobuf::Timestamp out;
+  out.set_seconds(absl::ToUnixSeconds(t));
+  return out;
+}
+
+// Counts the calls that failed for another reason than a step already taken.
+struct Tally {
+  int failed = 0;
+  template <typename Call>
+  bool operator()(const char* what, Call call) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    Authorize(&ctx);
+    grpc::Status s = call(&ctx);
+    if (s.ok()) return true;
+    if (s.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+      std::fprintf(stderr, "%s: %s\n", what, s.error_message().c_str());
+      ++failed;
+    }
+    return false;
+  }
+};
+
+// The park day of the first load, from the season's first activity when it is there.
+absl::Time Anchor(sv1::SupportService::Stub& stub) {
+  const Activity& first = Season().front();
+  sv1::ListActivitiesRequest list;
+  list.set_page_size(500);
+  sv1::ListActivitiesResponse activities;
+  grpc::ClientContext ctx;
+  Authorize(&ctx);
+  if (stub.ListActivities(&ctx, list, &activities).ok()) {
+    for (const auto& a : activities.activities()) {
+      if (a.title() == first.title && a.organiser() == kOrganiser) {
+        return absl::FromUnixSeconds(a.starts_time().seconds()) -
+               absl::Hours(24 * first.day + first.hour);
+      }
+    }
+  }
+  return absl::FromCivil(absl::ToCivilDay(absl::Now(), kPark), kPark);
+}
+
+// The support service knows the residents and their roles from the registry's events: until
+// they arrived it answers NOT_RESIDENT / NOT_PROVIDER. Waits for the last demo provider, a little.
+bool WaitForResidents(sv1::SupportService::Stub& stub, const sv1::PublishOfferingRequest& probe,
+                      sv1::Offering* out) {
+  for (int attempt = 0; attempt < 150; ++attempt) {
+    grpc::ClientContext ctx;
+    Authorize(&ctx);
+    grpc::Status s = stub.PublishOffering(&ctx, probe, out);
+    if (s.ok()) return true;
+    if (s.error_code() != grpc::StatusCode::FAILED_PRECONDITION || attempt == 149) {
+      std::fprintf(stderr, "PublishOffering: %s\n", s.error_message().c_str());
+      return false;
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  return false;
+}
+
+struct Offer {
+  int provider;
+  sv1::ServiceCategory category;
+  const char* title;
+  const char* description;
+  bool withdrawn;
+};
+
+struct Ask {
+  int enterprise;
+  sv1::ServiceCategory category;
+  int offer;  // index into the offers, or -1 for the category
+  const char* description;
+  int provider;        // 0: the offering's
+  int days;            // 0: left filed
+  int reroute_to;      // 0: not re-routed
+  const char* answer;  // empty: left unanswered
+  int rating;          // 0: not rated
+};
+
+int Load(const std::string& address) {
+  auto stub = sv1::SupportService::NewStub(Connect(address));
+  Tally call;
+  // Offerings (6.4 finance, 6.5.3 logistics solutions, 6.6 technology and IP, 6.7 legal) from
+  // the demo providers: the bank (19), Park Express (13), Eastport (14), the services center (18),
+  // the law and IP firm (20).
+  const std::vector<Offer> offers = {
+      {19, sv1::SERVICE_CATEGORY_FINANCE, "Cross-border settlement and FX accounts",
+       "Multi-currency accounts, weekly settlement of platform receipts, FX at the day's rate.",
+       false},
+      {19, sv1::SERVICE_CATEGORY_FINANCE, "Supply-chain credit against bonded stock",
+       "Revolving credit secured on goods in the park's bonded warehouses.", false},
+      {13, sv1::SERVICE_CATEGORY_LOGISTICS_SOLUTIONS, "Overseas warehouses in Europe",
+       "Warehousing, fulfilment and returns in Rotterdam and Frankfurt.", false},
+      {14, sv1::SERVICE_CATEGORY_LOGISTICS_SOLUTIONS, "LCL consolidation to North America",
+       "Weekly consolidated sea freight with unified purchasing of transport.", false},
+      {18, sv1::SERVICE_CATEGORY_TECHNOLOGY_IP, "Market-access certification (CE, FCC)",
+       "Testing and certification for electronics sold abroad.", false},
+      {20, sv1::SERVICE_CATEGORY_TECHNOLOGY_IP, "Trademark registration abroad",
+       "Madrid-system filings and watch services.", false},
+      {20, sv1::SERVICE_CATEGORY_LEGAL, "Cross-border contract and dispute counsel",
+       "Contracts with overseas buyers and platforms; dispute resolution.", false},
+      {18, sv1::SERVICE_CATEGORY_LEGAL, "Compliance review pilot",
+       "A pilot of platform-policy compliance reviews, closed after the trial.", true},
+  };
+  std::vector<std::string> offering_ids(offers.size());
+  for (size_t i = 0; i < offers.size(); ++i) {
+    const Offer& o = offers[i];
+    sv1::PublishOfferingRequest p;
+    p.set_request_id(absl::StrCat("demo-offering-", i + 1));
+    p.set_provider_uscc(DemoUscc(o.provider));
+    p.set_category(o.category);
+    p.set_title(o.title);
+    p.set_description(o.description);
+    sv1::Offering out;
+    bool published = i == 0 ? WaitForResidents(*stub, p, &out)
+                            : call("PublishOffering", [&](grpc::ClientContext* c) {
+                                return stub->PublishOffering(c, p, &out);
+                              });
+    if (!published) {
+      if (i == 0) return 1;  // the support service has not learned the residents: stop here
+      continue;
+    }
+    offering_ids[i] = out.offering_id();
+    if (o.withdrawn) {
+      sv1::WithdrawOfferingRequest w;
+      w.set_offering_id(out.offering_id());
+      w.set_provider_uscc(DemoUscc(o.provider));
+      call("WithdrawOffering",
+           [&](grpc::ClientContext* c) { return stub->WithdrawOffering(c, w, &out); });
+    }
+  }
+
+  absl::Time anchor = Anchor(*stub);
+  absl::Time now = absl::Now();
+  int scheduled = 0, registered = 0, confirmed = 0;
+  for (size_t i = 0; i < Season().size(); ++i) {
+    const Activity& a = Season()[i];
+    sv1::ScheduleActivityRequest s;
+    s.set_request_id(absl::StrCat("demo-activity-", i + 1));
+    s.set_kind(a.kind);
+    s.set_title(a.title);
+    absl::Time starts = StartOf(anchor, a), ends = starts + absl::Hours(a.hours);
+    *s.mutable_starts_time() = Stamp(starts);
+    *s.mutable_ends_time() = Stamp(ends);
+    (absl::StartsWith(a.place, "https://") ? s.mutable_online_url() : s.mutable_place())
+        ->assign(a.place);
+    s.set_organiser(kOrganiser);
+    s.set_capacity(a.capacity);
+    s.set_partner_organisation(a.partner);
+    sv1::Activity activity;
+    if (!call("ScheduleActivity",
+              [&](grpc::ClientContext* c) { return stub->ScheduleActivity(c, s, &activity); })) {
+      continue;
+    }
+    ++scheduled;
+    for (const auto& [enterprise, seats] : a.registrations) {
+      sv1::RegisterAttendeesRequest r;
+      r.set_request_id(absl::StrCat("demo-activity-", i + 1, "-enterprise-", enterprise));
+      r.set_activity_id(activity.activity_id());
+      r.set_enterprise_uscc(DemoUscc(enterprise));
+      r.set_head_count(seats);
+      sv1::Registration registration;
+      if (!call("RegisterAttendees", [&](grpc::ClientContext* c) {
+            return stub->RegisterAttendees(c, r, &registration);
+          })) {
+        continue;
+      }
+      ++registered;
+      // After the event: most came; every third enterprise one short.
+      if (ends <= now && registration.status() != sv1::REGISTRATION_STATUS_CANCELLED) {
+        sv1::ConfirmAttendanceRequest c;
+        c.set_registration_id(registration.registration_id());
+        c.set_attended(enterprise % 3 == 0 ? seats - 1 : seats);
+        confirmed += call("ConfirmAttendance", [&](grpc::ClientContext* ctx) {
+          return stub->ConfirmAttendance(ctx, c, &registration);
+        });
+      }
+    }
+    if (*a.cancel_reason) {
+      sv1::CancelActivityRequest c;
+      c.set_activity_id(activity.activity_id());
+      c.set_reason(a.cancel_reason);
+      call("CancelActivity",
+           [&](grpc::ClientContext* ctx) { return stub->CancelActivity(ctx, c, &activity); });
+    }
+  }
+
+  // Requests in every category, along the workflow.
+  const std::vector<Ask> asks = {
+      {2, sv1::SERVICE_CATEGORY_FINANCE, 1, "Credit for Q3 stock against our bonded goods.", 0, 5,
+       0, "Approved: a revolving line of 2M CNY against the bonded stock.", 5},
+      {5, sv1::SERVICE_CATEGORY_FINANCE, -1, "Advice on hedging our USD receipts.", 19, 3, 0,
+       "A forward contract per quarter fits your volumes; terms attached.", 0},
+      {3, sv1::SERVICE_CATEGORY_LOGISTICS_SOLUTIONS, 2, "Fulfilment for 2,000 SKUs in Germany.", 0,
+       5, 0, "Rotterdam can take them from next month; quotation attached.", 4},
+      {7, sv1::SERVICE_CATEGORY_LOGISTICS_SOLUTIONS, -1, "Consolidated freight to Canada monthly.",
+       14, 1, 0, "", 0},
+      {4, sv1::SERVICE_CATEGORY_TECHNOLOGY_IP, 5, "Register our brand in the EU and the UK.", 0, 5,
+       0, "Filed through the Madrid system; receipts attached.", 3},
+      {8, sv1::SERVICE_CATEGORY_TECHNOLOGY_IP, -1, "CE marking for a new line of chargers.", 18, 10,
+       20, "Test plan agreed; the lab books the chargers next week.", 4},
+      {6, sv1::SERVICE_CATEGORY_LEGAL, 6, "Review our distribution contract with a US buyer.", 0, 5,
+       0, "Reviewed: three clauses to renegotiate, notes attached.", 5},
+      {9, sv1::SERVICE_CATEGORY_LEGAL, -1, "A platform froze our store: what can we do?", 0, 0, 0,
+       "", 0},
+  };
+  int filed = 0, answered = 0;
+  for (size_t i = 0; i < asks.size(); ++i) {
+    const Ask& k = asks[i];
+    sv1::FileServiceRequestRequest f;
+    f.set_request_id(absl::StrCat("demo-request-", i + 1));
+    f.set_enterprise_uscc(DemoUscc(k.enterprise));
+    f.set_category(k.category);
+    if (k.offer >= 0) f.set_offering_id(offering_ids[k.offer]);
+    f.set_description(k.description);
+    sv1::ServiceRequest req;
+    if (!call("FileServiceRequest",
+              [&](grpc::ClientContext* c) { return stub->FileServiceRequest(c, f, &req); })) {
+      continue;
+    }
+    ++filed;
+    sv1::ServiceRequest out;
+    if (k.days > 0) {
+      sv1::RouteServiceRequestRequest r;
+      r.set_service_request_id(req.service_request_id());
+      if (k.provider) r.set_provider_uscc(DemoUscc(k.provider));
+      r.set_response_working_days(k.days);
+      call("RouteServiceRequest",
+           [&](grpc::ClientContext* c) { return stub->RouteServiceRequest(c, r, &out); });
+    }
+    if (k.reroute_to) {
+      sv1::RerouteServiceRequestRequest r;
+      r.set_service_request_id(req.service_request_id());
+      r.set_provider_uscc(DemoUscc(k.reroute_to));
+      r.set_reason("The services center's lab is booked out; the IP firm's partner lab takes it.");
+      call("RerouteServiceRequest",
+           [&](grpc::ClientContext* c) { return stub->RerouteServiceRequest(c, r, &out); });
+    }
+    int holder = k.reroute_to ? k.reroute_to : k.provider ? k.provider : offers[k.offer].provider;
+    if (*k.answer) {
+      sv1::AnswerServiceRequestRequest a;
+      a.set_service_request_id(req.service_request_id());
+      a.set_provider_uscc(DemoUscc(holder));
+      a.set_answer(k.answer);
+      answered += call("AnswerServiceRequest", [&](grpc::ClientContext* c) {
+        return stub->AnswerServiceRequest(c, a, &out);
+      });
+    }
+    if (k.rating) {
+      sv1::RateServiceRequestRequest r;
+      r.set_service_request_id(req.service_request_id());
+      r.set_enterprise_uscc(DemoUscc(k.enterprise));
+      r.set_rating(k.rating);
+      call("RateServiceRequest",
+           [&](grpc::ClientContext* c) { return stub->RateServiceRequest(c, r, &out); });
+    }
+  }
+  std::printf(
+      "demo support: %d activities (one cancelled), %d registrations, %d attendances confirmed "
+      "now; %zu offerings (one withdrawn); %d requests (%d answered now; one left with a single "
+      "working day, overdue once it passes)\n",
+      scheduled, registered, confirmed, offers.size(), filed, answered);
+  return call.failed == 0 ? 0 : 1;
+}
+
+}  // namespace support_demo
 
 std::string LabelsOf(const parkline::statistics::v1::IndicatorValue& v) {
   std::map<std::string, std::string> sorted(v.labels().begin(), v.labels().end());
@@ -803,6 +1223,7 @@ void Usage() {
                "                    [LOGISTICS_ADDRESS]]]\n"
                "       parkctl demo-complaints COMPLAINTS_ADDRESS\n"
                "       parkctl demo-quality QUALITY_ADDRESS\n"
+               "       parkctl demo-support SUPPORT_ADDRESS\n"
                "       parkctl overview STATISTICS_ADDRESS\n"
                "       parkctl token\n"
                "       parkctl dev-tokens DIR\n"
@@ -834,6 +1255,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(argv[1], "demo") == 0) return Demo(argv[2]);
   if (std::strcmp(argv[1], "demo-complaints") == 0) return DemoComplaints(argv[2]);
   if (std::strcmp(argv[1], "demo-quality") == 0) return DemoQuality(argv[2]);
+  if (std::strcmp(argv[1], "demo-support") == 0) return support_demo::Load(argv[2]);
   if (std::strcmp(argv[1], "overview") == 0) return Overview(argv[2]);
   Usage();
   return 2;
