@@ -8,11 +8,12 @@ namespace parkline::quality {
 // Inspections and their corrective actions are the park's (7.1.4); a resident enterprise files
 // its own supervision of the park (7.1.1) and follows what it filed, naming itself; analysts
 // read them. The clause 8 evidence report is the park's and its analysts' (it lists internal
-// documents and every enterprise's supervision); enterprises do not read it. Customs and
-// carriers have no part here.
-// read them. The assessment scheme and its results (7.2) are the park's: its staff publish the
-// scheme, record surveys and compute results; analysts read schemes and results; enterprises
-// and everyone else have no part in them. Customs and carriers have no part here.
+// documents and every enterprise's supervision); enterprises do not read it. The assessment
+// scheme and its results (7.2) are the park's: its staff publish the scheme, record surveys and
+// compute results; analysts read schemes and results. Training sessions and staff certifications
+// (5.6.1.1, 5.6.3) are the operator's internal records: its staff keep them, analysts read them
+// (sessions without attendees' names). Enterprises have no part in either. Customs and carriers
+// have no part here.
 const auth::AccessPolicy& AccessPolicy() {
   using namespace auth::policy_roles;  // kAdmin, kStaff, kEnterprise ...
   // clang-format off
@@ -37,6 +38,11 @@ const auth::AccessPolicy& AccessPolicy() {
           {"ComputeAssessmentResult", {{kAdmin, kStaff},                      {}}},
           {"GetAssessmentResult", {{kAdmin, kStaff, kAnalyst},                {}}},
           {"ListAssessmentResults", {{kAdmin, kStaff, kAnalyst},              {}}},
+          {"RecordTraining",     {{kAdmin, kStaff},                           {}}},
+          {"ListTrainings",      {{kAdmin, kStaff, kAnalyst},                 {}}},
+          {"RecordCertification", {{kAdmin, kStaff},                          {}}},
+          {"RenewCertification", {{kAdmin, kStaff},                           {}}},
+          {"ListExpiringCertifications", {{kAdmin, kStaff, kAnalyst},         {}}},
       });
   // clang-format on
   return *policy;

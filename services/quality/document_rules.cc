@@ -34,8 +34,6 @@ bool IsUri(const std::string& s) {
   return true;
 }
 
-namespace {
-
 void CheckText(errors::Violations& v, const char* field, const std::string& value, size_t max,
                bool required) {
   if (required && absl::StripAsciiWhitespace(value).empty()) {
@@ -45,7 +43,19 @@ void CheckText(errors::Violations& v, const char* field, const std::string& valu
   }
 }
 
-}  // namespace
+void CheckReference(const v1::ContentReference& reference, const std::string& field,
+                    errors::Violations& v) {
+  if (!IsUri(reference.uri()) || reference.uri().size() > kMaxUri) {
+    v.Add(field + ".uri", "NOT_A_URI",
+          absl::StrCat("scheme://..., no spaces, at most ", kMaxUri, " bytes"));
+  }
+  if (!IsSha256Hex(reference.sha256())) {
+    v.Add(field + ".sha256", "NOT_A_SHA256", "64 lowercase hex digits");
+  }
+  if (reference.size_bytes() < 0) {
+    v.Add(field + ".size_bytes", "NEGATIVE", "0 (unknown) or the size in bytes");
+  }
+}
 
 void CheckPublication(const v1::PublishDocumentRequest& r, int64_t max_content_bytes,
                       errors::Violations& v) {
@@ -80,16 +90,7 @@ void CheckPublication(const v1::PublishDocumentRequest& r, int64_t max_content_b
       }
       break;
     case v1::PublishDocumentRequest::kReference:
-      if (!IsUri(r.reference().uri()) || r.reference().uri().size() > kMaxUri) {
-        v.Add("reference.uri", "NOT_A_URI",
-              absl::StrCat("scheme://..., no spaces, at most ", kMaxUri, " bytes"));
-      }
-      if (!IsSha256Hex(r.reference().sha256())) {
-        v.Add("reference.sha256", "NOT_A_SHA256", "64 lowercase hex digits");
-      }
-      if (r.reference().size_bytes() < 0) {
-        v.Add("reference.size_bytes", "NEGATIVE", "0 (unknown) or the size in bytes");
-      }
+      CheckReference(r.reference(), "reference", v);
       break;
     default:
       v.Add("content", "REQUIRED", "the content, or a reference (uri and sha256)");

@@ -38,6 +38,15 @@ inline constexpr int kMaxRequestId = 128;
 void CheckPublication(const v1::PublishDocumentRequest& request, int64_t max_content_bytes,
                       errors::Violations& v);
 
+// REQUIRED when `required` and `value` is blank; TOO_LONG past `max` bytes.
+void CheckText(errors::Violations& v, const char* field, const std::string& value, size_t max,
+               bool required);
+
+// The rules of a reference to content held elsewhere (a document's, a training's evidence), each
+// broken one added to `v` under "<field>.uri", "<field>.sha256", "<field>.size_bytes".
+void CheckReference(const v1::ContentReference& reference, const std::string& field,
+                    errors::Violations& v);
+
 // Whether `request` may follow `current` (nullopt: the document does not exist): NOT_FOUND for a
 // new version of an unknown document, FAILED_PRECONDITION when another version was published
 // since expected_version, INVALID_ARGUMENT for another kind or an earlier effective date. Call

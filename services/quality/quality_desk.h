@@ -37,7 +37,8 @@ namespace parkline::quality {
 inline constexpr char kTopic[] = "parkline.quality.v1";
 inline constexpr char kSource[] = "/parkline/quality";
 
-// A new record's id: `prefix`, the park's date, then 12 random hex digits (a UUID's last 12).
+// A record's id: `prefix`, the date in China Standard Time, then 12 random hex digits (a UUID's
+// last 12; its first ones are its time), so that an id says its day.
 std::string NewId(absl::string_view prefix, absl::Time now);
 
 struct DeskSettings {

@@ -19,7 +19,7 @@ prometheus::Family<prometheus::Counter>& Published() {
 
 prometheus::Family<prometheus::Counter>& Inspections() {
   static auto& f = prometheus::BuildCounter()
-                       .Name("parkline_quality_inspections_total")
+                       .Name("parkline_quality_inspection_filings_total")
                        .Help("Inspections recorded (GB/T 39678-2020 7.1.1, 7.1.4), by kind.")
                        .Register(runtime::Metrics());
   return f;
@@ -66,11 +66,49 @@ prometheus::Gauge& AssessmentTotal() {
   return g;
 }
 
+prometheus::Family<prometheus::Counter>& Trainings() {
+  static auto& f = prometheus::BuildCounter()
+                       .Name("parkline_quality_training_records_total")
+                       .Help(
+                           "Training sessions recorded (GB/T 39678-2020 5.6.1.1 fire-safety "
+                           "education, 5.6.3 emergency drills, staff training), by kind.")
+                       .Register(runtime::Metrics());
+  return f;
+}
+
+prometheus::Family<prometheus::Counter>& Attendees() {
+  static auto& f = prometheus::BuildCounter()
+                       .Name("parkline_quality_training_record_attendees_total")
+                       .Help(
+                           "Attendees of the training sessions recorded (5.6.1.1, 5.6.3), by "
+                           "kind.")
+                       .Register(runtime::Metrics());
+  return f;
+}
+
+prometheus::Gauge& Expiring() {
+  static auto& g = prometheus::BuildGauge()
+                       .Name("parkline_quality_certifications_expiring")
+                       .Help(
+                           "Current staff certifications expired or expiring within 30 days "
+                           "(5.6.1.1; 8.x archives), as the last count in the database found.")
+                       .Register(runtime::Metrics())
+                       .Add({});
+  return g;
+}
+
 }  // namespace
 
 void CountSchemePublished() { SchemesPublished().Increment(); }
 
 void SetAssessmentTotal(double total) { AssessmentTotal().Set(total); }
+
+void CountTraining(const std::string& kind, int64_t attendees) {
+  Trainings().Add({{"kind", kind}}).Increment();
+  Attendees().Add({{"kind", kind}}).Increment(static_cast<double>(attendees));
+}
+
+void SetExpiringCertifications(int64_t count) { Expiring().Set(static_cast<double>(count)); }
 
 void CountInspection(const std::string& kind) { Inspections().Add({{"kind", kind}}).Increment(); }
 

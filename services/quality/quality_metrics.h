@@ -19,6 +19,10 @@ void SetOverdueActions(int64_t count);
 void CountSchemePublished();
 // The total of the latest final assessment result (7.2.3): the park's one service score.
 void SetAssessmentTotal(double total);
+// A training session was recorded, by kind (TrainingKindName), with its attendee count.
+void CountTraining(const std::string& kind, int64_t attendees);
+// Current certifications expired or expiring within 30 days (alerts read it).
+void SetExpiringCertifications(int64_t count);
 
 }  // namespace parkline::quality
 

@@ -138,4 +138,39 @@ grpc::Status QualityService::ListAssessmentResults(grpc::ServerContext* ctx,
                       Deliver(assessment_.ListResults(), response));
 }
 
+grpc::Status QualityService::RecordTraining(grpc::ServerContext* ctx,
+                                            const v1::RecordTrainingRequest* request,
+                                            v1::TrainingSession* response) {
+  return PARKLINE_RPC_AS_VIEWER(RecordTraining, kParkWide,
+                                Deliver(training_.RecordTraining(*request, viewer), response));
+}
+
+grpc::Status QualityService::ListTrainings(grpc::ServerContext* ctx,
+                                           const v1::ListTrainingsRequest* request,
+                                           v1::ListTrainingsResponse* response) {
+  return PARKLINE_RPC_AS_VIEWER(ListTrainings, kParkWide,
+                                Deliver(training_.ListTrainings(*request, viewer), response));
+}
+
+grpc::Status QualityService::RecordCertification(grpc::ServerContext* ctx,
+                                                 const v1::RecordCertificationRequest* request,
+                                                 v1::Certification* response) {
+  return PARKLINE_RPC_AS_VIEWER(RecordCertification, kParkWide,
+                                Deliver(training_.RecordCertification(*request, viewer), response));
+}
+
+grpc::Status QualityService::RenewCertification(grpc::ServerContext* ctx,
+                                                const v1::RenewCertificationRequest* request,
+                                                v1::Certification* response) {
+  return PARKLINE_RPC_AS_VIEWER(RenewCertification, kParkWide,
+                                Deliver(training_.RenewCertification(*request, viewer), response));
+}
+
+grpc::Status QualityService::ListExpiringCertifications(
+    grpc::ServerContext* ctx, const v1::ListExpiringCertificationsRequest* request,
+    v1::ListExpiringCertificationsResponse* response) {
+  return PARKLINE_RPC(ListExpiringCertifications, kParkWide,
+                      Deliver(training_.ListExpiring(*request), response));
+}
+
 }  // namespace parkline::quality

@@ -8,13 +8,15 @@
 #include "parkline/quality/v1/quality.grpc.pb.h"
 #include "quality/assessment_desk.h"
 #include "quality/quality_desk.h"
+#include "quality/training_desk.h"
 
 namespace parkline::quality {
 
 class QualityService final : public v1::QualityService::Service {
  public:
-  QualityService(QualityDesk& desk, AssessmentDesk& assessment, const auth::Authorizer& authorizer)
-      : desk_(desk), assessment_(assessment), authorizer_(authorizer) {}
+  QualityService(QualityDesk& desk, TrainingDesk& training, AssessmentDesk& assessment,
+                 const auth::Authorizer& authorizer)
+      : desk_(desk), training_(training), assessment_(assessment), authorizer_(authorizer) {}
 
   grpc::Status PublishDocument(grpc::ServerContext* ctx, const v1::PublishDocumentRequest* request,
                                v1::DocumentVersion* response) override;
@@ -64,8 +66,23 @@ class QualityService final : public v1::QualityService::Service {
                                      const v1::ListAssessmentResultsRequest* request,
                                      v1::ListAssessmentResultsResponse* response) override;
 
+  grpc::Status RecordTraining(grpc::ServerContext* ctx, const v1::RecordTrainingRequest* request,
+                              v1::TrainingSession* response) override;
+  grpc::Status ListTrainings(grpc::ServerContext* ctx, const v1::ListTrainingsRequest* request,
+                             v1::ListTrainingsResponse* response) override;
+  grpc::Status RecordCertification(grpc::ServerContext* ctx,
+                                   const v1::RecordCertificationRequest* request,
+                                   v1::Certification* response) override;
+  grpc::Status RenewCertification(grpc::ServerContext* ctx,
+                                  const v1::RenewCertificationRequest* request,
+                                  v1::Certification* response) override;
+  grpc::Status ListExpiringCertifications(
+      grpc::ServerContext* ctx, const v1::ListExpiringCertificationsRequest* request,
+      v1::ListExpiringCertificationsResponse* response) override;
+
  private:
   QualityDesk& desk_;
+  TrainingDesk& training_;
   AssessmentDesk& assessment_;
   const auth::Authorizer& authorizer_;
 };

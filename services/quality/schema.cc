@@ -109,6 +109,33 @@ CREATE TABLE quality_assessment_results (
   payload {{blob}} NOT NULL,
   PRIMARY KEY (period_from, period_to)
 );
+)sql"},
+      {4, "training sessions and staff certifications",
+       R"sql(
+-- Training sessions held (5.6.1.1, 5.6.3; 8.x archives), never updated. `payload` is the
+-- TrainingSession protobuf; held_date is its YYYY-MM-DD, which sorts as the date does.
+CREATE TABLE quality_trainings (
+  session_id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL UNIQUE,
+  request_digest TEXT NOT NULL,
+  kind BIGINT NOT NULL,
+  held_date TEXT NOT NULL,
+  recorded_at BIGINT NOT NULL,
+  payload {{blob}} NOT NULL
+);
+CREATE INDEX quality_trainings_held ON quality_trainings (held_date, session_id);
+-- Staff certifications. A renewal is a new row; the renewed one gets replaced_by ('' while it is
+-- current), which the expiry watch reads beside expires_date.
+CREATE TABLE quality_certifications (
+  certification_id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL UNIQUE,
+  request_digest TEXT NOT NULL,
+  expires_date TEXT NOT NULL,
+  replaced_by TEXT NOT NULL,
+  recorded_at BIGINT NOT NULL,
+  payload {{blob}} NOT NULL
+);
+CREATE INDEX quality_certifications_expiry ON quality_certifications (replaced_by, expires_date);
 )sql"}};
   return store::ApplyMigrations(db, "quality", kMigrations);
 }

@@ -16,6 +16,7 @@
 #include "parkline/declarations/v1/events.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
 #include "parkline/logistics/v1/events.pb.h"
+#include "parkline/quality/v1/events.pb.h"
 #include "parkline/support/v1/events.pb.h"
 
 namespace parkline::statistics {
@@ -26,6 +27,7 @@ namespace decl = parkline::declarations::v1;
 namespace clr = parkline::clearance::v1;
 namespace lgx = parkline::logistics::v1;
 namespace cmp = parkline::complaints::v1;
+namespace qlt = parkline::quality::v1;
 namespace sup = parkline::support::v1;
 
 // "DIRECTION_IMPORT" with prefix "DIRECTION_" -> "import".
@@ -484,6 +486,69 @@ void AddIncubationRules(Rules& rules) {
   });
 }
 
+// The park's day a YYYY-MM-DD names, as the instant it begins there; `fallback` when the text is
+// not a date (the quality service checks its dates, so only a foreign writer gets here).
+absl::Time DayStart(const std::string& text, absl::Time fallback, const absl::TimeZone& zone) {
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(text, &day)) return fallback;
+  return absl::FromCivil(day, zone);
+}
+
+// The quality service's records (5.1.3, 5.6.1.1, 5.6.3, 7.1.1, 7.1.4; clause 8's evidence), each
+// fact counted once by its id however often its event is delivered or replayed.
+void AddQualityRules(Rules& rules) {
+  static const auto* document_kinds =
+      new EnumLabels(qlt::DocumentKind_descriptor(), "DOCUMENT_KIND_");
+  static const auto* training_kinds =
+      new EnumLabels(qlt::TrainingKind_descriptor(), "TRAINING_KIND_");
+  static const auto* inspection_kinds =
+      new EnumLabels(qlt::InspectionKind_descriptor(), "INSPECTION_KIND_");
+  // A document is in force from its first version's publication (a later version replaces it,
+  // it does not add one); the gauge quality_documents_in_force sums these up to a day.
+  rules.On<qlt::DocumentPublished>([](const auto& m, const EventInput& e, Builder& b) {
+    if (m.version() != 1) return absl::OkStatus();
+    absl::Time when = TimeOr(m.published_time(), e.time);
+    OnceFact& once = b.Once("quality_document", m.document_id());
+    b.CountOnce(once, "quality_documents_registered",
+                LabelsText({{"kind", document_kinds->Of(m.kind())}}), when);
+    return absl::OkStatus();
+  });
+  // Sessions count on the day they were held, not the day they were recorded.
+  rules.On<qlt::TrainingRecorded>([](const auto& m, const EventInput& e, Builder& b) {
+    absl::Time held = DayStart(m.held_date(), e.time, b.zone());
+    std::string labels = LabelsText({{"kind", training_kinds->Of(m.kind())}});
+    OnceFact& once = b.Once("quality_training", m.session_id());
+    b.CountOnce(once, "quality_trainings", labels, held);
+    b.CountOnce(once, "quality_training_attendees", labels, held, m.attendee_count());
+    return absl::OkStatus();
+  });
+  // A certification changes no indicator; handled so it is not counted as unknown.
+  rules.On<qlt::CertificationRecorded>(
+      [](const auto&, const EventInput&, Builder&) { return absl::OkStatus(); });
+  rules.On<qlt::InspectionRecorded>([](const auto& m, const EventInput& e, Builder& b) {
+    absl::Time inspected = DayStart(m.inspected_date(), e.time, b.zone());
+    OnceFact& once = b.Once("quality_inspection", m.inspection_id());
+    b.CountOnce(once, "quality_inspections", LabelsText({{"kind", inspection_kinds->Of(m.kind())}}),
+                inspected);
+    // Its actions open when it is recorded.
+    b.CountOnce(once, "quality_actions_opened", "", TimeOr(m.recorded_time(), e.time),
+                m.actions_size());
+    return absl::OkStatus();
+  });
+  rules.On<qlt::CorrectiveActionOverdue>([](const auto& m, const EventInput& e, Builder& b) {
+    OnceFact& once = b.Once("quality_action_overdue", m.action_id());
+    b.CountOnce(once, "quality_actions_overdue", "", TimeOr(m.overdue_time(), e.time));
+    return absl::OkStatus();
+  });
+  rules.On<qlt::CorrectiveActionClosed>([](const auto& m, const EventInput& e, Builder& b) {
+    absl::Time closed = TimeOr(m.closed_time(), e.time);
+    OnceFact& once = b.Once("quality_action_closed", m.action_id());
+    b.CountOnce(once, "quality_actions_closed", "", closed);
+    if (m.closed_on_time()) b.CountOnce(once, "quality_actions_closed_on_time", "", closed);
+    return absl::OkStatus();
+  });
+}
+
 const std::string& ActivityKindLabel(int kind) {
   static const auto* labels = new EnumLabels(sup::ActivityKind_descriptor(), "ACTIVITY_KIND_");
   return labels->Of(kind);
@@ -579,6 +644,7 @@ const Rules& AllRules() {
     AddLogisticsRules(*r);
     AddComplaintsRules(*r);
     AddIncubationRules(*r);
+    AddQualityRules(*r);
     AddSupportRules(*r);
     return r;
   }();

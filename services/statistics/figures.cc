@@ -127,6 +127,9 @@ std::vector<Figure> CurrentFigures(const Snapshot& s) {
   for (const auto& [status, n] : s.shipments_by_status) {
     out.push_back({"shipments", {{"status", status}}, n});
   }
+  for (const auto& [kind, n] : s.documents_by_kind) {
+    out.push_back({"quality_documents_in_force", {{"kind", kind}}, n});
+  }
   // Staff trained per year from both sources, side by side (6.8.2): what the park confirmed at
   // its trainings, and what resident enterprises reported. Neither replaces the other.
   std::map<int, int64_t> reported;

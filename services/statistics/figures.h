@@ -27,6 +27,9 @@ struct Snapshot {
   // Incubatees in the incubator by cohort: admitted - graduated - left, over every day up to the
   // snapshot's (every cohort ever admitted, 0 included).
   std::map<std::string, int64_t> incubation_active_by_cohort;
+  // Register documents in force by kind label (the quality_documents_registered counter summed
+  // to the snapshot's day).
+  std::map<std::string, int64_t> documents_by_kind;
   // Year -> staff whose training attendance the park confirmed (support_staff_trained), counted
   // up to the snapshot's day.
   std::map<int, int64_t> trained_confirmed;
@@ -49,7 +52,7 @@ int64_t Sum(const Totals& totals, const std::string& indicator, const Labels& fi
 std::vector<Figure> PeriodRates(const Totals& period);
 
 // Current values: residents by role, occupancy, IP, talent, shipments by status, incubatees in
-// the incubator by cohort.
+// the incubator by cohort, register documents in force by kind.
 std::vector<Figure> CurrentFigures(const Snapshot& snapshot);
 // The value of a current figure (0 when absent).
 int64_t Current(const std::vector<Figure>& figures, const std::string& indicator,

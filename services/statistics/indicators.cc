@@ -92,6 +92,31 @@ const std::vector<Indicator>& Catalog() {
        "Sum of the satisfaction (1..5) given at closing, by category."},
       {"complaint_satisfaction_count", K::kCounter, "count", 0, "7.2",
        "Closings with a satisfaction given, by category."},
+      // Quality management (the quality service's records: 5.1.3, 5.6, 7.1; clause 8's evidence)
+      {"quality_documents_registered", K::kCounter, "count", 0, "5.1.2, 5.1.3, 5.6; 8.1.1",
+       "Register documents (organisation, duties, rules, guides, specifications, manuals, "
+       "safety plans) published for the first time, by kind."},
+      {"quality_documents_in_force", K::kGauge, "count", 0, "5.1.2, 5.1.3, 5.6; 8.1.1",
+       "Register documents in force (published; a new version replaces, it does not add), by "
+       "kind."},
+      {"quality_trainings", K::kCounter, "count", 0, "5.6.1.1, 5.6.3; 8.x archives",
+       "Training sessions held (fire-safety education, emergency drills, staff training), on "
+       "the day held, by kind."},
+      {"quality_training_attendees", K::kCounter, "count", 0, "5.6.1.1, 5.6.3; 8.x archives",
+       "Attendees of the training sessions held, on the day held, by kind."},
+      {"quality_inspections", K::kCounter, "count", 0, "7.1.1, 7.1.4",
+       "Inspections held (internal periodic, by an authority, enterprises' supervision), on the "
+       "day inspected, by kind."},
+      {"quality_actions_opened", K::kCounter, "count", 0, "7.1.4",
+       "Corrective actions opened by inspections' findings."},
+      {"quality_actions_overdue", K::kCounter, "count", 0, "7.1.4",
+       "Corrective actions whose deadline passed while open, once per action."},
+      {"quality_actions_closed", K::kCounter, "count", 0, "7.1.4",
+       "Corrective actions closed with evidence."},
+      {"quality_actions_closed_on_time", K::kCounter, "count", 0, "7.1.4",
+       "Corrective actions closed with evidence by their deadline."},
+      {"quality_actions_on_time_ratio", K::kRate, "ratio", 4, "7.1.4",
+       "Corrective actions closed by their deadline / corrective actions closed."},
       // Services for residents (6.4-6.9), from the support service's events. Activities count on
       // the day they ended, once attendance is confirmed (a scheduled or cancelled one is not
       // held); requests on the day they changed; each fact once (stat_once).
@@ -198,6 +223,9 @@ const std::vector<Rate>& Rates() {
       {"complaint_satisfaction_mean",
        {"complaint_satisfaction_sum"},
        {"complaint_satisfaction_count"}},
+      {"quality_actions_on_time_ratio",
+       {"quality_actions_closed_on_time"},
+       {"quality_actions_closed"}},
       {"support_requests_on_time_ratio",
        {"support_requests_answered_on_time"},
        {"support_requests_answered"},

@@ -282,6 +282,22 @@ absl::Status ApplyProjections(store::Transaction& tx, const Effects& effects) {
 
 namespace {
 
+// The register documents in force at the end of `day`, by kind: the first publications counted
+// up to it (a document is never withdrawn; its versions replace one another).
+absl::Status LoadDocumentsInForce(store::Transaction& tx, const std::string& day, Snapshot* s) {
+  auto rows = tx.Query(
+      "SELECT labels, CAST(SUM(value) AS BIGINT) FROM stat_counter WHERE indicator = "
+      "'quality_documents_registered' AND day <= $1 GROUP BY labels",
+      {day});
+  if (!rows.ok()) return rows.status();
+  for (const store::Row& r : *rows) {
+    Labels labels = ParseLabels(r.Text(0));
+    auto kind = labels.find("kind");
+    if (r.Int(1) != 0 && kind != labels.end()) s->documents_by_kind[kind->second] += r.Int(1);
+  }
+  return absl::OkStatus();
+}
+
 // Staff trained by confirmed attendance per year, counted on the days up to `day`: a counter,
 // so its per-day rows are its history.
 absl::Status LoadTrainedConfirmed(store::Transaction& tx, const std::string& day, Snapshot& s) {
@@ -344,6 +360,7 @@ absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
   if (!shipments.ok()) return shipments.status();
   for (const store::Row& r : *shipments) s.shipments_by_status[r.Text(0)] = r.Int(1);
   if (auto st = LoadIncubationActive(tx, "9999-99-99", s); !st.ok()) return st;
+  if (auto d = LoadDocumentsInForce(tx, "9999-99-99", &s); !d.ok()) return d;
   return s;
 }
 
@@ -394,6 +411,7 @@ absl::StatusOr<Snapshot> LoadSnapshotAt(store::Transaction& tx, const std::strin
     if (r.Int(1) != 0) s.shipments_by_status[r.Text(0)] = r.Int(1);
   }
   if (auto st = LoadIncubationActive(tx, day, s); !st.ok()) return st;
+  if (auto d = LoadDocumentsInForce(tx, day, &s); !d.ok()) return d;
   return s;
 }
 

@@ -5,9 +5,11 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "parkline/clearance/v1/events.pb.h"
 #include "parkline/declarations/v1/events.pb.h"
 #include "parkline/enterprises/v1/events.pb.h"
+#include "parkline/quality/v1/events.pb.h"
 #include "parkline/support/v1/events.pb.h"
 #include "prometheus/metric_family.h"
 #include "statistics/event_effects.h"
@@ -23,6 +25,7 @@ namespace decl = parkline::declarations::v1;
 namespace ent = parkline::enterprises::v1;
 namespace clr = parkline::clearance::v1;
 namespace sup = parkline::support::v1;
+namespace qlt = parkline::quality::v1;
 
 absl::TimeZone Shanghai() {
   absl::TimeZone zone;
@@ -174,6 +177,89 @@ TEST(EventEffectsTest, AMatchedDeclarationIsAPipelineFactOncePerOrderAndNeverTra
   e = EffectsOf("parkline.declarations.v1.DeclarationRejected", r, At("2026-03-01T02:00:00Z"));
   EXPECT_EQ(OnceDeltas(e, "declaration_rejected").size(), 1u);
   EXPECT_TRUE(OnceDeltas(e, "trade").empty());
+}
+
+TEST(EventEffectsTest, ARegisterDocumentIsInForceOnceFromItsFirstVersion) {
+  qlt::DocumentPublished first;
+  first.set_document_id("DOC-1");
+  first.set_version(1);
+  first.set_kind(qlt::DOCUMENT_KIND_FIRE_SAFETY_PLAN);
+  *first.mutable_published_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(At("2026-03-01T17:00:00Z")));  // 01:00 on the 2nd in the park
+  Effects e = EffectsOf("parkline.quality.v1.DocumentPublished", first, At("2026-03-03T00:00:00Z"));
+  EXPECT_TRUE(e.counters.empty());
+  EXPECT_EQ(OnceDeltas(e, "quality_document"),
+            (std::vector<std::string>{
+                "DOC-1:quality_documents_registered{kind=fire_safety_plan}@2026-03-02[]=1"}));
+  qlt::DocumentPublished second = first;
+  second.set_version(2);
+  e = EffectsOf("parkline.quality.v1.DocumentPublished", second, At("2026-03-05T00:00:00Z"));
+  EXPECT_TRUE(e.once.empty()) << "a new version replaces the document, it adds none";
+}
+
+TEST(EventEffectsTest, TrainingsInspectionsAndActionsCountOncePerRecordOnTheirDays) {
+  qlt::TrainingRecorded drill;
+  drill.set_session_id("TRN-1");
+  drill.set_kind(qlt::TRAINING_KIND_EMERGENCY_DRILL);
+  drill.set_held_date("2026-02-27");
+  drill.set_attendee_count(46);
+  Effects e = EffectsOf("parkline.quality.v1.TrainingRecorded", drill, At("2026-03-03T02:00:00Z"));
+  EXPECT_EQ(OnceDeltas(e, "quality_training"),
+            (std::vector<std::string>{
+                "TRN-1:quality_trainings{kind=emergency_drill}@2026-02-27[]=1",
+                "TRN-1:quality_training_attendees{kind=emergency_drill}@2026-02-27[]=46"}))
+      << "on the day held, not the day recorded";
+
+  qlt::InspectionRecorded inspection;
+  inspection.set_inspection_id("INS-1");
+  inspection.set_kind(qlt::INSPECTION_KIND_AUTHORITY);
+  inspection.set_inspected_date("2026-03-02");
+  inspection.add_actions()->set_action_id("INS-1-A1");
+  inspection.add_actions()->set_action_id("INS-1-A2");
+  e = EffectsOf("parkline.quality.v1.InspectionRecorded", inspection, At("2026-03-03T02:00:00Z"));
+  EXPECT_EQ(OnceDeltas(e, "quality_inspection"),
+            (std::vector<std::string>{"INS-1:quality_inspections{kind=authority}@2026-03-02[]=1",
+                                      "INS-1:quality_actions_opened{}@2026-03-03[]=2"}));
+
+  qlt::CorrectiveActionOverdue overdue;
+  overdue.set_action_id("INS-1-A1");
+  e = EffectsOf("parkline.quality.v1.CorrectiveActionOverdue", overdue, At("2026-03-20T02:00:00Z"));
+  EXPECT_EQ(OnceDeltas(e, "quality_action_overdue"),
+            (std::vector<std::string>{"INS-1-A1:quality_actions_overdue{}@2026-03-20[]=1"}));
+
+  qlt::CorrectiveActionClosed late, on_time;
+  late.set_action_id("INS-1-A1");
+  on_time.set_action_id("INS-1-A2");
+  on_time.set_closed_on_time(true);
+  e = EffectsOf("parkline.quality.v1.CorrectiveActionClosed", late, At("2026-03-21T02:00:00Z"));
+  EXPECT_EQ(OnceDeltas(e, "quality_action_closed"),
+            (std::vector<std::string>{"INS-1-A1:quality_actions_closed{}@2026-03-21[]=1"}));
+  e = EffectsOf("parkline.quality.v1.CorrectiveActionClosed", on_time, At("2026-03-21T02:00:00Z"));
+  EXPECT_EQ(OnceDeltas(e, "quality_action_closed"),
+            (std::vector<std::string>{"INS-1-A2:quality_actions_closed{}@2026-03-21[]=1",
+                                      "INS-1-A2:quality_actions_closed_on_time{}@2026-03-21[]=1"}));
+
+  qlt::CertificationRecorded certification;
+  certification.set_certification_id("CRT-1");
+  e = EffectsOf("parkline.quality.v1.CertificationRecorded", certification,
+                At("2026-03-21T02:00:00Z"));
+  EXPECT_TRUE(e.once.empty() && e.counters.empty()) << "handled, and changes no indicator";
+}
+
+TEST(FiguresTest, DocumentsInForceAreASnapshotFigureByKind) {
+  Snapshot s;
+  s.documents_by_kind = {{"fire_safety_plan", 1}, {"service_guide", 2}};
+  std::vector<Figure> f = SnapshotFigures(s);
+  EXPECT_EQ(Current(f, "quality_documents_in_force", {{"kind", "service_guide"}}), 2);
+  EXPECT_EQ(Current(f, "quality_documents_in_force", {{"kind", "fire_safety_plan"}}), 1);
+  for (const Figure& figure : f) {
+    if (figure.indicator == "quality_documents_in_force") {
+      const Indicator* i = FindIndicator(figure.indicator);
+      ASSERT_NE(i, nullptr);
+      EXPECT_EQ(i->kind, IndicatorKind::kGauge);
+      EXPECT_NE(i->clause.find("5.1.3"), std::string::npos);
+    }
+  }
 }
 
 TEST(EventEffectsTest, AReleasedCaseIsTradeOnceOnItsReleaseDayInExactCny) {

@@ -1,14 +1,17 @@
 // The quality service tried as a hostile tenant would: over gRPC, on both backends, an
 // enterprise tries to read the park's internal documents (by id, by version, by history, by
 // listing), to publish or replace a document, to reuse the park's request id, and to read, close
-// or forge another enterprise's supervision finding (7.1.1) or the park's inspections. Each attempt
-// is refused (PERMISSION_DENIED, or NOT_FOUND exactly as for a document that does not exist) and
-// the witness shows that no row, no outbox event and no record on the topic changed; no answer
-// carries a byte of the internal document.
+// or forge another enterprise's supervision finding (7.1.1) or the park's inspections; and every
+// role but park staff tries to record or renew the operator's internal training records and staff
+// certifications (5.6.1.1, 5.6.3), an enterprise to read them. Each attempt is refused
+// (PERMISSION_DENIED, or NOT_FOUND exactly as for a document that does not exist) and the witness
+// shows that no row, no outbox event and no record on the topic changed; no answer carries a byte
+// of the internal document.
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -33,6 +36,7 @@ const std::vector<testing::TestCaller>& Callers() {
       {"t-staff", "staff-li", "park-staff", "", "", ""},
       {"t-tenant", "tenant-erp", "enterprise", kTenant, "", ""},
       {"t-victim", "victim-erp", "enterprise", kVictim, "", ""},
+      {"t-analyst", "analyst-bi", "analyst", "", "", ""},
       {"t-carrier", "carrier-tms", "carrier", "", "", "SF"},
       {"t-customs", "customs-gateway", "customs-gateway", "", "", ""},
   };
@@ -48,10 +52,12 @@ class AdversarialQualityTest : public testing::BackendTest<ApplySchema> {
     if (IsSkipped() || HasFatalFailure()) return;
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<QualityDesk>(*db_, *writer_, nullptr, DeskSettings{}, nullptr);
+    training_ =
+        std::make_unique<TrainingDesk>(*db_, *writer_, nullptr, absl::UTCTimeZone(), nullptr);
     assessment_ = std::make_unique<AssessmentDesk>(*db_, *writer_, nullptr, nullptr);
     auto server = testing::PolicyServer::Start(
         dir_.path(), AccessPolicy(), Callers(), [&](const auth::Authorizer& a) {
-          return std::make_unique<QualityService>(*desk_, *assessment_, a);
+          return std::make_unique<QualityService>(*desk_, *training_, *assessment_, a);
         });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -130,6 +136,7 @@ class AdversarialQualityTest : public testing::BackendTest<ApplySchema> {
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<QualityDesk> desk_;
   std::unique_ptr<AssessmentDesk> assessment_;
+  std::unique_ptr<TrainingDesk> training_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
   std::unique_ptr<testing::TamperWitness> witness_;
@@ -332,7 +339,119 @@ TEST_P(AdversarialQualityTest, AnEnterpriseCannotReadOrChangeAnothersFinding) {
   witness_->ExpectUnchanged("tenant lists inspections");
 }
 
+// The operator's internal records: a staff certification and a drill, then the witness' mark.
+class AdversarialTrainingTest : public AdversarialQualityTest {
+ protected:
+  void SetUp() override {
+    AdversarialQualityTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    grpc::ClientContext c1, c2;
+    As(c1, "staff");
+    ASSERT_TRUE(stub_->RecordCertification(&c1, Certificate("staff-crt"), &certification_).ok());
+    As(c2, "staff");
+    v1::TrainingSession session;
+    ASSERT_TRUE(stub_->RecordTraining(&c2, Drill("staff-drill"), &session).ok());
+    witness_->Mark();
+  }
+
+  static v1::RecordCertificationRequest Certificate(const std::string& request_id) {
+    v1::RecordCertificationRequest r;
+    r.set_request_id(request_id);
+    r.set_holder("Liu Yang");
+    r.set_certificate_kind("fire-safety facility operator");
+    r.set_number("3501-2024-00871");
+    r.set_issuer("Fujian fire rescue corps");
+    r.set_issued_date("2024-10-15");
+    r.set_expires_date("2026-10-14");
+    return r;
+  }
+
+  static v1::RecordTrainingRequest Drill(const std::string& request_id) {
+    v1::RecordTrainingRequest r;
+    r.set_request_id(request_id);
+    r.set_kind(v1::TRAINING_KIND_EMERGENCY_DRILL);
+    r.set_held_date("2026-03-01");
+    r.set_title("Warehouse B evacuation drill");
+    r.set_attendee_count(46);
+    r.mutable_evidence()->set_uri("https://files.park.example/drills/2026-03-01.pdf");
+    r.mutable_evidence()->set_sha256(std::string(64, 'a'));
+    return r;
+  }
+
+  static v1::ListTrainingsRequest Year() {
+    v1::ListTrainingsRequest r;
+    r.set_from_date("2026-01-01");
+    r.set_to_date("2026-12-31");
+    return r;
+  }
+
+  v1::Certification certification_;
+};
+
+TEST_P(AdversarialTrainingTest, EveryRoleButParkStaffIsRefusedEveryWriteAndChangesNothing) {
+  const std::vector<std::pair<std::string, std::function<grpc::Status(grpc::ClientContext*)>>>
+      writes = {
+          {"records a drill",
+           [&](grpc::ClientContext* c) {
+             v1::TrainingSession out;
+             return stub_->RecordTraining(c, Drill("forged-drill"), &out);
+           }},
+          {"records a certification",
+           [&](grpc::ClientContext* c) {
+             v1::Certification out;
+             return stub_->RecordCertification(c, Certificate("forged-crt"), &out);
+           }},
+          {"renews the park's certification",
+           [&](grpc::ClientContext* c) {
+             v1::RenewCertificationRequest r;
+             r.set_request_id("forged-renewal");
+             r.set_certification_id(certification_.certification_id());
+             r.set_number("FAKE-1");
+             r.set_issuer("nobody");
+             r.set_issued_date("2026-03-01");
+             r.set_expires_date("2036-03-01");
+             v1::Certification out;
+             return stub_->RenewCertification(c, r, &out);
+           }},
+      };
+  for (const std::string who : {"analyst", "tenant", "carrier", "customs"}) {
+    for (const auto& [trick, attempt] : writes) {
+      ExpectRefused(who, trick, attempt, {grpc::StatusCode::PERMISSION_DENIED});
+    }
+  }
+}
+
+TEST_P(AdversarialTrainingTest, AnEnterpriseReadsNoneOfTheseInternalRecords) {
+  ExpectRefused("tenant", "lists trainings",
+                [&](grpc::ClientContext* c) {
+                  v1::ListTrainingsResponse out;
+                  grpc::Status st = stub_->ListTrainings(c, Year(), &out);
+                  EXPECT_EQ(out.sessions_size(), 0);
+                  return st;
+                },
+                {grpc::StatusCode::PERMISSION_DENIED});
+  ExpectRefused("tenant", "lists certifications",
+                [&](grpc::ClientContext* c) {
+                  v1::ListExpiringCertificationsRequest r;
+                  r.set_within_days(3650);
+                  v1::ListExpiringCertificationsResponse out;
+                  grpc::Status st = stub_->ListExpiringCertifications(c, r, &out);
+                  EXPECT_EQ(out.certifications_size(), 0);
+                  return st;
+                },
+                {grpc::StatusCode::PERMISSION_DENIED});
+  // The analyst reads them, and reading changes nothing either.
+  grpc::ClientContext ctx;
+  As(ctx, "analyst");
+  v1::ListTrainingsResponse listed;
+  grpc::Status read = stub_->ListTrainings(&ctx, Year(), &listed);
+  EXPECT_TRUE(read.ok()) << read.error_message();
+  EXPECT_EQ(listed.sessions_size(), 1);
+  witness_->ExpectUnchanged("analyst lists trainings");
+}
+
 PARKLINE_BACKEND_TESTS(AdversarialQualityTest);
+PARKLINE_BACKEND_TESTS(AdversarialTrainingTest);
 
 }  // namespace
 }  // namespace parkline::quality

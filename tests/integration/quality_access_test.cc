@@ -3,8 +3,9 @@
 // each sees is the desk's business, checked in quality_desk_test and adversarial_quality_test);
 // an enterprise files and follows its own supervision of the park (naming itself), analysts read
 // inspections; the assessment scheme and results are the park's, analysts reading them,
-// enterprises refused; customs and carriers have no access. Refusals are PERMISSION_DENIED, decided
-// from the request alone.
+// enterprises refused; training sessions and certifications are internal (staff write, analysts
+// read, enterprises are refused); customs and carriers have no access. Refusals are
+// PERMISSION_DENIED, decided from the request alone.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -47,6 +48,11 @@ const testing::AccessTable kExpected = {
     {"ComputeAssessmentResult", {kDesk, {}}},
     {"GetAssessmentResult", {kAnalysts, {}}},
     {"ListAssessmentResults", {kAnalysts, {}}},
+    {"RecordTraining", {kDesk, {}}},
+    {"ListTrainings", {{"park-admin", "park-staff", "analyst"}, {}}},
+    {"RecordCertification", {kDesk, {}}},
+    {"RenewCertification", {kDesk, {}}},
+    {"ListExpiringCertifications", {{"park-admin", "park-staff", "analyst"}, {}}},
 };
 
 using Stub = v1::QualityService::Stub;
@@ -170,6 +176,59 @@ const std::map<std::string, testing::StubCall<Stub>>& Calls() {
          v1::ListAssessmentResultsResponse out;
          return s.ListAssessmentResults(c, {}, &out);
        }},
+      {"RecordTraining",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::RecordTrainingRequest r;
+         r.set_request_id("access-" + uscc);
+         r.set_kind(v1::TRAINING_KIND_FIRE_SAFETY_EDUCATION);
+         r.set_held_date("2026-03-01");
+         r.set_title("Extinguisher use");
+         r.set_attendee_count(12);
+         r.mutable_evidence()->set_uri("https://files.park.example/t/1.pdf");
+         r.mutable_evidence()->set_sha256(std::string(64, 'b'));
+         v1::TrainingSession out;
+         return s.RecordTraining(c, r, &out);
+       }},
+      {"ListTrainings",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::ListTrainingsRequest r;
+         r.set_from_date("2026-01-01");
+         r.set_to_date("2026-12-31");
+         v1::ListTrainingsResponse out;
+         return s.ListTrainings(c, r, &out);
+       }},
+      {"RecordCertification",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::RecordCertificationRequest r;
+         r.set_request_id("access-" + uscc);
+         r.set_holder("Liu Yang");
+         r.set_certificate_kind("electrician");
+         r.set_number("E-1");
+         r.set_issuer("Fuzhou emergency management bureau");
+         r.set_issued_date("2025-01-01");
+         r.set_expires_date("2028-01-01");
+         v1::Certification out;
+         return s.RecordCertification(c, r, &out);
+       }},
+      {"RenewCertification",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::RenewCertificationRequest r;
+         r.set_request_id("renew-1");
+         r.set_certification_id("CRT-20260309-000000000000");
+         r.set_number("E-2");
+         r.set_issuer("Fuzhou emergency management bureau");
+         r.set_issued_date("2027-12-01");
+         r.set_expires_date("2030-12-01");
+         v1::Certification out;
+         return s.RenewCertification(c, r, &out);
+       }},
+      {"ListExpiringCertifications",
+       [](Stub& s, grpc::ClientContext* c, const std::string&) {
+         v1::ListExpiringCertificationsRequest r;
+         r.set_within_days(30);
+         v1::ListExpiringCertificationsResponse out;
+         return s.ListExpiringCertifications(c, r, &out);
+       }},
   };
   return *calls;
 }
@@ -182,10 +241,12 @@ class QualityAccessTest : public ::testing::Test {
     db_ = std::move(*db);
     writer_ = std::make_unique<store::GroupCommitter>(*db_);
     desk_ = std::make_unique<QualityDesk>(*db_, *writer_, nullptr, DeskSettings{}, nullptr);
+    training_ =
+        std::make_unique<TrainingDesk>(*db_, *writer_, nullptr, absl::UTCTimeZone(), nullptr);
     assessment_ = std::make_unique<AssessmentDesk>(*db_, *writer_, nullptr, nullptr);
     auto server = testing::PolicyServer::Start(
         dir_.path(), AccessPolicy(), kOwn, "3301960001", "SF", [&](const auth::Authorizer& a) {
-          return std::make_unique<QualityService>(*desk_, *assessment_, a);
+          return std::make_unique<QualityService>(*desk_, *training_, *assessment_, a);
         });
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -199,6 +260,7 @@ class QualityAccessTest : public ::testing::Test {
   std::unique_ptr<store::GroupCommitter> writer_;
   std::unique_ptr<QualityDesk> desk_;
   std::unique_ptr<AssessmentDesk> assessment_;
+  std::unique_ptr<TrainingDesk> training_;
   std::unique_ptr<testing::PolicyServer> server_;
   std::unique_ptr<Stub> stub_;
 };

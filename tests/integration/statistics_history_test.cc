@@ -3,7 +3,8 @@
 // back-filled from the projections' history; each day closed once (and published once) whatever
 // restarts and replicas do; past values served by GetTimeSeries, GetEnterpriseFigures,
 // GetConformance and ExportPeriod; and a rebuild into an empty store giving the same archive
-// byte for byte, snapshots included.
+// byte for byte, snapshots included. The quality service's records (issue #22) count once per
+// fact however often their events come, and register documents in force have their history.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <memory>
 
 #include "parkline/enterprises/v1/events.pb.h"
+#include "parkline/quality/v1/events.pb.h"
 #include "parkline/statistics/v1/events.pb.h"
 #include "parkline/support/v1/events.pb.h"
 #include "statistics/aggregator.h"
@@ -25,6 +27,7 @@ namespace {
 
 namespace ent = parkline::enterprises::v1;
 namespace sup = parkline::support::v1;
+namespace qlt = parkline::quality::v1;
 
 absl::TimeZone Shanghai() {
   absl::TimeZone zone;
@@ -137,6 +140,17 @@ class StatisticsHistoryTest : public testing::BackendTest<ApplySchema> {
     auto csv = desk.Export(request);
     EXPECT_TRUE(csv.ok()) << csv.status();
     return csv.ok() ? csv->content() : "";
+  }
+
+  // Each closed day's latest revision, as published on parkline.statistics.v1.
+  std::map<std::string, int64_t> Revisions() {
+    std::map<std::string, int64_t> revisions;
+    for (const events::Envelope& e : Outbox()) {
+      v1::DayClosed event;
+      EXPECT_TRUE(event.ParseFromString(e.payload));
+      revisions[event.day()] = std::max(revisions[event.day()], event.revision());
+    }
+    return revisions;
   }
 
   absl::Time now_ = At(1, 13, 0);
@@ -364,13 +378,7 @@ TEST_P(StatisticsHistoryTest, ARebuildFromAnEmptyStoreGivesTheSameArchiveSnapsho
   events::Envelope late = Trademark("B", "TM-2", At(2, 15, 0));
   Apply(*db_, {late});
   all.push_back(late);
-  std::map<std::string, int64_t> revisions;
-  for (const events::Envelope& e : Outbox()) {
-    v1::DayClosed event;
-    ASSERT_TRUE(event.ParseFromString(e.payload));
-    revisions[event.day()] = std::max(revisions[event.day()], event.revision());
-  }
-  EXPECT_EQ(revisions,
+  EXPECT_EQ(Revisions(),
             (std::map<std::string, int64_t>{
                 {"2026-03-01", 0}, {"2026-03-02", 1}, {"2026-03-03", 1}, {"2026-03-04", 1}}));
   StatisticsDesk live(*db_, Shanghai(), [this] { return now_; });
@@ -388,6 +396,93 @@ TEST_P(StatisticsHistoryTest, ARebuildFromAnEmptyStoreGivesTheSameArchiveSnapsho
   EXPECT_NE(a.find(",occupancy_ratio,"), std::string::npos) << "snapshots in the archive";
   EXPECT_NE(a.find("2026-03-02,ip_assets,kind=trademark,1,"), std::string::npos) << a;
   EXPECT_EQ(a, b);
+}
+
+events::Envelope Published(const std::string& id, int version, qlt::DocumentKind kind,
+                           absl::Time when) {
+  qlt::DocumentPublished m;
+  m.set_document_id(id);
+  m.set_version(version);
+  m.set_kind(kind);
+  return events::NewEvent("parkline.quality.v1", "/t", id, m, when);
+}
+
+events::Envelope Closed(const std::string& action, bool on_time, absl::Time when) {
+  qlt::CorrectiveActionClosed m;
+  m.set_action_id(action);
+  m.set_inspection_id("INS-1");
+  m.set_closed_on_time(on_time);
+  return events::NewEvent("parkline.quality.v1", "/t", "INS-1", m, when);
+}
+
+TEST_P(StatisticsHistoryTest, QualityRecordsCountOncePerFactAndDocumentsInForceHaveHistory) {
+  qlt::TrainingRecorded drill;
+  drill.set_session_id("TRN-1");
+  drill.set_kind(qlt::TRAINING_KIND_EMERGENCY_DRILL);
+  drill.set_held_date("2026-03-01");
+  drill.set_attendee_count(40);
+  qlt::InspectionRecorded inspection;
+  inspection.set_inspection_id("INS-1");
+  inspection.set_kind(qlt::INSPECTION_KIND_INTERNAL_PERIODIC);
+  inspection.set_inspected_date("2026-03-01");
+  inspection.add_actions()->set_action_id("INS-1-A1");
+  inspection.add_actions()->set_action_id("INS-1-A2");
+  qlt::CorrectiveActionOverdue overdue;
+  overdue.set_action_id("INS-1-A1");
+  events::Envelope plan = Published("DOC-1", 1, qlt::DOCUMENT_KIND_FIRE_SAFETY_PLAN, At(1, 10, 0));
+  events::Envelope trained = events::NewEvent("parkline.quality.v1", "/t", "TRN-1", drill,
+                                              At(2, 9, 0));  // recorded the day after
+  events::Envelope inspected =
+      events::NewEvent("parkline.quality.v1", "/t", "INS-1", inspection, At(1, 16, 0));
+  events::Envelope on_time = Closed("INS-1-A2", true, At(2, 11, 0));
+  // Each fact arrives twice under two event ids (a producer's retry after a lost ack): the
+  // consumer's inbox cannot tell, the facts' keys do.
+  std::vector<events::Envelope> replayed = {
+      Published("DOC-1", 1, qlt::DOCUMENT_KIND_FIRE_SAFETY_PLAN, At(1, 10, 0)),
+      events::NewEvent("parkline.quality.v1", "/t", "TRN-1", drill, At(2, 9, 0)),
+      events::NewEvent("parkline.quality.v1", "/t", "INS-1", inspection, At(1, 16, 0)),
+      Closed("INS-1-A2", true, At(2, 11, 0))};
+  Apply(*db_, {plan, inspected, trained, on_time});
+  Apply(*db_, replayed);
+  Apply(*db_, {Published("DOC-1", 2, qlt::DOCUMENT_KIND_FIRE_SAFETY_PLAN, At(2, 10, 0)),
+               Published("DOC-2", 1, qlt::DOCUMENT_KIND_SERVICE_GUIDE, At(2, 10, 0)),
+               events::NewEvent("parkline.quality.v1", "/t", "INS-1", overdue, At(3, 9, 0)),
+               Closed("INS-1-A1", false, At(3, 15, 0))});
+  now_ = At(5, 9, 0);
+  EXPECT_EQ(Close(*Closer(*db_)), 4);
+
+  StatisticsDesk desk(*db_, Shanghai(), [this] { return now_; });
+  EXPECT_EQ(Daily(desk, "quality_documents_in_force", {{"kind", "fire_safety_plan"}}),
+            (std::vector<std::string>{"1", "1", "1", "1", ""}))
+      << "its second version replaces it";
+  EXPECT_EQ(Daily(desk, "quality_documents_in_force", {{"kind", "service_guide"}}),
+            (std::vector<std::string>{"", "1", "1", "1", ""}));
+  EXPECT_EQ(Daily(desk, "quality_trainings", {{"kind", "emergency_drill"}}),
+            (std::vector<std::string>{"1", "0", "0", "0", "0"}))
+      << "on the day held, once";
+  EXPECT_EQ(Daily(desk, "quality_training_attendees", {{"kind", "emergency_drill"}}),
+            (std::vector<std::string>{"40", "0", "0", "0", "0"}));
+  EXPECT_EQ(Daily(desk, "quality_inspections", {{"kind", "internal_periodic"}}),
+            (std::vector<std::string>{"1", "0", "0", "0", "0"}));
+  EXPECT_EQ(Daily(desk, "quality_actions_opened", {}),
+            (std::vector<std::string>{"2", "0", "0", "0", "0"}));
+  EXPECT_EQ(Daily(desk, "quality_actions_overdue", {}),
+            (std::vector<std::string>{"0", "0", "1", "0", "0"}));
+  EXPECT_EQ(Daily(desk, "quality_actions_closed", {}),
+            (std::vector<std::string>{"0", "1", "1", "0", "0"}));
+  EXPECT_EQ(Daily(desk, "quality_actions_closed_on_time", {}),
+            (std::vector<std::string>{"0", "1", "0", "0", "0"}));
+
+  // A rule published on 03-02, read after every day was closed: 03-02..03-04 are revised.
+  Apply(*db_, {Published("DOC-3", 1, qlt::DOCUMENT_KIND_MANAGEMENT_RULE, At(2, 15, 0))});
+  EXPECT_EQ(Daily(desk, "quality_documents_in_force", {{"kind", "management_rule"}}),
+            (std::vector<std::string>{"", "1", "1", "1", ""}));
+  EXPECT_EQ(Revisions(),
+            (std::map<std::string, int64_t>{
+                {"2026-03-01", 0}, {"2026-03-02", 1}, {"2026-03-03", 1}, {"2026-03-04", 1}}));
+  EXPECT_NE(Archive(desk).find("2026-03-04,quality_documents_in_force,kind=management_rule,1,"),
+            std::string::npos)
+      << Archive(desk);
 }
 
 PARKLINE_BACKEND_TESTS(StatisticsHistoryTest);

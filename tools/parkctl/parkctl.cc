@@ -12,6 +12,12 @@
 //   parkctl demo-complaints COMPLAINTS_ADDRESS
 //                                       files six demo complaints and takes them along the
 //                                       workflow (three closed); idempotent
+//   parkctl demo-quality QUALITY_ADDRESS
+//                                       loads the quality records: six register documents, two
+//                                       trainings and a drill, three staff certifications (one
+//                                       expiring soon), an internal inspection whose two findings
+//                                       opened corrective actions (one closed with evidence);
+//                                       idempotent
 //   parkctl demo-support SUPPORT_ADDRESS
 //                                       loads the support service's demo season: activities of
 //                                       every kind with registrations and attendance, offerings
@@ -71,6 +77,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "auth/credentials.h"
+#include "auth/sha256.h"
 #include "clearance/sample_cases.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -1164,80 +1171,197 @@ int DemoLogistics(const std::string& address) {
   return 0;
 }
 
-// The demo's quality records: the register clause 8.1.1 and 8.1.6 look for, and a periodic
-// inspection (7.1.1) with two corrective actions, the first closed. Every call carries a
-// request_id of its own, so a second run changes nothing.
+// The quality service's records (GB/T 39678-2020 5.1.2, 5.1.3, 5.6, 7.1.4), as a park keeps
+// them. Every write carries a request_id of its own, so a second run answers what the first
+// stored. The one certificate that expires soon expires 20 days after the day of the run: on a
+// later day its request is another one, ALREADY_EXISTS under the same id, and skipped.
 int DemoQuality(const std::string& address) {
   namespace qv1 = parkline::quality::v1;
   auto stub = qv1::QualityService::NewStub(Connect(address));
+  int done = 0, tried = 0;
+  auto step = [&](const char* what, const std::function<grpc::Status(grpc::ClientContext*)>& call) {
+    ++tried;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    Authorize(&ctx);
+    grpc::Status s = call(&ctx);
+    if (s.ok() || s.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+      ++done;
+      return s.ok();
+    }
+    std::fprintf(stderr, "%s: %s\n", what, s.error_message().c_str());
+    return false;
+  };
+  // Evidence held in the park's document system: its address and the SHA-256 of its bytes.
+  auto evidence = [](qv1::ContentReference* ref, const std::string& file) {
+    ref->set_uri("https://docs.park.example/quality/" + file);
+    ref->set_sha256(parkline::auth::Sha256Hex("demo evidence " + file));
+  };
+
   struct Doc {
     qv1::DocumentKind kind;
-    const char* title;
     qv1::Visibility visibility;
+    const char* title;
+    const char* approved_by;
+    const char* content;
   };
   const std::vector<Doc> docs = {
-      {qv1::DOCUMENT_KIND_ORGANISATION_CHART, "Park operating company: organisation chart",
-       qv1::VISIBILITY_PUBLIC},
-      {qv1::DOCUMENT_KIND_DEPARTMENT_DUTIES, "Department duties and service posts",
-       qv1::VISIBILITY_PUBLIC},
-      {qv1::DOCUMENT_KIND_MANAGEMENT_RULE, "Operating services management rules",
-       qv1::VISIBILITY_INTERNAL},
-      {qv1::DOCUMENT_KIND_SERVICE_GUIDE, "Service guide for resident enterprises",
-       qv1::VISIBILITY_PUBLIC},
-      {qv1::DOCUMENT_KIND_INTERNAL_MANUAL, "Front-desk and complaints work manual",
-       qv1::VISIBILITY_INTERNAL},
-      {qv1::DOCUMENT_KIND_FIRE_SAFETY_PLAN, "Fire-safety management rules", qv1::VISIBILITY_PUBLIC},
-      {qv1::DOCUMENT_KIND_EMERGENCY_PLAN,
-       "Emergency plan: fire, epidemic, chemical leak, typhoon, earthquake, unrest",
-       qv1::VISIBILITY_PUBLIC},
+      {qv1::DOCUMENT_KIND_ORGANISATION_CHART, qv1::VISIBILITY_PUBLIC,
+       "园区运营公司组织架构 Park operator organisation chart", "王芳 Wang Fang, general manager",
+       "# 组织架构 Organisation\n\n- 总经理 General manager\n  - 综合办公室 General office\n"
+       "  - 企业服务部 Enterprise services\n  - 通关物流部 Clearance and logistics\n"
+       "  - 物业管理部 Facilities management\n  - 安全质量办公室 Safety and quality office\n"},
+      {qv1::DOCUMENT_KIND_DEPARTMENT_DUTIES, qv1::VISIBILITY_PUBLIC, "部门职责 Department duties",
+       "王芳 Wang Fang, general manager",
+       "# 部门职责 Department duties\n\n"
+       "企业服务部：入驻受理、政策咨询、投诉受理。Enterprise services: admission, policy advice, "
+       "complaints.\n"
+       "通关物流部：申报对碰、清单申报、物流跟踪。Clearance and logistics: declarations, customs "
+       "inventories, tracking.\n"
+       "物业管理部：楼宇、仓储、消防设施维护。Facilities: buildings, warehouses, fire equipment.\n"
+       "安全质量办公室：制度管理、培训演练、检查整改。Safety and quality: rules, training and "
+       "drills, inspections and corrective actions.\n"},
+      {qv1::DOCUMENT_KIND_MANAGEMENT_RULE, qv1::VISIBILITY_INTERNAL,
+       "安全生产管理制度 Work-safety management rules", "李强 Li Qiang, deputy general manager",
+       "# 安全生产管理制度\n\n1. 各部门负责人为本部门安全第一责任人。Each head of department "
+       "answers "
+       "for safety in the department.\n2. 仓库每日巡查两次并记录。Warehouses are patrolled twice a "
+       "day, with a log.\n3. 动火作业须事先审批。Hot work needs a permit in advance.\n"},
+      {qv1::DOCUMENT_KIND_SERVICE_GUIDE, qv1::VISIBILITY_PUBLIC,
+       "入驻企业服务指南 Service guide for resident enterprises", "王芳 Wang Fang, general manager",
+       "# 服务指南 Service guide\n\n服务时间 Office hours: 周一至周五 8:30-17:30 Mon-Fri.\n"
+       "服务热线 Hotline: 0591-8800 "
+       "0000.\n入驻、报关、仓储、投诉均可在服务大厅一站办理。Admission, "
+       "declarations, storage and complaints at one desk in the service hall.\n"},
+      {qv1::DOCUMENT_KIND_EMERGENCY_PLAN, qv1::VISIBILITY_PUBLIC,
+       "突发事件综合应急预案 Emergency response plan", "李强 Li Qiang, deputy general manager",
+       "# 综合应急预案 Emergency response plan\n\n适用：火灾、台风、停电、公共卫生事件。Covers "
+       "fire, "
+       "typhoon, power cut, public-health events.\n应急指挥：总经理任总指挥。The general manager "
+       "commands.\n集合点：1号门广场。Assembly point: gate 1 square.\n每半年至少演练一次。A drill "
+       "at "
+       "least every six months.\n"},
+      {qv1::DOCUMENT_KIND_FIRE_SAFETY_PLAN, qv1::VISIBILITY_PUBLIC,
+       "消防安全管理方案 Fire-safety plan", "李强 Li Qiang, deputy general manager",
+       "# 消防安全管理方案 Fire-safety plan\n\n消防控制室24小时值班。The fire control room is "
+       "staffed "
+       "24 h.\n灭火器每月检查，消火栓每季度试水。Extinguishers checked monthly, hydrants tested "
+       "quarterly.\n全员每年至少接受一次消防培训。Every employee is trained at least once a "
+       "year.\n"},
   };
-  std::string year = absl::FormatTime("%Y", absl::Now(), absl::UTCTimeZone());
-  int published = 0;
   for (size_t i = 0; i < docs.size(); ++i) {
     qv1::PublishDocumentRequest r;
-    r.set_request_id(absl::StrCat("demo-document-", i + 1));
+    r.set_request_id(absl::StrCat("demo-quality-doc-", i + 1));
     r.set_kind(docs[i].kind);
     r.set_title(docs[i].title);
     r.set_visibility(docs[i].visibility);
-    r.set_effective_date(absl::StrCat(year, "-01-02"));
-    r.set_approved_by("Wang Fang, general manager");
+    r.set_effective_date("2026-01-01");
+    r.set_approved_by(docs[i].approved_by);
     r.set_media_type("text/markdown");
-    r.set_content(absl::StrCat("# ", docs[i].title, "\n\nApproved by the general manager.\n"));
-    qv1::DocumentVersion v;
-    published += Try("PublishDocument",
-                     [&](grpc::ClientContext* ctx) { return stub->PublishDocument(ctx, r, &v); });
+    r.set_content(docs[i].content);
+    qv1::DocumentVersion out;
+    step("PublishDocument", [&](auto* c) { return stub->PublishDocument(c, r, &out); });
   }
-  qv1::RecordInspectionRequest in;
-  in.set_request_id("demo-inspection-1");
-  in.set_kind(qv1::INSPECTION_KIND_INTERNAL_PERIODIC);
-  in.set_inspected_date(
-      absl::FormatTime("%Y-%m-%d", absl::Now() - absl::Hours(24), absl::UTCTimeZone()));
-  in.set_inspector("Li Ming, quality office");
-  in.set_scope("Periodic inspection: fire exits, loading bays, service hall");
-  auto* f = in.add_findings();
-  f->set_description("Fire exit 3 partly blocked by pallets");
-  f->set_owner_department("facilities-management");
-  f->set_deadline_working_days(2);
-  in.add_findings()->set_description("Service hall hotline poster outdated");
-  qv1::Inspection inspection;
-  if (!Try("RecordInspection", [&](grpc::ClientContext* ctx) {
-        return stub->RecordInspection(ctx, in, &inspection);
-      })) {
-    return 1;
+
+  struct Session {
+    qv1::TrainingKind kind;
+    const char* date;
+    const char* title;
+    int count;  // 0: by names
+  };
+  const std::vector<Session> sessions = {
+      {qv1::TRAINING_KIND_FIRE_SAFETY_EDUCATION, "2026-03-15",
+       "全员消防安全知识培训 Fire-safety education for all staff", 52},
+      {qv1::TRAINING_KIND_STAFF_TRAINING, "2026-06-20",
+       "跨境电商通关业务培训 Cross-border clearance procedures for the service desk", 0},
+      {qv1::TRAINING_KIND_EMERGENCY_DRILL, "2026-09-18",
+       "仓库B区疏散演练 Warehouse B evacuation drill", 46},
+  };
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    qv1::RecordTrainingRequest r;
+    r.set_request_id(absl::StrCat("demo-quality-training-", i + 1));
+    r.set_kind(sessions[i].kind);
+    r.set_held_date(sessions[i].date);
+    r.set_title(sessions[i].title);
+    if (sessions[i].count > 0) {
+      r.set_attendee_count(sessions[i].count);
+    } else {
+      for (const char* name :
+           {"陈晖 Chen Hui", "林静 Lin Jing", "黄磊 Huang Lei", "吴婷 Wu Ting"}) {
+        r.add_attendee_names(name);
+      }
+    }
+    evidence(r.mutable_evidence(), absl::StrCat("training/", sessions[i].date, "-sign-in.pdf"));
+    qv1::TrainingSession out;
+    step("RecordTraining", [&](auto* c) { return stub->RecordTraining(c, r, &out); });
   }
-  if (!inspection.actions().empty() &&
-      inspection.actions(0).status() != qv1::ACTION_STATUS_CLOSED) {
+
+  std::string soon = absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24 * 20),
+                                      absl::FixedTimeZone(8 * 3600));
+  struct Cert {
+    const char* holder;
+    const char* kind;
+    const char* number;
+    const char* issuer;
+    const char* issued;
+    std::string expires;
+  };
+  const std::vector<Cert> certs = {
+      {"刘洋 Liu Yang", "消防设施操作员 Fire-safety facility operator", "350100-2025-004812",
+       "福州市消防救援支队 Fuzhou fire and rescue detachment", "2025-04-10", "2028-04-09"},
+      {"陈晖 Chen Hui", "特种作业操作证（低压电工）Special operations: low-voltage electrician",
+       "T350102198901010000", "福建省应急管理厅 Fujian emergency management department",
+       "2020-12-28", soon},
+      {"张伟 Zhang Wei", "安全生产管理人员 Work-safety manager", "闽安管-2025-11873",
+       "福州市应急管理局 Fuzhou emergency management bureau", "2025-07-01", "2028-06-30"},
+  };
+  for (size_t i = 0; i < certs.size(); ++i) {
+    qv1::RecordCertificationRequest r;
+    r.set_request_id(absl::StrCat("demo-quality-certification-", i + 1));
+    r.set_holder(certs[i].holder);
+    r.set_certificate_kind(certs[i].kind);
+    r.set_number(certs[i].number);
+    r.set_issuer(certs[i].issuer);
+    r.set_issued_date(certs[i].issued);
+    r.set_expires_date(certs[i].expires);
+    qv1::Certification out;
+    step("RecordCertification", [&](auto* c) { return stub->RecordCertification(c, r, &out); });
+  }
+
+  qv1::RecordInspectionRequest inspection;
+  inspection.set_request_id("demo-quality-inspection-1");
+  inspection.set_kind(qv1::INSPECTION_KIND_INTERNAL_PERIODIC);
+  inspection.set_inspected_date("2026-11-20");
+  inspection.set_inspector("周敏 Zhou Min, safety and quality office");
+  inspection.set_scope(
+      "仓库B区及装卸平台：安全出口、灭火器、照明 Warehouse B and loading bays: fire "
+      "exits, extinguishers, lighting");
+  qv1::Finding* blocked = inspection.add_findings();
+  blocked->set_description("3号安全出口被托盘堵塞 Fire exit 3 blocked by pallets");
+  blocked->set_owner_department("facilities-management");
+  blocked->set_deadline_working_days(2);
+  qv1::Finding* expired = inspection.add_findings();
+  expired->set_description("B-12号灭火器超过检验期 Extinguisher B-12 past its inspection date");
+  expired->set_owner_department("safety-quality-office");
+  expired->set_deadline_working_days(5);
+  qv1::Inspection recorded;
+  if (step("RecordInspection",
+           [&](auto* c) { return stub->RecordInspection(c, inspection, &recorded); }) &&
+      recorded.actions_size() > 0) {
     qv1::CloseCorrectiveActionRequest close;
-    close.set_action_id(inspection.actions(0).action_id());
-    close.set_request_id("demo-inspection-1-close-1");
-    close.set_evidence("Pallets moved to bay 4; exit marked with floor paint");
-    Try("CloseCorrectiveAction", [&](grpc::ClientContext* ctx) {
-      return stub->CloseCorrectiveAction(ctx, close, &inspection);
-    });
+    close.set_action_id(recorded.actions(0).action_id());
+    close.set_request_id("demo-quality-inspection-1-close-A1");
+    close.set_evidence(
+        "托盘已清走，出口地面划线禁放，仓库巡查表增加出口检查项。Pallets removed, the exit marked "
+        "on "
+        "the floor, and an exit check added to the warehouse round.");
+    close.set_evidence_uri("https://docs.park.example/quality/inspection/2026-11-20-exit-3.jpg");
+    qv1::Inspection out;
+    step("CloseCorrectiveAction",
+         [&](auto* c) { return stub->CloseCorrectiveAction(c, close, &out); });
   }
-  std::printf("demo quality: %d of %zu documents, inspection %s\n", published, docs.size(),
-              inspection.inspection_id().c_str());
-  return published == static_cast<int>(docs.size()) ? 0 : 1;
+  std::printf("demo quality: %d of %d records loaded\n", done, tried);
+  return done == tried ? 0 : 1;
 }
 
 // parkctl report ADDRESS --period FROM..TO [--out FILE] [--format html|json] [--title TEXT]
@@ -1373,6 +1497,7 @@ void Usage() {
                "       parkctl demo ENTERPRISES_ADDRESS [DECLARATIONS_ADDRESS [CLEARANCE_ADDRESS\n"
                "                    [LOGISTICS_ADDRESS]]]\n"
                "       parkctl demo-complaints COMPLAINTS_ADDRESS\n"
+               "       parkctl demo-quality QUALITY_ADDRESS\n"
                "       parkctl demo-support SUPPORT_ADDRESS\n"
                "       parkctl demo-quality QUALITY_ADDRESS\n"
                "       parkctl report QUALITY_ADDRESS --period FROM..TO [--out FILE]\n"
@@ -1410,6 +1535,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(argv[1], "health") == 0) return Health(argv[2]);
   if (std::strcmp(argv[1], "demo") == 0) return Demo(argv[2]);
   if (std::strcmp(argv[1], "demo-complaints") == 0) return DemoComplaints(argv[2]);
+  if (std::strcmp(argv[1], "demo-quality") == 0) return DemoQuality(argv[2]);
   if (std::strcmp(argv[1], "demo-support") == 0) return support_demo::Load(argv[2]);
   if (std::strcmp(argv[1], "demo-quality") == 0) return DemoQuality(argv[2]);
   if (std::strcmp(argv[1], "demo-incubation") == 0) return DemoIncubation(argv[2]);

@@ -1,7 +1,10 @@
-#include "quality/assessment_evidence.h"
+#include "quality/report_sources.h"
+
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "auth/sha256.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -22,6 +25,11 @@ std::string Deterministic(const google::protobuf::Message& m) {
   coded.Trim();
   return out;
 }
+
+// ListTrainings accepts at most this many days per request.
+constexpr int kTrainingWindowDays = 366;
+// ListExpiringCertifications' widest window: every current certification.
+constexpr int kEveryCertificationDays = 3650;
 
 }  // namespace
 
@@ -51,6 +59,42 @@ absl::StatusOr<AssessmentEvidence> AssessmentEvidenceSource::Assessments(
     a.closed = r.final();
     a.components_missing.assign(r.missing().begin(), r.missing().end());
     out.results.push_back(std::move(a));
+  }
+  return out;
+}
+
+absl::StatusOr<TrainingEvidence> TrainingEvidenceSource::Trainings(const ReportPeriod& period) {
+  TrainingEvidence out;
+  auth::Viewer reader;
+  reader.name = "evaluation-report";
+  for (absl::CivilDay from = period.from; from <= period.to; from += kTrainingWindowDays) {
+    absl::CivilDay to = std::min(period.to, from + (kTrainingWindowDays - 1));
+    v1::ListTrainingsRequest request;
+    request.set_from_date(DayText(from));
+    request.set_to_date(DayText(to));
+    auto sessions = desk_.ListTrainings(request, reader);
+    if (!sessions.ok()) return sessions.status();
+    for (const auto& s : sessions->sessions()) {
+      TrainingSession t;
+      t.id = s.session_id();
+      t.kind = std::string(absl::StripPrefix(v1::TrainingKind_Name(s.kind()), "TRAINING_KIND_"));
+      t.date = s.held_date();
+      t.attendees = s.attendee_count();
+      t.evidence_uri = s.evidence().uri();
+      out.sessions.push_back(std::move(t));
+    }
+  }
+  v1::ListExpiringCertificationsRequest every;
+  every.set_within_days(kEveryCertificationDays);
+  auto certifications = desk_.ListExpiring(every);
+  if (!certifications.ok()) return certifications.status();
+  for (const auto& c : certifications->certifications()) {
+    StaffCertification s;
+    s.id = c.certification_id();
+    s.holder = "staff";
+    s.name = c.certificate_kind();
+    s.expires = c.expires_date();
+    out.certifications.push_back(std::move(s));
   }
   return out;
 }
