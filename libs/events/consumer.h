@@ -264,7 +264,8 @@ class EventConsumer {
   // The wait before attempt `attempt` + 1 (1-based) of a failed event or batch.
   absl::Duration Backoff(int attempt) const;
   // Refreshes parkline_consumer_lag when lag_interval has passed (the consuming thread's).
-  void ReportLag();
+  // `holding`: the caller holds records it read and has not handed over or applied yet.
+  void ReportLag(bool holding);
   // The offset after the last record of a partition whose effect committed (or where it
   // started); a negative `next` forgets it (the partition starts at its beginning).
   void NoteApplied(const std::string& topic, int32_t partition, int64_t next);
@@ -315,6 +316,8 @@ class EventConsumer {
   std::atomic<int64_t> caught_up_at_{std::numeric_limits<int64_t>::min()};  // unix nanos
   std::mutex applied_mu_;
   std::map<std::pair<std::string, int32_t>, int64_t> applied_;  // guarded by applied_mu_
+  // Batch mode: per partition, the offset after the last record handed to the apply thread.
+  std::map<std::pair<std::string, int32_t>, int64_t> handed_next_;  // guarded by applied_mu_
   // The lag gauges of the partitions assigned at the last report ("topic/partition").
   std::map<std::string, prometheus::Gauge*> lag_gauges_;  // the consuming thread's
 };

@@ -70,6 +70,12 @@ bool EventConsumer::HandOver(std::unique_ptr<Batch>& batch, bool wait) {
   if (!wait && handed_ != nullptr) return false;
   handoff_cv_.wait(lock, [this] { return handed_ == nullptr || stopping_; });
   if (stopping_) return true;  // not settled: comes again after the restart
+  {
+    std::lock_guard<std::mutex> applied(applied_mu_);
+    for (const Span& span : batch->extent) {
+      handed_next_[{span.partition.topic, span.partition.partition}] = span.next;
+    }
+  }
   handed_ = std::move(batch);
   handoff_cv_.notify_all();
   lock.unlock();
