@@ -7,13 +7,15 @@
 // The events are the trade stream that dominates the park's volume: declarations matched and
 // rejected and documents received, in time order over 30 days (1 % late by up to two days), two
 // modes, from 50 enterprises. The aggregator
-// runs exactly as in the service: EventConsumer in batch mode, each event's id recorded with its
-// effect in one transaction, on SQLite (and on PostgreSQL when PARKLINE_TEST_POSTGRES_URL is
-// set), in three rounds that alternate with the raw consumer; the ratios are the medians of the
-// rounds'. Before all, the aggregator's CPU work alone: effects and their merge, no I/O. Beside
-// the aggregator on SQLite, its consumer alone ("consumer, no effects": the same EventConsumer and
-// store, a handler that applies nothing), the floor under any handler: the exactly-once work
-// (headers, duplicate checks, positions and ids committed per batch) without the statistics.
+// runs exactly as in the service: EventConsumer in batch mode, each partition's position and
+// publisher watermark moved with the effects in one transaction (the events are numbered and
+// published in transactions, as the outbox relay does), on SQLite (and on PostgreSQL when
+// PARKLINE_TEST_POSTGRES_URL is set), in three rounds that alternate with the raw consumer; the
+// ratios are the medians of the rounds'. Before all, the aggregator's CPU work alone: effects and
+// their merge, no I/O. Beside the aggregator on SQLite, its consumer alone ("consumer, no effects":
+// the same EventConsumer and store, a handler that applies nothing), the floor under any handler:
+// the exactly-once work (headers, duplicate checks, positions and watermarks committed per batch)
+// without the statistics.
 #include <librdkafka/rdkafkacpp.h>
 
 #include <algorithm>
@@ -256,16 +258,28 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "broker: %s\n", std::string(s.message()).c_str());
     return 1;
   }
-  auto producer = events::KafkaProducer::Create(testing::KafkaBrokers());
-  if (!producer.ok()) return 1;
+  // Published as the outbox relay publishes: numbered under one publisher, in transactions of
+  // the relay's batch (500), so the log holds their commit markers too.
+  const std::string publisher = "bench/" + events::NewUuid();
+  auto producer = events::KafkaProducer::Create(
+      testing::KafkaBrokers(), {}, {{"transactional.id", "bench-statistics-" + publisher}});
+  if (!producer.ok() || !(*producer)->InitTransactions(absl::Seconds(30)).ok()) return 1;
   std::vector<events::Envelope> stream = TradeStream(topic, n);
-  for (int i = 0; i < n; ++i) {
-    while (!(*producer)->Produce(events::ToRecord(stream[i]), i).ok()) {
-      (*producer)->Flush(absl::Seconds(30));
+  constexpr int kRelayBatch = 500;
+  for (int begin = 0; begin < n; begin += kRelayBatch) {
+    if (!(*producer)->BeginTransaction().ok()) return 1;
+    for (int i = begin; i < std::min(n, begin + kRelayBatch); ++i) {
+      events::Record record = events::ToRecord(stream[i]);
+      record.headers.emplace_back(events::kPublisherHeader, publisher);
+      record.headers.emplace_back(events::kSequenceHeader, std::to_string(i + 1));
+      if (!(*producer)->Produce(record, i).ok()) return 1;
     }
-    if (i % 10000 == 9999) (*producer)->Flush(absl::Seconds(30));
+    if (auto s = (*producer)->CommitTransaction(absl::Seconds(60)); !s.ok()) {
+      std::fprintf(stderr, "broker: %s\n", std::string(s.message()).c_str());
+      return 1;
+    }
+    (*producer)->Flush(absl::ZeroDuration());
   }
-  (*producer)->Flush(absl::Seconds(60));
   std::printf("statistics_bench: %d events on %s (6 partitions), max_batch %d\n", n, topic.c_str(),
               max_batch);
 

@@ -19,6 +19,45 @@ void RecentIds::Add(const HashedId& id) {
   next_ = (next_ + 1) % ring_.size();
 }
 
+void Watermarks::Set(absl::string_view publisher, int64_t seq) {
+  for (auto& [name, mark] : marks_) {
+    if (name == publisher) {
+      mark = seq;
+      return;
+    }
+  }
+  marks_.emplace_back(std::string(publisher), seq);
+}
+
+absl::StatusOr<Watermarks> ReadWatermarks(store::Transaction& tx, absl::string_view consumer,
+                                          const PartitionId& partition) {
+  auto rows = tx.Query(
+      "SELECT publisher, seq FROM consumed_watermarks WHERE consumer = $1 AND topic = $2 AND "
+      "kafka_partition = $3",
+      {std::string(consumer), partition.topic, int64_t{partition.partition}});
+  if (!rows.ok()) return rows.status();
+  Watermarks marks;
+  for (const store::Row& row : *rows) marks.Set(row.Text(0), row.Int(1));
+  return marks;
+}
+
+absl::Status WriteWatermarks(store::Transaction& tx, absl::string_view consumer,
+                             const PartitionId& partition, const Watermarks& before,
+                             const Watermarks& now, int64_t applied_at) {
+  for (const auto& [publisher, seq] : now.all()) {
+    if (before.Get(publisher) == seq) continue;
+    auto written = tx.Execute(
+        "INSERT INTO consumed_watermarks (consumer, topic, kafka_partition, publisher, seq, "
+        "applied_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consumer, topic, "
+        "kafka_partition, publisher) DO UPDATE SET seq = excluded.seq, applied_at = "
+        "excluded.applied_at",
+        {std::string(consumer), partition.topic, int64_t{partition.partition}, publisher, seq,
+         applied_at});
+    if (!written.ok()) return written.status();
+  }
+  return absl::OkStatus();
+}
+
 namespace {
 
 // The id format NewUuid writes, 36 characters: lowercase hex in groups of 8-4-4-4-12.
@@ -132,7 +171,7 @@ absl::StatusOr<Position> ReadPosition(store::Transaction& tx, absl::string_view 
 
 absl::Status RecordRange(store::Transaction& tx, absl::string_view consumer,
                          const PartitionId& partition, const Position& after, int64_t first,
-                         int64_t next, const std::vector<absl::string_view>& ids,
+                         int64_t next, int64_t applied, const std::vector<absl::string_view>& ids,
                          int64_t applied_at) {
   return tx
       .Execute(
@@ -140,7 +179,7 @@ absl::Status RecordRange(store::Transaction& tx, absl::string_view consumer,
           "next_offset, applied, event_ids, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
           "$9)",
           {std::string(consumer), partition.topic, int64_t{partition.partition}, after.seq + 1,
-           first, next, static_cast<int64_t>(ids.size()), store::Blob{EncodeIds(ids)}, applied_at})
+           first, next, applied, store::Blob{EncodeIds(ids)}, applied_at})
       .status();
 }
 
@@ -152,9 +191,10 @@ absl::StatusOr<std::vector<std::string>> ReadRecentIds(store::Transaction& tx,
   size_t total = 0;
   int64_t below = std::numeric_limits<int64_t>::max();
   // A few rows at a time: a partition's ranges hold anything from one id to a whole batch.
-  while (total < at_least) {
+  size_t events = 0;  // applied in the ranges read: numbered ones left no id
+  while (events < at_least) {
     auto rows = tx.Query(
-        "SELECT seq, event_ids FROM consumed_ranges WHERE consumer = $1 AND topic = $2 "
+        "SELECT seq, event_ids, applied FROM consumed_ranges WHERE consumer = $1 AND topic = $2 "
         "AND kafka_partition = $3 AND seq < $4 ORDER BY seq DESC LIMIT 16",
         {std::string(consumer), partition.topic, int64_t{partition.partition}, below});
     if (!rows.ok()) return rows.status();
@@ -162,6 +202,7 @@ absl::StatusOr<std::vector<std::string>> ReadRecentIds(store::Transaction& tx,
       auto ids = DecodeIds(row.Text(1));
       if (!ids.ok()) return ids.status();
       total += ids->size();
+      events += static_cast<size_t>(std::max<int64_t>(row.Int(2), 0));
       newest_first.push_back(std::move(*ids));
       below = row.Int(0);
     }
@@ -189,6 +230,11 @@ absl::StatusOr<int64_t> ForgetRanges(store::Transaction& tx, absl::string_view c
   auto deleted = tx.Execute("DELETE FROM consumed_ranges WHERE " + old_ranges,
                             {std::string(consumer), cutoff});
   if (!deleted.ok()) return deleted.status();
+  // A publisher's copies come close behind their originals: one it has sent nothing of for the
+  // retention is a relay long gone (each tenure publishes under a new name).
+  auto marks = tx.Execute("DELETE FROM consumed_watermarks WHERE consumer = $1 AND applied_at < $2",
+                          {std::string(consumer), cutoff});
+  if (!marks.ok()) return marks.status();
   return held->front().Int(0);
 }
 

@@ -49,6 +49,19 @@ TEST(RecentIds, AnIdIsFoundByItsTextWhateverItsHashWasComputedFrom) {
   EXPECT_FALSE(ids.Contains("7f3c0f5e-1b2a-4c3d-8e9f-0a1b2c3d4e50"));
 }
 
+TEST(Watermarks, KeepTheHighestNumberPerPublisher) {
+  Watermarks marks;
+  EXPECT_EQ(marks.Get("a"), 0);
+  marks.Set("a", 5);
+  marks.Set("b", 2);
+  marks.Set("a", 9);
+  EXPECT_EQ(marks.Get("a"), 9);
+  EXPECT_EQ(marks.Get("b"), 2);
+  EXPECT_EQ(marks.Get("a"), 9);  // found again after another publisher was looked up
+  EXPECT_EQ(marks.Get("c"), 0);
+  EXPECT_EQ(marks.all().size(), 2u);
+}
+
 TEST(EventIds, RoundTripShortAndLongIds) {
   std::string long_id(300, 'z');  // a length of two LEB128 bytes
   std::vector<absl::string_view> ids = {"7f3c0f5e-1b2a-4c3d-8e9f-0a1b2c3d4e5f", long_id, "x"};

@@ -334,7 +334,7 @@ void EventConsumer::Run() {
     // In batch mode, take what is already waiting without blocking, up to max_batch_; while
     // the apply thread is still busy, wait a little for more.
     if (spent_waiting_.load(std::memory_order_relaxed)) Reclaim();
-    ReportLag();
+    ReportLag(collecting);
     std::unique_ptr<RdKafka::Message> message(consumer_->consume(!collecting ? 200 : 0));
     if (batch_handler_ && message->err() != RdKafka::ERR_NO_ERROR && collecting &&
         !HandOver(batch, false)) {
@@ -410,7 +410,7 @@ void EventConsumer::Handle(RdKafka::Message& message) {
                {"attempt", int64_t{attempt}},
                {"error", std::string(outcome.status().message())}});
     absl::SleepFor(Backoff(attempt));
-    ReportLag();  // a partition held back is when its lag matters most
+    ReportLag(true);  // a partition held back is when its lag matters most
   }
 }
 
@@ -420,11 +420,15 @@ absl::Duration EventConsumer::Backoff(int attempt) const {
   return std::min(wait, options_.max_retry_backoff);
 }
 
-void EventConsumer::ReportLag() {
+void EventConsumer::ReportLag(bool holding) {
   if (absl::Now() < lag_reported_ + options_.lag_interval) return;
   lag_reported_ = absl::Now();
   std::vector<RdKafka::TopicPartition*> assigned;
   if (consumer_->assignment(assigned) != RdKafka::ERR_NO_ERROR) return;
+  // Where the fetcher stands: past the transactions' commit markers, which take offsets but are
+  // no records (the relay publishes in transactions), so that a partition read to its end shows
+  // no lag. It counts only when every record read before it was applied.
+  const bool fetched = !holding && consumer_->position(assigned) == RdKafka::ERR_NO_ERROR;
   std::map<std::string, prometheus::Gauge*> gauges;
   bool caught_up = !assigned.empty();
   for (RdKafka::TopicPartition* p : assigned) {
@@ -442,6 +446,9 @@ void EventConsumer::ReportLag() {
       std::lock_guard<std::mutex> lock(applied_mu_);
       auto applied = applied_.find({p->topic(), p->partition()});
       if (applied != applied_.end()) next = std::max(next, applied->second);
+      auto handed = handed_next_.find({p->topic(), p->partition()});
+      const bool settled = handed == handed_next_.end() || handed->second <= next;
+      if (fetched && settled && p->offset() >= 0) next = std::max(next, p->offset());
     }
     std::string name = absl::StrCat(p->topic(), "/", p->partition());
     auto known = lag_gauges_.find(name);

@@ -40,13 +40,14 @@
 // Batch mode (OnBatch, for high-volume consumers such as statistics): up to max_batch records
 // that are already waiting are applied together, in one transaction. Instead of a row per
 // event id, that transaction reads and advances the consumer's position in each partition it
-// read and stores the ids it applied there (applied_ranges.h): a record below the position is
-// skipped, and so is an id among the partition's recently applied ones (a publisher's
-// duplicate). Assigned partitions resume at the position stored in the database, whatever
-// Kafka's committed offsets say (they are still committed, for lag monitoring). The handler sees
-// only the events not applied before, in the order they were read. When the batch handler says
-// INVALID_ARGUMENT, the batch is applied again one event at a time so that only the bad event is
-// dead-lettered.
+// read and, per publisher, the highest publish number applied there (applied_ranges.h): a
+// record below the position is skipped, and so is a numbered record not above its publisher's
+// watermark (a publisher's copy); a record without a number (an older publisher) is skipped
+// when its id is among the partition's recently applied ones. Assigned partitions resume at the
+// position stored in the database, whatever Kafka's committed offsets say (they are still
+// committed, for lag monitoring). The handler sees only the events not applied before, in the order
+// they were read. When the batch handler says INVALID_ARGUMENT, the batch is applied again one
+// event at a time so that only the bad event is dead-lettered.
 //
 // Applied event ids (and a batch consumer's ranges, except each partition's newest) are kept for
 // ConsumerOptions::id_retention (30 days), longer than any redelivery;
@@ -263,7 +264,8 @@ class EventConsumer {
   // The wait before attempt `attempt` + 1 (1-based) of a failed event or batch.
   absl::Duration Backoff(int attempt) const;
   // Refreshes parkline_consumer_lag when lag_interval has passed (the consuming thread's).
-  void ReportLag();
+  // `holding`: the caller holds records it read and has not handed over or applied yet.
+  void ReportLag(bool holding);
   // The offset after the last record of a partition whose effect committed (or where it
   // started); a negative `next` forgets it (the partition starts at its beginning).
   void NoteApplied(const std::string& topic, int32_t partition, int64_t next);
@@ -284,10 +286,16 @@ class EventConsumer {
   bool legacy_ids_ = false;  // rows recorded before event times were (time 0); set by Start()
   // Batch mode: this consumer has ids in consumed_events (from before it kept ranges).
   bool recorded_ids_ = false;
-  // Batch mode: per partition, the recently applied ids and the position they reach.
+  // Batch mode: per partition, the publishers' watermarks, the recently applied ids of events
+  // without a publish number, and the position they reach.
   struct Window {
     int64_t seq = -1;  // the position's row they reach; -1: not loaded
     std::unique_ptr<RecentIds> ids;
+    Watermarks marks;
+    // Numbered events applied since the last one without a number: once they fill `ids`, no
+    // copy of an unnumbered one can come any more and `ids` is emptied (numbered events are
+    // looked up there only while it holds some).
+    size_t numbered_since = 0;
   };
   std::map<PartitionId, Window> windows_;
   HeaderViews headers_;  // reused for every record read
@@ -308,6 +316,8 @@ class EventConsumer {
   std::atomic<int64_t> caught_up_at_{std::numeric_limits<int64_t>::min()};  // unix nanos
   std::mutex applied_mu_;
   std::map<std::pair<std::string, int32_t>, int64_t> applied_;  // guarded by applied_mu_
+  // Batch mode: per partition, the offset after the last record handed to the apply thread.
+  std::map<std::pair<std::string, int32_t>, int64_t> handed_next_;  // guarded by applied_mu_
   // The lag gauges of the partitions assigned at the last report ("topic/partition").
   std::map<std::string, prometheus::Gauge*> lag_gauges_;  // the consuming thread's
 };

@@ -45,7 +45,9 @@ void EventConsumer::AddRecord(Batch& batch, std::unique_ptr<RdKafka::Message> me
     event->source = batch.texts.Copy(event->source);
     event->type = batch.texts.Copy(event->type);
     event->subject = batch.texts.Copy(event->subject);
-    batch.id_hashes.push_back(HashedId::Of(event->id));
+    event->publisher = batch.texts.Copy(event->publisher);
+    // Numbered events are told apart by their numbers: their ids are hashed only if needed.
+    batch.id_hashes.push_back(event->publish_seq > 0 ? 0 : HashedId::Of(event->id));
     batch.events.push_back(*event);
     batch.at.push_back({span, raw->offset});
     batch.sources.push_back(message.get());
@@ -68,6 +70,12 @@ bool EventConsumer::HandOver(std::unique_ptr<Batch>& batch, bool wait) {
   if (!wait && handed_ != nullptr) return false;
   handoff_cv_.wait(lock, [this] { return handed_ == nullptr || stopping_; });
   if (stopping_) return true;  // not settled: comes again after the restart
+  {
+    std::lock_guard<std::mutex> applied(applied_mu_);
+    for (const Span& span : batch->extent) {
+      handed_next_[{span.partition.topic, span.partition.partition}] = span.next;
+    }
+  }
   handed_ = std::move(batch);
   handoff_cv_.notify_all();
   lock.unlock();
@@ -225,9 +233,13 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<EventView>& batc
                                               const std::vector<Located>& at,
                                               const Extent& extent) {
   int duplicates = 0;
-  // Per span: the ids the committed attempt applied there (Transact may run it again).
+  // Per span: the ids the committed attempt applied there without a publish number (Transact may
+  // run it again), how many events it applied, and the watermarks it leaves.
   std::vector<std::vector<absl::string_view>> applied(extent.size());
   std::vector<std::vector<size_t>> applied_hashes(extent.size());
+  std::vector<int64_t> applied_count(extent.size());
+  std::vector<int64_t> numbered_count(extent.size());
+  std::vector<Watermarks> marks(extent.size());
   // Per span: the seq of the row the committed attempt appended, or -1.
   std::vector<int64_t> appended(extent.size(), -1);
   std::vector<Window*> windows;
@@ -239,6 +251,8 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<EventView>& batc
     duplicates = 0;
     for (auto& ids : applied) ids.clear();
     for (auto& hashes : applied_hashes) hashes.clear();
+    std::fill(applied_count.begin(), applied_count.end(), 0);
+    std::fill(numbered_count.begin(), numbered_count.end(), 0);
     std::fill(appended.begin(), appended.end(), -1);
     // Where this consumer stands in each partition, read in this transaction: a replica that
     // settled the same records meanwhile has moved it (see applied_ranges.h).
@@ -249,14 +263,20 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<EventView>& batc
       positions.push_back(*position);
       Window& window = *windows[s];
       if (window.seq != position->seq) {
-        // Not where this process left it: a restart, or another replica had the partition.
+        // Not where this process left it: a restart, or another replica had the partition. The
+        // watermarks move only with the position, so an unmoved position vouches for them.
         auto ids = ReadRecentIds(tx, options_.group_id, extent[s].partition,
                                  options_.recent_ids_per_partition);
         if (!ids.ok()) return ids.status();
+        auto stored = ReadWatermarks(tx, options_.group_id, extent[s].partition);
+        if (!stored.ok()) return stored.status();
         window.ids = std::make_unique<RecentIds>(options_.recent_ids_per_partition);
         for (const std::string& id : *ids) window.ids->Add(id);
+        window.marks = std::move(*stored);
+        window.numbered_since = 0;
         window.seq = position->seq;
       }
+      marks[s] = window.marks;
     }
     // Events of a partition without a position yet may have been applied by this consumer
     // before it kept ranges: those are looked up by id.
@@ -272,18 +292,37 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<EventView>& batc
     }
     std::vector<bool> keep(batch.size(), true);
     HashedIdSet in_batch;
-    in_batch.reserve(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
       const size_t s = at[i].span;
-      const HashedId id(batch[i].id, id_hashes[i]);
-      if (at[i].offset < positions[s].next_offset || windows[s]->ids->Contains(id) ||
-          (!recorded.empty() && recorded.count(std::string(batch[i].id)) > 0) ||
-          !in_batch.insert(id).second) {
+      const EventView& e = batch[i];
+      bool copy = at[i].offset < positions[s].next_offset ||
+                  (!recorded.empty() && recorded.count(std::string(e.id)) > 0);
+      if (!copy && e.publish_seq > 0) {
+        // Numbered: a copy when its publisher's watermark has reached it (this batch's copies
+        // too, as the watermark moves), or, while unnumbered ids are remembered, when its id is
+        // one of them (sent before the upgrade without a number, now with one).
+        copy = e.publish_seq <= marks[s].Get(e.publisher);
+        if (!copy && (windows[s]->ids->size() > 0 || !in_batch.empty())) {
+          const HashedId id(e.id);
+          copy = windows[s]->ids->Contains(id) || in_batch.contains(id);
+        }
+        if (!copy) {
+          marks[s].Set(e.publisher, e.publish_seq);
+          numbered_count[s]++;
+        }
+      } else if (!copy) {
+        const HashedId id(e.id, id_hashes[i]);
+        copy = windows[s]->ids->Contains(id) || !in_batch.insert(id).second;
+        if (!copy) {
+          applied[s].push_back(e.id);
+          applied_hashes[s].push_back(id_hashes[i]);
+        }
+      }
+      if (copy) {
         duplicates++;  // settled before, a publisher's copy, or twice in this batch
         keep[i] = false;
       } else {
-        applied[s].push_back(batch[i].id);
-        applied_hashes[s].push_back(id_hashes[i]);
+        applied_count[s]++;
       }
     }
     // The common case, no duplicate, hands the batch over as it is, without copying it.
@@ -302,9 +341,14 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<EventView>& batc
       const int64_t first = std::max(extent[s].first, positions[s].next_offset);
       if (extent[s].next <= first) continue;  // every record of it settled before
       if (auto r = RecordRange(tx, options_.group_id, extent[s].partition, positions[s], first,
-                               extent[s].next, applied[s], now);
+                               extent[s].next, applied_count[s], applied[s], now);
           !r.ok()) {
         return r;
+      }
+      if (auto w = WriteWatermarks(tx, options_.group_id, extent[s].partition, windows[s]->marks,
+                                   marks[s], now);
+          !w.ok()) {
+        return w;
       }
       appended[s] = positions[s].seq + 1;
     }
@@ -317,10 +361,16 @@ absl::StatusOr<int> EventConsumer::ApplyBatch(const std::vector<EventView>& batc
   runtime::FaultPoint("aggregator.after_commit");
   for (size_t s = 0; s < extent.size(); ++s) {
     if (appended[s] < 0) continue;
+    Window& window = *windows[s];
     for (size_t i = 0; i < applied[s].size(); ++i) {
-      windows[s]->ids->Add(HashedId(applied[s][i], applied_hashes[s][i]));
+      window.ids->Add(HashedId(applied[s][i], applied_hashes[s][i]));
     }
-    windows[s]->seq = appended[s];
+    window.marks = std::move(marks[s]);
+    window.numbered_since = applied[s].empty() ? window.numbered_since + numbered_count[s] : 0;
+    if (window.ids->size() > 0 && window.numbered_since >= options_.recent_ids_per_partition) {
+      window.ids = std::make_unique<RecentIds>(options_.recent_ids_per_partition);
+    }
+    window.seq = appended[s];
   }
   return duplicates;
 }

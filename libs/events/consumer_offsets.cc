@@ -88,7 +88,7 @@ int64_t EventConsumer::RestartOffset(const std::string& topic, int32_t partition
     if (!position.ok()) return position.status();
     beyond = position->next_offset > high;
     if (!beyond) return absl::OkStatus();
-    return RecordRange(tx, options_.group_id, id, *position, high, high, {},
+    return RecordRange(tx, options_.group_id, id, *position, high, high, 0, {},
                        absl::ToUnixMicros(absl::Now()));
   });
   if (!status.ok()) {

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <random>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -169,6 +170,19 @@ absl::StatusOr<EventView> ViewRecord(const HeaderViews& headers, absl::string_vi
   if (time == nullptr || !ParseEventTime(*time, &e.time, &error)) {
     return absl::InvalidArgumentError(
         absl::StrCat("ce_time: missing or not RFC 3339", error.empty() ? "" : ": ", error));
+  }
+  const absl::string_view* publisher = find(kPublisherHeader);
+  const absl::string_view* seq = find(kSequenceHeader);
+  if ((publisher == nullptr) != (seq == nullptr)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kPublisherHeader, ", ", kSequenceHeader, ": one without the other"));
+  }
+  if (publisher != nullptr) {
+    if (publisher->empty() || !absl::SimpleAtoi(*seq, &e.publish_seq) || e.publish_seq <= 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          kSequenceHeader, ": '", *seq, "' is not a positive number from a named publisher"));
+    }
+    e.publisher = *publisher;
   }
   e.topic = topic;
   e.payload = payload;

@@ -8,6 +8,7 @@
 #ifndef PARKLINE_EVENTS_ENVELOPE_H_
 #define PARKLINE_EVENTS_ENVELOPE_H_
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,12 @@ namespace parkline::events {
 
 inline constexpr absl::string_view kContentType = "application/protobuf";
 inline constexpr absl::string_view kDeadLetterTopic = "parkline.deadletter.v1";
+// Beside the CloudEvents attributes, the outbox relay sends who published a record and its
+// number in that publisher's sequence (outbox_relay.h): decimal, from 1, increasing in the order
+// the publisher first sent its records. A batch consumer skips a record whose number is not above
+// the highest it applied from that publisher in that partition (applied_ranges.h).
+inline constexpr absl::string_view kPublisherHeader = "parkline_publisher";
+inline constexpr absl::string_view kSequenceHeader = "parkline_seq";
 
 struct Envelope {
   std::string id;       // ce_id: a random UUID, unique per event
@@ -45,11 +52,15 @@ struct EventView {
   absl::Time time;
   absl::string_view topic;
   absl::string_view payload;
+  // kPublisherHeader and kSequenceHeader; 0 and empty when the record has none (sent before
+  // publishers numbered their records, or by another producer).
+  absl::string_view publisher;
+  int64_t publish_seq = 0;
 };
 
 // A view of `envelope`, valid as long as it.
 inline EventView ViewOf(const Envelope& e) {
-  return {e.id, e.source, e.type, e.subject, e.time, e.topic, e.payload};
+  return {e.id, e.source, e.type, e.subject, e.time, e.topic, e.payload, {}, 0};
 }
 
 using Headers = std::vector<std::pair<std::string, std::string>>;

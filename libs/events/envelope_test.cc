@@ -74,6 +74,42 @@ TEST(Envelope, RejectsRecordsThatAreNotCloudEvents) {
   EXPECT_FALSE(FromRecord(bad_time, "t", "k", "").ok());
 }
 
+// The relay's numbers are read in place; a number without its publisher (or the reverse), or one
+// that is not a positive decimal, makes the record unreadable rather than unnumbered: taken
+// for unnumbered, its copies would be applied again.
+TEST(Envelope, PublishNumbersAreReadWithTheirPublisher) {
+  Envelope e = Sample();
+  Headers headers = ToHeaders(e);
+  auto view = [](const Headers& h) {
+    HeaderViews views(h.begin(), h.end());
+    return ViewRecord(views, "t", "k", "");
+  };
+  auto plain = view(headers);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->publish_seq, 0);
+  EXPECT_TRUE(plain->publisher.empty());
+
+  Headers numbered = headers;
+  numbered.emplace_back(std::string(kPublisherHeader), "db-1/abc");
+  numbered.emplace_back(std::string(kSequenceHeader), "42");
+  auto read = view(numbered);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->publisher, "db-1/abc");
+  EXPECT_EQ(read->publish_seq, 42);
+
+  for (const char* seq : {"0", "-3", "4x", ""}) {
+    Headers bad = headers;
+    bad.emplace_back(std::string(kPublisherHeader), "db-1/abc");
+    bad.emplace_back(std::string(kSequenceHeader), seq);
+    auto r = view(bad);
+    ASSERT_FALSE(r.ok()) << seq;
+    EXPECT_TRUE(absl::IsInvalidArgument(r.status())) << r.status();
+  }
+  Headers alone = headers;
+  alone.emplace_back(std::string(kSequenceHeader), "7");
+  EXPECT_FALSE(view(alone).ok());
+}
+
 // The direct reader of ToHeaders' form must agree with absl's RFC 3339 parser, and leave every
 // other form (offsets, leap seconds, impossible dates) to it.
 TEST(Envelope, EventTimesAreReadAsAbslReadsThem) {

@@ -96,4 +96,39 @@ std::vector<Delivery> KafkaProducer::Flush(absl::Duration timeout) {
   return out;
 }
 
+namespace {
+
+absl::Status FromKafkaError(RdKafka::Error* raw, absl::string_view what) {
+  if (raw == nullptr) return absl::OkStatus();
+  std::unique_ptr<RdKafka::Error> error(raw);
+  const std::string message = absl::StrCat(what, ": ", error->str());
+  if (error->is_fatal()) return absl::FailedPreconditionError(message);
+  if (error->txn_requires_abort()) return absl::AbortedError(message);
+  return absl::UnavailableError(message);
+}
+
+}  // namespace
+
+absl::Status KafkaProducer::InitTransactions(absl::Duration timeout) {
+  return FromKafkaError(
+      producer_->init_transactions(static_cast<int>(absl::ToInt64Milliseconds(timeout))),
+      "init transactions");
+}
+
+absl::Status KafkaProducer::BeginTransaction() {
+  return FromKafkaError(producer_->begin_transaction(), "begin transaction");
+}
+
+absl::Status KafkaProducer::CommitTransaction(absl::Duration timeout) {
+  return FromKafkaError(
+      producer_->commit_transaction(static_cast<int>(absl::ToInt64Milliseconds(timeout))),
+      "commit transaction");
+}
+
+absl::Status KafkaProducer::AbortTransaction(absl::Duration timeout) {
+  return FromKafkaError(
+      producer_->abort_transaction(static_cast<int>(absl::ToInt64Milliseconds(timeout))),
+      "abort transaction");
+}
+
 }  // namespace parkline::events

@@ -57,6 +57,19 @@ class KafkaProducer {
   // arrived since the last call. A record still in flight at the timeout reports later.
   std::vector<Delivery> Flush(absl::Duration timeout);
 
+  // Transactions, for a producer created with a `transactional.id` override. InitTransactions
+  // fences every earlier producer of the same id (its open transaction is aborted, its later
+  // commits fail) and must precede the first BeginTransaction. Records produced between Begin
+  // and a successful Commit become visible to read_committed consumers together, or never.
+  // Errors: FAILED_PRECONDITION when this producer is fenced or otherwise unusable (create a new
+  // one), ABORTED when the transaction must be aborted, UNAVAILABLE for a timeout or a broker
+  // that does not answer (the state of the transaction is then unknown: abort it, or create a
+  // new producer, whose InitTransactions settles it).
+  absl::Status InitTransactions(absl::Duration timeout);
+  absl::Status BeginTransaction();
+  absl::Status CommitTransaction(absl::Duration timeout);
+  absl::Status AbortTransaction(absl::Duration timeout);
+
  private:
   class Reports;
   KafkaProducer() = default;

@@ -68,15 +68,14 @@ absl::Status AppendToOutbox(store::Transaction& tx, const Envelope& e) {
        store::Blob{e.payload}, absl::ToUnixMicros(absl::Now())});
 }
 
-absl::StatusOr<std::vector<PendingEvent>> ReadPending(store::Transaction& tx, int limit) {
-  auto rows = tx.Query(
-      "SELECT seq, event_id, topic, subject, type, source, event_time, payload FROM outbox "
-      "WHERE published_at IS NULL ORDER BY seq LIMIT $1",
-      {int64_t{limit}});
-  if (!rows.ok()) return rows.status();
-  std::vector<PendingEvent> out;
-  out.reserve(rows->size());
-  for (const store::Row& r : *rows) {
+namespace {
+
+constexpr char kPendingColumns[] =
+    "SELECT seq, event_id, topic, subject, type, source, event_time, payload, publisher, "
+    "publish_seq FROM outbox ";
+
+void ReadRows(const std::vector<store::Row>& rows, std::vector<PendingEvent>* out) {
+  for (const store::Row& r : rows) {
     PendingEvent p;
     p.seq = r.Int(0);
     p.envelope.id = r.Text(1);
@@ -86,8 +85,67 @@ absl::StatusOr<std::vector<PendingEvent>> ReadPending(store::Transaction& tx, in
     p.envelope.source = r.Text(5);
     p.envelope.time = absl::FromUnixMicros(r.Int(6));
     p.envelope.payload = r.Text(7);
-    out.push_back(std::move(p));
+    if (!r.IsNull(9)) {
+      p.publisher = r.Text(8);
+      p.publish_seq = r.Int(9);
+    }
+    out->push_back(std::move(p));
   }
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<PendingEvent>> ReadPending(store::Transaction& tx, int limit) {
+  auto rows =
+      tx.Query(std::string(kPendingColumns) + "WHERE published_at IS NULL ORDER BY seq LIMIT $1",
+               {int64_t{limit}});
+  if (!rows.ok()) return rows.status();
+  std::vector<PendingEvent> out;
+  out.reserve(rows->size());
+  ReadRows(*rows, &out);
+  return out;
+}
+
+absl::StatusOr<std::vector<PendingEvent>> ClaimPending(store::Transaction& tx, int limit,
+                                                       const std::string& publisher) {
+  std::vector<PendingEvent> out;
+  auto claimed = tx.Query(
+      std::string(kPendingColumns) +
+          "WHERE published_at IS NULL AND publish_seq IS NOT NULL ORDER BY publish_seq LIMIT $1",
+      {int64_t{limit}});
+  if (!claimed.ok()) return claimed.status();
+  ReadRows(*claimed, &out);
+  // Rows numbered before go first: a row numbered later must never reach a partition before
+  // one numbered earlier that has not (consumers would take the earlier one for a copy).
+  if (static_cast<int>(out.size()) >= limit) return out;
+  auto fresh = tx.Query(std::string(kPendingColumns) +
+                            "WHERE published_at IS NULL AND publish_seq IS NULL ORDER BY seq "
+                            "LIMIT $1",
+                        {int64_t{limit - static_cast<int64_t>(out.size())}});
+  if (!fresh.ok()) return fresh.status();
+  if (fresh->empty()) return out;
+  auto counter = tx.Query("SELECT next_publish_seq FROM database_instance");
+  if (!counter.ok()) return counter.status();
+  if (counter->empty()) return absl::FailedPreconditionError("the events schema is not applied");
+  int64_t next = counter->front().Int(0);
+  const size_t first_fresh = out.size();
+  ReadRows(*fresh, &out);
+  // Numbered in append order, one statement per run of consecutive seqs (the usual case: one).
+  size_t start = first_fresh;
+  for (size_t i = first_fresh; i < out.size(); ++i) {
+    out[i].publisher = publisher;
+    out[i].publish_seq = next + static_cast<int64_t>(i - first_fresh);
+    if (i + 1 < out.size() && out[i + 1].seq == out[i].seq + 1) continue;
+    auto numbered = tx.Execute(
+        "UPDATE outbox SET publisher = $1, publish_seq = seq + $2 WHERE seq >= $3 AND seq <= $4 "
+        "AND publish_seq IS NULL",
+        {publisher, out[start].publish_seq - out[start].seq, out[start].seq, out[i].seq});
+    if (!numbered.ok()) return numbered.status();
+    start = i + 1;
+  }
+  next += static_cast<int64_t>(out.size() - first_fresh);
+  auto moved = tx.Execute("UPDATE database_instance SET next_publish_seq = $1", {next});
+  if (!moved.ok()) return moved.status();
   return out;
 }
 

@@ -31,10 +31,22 @@ void NoteOutboxPending(int64_t pending);
 struct PendingEvent {
   int64_t seq;
   Envelope envelope;
+  // Its number in its publisher's sequence (kSequenceHeader), from ClaimPending; 0: none yet.
+  std::string publisher;
+  int64_t publish_seq = 0;
 };
 
 // Up to `limit` unpublished events in the order they were appended.
 absl::StatusOr<std::vector<PendingEvent>> ReadPending(store::Transaction& tx, int limit);
+
+// Up to `limit` unpublished events in the order they must be published, each with its publish
+// number: first those numbered before (by number, whoever numbered them: a relay that stopped
+// before they were acknowledged), then, if there is room, the next ones in append order, which
+// are numbered now under `publisher` from the database's counter. A row keeps its number, so a
+// copy sent again carries the number of the first; numbers grow in the order rows are first
+// claimed, which is the order they are first sent. Run in a write transaction.
+absl::StatusOr<std::vector<PendingEvent>> ClaimPending(store::Transaction& tx, int limit,
+                                                       const std::string& publisher);
 
 // Marks events published (by seq); a contiguous run of seqs takes one statement.
 absl::Status MarkPublished(store::Transaction& tx, const std::vector<int64_t>& seqs,

@@ -4,9 +4,11 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "events/kafka_producer.h"
 #include "events/outbox.h"
+#include "events/schema.h"
 #include "events/topic_tail.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
@@ -69,11 +71,51 @@ absl::Status OutboxRelay::Start() {
   SetOutboxBound(options_.max_pending);
   // At zero from the start, so that rate() sees the first failure.
   for (const char* stage : {"reconcile", "publish"}) Metrics().failures.Add({{"stage", stage}});
-  auto producer =
-      KafkaProducer::Create(options_.brokers, options_.security, options_.producer_overrides);
+  // Created now when the database names itself, so that a bad configuration stops the service;
+  // its transactions are initialized by the first pass (the broker may be down at start).
+  if (auto instance = DatabaseInstanceId(db_); instance.ok()) {
+    instance_ = *instance;
+    NewPublisher();
+    if (auto s = CreateProducer(); !s.ok()) return s;
+  }
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+void OutboxRelay::NewPublisher() {
+  // The instance id names the database; the random part of a fresh id names this tenure, so
+  // that a database restored from a backup (its counter rewound) never reuses a name and
+  // number that consumers already hold.
+  const std::string tenure = NewUuid();
+  publisher_ = absl::StrCat(instance_, "/", tenure.substr(tenure.size() - 16));
+  initialized_ = false;
+}
+
+absl::Status OutboxRelay::CreateProducer() {
+  std::map<std::string, std::string> overrides = options_.producer_overrides;
+  overrides.emplace("transactional.id", "parkline-outbox-" + instance_);
+  auto producer = KafkaProducer::Create(options_.brokers, options_.security, overrides);
   if (!producer.ok()) return producer.status();
   producer_ = std::move(*producer);
-  thread_ = std::thread([this] { Run(); });
+  initialized_ = false;
+  return absl::OkStatus();
+}
+
+absl::Status OutboxRelay::ReadyProducer() {
+  if (instance_.empty()) {
+    auto instance = DatabaseInstanceId(db_);
+    if (!instance.ok()) return instance.status();
+    instance_ = *instance;
+    NewPublisher();
+  }
+  if (producer_ == nullptr) {
+    if (auto s = CreateProducer(); !s.ok()) return s;
+  }
+  if (initialized_) return absl::OkStatus();
+  absl::Status init = producer_->InitTransactions(options_.delivery_timeout);
+  if (absl::IsFailedPrecondition(init)) producer_.reset();  // unusable: a new one next pass
+  if (!init.ok()) return init;
+  initialized_ = true;
   return absl::OkStatus();
 }
 
@@ -99,9 +141,20 @@ void OutboxRelay::Stop(absl::Duration timeout) {
 }
 
 absl::StatusOr<int> OutboxRelay::PublishBatch() {
+  // Most passes (every poll, every Notify) find nothing: a read says so without a write
+  // transaction.
+  bool any = false;
+  absl::Status looked = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto pending = ReadPending(tx, 1);
+    if (pending.ok()) any = !pending->empty();
+    return pending.status();
+  });
+  if (!looked.ok()) return looked;
+  if (!any) return 0;
+  if (auto s = ReadyProducer(); !s.ok()) return s;
   std::vector<PendingEvent> batch;
-  absl::Status read = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto pending = ReadPending(tx, options_.batch_size);
+  absl::Status read = db_.Transact([&](store::Transaction& tx) -> absl::Status {
+    auto pending = ClaimPending(tx, options_.batch_size, publisher_);
     if (!pending.ok()) return pending.status();
     batch = std::move(*pending);
     return absl::OkStatus();
@@ -109,36 +162,40 @@ absl::StatusOr<int> OutboxRelay::PublishBatch() {
   if (!read.ok()) return read;
   if (batch.empty()) return 0;
 
-  absl::Status first_error;
-  for (const PendingEvent& event : batch) {
+  // One transaction per pass: its records are visible together or not at all, so a failed pass
+  // leaves no record with a higher number ahead of one that did not land.
+  absl::Status sent = producer_->BeginTransaction();
+  std::vector<int64_t> seqs;
+  for (size_t i = 0; sent.ok() && i < batch.size(); ++i) {
+    const PendingEvent& event = batch[i];
     Record record = ToRecord(event.envelope);
     record.topic.insert(0, options_.topic_prefix);
-    absl::Status queued = producer_->Produce(record, event.seq);
-    if (!queued.ok()) {
-      first_error = queued;
-      break;  // later rows must not overtake this one: they wait for the next pass
-    }
+    record.headers.emplace_back(kPublisherHeader, event.publisher);
+    record.headers.emplace_back(kSequenceHeader, std::to_string(event.publish_seq));
+    sent = producer_->Produce(record, event.seq);
+    seqs.push_back(event.seq);
   }
-  std::vector<int64_t> delivered;
-  for (const Delivery& d : producer_->Flush(options_.delivery_timeout)) {
-    if (d.status.ok()) {
-      delivered.push_back(d.tag);
-    } else {
-      Metrics().errors.Increment();
-      if (first_error.ok()) first_error = d.status;
-    }
+  if (sent.ok()) sent = producer_->CommitTransaction(options_.delivery_timeout);
+  for (const Delivery& d : producer_->Flush(absl::ZeroDuration())) {
+    if (!d.status.ok()) Metrics().errors.Increment();
   }
-  if (!delivered.empty()) {
-    // Kafka has the events, the outbox does not know yet: the window Reconcile() exists for.
-    runtime::FaultPoint("relay.after_ack");
-    absl::Status marked = db_.Transact(
-        [&](store::Transaction& tx) { return MarkPublished(tx, delivered, absl::Now()); });
-    // Unmarked rows are simply sent again: a duplicate, never a loss.
-    if (!marked.ok()) return marked;
-    Metrics().published.Increment(static_cast<double>(delivered.size()));
+  if (!sent.ok()) {
+    // Nothing of the pass is visible, or (a commit whose outcome is unknown) all of it: the rows
+    // stay pending with their numbers, and a copy of a committed one is dropped by consumers.
+    absl::Status aborted = absl::IsFailedPrecondition(sent)
+                               ? sent
+                               : producer_->AbortTransaction(options_.delivery_timeout);
+    if (!aborted.ok()) producer_.reset();  // a new producer's init settles the transaction
+    return sent;
   }
-  if (!first_error.ok()) return first_error;
-  return static_cast<int>(delivered.size());
+  // Kafka has the events, the outbox does not know yet: the window Reconcile() exists for.
+  runtime::FaultPoint("relay.after_ack");
+  absl::Status marked =
+      db_.Transact([&](store::Transaction& tx) { return MarkPublished(tx, seqs, absl::Now()); });
+  // Unmarked rows are simply sent again: a duplicate, never a loss.
+  if (!marked.ok()) return marked;
+  Metrics().published.Increment(static_cast<double>(seqs.size()));
+  return static_cast<int>(seqs.size());
 }
 
 absl::StatusOr<int> OutboxRelay::Reconcile() {
@@ -206,6 +263,7 @@ bool OutboxRelay::Lead() {
   if (lease_) {
     log::Info("outbox relay is the publisher for this database");
     reconcile_ = true;  // the one before may have sent rows it did not mark
+    NewPublisher();     // and its transactions are fenced before this one's
   }
   return lease_ != nullptr;
 }

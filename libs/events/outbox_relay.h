@@ -9,6 +9,16 @@
 // the replica holding the database lease "parkline.outbox-relay" publishes, so that one key's
 // events never race each other through two producers; when it dies its lease passes on.
 //
+// Publish numbers (docs/events.md#publish-numbers): each pass claims its rows (ClaimPending),
+// numbering the ones never sent under this relay's publisher name (the database's instance id
+// and a name drawn each time the relay takes the lease), and sends each row with its number
+// (kPublisherHeader, kSequenceHeader) in one Kafka transaction (transactional.id
+// "parkline-outbox-<database instance id>"): a pass's records become visible together or not
+// at all, and a relay that takes the lease fences the one before it (its open transaction is
+// aborted, its later commits fail), so a publisher's numbers reach each partition in order, and
+// a record seen again with a number already applied is a copy. Rows are marked published only
+// after the commit.
+//
 // Every failed pass (reading the outbox, reconciling with the topic's tail, producing, delivery,
 // marking) counts in parkline_outbox_publish_failures_total{stage}: while the broker is down
 // each retry counts, so the failure stays visible however it fails. The pending count and the
@@ -93,6 +103,19 @@ class OutboxRelay {
   bool Lead();
   // Reads the pending count and the oldest's age into the gauges and the outbox bound.
   void UpdatePendingGauge();
+  // A new publisher name: this relay's records from now on are numbered under it.
+  void NewPublisher();
+  // A new transactional producer ("parkline-outbox-" + instance_), not yet initialized.
+  absl::Status CreateProducer();
+  // Creates the producer if there is none and initializes its transactions, fencing the
+  // producers of the same id before it.
+  absl::Status ReadyProducer();
+
+  // The database's instance id (DatabaseInstanceId), and this relay's publisher name: the
+  // relay thread's (or the PublishBatch caller's) only.
+  std::string instance_;
+  std::string publisher_;
+  bool initialized_ = false;  // the producer's transactions are initialized
 
   store::Database& db_;
   RelayOptions options_;

@@ -71,7 +71,28 @@ CREATE TABLE consumed_ranges (
       // value past 2 kB) before it stores the value as it was: a quarter of the database's CPU
       // under the statistics' ingest.
       {5, "consumed ranges' ids stored uncompressed",
-       "{{postgresql:ALTER TABLE consumed_ranges ALTER COLUMN event_ids SET STORAGE EXTERNAL}}"}};
+       "{{postgresql:ALTER TABLE consumed_ranges ALTER COLUMN event_ids SET STORAGE EXTERNAL}}"},
+      // Publish sequences (outbox_relay.h): the relay numbers each row when it first claims it,
+      // under the publisher name of its lease (publisher), from the database's counter, and
+      // sends it with that number ever after; a batch consumer keeps per partition and
+      // publisher the highest number applied (consumed_watermarks) instead of the events' ids.
+      {6, "publish sequences and consumers' watermarks",
+       R"sql(
+ALTER TABLE outbox ADD COLUMN publisher TEXT;
+ALTER TABLE outbox ADD COLUMN publish_seq BIGINT;
+CREATE INDEX outbox_claimed ON outbox (publish_seq)
+  WHERE published_at IS NULL AND publish_seq IS NOT NULL;
+ALTER TABLE database_instance ADD COLUMN next_publish_seq BIGINT NOT NULL DEFAULT 1;
+CREATE TABLE consumed_watermarks (
+  consumer TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  kafka_partition BIGINT NOT NULL,
+  publisher TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  applied_at BIGINT NOT NULL,
+  PRIMARY KEY (consumer, topic, kafka_partition, publisher)
+){{without_rowid}};
+)sql"}};
   if (auto s = store::ApplyMigrations(db, "events", kMigrations); !s.ok()) return s;
   return db.Transact([](store::Transaction& tx) {
     return tx

@@ -163,6 +163,8 @@ absl::Status ReadInto(Database& db, T& out, Fn&& fn) {
 // Expands the dialect tokens of a schema script:
 //   {{id}}    an auto-increment 64-bit primary key column type
 //   {{blob}}  a binary column type
+//   {{without_rowid}}  after a CREATE TABLE's closing parenthesis: WITHOUT ROWID on SQLite
+//             (the table is its primary key's B-tree), nothing on PostgreSQL
 //   {{postgresql:STATEMENT}}  STATEMENT on PostgreSQL, nothing on SQLite (storage settings
 //             that SQLite has no word for)
 std::string ExpandDialect(absl::string_view sql, absl::string_view backend);

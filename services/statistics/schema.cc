@@ -186,6 +186,22 @@ INSERT INTO stat_history_meta (name, value)
   SELECT 'history_from', '' WHERE EXISTS (SELECT 1 FROM stat_enterprise)
     OR EXISTS (SELECT 1 FROM stat_unit) OR EXISTS (SELECT 1 FROM stat_shipment_count)
     OR EXISTS (SELECT 1 FROM stat_counter);
+)sql"},
+      // A row per order (first match, first rejection) and per released case halved the ingest
+      // on SQLite (207k -> 106k events/s in statistics_bench): each new fact wrote the rowid
+      // table and the key's index. Keyed by the key alone (WITHOUT ROWID), one B-tree write.
+      // PostgreSQL has no such tables: there the copy is a plain rebuild.
+      {6, "facts counted once, keyed by their key alone",
+       R"sql(
+CREATE TABLE stat_once_keyed (
+  fact TEXT NOT NULL,
+  fact_key TEXT NOT NULL,
+  day TEXT NOT NULL,
+  PRIMARY KEY (fact, fact_key)
+){{without_rowid}};
+INSERT INTO stat_once_keyed (fact, fact_key, day) SELECT fact, fact_key, day FROM stat_once;
+DROP TABLE stat_once;
+ALTER TABLE stat_once_keyed RENAME TO stat_once;
 )sql"}};
   return store::ApplyMigrations(db, "statistics", kMigrations);
 }

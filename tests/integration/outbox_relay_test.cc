@@ -76,9 +76,26 @@ class OutboxRelayTest : public ::testing::Test {
         [&](const auto&) { return read.size() >= ids.size(); });
     std::set<std::string> seen;
     std::map<std::string, int> last_per_key;
+    // Every record is numbered; a copy carries its original's number, and per partition each
+    // publisher's numbers first arrive in increasing order (what consumers' watermarks rely on).
+    std::map<std::string, std::string> number_of;  // id -> publisher/seq
+    std::map<std::pair<int32_t, std::string>, int64_t> highest;
     for (const auto& r : records) {
       std::string id = testing::Header(r, "ce_id");
-      if (!seen.insert(id).second) continue;  // a duplicate from the crash: allowed
+      const std::string publisher = testing::Header(r, std::string(kPublisherHeader));
+      int64_t number = 0;
+      ASSERT_FALSE(publisher.empty()) << id;
+      ASSERT_TRUE(absl::SimpleAtoi(testing::Header(r, std::string(kSequenceHeader)), &number));
+      const std::string numbered = absl::StrCat(publisher, "/", number);
+      int64_t& high = highest[std::make_pair(r.partition, publisher)];
+      if (!seen.insert(id).second) {  // a duplicate from the crash: allowed, with its number
+        EXPECT_EQ(number_of[id], numbered) << id;
+        EXPECT_LE(number, high) << id;
+        continue;
+      }
+      number_of[id] = numbered;
+      EXPECT_GT(number, high) << id;
+      high = number;
       google::rpc::BadRequest message;
       ASSERT_TRUE(message.ParseFromString(r.value));
       int seq = 0;
@@ -181,6 +198,58 @@ TEST_F(OutboxRelayTest, RowsAPublisherSentButDidNotMarkAreNotSentAgain) {
       [&](const auto&) { return copies.size() >= ids.size(); });
   absl::SleepFor(absl::Milliseconds(500));
   for (const std::string& id : ids) EXPECT_EQ(copies[id], 1) << id;
+}
+
+// A publisher that lost its lease while its transaction was open (a zombie): the relay that takes
+// over fences it, so what the zombie sent is never seen and its commit fails; the rows it had
+// numbered go out once, with its numbers, from the new relay.
+TEST_F(OutboxRelayTest, AZombiePublishersInFlightSendsAreFencedAndSentOnceByTheNext) {
+  auto ids = AppendEvents(20);
+  auto instance = DatabaseInstanceId(*db_);
+  ASSERT_TRUE(instance.ok());
+  std::vector<PendingEvent> claimed;
+  ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) -> absl::Status {
+                   auto rows = ClaimPending(tx, 12, *instance + "/zombie");
+                   if (rows.ok()) claimed = std::move(*rows);
+                   return rows.status();
+                 })
+                  .ok());
+  ASSERT_EQ(claimed.size(), 12u);
+  auto zombie = KafkaProducer::Create(testing::KafkaBrokers(), {},
+                                      {{"transactional.id", "parkline-outbox-" + *instance}});
+  ASSERT_TRUE(zombie.ok());
+  ASSERT_TRUE((*zombie)->InitTransactions(absl::Seconds(30)).ok());
+  ASSERT_TRUE((*zombie)->BeginTransaction().ok());
+  for (const PendingEvent& e : claimed) {
+    Record record = ToRecord(e.envelope);
+    record.headers.emplace_back(kPublisherHeader, e.publisher);
+    record.headers.emplace_back(kSequenceHeader, std::to_string(e.publish_seq));
+    ASSERT_TRUE((*zombie)->Produce(record, e.seq).ok());
+  }
+  (*zombie)->Flush(absl::Seconds(20));  // on the broker, in a transaction still open
+
+  RelayOptions options;
+  options.brokers = testing::KafkaBrokers();
+  OutboxRelay relay(*db_, options);
+  ASSERT_TRUE(relay.Start().ok());
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (Published() < 20 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_FALSE((*zombie)->CommitTransaction(absl::Seconds(10)).ok()) << "the zombie committed";
+  relay.Stop(absl::Seconds(5));
+  EXPECT_EQ(Published(), 20);
+  ExpectAllOnTopicInOrder(ids);
+  // The zombie's numbers were kept: the rows it claimed went out under its name.
+  std::set<std::string> zombie_numbered;
+  testing::ReadTopic(
+      topic_, absl::Seconds(30),
+      [&](const testing::ConsumedRecord& r) {
+        if (testing::Header(r, std::string(kPublisherHeader)) == *instance + "/zombie") {
+          zombie_numbered.insert(testing::Header(r, "ce_id"));
+        }
+        return true;
+      },
+      [&](const auto& records) { return records.size() >= 20; });
+  EXPECT_EQ(zombie_numbered.size(), 12u);
 }
 
 TEST_F(OutboxRelayTest, BrokerUnreachableKeepsRowsPendingAndReportsTheError) {
