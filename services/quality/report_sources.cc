@@ -3,28 +3,14 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
-#include "auth/sha256.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "absl/time/civil_time.h"
+#include "quality/document_rules.h"
 
 namespace parkline::quality {
 namespace {
 
-std::string DayText(absl::CivilDay d) {
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
-}
-
-std::string Deterministic(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
+std::string DayText(absl::CivilDay d) { return absl::FormatCivilTime(d); }
 
 // ListTrainings accepts at most this many days per request.
 constexpr int kTrainingWindowDays = 366;
@@ -45,7 +31,7 @@ absl::StatusOr<AssessmentEvidence> AssessmentEvidenceSource::Assessments(
     out.scheme_id = absl::StrCat("assessment-scheme-v", s.version());
     out.scheme_version = s.version();
     out.scheme_effective_date = s.effective_from();
-    out.scheme_sha256 = auth::Sha256Hex(Deterministic(s));
+    out.scheme_sha256 = RequestDigest(s);
   }
   auto results = desk_.ListResults();
   if (!results.ok()) return results.status();

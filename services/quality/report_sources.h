@@ -15,7 +15,8 @@ class AssessmentEvidenceSource final : public AssessmentSource {
   explicit AssessmentEvidenceSource(AssessmentDesk& desk) : desk_(desk) {}
 
   // The scheme version in force on the period's last day (the one its result is judged by), its
-  // SHA-256 over the deterministic serialisation, and every stored result overlapping the period.
+  // SHA-256 over its deterministic serialisation (RequestDigest), and every stored result
+  // overlapping the period.
   absl::StatusOr<AssessmentEvidence> Assessments(const ReportPeriod& period) override;
 
  private:

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "parkline/quality/v1/events.pb.h"
+#include "quality/report_sources.h"
 #include "quality/schema.h"
 #include "quality/training_desk.h"
 #include "store/group_commit.h"
@@ -207,6 +208,36 @@ TEST_P(QualityTrainingTest, CertificationsExpiringSoonAreListedAndARenewalReplac
   for (const auto& e : outbox) {
     EXPECT_EQ(e.payload.find("Liu Yang"), std::string::npos) << "no holder in events";
   }
+}
+
+// The evidence report reads the sessions of a period longer than the desk's 366-day list (two
+// years: asked a year at a time), the kinds as the report names them, and every current
+// certification, with neither attendees' nor holders' names (analysts read the report).
+TEST_P(QualityTrainingTest, TheReportReadsSessionsOfTwoYearsAndCertificationsWithoutNames) {
+  v1::RecordTrainingRequest named =
+      Session("fire-2025", v1::TRAINING_KIND_FIRE_SAFETY_EDUCATION, "2025-01-15");
+  named.set_attendee_count(0);
+  named.add_attendee_names("Liu Yang");
+  ASSERT_TRUE(desk_->RecordTraining(named, kStaff).ok());
+  ASSERT_TRUE(
+      desk_
+          ->RecordTraining(Session("drill-2026", v1::TRAINING_KIND_EMERGENCY_DRILL, "2026-03-05"),
+                           kStaff)
+          .ok());
+  ASSERT_TRUE(desk_->RecordCertification(Certificate("c1", "2027-03-01"), kStaff).ok());
+
+  TrainingEvidenceSource source(*desk_);
+  auto evidence = source.Trainings({absl::CivilDay(2024, 12, 1), absl::CivilDay(2026, 3, 10)});
+  ASSERT_TRUE(evidence.ok()) << evidence.status();
+  ASSERT_EQ(evidence->sessions.size(), 2u);
+  EXPECT_EQ(evidence->sessions[0].kind, "FIRE_SAFETY_EDUCATION");
+  EXPECT_EQ(evidence->sessions[0].date, "2025-01-15");
+  EXPECT_EQ(evidence->sessions[0].attendees, 1);
+  EXPECT_EQ(evidence->sessions[1].kind, "EMERGENCY_DRILL");
+  ASSERT_EQ(evidence->certifications.size(), 1u);
+  EXPECT_EQ(evidence->certifications[0].name, "fire-safety facility operator");
+  EXPECT_EQ(evidence->certifications[0].expires, "2027-03-01");
+  EXPECT_EQ(evidence->certifications[0].holder.find("Liu Yang"), std::string::npos);
 }
 
 PARKLINE_BACKEND_TESTS(QualityTrainingTest);
