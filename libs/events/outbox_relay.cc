@@ -88,6 +88,10 @@ void OutboxRelay::NewPublisher() {
   // number that consumers already hold.
   const std::string tenure = NewUuid();
   publisher_ = absl::StrCat(instance_, "/", tenure.substr(tenure.size() - 16));
+  // librdkafka initializes a producer's transactions once ("Operation not valid in state Ready"
+  // the second time): a lease taken again after it was lost, as when the database restarted,
+  // needs a new producer, whose init fences whatever the last tenure left open.
+  if (initialized_) producer_.reset();
   initialized_ = false;
 }
 

@@ -533,17 +533,17 @@ TEST_F(StatisticsE2eTest, KilledMidStreamAndRebuiltFromScratchTheFiguresAreExact
   *request.mutable_period()->mutable_from() = DateOf(first_day);
   *request.mutable_period()->mutable_to() = DateOf(last_day);
   request.set_format(sv1::EXPORT_FORMAT_JSON);
-  // Both close the past days once caught up (on their closer's next pass): the archives are
-  // compared once yesterday's snapshot is in both.
-  sv1::ExportPeriodRequest yesterday = request;
-  *yesterday.mutable_period()->mutable_from() = DateOf(last_day - 1);
-  *yesterday.mutable_period()->mutable_to() = DateOf(last_day - 1);
+  // Both close the past days once caught up (on their closer's next pass, oldest first, a day per
+  // transaction): the archives are compared once the period's last day is closed in both, so
+  // every day of it is.
+  sv1::ExportPeriodRequest last = request;
+  *last.mutable_period()->mutable_from() = DateOf(last_day);
   for (Statistics* s : {stats.get(), rebuilt.get()}) {
     EXPECT_TRUE(WaitFor([&] {
       sv1::ExportPeriodResponse r;
-      return s->Call(&sv1::StatisticsService::Stub::ExportPeriod, yesterday, &r).ok() &&
+      return s->Call(&sv1::StatisticsService::Stub::ExportPeriod, last, &r).ok() &&
              r.content().find("\"enterprises_resident\"") != std::string::npos;
-    })) << "yesterday was not closed";
+    })) << "the period's last day was not closed";
   }
   sv1::ExportPeriodResponse a, b;
   ASSERT_TRUE(stats->Call(&sv1::StatisticsService::Stub::ExportPeriod, request, &a).ok());

@@ -32,11 +32,12 @@ class OutboxRelayTest : public ::testing::Test {
     ASSERT_TRUE(testing::CreateTopic(topic_, 3).ok());
   }
 
-  // Appends n events over 10 keys; the payload carries the sequence number as the violation's
-  // field, so the consumer side can check the order per key.
-  std::set<std::string> AppendEvents(int n) {
+  // Appends n events (numbered from `first`) over 10 keys; the payload carries the number as the
+  // violation's field, so the consumer side can check the order per key.
+  std::set<std::string> AppendEvents(int n, int first = 0) {
     std::set<std::string> ids;
-    for (int start = 0; start < n; start += 500) {
+    n += first;
+    for (int start = first; start < n; start += 500) {
       EXPECT_TRUE(db_->Transact([&](store::Transaction& tx) -> absl::Status {
                        for (int i = start; i < std::min(n, start + 500); ++i) {
                          google::rpc::BadRequest message;
@@ -250,6 +251,50 @@ TEST_F(OutboxRelayTest, AZombiePublishersInFlightSendsAreFencedAndSentOnceByTheN
       },
       [&](const auto& records) { return records.size() >= 20; });
   EXPECT_EQ(zombie_numbered.size(), 12u);
+}
+
+// PostgreSQL restarted under a running relay: its lease's session ends with the server's, and the
+// relay takes the lease again, with a new producer (librdkafka initializes a producer's
+// transactions once), and goes on publishing. The chaos suite's scenario (e), in seconds.
+TEST_F(OutboxRelayTest, ALeaseLostAndTakenAgainPublishesOnWithANewProducer) {
+  testing::TestDatabase postgres("postgresql");
+  if (postgres.url().empty()) GTEST_SKIP() << "set PARKLINE_TEST_POSTGRES_URL (tools/dev test)";
+  auto db = store::Database::Open(postgres.url());
+  ASSERT_TRUE(db.ok()) << db.status();
+  db_ = std::move(*db);
+  ASSERT_TRUE(ApplyEventsSchema(*db_).ok());
+  auto ids = AppendEvents(5);
+  RelayOptions options;
+  options.brokers = testing::KafkaBrokers();
+  options.poll_interval = absl::Milliseconds(50);
+  OutboxRelay relay(*db_, options);
+  ASSERT_TRUE(relay.Start().ok());
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (Published() < 5 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+  ASSERT_EQ(Published(), 5);
+
+  // What a restart does to this database's sessions: every one of them ends.
+  auto admin = store::Database::Open(postgres.url());
+  ASSERT_TRUE(admin.ok());
+  int64_t ended = 0;
+  ASSERT_TRUE((*admin)
+                  ->Read([&](store::Transaction& tx) -> absl::Status {
+                    auto rows = tx.Query(
+                        "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_locks "
+                        "WHERE locktype = 'advisory' AND granted AND database = "
+                        "(SELECT oid FROM pg_database WHERE datname = current_database())");
+                    if (rows.ok()) ended = rows->front().Int(0);
+                    return rows.status();
+                  })
+                  .ok());
+  ASSERT_EQ(ended, 1) << "the relay's lease is one session-level advisory lock";
+
+  for (const std::string& id : AppendEvents(5, 5)) ids.insert(id);
+  deadline = absl::Now() + absl::Seconds(30);
+  while (Published() < 10 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+  relay.Stop(absl::Seconds(5));
+  EXPECT_EQ(Published(), 10) << "the relay stopped publishing after its lease came back";
+  ExpectAllOnTopicInOrder(ids);
 }
 
 TEST_F(OutboxRelayTest, BrokerUnreachableKeepsRowsPendingAndReportsTheError) {
