@@ -276,11 +276,19 @@ void OutboxRelay::Run() {
   absl::Duration backoff = absl::Milliseconds(100);
   absl::Time next_prune = absl::Now();
   absl::Time next_gauge = absl::Now();
+  // Each pass costs a Kafka transaction (the broker writes a marker to every partition it touched)
+  // and two outbox writes whatever it carries: under load, passes a few milliseconds apart would
+  // carry a few rows each, so one that follows a pass that found rows waits out the linger.
+  absl::Time linger_until = absl::InfinitePast();
   while (true) {
     bool stopping;
     absl::Time deadline;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::unique_lock<std::mutex> lock(mu_);
+      if (absl::Now() < linger_until) {
+        cv_.wait_for(lock, absl::ToChronoMilliseconds(linger_until - absl::Now()),
+                     [this] { return stopping_; });
+      }
       stopping = stopping_;
       deadline = stop_deadline_;
       notified_ = false;
@@ -293,6 +301,7 @@ void OutboxRelay::Run() {
     }
     // Another replica publishing is no error: this one waits and takes over if it dies.
     absl::StatusOr<int> published = 0;
+    const absl::Time pass_start = absl::Now();
     if (Lead()) {
       absl::StatusOr<int> reconciled = reconcile_ ? Reconcile() : absl::StatusOr<int>(0);
       if (reconciled.ok()) reconcile_ = false;
@@ -307,6 +316,8 @@ void OutboxRelay::Run() {
       if (!published.ok()) reconcile_ = true;
     }
     bool more = published.ok() && *published == options_.batch_size;
+    linger_until = published.ok() && *published > 0 && !more ? pass_start + options_.linger
+                                                             : absl::InfinitePast();
     if (!published.ok()) {
       log::Warn("outbox publish failed, will retry",
                 {{"error", std::string(published.status().message())},

@@ -95,6 +95,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   relay_options.security = config->kafka_security;
   relay_options.topic_prefix = config->topic_prefix;
   relay_options.max_pending = config->outbox_max_pending;
+  relay_options.linger = absl::Milliseconds(config->outbox_linger_ms);
   events::OutboxRelay relay(**db, relay_options);
   if (auto s = relay.Start(); !s.ok()) return Fail("cannot start the outbox relay", s);
 

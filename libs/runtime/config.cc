@@ -53,6 +53,9 @@ ABSL_FLAG(int, consumer_max_attempts, 10,
           "(0..1000, 0: forever)");
 ABSL_FLAG(int64_t, outbox_max_pending, 1000000,
           "unpublished events past which writes are refused UNAVAILABLE (0..100000000, 0: none)");
+ABSL_FLAG(int, outbox_linger_ms, 20,
+          "under load, the least time between two outbox relay passes, so that a pass carries "
+          "the events of that time in one Kafka transaction (0..1000, 0: none)");
 
 namespace parkline::runtime {
 
@@ -203,6 +206,10 @@ absl::StatusOr<CommonConfig> LoadCommonConfig(const ServiceDefaults& defaults) {
   config.outbox_max_pending = absl::GetFlag(FLAGS_outbox_max_pending);
   if (auto s = ValidateRange("outbox_max_pending", config.outbox_max_pending, 0, 100000000);
       !s.ok()) {
+    return s;
+  }
+  config.outbox_linger_ms = absl::GetFlag(FLAGS_outbox_linger_ms);
+  if (auto s = ValidateRange("outbox_linger_ms", config.outbox_linger_ms, 0, 1000); !s.ok()) {
     return s;
   }
   config.consumer_max_attempts = absl::GetFlag(FLAGS_consumer_max_attempts);

@@ -17,6 +17,7 @@ ABSL_DECLARE_FLAG(std::string, tls_key);
 ABSL_DECLARE_FLAG(int, grpc_max_threads);
 ABSL_DECLARE_FLAG(int, rate_limit_per_second);
 ABSL_DECLARE_FLAG(int64_t, outbox_max_pending);
+ABSL_DECLARE_FLAG(int, outbox_linger_ms);
 ABSL_DECLARE_FLAG(int, consumer_max_attempts);
 
 namespace parkline::runtime {
@@ -71,6 +72,7 @@ TEST_F(ConfigTest, BoundsTheOutboxAndAConsumersAttempts) {
   ASSERT_TRUE(defaults.ok()) << defaults.status();
   EXPECT_EQ(defaults->outbox_max_pending, 1000000);
   EXPECT_EQ(defaults->consumer_max_attempts, 10);
+  EXPECT_EQ(defaults->outbox_linger_ms, 20);
 
   absl::SetFlag(&FLAGS_outbox_max_pending, 0);     // no bound
   absl::SetFlag(&FLAGS_consumer_max_attempts, 0);  // retry forever
@@ -86,6 +88,13 @@ TEST_F(ConfigTest, BoundsTheOutboxAndAConsumersAttempts) {
   absl::SetFlag(&FLAGS_consumer_max_attempts, 1001);
   EXPECT_EQ(LoadCommonConfig({"x", 1, 2}).status().message(),
             "consumer_max_attempts: must be 0..1000");
+  absl::SetFlag(&FLAGS_consumer_max_attempts, 10);
+  absl::SetFlag(&FLAGS_outbox_linger_ms, 1001);
+  EXPECT_EQ(LoadCommonConfig({"x", 1, 2}).status().message(), "outbox_linger_ms: must be 0..1000");
+  absl::SetFlag(&FLAGS_outbox_linger_ms, 0);  // every pass at once
+  auto eager = LoadCommonConfig({"x", 1, 2});
+  ASSERT_TRUE(eager.ok()) << eager.status();
+  EXPECT_EQ(eager->outbox_linger_ms, 0);
 }
 
 TEST_F(ConfigTest, RejectsOutOfRangeSettingsWithTheirName) {

@@ -297,6 +297,37 @@ TEST_F(OutboxRelayTest, ALeaseLostAndTakenAgainPublishesOnWithANewProducer) {
   ExpectAllOnTopicInOrder(ids);
 }
 
+// The linger: the first event after a quiet spell goes at once; one written just after a pass
+// that published waits until the linger since that pass's start has passed.
+TEST_F(OutboxRelayTest, AnEventAfterAQuietSpellGoesAtOnceAndOneRightAfterAPassLingers) {
+  RelayOptions options;
+  options.brokers = testing::KafkaBrokers();
+  options.linger = absl::Seconds(3);
+  options.poll_interval = absl::Seconds(30);  // only Notify starts a pass here
+  OutboxRelay relay(*db_, options);
+  ASSERT_TRUE(relay.Start().ok());
+  absl::SleepFor(absl::Milliseconds(500));  // the first, empty pass (the lease, the reconcile)
+  auto ids = AppendEvents(1);
+  absl::Time written = absl::Now();
+  relay.Notify();
+  while (Published() < 1 && absl::Now() < written + absl::Seconds(20)) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(Published(), 1);
+  EXPECT_LT(absl::Now() - written, absl::Seconds(2)) << "the first event lingered";
+
+  for (const std::string& id : AppendEvents(1, 1)) ids.insert(id);
+  relay.Notify();
+  absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_EQ(Published(), 1) << "a pass right after one that published did not linger";
+  while (Published() < 2 && absl::Now() < written + absl::Seconds(30)) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(Published(), 2);
+  relay.Stop(absl::Seconds(5));
+  ExpectAllOnTopicInOrder(ids);
+}
+
 TEST_F(OutboxRelayTest, BrokerUnreachableKeepsRowsPendingAndReportsTheError) {
   AppendEvents(5);
   RelayOptions options;
