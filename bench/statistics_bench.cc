@@ -1,6 +1,7 @@
 // The statistics aggregator's ingest rate beside the raw consume rate of the same topic by a
 // plain librdkafka consumer, in one run, against the real local Kafka broker
-// (tools/kafka/kafka.sh start). Target (issue #5): aggregator >= 0.5 x raw.
+// (tools/kafka/kafka.sh start). Targets (issue #25): aggregator >= 0.5 x raw on SQLite, >= 0.35 x
+// raw on PostgreSQL.
 //
 //   build/bench/statistics_bench [events=200000] [max_batch=20000, the service's default]
 //
@@ -140,6 +141,10 @@ absl::Duration RawConsume(const std::string& topic, int n, CpuUse* cpu) {
   conf->set("group.id", "bench-raw-" + events::NewUuid(), error);
   conf->set("auto.offset.reset", "earliest", error);
   conf->set("enable.auto.commit", "false", error);
+  // The EventConsumer's local queue, so that the two read alike: with librdkafka's default
+  // (100,000 messages per partition, then fetch.queue.backoff.ms) a topic of a million events
+  // read at 0.4 million a second here, below the EventConsumer itself.
+  conf->set("queued.min.messages", "1000000", error);
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(
       RdKafka::KafkaConsumer::create(conf.get(), error));
   consumer->subscribe({topic});
@@ -340,7 +345,10 @@ int main(int argc, char** argv) {
     bench::Spread ratio = bench::Summarize(ratios[b]);
     std::printf("  %-26s %9.0f events/s  (%.2f x raw, rounds %.2f-%.2f%s)\n",
                 label(names[b]).c_str(), bench::Summarize(rates[b]).median, ratio.median, ratio.low,
-                ratio.high, names[b] == kConsumerAlone ? "; the floor" : "; target >= 0.5");
+                ratio.high,
+                names[b] == kConsumerAlone ? "; the floor"
+                : names[b] == "postgresql" ? "; target >= 0.35"
+                                           : "; target >= 0.5");
   }
   // Where the CPU went: the budget of 2 cores at 0.5 x the raw rate is what the rows compare to.
   auto median = [](const std::vector<CpuUse>& rounds,
