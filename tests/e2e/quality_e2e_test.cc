@@ -275,10 +275,12 @@ TEST_F(QualityE2eTest, AClosedPeriodsResultIsStoredOnceAndSurvivesRevisionsAndAR
   ASSERT_EQ(stored.missing_size(), 1);
   EXPECT_EQ(stored.missing(0), "survey");
 
-  // A late revision of the last day reaches the service (a one-day period shows it) ...
+  // A late revision of the last day reaches the service, as a period ending on that day shows.
+  // That period starts on a day never closed, so it stays provisional and is not stored: a closed
+  // one (02-02 alone) would be stored by the first call, with whatever value had arrived by then.
   close_day("2026-02-02", "0.9000", 1);
   v1::ComputeAssessmentResultRequest last_day;
-  last_day.mutable_period()->set_from("2026-02-02");
+  last_day.mutable_period()->set_from("2026-01-31");
   last_day.mutable_period()->set_to("2026-02-02");
   v1::AssessmentResult revised;
   deadline = absl::Now() + absl::Seconds(60);
@@ -288,6 +290,7 @@ TEST_F(QualityE2eTest, AClosedPeriodsResultIsStoredOnceAndSurvivesRevisionsAndAR
     absl::SleepFor(absl::Milliseconds(200));
   }
   EXPECT_EQ(revised.components(0).input(), "0.9000");
+  EXPECT_FALSE(revised.final()) << "a period with a day never closed";
   // ... and after a restart the closed period's result is still the one stored, byte for byte.
   Stop();
   Start();
