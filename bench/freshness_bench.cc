@@ -195,7 +195,9 @@ void MeasureStatistics(const std::string& backend, int writes) {
     if (on_grpc) grpc_seen.push_back(*on_grpc);
     if (on_metrics) metrics_seen.push_back(*on_metrics);
     if (!on_grpc || !on_metrics) ++lost;
-    absl::SleepFor(absl::Milliseconds(20));  // the next write starts from a quiet service
+    // The next write starts from a quiet service: longer than the relay's linger (50 ms), which
+    // a write right after a pass that published would wait out.
+    absl::SleepFor(absl::Milliseconds(60));
   }
   std::printf("statistics on %s (writes %d, not seen within %ds: %d)\n", backend.c_str(), writes,
               static_cast<int>(absl::ToInt64Seconds(kGiveUp)), lost);

@@ -62,7 +62,7 @@ struct RelayOptions {
   // Under load, how long after a pass that found rows the next one begins at the earliest
   // (--outbox_linger_ms): the rows written meanwhile go in one pass. A first write after a quiet
   // spell goes at once.
-  absl::Duration linger = absl::Milliseconds(20);
+  absl::Duration linger = absl::Milliseconds(50);
   // How long a pass waits for the broker to acknowledge its batch.
   absl::Duration delivery_timeout = absl::Seconds(30);
   // Published rows are kept this long, then pruned.

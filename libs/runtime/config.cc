@@ -53,7 +53,7 @@ ABSL_FLAG(int, consumer_max_attempts, 10,
           "(0..1000, 0: forever)");
 ABSL_FLAG(int64_t, outbox_max_pending, 1000000,
           "unpublished events past which writes are refused UNAVAILABLE (0..100000000, 0: none)");
-ABSL_FLAG(int, outbox_linger_ms, 20,
+ABSL_FLAG(int, outbox_linger_ms, 50,
           "under load, the least time between two outbox relay passes, so that a pass carries "
           "the events of that time in one Kafka transaction (0..1000, 0: none)");
 

@@ -72,7 +72,7 @@ TEST_F(ConfigTest, BoundsTheOutboxAndAConsumersAttempts) {
   ASSERT_TRUE(defaults.ok()) << defaults.status();
   EXPECT_EQ(defaults->outbox_max_pending, 1000000);
   EXPECT_EQ(defaults->consumer_max_attempts, 10);
-  EXPECT_EQ(defaults->outbox_linger_ms, 20);
+  EXPECT_EQ(defaults->outbox_linger_ms, 50);
 
   absl::SetFlag(&FLAGS_outbox_max_pending, 0);     // no bound
   absl::SetFlag(&FLAGS_consumer_max_attempts, 0);  // retry forever
