@@ -1,6 +1,7 @@
 #include "store/group_commit.h"
 
 #include <algorithm>
+#include <set>
 #include <utility>
 
 #include "absl/time/clock.h"
@@ -9,6 +10,7 @@ namespace parkline::store {
 namespace {
 
 using Fn = std::function<absl::Status(Transaction&)>;
+using ReadAhead = GroupCommitter::ReadAhead;
 
 // One name for every function's savepoint: each is released (or rolled back to and released)
 // before the next one is taken, so they never nest. A function may take savepoints of its own.
@@ -189,13 +191,61 @@ class HeldBack : public Transaction {
   bool sent_ = false;
 };
 
+// Which functions' reads may run ahead (ReadAhead): those before which every function named its
+// keys and none named one of theirs.
+std::vector<bool> MayReadAhead(const std::vector<ReadAhead*>& aheads) {
+  std::vector<bool> may(aheads.size(), false);
+  std::set<absl::string_view> before;
+  for (size_t i = 0; i < aheads.size(); ++i) {
+    if (aheads[i] == nullptr) break;  // it may write anything: nobody after it reads ahead
+    const std::vector<std::string>& keys = aheads[i]->keys;
+    may[i] = std::none_of(keys.begin(), keys.end(),
+                          [&](const std::string& k) { return before.count(k) > 0; });
+    before.insert(keys.begin(), keys.end());
+  }
+  return may;
+}
+
+// Runs the reads ahead of the functions that may read ahead, in one round trip, and hands each
+// its rows (the others' stay unset). Any failure fails the attempt.
+absl::Status ReadAheadAll(Carry& carry, const std::vector<ReadAhead*>& aheads, size_t nobody) {
+  for (ReadAhead* ahead : aheads) {
+    if (ahead != nullptr) ahead->rows.reset();
+  }
+  std::vector<bool> may = MayReadAhead(aheads);
+  std::vector<Statement> reads;
+  for (size_t i = 0; i < aheads.size(); ++i) {
+    if (!may[i]) continue;
+    reads.insert(reads.end(), aheads[i]->statements.begin(), aheads[i]->statements.end());
+  }
+  size_t unused = 0;
+  absl::StatusOr<std::vector<std::vector<Row>>> rows = std::vector<std::vector<Row>>();
+  if (!reads.empty()) rows = carry.Send(std::move(reads), nobody, unused);
+  if (!rows.ok()) return rows.status();
+  size_t at = 0;
+  for (size_t i = 0; i < aheads.size(); ++i) {
+    if (!may[i]) continue;
+    size_t n = aheads[i]->statements.size();
+    auto first = rows->begin() + static_cast<std::ptrdiff_t>(at);
+    aheads[i]->rows.emplace(std::make_move_iterator(first),
+                            std::make_move_iterator(first + static_cast<std::ptrdiff_t>(n)));
+    at += n;
+  }
+  return absl::OkStatus();
+}
+
 // One attempt of a shared transaction: every function in its own savepoint. Fills `own` with each
 // function's own result (OK, or the error whose changes were undone). Returns an error, which
 // fails the whole attempt, only when the transaction itself cannot go on; UNAVAILABLE makes
 // Database::Transact run the attempt again, so `own` starts afresh here every time. `culprit` is
 // the index of the function whose own UNAVAILABLE ended the attempt, or fns.size().
+//
+// `aheads` (one per function, null for none) are read ahead first; when that fails other than
+// transiently, `ahead_failed` is set and the error returned, and the caller runs the functions
+// again without reading ahead, each reading for itself.
 absl::Status RunEach(Transaction& tx, const std::vector<const Fn*>& fns,
-                     std::vector<absl::Status>& own, size_t& culprit) {
+                     const std::vector<ReadAhead*>& aheads, std::vector<absl::Status>& own,
+                     size_t& culprit, bool& ahead_failed) {
   std::fill(own.begin(), own.end(), absl::OkStatus());
   culprit = fns.size();
   Carry carry(tx, own);
@@ -209,6 +259,11 @@ absl::Status RunEach(Transaction& tx, const std::vector<const Fn*>& fns,
     }
     return carry.fatal();
   };
+  // A read ahead that fails is nobody's own: a transient failure runs the attempt again.
+  if (auto s = ReadAheadAll(carry, aheads, fns.size()); !s.ok()) {
+    if (!IsTransient(s)) ahead_failed = true;
+    return s;
+  }
   for (size_t i = 0; i < fns.size(); ++i) {
     HeldBack view(carry, i);
     // The savepoint goes with the function's first statement.
@@ -254,8 +309,14 @@ GroupCommitter::~GroupCommitter() {
   writer_.join();
 }
 
-absl::Status GroupCommitter::Transact(const Fn& fn) {
-  Request request{&fn, {}};
+absl::Status GroupCommitter::Transact(const Fn& fn) { return Enqueue(fn, nullptr); }
+
+absl::Status GroupCommitter::Transact(const Fn& fn, ReadAhead& ahead) {
+  return Enqueue(fn, &ahead);
+}
+
+absl::Status GroupCommitter::Enqueue(const Fn& fn, ReadAhead* ahead) {
+  Request request{&fn, ahead, {}};
   std::future<absl::Status> result = request.done.get_future();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -293,17 +354,30 @@ void GroupCommitter::Run() {
 }
 
 void GroupCommitter::Commit(std::vector<Request> batch) {
+  bool read_ahead = true;
   while (!batch.empty()) {
     std::vector<const Fn*> fns;
+    std::vector<ReadAhead*> aheads;
     fns.reserve(batch.size());
-    for (const Request& r : batch) fns.push_back(r.fn);
+    aheads.reserve(batch.size());
+    for (const Request& r : batch) {
+      fns.push_back(r.fn);
+      aheads.push_back(r.ahead);
+    }
+    if (!read_ahead) std::fill(aheads.begin(), aheads.end(), nullptr);
     std::vector<absl::Status> own(batch.size());
     size_t culprit = batch.size();
+    bool ahead_failed = false;
     absl::Time start = absl::Now();
-    absl::Status committed =
-        db_.Transact([&](Transaction& tx) { return RunEach(tx, fns, own, culprit); });
+    absl::Status committed = db_.Transact(
+        [&](Transaction& tx) { return RunEach(tx, fns, aheads, own, culprit, ahead_failed); });
     absl::Duration took = absl::Now() - start;
     if (committed.ok()) batches_.fetch_add(1);
+    if (ahead_failed && read_ahead) {
+      // Nothing ran but the reads: the functions run again, reading for themselves.
+      read_ahead = false;
+      continue;
+    }
     if (!committed.ok() && culprit < batch.size()) {
       // Retries ran out on one function's own UNAVAILABLE: it gets that, the others try again
       // without it.

@@ -14,6 +14,12 @@
 // on PostgreSQL. A held-back write that fails is the function's error, even when the function
 // returned OK.
 //
+// A function may also name reads to run ahead of it (ReadAhead): the reads ahead of every function
+// in the transaction go together in its first round trip, so that on PostgreSQL a batch of
+// functions that read, check and write costs a round trip or two in all rather than one each. A
+// function's reads run ahead only when no function before it in the transaction may have written
+// what they read, as the keys that each function names say.
+//
 // Thread-safety: GroupCommitter is thread-safe. Its functions run one after the other on its one
 // writer thread, so they must not call Transact themselves (that would wait for itself).
 #ifndef PARKLINE_STORE_GROUP_COMMIT_H_
@@ -26,6 +32,8 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -73,6 +81,24 @@ class GroupCommitter {
   // `fn` runs on the committer's thread and must not throw.
   absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn);
 
+  // Reads that a function makes first, to run ahead of it, at the start of the shared
+  // transaction together with the other functions' reads ahead.
+  struct ReadAhead {
+    // Statements without effects (reads).
+    std::vector<Statement> statements;
+    // Names of everything the function reads ahead or may write, in the caller's terms (say
+    // "order:<key>"). The reads ahead of a function run only when every function before it in the
+    // transaction named its keys too and none of theirs is one of its own; a function that runs
+    // through plain Transact may write anything, so nobody after it reads ahead.
+    std::vector<std::string> keys;
+    // Set before each run of the function when its reads ran ahead: their rows, one vector per
+    // statement. Unset when they did not: the function reads for itself.
+    std::optional<std::vector<std::vector<Row>>> rows;
+  };
+  // Transact, with `ahead`'s reads run ahead of `fn` when they may (ReadAhead). `ahead` must
+  // stay alive and untouched by the caller until Transact returns.
+  absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn, ReadAhead& ahead);
+
   // How many shared transactions committed so far (for tests and metrics).
   int64_t batches() const { return batches_.load(); }
   // How many functions wait for a transaction right now, not counting the ones running.
@@ -83,9 +109,11 @@ class GroupCommitter {
   // (and its stack go) as soon as the result is set.
   struct Request {
     const std::function<absl::Status(Transaction&)>* fn;
+    ReadAhead* ahead;  // null: none
     std::promise<absl::Status> done;
   };
 
+  absl::Status Enqueue(const std::function<absl::Status(Transaction&)>& fn, ReadAhead* ahead);
   void Run();
   // Runs `batch` in as few transactions as it takes and hands every caller its result.
   void Commit(std::vector<Request> batch);

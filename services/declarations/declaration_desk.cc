@@ -143,10 +143,14 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
     const std::vector<Incoming>& documents, const auth::Viewer& viewer) {
   std::vector<v1::DocumentReceipt> receipts;
   bool published = false;
-  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+  std::optional<store::GroupCommitter::ReadAhead> ahead = ReadAheadFor(documents);
+  std::function<absl::Status(store::Transaction&)> take = [&](store::Transaction& tx) {
     receipts.clear();
     published = false;
     DeclarationRepository repo(tx, keys_);
+    if (ahead && ahead->rows) {
+      if (auto s = repo.Seed(FirstReads(documents), *ahead->rows); !s.ok()) return s;
+    }
     if (auto s = CheckResidents(repo, documents); !s.ok()) return s;
     Intake intake(viewer, repo, tx, limits_, published);
     for (const Incoming& in : documents) {
@@ -155,7 +159,8 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
       receipts.push_back(std::move(*receipt));
     }
     return absl::OkStatus();
-  });
+  };
+  absl::Status status = ahead ? writer_.Transact(take, *ahead) : writer_.Transact(take);
   if (!status.ok()) return status;
   if (published && events_committed_) events_committed_();
   CountDocuments(receipts);

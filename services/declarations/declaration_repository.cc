@@ -126,14 +126,13 @@ absl::Status DeclarationRepository::PrefetchDocuments(const std::vector<v1::Docu
   return Prefetch(reads);
 }
 
-absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
-  // Each read this repository cannot answer yet: its statement, and what takes its rows.
-  std::vector<store::Statement> statements;
-  std::vector<std::function<absl::Status(const std::vector<store::Row>&)>> takes;
+std::vector<DeclarationRepository::Part> DeclarationRepository::PartsOf(
+    const ReadAhead& reads, const DeclarationRepository* known) {
+  std::vector<Part> parts;
   auto documents = [&](const std::vector<v1::DocumentKind>& wanted, const std::string& doc_key) {
     std::vector<v1::DocumentKind> kinds;
     for (v1::DocumentKind kind : wanted) {
-      if (documents_.count({kind, doc_key}) == 0) kinds.push_back(kind);
+      if (known == nullptr || known->documents_.count({kind, doc_key}) == 0) kinds.push_back(kind);
     }
     if (kinds.empty()) return;
     store::Statement read{
@@ -147,74 +146,104 @@ absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
       read.params.emplace_back(std::in_place_type<int64_t>, kind);
     }
     read.sql += ")";
-    statements.push_back(std::move(read));
-    takes.push_back([this, kinds, key = doc_key](const std::vector<store::Row>& rows) {
-      for (v1::DocumentKind kind : kinds) documents_[{kind, key}] = std::nullopt;
-      for (const store::Row& r : rows) {
-        auto kind = static_cast<v1::DocumentKind>(r.Int(0));
-        auto payload = Decode(kind, key, r, 1, 4, 5);
-        if (!payload.ok()) return payload.status();
-        // An expired document counts as withdrawn: it takes no part in matching until sent
-        // again.
-        documents_[{kind, key}] = StoredDocument{*payload, r.Int(2) != 0 || !r.IsNull(3)};
-      }
-      return absl::OkStatus();
-    });
+    parts.push_back(
+        {std::move(read),
+         [kinds, key = doc_key](DeclarationRepository& repo, const std::vector<store::Row>& rows) {
+           for (v1::DocumentKind kind : kinds) repo.documents_[{kind, key}] = std::nullopt;
+           for (const store::Row& r : rows) {
+             auto kind = static_cast<v1::DocumentKind>(r.Int(0));
+             auto payload = repo.Decode(kind, key, r, 1, 4, 5);
+             if (!payload.ok()) return payload.status();
+             // An expired document counts as withdrawn: it takes no part in matching
+             // until sent again.
+             repo.documents_[{kind, key}] = StoredDocument{*payload, r.Int(2) != 0 || !r.IsNull(3)};
+           }
+           return absl::OkStatus();
+         }});
   };
   documents(reads.kinds, reads.doc_key);
   for (const auto& [kind, doc_key] : reads.also) documents({kind}, doc_key);
-  if (!reads.order_key.empty() && declarations_.count(reads.order_key) == 0) {
-    statements.push_back(
-        {"SELECT payload FROM declarations WHERE order_key = $1", {reads.order_key}});
-    takes.push_back([this, key = reads.order_key](const std::vector<store::Row>& rows) {
-      std::optional<v1::Declaration> found;
-      if (!rows.empty()) {
-        v1::Declaration d;
-        if (!d.ParseFromString(rows.front().Text(0))) {
-          return runtime::UnreadableRow("declarations",
-                                        absl::StrCat("declaration ", key, " is unreadable"));
-        }
-        found = std::move(d);
-      }
-      declarations_[key] = std::move(found);
-      return absl::OkStatus();
-    });
+  if (!reads.order_key.empty() &&
+      (known == nullptr || known->declarations_.count(reads.order_key) == 0)) {
+    parts.push_back(
+        {{"SELECT payload FROM declarations WHERE order_key = $1", {reads.order_key}},
+         [key = reads.order_key](DeclarationRepository& repo, const std::vector<store::Row>& rows) {
+           std::optional<v1::Declaration> found;
+           if (!rows.empty()) {
+             v1::Declaration d;
+             if (!d.ParseFromString(rows.front().Text(0))) {
+               return runtime::UnreadableRow("declarations",
+                                             absl::StrCat("declaration ", key, " is unreadable"));
+             }
+             found = std::move(d);
+           }
+           repo.declarations_[key] = std::move(found);
+           return absl::OkStatus();
+         }});
   }
   if (reads.live_kind != v1::DOCUMENT_KIND_UNSPECIFIED &&
-      live_.count({reads.live_kind, reads.order_no}) == 0) {
-    statements.push_back(
-        {"SELECT payload, doc_key, personal_key_id, personal FROM documents WHERE kind = $1 AND "
-         "order_no = $2 AND withdrawn = 0 AND expired_at IS NULL ORDER BY received_at, doc_key",
-         {int64_t{reads.live_kind}, reads.order_no}});
-    takes.push_back([this, live = std::make_pair(reads.live_kind, reads.order_no)](
-                        const std::vector<store::Row>& rows) {
-      std::vector<std::string>& payloads = live_[live];
-      payloads.clear();
-      for (const store::Row& r : rows) {
-        auto payload = Decode(live.first, r.Text(1), r, 0, 2, 3);
-        if (!payload.ok()) return payload.status();
-        payloads.push_back(std::move(*payload));
-      }
-      return absl::OkStatus();
-    });
+      (known == nullptr || known->live_.count({reads.live_kind, reads.order_no}) == 0)) {
+    parts.push_back(
+        {{"SELECT payload, doc_key, personal_key_id, personal FROM documents WHERE kind = $1 AND "
+          "order_no = $2 AND withdrawn = 0 AND expired_at IS NULL ORDER BY received_at, doc_key",
+          {int64_t{reads.live_kind}, reads.order_no}},
+         [live = std::make_pair(reads.live_kind, reads.order_no)](
+             DeclarationRepository& repo, const std::vector<store::Row>& rows) {
+           std::vector<std::string>& payloads = repo.live_[live];
+           payloads.clear();
+           for (const store::Row& r : rows) {
+             auto payload = repo.Decode(live.first, r.Text(1), r, 0, 2, 3);
+             if (!payload.ok()) return payload.status();
+             payloads.push_back(std::move(*payload));
+           }
+           return absl::OkStatus();
+         }});
   }
   std::vector<std::string> codes;
   for (const std::string& code : reads.resident_codes) {
-    if (residents_.count(code) == 0) codes.push_back(code);
+    if (known == nullptr || known->residents_.count(code) == 0) codes.push_back(code);
   }
   if (!codes.empty()) {
-    statements.push_back(residents::SelectResident(codes));
-    takes.push_back([this, codes](const std::vector<store::Row>& rows) {
-      for (const std::string& code : codes) residents_[code] = false;
-      for (const store::Row& r : rows) residents_[r.Text(0)] = true;
-      return absl::OkStatus();
-    });
+    parts.push_back({residents::SelectResident(codes),
+                     [codes](DeclarationRepository& repo, const std::vector<store::Row>& rows) {
+                       for (const std::string& code : codes) repo.residents_[code] = false;
+                       for (const store::Row& r : rows) repo.residents_[r.Text(0)] = true;
+                       return absl::OkStatus();
+                     }});
   }
-  if (statements.empty()) return absl::OkStatus();
+  return parts;
+}
+
+absl::Status DeclarationRepository::Prefetch(const ReadAhead& reads) {
+  // Each read this repository cannot answer yet.
+  std::vector<Part> parts = PartsOf(reads, this);
+  if (parts.empty()) return absl::OkStatus();
+  std::vector<store::Statement> statements;
+  for (const Part& part : parts) statements.push_back(part.statement);
   auto results = tx_.QueryAll(statements);
   if (!results.ok()) return results.status();
-  for (size_t i = 0; i < takes.size(); ++i) {
-    if (auto s = takes[i]((*results)[i]); !s.ok()) return s;
+  return Take(parts, *results);
+}
+
+std::vector<store::Statement> DeclarationRepository::ReadsAheadOf(const ReadAhead& reads) {
+  std::vector<store::Statement> statements;
+  for (Part& part : PartsOf(reads, nullptr)) statements.push_back(std::move(part.statement));
+  return statements;
+}
+
+absl::Status DeclarationRepository::Seed(const ReadAhead& reads,
+                                         const std::vector<std::vector<store::Row>>& rows) {
+  std::vector<Part> parts = PartsOf(reads, nullptr);
+  if (parts.size() != rows.size()) {
+    return absl::InternalError("rows read ahead do not fit the reads");
+  }
+  return Take(parts, rows);
+}
+
+absl::Status DeclarationRepository::Take(const std::vector<Part>& parts,
+                                         const std::vector<std::vector<store::Row>>& rows) {
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (auto s = parts[i].take(*this, rows[i]); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -19,6 +19,7 @@
 #ifndef PARKLINE_DECLARATIONS_DECLARATION_REPOSITORY_H_
 #define PARKLINE_DECLARATIONS_DECLARATION_REPOSITORY_H_
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -74,6 +75,12 @@ class DeclarationRepository {
   // Reads what `reads` names and this repository does not know yet, in one round trip, so that
   // the calls it covers that follow need none.
   absl::Status Prefetch(const ReadAhead& reads);
+  // The statements Prefetch(reads) sends when the repository knows nothing yet: to be read ahead
+  // of the transaction's turn (store::GroupCommitter::ReadAhead) and their rows given to Seed.
+  static std::vector<store::Statement> ReadsAheadOf(const ReadAhead& reads);
+  // Takes `rows`, what ReadsAheadOf(reads) read in this transaction, as Prefetch(reads) would
+  // have. Only on a repository that has read and written nothing yet.
+  absl::Status Seed(const ReadAhead& reads, const std::vector<std::vector<store::Row>>& rows);
   // `order_key`: the order the document belongs to ("<ebp_code>/<order_no>"; schema.cc).
   absl::Status SaveDocument(v1::DocumentKind kind, const std::string& doc_key,
                             const std::string& order_key, const std::string& order_no,
@@ -146,6 +153,16 @@ class DeclarationRepository {
   // LiveDocumentsFor's answers by (kind, order_no), until a document of that kind changes.
   std::map<std::pair<v1::DocumentKind, std::string>, std::vector<std::string>> live_;
   std::map<std::string, bool> residents_;  // code -> resident
+
+  // One read of a Prefetch, and how its rows are taken.
+  struct Part {
+    store::Statement statement;
+    std::function<absl::Status(DeclarationRepository&, const std::vector<store::Row>&)> take;
+  };
+  // The reads `reads` names that `known` cannot answer yet (all of them when null).
+  static std::vector<Part> PartsOf(const ReadAhead& reads, const DeclarationRepository* known);
+  absl::Status Take(const std::vector<Part>& parts,
+                    const std::vector<std::vector<store::Row>>& rows);
 
   void ForgetLive(v1::DocumentKind kind);
   // A stored row's document, its personal data opened and joined back.

@@ -30,6 +30,9 @@ DeclarationRepository::ReadAhead ReadsOf(const DeclarationDesk::Incoming& in) {
   return reads;
 }
 
+// Whether `code` must belong to a resident: CEB403/303 allow "无" for a platform abroad.
+bool Checked(const std::string& code) { return !code.empty() && code != "无"; }
+
 // `payload` as a `Doc`, with the app_type the canonical payload leaves out.
 template <typename Doc>
 absl::StatusOr<Doc> Parse(const std::string& payload, v1::AppType app_type) {
@@ -42,26 +45,45 @@ absl::StatusOr<Doc> Parse(const std::string& payload, v1::AppType app_type) {
 
 }  // namespace
 
-absl::Status CheckResidents(DeclarationRepository& repo,
-                            const std::vector<DeclarationDesk::Incoming>& documents) {
-  // CEB403/303 allow "无" for a platform abroad.
-  auto checked = [](const std::string& code) { return !code.empty() && code != "无"; };
-  std::set<std::string> codes;
-  for (const DeclarationDesk::Incoming& in : documents) {
-    for (const auto& [field, code] : in.codes) {
-      if (checked(code)) codes.insert(code);
-    }
-  }
+DeclarationRepository::ReadAhead FirstReads(
+    const std::vector<DeclarationDesk::Incoming>& documents) {
   DeclarationRepository::ReadAhead ahead;
   if (documents.size() == 1) ahead = ReadsOf(documents.front());
-  ahead.resident_codes = codes;
+  for (const DeclarationDesk::Incoming& in : documents) {
+    for (const auto& [field, code] : in.codes) {
+      if (Checked(code)) ahead.resident_codes.insert(code);
+    }
+  }
+  return ahead;
+}
+
+std::optional<store::GroupCommitter::ReadAhead> ReadAheadFor(
+    const std::vector<DeclarationDesk::Incoming>& documents) {
+  if (documents.size() != 1 || documents.front().kind == v1::DOCUMENT_KIND_WAYBILL) {
+    return std::nullopt;
+  }
+  const DeclarationDesk::Incoming& in = documents.front();
+  store::GroupCommitter::ReadAhead ahead;
+  ahead.statements = DeclarationRepository::ReadsAheadOf(FirstReads(documents));
+  ahead.keys = {absl::StrCat("order:", in.order_key), absl::StrCat("order_no:", in.order_no),
+                absl::StrCat("document:", in.kind, ":", in.doc_key)};
+  if (in.partner_kind != v1::DOCUMENT_KIND_UNSPECIFIED) {
+    ahead.keys.push_back(absl::StrCat("document:", in.partner_kind, ":", in.partner_key));
+  }
+  return ahead;
+}
+
+absl::Status CheckResidents(DeclarationRepository& repo,
+                            const std::vector<DeclarationDesk::Incoming>& documents) {
+  DeclarationRepository::ReadAhead ahead = FirstReads(documents);
   if (auto s = repo.Prefetch(ahead); !s.ok()) return s;
+  const std::set<std::string>& codes = ahead.resident_codes;
   auto resident = repo.ResidentAmong(codes);
   if (!resident.ok()) return resident.status();
   errors::Violations residents;
   for (const DeclarationDesk::Incoming& in : documents) {
     for (const auto& [field, code] : in.codes) {
-      if (checked(code) && resident->count(code) == 0) {
+      if (Checked(code) && resident->count(code) == 0) {
         residents.Add(field, "NOT_RESIDENT",
                       absl::StrCat("enterprise ", code, " is not resident in the park"));
       }

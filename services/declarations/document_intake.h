@@ -7,13 +7,16 @@
 // message count; a refusal refuses the whole submission and the caller rolls it all back.
 //
 // The reads are asked for ahead (DeclarationRepository::Prefetch), so that a lone document's
-// reads take one round trip, and the writes are held back to go with the next statement; the
-// order of reads and writes is what the group commit's measurements were made with.
+// reads take one round trip, and the writes are held back to go with the next statement; a lone
+// order, payment or receipt has its first reads run at the start of the group commit's
+// transaction with the other requests' (ReadAheadFor), so that a batch of them costs a round
+// trip or two in all, not one each.
 //
 // Lives for one attempt of one transaction; not thread-safe.
 #ifndef PARKLINE_DECLARATIONS_DOCUMENT_INTAKE_H_
 #define PARKLINE_DECLARATIONS_DOCUMENT_INTAKE_H_
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +28,7 @@
 #include "declarations/order_file.h"
 #include "declarations/quota_ledger.h"
 #include "store/database.h"
+#include "store/group_commit.h"
 
 namespace parkline::declarations {
 
@@ -51,6 +55,20 @@ struct DeclarationDesk::Incoming {
   v1::DocumentKind partner_kind = v1::DOCUMENT_KIND_UNSPECIFIED;
   std::string partner_key{};
 };
+
+// What taking `documents` reads first: the residence of the codes they name and, for a lone
+// document (the common case), all that taking it will read (ReadsOf).
+DeclarationRepository::ReadAhead FirstReads(
+    const std::vector<DeclarationDesk::Incoming>& documents);
+
+// FirstReads(documents) to be read ahead of Store's turn in the group commit, with the keys of
+// all that taking them reads ahead or writes: its order, its order number (the order's waybills
+// are read by it) and the documents read. For a lone order, payment or receipt; nullopt otherwise
+// (Store then reads in its turn, and nobody after it in the transaction reads ahead). Not for a
+// waybill: storing one under a key it had with another order number changes that number's
+// waybills too, which no key named before the transaction could cover.
+std::optional<store::GroupCommitter::ReadAhead> ReadAheadFor(
+    const std::vector<DeclarationDesk::Incoming>& documents);
 
 // Refuses the documents when one names an enterprise that is not resident in the park
 // (NOT_RESIDENT, every such code at once). One round trip reads the codes' residence and, for a

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -322,6 +323,82 @@ TEST_P(DeskTest, ALoneDocumentCostsItsReadsAndItsWrites) {
   // buyer's quota; its writes.
   EXPECT_EQ(calls([&] { return desk.SubmitWaybill(s.waybill, parties_).status(); }), 4);
   EXPECT_EQ(desk.Get("3301960001/" + s.order.order_no())->status(), v1::DECLARATION_STATUS_MATCHED);
+}
+
+// Requests that share a group commit: while a gate holds the writer thread, `submit` calls queue
+// up in the order given, then share one transaction. Returns each call's status.
+std::vector<absl::Status> InOneTransaction(
+    store::GroupCommitter& writer, const std::vector<std::function<absl::Status()>>& calls) {
+  std::atomic<bool> entered{false}, open{false};
+  auto gate = std::async(std::launch::async, [&] {
+    return writer.Transact([&](store::Transaction&) {
+      entered = true;
+      while (!open) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return absl::OkStatus();
+    });
+  });
+  auto wait = [](const std::function<bool()>& done) {
+    for (int i = 0; i < 10000 && !done(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return done();
+  };
+  EXPECT_TRUE(wait([&] { return entered.load(); }));
+  std::vector<std::future<absl::Status>> results;
+  for (const auto& call : calls) {
+    size_t before = writer.pending();
+    results.push_back(std::async(std::launch::async, call));
+    EXPECT_TRUE(wait([&] { return writer.pending() == before + 1; }));
+  }
+  open = true;
+  EXPECT_TRUE(gate.get().ok());
+  std::vector<absl::Status> out;
+  for (auto& r : results) out.push_back(r.get());
+  return out;
+}
+
+// Lone orders, payments and receipts have their reads run ahead, all in the transaction's first
+// round trip: a batch of orders costs two calls in all (the reads, then every write), not one
+// each and one more.
+TEST_P(DeskTest, ABatchOfLoneOrdersCostsTwoCallsInAll) {
+  testing::CountingDatabase counting(*db_);
+  store::GroupCommitter writer(counting);
+  DeclarationDesk desk(*db_, writer, nullptr, keys_);
+  std::vector<std::function<absl::Status()>> calls;
+  constexpr int kOrders = 6;
+  for (int n = 0; n < kOrders; ++n) {
+    calls.push_back([&desk, this, o = samples::MakeImportSet(40 + n).order] {
+      return desk.SubmitOrder(o, parties_).status();
+    });
+  }
+  int before = counting.calls.load();
+  for (const absl::Status& s : InOneTransaction(writer, calls)) EXPECT_TRUE(s.ok()) << s;
+  // The gate's own (its savepoint and release, sent when it returned), then the orders' two.
+  EXPECT_EQ(counting.calls.load() - before, 1 + 2);
+  EXPECT_EQ(Count(Events(), "DocumentReceived"), kOrders);
+}
+
+// An order and its payment in one transaction: the payment names the order's keys, so it reads
+// in its turn, after the order's writes, and the set matches; had it read ahead, it would have
+// seen no order and left the declaration waiting. The other set's documents read ahead beside
+// them, and the buyer's quota counts both.
+TEST_P(DeskTest, ADocumentAfterAnotherOfItsOrderInOneTransactionSeesIt) {
+  auto a = samples::MakeImportSet(51), b = samples::MakeImportSet(52);
+  ASSERT_TRUE(desk_->SubmitWaybill(a.waybill, parties_).ok());
+  ASSERT_TRUE(desk_->SubmitWaybill(b.waybill, parties_).ok());
+  std::vector<std::function<absl::Status()>> calls = {
+      [&] { return desk_->SubmitOrder(a.order, parties_).status(); },
+      [&] { return desk_->SubmitOrder(b.order, parties_).status(); },
+      [&] { return desk_->SubmitPayment(a.payment, parties_).status(); },
+      [&] { return desk_->SubmitPayment(b.payment, parties_).status(); },
+  };
+  for (const absl::Status& s : InOneTransaction(*writer_, calls)) EXPECT_TRUE(s.ok()) << s;
+  for (const auto& set : {a, b}) {
+    auto d = desk_->Get("3301960001/" + set.order.order_no());
+    ASSERT_TRUE(d.ok()) << d.status();
+    EXPECT_EQ(d->status(), v1::DECLARATION_STATUS_MATCHED) << set.order.order_no();
+  }
+  EXPECT_EQ(Count(Events(), "DeclarationMatched"), 2);
 }
 
 TEST_P(DeskTest, AClearanceRejectedGivesTheBuyersQuotaBackOnce) {

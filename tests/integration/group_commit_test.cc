@@ -1,8 +1,9 @@
 // GroupCommitter on every backend (SQLite always; PostgreSQL when the test server is up): many
 // callers share commits, a failing function is undone alone, a retried transaction starts every
-// function afresh, results are committed before Transact returns, the destructor finishes the
-// queue. To put chosen functions into one transaction, in a chosen order, a Gate holds the
-// writer thread while the callers queue up.
+// function afresh, reads ahead run together and only where nothing before may have written what
+// they read, results are committed before Transact returns, the destructor finishes the queue. To
+// put chosen functions into one transaction, in a chosen order, a Gate holds the writer thread
+// while the callers queue up.
 #include "store/group_commit.h"
 
 #include <gtest/gtest.h>
@@ -84,6 +85,42 @@ std::future<absl::Status> Enqueue(GroupCommitter& committer, Fn fn) {
                            [&committer, fn = std::move(fn)] { return committer.Transact(fn); });
   EXPECT_TRUE(WaitUntil([&] { return committer.pending() == before + 1; }));
   return result;
+}
+
+// Enqueue, with reads to run ahead of `fn`; `ahead` must outlive the result.
+std::future<absl::Status> EnqueueAhead(GroupCommitter& committer, Fn fn,
+                                       GroupCommitter::ReadAhead& ahead) {
+  size_t before = committer.pending();
+  auto result = std::async(std::launch::async, [&committer, &ahead, fn = std::move(fn)] {
+    return committer.Transact(fn, ahead);
+  });
+  EXPECT_TRUE(WaitUntil([&] { return committer.pending() == before + 1; }));
+  return result;
+}
+
+// Reads ahead the count of items, under `keys`.
+GroupCommitter::ReadAhead CountAhead(std::vector<std::string> keys) {
+  GroupCommitter::ReadAhead ahead;
+  ahead.statements = {{"SELECT COUNT(*) FROM items", {}}};
+  ahead.keys = std::move(keys);
+  return ahead;
+}
+
+// A function that counts the items (from the rows read ahead when there are some, else by a read
+// of its own), keeps the count and whether it was read ahead, then inserts `name`.
+Fn CountingThenInserting(GroupCommitter::ReadAhead& ahead, const std::string& name,
+                         std::atomic<int64_t>& count, std::atomic<bool>& read_ahead) {
+  return [&ahead, name, &count, &read_ahead](Transaction& tx) -> absl::Status {
+    read_ahead = ahead.rows.has_value();
+    if (ahead.rows) {
+      count = ahead.rows->front().front().Int(0);
+    } else {
+      auto rows = tx.Query("SELECT COUNT(*) FROM items");
+      if (!rows.ok()) return rows.status();
+      count = rows->front().Int(0);
+    }
+    return tx.ExecuteLater("INSERT INTO items (name) VALUES ($1)", {name});
+  };
 }
 
 Fn Inserting(const std::string& name) {
@@ -336,6 +373,99 @@ TEST_P(GroupCommitTest, EachReadCarriesTheWritesOfTheFunctionBefore) {
   // per function and one for the last release.
   EXPECT_EQ(counting.calls.load() - before, 3 + kFunctions + 1);
   EXPECT_EQ(Count(), kFunctions + 1);
+}
+
+// Functions whose keys do not meet read ahead, all in the transaction's first round trip, and
+// see the state the transaction began with; their writes go together in one more.
+TEST_P(GroupCommitTest, ReadsAheadGoTogetherInTheFirstRoundTrip) {
+  testing::CountingDatabase counting(*db_);
+  GroupCommitter committer(counting);
+  Gate gate(committer);
+  constexpr int kFunctions = 5;
+  std::vector<GroupCommitter::ReadAhead> aheads;
+  for (int i = 0; i < kFunctions; ++i) aheads.push_back(CountAhead({absl::StrCat("key", i)}));
+  std::vector<std::atomic<int64_t>> counts(kFunctions);
+  std::vector<std::atomic<bool>> read_ahead(kFunctions);
+  std::vector<std::future<absl::Status>> results;
+  for (int i = 0; i < kFunctions; ++i) {
+    results.push_back(EnqueueAhead(
+        committer, CountingThenInserting(aheads[i], absl::StrCat("n", i), counts[i], read_ahead[i]),
+        aheads[i]));
+  }
+  int before = counting.calls.load();
+  gate.Open();
+  EXPECT_TRUE(gate.Result().ok());
+  for (auto& r : results) EXPECT_TRUE(r.get().ok());
+  for (int i = 0; i < kFunctions; ++i) {
+    EXPECT_TRUE(read_ahead[i]) << i;
+    EXPECT_EQ(counts[i], 1) << i;  // the gate's item: what the transaction began with
+  }
+  EXPECT_EQ(committer.batches(), 2);
+  // The gate's three, then the reads ahead and everything the functions held back.
+  EXPECT_EQ(counting.calls.load() - before, 3 + 2);
+  EXPECT_EQ(Count(), kFunctions + 1);
+}
+
+// A function reads ahead only when nothing before it in the transaction may have written what
+// it reads: not after a function that named one of its keys, nor after one that named none
+// (plain Transact); it then reads in its turn and sees their writes.
+TEST_P(GroupCommitTest, AFunctionReadsInItsTurnAfterOneThatMayHaveWrittenWhatItReads) {
+  GroupCommitter committer(*db_);
+  Gate gate(committer);
+  std::vector<GroupCommitter::ReadAhead> aheads = {CountAhead({"order:1", "shared"}),
+                                                   CountAhead({"shared"}), CountAhead({"order:3"}),
+                                                   CountAhead({"order:4"})};
+  std::vector<std::atomic<int64_t>> counts(4);
+  std::vector<std::atomic<bool>> read_ahead(4);
+  std::vector<std::future<absl::Status>> results;
+  auto enqueue = [&](int i) {
+    results.push_back(EnqueueAhead(
+        committer, CountingThenInserting(aheads[i], absl::StrCat("n", i), counts[i], read_ahead[i]),
+        aheads[i]));
+  };
+  enqueue(0);
+  enqueue(1);  // meets the first's "shared"
+  enqueue(2);  // meets nobody's
+  results.push_back(Enqueue(committer, Inserting("plain")));
+  enqueue(3);  // after a function that named no keys
+  gate.Open();
+  EXPECT_TRUE(gate.Result().ok());
+  for (auto& r : results) EXPECT_TRUE(r.get().ok());
+  EXPECT_TRUE(read_ahead[0]);
+  EXPECT_EQ(counts[0], 1);
+  EXPECT_FALSE(read_ahead[1]);
+  EXPECT_EQ(counts[1], 2);  // the gate's and the first's
+  EXPECT_TRUE(read_ahead[2]);
+  EXPECT_EQ(counts[2], 1);
+  EXPECT_FALSE(read_ahead[3]);
+  EXPECT_EQ(counts[3], 5);  // the gate's, n0, n1, n2 and the plain one's
+  EXPECT_EQ(committer.batches(), 2);
+  EXPECT_EQ(Count(), 6);
+}
+
+// Reads ahead that fail (here a statement the database refuses) cost the transaction nothing but
+// the attempt: the functions run again, each reading for itself, and commit.
+TEST_P(GroupCommitTest, WhenReadsAheadFailEveryFunctionReadsForItself) {
+  GroupCommitter committer(*db_);
+  Gate gate(committer);
+  GroupCommitter::ReadAhead broken;
+  broken.statements = {{"SELECT nothing FROM nowhere", {}}};
+  broken.keys = {"a"};
+  GroupCommitter::ReadAhead fine = CountAhead({"b"});
+  std::atomic<int64_t> count_a{-1}, count_b{-1};
+  std::atomic<bool> ahead_a{true}, ahead_b{true};
+  auto a = EnqueueAhead(committer, CountingThenInserting(broken, "a", count_a, ahead_a), broken);
+  auto b = EnqueueAhead(committer, CountingThenInserting(fine, "b", count_b, ahead_b), fine);
+  gate.Open();
+  EXPECT_TRUE(gate.Result().ok());
+  EXPECT_TRUE(a.get().ok());
+  EXPECT_TRUE(b.get().ok());
+  EXPECT_FALSE(ahead_a);
+  EXPECT_FALSE(ahead_b);
+  EXPECT_EQ(count_a, 1);
+  EXPECT_EQ(count_b, 2);
+  EXPECT_TRUE(Has("a"));
+  EXPECT_TRUE(Has("b"));
 }
 
 TEST_P(GroupCommitTest, ARetriedTransactionRunsEveryFunctionAfresh) {
