@@ -166,9 +166,15 @@ std::vector<DeclarationRepository::Part> DeclarationRepository::PartsOf(
   if (!reads.order_key.empty() &&
       (known == nullptr || known->declarations_.count(reads.order_key) == 0)) {
     parts.push_back(
-        {{"SELECT payload FROM declarations WHERE order_key = $1", {reads.order_key}},
+        {{"SELECT payload, verdicts FROM declarations WHERE order_key = $1", {reads.order_key}},
          [key = reads.order_key](DeclarationRepository& repo, const std::vector<store::Row>& rows) {
            std::optional<v1::Declaration> found;
+           repo.verdicts_.erase(key);
+           if (!rows.empty()) {
+             repo.verdicts_[key] = rows.front().IsNull(1)
+                                       ? std::optional<int64_t>()
+                                       : std::optional<int64_t>(rows.front().Int(1));
+           }
            if (!rows.empty()) {
              v1::Declaration d;
              if (!d.ParseFromString(rows.front().Text(0))) {
@@ -336,10 +342,25 @@ absl::StatusOr<std::optional<v1::Declaration>> DeclarationRepository::FindDeclar
 
 absl::Status DeclarationRepository::SaveDeclaration(const v1::Declaration& d,
                                                     int64_t updated_micros) {
+  // A new declaration has published no verdict yet; an existing one keeps its count, unless the
+  // verdict it holds is not in it: a replica of a version before the count (a rolling upgrade)
+  // gave it, so the count can no longer say what is first and is given up (NULL).
+  auto known = declarations_.find(d.order_key());
+  bool created = known != declarations_.end() && !known->second;
+  bool uncounted = false;
+  if (known != declarations_.end() && known->second) {
+    auto count = verdicts_.find(d.order_key());
+    v1::DeclarationStatus held = known->second->status();
+    int64_t bit = held == v1::DECLARATION_STATUS_MATCHED    ? 1
+                  : held == v1::DECLARATION_STATUS_REJECTED ? 2
+                                                            : 0;
+    uncounted =
+        bit != 0 && count != verdicts_.end() && count->second && (*count->second & bit) == 0;
+  }
   absl::Status saved = tx_.ExecuteLater(
       "INSERT INTO declarations (order_key, status, direction, business_mode, ebp_code, "
-      "ebc_code, pay_code, logistics_code, payload, updated_at) VALUES ($1, $2, $3, $4, $5, "
-      "$6, $7, $8, $9, $10) ON CONFLICT (order_key) DO UPDATE SET status = excluded.status, "
+      "ebc_code, pay_code, logistics_code, payload, updated_at, verdicts) VALUES ($1, $2, $3, $4, "
+      "$5, $6, $7, $8, $9, $10, 0) ON CONFLICT (order_key) DO UPDATE SET status = excluded.status, "
       "direction = excluded.direction, business_mode = excluded.business_mode, "
       "ebp_code = excluded.ebp_code, ebc_code = excluded.ebc_code, "
       "pay_code = excluded.pay_code, logistics_code = excluded.logistics_code, "
@@ -352,7 +373,40 @@ absl::Status DeclarationRepository::SaveDeclaration(const v1::Declaration& d,
     return saved;
   }
   declarations_[d.order_key()] = d;
+  if (created) verdicts_[d.order_key()] = 0;
+  if (uncounted) {
+    verdicts_[d.order_key()] = std::nullopt;
+    return tx_.ExecuteLater("UPDATE declarations SET verdicts = NULL WHERE order_key = $1",
+                            {d.order_key()});
+  }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<bool>> DeclarationRepository::MarkVerdict(
+    const std::string& order_key, v1::DeclarationStatus verdict) {
+  const int64_t bit = verdict == v1::DECLARATION_STATUS_MATCHED    ? 1
+                      : verdict == v1::DECLARATION_STATUS_REJECTED ? 2
+                                                                   : 0;
+  if (bit == 0) return absl::InternalError("only a match or a rejection is a verdict");
+  if (verdicts_.count(order_key) == 0) {
+    // Not read with the declaration: read both again (after the writes held back).
+    declarations_.erase(order_key);
+    if (auto d = FindDeclaration(order_key); !d.ok()) return d.status();
+  }
+  auto known = verdicts_.find(order_key);
+  if (known == verdicts_.end()) return absl::InternalError("a verdict for no declaration");
+  if (!known->second) return std::optional<bool>();  // stored before the count
+  bool first = (*known->second & bit) == 0;
+  if (first) {
+    *known->second |= bit;
+    if (auto s = tx_.ExecuteLater("UPDATE declarations SET verdicts = $1 WHERE order_key = $2",
+                                  {*known->second, order_key});
+        !s.ok()) {
+      verdicts_.erase(order_key);
+      return s;
+    }
+  }
+  return std::optional<bool>(first);
 }
 
 absl::StatusOr<std::vector<v1::Declaration>> DeclarationRepository::ListDeclarations(

@@ -102,6 +102,11 @@ class DeclarationRepository {
 
   absl::StatusOr<std::optional<v1::Declaration>> FindDeclaration(const std::string& order_key);
   absl::Status SaveDeclaration(const v1::Declaration& declaration, int64_t updated_micros);
+  // Counts `verdict` (MATCHED or REJECTED) published for the order, whose declaration is stored:
+  // whether it is the order's first of its kind, or nullopt when the declaration was stored
+  // before the service kept count (schema migration 5).
+  absl::StatusOr<std::optional<bool>> MarkVerdict(const std::string& order_key,
+                                                  v1::DeclarationStatus verdict);
   absl::StatusOr<std::vector<v1::Declaration>> ListDeclarations(const DeclarationFilter& filter,
                                                                 const std::string& after_key,
                                                                 int limit);
@@ -150,6 +155,9 @@ class DeclarationRepository {
   // What this transaction knows of a row: nullopt when it does not exist.
   std::map<std::pair<v1::DocumentKind, std::string>, std::optional<StoredDocument>> documents_;
   std::map<std::string, std::optional<v1::Declaration>> declarations_;
+  // The verdicts published for a stored declaration (bits, schema migration 5): nullopt when it
+  // was stored before the count; no entry when not read.
+  std::map<std::string, std::optional<int64_t>> verdicts_;
   // LiveDocumentsFor's answers by (kind, order_no), until a document of that kind changes.
   std::map<std::pair<v1::DocumentKind, std::string>, std::vector<std::string>> live_;
   std::map<std::string, bool> residents_;  // code -> resident

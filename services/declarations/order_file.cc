@@ -71,12 +71,18 @@ absl::Status OrderFile::Rematch(const std::string& ebp_code, const std::string& 
     }
     v1::DeclarationMatched event;
     *event.mutable_declaration() = d;
+    auto first = repo_.MarkVerdict(key, d.status());
+    if (!first.ok()) return first.status();
+    if (*first) event.set_first_for_order(**first);
     published = true;
     return Publish(tx_, key, event);
   }
   if (d.status() == v1::DECLARATION_STATUS_REJECTED) {
     v1::DeclarationRejected event;
     *event.mutable_declaration() = d;
+    auto first = repo_.MarkVerdict(key, d.status());
+    if (!first.ok()) return first.status();
+    if (*first) event.set_first_for_order(**first);
     published = true;
     return Publish(tx_, key, event);
   }

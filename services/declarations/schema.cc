@@ -200,6 +200,13 @@ CREATE INDEX documents_personal_key ON documents (personal_key_id);
 ALTER TABLE quota_reservations ADD COLUMN buyer_key_id TEXT NOT NULL DEFAULT '-';
 CREATE INDEX quota_reservations_key ON quota_reservations (buyer_key_id);
 CREATE INDEX declarations_status_updated ON declarations (status, updated_at);
+)sql"},
+      {5, "the verdicts published per order",
+       R"sql(
+-- Which verdicts the service has published for the order, bits: 1 matched, 2 rejected, so that
+-- each verdict event says whether it is the order's first of its kind (first_for_order). NULL:
+-- a declaration stored before this migration, whose earlier verdicts nobody counted here.
+ALTER TABLE declarations ADD COLUMN verdicts BIGINT;
 )sql"}};
   return *migrations;
 }

@@ -248,12 +248,21 @@ void AddEnterprisesRules(Rules& rules) {
   });
 }
 
-// `indicator` + 1 the first time the order is seen with it (an event without an order key, which
-// the declarations service never writes, counts every time).
-void CountPerOrder(Builder& b, absl::string_view indicator, const decl::Declaration& d,
+// `indicator` + 1 the first time the order is seen with it. The declarations service says
+// whether a verdict is its order's first of its kind (`first_for_order`, #25): then nothing need be
+// remembered here. Without it (an older event, an order stored before the service kept count),
+// the order key counts once through stat_once. An event without an order key, which the
+// declarations service never writes, counts every time.
+template <typename Verdict>
+void CountPerOrder(Builder& b, absl::string_view indicator, const Verdict& verdict,
                    absl::Time when) {
+  const decl::Declaration& d = verdict.declaration();
   if (d.order_key().empty()) {
     b.Count(indicator, Trade(d), when, 1, d.ebc_code());
+    return;
+  }
+  if (verdict.has_first_for_order()) {
+    if (verdict.first_for_order()) b.Count(indicator, Trade(d), when, 1, d.ebc_code());
     return;
   }
   // "declarations_matched" -> fact "declaration_matched".
@@ -310,12 +319,11 @@ void AddDeclarationsRules(Rules& rules) {
   // rejected again as its documents change, is still one order. Trade is counted at customs'
   // release (AddClearanceRules), not here.
   rules.On<decl::DeclarationMatched>([](const auto& m, const EventInput& e, Builder& b) {
-    const decl::Declaration& d = m.declaration();
-    CountPerOrder(b, "declarations_matched", d, e.time);
+    CountPerOrder(b, "declarations_matched", m, e.time);
     return absl::OkStatus();
   });
   rules.On<decl::DeclarationRejected>([](const auto& m, const EventInput& e, Builder& b) {
-    CountPerOrder(b, "declarations_rejected", m.declaration(), e.time);
+    CountPerOrder(b, "declarations_rejected", m, e.time);
     return absl::OkStatus();
   });
   rules.On<decl::DeclarationWithdrawn>([](const auto& m, const EventInput& e, Builder& b) {

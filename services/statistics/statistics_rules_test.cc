@@ -179,6 +179,48 @@ TEST(EventEffectsTest, AMatchedDeclarationIsAPipelineFactOncePerOrderAndNeverTra
   EXPECT_TRUE(OnceDeltas(e, "trade").empty());
 }
 
+// The counter rows of `e`, as "indicator{labels}@day[enterprise]=delta".
+std::vector<std::string> CounterRows(const Effects& e) {
+  std::vector<std::string> out;
+  for (const CounterDelta& d : e.counters.Rows()) {
+    out.push_back(
+        absl::StrCat(d.indicator, "{", d.labels, "}@", d.day, "[", d.enterprise, "]=", d.delta));
+  }
+  return out;
+}
+
+// A verdict that says whether it is its order's first (first_for_order, #25) is counted, or not,
+// on that word alone: nothing is remembered for it. Without the word, the order counts once
+// through its key, as above.
+TEST(EventEffectsTest, AVerdictThatSaysItIsTheOrdersFirstIsCountedWithoutAOnceFact) {
+  decl::DeclarationMatched m = Matched("1234.56789", "1210");
+  m.mutable_declaration()->set_order_key("EBP/ORD-2");
+  m.set_first_for_order(true);
+  Effects e =
+      EffectsOf("parkline.declarations.v1.DeclarationMatched", m, At("2026-03-01T02:00:00Z"));
+  EXPECT_TRUE(e.once.empty());
+  EXPECT_EQ(CounterRows(e),
+            (std::vector<std::string>{
+                "declarations_matched{direction=import,mode=1210}@2026-03-01[]=1",
+                "declarations_matched{direction=import,mode=1210}@2026-03-01[3301960ABC]=1"}));
+
+  m.set_first_for_order(false);  // matched again after a withdrawal
+  e = EffectsOf("parkline.declarations.v1.DeclarationMatched", m, At("2026-03-01T02:00:00Z"));
+  EXPECT_TRUE(e.once.empty());
+  EXPECT_TRUE(e.counters.empty());
+
+  decl::DeclarationRejected r;
+  *r.mutable_declaration() = m.declaration();
+  r.set_first_for_order(true);
+  e = EffectsOf("parkline.declarations.v1.DeclarationRejected", r, At("2026-03-01T02:00:00Z"));
+  EXPECT_TRUE(e.once.empty());
+  EXPECT_EQ(CounterRows(e).size(), 2u);  // the park's and the enterprise's
+  r.set_first_for_order(false);
+  e = EffectsOf("parkline.declarations.v1.DeclarationRejected", r, At("2026-03-01T02:00:00Z"));
+  EXPECT_TRUE(e.once.empty());
+  EXPECT_TRUE(e.counters.empty());
+}
+
 TEST(EventEffectsTest, ARegisterDocumentIsInForceOnceFromItsFirstVersion) {
   qlt::DocumentPublished first;
   first.set_document_id("DOC-1");
