@@ -16,6 +16,18 @@
 namespace parkline::declarations {
 namespace {
 
+// A verdict's bit in declarations.verdicts (schema migration 5); 0 for a status that is none.
+int64_t VerdictBit(v1::DeclarationStatus status) {
+  switch (status) {
+    case v1::DECLARATION_STATUS_MATCHED:
+      return 1;
+    case v1::DECLARATION_STATUS_REJECTED:
+      return 2;
+    default:
+      return 0;
+  }
+}
+
 int64_t NowMicros() { return absl::ToUnixMicros(absl::Now()); }
 
 // The pseudonyms of buyers' ID numbers are made for this purpose only (secrets/pseudonym.h).
@@ -174,8 +186,6 @@ std::vector<DeclarationRepository::Part> DeclarationRepository::PartsOf(
              repo.verdicts_[key] = rows.front().IsNull(1)
                                        ? std::optional<int64_t>()
                                        : std::optional<int64_t>(rows.front().Int(1));
-           }
-           if (!rows.empty()) {
              v1::Declaration d;
              if (!d.ParseFromString(rows.front().Text(0))) {
                return runtime::UnreadableRow("declarations",
@@ -350,10 +360,7 @@ absl::Status DeclarationRepository::SaveDeclaration(const v1::Declaration& d,
   bool uncounted = false;
   if (known != declarations_.end() && known->second) {
     auto count = verdicts_.find(d.order_key());
-    v1::DeclarationStatus held = known->second->status();
-    int64_t bit = held == v1::DECLARATION_STATUS_MATCHED    ? 1
-                  : held == v1::DECLARATION_STATUS_REJECTED ? 2
-                                                            : 0;
+    int64_t bit = VerdictBit(known->second->status());
     uncounted =
         bit != 0 && count != verdicts_.end() && count->second && (*count->second & bit) == 0;
   }
@@ -384,9 +391,7 @@ absl::Status DeclarationRepository::SaveDeclaration(const v1::Declaration& d,
 
 absl::StatusOr<std::optional<bool>> DeclarationRepository::MarkVerdict(
     const std::string& order_key, v1::DeclarationStatus verdict) {
-  const int64_t bit = verdict == v1::DECLARATION_STATUS_MATCHED    ? 1
-                      : verdict == v1::DECLARATION_STATUS_REJECTED ? 2
-                                                                   : 0;
+  const int64_t bit = VerdictBit(verdict);
   if (bit == 0) return absl::InternalError("only a match or a rejection is a verdict");
   if (verdicts_.count(order_key) == 0) {
     // Not read with the declaration: read both again (after the writes held back).
