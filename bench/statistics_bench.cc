@@ -350,12 +350,12 @@ int main(int argc, char** argv) {
               bench::Summarize(raw_rates).median, kRounds);
   for (size_t b = 0; b < names.size(); ++b) {
     bench::Spread ratio = bench::Summarize(ratios[b]);
+    const char* target = "; target >= 0.5";
+    if (names[b] == kConsumerAlone) target = "; the floor";
+    if (names[b] == "postgresql") target = "; target >= 0.35";
     std::printf("  %-26s %9.0f events/s  (%.2f x raw, rounds %.2f-%.2f%s)\n",
                 label(names[b]).c_str(), bench::Summarize(rates[b]).median, ratio.median, ratio.low,
-                ratio.high,
-                names[b] == kConsumerAlone ? "; the floor"
-                : names[b] == "postgresql" ? "; target >= 0.35"
-                                           : "; target >= 0.5");
+                ratio.high, target);
   }
   // Where the CPU went: the budget of 2 cores at 0.5 x the raw rate is what the rows compare to.
   auto median = [](const std::vector<CpuUse>& rounds,

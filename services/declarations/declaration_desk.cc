@@ -143,15 +143,16 @@ absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
     const std::vector<Incoming>& documents, const auth::Viewer& viewer) {
   std::vector<v1::DocumentReceipt> receipts;
   bool published = false;
-  std::optional<store::GroupCommitter::ReadAhead> ahead = ReadAheadFor(documents);
+  const DeclarationRepository::ReadAhead first = FirstReads(documents);
+  std::optional<store::GroupCommitter::ReadAhead> ahead = ReadAheadFor(documents, first);
   std::function<absl::Status(store::Transaction&)> take = [&](store::Transaction& tx) {
     receipts.clear();
     published = false;
     DeclarationRepository repo(tx, keys_);
     if (ahead && ahead->rows) {
-      if (auto s = repo.Seed(FirstReads(documents), *ahead->rows); !s.ok()) return s;
+      if (auto s = repo.Seed(first, *ahead->rows); !s.ok()) return s;
     }
-    if (auto s = CheckResidents(repo, documents); !s.ok()) return s;
+    if (auto s = CheckResidents(repo, documents, first); !s.ok()) return s;
     Intake intake(viewer, repo, tx, limits_, published);
     for (const Incoming& in : documents) {
       auto receipt = intake.Take(in);

@@ -58,13 +58,14 @@ DeclarationRepository::ReadAhead FirstReads(
 }
 
 std::optional<store::GroupCommitter::ReadAhead> ReadAheadFor(
-    const std::vector<DeclarationDesk::Incoming>& documents) {
+    const std::vector<DeclarationDesk::Incoming>& documents,
+    const DeclarationRepository::ReadAhead& first) {
   if (documents.size() != 1 || documents.front().kind == v1::DOCUMENT_KIND_WAYBILL) {
     return std::nullopt;
   }
   const DeclarationDesk::Incoming& in = documents.front();
   store::GroupCommitter::ReadAhead ahead;
-  ahead.statements = DeclarationRepository::ReadsAheadOf(FirstReads(documents));
+  ahead.statements = DeclarationRepository::ReadsAheadOf(first);
   ahead.keys = {absl::StrCat("order:", in.order_key), absl::StrCat("order_no:", in.order_no),
                 absl::StrCat("document:", in.kind, ":", in.doc_key)};
   if (in.partner_kind != v1::DOCUMENT_KIND_UNSPECIFIED) {
@@ -74,10 +75,10 @@ std::optional<store::GroupCommitter::ReadAhead> ReadAheadFor(
 }
 
 absl::Status CheckResidents(DeclarationRepository& repo,
-                            const std::vector<DeclarationDesk::Incoming>& documents) {
-  DeclarationRepository::ReadAhead ahead = FirstReads(documents);
-  if (auto s = repo.Prefetch(ahead); !s.ok()) return s;
-  const std::set<std::string>& codes = ahead.resident_codes;
+                            const std::vector<DeclarationDesk::Incoming>& documents,
+                            const DeclarationRepository::ReadAhead& first) {
+  if (auto s = repo.Prefetch(first); !s.ok()) return s;
+  const std::set<std::string>& codes = first.resident_codes;
   auto resident = repo.ResidentAmong(codes);
   if (!resident.ok()) return resident.status();
   errors::Violations residents;

@@ -61,20 +61,23 @@ struct DeclarationDesk::Incoming {
 DeclarationRepository::ReadAhead FirstReads(
     const std::vector<DeclarationDesk::Incoming>& documents);
 
-// FirstReads(documents) to be read ahead of Store's turn in the group commit, with the keys of
-// all that taking them reads ahead or writes: its order, its order number (the order's waybills
-// are read by it) and the documents read. For a lone order, payment or receipt; nullopt otherwise
-// (Store then reads in its turn, and nobody after it in the transaction reads ahead). Not for a
-// waybill: storing one under a key it had with another order number changes that number's
+// `first` (FirstReads(documents)) to be read ahead of Store's turn in the group commit, with the
+// keys of all that taking them reads ahead or writes: its order, its order number (the order's
+// waybills are read by it) and the documents read. For a lone order, payment or receipt; nullopt
+// otherwise (Store then reads in its turn, and nobody after it in the transaction reads ahead). Not
+// for a waybill: storing one under a key it had with another order number changes that number's
 // waybills too, which no key named before the transaction could cover.
 std::optional<store::GroupCommitter::ReadAhead> ReadAheadFor(
-    const std::vector<DeclarationDesk::Incoming>& documents);
+    const std::vector<DeclarationDesk::Incoming>& documents,
+    const DeclarationRepository::ReadAhead& first);
 
 // Refuses the documents when one names an enterprise that is not resident in the park
-// (NOT_RESIDENT, every such code at once). One round trip reads the codes' residence and, for a
-// lone document (the common case), all that taking it will read (ReadsOf).
+// (NOT_RESIDENT, every such code at once). One round trip reads `first` (FirstReads(documents):
+// the codes' residence and, for a lone document, all that taking it will read), none when it was
+// read ahead.
 absl::Status CheckResidents(DeclarationRepository& repo,
-                            const std::vector<DeclarationDesk::Incoming>& documents);
+                            const std::vector<DeclarationDesk::Incoming>& documents,
+                            const DeclarationRepository::ReadAhead& first);
 
 // One attempt of Store's transaction, taking documents one after the other: each reads what is
 // stored, asks the rule for its outcome (document_outcome.h), writes what the outcome says and

@@ -69,24 +69,23 @@ absl::Status OrderFile::Rematch(const std::string& ebp_code, const std::string& 
       if (!value.ok()) return value.status();
       if (auto s = repo_.Reserve(key, buyer, *year, *value); !s.ok()) return s;
     }
-    v1::DeclarationMatched event;
-    *event.mutable_declaration() = d;
-    auto first = repo_.MarkVerdict(key, d.status());
-    if (!first.ok()) return first.status();
-    if (*first) event.set_first_for_order(**first);
-    published = true;
-    return Publish(tx_, key, event);
+    return PublishVerdict<v1::DeclarationMatched>(d, published);
   }
   if (d.status() == v1::DECLARATION_STATUS_REJECTED) {
-    v1::DeclarationRejected event;
-    *event.mutable_declaration() = d;
-    auto first = repo_.MarkVerdict(key, d.status());
-    if (!first.ok()) return first.status();
-    if (*first) event.set_first_for_order(**first);
-    published = true;
-    return Publish(tx_, key, event);
+    return PublishVerdict<v1::DeclarationRejected>(d, published);
   }
   return absl::OkStatus();
+}
+
+template <typename Verdict>
+absl::Status OrderFile::PublishVerdict(const v1::Declaration& d, bool& published) {
+  Verdict event;
+  *event.mutable_declaration() = d;
+  auto first = repo_.MarkVerdict(d.order_key(), d.status());
+  if (!first.ok()) return first.status();
+  if (*first) event.set_first_for_order(**first);
+  published = true;
+  return Publish(tx_, d.order_key(), event);
 }
 
 absl::Status OrderFile::Withdraw(const std::string& order_key, bool& published) {

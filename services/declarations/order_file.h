@@ -49,6 +49,11 @@ class OrderFile {
   template <typename Doc>
   absl::StatusOr<std::optional<Doc>> Load(v1::DocumentKind kind, const std::string& key);
 
+  // Publishes `d`'s verdict (DeclarationMatched or DeclarationRejected), saying whether it is the
+  // order's first of its kind (DeclarationRepository::MarkVerdict).
+  template <typename Verdict>
+  absl::Status PublishVerdict(const v1::Declaration& d, bool& published);
+
   DeclarationRepository& repo_;
   store::Transaction& tx_;
   const QuotaLimits& limits_;
