@@ -244,7 +244,13 @@ absl::Status EventConsumer::Start() {
 
 void EventConsumer::Stop() {
   if (!thread_.joinable()) return;
-  stopping_ = true;
+  {
+    // Under the mutex the waits test it with: set between a waiter's test and its wait, the
+    // notification would be lost and the apply thread would wait for good (seen once in
+    // statistics_bench: Stop() hung joining it).
+    std::lock_guard<std::mutex> lock(handoff_mu_);
+    stopping_ = true;
+  }
   handoff_cv_.notify_all();
   thread_.join();
   if (apply_thread_.joinable()) apply_thread_.join();
