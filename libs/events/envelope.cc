@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <random>
+#include <tuple>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -65,11 +65,14 @@ int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
   return era * 146097 + doe - 719468;
 }
 
-bool Digits(absl::string_view text, size_t at, size_t n, int64_t* out) {
+// The value of n ASCII digits at `p`; false if one is not a digit.
+template <int n>
+bool Digits(const char* p, int64_t* out) {
   int64_t v = 0;
-  for (size_t i = at; i < at + n; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-    v = v * 10 + (text[i] - '0');
+  for (int i = 0; i < n; ++i) {
+    const unsigned digit = static_cast<unsigned char>(p[i]) - '0';
+    if (digit > 9) return false;
+    v = v * 10 + digit;
   }
   *out = v;
   return true;
@@ -81,9 +84,10 @@ bool ParseUtcTime(absl::string_view t, absl::Time* out) {
       t[13] != ':' || t[16] != ':') {
     return false;
   }
+  const char* p = t.data();
   int64_t year, month, day, hour, minute, second;
-  if (!Digits(t, 0, 4, &year) || !Digits(t, 5, 2, &month) || !Digits(t, 8, 2, &day) ||
-      !Digits(t, 11, 2, &hour) || !Digits(t, 14, 2, &minute) || !Digits(t, 17, 2, &second)) {
+  if (!Digits<4>(p, &year) || !Digits<2>(p + 5, &month) || !Digits<2>(p + 8, &day) ||
+      !Digits<2>(p + 11, &hour) || !Digits<2>(p + 14, &minute) || !Digits<2>(p + 17, &second)) {
     return false;
   }
   static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -98,12 +102,35 @@ bool ParseUtcTime(absl::string_view t, absl::Time* out) {
   const size_t fraction = t.size() - 20;  // characters between the seconds and 'Z'
   if (fraction > 0) {
     if (t[19] != '.' || fraction < 2 || fraction > 10) return false;
-    if (!Digits(t, 20, fraction - 1, &nanos)) return false;
-    for (size_t i = fraction - 1; i < 9; ++i) nanos *= 10;
+    // The microseconds ToHeaders writes, at once; any other number of digits one by one.
+    if (fraction == 7) {
+      if (!Digits<6>(p + 20, &nanos)) return false;
+      nanos *= 1000;
+    } else {
+      for (size_t i = 20; i < t.size() - 1; ++i) {
+        const unsigned digit = static_cast<unsigned char>(t[i]) - '0';
+        if (digit > 9) return false;
+        nanos = nanos * 10 + digit;
+      }
+      for (size_t i = fraction - 1; i < 9; ++i) nanos *= 10;
+    }
   }
   const int64_t seconds =
       DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
   *out = absl::FromUnixSeconds(seconds) + absl::Nanoseconds(nanos);
+  return true;
+}
+
+// A publish number: up to 18 decimal digits, no sign (what the relay writes); false otherwise.
+bool ParseSequence(absl::string_view text, int64_t* out) {
+  if (text.empty() || text.size() > 18) return false;
+  int64_t v = 0;
+  for (char c : text) {
+    const unsigned digit = static_cast<unsigned char>(c) - '0';
+    if (digit > 9) return false;
+    v = v * 10 + digit;
+  }
+  *out = v;
   return true;
 }
 
@@ -139,46 +166,78 @@ absl::StatusOr<Envelope> FromRecord(const HeaderViews& headers, absl::string_vie
 
 absl::StatusOr<EventView> ViewRecord(const HeaderViews& headers, absl::string_view topic,
                                      absl::string_view key, absl::string_view payload) {
-  auto find = [&headers](absl::string_view name) -> const absl::string_view* {
-    for (const auto& [k, v] : headers) {
-      if (k == name) return &v;
-    }
-    return nullptr;
+  // One pass over the headers, each attribute from its first header (a consumer reads millions).
+  const absl::string_view *spec = nullptr, *id = nullptr, *source = nullptr, *type = nullptr,
+                          *content_type = nullptr, *subject = nullptr, *time = nullptr,
+                          *publisher = nullptr, *seq = nullptr;
+  auto take = [](const absl::string_view*& slot, const absl::string_view& value) {
+    if (slot == nullptr) slot = &value;
   };
-  const absl::string_view* spec = find("ce_specversion");
+  static_assert(kSequenceHeader.size() == 12 && kPublisherHeader.size() == 18,
+                "the switch below finds headers by the length of their names");
+  for (const auto& [name, value] : headers) {
+    switch (name.size()) {
+      case 5:
+        if (name == "ce_id") take(id, value);
+        break;
+      case 7:
+        if (name == "ce_type")
+          take(type, value);
+        else if (name == "ce_time")
+          take(time, value);
+        break;
+      case 9:
+        if (name == "ce_source") take(source, value);
+        break;
+      case 10:
+        if (name == "ce_subject") take(subject, value);
+        break;
+      case 12:
+        if (name == "content-type")
+          take(content_type, value);
+        else if (name == kSequenceHeader)
+          take(seq, value);
+        break;
+      case 14:
+        if (name == "ce_specversion") take(spec, value);
+        break;
+      case 18:
+        if (name == kPublisherHeader) take(publisher, value);
+        break;
+      default:
+        break;
+    }
+  }
   if (spec == nullptr || *spec != "1.0") {
     return absl::InvalidArgumentError("ce_specversion: missing or not 1.0");
   }
   EventView e;
-  for (auto [name, field] : {std::pair{"ce_id", &e.id}, std::pair{"ce_source", &e.source},
-                             std::pair{"ce_type", &e.type}}) {
-    const absl::string_view* v = find(name);
-    if (v == nullptr || v->empty()) {
+  for (auto [name, value, field] :
+       {std::tuple{"ce_id", id, &e.id}, std::tuple{"ce_source", source, &e.source},
+        std::tuple{"ce_type", type, &e.type}}) {
+    if (value == nullptr || value->empty()) {
       return absl::InvalidArgumentError(absl::StrCat(name, ": required attribute missing"));
     }
-    *field = *v;
+    *field = *value;
   }
-  const absl::string_view* content_type = find("content-type");
   if (content_type != nullptr && *content_type != kContentType) {
     return absl::InvalidArgumentError(
         absl::StrCat("content-type: '", *content_type, "', expected ", kContentType));
   }
-  const absl::string_view* subject = find("ce_subject");
   e.subject = subject ? *subject : key;
-  const absl::string_view* time = find("ce_time");
-  std::string error;
-  if (time == nullptr || !ParseEventTime(*time, &e.time, &error)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ce_time: missing or not RFC 3339", error.empty() ? "" : ": ", error));
+  if (time == nullptr || !ParseUtcTime(*time, &e.time)) {
+    std::string error;
+    if (time == nullptr || !absl::ParseTime(absl::RFC3339_full, *time, &e.time, &error)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("ce_time: missing or not RFC 3339", error.empty() ? "" : ": ", error));
+    }
   }
-  const absl::string_view* publisher = find(kPublisherHeader);
-  const absl::string_view* seq = find(kSequenceHeader);
   if ((publisher == nullptr) != (seq == nullptr)) {
     return absl::InvalidArgumentError(
         absl::StrCat(kPublisherHeader, ", ", kSequenceHeader, ": one without the other"));
   }
   if (publisher != nullptr) {
-    if (publisher->empty() || !absl::SimpleAtoi(*seq, &e.publish_seq) || e.publish_seq <= 0) {
+    if (publisher->empty() || !ParseSequence(*seq, &e.publish_seq) || e.publish_seq <= 0) {
       return absl::InvalidArgumentError(absl::StrCat(
           kSequenceHeader, ": '", *seq, "' is not a positive number from a named publisher"));
     }

@@ -74,6 +74,20 @@ TEST(Envelope, RejectsRecordsThatAreNotCloudEvents) {
   EXPECT_FALSE(FromRecord(bad_time, "t", "k", "").ok());
 }
 
+// An attribute named twice is read from its first header, whatever the second says.
+TEST(Envelope, AnAttributeNamedTwiceIsReadFromItsFirstHeader) {
+  Envelope e = Sample();
+  Headers headers = ToHeaders(e);
+  headers.emplace_back("ce_id", "a-later-id");
+  headers.emplace_back("ce_type", "parkline.other.v1.Other");
+  headers.emplace_back("ce_specversion", "0.3");
+  headers.emplace_back("content-type", "text/plain");
+  auto read = FromRecord(headers, "t", "k", "");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->id, e.id);
+  EXPECT_EQ(read->type, e.type);
+}
+
 // The relay's numbers are read in place; a number without its publisher (or the reverse), or one
 // that is not a positive decimal, makes the record unreadable rather than unnumbered: taken
 // for unnumbered, its copies would be applied again.
@@ -97,7 +111,8 @@ TEST(Envelope, PublishNumbersAreReadWithTheirPublisher) {
   EXPECT_EQ(read->publisher, "db-1/abc");
   EXPECT_EQ(read->publish_seq, 42);
 
-  for (const char* seq : {"0", "-3", "4x", ""}) {
+  // Digits only, as the relay writes them: no sign, no blanks, nothing that would overflow.
+  for (const char* seq : {"0", "-3", "4x", "", "+5", " 5", "5 ", "1000000000000000000"}) {
     Headers bad = headers;
     bad.emplace_back(std::string(kPublisherHeader), "db-1/abc");
     bad.emplace_back(std::string(kSequenceHeader), seq);
