@@ -46,6 +46,14 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> NewClientConf(
   }
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::string error;
+  // Client metrics pushed to the broker (KIP-714, librdkafka 2.5 and later) are read by nothing
+  // here, and a client that pushes them waits up to a second for its last push when it is
+  // destroyed: the declarations service's three clients held its exit about 3 s after its
+  // "stopped" line (gdb: rd_kafka_telemetry_await_termination). Earlier librdkafka (Debian's
+  // 2.0) does not know the property, which is fine; `overrides` may turn it on again.
+  if (conf->set("enable.metrics.push", "false", error) == RdKafka::Conf::CONF_INVALID) {
+    return absl::InternalError(absl::StrCat("kafka ", who, " enable.metrics.push: ", error));
+  }
   for (const auto& [k, v] : settings) {
     if (conf->set(k, v, error) != RdKafka::Conf::CONF_OK) {
       return absl::InvalidArgumentError(absl::StrCat(

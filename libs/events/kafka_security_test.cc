@@ -171,5 +171,26 @@ TEST(KafkaSecurityTest, ScramOnALibrdkafkaBefore261CarriesACaveat) {
   EXPECT_EQ(ScramNonceCaveat(tls, 0x020002ff), "");
 }
 
+// Every client is made without KIP-714 metrics pushes where librdkafka has them (2.5 and later):
+// destroying a client that pushes waits up to a second for its last push, and a service destroys
+// several at exit. Overrides still win.
+TEST(KafkaClientTest, ClientsPushNoMetricsToTheBrokerUnlessTold) {
+  auto conf = NewClientConf("test", "127.0.0.1:9092", KafkaSecurity{}, {}, {});
+  ASSERT_TRUE(conf.ok()) << conf.status();
+  std::string value;
+  if (RdKafka::version() < 0x020500ff) {
+    EXPECT_NE((*conf)->get("enable.metrics.push", value), RdKafka::Conf::CONF_OK)
+        << "librdkafka " << RdKafka::version_str() << " was not expected to know the property";
+    return;
+  }
+  ASSERT_EQ((*conf)->get("enable.metrics.push", value), RdKafka::Conf::CONF_OK);
+  EXPECT_EQ(value, "false");
+  auto told = NewClientConf("test", "127.0.0.1:9092", KafkaSecurity{}, {},
+                            {{"enable.metrics.push", "true"}});
+  ASSERT_TRUE(told.ok()) << told.status();
+  ASSERT_EQ((*told)->get("enable.metrics.push", value), RdKafka::Conf::CONF_OK);
+  EXPECT_EQ(value, "true");
+}
+
 }  // namespace
 }  // namespace parkline::events
