@@ -65,11 +65,15 @@ int Listen() {
 }
 
 // A client connection to `listener` whose local port is the kernel's choice, as a Kafka client's
-// would be.
+// would be. Bound first: connect() alone may pick a port that another connection left in
+// TIME_WAIT (another 4-tuple), which then outlives this one and holds the port for a minute (a CI
+// run saw state 06 linger after the test's reset); bind() picks only a port no socket holds.
 int Connect(int listener) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in local = Loopback(0);
   sockaddr_in address = Loopback(PortOf(listener));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+  if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0 ||
+      connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     close(fd);
     return -1;
   }
