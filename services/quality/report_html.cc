@@ -1,11 +1,14 @@
 #include "quality/report_html.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "decimal/fixed_point.h"
 #include "quality/report_rules.h"
@@ -75,6 +78,64 @@ std::string Tile(const std::string& label, int value) {
   return absl::StrCat("<div class=\"tile\"><b>", value, "</b>", HtmlEscape(label), "</div>");
 }
 
+// The axis labels' font (SVG units) and the widest advance of the characters a bucket is
+// written in (DejaVu Sans's digits, 0.636 em; a hyphen is narrower), so that a label's width is
+// never underestimated; kLabelGap keeps two labels apart.
+constexpr double kLabelFont = 10;
+constexpr double kLabelAdvance = 0.64 * kLabelFont;
+constexpr double kLabelGap = 6;
+
+double LabelWidth(absl::string_view text) { return kLabelAdvance * text.size(); }
+
+// True for "2026" followed by '-' and more: a month ("2026-03") or a day ("2026-03-15").
+bool Dated(absl::string_view bucket) {
+  return bucket.size() > 5 && bucket[4] == '-' &&
+         std::all_of(bucket.begin(), bucket.begin() + 4,
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The buckets' labels under the bars, no two of them meeting: a bucket's own text where one fits
+// each bar; where not, and every bucket is dated, the text without its year ("03", "03-15") with
+// the year on a line below, at the first bucket and where a year begins; then every k-th label,
+// k as small as lets them clear each other. (Twelve months' "2026-03", about 42 units wide as
+// drawn, overlapped in slots of 41.)
+std::string AxisLabels(const v1::ReportChart& chart, double slot) {
+  const int n = chart.points_size();
+  double widest = 0, widest_short = 0;
+  bool dated = true;
+  for (const auto& p : chart.points()) {
+    widest = std::max(widest, LabelWidth(p.bucket()));
+    dated = dated && Dated(p.bucket());
+    if (dated) widest_short = std::max(widest_short, LabelWidth(p.bucket().substr(5)));
+  }
+  const bool short_form = dated && widest + kLabelGap > slot;
+  const double width = short_form ? widest_short : widest;
+  const int every = std::max(1, static_cast<int>(std::ceil((width + kLabelGap) / slot)));
+  std::string out;
+  auto text = [&](double x, int y, absl::string_view label) {
+    absl::StrAppendFormat(&out,
+                          "<text class=\"axis\" x=\"%.1f\" y=\"%d\" font-size=\"%g\" "
+                          "text-anchor=\"middle\" fill=\"#55606e\">%s</text>",
+                          x, y, kLabelFont, HtmlEscape(label));
+  };
+  for (int i = 0; i < n; i += every) {
+    absl::string_view bucket = chart.points(i).bucket();
+    text(kPlotLeft + slot * (i + 0.5), kPlotBottom + 14, short_form ? bucket.substr(5) : bucket);
+  }
+  if (!short_form) return out;
+  // A year where it begins; of two that would meet (a period from a year's last days), the later.
+  std::vector<std::pair<double, absl::string_view>> years;
+  for (int i = 0; i < n; ++i) {
+    absl::string_view year = absl::string_view(chart.points(i).bucket()).substr(0, 4);
+    if (i > 0 && year == absl::string_view(chart.points(i - 1).bucket()).substr(0, 4)) continue;
+    double x = kPlotLeft + slot * (i + 0.5);
+    if (!years.empty() && x - years.back().first < LabelWidth(year) + kLabelGap) years.pop_back();
+    years.emplace_back(x, year);
+  }
+  for (const auto& [x, year] : years) text(x, kPlotBottom + 28, year);
+  return out;
+}
+
 // A bar per bucket, height proportional to the largest value; a bucket without data has no bar.
 // A ratio's axis runs to 1.
 std::string Chart(const v1::ReportChart& chart) {
@@ -127,7 +188,6 @@ std::string Chart(const v1::ReportChart& chart) {
   }
   double slot = static_cast<double>(kPlotRight - kPlotLeft) / n;  // drawing only
   double bar = std::max(1.0, slot * 0.7);
-  size_t label_every = std::max<size_t>(1, (n + 11) / 12);
   for (size_t i = 0; i < n; ++i) {
     double x = kPlotLeft + slot * i + (slot - bar) / 2;
     if (present[i] && max > 0) {
@@ -140,14 +200,8 @@ std::string Chart(const v1::ReportChart& chart) {
                             HtmlEscape(chart.points(i).bucket()),
                             HtmlEscape(chart.points(i).value()));
     }
-    if (i % label_every == 0) {
-      absl::StrAppendFormat(&out,
-                            "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\" "
-                            "fill=\"#55606e\">%s</text>",
-                            x + bar / 2, kPlotBottom + 14, HtmlEscape(chart.points(i).bucket()));
-    }
   }
-  absl::StrAppend(&out, "</svg>");
+  absl::StrAppend(&out, AxisLabels(chart, slot), "</svg>");
   if (ratio && std::find(present.begin(), present.end(), false) != present.end()) {
     absl::StrAppend(&out, "<p class=\"note\">No bar: nothing to measure in that ",
                     n > 0 && chart.points(0).bucket().size() == 7 ? "month" : "day", ".</p>");

@@ -5,7 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "quality/report_rules.h"
 
 namespace parkline::quality {
@@ -72,6 +78,72 @@ TEST(ReportHtml, TheBodyAsksNothingOfTheNetworkAndHasEveryClauseAndChart) {
   EXPECT_EQ(Count(html, "<rect class=\"bar\""), 3u);
   EXPECT_EQ(Count(html, "No chart: "), 3u);
   EXPECT_TRUE(absl::StrContains(html, "<title>2026-02: 16</title>"));
+}
+
+// A report whose only chart has a bar per bucket from `first` on: `n` months or days.
+v1::EvaluationReport ChartOf(int n, bool days, absl::CivilDay first) {
+  v1::EvaluationReport report;
+  v1::ReportChart* chart = report.add_charts();
+  chart->set_title("Resident enterprises");
+  chart->set_clause("5.5.4");
+  chart->set_unit("count");
+  for (int i = 0; i < n; ++i) {
+    v1::ReportPoint* p = chart->add_points();
+    p->set_bucket(days ? absl::FormatCivilTime(first + i)
+                       : absl::FormatCivilTime(absl::CivilMonth(first) + i));
+    p->set_value(absl::StrCat(10 + i));
+  }
+  return report;
+}
+
+// The axis labels' texts and x positions, in order.
+std::vector<std::pair<std::string, double>> AxisLabels(const std::string& html) {
+  std::vector<std::pair<std::string, double>> out;
+  const std::string tag = "<text class=\"axis\" x=\"";
+  for (size_t at = html.find(tag); at != std::string::npos; at = html.find(tag, at + 1)) {
+    size_t x = at + tag.size();
+    size_t open = html.find('>', at) + 1;
+    out.emplace_back(html.substr(open, html.find('<', open) - open),
+                     std::stod(html.substr(x, html.find('"', x) - x)));
+  }
+  return out;
+}
+
+TEST(ReportHtml, TwelveMonthsAreLabelledByMonthWithTheirYearOnceBelow) {
+  auto labels = AxisLabels(RenderReportHtml(ChartOf(12, false, absl::CivilDay(2026, 1, 1))));
+  std::vector<std::string> texts;
+  for (const auto& [text, x] : labels) texts.push_back(text);
+  EXPECT_EQ(texts, (std::vector<std::string>{"01", "02", "03", "04", "05", "06", "07", "08", "09",
+                                             "10", "11", "12", "2026"}));
+}
+
+TEST(ReportHtml, AFewMonthsKeepTheirWholeNames) {
+  auto labels = AxisLabels(RenderReportHtml(ChartOf(3, false, absl::CivilDay(2026, 1, 1))));
+  ASSERT_EQ(labels.size(), 3u);
+  EXPECT_EQ(labels[0].first, "2026-01");
+  EXPECT_EQ(labels[2].first, "2026-03");
+}
+
+TEST(ReportHtml, AMonthOfDaysIsLabelledEveryThirdDayWithEachYearWhereItBegins) {
+  auto labels = AxisLabels(RenderReportHtml(ChartOf(31, true, absl::CivilDay(2025, 12, 20))));
+  ASSERT_EQ(labels.size(), 11u + 2u);
+  EXPECT_EQ(labels[0].first, "12-20");
+  EXPECT_EQ(labels[1].first, "12-23");
+  EXPECT_EQ(labels[10].first, "01-19");
+  EXPECT_EQ(labels[11].first, "2025");
+  EXPECT_EQ(labels[12].first, "2026");
+  // Day labels are five characters, placed at least their width and a gap apart.
+  for (size_t i = 1; i < 11; ++i) {
+    EXPECT_GE(labels[i].second - labels[i - 1].second, 5 * 6.4 + 6) << labels[i].first;
+  }
+}
+
+TEST(ReportHtml, OfTwoYearsThatWouldMeetTheLaterIsWritten) {
+  // From a year's last day: "2025" under the first bar would run into "2026" under the second.
+  auto labels = AxisLabels(RenderReportHtml(ChartOf(31, true, absl::CivilDay(2025, 12, 31))));
+  ASSERT_FALSE(labels.empty());
+  EXPECT_EQ(labels.back().first, "2026");
+  EXPECT_NE(labels[labels.size() - 2].first, "2025");
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // no console error and no script (there is none to run), the DOM has a heading per clause of
 // clause 8 and the charts' SVG bars, an enterprise's markup stayed text, and the page is drawn as
 // a 1280x2400 screenshot (PNG). Skipped, saying so, where chromium is not installed; CI installs
-// it (.ci/run). With PARKLINE_REPORT_ARTIFACTS set the page and screenshot are kept there.
+// it (.ci/run). With PARKLINE_REPORT_ARTIFACTS set the page and screenshot are kept there. And
+// no two texts of a chart overlap as chromium draws them.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -13,6 +14,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "quality/report_html.h"
 #include "tests/integration/quality_report_fixture.h"
 
 namespace parkline::quality {
@@ -121,6 +124,83 @@ TEST_P(QualityReportBrowserTest, ThePageLoadsCleanWithEveryClauseAndChartAndDraw
   EXPECT_EQ(be32(16), 1280u);  // IHDR width
   EXPECT_EQ(be32(20), 2400u);  // IHDR height
   EXPECT_GT(image.size(), 50000u) << "a blank page compresses to far less";
+}
+
+// How `html` is drawn: a copy with a script added (the page has none of its own), which chromium
+// runs before it dumps the DOM, says how many texts the charts have and which two share a pixel:
+// "N texts; none meet" when none do.
+std::string MeasureChartTexts(const std::string& chromium, std::string html) {
+  const std::string measure = R"js(<script>
+const met = [];
+let texts = 0;
+for (const svg of document.querySelectorAll('svg')) {
+  const boxes = [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBoundingClientRect()]);
+  texts += boxes.length;
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, p] = boxes[i], [b, q] = boxes[j];
+      if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom)
+        met.push(a + ' meets ' + b);
+    }
+}
+const pre = document.createElement('pre');
+pre.id = 'measured';
+pre.textContent = texts + ' texts; ' + (met.length ? met.join(', ') : 'none meet');
+document.body.appendChild(pre);
+</script>)js";
+  size_t end = html.rfind("</body>");
+  if (end == std::string::npos) return "no </body> in the page";
+  html.insert(end, measure);
+  testing::TempDir tmp;
+  std::string page = tmp.path() + "/measure.html";
+  std::ofstream(page) << html;
+  std::string out = tmp.path() + "/dom.html", err = tmp.path() + "/dom.log";
+  if (RunChromium(chromium, tmp.path(), "--dump-dom", page, out, err) != 0) {
+    return "chromium failed: " + ReadAll(err);
+  }
+  if (std::string errors = ConsoleErrors(ReadAll(err)); !errors.empty()) return errors;
+  std::string dom = ReadAll(out);
+  const std::string tag = "<pre id=\"measured\">";
+  size_t at = dom.find(tag);
+  if (at == std::string::npos) return "the measuring script did not run";
+  at += tag.size();
+  return dom.substr(at, dom.find("</pre>", at) - at);
+}
+
+// Measured where it is drawn: no two texts of a chart (bucket labels, years, the axis' figures)
+// overlap, in the seeded report and in charts of the lengths a period can have.
+TEST_P(QualityReportBrowserTest, NoTwoTextsOfAChartOverlapAsDrawn) {
+  std::string chromium = Chromium();
+  if (chromium.empty()) {
+    GTEST_SKIP() << "chromium is not installed here (apt-get install chromium; CI installs it)";
+  }
+  auto out = SeededReport();
+  ASSERT_TRUE(out.ok()) << out.status();
+  std::string seeded = MeasureChartTexts(chromium, out->html());
+  EXPECT_TRUE(absl::EndsWith(seeded, " texts; none meet")) << seeded;
+  EXPECT_GE(std::atoi(seeded.c_str()), 6 * 8) << seeded;
+
+  // 1, 2, 12 and 24 months; 2, 31 and 62 days, two of them across a new year.
+  v1::EvaluationReport shapes;
+  auto chart = [&](int n, bool days, absl::CivilDay first) {
+    v1::ReportChart* c = shapes.add_charts();
+    c->set_title(absl::StrCat(n, days ? " days" : " months"));
+    c->set_clause("5.5.4");
+    c->set_unit("CNY");
+    for (int i = 0; i < n; ++i) {
+      v1::ReportPoint* p = c->add_points();
+      p->set_bucket(days ? absl::FormatCivilTime(first + i)
+                         : absl::FormatCivilTime(absl::CivilMonth(first) + i));
+      p->set_value(absl::StrCat(1000000 + 37 * i, ".12345"));
+    }
+  };
+  for (int months : {1, 2, 12, 24}) chart(months, false, absl::CivilDay(2025, 1, 1));
+  chart(2, true, absl::CivilDay(2025, 12, 31));
+  chart(31, true, absl::CivilDay(2025, 12, 20));
+  chart(62, true, absl::CivilDay(2026, 3, 1));
+  std::string drawn = MeasureChartTexts(chromium, RenderReportHtml(shapes));
+  EXPECT_TRUE(absl::EndsWith(drawn, " texts; none meet")) << drawn;
+  EXPECT_GE(std::atoi(drawn.c_str()), 7 * 3) << drawn;
 }
 
 PARKLINE_BACKEND_TESTS(QualityReportBrowserTest);
