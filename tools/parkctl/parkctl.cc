@@ -1248,6 +1248,16 @@ int DemoQuality(const std::string& address) {
        "24 h.\n灭火器每月检查，消火栓每季度试水。Extinguishers checked monthly, hydrants tested "
        "quarterly.\n全员每年至少接受一次消防培训。Every employee is trained at least once a "
        "year.\n"},
+      // Last, so that the request ids of the documents before it stay what earlier runs sent.
+      {qv1::DOCUMENT_KIND_INTERNAL_MANUAL, qv1::VISIBILITY_INTERNAL,
+       "园区运营内部工作手册 Park operations internal manual", "王芳 Wang Fang, general manager",
+       "# 内部工作手册 Internal manual\n\n"
+       "1. 入驻受理：材料齐全后三个工作日内答复。Admission: an answer within three working days "
+       "of a complete file.\n"
+       "2. 投诉：当日登记，指定责任部门，承诺期限内办结。Complaints: registered the same day, a "
+       "responsible department named, closed by the committed date.\n"
+       "3. 记录：制度、检查、整改、培训记录在质量系统中保存。Records: rules, inspections, "
+       "corrective actions and training are kept in the quality system.\n"},
   };
   for (size_t i = 0; i < docs.size(); ++i) {
     qv1::PublishDocumentRequest r;
