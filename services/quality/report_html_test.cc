@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "quality/report_rules.h"
+#include "tests/support/report_charts.h"
 
 namespace parkline::quality {
 namespace {
@@ -83,16 +83,7 @@ TEST(ReportHtml, TheBodyAsksNothingOfTheNetworkAndHasEveryClauseAndChart) {
 // A report whose only chart has a bar per bucket from `first` on: `n` months or days.
 v1::EvaluationReport ChartOf(int n, bool days, absl::CivilDay first) {
   v1::EvaluationReport report;
-  v1::ReportChart* chart = report.add_charts();
-  chart->set_title("Resident enterprises");
-  chart->set_clause("5.5.4");
-  chart->set_unit("count");
-  for (int i = 0; i < n; ++i) {
-    v1::ReportPoint* p = chart->add_points();
-    p->set_bucket(days ? absl::FormatCivilTime(first + i)
-                       : absl::FormatCivilTime(absl::CivilMonth(first) + i));
-    p->set_value(absl::StrCat(10 + i));
-  }
+  testing::AddDatedChart(report, n, days, first, "count");
   return report;
 }
 

@@ -17,6 +17,7 @@
 #include "absl/time/civil_time.h"
 #include "quality/report_html.h"
 #include "tests/integration/quality_report_fixture.h"
+#include "tests/support/report_charts.h"
 
 namespace parkline::quality {
 namespace {
@@ -62,13 +63,21 @@ std::string ConsoleErrors(const std::string& log) {
   return out;
 }
 
-class QualityReportBrowserTest : public ReportFixture {};
+class QualityReportBrowserTest : public ReportFixture {
+ protected:
+  void SetUp() override {
+    chromium_ = Chromium();
+    if (chromium_.empty()) {
+      GTEST_SKIP() << "chromium is not installed here (apt-get install chromium; CI installs it)";
+    }
+    ReportFixture::SetUp();
+  }
+
+  std::string chromium_;
+};
 
 TEST_P(QualityReportBrowserTest, ThePageLoadsCleanWithEveryClauseAndChartAndDrawsAScreenshot) {
-  std::string chromium = Chromium();
-  if (chromium.empty()) {
-    GTEST_SKIP() << "chromium is not installed here (apt-get install chromium; CI installs it)";
-  }
+  const std::string& chromium = chromium_;
   auto out = SeededReport();
   ASSERT_TRUE(out.ok()) << out.status();
 
@@ -170,10 +179,7 @@ document.body.appendChild(pre);
 // Measured where it is drawn: no two texts of a chart (bucket labels, years, the axis' figures)
 // overlap, in the seeded report and in charts of the lengths a period can have.
 TEST_P(QualityReportBrowserTest, NoTwoTextsOfAChartOverlapAsDrawn) {
-  std::string chromium = Chromium();
-  if (chromium.empty()) {
-    GTEST_SKIP() << "chromium is not installed here (apt-get install chromium; CI installs it)";
-  }
+  const std::string& chromium = chromium_;
   auto out = SeededReport();
   ASSERT_TRUE(out.ok()) << out.status();
   std::string seeded = MeasureChartTexts(chromium, out->html());
@@ -183,16 +189,7 @@ TEST_P(QualityReportBrowserTest, NoTwoTextsOfAChartOverlapAsDrawn) {
   // 1, 2, 12 and 24 months; 2, 31 and 62 days, two of them across a new year.
   v1::EvaluationReport shapes;
   auto chart = [&](int n, bool days, absl::CivilDay first) {
-    v1::ReportChart* c = shapes.add_charts();
-    c->set_title(absl::StrCat(n, days ? " days" : " months"));
-    c->set_clause("5.5.4");
-    c->set_unit("CNY");
-    for (int i = 0; i < n; ++i) {
-      v1::ReportPoint* p = c->add_points();
-      p->set_bucket(days ? absl::FormatCivilTime(first + i)
-                         : absl::FormatCivilTime(absl::CivilMonth(first) + i));
-      p->set_value(absl::StrCat(1000000 + 37 * i, ".12345"));
-    }
+    testing::AddDatedChart(shapes, n, days, first, "CNY", 1000000, 37, ".12345");
   };
   for (int months : {1, 2, 12, 24}) chart(months, false, absl::CivilDay(2025, 1, 1));
   chart(2, true, absl::CivilDay(2025, 12, 31));
