@@ -65,12 +65,12 @@ int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
   return era * 146097 + doe - 719468;
 }
 
-// The value of n ASCII digits at `p`; false if one is not a digit.
-template <int n>
-bool Digits(const char* p, int64_t* out) {
+// The value of the ASCII digits of `text` (at most 18, so that it cannot overflow); false if one
+// is not a digit.
+bool Digits(absl::string_view text, int64_t* out) {
   int64_t v = 0;
-  for (int i = 0; i < n; ++i) {
-    const unsigned digit = static_cast<unsigned char>(p[i]) - '0';
+  for (char c : text) {
+    const unsigned digit = static_cast<unsigned char>(c) - '0';
     if (digit > 9) return false;
     v = v * 10 + digit;
   }
@@ -84,10 +84,10 @@ bool ParseUtcTime(absl::string_view t, absl::Time* out) {
       t[13] != ':' || t[16] != ':') {
     return false;
   }
-  const char* p = t.data();
   int64_t year, month, day, hour, minute, second;
-  if (!Digits<4>(p, &year) || !Digits<2>(p + 5, &month) || !Digits<2>(p + 8, &day) ||
-      !Digits<2>(p + 11, &hour) || !Digits<2>(p + 14, &minute) || !Digits<2>(p + 17, &second)) {
+  if (!Digits(t.substr(0, 4), &year) || !Digits(t.substr(5, 2), &month) ||
+      !Digits(t.substr(8, 2), &day) || !Digits(t.substr(11, 2), &hour) ||
+      !Digits(t.substr(14, 2), &minute) || !Digits(t.substr(17, 2), &second)) {
     return false;
   }
   static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -102,18 +102,8 @@ bool ParseUtcTime(absl::string_view t, absl::Time* out) {
   const size_t fraction = t.size() - 20;  // characters between the seconds and 'Z'
   if (fraction > 0) {
     if (t[19] != '.' || fraction < 2 || fraction > 10) return false;
-    // The microseconds ToHeaders writes, at once; any other number of digits one by one.
-    if (fraction == 7) {
-      if (!Digits<6>(p + 20, &nanos)) return false;
-      nanos *= 1000;
-    } else {
-      for (size_t i = 20; i < t.size() - 1; ++i) {
-        const unsigned digit = static_cast<unsigned char>(t[i]) - '0';
-        if (digit > 9) return false;
-        nanos = nanos * 10 + digit;
-      }
-      for (size_t i = fraction - 1; i < 9; ++i) nanos *= 10;
-    }
+    if (!Digits(t.substr(20, fraction - 1), &nanos)) return false;
+    for (size_t i = fraction - 1; i < 9; ++i) nanos *= 10;
   }
   const int64_t seconds =
       DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
@@ -123,15 +113,7 @@ bool ParseUtcTime(absl::string_view t, absl::Time* out) {
 
 // A publish number: up to 18 decimal digits, no sign (what the relay writes); false otherwise.
 bool ParseSequence(absl::string_view text, int64_t* out) {
-  if (text.empty() || text.size() > 18) return false;
-  int64_t v = 0;
-  for (char c : text) {
-    const unsigned digit = static_cast<unsigned char>(c) - '0';
-    if (digit > 9) return false;
-    v = v * 10 + digit;
-  }
-  *out = v;
-  return true;
+  return !text.empty() && text.size() <= 18 && Digits(text, out);
 }
 
 }  // namespace
@@ -225,12 +207,10 @@ absl::StatusOr<EventView> ViewRecord(const HeaderViews& headers, absl::string_vi
         absl::StrCat("content-type: '", *content_type, "', expected ", kContentType));
   }
   e.subject = subject ? *subject : key;
-  if (time == nullptr || !ParseUtcTime(*time, &e.time)) {
-    std::string error;
-    if (time == nullptr || !absl::ParseTime(absl::RFC3339_full, *time, &e.time, &error)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ce_time: missing or not RFC 3339", error.empty() ? "" : ": ", error));
-    }
+  std::string error;
+  if (time == nullptr || !ParseEventTime(*time, &e.time, &error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ce_time: missing or not RFC 3339", error.empty() ? "" : ": ", error));
   }
   if ((publisher == nullptr) != (seq == nullptr)) {
     return absl::InvalidArgumentError(
