@@ -15,6 +15,11 @@ namespace parkline::store {
 // `path` is a file path ("/var/lib/parkline/x.db", "data/x.db"); its folder is created.
 absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path);
 
+// `sql` with each "$N" parameter (PostgreSQL's, which every statement here uses) written "?N",
+// outside quotes and comments: SQLite binds "?N" as parameter N, as PostgreSQL does "$N", and
+// compiles it without looking the name up among the statement's others.
+std::string NumberedParameters(absl::string_view sql);
+
 }  // namespace parkline::store
 
 #endif  // PARKLINE_STORE_SQLITE_DATABASE_H_

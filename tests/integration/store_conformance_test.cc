@@ -9,6 +9,7 @@
 
 #include "store/database.h"
 #include "store/migrations.h"
+#include "store/sqlite_database.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::store {
@@ -236,6 +237,28 @@ TEST_P(StoreTest, ParametersAreBoundByNumberWhateverTheirOrder) {
                    return absl::OkStatus();
                  })
                   .ok());
+}
+
+// PostgreSQL's "$N" is what every statement uses; SQLite is given "?N" (NumberedParameters), the
+// same parameter by number, and the text around it as it was.
+TEST(NumberedParametersTest, OnlyParametersChange) {
+  EXPECT_EQ(NumberedParameters("INSERT INTO t (a, b) VALUES ($2, $10), ($1, $2)"),
+            "INSERT INTO t (a, b) VALUES (?2, ?10), (?1, ?2)");
+  EXPECT_EQ(NumberedParameters("SELECT '$1', 'it''s $2', \"$3\", a$4, $5 -- $6\n, $7 /* $8 */ $9"),
+            "SELECT '$1', 'it''s $2', \"$3\", a$4, ?5 -- $6\n, ?7 /* $8 */ ?9");
+  EXPECT_EQ(NumberedParameters("SELECT $ , $x, 'open $1"), "SELECT $ , $x, 'open $1");
+}
+
+TEST_P(StoreTest, AParameterNamedTwiceIsOneValueAndQuotedDollarsAreText) {
+  ASSERT_TRUE(
+      db_->Read([&](Transaction& tx) -> absl::Status {
+           auto rows = tx.Query("SELECT $2 || '$1' || $2, $1 + $1", {int64_t{3}, std::string("a")});
+           if (!rows.ok()) return rows.status();
+           EXPECT_EQ(rows->front().Text(0), "a$1a");
+           EXPECT_EQ(rows->front().Int(1), 6);
+           return absl::OkStatus();
+         })
+          .ok());
 }
 
 // More statements than one PostgreSQL pipeline holds (32), the same text with other values,
