@@ -100,10 +100,12 @@ class Connection {
     // Notices (e.g. "relation already exists, skipping") are not errors: keep them out of logs.
     PQsetNoticeProcessor(
         conn_, [](void*, const char*) {}, nullptr);
-    // Prepared statements save the parsing; the plan is still made for each execution's values.
-    // PostgreSQL's default switches to a generic plan after five runs, which for the statistics'
-    // batch id lookup (a VALUES list joined to consumed_events) was 30 % slower.
-    return Exec("SET plan_cache_mode = force_custom_plan");
+    // Prepared statements save the parsing, and PostgreSQL's default (auto) the planning too:
+    // after five runs a statement keeps one generic plan unless that plan is estimated costlier
+    // than planning for each run's values. Planning every run (force_custom_plan, chosen when the
+    // statistics looked events up by id) was most of PostgreSQL's CPU per document in
+    // declarations_bench: its ten statements per order are inserts and lookups by key (#25).
+    return Exec("SET plan_cache_mode = auto");
   }
 
   absl::Status Exec(absl::string_view sql) {
