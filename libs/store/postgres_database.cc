@@ -105,6 +105,8 @@ class Connection {
     // than planning for each run's values. Planning every run (force_custom_plan, chosen when the
     // statistics looked events up by id) was most of PostgreSQL's CPU per document in
     // declarations_bench: its ten statements per order are inserts and lookups by key (#25).
+    // Set although it is the default, so that a server configured otherwise does not bring the
+    // planning back.
     return Exec("SET plan_cache_mode = auto");
   }
 
