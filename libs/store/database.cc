@@ -39,6 +39,12 @@ absl::StatusOr<std::vector<std::vector<Row>>> Transaction::QueryAllAt(
   return out;
 }
 
+absl::StatusOr<std::vector<std::vector<Row>>> Transaction::QueryAllAtThenCommit(
+    const std::vector<Statement>& statements, size_t* failed, bool* committed) {
+  *committed = false;
+  return QueryAllAt(statements, failed);
+}
+
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(absl::string_view url) {
   constexpr absl::string_view kSqlite = "sqlite://";
   if (url.substr(0, kSqlite.size()) == kSqlite) {

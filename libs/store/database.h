@@ -78,6 +78,16 @@ class Transaction {
   // travel together.
   virtual absl::StatusOr<std::vector<std::vector<Row>>> QueryAllAt(
       const std::vector<Statement>& statements, size_t* failed);
+  // QueryAllAt, and then, when every statement succeeded, the transaction's COMMIT in the same
+  // round trip, so that a writer whose last statements need no answer does not wait one more
+  // round trip for its commit (PostgreSQL). `*committed` says whether the commit went: when it
+  // did, nothing more may run in the transaction, and the function given to Transact must
+  // return OK. A backend without round trips to save (SQLite) runs the statements only and
+  // leaves the commit to Transact. On an error nothing is committed: a statement's error is as
+  // after QueryAllAt, and the COMMIT's own (a serialization failure, reported as UNAVAILABLE)
+  // is none of the statements' (`*failed` is statements.size()) and ends the attempt.
+  virtual absl::StatusOr<std::vector<std::vector<Row>>> QueryAllAtThenCommit(
+      const std::vector<Statement>& statements, size_t* failed, bool* committed);
   // Runs one statement and returns how many rows it changed.
   virtual absl::StatusOr<int64_t> Execute(absl::string_view sql, const Params& params = {}) = 0;
   // A write whose outcome the caller does not need at once. A transaction may hold it back and

@@ -1,7 +1,9 @@
 #include "store/postgres_database.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cerrno>
 #include <unordered_map>
 
 #include "absl/strings/escaping.h"
@@ -17,10 +19,6 @@ constexpr int kPoolSize = 4;
 constexpr int kConflictRetries = 8;
 // Statements prepared per connection at most (Connection::Prepared).
 constexpr size_t kMaxPrepared = 1000;
-// Statements sent in one pipeline at most (QueryAll): few enough that what is sent fits in the
-// socket buffers, so a blocking connection cannot wait on the server while the server waits on
-// it (libpq's pipeline-mode caveat).
-constexpr size_t kMaxPipelined = 32;
 
 // Type OIDs from pg_type.h (stable across PostgreSQL versions).
 constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23,
@@ -139,52 +137,54 @@ class Connection {
   }
 
   // Runs `statements` in libpq's pipeline mode: all of them are sent, then every result read,
-  // in one round trip (per kMaxPipelined). Fills `out` with each one's rows; returns the first
-  // error (PostgreSQL skips the statements after it).
+  // in one round trip however many they are (Pipeline). Fills `out` with each one's rows;
+  // returns the first error (PostgreSQL skips the statements after it).
   // `failed` is set to the failed statement's index, or statements.size() when none failed.
-  absl::Status RunAll(const std::vector<Statement>& statements, std::vector<std::vector<Row>>& out,
-                      size_t& failed) {
+  absl::Status RunAll(const std::vector<const Statement*>& statements,
+                      std::vector<std::vector<Row>>& out, size_t& failed) {
     out.assign(statements.size(), {});
     failed = statements.size();
-    for (size_t from = 0; from < statements.size(); from += kMaxPipelined) {
-      size_t to = std::min(statements.size(), from + kMaxPipelined);
-      if (auto s = Pipeline(statements, from, to, out, failed); !s.ok()) return s;
-    }
-    return absl::OkStatus();
+    if (statements.empty()) return absl::OkStatus();
+    return Pipeline(statements, out, failed);
   }
 
   bool ok() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
 
  private:
-  // A statement's parameters as libpq takes them: text, except BYTEA in binary.
+  // A statement's parameters as libpq takes them: text, except BYTEA in binary. Texts and bytes
+  // are pointed at where they are, not copied: `params` must outlive the Bound.
   struct Bound {
     explicit Bound(const Params& params)
         : types(params.size(), 0),
-          texts(params.size()),
+          numbers(params.size()),
           values(params.size(), nullptr),
           lengths(params.size(), 0),
           formats(params.size(), 0) {
       for (size_t i = 0; i < params.size(); ++i) {
         const Value& v = params[i];
+        absl::string_view bytes;
         if (std::holds_alternative<std::monostate>(v)) continue;  // NULL
         if (std::holds_alternative<int64_t>(v)) {
           types[i] = kInt8Oid;
-          texts[i] = std::to_string(std::get<int64_t>(v));
+          numbers[i] = std::to_string(std::get<int64_t>(v));
+          bytes = numbers[i];
         } else if (std::holds_alternative<std::string>(v)) {
-          texts[i] = std::get<std::string>(v);
+          bytes = std::get<std::string>(v);
         } else {
           types[i] = kByteaOid;
           formats[i] = 1;  // binary: bytes as they are
-          texts[i] = std::get<Blob>(v).bytes;
+          bytes = std::get<Blob>(v).bytes;
         }
-        values[i] = texts[i].data();
-        lengths[i] = static_cast<int>(texts[i].size());
+        // libpq reads a text parameter up to its NUL and a binary one by its length: a
+        // std::string's data() has the NUL after its last byte, and an empty one is "".
+        values[i] = bytes.data() == nullptr ? "" : bytes.data();
+        lengths[i] = static_cast<int>(bytes.size());
       }
     }
     int count() const { return static_cast<int>(values.size()); }
 
     std::vector<Oid> types;
-    std::vector<std::string> texts;
+    std::vector<std::string> numbers;  // the integers' texts
     std::vector<const char*> values;
     std::vector<int> lengths;
     std::vector<int> formats;
@@ -213,11 +213,11 @@ class Connection {
     return absl::OkStatus();
   }
 
-  // One pipeline: statements [from, to). A statement this session has not prepared yet is
-  // prepared inside the pipeline, ahead of its first run: never on its own before it, which
-  // would cost a round trip and fail in a transaction that a statement earlier in the same
-  // pipeline (a ROLLBACK TO SAVEPOINT) is about to make usable again.
-  absl::Status Pipeline(const std::vector<Statement>& statements, size_t from, size_t to,
+  // One pipeline. A statement this session has not prepared yet is prepared inside the
+  // pipeline, ahead of its first run: never on its own before it, which would cost a round trip
+  // and fail in a transaction that a statement earlier in the same pipeline (a ROLLBACK TO
+  // SAVEPOINT) is about to make usable again.
+  absl::Status Pipeline(const std::vector<const Statement*>& statements,
                         std::vector<std::vector<Row>>& out, size_t& failed) {
     struct Item {
       Bound bound;
@@ -225,11 +225,11 @@ class Connection {
       std::string key;   // set when this item prepares `name`
     };
     std::vector<Item> items;
-    items.reserve(to - from);
+    items.reserve(statements.size());
     std::unordered_map<std::string, std::string> preparing;  // key -> name, in this pipeline
-    for (size_t i = from; i < to; ++i) {
-      Item item{Bound(statements[i].params), "", ""};
-      std::string key = PreparedKey(statements[i].sql, item.bound.types);
+    for (size_t i = 0; i < statements.size(); ++i) {
+      Item item{Bound(statements[i]->params), "", ""};
+      std::string key = PreparedKey(statements[i]->sql, item.bound.types);
       if (auto it = prepared_.find(key); it != prepared_.end()) {
         item.name = it->second;
       } else if (auto it = preparing.find(key); it != preparing.end()) {
@@ -244,10 +244,12 @@ class Connection {
     if (PQenterPipelineMode(conn_) != 1) {
       return absl::InternalError(absl::StrCat("postgresql pipeline: ", PQerrorMessage(conn_)));
     }
+    // Sent without blocking, and flushed while the answers are taken in (Flush).
+    if (PQsetnonblocking(conn_, 1) != 0) return Broken("send");
     for (size_t k = 0; k < items.size(); ++k) {
       const Item& item = items[k];
       const Bound& b = item.bound;
-      const std::string& sql = statements[from + k].sql;
+      const std::string& sql = statements[k]->sql;
       bool sent = true;
       if (!item.key.empty()) {
         sent = PQsendPrepare(conn_, item.name.c_str(), sql.c_str(), b.count(), b.types.data()) == 1;
@@ -262,6 +264,7 @@ class Connection {
       if (!sent) return Broken("send");
     }
     if (PQpipelineSync(conn_) != 1) return Broken("send");
+    if (auto s = Flush(); !s.ok()) return s;
     // Each statement's result (after its preparation's, when it has one), each followed by a
     // null; then the sync point's.
     absl::Status first;
@@ -278,16 +281,16 @@ class Connection {
       return true;
     };
     for (size_t k = 0; k < items.size(); ++k) {
-      const std::string& sql = statements[from + k].sql;
+      const std::string& sql = statements[k]->sql;
       bool ok = false;
       if (!items[k].key.empty()) {
         if (!next(sql, nullptr, &ok)) return Broken("result");
         // Only a statement whose preparation ran is known to the session.
         if (ok) prepared_.emplace(items[k].key, items[k].name);
-        if (!first.ok() && failed == statements.size()) failed = from + k;
+        if (!first.ok() && failed == statements.size()) failed = k;
       }
-      if (!next(sql, &out[from + k], &ok)) return Broken("result");
-      if (!first.ok() && failed == statements.size()) failed = from + k;
+      if (!next(sql, &out[k], &ok)) return Broken("result");
+      if (!first.ok() && failed == statements.size()) failed = k;
     }
     PGresult* sync = PQgetResult(conn_);
     bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
@@ -298,6 +301,22 @@ class Connection {
     }
     PQexitPipelineMode(conn_);
     return first;
+  }
+
+  // Sends what a nonblocking connection still holds of a pipeline while taking in what the
+  // server answers meanwhile, then makes the connection blocking again. So a pipeline of any size
+  // cannot deadlock: the server stops reading when its answers fill the socket, and a client that
+  // only wrote would then wait for it forever (libpq's caveat on pipeline mode). The answers wait
+  // in libpq's buffer until Pipeline reads them.
+  absl::Status Flush() {
+    int pending;
+    while ((pending = PQflush(conn_)) == 1) {
+      pollfd fd{PQsocket(conn_), POLLIN | POLLOUT, 0};
+      if (poll(&fd, 1, -1) < 0 && errno != EINTR) return Broken("send");
+      if ((fd.revents & POLLIN) != 0 && PQconsumeInput(conn_) != 1) return Broken("send");
+    }
+    if (pending != 0 || PQsetnonblocking(conn_, 0) != 0) return Broken("send");
+    return absl::OkStatus();
   }
 
   // A pipeline that did not run its course leaves the session in a state nothing else here
@@ -374,25 +393,16 @@ class PostgresTransaction : public Transaction {
   absl::StatusOr<std::vector<std::vector<Row>>> QueryAllAt(const std::vector<Statement>& statements,
                                                            size_t* failed) override {
     if (statements.empty()) return std::vector<std::vector<Row>>();
-    std::vector<Statement> with_begin;
-    size_t skip = 0;
-    if (!begun_) {
-      begun_ = true;
-      with_begin.reserve(statements.size() + 1);
-      with_begin.push_back({begin_, {}});
-      with_begin.insert(with_begin.end(), statements.begin(), statements.end());
-      skip = 1;
-    }
-    const std::vector<Statement>& sent = skip ? with_begin : statements;
-    std::vector<std::vector<Row>> out;
-    size_t at = sent.size();
-    if (auto s = conn_.RunAll(sent, out, at); !s.ok()) {
-      // The BEGIN's own failure is none of the statements'.
-      if (failed != nullptr)
-        *failed = at >= skip && at < sent.size() ? at - skip : statements.size();
-      return s;
-    }
-    out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(skip));
+    return Send(statements, failed, false);
+  }
+
+  absl::StatusOr<std::vector<std::vector<Row>>> QueryAllAtThenCommit(
+      const std::vector<Statement>& statements, size_t* failed, bool* committed) override {
+    *committed = false;
+    // Nothing sent and nothing to send: no transaction to commit.
+    if (!begun_ && statements.empty()) return std::vector<std::vector<Row>>();
+    auto out = Send(statements, failed, true);
+    *committed = committed_ = out.ok();
     return out;
   }
 
@@ -403,8 +413,40 @@ class PostgresTransaction : public Transaction {
 
   // Whether BEGIN was sent (so that COMMIT or ROLLBACK has a transaction to end).
   bool begun() const { return begun_; }
+  // Whether the COMMIT went with the last statements (QueryAllAtThenCommit).
+  bool committed() const { return committed_; }
 
  private:
+  // `statements` in one round trip, after BEGIN when it was not sent yet, before COMMIT when
+  // `commit`.
+  absl::StatusOr<std::vector<std::vector<Row>>> Send(const std::vector<Statement>& statements,
+                                                     size_t* failed, bool commit) {
+    static const Statement kCommit{"COMMIT", {}};
+    const Statement begin{begin_, {}};
+    std::vector<const Statement*> sent;
+    sent.reserve(statements.size() + 2);
+    size_t skip = 0;
+    if (!begun_) {
+      begun_ = true;
+      sent.push_back(&begin);
+      skip = 1;
+    }
+    for (const Statement& statement : statements) sent.push_back(&statement);
+    if (commit) sent.push_back(&kCommit);
+    std::vector<std::vector<Row>> out;
+    size_t at = sent.size();
+    if (auto s = conn_.RunAll(sent, out, at); !s.ok()) {
+      // The BEGIN's and the COMMIT's own failures are none of the statements'.
+      if (failed != nullptr) {
+        *failed = at >= skip && at - skip < statements.size() ? at - skip : statements.size();
+      }
+      return s;
+    }
+    out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(skip));
+    if (commit) out.pop_back();
+    return out;
+  }
+
   absl::Status Begin() {
     if (begun_) return absl::OkStatus();
     begun_ = true;
@@ -414,6 +456,7 @@ class PostgresTransaction : public Transaction {
   Connection& conn_;
   const std::string begin_;
   bool begun_;
+  bool committed_ = false;
 };
 
 // A session-level advisory lock on a connection of its own: PostgreSQL releases it when the
@@ -480,6 +523,11 @@ class PostgresDatabase : public Database {
     PostgresTransaction tx(conn, later ? begin : "");
     absl::Status status = fn(tx);
     if (!tx.begun()) return status;  // nothing was sent: nothing to end
+    if (tx.committed()) {
+      // The function's last round trip carried the COMMIT: there is nothing left to end, and
+      // nothing to undo (QueryAllAtThenCommit's contract says it returns OK then).
+      return status;
+    }
     if (status.ok()) {
       status = conn.Exec("COMMIT");
       if (status.ok()) return status;

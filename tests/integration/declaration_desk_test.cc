@@ -397,9 +397,10 @@ TEST_P(DeskTest, ConcurrentRequestsKeepOneDeclarationPerOrderAndTheBuyersLimit) 
 }
 
 // What a lone document costs the writer, in calls (each one round trip on PostgreSQL, the first
-// with BEGIN; then COMMIT): its reads at once, with its partner's (an order's payment, a payment's
-// order), then its writes and release. Before #25 an order took three: its payment was read on
-// its own, and its writes went in a round trip of their own, not with the next request's reads.
+// with BEGIN, the last with COMMIT): its reads at once, with its partner's (an order's payment, a
+// payment's order), then its writes and release. Before #25 an order took three: its payment was
+// read on its own, and its writes went in a round trip of their own, not with the next request's
+// reads.
 TEST_P(DeskTest, ALoneDocumentCostsItsReadsAndItsWrites) {
   testing::CountingDatabase counting(*db_);
   store::GroupCommitter writer(counting);
@@ -467,8 +468,10 @@ TEST_P(DeskTest, ABatchOfLoneOrdersCostsTwoCallsInAll) {
   }
   int before = counting.calls.load();
   for (const absl::Status& s : InOneTransaction(writer, calls)) EXPECT_TRUE(s.ok()) << s;
-  // The gate's own (its savepoint and release, sent when it returned), then the orders' two.
+  // The gate's own (its savepoint and release, sent when it returned), then the orders' two, the
+  // second with the COMMIT on PostgreSQL.
   EXPECT_EQ(counting.calls.load() - before, 1 + 2);
+  EXPECT_EQ(counting.commits_alone.load(), db_->backend() == "postgresql" ? 0 : 2);
   EXPECT_EQ(Count(Events(), "DocumentReceived"), kOrders);
 }
 

@@ -401,9 +401,39 @@ TEST_P(GroupCommitTest, ReadsAheadGoTogetherInTheFirstRoundTrip) {
     EXPECT_EQ(counts[i], 1) << i;  // the gate's item: what the transaction began with
   }
   EXPECT_EQ(committer.batches(), 2);
-  // The gate's three, then the reads ahead and everything the functions held back.
+  // The gate's three, then the reads ahead and everything the functions held back, with the
+  // COMMIT on PostgreSQL: no commit of either transaction cost a round trip of its own there.
   EXPECT_EQ(counting.calls.load() - before, 3 + 2);
+  EXPECT_EQ(counting.commits_alone.load(), db_->backend() == "postgresql" ? 0 : 2);
   EXPECT_EQ(Count(), kFunctions + 1);
+}
+
+// The last round trip carries the functions' held-back writes and the COMMIT together: a write
+// there that fails is still its own function's error, undone alone, and the rest commits.
+TEST_P(GroupCommitTest, AWriteThatFailsBesideTheCommitIsUndoneAlone) {
+  testing::CountingDatabase counting(*db_);
+  GroupCommitter committer(counting);
+  Gate gate(committer);
+  auto later = [](const std::string& name) {
+    return [name](Transaction& tx) {
+      return tx.ExecuteLater("INSERT INTO items (name) VALUES ($1)", {name});
+    };
+  };
+  auto first = Enqueue(committer, later("p"));
+  auto duplicate = Enqueue(committer, later("gate"));
+  auto last = Enqueue(committer, later("q"));
+  int before = counting.calls.load();
+  gate.Open();
+  EXPECT_TRUE(gate.Result().ok());
+  EXPECT_TRUE(first.get().ok());
+  EXPECT_EQ(duplicate.get().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(last.get().ok());
+  EXPECT_EQ(committer.batches(), 2);
+  // The gate's three; then the writes with the COMMIT, and again without the one that failed.
+  EXPECT_EQ(counting.calls.load() - before, 3 + 2);
+  EXPECT_EQ(counting.commits_alone.load(), db_->backend() == "postgresql" ? 0 : 2);
+  for (const char* name : {"gate", "p", "q"}) EXPECT_TRUE(Has(name)) << name;
+  EXPECT_EQ(Count(), 3);
 }
 
 // A function reads ahead only when nothing before it in the transaction may have written what

@@ -285,8 +285,8 @@ TEST_P(StoreTest, AStatementRunOftenKeepsOnePlan) {
   EXPECT_GE(generic, 4);  // runs 6 to 10
 }
 
-// More statements than one PostgreSQL pipeline holds (32), the same text with other values,
-// and reads that follow writes: each statement sees the ones before it.
+// Many statements in one call, the same text with other values, and reads that follow writes:
+// each statement sees the ones before it.
 TEST_P(StoreTest, QueryAllRunsEveryStatementInOrderAndReturnsEachOnesRows) {
   ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
   std::string blob("\0\xff", 2);
@@ -347,6 +347,99 @@ TEST_P(StoreTest, QueryAllStopsAtTheFirstError) {
                  })
                   .ok());
   EXPECT_EQ(names, (std::vector<std::string>{"after", "kept"}));
+}
+
+// Thousands of statements in one call, whose answers (12 MB) are more than the sockets' buffers
+// hold: on PostgreSQL, one pipeline sent while its answers are taken in, so that neither side
+// waits on the other for good; every answer comes back, in order.
+TEST_P(StoreTest, APipelineOfAnySizeRunsInOneCall) {
+  const std::string big(4096, 'x');
+  std::vector<Statement> statements;
+  constexpr int kStatements = 3000;
+  for (int i = 0; i < kStatements; ++i) {
+    statements.push_back({"SELECT CAST($1 AS TEXT) || CAST($2 AS TEXT)", {big, std::to_string(i)}});
+  }
+  std::vector<std::vector<Row>> results;
+  absl::Status read = db_->Read([&](Transaction& tx) -> absl::Status {
+    auto all = tx.QueryAll(statements);
+    if (!all.ok()) return all.status();
+    results = std::move(*all);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(read.ok()) << read;
+  ASSERT_EQ(results.size(), size_t{kStatements});
+  for (int i = 0; i < kStatements; ++i) {
+    ASSERT_EQ(results[i].size(), 1u) << i;
+    ASSERT_EQ(results[i][0].Text(0), big + std::to_string(i)) << i;
+  }
+}
+
+// A writer's last statements carry the COMMIT where that saves a round trip (PostgreSQL: the
+// transaction is then committed, nothing is left for Transact to end); on SQLite the statements
+// run and Transact commits. Either way their rows land; a call whose statement fails commits
+// nothing, and the transaction goes on as after a failed QueryAll.
+TEST_P(StoreTest, TheLastStatementsCarryTheCommit) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  const std::string insert = "INSERT INTO items (name) VALUES ($1)";
+  absl::Status refused;
+  size_t refused_at = 99, last_failed = 99;
+  bool committed_after_refusal = true, committed = false;
+  absl::Status status = db_->Transact([&](Transaction& tx) -> absl::Status {
+    if (auto s = tx.Execute(insert, {std::string("a")}); !s.ok()) return s.status();
+    if (auto s = tx.Execute("SAVEPOINT q"); !s.ok()) return s.status();
+    refused = tx.QueryAllAtThenCommit({{insert, {std::string("b")}}, {insert, {std::string("a")}}},
+                                      &refused_at, &committed_after_refusal)
+                  .status();
+    if (auto s = tx.Execute("ROLLBACK TO SAVEPOINT q"); !s.ok()) return s.status();
+    return tx.QueryAllAtThenCommit({{insert, {std::string("c")}}}, &last_failed, &committed)
+        .status();
+  });
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(refused.code(), absl::StatusCode::kAlreadyExists) << refused;
+  EXPECT_EQ(refused_at, 1u);
+  EXPECT_FALSE(committed_after_refusal);
+  EXPECT_EQ(committed, db_->backend() == "postgresql");
+  std::vector<std::string> names;
+  ASSERT_TRUE(db_->Read([&](Transaction& tx) -> absl::Status {
+                   auto rows = tx.Query("SELECT name FROM items ORDER BY name");
+                   if (!rows.ok()) return rows.status();
+                   for (const Row& r : *rows) names.push_back(r.Text(0));
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "c"}));
+}
+
+// A COMMIT that fails in the last statements' round trip (here a constraint checked at commit)
+// is the transaction's error and none of the statements': nothing lands, and the connection
+// serves the next transaction.
+TEST_P(StoreTest, ACommitThatFailsWithTheLastStatementsLandsNothing) {
+  if (db_->backend() != "postgresql") GTEST_SKIP() << "SQLite commits in Transact, not with them";
+  ASSERT_TRUE(ApplyMigrations(*db_, "test",
+                              {{1, "checked at commit",
+                                "CREATE TABLE parents (id BIGINT PRIMARY KEY); CREATE TABLE "
+                                "children (parent BIGINT REFERENCES parents (id) DEFERRABLE "
+                                "INITIALLY DEFERRED)"}})
+                  .ok());
+  size_t failed = 99;
+  bool committed = true;
+  absl::Status status = db_->Transact([&](Transaction& tx) -> absl::Status {
+    return tx
+        .QueryAllAtThenCommit({{"INSERT INTO parents (id) VALUES (1)", {}},
+                               {"INSERT INTO children (parent) VALUES (2)", {}}},
+                              &failed, &committed)
+        .status();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_EQ(failed, 2u);
+  EXPECT_FALSE(committed);
+  EXPECT_EQ(Count("parents"), 0);
+  EXPECT_EQ(Count("children"), 0);
+  ASSERT_TRUE(db_->Transact([](Transaction& tx) {
+                   return tx.Execute("INSERT INTO parents (id) VALUES (3)").status();
+                 })
+                  .ok());
+  EXPECT_EQ(Count("parents"), 1);
 }
 
 // Writes run SERIALIZABLE and reads on one snapshot (PostgreSQL; SQLite's writers are

@@ -1,6 +1,8 @@
 // A Database that counts what its write transactions are asked to run at once (Query, Execute,
-// QueryAll, ExecuteScript): on PostgreSQL each such call is one round trip (the first carries
-// BEGIN), besides the COMMIT. For tests that pin how many round trips a use case costs.
+// QueryAll, QueryAllAtThenCommit, ExecuteScript): on PostgreSQL each such call is one round trip
+// (the first carries BEGIN), and so is a COMMIT that did not go with the last of them, counted
+// apart (`commits_alone`; every commit on SQLite, which has no round trips). For tests that pin
+// how many round trips a use case costs.
 #ifndef PARKLINE_TESTS_SUPPORT_COUNTING_DATABASE_H_
 #define PARKLINE_TESTS_SUPPORT_COUNTING_DATABASE_H_
 
@@ -17,6 +19,8 @@ namespace parkline::testing {
 class CountingTransaction : public store::Transaction {
  public:
   CountingTransaction(store::Transaction& tx, std::atomic<int>& calls) : tx_(tx), calls_(calls) {}
+  // Whether a QueryAllAtThenCommit committed.
+  bool committed() const { return committed_; }
   absl::StatusOr<std::vector<store::Row>> Query(absl::string_view sql,
                                                 const store::Params& params) override {
     ++calls_;
@@ -31,6 +35,13 @@ class CountingTransaction : public store::Transaction {
     ++calls_;
     return tx_.QueryAllAt(statements, failed);
   }
+  absl::StatusOr<std::vector<std::vector<store::Row>>> QueryAllAtThenCommit(
+      const std::vector<store::Statement>& statements, size_t* failed, bool* committed) override {
+    ++calls_;
+    auto out = tx_.QueryAllAtThenCommit(statements, failed, committed);
+    committed_ = *committed;
+    return out;
+  }
   absl::Status ExecuteScript(absl::string_view sql) override {
     ++calls_;
     return tx_.ExecuteScript(sql);
@@ -39,6 +50,7 @@ class CountingTransaction : public store::Transaction {
  private:
   store::Transaction& tx_;
   std::atomic<int>& calls_;
+  bool committed_ = false;
 };
 
 class CountingDatabase : public store::Database {
@@ -47,7 +59,9 @@ class CountingDatabase : public store::Database {
   absl::Status Transact(const std::function<absl::Status(store::Transaction&)>& fn) override {
     return db_.Transact([&](store::Transaction& tx) {
       CountingTransaction counting(tx, calls);
-      return fn(counting);
+      absl::Status status = fn(counting);
+      if (status.ok() && !counting.committed()) ++commits_alone;
+      return status;
     });
   }
   absl::Status TransactWithoutFlush(
@@ -64,6 +78,8 @@ class CountingDatabase : public store::Database {
   }
 
   std::atomic<int> calls{0};
+  // Transactions that returned OK without their COMMIT going with their last call.
+  std::atomic<int> commits_alone{0};
 
  private:
   store::Database& db_;
