@@ -38,6 +38,19 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 
   std::string NewName() { return "item-" + std::to_string(next_name_++); }
 
+  // The names in `items`, in order.
+  std::vector<std::string> ItemNames() {
+    std::vector<std::string> names;
+    EXPECT_TRUE(db_->Read([&](Transaction& tx) -> absl::Status {
+                     auto rows = tx.Query("SELECT name FROM items ORDER BY name");
+                     if (!rows.ok()) return rows.status();
+                     for (const Row& r : *rows) names.push_back(r.Text(0));
+                     return absl::OkStatus();
+                   })
+                    .ok());
+    return names;
+  }
+
   testing::TestDatabase database_{GetParam()};
   std::unique_ptr<Database> db_;
   std::atomic<int> next_name_{0};
@@ -338,15 +351,7 @@ TEST_P(StoreTest, QueryAllStopsAtTheFirstError) {
                  })
                   .ok());
   EXPECT_EQ(failed.code(), absl::StatusCode::kAlreadyExists) << failed;
-  std::vector<std::string> names;
-  ASSERT_TRUE(db_->Read([&](Transaction& tx) -> absl::Status {
-                   auto rows = tx.Query("SELECT name FROM items ORDER BY name");
-                   if (!rows.ok()) return rows.status();
-                   for (const Row& r : *rows) names.push_back(r.Text(0));
-                   return absl::OkStatus();
-                 })
-                  .ok());
-  EXPECT_EQ(names, (std::vector<std::string>{"after", "kept"}));
+  EXPECT_EQ(ItemNames(), (std::vector<std::string>{"after", "kept"}));
 }
 
 // Thousands of statements in one call, whose answers (12 MB) are more than the sockets' buffers
@@ -399,15 +404,7 @@ TEST_P(StoreTest, TheLastStatementsCarryTheCommit) {
   EXPECT_EQ(refused_at, 1u);
   EXPECT_FALSE(committed_after_refusal);
   EXPECT_EQ(committed, db_->backend() == "postgresql");
-  std::vector<std::string> names;
-  ASSERT_TRUE(db_->Read([&](Transaction& tx) -> absl::Status {
-                   auto rows = tx.Query("SELECT name FROM items ORDER BY name");
-                   if (!rows.ok()) return rows.status();
-                   for (const Row& r : *rows) names.push_back(r.Text(0));
-                   return absl::OkStatus();
-                 })
-                  .ok());
-  EXPECT_EQ(names, (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(ItemNames(), (std::vector<std::string>{"a", "c"}));
 }
 
 // A COMMIT that fails in the last statements' round trip (here a constraint checked at commit)
