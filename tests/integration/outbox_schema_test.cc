@@ -11,6 +11,7 @@
 #include "events/schema.h"
 #include "google/rpc/error_details.pb.h"
 #include "tests/support/backend_test.h"
+#include "tests/support/plaintext_scan.h"
 
 namespace parkline::events {
 namespace {
@@ -33,20 +34,12 @@ class OutboxSchemaTest : public testing::BackendTest<ApplyEventsSchema> {
 PARKLINE_BACKEND_TESTS(OutboxSchemaTest);
 
 TEST_P(OutboxSchemaTest, TheOutboxKeepsOnlyTheIndexesThatItsReadsUse) {
-  std::vector<std::string> indexes;
-  ASSERT_TRUE(db_->Read([&](store::Transaction& tx) -> absl::Status {
-                   auto rows = db_->backend() == "postgresql"
-                                   ? tx.Query(
-                                         "SELECT indexname FROM pg_indexes WHERE schemaname = "
-                                         "current_schema() AND tablename = 'outbox' ORDER BY 1")
-                                   : tx.Query(
-                                         "SELECT name FROM sqlite_master WHERE type = 'index' "
-                                         "AND tbl_name = 'outbox' ORDER BY 1");
-                   if (!rows.ok()) return rows.status();
-                   for (const store::Row& r : *rows) indexes.push_back(r.Text(0));
-                   return absl::OkStatus();
-                 })
-                  .ok());
+  std::vector<std::string> indexes = testing::ColumnOf(
+      *db_, db_->backend() == "postgresql"
+                ? "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND "
+                  "tablename = 'outbox' ORDER BY 1"
+                : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' "
+                  "ORDER BY 1");
   // The pending rows in append order (the relay's reads, its claimed rows among them); the
   // published ones by age (pruning). SQLite keeps event_id's uniqueness (its autoindex): it
   // cannot drop a constraint without copying the table.

@@ -10,6 +10,7 @@
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/sqlite_database.h"
+#include "tests/support/plaintext_scan.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::store {
@@ -40,15 +41,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 
   // The names in `items`, in order.
   std::vector<std::string> ItemNames() {
-    std::vector<std::string> names;
-    EXPECT_TRUE(db_->Read([&](Transaction& tx) -> absl::Status {
-                     auto rows = tx.Query("SELECT name FROM items ORDER BY name");
-                     if (!rows.ok()) return rows.status();
-                     for (const Row& r : *rows) names.push_back(r.Text(0));
-                     return absl::OkStatus();
-                   })
-                    .ok());
-    return names;
+    return testing::ColumnOf(*db_, "SELECT name FROM items ORDER BY name");
   }
 
   testing::TestDatabase database_{GetParam()};
