@@ -109,6 +109,8 @@ absl::Status CountOnce(store::Transaction& tx, const std::vector<OnceFact>& once
   for (const OnceFact& f : once) {
     if (first.emplace(std::make_pair(f.fact, f.key), &f).second) facts.push_back(&f);
   }
+  // Every statement in one call, as the counters (ApplyCounters).
+  std::vector<store::Statement> statements;
   for (size_t begin = 0; begin < facts.size(); begin += kRows) {
     std::string sql = "INSERT INTO stat_once (fact, fact_key, day) VALUES ";
     store::Params params;
@@ -120,9 +122,13 @@ absl::Status CountOnce(store::Transaction& tx, const std::vector<OnceFact>& once
                     {f.fact, f.key, f.deltas.empty() ? std::string() : f.deltas.front().day});
     }
     sql += " ON CONFLICT (fact, fact_key) DO NOTHING RETURNING fact, fact_key";
-    auto inserted = tx.Query(sql, params);
-    if (!inserted.ok()) return inserted.status();
-    for (const store::Row& r : *inserted) {
+    statements.push_back({std::move(sql), std::move(params)});
+  }
+  if (statements.empty()) return absl::OkStatus();
+  auto inserted = tx.QueryAll(statements);
+  if (!inserted.ok()) return inserted.status();
+  for (const std::vector<store::Row>& rows : *inserted) {
+    for (const store::Row& r : rows) {
       const OnceFact& f = *first.at(std::make_pair(r.Text(0), r.Text(1)));
       for (const OnceFact::Delta& d : f.deltas) {
         counters->Add(d.indicator, d.labels, d.day, d.delta, d.enterprise);

@@ -27,6 +27,7 @@
 #include "tests/support/access_matrix.h"
 #include "tests/support/backend_test.h"
 #include "tests/support/counting_database.h"
+#include "tests/support/plaintext_scan.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::statistics {
@@ -186,6 +187,29 @@ TEST_P(StatisticsDeskTest, ABatchsCountersGoInOneCall) {
   EXPECT_EQ(park, 2 * 28 * 78);
   EXPECT_EQ(enterprises, 2 * 28 * 78);
   EXPECT_EQ(rows, 28 * 12);
+}
+
+// Facts counted once, 250 of them (three statements of at most a hundred rows), are recorded in
+// one call and their counters in one more; applied again, none counts twice.
+TEST_P(StatisticsDeskTest, ABatchsOnceFactsGoInOneCall) {
+  Effects effects;
+  for (int i = 0; i < 250; ++i) {
+    effects.once.push_back(
+        {"test_fact", absl::StrCat("key-", i), {{"test_once", "", "2026-02-01", 1, ""}}});
+  }
+  testing::CountingDatabase counting(*db_);
+  for (int run = 0; run < 2; ++run) {
+    int before = counting.calls.load();
+    absl::Status applied =
+        counting.Transact([&](store::Transaction& tx) { return ApplyEffects(tx, effects); });
+    ASSERT_TRUE(applied.ok()) << applied;
+    // The facts; then, the first time only, the one counter they add to.
+    EXPECT_EQ(counting.calls.load() - before, run == 0 ? 2 : 1) << run;
+  }
+  EXPECT_EQ(testing::ColumnOf(*db_,
+                              "SELECT CAST(SUM(value) AS TEXT) FROM stat_counter WHERE "
+                              "indicator = 'test_once'"),
+            std::vector<std::string>{"250"});
 }
 
 TEST_P(StatisticsDeskTest, SeriesTotalsTopListAndExportAgreeWithTheEvents) {
