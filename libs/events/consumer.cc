@@ -84,22 +84,19 @@ bool Poisonous(const absl::Status& status) {
   }
 }
 
-Headers HeadersOf(RdKafka::Message& message) {
+Headers HeadersOf(const rd_kafka_message_t& message) {
   Headers out;
-  if (RdKafka::Headers* headers = message.headers()) {
-    for (const auto& h : headers->get_all()) {
-      out.emplace_back(h.key(), std::string(static_cast<const char*>(h.value()), h.value_size()));
-    }
-  }
+  HeaderViews views;
+  ViewHeaders(message, views);
+  out.reserve(views.size());
+  for (const auto& [name, value] : views) out.emplace_back(std::string(name), std::string(value));
   return out;
 }
 
-void ViewHeaders(RdKafka::Message& message, HeaderViews& out) {
+void ViewHeaders(const rd_kafka_message_t& message, HeaderViews& out) {
   out.clear();
   rd_kafka_headers_t* headers = nullptr;
-  if (rd_kafka_message_headers(message.c_ptr(), &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return;
-  }
+  if (rd_kafka_message_headers(&message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
   const char* name;
   const void* value;
   size_t size;
@@ -330,62 +327,51 @@ bool EventConsumer::ForgetOldIds() {
 
 void EventConsumer::Run() {
   pthread_setname_np(pthread_self(), "pl-consume");  // for top -H and profiles
-  auto batch = std::make_unique<Batch>();
+  if (batch_handler_) return RunBatches();
   absl::Time forget_at = absl::Now();
   while (!stopping_) {
-    const bool collecting = !batch->messages.empty();
-    if (!collecting && absl::Now() >= forget_at) {
+    if (absl::Now() >= forget_at) {
       forget_at = absl::Now() + (ForgetOldIds() ? absl::Seconds(5) : absl::Hours(1));
     }
-    // In batch mode, take what is already waiting without blocking, up to max_batch_; while
-    // the apply thread is still busy, wait a little for more.
-    if (spent_waiting_.load(std::memory_order_relaxed)) Reclaim();
-    ReportLag(collecting);
-    std::unique_ptr<RdKafka::Message> message(consumer_->consume(!collecting ? 200 : 0));
-    if (batch_handler_ && message->err() != RdKafka::ERR_NO_ERROR && collecting &&
-        !HandOver(batch, false)) {
-      absl::SleepFor(absl::Milliseconds(1));
-    }
+    ReportLag(false);
+    std::unique_ptr<RdKafka::Message> message(consumer_->consume(200));
     switch (message->err()) {
       case RdKafka::ERR_NO_ERROR:
-        if (batch_handler_) {
-          AddRecord(*batch, std::move(message));
-          if (static_cast<int>(batch->messages.size()) >= max_batch_) HandOver(batch, true);
-        } else {
-          Handle(*message);
-        }
+        Handle(*message);
         break;
       case RdKafka::ERR__TIMED_OUT:
       case RdKafka::ERR__PARTITION_EOF:
         break;
-      case RdKafka::ERR__AUTO_OFFSET_RESET: {
-        OutOfRangeCounter()
-            .Add({{"consumer", options_.group_id}, {"topic", message->topic_name()}})
-            .Increment();
-        log::Error(
-            "consumer offset out of range: events were removed before they were read, or the "
-            "partition was truncated or recreated",
-            {{"consumer", options_.group_id},
-             {"topic", message->topic_name()},
-             {"partition", static_cast<int64_t>(message->partition())},
-             {"error", message->errstr()}});
-        Restart(message->topic_name(), message->partition(),
-                RestartOffset(message->topic_name(), message->partition()));
-        break;
-      }
       default:
-        log::Warn("consumer error",
-                  {{"consumer", options_.group_id}, {"error", message->errstr()}});
+        OnConsumeError(*message->c_ptr());
     }
   }
+}
+
+void EventConsumer::OnConsumeError(const rd_kafka_message_t& message) {
+  const std::string topic = message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : "";
+  if (message.err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+    OutOfRangeCounter().Add({{"consumer", options_.group_id}, {"topic", topic}}).Increment();
+    log::Error(
+        "consumer offset out of range: events were removed before they were read, or the "
+        "partition was truncated or recreated",
+        {{"consumer", options_.group_id},
+         {"topic", topic},
+         {"partition", static_cast<int64_t>(message.partition)},
+         {"error", rd_kafka_message_errstr(&message)}});
+    Restart(topic, message.partition, RestartOffset(topic, message.partition));
+    return;
+  }
+  log::Warn("consumer error",
+            {{"consumer", options_.group_id}, {"error", rd_kafka_message_errstr(&message)}});
 }
 
 void EventConsumer::Handle(RdKafka::Message& message) {
   std::string key = message.key() ? *message.key() : "";
   std::string payload(static_cast<const char*>(message.payload()), message.len());
-  auto envelope =
-      FromRecord(HeadersOf(message), message.topic_name().substr(options_.topic_prefix.size()), key,
-                 std::move(payload));
+  auto envelope = FromRecord(HeadersOf(*message.c_ptr()),
+                             message.topic_name().substr(options_.topic_prefix.size()), key,
+                             std::move(payload));
   int failures = 0;  // in a row, of the event's own (Poisonous)
   int attempt = 0;
   while (!stopping_) {
@@ -393,14 +379,14 @@ void EventConsumer::Handle(RdKafka::Message& message) {
     absl::StatusOr<std::string> outcome =
         envelope.ok() ? Apply(*envelope) : absl::StatusOr<std::string>(envelope.status());
     if (!outcome.ok() && absl::IsInvalidArgument(outcome.status())) {
-      absl::Status sent = DeadLetter(message, outcome.status().message());
+      absl::Status sent = DeadLetter(*message.c_ptr(), outcome.status().message());
       outcome = sent.ok() ? absl::StatusOr<std::string>("deadlettered") : sent;
     } else if (!outcome.ok() && Poisonous(outcome.status()) && options_.max_attempts > 0 &&
                ++failures >= options_.max_attempts) {
       // The event itself makes the handler fail: waiting longer would hold every later event
       // of the partition back for good.
       absl::Status sent = DeadLetter(
-          message,
+          *message.c_ptr(),
           absl::StrCat("handler failed ", failures, " times: ", outcome.status().message()),
           "handler_failed");
       outcome = sent.ok() ? absl::StatusOr<std::string>("deadlettered") : sent;
@@ -505,19 +491,23 @@ absl::StatusOr<std::string> EventConsumer::Apply(const Envelope& envelope) {
   return outcome;
 }
 
-absl::Status EventConsumer::DeadLetter(RdKafka::Message& message, absl::string_view reason,
+absl::Status EventConsumer::DeadLetter(const rd_kafka_message_t& message, absl::string_view reason,
                                        absl::string_view kind) {
+  const std::string topic = message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : "";
   Record record;
   record.topic = Prefixed(options_.deadletter_topic);
-  record.key = message.key() ? *message.key() : "";
-  record.value.assign(static_cast<const char*>(message.payload()), message.len());
+  if (message.key != nullptr)
+    record.key.assign(static_cast<const char*>(message.key), message.key_len);
+  if (message.payload != nullptr) {
+    record.value.assign(static_cast<const char*>(message.payload), message.len);
+  }
   record.headers = HeadersOf(message);
   record.headers.emplace_back("parkline_deadletter_reason", std::string(reason));
   record.headers.emplace_back("parkline_deadletter_consumer", options_.group_id);
-  record.headers.emplace_back("parkline_original_topic", message.topic_name());
-  record.headers.emplace_back("parkline_original_partition", std::to_string(message.partition()));
-  record.headers.emplace_back("parkline_original_offset", std::to_string(message.offset()));
-  if (auto s = deadletters_->Produce(record, message.offset()); !s.ok()) return s;
+  record.headers.emplace_back("parkline_original_topic", topic);
+  record.headers.emplace_back("parkline_original_partition", std::to_string(message.partition));
+  record.headers.emplace_back("parkline_original_offset", std::to_string(message.offset));
+  if (auto s = deadletters_->Produce(record, message.offset); !s.ok()) return s;
   for (const Delivery& d : deadletters_->Flush(absl::Seconds(30))) {
     if (!d.status.ok()) return d.status;
   }
@@ -525,8 +515,8 @@ absl::Status EventConsumer::DeadLetter(RdKafka::Message& message, absl::string_v
       .Add({{"consumer", options_.group_id}, {"reason", std::string(kind)}})
       .Increment();
   log::Warn("event dead-lettered", {{"consumer", options_.group_id},
-                                    {"topic", message.topic_name()},
-                                    {"offset", static_cast<int64_t>(message.offset())},
+                                    {"topic", topic},
+                                    {"offset", static_cast<int64_t>(message.offset)},
                                     {"reason", std::string(reason)}});
   return absl::OkStatus();
 }

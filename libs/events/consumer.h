@@ -82,6 +82,8 @@ namespace prometheus {
 class Gauge;
 }  // namespace prometheus
 
+struct rd_kafka_message_s;
+
 namespace RdKafka {
 class EventCb;
 class KafkaConsumer;
@@ -208,11 +210,17 @@ class EventConsumer {
   class Rebalance;
   void Run();
   void Handle(RdKafka::Message& message);
+  // What consume returned that is not a record: a partition out of range is read again
+  // (RestartOffset); anything else is logged.
+  void OnConsumeError(const rd_kafka_message_s& message);
   // Batch mode runs in two threads: the consuming thread reads records in place into a Batch
   // (AddRecord) and hands it over; the apply thread settles it (Settle) while the next one is
   // read.
   struct Batch;
-  void AddRecord(Batch& batch, std::unique_ptr<RdKafka::Message> message);
+  // The consuming thread in batch mode.
+  void RunBatches();
+  // Takes `message` (a record) into `batch`, which owns it from then on.
+  void AddRecord(Batch& batch, rd_kafka_message_s* message);
   // False while the apply thread still holds the batch before (when `wait` is false).
   bool HandOver(std::unique_ptr<Batch>& batch, bool wait);
   // Takes the batch the apply thread settled, empties it and keeps it as the next to fill.
@@ -259,7 +267,7 @@ class EventConsumer {
   std::string Prefixed(absl::string_view topic) const;
   // Sends `message` to the dead-letter topic with `reason`, and counts it under `kind`
   // (undecodable, handler_failed).
-  absl::Status DeadLetter(RdKafka::Message& message, absl::string_view reason,
+  absl::Status DeadLetter(const rd_kafka_message_s& message, absl::string_view reason,
                           absl::string_view kind = "undecodable");
   // The wait before attempt `attempt` + 1 (1-based) of a failed event or batch.
   absl::Duration Backoff(int attempt) const;

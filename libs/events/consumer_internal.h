@@ -39,9 +39,15 @@ prometheus::Family<prometheus::Gauge>& LagGauge();
 bool Poisonous(const absl::Status& status);
 
 // A record's headers, copied.
-Headers HeadersOf(RdKafka::Message& message);
+Headers HeadersOf(const rd_kafka_message_t& message);
 // The headers in place, without copying them (batch mode reads millions).
-void ViewHeaders(RdKafka::Message& message, HeaderViews& out);
+void ViewHeaders(const rd_kafka_message_t& message, HeaderViews& out);
+
+// Owns a record librdkafka's C interface returned.
+struct MessageFree {
+  void operator()(rd_kafka_message_t* message) const { rd_kafka_message_destroy(message); }
+};
+using OwnedMessage = std::unique_ptr<rd_kafka_message_t, MessageFree>;
 
 // Copies of short texts, in blocks kept from batch to batch: the attributes a batch keeps of its
 // records' headers, so that the headers can be freed at once, in the thread that parsed them.
@@ -100,16 +106,16 @@ class EventConsumer::Rebalance : public RdKafka::RebalanceCb {
 };
 
 struct EventConsumer::Batch {
-  std::vector<std::unique_ptr<RdKafka::Message>> messages;
+  std::vector<consumer_internal::OwnedMessage> messages;
   // The events of ours, read in place from `messages` (their header attributes from `texts`),
   // where each was read, and the hash of each one's id.
   std::vector<EventView> events;
   consumer_internal::TextCopies texts;
   std::vector<size_t> id_hashes;
   std::vector<Located> at;
-  std::vector<RdKafka::Message*> sources;
+  std::vector<const rd_kafka_message_t*> sources;
   // Records that are not CloudEvents, with the reason; and how many had a type not ours.
-  std::vector<std::pair<RdKafka::Message*, std::string>> unreadable;
+  std::vector<std::pair<const rd_kafka_message_t*, std::string>> unreadable;
   int unknown_types = 0;
   // Every record's offsets, so that the positions move past all of them.
   Extent extent;
