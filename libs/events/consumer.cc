@@ -496,8 +496,9 @@ absl::Status EventConsumer::DeadLetter(const rd_kafka_message_t& message, absl::
   const std::string topic = message.rkt != nullptr ? rd_kafka_topic_name(message.rkt) : "";
   Record record;
   record.topic = Prefixed(options_.deadletter_topic);
-  if (message.key != nullptr)
+  if (message.key != nullptr) {
     record.key.assign(static_cast<const char*>(message.key), message.key_len);
+  }
   if (message.payload != nullptr) {
     record.value.assign(static_cast<const char*>(message.payload), message.len);
   }
