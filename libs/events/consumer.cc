@@ -325,14 +325,17 @@ bool EventConsumer::ForgetOldIds() {
   return more;
 }
 
+void EventConsumer::ForgetOldIdsWhenDue(absl::Time* due) {
+  if (absl::Now() < *due) return;
+  *due = absl::Now() + (ForgetOldIds() ? absl::Seconds(5) : absl::Hours(1));
+}
+
 void EventConsumer::Run() {
   pthread_setname_np(pthread_self(), "pl-consume");  // for top -H and profiles
   if (batch_handler_) return RunBatches();
   absl::Time forget_at = absl::Now();
   while (!stopping_) {
-    if (absl::Now() >= forget_at) {
-      forget_at = absl::Now() + (ForgetOldIds() ? absl::Seconds(5) : absl::Hours(1));
-    }
+    ForgetOldIdsWhenDue(&forget_at);
     ReportLag(false);
     std::unique_ptr<RdKafka::Message> message(consumer_->consume(200));
     switch (message->err()) {

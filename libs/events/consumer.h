@@ -282,6 +282,9 @@ class EventConsumer {
   // Deletes this consumer's ids older than options_.id_retention, a slice at a time for about a
   // second; true when some may remain.
   bool ForgetOldIds();
+  // ForgetOldIds once `*due` has come, and when it is due next: in 5 s while ids may remain,
+  // else in an hour. The consuming thread's, between records.
+  void ForgetOldIdsWhenDue(absl::Time* due);
 
   store::Database& db_;
   ConsumerOptions options_;

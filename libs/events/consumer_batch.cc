@@ -14,8 +14,6 @@
 
 namespace parkline::events {
 
-using consumer_internal::EventsCounter;
-using consumer_internal::HeadersOf;
 using consumer_internal::ViewHeaders;
 
 void EventConsumer::RunBatches() {
@@ -35,9 +33,7 @@ void EventConsumer::RunBatches() {
   absl::Time forget_at = absl::Now();
   while (!stopping_) {
     const bool collecting = !batch->messages.empty();
-    if (!collecting && absl::Now() >= forget_at) {
-      forget_at = absl::Now() + (ForgetOldIds() ? absl::Seconds(5) : absl::Hours(1));
-    }
+    if (!collecting) ForgetOldIdsWhenDue(&forget_at);
     if (spent_waiting_.load(std::memory_order_relaxed)) Reclaim();
     ReportLag(collecting);
     // Idle, wait up to 200 ms for the first record. Collecting, take what is already waiting
