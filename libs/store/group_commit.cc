@@ -311,6 +311,7 @@ GroupCommitter::GroupCommitter(Database& db, Options options)
     : db_(db),
       max_batch_(static_cast<size_t>(std::max(1, options.max_batch))),
       committed_(std::move(options.committed)),
+      finisher_([this] { RunFinisher(); }),
       writer_([this] { Run(); }) {}
 
 GroupCommitter::~GroupCommitter() {
@@ -320,25 +321,42 @@ GroupCommitter::~GroupCommitter() {
   }
   wake_.notify_one();
   writer_.join();
-}
-
-absl::Status GroupCommitter::Transact(const Fn& fn) { return Enqueue(fn, nullptr); }
-
-absl::Status GroupCommitter::Transact(const Fn& fn, ReadAhead& ahead) {
-  return Enqueue(fn, &ahead);
-}
-
-absl::Status GroupCommitter::Enqueue(const Fn& fn, ReadAhead* ahead) {
-  Request request{&fn, ahead, {}};
-  std::future<absl::Status> result = request.done.get_future();
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(std::move(request));
-    // Notified under the lock: once it is released, the writer may run this request and the
-    // committer may be destroyed before this thread touches it again.
-    wake_.notify_one();
+    std::lock_guard<std::mutex> lock(finish_mu_);
+    writer_done_ = true;
   }
-  return result.get();
+  finish_wake_.notify_one();
+  finisher_.join();
+}
+
+absl::Status GroupCommitter::Transact(const Fn& fn) { return Wait(fn, nullptr); }
+
+absl::Status GroupCommitter::Transact(const Fn& fn, ReadAhead& ahead) { return Wait(fn, &ahead); }
+
+absl::Status GroupCommitter::Wait(const Fn& fn, ReadAhead* ahead) {
+  // On this stack: the finishing thread touches it last in `done`, under its mutex, so it outlives
+  // that.
+  struct Result {
+    std::mutex mu;
+    std::condition_variable set;
+    std::optional<absl::Status> status;
+  } result;
+  Submit(fn, ahead, [&result](absl::Status status) {
+    std::lock_guard<std::mutex> lock(result.mu);
+    result.status = std::move(status);
+    result.set.notify_one();
+  });
+  std::unique_lock<std::mutex> lock(result.mu);
+  result.set.wait(lock, [&result] { return result.status.has_value(); });
+  return *result.status;
+}
+
+void GroupCommitter::Submit(const Fn& fn, ReadAhead* ahead, Done done) {
+  std::lock_guard<std::mutex> lock(mu_);
+  queue_.push_back(Request{&fn, ahead, std::move(done)});
+  // Notified under the lock: once it is released, the writer may run this request and the
+  // committer may be destroyed before this thread touches it again.
+  wake_.notify_one();
 }
 
 size_t GroupCommitter::pending() const {
@@ -394,16 +412,44 @@ void GroupCommitter::Commit(std::vector<Request> batch) {
     if (!committed.ok() && culprit < batch.size()) {
       // Retries ran out on one function's own UNAVAILABLE: it gets that, the others try again
       // without it.
-      batch[culprit].done.set_value(own[culprit]);
+      Results alone;
+      alone.emplace_back(std::move(batch[culprit].done), own[culprit]);
+      Finish(std::move(alone));
       batch.erase(batch.begin() + static_cast<std::ptrdiff_t>(culprit));
       continue;
     }
     // The observer first: a caller that finds its write committed finds it counted too.
     if (committed.ok() && committed_) committed_(batch.size(), took);
+    Results results;
+    results.reserve(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
-      batch[i].done.set_value(own[i].ok() ? committed : own[i]);
+      results.emplace_back(std::move(batch[i].done), own[i].ok() ? committed : own[i]);
     }
+    Finish(std::move(results));
     return;
+  }
+}
+
+void GroupCommitter::Finish(Results results) {
+  {
+    std::lock_guard<std::mutex> lock(finish_mu_);
+    finishing_.push_back(std::move(results));
+  }
+  finish_wake_.notify_one();
+}
+
+void GroupCommitter::RunFinisher() {
+  while (true) {
+    std::vector<Results> ready;
+    {
+      std::unique_lock<std::mutex> lock(finish_mu_);
+      finish_wake_.wait(lock, [this] { return writer_done_ || !finishing_.empty(); });
+      if (finishing_.empty()) return;  // the writer is done, and so is everything it handed over
+      ready.swap(finishing_);
+    }
+    for (Results& results : ready) {
+      for (auto& [done, status] : results) done(std::move(status));
+    }
   }
 }
 

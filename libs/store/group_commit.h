@@ -21,7 +21,9 @@
 // what they read, as the keys that each function names say.
 //
 // Thread-safety: GroupCommitter is thread-safe. Its functions run one after the other on its one
-// writer thread, so they must not call Transact themselves (that would wait for itself).
+// writer thread, so they must not call Transact themselves (that would wait for itself). A second
+// thread hands the callers their results (wakes the ones waiting in Transact, calls the `done` of
+// Submit), so that the writer goes on to the next transaction meanwhile.
 #ifndef PARKLINE_STORE_GROUP_COMMIT_H_
 #define PARKLINE_STORE_GROUP_COMMIT_H_
 
@@ -30,11 +32,11 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <future>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -99,24 +101,41 @@ class GroupCommitter {
   // stay alive and untouched by the caller until Transact returns.
   absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn, ReadAhead& ahead);
 
+  // What a caller that does not wait is told: the result Transact would have returned. Called on
+  // the committer's finishing thread, after the transaction committed (or failed), so it must be
+  // quick, must not block and must not call Transact.
+  using Done = std::function<void(absl::Status)>;
+
+  // Transact without a waiting thread: queues `fn` (and `ahead`'s reads, when not null) and
+  // returns at once; `done` gets the result. For a server whose handlers answer their calls
+  // later (runtime/async_unary.h), so that no thread per call sleeps through the commit. `fn` and
+  // `ahead` must stay alive and untouched by the caller until `done` is called.
+  void Submit(const std::function<absl::Status(Transaction&)>& fn, ReadAhead* ahead, Done done);
+
   // How many shared transactions committed so far (for tests and metrics).
   int64_t batches() const { return batches_.load(); }
   // How many functions wait for a transaction right now, not counting the ones running.
   size_t pending() const;
 
  private:
-  // Owned by the writer thread once queued: the caller keeps only the future, so it may return
-  // (and its stack go) as soon as the result is set.
+  // Owned by the committer once queued. `done` is the last thing done with a request: a waiting
+  // caller may return (and its stack go) as soon as it was called.
   struct Request {
     const std::function<absl::Status(Transaction&)>* fn;
     ReadAhead* ahead;  // null: none
-    std::promise<absl::Status> done;
+    Done done;
   };
 
-  absl::Status Enqueue(const std::function<absl::Status(Transaction&)>& fn, ReadAhead* ahead);
+  // Queues a request and waits for its result.
+  absl::Status Wait(const std::function<absl::Status(Transaction&)>& fn, ReadAhead* ahead);
   void Run();
   // Runs `batch` in as few transactions as it takes and hands every caller its result.
   void Commit(std::vector<Request> batch);
+  // Hands results to the finishing thread, which calls their `done`: waking the callers (or
+  // answering their calls) is work the writer need not wait for before the next transaction.
+  using Results = std::vector<std::pair<Done, absl::Status>>;
+  void Finish(Results results);
+  void RunFinisher();
 
   Database& db_;
   const size_t max_batch_;
@@ -127,7 +146,15 @@ class GroupCommitter {
   std::condition_variable wake_;  // work arrived, or stopping
   std::deque<Request> queue_;     // guarded by mu_
   bool stopping_ = false;         // guarded by mu_
-  std::thread writer_;            // last: starts once everything above exists
+
+  std::mutex finish_mu_;
+  std::condition_variable finish_wake_;  // results arrived, or the writer is done
+  std::vector<Results> finishing_;       // guarded by finish_mu_
+  bool writer_done_ = false;             // guarded by finish_mu_
+
+  // Last: they start once everything above exists.
+  std::thread finisher_;
+  std::thread writer_;
 };
 
 }  // namespace parkline::store

@@ -640,6 +640,77 @@ TEST_P(GroupCommitTest, DestructorFinishesTheQueuedWork) {
   for (auto& r : results) EXPECT_TRUE(r.get().ok());
 }
 
+// Submit: a caller that does not wait is told its result through `done`, once, after the
+// transaction holding its changes committed (a read from another connection sees them then), or
+// with its own error; it returns before the function ran.
+TEST_P(GroupCommitTest, SubmitTellsEachCallerItsResultOnceCommitted) {
+  auto reader = Database::Open(database_.url());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  GroupCommitter committer(*db_);
+  std::mutex mu;
+  std::vector<std::pair<std::string, absl::Status>> told;
+  std::atomic<int> unseen{0};
+  // Functions and reads must outlive their `done`: kept here until the end.
+  std::vector<std::unique_ptr<Fn>> fns;
+  {
+    Gate gate(committer);
+    for (const std::string name : {"a", "gate", "b"}) {  // "gate" is taken: a unique violation
+      fns.push_back(std::make_unique<Fn>(Inserting(name)));
+      committer.Submit(*fns.back(), nullptr, [&, name](absl::Status status) {
+        if (status.ok() && !Has(name, reader->get())) unseen++;
+        std::lock_guard<std::mutex> lock(mu);
+        told.emplace_back(name, std::move(status));
+      });
+    }
+    // Submit returned at once: the writer is still held, nothing ran.
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      EXPECT_TRUE(told.empty());
+    }
+    gate.Open();
+    EXPECT_TRUE(gate.Result().ok());
+  }
+  ASSERT_TRUE(WaitUntil([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return told.size() == 3;
+  }));
+  std::this_thread::sleep_for(20ms);  // a second call of any `done` would land here
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(told.size(), 3u);
+  for (const auto& [name, status] : told) {
+    if (name == "gate") {
+      EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists);
+    } else {
+      EXPECT_TRUE(status.ok()) << name << ": " << status;
+    }
+  }
+  EXPECT_EQ(unseen, 0);
+  EXPECT_EQ(Count(), 3);  // the gate's, "a" and "b"
+}
+
+// The callers' results are handed out by a thread of their own, not the writer: the next
+// transaction commits while a `done` still runs (whose results then wait their turn).
+TEST_P(GroupCommitTest, ASlowDoneHoldsUpNoLaterCommit) {
+  GroupCommitter committer(*db_);
+  Fn first = Inserting("first"), second = Inserting("second");
+  std::atomic<bool> release{false}, first_told{false}, second_told{false};
+  committer.Submit(first, nullptr, [&](absl::Status status) {
+    EXPECT_TRUE(status.ok()) << status;
+    while (!release) std::this_thread::sleep_for(1ms);
+    first_told = true;
+  });
+  ASSERT_TRUE(WaitUntil([&] { return Has("first"); }));
+  committer.Submit(second, nullptr, [&](absl::Status status) {
+    EXPECT_TRUE(status.ok()) << status;
+    second_told = true;
+  });
+  EXPECT_TRUE(WaitUntil([&] { return Has("second"); }));
+  EXPECT_FALSE(first_told);
+  EXPECT_FALSE(second_told);
+  release = true;
+  EXPECT_TRUE(WaitUntil([&] { return first_told && second_told; }));
+}
+
 // Not an assertion: a figure for the notes. 16 callers x 200 single-row inserts, one
 // transaction each through Database::Transact, then through one GroupCommitter.
 TEST_P(GroupCommitTest, ThroughputAgainstOneTransactionPerRequest) {
