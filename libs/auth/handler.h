@@ -18,6 +18,7 @@
 #ifndef PARKLINE_AUTH_HANDLER_H_
 #define PARKLINE_AUTH_HANDLER_H_
 
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -52,6 +53,20 @@ grpc::Status HandleUnaryAsViewer(const Authorizer& authorizer, grpc::ServerConte
   });
 }
 
+// HandleUnaryAsViewer for a call answered later (runtime/async_unary.h): `body(viewer, reply)`
+// starts the work and returns, and the work hands `reply` its result, from any thread, once. A
+// caller refused, or one that cannot be identified, is answered at once and `body` never runs.
+template <typename Response, typename Body>
+void HandleUnaryLater(const Authorizer& authorizer, const grpc::ServerContext& context,
+                      absl::string_view method, const Resource& resource,
+                      std::function<void(absl::StatusOr<Response>)> reply, Body&& body) {
+  absl::Status allowed = authorizer.Authorize(context, method, resource);
+  absl::StatusOr<Principal> principal =
+      allowed.ok() ? authorizer.Identify(context) : absl::StatusOr<Principal>(allowed);
+  if (!principal.ok()) return reply(principal.status());
+  std::forward<Body>(body)(ViewerOf(*principal), std::move(reply));
+}
+
 // Stores a use case's result in the RPC's response; the error, if any, goes back as the body's.
 template <typename T>
 absl::Status Deliver(absl::StatusOr<T> result, T* response) {
@@ -70,6 +85,13 @@ absl::Status Deliver(absl::StatusOr<T> result, T* response) {
   ::parkline::auth::HandleUnaryAsViewer(                        \
       authorizer_, ctx, std::string(kPrefix) + #name, resource, \
       [&](const ::parkline::auth::Viewer& viewer) -> ::absl::Status { return body; })
+
+// Used in a handler of runtime::AsyncCalls (whose arguments are `ctx` and `reply`): `body` is a
+// statement that starts the work, can read `viewer` and must hand `reply` the result.
+#define PARKLINE_RPC_LATER(name, resource, body)                                   \
+  ::parkline::auth::HandleUnaryLater(                                              \
+      authorizer_, *ctx, std::string(kPrefix) + #name, resource, std::move(reply), \
+      [&](const ::parkline::auth::Viewer& viewer, decltype(reply) reply) { body; })
 
 #define PARKLINE_ADMIT(name) \
   ::parkline::runtime::ToGrpcStatus(authorizer_.Admit(*ctx, std::string(kPrefix) + #name))

@@ -37,7 +37,15 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   threads.max_pollers = std::max(1, std::min(threads.max_pollers, options.max_threads / 4));
   threads.min_pollers = std::min(threads.min_pollers, threads.max_pollers);
   ConfigureSyncServer(builder, threads);
-  for (grpc::Service* service : services) builder.RegisterService(service);
+  std::vector<AsyncService*> async;
+  for (grpc::Service* service : services) {
+    builder.RegisterService(service);
+    if (auto* a = dynamic_cast<AsyncService*>(service)) async.push_back(a);
+  }
+  if (!async.empty()) {
+    server->async_ = std::make_unique<AsyncCalls>(builder.AddCompletionQueue(),
+                                                  options.async_threads, options.max_threads);
+  }
   server->reflection_ = std::make_unique<ReflectionService>(options.reflection_gate);
   builder.RegisterService(server->reflection_.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
@@ -48,6 +56,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", options.address,
                                                " (in use, or not an address of this host)"));
+  }
+  if (server->async_) {
+    for (AsyncService* a : async) a->Serve(*server->async_);
+    server->async_->Start();
   }
   // The names the server registered, health and reflection included: gRPC keeps them for its own
   // reflection plugin, and ServerInitializer is the public way to read them.
@@ -67,6 +79,9 @@ void GrpcServer::Stop() {
   server_->GetHealthCheckService()->SetServingStatus(false);
   log::Info("grpc server draining", {{"drain_ms", absl::ToInt64Milliseconds(options_.drain)}});
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain));
+  // The calls in flight are answered (or were cancelled at the drain's end) before their queue
+  // stops.
+  if (async_) async_->Stop();
   server_->Wait();
 }
 

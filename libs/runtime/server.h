@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
+#include "runtime/async_unary.h"
 #include "runtime/reflection_service.h"
 #include "runtime/server_threads.h"
 
@@ -36,12 +37,15 @@ struct ServerOptions {
   // Who may use server reflection; empty: everyone (development). The host closes it to
   // unauthenticated callers in production mode.
   ReflectionGate reflection_gate;
+  // Threads that serve the methods of AsyncService services (async_unary.h).
+  int async_threads = 2;
 };
 
 class GrpcServer {
  public:
   // Builds and starts the server with `services` (not owned; must outlive the server), marks
-  // every service SERVING.
+  // every service SERVING. A service that is also an AsyncService has its asynchronous methods
+  // served by threads of the server's own (async_unary.h).
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(ServerOptions options,
                                                            std::vector<grpc::Service*> services);
   ~GrpcServer();
@@ -56,6 +60,8 @@ class GrpcServer {
   GrpcServer() = default;
   ServerOptions options_;
   std::unique_ptr<ReflectionService> reflection_;
+  // Before server_: its queue is destroyed after the server.
+  std::unique_ptr<AsyncCalls> async_;
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::string> service_names_;
   int port_ = 0;

@@ -1,5 +1,9 @@
 #include "declarations/declaration_desk.h"
 
+#include <memory>
+#include <optional>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "declarations/amount.h"
@@ -139,73 +143,168 @@ DeclarationDesk::DeclarationDesk(store::Database& db, store::GroupCommitter& wri
       keys_(std::move(keys)),
       limits_(limits) {}
 
-absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
-    const std::vector<Incoming>& documents, const auth::Viewer& viewer) {
-  std::vector<v1::DocumentReceipt> receipts;
-  bool published = false;
-  const DeclarationRepository::ReadAhead first = FirstReads(documents);
-  std::optional<store::GroupCommitter::ReadAhead> ahead = ReadAheadFor(documents, first);
-  std::function<absl::Status(store::Transaction&)> take = [&](store::Transaction& tx) {
-    receipts.clear();
-    published = false;
-    DeclarationRepository repo(tx, keys_);
-    if (ahead && ahead->rows) {
-      if (auto s = repo.Seed(first, *ahead->rows); !s.ok()) return s;
+// What one submission's function in the group commit reads and fills, kept together: a caller
+// that waits keeps it on its stack, one that does not leaves it on the heap until it is done.
+class DeclarationDesk::Submission {
+ public:
+  Submission(DeclarationDesk& desk, std::vector<Incoming> documents, const auth::Viewer& viewer)
+      : desk_(desk),
+        documents_(std::move(documents)),
+        viewer_(viewer),
+        first_(FirstReads(documents_)),
+        ahead_(ReadAheadFor(documents_, first_)) {}
+  Submission(const Submission&) = delete;
+  Submission& operator=(const Submission&) = delete;
+
+  // Runs it and waits for the commit.
+  absl::Status Run() {
+    return ahead_ ? desk_.writer_.Transact(take_, *ahead_) : desk_.writer_.Transact(take_);
+  }
+  // Queues it; `done` gets the result (GroupCommitter::Submit).
+  void Submit(store::GroupCommitter::Done done) {
+    desk_.writer_.Submit(take_, ahead_ ? &*ahead_ : nullptr, std::move(done));
+  }
+
+  // Once committed: wakes the relay when it appended events, counts the documents and hands
+  // over their receipts.
+  absl::StatusOr<std::vector<v1::DocumentReceipt>> Receipts(const absl::Status& committed) {
+    if (!committed.ok()) return committed;
+    if (published_ && desk_.events_committed_) desk_.events_committed_();
+    CountDocuments(receipts_);
+    return std::move(receipts_);
+  }
+
+ private:
+  // The group commit's function: it may run more than once, so it starts afresh each time.
+  absl::Status Take(store::Transaction& tx) {
+    receipts_.clear();
+    published_ = false;
+    DeclarationRepository repo(tx, desk_.keys_);
+    if (ahead_ && ahead_->rows) {
+      if (auto s = repo.Seed(first_, *ahead_->rows); !s.ok()) return s;
     }
-    if (auto s = CheckResidents(repo, documents, first); !s.ok()) return s;
-    Intake intake(viewer, repo, tx, limits_, published);
-    for (const Incoming& in : documents) {
+    if (auto s = CheckResidents(repo, documents_, first_); !s.ok()) return s;
+    Intake intake(viewer_, repo, tx, desk_.limits_, published_);
+    for (const Incoming& in : documents_) {
       auto receipt = intake.Take(in);
       if (!receipt.ok()) return receipt.status();
-      receipts.push_back(std::move(*receipt));
+      receipts_.push_back(std::move(*receipt));
     }
     return absl::OkStatus();
+  }
+
+  DeclarationDesk& desk_;
+  const std::vector<Incoming> documents_;
+  const auth::Viewer viewer_;
+  const DeclarationRepository::ReadAhead first_;
+  std::optional<store::GroupCommitter::ReadAhead> ahead_;
+  std::vector<v1::DocumentReceipt> receipts_;
+  bool published_ = false;
+  const std::function<absl::Status(store::Transaction&)> take_ = [this](store::Transaction& tx) {
+    return Take(tx);
   };
-  absl::Status status = ahead ? writer_.Transact(take, *ahead) : writer_.Transact(take);
-  if (!status.ok()) return status;
-  if (published && events_committed_) events_committed_();
-  CountDocuments(receipts);
-  return receipts;
+};
+
+absl::StatusOr<std::vector<v1::DocumentReceipt>> DeclarationDesk::Store(
+    std::vector<Incoming> documents, const auth::Viewer& viewer) {
+  Submission submission(*this, std::move(documents), viewer);
+  return submission.Receipts(submission.Run());
+}
+
+void DeclarationDesk::StoreOne(Incoming document, const auth::Viewer& viewer, ReceiptDone done) {
+  std::vector<Incoming> documents;
+  documents.push_back(std::move(document));
+  auto* submission = new Submission(*this, std::move(documents), viewer);
+  submission->Submit([submission, done = std::move(done)](absl::Status committed) {
+    std::unique_ptr<Submission> owned(submission);
+    auto receipts = owned->Receipts(committed);
+    if (!receipts.ok()) return done(receipts.status());
+    done(std::move(receipts->front()));
+  });
+}
+
+namespace {
+
+// A document checked by its rules (document_rules.h) and taken in for storing, or what is wrong
+// with it; one per kind of document.
+absl::StatusOr<DeclarationDesk::Incoming> Checked(const v1::Order& order) {
+  errors::Violations v;
+  CheckOrder(order, "order", v);
+  if (!v.empty()) return v.ToStatus();
+  return FromOrder(order, "order");
+}
+absl::StatusOr<DeclarationDesk::Incoming> Checked(const v1::Payment& payment) {
+  errors::Violations v;
+  CheckPayment(payment, "payment", v);
+  if (!v.empty()) return v.ToStatus();
+  return FromPayment(payment, "payment");
+}
+absl::StatusOr<DeclarationDesk::Incoming> Checked(const v1::Receipt& receipt) {
+  errors::Violations v;
+  CheckReceipt(receipt, "receipt", v);
+  if (!v.empty()) return v.ToStatus();
+  return FromReceipt(receipt, "receipt");
+}
+absl::StatusOr<DeclarationDesk::Incoming> Checked(const v1::Waybill& waybill) {
+  errors::Violations v;
+  CheckWaybill(waybill, "waybill", v);
+  if (!v.empty()) return v.ToStatus();
+  return FromWaybill(waybill, "waybill");
+}
+
+}  // namespace
+
+template <typename Doc>
+absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitOne(const Doc& doc,
+                                                               const auth::Viewer& viewer) {
+  auto in = Checked(doc);
+  if (!in.ok()) return in.status();
+  std::vector<Incoming> documents;
+  documents.push_back(std::move(*in));
+  auto receipts = Store(std::move(documents), viewer);
+  if (!receipts.ok()) return receipts.status();
+  return std::move(receipts->front());
+}
+
+template <typename Doc>
+void DeclarationDesk::SubmitOne(const Doc& doc, const auth::Viewer& viewer, ReceiptDone done) {
+  auto in = Checked(doc);
+  if (!in.ok()) return done(in.status());
+  StoreOne(std::move(*in), viewer, std::move(done));
 }
 
 absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitOrder(const v1::Order& order,
                                                                  const auth::Viewer& viewer) {
-  errors::Violations v;
-  CheckOrder(order, "order", v);
-  if (!v.empty()) return v.ToStatus();
-  auto r = Store({FromOrder(order, "order")}, viewer);
-  if (!r.ok()) return r.status();
-  return r->front();
+  return SubmitOne(order, viewer);
 }
-
 absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitPayment(const v1::Payment& payment,
                                                                    const auth::Viewer& viewer) {
-  errors::Violations v;
-  CheckPayment(payment, "payment", v);
-  if (!v.empty()) return v.ToStatus();
-  auto r = Store({FromPayment(payment, "payment")}, viewer);
-  if (!r.ok()) return r.status();
-  return r->front();
+  return SubmitOne(payment, viewer);
 }
-
 absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitReceipt(const v1::Receipt& receipt,
                                                                    const auth::Viewer& viewer) {
-  errors::Violations v;
-  CheckReceipt(receipt, "receipt", v);
-  if (!v.empty()) return v.ToStatus();
-  auto r = Store({FromReceipt(receipt, "receipt")}, viewer);
-  if (!r.ok()) return r.status();
-  return r->front();
+  return SubmitOne(receipt, viewer);
 }
-
 absl::StatusOr<v1::DocumentReceipt> DeclarationDesk::SubmitWaybill(const v1::Waybill& waybill,
                                                                    const auth::Viewer& viewer) {
-  errors::Violations v;
-  CheckWaybill(waybill, "waybill", v);
-  if (!v.empty()) return v.ToStatus();
-  auto r = Store({FromWaybill(waybill, "waybill")}, viewer);
-  if (!r.ok()) return r.status();
-  return r->front();
+  return SubmitOne(waybill, viewer);
+}
+
+void DeclarationDesk::SubmitOrder(const v1::Order& order, const auth::Viewer& viewer,
+                                  ReceiptDone done) {
+  SubmitOne(order, viewer, std::move(done));
+}
+void DeclarationDesk::SubmitPayment(const v1::Payment& payment, const auth::Viewer& viewer,
+                                    ReceiptDone done) {
+  SubmitOne(payment, viewer, std::move(done));
+}
+void DeclarationDesk::SubmitReceipt(const v1::Receipt& receipt, const auth::Viewer& viewer,
+                                    ReceiptDone done) {
+  SubmitOne(receipt, viewer, std::move(done));
+}
+void DeclarationDesk::SubmitWaybill(const v1::Waybill& waybill, const auth::Viewer& viewer,
+                                    ReceiptDone done) {
+  SubmitOne(waybill, viewer, std::move(done));
 }
 
 absl::StatusOr<v1::SubmitMessageResponse> DeclarationDesk::SubmitMessage(
@@ -252,7 +351,7 @@ absl::StatusOr<v1::SubmitMessageResponse> DeclarationDesk::SubmitMessage(
                        " carries no order, payment, receipt or waybill this service accepts"));
   }
   if (!v.empty()) return v.ToStatus();
-  auto receipts = Store(documents, viewer);
+  auto receipts = Store(std::move(documents), viewer);
   if (!receipts.ok()) return receipts.status();
   v1::SubmitMessageResponse response;
   response.set_message_type(message->message_type());

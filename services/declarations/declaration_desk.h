@@ -51,6 +51,15 @@ class DeclarationDesk {
                                                     const auth::Viewer& viewer);
   absl::StatusOr<v1::DocumentReceipt> SubmitWaybill(const v1::Waybill& waybill,
                                                     const auth::Viewer& viewer);
+  // The same four for a caller that does not wait (runtime/async_unary.h): each returns at once,
+  // and `done` gets what the call above would have returned, on the group commit's finishing
+  // thread (GroupCommitter::Submit), so it must be quick and must not block.
+  using ReceiptDone = std::function<void(absl::StatusOr<v1::DocumentReceipt>)>;
+  void SubmitOrder(const v1::Order& order, const auth::Viewer& viewer, ReceiptDone done);
+  void SubmitPayment(const v1::Payment& payment, const auth::Viewer& viewer, ReceiptDone done);
+  void SubmitReceipt(const v1::Receipt& receipt, const auth::Viewer& viewer, ReceiptDone done);
+  void SubmitWaybill(const v1::Waybill& waybill, const auth::Viewer& viewer, ReceiptDone done);
+
   // The documents of one official message (read with ceb::ReadCebMessage): all checked first,
   // stored together or not at all. The request's business_mode and logistics_code apply to its
   // orders, its ebp_code to its waybills (its xml is not read again).
@@ -100,8 +109,18 @@ class DeclarationDesk {
   struct Incoming;
 
  private:
-  absl::StatusOr<std::vector<v1::DocumentReceipt>> Store(const std::vector<Incoming>& documents,
+  // Takes `documents` in one transaction of the group commit (document_intake.h).
+  absl::StatusOr<std::vector<v1::DocumentReceipt>> Store(std::vector<Incoming> documents,
                                                          const auth::Viewer& viewer);
+  // Store for one document, without waiting: `done` gets its receipt (GroupCommitter::Submit).
+  void StoreOne(Incoming document, const auth::Viewer& viewer, ReceiptDone done);
+  // One document checked by its rules, then stored; waiting, or not.
+  template <typename Doc>
+  absl::StatusOr<v1::DocumentReceipt> SubmitOne(const Doc& doc, const auth::Viewer& viewer);
+  template <typename Doc>
+  void SubmitOne(const Doc& doc, const auth::Viewer& viewer, ReceiptDone done);
+  // One submission on its way through the group commit (declaration_desk.cc).
+  class Submission;
 
   store::Database& db_;
   store::GroupCommitter& writer_;

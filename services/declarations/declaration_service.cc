@@ -56,32 +56,34 @@ auth::Resource PartiesOfKey(const std::string& order_key) {
 
 }  // namespace
 
-grpc::Status DeclarationService::SubmitOrder(grpc::ServerContext* ctx,
-                                             const v1::SubmitOrderRequest* request,
-                                             v1::DocumentReceipt* response) {
-  return PARKLINE_RPC_AS_VIEWER(SubmitOrder, Parties(PartiesOf(request->order())),
-                                Deliver(desk_.SubmitOrder(request->order(), viewer), response));
-}
-
-grpc::Status DeclarationService::SubmitPayment(grpc::ServerContext* ctx,
-                                               const v1::SubmitPaymentRequest* request,
-                                               v1::DocumentReceipt* response) {
-  return PARKLINE_RPC_AS_VIEWER(SubmitPayment, Parties(PartiesOf(request->payment())),
-                                Deliver(desk_.SubmitPayment(request->payment(), viewer), response));
-}
-
-grpc::Status DeclarationService::SubmitReceipt(grpc::ServerContext* ctx,
-                                               const v1::SubmitReceiptRequest* request,
-                                               v1::DocumentReceipt* response) {
-  return PARKLINE_RPC_AS_VIEWER(SubmitReceipt, Parties(PartiesOf(request->receipt())),
-                                Deliver(desk_.SubmitReceipt(request->receipt(), viewer), response));
-}
-
-grpc::Status DeclarationService::SubmitWaybill(grpc::ServerContext* ctx,
-                                               const v1::SubmitWaybillRequest* request,
-                                               v1::DocumentReceipt* response) {
-  return PARKLINE_RPC_AS_VIEWER(SubmitWaybill, Parties(PartiesOf(request->waybill())),
-                                Deliver(desk_.SubmitWaybill(request->waybill(), viewer), response));
+void DeclarationService::Serve(runtime::AsyncCalls& calls) {
+  calls.Serve(this, &DeclarationService::RequestSubmitOrder,
+              [this](grpc::ServerContext* ctx, const v1::SubmitOrderRequest& request,
+                     runtime::Reply<v1::DocumentReceipt> reply) {
+                PARKLINE_RPC_LATER(SubmitOrder, Parties(PartiesOf(request.order())),
+                                   desk_.SubmitOrder(request.order(), viewer, std::move(reply)));
+              });
+  calls.Serve(this, &DeclarationService::RequestSubmitPayment,
+              [this](grpc::ServerContext* ctx, const v1::SubmitPaymentRequest& request,
+                     runtime::Reply<v1::DocumentReceipt> reply) {
+                PARKLINE_RPC_LATER(
+                    SubmitPayment, Parties(PartiesOf(request.payment())),
+                    desk_.SubmitPayment(request.payment(), viewer, std::move(reply)));
+              });
+  calls.Serve(this, &DeclarationService::RequestSubmitReceipt,
+              [this](grpc::ServerContext* ctx, const v1::SubmitReceiptRequest& request,
+                     runtime::Reply<v1::DocumentReceipt> reply) {
+                PARKLINE_RPC_LATER(
+                    SubmitReceipt, Parties(PartiesOf(request.receipt())),
+                    desk_.SubmitReceipt(request.receipt(), viewer, std::move(reply)));
+              });
+  calls.Serve(this, &DeclarationService::RequestSubmitWaybill,
+              [this](grpc::ServerContext* ctx, const v1::SubmitWaybillRequest& request,
+                     runtime::Reply<v1::DocumentReceipt> reply) {
+                PARKLINE_RPC_LATER(
+                    SubmitWaybill, Parties(PartiesOf(request.waybill())),
+                    desk_.SubmitWaybill(request.waybill(), viewer, std::move(reply)));
+              });
 }
 
 grpc::Status DeclarationService::SubmitMessage(grpc::ServerContext* ctx,

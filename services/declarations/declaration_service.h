@@ -7,24 +7,29 @@
 #include "ceb/ceb_reader.h"
 #include "declarations/declaration_desk.h"
 #include "parkline/declarations/v1/declarations.grpc.pb.h"
+#include "runtime/async_unary.h"
 
 namespace parkline::declarations {
 
-class DeclarationService final : public v1::DeclarationService::Service {
+// The four RPCs that submit one document are served asynchronously (runtime/async_unary.h): the
+// group commit answers each call when its transaction commits, so no server thread per call
+// waits for it.
+using DeclarationServiceBase = v1::DeclarationService::WithAsyncMethod_SubmitOrder<
+    v1::DeclarationService::WithAsyncMethod_SubmitPayment<
+        v1::DeclarationService::WithAsyncMethod_SubmitReceipt<
+            v1::DeclarationService::WithAsyncMethod_SubmitWaybill<
+                v1::DeclarationService::Service>>>>;
+
+class DeclarationService final : public DeclarationServiceBase, public runtime::AsyncService {
  public:
   // `max_message_documents`: documents one SubmitMessage may carry (Config).
   DeclarationService(DeclarationDesk& desk, const auth::Authorizer& authorizer,
                      int max_message_documents = ceb::kDefaultMaxCebDocuments)
       : desk_(desk), authorizer_(authorizer), max_message_documents_(max_message_documents) {}
 
-  grpc::Status SubmitOrder(grpc::ServerContext* ctx, const v1::SubmitOrderRequest* request,
-                           v1::DocumentReceipt* response) override;
-  grpc::Status SubmitPayment(grpc::ServerContext* ctx, const v1::SubmitPaymentRequest* request,
-                             v1::DocumentReceipt* response) override;
-  grpc::Status SubmitReceipt(grpc::ServerContext* ctx, const v1::SubmitReceiptRequest* request,
-                             v1::DocumentReceipt* response) override;
-  grpc::Status SubmitWaybill(grpc::ServerContext* ctx, const v1::SubmitWaybillRequest* request,
-                             v1::DocumentReceipt* response) override;
+  // SubmitOrder, SubmitPayment, SubmitReceipt and SubmitWaybill.
+  void Serve(runtime::AsyncCalls& calls) override;
+
   grpc::Status SubmitMessage(grpc::ServerContext* ctx, const v1::SubmitMessageRequest* request,
                              v1::SubmitMessageResponse* response) override;
   grpc::Status GetDeclaration(grpc::ServerContext* ctx, const v1::GetDeclarationRequest* request,
