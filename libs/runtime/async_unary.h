@@ -5,7 +5,8 @@
 // A service marks such methods with the generated WithAsyncMethod_<Method> and implements
 // AsyncService; GrpcServer gives it an AsyncCalls after the server started. Its other methods stay
 // synchronous. Handlers run on the queue's threads, must not block, and must call their reply
-// exactly once, from any thread.
+// exactly once, from any thread; once it is called, the call may be gone (another of the queue's
+// threads finishes it), so nothing may touch its context or request after that.
 //
 // Why not gRPC's callback API: in Debian's gRPC 1.51 (no EventEngine) callback methods run on two
 // "nexting" threads that sleep 100 ms after a second without work, so the first calls after a
