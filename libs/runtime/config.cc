@@ -44,7 +44,9 @@ ABSL_FLAG(int, tls_reload_seconds, 60,
 ABSL_FLAG(std::string, tokens_file, "", "callers: hashed bearer tokens and certificate subjects");
 ABSL_FLAG(bool, allow_plaintext, false,
           "let gRPC listen without TLS on an address other than loopback (behind a mesh)");
-ABSL_FLAG(int, grpc_max_threads, 1024, "most threads the gRPC server may run (4..65536)");
+ABSL_FLAG(int, grpc_max_threads, 1024,
+          "most threads the gRPC server may run, and most calls it serves asynchronously at once "
+          "(4..65536)");
 ABSL_FLAG(int, rate_limit_per_second, 0,
           "RPCs per second each caller may sustain (0 = no limit; 0..1000000)");
 ABSL_FLAG(int, rate_limit_burst, 200, "RPCs a caller may send at once above its rate (1..1000000)");

@@ -82,8 +82,9 @@ struct CommonConfig {
   // on an address other than loopback unless this is set (a mesh sidecar encrypts for it).
   bool allow_plaintext = false;
   // --grpc_max_threads / PARKLINE_GRPC_MAX_THREADS: the most threads the gRPC server may run at
-  // once (gRPC's ResourceQuota); a call that finds none answers RESOURCE_EXHAUSTED instead of
-  // growing the process without bound (4..65536, default 1024).
+  // once (gRPC's ResourceQuota), and the most calls it serves asynchronously at once
+  // (async_unary.h); a call that finds none answers RESOURCE_EXHAUSTED instead of growing the
+  // process without bound (4..65536, default 1024).
   int grpc_max_threads = 1024;
   // --rate_limit_per_second, --rate_limit_burst / PARKLINE_RATE_LIMIT_PER_SECOND,
   // PARKLINE_RATE_LIMIT_BURST: a token bucket per caller; beyond it RPCs get RESOURCE_EXHAUSTED

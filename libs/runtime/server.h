@@ -32,7 +32,8 @@ struct ServerOptions {
   std::shared_ptr<grpc::ServerCredentials> credentials;
   // The most threads the server runs at once (gRPC's ResourceQuota). Calls arriving when every
   // thread is busy answer RESOURCE_EXHAUSTED ("Server Threadpool Exhausted") rather than letting
-  // a flood of slow calls grow the process until it dies.
+  // a flood of slow calls grow the process until it dies. Also the most calls of AsyncService
+  // methods served at once (async_unary.h), beyond which they are refused the same way.
   int max_threads = 1024;
   // Who may use server reflection; empty: everyone (development). The host closes it to
   // unauthenticated callers in production mode.
