@@ -40,17 +40,25 @@ grpc::Status HandleUnary(const Authorizer& authorizer, grpc::ServerContext* cont
   return runtime::ToGrpcStatus(std::forward<Body>(body)());
 }
 
-// HandleUnary whose body is given the caller as a Viewer. The caller is identified after
-// authorization has passed, so a caller refused never reaches Identify; an authorizer that cannot
-// identify callers fails the RPC with Identify's status.
+// The caller of `method` on `resource`, identified once authorization has passed (so that a
+// caller refused never reaches Identify): the refusal, or Identify's status for an authorizer that
+// cannot identify callers, otherwise.
+inline absl::StatusOr<Principal> AuthorizedCaller(const Authorizer& authorizer,
+                                                  const grpc::ServerContext& context,
+                                                  absl::string_view method,
+                                                  const Resource& resource) {
+  absl::Status allowed = authorizer.Authorize(context, method, resource);
+  if (!allowed.ok()) return allowed;
+  return authorizer.Identify(context);
+}
+
+// HandleUnary whose body is given the caller as a Viewer (AuthorizedCaller).
 template <typename Body>
 grpc::Status HandleUnaryAsViewer(const Authorizer& authorizer, grpc::ServerContext* context,
                                  absl::string_view method, const Resource& resource, Body&& body) {
-  return HandleUnary(authorizer, context, method, resource, [&]() -> absl::Status {
-    auto principal = authorizer.Identify(*context);
-    if (!principal.ok()) return principal.status();
-    return std::forward<Body>(body)(ViewerOf(*principal));
-  });
+  auto principal = AuthorizedCaller(authorizer, *context, method, resource);
+  if (!principal.ok()) return runtime::ToGrpcStatus(principal.status());
+  return runtime::ToGrpcStatus(std::forward<Body>(body)(ViewerOf(*principal)));
 }
 
 // HandleUnaryAsViewer for a call answered later (runtime/async_unary.h): `body(viewer, reply)`
@@ -60,9 +68,7 @@ template <typename Response, typename Body>
 void HandleUnaryLater(const Authorizer& authorizer, const grpc::ServerContext& context,
                       absl::string_view method, const Resource& resource,
                       std::function<void(absl::StatusOr<Response>)> reply, Body&& body) {
-  absl::Status allowed = authorizer.Authorize(context, method, resource);
-  absl::StatusOr<Principal> principal =
-      allowed.ok() ? authorizer.Identify(context) : absl::StatusOr<Principal>(allowed);
+  auto principal = AuthorizedCaller(authorizer, context, method, resource);
   if (!principal.ok()) return reply(principal.status());
   std::forward<Body>(body)(ViewerOf(*principal), std::move(reply));
 }
