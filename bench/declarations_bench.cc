@@ -19,11 +19,13 @@
 // Prints per level: documents (or echoes) per second, p50 and p99 latency, and the ratio to the
 // echo at the same concurrency, in the same rounds; then where the CPU went during each level
 // (/proc: host, this process, the service and its busiest thread, PostgreSQL, the rest of the
-// machine) and PostgreSQL's transactions; then CPU per document by process (host, service,
-// broker, PostgreSQL, clients); then whether #25's targets at concurrency 64 are met. After the
-// backends, the same for the floor (FloorService): the order's checks and a group commit that
-// writes nothing, what any durable SubmitOrder pays here before it stores anything. A benchmark,
-// not a test: it exits 0 whenever it could measure.
+// machine) and PostgreSQL's transactions; then the group commit's writer (from the service's
+// /metrics: the share of the time it spent in transactions, their number, documents and mean
+// length); then CPU per document by process (host, service, broker, PostgreSQL, clients); then
+// whether #25's targets at concurrency 64 are met. After the backends, the same for the floor
+// (FloorService): the order's checks and a group commit that writes nothing, what any durable
+// SubmitOrder pays here before it stores anything. A benchmark, not a test: it exits 0 whenever
+// it could measure.
 #include <signal.h>
 #include <unistd.h>
 
@@ -44,8 +46,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bench/cpu.h"
@@ -207,6 +212,13 @@ struct LevelResult {
   struct Used {
     double host = 0, bench = 0, service = 0, broker = 0, postgres = 0;
   } used;
+  // The service's group commit over the level's rounds, from its /metrics: seconds its writer
+  // spent in transactions (retries and commits included), transactions, functions (documents)
+  // they carried. A writer in transactions nearly all the time is the service's limit whatever
+  // its CPU: on PostgreSQL it mostly waits for its backend.
+  struct Writer {
+    double seconds = 0, transactions = 0, functions = 0;
+  } writer;
   // The time the level's calls ran (all rounds together).
   double seconds = 0;
   // The CPU shares above times the seconds each round measured them, summed over the rounds
@@ -221,6 +233,8 @@ struct Usage {
   std::map<std::string, double> service_threads;  // tid -> CPU seconds
   std::map<std::string, double> postgres;         // pid -> CPU seconds
   int64_t pg_commits = -1, pg_rollbacks = -1;
+  // The group commit's counters on the service's /metrics (LevelResult::Writer); -1: not read.
+  double writer_s = -1, transactions = -1, functions = -1;
 };
 
 // What to watch besides this process and the host: the service's process, its PostgreSQL
@@ -228,7 +242,18 @@ struct Usage {
 struct Watch {
   pid_t service_pid = 0;
   store::Database* postgres = nullptr;
+  int metrics_port = 0;  // the service's /metrics; 0: none
 };
+
+// The value of an unlabelled sample `name` in a Prometheus text exposition, or -1.
+double MetricValue(const std::string& exposition, absl::string_view name) {
+  for (absl::string_view line : absl::StrSplit(exposition, '\n')) {
+    if (!absl::ConsumePrefix(&line, name) || !absl::ConsumePrefix(&line, " ")) continue;
+    double value = 0;
+    if (absl::SimpleAtod(line, &value)) return value;
+  }
+  return -1;
+}
 
 double ProcessCpuSeconds(const std::string& pid) { return bench::CpuSeconds("/proc/" + pid); }
 
@@ -271,6 +296,12 @@ Usage Sample(const Watch& watch) {
   }
   u.postgres = bench::CpuOfEach("/proc", IsPostgres);  // on every backend: it may run for others
   for (const auto& [pid, seconds] : bench::CpuOfEach("/proc", IsBroker)) u.broker_s += seconds;
+  if (watch.metrics_port > 0) {
+    const std::string text = testing::HttpGet(watch.metrics_port, "/metrics");
+    u.writer_s = MetricValue(text, "parkline_group_commit_seconds_sum");
+    u.transactions = MetricValue(text, "parkline_group_commit_batch_size_count");
+    u.functions = MetricValue(text, "parkline_group_commit_batch_size_sum");
+  }
   if (watch.postgres != nullptr) {
     watch.postgres
         ->Read([&](store::Transaction& tx) -> absl::Status {
@@ -300,6 +331,11 @@ void AddUsed(LevelResult& r, const Usage& before, const Usage& after) {
     if (was != before.postgres.end()) postgres += seconds - was->second;
   }
   r.used.postgres += postgres;
+  if (before.writer_s >= 0 && after.writer_s >= 0) {
+    r.writer.seconds += after.writer_s - before.writer_s;
+    r.writer.transactions += after.transactions - before.transactions;
+    r.writer.functions += after.functions - before.functions;
+  }
 }
 
 void AddUsage(LevelResult& r, const Usage& before, const Usage& after) {
@@ -592,7 +628,7 @@ std::optional<std::vector<PairedLevel>> MeasureDeclarations(
   if (absl::StartsWith(database_url, "postgresql")) {
     if (auto db = store::Database::Open(database_url); db.ok()) stats = std::move(*db);
   }
-  Watch watch{declarations.process().pid(), stats.get()};
+  Watch watch{declarations.process().pid(), stats.get(), declarations.metrics_port()};
   auto channel = Channel(declarations.grpc_port());
   auto levels = MeasurePaired(
       echo, echo_next, [&] { return std::make_unique<OrderClient>(channel, codes); }, next,
@@ -647,6 +683,26 @@ void PrintUsage(const std::vector<std::pair<std::string, std::vector<PairedLevel
                   percent(r.postgres_top_process).c_str(), percent(std::max(0.0, other)).c_str(),
                   r.pg_commits >= 0 ? absl::StrCat(r.pg_commits).c_str() : "-",
                   r.pg_rollbacks >= 0 ? absl::StrCat(r.pg_rollbacks).c_str() : "-");
+    }
+  }
+}
+
+// The group commit's writer per level (LevelResult::Writer); levels without it are left out.
+void PrintWriter(const std::vector<std::pair<std::string, std::vector<PairedLevel>>>& rows) {
+  std::printf(
+      "\nthe group commit's writer (from the service's /metrics): busy = the share of the time it "
+      "spent in transactions (a single writer near 100%% is the limit, whatever its CPU); "
+      "docs/txn = documents per transaction; ms/txn = its mean transaction\n");
+  std::printf("%-10s %11s %6s %9s %8s %7s\n", "backend", "concurrency", "busy", "txns", "docs/txn",
+              "ms/txn");
+  for (const auto& [backend, levels] : rows) {
+    for (const PairedLevel& level : levels) {
+      const LevelResult& r = level.service;
+      const LevelResult::Writer& w = r.writer;
+      if (w.transactions <= 0 || r.seconds <= 0) continue;
+      std::printf("%-10s %11d %5.0f%% %9.0f %8.1f %7.2f\n", backend.c_str(), r.concurrency,
+                  100 * w.seconds / r.seconds, w.transactions, w.functions / w.transactions,
+                  1000 * w.seconds / w.transactions);
     }
   }
 }
@@ -794,6 +850,7 @@ int main(int argc, char** argv) {
   auto with_floor = rows;
   if (!floor_levels.empty()) with_floor.emplace_back("floor", floor_levels);
   PrintUsage(with_floor);
+  PrintWriter(with_floor);
   PrintPerDocument(with_floor);
   std::printf(
       "\ntargets at concurrency 64 (#25): sqlite at least %.2fx the echo; postgresql at least "
