@@ -46,14 +46,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bench/cpu.h"
+#include "bench/exposition.h"
 #include "bench/rounds.h"
 #include "declarations/declaration_desk.h"
 #include "declarations/document_rules.h"
@@ -245,16 +243,6 @@ struct Watch {
   int metrics_port = 0;  // the service's /metrics; 0: none
 };
 
-// The value of an unlabelled sample `name` in a Prometheus text exposition, or -1.
-double MetricValue(const std::string& exposition, absl::string_view name) {
-  for (absl::string_view line : absl::StrSplit(exposition, '\n')) {
-    if (!absl::ConsumePrefix(&line, name) || !absl::ConsumePrefix(&line, " ")) continue;
-    double value = 0;
-    if (absl::SimpleAtod(line, &value)) return value;
-  }
-  return -1;
-}
-
 double ProcessCpuSeconds(const std::string& pid) { return bench::CpuSeconds("/proc/" + pid); }
 
 bool IsPostgres(const std::string& proc) { return bench::CommandName(proc) == "postgres"; }
@@ -298,9 +286,9 @@ Usage Sample(const Watch& watch) {
   for (const auto& [pid, seconds] : bench::CpuOfEach("/proc", IsBroker)) u.broker_s += seconds;
   if (watch.metrics_port > 0) {
     const std::string text = testing::HttpGet(watch.metrics_port, "/metrics");
-    u.writer_s = MetricValue(text, "parkline_group_commit_seconds_sum");
-    u.transactions = MetricValue(text, "parkline_group_commit_batch_size_count");
-    u.functions = MetricValue(text, "parkline_group_commit_batch_size_sum");
+    u.writer_s = bench::SampleValue(text, "parkline_group_commit_seconds_sum");
+    u.transactions = bench::SampleValue(text, "parkline_group_commit_batch_size_count");
+    u.functions = bench::SampleValue(text, "parkline_group_commit_batch_size_sum");
   }
   if (watch.postgres != nullptr) {
     watch.postgres

@@ -33,6 +33,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/exposition.h"
 #include "parkline/enterprises/v1/enterprises.grpc.pb.h"
 #include "parkline/statistics/v1/statistics.grpc.pb.h"
 #include "tests/support/service_process.h"
@@ -110,14 +111,8 @@ int64_t OverviewUnits(Statistics& stats) {
 
 // Vacant units on the statistics' /metrics; -1 when the scrape failed or has none.
 int64_t ScrapedUnits(int metrics_port) {
-  const std::string text = testing::HttpGet(metrics_port, "/metrics");
-  const std::string name = "\nparkline_units{state=\"vacant\"} ";
-  auto at = text.find(name);
-  if (at == std::string::npos) return -1;
-  auto end = text.find('\n', at + name.size());
-  double n = -1;
-  if (!absl::SimpleAtod(text.substr(at + name.size(), end - at - name.size()), &n)) return -1;
-  return static_cast<int64_t>(n);
+  return static_cast<int64_t>(bench::SampleValue(testing::HttpGet(metrics_port, "/metrics"),
+                                                 "parkline_units{state=\"vacant\"}"));
 }
 
 // From `start` until `read` returns at least `want`; nullopt after kGiveUp.
