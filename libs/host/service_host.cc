@@ -8,6 +8,7 @@
 #include "auth/grpc_authorizer.h"
 #include "auth/tls.h"
 #include "events/schema.h"
+#include "host/store_metrics.h"
 #include "runtime/log.h"
 #include "runtime/metrics.h"
 #include "runtime/server.h"
@@ -83,6 +84,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
                       metrics.status());
   }
 
+  CountTransactionRetries();
   auto db = store::Database::Open(config->database_url);
   if (!db.ok()) return Fail("cannot open the database", db.status());
   if (auto s = events::ApplyEventsSchema(**db); !s.ok()) return FailMigration(s);

@@ -1,6 +1,7 @@
 #include "runtime/grpc_status.h"
 
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "google/rpc/status.pb.h"
 
 namespace parkline::runtime {
@@ -11,6 +12,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   std::string message(status.message());
   google::rpc::Status detail;
   status.ForEachPayload([&detail](absl::string_view type_url, const absl::Cord& payload) {
+    // Only Google's standard details (google.rpc.BadRequest, RetryInfo ...), which clients can
+    // decode; the services' own markers (a transient error's cause, "type.parkline.dev/...")
+    // are not messages and stay inside.
+    if (!absl::StartsWith(type_url, "type.googleapis.com/")) return;
     auto* any = detail.add_details();
     any->set_type_url(std::string(type_url));
     any->set_value(std::string(payload));

@@ -1,7 +1,8 @@
 // The one place where absl::Status becomes grpc::Status. Inside the services errors are
 // absl::Status values (their codes are gRPC's); at the edge the message is kept and payloads
 // such as google.rpc.BadRequest become google.rpc.Status details (grpc-status-details-bin),
-// which every gRPC client library can decode.
+// which every gRPC client library can decode. Payloads of other type URLs (the store's markers)
+// are left out.
 #ifndef PARKLINE_RUNTIME_GRPC_STATUS_H_
 #define PARKLINE_RUNTIME_GRPC_STATUS_H_
 

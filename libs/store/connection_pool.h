@@ -80,12 +80,15 @@ absl::Status RunTransactionOnce(Connection& conn, const char* begin,
 
 // Runs `attempt` up to `tries` times while it returns a transient UNAVAILABLE, pausing a little
 // longer each time. The whole transaction runs again, so its function must have no effect outside
-// it.
+// it. Each transient failure is told to the retry observer (SetRetryObserver).
 inline absl::Status RetryWhileUnavailable(int tries, const std::function<absl::Status()>& attempt) {
   absl::Status result;
   for (int i = 0; i < tries; ++i) {
     result = attempt();
     if (!IsTransient(result)) break;
+    const bool last = i + 1 == tries;
+    ObserveRetry(result, /*gave_up=*/last);
+    if (last) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5 << std::min(i, 6)));
   }
   return result;

@@ -1,5 +1,8 @@
 #include "store/database.h"
 
+#include <atomic>
+#include <mutex>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "store/postgres_database.h"
@@ -9,6 +12,46 @@ namespace parkline::store {
 
 bool IsTransient(const absl::Status& status) {
   return absl::IsUnavailable(status) && !status.GetPayload(kRetryInfoType).has_value();
+}
+
+namespace {
+
+constexpr absl::string_view kTransientCauseType = "type.parkline.dev/store.TransientCause";
+
+// Every observer ever set stays allocated (and reachable): one being replaced may still be
+// running on another thread.
+std::atomic<const RetryObserver*> retry_observer{nullptr};
+std::mutex retry_observers_mu;
+std::vector<std::unique_ptr<RetryObserver>>& RetryObservers() {
+  static auto* all = new std::vector<std::unique_ptr<RetryObserver>>();
+  return *all;
+}
+
+}  // namespace
+
+std::string TransientCause(const absl::Status& status) {
+  auto cause = status.GetPayload(kTransientCauseType);
+  return cause.has_value() ? std::string(*cause) : "other";
+}
+
+absl::Status WithTransientCause(absl::Status status, absl::string_view cause) {
+  status.SetPayload(kTransientCauseType, absl::Cord(cause));
+  return status;
+}
+
+void SetRetryObserver(RetryObserver observer) {
+  if (!observer) {
+    retry_observer.store(nullptr);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(retry_observers_mu);
+  RetryObservers().push_back(std::make_unique<RetryObserver>(std::move(observer)));
+  retry_observer.store(RetryObservers().back().get());
+}
+
+void ObserveRetry(const absl::Status& status, bool gave_up) {
+  const RetryObserver* observer = retry_observer.load();
+  if (observer != nullptr) (*observer)(TransientCause(status), gave_up);
 }
 
 int64_t Row::Int(size_t i) const {

@@ -111,6 +111,27 @@ inline constexpr absl::string_view kRetryInfoType = "type.googleapis.com/google.
 // is returned at once, and a group commit's other requests go on without a retry.
 bool IsTransient(const absl::Status& status);
 
+// What made a transient error transient, as a backend tells it: "serialization_failure" and
+// "deadlock" (PostgreSQL's conflicts between concurrent writers: another replica, the relay),
+// "busy" (SQLite's file stayed locked), "connection", "server_unavailable" (shutting down or
+// starting up), "insufficient_resources" (disk, memory, connections), "plan_invalidated" (a
+// schema change under a prepared statement); "other" for an UNAVAILABLE that does not say.
+std::string TransientCause(const absl::Status& status);
+// `status` with its cause attached (TransientCause), for the backends.
+absl::Status WithTransientCause(absl::Status status, absl::string_view cause);
+
+// Told of every transaction run again after a transient error (`gave_up` false), and of every
+// one whose last attempt failed so and whose error was returned (`gave_up` true), so that a
+// service can count conflicts: several writers on one PostgreSQL database (replicas) abort one
+// another's transactions under SERIALIZABLE when their keys share index pages, and each retry
+// costs the whole transaction again. Process-wide, called on the thread that runs the
+// transaction: it must be quick and thread-safe. Set it before the databases are used; null
+// clears it.
+using RetryObserver = std::function<void(absl::string_view cause, bool gave_up)>;
+void SetRetryObserver(RetryObserver observer);
+// Calls the observer set, if any (for the backends).
+void ObserveRetry(const absl::Status& status, bool gave_up);
+
 // Errors: ALREADY_EXISTS for a unique or primary key violation, FAILED_PRECONDITION for any other
 // constraint, UNAVAILABLE when the database stayed busy, could not be reached, is shutting down or
 // starting up, or ran out of disk or memory (conditions that pass), INTERNAL for the rest.

@@ -39,11 +39,21 @@ absl::Status ResultError(PGconn* conn, PGresult* result, absl::string_view what)
   // Classes 53 (insufficient resources: disk full, out of memory, too many connections) and 57
   // (operator intervention: the server shutting down or starting up) pass too, and a consumer
   // must take them for what they are, not for a poison event (consumer.h).
-  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate.rfind("08", 0) == 0 ||
-      sqlstate.rfind("53", 0) == 0 || sqlstate.rfind("57", 0) == 0 || sqlstate == "26000" ||
-      PQstatus(conn) != CONNECTION_OK ||
-      (sqlstate == "0A000" && absl::StrContains(message, "cached plan"))) {
-    return absl::UnavailableError(message);
+  if (sqlstate == "40001") {
+    return WithTransientCause(absl::UnavailableError(message), "serialization_failure");
+  }
+  if (sqlstate == "40P01") return WithTransientCause(absl::UnavailableError(message), "deadlock");
+  if (sqlstate.rfind("08", 0) == 0 || PQstatus(conn) != CONNECTION_OK) {
+    return WithTransientCause(absl::UnavailableError(message), "connection");
+  }
+  if (sqlstate.rfind("53", 0) == 0) {
+    return WithTransientCause(absl::UnavailableError(message), "insufficient_resources");
+  }
+  if (sqlstate.rfind("57", 0) == 0) {
+    return WithTransientCause(absl::UnavailableError(message), "server_unavailable");
+  }
+  if (sqlstate == "26000" || (sqlstate == "0A000" && absl::StrContains(message, "cached plan"))) {
+    return WithTransientCause(absl::UnavailableError(message), "plan_invalidated");
   }
   return absl::InternalError(message);
 }
@@ -93,7 +103,8 @@ class Connection {
       std::string message = PQerrorMessage(conn_);
       PQfinish(conn_);
       conn_ = nullptr;
-      return absl::UnavailableError(absl::StrCat("postgresql connect: ", message));
+      return WithTransientCause(
+          absl::UnavailableError(absl::StrCat("postgresql connect: ", message)), "connection");
     }
     // Notices (e.g. "relation already exists, skipping") are not errors: keep them out of logs.
     PQsetNoticeProcessor(
@@ -322,8 +333,10 @@ class Connection {
   // A pipeline that did not run its course leaves the session in a state nothing else here
   // can use: it is closed, so that Ensure connects afresh when the transaction runs again.
   absl::Status Broken(absl::string_view step) {
-    absl::Status error = absl::UnavailableError(
-        absl::StrCat("postgresql pipeline ", step, ": ", PQerrorMessage(conn_)));
+    absl::Status error =
+        WithTransientCause(absl::UnavailableError(absl::StrCat("postgresql pipeline ", step, ": ",
+                                                               PQerrorMessage(conn_))),
+                           "connection");
     PQfinish(conn_);
     conn_ = nullptr;
     prepared_.clear();

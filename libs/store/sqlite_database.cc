@@ -55,8 +55,11 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
   if (primary == SQLITE_CONSTRAINT) return absl::FailedPreconditionError(message);
   // A full disk passes too (space freed, the outbox pruned): a consumer must not take it for a
   // poison event (consumer.h).
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL) {
-    return absl::UnavailableError(message);
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    return WithTransientCause(absl::UnavailableError(message), "busy");
+  }
+  if (primary == SQLITE_FULL) {
+    return WithTransientCause(absl::UnavailableError(message), "insufficient_resources");
   }
   return absl::InternalError(message);
 }

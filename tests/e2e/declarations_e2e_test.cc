@@ -172,6 +172,14 @@ TEST_F(DeclarationsE2eTest, ShuffledDocumentsWithResendsMakeExactlyOneDeclaratio
   EXPECT_GE(transactions, 1);
   EXPECT_LE(transactions, requests);
   EXPECT_EQ(value("parkline_group_commit_seconds_count"), transactions);
+  // The database's transient failures are counted (host/store_metrics.h); one writer on its own
+  // database never conflicts, and nothing was given up.
+  for (const std::string cause : {"serialization_failure", "busy"}) {
+    EXPECT_EQ(value("parkline_store_transaction_retries_total{cause=\"" + cause +
+                    "\",outcome=\"gave_up\"}"),
+              0)
+        << cause;
+  }
   // And what became of them: each order's three documents accepted once, every resend a
   // duplicate.
   double duplicates = 0;

@@ -5,7 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "store/database.h"
 #include "store/migrations.h"
@@ -521,6 +525,109 @@ TEST_P(StoreTest, ConcurrentWritersAllLand) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(Count("items"), kThreads * kEach);
+}
+
+// What the retry observer (SetRetryObserver) was told, in order: cause and whether it gave up.
+class Retries {
+ public:
+  Retries() {
+    SetRetryObserver([this](absl::string_view cause, bool gave_up) {
+      std::lock_guard<std::mutex> lock(mu_);
+      seen_.emplace_back(std::string(cause), gave_up);
+    });
+  }
+  ~Retries() { SetRetryObserver(nullptr); }
+  std::vector<std::pair<std::string, bool>> seen() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return seen_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::pair<std::string, bool>> seen_;
+};
+
+TEST_P(StoreTest, ATransientFailureRunsTheTransactionAgainAndIsObserved) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  Retries retries;
+  // Twice unavailable, then through: run three times, two retries told, nothing given up.
+  int runs = 0;
+  absl::Status s = db_->Transact([&](Transaction& tx) -> absl::Status {
+    if (++runs <= 2) return absl::UnavailableError("not yet");
+    return tx.Execute("INSERT INTO items (name) VALUES ('third time')").status();
+  });
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(runs, 3);
+  using Seen = std::vector<std::pair<std::string, bool>>;
+  EXPECT_EQ(retries.seen(), (Seen{{"other", false}, {"other", false}}));
+  EXPECT_EQ(Count("items"), 1);
+
+  // Always unavailable: every run but the last is a retry, the last gives up, and its error is
+  // the caller's.
+  runs = 0;
+  s = db_->Transact([&](Transaction& tx) -> absl::Status {
+    ++runs;
+    if (auto w = tx.Execute("INSERT INTO items (name) VALUES ('never')"); !w.ok()) {
+      return w.status();
+    }
+    return WithTransientCause(absl::UnavailableError("never"), "busy");
+  });
+  EXPECT_TRUE(absl::IsUnavailable(s)) << s;
+  EXPECT_EQ(TransientCause(s), "busy");
+  Seen seen = retries.seen();
+  ASSERT_EQ(seen.size(), 2 + static_cast<size_t>(runs));
+  for (int i = 0; i < runs; ++i) {
+    EXPECT_EQ(seen[2 + i], std::make_pair(std::string("busy"), i + 1 == runs)) << i;
+  }
+  EXPECT_GE(runs, 2);
+  EXPECT_EQ(Count("items"), 1);  // nothing of the runs that failed
+
+  // An error that is not transient is neither retried nor told.
+  s = db_->Transact([](Transaction&) { return absl::FailedPreconditionError("a rule"); });
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(retries.seen().size(), seen.size());
+}
+
+// Two writers that each read what the other writes (write skew): under SERIALIZABLE, PostgreSQL
+// aborts one with a serialization failure, which runs again and lands; the observer is told why.
+// SQLite's writers take turns (BEGIN IMMEDIATE) and never meet so.
+TEST_P(StoreTest, WritersThatConflictAreToldAsSerializationFailures) {
+  if (db_->backend() != "postgresql") GTEST_SKIP() << "SQLite's writers take turns";
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  Retries retries;
+  std::atomic<int> read{0};
+  auto writer = [&](const std::string& name) {
+    bool first = true;
+    return db_->Transact([&](Transaction& tx) -> absl::Status {
+      auto rows = tx.Query("SELECT COUNT(*) FROM items");
+      if (!rows.ok()) return rows.status();
+      if (first) {
+        // Both read before either writes, on the first run only.
+        first = false;
+        read++;
+        absl::Time deadline = absl::Now() + absl::Seconds(10);
+        while (read.load() < 2 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(1));
+      }
+      return tx
+          .Execute("INSERT INTO items (name, qty) VALUES ($1, $2)", {name, rows->front().Int(0)})
+          .status();
+    });
+  };
+  absl::Status a, b;
+  std::thread other([&] { b = writer("b"); });
+  a = writer("a");
+  other.join();
+  EXPECT_TRUE(a.ok()) << a;
+  EXPECT_TRUE(b.ok()) << b;
+  // Serially: one counted none, the other one.
+  EXPECT_EQ(testing::ColumnOf(*db_, "SELECT CAST(qty AS TEXT) FROM items ORDER BY qty"),
+            (std::vector<std::string>{"0", "1"}));
+  auto seen = retries.seen();
+  ASSERT_FALSE(seen.empty());
+  for (const auto& [cause, gave_up] : seen) {
+    EXPECT_EQ(cause, "serialization_failure");
+    EXPECT_FALSE(gave_up);
+  }
 }
 
 // Statements are prepared once per connection; a schema change made meanwhile (another replica

@@ -1,0 +1,31 @@
+#include "host/store_metrics.h"
+
+#include <string>
+
+#include "prometheus/counter.h"
+#include "runtime/metrics.h"
+#include "store/database.h"
+
+namespace parkline::host {
+
+void CountTransactionRetries() {
+  static auto& family = prometheus::BuildCounter()
+                            .Name("parkline_store_transaction_retries_total")
+                            .Help(
+                                "Transactions that failed transiently, by cause "
+                                "(serialization_failure, deadlock, busy, connection, ...) and "
+                                "outcome (retried: run again; gave_up: the error was returned).")
+                            .Register(runtime::Metrics());
+  // The usual causes exist from the start at 0, so that Prometheus sees their first increase.
+  for (const char* cause : {"serialization_failure", "deadlock", "busy", "connection"}) {
+    for (const char* outcome : {"retried", "gave_up"}) {
+      family.Add({{"cause", cause}, {"outcome", outcome}});
+    }
+  }
+  store::SetRetryObserver([](absl::string_view cause, bool gave_up) {
+    family.Add({{"cause", std::string(cause)}, {"outcome", gave_up ? "gave_up" : "retried"}})
+        .Increment();
+  });
+}
+
+}  // namespace parkline::host
