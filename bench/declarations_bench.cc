@@ -21,11 +21,11 @@
 // (/proc: host, this process, the service and its busiest thread, PostgreSQL, the rest of the
 // machine) and PostgreSQL's transactions; then the group commit's writer (from the service's
 // /metrics: the share of the time it spent in transactions, their number, documents and mean
-// length); then CPU per document by process (host, service, broker, PostgreSQL, clients); then
-// whether #25's targets at concurrency 64 are met. After the backends, the same for the floor
-// (FloorService): the order's checks and a group commit that writes nothing, what any durable
-// SubmitOrder pays here before it stores anything. A benchmark, not a test: it exits 0 whenever
-// it could measure.
+// length, and the transactions run again after a conflict); then CPU per document by process (host,
+// service, broker, PostgreSQL, clients); then whether #25's targets at concurrency 64 are met.
+// After the backends, the same for the floor (FloorService): the order's checks and a group commit
+// that writes nothing, what any durable SubmitOrder pays here before it stores anything. A
+// benchmark, not a test: it exits 0 whenever it could measure.
 #include <signal.h>
 #include <unistd.h>
 
@@ -213,9 +213,11 @@ struct LevelResult {
   // The service's group commit over the level's rounds, from its /metrics: seconds its writer
   // spent in transactions (retries and commits included), transactions, functions (documents)
   // they carried. A writer in transactions nearly all the time is the service's limit whatever
-  // its CPU: on PostgreSQL it mostly waits for its backend.
+  // its CPU: on PostgreSQL it mostly waits for its backend. Retried: the service's transactions
+  // run again after a conflict or a busy file (parkline_store_transaction_retries_total), each a
+  // whole transaction's work again.
   struct Writer {
-    double seconds = 0, transactions = 0, functions = 0;
+    double seconds = 0, transactions = 0, functions = 0, retried = 0;
   } writer;
   // The time the level's calls ran (all rounds together).
   double seconds = 0;
@@ -232,8 +234,20 @@ struct Usage {
   std::map<std::string, double> postgres;         // pid -> CPU seconds
   int64_t pg_commits = -1, pg_rollbacks = -1;
   // The group commit's counters on the service's /metrics (LevelResult::Writer); -1: not read.
-  double writer_s = -1, transactions = -1, functions = -1;
+  double writer_s = -1, transactions = -1, functions = -1, retried = -1;
 };
+
+// The service's transactions run again after a transient failure, all causes together.
+double Retried(const std::string& exposition) {
+  double sum = 0;
+  for (const char* cause : {"serialization_failure", "deadlock", "busy", "connection"}) {
+    double n = bench::SampleValue(
+        exposition, absl::StrCat("parkline_store_transaction_retries_total{cause=\"", cause,
+                                 "\",outcome=\"retried\"}"));
+    if (n > 0) sum += n;
+  }
+  return sum;
+}
 
 // What to watch besides this process and the host: the service's process, its PostgreSQL
 // database.
@@ -289,6 +303,7 @@ Usage Sample(const Watch& watch) {
     u.writer_s = bench::SampleValue(text, "parkline_group_commit_seconds_sum");
     u.transactions = bench::SampleValue(text, "parkline_group_commit_batch_size_count");
     u.functions = bench::SampleValue(text, "parkline_group_commit_batch_size_sum");
+    u.retried = Retried(text);
   }
   if (watch.postgres != nullptr) {
     watch.postgres
@@ -323,6 +338,7 @@ void AddUsed(LevelResult& r, const Usage& before, const Usage& after) {
     r.writer.seconds += after.writer_s - before.writer_s;
     r.writer.transactions += after.transactions - before.transactions;
     r.writer.functions += after.functions - before.functions;
+    r.writer.retried += after.retried - before.retried;
   }
 }
 
@@ -680,17 +696,18 @@ void PrintWriter(const std::vector<std::pair<std::string, std::vector<PairedLeve
   std::printf(
       "\nthe group commit's writer (from the service's /metrics): busy = the share of the time it "
       "spent in transactions (a single writer near 100%% is the limit, whatever its CPU); "
-      "docs/txn = documents per transaction; ms/txn = its mean transaction\n");
-  std::printf("%-10s %11s %6s %9s %8s %7s\n", "backend", "concurrency", "busy", "txns", "docs/txn",
-              "ms/txn");
+      "docs/txn = documents per transaction; ms/txn = its mean transaction; retried = the "
+      "service's transactions run again after a conflict or a busy file\n");
+  std::printf("%-10s %11s %6s %9s %8s %7s %8s\n", "backend", "concurrency", "busy", "txns",
+              "docs/txn", "ms/txn", "retried");
   for (const auto& [backend, levels] : rows) {
     for (const PairedLevel& level : levels) {
       const LevelResult& r = level.service;
       const LevelResult::Writer& w = r.writer;
       if (w.transactions <= 0 || r.seconds <= 0) continue;
-      std::printf("%-10s %11d %5.0f%% %9.0f %8.1f %7.2f\n", backend.c_str(), r.concurrency,
+      std::printf("%-10s %11d %5.0f%% %9.0f %8.1f %7.2f %8.0f\n", backend.c_str(), r.concurrency,
                   100 * w.seconds / r.seconds, w.transactions, w.functions / w.transactions,
-                  1000 * w.seconds / w.transactions);
+                  1000 * w.seconds / w.transactions, w.retried);
     }
   }
 }
