@@ -237,10 +237,13 @@ struct Usage {
   double writer_s = -1, transactions = -1, functions = -1, retried = -1;
 };
 
-// The service's transactions run again after a transient failure, all causes together.
+// The service's transactions run again after a transient failure, every cause the store names
+// (store::TransientCause) together; a cause not seen yet has no series.
 double Retried(const std::string& exposition) {
   double sum = 0;
-  for (const char* cause : {"serialization_failure", "deadlock", "busy", "connection"}) {
+  for (const char* cause :
+       {"serialization_failure", "deadlock", "busy", "connection", "server_unavailable",
+        "insufficient_resources", "plan_invalidated", "other"}) {
     double n = bench::SampleValue(
         exposition, absl::StrCat("parkline_store_transaction_retries_total{cause=\"", cause,
                                  "\",outcome=\"retried\"}"));
