@@ -42,7 +42,12 @@ std::string NumberedParameters(absl::string_view sql) {
 
 namespace {
 
-constexpr int kPoolSize = 4;
+// Connections for write transactions, and apart from them for read transactions: a writer that
+// waits for the file (in SQLite's busy handler, below) holds its connection meanwhile, and with
+// one pool for both, four writers waiting at once left a reader no connection until one of them
+// had written, though in WAL mode a reader never waits for a writer.
+constexpr int kWriterConnections = 4;
+constexpr int kReaderConnections = 4;
 constexpr int kBusyTimeoutMs = 10000;
 constexpr int kConflictRetries = 5;
 
@@ -72,7 +77,7 @@ class Connection {
     sqlite3_close_v2(db_);
   }
 
-  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& path) {
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& path, bool writer) {
     auto conn = std::make_unique<Connection>();
     int rc =
         sqlite3_open_v2(path.c_str(), &conn->db_,
@@ -87,12 +92,15 @@ class Connection {
     sqlite3_busy_timeout(conn->db_, kBusyTimeoutMs);
     // temp_store=MEMORY: a savepoint (one per group-committed request) that changes pages
     // keeps its undo journal in memory rather than in a temporary file created and unlinked
-    // per transaction. cache_size: 16 MiB of pages (the default is 2 MiB), so that index
-    // lookups of a busy writer stop re-reading pages from the file.
-    for (const char* pragma :
-         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-          "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-16384"}) {
+    // per transaction. cache_size: 16 MiB of pages for a writer (the default is 2 MiB), so that
+    // index lookups of a busy writer stop re-reading pages from the file; readers keep the
+    // default, as another connection's commit empties their cache anyway.
+    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
       if (auto s = conn->Exec(pragma); !s.ok()) return s;
+    }
+    if (writer) {
+      if (auto s = conn->Exec("PRAGMA cache_size=-16384"); !s.ok()) return s;
     }
     return conn;
   }
@@ -231,19 +239,21 @@ class SqliteTransaction : public Transaction {
 
 class SqliteDatabase : public Database {
  public:
-  explicit SqliteDatabase(std::vector<std::unique_ptr<Connection>> pool) : pool_(std::move(pool)) {}
+  SqliteDatabase(std::vector<std::unique_ptr<Connection>> writers,
+                 std::vector<std::unique_ptr<Connection>> readers)
+      : writers_(std::move(writers)), readers_(std::move(readers)) {}
 
   // synchronous is a setting of the connection: every write transaction sets its own.
   absl::Status Transact(const std::function<absl::Status(Transaction&)>& fn) override {
-    return Run("PRAGMA synchronous=FULL; BEGIN IMMEDIATE", fn);
+    return Run(writers_, "PRAGMA synchronous=FULL; BEGIN IMMEDIATE", fn);
   }
 
   absl::Status TransactWithoutFlush(const std::function<absl::Status(Transaction&)>& fn) override {
-    return Run("PRAGMA synchronous=NORMAL; BEGIN IMMEDIATE", fn);
+    return Run(writers_, "PRAGMA synchronous=NORMAL; BEGIN IMMEDIATE", fn);
   }
 
   absl::Status Read(const std::function<absl::Status(Transaction&)>& fn) override {
-    return Run("BEGIN DEFERRED", fn);
+    return Run(readers_, "BEGIN DEFERRED", fn);
   }
 
   absl::string_view backend() const override { return "sqlite"; }
@@ -261,15 +271,17 @@ class SqliteDatabase : public Database {
   }
 
  private:
-  absl::Status Run(const char* begin, const std::function<absl::Status(Transaction&)>& fn) {
-    return pool_.With([&](Connection& conn) {
+  static absl::Status Run(internal::ConnectionPool<Connection>& pool, const char* begin,
+                          const std::function<absl::Status(Transaction&)>& fn) {
+    return pool.With([&](Connection& conn) {
       return internal::RetryWhileUnavailable(kConflictRetries, [&] {
         return internal::RunTransactionOnce<SqliteTransaction>(conn, begin, fn);
       });
     });
   }
 
-  internal::ConnectionPool<Connection> pool_;
+  internal::ConnectionPool<Connection> writers_;
+  internal::ConnectionPool<Connection> readers_;
 };
 
 }  // namespace
@@ -284,13 +296,14 @@ absl::StatusOr<std::unique_ptr<Database>> OpenSqlite(const std::string& path) {
           absl::StrCat("cannot create ", file.parent_path().string(), ": ", ec.message()));
     }
   }
-  std::vector<std::unique_ptr<Connection>> pool;
-  for (int i = 0; i < kPoolSize; ++i) {
-    auto conn = Connection::Open(path);
+  std::vector<std::unique_ptr<Connection>> writers, readers;
+  for (int i = 0; i < kWriterConnections + kReaderConnections; ++i) {
+    const bool writer = i < kWriterConnections;
+    auto conn = Connection::Open(path, writer);
     if (!conn.ok()) return conn.status();
-    pool.push_back(std::move(*conn));
+    (writer ? writers : readers).push_back(std::move(*conn));
   }
-  return std::unique_ptr<Database>(new SqliteDatabase(std::move(pool)));
+  return std::unique_ptr<Database>(new SqliteDatabase(std::move(writers), std::move(readers)));
 }
 
 }  // namespace parkline::store

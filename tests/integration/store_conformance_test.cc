@@ -527,6 +527,56 @@ TEST_P(StoreTest, ConcurrentWritersAllLand) {
   EXPECT_EQ(Count("items"), kThreads * kEach);
 }
 
+// Readers never wait for writers: not for the file (WAL on SQLite, MVCC on PostgreSQL), and not
+// for a connection. On SQLite a writer that waits for the file holds a connection meanwhile, so
+// readers have connections of their own; here six writers queue behind a long write transaction,
+// more than there are writers' connections, and a read still runs while it lasts.
+TEST_P(StoreTest, AReadRunsWhileWritersQueueBehindALongTransaction) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  std::atomic<bool> holding{false};
+  std::atomic<bool> read_done{false};
+  bool read_while_held = false;
+  std::thread longest([&] {
+    EXPECT_TRUE(db_->Transact([&](Transaction& tx) -> absl::Status {
+                     if (auto w = tx.Execute("INSERT INTO items (name) VALUES ('long')"); !w.ok()) {
+                       return w.status();
+                     }
+                     holding = true;
+                     // Held until the read is done, or 5 s: a read that waited for a connection
+                     // until this commit comes after it.
+                     const absl::Time deadline = absl::Now() + absl::Seconds(5);
+                     while (!read_done && absl::Now() < deadline) {
+                       absl::SleepFor(absl::Milliseconds(1));
+                     }
+                     read_while_held = read_done;
+                     return absl::OkStatus();
+                   })
+                    .ok());
+  });
+  while (!holding) absl::SleepFor(absl::Milliseconds(1));
+  std::vector<std::thread> writers;
+  for (int i = 0; i < 6; ++i) {
+    writers.emplace_back([&, i] {
+      EXPECT_TRUE(db_->Transact([&](Transaction& tx) {
+                       return tx
+                           .Execute("INSERT INTO items (name) VALUES ($1)",
+                                    {"queued-" + std::to_string(i)})
+                           .status();
+                     })
+                      .ok());
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(100));  // the writers queue meanwhile
+  // The read, which sees the database as it was before the long transaction.
+  EXPECT_EQ(testing::ColumnOf(*db_, "SELECT name FROM items WHERE name = 'long'"),
+            std::vector<std::string>{});
+  read_done = true;
+  longest.join();
+  for (auto& w : writers) w.join();
+  EXPECT_TRUE(read_while_held) << "the read waited for the long transaction to end";
+  EXPECT_EQ(Count("items"), 7);
+}
+
 // What the retry observer (SetRetryObserver) was told, in order: cause and whether it gave up.
 class Retries {
  public:
