@@ -241,9 +241,7 @@ struct Usage {
 // (store::TransientCause) together; a cause not seen yet has no series.
 double Retried(const std::string& exposition) {
   double sum = 0;
-  for (const char* cause :
-       {"serialization_failure", "deadlock", "busy", "connection", "server_unavailable",
-        "insufficient_resources", "plan_invalidated", "other"}) {
+  for (absl::string_view cause : store::kTransientCauses) {
     double n = bench::SampleValue(
         exposition, absl::StrCat("parkline_store_transaction_retries_total{cause=\"", cause,
                                  "\",outcome=\"retried\"}"));

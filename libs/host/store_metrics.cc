@@ -16,10 +16,10 @@ void CountTransactionRetries() {
                                 "(serialization_failure, deadlock, busy, connection, ...) and "
                                 "outcome (retried: run again; gave_up: the error was returned).")
                             .Register(runtime::Metrics());
-  // The usual causes exist from the start at 0, so that Prometheus sees their first increase.
-  for (const char* cause : {"serialization_failure", "deadlock", "busy", "connection"}) {
+  // Every cause exists from the start at 0, so that Prometheus sees its first increase.
+  for (absl::string_view cause : store::kTransientCauses) {
     for (const char* outcome : {"retried", "gave_up"}) {
-      family.Add({{"cause", cause}, {"outcome", outcome}});
+      family.Add({{"cause", std::string(cause)}, {"outcome", outcome}});
     }
   }
   store::SetRetryObserver([](absl::string_view cause, bool gave_up) {

@@ -117,6 +117,10 @@ bool IsTransient(const absl::Status& status);
 // starting up), "insufficient_resources" (disk, memory, connections), "plan_invalidated" (a
 // schema change under a prepared statement); "other" for an UNAVAILABLE that does not say.
 std::string TransientCause(const absl::Status& status);
+// Every cause TransientCause names, for those who count them (host/store_metrics.h, the bench).
+inline constexpr absl::string_view kTransientCauses[] = {
+    "serialization_failure",  "deadlock",         "busy", "connection", "server_unavailable",
+    "insufficient_resources", "plan_invalidated", "other"};
 // `status` with its cause attached (TransientCause), for the backends.
 absl::Status WithTransientCause(absl::Status status, absl::string_view cause);
 

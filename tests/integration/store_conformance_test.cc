@@ -4,6 +4,7 @@
 // The same SQL, the same answers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <string>
@@ -553,7 +554,14 @@ TEST_P(StoreTest, AReadRunsWhileWritersQueueBehindALongTransaction) {
                    })
                     .ok());
   });
-  while (!holding) absl::SleepFor(absl::Milliseconds(1));
+  const absl::Time began = absl::Now();
+  while (!holding && absl::Now() < began + absl::Seconds(10)) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  if (!holding) {
+    longest.join();
+    FAIL() << "the long transaction never began";
+  }
   std::vector<std::thread> writers;
   for (int i = 0; i < 6; ++i) {
     writers.emplace_back([&, i] {
@@ -582,6 +590,10 @@ class Retries {
  public:
   Retries() {
     SetRetryObserver([this](absl::string_view cause, bool gave_up) {
+      // Every cause told is one that those who count them know of.
+      EXPECT_NE(std::find(std::begin(kTransientCauses), std::end(kTransientCauses), cause),
+                std::end(kTransientCauses))
+          << cause;
       std::lock_guard<std::mutex> lock(mu_);
       seen_.emplace_back(std::string(cause), gave_up);
     });
