@@ -1,5 +1,7 @@
 #include "events/outbox_relay.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -273,6 +275,7 @@ bool OutboxRelay::Lead() {
 }
 
 void OutboxRelay::Run() {
+  pthread_setname_np(pthread_self(), "pl-relay");  // for top -H and profiles
   absl::Duration backoff = absl::Milliseconds(100);
   absl::Time next_prune = absl::Now();
   absl::Time next_gauge = absl::Now();

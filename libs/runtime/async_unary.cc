@@ -1,5 +1,7 @@
 #include "runtime/async_unary.h"
 
+#include <pthread.h>
+
 #include "absl/strings/str_cat.h"
 
 namespace parkline::runtime {
@@ -18,6 +20,7 @@ void AsyncCalls::Start() {
 }
 
 void AsyncCalls::Run() {
+  pthread_setname_np(pthread_self(), "pl-calls");  // for top -H and profiles
   void* tag = nullptr;
   bool ok = false;
   while (cq_->Next(&tag, &ok)) static_cast<Step*>(tag)->Proceed(ok);

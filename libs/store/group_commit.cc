@@ -1,5 +1,7 @@
 #include "store/group_commit.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <set>
 #include <utility>
@@ -365,6 +367,7 @@ size_t GroupCommitter::pending() const {
 }
 
 void GroupCommitter::Run() {
+  pthread_setname_np(pthread_self(), "pl-writer");  // for top -H and profiles
   while (true) {
     std::vector<Request> batch;
     {
@@ -439,6 +442,7 @@ void GroupCommitter::Finish(Results results) {
 }
 
 void GroupCommitter::RunFinisher() {
+  pthread_setname_np(pthread_self(), "pl-finish");
   while (true) {
     std::vector<Results> ready;
     {

@@ -7,6 +7,7 @@
 #include "store/group_commit.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <atomic>
 #include <chrono>
@@ -180,6 +181,26 @@ TEST_P(GroupCommitTest, ConcurrentCallersAllLandInFewerTransactions) {
   EXPECT_LT(committer.batches(), kThreads * kEach);
   RecordProperty("items", kThreads * kEach);
   RecordProperty("transactions", static_cast<int>(committer.batches()));
+}
+
+// Operators find the one writer by name in `top -H` and profiles (docs/operations.md), and the
+// thread that answers callers by its own.
+TEST_P(GroupCommitTest, TheWriterAndTheFinisherAreNamed) {
+  auto name_of_this_thread = [] {
+    char name[16] = {};
+    pthread_getname_np(pthread_self(), name, sizeof(name));
+    return std::string(name);
+  };
+  GroupCommitter committer(*db_);
+  std::string writer;
+  std::promise<std::string> finisher;
+  std::function<absl::Status(Transaction&)> fn = [&](Transaction&) {
+    writer = name_of_this_thread();
+    return absl::OkStatus();
+  };
+  committer.Submit(fn, nullptr, [&](absl::Status) { finisher.set_value(name_of_this_thread()); });
+  EXPECT_EQ(finisher.get_future().get(), "pl-finish");
+  EXPECT_EQ(writer, "pl-writer");
 }
 
 TEST_P(GroupCommitTest, AFailingFunctionIsUndoneAloneAndGetsItsOwnError) {
