@@ -543,6 +543,38 @@ TEST_P(DeskTest, CodesMustBelongToResidentEnterprisesAndNothingIsStoredOtherwise
   EXPECT_TRUE(desk_->SubmitOrder(s.order, parties_).ok());
 }
 
+// A desk started without a personal-data key cannot seal a document, so it refuses it when it
+// would store it: after the rules that come before storing (residence here), with the reason, and
+// with nothing written. Both ways of calling the desk (waiting, and answered later).
+TEST_P(DeskTest, WithoutAKeyADocumentIsRefusedWhenStoredAndNothingIsWritten) {
+  DeclarationDesk keyless(*db_, *writer_, nullptr, secrets::KeyRing());
+  samples::ImportCodes codes;
+  codes.enterprise = "9999999999";
+  auto r = keyless.SubmitOrder(samples::MakeImportSet(8, codes).order, parties_);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+  EXPECT_EQ(errors::ViolationsOf(r.status()).at(0).reason, "NOT_RESIDENT");
+
+  r = keyless.SubmitOrder(samples::MakeImportSet(8).order, parties_);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "no personal-data key")) << r.status();
+  std::promise<absl::StatusOr<v1::DocumentReceipt>> answered;
+  keyless.SubmitOrder(
+      samples::MakeImportSet(9).order, parties_,
+      [&](absl::StatusOr<v1::DocumentReceipt> receipt) { answered.set_value(std::move(receipt)); });
+  EXPECT_EQ(answered.get_future().get().status().code(), absl::StatusCode::kFailedPrecondition);
+
+  EXPECT_TRUE(Events().empty());
+  ASSERT_TRUE(db_->Read([](store::Transaction& tx) -> absl::Status {
+                   auto rows = tx.Query("SELECT COUNT(*) FROM documents", {});
+                   if (!rows.ok()) return rows.status();
+                   EXPECT_EQ(rows->at(0).Int(0), 0);
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  // The same order is taken by a desk that has a key.
+  EXPECT_TRUE(desk_->SubmitOrder(samples::MakeImportSet(8).order, parties_).ok());
+}
+
 TEST_P(DeskTest, BrokenDocumentsNameEveryRuleAndStoreNothing) {
   auto s = samples::MakeImportSet(7);
   s.order.set_actural_paid("190.00");
