@@ -115,7 +115,9 @@ bool IsTransient(const absl::Status& status);
 // "deadlock" (PostgreSQL's conflicts between concurrent writers: another replica, the relay),
 // "busy" (SQLite's file stayed locked), "connection", "server_unavailable" (shutting down or
 // starting up), "insufficient_resources" (disk, memory, connections), "plan_invalidated" (a
-// schema change under a prepared statement); "other" for an UNAVAILABLE that does not say.
+// schema change under a prepared statement). Every transient error the backends raise names its
+// cause, so "other" is an UNAVAILABLE that the transaction's own function returned: the database
+// had no part in it.
 std::string TransientCause(const absl::Status& status);
 // Every cause TransientCause names, for those who count them (host/store_metrics.h, the bench).
 inline constexpr absl::string_view kTransientCauses[] = {
