@@ -22,7 +22,8 @@
 // machine) and PostgreSQL's transactions; then the group commit's writer (from the service's
 // /metrics: the share of the time it spent in transactions, their number, documents and mean
 // length, and the transactions run again after a conflict); then CPU per document by process (host,
-// service, broker, PostgreSQL, clients); then whether #25's targets at concurrency 64 are met.
+// service, broker, PostgreSQL, clients), and the service's by thread (its threads' names); then
+// whether #25's targets at concurrency 64 are met.
 // After the backends, the same for the floor (FloorService): the order's checks and a group commit
 // that writes nothing, what any durable SubmitOrder pays here before it stores anything. A
 // benchmark, not a test: it exits 0 whenever it could measure.
@@ -209,6 +210,8 @@ struct LevelResult {
   // this process, the service, the Kafka broker, every PostgreSQL process.
   struct Used {
     double host = 0, bench = 0, service = 0, broker = 0, postgres = 0;
+    // The service's, by ServiceThread.
+    std::map<std::string, double> service_threads;
   } used;
   // The service's group commit over the level's rounds, from its /metrics: seconds its writer
   // spent in transactions (retries and commits included), transactions, functions (documents)
@@ -230,8 +233,9 @@ struct LevelResult {
 struct Usage {
   absl::Time at;
   double host_busy_s = 0, host_iowait_s = 0, bench_s = 0, service_s = -1, broker_s = 0;
-  std::map<std::string, double> service_threads;  // tid -> CPU seconds
-  std::map<std::string, double> postgres;         // pid -> CPU seconds
+  std::map<std::string, double> service_threads;      // tid -> CPU seconds
+  std::map<std::string, std::string> service_thread;  // tid -> ServiceThread
+  std::map<std::string, double> postgres;             // pid -> CPU seconds
   int64_t pg_commits = -1, pg_rollbacks = -1;
   // The group commit's counters on the service's /metrics (LevelResult::Writer); -1: not read.
   double writer_s = -1, transactions = -1, functions = -1, retried = -1;
@@ -284,6 +288,17 @@ std::pair<double, double> Increases(const std::map<std::string, double>& before,
   return {100 * top / wall, 100 * sum / wall};
 }
 
+// The columns of the service's CPU by thread, from the threads' names (docs/operations.md).
+constexpr const char* kServiceThreads[] = {"writer", "calls", "finish", "relay", "kafka", "rest"};
+std::string ServiceThread(const std::string& name) {
+  if (name == "pl-writer") return "writer";
+  if (name == "pl-calls") return "calls";
+  if (name == "pl-finish") return "finish";
+  if (name == "pl-relay") return "relay";
+  if (absl::StartsWith(name, "rdk:")) return "kafka";
+  return "rest";  // gRPC's transport and timers, the metrics server, main
+}
+
 Usage Sample(const Watch& watch) {
   Usage u;
   u.at = absl::Now();
@@ -296,6 +311,9 @@ Usage Sample(const Watch& watch) {
     u.service_s = ProcessCpuSeconds(pid);
     u.service_threads =
         bench::CpuOfEach("/proc/" + pid + "/task", [](const std::string&) { return true; });
+    for (const auto& [tid, seconds] : u.service_threads) {
+      u.service_thread[tid] = ServiceThread(bench::CommandName("/proc/" + pid + "/task/" + tid));
+    }
   }
   u.postgres = bench::CpuOfEach("/proc", IsPostgres);  // on every backend: it may run for others
   for (const auto& [pid, seconds] : bench::CpuOfEach("/proc", IsBroker)) u.broker_s += seconds;
@@ -335,6 +353,11 @@ void AddUsed(LevelResult& r, const Usage& before, const Usage& after) {
     if (was != before.postgres.end()) postgres += seconds - was->second;
   }
   r.used.postgres += postgres;
+  for (const auto& [tid, seconds] : after.service_threads) {
+    auto was = before.service_threads.find(tid);
+    if (was == before.service_threads.end()) continue;
+    r.used.service_threads[after.service_thread.at(tid)] += seconds - was->second;
+  }
   if (before.writer_s >= 0 && after.writer_s >= 0) {
     r.writer.seconds += after.writer_s - before.writer_s;
     r.writer.transactions += after.transactions - before.transactions;
@@ -736,6 +759,27 @@ void PrintPerDocument(const std::vector<std::pair<std::string, std::vector<Paire
       std::printf("%-10s %11d %8.0f %8s %8.0f %8s %8.0f\n", backend.c_str(), r.concurrency,
                   us(r.used.host), service.c_str(), us(r.used.broker), postgres.c_str(),
                   us(r.used.bench));
+    }
+  }
+  std::printf(
+      "\nthe service's CPU per document by thread, us: writer = the group commit's one writer "
+      "(every durable transaction); calls = the calls' checks; finish = answering the calls "
+      "committed; relay = the outbox relay; kafka = librdkafka's threads; rest = gRPC's "
+      "transport, timers and the rest\n");
+  std::printf("%-10s %11s", "backend", "concurrency");
+  for (const char* column : kServiceThreads) std::printf(" %8s", column);
+  std::printf("\n");
+  for (const auto& [backend, levels] : rows) {
+    for (const PairedLevel& level : levels) {
+      const LevelResult& r = level.service;
+      if (r.ok <= 0 || r.used.service_threads.empty()) continue;
+      std::printf("%-10s %11d", backend.c_str(), r.concurrency);
+      for (const char* column : kServiceThreads) {
+        auto it = r.used.service_threads.find(column);
+        double seconds = it == r.used.service_threads.end() ? 0 : it->second;
+        std::printf(" %8.0f", 1e6 * seconds / static_cast<double>(r.ok));
+      }
+      std::printf("\n");
     }
   }
 }
