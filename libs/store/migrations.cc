@@ -67,8 +67,14 @@ absl::Status ApplyMigrations(Database& db, absl::string_view component,
       absl::Status s = m.sql.empty() ? absl::OkStatus() : tx.ExecuteScript(m.sql);
       if (s.ok() && m.step) s = m.step(tx);
       if (!s.ok()) {
-        return absl::Status(s.code(), absl::StrCat(component, " migration ", m.version, " (",
-                                                   m.name, "): ", s.message()));
+        // The payloads go along: a busy file or a conflict keeps its cause (TransientCause), so
+        // that it is retried and counted as what it is, not as the function's own "other".
+        absl::Status named(s.code(), absl::StrCat(component, " migration ", m.version, " (", m.name,
+                                                  "): ", s.message()));
+        s.ForEachPayload([&named](absl::string_view type_url, const absl::Cord& payload) {
+          named.SetPayload(type_url, payload);
+        });
+        return named;
       }
       return tx
           .Execute(

@@ -650,6 +650,25 @@ TEST_P(StoreTest, ATransientFailureRunsTheTransactionAgainAndIsObserved) {
   EXPECT_EQ(retries.seen().size(), seen.size());
 }
 
+// A migration that fails transiently is retried, and counted under its database's cause: the
+// migration's name is added to the error without losing the cause.
+TEST_P(StoreTest, AMigrationThatFailsTransientlyKeepsItsCause) {
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  Retries retries;
+  int runs = 0;
+  auto more = kMigrations;
+  more.push_back({3, "busy once", "", [&runs](Transaction&) -> absl::Status {
+                    if (++runs == 1)
+                      return WithTransientCause(absl::UnavailableError("busy"), "busy");
+                    return absl::OkStatus();
+                  }});
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", more).ok());
+  EXPECT_EQ(runs, 2);
+  using Seen = std::vector<std::pair<std::string, bool>>;
+  EXPECT_EQ(retries.seen(), (Seen{{"busy", false}}));
+  EXPECT_EQ(Count("schema_migrations"), 3);
+}
+
 // Two writers that each read what the other writes (write skew): under SERIALIZABLE, PostgreSQL
 // aborts one with a serialization failure, which runs again and lands; the observer is told why.
 // SQLite's writers take turns (BEGIN IMMEDIATE) and never meet so.
