@@ -18,12 +18,18 @@ namespace {
 
 constexpr absl::string_view kTransientCauseType = "type.parkline.dev/store.TransientCause";
 
-// Every observer ever set stays allocated (and reachable): one being replaced may still be
-// running on another thread.
+// Every observer ever set (of retries, of busy waits) stays allocated (and reachable): one being
+// replaced may still be running on another thread.
 std::atomic<const RetryObserver*> retry_observer{nullptr};
 std::mutex retry_observers_mu;
 std::vector<std::unique_ptr<RetryObserver>>& RetryObservers() {
   static auto* all = new std::vector<std::unique_ptr<RetryObserver>>();
+  return *all;
+}
+
+std::atomic<const BusyWaitObserver*> busy_wait_observer{nullptr};
+std::vector<std::unique_ptr<BusyWaitObserver>>& BusyWaitObservers() {
+  static auto* all = new std::vector<std::unique_ptr<BusyWaitObserver>>();
   return *all;
 }
 
@@ -52,6 +58,21 @@ void SetRetryObserver(RetryObserver observer) {
 void ObserveRetry(const absl::Status& status, bool gave_up) {
   const RetryObserver* observer = retry_observer.load();
   if (observer != nullptr) (*observer)(TransientCause(status), gave_up);
+}
+
+void SetBusyWaitObserver(BusyWaitObserver observer) {
+  if (!observer) {
+    busy_wait_observer.store(nullptr);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(retry_observers_mu);
+  BusyWaitObservers().push_back(std::make_unique<BusyWaitObserver>(std::move(observer)));
+  busy_wait_observer.store(BusyWaitObservers().back().get());
+}
+
+void ObserveBusyWait(bool first, double seconds) {
+  const BusyWaitObserver* observer = busy_wait_observer.load();
+  if (observer != nullptr) (*observer)(first, seconds);
 }
 
 int64_t Row::Int(size_t i) const {

@@ -138,6 +138,18 @@ void SetRetryObserver(RetryObserver observer);
 // Calls the observer set, if any (for the backends).
 void ObserveRetry(const absl::Status& status, bool gave_up);
 
+// Told of every sleep of a SQLite connection waiting for the file while another connection (the
+// group commit's writer, the outbox relay, a consumer, another process) writes: `first` for the
+// first sleep of a wait, `seconds` how long it lasted. Waits that end in time are invisible
+// otherwise (a wait that outlasts the busy timeout is a transient error with cause "busy", told
+// to the retry observer), yet each adds to its transaction's time and holds its connection.
+// PostgreSQL's writers wait inside the server (pg_locks), and are not told here. Process-wide,
+// called on the waiting thread: quick and thread-safe. Null clears it.
+using BusyWaitObserver = std::function<void(bool first, double seconds)>;
+void SetBusyWaitObserver(BusyWaitObserver observer);
+// Calls the observer set, if any (for the backends).
+void ObserveBusyWait(bool first, double seconds);
+
 // Errors: ALREADY_EXISTS for a unique or primary key violation, FAILED_PRECONDITION for any other
 // constraint, UNAVAILABLE when the database stayed busy, could not be reached, is shutting down or
 // starting up, or ran out of disk or memory (conditions that pass), INTERNAL for the rest.

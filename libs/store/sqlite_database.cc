@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <unordered_map>
 #include <vector>
@@ -51,6 +52,31 @@ constexpr int kReaderConnections = 4;
 constexpr int kBusyTimeoutMs = 10000;
 constexpr int kConflictRetries = 5;
 
+// SQLite's own busy handler (sqliteDefaultBusyCallback, what sqlite3_busy_timeout installs): the
+// same sleeps, 1 ms rising to 100 ms, until kBusyTimeoutMs have been slept, each told to the busy
+// wait observer. The schedule is SQLite's on purpose: how soon a writer tries the file again
+// decides who gets it next (Connection::Open).
+int SleepWhileBusy(void*, int count) {
+  static constexpr int kDelaysMs[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+  static constexpr int kTotalsMs[] = {0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228};
+  constexpr int kSteps = sizeof(kDelaysMs) / sizeof(kDelaysMs[0]);
+  int delay = kDelaysMs[kSteps - 1];
+  int prior = kTotalsMs[kSteps - 1] + delay * (count - (kSteps - 1));
+  if (count < kSteps) {
+    delay = kDelaysMs[count];
+    prior = kTotalsMs[count];
+  }
+  if (prior + delay > kBusyTimeoutMs) {
+    delay = kBusyTimeoutMs - prior;
+    if (delay <= 0) return 0;  // given up: SQLITE_BUSY, a transient error of cause "busy"
+  }
+  const auto start = std::chrono::steady_clock::now();
+  sqlite3_sleep(delay);
+  ObserveBusyWait(count == 0,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return 1;
+}
+
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
   std::string message = absl::StrCat(what, ": ", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   int primary = rc & 0xff;
@@ -89,7 +115,7 @@ class Connection {
     // waited in such a queue got the file as soon as the writer let go, ran more and smaller
     // passes, and the declarations' rate at c=64 fell from 0.25-0.33x the echo to 0.23-0.26x
     // (declarations README, "writers in turns").
-    sqlite3_busy_timeout(conn->db_, kBusyTimeoutMs);
+    sqlite3_busy_handler(conn->db_, SleepWhileBusy, nullptr);
     // temp_store=MEMORY: a savepoint (one per group-committed request) that changes pages
     // keeps its undo journal in memory rather than in a temporary file created and unlinked
     // per transaction. cache_size: 16 MiB of pages for a writer (the default is 2 MiB), so that

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/sqlite_database.h"
@@ -648,6 +650,68 @@ TEST_P(StoreTest, ATransientFailureRunsTheTransactionAgainAndIsObserved) {
   s = db_->Transact([](Transaction&) { return absl::FailedPreconditionError("a rule"); });
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(retries.seen().size(), seen.size());
+}
+
+// A SQLite writer that finds the file held by another waits in the busy handler: each sleep is
+// told to the busy wait observer (SetBusyWaitObserver), the first of the wait marked so, and the
+// time told is the time it waited. A writer alone is never told of a wait.
+TEST_P(StoreTest, AWriterThatFindsTheFileLockedWaitsAndTheWaitIsObserved) {
+  if (db_->backend() != "sqlite") GTEST_SKIP() << "PostgreSQL's writers wait inside the server";
+  ASSERT_TRUE(ApplyMigrations(*db_, "test", kMigrations).ok());
+  std::mutex mu;
+  int waits = 0, sleeps = 0;
+  double slept = 0;
+  SetBusyWaitObserver([&](bool first, double seconds) {
+    std::lock_guard<std::mutex> lock(mu);
+    waits += first ? 1 : 0;
+    ++sleeps;
+    slept += seconds;
+  });
+  struct Clear {
+    ~Clear() { SetBusyWaitObserver(nullptr); }
+  } clear;
+  Retries retries;
+
+  ASSERT_TRUE(db_->Transact([](Transaction& tx) {
+                   return tx.Execute("INSERT INTO items (name) VALUES ('alone')").status();
+                 })
+                  .ok());
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(sleeps, 0) << "a writer alone waited";
+  }
+
+  // The first writer holds the file for 200 ms once it has written; the second begins then.
+  constexpr absl::Duration kHeld = absl::Milliseconds(200);
+  std::atomic<bool> holding{false};
+  std::thread first([&] {
+    absl::Status s = db_->Transact([&](Transaction& tx) -> absl::Status {
+      if (auto w = tx.Execute("INSERT INTO items (name) VALUES ('first')"); !w.ok()) {
+        return w.status();
+      }
+      holding = true;
+      absl::SleepFor(kHeld);
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+  });
+  while (!holding.load()) absl::SleepFor(absl::Milliseconds(1));
+  const absl::Time begun = absl::Now();
+  absl::Status second = db_->Transact([](Transaction& tx) {
+    return tx.Execute("INSERT INTO items (name) VALUES ('second')").status();
+  });
+  const absl::Duration waited = absl::Now() - begun;
+  first.join();
+  EXPECT_TRUE(second.ok()) << second;
+  EXPECT_EQ(Count("items"), 3);
+
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(waits, 1);
+  EXPECT_GE(sleeps, 2);  // 1 ms, 2 ms, 5 ms, ... up to the 200 ms held
+  // What was told is what the second writer spent: most of the 200 ms, never more than it took.
+  EXPECT_GE(slept, absl::ToDoubleSeconds(kHeld) / 2) << waited;
+  EXPECT_LE(slept, absl::ToDoubleSeconds(waited)) << waited;
+  EXPECT_TRUE(retries.seen().empty()) << "the wait ended in time: nothing ran again";
 }
 
 // A migration that fails transiently is retried, and counted under its database's cause: the
