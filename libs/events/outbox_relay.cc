@@ -275,7 +275,7 @@ bool OutboxRelay::Lead() {
 }
 
 void OutboxRelay::Run() {
-  pthread_setname_np(pthread_self(), "pl-relay");  // for top -H and profiles
+  pthread_setname_np(pthread_self(), kRelayThread);  // for top -H and profiles
   absl::Duration backoff = absl::Milliseconds(100);
   absl::Time next_prune = absl::Now();
   absl::Time next_gauge = absl::Now();

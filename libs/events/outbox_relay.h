@@ -45,6 +45,10 @@
 
 namespace parkline::events {
 
+// The name of the relay's thread (top -H, profiles, and the busy waits it is counted under in
+// /metrics).
+inline constexpr char kRelayThread[] = "pl-relay";
+
 class KafkaProducer;
 
 struct RelayOptions {

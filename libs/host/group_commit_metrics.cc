@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "host/store_metrics.h"
 #include "prometheus/histogram.h"
 #include "runtime/metrics.h"
 
@@ -39,6 +40,7 @@ CommitMetrics& Metrics() {
 
 std::shared_ptr<store::GroupCommitter> NewGroupCommitter(store::Database& db) {
   CommitMetrics& metrics = Metrics();
+  ExposeBusyWaitsOf(store::kGroupCommitWriterThread);
   store::GroupCommitter::Options options;
   options.committed = [&metrics](size_t functions, absl::Duration took) {
     metrics.batch_size.Observe(static_cast<double>(functions));

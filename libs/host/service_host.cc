@@ -85,6 +85,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   }
 
   CountTransactionRetries();
+  CountBusyWaits();
   auto db = store::Database::Open(config->database_url);
   if (!db.ok()) return Fail("cannot open the database", db.status());
   if (auto s = events::ApplyEventsSchema(**db); !s.ok()) return FailMigration(s);

@@ -367,7 +367,7 @@ size_t GroupCommitter::pending() const {
 }
 
 void GroupCommitter::Run() {
-  pthread_setname_np(pthread_self(), "pl-writer");  // for top -H and profiles
+  pthread_setname_np(pthread_self(), kGroupCommitWriterThread);  // for top -H and profiles
   while (true) {
     std::vector<Request> batch;
     {

@@ -45,6 +45,10 @@
 
 namespace parkline::store {
 
+// The name of the group commit's writer thread (top -H, profiles, and the busy waits it is counted
+// under in /metrics).
+inline constexpr char kGroupCommitWriterThread[] = "pl-writer";
+
 class GroupCommitter {
  public:
   struct Options {

@@ -180,6 +180,18 @@ TEST_F(DeclarationsE2eTest, ShuffledDocumentsWithResendsMakeExactlyOneDeclaratio
               0)
         << cause;
   }
+  // Its SQLite connections' waits for the file are counted by the waiting thread (the writer and
+  // the relay take turns at it): both families are exposed, and a thread that waited has both.
+  for (const std::string family :
+       {"parkline_store_busy_waits_total", "parkline_store_busy_wait_seconds_total"}) {
+    EXPECT_NE(metrics.find("# TYPE " + family + " counter"), std::string::npos) << family;
+  }
+  for (const std::string thread : {"pl-writer", "pl-relay"}) {
+    const std::string labels = "{thread=\"" + thread + "\"}";
+    const double waits = value("parkline_store_busy_waits_total" + labels);
+    const double waited = value("parkline_store_busy_wait_seconds_total" + labels);
+    EXPECT_EQ(waits > 0, waited > 0) << thread << ": " << waits << " waits, " << waited << " s";
+  }
   // And what became of them: each order's three documents accepted once, every resend a
   // duplicate.
   double duplicates = 0;
