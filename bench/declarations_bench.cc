@@ -218,9 +218,11 @@ struct LevelResult {
   // they carried. A writer in transactions nearly all the time is the service's limit whatever
   // its CPU: on PostgreSQL it mostly waits for its backend. Retried: the service's transactions
   // run again after a conflict or a busy file (parkline_store_transaction_retries_total), each a
-  // whole transaction's work again.
+  // whole transaction's work again. Waited, relay waited: seconds the writer's and the outbox
+  // relay's SQLite transactions slept waiting for the file while another held it
+  // (parkline_store_busy_wait_seconds_total).
   struct Writer {
-    double seconds = 0, transactions = 0, functions = 0, retried = 0;
+    double seconds = 0, transactions = 0, functions = 0, retried = 0, waited = 0, relay_waited = 0;
   } writer;
   // The time the level's calls ran (all rounds together).
   double seconds = 0;
@@ -238,7 +240,8 @@ struct Usage {
   std::map<std::string, double> postgres;             // pid -> CPU seconds
   int64_t pg_commits = -1, pg_rollbacks = -1;
   // The group commit's counters on the service's /metrics (LevelResult::Writer); -1: not read.
-  double writer_s = -1, transactions = -1, functions = -1, retried = -1;
+  double writer_s = -1, transactions = -1, functions = -1, retried = -1, waited_s = -1,
+         relay_waited_s = -1;
 };
 
 // The service's transactions run again after a transient failure, every cause the store names
@@ -323,6 +326,12 @@ Usage Sample(const Watch& watch) {
     u.transactions = bench::SampleValue(text, "parkline_group_commit_batch_size_count");
     u.functions = bench::SampleValue(text, "parkline_group_commit_batch_size_sum");
     u.retried = Retried(text);
+    u.waited_s = std::max(
+        0.0,
+        bench::SampleValue(text, "parkline_store_busy_wait_seconds_total{thread=\"pl-writer\"}"));
+    u.relay_waited_s = std::max(
+        0.0,
+        bench::SampleValue(text, "parkline_store_busy_wait_seconds_total{thread=\"pl-relay\"}"));
   }
   if (watch.postgres != nullptr) {
     watch.postgres
@@ -363,6 +372,8 @@ void AddUsed(LevelResult& r, const Usage& before, const Usage& after) {
     r.writer.transactions += after.transactions - before.transactions;
     r.writer.functions += after.functions - before.functions;
     r.writer.retried += after.retried - before.retried;
+    r.writer.waited += after.waited_s - before.waited_s;
+    r.writer.relay_waited += after.relay_waited_s - before.relay_waited_s;
   }
 }
 
@@ -721,17 +732,20 @@ void PrintWriter(const std::vector<std::pair<std::string, std::vector<PairedLeve
       "\nthe group commit's writer (from the service's /metrics): busy = the share of the time it "
       "spent in transactions (a single writer near 100%% is the limit, whatever its CPU); "
       "docs/txn = documents per transaction; ms/txn = its mean transaction; retried = the "
-      "service's transactions run again after a conflict or a busy file\n");
-  std::printf("%-10s %11s %6s %9s %8s %7s %8s\n", "backend", "concurrency", "busy", "txns",
-              "docs/txn", "ms/txn", "retried");
+      "service's transactions run again after a conflict or a busy file; waited, relay = the "
+      "time the writer's and the outbox relay's SQLite transactions slept waiting for the file "
+      "(the writer's within busy), in %% of the level's time\n");
+  std::printf("%-10s %11s %6s %9s %8s %7s %8s %7s %7s\n", "backend", "concurrency", "busy", "txns",
+              "docs/txn", "ms/txn", "retried", "waited", "relay");
   for (const auto& [backend, levels] : rows) {
     for (const PairedLevel& level : levels) {
       const LevelResult& r = level.service;
       const LevelResult::Writer& w = r.writer;
       if (w.transactions <= 0 || r.seconds <= 0) continue;
-      std::printf("%-10s %11d %5.0f%% %9.0f %8.1f %7.2f %8.0f\n", backend.c_str(), r.concurrency,
-                  100 * w.seconds / r.seconds, w.transactions, w.functions / w.transactions,
-                  1000 * w.seconds / w.transactions, w.retried);
+      std::printf("%-10s %11d %5.0f%% %9.0f %8.1f %7.2f %8.0f %6.1f%% %6.1f%%\n", backend.c_str(),
+                  r.concurrency, 100 * w.seconds / r.seconds, w.transactions,
+                  w.functions / w.transactions, 1000 * w.seconds / w.transactions, w.retried,
+                  100 * w.waited / r.seconds, 100 * w.relay_waited / r.seconds);
     }
   }
 }
