@@ -18,19 +18,36 @@ namespace {
 
 constexpr absl::string_view kTransientCauseType = "type.parkline.dev/store.TransientCause";
 
-// Every observer ever set (of retries, of busy waits) stays allocated (and reachable): one being
+// A process-wide observer. Every observer ever set stays allocated (and reachable): one being
 // replaced may still be running on another thread.
-std::atomic<const RetryObserver*> retry_observer{nullptr};
-std::mutex retry_observers_mu;
-std::vector<std::unique_ptr<RetryObserver>>& RetryObservers() {
-  static auto* all = new std::vector<std::unique_ptr<RetryObserver>>();
-  return *all;
-}
+template <typename Observer>
+class ObserverSlot {
+ public:
+  void Set(Observer observer) {
+    if (!observer) {
+      current_.store(nullptr);
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    all_.push_back(std::make_unique<Observer>(std::move(observer)));
+    current_.store(all_.back().get());
+  }
+  const Observer* Get() const { return current_.load(); }
 
-std::atomic<const BusyWaitObserver*> busy_wait_observer{nullptr};
-std::vector<std::unique_ptr<BusyWaitObserver>>& BusyWaitObservers() {
-  static auto* all = new std::vector<std::unique_ptr<BusyWaitObserver>>();
-  return *all;
+ private:
+  std::atomic<const Observer*> current_{nullptr};
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Observer>> all_;
+};
+
+// Never destroyed: a thread may still tell one while the process exits.
+ObserverSlot<RetryObserver>& Retries() {
+  static auto* slot = new ObserverSlot<RetryObserver>();
+  return *slot;
+}
+ObserverSlot<BusyWaitObserver>& BusyWaits() {
+  static auto* slot = new ObserverSlot<BusyWaitObserver>();
+  return *slot;
 }
 
 }  // namespace
@@ -45,33 +62,17 @@ absl::Status WithTransientCause(absl::Status status, absl::string_view cause) {
   return status;
 }
 
-void SetRetryObserver(RetryObserver observer) {
-  if (!observer) {
-    retry_observer.store(nullptr);
-    return;
-  }
-  std::lock_guard<std::mutex> lock(retry_observers_mu);
-  RetryObservers().push_back(std::make_unique<RetryObserver>(std::move(observer)));
-  retry_observer.store(RetryObservers().back().get());
-}
+void SetRetryObserver(RetryObserver observer) { Retries().Set(std::move(observer)); }
 
 void ObserveRetry(const absl::Status& status, bool gave_up) {
-  const RetryObserver* observer = retry_observer.load();
+  const RetryObserver* observer = Retries().Get();
   if (observer != nullptr) (*observer)(TransientCause(status), gave_up);
 }
 
-void SetBusyWaitObserver(BusyWaitObserver observer) {
-  if (!observer) {
-    busy_wait_observer.store(nullptr);
-    return;
-  }
-  std::lock_guard<std::mutex> lock(retry_observers_mu);
-  BusyWaitObservers().push_back(std::make_unique<BusyWaitObserver>(std::move(observer)));
-  busy_wait_observer.store(BusyWaitObservers().back().get());
-}
+void SetBusyWaitObserver(BusyWaitObserver observer) { BusyWaits().Set(std::move(observer)); }
 
 void ObserveBusyWait(bool first, double seconds) {
-  const BusyWaitObserver* observer = busy_wait_observer.load();
+  const BusyWaitObserver* observer = BusyWaits().Get();
   if (observer != nullptr) (*observer)(first, seconds);
 }
 
