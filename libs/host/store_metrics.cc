@@ -74,8 +74,9 @@ void CountBusyWaits() {
       waits = &BusyWaits().Add(labels);
       seconds = &BusyWaitSeconds().Add(labels);
     }
-    if (first) waits->Increment();
+    // The time first: whoever sees a wait counted sees its time too.
     seconds->Increment(slept);
+    if (first) waits->Increment();
   });
 }
 

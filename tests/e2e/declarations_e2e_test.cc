@@ -181,7 +181,7 @@ TEST_F(DeclarationsE2eTest, ShuffledDocumentsWithResendsMakeExactlyOneDeclaratio
         << cause;
   }
   // Its SQLite connections' waits for the file are counted by the waiting thread (the writer and
-  // the relay take turns at it): both families are exposed, and a thread that waited has both.
+  // the relay take turns at it): both families are exposed, and a wait counted has its time.
   for (const std::string family :
        {"parkline_store_busy_waits_total", "parkline_store_busy_wait_seconds_total"}) {
     EXPECT_NE(metrics.find("# TYPE " + family + " counter"), std::string::npos) << family;
@@ -190,7 +190,10 @@ TEST_F(DeclarationsE2eTest, ShuffledDocumentsWithResendsMakeExactlyOneDeclaratio
     const std::string labels = "{thread=\"" + thread + "\"}";
     const double waits = value("parkline_store_busy_waits_total" + labels);
     const double waited = value("parkline_store_busy_wait_seconds_total" + labels);
-    EXPECT_EQ(waits > 0, waited > 0) << thread << ": " << waits << " waits, " << waited << " s";
+    EXPECT_GE(waits, 0) << thread << ": no series";
+    if (waits > 0) {
+      EXPECT_GT(waited, 0) << thread << ": " << waits << " waits, no time";
+    }
   }
   // And what became of them: each order's three documents accepted once, every resend a
   // duplicate.
