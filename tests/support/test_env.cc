@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -88,17 +89,43 @@ TestDatabase::~TestDatabase() {
   if (!name_.empty()) PostgresAdmin("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
 }
 
-int FreePort() {
+namespace {
+
+// True when a listening socket could be bound to 127.0.0.1:`port` right now.
+bool CanBind(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool bound = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
-  return ntohs(addr.sin_port);
+  return bound;
+}
+
+}  // namespace
+
+// The ports come from 20000-29999, below the kernel's ephemeral range (ip_local_port_range,
+// 32768-60999 by default). A port the kernel hands out for port 0 and gets back is soon handed
+// out again, to another test's listener on port 0 or to an outgoing connection, and a service
+// told to listen on it then failed to start ("Address already in use": the CI simulation of
+// 2026-12-07, clearance e2e). Each process walks the range from an offset of its own (from its
+// pid), so that tests running at once take different ports, and skips any port bound now.
+int FreePort() {
+  constexpr int kFirst = 20000;
+  constexpr int kCount = 10000;
+  static std::mutex mu;
+  static int next = -1;
+  std::lock_guard<std::mutex> lock(mu);
+  if (next < 0) next = static_cast<int>((static_cast<int64_t>(getpid()) * 97) % kCount);
+  for (int tried = 0; tried < kCount; ++tried) {
+    const int port = kFirst + next;
+    next = (next + 1) % kCount;
+    if (CanBind(port)) return port;
+  }
+  ADD_FAILURE() << "no port of " << kFirst << "-" << kFirst + kCount - 1 << " is free";
+  return 0;
 }
 
 absl::Status CreateTopic(const std::string& name, int partitions) {

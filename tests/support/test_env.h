@@ -60,7 +60,8 @@ class TestDatabase {
 absl::StatusOr<std::unique_ptr<store::Database>> OpenServiceDatabase(
     const std::string& url, const std::function<absl::Status(store::Database&)>& apply_schema);
 
-// A TCP port on 127.0.0.1 that nothing listens on right now.
+// A TCP port on 127.0.0.1 that nothing listens on right now, outside the kernel's ephemeral
+// ports, and not handed out before by this process.
 int FreePort();
 
 // Creates a topic on the broker (no error when it exists).
