@@ -97,16 +97,32 @@ void CheckPublication(const v1::PublishDocumentRequest& r, int64_t max_content_b
   }
 }
 
+namespace {
+
+absl::Status Withdrawn(const v1::DocumentVersion& current) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("document_id: ", current.document_id(), " was withdrawn (version ",
+                   current.version(), ", no longer in force from ", current.effective_date(),
+                   ") and takes no further version; publish a new document"));
+}
+
+absl::Status NotCurrent(const std::string& document_id, int64_t expected, int64_t current) {
+  return absl::FailedPreconditionError(absl::StrCat("expected_version: the current version of ",
+                                                    document_id, " is ", current, ", not ",
+                                                    expected, "; read it and decide again"));
+}
+
+}  // namespace
+
 absl::Status CheckSuccession(const v1::PublishDocumentRequest& r,
                              const std::optional<v1::DocumentVersion>& current) {
   if (r.document_id().empty()) return absl::OkStatus();
   if (!current) {
     return absl::NotFoundError(absl::StrCat("document_id: no document ", r.document_id()));
   }
+  if (current->withdrawn()) return Withdrawn(*current);
   if (r.expected_version() != current->version()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "expected_version: the current version of ", r.document_id(), " is ", current->version(),
-        ", not ", r.expected_version(), "; read it and publish after it"));
+    return NotCurrent(r.document_id(), r.expected_version(), current->version());
   }
   if (r.kind() != current->kind()) {
     return absl::InvalidArgumentError(
@@ -119,6 +135,56 @@ absl::Status CheckSuccession(const v1::PublishDocumentRequest& r,
         current->effective_date(), ")"));
   }
   return absl::OkStatus();
+}
+
+void CheckWithdrawal(const v1::WithdrawDocumentRequest& r, errors::Violations& v) {
+  CheckText(v, "request_id", r.request_id(), kMaxRequestId, true);
+  CheckText(v, "document_id", r.document_id(), kMaxRequestId, true);
+  if (r.expected_version() < 1) {
+    v.Add("expected_version", "REQUIRED", "the current version the withdrawer saw (1 or more)");
+  }
+  if (!ParseDate(r.effective_date())) {
+    v.Add("effective_date", "NOT_A_DATE", "a date YYYY-MM-DD: the first day not in force");
+  }
+  CheckText(v, "approved_by", r.approved_by(), kMaxName, true);
+  CheckText(v, "reason", r.reason(), kMaxNote, true);
+}
+
+absl::Status CheckWithdrawalOf(const v1::WithdrawDocumentRequest& r,
+                               const std::optional<v1::DocumentVersion>& current) {
+  if (!current) {
+    return absl::NotFoundError(absl::StrCat("document_id: no document ", r.document_id()));
+  }
+  if (current->withdrawn()) return Withdrawn(*current);
+  if (r.expected_version() != current->version()) {
+    return NotCurrent(r.document_id(), r.expected_version(), current->version());
+  }
+  if (r.effective_date() < current->effective_date()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "effective_date: a withdrawal takes effect no earlier than the version it ends (",
+        current->effective_date(), ")"));
+  }
+  return absl::OkStatus();
+}
+
+v1::DocumentVersion WithdrawalVersion(const v1::WithdrawDocumentRequest& r,
+                                      const v1::DocumentVersion& current, const std::string& actor,
+                                      absl::Time now) {
+  v1::DocumentVersion d;
+  d.set_document_id(current.document_id());
+  d.set_version(current.version() + 1);
+  d.set_kind(current.kind());
+  d.set_title(current.title());
+  d.set_visibility(current.visibility());
+  d.set_effective_date(r.effective_date());
+  d.set_approved_by(r.approved_by());
+  d.set_change_note(r.reason());
+  *d.mutable_published_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  d.set_published_by(actor);
+  d.set_request_id(r.request_id());
+  d.set_withdrawn(true);
+  return d;
 }
 
 v1::DocumentVersion NextVersion(const v1::PublishDocumentRequest& r,

@@ -3,10 +3,12 @@
 // reads what.
 //
 // A document is a sequence of versions 1, 2, ...; the current one is the highest. A version is
-// never changed once published: a correction is the next version. The next version keeps the
-// document's kind, names the version its publisher saw (so that two editors cannot overwrite
-// each other unseen) and takes effect no earlier than the one before (so that "in force on a
-// date" has one answer). Content is stored here up to a size limit, or referenced by URI with
+// never changed once published: a correction is the next version. A document that no longer
+// applies is withdrawn by a last version that says from when, and why (document control: what
+// was in force on a past date keeps one answer); it takes no version after that. The next version
+// keeps the document's kind, names the version its publisher saw (so that two editors cannot
+// overwrite each other unseen) and takes effect no earlier than the one before (so that "in force
+// on a date" has one answer). Content is stored here up to a size limit, or referenced by URI with
 // the SHA-256 the register vouches for.
 //
 // Pure functions; thread-safe.
@@ -48,11 +50,27 @@ void CheckReference(const v1::ContentReference& reference, const std::string& fi
                     errors::Violations& v);
 
 // Whether `request` may follow `current` (nullopt: the document does not exist): NOT_FOUND for a
-// new version of an unknown document, FAILED_PRECONDITION when another version was published
-// since expected_version, INVALID_ARGUMENT for another kind or an earlier effective date. Call
-// after CheckPublication passed.
+// new version of an unknown document, FAILED_PRECONDITION when the document was withdrawn or
+// another version was published since expected_version, INVALID_ARGUMENT for another kind or an
+// earlier effective date. Call after CheckPublication passed.
 absl::Status CheckSuccession(const v1::PublishDocumentRequest& request,
                              const std::optional<v1::DocumentVersion>& current);
+
+// Every form rule of a withdrawal, each broken one added to `v`.
+void CheckWithdrawal(const v1::WithdrawDocumentRequest& request, errors::Violations& v);
+
+// Whether `request` may withdraw `current` (nullopt: the document does not exist): NOT_FOUND for
+// an unknown document, FAILED_PRECONDITION when it was withdrawn already or another version was
+// published since expected_version, INVALID_ARGUMENT for an effective date before the current
+// version's. Call after CheckWithdrawal passed.
+absl::Status CheckWithdrawalOf(const v1::WithdrawDocumentRequest& request,
+                               const std::optional<v1::DocumentVersion>& current);
+
+// The version that records the withdrawal of `current`: the next number, the current version's
+// kind, title and visibility, no content.
+v1::DocumentVersion WithdrawalVersion(const v1::WithdrawDocumentRequest& request,
+                                      const v1::DocumentVersion& current, const std::string& actor,
+                                      absl::Time now);
 
 // The version `request` publishes after `current`: its number, the content's SHA-256 (computed
 // for stored content, the reference's otherwise), who published it and when.

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "auth/sha256.h"
 
 namespace parkline::quality {
@@ -121,6 +123,78 @@ TEST(DocumentRulesTest, ARetryHasTheSameDigestAndOtherContentAnother) {
   EXPECT_EQ(RequestDigest(a), RequestDigest(b));
   b.set_content("# Emergency plan, amended\n");
   EXPECT_NE(RequestDigest(a), RequestDigest(b));
+}
+
+v1::WithdrawDocumentRequest ValidWithdrawal() {
+  v1::WithdrawDocumentRequest r;
+  r.set_request_id("req-w");
+  r.set_document_id("DOC-1");
+  r.set_expected_version(2);
+  r.set_effective_date("2026-06-01");
+  r.set_approved_by("Wang Fang, general manager");
+  r.set_reason("Replaced by the park-wide emergency plan DOC-9");
+  return r;
+}
+
+std::set<std::string> Fields(const v1::WithdrawDocumentRequest& r) {
+  errors::Violations v;
+  CheckWithdrawal(r, v);
+  std::set<std::string> out;
+  for (const auto& x : v.list()) out.insert(x.field);
+  return out;
+}
+
+TEST(DocumentRulesTest, AWithdrawalNamesItsDocumentVersionDateApproverAndReason) {
+  EXPECT_TRUE(Fields(ValidWithdrawal()).empty());
+  EXPECT_EQ(Fields(v1::WithdrawDocumentRequest()),
+            (std::set<std::string>{"request_id", "document_id", "expected_version",
+                                   "effective_date", "approved_by", "reason"}));
+  v1::WithdrawDocumentRequest r = ValidWithdrawal();
+  r.set_effective_date("2026-06-31");
+  EXPECT_EQ(Fields(r), std::set<std::string>{"effective_date"});
+  r = ValidWithdrawal();
+  r.set_reason(std::string(kMaxNote + 1, 'x'));
+  EXPECT_EQ(Fields(r), std::set<std::string>{"reason"});
+}
+
+TEST(DocumentRulesTest, AWithdrawalEndsTheCurrentVersionAndNothingFollowsIt) {
+  v1::WithdrawDocumentRequest r = ValidWithdrawal();
+  EXPECT_TRUE(absl::IsNotFound(CheckWithdrawalOf(r, std::nullopt)));
+  // Version 3 was published since the withdrawer read version 2.
+  EXPECT_TRUE(absl::IsFailedPrecondition(CheckWithdrawalOf(r, Current(3, "2026-01-01"))));
+  // It cannot end a version before that version took effect.
+  absl::Status early = CheckWithdrawalOf(r, Current(2, "2026-07-01"));
+  EXPECT_TRUE(absl::IsInvalidArgument(early));
+  EXPECT_NE(early.message().find("effective_date"), std::string::npos);
+  ASSERT_TRUE(CheckWithdrawalOf(r, Current(2, "2026-06-01")).ok());
+
+  v1::DocumentVersion current = Current(2, "2026-01-01");
+  current.set_title("Emergency plan for the bonded warehouse");
+  current.set_visibility(v1::VISIBILITY_INTERNAL);
+  current.set_sha256(auth::Sha256Hex("plan"));
+  current.set_content_uri("https://docs.park.example/ep.pdf");
+  v1::DocumentVersion w = WithdrawalVersion(r, current, "staff-li", absl::Now());
+  EXPECT_TRUE(w.withdrawn());
+  EXPECT_EQ(w.version(), 3);
+  EXPECT_EQ(w.kind(), current.kind());
+  EXPECT_EQ(w.title(), current.title());
+  EXPECT_EQ(w.visibility(), v1::VISIBILITY_INTERNAL);  // an internal document stays the park's
+  EXPECT_EQ(w.effective_date(), "2026-06-01");
+  EXPECT_EQ(w.change_note(), r.reason());
+  EXPECT_EQ(w.approved_by(), r.approved_by());
+  EXPECT_EQ(w.published_by(), "staff-li");
+  EXPECT_TRUE(w.sha256().empty());
+  EXPECT_TRUE(w.content_uri().empty());
+
+  // Neither a new version nor a second withdrawal follows a withdrawal.
+  v1::PublishDocumentRequest next = Valid();
+  next.set_document_id("DOC-1");
+  next.set_expected_version(3);
+  absl::Status published = CheckSuccession(next, w);
+  EXPECT_TRUE(absl::IsFailedPrecondition(published));
+  EXPECT_NE(published.message().find("withdrawn"), std::string::npos);
+  r.set_expected_version(3);
+  EXPECT_TRUE(absl::IsFailedPrecondition(CheckWithdrawalOf(r, w)));
 }
 
 TEST(DocumentRulesTest, InternalDocumentsAreThePark) {

@@ -30,6 +30,17 @@ v1::DocumentPublished PublishedEvent(const v1::DocumentVersion& d) {
   return e;
 }
 
+v1::DocumentWithdrawn WithdrawnEvent(const v1::DocumentVersion& d) {
+  v1::DocumentWithdrawn e;
+  e.set_document_id(d.document_id());
+  e.set_version(d.version());
+  e.set_kind(d.kind());
+  e.set_visibility(d.visibility());
+  e.set_effective_date(d.effective_date());
+  *e.mutable_withdrawn_time() = d.published_time();
+  return e;
+}
+
 absl::Status NotFound(const std::string& document_id) {
   return absl::NotFoundError(absl::StrCat("document_id: no document ", document_id));
 }
@@ -49,54 +60,100 @@ QualityDesk::QualityDesk(store::Database& db, store::GroupCommitter& writer,
       settings_(std::move(settings)),
       clock_(clock ? std::move(clock) : Clock([] { return absl::Now(); })) {}
 
+absl::StatusOr<QualityDesk::VersionOutcome> QualityDesk::StoreVersion(
+    const std::string& request_id, const std::string& digest, bool withdrawal,
+    const std::string& document_id, absl::Time now,
+    absl::FunctionRef<
+        absl::StatusOr<v1::DocumentVersion>(const std::optional<v1::DocumentVersion>& current)>
+        next) {
+  VersionOutcome out;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    out.created = false;
+    DocumentRepository repo(tx);
+    auto before = repo.FindByRequest(request_id);
+    if (!before.ok()) return before.status();
+    if (*before) {
+      // The same request again: a publication's retry is a publication, a withdrawal's a
+      // withdrawal.
+      if ((*before)->request_digest != digest || (*before)->version.withdrawn() != withdrawal) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("request_id: ", request_id,
+                         " already recorded another document version; use a new request_id"));
+      }
+      out.version = std::move((*before)->version);
+      return absl::OkStatus();
+    }
+    std::optional<v1::DocumentVersion> current;
+    if (!document_id.empty()) {
+      auto found = repo.Find(document_id, 0, false);
+      if (!found.ok()) return found.status();
+      if (*found) current = std::move((*found)->version);
+    }
+    auto version = next(current);
+    if (!version.ok()) return version.status();
+    out.version = std::move(*version);
+    if (auto s = repo.Insert(out.version, digest); !s.ok()) return s;
+    out.created = true;
+    const v1::DocumentVersion& v = out.version;
+    return events::AppendToOutbox(
+        tx, withdrawal
+                ? events::NewEvent(kTopic, kSource, v.document_id(), WithdrawnEvent(v), now)
+                : events::NewEvent(kTopic, kSource, v.document_id(), PublishedEvent(v), now));
+  });
+  if (!status.ok()) return status;
+  if (out.created && events_committed_) events_committed_();
+  return out;
+}
+
 absl::StatusOr<v1::DocumentVersion> QualityDesk::Publish(const v1::PublishDocumentRequest& request,
                                                          const Viewer& viewer) {
   errors::Violations v;
   CheckPublication(request, settings_.max_document_bytes, v);
   if (!v.empty()) return v.ToStatus();
   absl::Time now = clock_();
-  std::string digest = RequestDigest(request);
   std::string new_id = request.document_id().empty() ? NewId("DOC-", now) : request.document_id();
-
-  v1::DocumentVersion result;
-  bool created = false;
-  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
-    created = false;
-    DocumentRepository repo(tx);
-    auto before = repo.FindByRequest(request.request_id());
-    if (!before.ok()) return before.status();
-    if (*before) {
-      if ((*before)->request_digest != digest) {
-        return absl::AlreadyExistsError(
-            absl::StrCat("request_id: ", request.request_id(),
-                         " already published another document version; use a new request_id"));
-      }
-      result = std::move((*before)->version);
-      return absl::OkStatus();
-    }
-    std::optional<v1::DocumentVersion> current;
-    if (!request.document_id().empty()) {
-      auto found = repo.Find(request.document_id(), 0, false);
-      if (!found.ok()) return found.status();
-      if (*found) current = std::move((*found)->version);
-    }
-    if (auto s = CheckSuccession(request, current); !s.ok()) return s;
-    result = NextVersion(request, current, new_id, viewer.name, now);
-    if (auto s = repo.Insert(result, digest); !s.ok()) return s;
-    created = true;
-    return events::AppendToOutbox(
-        tx, events::NewEvent(kTopic, kSource, result.document_id(), PublishedEvent(result), now));
-  });
-  if (!status.ok()) return status;
-  if (created) {
-    if (events_committed_) events_committed_();
+  auto stored =
+      StoreVersion(request.request_id(), RequestDigest(request), false, request.document_id(), now,
+                   [&](const std::optional<v1::DocumentVersion>& current)
+                       -> absl::StatusOr<v1::DocumentVersion> {
+                     if (auto s = CheckSuccession(request, current); !s.ok()) return s;
+                     return NextVersion(request, current, new_id, viewer.name, now);
+                   });
+  if (!stored.ok()) return stored.status();
+  const v1::DocumentVersion& result = stored->version;
+  if (stored->created) {
     CountPublication(KindName(result.kind()), v1::Visibility_Name(result.visibility()));
     log::Info("document published", {{"document_id", result.document_id()},
                                      {"version", absl::StrCat(result.version())},
                                      {"kind", KindName(result.kind())},
                                      {"actor", viewer.name}});
   }
-  return result;
+  return std::move(stored->version);
+}
+
+absl::StatusOr<v1::DocumentVersion> QualityDesk::Withdraw(
+    const v1::WithdrawDocumentRequest& request, const Viewer& viewer) {
+  errors::Violations v;
+  CheckWithdrawal(request, v);
+  if (!v.empty()) return v.ToStatus();
+  absl::Time now = clock_();
+  auto stored =
+      StoreVersion(request.request_id(), RequestDigest(request), true, request.document_id(), now,
+                   [&](const std::optional<v1::DocumentVersion>& current)
+                       -> absl::StatusOr<v1::DocumentVersion> {
+                     if (auto s = CheckWithdrawalOf(request, current); !s.ok()) return s;
+                     return WithdrawalVersion(request, *current, viewer.name, now);
+                   });
+  if (!stored.ok()) return stored.status();
+  const v1::DocumentVersion& result = stored->version;
+  if (stored->created) {
+    CountWithdrawal(KindName(result.kind()));
+    log::Info("document withdrawn", {{"document_id", result.document_id()},
+                                     {"version", absl::StrCat(result.version())},
+                                     {"effective_date", result.effective_date()},
+                                     {"actor", viewer.name}});
+  }
+  return std::move(stored->version);
 }
 
 absl::StatusOr<v1::DocumentVersion> QualityDesk::Get(const v1::GetDocumentRequest& request,
@@ -131,6 +188,7 @@ absl::StatusOr<v1::ListDocumentsResponse> QualityDesk::List(const v1::ListDocume
     auto current = DocumentRepository(tx).Current(request.kind());
     if (!current.ok()) return current.status();
     for (auto& d : *current) {
+      if (d.withdrawn() && !request.include_withdrawn()) continue;
       if (MayRead(viewer, d)) *out.add_documents() = WithoutContent(std::move(d));
     }
     return absl::OkStatus();

@@ -1,6 +1,7 @@
 // The quality service's use cases: the records register (publish a version, read one, list the
-// current ones, a document's history); inspections with the corrective actions their findings
-// open, closed with evidence, supervised when overdue, and their hash-chained record verified.
+// current ones, a document's history, withdraw a document); inspections with the corrective actions
+// their findings open, closed with evidence, supervised when overdue, and their hash-chained record
+// verified.
 //
 // A publication validates first (document_rules.h; nothing is stored when a rule breaks), then in
 // ONE transaction recognises a retry by its request_id, reads the document's current version,
@@ -21,8 +22,10 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "parkline/quality/v1/quality.pb.h"
@@ -63,6 +66,11 @@ class QualityDesk {
                                                  const Viewer& viewer);
   absl::StatusOr<v1::GetDocumentHistoryResponse> History(
       const v1::GetDocumentHistoryRequest& request, const Viewer& viewer);
+  // As a publication: validated first, then in one transaction the retry recognised, the current
+  // version read and checked, the withdrawal stored as the next version, DocumentWithdrawn
+  // appended.
+  absl::StatusOr<v1::DocumentVersion> Withdraw(const v1::WithdrawDocumentRequest& request,
+                                               const Viewer& viewer);
 
   absl::StatusOr<v1::Inspection> RecordInspection(const v1::RecordInspectionRequest& request,
                                                   const Viewer& viewer);
@@ -91,6 +99,21 @@ class QualityDesk {
   absl::StatusOr<int> Supervise();
 
  private:
+  struct VersionOutcome {
+    v1::DocumentVersion version;
+    bool created = false;  // false: a retry, answered with the version stored the first time
+  };
+  // A document's next version (a publication, or a `withdrawal`) in one transaction: a retry
+  // recognised by its request_id, the current version of `document_id` read (none when empty),
+  // `next` deciding the version after it or refusing, the version stored and its event appended;
+  // the relay woken once it commits.
+  absl::StatusOr<VersionOutcome> StoreVersion(
+      const std::string& request_id, const std::string& digest, bool withdrawal,
+      const std::string& document_id, absl::Time now,
+      absl::FunctionRef<
+          absl::StatusOr<v1::DocumentVersion>(const std::optional<v1::DocumentVersion>& current)>
+          next);
+
   // Runs `change` on the stored inspection holding `action_id` in one transaction; `change`
   // fills the record entry and the event (nullptr event: nothing to write).
   using ActionChange =

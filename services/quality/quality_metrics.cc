@@ -17,6 +17,16 @@ prometheus::Family<prometheus::Counter>& Published() {
   return f;
 }
 
+prometheus::Family<prometheus::Counter>& Withdrawn() {
+  static auto& f = prometheus::BuildCounter()
+                       .Name("parkline_quality_document_withdrawals_total")
+                       .Help(
+                           "Register documents withdrawn (no longer in force; GB/T 39678-2020 "
+                           "5.1.3; 8.1.1), by kind.")
+                       .Register(runtime::Metrics());
+  return f;
+}
+
 prometheus::Family<prometheus::Counter>& Inspections() {
   static auto& f = prometheus::BuildCounter()
                        .Name("parkline_quality_inspection_filings_total")
@@ -121,5 +131,7 @@ void SetOverdueActions(int64_t count) { Overdue().Set(static_cast<double>(count)
 void CountPublication(const std::string& kind, const std::string& visibility) {
   Published().Add({{"kind", kind}, {"visibility", visibility}}).Increment();
 }
+
+void CountWithdrawal(const std::string& kind) { Withdrawn().Add({{"kind", kind}}).Increment(); }
 
 }  // namespace parkline::quality

@@ -9,6 +9,8 @@ namespace parkline::quality {
 
 // A document version was published, by kind (KindName) and visibility.
 void CountPublication(const std::string& kind, const std::string& visibility);
+// A document was withdrawn, by kind (KindName).
+void CountWithdrawal(const std::string& kind);
 // An inspection was recorded, by kind (InspectionKindName).
 void CountInspection(const std::string& kind);
 // Supervision marked a corrective action overdue, by owner department.

@@ -44,6 +44,13 @@ grpc::Status QualityService::GetDocumentHistory(grpc::ServerContext* ctx,
                                 Deliver(desk_.History(*request, viewer), response));
 }
 
+grpc::Status QualityService::WithdrawDocument(grpc::ServerContext* ctx,
+                                              const v1::WithdrawDocumentRequest* request,
+                                              v1::DocumentVersion* response) {
+  return PARKLINE_RPC_AS_VIEWER(WithdrawDocument, kParkWide,
+                                Deliver(desk_.Withdraw(*request, viewer), response));
+}
+
 grpc::Status QualityService::RecordInspection(grpc::ServerContext* ctx,
                                               const v1::RecordInspectionRequest* request,
                                               v1::Inspection* response) {

@@ -27,6 +27,9 @@ class QualityService final : public v1::QualityService::Service {
   grpc::Status GetDocumentHistory(grpc::ServerContext* ctx,
                                   const v1::GetDocumentHistoryRequest* request,
                                   v1::GetDocumentHistoryResponse* response) override;
+  grpc::Status WithdrawDocument(grpc::ServerContext* ctx,
+                                const v1::WithdrawDocumentRequest* request,
+                                v1::DocumentVersion* response) override;
   grpc::Status RecordInspection(grpc::ServerContext* ctx,
                                 const v1::RecordInspectionRequest* request,
                                 v1::Inspection* response) override;

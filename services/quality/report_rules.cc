@@ -119,7 +119,8 @@ class ClauseDraft {
 
 // --- the records register (8.1.1, 8.1.6) --------------------------------------------------------
 
-// The version of each document in force on `day`: the highest whose effective date is not after.
+// The version of each document in force on `day`: the highest whose effective date is not after,
+// unless that one is the document's withdrawal.
 std::vector<v1::DocumentVersion> InForce(const std::vector<v1::DocumentVersion>& all,
                                          absl::CivilDay day) {
   std::map<std::string, v1::DocumentVersion> best;
@@ -130,7 +131,9 @@ std::vector<v1::DocumentVersion> InForce(const std::vector<v1::DocumentVersion>&
     if (it == best.end() || it->second.version() < v.version()) best[v.document_id()] = v;
   }
   std::vector<v1::DocumentVersion> out;
-  for (auto& [id, v] : best) out.push_back(std::move(v));
+  for (auto& [id, v] : best) {
+    if (!v.withdrawn()) out.push_back(std::move(v));
+  }
   return out;
 }
 

@@ -109,6 +109,38 @@ TEST(EvaluationReport, TheRegisterEvidencesTheVersionInForceAtThePeriodsEndAndNa
   EXPECT_EQ(ClauseOf(AssembleReport(ev), "8.1.1").verdict(), v1::REPORT_VERDICT_EVIDENCED);
 }
 
+TEST(EvaluationReport, ADocumentWithdrawnByThePeriodsEndIsNotInForceThenButWasBefore) {
+  ReportEvidence ev;
+  ev.period = Year2026();
+  v1::DocumentVersion withdrawal =
+      Doc("DOC-MAN", 2, v1::DOCUMENT_KIND_INTERNAL_MANUAL, "2026-11-01");
+  withdrawal.set_withdrawn(true);
+  withdrawal.clear_sha256();
+  ev.documents = Sourced<std::vector<v1::DocumentVersion>>::Of({
+      Doc("DOC-RULE", 1, v1::DOCUMENT_KIND_MANAGEMENT_RULE, "2026-01-10"),
+      Doc("DOC-ORG", 1, v1::DOCUMENT_KIND_ORGANISATION_CHART, "2026-03-01"),
+      Doc("DOC-DUTY", 1, v1::DOCUMENT_KIND_DEPARTMENT_DUTIES, "2026-03-01"),
+      Doc("DOC-MAN", 1, v1::DOCUMENT_KIND_INTERNAL_MANUAL, "2026-02-01"),
+      withdrawal,
+  });
+  v1::EvaluationReport r = AssembleReport(ev);
+  const v1::ReportClause& c = ClauseOf(r, "8.1.1");
+  EXPECT_EQ(c.verdict(), v1::REPORT_VERDICT_PARTIAL);
+  ASSERT_EQ(c.criteria_size(), 4);
+  EXPECT_FALSE(c.criteria(3).met()) << c.criteria(3).found();
+  EXPECT_TRUE(absl::StrContains(Missing(c),
+                                "internal manual (5.1.3): no version in force on "
+                                "2026-12-31"));
+  for (const auto& e : c.evidence()) EXPECT_NE(e.link(), "DOC-MAN");
+
+  // A period that ended before the withdrawal took effect had the manual in force.
+  ev.period.to = absl::CivilDay(2026, 10, 31);
+  v1::EvaluationReport earlier = AssembleReport(ev);
+  const v1::ReportClause& before = ClauseOf(earlier, "8.1.1");
+  EXPECT_EQ(before.verdict(), v1::REPORT_VERDICT_EVIDENCED);
+  EXPECT_EQ(before.criteria(3).found(), "DOC-MAN v1");
+}
+
 TEST(EvaluationReport, AnUnreachableStatisticsServiceIsMissingWithItsReasonAndChartsSaySo) {
   ReportEvidence ev;
   ev.period = Year2026();

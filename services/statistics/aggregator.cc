@@ -25,13 +25,14 @@ absl::Status Aggregator::Apply(store::Transaction& tx,
       if (earliest.empty() || day < earliest) earliest = day;
     }
   }
-  // Confirmed training attendance (staff_trained) and the register's first publications
-  // (quality_documents_in_force) are in the snapshots too: counters summed up to the day. The
-  // attendance is often confirmed days after the training it counts on.
+  // Confirmed training attendance (staff_trained) and the register's first publications and
+  // withdrawals (quality_documents_in_force) are in the snapshots too: counters summed up to the
+  // day. The attendance is often confirmed days after the training it counts on.
   for (const OnceFact& f : effects.once) {
     for (const OnceFact::Delta& d : f.deltas) {
-      bool in_snapshots =
-          d.indicator == "support_staff_trained" || d.indicator == "quality_documents_registered";
+      bool in_snapshots = d.indicator == "support_staff_trained" ||
+                          d.indicator == "quality_documents_registered" ||
+                          d.indicator == "quality_documents_withdrawn";
       if (in_snapshots && (earliest.empty() || d.day < earliest)) {
         earliest = d.day;
       }

@@ -512,12 +512,21 @@ void AddQualityRules(Rules& rules) {
   static const auto* inspection_kinds =
       new EnumLabels(qlt::InspectionKind_descriptor(), "INSPECTION_KIND_");
   // A document is in force from its first version's publication (a later version replaces it,
-  // it does not add one); the gauge quality_documents_in_force sums these up to a day.
+  // it does not add one) until its withdrawal is recorded; the gauge quality_documents_in_force
+  // sums the first minus the second up to a day. Both count when recorded, so that no day has a
+  // withdrawal without its publication before it.
   rules.On<qlt::DocumentPublished>([](const auto& m, const EventInput& e, Builder& b) {
     if (m.version() != 1) return absl::OkStatus();
     absl::Time when = TimeOr(m.published_time(), e.time);
     OnceFact& once = b.Once("quality_document", m.document_id());
     b.CountOnce(once, "quality_documents_registered",
+                LabelsText({{"kind", document_kinds->Of(m.kind())}}), when);
+    return absl::OkStatus();
+  });
+  rules.On<qlt::DocumentWithdrawn>([](const auto& m, const EventInput& e, Builder& b) {
+    absl::Time when = TimeOr(m.withdrawn_time(), e.time);
+    OnceFact& once = b.Once("quality_document_withdrawal", m.document_id());
+    b.CountOnce(once, "quality_documents_withdrawn",
                 LabelsText({{"kind", document_kinds->Of(m.kind())}}), when);
     return absl::OkStatus();
   });

@@ -27,8 +27,8 @@ struct Snapshot {
   // Incubatees in the incubator by cohort: admitted - graduated - left, over every day up to the
   // snapshot's (every cohort ever admitted, 0 included).
   std::map<std::string, int64_t> incubation_active_by_cohort;
-  // Register documents in force by kind label (the quality_documents_registered counter summed
-  // to the snapshot's day).
+  // Register documents in force by kind label (the quality_documents_registered counter less
+  // quality_documents_withdrawn, summed to the snapshot's day; 0 for a kind all withdrawn).
   std::map<std::string, int64_t> documents_by_kind;
   // Year -> staff whose training attendance the park confirmed (support_staff_trained), counted
   // up to the snapshot's day.

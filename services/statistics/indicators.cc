@@ -96,9 +96,12 @@ const std::vector<Indicator>& Catalog() {
       {"quality_documents_registered", K::kCounter, "count", 0, "5.1.2, 5.1.3, 5.6; 8.1.1",
        "Register documents (organisation, duties, rules, guides, specifications, manuals, "
        "safety plans) published for the first time, by kind."},
+      {"quality_documents_withdrawn", K::kCounter, "count", 0, "5.1.3; 8.1.1",
+       "Register documents withdrawn (no longer in force), on the day the withdrawal was "
+       "recorded, by kind."},
       {"quality_documents_in_force", K::kGauge, "count", 0, "5.1.2, 5.1.3, 5.6; 8.1.1",
-       "Register documents in force (published; a new version replaces, it does not add), by "
-       "kind."},
+       "Register documents in force (published and not withdrawn; a new version replaces, it "
+       "does not add), by kind."},
       {"quality_trainings", K::kCounter, "count", 0, "5.6.1.1, 5.6.3; 8.x archives",
        "Training sessions held (fire-safety education, emergency drills, staff training), on "
        "the day held, by kind."},

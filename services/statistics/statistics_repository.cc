@@ -293,17 +293,20 @@ absl::Status ApplyProjections(store::Transaction& tx, const Effects& effects) {
 namespace {
 
 // The register documents in force at the end of `day`, by kind: the first publications counted
-// up to it (a document is never withdrawn; its versions replace one another).
+// up to it less the withdrawals (its versions replace one another).
 absl::Status LoadDocumentsInForce(store::Transaction& tx, const std::string& day, Snapshot* s) {
   auto rows = tx.Query(
-      "SELECT labels, CAST(SUM(value) AS BIGINT) FROM stat_counter WHERE indicator = "
-      "'quality_documents_registered' AND day <= $1 GROUP BY labels",
+      "SELECT labels, CAST(SUM(CASE indicator WHEN 'quality_documents_withdrawn' THEN -value ELSE "
+      "value END) AS BIGINT) FROM stat_counter WHERE indicator IN "
+      "('quality_documents_registered', 'quality_documents_withdrawn') AND day <= $1 GROUP BY "
+      "labels",
       {day});
   if (!rows.ok()) return rows.status();
   for (const store::Row& r : *rows) {
     Labels labels = ParseLabels(r.Text(0));
     auto kind = labels.find("kind");
-    if (r.Int(1) != 0 && kind != labels.end()) s->documents_by_kind[kind->second] += r.Int(1);
+    // A kind whose documents were all withdrawn reads 0, not nothing.
+    if (kind != labels.end()) s->documents_by_kind[kind->second] += r.Int(1);
   }
   return absl::OkStatus();
 }

@@ -237,6 +237,19 @@ TEST(EventEffectsTest, ARegisterDocumentIsInForceOnceFromItsFirstVersion) {
   second.set_version(2);
   e = EffectsOf("parkline.quality.v1.DocumentPublished", second, At("2026-03-05T00:00:00Z"));
   EXPECT_TRUE(e.once.empty()) << "a new version replaces the document, it adds none";
+
+  qlt::DocumentWithdrawn withdrawn;
+  withdrawn.set_document_id("DOC-1");
+  withdrawn.set_version(3);
+  withdrawn.set_kind(qlt::DOCUMENT_KIND_FIRE_SAFETY_PLAN);
+  withdrawn.set_effective_date("2026-04-01");
+  *withdrawn.mutable_withdrawn_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(At("2026-03-09T17:00:00Z")));
+  e = EffectsOf("parkline.quality.v1.DocumentWithdrawn", withdrawn, At("2026-03-12T00:00:00Z"));
+  EXPECT_EQ(OnceDeltas(e, "quality_document_withdrawal"),
+            (std::vector<std::string>{
+                "DOC-1:quality_documents_withdrawn{kind=fire_safety_plan}@2026-03-10[]=1"}))
+      << "once per document, on the park's day it was recorded (01:00 in Shanghai)";
 }
 
 TEST(EventEffectsTest, TrainingsInspectionsAndActionsCountOncePerRecordOnTheirDays) {
@@ -290,10 +303,12 @@ TEST(EventEffectsTest, TrainingsInspectionsAndActionsCountOncePerRecordOnTheirDa
 
 TEST(FiguresTest, DocumentsInForceAreASnapshotFigureByKind) {
   Snapshot s;
-  s.documents_by_kind = {{"fire_safety_plan", 1}, {"service_guide", 2}};
+  s.documents_by_kind = {{"fire_safety_plan", 1}, {"service_guide", 2}, {"internal_manual", 0}};
   std::vector<Figure> f = SnapshotFigures(s);
   EXPECT_EQ(Current(f, "quality_documents_in_force", {{"kind", "service_guide"}}), 2);
   EXPECT_EQ(Current(f, "quality_documents_in_force", {{"kind", "fire_safety_plan"}}), 1);
+  // Every manual withdrawn: the kind reads 0 rather than vanishing from the figures.
+  EXPECT_EQ(Current(f, "quality_documents_in_force", {{"kind", "internal_manual"}}), 0);
   for (const Figure& figure : f) {
     if (figure.indicator == "quality_documents_in_force") {
       const Indicator* i = FindIndicator(figure.indicator);

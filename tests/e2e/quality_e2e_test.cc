@@ -1,12 +1,12 @@
 // The quality service as the park runs it: the real binary as a process on the real local Kafka
-// broker, driven over gRPC: a document published in two versions, a retry answered once, an
-// enterprise seeing the public register only, the DocumentPublished events read back from the
-// topic, the register surviving a restart, the publication counted on /metrics; an inspection
-// whose actions take the flags' defaults, one closed with evidence, its record verified, its
-// events on the topic and the supervision job's gauge on /metrics; an assessment scheme applied
-// to days the statistics closed (DayClosed on the broker), the closed period's result stored,
-// announced once and returned unchanged after a later revision and a restart; SIGTERM answered
-// with 0.
+// broker, driven over gRPC: a document published in two versions, a retry answered once, another
+// withdrawn (its event on the topic, counted), an enterprise seeing the public register only, the
+// DocumentPublished events read back from the topic, the register surviving a restart, the
+// publication counted on /metrics; an inspection whose actions take the flags' defaults, one closed
+// with evidence, its record verified, its events on the topic and the supervision job's gauge on
+// /metrics; an assessment scheme applied to days the statistics closed (DayClosed on the broker),
+// the closed period's result stored, announced once and returned unchanged after a later revision
+// and a restart; SIGTERM answered with 0.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -131,6 +131,33 @@ TEST_F(QualityE2eTest, ARegisterOverGrpcWithItsEventsOnTheTopic) {
 
   EXPECT_NE(testing::HttpGet(service_->metrics_port(), "/metrics")
                 .find("parkline_quality_document_publications_total{kind=\"FIRE_SAFETY_PLAN\""),
+            std::string::npos);
+
+  // The internal plan withdrawn: its last version, its event on the topic, counted.
+  v1::WithdrawDocumentRequest withdraw;
+  withdraw.set_request_id("w1-" + run);
+  withdraw.set_document_id(internal.document_id());
+  withdraw.set_expected_version(1);
+  withdraw.set_effective_date("2026-10-01");
+  withdraw.set_approved_by("Wang Fang, general manager");
+  withdraw.set_reason("Merged into the park-wide fire-safety plan");
+  v1::DocumentVersion withdrawn;
+  absl::Status withdrew = service_->Call(&Stub::WithdrawDocument, withdraw, &withdrawn);
+  ASSERT_TRUE(withdrew.ok()) << withdrew;
+  EXPECT_TRUE(withdrawn.withdrawn());
+  EXPECT_EQ(withdrawn.version(), 2);
+  auto withdrawals = testing::ReadTopic(
+      prefix_ + "parkline.quality.v1", absl::Seconds(60),
+      [&](const testing::ConsumedRecord& r) { return r.key == internal.document_id(); },
+      [](const auto& kept) { return kept.size() >= 2; });
+  ASSERT_EQ(withdrawals.size(), 2u);
+  EXPECT_EQ(testing::Header(withdrawals[1], "ce_type"), "parkline.quality.v1.DocumentWithdrawn");
+  v1::DocumentWithdrawn withdrawal;
+  ASSERT_TRUE(withdrawal.ParseFromString(withdrawals[1].value));
+  EXPECT_EQ(withdrawal.document_id(), internal.document_id());
+  EXPECT_EQ(withdrawal.effective_date(), "2026-10-01");
+  EXPECT_NE(testing::HttpGet(service_->metrics_port(), "/metrics")
+                .find("parkline_quality_document_withdrawals_total{kind=\"FIRE_SAFETY_PLAN\"} 1"),
             std::string::npos);
 
   // The register survives a restart; an enterprise sees the public plan and not the internal one.

@@ -1,9 +1,9 @@
 // The quality service tried as a hostile tenant would: over gRPC, on both backends, an
 // enterprise tries to read the park's internal documents (by id, by version, by history, by
-// listing), to publish or replace a document, to reuse the park's request id, and to read, close
-// or forge another enterprise's supervision finding (7.1.1) or the park's inspections; and every
-// role but park staff tries to record or renew the operator's internal training records and staff
-// certifications (5.6.1.1, 5.6.3), an enterprise to read them. Each attempt is refused
+// listing), to publish, replace or withdraw a document, to reuse the park's request id, and to
+// read, close or forge another enterprise's supervision finding (7.1.1) or the park's inspections;
+// and every role but park staff tries to record or renew the operator's internal training records
+// and staff certifications (5.6.1.1, 5.6.3), an enterprise to read them. Each attempt is refused
 // (PERMISSION_DENIED, or NOT_FOUND exactly as for a document that does not exist) and the witness
 // shows that no row, no outbox event and no record on the topic changed; no answer carries a byte
 // of the internal document.
@@ -200,6 +200,51 @@ TEST_P(AdversarialQualityTest, AnEnterpriseCannotPublishOrReplaceADocument) {
       return stub_->ListDocuments(c, {}, &out);
     });
   }
+}
+
+// Withdrawing a document is the park's decision (5.1.3): a tenant that could withdraw the park's
+// guide or its fire-safety plan would leave the register, and clause 8's evidence, without it.
+TEST_P(AdversarialQualityTest, OnlyParkStaffWithdrawADocument) {
+  auto withdrawal = [](const v1::DocumentVersion& d, const std::string& request_id) {
+    v1::WithdrawDocumentRequest r;
+    r.set_request_id(request_id);
+    r.set_document_id(d.document_id());
+    r.set_expected_version(d.version());
+    r.set_effective_date("2026-04-01");
+    r.set_approved_by("Wang Fang");
+    r.set_reason("no longer applies");
+    return r;
+  };
+  for (const char* who : {"tenant", "victim", "analyst", "carrier", "customs"}) {
+    ExpectRefused(who, "withdraws the public guide", [&](grpc::ClientContext* c) {
+      v1::DocumentVersion out;
+      return stub_->WithdrawDocument(c, withdrawal(guide_, absl::StrCat(who, "-w1")), &out);
+    });
+    ExpectRefused(who, "withdraws the internal manual", [&](grpc::ClientContext* c) {
+      v1::DocumentVersion out;
+      grpc::Status st =
+          stub_->WithdrawDocument(c, withdrawal(manual_, absl::StrCat(who, "-w2")), &out);
+      EXPECT_EQ(out.title(), "") << "nothing of the internal manual comes back";
+      return st;
+    });
+    ExpectRefused(who, "withdraws under the park's own request id", [&](grpc::ClientContext* c) {
+      v1::DocumentVersion out;
+      return stub_->WithdrawDocument(c, withdrawal(guide_, "staff-3"), &out);
+    });
+  }
+  // Once the park has withdrawn its guide, a tenant cannot bring it back with a new version.
+  grpc::ClientContext staff;
+  As(staff, "staff");
+  v1::DocumentVersion withdrawn;
+  ASSERT_TRUE(stub_->WithdrawDocument(&staff, withdrawal(guide_, "staff-w1"), &withdrawn).ok());
+  witness_->Mark();
+  ExpectRefused("tenant", "republishes the withdrawn guide", [&](grpc::ClientContext* c) {
+    v1::PublishDocumentRequest r = Internal("tenant-2", guide_.document_id(), withdrawn.version());
+    r.set_kind(v1::DOCUMENT_KIND_SERVICE_GUIDE);
+    r.set_visibility(v1::VISIBILITY_PUBLIC);
+    v1::DocumentVersion out;
+    return stub_->PublishDocument(c, r, &out);
+  });
 }
 
 // The assessment is the park's own (7.2): a tenant can neither set the weights its services are

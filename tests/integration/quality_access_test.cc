@@ -1,11 +1,11 @@
 // Every RPC of the quality service against every role, over a real gRPC server: park staff and
-// admins keep the register and the inspections; enterprises and analysts read the register (what
-// each sees is the desk's business, checked in quality_desk_test and adversarial_quality_test);
-// an enterprise files and follows its own supervision of the park (naming itself), analysts read
-// inspections; the assessment scheme and results are the park's, analysts reading them,
-// enterprises refused; training sessions and certifications are internal (staff write, analysts
-// read, enterprises are refused); customs and carriers have no access. Refusals are
-// PERMISSION_DENIED, decided from the request alone.
+// admins keep the register (publish, withdraw) and the inspections; enterprises and analysts read
+// the register (what each sees is the desk's business, checked in quality_desk_test and
+// adversarial_quality_test); an enterprise files and follows its own supervision of the park
+// (naming itself), analysts read inspections; the assessment scheme and results are the park's,
+// analysts reading them, enterprises refused; training sessions and certifications are internal
+// (staff write, analysts read, enterprises are refused); customs and carriers have no access.
+// Refusals are PERMISSION_DENIED, decided from the request alone.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -34,6 +34,7 @@ const testing::AccessTable kExpected = {
     {"GetDocument", {kReaders, {}}},
     {"ListDocuments", {kReaders, {}}},
     {"GetDocumentHistory", {kReaders, {}}},
+    {"WithdrawDocument", {kDesk, {}}},
     {"RecordInspection", {kDesk, {"enterprise"}}},
     {"GetInspection", {{"park-admin", "park-staff", "analyst"}, {"enterprise"}}},
     {"ListInspections", {{"park-admin", "park-staff", "analyst"}, {"enterprise"}}},
@@ -91,6 +92,18 @@ const std::map<std::string, testing::StubCall<Stub>>& Calls() {
          r.set_document_id("DOC-20260309-000000000000");
          v1::GetDocumentHistoryResponse out;
          return s.GetDocumentHistory(c, r, &out);
+       }},
+      {"WithdrawDocument",
+       [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {
+         v1::WithdrawDocumentRequest r;
+         r.set_request_id("access-w-" + uscc);
+         r.set_document_id("DOC-20260309-000000000000");
+         r.set_expected_version(1);
+         r.set_effective_date("2026-04-01");
+         r.set_approved_by("Wang Fang");
+         r.set_reason("repealed");
+         v1::DocumentVersion out;
+         return s.WithdrawDocument(c, r, &out);
        }},
       {"RecordInspection",
        [](Stub& s, grpc::ClientContext* c, const std::string& uscc) {

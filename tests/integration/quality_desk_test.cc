@@ -138,6 +138,109 @@ TEST_P(QualityDeskTest, AStaleOrEarlierSuccessionIsRefusedAndStoresNothing) {
   EXPECT_EQ(Outbox().size(), 1u);
 }
 
+v1::WithdrawDocumentRequest Withdrawal(const std::string& request_id,
+                                       const std::string& document_id) {
+  v1::WithdrawDocumentRequest r;
+  r.set_request_id(request_id);
+  r.set_document_id(document_id);
+  r.set_expected_version(1);
+  r.set_effective_date("2026-09-01");
+  r.set_approved_by("Wang Fang, general manager");
+  r.set_reason("Replaced by the one-stop service guide");
+  return r;
+}
+
+TEST_P(QualityDeskTest, AWithdrawalIsTheLastVersionWithItsEventAndEndsTheDocument) {
+  auto first = desk_->Publish(Publication("r1", v1::VISIBILITY_PUBLIC), kStaff);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto other = desk_->Publish(Publication("r-other", v1::VISIBILITY_PUBLIC), kStaff);
+  ASSERT_TRUE(other.ok()) << other.status();
+
+  auto withdrawn = desk_->Withdraw(Withdrawal("w1", first->document_id()), kStaff);
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
+  EXPECT_TRUE(withdrawn->withdrawn());
+  EXPECT_EQ(withdrawn->version(), 2);
+  EXPECT_EQ(withdrawn->effective_date(), "2026-09-01");
+  EXPECT_EQ(withdrawn->change_note(), "Replaced by the one-stop service guide");
+  EXPECT_EQ(withdrawn->published_by(), "staff-li");
+
+  // A retry answers the same withdrawal; the same request_id for anything else is refused.
+  auto again = desk_->Withdraw(Withdrawal("w1", first->document_id()), kStaff);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->version(), 2);
+  v1::WithdrawDocumentRequest changed = Withdrawal("w1", first->document_id());
+  changed.set_reason("another reason");
+  EXPECT_TRUE(absl::IsAlreadyExists(desk_->Withdraw(changed, kStaff).status()));
+  EXPECT_TRUE(absl::IsAlreadyExists(
+      desk_->Withdraw(Withdrawal("r-other", other->document_id()), kStaff).status()))
+      << "a publication's request_id is not a withdrawal's";
+
+  // Nothing follows a withdrawal: neither a version nor another withdrawal.
+  v1::PublishDocumentRequest next = Publication("r2", v1::VISIBILITY_PUBLIC);
+  next.set_document_id(first->document_id());
+  next.set_expected_version(2);
+  next.set_effective_date("2026-10-01");
+  absl::Status refused = desk_->Publish(next, kStaff).status();
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused)) << refused;
+  EXPECT_NE(refused.message().find("withdrawn"), std::string::npos) << refused;
+  v1::WithdrawDocumentRequest twice = Withdrawal("w2", first->document_id());
+  twice.set_expected_version(2);
+  EXPECT_TRUE(absl::IsFailedPrecondition(desk_->Withdraw(twice, kStaff).status()));
+
+  // The register lists the documents in force; the withdrawn one on request, its history whole.
+  auto list = desk_->List({}, kEnterprise);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->documents_size(), 1);
+  EXPECT_EQ(list->documents(0).document_id(), other->document_id());
+  v1::ListDocumentsRequest all;
+  all.set_include_withdrawn(true);
+  EXPECT_EQ(desk_->List(all, kEnterprise)->documents_size(), 2);
+  v1::GetDocumentHistoryRequest history;
+  history.set_document_id(first->document_id());
+  auto versions = desk_->History(history, kEnterprise);
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->versions_size(), 2);
+  EXPECT_FALSE(versions->versions(0).withdrawn());
+  EXPECT_TRUE(versions->versions(1).withdrawn());
+  v1::GetDocumentRequest get;
+  get.set_document_id(first->document_id());
+  get.set_version(1);
+  EXPECT_EQ(desk_->Get(get, kEnterprise)->content(), "# Service guide\nOffice hours 9-17.\n")
+      << "the withdrawn document's last version stays readable";
+
+  auto outbox = Outbox();
+  ASSERT_EQ(outbox.size(), 3u);
+  EXPECT_EQ(outbox[2].type, "parkline.quality.v1.DocumentWithdrawn");
+  EXPECT_EQ(outbox[2].subject, first->document_id());
+  v1::DocumentWithdrawn event;
+  ASSERT_TRUE(event.ParseFromString(outbox[2].payload));
+  EXPECT_EQ(event.version(), 2);
+  EXPECT_EQ(event.kind(), v1::DOCUMENT_KIND_SERVICE_GUIDE);
+  EXPECT_EQ(event.effective_date(), "2026-09-01");
+}
+
+TEST_P(QualityDeskTest, AWithdrawalThatBreaksARuleStoresNothing) {
+  auto first = desk_->Publish(Publication("r1", v1::VISIBILITY_PUBLIC), kStaff);
+  ASSERT_TRUE(first.ok());
+  v1::WithdrawDocumentRequest early = Withdrawal("w1", first->document_id());
+  early.set_effective_date("2026-02-28");  // before version 1 took effect
+  EXPECT_TRUE(absl::IsInvalidArgument(desk_->Withdraw(early, kStaff).status()));
+  v1::WithdrawDocumentRequest stale = Withdrawal("w2", first->document_id());
+  stale.set_expected_version(2);
+  EXPECT_TRUE(absl::IsFailedPrecondition(desk_->Withdraw(stale, kStaff).status()));
+  EXPECT_TRUE(absl::IsNotFound(
+      desk_->Withdraw(Withdrawal("w3", "DOC-20260101-000000000000"), kStaff).status()));
+  v1::WithdrawDocumentRequest unexplained = Withdrawal("w4", first->document_id());
+  unexplained.clear_reason();
+  absl::Status no_reason = desk_->Withdraw(unexplained, kStaff).status();
+  EXPECT_TRUE(absl::IsInvalidArgument(no_reason));
+  EXPECT_NE(no_reason.message().find("reason"), std::string::npos) << no_reason;
+  v1::GetDocumentHistoryRequest history;
+  history.set_document_id(first->document_id());
+  EXPECT_EQ(desk_->History(history, kStaff)->versions_size(), 1);
+  EXPECT_EQ(Outbox().size(), 1u);
+}
+
 TEST_P(QualityDeskTest, AnEnterpriseSeesPublicDocumentsOnlyAndInternalOnesAsAbsent) {
   auto guide = desk_->Publish(Publication("r1", v1::VISIBILITY_PUBLIC), kStaff);
   v1::PublishDocumentRequest manual = Publication("r2", v1::VISIBILITY_INTERNAL);

@@ -407,6 +407,15 @@ events::Envelope Published(const std::string& id, int version, qlt::DocumentKind
   return events::NewEvent("parkline.quality.v1", "/t", id, m, when);
 }
 
+events::Envelope Withdrawn(const std::string& id, int version, qlt::DocumentKind kind,
+                           absl::Time when) {
+  qlt::DocumentWithdrawn m;
+  m.set_document_id(id);
+  m.set_version(version);
+  m.set_kind(kind);
+  return events::NewEvent("parkline.quality.v1", "/t", id, m, when);
+}
+
 events::Envelope Closed(const std::string& action, bool on_time, absl::Time when) {
   qlt::CorrectiveActionClosed m;
   m.set_action_id(action);
@@ -481,6 +490,19 @@ TEST_P(StatisticsHistoryTest, QualityRecordsCountOncePerFactAndDocumentsInForceH
             (std::map<std::string, int64_t>{
                 {"2026-03-01", 0}, {"2026-03-02", 1}, {"2026-03-03", 1}, {"2026-03-04", 1}}));
   EXPECT_NE(Archive(desk).find("2026-03-04,quality_documents_in_force,kind=management_rule,1,"),
+            std::string::npos)
+      << Archive(desk);
+
+  // The service guide's withdrawal, recorded on 03-03 and read (twice) after every day was
+  // closed: 03-03 and 03-04 are revised and read 0, not nothing; 03-02 keeps the guide.
+  Apply(*db_, {Withdrawn("DOC-2", 2, qlt::DOCUMENT_KIND_SERVICE_GUIDE, At(3, 12, 0)),
+               Withdrawn("DOC-2", 2, qlt::DOCUMENT_KIND_SERVICE_GUIDE, At(3, 12, 0))});
+  EXPECT_EQ(Daily(desk, "quality_documents_in_force", {{"kind", "service_guide"}}),
+            (std::vector<std::string>{"", "1", "0", "0", ""}));
+  EXPECT_EQ(Revisions(),
+            (std::map<std::string, int64_t>{
+                {"2026-03-01", 0}, {"2026-03-02", 1}, {"2026-03-03", 2}, {"2026-03-04", 2}}));
+  EXPECT_NE(Archive(desk).find("2026-03-04,quality_documents_in_force,kind=service_guide,0,"),
             std::string::npos)
       << Archive(desk);
 }
