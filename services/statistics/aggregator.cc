@@ -1,5 +1,8 @@
 #include "statistics/aggregator.h"
 
+#include <set>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "statistics/day_closer.h"
 #include "statistics/event_effects.h"
@@ -15,31 +18,30 @@ absl::Status Aggregator::Apply(store::Transaction& tx,
     if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("event ", e.id, ": ", s.message()));
   }
   if (auto s = ApplyEffects(tx, effects); !s.ok()) return s;
-  // A projection change on a day already closed (a late event) changes that day's snapshot and
-  // those of the closed days after it.
-  std::string earliest;
+  // A late event changes a day already closed. A projection change changes the snapshots of its
+  // day and of every closed day after it; so do the counters summed up to a day (confirmed
+  // training attendance, the register's documents). Any other count changes its own day's totals.
+  std::string snapshots_from;
+  auto from = [&snapshots_from](const std::string& day) {
+    if (snapshots_from.empty() || day < snapshots_from) snapshots_from = day;
+  };
   for (const auto* days : {&effects.record_days.enterprises, &effects.record_days.units,
                            &effects.record_days.ip_assets, &effects.record_days.talent,
                            &effects.record_days.shipments}) {
-    for (const std::string& day : *days) {
-      if (earliest.empty() || day < earliest) earliest = day;
-    }
+    for (const std::string& day : *days) from(day);
   }
-  // Confirmed training attendance (staff_trained) and the register's first publications and
-  // withdrawals (quality_documents_in_force) are in the snapshots too: counters summed up to the
-  // day. The attendance is often confirmed days after the training it counts on.
+  std::set<std::string> counted = effects.counters.Days();
   for (const OnceFact& f : effects.once) {
     for (const OnceFact::Delta& d : f.deltas) {
       bool in_snapshots = d.indicator == "support_staff_trained" ||
                           d.indicator == "quality_documents_registered" ||
                           d.indicator == "quality_documents_withdrawn";
-      if (in_snapshots && (earliest.empty() || d.day < earliest)) {
-        earliest = d.day;
-      }
+      if (in_snapshots) from(d.day);
+      counted.insert(d.day);
     }
   }
-  if (earliest.empty()) return absl::OkStatus();
-  return ReviseClosedDays(tx, earliest, zone_, clock_());
+  if (snapshots_from.empty() && counted.empty()) return absl::OkStatus();
+  return ReviseClosedDays(tx, snapshots_from, counted, zone_, clock_());
 }
 
 }  // namespace parkline::statistics

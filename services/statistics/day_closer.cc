@@ -16,21 +16,37 @@ namespace {
 constexpr char kTopic[] = "parkline.statistics.v1";
 constexpr char kSource[] = "/parkline/statistics";
 
-v1::DayClosed EventOf(const std::string& day, const std::string& zone,
-                      const std::vector<Figure>& figures, bool backfilled, int64_t revision = 0) {
+void Fill(const Figure& f, v1::IndicatorValue* v) {
+  v->set_indicator(f.indicator);
+  for (const auto& [k, value] : f.labels) (*v->mutable_labels())[k] = value;
+  v->set_value(FormatValue(f.indicator, f.scaled));
+  const Indicator* i = FindIndicator(f.indicator);
+  v->set_unit(i != nullptr ? i->unit : "count");
+}
+
+// What a closed day is: its snapshot and its totals, as they stand in `tx`.
+struct DayFigures {
+  std::vector<Figure> snapshot;
+  std::vector<Figure> totals;
+};
+
+absl::StatusOr<DayFigures> LoadDayFigures(store::Transaction& tx, const std::string& day) {
+  auto snapshot = LoadSnapshotAt(tx, day);
+  if (!snapshot.ok()) return snapshot.status();
+  auto totals = LoadDayTotals(tx, day);
+  if (!totals.ok()) return totals.status();
+  return DayFigures{SnapshotFigures(*snapshot), std::move(*totals)};
+}
+
+v1::DayClosed EventOf(const std::string& day, const std::string& zone, const DayFigures& figures,
+                      bool backfilled, int64_t revision = 0) {
   v1::DayClosed event;
   event.set_day(day);
   event.set_revision(revision);
   event.set_time_zone(zone);
   event.set_backfilled(backfilled);
-  for (const Figure& f : figures) {
-    v1::IndicatorValue* v = event.add_values();
-    v->set_indicator(f.indicator);
-    for (const auto& [k, value] : f.labels) (*v->mutable_labels())[k] = value;
-    v->set_value(FormatValue(f.indicator, f.scaled));
-    const Indicator* i = FindIndicator(f.indicator);
-    v->set_unit(i != nullptr ? i->unit : "count");
-  }
+  for (const Figure& f : figures.snapshot) Fill(f, event.add_values());
+  for (const Figure& f : figures.totals) Fill(f, event.add_totals());
   return event;
 }
 
@@ -78,16 +94,15 @@ absl::StatusOr<int> DayCloser::CloseDue() {
     bool backfilled = IsBackfill(day, now, zone, options_.grace);
     bool stored = false;
     absl::Status s = db_.Transact([&](store::Transaction& tx) -> absl::Status {
-      auto snapshot = LoadSnapshotAt(tx, day);
-      if (!snapshot.ok()) return snapshot.status();
-      std::vector<Figure> figures = SnapshotFigures(*snapshot);
-      auto wrote = StoreClosedDay(tx, day, figures, backfilled);
+      auto figures = LoadDayFigures(tx, day);
+      if (!figures.ok()) return figures.status();
+      auto wrote = StoreClosedDay(tx, day, figures->snapshot, figures->totals, backfilled);
       if (!wrote.ok()) return wrote.status();
       stored = *wrote;
       if (!stored) return absl::OkStatus();
       return events::AppendToOutbox(
-          tx, events::NewEvent(kTopic, kSource, day, EventOf(day, zone.name(), figures, backfilled),
-                               now));
+          tx, events::NewEvent(kTopic, kSource, day,
+                               EventOf(day, zone.name(), *figures, backfilled), now));
     });
     if (!s.ok()) return s;
     if (stored) {
@@ -99,20 +114,27 @@ absl::StatusOr<int> DayCloser::CloseDue() {
   return closed;
 }
 
-absl::Status ReviseClosedDays(store::Transaction& tx, const std::string& from_day,
-                              const absl::TimeZone& zone, absl::Time now) {
-  auto days = LoadClosedDaysFrom(tx, from_day);
+absl::Status ReviseClosedDays(store::Transaction& tx, const std::string& snapshots_from,
+                              const std::set<std::string>& counted_days, const absl::TimeZone& zone,
+                              absl::Time now) {
+  std::string first = snapshots_from;
+  if (!counted_days.empty() && (first.empty() || *counted_days.begin() < first)) {
+    first = *counted_days.begin();
+  }
+  if (first.empty()) return absl::OkStatus();
+  auto days = LoadClosedDaysFrom(tx, first);
   if (!days.ok()) return days.status();
   for (const std::string& day : *days) {
-    auto snapshot = LoadSnapshotAt(tx, day);
-    if (!snapshot.ok()) return snapshot.status();
-    std::vector<Figure> figures = SnapshotFigures(*snapshot);
-    auto revision = ReviseSnapshot(tx, day, figures);
+    bool snapshot_may_change = !snapshots_from.empty() && day >= snapshots_from;
+    if (!snapshot_may_change && counted_days.count(day) == 0) continue;
+    auto figures = LoadDayFigures(tx, day);
+    if (!figures.ok()) return figures.status();
+    auto revision = ReviseClosedDay(tx, day, figures->snapshot, figures->totals);
     if (!revision.ok()) return revision.status();
     if (*revision == 0) continue;
     auto s = events::AppendToOutbox(
         tx, events::NewEvent(kTopic, kSource, day,
-                             EventOf(day, zone.name(), figures, false, *revision), now));
+                             EventOf(day, zone.name(), *figures, false, *revision), now));
     if (!s.ok()) return s;
   }
   return absl::OkStatus();

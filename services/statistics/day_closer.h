@@ -1,8 +1,9 @@
 // Closes park days: at the end of each day (plus a grace) it takes the snapshot of every
-// current-value indicator as it stood at the day's end, from the projections' history, stores
-// it with the day's "closed" mark in one transaction and publishes it on parkline.statistics.v1
-// through the outbox. Days it missed (the service was stopped over a midnight, or was still
-// catching up with the topics) are closed the same way, oldest first, once it is caught up.
+// current-value indicator as it stood at the day's end, from the projections' history, and the
+// day's counted totals, stores both with the day's "closed" mark in one transaction and
+// publishes them on parkline.statistics.v1 through the outbox. Days it missed (the service was
+// stopped over a midnight, or was still catching up with the topics) are closed the same way,
+// oldest first, once it is caught up.
 //
 // Exactly once: the mark's unique key (stat_day_closed.day) is written in the transaction that
 // writes the snapshot and its event, so a restart finds the day closed, and of two replicas
@@ -17,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -59,12 +61,14 @@ class DayCloser {
   std::atomic<bool> stopping_{false};
 };
 
-// In the aggregator's batch transaction, after its effects: the snapshots of the closed days on
-// or after `from_day` (the earliest day of the batch's projection changes) taken again from the
-// history; each that changed is stored and published as a new revision at `now`. Late events so
+// In the aggregator's batch transaction, after its effects: the closed days on or after
+// `snapshots_from` (the earliest day of the batch's projection changes; "" for none) and the
+// closed days among `counted_days` (the days it counted anything on) taken again, snapshot and
+// totals; each that changed is stored and published as a new revision at `now`. Late events so
 // change a closed day as they change a counted one, and a rebuild gives the same archive.
-absl::Status ReviseClosedDays(store::Transaction& tx, const std::string& from_day,
-                              const absl::TimeZone& zone, absl::Time now);
+absl::Status ReviseClosedDays(store::Transaction& tx, const std::string& snapshots_from,
+                              const std::set<std::string>& counted_days, const absl::TimeZone& zone,
+                              absl::Time now);
 
 }  // namespace parkline::statistics
 

@@ -742,6 +742,12 @@ void CounterDeltas::Add(absl::string_view indicator, absl::string_view labels,
   it->second += delta;
 }
 
+std::set<std::string> CounterDeltas::Days() const {
+  std::set<std::string> days;
+  for (const auto& [key, series] : series_) days.insert(series.day);
+  return days;
+}
+
 std::vector<CounterDelta> CounterDeltas::Rows() const {
   std::vector<const Series*> series;
   series.reserve(series_.size());

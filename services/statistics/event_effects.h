@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ class CounterDeltas {
   // enterprises' by customs code: writers that upsert in this order take their row locks in the
   // same order. Valid until the next Add.
   std::vector<CounterDelta> Rows() const;
+
+  // The days the deltas are on.
+  std::set<std::string> Days() const;
 
   size_t size() const { return rows_; }
   bool empty() const { return rows_ == 0; }

@@ -202,6 +202,23 @@ CREATE TABLE stat_once_keyed (
 INSERT INTO stat_once_keyed (fact, fact_key, day) SELECT fact, fact_key, day FROM stat_once;
 DROP TABLE stat_once;
 ALTER TABLE stat_once_keyed RENAME TO stat_once;
+)sql"},
+      // DayClosed carries the day's counted totals too; a late event that changes them publishes
+      // a revision, so each closed day keeps the totals its latest DayClosed carried. Days closed
+      // before this migration have none stored: their first revision carries them.
+      {7, "the totals each closed day's DayClosed carried",
+       R"sql(
+CREATE TABLE stat_day_totals (
+  day TEXT NOT NULL,
+  indicator TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  value BIGINT NOT NULL,
+  PRIMARY KEY (day, indicator, labels)
+);
+{{postgresql:ALTER TABLE stat_day_totals
+  ALTER COLUMN day TYPE TEXT COLLATE "C",
+  ALTER COLUMN indicator TYPE TEXT COLLATE "C",
+  ALTER COLUMN labels TYPE TEXT COLLATE "C"}};
 )sql"}};
   return store::ApplyMigrations(db, "statistics", kMigrations);
 }

@@ -468,8 +468,52 @@ absl::StatusOr<std::set<std::string>> LoadClosedDays(store::Transaction& tx,
   return out;
 }
 
+namespace {
+
+// `figures` as the rows of `day`, in the order LoadDayRows reads them.
+std::vector<DailyValue> DayValues(const std::string& day, const std::vector<Figure>& figures) {
+  std::vector<DailyValue> out;
+  out.reserve(figures.size());
+  for (const Figure& f : figures) out.push_back({day, f.indicator, LabelsText(f.labels), f.scaled});
+  std::sort(out.begin(), out.end(), [](const DailyValue& a, const DailyValue& b) {
+    return std::tie(a.indicator, a.labels) < std::tie(b.indicator, b.labels);
+  });
+  return out;
+}
+
+absl::Status InsertDayValues(store::Transaction& tx, absl::string_view table,
+                             const std::vector<DailyValue>& values) {
+  std::string sql = absl::StrCat("INSERT INTO ", table,
+                                 " (day, indicator, labels, value) VALUES ($1, $2, $3, $4)");
+  for (const DailyValue& v : values) {
+    if (auto s = tx.Execute(sql, {v.day, v.indicator, v.labels, v.value}); !s.ok()) {
+      return s.status();
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Makes `table`'s rows of `day` be `values`: whether they were something else.
+absl::StatusOr<bool> ReplaceDayValues(store::Transaction& tx, absl::string_view table,
+                                      const std::string& day,
+                                      const std::vector<DailyValue>& values) {
+  auto stored = LoadDayRows(tx, table, "", day, day);
+  if (!stored.ok()) return stored.status();
+  auto same = [](const DailyValue& a, const DailyValue& b) {
+    return a.indicator == b.indicator && a.labels == b.labels && a.value == b.value;
+  };
+  if (std::equal(values.begin(), values.end(), stored->begin(), stored->end(), same)) return false;
+  auto erased = tx.Execute(absl::StrCat("DELETE FROM ", table, " WHERE day = $1"), {day});
+  if (!erased.ok()) return erased.status();
+  if (auto s = InsertDayValues(tx, table, values); !s.ok()) return s;
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<bool> StoreClosedDay(store::Transaction& tx, const std::string& day,
-                                    const std::vector<Figure>& figures, bool backfilled) {
+                                    const std::vector<Figure>& figures,
+                                    const std::vector<Figure>& totals, bool backfilled) {
   auto closed = tx.Query("SELECT 1 FROM stat_day_closed WHERE day = $1", {day});
   if (!closed.ok()) return closed.status();
   if (!closed->empty()) return false;
@@ -479,13 +523,19 @@ absl::StatusOr<bool> StoreClosedDay(store::Transaction& tx, const std::string& d
       tx.Execute("INSERT INTO stat_day_closed (day, backfilled, revision) VALUES ($1, $2, 0)",
                  {day, int64_t{backfilled ? 1 : 0}});
   if (!mark.ok()) return mark.status();
-  for (const Figure& f : figures) {
-    auto s = tx.Execute(
-        "INSERT INTO stat_snapshot (day, indicator, labels, value) VALUES ($1, $2, $3, $4)",
-        {day, f.indicator, LabelsText(f.labels), f.scaled});
-    if (!s.ok()) return s.status();
-  }
+  if (auto s = InsertDayValues(tx, "stat_snapshot", DayValues(day, figures)); !s.ok()) return s;
+  if (auto s = InsertDayValues(tx, "stat_day_totals", DayValues(day, totals)); !s.ok()) return s;
   return true;
+}
+
+absl::StatusOr<std::vector<Figure>> LoadDayTotals(store::Transaction& tx, const std::string& day) {
+  auto rows = LoadDayRows(tx, "stat_counter", "", day, day);
+  if (!rows.ok()) return rows.status();
+  std::vector<Figure> out;
+  for (const DailyValue& v : *rows) {
+    if (v.value != 0) out.push_back({v.indicator, ParseLabels(v.labels), v.value});
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<std::string>> LoadClosedDaysFrom(store::Transaction& tx,
@@ -497,28 +547,14 @@ absl::StatusOr<std::vector<std::string>> LoadClosedDaysFrom(store::Transaction& 
   return out;
 }
 
-absl::StatusOr<int64_t> ReviseSnapshot(store::Transaction& tx, const std::string& day,
-                                       const std::vector<Figure>& figures) {
-  auto stored = LoadSnapshots(tx, "", day, day);
-  if (!stored.ok()) return stored.status();
-  std::vector<DailyValue> now;
-  for (const Figure& f : figures) now.push_back({day, f.indicator, LabelsText(f.labels), f.scaled});
-  std::sort(now.begin(), now.end(), [](const DailyValue& a, const DailyValue& b) {
-    return std::tie(a.indicator, a.labels) < std::tie(b.indicator, b.labels);
-  });
-  auto same = [](const DailyValue& a, const DailyValue& b) {
-    return a.indicator == b.indicator && a.labels == b.labels && a.value == b.value;
-  };
-  if (std::equal(now.begin(), now.end(), stored->begin(), stored->end(), same)) return 0;
-  if (auto s = tx.Execute("DELETE FROM stat_snapshot WHERE day = $1", {day}); !s.ok()) {
-    return s.status();
-  }
-  for (const DailyValue& v : now) {
-    auto s = tx.Execute(
-        "INSERT INTO stat_snapshot (day, indicator, labels, value) VALUES ($1, $2, $3, $4)",
-        {day, v.indicator, v.labels, v.value});
-    if (!s.ok()) return s.status();
-  }
+absl::StatusOr<int64_t> ReviseClosedDay(store::Transaction& tx, const std::string& day,
+                                        const std::vector<Figure>& figures,
+                                        const std::vector<Figure>& totals) {
+  auto snapshot = ReplaceDayValues(tx, "stat_snapshot", day, DayValues(day, figures));
+  if (!snapshot.ok()) return snapshot.status();
+  auto counted = ReplaceDayValues(tx, "stat_day_totals", day, DayValues(day, totals));
+  if (!counted.ok()) return counted.status();
+  if (!*snapshot && !*counted) return 0;
   auto bumped =
       tx.Execute("UPDATE stat_day_closed SET revision = revision + 1 WHERE day = $1", {day});
   if (!bumped.ok()) return bumped.status();

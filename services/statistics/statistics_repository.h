@@ -37,10 +37,15 @@ absl::Status StoreHistoryFrom(store::Transaction& tx, const std::string& day);
 absl::StatusOr<std::set<std::string>> LoadClosedDays(store::Transaction& tx,
                                                      const std::string& from_day,
                                                      const std::string& to_day);
-// Marks `day` closed and stores its snapshot, once: false (writing nothing) when it was closed
-// already.
+// Marks `day` closed and stores its snapshot and its totals (as its DayClosed carries them),
+// once: false (writing nothing) when it was closed already.
 absl::StatusOr<bool> StoreClosedDay(store::Transaction& tx, const std::string& day,
-                                    const std::vector<Figure>& figures, bool backfilled);
+                                    const std::vector<Figure>& figures,
+                                    const std::vector<Figure>& totals, bool backfilled);
+
+// The park-wide counters of `day` alone, each one not 0, by indicator then labels: the day's
+// totals. Enterprises' own counters are not among them.
+absl::StatusOr<std::vector<Figure>> LoadDayTotals(store::Transaction& tx, const std::string& day);
 
 // Counter totals over [from_day, to_day] ("YYYY-MM-DD"); every day when both are empty.
 absl::StatusOr<Totals> LoadTotals(store::Transaction& tx, const std::string& from_day,
@@ -64,10 +69,11 @@ absl::StatusOr<std::vector<DailyValue>> LoadDaily(store::Transaction& tx,
 // The closed days on or after `from_day`, oldest first.
 absl::StatusOr<std::vector<std::string>> LoadClosedDaysFrom(store::Transaction& tx,
                                                             const std::string& from_day);
-// Replaces the snapshot of the closed `day` by `figures` when they differ: the day's new
-// revision (1, 2 ...), or 0 when nothing changed.
-absl::StatusOr<int64_t> ReviseSnapshot(store::Transaction& tx, const std::string& day,
-                                       const std::vector<Figure>& figures);
+// Replaces the snapshot and the totals stored for the closed `day` by `figures` and `totals`
+// when either differs: the day's new revision (1, 2 ...), or 0 when nothing changed.
+absl::StatusOr<int64_t> ReviseClosedDay(store::Transaction& tx, const std::string& day,
+                                        const std::vector<Figure>& figures,
+                                        const std::vector<Figure>& totals);
 
 // Snapshot values of one current-value indicator (every one when empty), ordered by day,
 // indicator, labels.

@@ -507,6 +507,52 @@ TEST_P(StatisticsHistoryTest, QualityRecordsCountOncePerFactAndDocumentsInForceH
       << Archive(desk);
 }
 
+// A day's DayClosed carries what was counted on it; a count that arrives after the close revises
+// that day alone (its snapshot did not change, nor did the later days'), once however often the
+// fact is delivered.
+TEST_P(StatisticsHistoryTest, ADayClosedCarriesItsTotalsAndALateCountRevisesThatDayAlone) {
+  auto latest = [this](const std::string& day) {
+    v1::DayClosed out;
+    for (const events::Envelope& e : Outbox()) {
+      v1::DayClosed event;
+      EXPECT_TRUE(event.ParseFromString(e.payload));
+      if (event.day() == day && event.revision() >= out.revision()) out = event;
+    }
+    return out;
+  };
+  auto totals = [](const v1::DayClosed& event) {
+    std::map<std::string, std::string> out;
+    for (const auto& v : event.totals()) out[v.indicator()] = v.value() + " " + v.unit();
+    return out;
+  };
+  Apply(*db_, {Closed("INS-1-A1", true, At(1, 9, 0)), Closed("INS-1-A2", false, At(2, 9, 0))});
+  now_ = At(4, 9, 0);
+  EXPECT_EQ(Close(*Closer(*db_)), 3);
+  EXPECT_EQ(totals(latest("2026-03-01")),
+            (std::map<std::string, std::string>{{"quality_actions_closed", "1 count"},
+                                                {"quality_actions_closed_on_time", "1 count"}}));
+  EXPECT_EQ(totals(latest("2026-03-02")),
+            (std::map<std::string, std::string>{{"quality_actions_closed", "1 count"}}));
+  EXPECT_TRUE(latest("2026-03-03").totals().empty()) << "nothing counted, nothing carried";
+  EXPECT_FALSE(latest("2026-03-03").values().empty()) << "the snapshot is there all the same";
+
+  // A closure of 03-01 read on 03-04, twice in the batch.
+  Apply(*db_, {Closed("INS-1-A3", false, At(1, 15, 0)), Closed("INS-1-A3", false, At(1, 15, 0))});
+  EXPECT_EQ(Revisions(), (std::map<std::string, int64_t>{
+                             {"2026-03-01", 1}, {"2026-03-02", 0}, {"2026-03-03", 0}}));
+  v1::DayClosed revised = latest("2026-03-01");
+  EXPECT_EQ(revised.revision(), 1);
+  EXPECT_EQ(totals(revised),
+            (std::map<std::string, std::string>{{"quality_actions_closed", "2 count"},
+                                                {"quality_actions_closed_on_time", "1 count"}}));
+  EXPECT_EQ(revised.values_size(), latest("2026-03-02").values_size());
+
+  // Delivered again later: counted once already, so no revision.
+  size_t published = Outbox().size();
+  Apply(*db_, {Closed("INS-1-A3", false, At(1, 15, 0))});
+  EXPECT_EQ(Outbox().size(), published);
+}
+
 PARKLINE_BACKEND_TESTS(StatisticsHistoryTest);
 
 }  // namespace
