@@ -13,7 +13,9 @@
 //                                       files six demo complaints and takes them along the
 //                                       workflow (three closed); idempotent
 //   parkctl demo-quality QUALITY_ADDRESS
-//                                       loads the quality records: six register documents, two
+//                                       loads the quality records: the register (organisation,
+//                                       duties, rules, guide, emergency and fire-safety plans,
+//                                       manual, and a superseded visitor rule withdrawn), two
 //                                       trainings and a drill, three staff certifications (one
 //                                       expiring soon), an internal inspection whose two findings
 //                                       opened corrective actions (one closed with evidence);
@@ -22,11 +24,6 @@
 //                                       loads the support service's demo season: activities of
 //                                       every kind with registrations and attendance, offerings
 //                                       and requests in every category; idempotent (after `demo`)
-//   parkctl demo-quality QUALITY_ADDRESS
-//                                       publishes the demo register (organisation, duties, rules,
-//                                       guide, manual, fire-safety and emergency plans) and a
-//                                       periodic inspection with its corrective actions, one
-//                                       closed; idempotent
 //   parkctl report QUALITY_ADDRESS --period FROM..TO [--out FILE] [--format html|json]
 //                  [--title TEXT]
 //                                       the clause 8 evidence report of the period (YYYY-MM-DD both
@@ -1272,6 +1269,30 @@ int DemoQuality(const std::string& address) {
     qv1::DocumentVersion out;
     step("PublishDocument", [&](auto* c) { return stub->PublishDocument(c, r, &out); });
   }
+  // A rule the park no longer applies: published in 2025, withdrawn when the guide took it over.
+  {
+    qv1::PublishDocumentRequest r;
+    r.set_request_id("demo-quality-doc-visitors-2025");
+    r.set_kind(qv1::DOCUMENT_KIND_MANAGEMENT_RULE);
+    r.set_title("访客登记规定（2025版） Visitor registration rule (2025)");
+    r.set_visibility(qv1::VISIBILITY_PUBLIC);
+    r.set_effective_date("2025-01-01");
+    r.set_approved_by("王芳 Wang Fang, general manager");
+    r.set_media_type("text/markdown");
+    r.set_content("# 访客登记 Visitors\n\n访客在1号门登记。Visitors register at gate 1.\n");
+    qv1::DocumentVersion published;
+    if (step("PublishDocument", [&](auto* c) { return stub->PublishDocument(c, r, &published); })) {
+      qv1::WithdrawDocumentRequest w;
+      w.set_request_id("demo-quality-withdraw-visitors-2025");
+      w.set_document_id(published.document_id());
+      w.set_expected_version(1);
+      w.set_effective_date("2026-01-01");
+      w.set_approved_by("王芳 Wang Fang, general manager");
+      w.set_reason("并入入驻企业服务指南 Taken over by the service guide for resident enterprises");
+      qv1::DocumentVersion withdrawn;
+      step("WithdrawDocument", [&](auto* c) { return stub->WithdrawDocument(c, w, &withdrawn); });
+    }
+  }
 
   struct Session {
     qv1::TrainingKind kind;
@@ -1509,7 +1530,6 @@ void Usage() {
                "       parkctl demo-complaints COMPLAINTS_ADDRESS\n"
                "       parkctl demo-quality QUALITY_ADDRESS\n"
                "       parkctl demo-support SUPPORT_ADDRESS\n"
-               "       parkctl demo-quality QUALITY_ADDRESS\n"
                "       parkctl report QUALITY_ADDRESS --period FROM..TO [--out FILE]\n"
                "                      [--format html|json] [--title TEXT]\n"
                "       parkctl demo-incubation SUPPORT_ADDRESS\n"
