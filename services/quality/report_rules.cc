@@ -187,6 +187,15 @@ void RequireDocuments(ClauseDraft& clause, const ReportEvidence& ev,
                      !found.empty(), absl::StrJoin(found, ", "),
                      absl::StrCat(KindLabel(kind), ": no version in force on ", end,
                                   " in the records register (PublishDocument)"));
+    // Document control: what the park withdrew in the period, when and why, so that a reader
+    // sees why a document is no longer there.
+    for (const auto& v : ev.documents.value) {
+      if (v.kind() != kind || !v.withdrawn() || !InPeriod(v.effective_date(), ev.period)) continue;
+      clause.Evidence(absl::StrCat(KindLabel(kind), " withdrawn: ", v.title()),
+                      absl::StrCat("version ", v.version(), ", approved by ", v.approved_by(), ": ",
+                                   v.change_note()),
+                      v.effective_date(), "", v.document_id());
+    }
   }
 }
 

@@ -116,6 +116,7 @@ TEST(EvaluationReport, ADocumentWithdrawnByThePeriodsEndIsNotInForceThenButWasBe
       Doc("DOC-MAN", 2, v1::DOCUMENT_KIND_INTERNAL_MANUAL, "2026-11-01");
   withdrawal.set_withdrawn(true);
   withdrawal.clear_sha256();
+  withdrawal.set_change_note("merged into the park-wide manual");
   ev.documents = Sourced<std::vector<v1::DocumentVersion>>::Of({
       Doc("DOC-RULE", 1, v1::DOCUMENT_KIND_MANAGEMENT_RULE, "2026-01-10"),
       Doc("DOC-ORG", 1, v1::DOCUMENT_KIND_ORGANISATION_CHART, "2026-03-01"),
@@ -131,7 +132,16 @@ TEST(EvaluationReport, ADocumentWithdrawnByThePeriodsEndIsNotInForceThenButWasBe
   EXPECT_TRUE(absl::StrContains(Missing(c),
                                 "internal manual (5.1.3): no version in force on "
                                 "2026-12-31"));
-  for (const auto& e : c.evidence()) EXPECT_NE(e.link(), "DOC-MAN");
+  // The withdrawal itself is evidence of document control, with its reason.
+  std::vector<std::string> withdrawn;
+  for (const auto& e : c.evidence()) {
+    if (e.link() == "DOC-MAN")
+      withdrawn.push_back(e.label() + " | " + e.value() + " | " + e.date());
+  }
+  EXPECT_EQ(withdrawn, std::vector<std::string>{
+                           "内部工作手册 internal manual (5.1.3) withdrawn: Title of DOC-MAN | "
+                           "version 2, approved by Wang Fang: merged into the park-wide manual | "
+                           "2026-11-01"});
 
   // A period that ended before the withdrawal took effect had the manual in force.
   ev.period.to = absl::CivilDay(2026, 10, 31);
@@ -139,6 +149,9 @@ TEST(EvaluationReport, ADocumentWithdrawnByThePeriodsEndIsNotInForceThenButWasBe
   const v1::ReportClause& before = ClauseOf(earlier, "8.1.1");
   EXPECT_EQ(before.verdict(), v1::REPORT_VERDICT_EVIDENCED);
   EXPECT_EQ(before.criteria(3).found(), "DOC-MAN v1");
+  for (const auto& e : before.evidence()) {
+    EXPECT_EQ(e.label().find("withdrawn"), std::string::npos) << "not withdrawn in that period";
+  }
 }
 
 TEST(EvaluationReport, AnUnreachableStatisticsServiceIsMissingWithItsReasonAndChartsSaySo) {
