@@ -206,9 +206,10 @@ absl::StatusOr<v1::AssessmentResult> AssessmentDesk::ComputeResult(
     auto surveys = repo.SurveysEnding(period.from(), period.to());
     if (!surveys.ok()) return surveys.status();
     in.surveys = std::move(*surveys);
-    auto closed = repo.DaysClosed(period.from(), period.to());
+    auto closed = repo.ClosedDays(period.from(), period.to());
     if (!closed.ok()) return closed.status();
-    in.days_closed = *closed;
+    in.closed_days = std::move(*closed);
+    in.days_closed = static_cast<int>(in.closed_days.size());
     result = Assess(*scheme, period, *days, in);
     *result.mutable_computed_time() = Ts(now);
     result.set_computed_by(viewer.name);

@@ -104,12 +104,13 @@ absl::StatusOr<std::optional<statistics::v1::DayClosed>> AssessmentRepository::D
       "quality_day_snapshots");
 }
 
-absl::StatusOr<int> AssessmentRepository::DaysClosed(const std::string& from,
-                                                     const std::string& to) {
-  auto rows = tx_.Query("SELECT COUNT(*) FROM quality_day_snapshots WHERE day >= $1 AND day <= $2",
-                        {from, to});
-  if (!rows.ok()) return rows.status();
-  return static_cast<int>(rows->front().Int(0));
+absl::StatusOr<std::vector<statistics::v1::DayClosed>> AssessmentRepository::ClosedDays(
+    const std::string& from, const std::string& to) {
+  return All<statistics::v1::DayClosed>(
+      tx_.Query("SELECT payload, day FROM quality_day_snapshots WHERE day >= $1 AND day <= $2 "
+                "ORDER BY day",
+                {from, to}),
+      "quality_day_snapshots");
 }
 
 absl::Status AssessmentRepository::InsertFeedback(const std::string& feedback_id,

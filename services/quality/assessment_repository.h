@@ -34,7 +34,9 @@ class AssessmentRepository {
   // may arrive before an older one's redelivery).
   absl::Status StoreDay(const statistics::v1::DayClosed& day);
   absl::StatusOr<std::optional<statistics::v1::DayClosed>> Day(const std::string& day);
-  absl::StatusOr<int> DaysClosed(const std::string& from, const std::string& to);
+  // The latest revision of each closed day from `from` to `to`, oldest first.
+  absl::StatusOr<std::vector<statistics::v1::DayClosed>> ClosedDays(const std::string& from,
+                                                                    const std::string& to);
 
   absl::Status InsertFeedback(const std::string& feedback_id, const std::string& survey_day,
                               const FeedbackFigure& figure);

@@ -1,5 +1,6 @@
 #include "quality/assessment_rules.h"
 
+#include <limits>
 #include <map>
 #include <set>
 #include <tuple>
@@ -20,6 +21,12 @@ namespace {
 bool IsSnapshotIndicator(const std::string& name) {
   const statistics::Indicator* i = statistics::FindIndicator(name);
   return i != nullptr && i->kind == statistics::IndicatorKind::kGauge && name != "conformance";
+}
+
+// Counted indicators: those a closed day's totals (DayClosed.totals) carry.
+bool IsCountedIndicator(const std::string& name) {
+  const statistics::Indicator* i = statistics::FindIndicator(name);
+  return i != nullptr && i->kind == statistics::IndicatorKind::kCounter;
 }
 
 bool IsComponentName(const std::string& s) {
@@ -50,15 +57,37 @@ void CheckComponent(const v1::AssessmentComponent& c, const std::string& at,
                            "(those a closed day's snapshot carries, e.g. occupancy_ratio)"));
       }
       break;
+    case v1::ASSESSMENT_INPUT_COUNTED:
+      if (!IsCountedIndicator(c.indicator())) {
+        v.Add(field("indicator"), "UNKNOWN",
+              absl::StrCat("'", c.indicator(),
+                           "' is not a counted indicator of the statistics' catalogue (those a "
+                           "closed day's totals carry, e.g. complaints_resolved_on_time)"));
+      }
+      if (!c.per_indicator().empty() && !IsCountedIndicator(c.per_indicator())) {
+        v.Add(field("per_indicator"), "UNKNOWN",
+              absl::StrCat("'", c.per_indicator(),
+                           "' is not a counted indicator of the statistics' catalogue"));
+      }
+      if (c.per_indicator().empty() && !c.per_labels().empty()) {
+        v.Add(field("per_labels"), "NOT_FOR_INPUT", "per_labels go with a per_indicator");
+      }
+      break;
     case v1::ASSESSMENT_INPUT_FEEDBACK_SATISFACTION:
     case v1::ASSESSMENT_INPUT_THIRD_PARTY_SURVEY:
       if (!c.indicator().empty() || !c.labels().empty()) {
         v.Add(field("indicator"), "NOT_FOR_INPUT",
-              "only an INDICATOR component names an indicator and labels");
+              "only an INDICATOR or COUNTED component names an indicator and labels");
       }
       break;
     default:
-      v.Add(field("input"), "REQUIRED", "INDICATOR, FEEDBACK_SATISFACTION or THIRD_PARTY_SURVEY");
+      v.Add(field("input"), "REQUIRED",
+            "INDICATOR, COUNTED, FEEDBACK_SATISFACTION or THIRD_PARTY_SURVEY");
+  }
+  if (c.input() != v1::ASSESSMENT_INPUT_COUNTED &&
+      (!c.per_indicator().empty() || !c.per_labels().empty())) {
+    v.Add(field("per_indicator"), "NOT_FOR_INPUT",
+          "only a COUNTED component is a percentage of another indicator");
   }
   if (c.weight_bp() < 1 || c.weight_bp() > kWeightTotal) {
     v.Add(field("weight_bp"), "RANGE", "1..10000 basis points");
@@ -99,7 +128,9 @@ void CheckScheme(const v1::PublishAssessmentSchemeRequest& r, errors::Violations
   }
   std::set<std::string> names;
   // What a component measures: two components measuring the same thing would count it twice.
-  std::set<std::tuple<int, std::string, std::map<std::string, std::string>>> measures;
+  std::set<std::tuple<int, std::string, std::map<std::string, std::string>, std::string,
+                      std::map<std::string, std::string>>>
+      measures;
   int64_t weights = 0;
   for (int i = 0; i < r.components_size(); ++i) {
     const v1::AssessmentComponent& c = r.components(i);
@@ -110,7 +141,11 @@ void CheckScheme(const v1::PublishAssessmentSchemeRequest& r, errors::Violations
             absl::StrCat("another component is named '", c.name(), "'"));
     }
     std::map<std::string, std::string> labels(c.labels().begin(), c.labels().end());
-    if (!measures.emplace(int{c.input()}, c.indicator(), std::move(labels)).second) {
+    std::map<std::string, std::string> per_labels(c.per_labels().begin(), c.per_labels().end());
+    if (!measures
+             .emplace(int{c.input()}, c.indicator(), std::move(labels), c.per_indicator(),
+                      std::move(per_labels))
+             .second) {
       v.Add(at, "DUPLICATE", "another component measures the same input (and labels)");
     }
     weights += c.weight_bp();
@@ -241,6 +276,66 @@ Input IndicatorInput(const v1::AssessmentComponent& c, const PeriodInputs& in,
                                      last_day, " snapshot")};
 }
 
+// The sum over the period's closed days of `indicator`'s totals whose label sets have `want`.
+struct Sum {
+  absl::int128 value = 0;
+  std::string missing_reason;
+};
+
+Sum CountedSum(const PeriodInputs& in, const std::string& indicator,
+               const google::protobuf::Map<std::string, std::string>& want) {
+  Sum out;
+  for (const auto& day : in.closed_days) {
+    if (!day.has_totals()) {
+      out.missing_reason =
+          absl::StrCat(day.day(), " was closed by a statistics that did not carry totals");
+      return out;
+    }
+    for (const auto& total : day.totals()) {
+      if (total.indicator() != indicator) continue;
+      bool has = true;
+      for (const auto& [k, value] : want) {
+        auto it = total.labels().find(k);
+        if (it == total.labels().end() || it->second != value) has = false;
+      }
+      if (!has) continue;
+      auto parsed = decimal::ParseFixed(total.value(), kInputScale);
+      if (!parsed.ok()) {
+        out.missing_reason = absl::StrCat("unreadable total '", total.value(), "' of ", indicator,
+                                          " on ", day.day());
+        return out;
+      }
+      out.value += *parsed;
+    }
+  }
+  return out;
+}
+
+Input CountedInput(const v1::AssessmentComponent& c, const PeriodInputs& in, const Days& days) {
+  if (static_cast<int>(in.closed_days.size()) != days.count()) {
+    return {std::nullopt, absl::StrCat("a sum over the period needs every day closed: ",
+                                       in.closed_days.size(), " of ", days.count(), " are")};
+  }
+  Sum counted = CountedSum(in, c.indicator(), c.labels());
+  if (!counted.missing_reason.empty()) return {std::nullopt, counted.missing_reason};
+  absl::int128 value = counted.value;
+  if (value < 0 || value > std::numeric_limits<int64_t>::max()) {
+    return {std::nullopt, absl::StrCat("the sum of ", c.indicator(), " is out of range")};
+  }
+  if (!c.per_indicator().empty()) {
+    Sum per = CountedSum(in, c.per_indicator(), c.per_labels());
+    if (!per.missing_reason.empty()) return {std::nullopt, per.missing_reason};
+    if (per.value <= 0) {
+      return {std::nullopt, absl::StrCat("no ", c.per_indicator(),
+                                         " counted in the period to "
+                                         "take a percentage of")};
+    }
+    // Both sums are at scale 4: their quotient times 100 is the percentage, times 10^4 its scale.
+    return {RoundedRatio(counted.value * 100 * 10000, per.value), ""};
+  }
+  return {static_cast<int64_t>(value), ""};
+}
+
 Input FeedbackInput(const PeriodInputs& in) {
   absl::int128 weighted = 0, respondents = 0;
   for (const FeedbackFigure& f : in.feedback) {
@@ -283,6 +378,9 @@ v1::AssessmentResult Assess(const v1::AssessmentScheme& scheme, const v1::Assess
         break;
       case v1::ASSESSMENT_INPUT_THIRD_PARTY_SURVEY:
         input = SurveyInput(in);
+        break;
+      case v1::ASSESSMENT_INPUT_COUNTED:
+        input = CountedInput(c, in, days);
         break;
       default:
         input = {std::nullopt, "unknown input"};

@@ -34,8 +34,9 @@ inline constexpr int kInputScale = 4;  // fraction digits of floors, targets, in
 
 // Every form rule of a scheme, each broken one added to `v` as components[i].<field> and its
 // rule: names, inputs, known indicators (a current-value indicator of the statistics' catalogue,
-// the values DayClosed carries), no duplicate component, weights 1..10000 summing to exactly
-// 10000, direction, floor and target exact decimals in the direction's order, dates, approver.
+// the values DayClosed carries, for INDICATOR; a counted one, its totals, for COUNTED), no
+// duplicate component, weights 1..10000 summing to exactly 10000, direction, floor and target exact
+// decimals in the direction's order, dates, approver.
 void CheckScheme(const v1::PublishAssessmentSchemeRequest& request, errors::Violations& v);
 
 // Whether `request` may follow `current` (nullopt: no scheme yet): FAILED_PRECONDITION when
@@ -75,6 +76,8 @@ struct PeriodInputs {
   std::vector<FeedbackFigure> feedback;   // survey day in the period
   std::vector<v1::SurveyResult> surveys;  // period ending in the period
   int days_closed = 0;                    // of the period's days
+  // The latest revision of each closed day of the period (COUNTED components sum their totals).
+  std::vector<parkline::statistics::v1::DayClosed> closed_days;
 };
 
 // The component score of `value` (scale 4) under `component`: 0..10000 (0.00..100.00).

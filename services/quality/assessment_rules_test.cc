@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+#include <vector>
+
 #include "absl/strings/match.h"
 
 namespace parkline::quality {
@@ -241,6 +244,142 @@ TEST(ScoringTest, AnIndicatorWithOtherLabelsIsMissingNotTakenFromAnotherSeries) 
   in.days_closed = 31;
   auto days = CheckPeriod(March());
   v1::AssessmentResult r = Assess(Published(), March(), *days, in);
+  EXPECT_TRUE(r.components(0).missing());
+  EXPECT_EQ(r.total(), "0.00");
+}
+
+// Complaints resolved on time per 100 resolved, and trainings held: counted components.
+v1::AssessmentComponent OnTime() {
+  v1::AssessmentComponent c =
+      Component("complaints_on_time", v1::ASSESSMENT_INPUT_COUNTED, 6000,
+                v1::DIRECTION_HIGHER_BETTER, "80", "100", "complaints_resolved_on_time");
+  c.set_per_indicator("complaints_resolved");
+  return c;
+}
+
+TEST(SchemeRulesTest, ACountedComponentSumsACounterAndMayBeAPercentageOfAnother) {
+  auto r = GoodScheme();
+  r.mutable_components(0)->set_weight_bp(1000);
+  *r.add_components() = OnTime();
+  r.mutable_components(3)->set_weight_bp(3000);
+  EXPECT_EQ(Violations(r), "") << "a counted percentage";
+  r.mutable_components(3)->clear_per_indicator();
+  EXPECT_EQ(Violations(r), "") << "a plain sum";
+
+  auto gauge = r;
+  gauge.mutable_components(3)->set_indicator("occupancy_ratio");
+  EXPECT_TRUE(absl::StrContains(
+      Violations(gauge), "components[3].indicator: 'occupancy_ratio' is not a counted indicator"))
+      << Violations(gauge);
+  auto per = r;
+  per.mutable_components(3)->set_per_indicator("occupancy_ratio");
+  EXPECT_TRUE(absl::StrContains(Violations(per),
+                                "components[3].per_indicator: 'occupancy_ratio' is not a counted"))
+      << Violations(per);
+  auto lone = r;
+  (*lone.mutable_components(3)->mutable_per_labels())["category"] = "billing";
+  EXPECT_TRUE(absl::StrContains(Violations(lone),
+                                "components[3].per_labels: per_labels go with a per_indicator"))
+      << Violations(lone);
+  auto snapshot = r;
+  snapshot.mutable_components(0)->set_per_indicator("complaints_resolved");
+  EXPECT_TRUE(absl::StrContains(Violations(snapshot),
+                                "components[0].per_indicator: only a COUNTED component"))
+      << Violations(snapshot);
+}
+
+statistics::v1::DayClosed Counted(const std::string& day,
+                                  std::vector<std::tuple<std::string, std::string, std::string>>
+                                      totals) {  // indicator, category, value
+  statistics::v1::DayClosed d;
+  d.set_day(day);
+  d.set_has_totals(true);
+  for (const auto& [indicator, category, value] : totals) {
+    auto* t = d.add_totals();
+    t->set_indicator(indicator);
+    if (!category.empty()) (*t->mutable_labels())["category"] = category;
+    t->set_value(value);
+  }
+  return d;
+}
+
+v1::AssessmentPeriod FirstThreeDays() {
+  v1::AssessmentPeriod p;
+  p.set_from("2026-03-01");
+  p.set_to("2026-03-03");
+  return p;
+}
+
+v1::AssessmentScheme CountedScheme(v1::AssessmentComponent c) {
+  v1::AssessmentScheme s;
+  s.set_version(1);
+  c.set_weight_bp(10000);
+  *s.add_components() = std::move(c);
+  return s;
+}
+
+PeriodInputs ThreeDaysOfComplaints() {
+  PeriodInputs in;
+  in.closed_days = {Counted("2026-03-01", {{"complaints_resolved", "billing", "3"},
+                                           {"complaints_resolved_on_time", "billing", "3"},
+                                           {"complaints_resolved", "property", "2"},
+                                           {"complaints_resolved_on_time", "property", "1"}}),
+                    Counted("2026-03-02", {}),  // nothing counted that day
+                    Counted("2026-03-03", {{"complaints_resolved", "billing", "3"},
+                                           {"complaints_resolved_on_time", "billing", "2"}})};
+  in.days_closed = 3;
+  return in;
+}
+
+TEST(ScoringTest, ACountedComponentSumsThePeriodsDaysOverTheLabelSetsItNames) {
+  auto days = CheckPeriod(FirstThreeDays());
+  ASSERT_TRUE(days.ok());
+  PeriodInputs in = ThreeDaysOfComplaints();
+  // 6 of 8 on time: 75.0000 %, below the floor of 80.
+  v1::AssessmentResult r = Assess(CountedScheme(OnTime()), FirstThreeDays(), *days, in);
+  EXPECT_EQ(r.components(0).input(), "75.0000");
+  EXPECT_EQ(r.components(0).score(), "0.00");
+  EXPECT_FALSE(r.components(0).missing());
+
+  // Billing alone: 5 of 6, 83.3333 %, 16.67 of the way from 80 to 100.
+  v1::AssessmentComponent billing = OnTime();
+  (*billing.mutable_labels())["category"] = "billing";
+  (*billing.mutable_per_labels())["category"] = "billing";
+  r = Assess(CountedScheme(billing), FirstThreeDays(), *days, in);
+  EXPECT_EQ(r.components(0).input(), "83.3333");
+  EXPECT_EQ(r.components(0).score(), "16.67");
+
+  // A plain sum: complaints resolved in the period.
+  v1::AssessmentComponent resolved =
+      Component("resolved", v1::ASSESSMENT_INPUT_COUNTED, 10000, v1::DIRECTION_HIGHER_BETTER, "0",
+                "16", "complaints_resolved");
+  r = Assess(CountedScheme(resolved), FirstThreeDays(), *days, in);
+  EXPECT_EQ(r.components(0).input(), "8.0000");
+  EXPECT_EQ(r.components(0).score(), "50.00");
+  EXPECT_TRUE(r.final());
+}
+
+TEST(ScoringTest, ACountedComponentIsMissingWithoutEveryDayItsTotalsOrADenominator) {
+  auto days = CheckPeriod(FirstThreeDays());
+  ASSERT_TRUE(days.ok());
+  PeriodInputs open = ThreeDaysOfComplaints();
+  open.closed_days.pop_back();
+  open.days_closed = 2;
+  v1::AssessmentResult r = Assess(CountedScheme(OnTime()), FirstThreeDays(), *days, open);
+  EXPECT_TRUE(r.components(0).missing());
+  EXPECT_TRUE(absl::StrContains(r.components(0).missing_reason(), "2 of 3 are"))
+      << r.components(0).missing_reason();
+
+  PeriodInputs old = ThreeDaysOfComplaints();
+  old.closed_days[1].set_has_totals(false);  // closed by a statistics without totals
+  r = Assess(CountedScheme(OnTime()), FirstThreeDays(), *days, old);
+  EXPECT_TRUE(r.components(0).missing());
+  EXPECT_TRUE(absl::StrContains(r.components(0).missing_reason(), "2026-03-02"))
+      << r.components(0).missing_reason();
+
+  v1::AssessmentComponent none = OnTime();
+  (*none.mutable_per_labels())["category"] = "security";  // nothing resolved in it
+  r = Assess(CountedScheme(none), FirstThreeDays(), *days, ThreeDaysOfComplaints());
   EXPECT_TRUE(r.components(0).missing());
   EXPECT_EQ(r.total(), "0.00");
 }

@@ -47,6 +47,7 @@ v1::DayClosed EventOf(const std::string& day, const std::string& zone, const Day
   event.set_backfilled(backfilled);
   for (const Figure& f : figures.snapshot) Fill(f, event.add_values());
   for (const Figure& f : figures.totals) Fill(f, event.add_totals());
+  event.set_has_totals(true);
   return event;
 }
 

@@ -358,6 +358,54 @@ TEST_P(AssessmentInputsTest, AClosedPeriodsResultIsStoredOnceAndNeverChanges) {
 }
 
 PARKLINE_BACKEND_TESTS(AssessmentDeskTest);
+// A counted component from the totals the statistics' DayClosed carries: complaints resolved on
+// time per 100 resolved over April's first three days, read from the stored days.
+TEST_P(AssessmentInputsTest, ACountedComponentSumsTheTotalsOfThePeriodsClosedDays) {
+  v1::PublishAssessmentSchemeRequest scheme = Scheme("s-counted", 0, "2026-01-01");
+  scheme.clear_components();
+  v1::AssessmentComponent on_time =
+      Component("complaints_on_time", v1::ASSESSMENT_INPUT_COUNTED, 10000, "80", "100");
+  on_time.set_indicator("complaints_resolved_on_time");
+  on_time.set_per_indicator("complaints_resolved");
+  on_time.set_clause("7.3");
+  *scheme.add_components() = on_time;
+  auto published = desk_->PublishScheme(scheme, kStaff);
+  ASSERT_TRUE(published.ok()) << published.status();
+
+  auto day = [this](const std::string& date, const std::string& resolved,
+                    const std::string& in_time) {
+    events::Envelope e = DayClosed(date, "0.6000");
+    sv1::DayClosed d;
+    EXPECT_TRUE(d.ParseFromString(e.payload));
+    d.set_has_totals(true);
+    for (const auto& [indicator, value] :
+         {std::make_pair("complaints_resolved", resolved),
+          std::make_pair("complaints_resolved_on_time", in_time)}) {
+      if (value.empty()) continue;
+      auto* t = d.add_totals();
+      t->set_indicator(indicator);
+      (*t->mutable_labels())["category"] = "property";
+      t->set_value(value);
+      t->set_unit("count");
+    }
+    return events::NewEvent("parkline.statistics.v1", "/parkline/statistics", date, d, now_);
+  };
+  // 9 of 10 resolved on time: 90 %, half way from 80 to 100.
+  Publish({day("2026-04-01", "4", "4"), day("2026-04-02", "", ""), day("2026-04-03", "6", "5")});
+  absl::Time deadline = absl::Now() + absl::Seconds(60);
+  v1::AssessmentResult result;
+  while (absl::Now() < deadline) {
+    result = Compute(Period("2026-04-01", "2026-04-03"));
+    if (result.final()) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(result.final()) << result.days_closed() << " of 3 days closed";
+  ASSERT_EQ(result.components_size(), 1);
+  EXPECT_FALSE(result.components(0).missing()) << result.components(0).missing_reason();
+  EXPECT_EQ(result.components(0).input(), "90.0000");
+  EXPECT_EQ(result.total(), "50.00");
+}
+
 PARKLINE_BACKEND_TESTS(AssessmentInputsTest);
 
 }  // namespace

@@ -534,6 +534,7 @@ TEST_P(StatisticsHistoryTest, ADayClosedCarriesItsTotalsAndALateCountRevisesThat
   EXPECT_EQ(totals(latest("2026-03-02")),
             (std::map<std::string, std::string>{{"quality_actions_closed", "1 count"}}));
   EXPECT_TRUE(latest("2026-03-03").totals().empty()) << "nothing counted, nothing carried";
+  EXPECT_TRUE(latest("2026-03-03").has_totals()) << "and it says that empty means none";
   EXPECT_FALSE(latest("2026-03-03").values().empty()) << "the snapshot is there all the same";
 
   // A closure of 03-01 read on 03-04, twice in the batch.
