@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "prometheus/metric_family.h"
 #include "runtime/log.h"
 #include "statistics/indicators.h"
@@ -113,6 +114,30 @@ std::vector<prometheus::MetricFamily> ToMetricFamilies(const StatisticsDesk::Eve
       metric.histogram.bucket.push_back({cumulative, std::numeric_limits<double>::infinity()});
       f.metric.push_back(metric);
     }
+  }
+  // The closing of park days: an alert watches the last one's end, an auditor the revisions of
+  // days already reported upward.
+  prometheus::ClientMetric closed;
+  closed.counter.value = static_cast<double>(all.days_closed);
+  family("parkline_statistics_days_closed_total",
+         "Park days closed and published on parkline.statistics.v1 (DayClosed), database-wide.",
+         "5.5.4", prometheus::MetricType::Counter)
+      .metric.push_back(closed);
+  prometheus::ClientMetric revised;
+  revised.counter.value = static_cast<double>(all.day_revisions);
+  family("parkline_statistics_day_revisions_total",
+         "DayClosed published again because a late event changed a closed day's values or "
+         "totals, database-wide.",
+         "5.5.4", prometheus::MetricType::Counter)
+      .metric.push_back(revised);
+  if (all.last_closed_day_end) {
+    prometheus::ClientMetric end;
+    end.gauge.value = static_cast<double>(absl::ToUnixSeconds(*all.last_closed_day_end));
+    family("parkline_statistics_last_closed_day_end_timestamp_seconds",
+           "When the last closed park day ended (its midnight in the park's time zone), as Unix "
+           "seconds.",
+           "5.5.4", prometheus::MetricType::Gauge)
+        .metric.push_back(end);
   }
   std::vector<prometheus::MetricFamily> out;
   for (auto& [name, f] : families) out.push_back(std::move(f));

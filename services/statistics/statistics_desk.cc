@@ -575,6 +575,16 @@ absl::StatusOr<StatisticsDesk::Everything> StatisticsDesk::ForMetrics() {
     auto year = ConformanceInputFor(tx, ytd);
     if (!year.ok()) return year.status();
     out.conformance = statistics::Conformance(*year);
+    auto closed = tx.Query(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(revision), 0) AS BIGINT), COALESCE(MAX(day), '') "
+        "FROM stat_day_closed");
+    if (!closed.ok()) return closed.status();
+    out.days_closed = closed->front().Int(0);
+    out.day_revisions = closed->front().Int(1);
+    absl::CivilDay last;
+    if (absl::ParseCivilTime(closed->front().Text(2), &last)) {
+      out.last_closed_day_end = absl::FromCivil(last + 1, zone_);
+    }
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

@@ -37,6 +37,11 @@ class StatisticsDesk {
     std::vector<Figure> current;
     Totals all_time;
     std::vector<ClauseVerdict> conformance;
+    // The park days closed (DayClosed published), their revisions since (late events that
+    // changed a day already reported), and when the last closed day ended (nullopt: none yet).
+    int64_t days_closed = 0;
+    int64_t day_revisions = 0;
+    std::optional<absl::Time> last_closed_day_end;
   };
   absl::StatusOr<Everything> ForMetrics();
 

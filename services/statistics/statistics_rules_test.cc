@@ -2,8 +2,10 @@
 // event adds, the current figures, the score, the conformance verdicts, periods and /metrics.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "parkline/clearance/v1/events.pb.h"
@@ -837,6 +839,32 @@ TEST(MetricsTest, HistogramsAreCumulativeAndCountersCarryTheirClause) {
   }
   EXPECT_TRUE(histogram);
   EXPECT_TRUE(counter);
+}
+
+TEST(MetricsTest, TheClosingOfDaysIsCountedAndTheLastClosedDaysEndIsATimestamp) {
+  StatisticsDesk::Everything all;
+  std::map<std::string, double> seen;
+  for (const auto& f : ToMetricFamilies(all)) {
+    if (absl::StartsWith(f.name, "parkline_statistics_")) seen[f.name] = f.metric[0].counter.value;
+  }
+  EXPECT_EQ(seen, (std::map<std::string, double>{{"parkline_statistics_days_closed_total", 0},
+                                                 {"parkline_statistics_day_revisions_total", 0}}))
+      << "no day closed yet: counters at 0, and no timestamp to alert on";
+
+  all.days_closed = 3;
+  all.day_revisions = 2;
+  all.last_closed_day_end = absl::FromUnixSeconds(1772553600);  // 2026-03-04 00:00 in Shanghai
+  seen.clear();
+  for (const auto& f : ToMetricFamilies(all)) {
+    if (!absl::StartsWith(f.name, "parkline_statistics_")) continue;
+    ASSERT_EQ(f.metric.size(), 1u);
+    seen[f.name] = f.type == prometheus::MetricType::Gauge ? f.metric[0].gauge.value
+                                                           : f.metric[0].counter.value;
+  }
+  EXPECT_EQ(seen, (std::map<std::string, double>{
+                      {"parkline_statistics_days_closed_total", 3},
+                      {"parkline_statistics_day_revisions_total", 2},
+                      {"parkline_statistics_last_closed_day_end_timestamp_seconds", 1772553600}}));
 }
 
 }  // namespace

@@ -552,6 +552,15 @@ TEST_P(StatisticsHistoryTest, ADayClosedCarriesItsTotalsAndALateCountRevisesThat
   size_t published = Outbox().size();
   Apply(*db_, {Closed("INS-1-A3", false, At(1, 15, 0))});
   EXPECT_EQ(Outbox().size(), published);
+
+  // What /metrics says of it: three days closed, one revised, the last ended at 03-04's midnight.
+  StatisticsDesk desk(*db_, Shanghai(), [this] { return now_; });
+  auto metrics = desk.ForMetrics();
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(metrics->days_closed, 3);
+  EXPECT_EQ(metrics->day_revisions, 1);
+  ASSERT_TRUE(metrics->last_closed_day_end.has_value());
+  EXPECT_EQ(*metrics->last_closed_day_end, At(4, 0, 0));
 }
 
 PARKLINE_BACKEND_TESTS(StatisticsHistoryTest);

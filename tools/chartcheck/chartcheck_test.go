@@ -96,7 +96,8 @@ func TestCodeMetricNames(t *testing.T) {
 	}
 	for _, name := range []string{"up", "parkline_outbox_pending", "grpc_server_handling_seconds_bucket",
 		"parkline_clearance_receipts_total", "parkline_enterprises_resident", "parkline_trade_value_cny_total",
-		"parkline_complaints_on_time_ratio", "parkline_clearance_release_seconds_bucket"} {
+		"parkline_complaints_on_time_ratio", "parkline_clearance_release_seconds_bucket",
+		"parkline_statistics_last_closed_day_end_timestamp_seconds"} {
 		if !known[name] {
 			t.Errorf("%s not found", name)
 		}

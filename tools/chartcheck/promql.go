@@ -27,9 +27,11 @@ var (
 	// (services/statistics/indicator_metrics.cc): {"name", K::kKind, ...}.
 	catalogEntry = regexp.MustCompile(`\{\s*"([a-z0-9_]+)",\s*K::k(Counter|Gauge|Rate)\b`)
 	// ... and its histograms: const std::vector<Histogram>& Histograms() { ... {"name", "clause"
-	histogramsBody  = regexp.MustCompile(`(?s)const std::vector<Histogram>& Histograms\(\) \{(.*?)\n\}`)
-	histogramEntry  = regexp.MustCompile(`\{\s*"([a-z0-9_]+)",\s*"`)
-	grafanaVariable = regexp.MustCompile(`\$\{?[A-Za-z_][A-Za-z0-9_]*(:[a-z]+)?\}?`)
+	histogramsBody = regexp.MustCompile(`(?s)const std::vector<Histogram>& Histograms\(\) \{(.*?)\n\}`)
+	histogramEntry = regexp.MustCompile(`\{\s*"([a-z0-9_]+)",\s*"`)
+	// The statistics' own families, built from literal names in indicator_metrics.cc.
+	statisticsFamily = regexp.MustCompile(`family\(\s*"(parkline_[a-z0-9_]+)"`)
+	grafanaVariable  = regexp.MustCompile(`\$\{?[A-Za-z_][A-Za-z0-9_]*(:[a-z]+)?\}?`)
 )
 
 // codeMetricNames returns every series name the services can expose, read from the sources under
@@ -113,6 +115,13 @@ func codeMetricNames(repo string) (map[string]bool, error) {
 	}
 	for _, m := range histogramEntry.FindAllSubmatch(body[1], -1) {
 		addFamily("parkline_"+string(m[1]), "Histogram")
+	}
+	exposed, err := os.ReadFile(filepath.Join(repo, "services/statistics/indicator_metrics.cc"))
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range statisticsFamily.FindAllSubmatch(exposed, -1) {
+		names[string(m[1])] = true
 	}
 	return names, nil
 }
