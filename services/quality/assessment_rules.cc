@@ -276,11 +276,26 @@ Input IndicatorInput(const v1::AssessmentComponent& c, const PeriodInputs& in,
                                      last_day, " snapshot")};
 }
 
-// The sum over the period's closed days of `indicator`'s totals whose label sets have `want`.
+// Totals are summed at this scale, wider than any indicator's in the statistics' catalogue
+// (money is 5 digits), and rounded to kInputScale only at the end.
+constexpr int kTotalScale = 6;
+constexpr int64_t kTotalToInput = 100;  // 10^(kTotalScale - kInputScale)
+
+// The sum over the period's closed days of `indicator`'s totals whose label sets have `want`, at
+// kTotalScale.
 struct Sum {
   absl::int128 value = 0;
   std::string missing_reason;
 };
+
+bool HasLabels(const parkline::statistics::v1::IndicatorValue& total,
+               const google::protobuf::Map<std::string, std::string>& want) {
+  for (const auto& [k, value] : want) {
+    auto it = total.labels().find(k);
+    if (it == total.labels().end() || it->second != value) return false;
+  }
+  return true;
+}
 
 Sum CountedSum(const PeriodInputs& in, const std::string& indicator,
                const google::protobuf::Map<std::string, std::string>& want) {
@@ -292,14 +307,8 @@ Sum CountedSum(const PeriodInputs& in, const std::string& indicator,
       return out;
     }
     for (const auto& total : day.totals()) {
-      if (total.indicator() != indicator) continue;
-      bool has = true;
-      for (const auto& [k, value] : want) {
-        auto it = total.labels().find(k);
-        if (it == total.labels().end() || it->second != value) has = false;
-      }
-      if (!has) continue;
-      auto parsed = decimal::ParseFixed(total.value(), kInputScale);
+      if (total.indicator() != indicator || !HasLabels(total, want)) continue;
+      auto parsed = decimal::ParseFixed(total.value(), kTotalScale);
       if (!parsed.ok()) {
         out.missing_reason = absl::StrCat("unreadable total '", total.value(), "' of ", indicator,
                                           " on ", day.day());
@@ -318,22 +327,19 @@ Input CountedInput(const v1::AssessmentComponent& c, const PeriodInputs& in, con
   }
   Sum counted = CountedSum(in, c.indicator(), c.labels());
   if (!counted.missing_reason.empty()) return {std::nullopt, counted.missing_reason};
-  absl::int128 value = counted.value;
-  if (value < 0 || value > std::numeric_limits<int64_t>::max()) {
+  if (counted.value < 0 ||
+      counted.value / kTotalToInput > std::numeric_limits<int64_t>::max() - 1) {
     return {std::nullopt, absl::StrCat("the sum of ", c.indicator(), " is out of range")};
   }
-  if (!c.per_indicator().empty()) {
-    Sum per = CountedSum(in, c.per_indicator(), c.per_labels());
-    if (!per.missing_reason.empty()) return {std::nullopt, per.missing_reason};
-    if (per.value <= 0) {
-      return {std::nullopt, absl::StrCat("no ", c.per_indicator(),
-                                         " counted in the period to "
-                                         "take a percentage of")};
-    }
-    // Both sums are at scale 4: their quotient times 100 is the percentage, times 10^4 its scale.
-    return {RoundedRatio(counted.value * 100 * 10000, per.value), ""};
+  if (c.per_indicator().empty()) return {RoundedRatio(counted.value, kTotalToInput), ""};
+  Sum per = CountedSum(in, c.per_indicator(), c.per_labels());
+  if (!per.missing_reason.empty()) return {std::nullopt, per.missing_reason};
+  if (per.value <= 0) {
+    return {std::nullopt, absl::StrCat("no ", c.per_indicator(),
+                                       " counted in the period to take a percentage of")};
   }
-  return {static_cast<int64_t>(value), ""};
+  // Both sums are at one scale: their quotient times 100 is the percentage, times 10^4 its scale.
+  return {RoundedRatio(counted.value * 100 * 10000, per.value), ""};
 }
 
 Input FeedbackInput(const PeriodInputs& in) {

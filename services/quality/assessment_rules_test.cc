@@ -359,6 +359,24 @@ TEST(ScoringTest, ACountedComponentSumsThePeriodsDaysOverTheLabelSetsItNames) {
   EXPECT_TRUE(r.final());
 }
 
+TEST(ScoringTest, ACountedSumOfMoneyKeepsItsFifthDigitUntilTheEnd) {
+  auto days = CheckPeriod(FirstThreeDays());
+  ASSERT_TRUE(days.ok());
+  // The statistics write CNY with five fraction digits; the sum is rounded to four at the end.
+  PeriodInputs in;
+  in.closed_days = {Counted("2026-03-01", {{"trade_value_cny", "", "100.00004"}}),
+                    Counted("2026-03-02", {{"trade_value_cny", "", "200.00001"}}),
+                    Counted("2026-03-03", {})};
+  in.days_closed = 3;
+  v1::AssessmentComponent trade =
+      Component("trade", v1::ASSESSMENT_INPUT_COUNTED, 10000, v1::DIRECTION_HIGHER_BETTER, "0",
+                "600", "trade_value_cny");
+  v1::AssessmentResult r = Assess(CountedScheme(trade), FirstThreeDays(), *days, in);
+  EXPECT_FALSE(r.components(0).missing()) << r.components(0).missing_reason();
+  EXPECT_EQ(r.components(0).input(), "300.0001");
+  EXPECT_EQ(r.components(0).score(), "50.00");
+}
+
 TEST(ScoringTest, ACountedComponentIsMissingWithoutEveryDayItsTotalsOrADenominator) {
   auto days = CheckPeriod(FirstThreeDays());
   ASSERT_TRUE(days.ok());
