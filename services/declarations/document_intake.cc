@@ -99,18 +99,48 @@ absl::StatusOr<v1::DocumentReceipt> Intake::Take(const DeclarationDesk::Incoming
   if (!existing.ok()) return existing.status();
   // Before anything of it is written: who files decides nothing by what it claims (#18).
   if (auto s = MayFile(in, *existing); !s.ok()) return s;
+  auto filed_for = FiledFor(in, *existing);
+  if (!filed_for.ok()) return filed_for.status();
   auto matched = Matched(in.order_key);
   if (!matched.ok()) return matched.status();
+  if (*filed_for && !*matched) {
+    matched = Matched((*filed_for)->order_key);
+    if (!matched.ok()) return matched.status();
+  }
   auto outcome = DocumentOutcomeOf({in.kind, in.doc_key, in.field, in.app_type, in.payload},
                                    *existing, *matched);
   if (!outcome.ok()) return outcome.status();
+  if (*filed_for && *outcome == v1::DOCUMENT_OUTCOME_WITHDRAWN) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(v1::DocumentKind_Name(in.kind), " ", in.doc_key, " was filed for order ",
+                     (*filed_for)->order_key, "; a withdrawal names the order it was filed for"));
+  }
   if (*outcome != v1::DOCUMENT_OUTCOME_DUPLICATE) {
     bool withdraw = *outcome == v1::DOCUMENT_OUTCOME_WITHDRAWN;
     if (auto s = Write(in, withdraw ? (*existing)->payload : in.payload, withdraw); !s.ok()) {
       return s;
     }
+    // Moved to another order: the one it leaves is judged again without it, as after a withdrawal.
+    if (*filed_for) {
+      if (auto s = file_.Rematch((*filed_for)->ebp_code, (*filed_for)->order_no, published_);
+          !s.ok()) {
+        return s;
+      }
+    }
   }
   return ReceiptFor(in, *outcome);
+}
+
+absl::StatusOr<std::optional<Intake::Order>> Intake::FiledFor(
+    const DeclarationDesk::Incoming& in, const std::optional<StoredDocument>& existing) {
+  // Only a waybill is keyed apart from its order (by its carrier's code and number), so only a
+  // stored waybill can belong to another order than the one a request names.
+  if (in.kind != v1::DOCUMENT_KIND_WAYBILL || !existing) return std::nullopt;
+  auto stored = Parse<v1::Waybill>(existing->payload, v1::APP_TYPE_UNSPECIFIED);
+  if (!stored.ok()) return stored.status();
+  std::string key = OrderKey(stored->ebp_code(), stored->order_no());
+  if (key == in.order_key) return std::nullopt;
+  return Order{std::move(key), stored->ebp_code(), stored->order_no()};
 }
 
 absl::Status Intake::MayFile(const DeclarationDesk::Incoming& in,

@@ -98,6 +98,17 @@ class Intake {
   absl::Status MayFile(const DeclarationDesk::Incoming& in,
                        const std::optional<StoredDocument>& existing);
 
+  // An order named by its key and by its parts.
+  struct Order {
+    std::string order_key;
+    std::string ebp_code;
+    std::string order_no;
+  };
+  // The order a stored waybill was filed for, when `in` names another; else nullopt. Whether its
+  // set is final, and what a change leaves behind, follow what is stored, not the request (#18).
+  absl::StatusOr<std::optional<Order>> FiledFor(const DeclarationDesk::Incoming& in,
+                                                const std::optional<StoredDocument>& existing);
+
   // Whether the declaration of `order_key` is already matched (then it is final).
   absl::StatusOr<bool> Matched(const std::string& order_key);
 

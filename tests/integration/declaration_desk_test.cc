@@ -31,6 +31,7 @@
 #include "tests/support/backend_test.h"
 #include "tests/support/ceb_reference.h"
 #include "tests/support/counting_database.h"
+#include "tests/support/tamper_witness.h"
 #include "tests/support/test_env.h"
 
 namespace parkline::declarations {
@@ -173,6 +174,69 @@ TEST_P(DeskTest, ResendWithOtherContentIsAlreadyExistsAndChangesFollowTheRules) 
   lone.payment.set_app_type(v1::APP_TYPE_CHANGE);
   EXPECT_EQ(desk_->SubmitPayment(lone.payment, parties_).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// A waybill is stored under its carrier's key, not its order's: a change or a withdrawal that
+// names another order must still find the set it belongs to final once matched, and may not move
+// it (or withdraw it) from under that set. Otherwise one waybill would sit in two matched
+// declarations, each with its quota reserved.
+TEST_P(DeskTest, AWaybillOfAMatchedSetCannotBeMovedOrWithdrawnByNamingAnotherOrder) {
+  auto s = samples::MakeImportSet(21);
+  auto other = samples::MakeImportSet(22);
+  ASSERT_TRUE(desk_->SubmitOrder(s.order, parties_).ok());
+  ASSERT_TRUE(desk_->SubmitPayment(s.payment, parties_).ok());
+  ASSERT_TRUE(desk_->SubmitWaybill(s.waybill, parties_).ok());
+  ASSERT_EQ(desk_->Get("3301960001/ORD-00000021")->status(), v1::DECLARATION_STATUS_MATCHED);
+  // The other order and its payment wait for a waybill.
+  ASSERT_TRUE(desk_->SubmitOrder(other.order, parties_).ok());
+  ASSERT_TRUE(desk_->SubmitPayment(other.payment, parties_).ok());
+  const testing::TablePicture before = testing::PictureOf(*db_);
+
+  v1::Waybill moved = s.waybill;
+  moved.set_order_no(other.order.order_no());
+  moved.set_app_type(v1::APP_TYPE_CHANGE);
+  auto change = desk_->SubmitWaybill(moved, parties_);
+  EXPECT_EQ(change.status().code(), absl::StatusCode::kFailedPrecondition) << change.status();
+  EXPECT_TRUE(absl::StrContains(change.status().message(), "matched")) << change.status();
+  moved.set_app_type(v1::APP_TYPE_WITHDRAW);
+  auto withdrawal = desk_->SubmitWaybill(moved, parties_);
+  EXPECT_EQ(withdrawal.status().code(), absl::StatusCode::kFailedPrecondition)
+      << withdrawal.status();
+  EXPECT_EQ(testing::PictureOf(*db_), before);
+  EXPECT_EQ(desk_->Get("3301960001/ORD-00000022")->status(), v1::DECLARATION_STATUS_WAITING);
+}
+
+// Before its set is matched a waybill may be changed to another order; the order it leaves is
+// judged again without it. A withdrawal must name the order it was filed for.
+TEST_P(DeskTest, AWaybillChangedToAnotherOrderLeavesItsFirstOrderWaiting) {
+  auto s = samples::MakeImportSet(23);
+  auto other = samples::MakeImportSet(24);
+  ASSERT_TRUE(desk_->SubmitOrder(s.order, parties_).ok());
+  ASSERT_TRUE(desk_->SubmitWaybill(s.waybill, parties_).ok());
+  ASSERT_TRUE(desk_->SubmitOrder(other.order, parties_).ok());
+  ASSERT_TRUE(desk_->SubmitPayment(other.payment, parties_).ok());
+
+  v1::Waybill wrong = s.waybill;
+  wrong.set_order_no(other.order.order_no());
+  wrong.set_app_type(v1::APP_TYPE_WITHDRAW);
+  const testing::TablePicture before = testing::PictureOf(*db_);
+  auto withdrawal = desk_->SubmitWaybill(wrong, parties_);
+  EXPECT_EQ(withdrawal.status().code(), absl::StatusCode::kFailedPrecondition)
+      << withdrawal.status();
+  EXPECT_TRUE(absl::StrContains(withdrawal.status().message(), "3301960001/ORD-00000023"))
+      << withdrawal.status();
+  EXPECT_EQ(testing::PictureOf(*db_), before);
+
+  // Changed to the other order, it completes that set; the first order's payment, coming only
+  // now, finds no waybill there.
+  wrong.set_app_type(v1::APP_TYPE_CHANGE);
+  auto changed = desk_->SubmitWaybill(wrong, parties_);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->outcome(), v1::DOCUMENT_OUTCOME_CHANGED);
+  EXPECT_EQ(changed->declaration_status(), v1::DECLARATION_STATUS_MATCHED);
+  auto first = desk_->SubmitPayment(s.payment, parties_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->declaration_status(), v1::DECLARATION_STATUS_WAITING);
 }
 
 // A stored document that no longer parses (changed outside the service) fails the request that
