@@ -11,6 +11,7 @@
 #include "complaints/complaint_rules.h"
 #include "complaints/complaint_time.h"
 #include "complaints/record_chain.h"
+#include "complaints/recorded_state.h"
 #include "complaints/step_effects.h"
 #include "complaints/vocabulary.h"
 #include "errors/violations.h"
@@ -306,6 +307,8 @@ absl::StatusOr<v1::VerifyRecordResponse> ComplaintDesk::Verify(
     response.set_complaints_checked(response.complaints_checked() + 1);
     response.set_entries_checked(response.entries_checked() + static_cast<int64_t>(record->size()));
     auto broken = VerifyChain(s.complaint.complaint_id(), *record, s.head);
+    // Only a record that holds says what the complaint must be.
+    if (!broken) broken = CheckStoredComplaint(s.complaint, *record);
     if (broken) *response.add_breaks() = std::move(*broken);
     return absl::OkStatus();
   };
@@ -388,7 +391,7 @@ absl::StatusOr<v1::Feedback> ComplaintDesk::RecordFeedback(const v1::RecordFeedb
                                                            const Viewer& viewer) {
   errors::Violations v;
   absl::Time now = clock_();
-  CheckFeedback(request, now, v);
+  CheckFeedback(request, now, deadlines_.park(), v);
   if (!v.empty()) return v.ToStatus();
   std::string digest = auth::Sha256Hex(request.SerializeAsString());
   v1::Feedback fresh = request.feedback();

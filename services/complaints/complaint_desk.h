@@ -68,6 +68,9 @@ class ComplaintDesk : public SupervisedComplaints {
   absl::StatusOr<v1::Complaint> OverrideDeadline(const v1::OverrideDeadlineRequest& request,
                                                  const Viewer& viewer);
 
+  // At most one break per complaint: the first entry where its chain fails (record_chain.h), else
+  // every field where the stored complaint differs from what its record establishes
+  // (recorded_state.h).
   absl::StatusOr<v1::VerifyRecordResponse> Verify(const v1::VerifyRecordRequest& request);
   absl::StatusOr<v1::ExportComplaintsResponse> Export(const v1::ExportComplaintsRequest& request);
 

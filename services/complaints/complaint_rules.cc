@@ -17,12 +17,19 @@ void CheckUsccField(const std::string& field, const std::string& uscc, errors::V
   }
 }
 
+// A filing's or a feedback's idempotency key: required, at most kMaxRequestId bytes.
+void CheckRequiredRequestId(const std::string& request_id, errors::Violations& v) {
+  if (request_id.empty()) {
+    v.Add("request_id", "REQUIRED", "a client-chosen key of 1..128 bytes");
+  } else if (request_id.size() > kMaxRequestId) {
+    v.Add("request_id", "TOO_LONG", absl::StrCat("at most ", kMaxRequestId, " bytes"));
+  }
+}
+
 }  // namespace
 
 void CheckFiling(const v1::FileComplaintRequest& r, errors::Violations& v) {
-  if (r.request_id().empty() || r.request_id().size() > kMaxRequestId) {
-    v.Add("request_id", "REQUIRED", "a client-chosen key of 1..128 characters");
-  }
+  CheckRequiredRequestId(r.request_id(), v);
   switch (r.complainant().kind()) {
     case v1::PARTY_KIND_PUBLIC:
       if (!r.complainant().uscc().empty()) {
@@ -143,10 +150,9 @@ void CheckDeadlineAfter(const v1::OverrideDeadlineRequest& r, absl::Time now,
   }
 }
 
-void CheckFeedback(const v1::RecordFeedbackRequest& r, absl::Time now, errors::Violations& v) {
-  if (r.request_id().empty() || r.request_id().size() > 128) {
-    v.Add("request_id", "REQUIRED", "a client-chosen key of 1..128 characters");
-  }
+void CheckFeedback(const v1::RecordFeedbackRequest& r, absl::Time now, absl::TimeZone park,
+                   errors::Violations& v) {
+  CheckRequiredRequestId(r.request_id(), v);
   const v1::Feedback& f = r.feedback();
   if (f.source() == v1::FEEDBACK_SOURCE_UNSPECIFIED || !v1::FeedbackSource_IsValid(f.source())) {
     v.Add("feedback.source", "SOURCE", "must say where the feedback comes from");
@@ -157,9 +163,9 @@ void CheckFeedback(const v1::RecordFeedbackRequest& r, absl::Time now, errors::V
   const auto& d = f.survey_date();
   if (!calendar::IsValidDate(d.year(), d.month(), d.day())) {
     v.Add("feedback.survey_date", "DATE", "is not a calendar date");
-  } else if (absl::CivilDay(d.year(), d.month(), d.day()) >
-             absl::ToCivilDay(now, absl::UTCTimeZone()) + 1) {
-    v.Add("feedback.survey_date", "IN_THE_FUTURE", "a survey is recorded once it took place");
+  } else if (absl::CivilDay(d.year(), d.month(), d.day()) > absl::ToCivilDay(now, park)) {
+    v.Add("feedback.survey_date", "IN_THE_FUTURE",
+          "a survey is recorded once it took place: at the latest today, in the park's time");
   }
   if (f.satisfaction_centi() < 100 || f.satisfaction_centi() > 500) {
     v.Add("feedback.satisfaction_centi", "RANGE", "satisfaction 1.00..5.00 as 100..500");

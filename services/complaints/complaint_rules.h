@@ -36,7 +36,10 @@ void CheckDeadlineOverrideForm(const v1::OverrideDeadlineRequest& request, error
 // A committed deadline must lie after `now` (nothing to say when the request has none).
 void CheckDeadlineAfter(const v1::OverrideDeadlineRequest& request, absl::Time now,
                         errors::Violations& v);
-void CheckFeedback(const v1::RecordFeedbackRequest& request, absl::Time now, errors::Violations& v);
+// Feedback: its request_id, source, figures and a survey date no later than the day `now` falls
+// on in the park's time zone `park`.
+void CheckFeedback(const v1::RecordFeedbackRequest& request, absl::Time now, absl::TimeZone park,
+                   errors::Violations& v);
 
 }  // namespace parkline::complaints
 

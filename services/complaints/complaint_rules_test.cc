@@ -150,6 +150,57 @@ TEST(ComplaintRulesTest, AStepIsCheckedForWhatItsActionReads) {
   EXPECT_TRUE(acknowledge.empty());
 }
 
+v1::RecordFeedbackRequest ValidFeedback(int year, int month, int day) {
+  v1::RecordFeedbackRequest r;
+  r.set_request_id("survey-2026-q1");
+  r.mutable_feedback()->set_source(v1::FEEDBACK_SOURCE_THIRD_PARTY);
+  r.mutable_feedback()->set_source_name("Zhejiang Quality Survey Institute");
+  r.mutable_feedback()->mutable_survey_date()->set_year(year);
+  r.mutable_feedback()->mutable_survey_date()->set_month(month);
+  r.mutable_feedback()->mutable_survey_date()->set_day(day);
+  r.mutable_feedback()->set_satisfaction_centi(436);
+  r.mutable_feedback()->set_respondents(52);
+  return r;
+}
+
+TEST(ComplaintRulesTest, ARequestIdTooLongIsTooLongNotMissing) {
+  v1::FileComplaintRequest filing = Valid();
+  v1::RecordFeedbackRequest feedback = ValidFeedback(2026, 3, 5);
+  absl::Time now = absl::FromUnixSeconds(1773100800);  // 2026-03-10 00:00 UTC
+  for (size_t length : {size_t{128}, size_t{129}, size_t{0}}) {
+    SCOPED_TRACE(length);
+    std::set<std::string> expected;
+    if (length == 0) expected = {"request_id:REQUIRED"};
+    if (length > kMaxRequestId) expected = {"request_id:TOO_LONG"};
+    filing.set_request_id(std::string(length, 'k'));
+    feedback.set_request_id(std::string(length, 'k'));
+    errors::Violations filed, recorded;
+    CheckFiling(filing, filed);
+    CheckFeedback(feedback, now, absl::UTCTimeZone(), recorded);
+    EXPECT_EQ(Fields(filed), expected);
+    EXPECT_EQ(Fields(recorded), expected);
+  }
+}
+
+// A survey is recorded once it took place: its date is no later than the park's today.
+TEST(ComplaintRulesTest, ASurveyDatedAfterTheParksTodayIsInTheFuture) {
+  absl::TimeZone park;
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &park));
+  auto check = [&](absl::Time now, int day) {
+    errors::Violations v;
+    CheckFeedback(ValidFeedback(2026, 3, day), now, park, v);
+    return Fields(v);
+  };
+  const std::set<std::string> future = {"feedback.survey_date:IN_THE_FUTURE"};
+  absl::Time morning = absl::FromCivil(absl::CivilMinute(2026, 3, 10, 9, 0), park);
+  EXPECT_EQ(check(morning, 11), future);
+  EXPECT_TRUE(check(morning, 10).empty());
+  // 23:30 UTC on 10 March is 07:30 on 11 March in the park.
+  absl::Time late = absl::FromCivil(absl::CivilMinute(2026, 3, 10, 23, 30), absl::UTCTimeZone());
+  EXPECT_TRUE(check(late, 11).empty());
+  EXPECT_EQ(check(late, 12), future);
+}
+
 TEST(ComplaintRoutingTest, DefaultsRouteByCategory) {
   RoutingRules rules;
   EXPECT_EQ(rules.DepartmentFor(v1::CATEGORY_CLEARANCE), "customs-affairs");

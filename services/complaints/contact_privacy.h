@@ -31,8 +31,9 @@ v1::Complaint ForViewer(v1::Complaint c, v1::ContactDetails contact, const Viewe
 // time) and what it decided for the parties (category, channel, target, deadlines, department,
 // forwarding, satisfaction, the response's hash), but not who took it (the principal of the
 // complainant's system, a staff member's name) unless it took it itself, nor its note (an
-// internal remark of the park), nor its request_id and handler, nor the entry's hashes (which
-// would confirm a guess of what was left out; VerifyRecord checks the chain for the park).
+// internal remark of the park), nor its request_id and handler, nor the entry's hashes or the
+// filing's digest (which would confirm a guess of what was left out, such as the complainant;
+// VerifyRecord checks the chain for the park).
 v1::RecordEntry EntryForViewer(v1::RecordEntry entry, const Viewer& viewer);
 
 // Whether an enterprise naming itself as `party` is a party to `c`: its complainant, or the

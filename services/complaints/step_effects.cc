@@ -4,6 +4,7 @@
 #include "auth/sha256.h"
 #include "complaints/complaint_time.h"
 #include "complaints/record_chain.h"
+#include "complaints/recorded_state.h"
 #include "complaints/vocabulary.h"
 
 namespace parkline::complaints {
@@ -110,6 +111,7 @@ Filing OpenComplaint(const v1::FileComplaintRequest& request, const std::string&
   d["target"] = absl::StrCat(v1::PartyKind_Name(c.target().kind()), " ", c.target().uscc());
   d["acknowledge_by"] = Rfc3339(due.acknowledge_by);
   d["resolve_by"] = Rfc3339(due.resolve_by);
+  d[kFiledDigestKey] = FiledDigest(c);
   Seal(c.complaint_id(), nullptr, entry);
 
   v1::ComplaintFiled& filed = filing.filed;

@@ -3,6 +3,9 @@
 // (action, actor, note, details) and the events the step publishes. The desk reads the complaint,
 // asks here, then seals the entry into the record chain and stores all of it in one transaction.
 //
+// Filing writes the complaint as filed, RECEIVED, with its deadlines; details: category,
+// channel, target, acknowledge_by, resolve_by and filed_sha256, the digest of the rest of what
+// was filed but the contact details (FiledDigest, recorded_state.h).
 // What each step writes besides its status (NextStatus, complaint_workflow.h):
 //   ACKNOWLEDGE          the caller becomes the handler unless one is set; details: handler.
 //   ASSIGN, ESCALATE     the department (ESCALATE: the supervising one; ASSIGN: the one asked

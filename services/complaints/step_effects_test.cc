@@ -11,6 +11,7 @@
 #include "calendar/calendar_data.h"
 #include "complaints/complaint_time.h"
 #include "complaints/record_chain.h"
+#include "complaints/recorded_state.h"
 
 namespace parkline::complaints {
 namespace {
@@ -77,6 +78,7 @@ TEST_F(StepEffectsTest, FilingOpensAReceivedComplaintWithItsFirstSealedEntryAndE
   EXPECT_EQ(f.entry.actor(), kActor);
   EXPECT_EQ(f.entry.details().at("target"),
             std::string("PARTY_KIND_RESIDENT_ENTERPRISE ") + kTargetUscc);
+  EXPECT_EQ(f.entry.details().at("filed_sha256"), FiledDigest(f.complaint));
   EXPECT_EQ(f.entry.previous_hash(), kGenesisHash);
   EXPECT_EQ(f.entry.hash(), ChainHash(kGenesisHash, "CMP-1", f.entry));
   EXPECT_EQ(f.filed.complaint_id(), "CMP-1");

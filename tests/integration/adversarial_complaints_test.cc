@@ -271,6 +271,8 @@ TEST_P(AdversarialComplaintsTest, TheTargetReadsItWithoutTheComplainantOrTheNote
   EXPECT_EQ(everything.find("Chen Jing"), std::string::npos) << everything;
   EXPECT_EQ(everything.find("chen-erp"), std::string::npos) << everything;
   EXPECT_EQ(everything.find(kStaffNote), std::string::npos) << everything;
+  // The filing's digest would let it try the resident enterprises until one matched.
+  EXPECT_EQ(everything.find("filed_sha256"), std::string::npos) << everything;
   EXPECT_GE(seen.history_size(), 2) << "the steps themselves are the target's to see";
   witness_->ExpectUnchanged("the target reads the complaint");
 }

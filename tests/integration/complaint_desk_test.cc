@@ -4,16 +4,19 @@
 // repeat of the last step) answered without a new record entry or event, also when copies race
 // through the group commit and two desks; a request_id reused for another step refused with
 // nothing changed; the supervision job on a controllable clock; a row tampered with in the
-// database found by verification; contact details for the handler alone; the export.
+// database found by verification, and a stored complaint rewritten behind its record; contact
+// details for the handler alone; the export.
 #include "complaints/complaint_desk.h"
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "calendar/calendar_data.h"
+#include "complaints/complaint_repository.h"
 #include "complaints/schema.h"
 #include "errors/violations.h"
 #include "events/outbox.h"
@@ -674,6 +677,61 @@ TEST_P(ComplaintDeskTest, ATamperedRowInTheDatabaseIsFoundWhereItBreaks) {
       Sql("DELETE FROM complaint_record WHERE complaint_id = $1", {untouched.complaint_id()}).ok());
   all = desk_->Verify(v1::VerifyRecordRequest());
   ASSERT_EQ(all->breaks_size(), 2);
+}
+
+// What GetComplaint and the export return is checked against the record: a stored complaint
+// rewritten in the database with its record's head kept is found, and the field named.
+TEST_P(ComplaintDeskTest, AStoredComplaintRewrittenBehindItsRecordIsFoundAndNamed) {
+  struct Rewrite {
+    std::string name;
+    std::function<void(v1::Complaint&)> change;
+    std::string named;
+  };
+  std::vector<Rewrite> rewrites = {
+      {"description", [](v1::Complaint& c) { c.set_description("withdrawn"); }, "description"},
+      {"satisfaction", [](v1::Complaint& c) { c.set_satisfaction(5); },
+       "satisfaction: \"5\", where entry 6 recorded \"1\""},
+      {"complainant", [](v1::Complaint& c) { c.mutable_complainant()->set_uscc(kTargetUscc); },
+       "complainant"},
+  };
+  for (const Rewrite& rewrite : rewrites) {
+    SCOPED_TRACE(rewrite.name);
+    const std::string id = FileOne("req-rewrite-" + rewrite.name).complaint_id();
+    for (Action a :
+         {Action::kAcknowledge, Action::kAssign, Action::kStartInvestigation, Action::kRespond}) {
+      ASSERT_TRUE(Do(a, id).ok()) << ActionName(a);
+    }
+    StepRequest close;
+    close.complaint_id = id;
+    close.satisfaction = 1;
+    ASSERT_TRUE(desk_->Step(Action::kClose, close, Staff("staff-li")).ok());
+    v1::VerifyRecordRequest one;
+    one.set_complaint_id(id);
+    ASSERT_TRUE(desk_->Verify(one)->intact());
+
+    ASSERT_TRUE(db_->Transact([&](store::Transaction& tx) -> absl::Status {
+                     ComplaintRepository repo(tx);
+                     auto found = repo.Find(id);
+                     if (!found.ok()) return found.status();
+                     StoredComplaint stored = std::move(**found);
+                     rewrite.change(stored.complaint);
+                     return repo.Update(stored.complaint, stored.head);
+                   })
+                    .ok());
+    auto report = desk_->Verify(one);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_FALSE(report->intact());
+    ASSERT_EQ(report->breaks_size(), 1);
+    EXPECT_EQ(report->breaks(0).complaint_id(), id);
+    EXPECT_EQ(report->breaks(0).sequence(), 0) << "the complaint, not an entry";
+    EXPECT_NE(report->breaks(0).reason().find(rewrite.named), std::string::npos)
+        << report->breaks(0).reason();
+  }
+  auto all = desk_->Verify(v1::VerifyRecordRequest());
+  ASSERT_TRUE(all.ok());
+  EXPECT_FALSE(all->intact());
+  EXPECT_EQ(all->complaints_checked(), 3);
+  EXPECT_EQ(all->breaks_size(), 3);
 }
 
 TEST_P(ComplaintDeskTest, ContactDetailsAreForTheHandlerAlone) {
