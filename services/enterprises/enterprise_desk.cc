@@ -273,7 +273,8 @@ absl::StatusOr<v1::ListEnterprisesResponse> EnterpriseDesk::List(
   return response;
 }
 
-absl::StatusOr<v1::IpAsset> EnterpriseDesk::RecordIpAsset(const v1::IpAsset& asset) {
+absl::StatusOr<v1::IpAsset> EnterpriseDesk::RecordIpAsset(const v1::IpAsset& asset,
+                                                          const auth::Viewer& viewer) {
   errors::Violations v;
   CheckIpAsset(asset, "asset", v);
   if (!v.empty()) return v.ToStatus();
@@ -286,9 +287,8 @@ absl::StatusOr<v1::IpAsset> EnterpriseDesk::RecordIpAsset(const v1::IpAsset& ass
     if (!existing.ok()) return existing.status();
     if (*existing) {
       if ((*existing)->SerializeAsString() == asset.SerializeAsString()) return absl::OkStatus();
-      return absl::AlreadyExistsError(absl::StrCat(
-          v1::IpAssetKind_Name(asset.kind()), " ", asset.registration_no(),
-          " is already recorded with different data (holder ", (*existing)->uscc(), ")"));
+      // Those who may read the holder's IP assets (access_policy.cc) may learn who holds it.
+      return IpAssetTaken(**existing, viewer.park_staff || viewer.SpeaksFor((*existing)->uscc()));
     }
     if ((*owner)->status() != v1::ENTERPRISE_STATUS_RESIDENT) {
       return absl::FailedPreconditionError(

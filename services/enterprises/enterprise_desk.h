@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "absl/status/statusor.h"
+#include "auth/viewer.h"
 #include "parkline/enterprises/v1/enterprises.pb.h"
 #include "store/database.h"
 
@@ -46,7 +47,9 @@ class EnterpriseDesk {
   absl::StatusOr<v1::Enterprise> Get(const std::string& uscc);
   absl::StatusOr<v1::ListEnterprisesResponse> List(const v1::ListEnterprisesRequest& request);
 
-  absl::StatusOr<v1::IpAsset> RecordIpAsset(const v1::IpAsset& asset);
+  // `viewer` is the caller: an ALREADY_EXISTS names the number's holder only to park staff and
+  // to the holder itself (IpAssetTaken).
+  absl::StatusOr<v1::IpAsset> RecordIpAsset(const v1::IpAsset& asset, const auth::Viewer& viewer);
   absl::StatusOr<v1::ListIpAssetsResponse> ListIpAssets(const std::string& uscc);
   absl::StatusOr<v1::TalentFigures> RecordTalent(const v1::TalentFigures& talent);
 

@@ -123,6 +123,9 @@ absl::StatusOr<std::vector<v1::Enterprise>> EnterpriseRepository::ReadEnterprise
     auto it = index.find(r.Text(0));
     if (it != index.end()) out[it->second].add_unit_ids(r.Text(1));
   }
+  // ORDER BY gave the database's collation; the record is in Normalize's order, the one requests
+  // are compared in, whatever the collation.
+  for (v1::Enterprise& e : out) Normalize(e);
   return out;
 }
 

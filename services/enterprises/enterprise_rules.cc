@@ -146,15 +146,16 @@ void Normalize(v1::Enterprise& e) {
 }
 
 bool SameRegistration(const v1::Enterprise& existing, const v1::Enterprise& requested) {
+  v1::Enterprise a = existing;
+  v1::Enterprise b = requested;
+  Normalize(a);
+  Normalize(b);
   google::protobuf::util::MessageDifferencer same;
-  return existing.uscc() == requested.uscc() &&
-         existing.customs_code() == requested.customs_code() &&
-         existing.name() == requested.name() &&
-         std::equal(existing.roles().begin(), existing.roles().end(), requested.roles().begin(),
-                    requested.roles().end()) &&
-         std::equal(existing.unit_ids().begin(), existing.unit_ids().end(),
-                    requested.unit_ids().begin(), requested.unit_ids().end()) &&
-         same.Compare(existing.move_in_date(), requested.move_in_date());
+  return a.uscc() == b.uscc() && a.customs_code() == b.customs_code() && a.name() == b.name() &&
+         std::equal(a.roles().begin(), a.roles().end(), b.roles().begin(), b.roles().end()) &&
+         std::equal(a.unit_ids().begin(), a.unit_ids().end(), b.unit_ids().begin(),
+                    b.unit_ids().end()) &&
+         same.Compare(a.move_in_date(), b.move_in_date());
 }
 
 void CheckUpdateMask(const google::protobuf::FieldMask& mask, errors::Violations& v) {
@@ -198,6 +199,17 @@ void CheckIpAsset(const v1::IpAsset& a, absl::string_view field, errors::Violati
     v.Add(Path(field, "title"), "REQUIRED", "must be 1..500 bytes");
   }
   CheckDate(a.granted_date(), Path(field, "granted_date"), true, v);
+}
+
+absl::Status IpAssetTaken(const v1::IpAsset& recorded, bool may_see_holder) {
+  std::string what =
+      absl::StrCat(v1::IpAssetKind_Name(recorded.kind()), " ", recorded.registration_no());
+  if (!may_see_holder) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(what, " is already recorded by another enterprise"));
+  }
+  return absl::AlreadyExistsError(absl::StrCat(
+      what, " is already recorded with different data (holder ", recorded.uscc(), ")"));
 }
 
 void CheckTalent(const v1::TalentFigures& t, absl::string_view field, errors::Violations& v) {

@@ -46,10 +46,13 @@ using OccupantOf = std::function<std::optional<std::string>(const std::string& u
 void CheckUnitClaims(const v1::Enterprise& enterprise, const OccupantOf& occupant_of,
                      absl::string_view field, errors::Violations& violations);
 
-// Roles and unit ids in a canonical order, so that equal registrations compare equal.
+// Roles and unit ids in a canonical order (byte-wise for unit ids), so that equal registrations
+// compare equal. The repository puts what it reads in this order too: a database sorts text in
+// its own collation ("a1-01" before "B1-01" under en_US.UTF-8, after it under C).
 void Normalize(v1::Enterprise& enterprise);
 
-// True when `requested` (normalized) registers the same data as `existing`: an idempotent retry.
+// True when `requested` registers the same data as `existing`, whatever order either lists its
+// roles and unit ids in: an idempotent retry.
 bool SameRegistration(const v1::Enterprise& existing, const v1::Enterprise& requested);
 
 // The paths UpdateEnterprise accepts; the mask must name at least one of them.
@@ -61,6 +64,12 @@ v1::Enterprise ApplyUpdate(const v1::Enterprise& current, const v1::Enterprise& 
 
 void CheckIpAsset(const v1::IpAsset& asset, absl::string_view field,
                   errors::Violations& violations);
+
+// The ALREADY_EXISTS refusing an IP asset whose kind and registration number `recorded` holds
+// with other data. Numbers are unique park-wide, so the refusal names the holder only when
+// `may_see_holder` (park staff, who keep the registry, or the holder itself): to another
+// enterprise it names none, or trying numbers would tell it who holds any patent or trademark.
+absl::Status IpAssetTaken(const v1::IpAsset& recorded, bool may_see_holder);
 
 // Figures non-negative, cross-border staff and trained staff not above employees, a sane year.
 void CheckTalent(const v1::TalentFigures& talent, absl::string_view field,

@@ -102,6 +102,23 @@ TEST(EnterpriseRules, SameRegistrationIgnoresOrderButNotContent) {
   EXPECT_FALSE(SameRegistration(a, b));
 }
 
+// The desk compares a request (normalized) with the record as the repository read it; under a
+// non-C collation (en_US.UTF-8) the database lists "a1-01" before "B1-01", byte order the other
+// way round. A retry is the same registration either way.
+TEST(EnterpriseRules, SameRegistrationDoesNotDependOnTheDatabasesCollation) {
+  v1::Enterprise stored = ValidEnterprise();
+  stored.clear_unit_ids();
+  stored.add_unit_ids("a1-01");  // as ORDER BY unit_id returns them under en_US.UTF-8
+  stored.add_unit_ids("B1-01");
+  v1::Enterprise requested = stored;
+  Normalize(requested);
+  ASSERT_EQ(requested.unit_ids(0), "B1-01");  // byte order: upper case first
+  EXPECT_TRUE(SameRegistration(stored, requested));
+  EXPECT_TRUE(SameRegistration(requested, stored));
+  requested.set_unit_ids(1, "a1-02");
+  EXPECT_FALSE(SameRegistration(stored, requested));
+}
+
 TEST(EnterpriseRules, UpdateMaskNamesOnlyUpdatableFields) {
   google::protobuf::FieldMask mask;
   errors::Violations none;

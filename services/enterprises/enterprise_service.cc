@@ -61,8 +61,8 @@ grpc::Status EnterpriseService::ListEnterprises(grpc::ServerContext* ctx,
 grpc::Status EnterpriseService::RecordIpAsset(grpc::ServerContext* ctx,
                                               const v1::RecordIpAssetRequest* request,
                                               v1::IpAsset* response) {
-  return PARKLINE_RPC(RecordIpAsset, OfEnterprise(request->asset().uscc()),
-                      Deliver(desk_.RecordIpAsset(request->asset()), response));
+  return PARKLINE_RPC_AS_VIEWER(RecordIpAsset, OfEnterprise(request->asset().uscc()),
+                                Deliver(desk_.RecordIpAsset(request->asset(), viewer), response));
 }
 
 grpc::Status EnterpriseService::ListIpAssets(grpc::ServerContext* ctx,

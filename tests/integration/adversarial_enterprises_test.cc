@@ -66,7 +66,7 @@ class AdversarialEnterprisesTest : public testing::BackendTest<ApplySchema> {
       *e.mutable_move_in_date() = Day(2025);
       ASSERT_TRUE(desk_->Admit(e).ok());
     }
-    ASSERT_TRUE(desk_->RecordIpAsset(Patent(kVictim)).ok());
+    ASSERT_TRUE(desk_->RecordIpAsset(Patent(kVictim), auth::Viewer{"staff-li", true, ""}).ok());
     auto server = testing::PolicyServer::Start(
         dir_.path(), AccessPolicy(), Callers(),
         [&](const auth::Authorizer& a) { return std::make_unique<EnterpriseService>(*desk_, a); });
@@ -78,12 +78,18 @@ class AdversarialEnterprisesTest : public testing::BackendTest<ApplySchema> {
     witness_->Mark();
   }
 
-  // `attempt` as the caller whose token is "t-<who>": refused, nothing changed.
-  void ExpectRefused(const std::string& who, const std::string& trick,
-                     const std::function<grpc::Status(grpc::ClientContext*)>& attempt) {
+  // `attempt` as the caller whose token is "t-<who>": refused with one of `codes`, nothing
+  // changed; the refusal.
+  grpc::Status ExpectRefused(const std::string& who, const std::string& trick,
+                             const std::function<grpc::Status(grpc::ClientContext*)>& attempt,
+                             const std::vector<grpc::StatusCode>& codes = {
+                                 grpc::StatusCode::PERMISSION_DENIED,
+                                 grpc::StatusCode::NOT_FOUND}) {
     grpc::ClientContext ctx;
     ctx.AddMetadata("authorization", "Bearer t-" + who);
-    witness_->ExpectRefused(absl::StrCat(who, " ", trick), attempt(&ctx));
+    grpc::Status status = attempt(&ctx);
+    witness_->ExpectRefused(absl::StrCat(who, " ", trick), status, codes);
+    return status;
   }
 
   testing::TempDir dir_;
@@ -123,6 +129,21 @@ TEST_P(AdversarialEnterprisesTest, NoOtherTenantTouchesAnEnterprisesRecords) {
       return stub_->RecordTalent(c, r, &out);
     });
   }
+}
+
+// Registration numbers are unique park-wide: the rival recording the victim's patent number as
+// its own is refused, and the refusal does not say who holds it.
+TEST_P(AdversarialEnterprisesTest, ATakenIpNumberNamesNothingOfItsHolder) {
+  grpc::Status refused = ExpectRefused("rival", "records the victim's patent number as its own",
+                                       [&](grpc::ClientContext* c) {
+                                         v1::RecordIpAssetRequest r;
+                                         *r.mutable_asset() = Patent(kRival);
+                                         v1::IpAsset out;
+                                         return stub_->RecordIpAsset(c, r, &out);
+                                       },
+                                       {grpc::StatusCode::ALREADY_EXISTS});
+  EXPECT_EQ(refused.error_message().find(kVictim), std::string::npos)
+      << "the rival learned who holds the patent: " << refused.error_message();
 }
 
 TEST_P(AdversarialEnterprisesTest, NoTenantKeepsTheRegistry) {

@@ -54,6 +54,14 @@ class EnterpriseDeskTest : public testing::BackendTest<ApplySchema> {
     return e;
   }
 
+  static auth::Viewer Staff() { return auth::Viewer{"staff-li", true, ""}; }
+  // An enterprise caller speaking for `uscc`.
+  static auth::Viewer Of(const std::string& uscc) {
+    auth::Viewer v{uscc + "-erp", false, uscc};
+    v.codes = {uscc};
+    return v;
+  }
+
   std::unique_ptr<EnterpriseDesk> desk_;
   int notified_ = 0;
 };
@@ -90,6 +98,36 @@ TEST_P(EnterpriseDeskTest, AdmissionIsStoredWithItsEventAndIsIdempotent) {
   ASSERT_TRUE(event.ParseFromString(outbox.back().envelope.payload));
   EXPECT_EQ(event.enterprise().unit_ids(0), "A1-0101");
   EXPECT_EQ(desk_->Get(kUscc)->unit_ids_size(), 1);
+}
+
+// Unit ids whose order differs between byte order and a database collation such as
+// en_US.UTF-8: a retried admission and a no-op update are recognised whatever the collation.
+TEST_P(EnterpriseDeskTest, RetriesWithMixedCaseUnitIdsPublishNothing) {
+  for (const char* id : {"B1-01", "a1-01"}) {
+    v1::Unit unit;
+    unit.set_unit_id(id);
+    unit.set_building("B1");
+    unit.set_floor(1);
+    unit.set_leasable_area_m2("80");
+    unit.set_purpose(v1::UNIT_PURPOSE_OFFICE);
+    ASSERT_TRUE(desk_->DefineUnit(unit).ok());
+  }
+  v1::Enterprise e = Enterprise(kUscc, "B1-01");
+  e.add_unit_ids("a1-01");
+  auto admitted = desk_->Admit(e);
+  ASSERT_TRUE(admitted.ok()) << admitted.status();
+  size_t outbox_before = Pending().size();
+  auto again = desk_->Admit(e);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->SerializeAsString(), admitted->SerializeAsString());
+  v1::UpdateEnterpriseRequest same;
+  *same.mutable_enterprise()->mutable_unit_ids() = e.unit_ids();
+  same.mutable_enterprise()->set_uscc(kUscc);
+  same.mutable_update_mask()->add_paths("unit_ids");
+  auto updated = desk_->Update(same);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->version(), admitted->version());
+  EXPECT_EQ(Pending().size(), outbox_before);
 }
 
 TEST_P(EnterpriseDeskTest, SecondAdmissionWithDifferentDataIsAlreadyExists) {
@@ -189,10 +227,10 @@ TEST_P(EnterpriseDeskTest, IpAssetsAndTalentAreRecordedOnce) {
   asset.set_registration_no("TM-12345678");
   asset.set_title("Parkline");
   *asset.mutable_granted_date() = Day(2023, 5, 20);
-  ASSERT_TRUE(desk_->RecordIpAsset(asset).ok());
-  ASSERT_TRUE(desk_->RecordIpAsset(asset).ok());
+  ASSERT_TRUE(desk_->RecordIpAsset(asset, Staff()).ok());
+  ASSERT_TRUE(desk_->RecordIpAsset(asset, Staff()).ok());
   asset.set_title("Other");
-  EXPECT_EQ(desk_->RecordIpAsset(asset).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(desk_->RecordIpAsset(asset, Staff()).status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(desk_->ListIpAssets(kUscc)->assets_size(), 1);
 
   v1::TalentFigures talent;
@@ -207,6 +245,41 @@ TEST_P(EnterpriseDeskTest, IpAssetsAndTalentAreRecordedOnce) {
   EXPECT_EQ(Pending().size(), before + 1);
   talent.set_uscc(kOther);
   EXPECT_EQ(desk_->RecordTalent(talent).status().code(), absl::StatusCode::kNotFound);
+}
+
+// A registration number is unique park-wide: recorded by one enterprise, it is refused to any
+// other, and the refusal names its holder to park staff and to the holder itself only.
+TEST_P(EnterpriseDeskTest, ATakenIpNumberNamesItsHolderOnlyToStaffAndTheHolder) {
+  ASSERT_TRUE(desk_->Admit(Enterprise(kUscc, "A1-0101")).ok());
+  ASSERT_TRUE(desk_->Admit(Enterprise(kOther, "A1-0102")).ok());
+  v1::IpAsset asset;
+  asset.set_uscc(kUscc);
+  asset.set_kind(v1::IP_ASSET_KIND_PATENT);
+  asset.set_registration_no("ZL202310000001.1");
+  asset.set_title("Picking robot");
+  *asset.mutable_granted_date() = Day(2023, 5, 20);
+  ASSERT_TRUE(desk_->RecordIpAsset(asset, Of(kUscc)).ok());
+  size_t outbox_before = Pending().size();
+
+  v1::IpAsset squatted = asset;
+  squatted.set_uscc(kOther);
+  auto by_rival = desk_->RecordIpAsset(squatted, Of(kOther));
+  EXPECT_EQ(by_rival.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(by_rival.status().message().find(kUscc), absl::string_view::npos) << by_rival.status();
+  auto by_staff = desk_->RecordIpAsset(squatted, Staff());
+  EXPECT_EQ(by_staff.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(by_staff.status().message().find(kUscc), absl::string_view::npos) << by_staff.status();
+  // The holder itself, with other data: told it holds it.
+  v1::IpAsset retitled = asset;
+  retitled.set_title("Another title");
+  auto by_holder = desk_->RecordIpAsset(retitled, Of(kUscc));
+  EXPECT_EQ(by_holder.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(by_holder.status().message().find(kUscc), absl::string_view::npos)
+      << by_holder.status();
+
+  EXPECT_EQ(desk_->ListIpAssets(kUscc)->assets(0).title(), "Picking robot");
+  EXPECT_EQ(desk_->ListIpAssets(kOther)->assets_size(), 0);
+  EXPECT_EQ(Pending().size(), outbox_before);
 }
 
 TEST_P(EnterpriseDeskTest, ListFiltersByRoleAndStatusAndPages) {
