@@ -123,9 +123,10 @@ absl::Status ShipmentDesk::EnsureShipment(store::Transaction& tx, const v1::Ship
       order_changed = true;
     }
     bool filled = false;
+    bool direction_known = false;
     if (s.direction() == dv1::DIRECTION_UNSPECIFIED && direction != dv1::DIRECTION_UNSPECIFIED) {
       s.set_direction(direction);
-      filled = true;
+      filled = direction_known = true;
     }
     if (s.business_mode().empty() && !business_mode.empty()) {
       s.set_business_mode(business_mode);
@@ -133,6 +134,9 @@ absl::Status ShipmentDesk::EnsureShipment(store::Transaction& tx, const v1::Ship
     }
     if (!order_changed && !filled) return absl::OkStatus();
     if (auto st = repo.Save(row); !st.ok()) return st;
+    if (direction_known) {
+      if (auto st = RemapByDirection(tx, row, now, counts); !st.ok()) return st;
+    }
   }
   if (!order_changed || !IsComplete(row.shipment.order_key())) return absl::OkStatus();
   // Customs may have spoken about the order before the shipment was known to carry it.
@@ -170,6 +174,26 @@ absl::Status ShipmentDesk::AddEntries(store::Transaction& tx, ShipmentRow& row,
   if (!any) return absl::OkStatus();
   *row.shipment.mutable_last_news_time() = runtime::ToTimestamp(now);
   row.stale = false;  // news ends staleness
+  counts.touched.push_back(ShipmentKeyText(row.shipment.key()));
+  return Recompute(tx, row, now, counts);
+}
+
+absl::Status ShipmentDesk::RemapByDirection(store::Transaction& tx, ShipmentRow& row,
+                                            absl::Time now, Counts& counts) {
+  ShipmentRepository repo(tx);
+  auto entries = repo.Entries(row.shipment.key());
+  if (!entries.ok()) return entries.status();
+  bool any = false;
+  for (v1::TimelineEntry& entry : *entries) {
+    if (!RemapForDirection(mapping_, row.shipment.key().carrier_code(), row.shipment.direction(),
+                           entry)) {
+      continue;
+    }
+    if (auto st = repo.UpdateEntry(row.shipment.key(), entry); !st.ok()) return st;
+    any = true;
+  }
+  if (!any) return absl::OkStatus();
+  // No news (last_news_time and staleness stay): what the carrier said is read right.
   counts.touched.push_back(ShipmentKeyText(row.shipment.key()));
   return Recompute(tx, row, now, counts);
 }

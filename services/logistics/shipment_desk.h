@@ -99,6 +99,10 @@ class ShipmentDesk {
                               Counts& counts);
   absl::Status AddEntries(store::Transaction& tx, ShipmentRow& row,
                           std::vector<v1::TimelineEntry> entries, absl::Time now, Counts& counts);
+  // Once the shipment's direction is known: maps again the carrier entries whose status goes by
+  // direction (RemapForDirection) and, when one changed, folds the timeline again.
+  absl::Status RemapByDirection(store::Transaction& tx, ShipmentRow& row, absl::Time now,
+                                Counts& counts);
   // Folds the timeline again, saves the row and publishes what changed.
   absl::Status Recompute(store::Transaction& tx, ShipmentRow& row, absl::Time now, Counts& counts);
   absl::StatusOr<ShipmentRow> Visible(store::Transaction& tx,

@@ -116,6 +116,19 @@ absl::StatusOr<bool> ShipmentRepository::AddEntry(const v1::ShipmentKey& key,
   return *changed > 0;
 }
 
+absl::Status ShipmentRepository::UpdateEntry(const v1::ShipmentKey& key,
+                                             const v1::TimelineEntry& entry) {
+  v1::TimelineEntry payload = entry;
+  payload.clear_seq();  // stored as AddEntry stores it: the seq is the row's
+  return tx_
+      .Execute(
+          "UPDATE timeline_entries SET status = $4, payload = $5 WHERE carrier_code = $1 AND "
+          "waybill_no = $2 AND seq = $3",
+          {key.carrier_code(), key.waybill_no(), entry.seq(), static_cast<int64_t>(entry.status()),
+           store::Blob{payload.SerializeAsString()}})
+      .status();
+}
+
 absl::StatusOr<std::vector<v1::TimelineEntry>> ShipmentRepository::Entries(
     const v1::ShipmentKey& key, int64_t after_seq) {
   return EntriesOf(

@@ -41,6 +41,9 @@ class ShipmentRepository {
   // Stores the entry unless its dedup key is stored for the shipment; true when stored.
   absl::StatusOr<bool> AddEntry(const v1::ShipmentKey& key, const std::string& dedup_key,
                                 const v1::TimelineEntry& entry);
+  // Replaces the stored entry of the shipment whose seq is entry.seq() (its status and payload;
+  // its dedup key and storage order stay).
+  absl::Status UpdateEntry(const v1::ShipmentKey& key, const v1::TimelineEntry& entry);
   // The shipment's entries with seq > after_seq, in storage order.
   absl::StatusOr<std::vector<v1::TimelineEntry>> Entries(const v1::ShipmentKey& key,
                                                          int64_t after_seq = 0);

@@ -130,8 +130,8 @@ Normalized StatusMapping::Normalize(absl::string_view carrier_code, absl::string
     const auto& rows = tables_.at(table);
     auto row = rows.find(key);
     if (row == rows.end()) continue;
-    Normalized n{true, row->second.status, row->second.reason, table};
-    if (row->second.by_direction && direction == parkline::declarations::v1::DIRECTION_EXPORT) {
+    Normalized n{true, row->second.status, row->second.reason, table, row->second.by_direction};
+    if (n.by_direction && direction == parkline::declarations::v1::DIRECTION_EXPORT) {
       n.status = v1::SHIPMENT_STATUS_EXPORT_CUSTOMS;
     }
     return n;

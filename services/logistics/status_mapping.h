@@ -30,6 +30,9 @@ struct Normalized {
   logistics::v1::StatusReason reason = logistics::v1::STATUS_REASON_UNSPECIFIED;
   // The table that knew the code ("upu_emsevt"); empty when unmapped.
   std::string table;
+  // The code's status goes by the shipment's direction (CUSTOMS in the table): EXPORT_CUSTOMS for
+  // an export, IMPORT_CUSTOMS otherwise, also while the direction is unknown.
+  bool by_direction = false;
 };
 
 class StatusMapping {

@@ -86,6 +86,15 @@ v1::TimelineEntry CarrierEntry(const v1::TrackingEvent& event, const Normalized&
   return entry;
 }
 
+bool RemapForDirection(const StatusMapping& mapping, absl::string_view carrier_code,
+                       parkline::declarations::v1::Direction direction, v1::TimelineEntry& entry) {
+  if (entry.source() != v1::EVENT_SOURCE_CARRIER || !entry.mapped()) return false;
+  Normalized again = mapping.Normalize(carrier_code, entry.raw_code(), direction);
+  if (!again.mapped || !again.by_direction || again.status == entry.status()) return false;
+  entry.set_status(again.status);
+  return true;
+}
+
 std::string DedupKey(const v1::TimelineEntry& entry) {
   return absl::StrFormat("%d|%s|%d|%s", static_cast<int>(entry.source()), entry.raw_code(),
                          TimeUtil::TimestampToMicroseconds(entry.event_time()), entry.location());

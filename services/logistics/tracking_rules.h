@@ -34,6 +34,13 @@ void CheckAgainstShipment(const v1::TrackingEvent& event, const std::string& fie
 // The timeline entry a carrier event makes (seq and received_time are the store's).
 v1::TimelineEntry CarrierEntry(const v1::TrackingEvent& event, const Normalized& normalized);
 
+// Maps a stored carrier entry again once its shipment's direction is known: a code whose status
+// goes by direction (CUSTOMS) was mapped as IMPORT_CUSTOMS while the direction was unknown, and
+// an export's is EXPORT_CUSTOMS. Its raw code is kept, so the same tables decide. True when the
+// entry's status changed; entries of other sources and other codes are left as they are.
+bool RemapForDirection(const StatusMapping& mapping, absl::string_view carrier_code,
+                       parkline::declarations::v1::Direction direction, v1::TimelineEntry& entry);
+
 // What makes two reports the same event: who reported it, its raw code, its time and place.
 // A resend with another description is still the same event.
 std::string DedupKey(const v1::TimelineEntry& entry);

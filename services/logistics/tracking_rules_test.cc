@@ -113,6 +113,41 @@ TEST(LogisticsTrackingRules, AnUnmappedEventKeepsItsRawCode) {
   EXPECT_EQ(e.utc_offset_minutes(), 480);
 }
 
+// A carrier's "清关" (CUSTOMS: by direction) reported while the shipment's direction was unknown
+// is import customs; once the shipment is known to be an export, it is export customs. Codes of
+// one status and other sources' entries stay as they are.
+TEST(LogisticsTrackingRules, ADirectionDependentEntryIsMappedAgainWhenTheDirectionIsKnown) {
+  auto mapping = StatusMapping::Load("");
+  ASSERT_TRUE(mapping.ok()) << mapping.status();
+  const auto unknown = parkline::declarations::v1::DIRECTION_UNSPECIFIED;
+  const auto exported = parkline::declarations::v1::DIRECTION_EXPORT;
+  const auto imported = parkline::declarations::v1::DIRECTION_IMPORT;
+  auto entry = [&](const std::string& code) {
+    return CarrierEntry(Event("SF1", code, kNow), mapping->Normalize("SF", code, unknown));
+  };
+  v1::TimelineEntry customs = entry("清关");
+  ASSERT_EQ(customs.status(), v1::SHIPMENT_STATUS_IMPORT_CUSTOMS);
+  v1::TimelineEntry for_import = customs;
+  EXPECT_FALSE(RemapForDirection(*mapping, "SF", imported, for_import));
+  EXPECT_EQ(for_import.status(), v1::SHIPMENT_STATUS_IMPORT_CUSTOMS);
+  EXPECT_TRUE(RemapForDirection(*mapping, "SF", exported, customs));
+  EXPECT_EQ(customs.status(), v1::SHIPMENT_STATUS_EXPORT_CUSTOMS);
+  EXPECT_EQ(customs.reason(), v1::STATUS_REASON_CUSTOMS_DECLARED);
+  EXPECT_EQ(customs.raw_code(), "清关");
+  EXPECT_FALSE(RemapForDirection(*mapping, "SF", exported, customs));  // once is enough
+
+  v1::TimelineEntry departed = entry("EMC");
+  EXPECT_FALSE(RemapForDirection(*mapping, "SF", exported, departed));
+  EXPECT_EQ(departed.status(), v1::SHIPMENT_STATUS_DEPARTED_ORIGIN);
+  v1::TimelineEntry unmapped = entry("X9");
+  EXPECT_FALSE(RemapForDirection(*mapping, "SF", exported, unmapped));
+  // Customs' own milestones carry their direction already.
+  v1::TimelineEntry from_customs = entry("清关");
+  from_customs.set_source(v1::EVENT_SOURCE_CUSTOMS);
+  EXPECT_FALSE(RemapForDirection(*mapping, "SF", exported, from_customs));
+  EXPECT_EQ(from_customs.status(), v1::SHIPMENT_STATUS_IMPORT_CUSTOMS);
+}
+
 TEST(LogisticsCustomsMilestones, ClearanceEventsBecomeCustomsEntries) {
   namespace cv1 = parkline::clearance::v1;
   cv1::CaseFacts facts;

@@ -65,8 +65,13 @@ absl::StatusOr<v1::ReportTrackingEventsRequest> ReadWaybillStatusMessage(absl::s
     if (!IsElement(node, kCebNamespace, "LogisticsStatus")) continue;
     std::string field = absl::StrCat("xml.LogisticsStatus[", index++, "]");
     std::string carrier = Child(node, "logisticsCode");
-    if (request.carrier_code().empty()) request.set_carrier_code(carrier);
-    if (carrier != request.carrier_code()) {
+    if (carrier.empty()) {
+      // Filed under no carrier, not under the next status's: whose parcel it is decides who may
+      // report it.
+      v.Add(field + ".logisticsCode", "REQUIRED", "is required");
+    } else if (request.carrier_code().empty()) {
+      request.set_carrier_code(carrier);
+    } else if (carrier != request.carrier_code()) {
       v.Add(field + ".logisticsCode", "ONE_CARRIER",
             absl::StrCat("is ", carrier, "; the message's first status is of ",
                          request.carrier_code()));

@@ -23,8 +23,8 @@ namespace parkline::logistics {
 //   description says which;
 // - field "xml", reason MESSAGE_TYPE: the message (bare, or inside the envelope) is not a
 //   CEB513Message, named with its root element;
-// - no LogisticsStatus, statuses of more than one carrier, or a logisticsTime that is not
-//   YYYYMMDDhhmmss (named with its position).
+// - no LogisticsStatus, a status without a logisticsCode, statuses of more than one carrier, or
+//   a logisticsTime that is not YYYYMMDDhhmmss (named with its position).
 // RESOURCE_EXHAUSTED: over 4 MiB (the envelope, or the message inside it).
 absl::StatusOr<v1::ReportTrackingEventsRequest> ReadWaybillStatusMessage(absl::string_view xml);
 

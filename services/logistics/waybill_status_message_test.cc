@@ -90,6 +90,22 @@ TEST(LogisticsWaybillStatusMessage, RefusesImpossibleTimesAndMixedCarriers) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// A status without a carrier is no status of the next one's carrier, and a message whose
+// statuses name none is a bad message (INVALID_ARGUMENT), not a carrier refused.
+TEST(LogisticsWaybillStatusMessage, AStatusWithoutALogisticsCodeIsRefusedByPosition) {
+  auto leading =
+      ReadWaybillStatusMessage(Ceb513({{"", "20251231235959"}, {"1101180326", "20251231235959"}}));
+  EXPECT_EQ(OnlyViolation(leading.status()),
+            "xml.LogisticsStatus[0].logisticsCode REQUIRED: is required");
+  auto none = ReadWaybillStatusMessage(Ceb513({{"", "20251231235959"}, {" ", "20251231235959"}}));
+  ASSERT_EQ(none.status().code(), absl::StatusCode::kInvalidArgument) << none.status();
+  auto v = errors::ViolationsOf(none.status());
+  ASSERT_EQ(v.size(), 2u) << none.status();
+  EXPECT_EQ(v[0].field, "xml.LogisticsStatus[0].logisticsCode");
+  EXPECT_EQ(v[1].field, "xml.LogisticsStatus[1].logisticsCode");
+  EXPECT_EQ(v[1].reason, "REQUIRED");
+}
+
 TEST(LogisticsWaybillStatusMessage, ReadsTheSameMessageInsideADxpMsgEnvelope) {
   const std::string bare =
       Ceb513({{"1101180326", "20251231235959"}, {"1101180326", "20260101080000"}});

@@ -368,6 +368,53 @@ TEST_P(ShipmentDeskTest, AnUnmappedCodeIsKeptRawAndCounted) {
   EXPECT_FALSE(timeline[1].mapped());
 }
 
+// A carrier's "清关" is import or export customs by the shipment's direction. Reported while the
+// direction is unknown it reads as import customs; when the waybill says export, it is mapped
+// again and the status folded again (published), so the parcel can then depart.
+TEST_P(ShipmentDeskTest, CustomsReportedBeforeTheDirectionIsMappedAgainWhenItIsKnown) {
+  v1::RegisterShipmentRequest undirected;
+  *undirected.mutable_key() = Key("SF0110");
+  ASSERT_TRUE(
+      desk_->Register(testing::CarrierViewer(kCarrier), undirected, kNow - absl::Hours(48)).ok());
+  ASSERT_TRUE(desk_->Report(Batch({Event("SF0110", "清关", kNow - absl::Hours(30))}), kNow).ok());
+  EXPECT_EQ(Get("SF0110").status(), v1::SHIPMENT_STATUS_IMPORT_CUSTOMS);
+
+  ASSERT_TRUE(
+      testing::ReceiveWaybill(
+          *db_, *desk_,
+          testing::WaybillReceived(kCarrier, "SF0110", "3301960001/ORD-110", dv1::DIRECTION_EXPORT),
+          kNow - absl::Hours(20))
+          .ok());
+  v1::Shipment s = Get("SF0110");
+  EXPECT_EQ(s.direction(), dv1::DIRECTION_EXPORT);
+  EXPECT_EQ(s.status(), v1::SHIPMENT_STATUS_EXPORT_CUSTOMS);
+  auto timeline = Timeline("SF0110");
+  ASSERT_EQ(timeline.size(), 1u);
+  EXPECT_EQ(timeline[0].raw_code(), "清关");
+  EXPECT_EQ(timeline[0].status(), v1::SHIPMENT_STATUS_EXPORT_CUSTOMS);
+
+  ASSERT_TRUE(desk_->Report(Batch({Event("SF0110", "EMC", kNow - absl::Hours(10))}), kNow).ok());
+  EXPECT_EQ(Get("SF0110").status(), v1::SHIPMENT_STATUS_DEPARTED_ORIGIN);
+  EXPECT_EQ(Types("3301960004/SF0110"),
+            (std::vector<std::string>{"ShipmentCreated", "ShipmentStatusChanged",
+                                      "ShipmentStatusChanged", "ShipmentStatusChanged"}));
+  std::vector<std::pair<v1::ShipmentStatus, v1::ShipmentStatus>> changes;
+  for (const auto& e : Outbox()) {
+    if (e.subject != "3301960004/SF0110" ||
+        e.type != "parkline.logistics.v1.ShipmentStatusChanged") {
+      continue;
+    }
+    v1::ShipmentStatusChanged c;
+    ASSERT_TRUE(c.ParseFromString(e.payload));
+    changes.emplace_back(c.previous_status(), c.status());
+  }
+  EXPECT_EQ(changes,
+            (std::vector<std::pair<v1::ShipmentStatus, v1::ShipmentStatus>>{
+                {v1::SHIPMENT_STATUS_UNSPECIFIED, v1::SHIPMENT_STATUS_IMPORT_CUSTOMS},
+                {v1::SHIPMENT_STATUS_IMPORT_CUSTOMS, v1::SHIPMENT_STATUS_EXPORT_CUSTOMS},
+                {v1::SHIPMENT_STATUS_EXPORT_CUSTOMS, v1::SHIPMENT_STATUS_DEPARTED_ORIGIN}}));
+}
+
 TEST_P(ShipmentDeskTest, WaybillsMakeShipmentsAndCustomsJoinsByOrderInAnyOrder) {
   // Customs speaks first: the case's declaration is not known here yet.
   cv1::CaseFacts facts;
