@@ -34,6 +34,24 @@ absl::Status Append(store::Transaction& tx, const std::string& incubatee_id, con
   return events::AppendToOutbox(tx, events::NewEvent(kTopic, kSource, incubatee_id, event, now));
 }
 
+// The record a milestone request made before, when `request_id` is recorded: nullopt for a new
+// request id, ALREADY_EXISTS for one used by another request, or by a request whose record the
+// viewer may not see (another party's request id says nothing of the record it belongs to).
+absl::StatusOr<std::optional<v1::Incubatee>> MilestoneRecordedBefore(IncubationRepository& repo,
+                                                                     const std::string& request_id,
+                                                                     const std::string& digest,
+                                                                     const auth::Viewer& viewer) {
+  auto before = repo.FindMilestoneRequest(request_id);
+  if (!before.ok()) return before.status();
+  if (!*before) return std::optional<v1::Incubatee>();
+  auto found = repo.Find("incubatee_id", (*before)->incubatee_id);
+  if (!found.ok()) return found.status();
+  if ((*before)->request_digest != digest || !*found || !MaySee(viewer, (*found)->value)) {
+    return absl::AlreadyExistsError("request_id: already used for another milestone");
+  }
+  return std::optional<v1::Incubatee>((*found)->value);
+}
+
 // The park staff viewer the park's own steps act as: they see every record.
 auth::Viewer Park() {
   auth::Viewer v;
@@ -115,22 +133,30 @@ absl::StatusOr<v1::Incubatee> IncubationDesk::Admit(const v1::AdmitIncubateeRequ
   return result;
 }
 
+absl::StatusOr<v1::Incubatee> IncubationDesk::StepIn(store::Transaction& tx, const std::string& id,
+                                                     const auth::Viewer& viewer,
+                                                     const Change& change) {
+  IncubationRepository repo(tx);
+  if (auto s = repo.Lock(id); !s.ok()) {
+    return absl::IsNotFound(s) ? NoIncubatee(id) : s;
+  }
+  auto found = repo.Find("incubatee_id", id);
+  if (!found.ok()) return found.status();
+  if (!*found || !MaySee(viewer, (*found)->value)) return NoIncubatee(id);
+  v1::Incubatee i = (*found)->value;
+  if (auto s = change(tx, i); !s.ok()) return s;
+  if (auto s = repo.Update(i); !s.ok()) return s;
+  return i;
+}
+
 absl::StatusOr<v1::Incubatee> IncubationDesk::Step(const std::string& id,
                                                    const auth::Viewer& viewer,
                                                    const Change& change) {
   v1::Incubatee result;
   absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
-    IncubationRepository repo(tx);
-    if (auto s = repo.Lock(id); !s.ok()) {
-      return absl::IsNotFound(s) ? NoIncubatee(id) : s;
-    }
-    auto found = repo.Find("incubatee_id", id);
-    if (!found.ok()) return found.status();
-    if (!*found || !MaySee(viewer, (*found)->value)) return NoIncubatee(id);
-    v1::Incubatee i = (*found)->value;
-    if (auto s = change(tx, i); !s.ok()) return s;
-    if (auto s = repo.Update(i); !s.ok()) return s;
-    result = i;
+    auto changed = StepIn(tx, id, viewer, change);
+    if (!changed.ok()) return changed.status();
+    result = *changed;
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -145,70 +171,68 @@ absl::StatusOr<v1::Incubatee> IncubationDesk::RecordMilestone(
   if (!v.empty()) return v.ToStatus();
   absl::Time now = clock_();
   std::string digest = auth::Sha256Hex(request.SerializeAsString());
-  // A milestone sent again: the record as it is, without a second milestone or event.
-  v1::Incubatee again;
-  bool repeated = false;
-  absl::Status seen =
-      store::ReadInto(db_, again, [&](store::Transaction& tx) -> absl::StatusOr<v1::Incubatee> {
-        repeated = false;
-        IncubationRepository repo(tx);
-        auto before = repo.FindMilestoneRequest(request.request_id());
-        if (!before.ok()) return before.status();
-        if (!*before) return v1::Incubatee();
-        auto found = repo.Find("incubatee_id", (*before)->incubatee_id);
-        if (!found.ok()) return found.status();
-        // Another party's request id says nothing of the record it belongs to.
-        if ((*before)->request_digest != digest || !*found || !MaySee(viewer, (*found)->value)) {
-          return absl::AlreadyExistsError("request_id: already used for another milestone");
-        }
-        repeated = true;
-        return (*found)->value;
-      });
-  if (!seen.ok()) return seen;
-  if (repeated) return again;
-
   v1::MilestoneKind kind = request.kind();
-  auto recorded = Step(
-      request.incubatee_id(), viewer,
-      [&](store::Transaction& tx, v1::Incubatee& i) -> absl::Status {
-        absl::CivilDay day(request.date().year(), request.date().month(), request.date().day());
-        absl::CivilDay admitted =
-            absl::ToCivilDay(runtime::FromTimestamp(i.admitted_time()), park_);
-        if (auto s = CheckMilestoneFits(i, day, admitted, absl::ToCivilDay(now, park_)); !s.ok()) {
-          return s;
-        }
-        v1::Milestone m;
-        m.set_milestone_id(NewId("MST-", now));
-        m.set_kind(kind);
-        *m.mutable_date() = request.date();
-        m.set_evidence_ref(request.evidence_ref());
-        m.set_amount(request.amount());
-        m.set_currency(request.currency());
-        m.set_jobs(request.jobs());
-        m.set_description(request.description());
-        *m.mutable_recorded_time() = runtime::ToTimestamp(now);
-        // Inserted first: two sends of one request id at once are one milestone (the second
-        // one's insert fails on the key and its transaction changes nothing).
-        if (auto s = IncubationRepository(tx).InsertMilestoneRequest(
-                request.request_id(), digest, i.incubatee_id(), m.milestone_id());
-            !s.ok()) {
-          return s;
-        }
-        v1::MilestoneRecorded e;
-        e.set_incubatee_id(i.incubatee_id());
-        e.set_cohort(i.cohort());
-        e.set_milestone_id(m.milestone_id());
-        e.set_kind(kind);
-        *e.mutable_date() = request.date();
-        e.set_amount(request.amount());
-        e.set_currency(request.currency());
-        e.set_jobs(request.jobs());
-        *e.mutable_recorded_time() = m.recorded_time();
-        AddMilestone(i, std::move(m));
-        return Append(tx, i.incubatee_id(), e, now);
-      });
-  if (recorded.ok()) CountIncubation("milestone");
-  return recorded;
+  const Change add = [&](store::Transaction& tx, v1::Incubatee& i) -> absl::Status {
+    absl::CivilDay day(request.date().year(), request.date().month(), request.date().day());
+    absl::CivilDay admitted = absl::ToCivilDay(runtime::FromTimestamp(i.admitted_time()), park_);
+    if (auto s = CheckMilestoneFits(i, day, admitted, absl::ToCivilDay(now, park_)); !s.ok()) {
+      return s;
+    }
+    v1::Milestone m;
+    m.set_milestone_id(NewId("MST-", now));
+    m.set_kind(kind);
+    *m.mutable_date() = request.date();
+    m.set_evidence_ref(request.evidence_ref());
+    m.set_amount(request.amount());
+    m.set_currency(request.currency());
+    m.set_jobs(request.jobs());
+    m.set_description(request.description());
+    *m.mutable_recorded_time() = runtime::ToTimestamp(now);
+    // Inserted first: the key on the request id keeps it one milestone even when another replica
+    // records it at the same time (the later transaction fails on it and changes nothing).
+    if (auto s = IncubationRepository(tx).InsertMilestoneRequest(
+            request.request_id(), digest, i.incubatee_id(), m.milestone_id());
+        !s.ok()) {
+      return s;
+    }
+    v1::MilestoneRecorded e;
+    e.set_incubatee_id(i.incubatee_id());
+    e.set_cohort(i.cohort());
+    e.set_milestone_id(m.milestone_id());
+    e.set_kind(kind);
+    *e.mutable_date() = request.date();
+    e.set_amount(request.amount());
+    e.set_currency(request.currency());
+    e.set_jobs(request.jobs());
+    *e.mutable_recorded_time() = m.recorded_time();
+    AddMilestone(i, std::move(m));
+    return Append(tx, i.incubatee_id(), e, now);
+  };
+  v1::Incubatee result;
+  bool repeated = false;
+  absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
+    repeated = false;
+    // A milestone sent again: the record as it is, without a second milestone or event. Looked
+    // up in the write's own transaction, so that a retry racing its original finds it there.
+    IncubationRepository repo(tx);
+    auto before = MilestoneRecordedBefore(repo, request.request_id(), digest, viewer);
+    if (!before.ok()) return before.status();
+    if (*before) {
+      result = **before;
+      repeated = true;
+      return absl::OkStatus();
+    }
+    auto recorded = StepIn(tx, request.incubatee_id(), viewer, add);
+    if (!recorded.ok()) return recorded.status();
+    result = *recorded;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!repeated) {
+    if (events_committed_) events_committed_();
+    CountIncubation("milestone");
+  }
+  return result;
 }
 
 absl::StatusOr<v1::Incubatee> IncubationDesk::Graduate(

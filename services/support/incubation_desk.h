@@ -46,8 +46,11 @@ class IncubationDesk {
 
  private:
   using Change = std::function<absl::Status(store::Transaction&, v1::Incubatee&)>;
-  // Locks and loads the incubatee, refuses it as NOT_FOUND unless the viewer may see it, applies
-  // `change` (which appends its event) and stores it.
+  // In `tx`: locks and loads the incubatee, refuses it as NOT_FOUND unless the viewer may see it,
+  // applies `change` (which appends its event) and stores it.
+  static absl::StatusOr<v1::Incubatee> StepIn(store::Transaction& tx, const std::string& id,
+                                              const auth::Viewer& viewer, const Change& change);
+  // StepIn in a transaction of its own.
   absl::StatusOr<v1::Incubatee> Step(const std::string& id, const auth::Viewer& viewer,
                                      const Change& change);
 

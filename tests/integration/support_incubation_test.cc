@@ -5,8 +5,14 @@
 // record and nobody else's; a cohort's figures count survival a year after admission.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <future>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "google/protobuf/util/time_util.h"
 #include "parkline/enterprises/v1/events.pb.h"
@@ -220,6 +226,53 @@ TEST_P(SupportIncubationTest, MilestonesGraduationAndLeavingFollowTheStateMachin
                        "parkline.support.v1.IncubateeLeft",
                        "parkline.support.v1.IncubateeAdmitted",
                    }));
+}
+
+// A milestone and its retry sent at once: while a gate holds the group commit's writer, both
+// calls queue behind it, then run one after the other in one transaction. The retry finds the
+// milestone its original just recorded and returns the record, rather than failing on the
+// request id's key with the database's ALREADY_EXISTS.
+TEST_P(SupportIncubationTest, AMilestoneAndItsRetryAtOnceAreOneMilestone) {
+  v1::Incubatee team = Admit(Team("admit-team"));
+  now_ += absl::Hours(24);
+  const v1::RecordMilestoneRequest request =
+      Milestone("ms-race", team.incubatee_id(), v1::MILESTONE_KIND_PRODUCT_LAUNCHED);
+  struct Gate {
+    std::atomic<bool> entered{false}, open{false};
+    ~Gate() { open = true; }  // a test that failed early must not hang
+  } gate;
+  auto held = std::async(std::launch::async, [&] {
+    return writer_->Transact([&](store::Transaction&) {
+      gate.entered = true;
+      while (!gate.open) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return absl::OkStatus();
+    });
+  });
+  auto wait = [](const std::function<bool()>& done) {
+    for (int i = 0; i < 10000 && !done(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return done();
+  };
+  EXPECT_TRUE(wait([&] { return gate.entered.load(); }));
+  std::vector<std::future<absl::StatusOr<v1::Incubatee>>> sends;
+  for (int n = 0; n < 2; ++n) {
+    size_t before = writer_->pending();
+    sends.push_back(
+        std::async(std::launch::async, [&] { return desk_->RecordMilestone(request, Staff()); }));
+    EXPECT_TRUE(wait([&] { return writer_->pending() == before + 1; }));
+  }
+  gate.open = true;
+  EXPECT_TRUE(held.get().ok());
+  std::vector<std::string> ids;
+  for (auto& send : sends) {
+    absl::StatusOr<v1::Incubatee> recorded = send.get();
+    ASSERT_TRUE(recorded.ok()) << recorded.status();
+    ASSERT_EQ(recorded->milestones_size(), 1);
+    ids.push_back(recorded->milestones(0).milestone_id());
+  }
+  EXPECT_EQ(ids[0], ids[1]);
+  EXPECT_EQ(Outbox().size(), 2u);  // the admission and one milestone
 }
 
 TEST_P(SupportIncubationTest, AResidentIncubateeSeesAndAddsToItsOwnRecordOnly) {
