@@ -1,6 +1,7 @@
 #include "quality/assessment_desk.h"
 
 #include <cstdlib>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "errors/violations.h"
@@ -28,6 +29,16 @@ google::protobuf::Timestamp Ts(absl::Time t) {
 
 void ShowTotal(const v1::AssessmentResult& r) {
   SetAssessmentTotal(std::strtod(r.total().c_str(), nullptr));
+}
+
+// The stored result the gauge shows: the one of the newest period (Results lists newest period
+// first), whatever order the periods were stored in. At start and after each store alike, so a
+// restart shows what the running process showed.
+absl::StatusOr<std::optional<v1::AssessmentResult>> GaugedResult(AssessmentRepository& repo) {
+  auto newest = repo.Results(1);
+  if (!newest.ok()) return newest.status();
+  if (newest->empty()) return std::optional<v1::AssessmentResult>();
+  return std::optional<v1::AssessmentResult>(std::move(newest->front()));
 }
 
 }  // namespace
@@ -179,6 +190,7 @@ absl::StatusOr<v1::AssessmentResult> AssessmentDesk::ComputeResult(
   absl::Time now = clock_();
   v1::AssessmentResult result;
   bool stored = false;
+  std::optional<v1::AssessmentResult> gauged;
   absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
     stored = false;
     AssessmentRepository repo(tx);
@@ -216,6 +228,9 @@ absl::StatusOr<v1::AssessmentResult> AssessmentDesk::ComputeResult(
     if (!result.final()) return absl::OkStatus();
     if (auto s = repo.InsertResult(result, absl::ToUnixMicros(now)); !s.ok()) return s;
     stored = true;
+    auto newest = GaugedResult(repo);
+    if (!newest.ok()) return newest.status();
+    gauged = std::move(*newest);
     v1::AssessmentResultStored event;
     *event.mutable_result() = result;
     return events::AppendToOutbox(tx,
@@ -231,7 +246,7 @@ absl::StatusOr<v1::AssessmentResult> AssessmentDesk::ComputeResult(
   }
   if (stored) {
     if (events_committed_) events_committed_();
-    ShowTotal(result);
+    if (gauged) ShowTotal(*gauged);
     log::Info("assessment result stored",
               {{"period", PeriodKey(period)},
                {"scheme_version", absl::StrCat(result.scheme_version())},
@@ -275,9 +290,10 @@ absl::StatusOr<v1::ListAssessmentResultsResponse> AssessmentDesk::ListResults() 
 
 absl::Status AssessmentDesk::RefreshGauge() {
   return db_.Read([&](store::Transaction& tx) -> absl::Status {
-    auto latest = AssessmentRepository(tx).Results(1);
-    if (!latest.ok()) return latest.status();
-    if (!latest->empty()) ShowTotal(latest->front());
+    AssessmentRepository repo(tx);
+    auto gauged = GaugedResult(repo);
+    if (!gauged.ok()) return gauged.status();
+    if (*gauged) ShowTotal(**gauged);
     return absl::OkStatus();
   });
 }

@@ -54,7 +54,8 @@ class AssessmentDesk {
   absl::StatusOr<v1::AssessmentResult> GetResult(const v1::GetAssessmentResultRequest& request);
   absl::StatusOr<v1::ListAssessmentResultsResponse> ListResults();
 
-  // Sets parkline_quality_assessment_total from the latest stored result (at start).
+  // Sets parkline_quality_assessment_total from the stored result of the newest period (at
+  // start; ComputeResult does the same after storing one, whichever period it stored).
   absl::Status RefreshGauge();
 
  private:

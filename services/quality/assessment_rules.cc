@@ -29,6 +29,20 @@ bool IsCountedIndicator(const std::string& name) {
   return i != nullptr && i->kind == statistics::IndicatorKind::kCounter;
 }
 
+// A component reading an amount per currency names the one currency it reads: without it, a
+// COUNTED sum over every label set would add USD to EUR to JPY, and a closed period's result,
+// once stored, never changes.
+void CheckCurrencyFixed(const std::string& indicator,
+                        const google::protobuf::Map<std::string, std::string>& labels,
+                        const std::string& field, errors::Violations& v) {
+  if (!IsPerCurrencyAmount(indicator)) return;
+  auto currency = labels.find(kCurrencyLabel);
+  if (currency != labels.end() && !absl::StripAsciiWhitespace(currency->second).empty()) return;
+  v.Add(field, "CURRENCY_REQUIRED",
+        absl::StrCat("'", indicator, "' is an amount per currency, never added across currencies: ",
+                     "give the one currency it reads, e.g. ", kCurrencyLabel, ": USD"));
+}
+
 bool IsComponentName(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s) {
@@ -56,6 +70,7 @@ void CheckComponent(const v1::AssessmentComponent& c, const std::string& at,
                            "' is not a current-value indicator of the statistics' catalogue "
                            "(those a closed day's snapshot carries, e.g. occupancy_ratio)"));
       }
+      CheckCurrencyFixed(c.indicator(), c.labels(), field("labels"), v);
       break;
     case v1::ASSESSMENT_INPUT_COUNTED:
       if (!IsCountedIndicator(c.indicator())) {
@@ -72,6 +87,8 @@ void CheckComponent(const v1::AssessmentComponent& c, const std::string& at,
       if (c.per_indicator().empty() && !c.per_labels().empty()) {
         v.Add(field("per_labels"), "NOT_FOR_INPUT", "per_labels go with a per_indicator");
       }
+      CheckCurrencyFixed(c.indicator(), c.labels(), field("labels"), v);
+      CheckCurrencyFixed(c.per_indicator(), c.per_labels(), field("per_labels"), v);
       break;
     case v1::ASSESSMENT_INPUT_FEEDBACK_SATISFACTION:
     case v1::ASSESSMENT_INPUT_THIRD_PARTY_SURVEY:
@@ -119,6 +136,11 @@ void CheckName(errors::Violations& v, const char* field, const std::string& valu
 }
 
 }  // namespace
+
+bool IsPerCurrencyAmount(const std::string& indicator) {
+  const statistics::Indicator* i = statistics::FindIndicator(indicator);
+  return i != nullptr && i->unit == "currency";
+}
 
 void CheckScheme(const v1::PublishAssessmentSchemeRequest& r, errors::Violations& v) {
   CheckName(v, "request_id", r.request_id(), kMaxRequestId);

@@ -32,11 +32,21 @@ inline constexpr int kMaxComponents = 50;
 inline constexpr int kMaxPeriodDays = 366;
 inline constexpr int kInputScale = 4;  // fraction digits of floors, targets, inputs
 
+// The label that names the currency of an amount counted per currency: the statistics count a
+// trade value they cannot convert to CNY as trade_value_unconverted {mode, direction, currency}.
+inline constexpr char kCurrencyLabel[] = "currency";
+
+// Whether `indicator`'s values are amounts each in the currency its kCurrencyLabel names: its unit
+// in the statistics' catalogue is "currency" (not "CNY", which is one currency, converted).
+// Amounts of different currencies never add up, so a component reading one fixes that label.
+bool IsPerCurrencyAmount(const std::string& indicator);
+
 // Every form rule of a scheme, each broken one added to `v` as components[i].<field> and its
 // rule: names, inputs, known indicators (a current-value indicator of the statistics' catalogue,
-// the values DayClosed carries, for INDICATOR; a counted one, its totals, for COUNTED), no
-// duplicate component, weights 1..10000 summing to exactly 10000, direction, floor and target exact
-// decimals in the direction's order, dates, approver.
+// the values DayClosed carries, for INDICATOR; a counted one, its totals, for COUNTED), the
+// currency label of an amount per currency fixed (labels, per_labels), no duplicate component,
+// weights 1..10000 summing to exactly 10000, direction, floor and target exact decimals in the
+// direction's order, dates, approver.
 void CheckScheme(const v1::PublishAssessmentSchemeRequest& request, errors::Violations& v);
 
 // Whether `request` may follow `current` (nullopt: no scheme yet): FAILED_PRECONDITION when

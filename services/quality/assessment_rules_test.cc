@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "parkline/clearance/v1/events.pb.h"
+#include "statistics/event_effects.h"
+#include "statistics/indicators.h"
 
 namespace parkline::quality {
 namespace {
@@ -286,6 +289,79 @@ TEST(SchemeRulesTest, ACountedComponentSumsACounterAndMayBeAPercentageOfAnother)
   EXPECT_TRUE(absl::StrContains(Violations(snapshot),
                                 "components[0].per_indicator: only a COUNTED component"))
       << Violations(snapshot);
+}
+
+// A trade value the statistics could not convert to CNY is counted in its own currency: a sum
+// over its label sets would add USD to EUR.
+TEST(SchemeRulesTest, AnAmountPerCurrencyIsReadInTheOneCurrencyItsComponentNames) {
+  auto r = GoodScheme();
+  r.mutable_components(0)->set_weight_bp(1000);
+  *r.add_components() =
+      Component("unconverted", v1::ASSESSMENT_INPUT_COUNTED, 3000, v1::DIRECTION_LOWER_BETTER,
+                "1000", "0", "trade_value_unconverted");
+  EXPECT_TRUE(absl::StrContains(Violations(r),
+                                "components[3].labels: 'trade_value_unconverted' is an amount per "
+                                "currency, never added across currencies"))
+      << Violations(r);
+  (*r.mutable_components(3)->mutable_labels())["mode"] = "9610";
+  EXPECT_TRUE(absl::StrContains(Violations(r), "components[3].labels")) << "a mode is no currency";
+  (*r.mutable_components(3)->mutable_labels())["currency"] = " ";
+  EXPECT_TRUE(absl::StrContains(Violations(r), "components[3].labels")) << "nor a blank one";
+  (*r.mutable_components(3)->mutable_labels())["currency"] = "USD";
+  EXPECT_EQ(Violations(r), "") << "one currency, summed over modes";
+
+  // As the base of a percentage too.
+  auto per = r;
+  per.mutable_components(3)->set_per_indicator("trade_value_unconverted");
+  EXPECT_TRUE(absl::StrContains(Violations(per), "components[3].per_labels: 'trade_value_"))
+      << Violations(per);
+  (*per.mutable_components(3)->mutable_per_labels())["currency"] = "USD";
+  EXPECT_EQ(Violations(per), "");
+
+  // CNY is one currency: trade converted to it adds up over every label set.
+  auto cny = r;
+  cny.mutable_components(3)->set_indicator("trade_value_cny");
+  cny.mutable_components(3)->clear_labels();
+  EXPECT_EQ(Violations(cny), "");
+}
+
+// Pins the rule against the statistics: the indicators whose catalogue unit is "currency" are
+// exactly those the statistics' event effects label with a currency, under kCurrencyLabel.
+TEST(SchemeRulesTest, TheAmountsPerCurrencyAreThoseTheStatisticsCountUnderACurrencyLabel) {
+  EXPECT_TRUE(IsPerCurrencyAmount("trade_value_unconverted"));
+  EXPECT_FALSE(IsPerCurrencyAmount("trade_value_cny"));
+  EXPECT_FALSE(IsPerCurrencyAmount("tax_estimated_cny"));
+  EXPECT_FALSE(IsPerCurrencyAmount("no_such_indicator"));
+  int per_currency = 0;
+  for (const statistics::Indicator& i : statistics::Catalog()) {
+    per_currency += IsPerCurrencyAmount(i.name);
+  }
+  EXPECT_EQ(per_currency, 1) << "a new amount per currency: check its label is kCurrencyLabel";
+
+  // 5 EUR released with no exchange-rate table: counted in EUR, as statistics labels it.
+  parkline::clearance::v1::ClearanceReleased released;
+  released.mutable_facts()->set_case_id("CASE-1");
+  released.mutable_facts()->set_business_mode("9710");
+  released.mutable_facts()->set_direction(parkline::declarations::v1::DIRECTION_EXPORT);
+  released.mutable_facts()->set_value("5.00000");
+  released.mutable_facts()->set_currency("300");  // customs' code of EUR
+  released.mutable_release_time()->set_seconds(1773100000);
+  std::string payload = released.SerializeAsString();
+  statistics::Effects effects;
+  ASSERT_TRUE(
+      statistics::AddEffects({"parkline.clearance.v1.ClearanceReleased", absl::Now(), payload},
+                             absl::UTCTimeZone(), &effects)
+          .ok());
+  int labelled = 0;
+  for (const statistics::OnceFact& fact : effects.once) {
+    for (const statistics::OnceFact::Delta& d : fact.deltas) {
+      bool has_currency = statistics::ParseLabels(d.labels).count(kCurrencyLabel) > 0;
+      EXPECT_EQ(has_currency, IsPerCurrencyAmount(d.indicator))
+          << d.indicator << "{" << d.labels << "}";
+      labelled += has_currency;
+    }
+  }
+  EXPECT_EQ(labelled, 1) << "the unconverted value, in EUR";
 }
 
 statistics::v1::DayClosed Counted(const std::string& day,

@@ -167,6 +167,11 @@ void Close(const v1::CloseCorrectiveActionRequest& r, const std::string& actor, 
   action.set_closed_on_time(now < TimeOf(action.due_by()));
 }
 
+bool ClosedBy(const v1::CloseCorrectiveActionRequest& r, const v1::CorrectiveAction& action) {
+  return action.status() == v1::ACTION_STATUS_CLOSED && action.action_id() == r.action_id() &&
+         action.evidence() == r.evidence() && action.evidence_uri() == r.evidence_uri();
+}
+
 bool MayRead(const auth::Viewer& viewer, const v1::Inspection& inspection) {
   if (viewer.park_staff || viewer.analyst) return true;
   return viewer.SpeaksFor(inspection.filer_uscc());

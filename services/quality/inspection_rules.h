@@ -72,6 +72,10 @@ absl::Status CheckClosure(const v1::CloseCorrectiveActionRequest& request,
                           const v1::CorrectiveAction& action);
 void Close(const v1::CloseCorrectiveActionRequest& request, const std::string& actor,
            absl::Time now, v1::CorrectiveAction& action);
+// Whether `action` was closed by `request`, so that `request` under the request_id of that
+// closure is its retry: the same action closed with the same evidence and evidence URI. Anything
+// else under that request_id is another request (ALREADY_EXISTS), as for every write.
+bool ClosedBy(const v1::CloseCorrectiveActionRequest& request, const v1::CorrectiveAction& action);
 
 // Whether `viewer` may read `inspection`: park staff and analysts all; an enterprise those it
 // filed.

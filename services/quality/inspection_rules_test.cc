@@ -148,6 +148,33 @@ TEST(InspectionRulesTest, AnOpenActionIsOverdueOnceItsDayEndsAndAClosedOneNever)
   EXPECT_TRUE(b.closed_on_time());
 }
 
+TEST(InspectionRulesTest, AClosureIsRetriedOnlyWithTheSameActionEvidenceAndUri) {
+  ParkTime park = Park();
+  v1::Inspection in =
+      OpenInspection(Internal(), "INS-1", {}, park, "staff-li", At(2026, 9, 30, 10, park));
+  v1::CorrectiveAction a = in.actions(0);
+  v1::CloseCorrectiveActionRequest close;
+  close.set_action_id(a.action_id());
+  close.set_request_id("close-1");
+  close.set_evidence("Pallets moved; exit marked with floor paint");
+  close.set_evidence_uri("https://docs.park.example/evidence/exit3.jpg");
+  EXPECT_FALSE(ClosedBy(close, a)) << "still open";
+  Close(close, "staff-wu", At(2026, 10, 8, 9, park), a);
+  EXPECT_TRUE(ClosedBy(close, a));
+  v1::CloseCorrectiveActionRequest other = close;
+  other.set_evidence("Exit cleared");
+  EXPECT_FALSE(ClosedBy(other, a));
+  other = close;
+  other.set_evidence_uri("https://docs.park.example/evidence/other.jpg");
+  EXPECT_FALSE(ClosedBy(other, a));
+  other = close;
+  other.clear_evidence_uri();
+  EXPECT_FALSE(ClosedBy(other, a)) << "a URI left out is other content too";
+  other = close;
+  other.set_action_id(in.actions(1).action_id());
+  EXPECT_FALSE(ClosedBy(other, a));
+}
+
 TEST(InspectionRulesTest, AnEnterpriseReadsWhatItFiledWithoutTheRecord) {
   v1::Inspection in;
   in.set_filer_uscc(kFiler);

@@ -347,7 +347,8 @@ absl::StatusOr<v1::ListInspectionsResponse> QualityDesk::ListInspections(
 absl::StatusOr<v1::Inspection> QualityDesk::ChangeAction(const std::string& action_id,
                                                          absl::Time now, const ActionChange& change,
                                                          bool& changed,
-                                                         const std::string& request_id) {
+                                                         const std::string& request_id,
+                                                         const Retried& retried) {
   v1::Inspection result;
   absl::Status status = writer_.Transact([&](store::Transaction& tx) -> absl::Status {
     changed = false;
@@ -361,8 +362,14 @@ absl::StatusOr<v1::Inspection> QualityDesk::ChangeAction(const std::string& acti
     if (!found.ok()) return found.status();
     if (!*found) return absl::DataLossError(absl::StrCat("the inspection of ", action_id));
     StoredInspection& s = **found;
+    v1::CorrectiveAction* action = nullptr;
+    for (auto& a : *s.inspection.mutable_actions()) {
+      if (a.action_id() == action_id) action = &a;
+    }
+    if (!action) return absl::DataLossError(absl::StrCat("action ", action_id, " is not stored"));
     if (!request_id.empty()) {
-      // A closure already applied is in the record under its request_id: answered as it is now.
+      // A closure already applied is in the record under its request_id: its retry is answered
+      // as the inspection is now; the same id with anything else is another request.
       auto applied = repo.EntryByRequest(request_id);
       if (!applied.ok()) return applied.status();
       if (*applied) {
@@ -370,15 +377,16 @@ absl::StatusOr<v1::Inspection> QualityDesk::ChangeAction(const std::string& acti
           return absl::AlreadyExistsError(absl::StrCat(
               "request_id: ", request_id, " was used for another step; use a new one"));
         }
+        if (retried && !retried(*action)) {
+          return absl::AlreadyExistsError(
+              absl::StrCat("request_id: ", request_id, " closed ", action_id,
+                           " with other evidence; a retry repeats it, a new request uses a "
+                           "new request_id"));
+        }
         result = s.inspection;
         return absl::OkStatus();
       }
     }
-    v1::CorrectiveAction* action = nullptr;
-    for (auto& a : *s.inspection.mutable_actions()) {
-      if (a.action_id() == action_id) action = &a;
-    }
-    if (!action) return absl::DataLossError(absl::StrCat("action ", action_id, " is not stored"));
     v1::InspectionRecordEntry entry;
     std::unique_ptr<google::protobuf::Message> event;
     bool skip = false;
@@ -433,7 +441,8 @@ absl::StatusOr<v1::Inspection> QualityDesk::CloseAction(
         event = std::move(closed);
         return absl::OkStatus();
       },
-      changed, request.request_id());
+      changed, request.request_id(),
+      [&](const v1::CorrectiveAction& action) { return ClosedBy(request, action); });
   if (!result.ok()) return result.status();
   if (changed) {
     log::Info("corrective action closed",

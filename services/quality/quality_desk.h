@@ -115,13 +115,17 @@ class QualityDesk {
           next);
 
   // Runs `change` on the stored inspection holding `action_id` in one transaction; `change`
-  // fills the record entry and the event (nullptr event: nothing to write).
+  // fills the record entry and the event (nullptr event: nothing to write). A step with a
+  // `request_id` already in the record answers the inspection as it is when `retried` says the
+  // action holds what this request asked, and is ALREADY_EXISTS otherwise.
   using ActionChange =
       std::function<absl::Status(v1::CorrectiveAction& action, v1::InspectionRecordEntry& entry,
                                  std::unique_ptr<google::protobuf::Message>& event, bool& skip)>;
+  using Retried = std::function<bool(const v1::CorrectiveAction& action)>;
   absl::StatusOr<v1::Inspection> ChangeAction(const std::string& action_id, absl::Time now,
                                               const ActionChange& change, bool& changed,
-                                              const std::string& request_id = "");
+                                              const std::string& request_id = "",
+                                              const Retried& retried = nullptr);
 
   store::Database& db_;
   store::GroupCommitter& writer_;

@@ -374,14 +374,18 @@ v1::ReportClause Staff(const ReportEvidence& ev) {
                 absl::StrCat("staff certifications: training records ", ev.trainings.Absence()));
   } else {
     std::vector<std::string> expired;
+    size_t n = 0;
     for (const auto& cert : ev.trainings.value.certifications) {
+      // A certificate issued after the period's end is no evidence for it.
+      auto issued = ParseDay(cert.issued);
+      if (!issued || *issued > ev.period.to) continue;
+      ++n;
       auto expires = ParseDay(cert.expires);
       bool valid = expires && *expires >= ev.period.to;
       if (!valid) expired.push_back(absl::StrCat(cert.holder, ": ", cert.name, " (", cert.id, ")"));
       c.Evidence(absl::StrCat("certification of ", cert.holder, ": ", cert.name),
                  valid ? "valid" : "expired", cert.expires, "", cert.id);
     }
-    size_t n = ev.trainings.value.certifications.size();
     c.Criterion(rule, n > 0 && expired.empty(),
                 absl::StrCat(n, " certifications, ", expired.size(), " expired"),
                 n == 0 ? "no staff certification on record"

@@ -74,10 +74,12 @@ struct StaffCertification {
   std::string id;
   std::string holder;
   std::string name;
-  std::string expires;  // YYYY-MM-DD
+  std::string expires;  // YYYY-MM-DD, the last day it is valid
+  std::string issued;   // YYYY-MM-DD
 };
 struct TrainingEvidence {
   std::vector<TrainingSession> sessions;  // those of the period
+  // As they stood at the period's end: issued by then, replaced ones whose successor was not.
   std::vector<StaffCertification> certifications;
 };
 

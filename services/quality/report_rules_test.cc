@@ -245,8 +245,8 @@ TEST(EvaluationReport, TrainingRecordsEvidenceFireSafetyAndAnExpiredCertificatio
   TrainingEvidence t;
   t.sessions = {{"TRN-1", "FIRE_SAFETY_EDUCATION", "2026-04-02", 23, "https://files/trn-1.pdf"},
                 {"TRN-2", "STAFF_TRAINING", "2026-05-02", 12, ""}};
-  t.certifications = {{"CRT-1", "Zhao Lei", "electrician", "2026-06-30"},
-                      {"CRT-2", "Sun Li", "fire controller", "2028-01-01"}};
+  t.certifications = {{"CRT-1", "Zhao Lei", "electrician", "2026-06-30", "2023-07-01"},
+                      {"CRT-2", "Sun Li", "fire controller", "2028-01-01", "2025-01-02"}};
   ev.trainings = Sourced<TrainingEvidence>::Of(t);
   v1::EvaluationReport r = AssembleReport(ev);
   EXPECT_EQ(ClauseOf(r, "8.1.6.1").verdict(), v1::REPORT_VERDICT_EVIDENCED);
@@ -257,6 +257,42 @@ TEST(EvaluationReport, TrainingRecordsEvidenceFireSafetyAndAnExpiredCertificatio
   const v1::ReportClause& hr = ClauseOf(r, "8.2.8");
   EXPECT_EQ(hr.verdict(), v1::REPORT_VERDICT_PARTIAL);
   EXPECT_EQ(Missing(hr), "recruitment and team activities: no source in this build");
+}
+
+// 8.1.2 judges the certifications as they stood on the period's last day: C1 expired mid-2025
+// and its renewal C2 was issued in 2026, so 2025 ends with C1 expired; a certificate valid
+// through the last day is not expired on it; one issued after the period is no evidence for it.
+TEST(EvaluationReport, StaffCertificationsAreJudgedExpiredOrNotOnThePeriodsLastDay) {
+  ReportEvidence ev;
+  ev.period = {absl::CivilDay(2025, 1, 1), absl::CivilDay(2025, 12, 31)};
+  TrainingEvidence t;
+  t.sessions = {{"TRN-1", "STAFF_TRAINING", "2025-05-02", 12, ""}};
+  t.certifications = {{"C1", "staff", "fire controller", "2025-06-30", "2022-07-01"},
+                      {"C2", "staff", "fire controller", "2029-02-28", "2026-03-01"},
+                      {"C3", "staff", "electrician", "2025-12-31", "2023-01-01"}};
+  ev.trainings = Sourced<TrainingEvidence>::Of(t);
+  const v1::ReportClause staff = ClauseOf(AssembleReport(ev), "8.1.2");
+  EXPECT_EQ(staff.verdict(), v1::REPORT_VERDICT_PARTIAL);
+  ASSERT_EQ(staff.criteria_size(), 2);
+  EXPECT_EQ(staff.criteria(0).rule(),
+            "staff certifications on record (持证上岗), none expired on 2025-12-31");
+  EXPECT_FALSE(staff.criteria(0).met());
+  EXPECT_EQ(staff.criteria(0).found(), "2 certifications, 1 expired");
+  EXPECT_EQ(Missing(staff), "expired on 2025-12-31: staff: fire controller (C1)");
+  ASSERT_EQ(staff.evidence_size(), 3) << "C1, C3 and the staff training; not C2";
+  EXPECT_EQ(staff.evidence(0).link(), "C1");
+  EXPECT_EQ(staff.evidence(0).value(), "expired");
+  EXPECT_EQ(staff.evidence(1).link(), "C3");
+  EXPECT_EQ(staff.evidence(1).value(), "valid");
+
+  // 2026: the renewal stands in C1's place (the source gives C2, not C1).
+  ev.period = {absl::CivilDay(2026, 1, 1), absl::CivilDay(2026, 12, 31)};
+  t.certifications = {{"C2", "staff", "fire controller", "2029-02-28", "2026-03-01"}};
+  t.sessions[0].date = "2026-05-02";
+  ev.trainings = Sourced<TrainingEvidence>::Of(t);
+  const v1::ReportClause renewed = ClauseOf(AssembleReport(ev), "8.1.2");
+  EXPECT_EQ(renewed.verdict(), v1::REPORT_VERDICT_EVIDENCED) << Missing(renewed);
+  EXPECT_EQ(renewed.criteria(0).found(), "1 certifications, 0 expired");
 }
 
 class FailingStatistics : public StatisticsSource {

@@ -14,8 +14,6 @@ std::string DayText(absl::CivilDay d) { return absl::FormatCivilTime(d); }
 
 // ListTrainings accepts at most this many days per request.
 constexpr int kTrainingWindowDays = 366;
-// ListExpiringCertifications' widest window: every current certification.
-constexpr int kEveryCertificationDays = 3650;
 
 }  // namespace
 
@@ -70,16 +68,16 @@ absl::StatusOr<TrainingEvidence> TrainingEvidenceSource::Trainings(const ReportP
       out.sessions.push_back(std::move(t));
     }
   }
-  v1::ListExpiringCertificationsRequest every;
-  every.set_within_days(kEveryCertificationDays);
-  auto certifications = desk_.ListExpiring(every);
+  // As they stood at the period's end, not today: a renewal after it does not mend it.
+  auto certifications = desk_.CertificationsOn(period.to);
   if (!certifications.ok()) return certifications.status();
-  for (const auto& c : certifications->certifications()) {
+  for (const auto& c : *certifications) {
     StaffCertification s;
     s.id = c.certification_id();
     s.holder = "staff";
     s.name = c.certificate_kind();
     s.expires = c.expires_date();
+    s.issued = c.issued_date();
     out.certifications.push_back(std::move(s));
   }
   return out;

@@ -27,9 +27,10 @@ class TrainingEvidenceSource final : public TrainingSource {
  public:
   explicit TrainingEvidenceSource(TrainingDesk& desk) : desk_(desk) {}
 
-  // The sessions held in the period (asked for a year at a time, the desk's limit) and every
-  // current certification. Analysts read the report, so it carries counts and certificate kinds,
-  // never attendees' or holders' names.
+  // The sessions held in the period (asked for a year at a time, the desk's limit) and the
+  // certifications as they stood at the period's end (TrainingDesk::CertificationsOn). Analysts
+  // read the report, so it carries counts and certificate kinds, never attendees' or holders'
+  // names.
   absl::StatusOr<TrainingEvidence> Trainings(const ReportPeriod& period) override;
 
  private:

@@ -213,6 +213,18 @@ absl::StatusOr<v1::ListExpiringCertificationsResponse> TrainingDesk::ListExpirin
   return out;
 }
 
+absl::StatusOr<std::vector<v1::Certification>> TrainingDesk::CertificationsOn(absl::CivilDay day) {
+  std::vector<v1::Certification> all;
+  absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto read = TrainingRepository(tx).AllCertifications();
+    if (!read.ok()) return read.status();
+    all = std::move(*read);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return CertificationsStandingOn(all, day);
+}
+
 absl::StatusOr<int64_t> TrainingDesk::WatchExpiry() {
   std::string by = ExpiringBy(Today(), kExpiryWatchDays);
   int64_t count = 0;

@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -47,6 +48,10 @@ class TrainingDesk {
                                                        const auth::Viewer& viewer);
   absl::StatusOr<v1::ListExpiringCertificationsResponse> ListExpiring(
       const v1::ListExpiringCertificationsRequest& request);
+
+  // The certifications as they stood at the end of `day` (CertificationsStandingOn), replaced
+  // ones included when their successor was issued after it; for the evidence report.
+  absl::StatusOr<std::vector<v1::Certification>> CertificationsOn(absl::CivilDay day);
 
   // Counts the current certifications expired or expiring within kExpiryWatchDays into the
   // gauge (main runs it with the supervision job); the count.

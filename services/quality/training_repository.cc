@@ -132,6 +132,15 @@ absl::StatusOr<std::vector<v1::Certification>> TrainingRepository::ExpiringBy(co
   return Messages(std::move(*stored));
 }
 
+absl::StatusOr<std::vector<v1::Certification>> TrainingRepository::AllCertifications() {
+  auto stored = Parse<v1::Certification>(
+      tx_.Query("SELECT certification_id, payload FROM quality_certifications ORDER BY "
+                "expires_date, certification_id"),
+      "quality_certifications");
+  if (!stored.ok()) return stored.status();
+  return Messages(std::move(*stored));
+}
+
 absl::StatusOr<int64_t> TrainingRepository::CountExpiringBy(const std::string& by) {
   auto rows = tx_.Query(
       "SELECT COUNT(*) FROM quality_certifications WHERE replaced_by = '' AND expires_date <= $1",

@@ -45,6 +45,9 @@ class TrainingRepository {
   // Current certifications expiring on or before `by` (YYYY-MM-DD), soonest first.
   absl::StatusOr<std::vector<v1::Certification>> ExpiringBy(const std::string& by, int limit);
   absl::StatusOr<int64_t> CountExpiringBy(const std::string& by);
+  // Every certification, replaced ones too, by expiry then id: a few per staff member, read
+  // whole for the evidence report (training_rules.h decides which stood on a day).
+  absl::StatusOr<std::vector<v1::Certification>> AllCertifications();
 
  private:
   store::Transaction& tx_;

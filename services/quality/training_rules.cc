@@ -1,5 +1,7 @@
 #include "quality/training_rules.h"
 
+#include <map>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -187,6 +189,26 @@ v1::Certification Renewal(const v1::RenewCertificationRequest& r, const v1::Cert
   *c.mutable_recorded_time() = Stamp(now);
   c.set_recorded_by(actor);
   return c;
+}
+
+std::vector<v1::Certification> CertificationsStandingOn(const std::vector<v1::Certification>& all,
+                                                        absl::CivilDay day) {
+  auto issued_by = [day](const v1::Certification& c) {
+    auto issued = ParseDate(c.issued_date());
+    return issued && *issued <= day;
+  };
+  std::map<std::string, const v1::Certification*> by_id;
+  for (const auto& c : all) by_id[c.certification_id()] = &c;
+  std::vector<v1::Certification> out;
+  for (const auto& c : all) {
+    if (!issued_by(c)) continue;
+    // A renewal replaces from its issue date, not from when it was recorded: a certificate
+    // renewed late still stood, expired, until then.
+    auto successor = by_id.find(c.replaced_by_certification_id());
+    if (successor != by_id.end() && issued_by(*successor->second)) continue;
+    out.push_back(c);
+  }
+  return out;
 }
 
 std::string ExpiringBy(absl::CivilDay today, int within_days) {

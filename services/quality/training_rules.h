@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
@@ -63,6 +64,13 @@ v1::Certification NewCertification(const v1::RecordCertificationRequest& request
 v1::Certification Renewal(const v1::RenewCertificationRequest& request,
                           const v1::Certification& current, const std::string& certification_id,
                           const std::string& actor, absl::Time now);
+
+// The certifications as they stood at the end of `day`, from every one recorded (replaced ones
+// too): those issued on or before it, less those a successor issued on or before it replaced. One
+// replaced after `day` stood then, as it was (expired or not); one issued after `day` did not
+// exist yet. Order kept.
+std::vector<v1::Certification> CertificationsStandingOn(const std::vector<v1::Certification>& all,
+                                                        absl::CivilDay day);
 
 // The last expiry date a listing "within `within_days`" of `today` includes.
 std::string ExpiringBy(absl::CivilDay today, int within_days);

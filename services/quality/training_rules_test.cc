@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
+#include <vector>
 
 namespace parkline::quality {
 namespace {
@@ -173,6 +175,41 @@ TEST(CertificationRulesTest, DaysLeftCountFromTodayAndGoNegativeOnceExpired) {
   EXPECT_EQ(DaysLeft(c, kToday), 14);
   EXPECT_EQ(DaysLeft(c, absl::CivilDay(2026, 10, 20)), -6);
   EXPECT_EQ(ExpiringBy(kToday, 30), "2026-10-30");
+}
+
+v1::Certification Held(const std::string& id, const std::string& issued, const std::string& expires,
+                       const std::string& replaced_by = "") {
+  v1::Certification c;
+  c.set_certification_id(id);
+  c.set_issued_date(issued);
+  c.set_expires_date(expires);
+  c.set_replaced_by_certification_id(replaced_by);
+  return c;
+}
+
+std::vector<std::string> Ids(const std::vector<v1::Certification>& certifications) {
+  std::vector<std::string> out;
+  for (const auto& c : certifications) out.push_back(c.certification_id());
+  return out;
+}
+
+// C1 expired on 2025-06-30 and was renewed by C2, issued 2026-03-01: on 2025-12-31 C1 stood,
+// expired, and C2 did not exist; from 2026-03-01 C2 stands in its place.
+TEST(CertificationRulesTest, ACertificationStandsOnADayAsItWasThenNotAsItIsToday) {
+  std::vector<v1::Certification> all = {
+      Held("C1", "2022-07-01", "2025-06-30", "C2"), Held("C2", "2026-03-01", "2029-02-28"),
+      Held("C3", "2024-01-10", "2027-01-09"), Held("C4", "2026-12-01", "2029-11-30")};
+  EXPECT_EQ(Ids(CertificationsStandingOn(all, absl::CivilDay(2025, 12, 31))),
+            (std::vector<std::string>{"C1", "C3"}));
+  EXPECT_EQ(Ids(CertificationsStandingOn(all, absl::CivilDay(2026, 2, 28))),
+            (std::vector<std::string>{"C1", "C3"}))
+      << "replaced the day its successor was issued, not before";
+  EXPECT_EQ(Ids(CertificationsStandingOn(all, absl::CivilDay(2026, 3, 1))),
+            (std::vector<std::string>{"C2", "C3"}));
+  EXPECT_EQ(Ids(CertificationsStandingOn(all, absl::CivilDay(2026, 12, 31))),
+            (std::vector<std::string>{"C2", "C3", "C4"}));
+  EXPECT_TRUE(CertificationsStandingOn(all, absl::CivilDay(2022, 6, 30)).empty())
+      << "nothing issued yet";
 }
 
 }  // namespace

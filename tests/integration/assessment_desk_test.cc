@@ -18,6 +18,7 @@
 #include "events/kafka_producer.h"
 #include "parkline/quality/v1/events.pb.h"
 #include "quality/schema.h"
+#include "runtime/metrics.h"
 #include "store/group_commit.h"
 #include "tests/support/backend_test.h"
 #include "tests/support/test_env.h"
@@ -136,6 +137,46 @@ TEST_P(AssessmentDeskTest, ABrokenSchemeNamesTheFieldAndTheRuleAndStoresNothing)
   *compute.mutable_period() = Period("2026-03-01", "2026-03-31");
   EXPECT_EQ(desk_->ComputeResult(compute, kStaff).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// parkline_quality_assessment_total, as the service holds it now.
+double AssessmentTotalGauge() {
+  for (const auto& family : runtime::Metrics().Collect()) {
+    if (family.name == "parkline_quality_assessment_total" && !family.metric.empty()) {
+      return family.metric.front().gauge.value;
+    }
+  }
+  return -1;
+}
+
+// The gauge shows the result of the newest period, whichever was stored last: storing an older
+// period after a newer one leaves it on the newer, as a restart (RefreshGauge) would show.
+TEST_P(AssessmentDeskTest, TheTotalGaugeShowsTheNewestPeriodWhateverOrderPeriodsAreStoredIn) {
+  ASSERT_TRUE(desk_->PublishScheme(Scheme("s1", 0, "2026-01-01"), kStaff).ok());
+  // Occupancy 0.70 on the 1st (50.00 x 50 %: 25.00), 0.90 on the 2nd (100.00 x 50 %: 50.00).
+  for (const auto& [day, occupancy] :
+       {std::make_pair("2026-03-01", "0.7000"), std::make_pair("2026-03-02", "0.9000")}) {
+    sv1::DayClosed d;
+    d.set_day(day);
+    auto* v = d.add_values();
+    v->set_indicator("occupancy_ratio");
+    (*v->mutable_labels())["basis"] = "area";
+    v->set_value(occupancy);
+    ASSERT_TRUE(writer_->Transact([&](store::Transaction& tx) { return OnDayClosed(tx, d); }).ok());
+  }
+  auto store = [&](const std::string& day) {
+    v1::ComputeAssessmentResultRequest r;
+    *r.mutable_period() = Period(day, day);
+    auto result = desk_->ComputeResult(r, kStaff);
+    EXPECT_TRUE(result.ok() && result->final()) << result.status();
+    return result.ok() ? result->total() : "";
+  };
+  EXPECT_EQ(store("2026-03-02"), "50.00");
+  EXPECT_EQ(AssessmentTotalGauge(), 50);
+  EXPECT_EQ(store("2026-03-01"), "25.00");
+  EXPECT_EQ(AssessmentTotalGauge(), 50) << "the older period stored second leaves the newer";
+  ASSERT_TRUE(desk_->RefreshGauge().ok());
+  EXPECT_EQ(AssessmentTotalGauge(), 50) << "and a restart agrees";
 }
 
 // The whole path on the local broker: DayClosed as statistics publishes it, FeedbackRecorded

@@ -369,6 +369,37 @@ TEST_P(InspectionDeskTest, RecordsCloseRetriesAndSupervisesOnTheParksWorkingDays
   EXPECT_TRUE(verified->breaks().empty());
 }
 
+// A closure's request_id answers its retry, and only its retry: the same id with other evidence
+// or another evidence URI is ALREADY_EXISTS and changes nothing, as for every other write.
+TEST_P(InspectionDeskTest, AReusedClosureRequestIdWithOtherEvidenceIsRefusedAndChangesNothing) {
+  auto in = desk_->RecordInspection(Authority(), kStaff);
+  ASSERT_TRUE(in.ok()) << in.status();
+  std::string a1 = in->actions(0).action_id();
+  auto closed = desk_->CloseAction(Closure(a1, "close-1"), kStaff);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+
+  v1::CloseCorrectiveActionRequest other = Closure(a1, "close-1");
+  other.set_evidence("Nothing was done");
+  auto refused = desk_->CloseAction(other, kStaff);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists) << refused.status();
+  EXPECT_NE(refused.status().message().find("request_id"), absl::string_view::npos);
+  other = Closure(a1, "close-1");
+  other.set_evidence_uri("https://docs.park.example/evidence/elsewhere.jpg");
+  EXPECT_EQ(desk_->CloseAction(other, kStaff).status().code(), absl::StatusCode::kAlreadyExists);
+
+  auto retried = desk_->CloseAction(Closure(a1, "close-1"), kStaff);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->SerializeAsString(), closed->SerializeAsString());
+  EXPECT_EQ(Outbox().size(), 2u) << "the inspection and its one closure";
+  v1::GetInspectionRequest get;
+  get.set_inspection_id(in->inspection_id());
+  auto read = desk_->GetInspection(get, kStaff);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->record_size(), 2);
+  EXPECT_EQ(read->actions(0).evidence(), "Pallets moved; exit marked with floor paint");
+  EXPECT_EQ(read->actions(0).evidence_uri(), "https://docs.park.example/evidence/exit3.jpg");
+}
+
 TEST_P(InspectionDeskTest, AChangedRecordRowIsFoundByVerification) {
   auto in = desk_->RecordInspection(Authority(), kStaff);
   ASSERT_TRUE(in.ok());

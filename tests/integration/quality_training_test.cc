@@ -211,8 +211,9 @@ TEST_P(QualityTrainingTest, CertificationsExpiringSoonAreListedAndARenewalReplac
 }
 
 // The evidence report reads the sessions of a period longer than the desk's 366-day list (two
-// years: asked a year at a time), the kinds as the report names them, and every current
-// certification, with neither attendees' nor holders' names (analysts read the report).
+// years: asked a year at a time), the kinds as the report names them, and the certifications as
+// they stood at the period's end, with neither attendees' nor holders' names (analysts read the
+// report).
 TEST_P(QualityTrainingTest, TheReportReadsSessionsOfTwoYearsAndCertificationsWithoutNames) {
   v1::RecordTrainingRequest named =
       Session("fire-2025", v1::TRAINING_KIND_FIRE_SAFETY_EDUCATION, "2025-01-15");
@@ -238,6 +239,66 @@ TEST_P(QualityTrainingTest, TheReportReadsSessionsOfTwoYearsAndCertificationsWit
   EXPECT_EQ(evidence->certifications[0].name, "fire-safety facility operator");
   EXPECT_EQ(evidence->certifications[0].expires, "2027-03-01");
   EXPECT_EQ(evidence->certifications[0].holder.find("Liu Yang"), std::string::npos);
+}
+
+// Clause 8.1.2 as the certificates stood on the period's last day, not today: C1 expired on
+// 2025-06-30 and was renewed on 2026-03-01 by C2 (to 2029-02-28). 2025 ended with C1 expired and
+// no C2; 2026 ends with C2 valid; 2029 ends with C2 expired.
+TEST_P(QualityTrainingTest, TheReportJudgesCertificationsAsTheyStoodAtThePeriodsEnd) {
+  v1::RecordCertificationRequest first = Certificate("c1", "2025-06-30");
+  first.set_issued_date("2022-07-01");
+  auto c1 = desk_->RecordCertification(first, kStaff);
+  ASSERT_TRUE(c1.ok()) << c1.status();
+  v1::RenewCertificationRequest renew;
+  renew.set_request_id("renew-c1");
+  renew.set_certification_id(c1->certification_id());
+  renew.set_number("3501-2026-00042");
+  renew.set_issuer("Fujian fire rescue corps");
+  renew.set_issued_date("2026-03-01");
+  renew.set_expires_date("2029-02-28");
+  auto c2 = desk_->RenewCertification(renew, kStaff);
+  ASSERT_TRUE(c2.ok()) << c2.status();
+  for (const auto& [id, day] :
+       {std::make_pair("staff-2025", "2025-05-02"), std::make_pair("staff-2026", "2026-03-05")}) {
+    ASSERT_TRUE(
+        desk_->RecordTraining(Session(id, v1::TRAINING_KIND_STAFF_TRAINING, day), kStaff).ok());
+  }
+
+  TrainingEvidenceSource source(*desk_);
+  ReportSources sources;
+  sources.trainings = &source;
+  auto staff = [&](int year) {
+    ReportPeriod period{absl::CivilDay(year, 1, 1), absl::CivilDay(year, 12, 31)};
+    v1::EvaluationReport report =
+        AssembleReport(GatherEvidence(sources, period, "", now_, "analyst-bi"));
+    for (const auto& c : report.clauses()) {
+      if (c.clause() == "8.1.2") return c;
+    }
+    ADD_FAILURE() << "no clause 8.1.2";
+    return v1::ReportClause();
+  };
+
+  v1::ReportClause y2025 = staff(2025);
+  EXPECT_EQ(ReportVerdictName(y2025.verdict()), "PARTIAL");
+  ASSERT_EQ(y2025.criteria_size(), 2);
+  EXPECT_FALSE(y2025.criteria(0).met());
+  EXPECT_EQ(y2025.criteria(0).found(), "1 certifications, 1 expired");
+  ASSERT_EQ(y2025.missing_size(), 1);
+  EXPECT_EQ(y2025.missing(0), "expired on 2025-12-31: staff: fire-safety facility operator (" +
+                                  c1->certification_id() + ")");
+  ASSERT_EQ(y2025.evidence_size(), 2);  // the certificate and the staff training
+  EXPECT_EQ(y2025.evidence(0).link(), c1->certification_id());
+  EXPECT_EQ(y2025.evidence(0).value(), "expired");
+
+  v1::ReportClause y2026 = staff(2026);
+  EXPECT_EQ(ReportVerdictName(y2026.verdict()), "EVIDENCED");
+  EXPECT_EQ(y2026.criteria(0).found(), "1 certifications, 0 expired");
+  EXPECT_EQ(y2026.evidence(0).link(), c2->certification_id());
+
+  v1::ReportClause y2029 = staff(2029);
+  EXPECT_FALSE(y2029.criteria(0).met());
+  EXPECT_EQ(y2029.criteria(0).found(), "1 certifications, 1 expired");
+  EXPECT_EQ(y2029.evidence(0).link(), c2->certification_id());
 }
 
 PARKLINE_BACKEND_TESTS(QualityTrainingTest);
