@@ -107,6 +107,8 @@ void CheckCompletion(const v1::Inventory& stored, const v1::Inventory& arriving,
   };
   fill_only(stored.logistics_code(), arriving.logistics_code(), "logistics_code");
   fill_only(stored.logistics_no(), arriving.logistics_no(), "logistics_no");
+  // What the case's value is in (every event's CaseFacts), as its lines' prices are.
+  fill_only(stored.currency(), arriving.currency(), "currency");
   // A masked value is MASKED (CheckInventory); the stored identity is never quoted.
   for (auto [was, now, name] :
        {std::tuple{&stored.buyer_id_type(), &arriving.buyer_id_type(), "buyer_id_type"},

@@ -19,7 +19,8 @@
 //   - never: order_no, ebp_code, ebc_code, cop_no (the keys that tie the case to its order and
 //     make opening idempotent);
 //   - only filled when empty, never changed once stored: the logistics enterprise and waybill
-//     (logistics_code, logistics_no: who else is a party, and which parcel), the buyer's identity
+//     (logistics_code, logistics_no: who else is a party, and which parcel), the currency (what
+//     the case's value and its lines' prices are in, as every event states), the buyer's identity
 //     (buyer_id_type, buyer_id_number, buyer_name, buyer_telephone, consignee_address: the order
 //     customs matched names one buyer, and a declarant must not move a declaration onto someone
 //     else's annual quota), and the goods (the number of lines and every field a line already

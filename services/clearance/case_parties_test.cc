@@ -213,6 +213,23 @@ TEST(CasePartiesTest, TheBuyerTheWaybillAndTheGoodsAreFilledNeverChanged) {
   EXPECT_EQ(lines.list()[0].field, "inventory.lines");
 }
 
+TEST(CasePartiesTest, TheCurrencyIsFilledNeverChanged) {
+  v1::Inventory stored = Inventory();
+  v1::Inventory arriving = stored;
+  arriving.set_currency("502");  // was empty: filled
+  errors::Violations filled;
+  CheckCompletion(stored, arriving, "inventory", filled);
+  EXPECT_TRUE(filled.empty()) << filled.ToStatus();
+
+  stored.set_currency("502");
+  arriving.set_currency("300");
+  errors::Violations v;
+  CheckCompletion(stored, arriving, "inventory", v);
+  ASSERT_EQ(v.list().size(), 1u);
+  EXPECT_EQ(v.list()[0].field, "inventory.currency");
+  EXPECT_EQ(v.list()[0].reason, "UNCHANGEABLE");
+}
+
 TEST(CasePartiesTest, ADraftIsCompletedWhereItIsEmpty) {
   v1::Inventory draft = Inventory();
   draft.clear_buyer_id_number();

@@ -1,7 +1,9 @@
 #include "clearance/clearance_desk.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -93,15 +95,14 @@ bool IsParty(const v1::ClearanceCase& c, const std::string& code) {
          code == i.logistics_code();
 }
 
-// The sum of the lines' totalPrice, exact (N19,5).
+// The sum of the lines' totalPrice, exact (N19,5). CheckInventory has named what makes it none.
 absl::StatusOr<std::string> ValueOf(const v1::Inventory& inventory) {
-  int64_t sum = 0;
-  for (const auto& line : inventory.lines()) {
-    auto v = decimal::ParseFixed(line.total_price().empty() ? "0" : line.total_price(), 5);
-    if (!v.ok()) return v.status();
-    sum += *v;
+  std::optional<int64_t> sum = GoodsValue(inventory);
+  if (!sum) {
+    return absl::InvalidArgumentError(
+        "inventory.lines: the sum of total_price is not an amount the park can hold");
   }
-  return decimal::FormatFixed(sum, 5);
+  return decimal::FormatFixed(*sum, 5);
 }
 
 std::string Amount(const std::string& text) {
@@ -194,7 +195,10 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::Open(const v1::OpenCaseRequest&
           absl::StrCat("business mode ", request.business_mode(), " has no ",
                        dv1::Direction_Name(request.direction()), " procedure"));
   }
+  // The keys SubmitCase keeps as opened (CheckCompletion): one missing here could never be
+  // filled, and the (ebc_code, cop_no) would be spent on a case that cannot be sent.
   for (auto [value, name] : {std::pair{&inv.ebc_code(), "inventory.ebc_code"},
+                             {&inv.ebp_code(), "inventory.ebp_code"},
                              {&inv.cop_no(), "inventory.cop_no"},
                              {&inv.order_no(), "inventory.order_no"}}) {
     if (value->empty()) v.Add(name, "REQUIRED", "is required");
@@ -697,15 +701,22 @@ absl::StatusOr<v1::ClearanceCase> ClearanceDesk::RecordTaxBill(
     v.Add("status", "ENUM", "must be 1 (generated), 2 (summarized) or 3 (void)");
   }
   int64_t total = 0;
+  bool total_fits = true;
   for (auto [value, name] : {std::pair{&request.customs_tax(), "customs_tax"},
                              {&request.value_added_tax(), "value_added_tax"},
                              {&request.consumption_tax(), "consumption_tax"}}) {
     auto amount = decimal::ParseFixed(value->empty() ? "0" : *value, 5);
     if (!amount.ok() || *amount < 0) {
       v.Add(name, "DECIMAL", "must be a non-negative decimal, at most 5 fraction digits");
-    } else {
-      total += *amount;
+    } else if (!AddAmount(total, *amount)) {
+      total_fits = false;
     }
+  }
+  if (!total_fits) {
+    v.Add("tax_bill.total", "TOTAL_TOO_LARGE",
+          absl::StrCat("customs_tax + value_added_tax + consumption_tax is over ",
+                       decimal::FormatFixed(std::numeric_limits<int64_t>::max(), 5),
+                       ", the largest amount held"));
   }
   if (!v.empty()) return v.ToStatus();
   v1::ClearanceCase result;

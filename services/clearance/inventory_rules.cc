@@ -1,6 +1,7 @@
 #include "clearance/inventory_rules.h"
 
 #include <functional>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -78,6 +79,35 @@ void CheckMax(const std::string& value, size_t max, const std::string& field,
   if (value.size() > max) v.Add(field, "TOO_LONG", absl::StrCat("at most ", max, " bytes"));
 }
 
+constexpr char kCny[] = "142";
+
+// ceb-import.xsd fixes the currency of CEB621's head and lines to "142" (限定为人民币); CEB603
+// takes any customs currency code. Empty is MissingFields' to list.
+void CheckCurrency(const std::string& value, bool import, const std::string& field,
+                   errors::Violations& v) {
+  if (value.empty()) return;
+  if (import && value != kCny) {
+    v.Add(field, "CURRENCY",
+          absl::StrCat("is \"", value, "\"; an import inventory (CEB621) is in CNY, \"142\""));
+    return;
+  }
+  CheckLength(value, 3, false, field, v);
+}
+
+constexpr int64_t kMaxAmount = std::numeric_limits<int64_t>::max();
+constexpr int64_t kMinAmount = std::numeric_limits<int64_t>::min();
+
+// Whether the lines' total_price that are amounts (not negative: the others are DECIMAL or
+// NON_NEGATIVE already) sum past the largest amount held.
+bool LineTotalsTooLarge(const v1::Inventory& inventory) {
+  int64_t sum = 0;
+  for (const auto& line : inventory.lines()) {
+    auto v = decimal::ParseFixed(line.total_price().empty() ? "0" : line.total_price(), 5);
+    if (v.ok() && *v > 0 && !AddAmount(sum, *v)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool IsBusinessMode(const std::string& mode) {
@@ -152,6 +182,23 @@ std::vector<std::string> MissingFields(dv1::Direction direction, const v1::Inven
   return missing;
 }
 
+bool AddAmount(int64_t& total, int64_t amount) {
+  if ((amount > 0 && total > kMaxAmount - amount) || (amount < 0 && total < kMinAmount - amount)) {
+    return false;
+  }
+  total += amount;
+  return true;
+}
+
+std::optional<int64_t> GoodsValue(const v1::Inventory& inventory) {
+  int64_t sum = 0;
+  for (const auto& line : inventory.lines()) {
+    auto v = decimal::ParseFixed(line.total_price().empty() ? "0" : line.total_price(), 5);
+    if (!v.ok() || !AddAmount(sum, *v)) return std::nullopt;
+  }
+  return sum;
+}
+
 void CheckInventory(dv1::Direction direction, const v1::Inventory& inv, const std::string& field,
                     errors::Violations& v) {
   bool import = direction == dv1::DIRECTION_IMPORT;
@@ -160,7 +207,7 @@ void CheckInventory(dv1::Direction direction, const v1::Inventory& inv, const st
   CheckLength(inv.port_code(), 4, true, f + "port_code", v);
   CheckLength(inv.ie_date(), 8, true, f + "ie_date", v);
   CheckLength(inv.country(), 3, false, f + "country", v);
-  CheckLength(inv.currency(), 3, false, f + "currency", v);
+  CheckCurrency(inv.currency(), import, f + "currency", v);
   CheckLength(inv.traf_mode(), 1, false, f + "traf_mode", v);
   CheckLength(inv.wrap_type(), 1, false, f + "wrap_type", v);
   CheckLength(inv.buyer_id_type(), 1, false, f + "buyer_id_type", v);
@@ -214,7 +261,7 @@ void CheckInventory(dv1::Direction direction, const v1::Inventory& inv, const st
     }
     CheckLength(l.gcode(), 10, true, at + "gcode", v);
     CheckLength(l.country(), 3, false, at + "country", v);
-    CheckLength(l.currency(), 3, false, at + "currency", v);
+    CheckCurrency(l.currency(), import, at + "currency", v);
     CheckLength(l.unit(), 3, false, at + "unit", v);
     CheckLength(l.unit1(), 3, false, at + "unit1", v);
     CheckLength(l.unit2(), 3, false, at + "unit2", v);
@@ -228,6 +275,12 @@ void CheckInventory(dv1::Direction direction, const v1::Inventory& inv, const st
                                {&l.total_price(), "total_price"}}) {
       CheckDecimal(*value, at + name, v);
     }
+  }
+  // Each total_price fits; their sum may not, and would wrap into a negative goods value.
+  if (LineTotalsTooLarge(inv)) {
+    v.Add(f + "lines", "TOTAL_TOO_LARGE",
+          absl::StrCat("the sum of total_price is over ", decimal::FormatFixed(kMaxAmount, 5),
+                       ", the largest amount held"));
   }
 }
 

@@ -3,6 +3,8 @@
 #ifndef PARKLINE_CLEARANCE_INVENTORY_RULES_H_
 #define PARKLINE_CLEARANCE_INVENTORY_RULES_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,9 +40,21 @@ v1::Inventory DraftFromDeclaration(const dv1::Declaration& d, const InventoryDef
 // "inventory.lines[0].gcode"). Empty when it can be submitted.
 std::vector<std::string> MissingFields(dv1::Direction direction, const v1::Inventory& inventory);
 
+// total += amount (amounts are int64 at scale 5, the largest 92233720368547.75807); false, and
+// total unchanged, when the sum would not fit: each amount fits, a sum of them need not, and
+// must never wrap.
+bool AddAmount(int64_t& total, int64_t amount);
+
+// The goods value: the exact sum of the lines' total_price at scale 5 (an empty one counts 0).
+// nullopt when a total_price is not a decimal, or when the sum does not fit (AddAmount);
+// CheckInventory names either.
+std::optional<int64_t> GoodsValue(const v1::Inventory& inventory);
+
 // Format rules for what is present (lengths and patterns of the XSD, decimals N19,5), added to
 // `v` under `field`. A buyer identity field holding the mask character (buyer_privacy.h) is
-// MASKED: what a viewer who may not see the identity was shown, never an identity.
+// MASKED: what a viewer who may not see the identity was shown, never an identity. An import
+// inventory (CEB621) is in CNY: its currency and every line's are "142" (CURRENCY). Lines whose
+// total_price sum is over the largest amount held are TOTAL_TOO_LARGE on `field`.lines.
 void CheckInventory(dv1::Direction direction, const v1::Inventory& inventory,
                     const std::string& field, errors::Violations& v);
 

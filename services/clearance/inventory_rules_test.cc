@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <optional>
+#include <set>
+#include <utility>
+
 #include "clearance/sample_cases.h"
 
 namespace parkline::clearance {
@@ -83,6 +88,83 @@ TEST(ClearanceInventoryRules, FormatRulesNameEveryBrokenField) {
   EXPECT_EQ(fields, (std::set<std::string>{"inventory.customs_code", "inventory.freight",
                                            "inventory.lines[0].gcode", "inventory.lines[1].gnum",
                                            "inventory.lines[1].qty"}));
+}
+
+// (field, rule) of every violation.
+using Rules = std::set<std::pair<std::string, std::string>>;
+
+Rules Broken(dv1::Direction direction, const v1::Inventory& inv) {
+  errors::Violations v;
+  CheckInventory(direction, inv, "inventory", v);
+  Rules out;
+  for (const auto& x : v.list()) out.insert({x.field, x.reason});
+  return out;
+}
+
+v1::Inventory Completed(dv1::Direction direction) {
+  v1::Inventory inv = CompleteDraft(
+      DraftFromDeclaration(SampleDeclaration(direction, "9610", 1), {}), direction, 1);
+  inv.set_cop_no("COP1");
+  return inv;
+}
+
+// ceb-import.xsd: CEB621's head and line currency are fixed="142"; CEB603 takes any code.
+TEST(ClearanceInventoryRules, AnImportInventoryIsInCnyHeadAndLines) {
+  v1::Inventory inv = Completed(dv1::DIRECTION_IMPORT);
+  inv.set_currency("502");
+  inv.mutable_lines(1)->set_currency("502");
+  EXPECT_EQ(
+      Broken(dv1::DIRECTION_IMPORT, inv),
+      (Rules{{"inventory.currency", "CURRENCY"}, {"inventory.lines[1].currency", "CURRENCY"}}));
+  // Not a currency code at all: one rule, not two.
+  inv = Completed(dv1::DIRECTION_IMPORT);
+  inv.mutable_lines(0)->set_currency("50");
+  EXPECT_EQ(Broken(dv1::DIRECTION_IMPORT, inv),
+            (Rules{{"inventory.lines[0].currency", "CURRENCY"}}));
+  // Export: dollars or euros, any 3-character code.
+  for (const char* currency : {"502", "300", "142"}) {
+    v1::Inventory out = Completed(dv1::DIRECTION_EXPORT);
+    out.set_currency(currency);
+    for (auto& l : *out.mutable_lines()) l.set_currency(currency);
+    EXPECT_EQ(Broken(dv1::DIRECTION_EXPORT, out), Rules{}) << currency;
+  }
+  v1::Inventory out = Completed(dv1::DIRECTION_EXPORT);
+  out.set_currency("50");
+  EXPECT_EQ(Broken(dv1::DIRECTION_EXPORT, out), (Rules{{"inventory.currency", "FORMAT"}}));
+}
+
+TEST(ClearanceInventoryRules, LinesWhoseTotalDoesNotFitAnAmountAreTooLarge) {
+  for (auto direction : {dv1::DIRECTION_IMPORT, dv1::DIRECTION_EXPORT}) {
+    v1::Inventory inv = Completed(direction);
+    // Each line fits (the largest is 92233720368547.75807); the two together do not, and
+    // summed in 64 bits they wrapped to a negative goods value.
+    for (auto& l : *inv.mutable_lines()) l.set_total_price("90000000000000");
+    EXPECT_EQ(Broken(direction, inv), (Rules{{"inventory.lines", "TOTAL_TOO_LARGE"}}));
+    EXPECT_EQ(GoodsValue(inv), std::nullopt);
+
+    inv.mutable_lines(1)->set_total_price("2233720368547.75807");
+    EXPECT_EQ(Broken(direction, inv), Rules{});
+    EXPECT_EQ(GoodsValue(inv), std::numeric_limits<int64_t>::max());
+    inv.mutable_lines(1)->set_total_price("2233720368547.75808");
+    EXPECT_EQ(Broken(direction, inv), (Rules{{"inventory.lines", "TOTAL_TOO_LARGE"}}));
+  }
+  v1::Inventory inv = Completed(dv1::DIRECTION_IMPORT);
+  inv.mutable_lines(0)->set_total_price("1.5");
+  inv.mutable_lines(1)->clear_total_price();  // counts 0 until completed
+  EXPECT_EQ(GoodsValue(inv), 150000);
+}
+
+TEST(ClearanceInventoryRules, AmountsAddOnlyWhileTheSumFits) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  int64_t total = kMax - 1;
+  EXPECT_TRUE(AddAmount(total, 1));
+  EXPECT_EQ(total, kMax);
+  EXPECT_FALSE(AddAmount(total, 1));
+  EXPECT_EQ(total, kMax);  // unchanged
+  total = std::numeric_limits<int64_t>::min();
+  EXPECT_FALSE(AddAmount(total, -1));
+  EXPECT_TRUE(AddAmount(total, kMax));
+  EXPECT_EQ(total, -1);
 }
 
 TEST(ClearanceInventoryRules, BusinessModes) {

@@ -586,9 +586,115 @@ TEST_P(ClearanceDeskTest, OpeningOverGrpcIsIdempotentAndChecked) {
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   std::set<std::string> fields;
   for (const auto& v : errors::ViolationsOf(refused.status())) fields.insert(v.field);
+  // Priced in dollars, it is no import inventory either (CEB621 is in CNY).
   EXPECT_EQ(fields,
-            (std::set<std::string>{"direction", "inventory.cop_no", "inventory.customs_code"}));
+            (std::set<std::string>{"direction", "inventory.cop_no", "inventory.customs_code",
+                                   "inventory.currency", "inventory.lines[0].currency",
+                                   "inventory.lines[1].currency"}));
   EXPECT_EQ(desk_->List({}, kCustoms)->cases_size(), 1);
+}
+
+// An import inventory opened directly (OpenCase), complete.
+v1::OpenCaseRequest ImportOpen(int n) {
+  v1::OpenCaseRequest open;
+  open.set_business_mode("9610");
+  open.set_direction(dv1::DIRECTION_IMPORT);
+  *open.mutable_inventory() =
+      CompleteDraft(DraftFromDeclaration(SampleDeclaration(dv1::DIRECTION_IMPORT, "9610", n), {}),
+                    dv1::DIRECTION_IMPORT, n);
+  open.mutable_inventory()->set_cop_no(absl::StrCat("COP-", n));
+  return open;
+}
+
+// (field, rule) of every violation.
+using Rules = std::set<std::pair<std::string, std::string>>;
+
+Rules Broken(const absl::Status& status) {
+  Rules out;
+  for (const auto& v : errors::ViolationsOf(status)) out.insert({v.field, v.reason});
+  return out;
+}
+
+// CEB621 is in CNY only (ceb-import.xsd: currency fixed="142", head and lines): an import
+// inventory in dollars would be stored without a CNY value and sent breaking the XSD.
+TEST_P(ClearanceDeskTest, AnImportInventoryNotInCnyIsRefusedAndStoresNothing) {
+  v1::OpenCaseRequest open = ImportOpen(41);
+  open.mutable_inventory()->set_currency("502");
+  auto refused = desk_->Open(open, kDeclarant);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_EQ(Broken(refused.status()), (Rules{{"inventory.currency", "CURRENCY"}}));
+  open = ImportOpen(41);
+  open.mutable_inventory()->mutable_lines(1)->set_currency("502");
+  EXPECT_EQ(Broken(desk_->Open(open, kDeclarant).status()),
+            (Rules{{"inventory.lines[1].currency", "CURRENCY"}}));
+  EXPECT_EQ(desk_->List({}, kCustoms)->cases_size(), 0);
+  EXPECT_TRUE(Outbox().empty());
+  // The same key in CNY opens: the refusals spent nothing.
+  auto opened = desk_->Open(ImportOpen(41), kDeclarant);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->value_cny(), "180.00000");
+}
+
+// Each total_price fits an amount (at most 92233720368547.75807); a sum of them need not, and in
+// 64 bits it wrapped to a negative value that the events carried as trade.
+TEST_P(ClearanceDeskTest, AGoodsValueOrTaxTotalThatDoesNotFitIsRefusedAndStoresNothing) {
+  v1::OpenCaseRequest open = ImportOpen(42);
+  for (auto& l : *open.mutable_inventory()->mutable_lines()) l.set_total_price("90000000000000");
+  auto refused = desk_->Open(open, kDeclarant);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_EQ(Broken(refused.status()), (Rules{{"inventory.lines", "TOTAL_TOO_LARGE"}}));
+  EXPECT_EQ(desk_->List({}, kCustoms)->cases_size(), 0);
+
+  // Lines opened without totals, completed with ones whose sum does not fit: not submitted.
+  v1::OpenCaseRequest draft = ImportOpen(42);
+  for (auto& l : *draft.mutable_inventory()->mutable_lines()) l.clear_total_price();
+  auto opened = desk_->Open(draft, kDeclarant);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  v1::SubmitCaseRequest submit;
+  submit.set_case_id(opened->case_id());
+  *submit.mutable_inventory() = open.inventory();
+  auto not_sent = desk_->Submit(submit, kDeclarant);
+  EXPECT_EQ(Broken(not_sent.status()), (Rules{{"inventory.lines", "TOTAL_TOO_LARGE"}}));
+  auto stored = desk_->Get(opened->case_id(), "", kCustoms);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_FALSE(stored->has_submit_time());
+  EXPECT_EQ(stored->value_cny(), "0.00000");
+  EXPECT_EQ(Count("ClearanceSubmitted"), 0);
+  EXPECT_TRUE(gateway_.sent.empty());
+
+  // A tax bill whose duties sum past an amount: refused, the case's bill as it was.
+  v1::RecordTaxBillRequest bill;
+  bill.set_case_id(opened->case_id());
+  bill.set_tax_no("TAX-42");
+  bill.set_status("1");
+  bill.set_customs_tax("90000000000000");
+  bill.set_value_added_tax("90000000000000");
+  auto too_large = desk_->RecordTaxBill(bill, kCustoms);
+  ASSERT_EQ(too_large.status().code(), absl::StatusCode::kInvalidArgument) << too_large.status();
+  EXPECT_EQ(Broken(too_large.status()), (Rules{{"tax_bill.total", "TOTAL_TOO_LARGE"}}));
+  stored = desk_->Get(opened->case_id(), "", kCustoms);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->tax_bill().status(), v1::TAX_BILL_STATUS_NOT_ISSUED);
+  EXPECT_EQ(stored->tax_bill().total(), "");
+  bill.set_value_added_tax("2233720368547.75807");  // exactly the largest amount: recorded
+  auto recorded = desk_->RecordTaxBill(bill, kCustoms);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ(recorded->tax_bill().total(), "92233720368547.75807");
+}
+
+// SubmitCase keeps the ebp_code as opened (a key): an inventory opened without one could never be
+// sent, and its (ebc_code, cop_no) would be spent.
+TEST_P(ClearanceDeskTest, OpeningWithoutThePlatformIsRefusedAndSpendsNoKey) {
+  v1::OpenCaseRequest open = ImportOpen(43);
+  open.mutable_inventory()->clear_ebp_code();
+  auto refused = desk_->Open(open, kDeclarant);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_EQ(Broken(refused.status()), (Rules{{"inventory.ebp_code", "REQUIRED"}}));
+  EXPECT_EQ(desk_->List({}, kCustoms)->cases_size(), 0);
+  EXPECT_TRUE(Outbox().empty());
+  auto opened = desk_->Open(ImportOpen(43), kDeclarant);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->inventory().ebp_code(), SampleCodes().platform);
 }
 
 TEST_P(ClearanceDeskTest, ACaseIsVisibleOnlyToItsParties) {
