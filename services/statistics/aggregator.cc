@@ -19,8 +19,8 @@ absl::Status Aggregator::Apply(store::Transaction& tx,
   }
   if (auto s = ApplyEffects(tx, effects); !s.ok()) return s;
   // A late event changes a day already closed. A projection change changes the snapshots of its
-  // day and of every closed day after it; so do the counters summed up to a day (confirmed
-  // training attendance, the register's documents). Any other count changes its own day's totals.
+  // day and of every closed day after it; so does a counter the snapshots sum up to their day
+  // (IsSummedIntoSnapshots). Any other count changes its own day's totals.
   std::string snapshots_from;
   auto from = [&snapshots_from](const std::string& day) {
     if (snapshots_from.empty() || day < snapshots_from) snapshots_from = day;
@@ -30,13 +30,11 @@ absl::Status Aggregator::Apply(store::Transaction& tx,
                            &effects.record_days.shipments}) {
     for (const std::string& day : *days) from(day);
   }
+  for (const std::string& day : effects.counters.Days(IsSummedIntoSnapshots)) from(day);
   std::set<std::string> counted = effects.counters.Days();
   for (const OnceFact& f : effects.once) {
     for (const OnceFact::Delta& d : f.deltas) {
-      bool in_snapshots = d.indicator == "support_staff_trained" ||
-                          d.indicator == "quality_documents_registered" ||
-                          d.indicator == "quality_documents_withdrawn";
-      if (in_snapshots) from(d.day);
+      if (IsSummedIntoSnapshots(d.indicator)) from(d.day);
       counted.insert(d.day);
     }
   }

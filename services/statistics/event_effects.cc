@@ -349,9 +349,14 @@ void AddClearanceRules(Rules& rules) {
         m.status() == clr::CASE_STATUS_INSPECTION || m.status() == clr::CASE_STATUS_DETAINED;
     bool was_held = m.previous_status() == clr::CASE_STATUS_INSPECTION ||
                     m.previous_status() == clr::CASE_STATUS_DETAINED;
-    // A case counts once as inspected, however many hold receipts it gets.
+    // A case counts once as inspected, however many hold receipts it gets, so once by its case
+    // id: clearance publishes where each receipt falls in its replay of the case's receipts in
+    // customs' time order, and a late receipt of an earlier time shows a second move into a hold.
     if (held && !was_held) {
-      b.Count("clearance_inspected", Case(m.facts()), TimeOr(m.return_time(), e.time));
+      const clr::CaseFacts& f = m.facts();
+      OnceFact& once =
+          b.Once("clearance_inspected", f.case_id().empty() ? f.order_key() : f.case_id());
+      b.CountOnce(once, "clearance_inspected", Case(f), TimeOr(m.return_time(), e.time));
     }
     return absl::OkStatus();
   });
@@ -745,6 +750,15 @@ void CounterDeltas::Add(absl::string_view indicator, absl::string_view labels,
 std::set<std::string> CounterDeltas::Days() const {
   std::set<std::string> days;
   for (const auto& [key, series] : series_) days.insert(series.day);
+  return days;
+}
+
+std::set<std::string> CounterDeltas::Days(
+    absl::FunctionRef<bool(absl::string_view indicator)> of) const {
+  std::set<std::string> days;
+  for (const auto& [key, series] : series_) {
+    if (of(series.indicator)) days.insert(series.day);
+  }
   return days;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -46,6 +47,8 @@ class CounterDeltas {
 
   // The days the deltas are on.
   std::set<std::string> Days() const;
+  // The days the deltas of the indicators `of` accepts are on.
+  std::set<std::string> Days(absl::FunctionRef<bool(absl::string_view indicator)> of) const;
 
   size_t size() const { return rows_; }
   bool empty() const { return rows_ == 0; }
@@ -103,9 +106,10 @@ struct ShipmentRecord {
 };
 
 // Counter changes that count once per fact, however many events report it: the trade of a case
-// customs released (once per case id), an order's first match and its first rejection (once per
-// order key). The repository records (fact, key) and adds `deltas` only when it is new; the
-// first event of a fact in the event order wins (one fact's events share a partition).
+// customs released and a case's inspection (once per case id), an order's first match and its
+// first rejection (once per order key), the support service's and the quality service's facts. The
+// repository records (fact, key) and adds `deltas` only when it is new; the first event of a fact
+// in the event order wins (one fact's events share a partition).
 struct OnceFact {
   struct Delta {
     std::string indicator;

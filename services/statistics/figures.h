@@ -101,8 +101,8 @@ struct Quarter {
   std::string from, to;
 };
 // The calendar quarters wholly inside [from, to]: the unit of "regularly" (定期) in 6.8 and
-// 6.9.2. A quarter only partly in the period is left out, so that a quarter still under way is
-// not judged before it ends.
+// 6.9.2. A quarter only partly in the period is left out; the desk passes as `to` no day later
+// than yesterday, so that a quarter still under way is not judged before it ends.
 std::vector<Quarter> WholeQuarters(absl::CivilDay from, absl::CivilDay to);
 
 // What the verdicts of a period are computed from, read by the desk.
@@ -119,7 +119,8 @@ struct ConformanceInput {
   std::string history_from;  // "" when the store has no history yet
   int64_t days_required = 0;
   int64_t days_closed = 0;
-  // The whole quarters of the period (WholeQuarters) and the counter totals of each.
+  // The whole quarters of the period that have ended (WholeQuarters) and the counter totals of
+  // each.
   std::vector<std::pair<Quarter, Totals>> quarters;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -90,6 +91,44 @@ absl::StatusOr<DayRange> SeriesPeriod(const v1::GetTimeSeriesRequest& request,
     return absl::InvalidArgumentError("granularity: must be DAY, MONTH or YEAR");
   }
   return ResolvePeriod(request.period(), "period", {today - 29, today});
+}
+
+// A rate's numerator and denominator, each summed by bucket.
+struct RateSums {
+  std::map<std::string, int64_t> numerator, denominator;
+};
+
+// The series of `rate` a counter row (its labels in LabelsText form) belongs to: its value of the
+// rate's `by` label, so that a per-category rate never mixes categories; "" for a park-wide rate;
+// nullopt for a row without that label.
+std::optional<std::string> SeriesOf(const Rate& rate, const std::string& labels_text) {
+  if (rate.by.empty()) return std::string();
+  Labels labels = ParseLabels(labels_text);
+  auto found = labels.find(rate.by);
+  if (found == labels.end()) return std::nullopt;
+  return found->second;
+}
+
+int64_t SumIn(const std::map<std::string, int64_t>& sums, const std::string& bucket) {
+  auto found = sums.find(bucket);
+  return found == sums.end() ? 0 : found->second;
+}
+
+// A rate's points, none where a bucket has no denominator, and its total over the period.
+void FillRateSeries(const std::string& indicator, const std::vector<std::string>& buckets,
+                    const RateSums& sums, v1::Series* series) {
+  int64_t all_numerator = 0, all_denominator = 0;
+  for (const std::string& bucket : buckets) {
+    v1::Point* point = series->add_points();
+    point->set_bucket(bucket);
+    int64_t n = SumIn(sums.numerator, bucket), d = SumIn(sums.denominator, bucket);
+    all_numerator += n;
+    all_denominator += d;
+    if (auto r = Ratio(n, d)) point->set_value(FormatValue(indicator, *r));
+  }
+  if (auto r = Ratio(all_numerator, all_denominator)) {
+    series->set_total(FormatValue(indicator, *r));
+  }
 }
 
 }  // namespace
@@ -199,16 +238,25 @@ absl::StatusOr<v1::TimeSeries> StatisticsDesk::SnapshotSeries(
   auto range = SeriesPeriod(request, TodayInPark());
   if (!range.ok()) return range.status();
   std::vector<DailyValue> daily;
-  absl::Status read = store::ReadInto(db_, daily, [&](store::Transaction& tx) {
-    return LoadSnapshots(tx, indicator.name, range->from_text(), range->to_text());
+  std::string last_closed;  // the period's last closed day: its end is the period's
+  absl::Status read = db_.Read([&](store::Transaction& tx) -> absl::Status {
+    auto rows = LoadSnapshots(tx, indicator.name, range->from_text(), range->to_text());
+    if (!rows.ok()) return rows.status();
+    daily = std::move(*rows);
+    auto closed = LoadClosedDays(tx, range->from_text(), range->to_text());
+    if (!closed.ok()) return closed.status();
+    if (!closed->empty()) last_closed = *closed->rbegin();
+    return absl::OkStatus();
   });
   if (!read.ok()) return read;
   // A value at a moment does not add up: a bucket shows the value at the end of its last closed
   // day (rows come ordered by day), and a bucket with no closed day shows none.
   std::map<std::string, std::map<std::string, int64_t>> by_labels;  // labels -> bucket -> value
+  std::map<std::string, int64_t> at_end;  // labels -> value on the period's last closed day
   for (const DailyValue& d : daily) {
     if (MatchesFilter(d.labels, request.label_filter())) {
       by_labels[d.labels][BucketOf(d.day, request.granularity())] = d.value;
+      if (d.day == last_closed) at_end[d.labels] = d.value;
     }
   }
   v1::TimeSeries out;
@@ -224,12 +272,13 @@ absl::StatusOr<v1::TimeSeries> StatisticsDesk::SnapshotSeries(
       v1::Point* point = series->add_points();
       point->set_bucket(bucket);
       auto found = values.find(bucket);
-      if (found != values.end()) {
-        point->set_value(FormatValue(indicator.name, found->second));
-        // The total of a value at a moment is its value at the end of the period.
-        series->set_total(point->value());
-      }
+      if (found != values.end()) point->set_value(FormatValue(indicator.name, found->second));
     }
+    // The total of a value at a moment is its value at the end of the period: of its last closed
+    // day, where a label set with no row has none left (a snapshot keeps no row for a kind, role
+    // or status that has gone), so 0 rather than the last value the series showed.
+    auto found = at_end.find(labels);
+    series->set_total(FormatValue(indicator.name, found == at_end.end() ? 0 : found->second));
   }
   return out;
 }
@@ -239,17 +288,22 @@ absl::StatusOr<v1::TimeSeries> StatisticsDesk::RateSeries(const Indicator& indic
   const Rate* rate = FindRate(indicator.name);
   auto range = SeriesPeriod(request, TodayInPark());
   if (!range.ok()) return range.status();
-  std::map<std::string, int64_t> numerator, denominator;  // bucket -> sum
+  // By the series' value of the rate's `by` label ("" for a park-wide rate, which is one series
+  // with data or without).
+  std::map<std::string, RateSums> by_value;
+  if (rate->by.empty()) by_value[""];
   absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    for (const auto& [parts, sums] : {std::make_pair(&rate->numerator, &numerator),
-                                      std::make_pair(&rate->denominator, &denominator)}) {
-      for (const std::string& name : *parts) {
+    for (bool numerator : {true, false}) {
+      for (const std::string& name : numerator ? rate->numerator : rate->denominator) {
         auto daily = LoadDaily(tx, name, range->from_text(), range->to_text());
         if (!daily.ok()) return daily.status();
         for (const DailyValue& d : *daily) {
-          if (MatchesFilter(d.labels, request.label_filter())) {
-            (*sums)[BucketOf(d.day, request.granularity())] += d.value;
-          }
+          if (!MatchesFilter(d.labels, request.label_filter())) continue;
+          std::optional<std::string> value = SeriesOf(*rate, d.labels);
+          if (!value) continue;
+          RateSums& sums = by_value[*value];
+          (numerator ? sums.numerator : sums.denominator)[BucketOf(d.day, request.granularity())] +=
+              d.value;
         }
       }
     }
@@ -261,21 +315,14 @@ absl::StatusOr<v1::TimeSeries> StatisticsDesk::RateSeries(const Indicator& indic
   out.set_unit(indicator.unit);
   out.set_granularity(request.granularity() == v1::GRANULARITY_UNSPECIFIED ? v1::GRANULARITY_DAY
                                                                            : request.granularity());
-  // One series, over every label set that matches the filter; a bucket without a denominator
-  // has no value ("").
-  v1::Series* series = out.add_series();
-  for (const auto& [k, v] : request.label_filter()) (*series->mutable_labels())[k] = v;
-  int64_t all_numerator = 0, all_denominator = 0;
-  for (const std::string& bucket : Buckets(*range, request.granularity())) {
-    v1::Point* point = series->add_points();
-    point->set_bucket(bucket);
-    int64_t n = numerator[bucket], d = denominator[bucket];
-    all_numerator += n;
-    all_denominator += d;
-    if (auto r = Ratio(n, d)) point->set_value(FormatValue(indicator.name, *r));
-  }
-  if (auto r = Ratio(all_numerator, all_denominator)) {
-    series->set_total(FormatValue(indicator.name, *r));
+  std::vector<std::string> buckets = Buckets(*range, request.granularity());
+  for (const auto& [value, sums] : by_value) {
+    // A category with nothing in the denominator has no rate (nor has it in PeriodRates).
+    if (!rate->by.empty() && sums.denominator.empty()) continue;
+    v1::Series* series = out.add_series();
+    for (const auto& [k, v] : request.label_filter()) (*series->mutable_labels())[k] = v;
+    if (!rate->by.empty()) (*series->mutable_labels())[rate->by] = value;
+    FillRateSeries(indicator.name, buckets, sums, series);
   }
   return out;
 }
@@ -460,7 +507,8 @@ absl::StatusOr<ConformanceInput> StatisticsDesk::ConformanceInputFor(store::Tran
   auto totals = LoadTotals(tx, in.from, in.to);
   if (!totals.ok()) return totals.status();
   in.period = std::move(*totals);
-  for (Quarter& q : WholeQuarters(range.from, range.to)) {
+  // Only the quarters that have ended: today is still under way, even as a quarter's last day.
+  for (Quarter& q : WholeQuarters(range.from, std::min(range.to, today - 1))) {
     auto quarter = LoadTotals(tx, q.from, q.to);
     if (!quarter.ok()) return quarter.status();
     in.quarters.emplace_back(std::move(q), *std::move(quarter));

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace parkline::statistics {
 namespace {
@@ -292,21 +293,53 @@ absl::Status ApplyProjections(store::Transaction& tx, const Effects& effects) {
 
 namespace {
 
+// The counters the snapshots sum over every day up to their own, one list per loader below.
+// IsSummedIntoSnapshots answers from these same lists, so that a late change to any of them
+// revises the closed days after its own as well (aggregator.cc).
+constexpr absl::string_view kTrainedCounters[] = {"support_staff_trained"};
+// The first adds to the incubator, the others take from it.
+constexpr absl::string_view kIncubationCounters[] = {"incubation_admitted", "incubation_graduated",
+                                                     "incubation_left"};
+// The first adds a document in force, the second takes it away.
+constexpr absl::string_view kDocumentCounters[] = {"quality_documents_registered",
+                                                   "quality_documents_withdrawn"};
+constexpr absl::Span<const absl::string_view> kSummedIntoSnapshots[] = {
+    kTrainedCounters, kIncubationCounters, kDocumentCounters};
+
+// "($2, $3 ...)": `indicators` as parameters, appended to `params`.
+std::string InList(absl::Span<const absl::string_view> indicators, store::Params* params) {
+  std::string sql = "(";
+  for (size_t i = 0; i < indicators.size(); ++i) {
+    params->push_back(std::string(indicators[i]));
+    absl::StrAppend(&sql, i == 0 ? "" : ", ", "$", params->size());
+  }
+  return sql + ")";
+}
+
+// The park-wide counters `indicators` summed over every day up to `day`: rows of indicator,
+// labels and sum.
+absl::StatusOr<std::vector<store::Row>> SumsUpTo(store::Transaction& tx,
+                                                 absl::Span<const absl::string_view> indicators,
+                                                 const std::string& day) {
+  store::Params params = {day};
+  std::string in = InList(indicators, &params);
+  return tx.Query(absl::StrCat("SELECT indicator, labels, CAST(SUM(value) AS BIGINT) FROM "
+                               "stat_counter WHERE indicator IN ",
+                               in, " AND day <= $1 GROUP BY indicator, labels"),
+                  params);
+}
+
 // The register documents in force at the end of `day`, by kind: the first publications counted
 // up to it less the withdrawals (its versions replace one another).
 absl::Status LoadDocumentsInForce(store::Transaction& tx, const std::string& day, Snapshot* s) {
-  auto rows = tx.Query(
-      "SELECT labels, CAST(SUM(CASE indicator WHEN 'quality_documents_withdrawn' THEN -value ELSE "
-      "value END) AS BIGINT) FROM stat_counter WHERE indicator IN "
-      "('quality_documents_registered', 'quality_documents_withdrawn') AND day <= $1 GROUP BY "
-      "labels",
-      {day});
+  auto rows = SumsUpTo(tx, kDocumentCounters, day);
   if (!rows.ok()) return rows.status();
   for (const store::Row& r : *rows) {
-    Labels labels = ParseLabels(r.Text(0));
+    Labels labels = ParseLabels(r.Text(1));
     auto kind = labels.find("kind");
+    int64_t sign = r.Text(0) == kDocumentCounters[0] ? 1 : -1;
     // A kind whose documents were all withdrawn reads 0, not nothing.
-    if (kind != labels.end()) s->documents_by_kind[kind->second] += r.Int(1);
+    if (kind != labels.end()) s->documents_by_kind[kind->second] += sign * r.Int(2);
   }
   return absl::OkStatus();
 }
@@ -314,10 +347,12 @@ absl::Status LoadDocumentsInForce(store::Transaction& tx, const std::string& day
 // Staff trained by confirmed attendance per year, counted on the days up to `day`: a counter,
 // so its per-day rows are its history.
 absl::Status LoadTrainedConfirmed(store::Transaction& tx, const std::string& day, Snapshot& s) {
-  auto rows = tx.Query(
-      "SELECT SUBSTR(day, 1, 4), CAST(SUM(value) AS BIGINT) FROM stat_counter WHERE indicator = "
-      "'support_staff_trained' AND day <= $1 GROUP BY SUBSTR(day, 1, 4)",
-      {day});
+  store::Params params = {day};
+  std::string in = InList(kTrainedCounters, &params);
+  auto rows = tx.Query(absl::StrCat("SELECT SUBSTR(day, 1, 4), CAST(SUM(value) AS BIGINT) FROM "
+                                    "stat_counter WHERE indicator IN ",
+                                    in, " AND day <= $1 GROUP BY SUBSTR(day, 1, 4)"),
+                       params);
   if (!rows.ok()) return rows.status();
   for (const store::Row& r : *rows) {
     int year = 0;
@@ -329,23 +364,28 @@ absl::Status LoadTrainedConfirmed(store::Transaction& tx, const std::string& day
 // Incubatees in the incubator by cohort at the end of `day`: the counters of admissions,
 // graduations and leavings (event_effects.cc) summed over every day up to it.
 absl::Status LoadIncubationActive(store::Transaction& tx, const std::string& day, Snapshot& s) {
-  auto rows = tx.Query(
-      "SELECT indicator, labels, CAST(SUM(value) AS BIGINT) FROM stat_counter WHERE indicator IN "
-      "('incubation_admitted', 'incubation_graduated', 'incubation_left') AND day <= $1 GROUP BY "
-      "indicator, labels",
-      {day});
+  auto rows = SumsUpTo(tx, kIncubationCounters, day);
   if (!rows.ok()) return rows.status();
   for (const store::Row& r : *rows) {
     Labels labels = ParseLabels(r.Text(1));
     auto cohort = labels.find("cohort");
     if (cohort == labels.end()) continue;
-    int64_t sign = r.Text(0) == "incubation_admitted" ? 1 : -1;
+    int64_t sign = r.Text(0) == kIncubationCounters[0] ? 1 : -1;
     s.incubation_active_by_cohort[cohort->second] += sign * r.Int(2);
   }
   return absl::OkStatus();
 }
 
 }  // namespace
+
+bool IsSummedIntoSnapshots(absl::string_view indicator) {
+  for (absl::Span<const absl::string_view> counters : kSummedIntoSnapshots) {
+    for (absl::string_view counter : counters) {
+      if (counter == indicator) return true;
+    }
+  }
+  return false;
+}
 
 absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx) {
   Snapshot s;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "statistics/event_effects.h"
 #include "statistics/figures.h"
 #include "store/database.h"
@@ -23,6 +24,12 @@ absl::Status ApplyEffects(store::Transaction& tx, const Effects& effects);
 absl::Status ApplyProjections(store::Transaction& tx, const Effects& effects);
 
 absl::StatusOr<Snapshot> LoadSnapshot(store::Transaction& tx);
+
+// Whether the snapshots sum `indicator`'s counter over every day up to their own (confirmed
+// training attendance, the incubator's admissions, graduations and leavings, the register's
+// documents): a late change to it changes the snapshots of its day and of every closed day after
+// it, as a projection change does.
+bool IsSummedIntoSnapshots(absl::string_view indicator);
 
 // The projections as they stood at the end of `day` ("YYYY-MM-DD"), from their history.
 absl::StatusOr<Snapshot> LoadSnapshotAt(store::Transaction& tx, const std::string& day);

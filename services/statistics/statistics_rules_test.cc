@@ -407,17 +407,26 @@ TEST(EventEffectsTest, UnknownTypesAddNothingAndUnreadablePayloadsAreInvalid) {
   EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
 }
 
+// A move into a hold counts the case as inspected once, by its case id (the store keeps the first
+// of its facts); a move from one hold into another is no such move.
 TEST(EventEffectsTest, ACaseCountsAsInspectedOnceHoweverManyHoldReceiptsItGets) {
   clr::ClearanceStatusChanged first;
+  first.mutable_facts()->set_case_id("CASE-1");
   first.set_status(clr::CASE_STATUS_INSPECTION);
   first.set_previous_status(clr::CASE_STATUS_ACCEPTED);
-  clr::ClearanceStatusChanged second;
+  clr::ClearanceStatusChanged second = first;
   second.set_status(clr::CASE_STATUS_DETAINED);
   second.set_previous_status(clr::CASE_STATUS_INSPECTION);
   Effects a = EffectsOf("parkline.clearance.v1.ClearanceStatusChanged", first, absl::Now());
   Effects b = EffectsOf("parkline.clearance.v1.ClearanceStatusChanged", second, absl::Now());
-  EXPECT_EQ(a.counters.size(), 1u);
+  EXPECT_TRUE(a.counters.empty());
+  ASSERT_EQ(a.once.size(), 1u);
+  EXPECT_EQ(a.once[0].fact, "clearance_inspected");
+  EXPECT_EQ(a.once[0].key, "CASE-1");
+  ASSERT_EQ(a.once[0].deltas.size(), 1u);
+  EXPECT_EQ(a.once[0].deltas[0].indicator, "clearance_inspected");
   EXPECT_TRUE(b.counters.empty());
+  EXPECT_TRUE(b.once.empty());
 }
 
 TEST(EventEffectsTest, ReleaseTimeIsObservedInTheHistogram) {

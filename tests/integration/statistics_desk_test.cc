@@ -412,6 +412,44 @@ TEST_P(StatisticsDeskTest, TradeCountsOncePerReleasedCaseAndVerdictsOncePerOrder
   EXPECT_EQ(total("trade_orders", {{"mode", "9610"}, {"direction", "import"}}), "1");
 }
 
+events::Envelope Hold(const std::string& case_id, clearance::v1::CaseStatus before,
+                      clearance::v1::CaseStatus after, absl::Time returned) {
+  clearance::v1::ClearanceStatusChanged m;
+  m.mutable_facts()->set_case_id(case_id);
+  m.mutable_facts()->set_business_mode("9610");
+  m.mutable_facts()->set_direction(decl::DIRECTION_IMPORT);
+  m.set_previous_status(before);
+  m.set_status(after);
+  m.mutable_return_time()->set_seconds(absl::ToUnixSeconds(returned));
+  return events::NewEvent("parkline.clearance.v1", "/t", case_id, m, returned);
+}
+
+// Clearance replays a case's receipts in customs' time order and publishes the new receipt's
+// place in it: a detention read first and an inspection receipt of earlier time read after it
+// both come after CONCLUDED. Each case counts once as inspected, its hold receipts in any order,
+// in one batch or several, delivered again or not.
+TEST_P(StatisticsDeskTest, ACaseCountsOnceAsInspectedWhateverOrderItsHoldReceiptsCome) {
+  using clearance::v1::CASE_STATUS_CONCLUDED;
+  using clearance::v1::CASE_STATUS_DETAINED;
+  using clearance::v1::CASE_STATUS_INSPECTION;
+  Apply({Hold("CASE-1", CASE_STATUS_CONCLUDED, CASE_STATUS_DETAINED, Noon(3, 3))});
+  Apply({Hold("CASE-1", CASE_STATUS_CONCLUDED, CASE_STATUS_INSPECTION, Noon(3, 2)),
+         Hold("CASE-1", CASE_STATUS_CONCLUDED, CASE_STATUS_DETAINED, Noon(3, 3))});
+  Apply({Hold("CASE-2", CASE_STATUS_CONCLUDED, CASE_STATUS_DETAINED, Noon(3, 5)),
+         Hold("CASE-2", CASE_STATUS_CONCLUDED, CASE_STATUS_INSPECTION, Noon(3, 4)),
+         Hold("CASE-2", CASE_STATUS_INSPECTION, CASE_STATUS_DETAINED, Noon(3, 5))});
+  v1::GetTimeSeriesRequest request;
+  request.set_indicator("clearance_inspected");
+  *request.mutable_period() = Period(3, 1, 3, 31);
+  auto series = desk_->TimeSeries(request);
+  ASSERT_TRUE(series.ok()) << series.status();
+  ASSERT_EQ(series->series_size(), 1);
+  EXPECT_EQ(series->series(0).total(), "2");
+  // Each on the day of the first hold receipt read.
+  EXPECT_EQ(series->series(0).points(2).value(), "1");
+  EXPECT_EQ(series->series(0).points(4).value(), "1");
+}
+
 // Shipments by current status: each shipment counts once, under its latest status, across
 // batches and within one.
 TEST_P(StatisticsDeskTest, ShipmentsAreCountedOnceUnderTheirCurrentStatus) {

@@ -10,15 +10,21 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
+#include <tuple>
 
+#include "absl/strings/str_cat.h"
 #include "parkline/enterprises/v1/events.pb.h"
 #include "parkline/quality/v1/events.pb.h"
 #include "parkline/statistics/v1/events.pb.h"
 #include "parkline/support/v1/events.pb.h"
 #include "statistics/aggregator.h"
 #include "statistics/day_closer.h"
+#include "statistics/history.h"
+#include "statistics/indicators.h"
 #include "statistics/schema.h"
 #include "statistics/statistics_desk.h"
+#include "statistics/statistics_repository.h"
 #include "tests/support/backend_test.h"
 #include "tests/support/test_env.h"
 
@@ -205,6 +211,22 @@ TEST_P(StatisticsHistoryTest, DaysCloseAcrossMidnightOnceAndMissedDaysAreBackfil
   ASSERT_TRUE(month.ok()) << month.status();
   ASSERT_EQ(month->series_size(), 1);
   EXPECT_EQ(month->series(0).total(), "1") << "a value at a moment: its last closed day's";
+  // The trademark is in no snapshot after 03-01: at the end of the period's last closed day
+  // (03-04) there is none, so the total is 0, not the last value seen.
+  v1::GetTimeSeriesRequest trademarks;
+  trademarks.set_indicator("ip_assets");
+  (*trademarks.mutable_label_filter())["kind"] = "trademark";
+  for (auto [period, granularity, total] :
+       {std::make_tuple(Days(1, 5), v1::GRANULARITY_DAY, "0"),
+        std::make_tuple(Days(1, 31), v1::GRANULARITY_MONTH, "0"),
+        std::make_tuple(Days(1, 1), v1::GRANULARITY_DAY, "1")}) {
+    *trademarks.mutable_period() = period;
+    trademarks.set_granularity(granularity);
+    auto series = desk.TimeSeries(trademarks);
+    ASSERT_TRUE(series.ok()) << series.status();
+    ASSERT_EQ(series->series_size(), 1);
+    EXPECT_EQ(series->series(0).total(), total) << series->DebugString();
+  }
 
   // Published once per day, in order, on parkline.statistics.v1.
   std::vector<std::string> published;
@@ -345,6 +367,91 @@ TEST_P(StatisticsHistoryTest, TheIncubatorsCohortsHaveADailyHistoryAndA691Verdic
       EXPECT_EQ(v.verdict(), v1::VERDICT_NOT_MET) << v.DebugString();
     }
   }
+}
+
+// incubation_active is summed from the incubator's counters up to each day: an admission of 03-01
+// read after 03-01..03-03 were closed changes the snapshots of all three, each published again,
+// and a rebuild into an empty store gives the same archive.
+TEST_P(StatisticsHistoryTest, ALateAdmissionRevisesTheIncubatorOfTheClosedDaysAfterIt) {
+  auto admitted = [](const std::string& id, absl::Time when, absl::Time published) {
+    sup::IncubateeAdmitted m;
+    m.set_incubatee_id(id);
+    m.set_cohort("2026-H1");
+    *m.mutable_admitted_time() = Ts(when);
+    return events::NewEvent("parkline.support.v1", "/t", id, m, published);
+  };
+  std::vector<events::Envelope> all = {admitted("INC-1", At(1, 10, 0), At(1, 10, 0))};
+  Apply(*db_, all);
+  now_ = At(4, 9, 0);
+  EXPECT_EQ(Close(*Closer(*db_)), 3);
+  StatisticsDesk desk(*db_, Shanghai(), [this] { return now_; });
+  EXPECT_EQ(Daily(desk, "incubation_active", {{"cohort", "2026-H1"}}),
+            (std::vector<std::string>{"1", "1", "1", "", ""}));
+
+  // INC-2 was admitted on 03-01; its event is read on 03-04.
+  all.push_back(admitted("INC-2", At(1, 11, 0), At(4, 8, 0)));
+  Apply(*db_, {all.back()});
+  EXPECT_EQ(Daily(desk, "incubation_active", {{"cohort", "2026-H1"}}),
+            (std::vector<std::string>{"2", "2", "2", "", ""}));
+  EXPECT_EQ(Revisions(), (std::map<std::string, int64_t>{
+                             {"2026-03-01", 1}, {"2026-03-02", 1}, {"2026-03-03", 1}}));
+
+  testing::TestDatabase empty{GetParam()};
+  auto rebuilt_db = testing::OpenServiceDatabase(empty.url(), ApplySchema);
+  ASSERT_TRUE(rebuilt_db.ok()) << rebuilt_db.status();
+  Apply(**rebuilt_db, all);
+  EXPECT_EQ(Close(*Closer(**rebuilt_db)), 3);
+  StatisticsDesk rebuilt(**rebuilt_db, Shanghai(), [this] { return now_; });
+  EXPECT_EQ(Archive(desk), Archive(rebuilt));
+}
+
+// The counters a snapshot sums up to its day are exactly those IsSummedIntoSnapshots names, for
+// which the aggregator revises the closed days after a late change's own: a row of any other
+// counter, whatever its labels, changes no snapshot.
+TEST_P(StatisticsHistoryTest, TheCountersTheSnapshotsSumAreTheOnesThatReviseTheDaysAfter) {
+  std::vector<std::string> counters;
+  for (const Indicator& i : Catalog()) {
+    if (i.kind == IndicatorKind::kCounter) counters.push_back(i.name);
+  }
+  for (const Histogram& h : Histograms()) {
+    for (const char* part : {"_bucket", "_sum", "_count"}) counters.push_back(h.name + part);
+  }
+  // Every label a snapshot's figure might be keyed on.
+  const std::string labels =
+      "basis=x,category=x,cohort=x,currency=x,deadline=x,direction=import,kind=x,le=x,mode=9610,"
+      "partner=x,reason=x,role=x,source=x,state=x,status=x,year=2026";
+  auto snapshot = [](store::Transaction& tx) -> absl::StatusOr<std::vector<std::string>> {
+    auto at_end = LoadSnapshotAt(tx, "2026-03-02");
+    if (!at_end.ok()) return at_end.status();
+    std::vector<std::string> out;
+    for (const Figure& f : SnapshotFigures(*at_end)) {
+      out.push_back(absl::StrCat(f.indicator, "{", LabelsText(f.labels), "} ", f.scaled));
+    }
+    return out;
+  };
+  std::set<std::string> summed, listed;
+  for (const std::string& counter : counters) {
+    if (IsSummedIntoSnapshots(counter)) listed.insert(counter);
+    absl::Status s = db_->Transact([&](store::Transaction& tx) -> absl::Status {
+      auto before = snapshot(tx);
+      if (!before.ok()) return before.status();
+      auto added = tx.Execute(
+          "INSERT INTO stat_counter (indicator, labels, day, value) VALUES ($1, $2, '2026-03-01', "
+          "1)",
+          {counter, labels});
+      if (!added.ok()) return added.status();
+      auto after = snapshot(tx);
+      if (!after.ok()) return after.status();
+      if (*after != *before) summed.insert(counter);
+      return tx.Execute("DELETE FROM stat_counter WHERE indicator = $1", {counter}).status();
+    });
+    ASSERT_TRUE(s.ok()) << counter << ": " << s;
+  }
+  EXPECT_EQ(summed, listed);
+  EXPECT_EQ(listed,
+            (std::set<std::string>{"incubation_admitted", "incubation_graduated", "incubation_left",
+                                   "quality_documents_registered", "quality_documents_withdrawn",
+                                   "support_staff_trained"}));
 }
 
 // A stopping service does not start closing days (on_stopping calls Stop before the ticker ends):

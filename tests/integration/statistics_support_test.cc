@@ -238,6 +238,86 @@ TEST_P(StatisticsSupportTest, Clause682IsJudgedOnTheQuartersOfThePeriod) {
   EXPECT_EQ(verdict(Period(2, 1, 3, 31)).verdict(), v1::VERDICT_NOT_EVALUATED);
 }
 
+// Asked without a category, a per-category rate is one series per category, never one over all:
+// legal answered 1 of 2 on time, finance 2 of 2.
+TEST_P(StatisticsSupportTest, APerCategoryRateIsASeriesPerCategory) {
+  Apply({Request("SR-1", sup::SERVICE_CATEGORY_LEGAL, sup::REQUEST_STATUS_ANSWERED, true, 4,
+                 Noon(3, 2)),
+         Request("SR-2", sup::SERVICE_CATEGORY_LEGAL, sup::REQUEST_STATUS_ANSWERED, false, 2,
+                 Noon(3, 3)),
+         Request("SR-3", sup::SERVICE_CATEGORY_FINANCE, sup::REQUEST_STATUS_ANSWERED, true, 5,
+                 Noon(3, 3)),
+         Request("SR-4", sup::SERVICE_CATEGORY_FINANCE, sup::REQUEST_STATUS_ANSWERED, true, 5,
+                 Noon(4, 8))});
+  auto series = [&](const std::string& indicator) {
+    v1::GetTimeSeriesRequest request;
+    request.set_indicator(indicator);
+    *request.mutable_period() = Period(3, 1, 4, 30);
+    request.set_granularity(v1::GRANULARITY_MONTH);
+    auto out = desk_->TimeSeries(request);
+    EXPECT_TRUE(out.ok()) << out.status();
+    // category -> total, then each month's point.
+    std::map<std::string, std::vector<std::string>> by_category;
+    for (const auto& s : out->series()) {
+      EXPECT_EQ(s.labels_size(), 1) << s.DebugString();
+      auto category = s.labels().find("category");
+      std::vector<std::string>& values =
+          by_category[category == s.labels().end() ? "(none)" : category->second];
+      values.push_back(s.total());
+      for (const auto& p : s.points()) values.push_back(p.value());
+    }
+    return by_category;
+  };
+  EXPECT_EQ(series("support_requests_on_time_ratio"),
+            (std::map<std::string, std::vector<std::string>>{
+                {"finance", {"1.0000", "1.0000", "1.0000"}}, {"legal", {"0.5000", "0.5000", ""}}}));
+  EXPECT_EQ(series("support_request_satisfaction_mean"),
+            (std::map<std::string, std::vector<std::string>>{
+                {"finance", {"5.0000", "5.0000", "5.0000"}}, {"legal", {"3.0000", "3.0000", ""}}}));
+  // A park-wide rate stays one series.
+  v1::GetTimeSeriesRequest request;
+  request.set_indicator("declaration_match_rate");
+  *request.mutable_period() = Period(3, 1, 4, 30);
+  auto park = desk_->TimeSeries(request);
+  ASSERT_TRUE(park.ok()) << park.status();
+  EXPECT_EQ(park->series_size(), 1);
+}
+
+// "Regularly" is judged on the quarters that have ended: at noon on 03-31, the last day of Q1, the
+// year to date holds no ended quarter (Q1's practical training is held that afternoon), and a
+// period reaching into the future judges only its quarters already over.
+TEST_P(StatisticsSupportTest, AQuarterIsNotJudgedBeforeItEnds) {
+  Apply(
+      {Confirmed("R1", "A1", sup::ACTIVITY_KIND_SPECIAL_TRAINING, 1, Noon(1, 20), Noon(1, 21)),
+       Confirmed("R3", "A3", sup::ACTIVITY_KIND_SPECIAL_TRAINING, 1, Noon(4, 20), Noon(4, 21)),
+       Confirmed("R4", "A4", sup::ACTIVITY_KIND_PRACTICAL_TRAINING, 1, Noon(5, 20), Noon(5, 21))});
+  auto verdict = [&](const v1::Period* period) {
+    v1::GetConformanceRequest request;
+    if (period != nullptr) *request.mutable_period() = *period;
+    auto c = desk_->Conformance(request);
+    EXPECT_TRUE(c.ok()) << c.status();
+    for (const auto& v : c->clauses()) {
+      if (v.clause() == "6.8.2") return v;
+    }
+    ADD_FAILURE() << "no 6.8.2";
+    return v1::ClauseVerdict();
+  };
+  now_ = Noon(3, 31);
+  EXPECT_EQ(verdict(nullptr).verdict(), v1::VERDICT_NOT_EVALUATED)
+      << verdict(nullptr).DebugString();
+  absl::Time afternoon = Noon(3, 31) + absl::Hours(3);
+  Apply({Confirmed("R2", "A2", sup::ACTIVITY_KIND_PRACTICAL_TRAINING, 1, afternoon,
+                   afternoon + absl::Hours(1))});
+  now_ = Noon(4, 1);
+  EXPECT_EQ(verdict(nullptr).verdict(), v1::VERDICT_MET) << "Q1 has ended";
+  now_ = Noon(7, 10);
+  v1::Period year = Period(1, 1, 12, 31);
+  v1::ClauseVerdict whole_year = verdict(&year);
+  EXPECT_EQ(whole_year.verdict(), v1::VERDICT_MET) << whole_year.DebugString();
+  EXPECT_NE(whole_year.explanation().find("2 whole quarters"), std::string::npos)
+      << whole_year.explanation();
+}
+
 PARKLINE_BACKEND_TESTS(StatisticsSupportTest);
 
 }  // namespace
